@@ -1,0 +1,382 @@
+//! Certificates and revocation lists, both JWS signed by the authority, and the offline
+//! policy check that runs before every signature.
+//!
+//! Validity is the half-open interval `[nbf, exp)`: a certificate is valid at `nbf` exactly
+//! and expired at `exp` exactly.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::jws::{self, Jws};
+use crate::keys::{Identity, PublicJwk, PublicKey};
+use crate::time::{Timestamp, DAY_MS};
+use serde::{Deserialize, Serialize};
+
+/// The JWS `typ` of a certificate.
+pub const CERT_TYP: &str = "offsign-cert+jws";
+/// The JWS `typ` of a revocation list.
+pub const REVOCATION_LIST_TYP: &str = "offsign-crl+jws";
+/// The most serials a revocation list may hold.
+const MAX_REVOKED: usize = 100_000;
+
+/// A worker's certificate: the authority binds a worker id to a public key for a time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// Format version, 1.
+    pub v: u32,
+    /// The serial number, unique per authority.
+    pub serial: String,
+    /// The worker id.
+    pub sub: String,
+    /// The issuing authority's name.
+    pub iss: String,
+    /// The worker's public key.
+    pub jwk: PublicJwk,
+    /// Valid from (JWT NumericDate seconds, inclusive).
+    pub nbf: i64,
+    /// Valid until (JWT NumericDate seconds, exclusive).
+    pub exp: i64,
+}
+
+/// The authority's signed list of revoked certificate serials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RevocationList {
+    /// Format version, 1.
+    pub v: u32,
+    /// The issuing authority's name.
+    pub iss: String,
+    /// When it was issued (NumericDate seconds).
+    pub issued_at: i64,
+    /// When a newer list is due (NumericDate seconds); after it, the list is stale.
+    pub next_update: i64,
+    /// Revoked serials.
+    pub revoked: Vec<String>,
+}
+
+/// The certificate authority: the server's signing key and name.
+pub struct Authority {
+    identity: Identity,
+    name: String,
+}
+
+impl Authority {
+    /// An authority that signs with `identity` under `name`.
+    pub fn new(identity: Identity, name: impl Into<String>) -> Self {
+        Authority { identity, name: name.into() }
+    }
+
+    /// The authority's name, written as `iss`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The authority's public key, which devices pin at enrollment.
+    pub fn public_key(&self) -> &PublicKey {
+        self.identity.public_key()
+    }
+
+    /// Issues a certificate for `jwk` to worker `sub`, valid in `[nbf, exp)`.
+    pub fn issue_certificate(&self, serial: &str, sub: &str, jwk: &PublicJwk, nbf: Timestamp, exp: Timestamp) -> Result<String> {
+        PublicKey::from_jwk(jwk)?;
+        let cert = Certificate {
+            v: 1,
+            serial: serial.to_owned(),
+            sub: sub.to_owned(),
+            iss: self.name.clone(),
+            jwk: jwk.clone(),
+            nbf: nbf.seconds(),
+            exp: exp.seconds(),
+        };
+        check_certificate_fields(&cert)?;
+        jws::sign(&self.identity, CERT_TYP, &serde_json::to_vec(&cert).expect("a certificate serializes"))
+    }
+
+    /// Issues a revocation list of `revoked` serials, due for renewal at `next_update`.
+    pub fn issue_revocation_list(&self, revoked: Vec<String>, issued_at: Timestamp, next_update: Timestamp) -> Result<String> {
+        let list = RevocationList {
+            v: 1,
+            iss: self.name.clone(),
+            issued_at: issued_at.seconds(),
+            next_update: next_update.seconds(),
+            revoked,
+        };
+        check_revocation_list_fields(&list)?;
+        jws::sign(&self.identity, REVOCATION_LIST_TYP, &serde_json::to_vec(&list).expect("a list serializes"))
+    }
+}
+
+fn check_certificate_fields(cert: &Certificate) -> Result<()> {
+    let bad = |why: &str| Err(Error::new(ErrorCode::MalformedCertificate, why.to_owned()));
+    if cert.v != 1 {
+        return bad("unknown certificate version");
+    }
+    if cert.serial.is_empty() || cert.serial.len() > 128 || cert.sub.is_empty() || cert.sub.len() > 256 {
+        return bad("serial (1-128 bytes) or sub (1-256 bytes) out of range");
+    }
+    if cert.nbf >= cert.exp || Timestamp::from_seconds(cert.nbf).is_err() || Timestamp::from_seconds(cert.exp).is_err() {
+        return bad("nbf must be before exp, both within years 0000-9999");
+    }
+    Ok(())
+}
+
+fn check_revocation_list_fields(list: &RevocationList) -> Result<()> {
+    let bad = |why: &str| Err(Error::new(ErrorCode::MalformedRevocationList, why.to_owned()));
+    if list.v != 1 {
+        return bad("unknown revocation list version");
+    }
+    if list.revoked.len() > MAX_REVOKED {
+        return bad("too many revoked serials");
+    }
+    if list.issued_at > list.next_update || Timestamp::from_seconds(list.next_update).is_err() {
+        return bad("issuedAt must not be after nextUpdate");
+    }
+    Ok(())
+}
+
+/// Verifies a certificate JWS against the authority key: `cert_untrusted` when the signature
+/// or type is wrong, `malformed_certificate` when it does not parse.
+pub fn verify_certificate(jws_text: &str, authority: &PublicKey) -> Result<Certificate> {
+    let parsed = Jws::parse(jws_text).map_err(|e| Error::new(ErrorCode::MalformedCertificate, e.message()))?;
+    if parsed.header.typ.as_deref() != Some(CERT_TYP) {
+        return Err(Error::new(ErrorCode::CertUntrusted, format!("typ is not {CERT_TYP}")));
+    }
+    parsed
+        .verify(authority)
+        .map_err(|_| Error::new(ErrorCode::CertUntrusted, "the certificate is not signed by the pinned authority"))?;
+    let cert: Certificate = parsed.payload_json(ErrorCode::MalformedCertificate)?;
+    check_certificate_fields(&cert)?;
+    Ok(cert)
+}
+
+/// Verifies a revocation list JWS against the authority key.
+pub fn verify_revocation_list(jws_text: &str, authority: &PublicKey) -> Result<RevocationList> {
+    let parsed = Jws::parse(jws_text).map_err(|e| Error::new(ErrorCode::MalformedRevocationList, e.message()))?;
+    if parsed.header.typ.as_deref() != Some(REVOCATION_LIST_TYP) {
+        return Err(Error::new(ErrorCode::RevocationListUntrusted, format!("typ is not {REVOCATION_LIST_TYP}")));
+    }
+    parsed.verify(authority).map_err(|_| {
+        Error::new(ErrorCode::RevocationListUntrusted, "the revocation list is not signed by the pinned authority")
+    })?;
+    let list: RevocationList = parsed.payload_json(ErrorCode::MalformedRevocationList)?;
+    check_revocation_list_fields(&list)?;
+    Ok(list)
+}
+
+/// What the device holds to sign under: the pinned authority key, its certificate and the
+/// latest revocation list.
+#[derive(Clone, Debug)]
+pub struct Credentials<'a> {
+    /// The authority key pinned at enrollment.
+    pub authority: &'a PublicKey,
+    /// The worker's certificate (JWS).
+    pub certificate: &'a str,
+    /// The latest revocation list (JWS), if any.
+    pub revocation_list: Option<&'a str>,
+}
+
+/// Tunables of the policy check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyOptions {
+    /// Warn `cert_expiring` when the certificate expires within this many milliseconds.
+    pub expiring_within_ms: i64,
+}
+
+impl Default for PolicyOptions {
+    fn default() -> Self {
+        PolicyOptions { expiring_within_ms: 14 * DAY_MS }
+    }
+}
+
+/// A passed policy check: the verified certificate, and warnings that did not stop signing.
+#[derive(Clone, Debug)]
+pub struct PolicyVerdict {
+    /// The verified certificate.
+    pub certificate: Certificate,
+    /// `cert_expiring`, `revocation_list_stale`: sign, but tell the worker.
+    pub warnings: Vec<Error>,
+}
+
+/// The offline policy check before a signature by the key `kid` at trusted time `now`.
+///
+/// Refuses with `cert_untrusted`, `cert_not_yet_valid`, `cert_expired`, `cert_revoked`,
+/// `revocation_list_untrusted`; warns with `cert_expiring` and `revocation_list_stale`.
+pub fn check_policy(credentials: &Credentials<'_>, kid: &str, now: Timestamp, options: PolicyOptions) -> Result<PolicyVerdict> {
+    let cert = verify_certificate(credentials.certificate, credentials.authority)?;
+    if PublicKey::from_jwk(&cert.jwk)?.kid() != kid {
+        return Err(Error::new(ErrorCode::CertUntrusted, "the certificate is for another key"));
+    }
+    let nbf = Timestamp::from_seconds(cert.nbf)?;
+    let exp = Timestamp::from_seconds(cert.exp)?;
+    if now < nbf {
+        return Err(Error::new(ErrorCode::CertNotYetValid, format!("the certificate is valid from {nbf}, now is {now}"))
+            .with_remedy(format!(
+                "Your certificate is valid from {}. Check that your device's date and time are correct.",
+                human_date(nbf)
+            )));
+    }
+    if now >= exp {
+        return Err(Error::new(ErrorCode::CertExpired, format!("the certificate expired at {exp}"))
+            .with_remedy(format!(
+                "Your certificate expired on {}. Connect to the internet and open the app to renew it, or ask your administrator.",
+                human_date(exp)
+            )));
+    }
+    let mut warnings = Vec::new();
+    match credentials.revocation_list {
+        None => warnings.push(Error::new(ErrorCode::RevocationListStale, "there is no revocation list")),
+        Some(list_jws) => {
+            let list = verify_revocation_list(list_jws, credentials.authority)?;
+            if list.revoked.iter().any(|s| *s == cert.serial) {
+                return Err(Error::new(ErrorCode::CertRevoked, format!("certificate {} is revoked", cert.serial)));
+            }
+            let next = Timestamp::from_seconds(list.next_update)?;
+            if now >= next {
+                warnings.push(Error::new(ErrorCode::RevocationListStale, format!("the list was due for update at {next}")));
+            }
+        }
+    }
+    if exp.millis() - now.millis() <= options.expiring_within_ms {
+        warnings.push(
+            Error::new(ErrorCode::CertExpiring, format!("the certificate expires at {exp}")).with_remedy(format!(
+                "Your certificate expires on {}. Connect to the internet and open the app so that it is renewed.",
+                human_date(exp)
+            )),
+        );
+    }
+    Ok(PolicyVerdict { certificate: cert, warnings })
+}
+
+/// A date as a worker reads it: `3 Nov 2026` (UTC).
+fn human_date(t: Timestamp) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let date = t.date();
+    let (y, rest) = date.split_at(4);
+    let month: usize = rest[1..3].parse().unwrap_or(1);
+    let day: u32 = rest[4..6].parse().unwrap_or(1);
+    format!("{day} {} {y}", MONTHS[month - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(s).unwrap()
+    }
+
+    struct World {
+        authority: Authority,
+        worker: Identity,
+        cert: String,
+    }
+
+    fn world() -> World {
+        let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
+        let worker = Identity::generate().unwrap();
+        let jwk = worker.public_key().to_jwk();
+        let cert = authority
+            .issue_certificate("s-1", "worker-7", &jwk, t("2026-01-01T00:00:00Z"), t("2026-12-01T00:00:00Z"))
+            .unwrap();
+        World { authority, worker, cert }
+    }
+
+    fn fresh_list(a: &Authority, revoked: &[&str]) -> String {
+        let revoked = revoked.iter().map(|s| s.to_string()).collect();
+        a.issue_revocation_list(revoked, t("2026-11-01T00:00:00Z"), t("2026-11-30T00:00:00Z")).unwrap()
+    }
+
+    fn check(w: &World, list: Option<&str>, now: &str) -> Result<PolicyVerdict> {
+        let creds = Credentials { authority: w.authority.public_key(), certificate: &w.cert, revocation_list: list };
+        check_policy(&creds, w.worker.kid(), t(now), PolicyOptions::default())
+    }
+
+    fn warning_codes(v: &PolicyVerdict) -> Vec<ErrorCode> {
+        v.warnings.iter().map(Error::code).collect()
+    }
+
+    #[test]
+    fn the_policy_matrix() {
+        let w = world();
+        let list = fresh_list(&w.authority, &["s-0"]);
+        let ok = check(&w, Some(&list), "2026-11-10T00:00:00Z").unwrap();
+        assert!(ok.warnings.is_empty());
+        assert_eq!(ok.certificate.sub, "worker-7");
+
+        let code = |r: Result<PolicyVerdict>| r.unwrap_err().code();
+        // nbf is inclusive, exp exclusive: exactly at the boundaries.
+        assert!(check(&w, Some(&list), "2026-01-01T00:00:00.000Z").is_ok());
+        assert_eq!(code(check(&w, Some(&list), "2025-12-31T23:59:59.999Z")), ErrorCode::CertNotYetValid);
+        assert!(check(&w, Some(&list), "2026-11-30T23:59:59.999Z").is_ok());
+        let expired = check(&w, Some(&list), "2026-12-01T00:00:00.000Z").unwrap_err();
+        assert_eq!(expired.code(), ErrorCode::CertExpired);
+        assert_eq!(
+            expired.remedy(),
+            "Your certificate expired on 1 Dec 2026. Connect to the internet and open the app to renew it, or ask your administrator."
+        );
+
+        // Within 14 days of exp: warns, and also stale once the list is past nextUpdate.
+        let soon = check(&w, Some(&list), "2026-11-17T00:00:00Z").unwrap();
+        assert_eq!(warning_codes(&soon), [ErrorCode::CertExpiring]);
+        assert!(soon.warnings[0].remedy().contains("1 Dec 2026"));
+        let not_yet = check(&w, Some(&list), "2026-11-16T23:59:59.999Z").unwrap();
+        assert!(not_yet.warnings.is_empty(), "exactly 14 days + 1 ms before exp does not warn");
+        let stale = check(&w, Some(&list), "2026-11-30T00:00:00Z").unwrap();
+        assert_eq!(warning_codes(&stale), [ErrorCode::RevocationListStale, ErrorCode::CertExpiring]);
+        let none = check(&w, None, "2026-11-10T00:00:00Z").unwrap();
+        assert_eq!(warning_codes(&none), [ErrorCode::RevocationListStale]);
+
+        let revoked = fresh_list(&w.authority, &["s-0", "s-1"]);
+        assert_eq!(code(check(&w, Some(&revoked), "2026-11-10T00:00:00Z")), ErrorCode::CertRevoked);
+    }
+
+    #[test]
+    fn wrong_signers_and_types_are_untrusted() {
+        let w = world();
+        let impostor = Authority::new(Identity::generate().unwrap(), "Test Authority");
+        let forged_list = fresh_list(&impostor, &[]);
+        let code = |r: Result<PolicyVerdict>| r.unwrap_err().code();
+        assert_eq!(code(check(&w, Some(&forged_list), "2026-11-10T00:00:00Z")), ErrorCode::RevocationListUntrusted);
+
+        let forged_cert = impostor
+            .issue_certificate("s-1", "worker-7", &w.worker.public_key().to_jwk(), t("2026-01-01T00:00:00Z"), t("2027-01-01T00:00:00Z"))
+            .unwrap();
+        let forged = World { cert: forged_cert, ..w };
+        assert_eq!(code(check(&forged, None, "2026-11-10T00:00:00Z")), ErrorCode::CertUntrusted);
+
+        let w = world();
+        let someone_else = Identity::generate().unwrap();
+        let wrong_key = World { worker: someone_else, ..w };
+        assert_eq!(code(check(&wrong_key, None, "2026-11-10T00:00:00Z")), ErrorCode::CertUntrusted);
+
+        let w = world();
+        let list = fresh_list(&w.authority, &[]);
+        let list_as_cert = World { cert: list.clone(), ..w };
+        assert_eq!(code(check(&list_as_cert, None, "2026-11-10T00:00:00Z")), ErrorCode::CertUntrusted);
+        let w = world();
+        let cert = w.cert.clone();
+        assert_eq!(code(check(&w, Some(&cert), "2026-11-10T00:00:00Z")), ErrorCode::RevocationListUntrusted);
+        assert_eq!(code(check(&World { cert: "x.y.z".into(), ..w }, None, "2026-11-10T00:00:00Z")), ErrorCode::MalformedCertificate);
+    }
+
+    #[test]
+    fn issuing_refuses_nonsense() {
+        let w = world();
+        let jwk = w.worker.public_key().to_jwk();
+        let a = &w.authority;
+        let when = t("2026-01-01T00:00:00Z");
+        assert_eq!(a.issue_certificate("", "w", &jwk, when, when.plus_millis(1000)).unwrap_err().code(), ErrorCode::MalformedCertificate);
+        assert_eq!(a.issue_certificate("s", "w", &jwk, when, when).unwrap_err().code(), ErrorCode::MalformedCertificate);
+        let bad_jwk = PublicJwk { x: "AA".into(), ..jwk };
+        assert_eq!(a.issue_certificate("s", "w", &bad_jwk, when, when.plus_millis(1000)).unwrap_err().code(), ErrorCode::MalformedJwk);
+        assert_eq!(
+            a.issue_revocation_list(vec![], when.plus_millis(1000), when).unwrap_err().code(),
+            ErrorCode::MalformedRevocationList
+        );
+    }
+
+    #[test]
+    fn human_dates() {
+        assert_eq!(human_date(t("2026-11-03T23:00:00Z")), "3 Nov 2026");
+        assert_eq!(human_date(t("2027-01-31T00:00:00Z")), "31 Jan 2027");
+    }
+}

@@ -1,0 +1,39 @@
+//! offsign: offline document signing for field workers.
+//!
+//! The core is pure and target-independent: it never reads a clock, a file or the network.
+//! Time comes in as a [`Timestamp`], storage and HTTP live behind the bindings. The same code
+//! runs natively (server, command line, tests) and in browsers as WebAssembly (`wasm` module).
+//!
+//! - [`Identity`]: an Ed25519 key generated on the device; [`PublicKey`] and its OKP JWK.
+//! - [`seal`] / [`unseal`]: the seed under a PIN (Argon2id + XChaCha20-Poly1305).
+//! - [`sign_record`] / [`verify_record`]: signed, chained records as JWS (`alg: Ed25519`).
+//! - [`check_policy`]: the offline certificate and revocation check before each signature.
+//! - [`Error`]: one error type with stable [`ErrorCode`]s, messages and remedies.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod cert;
+mod encoding;
+mod error;
+mod jws;
+mod keys;
+mod random;
+mod record;
+mod time;
+mod vault;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use cert::{
+    check_policy, verify_certificate, verify_revocation_list, Authority, Certificate, Credentials, PolicyOptions,
+    PolicyVerdict, RevocationList, CERT_TYP, REVOCATION_LIST_TYP,
+};
+pub use error::{Error, ErrorCode, Result, Severity};
+pub use jws::{Header, MAX_JWS_LEN};
+pub use keys::{Identity, PrivateJwk, PublicJwk, PublicKey};
+pub use record::{
+    inspect_record, record_hash, sign_record, verify_record, ChainHead, DocumentDigest, RecordPayload, RecordRequest,
+    SignedRecord, MAX_CLAIMS_BYTES, RECORD_TYP,
+};
+pub use time::{Timestamp, DAY_MS};
+pub use vault::{seal, unseal, KdfParams, KdfSpec, SealedKey, MIN_PIN_CHARS};
