@@ -1,0 +1,174 @@
+//! Conformance against public test suites written by others, read from `../shared/vectors`
+//! (or `$OFFSIGN_VECTORS`). When absent they are skipped, except under `CI=true`.
+//!
+//! What the strict verifier (`verify_strict`) rejects, as measured here:
+//! - Wycheproof v1: all 88 valid cases accepted; all 63 invalid rejected (tcIds 10–70, 85, 151).
+//! - C2SP CCTV: 43 of 914 accepted, exactly those whose flags are within
+//!   {low_order_component_A, low_order_component_R}; any small-order A or R, non-canonical
+//!   A or R, or a signature that needs the cofactored equation is rejected.
+//! - ed25519-speccheck: only case 3 (mixed-order A and R, valid both ways) is accepted;
+//!   0–2 (small order), 4–5 (cofactored only), 6–7 (S ≥ L), 8–11 (non-canonical) rejected.
+#![cfg(not(target_arch = "wasm32"))]
+
+use offsign::{Identity, PublicJwk, PublicKey};
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn vectors(file: &str) -> Option<String> {
+    let dir = std::env::var_os("OFFSIGN_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
+    let path = dir.join(file);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("vectors not found at {} (required when CI=true)", path.display())
+        }
+        Err(_) => {
+            eprintln!("skipped: vectors not found at {}", path.display());
+            None
+        }
+    }
+}
+
+fn json(file: &str) -> Option<Value> {
+    vectors(file).map(|t| serde_json::from_str(&t).expect("vector file is JSON"))
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    assert!(s.len() % 2 == 0, "odd hex");
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+}
+
+/// Strict verification through the public API; an undecodable key counts as a rejection.
+fn accepts(pk: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+    let Ok(sig) = <[u8; 64]>::try_from(sig) else { return false };
+    PublicKey::from_bytes(pk).is_ok_and(|key| key.verify(msg, &sig).is_ok())
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_else(|| panic!("missing {key}"))
+}
+
+#[test]
+fn wycheproof_v1() {
+    let Some(suite) = json("wycheproof_ed25519_test.json") else { return };
+    let (mut valid, mut rejected) = (0, Vec::new());
+    for group in suite["testGroups"].as_array().unwrap() {
+        let pk = hex(str_of(&group["publicKey"], "pk"));
+        let jwk: PublicJwk = serde_json::from_value(group["publicKeyJwk"].clone()).unwrap();
+        if let Ok(from_jwk) = PublicKey::from_jwk(&jwk) {
+            assert_eq!(from_jwk.as_bytes().as_slice(), pk.as_slice(), "JWK and raw key agree");
+        }
+        for t in group["tests"].as_array().unwrap() {
+            let ok = accepts(&pk, &hex(str_of(t, "msg")), &hex(str_of(t, "sig")));
+            let expected = str_of(t, "result");
+            assert_eq!(ok, expected == "valid", "tcId {} ({}) expected {expected}", t["tcId"], t["comment"]);
+            if ok { valid += 1 } else { rejected.push(t["tcId"].as_u64().unwrap()) }
+        }
+    }
+    let expected_rejects: Vec<u64> = (10..=70).chain([85, 151]).collect();
+    assert_eq!((valid, rejected), (88, expected_rejects));
+}
+
+#[test]
+fn wycheproof_legacy_with_private_jwks() {
+    let Some(suite) = json("wycheproof_legacy_eddsa_test.json") else { return };
+    let mut checked = 0;
+    for group in suite["testGroups"].as_array().unwrap() {
+        let identity = Identity::from_private_jwk_json(&group["jwk"].to_string()).expect("private JWK imports");
+        let pk = hex(str_of(&group["key"], "pk"));
+        assert_eq!(identity.public_key().as_bytes().as_slice(), pk.as_slice());
+        for t in group["tests"].as_array().unwrap() {
+            let (msg, sig) = (hex(str_of(t, "msg")), hex(str_of(t, "sig")));
+            let valid = str_of(t, "result") == "valid";
+            assert_eq!(accepts(&pk, &msg, &sig), valid, "tcId {}", t["tcId"]);
+            if valid {
+                assert_eq!(identity.sign(&msg).as_slice(), sig.as_slice(), "deterministic signature, tcId {}", t["tcId"]);
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 145);
+}
+
+#[test]
+fn rfc8032_section_7_1() {
+    let Some(suite) = json("rfc8032_ed25519_vectors.json") else { return };
+    let all = suite["vectors"].as_array().unwrap();
+    assert_eq!(all.len(), 5);
+    for v in all {
+        let seed: [u8; 32] = hex(str_of(v, "secret")).try_into().unwrap();
+        let id = Identity::from_seed(&seed);
+        let (msg, sig) = (hex(str_of(v, "message")), hex(str_of(v, "signature")));
+        assert_eq!(id.public_key().as_bytes().as_slice(), hex(str_of(v, "public")).as_slice(), "{}", v["name"]);
+        assert_eq!(id.sign(&msg).as_slice(), sig.as_slice(), "{}", v["name"]);
+        assert!(accepts(id.public_key().as_bytes(), &msg, &sig));
+    }
+}
+
+#[test]
+fn dalek_sign_input_vectors() {
+    let Some(text) = vectors("ed25519_dalek_TESTVECTORS.txt") else { return };
+    let mut n = 0;
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split(':').collect();
+        let sk_pk = hex(f[0]);
+        let id = Identity::from_seed(&sk_pk[..32].try_into().unwrap());
+        assert_eq!(id.public_key().as_bytes().as_slice(), hex(f[1]).as_slice());
+        let msg = hex(f[2]);
+        let sig = &hex(f[3])[..64];
+        assert_eq!(id.sign(&msg).as_slice(), sig, "line {n}");
+        assert!(accepts(&hex(f[1]), &msg, sig));
+        n += 1;
+    }
+    assert_eq!(n, 128);
+}
+
+#[test]
+fn rfc8037_appendix_a() {
+    let Some(a) = json("rfc8037_appendix_a.json") else { return };
+    let id = Identity::from_private_jwk_json(&a["A.1_private_jwk"].to_string()).unwrap();
+    let public: PublicJwk = serde_json::from_value(a["A.2_public_jwk"].clone()).unwrap();
+    assert_eq!(id.public_key().to_jwk(), public);
+    assert_eq!(id.kid(), str_of(&a, "A.3_thumbprint_b64url"));
+    let key = PublicKey::from_jwk(&public).unwrap();
+    let sig = hex(str_of(&a, "A.4_signature_hex"));
+    assert_eq!(id.sign(str_of(&a, "A.4_signing_input").as_bytes()).as_slice(), sig.as_slice());
+    assert!(key.verify(str_of(&a, "A.4_signing_input").as_bytes(), &sig.try_into().unwrap()).is_ok());
+}
+
+#[test]
+fn speccheck_edge_cases() {
+    let Some(suite) = json("speccheck_cases_annotated.json") else { return };
+    let ours: Vec<char> = suite["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let ok = accepts(&hex(str_of(c, "pub_key")), &hex(str_of(c, "message")), &hex(str_of(c, "signature")));
+            if ok { 'V' } else { 'X' }
+        })
+        .collect();
+    let accepted: Vec<usize> = ours.iter().enumerate().filter(|(_, v)| **v == 'V').map(|(i, _)| i).collect();
+    assert_eq!(accepted, [3], "strict verification accepts only the mixed-order case 3");
+    let published = &suite["results"]["Dalek strict"];
+    for (i, v) in ours.iter().enumerate() {
+        assert_eq!(published[i.to_string()].as_str().unwrap(), v.to_string(), "case {i} agrees with published Dalek strict");
+    }
+}
+
+#[test]
+fn cctv_edge_cases() {
+    let Some(suite) = json("cctv_ed25519vectors.json") else { return };
+    let tolerated = ["low_order_component_A", "low_order_component_R"];
+    let mut accepted = 0;
+    for v in suite.as_array().unwrap() {
+        let flags: Vec<&str> = v["flags"].as_array().map(|f| f.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let expected = flags.iter().all(|f| tolerated.contains(f));
+        let ok = accepts(&hex(str_of(v, "key")), str_of(v, "msg").as_bytes(), &hex(str_of(v, "sig")));
+        assert_eq!(ok, expected, "vector {} flags {flags:?}", v["number"]);
+        accepted += ok as usize;
+    }
+    assert_eq!(accepted, 43);
+}
