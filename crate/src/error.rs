@@ -227,6 +227,15 @@ mod tests {
     }
 
     #[test]
+    fn typescript_union_lists_every_code_in_order() {
+        let ts = include_str!("types.d.ts");
+        let union = ts.split("export type ErrorCode =").nth(1).and_then(|t| t.split(';').next()).unwrap();
+        let listed: Vec<&str> = union.split('|').map(|s| s.trim().trim_matches('"')).filter(|s| !s.is_empty()).collect();
+        let table: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, table, "types.d.ts must list exactly the codes of the table");
+    }
+
+    #[test]
     fn specific_remedy_replaces_default() {
         let e = Error::new(ErrorCode::CertExpired, "expired at 2026-11-03");
         assert_eq!(e.remedy(), ErrorCode::CertExpired.default_remedy());

@@ -1,0 +1,191 @@
+/** A stable offsign error or warning code. The list is generated from the core's error table. */
+export type ErrorCode =
+  | "wrong_pin"
+  | "pin_too_short"
+  | "identity_locked"
+  | "self_check_failed"
+  | "randomness_unavailable"
+  | "cert_untrusted"
+  | "cert_not_yet_valid"
+  | "cert_expired"
+  | "cert_revoked"
+  | "cert_expiring"
+  | "revocation_list_stale"
+  | "revocation_list_untrusted"
+  | "clock_skew"
+  | "bad_signature"
+  | "key_mismatch"
+  | "chain_broken"
+  | "unsupported_algorithm"
+  | "malformed_jws"
+  | "malformed_jwk"
+  | "malformed_record"
+  | "malformed_certificate"
+  | "malformed_revocation_list"
+  | "malformed_sealed_key"
+  | "malformed_input";
+
+/**
+ * What offsign throws: a real `Error` (so `instanceof Error` holds) with a stable `code`,
+ * a developer `message`, and a `remedy` to show the field worker.
+ */
+export interface OffsignError extends Error {
+  name: "OffsignError";
+  code: ErrorCode;
+  remedy: string;
+}
+
+/** A warning that did not stop the operation (e.g. `cert_expiring`). */
+export interface Warning {
+  code: ErrorCode;
+  message: string;
+  remedy: string;
+}
+
+/** One row of the error table. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  severity: "error" | "warning";
+  summary: string;
+  remedy: string;
+}
+
+/** An Ed25519 public key as an OKP JSON Web Key (RFC 8037). */
+export interface PublicJwk {
+  kty: "OKP";
+  crv: "Ed25519";
+  /** The 32-byte public key, base64url. */
+  x: string;
+}
+
+/** Argon2id cost: memory `m` in KiB, `t` passes, `p` lanes. */
+export interface KdfParams {
+  m: number;
+  t: number;
+  p: number;
+}
+
+/** A seed sealed under a PIN (Argon2id + XChaCha20-Poly1305). Safe to store as is. */
+export interface SealedKey {
+  v: 1;
+  kid: string;
+  kdf: { alg: "argon2id"; m: number; t: number; p: number; salt: string };
+  aead: "xchacha20poly1305";
+  nonce: string;
+  ciphertext: string;
+}
+
+/** Options of `Identity.seal`. */
+export interface SealOptions {
+  /** Argon2id cost; defaults to 32 MiB, 3 passes, 1 lane. */
+  kdf?: KdfParams;
+}
+
+/** Where a device's chain stands: the last record's seq, hash and signedAt. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+  signedAt: string;
+}
+
+/** The authority key pinned at enrollment, the worker's certificate and the revocation list. */
+export interface Credentials {
+  authority: PublicJwk;
+  /** The certificate, a JWS signed by the authority. */
+  certificate: string;
+  /** The latest revocation list, a JWS signed by the authority. */
+  revocationList?: string;
+}
+
+/** Options of `Identity.sign` and `Identity.signDigest`. */
+export interface SignOptions {
+  /** The credentials to run the offline policy check with. Required: no unchecked signatures. */
+  credentials: Credentials;
+  /** The chain head of this device; omit for its first record. */
+  chain?: ChainHead;
+  /** The document's file name. */
+  name?: string;
+  /** The document's media type. */
+  type?: string;
+  /** The document's size in bytes (`signDigest` only; `sign` measures it). */
+  size?: number;
+  /** Free-form claims: form fields, location, the digest of a handwritten signature image. */
+  claims?: Record<string, unknown>;
+  /** Trusted time in ms since the epoch; defaults to `Date.now()`. */
+  now?: number;
+  /** Warn `cert_expiring` this many days before expiry; defaults to 14. */
+  expiringWithinDays?: number;
+}
+
+/** The signed content of a record. */
+export interface RecordPayload {
+  v: 1;
+  /** UUID v7. */
+  id: string;
+  /** Per-device sequence number, from 1. */
+  seq: number;
+  /** Hash of the previous record, null for the first. */
+  prev: string | null;
+  /** RFC 3339 UTC with milliseconds. */
+  signedAt: string;
+  /** The signer's key id (RFC 7638 thumbprint). */
+  kid: string;
+  /** The signer's certificate serial. */
+  cert?: string;
+  doc: { sha256: string; name?: string; type?: string; size?: number };
+  claims: Record<string, unknown>;
+}
+
+/** A freshly signed record. */
+export interface SignedRecord {
+  /** The record as a JWS compact serialization (`alg: "Ed25519"`). */
+  jws: string;
+  /** Its hash: the next record's `prev`. */
+  hash: string;
+  /** The decoded payload. */
+  record: RecordPayload;
+  /** The chain head after this record, to pass to the next `sign`. */
+  chain: ChainHead;
+  /** Policy warnings (`cert_expiring`, `revocation_list_stale`); the record was signed. */
+  warnings: Warning[];
+}
+
+/** Options of `verifyRecord`. */
+export interface VerifyOptions {
+  /** The previous record's JWS: also check that this record follows it. */
+  prev?: string;
+}
+
+/** A decoded, NOT verified, record. */
+export interface InspectedRecord {
+  verified: false;
+  header: { alg: string; typ?: string; kid?: string };
+  payload: RecordPayload;
+}
+
+/** A worker's certificate, as signed by the authority. */
+export interface Certificate {
+  v: 1;
+  serial: string;
+  sub: string;
+  iss: string;
+  jwk: PublicJwk;
+  /** Valid from, seconds since the epoch (inclusive). */
+  nbf: number;
+  /** Valid until, seconds since the epoch (exclusive). */
+  exp: number;
+}
+
+/** Options of `checkPolicy`. */
+export interface PolicyOptions {
+  /** Trusted time in ms since the epoch; defaults to `Date.now()`. */
+  now?: number;
+  /** Warn `cert_expiring` this many days before expiry; defaults to 14. */
+  expiringWithinDays?: number;
+}
+
+/** A passed policy check. */
+export interface PolicyVerdict {
+  certificate: Certificate;
+  warnings: Warning[];
+}
