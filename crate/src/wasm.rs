@@ -3,7 +3,7 @@
 //! Types are declared in `types.d.ts`.
 
 use crate::{
-    check_policy, inspect_record, record_hash, sign_record, verify_record, ChainHead, Credentials, DocumentDigest, Error,
+    check_policy, inspect_record, Authority, record_hash, sign_record, verify_record, ChainHead, Credentials, DocumentDigest, Error,
     ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, Timestamp,
     DAY_MS,
 };
@@ -258,6 +258,46 @@ impl JsIdentity {
     /// Wipes the private key from memory. Every later use throws `identity_locked`.
     pub fn lock(&mut self) {
         self.inner = None;
+    }
+}
+
+/// A certificate authority whose key lives in WebAssembly memory: for tests, demos and
+/// self-hosted issuers. Production devices pin the key of the server's authority instead.
+#[wasm_bindgen(js_name = Authority)]
+pub struct JsAuthority {
+    inner: Authority,
+}
+
+#[wasm_bindgen(js_class = Authority)]
+impl JsAuthority {
+    /// A new authority with a fresh key, writing `name` as `iss`.
+    pub fn generate(name: String) -> JsResult<JsAuthority> {
+        Ok(JsAuthority { inner: Authority::new(Identity::generate().map_err(js_error)?, name) })
+    }
+
+    /// The authority's public key, which devices pin.
+    #[wasm_bindgen(getter, js_name = publicJwk)]
+    pub fn public_jwk(&self) -> JsPublicJwk {
+        to_js(&self.inner.public_key().to_jwk())
+    }
+
+    /// Issues a certificate (JWS) binding worker `sub` to `jwk`, valid from `nbf` until `exp`
+    /// (ms since the epoch; whole seconds are kept).
+    #[wasm_bindgen(js_name = issueCertificate)]
+    pub fn issue_certificate(&self, serial: &str, sub: &str, jwk: JsPublicJwk, nbf: f64, exp: f64) -> JsResult<String> {
+        let jwk: PublicJwk = from_js("public JWK", jwk.into())
+            .map_err(|_| js_error(Error::new(ErrorCode::MalformedJwk, "not an OKP JWK object")))?;
+        let (nbf, exp) = (Timestamp::from_js_millis(nbf).map_err(js_error)?, Timestamp::from_js_millis(exp).map_err(js_error)?);
+        self.inner.issue_certificate(serial, sub, &jwk, nbf, exp).map_err(js_error)
+    }
+
+    /// Issues a revocation list (JWS) of `revoked` serials, issued at `issuedAt` and due for
+    /// renewal at `nextUpdate` (ms since the epoch).
+    #[wasm_bindgen(js_name = issueRevocationList)]
+    pub fn issue_revocation_list(&self, revoked: Vec<String>, issued_at: f64, next_update: f64) -> JsResult<String> {
+        let issued_at = Timestamp::from_js_millis(issued_at).map_err(js_error)?;
+        let next_update = Timestamp::from_js_millis(next_update).map_err(js_error)?;
+        self.inner.issue_revocation_list(revoked, issued_at, next_update).map_err(js_error)
     }
 }
 
