@@ -1,225 +1,227 @@
 // The JS API of the built package (pkg/) in headless Chromium, against an independent JOSE
 // implementation: certificates are issued by `jose` in Node, records signed in the browser are
 // verified by `jose`, and key ids are compared with jose's RFC 7638 thumbprints.
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPair, exportJWK, CompactSign, compactVerify, importJWK, calculateJwkThumbprint } from 'jose';
-import { openOffsignPage } from './support/browser.mjs';
+import { openOffsignPage, ENGINES } from './support/browser.mjs';
 
 const DAY = 86_400_000;
 const FAST_KDF = { kdf: { m: 8192, t: 1, p: 1 } };
-let ctx;
-let authority;
+for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
+  let ctx;
+  let authority;
 
-before(async () => {
-  ctx = await openOffsignPage();
-  const { publicKey, privateKey } = await generateKeyPair('Ed25519');
-  authority = { jwk: await exportJWK(publicKey), privateKey };
-  await ctx.page.evaluate(() => {
-    window.caught = (f) => {
-      try { f(); return null; } catch (e) {
-        return { isError: e instanceof Error, name: e.name, code: e.code, message: e.message, remedy: e.remedy };
-      }
-    };
+  before(async () => {
+    ctx = await openOffsignPage(engine);
+    const { publicKey, privateKey } = await generateKeyPair('Ed25519');
+    authority = { jwk: await exportJWK(publicKey), privateKey };
+    await ctx.page.evaluate(() => {
+      window.caught = (f) => {
+        try { f(); return null; } catch (e) {
+          return { isError: e instanceof Error, name: e.name, code: e.code, message: e.message, remedy: e.remedy };
+        }
+      };
+    });
   });
-});
 
-after(async () => {
-  assert.deepEqual(ctx.errors, [], 'no uncaught page errors');
-  await ctx.close();
-});
-
-/** Signs a JSON payload as a compact JWS with jose, as an authority on another stack would. */
-async function joseSign(payload, typ, key = authority.privateKey) {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'Ed25519', typ })
-    .sign(key);
-}
-
-function certificate(workerJwk, { serial = 's-1', nbf = Date.now() - DAY, exp = Date.now() + 90 * DAY, key } = {}) {
-  const payload = { v: 1, serial, sub: 'worker-1', iss: 'jose test authority', jwk: workerJwk, nbf: Math.floor(nbf / 1000), exp: Math.floor(exp / 1000) };
-  return joseSign(payload, 'offsign-cert+jws', key);
-}
-
-function revocationList(revoked = [], { nextUpdate = Date.now() + DAY } = {}) {
-  const payload = { v: 1, iss: 'jose test authority', issuedAt: Math.floor(Date.now() / 1000) - 60, nextUpdate: Math.floor(nextUpdate / 1000), revoked };
-  return joseSign(payload, 'offsign-crl+jws');
-}
-
-test('identity: key id is the RFC 7638 thumbprint; seal, unseal, wrong PIN', async () => {
-  const r = await ctx.page.evaluate((kdf) => {
-    const { Identity } = window.offsign;
-    const id = Identity.generate();
-    const sealed = id.seal('482913', kdf);
-    const back = Identity.unseal(sealed, '482913');
-    return {
-      kid: id.kid, jwk: id.publicJwk, sealed, reopenedKid: back.kid,
-      wrongPin: window.caught(() => Identity.unseal(sealed, '000000')),
-      shortPin: window.caught(() => id.seal('12345', kdf)),
-      notSealed: window.caught(() => Identity.unseal({ hello: 1 }, '482913')),
-    };
-  }, FAST_KDF);
-  assert.equal(r.kid, await calculateJwkThumbprint(r.jwk, 'sha256'));
-  assert.deepEqual(Object.keys(r.jwk).sort(), ['crv', 'kty', 'x']);
-  assert.equal(r.reopenedKid, r.kid);
-  assert.equal(r.sealed.kdf.alg, 'argon2id');
-  assert.ok(!JSON.stringify(r.sealed).includes('"d"'), 'a sealed key holds no plain private key');
-  assert.deepEqual(
-    { isError: r.wrongPin.isError, name: r.wrongPin.name, code: r.wrongPin.code },
-    { isError: true, name: 'OffsignError', code: 'wrong_pin' },
-  );
-  assert.match(r.wrongPin.remedy, /PIN/);
-  assert.equal(r.shortPin.code, 'pin_too_short');
-  assert.equal(r.notSealed.code, 'malformed_sealed_key');
-});
-
-test('records signed in the browser verify with jose and chain', async () => {
-  const workerJwk = await ctx.page.evaluate(() => {
-    window.worker = window.offsign.Identity.generate();
-    return window.worker.publicJwk;
+  after(async () => {
+    assert.deepEqual(ctx.errors, [], 'no uncaught page errors');
+    await ctx.close();
   });
-  const credentials = { authority: authority.jwk, certificate: await certificate(workerJwk), revocationList: await revocationList(['s-0']) };
-  const r = await ctx.page.evaluate((credentials) => {
-    const { verifyRecord, recordHash } = window.offsign;
-    const doc = new TextEncoder().encode('Delivery receipt 118: 3 pallets');
-    const claims = { recipient: 'A. Jones', reference: 'PO-118', geo: { lat: 51.5, lon: -0.12 } };
-    const first = window.worker.sign(doc, { credentials, name: 'receipt-118.txt', type: 'text/plain', claims });
-    const second = window.worker.sign(doc, { credentials, chain: first.chain });
-    return {
-      first, second,
-      checked: verifyRecord(second.jws, window.worker.publicJwk, { prev: first.jws }),
-      firstHash: recordHash(first.jws),
-      broken: window.caught(() => verifyRecord(first.jws, window.worker.publicJwk, { prev: second.jws })),
-    };
-  }, credentials);
 
-  const key = await importJWK(workerJwk, 'Ed25519');
-  const { payload, protectedHeader } = await compactVerify(r.first.jws, key);
-  assert.equal(protectedHeader.alg, 'Ed25519');
-  assert.equal(protectedHeader.typ, 'offsign-record+jws');
-  const record = JSON.parse(new TextDecoder().decode(payload));
-  assert.deepEqual(record, r.first.record);
-  assert.equal(record.seq, 1);
-  assert.equal(record.prev, null);
-  assert.equal(record.cert, 's-1');
-  assert.equal(record.doc.name, 'receipt-118.txt');
-  assert.equal(record.doc.size, 31);
-  assert.deepEqual(record.claims.geo, { lat: 51.5, lon: -0.12 });
-  assert.deepEqual(r.first.warnings, []);
-  await compactVerify(r.second.jws, key);
-  assert.equal(r.second.record.prev, r.first.hash);
-  assert.equal(r.firstHash, r.first.hash);
-  assert.equal(r.checked.seq, 2);
-  assert.equal(r.broken.code, 'chain_broken');
-
-  const tampered = r.first.jws.slice(0, -4) + (r.first.jws.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-  await assert.rejects(compactVerify(tampered, key));
-});
-
-test('the policy refuses or warns with codes and remedies a worker can act on', async () => {
-  const strangerJwk = await ctx.page.evaluate(() => window.offsign.Identity.generate().publicJwk);
-  const other = await generateKeyPair('Ed25519');
-  const now = Date.now();
-  const forStranger = { authority: authority.jwk, certificate: await certificate(strangerJwk), revocationList: await revocationList() };
-  const foreign = await ctx.page.evaluate((credentials) => {
-    // A certificate for another key must not let this identity sign.
-    return window.caught(() => window.offsign.Identity.generate().sign(new Uint8Array(1), { credentials }));
-  }, forStranger);
-  assert.equal(foreign.code, 'cert_untrusted');
-
-  // Sign as the certified worker: the key pair lives in the page, so make certificates for it.
-  const pageJwk = await ctx.page.evaluate(() => { window.policyWorker = window.offsign.Identity.generate(); return window.policyWorker.publicJwk; });
-  const forWorker = async (certOptions = {}, revoked = [], listOptions = {}) => ({
-    authority: authority.jwk,
-    certificate: await certificate(pageJwk, certOptions),
-    revocationList: await revocationList(revoked, listOptions),
-  });
-  const matrix = {
-    expired: await forWorker({ nbf: Date.UTC(2025, 0, 1), exp: Date.UTC(2026, 0, 3) }),
-    notYet: await forWorker({ nbf: now + DAY, exp: now + 100 * DAY }),
-    revoked: await forWorker({ serial: 's-9' }, ['s-9']),
-    expiring: await forWorker({ exp: now + 3 * DAY }),
-    stale: await forWorker({}, [], { nextUpdate: now - 1000 }),
-    untrusted: await forWorker({ key: other.privateKey }),
-    fine: await forWorker(),
-  };
-  const v = await ctx.page.evaluate((matrix) => {
-    const w = window.policyWorker;
-    const doc = new Uint8Array([1, 2, 3]);
-    const sign = (credentials, extra = {}) => window.caught(() => { window.lastSigned = w.sign(doc, { credentials, ...extra }); });
-    const warn = (credentials) => w.sign(doc, { credentials }).warnings.map((x) => x.code);
-    const first = w.sign(doc, { credentials: matrix.fine });
-    return {
-      expired: sign(matrix.expired), notYet: sign(matrix.notYet), revoked: sign(matrix.revoked), untrusted: sign(matrix.untrusted),
-      expiring: warn(matrix.expiring), stale: warn(matrix.stale),
-      skew: sign(matrix.fine, { chain: first.chain, now: Date.parse(first.record.signedAt) - 1 }),
-      check: window.offsign.checkPolicy(w.kid, matrix.expiring, {}).warnings.map((x) => x.code),
-      expiringSoonWindow: window.offsign.checkPolicy(w.kid, matrix.fine, { expiringWithinDays: 365 }).warnings.map((x) => x.code),
-    };
-  }, matrix);
-  assert.equal(v.expired.code, 'cert_expired');
-  assert.equal(v.expired.remedy, 'Your certificate expired on 3 Jan 2026. Connect to the internet and open the app to renew it, or ask your administrator.');
-  assert.equal(v.notYet.code, 'cert_not_yet_valid');
-  assert.equal(v.revoked.code, 'cert_revoked');
-  assert.equal(v.untrusted.code, 'cert_untrusted');
-  assert.deepEqual(v.expiring, ['cert_expiring']);
-  assert.deepEqual(v.stale, ['revocation_list_stale']);
-  assert.equal(v.skew.code, 'clock_skew');
-  assert.deepEqual(v.check, ['cert_expiring']);
-  assert.deepEqual(v.expiringSoonWindow, ['cert_expiring']);
-});
-
-test('locking wipes the key; malformed input gets codes, never a crash', async () => {
-  const r = await ctx.page.evaluate(() => {
-    const { Identity, verifyRecord, inspectRecord } = window.offsign;
-    const id = Identity.generate();
-    const jwk = id.publicJwk;
-    id.lock();
-    return {
-      locked: id.locked,
-      afterLock: window.caught(() => id.signBytes(new Uint8Array(1))),
-      garbage: window.caught(() => verifyRecord('garbage', jwk)),
-      badJwk: window.caught(() => verifyRecord('a.b.c', { kty: 'EC', crv: 'P-256', x: 'AA' })),
-      noCredentials: window.caught(() => Identity.generate().sign(new Uint8Array(1), {})),
-      badDigest: window.caught(() => Identity.generate().signDigest(new Uint8Array(31), {})),
-      hugeJws: window.caught(() => inspectRecord('a'.repeat(2 * 1024 * 1024))),
-      badTime: window.caught(() => window.offsign.checkPolicy('k', { authority: jwk, certificate: 'x' }, { now: NaN })),
-    };
-  });
-  assert.equal(r.locked, true);
-  assert.equal(r.afterLock.code, 'identity_locked');
-  assert.equal(r.garbage.code, 'malformed_jws');
-  assert.equal(r.badJwk.code, 'malformed_jwk');
-  assert.equal(r.noCredentials.code, 'malformed_input');
-  assert.equal(r.badDigest.code, 'malformed_input');
-  assert.equal(r.hugeJws.code, 'malformed_jws');
-  assert.equal(r.badTime.code, 'malformed_input');
-  for (const e of Object.values(r).filter((x) => x && typeof x === 'object')) {
-    assert.equal(e.isError, true);
-    assert.ok(e.remedy.length > 10, `remedy for ${e.code}`);
+  /** Signs a JSON payload as a compact JWS with jose, as an authority on another stack would. */
+  async function joseSign(payload, typ, key = authority.privateKey) {
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'Ed25519', typ })
+      .sign(key);
   }
-});
 
-test('errorCodes() is the whole table, for help pages', async () => {
-  const codes = await ctx.page.evaluate(() => window.offsign.errorCodes());
-  assert.ok(codes.length >= 20);
-  const byCode = Object.fromEntries(codes.map((c) => [c.code, c]));
-  assert.equal(byCode.cert_expiring.severity, 'warning');
-  assert.equal(byCode.cert_expired.severity, 'error');
-  for (const c of codes) assert.match(c.remedy, /\.$/);
-});
+  function certificate(workerJwk, { serial = 's-1', nbf = Date.now() - DAY, exp = Date.now() + 90 * DAY, key } = {}) {
+    const payload = { v: 1, serial, sub: 'worker-1', iss: 'jose test authority', jwk: workerJwk, nbf: Math.floor(nbf / 1000), exp: Math.floor(exp / 1000) };
+    return joseSign(payload, 'offsign-cert+jws', key);
+  }
 
-test('the JS Authority issues certificates the policy accepts', async () => {
-  const r = await ctx.page.evaluate(() => {
-    const { Authority, Identity, checkPolicy } = window.offsign;
-    const ca = Authority.generate('Demo Authority');
-    const w = Identity.generate();
-    const now = Date.now();
-    const certificate = ca.issueCertificate('d-1', 'demo', w.publicJwk, now - 1000, now + 30 * 86_400_000);
-    const revocationList = ca.issueRevocationList([], now, now + 86_400_000);
-    return { certificate, authority: ca.publicJwk, verdict: checkPolicy(w.kid, { authority: ca.publicJwk, certificate, revocationList }) };
+  function revocationList(revoked = [], { nextUpdate = Date.now() + DAY } = {}) {
+    const payload = { v: 1, iss: 'jose test authority', issuedAt: Math.floor(Date.now() / 1000) - 60, nextUpdate: Math.floor(nextUpdate / 1000), revoked };
+    return joseSign(payload, 'offsign-crl+jws');
+  }
+
+  test('identity: key id is the RFC 7638 thumbprint; seal, unseal, wrong PIN', async () => {
+    const r = await ctx.page.evaluate((kdf) => {
+      const { Identity } = window.offsign;
+      const id = Identity.generate();
+      const sealed = id.seal('482913', kdf);
+      const back = Identity.unseal(sealed, '482913');
+      return {
+        kid: id.kid, jwk: id.publicJwk, sealed, reopenedKid: back.kid,
+        wrongPin: window.caught(() => Identity.unseal(sealed, '000000')),
+        shortPin: window.caught(() => id.seal('12345', kdf)),
+        notSealed: window.caught(() => Identity.unseal({ hello: 1 }, '482913')),
+      };
+    }, FAST_KDF);
+    assert.equal(r.kid, await calculateJwkThumbprint(r.jwk, 'sha256'));
+    assert.deepEqual(Object.keys(r.jwk).sort(), ['crv', 'kty', 'x']);
+    assert.equal(r.reopenedKid, r.kid);
+    assert.equal(r.sealed.kdf.alg, 'argon2id');
+    assert.ok(!JSON.stringify(r.sealed).includes('"d"'), 'a sealed key holds no plain private key');
+    assert.deepEqual(
+      { isError: r.wrongPin.isError, name: r.wrongPin.name, code: r.wrongPin.code },
+      { isError: true, name: 'OffsignError', code: 'wrong_pin' },
+    );
+    assert.match(r.wrongPin.remedy, /PIN/);
+    assert.equal(r.shortPin.code, 'pin_too_short');
+    assert.equal(r.notSealed.code, 'malformed_sealed_key');
   });
-  assert.equal(r.verdict.certificate.serial, 'd-1');
-  const { protectedHeader } = await compactVerify(r.certificate, await importJWK(r.authority, 'Ed25519'));
-  assert.equal(protectedHeader.typ, 'offsign-cert+jws');
+
+  test('records signed in the browser verify with jose and chain', async () => {
+    const workerJwk = await ctx.page.evaluate(() => {
+      window.worker = window.offsign.Identity.generate();
+      return window.worker.publicJwk;
+    });
+    const credentials = { authority: authority.jwk, certificate: await certificate(workerJwk), revocationList: await revocationList(['s-0']) };
+    const r = await ctx.page.evaluate((credentials) => {
+      const { verifyRecord, recordHash } = window.offsign;
+      const doc = new TextEncoder().encode('Delivery receipt 118: 3 pallets');
+      const claims = { recipient: 'A. Jones', reference: 'PO-118', geo: { lat: 51.5, lon: -0.12 } };
+      const first = window.worker.sign(doc, { credentials, name: 'receipt-118.txt', type: 'text/plain', claims });
+      const second = window.worker.sign(doc, { credentials, chain: first.chain });
+      return {
+        first, second,
+        checked: verifyRecord(second.jws, window.worker.publicJwk, { prev: first.jws }),
+        firstHash: recordHash(first.jws),
+        broken: window.caught(() => verifyRecord(first.jws, window.worker.publicJwk, { prev: second.jws })),
+      };
+    }, credentials);
+
+    const key = await importJWK(workerJwk, 'Ed25519');
+    const { payload, protectedHeader } = await compactVerify(r.first.jws, key);
+    assert.equal(protectedHeader.alg, 'Ed25519');
+    assert.equal(protectedHeader.typ, 'offsign-record+jws');
+    const record = JSON.parse(new TextDecoder().decode(payload));
+    assert.deepEqual(record, r.first.record);
+    assert.equal(record.seq, 1);
+    assert.equal(record.prev, null);
+    assert.equal(record.cert, 's-1');
+    assert.equal(record.doc.name, 'receipt-118.txt');
+    assert.equal(record.doc.size, 31);
+    assert.deepEqual(record.claims.geo, { lat: 51.5, lon: -0.12 });
+    assert.deepEqual(r.first.warnings, []);
+    await compactVerify(r.second.jws, key);
+    assert.equal(r.second.record.prev, r.first.hash);
+    assert.equal(r.firstHash, r.first.hash);
+    assert.equal(r.checked.seq, 2);
+    assert.equal(r.broken.code, 'chain_broken');
+
+    const tampered = r.first.jws.slice(0, -4) + (r.first.jws.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    await assert.rejects(compactVerify(tampered, key));
+  });
+
+  test('the policy refuses or warns with codes and remedies a worker can act on', async () => {
+    const strangerJwk = await ctx.page.evaluate(() => window.offsign.Identity.generate().publicJwk);
+    const other = await generateKeyPair('Ed25519');
+    const now = Date.now();
+    const forStranger = { authority: authority.jwk, certificate: await certificate(strangerJwk), revocationList: await revocationList() };
+    const foreign = await ctx.page.evaluate((credentials) => {
+      // A certificate for another key must not let this identity sign.
+      return window.caught(() => window.offsign.Identity.generate().sign(new Uint8Array(1), { credentials }));
+    }, forStranger);
+    assert.equal(foreign.code, 'cert_untrusted');
+
+    // Sign as the certified worker: the key pair lives in the page, so make certificates for it.
+    const pageJwk = await ctx.page.evaluate(() => { window.policyWorker = window.offsign.Identity.generate(); return window.policyWorker.publicJwk; });
+    const forWorker = async (certOptions = {}, revoked = [], listOptions = {}) => ({
+      authority: authority.jwk,
+      certificate: await certificate(pageJwk, certOptions),
+      revocationList: await revocationList(revoked, listOptions),
+    });
+    const matrix = {
+      expired: await forWorker({ nbf: Date.UTC(2025, 0, 1), exp: Date.UTC(2026, 0, 3) }),
+      notYet: await forWorker({ nbf: now + DAY, exp: now + 100 * DAY }),
+      revoked: await forWorker({ serial: 's-9' }, ['s-9']),
+      expiring: await forWorker({ exp: now + 3 * DAY }),
+      stale: await forWorker({}, [], { nextUpdate: now - 1000 }),
+      untrusted: await forWorker({ key: other.privateKey }),
+      fine: await forWorker(),
+    };
+    const v = await ctx.page.evaluate((matrix) => {
+      const w = window.policyWorker;
+      const doc = new Uint8Array([1, 2, 3]);
+      const sign = (credentials, extra = {}) => window.caught(() => { window.lastSigned = w.sign(doc, { credentials, ...extra }); });
+      const warn = (credentials) => w.sign(doc, { credentials }).warnings.map((x) => x.code);
+      const first = w.sign(doc, { credentials: matrix.fine });
+      return {
+        expired: sign(matrix.expired), notYet: sign(matrix.notYet), revoked: sign(matrix.revoked), untrusted: sign(matrix.untrusted),
+        expiring: warn(matrix.expiring), stale: warn(matrix.stale),
+        skew: sign(matrix.fine, { chain: first.chain, now: Date.parse(first.record.signedAt) - 1 }),
+        check: window.offsign.checkPolicy(w.kid, matrix.expiring, {}).warnings.map((x) => x.code),
+        expiringSoonWindow: window.offsign.checkPolicy(w.kid, matrix.fine, { expiringWithinDays: 365 }).warnings.map((x) => x.code),
+      };
+    }, matrix);
+    assert.equal(v.expired.code, 'cert_expired');
+    assert.equal(v.expired.remedy, 'Your certificate expired on 3 Jan 2026. Connect to the internet and open the app to renew it, or ask your administrator.');
+    assert.equal(v.notYet.code, 'cert_not_yet_valid');
+    assert.equal(v.revoked.code, 'cert_revoked');
+    assert.equal(v.untrusted.code, 'cert_untrusted');
+    assert.deepEqual(v.expiring, ['cert_expiring']);
+    assert.deepEqual(v.stale, ['revocation_list_stale']);
+    assert.equal(v.skew.code, 'clock_skew');
+    assert.deepEqual(v.check, ['cert_expiring']);
+    assert.deepEqual(v.expiringSoonWindow, ['cert_expiring']);
+  });
+
+  test('locking wipes the key; malformed input gets codes, never a crash', async () => {
+    const r = await ctx.page.evaluate(() => {
+      const { Identity, verifyRecord, inspectRecord } = window.offsign;
+      const id = Identity.generate();
+      const jwk = id.publicJwk;
+      id.lock();
+      return {
+        locked: id.locked,
+        afterLock: window.caught(() => id.signBytes(new Uint8Array(1))),
+        garbage: window.caught(() => verifyRecord('garbage', jwk)),
+        badJwk: window.caught(() => verifyRecord('a.b.c', { kty: 'EC', crv: 'P-256', x: 'AA' })),
+        noCredentials: window.caught(() => Identity.generate().sign(new Uint8Array(1), {})),
+        badDigest: window.caught(() => Identity.generate().signDigest(new Uint8Array(31), {})),
+        hugeJws: window.caught(() => inspectRecord('a'.repeat(2 * 1024 * 1024))),
+        badTime: window.caught(() => window.offsign.checkPolicy('k', { authority: jwk, certificate: 'x' }, { now: NaN })),
+      };
+    });
+    assert.equal(r.locked, true);
+    assert.equal(r.afterLock.code, 'identity_locked');
+    assert.equal(r.garbage.code, 'malformed_jws');
+    assert.equal(r.badJwk.code, 'malformed_jwk');
+    assert.equal(r.noCredentials.code, 'malformed_input');
+    assert.equal(r.badDigest.code, 'malformed_input');
+    assert.equal(r.hugeJws.code, 'malformed_jws');
+    assert.equal(r.badTime.code, 'malformed_input');
+    for (const e of Object.values(r).filter((x) => x && typeof x === 'object')) {
+      assert.equal(e.isError, true);
+      assert.ok(e.remedy.length > 10, `remedy for ${e.code}`);
+    }
+  });
+
+  test('errorCodes() is the whole table, for help pages', async () => {
+    const codes = await ctx.page.evaluate(() => window.offsign.errorCodes());
+    assert.ok(codes.length >= 20);
+    const byCode = Object.fromEntries(codes.map((c) => [c.code, c]));
+    assert.equal(byCode.cert_expiring.severity, 'warning');
+    assert.equal(byCode.cert_expired.severity, 'error');
+    for (const c of codes) assert.match(c.remedy, /\.$/);
+  });
+
+  test('the JS Authority issues certificates the policy accepts', async () => {
+    const r = await ctx.page.evaluate(() => {
+      const { Authority, Identity, checkPolicy } = window.offsign;
+      const ca = Authority.generate('Demo Authority');
+      const w = Identity.generate();
+      const now = Date.now();
+      const certificate = ca.issueCertificate('d-1', 'demo', w.publicJwk, now - 1000, now + 30 * 86_400_000);
+      const revocationList = ca.issueRevocationList([], now, now + 86_400_000);
+      return { certificate, authority: ca.publicJwk, verdict: checkPolicy(w.kid, { authority: ca.publicJwk, certificate, revocationList }) };
+    });
+    assert.equal(r.verdict.certificate.serial, 'd-1');
+    const { protectedHeader } = await compactVerify(r.certificate, await importJWK(r.authority, 'Ed25519'));
+    assert.equal(protectedHeader.typ, 'offsign-cert+jws');
+  });
 });

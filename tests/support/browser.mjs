@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -41,13 +42,27 @@ export function launchChromium(options = {}) {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, ...options });
 }
 
+/** Launches Debian's Firefox ESR, headless, driven by puppeteer-core over WebDriver BiDi. */
+export function launchFirefox() {
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
+    headless: true,
+    extraPrefsFirefox: { 'dom.storageManager.prompt.testing': true, 'dom.storageManager.prompt.testing.allow': true },
+  });
+}
+
+/** The engines the JS API is tested in; `OFFSIGN_ENGINES=chromium` narrows the list. */
+export const ENGINES = (process.env.OFFSIGN_ENGINES ?? 'chromium,firefox').split(',');
+
 /**
- * Opens a blank page of the static server with the offsign package imported as `window.offsign`.
- * Returns { browser, page, server, close }.
+ * Opens a blank page of the static server in `engine` (chromium or firefox) with the offsign
+ * package imported as `window.offsign`. Returns { browser, page, server, errors, close }; the
+ * page offers `goto` and `evaluate(fn, arg)` in both engines.
  */
-export async function openOffsignPage() {
+export async function openOffsignPage(engine = 'chromium') {
   const server = await serveStatic();
-  const browser = await launchChromium();
+  const browser = engine === 'firefox' ? await launchFirefox() : await launchChromium();
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
