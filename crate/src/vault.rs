@@ -92,7 +92,7 @@ pub fn seal(identity: &Identity, pin: &str, params: KdfParams) -> Result<SealedK
     let key = derive_key(pin, &salt, params)?;
     let aad = associated_data(identity.kid(), params);
     let ciphertext = XChaCha20Poly1305::new(key.as_ref().into())
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: identity.seed().as_ref(), aad: &aad })
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: identity.seed(), aad: &aad })
         .map_err(|_| Error::new(ErrorCode::MalformedInput, "sealing failed"))?;
     Ok(SealedKey {
         v: 1,

@@ -285,8 +285,7 @@ impl JsAuthority {
     /// (ms since the epoch; whole seconds are kept).
     #[wasm_bindgen(js_name = issueCertificate)]
     pub fn issue_certificate(&self, serial: &str, sub: &str, jwk: JsPublicJwk, nbf: f64, exp: f64) -> JsResult<String> {
-        let jwk: PublicJwk = from_js("public JWK", jwk.into())
-            .map_err(|_| js_error(Error::new(ErrorCode::MalformedJwk, "not an OKP JWK object")))?;
+        let jwk = public_jwk_arg(jwk)?;
         let (nbf, exp) = (Timestamp::from_js_millis(nbf).map_err(js_error)?, Timestamp::from_js_millis(exp).map_err(js_error)?);
         self.inner.issue_certificate(serial, sub, &jwk, nbf, exp).map_err(js_error)
     }
@@ -310,12 +309,58 @@ pub fn verify_record_js(jws: &str, public_jwk: JsPublicJwk, options: JsVerifyOpt
     struct VerifyOptionsArg {
         prev: Option<String>,
     }
-    let jwk: PublicJwk = from_js("public JWK", public_jwk.into())
-        .map_err(|_| js_error(Error::new(ErrorCode::MalformedJwk, "not an OKP JWK object")))?;
-    let key = PublicKey::from_jwk(&jwk).map_err(js_error)?;
+    let key = PublicKey::from_jwk(&public_jwk_arg(public_jwk)?).map_err(js_error)?;
     let options: Option<VerifyOptionsArg> = from_js("verify options", options.into())?;
     let prev = options.unwrap_or_default().prev;
     Ok(to_js(&verify_record(jws, &key, prev.as_deref()).map_err(js_error)?))
+}
+
+/// An Ed25519 public key decoded once, for verifying many signatures (like a WebCrypto
+/// `CryptoKey`). Verification is strict: see the README for exactly what it accepts.
+#[wasm_bindgen(js_name = VerifyingKey)]
+pub struct JsVerifyingKey {
+    inner: PublicKey,
+}
+
+#[wasm_bindgen(js_class = VerifyingKey)]
+impl JsVerifyingKey {
+    /// From an OKP JWK; throws `malformed_jwk` when it is not a canonical Ed25519 key.
+    #[wasm_bindgen(js_name = fromJwk)]
+    pub fn from_jwk(jwk: JsPublicJwk) -> JsResult<JsVerifyingKey> {
+        let jwk = public_jwk_arg(jwk)?;
+        Ok(JsVerifyingKey { inner: PublicKey::from_jwk(&jwk).map_err(js_error)? })
+    }
+
+    /// From the 32 raw bytes of the key.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> JsResult<JsVerifyingKey> {
+        Ok(JsVerifyingKey { inner: PublicKey::from_bytes(bytes).map_err(js_error)? })
+    }
+
+    /// The key id (RFC 7638 thumbprint).
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> String {
+        self.inner.kid().to_owned()
+    }
+
+    /// The key as an OKP JWK.
+    #[wasm_bindgen(getter)]
+    pub fn jwk(&self) -> JsPublicJwk {
+        to_js(&self.inner.to_jwk())
+    }
+
+    /// Verifies a plain Ed25519 signature (64 bytes) over `message`; returns nothing when
+    /// valid, throws `bad_signature` when not.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> JsResult<()> {
+        let signature: &[u8; 64] = signature
+            .try_into()
+            .map_err(|_| bad_argument("signature", format!("expected 64 bytes, got {}", signature.len())))?;
+        self.inner.verify(message, signature).map_err(js_error)
+    }
+}
+
+fn public_jwk_arg(jwk: JsPublicJwk) -> JsResult<PublicJwk> {
+    from_js("public JWK", jwk.into()).map_err(|_| js_error(Error::new(ErrorCode::MalformedJwk, "not an OKP JWK object")))
 }
 
 /// Decodes a record WITHOUT verifying it (`verified: false`), for display and diagnosis.
