@@ -201,6 +201,36 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     }
   });
 
+  test('VerifyingKey: decoded once, verifies plain signatures strictly', async () => {
+    const r = await ctx.page.evaluate(() => {
+      const { Identity, VerifyingKey } = window.offsign;
+      const id = Identity.generate();
+      const key = VerifyingKey.fromJwk(id.publicJwk);
+      const message = new TextEncoder().encode('pallet 7 of 12');
+      const signature = id.signBytes(message);
+      const tampered = signature.slice();
+      tampered[40] ^= 1;
+      return {
+        sameKid: key.kid === id.kid,
+        sameJwk: JSON.stringify(key.jwk) === JSON.stringify(id.publicJwk),
+        valid: window.caught(() => key.verify(message, signature)),
+        tampered: window.caught(() => key.verify(message, tampered)),
+        otherMessage: window.caught(() => key.verify(new TextEncoder().encode('pallet 8 of 12'), signature)),
+        shortSignature: window.caught(() => key.verify(message, signature.slice(0, 63))),
+        shortKey: window.caught(() => VerifyingKey.fromBytes(new Uint8Array(31))),
+        signatureLength: signature.length,
+      };
+    });
+    assert.equal(r.sameKid, true);
+    assert.equal(r.sameJwk, true);
+    assert.equal(r.valid, null, 'a valid signature throws nothing');
+    assert.equal(r.tampered.code, 'bad_signature');
+    assert.equal(r.otherMessage.code, 'bad_signature');
+    assert.equal(r.shortSignature.code, 'malformed_input');
+    assert.equal(r.shortKey.code, 'malformed_jwk');
+    assert.equal(r.signatureLength, 64);
+  });
+
   test('errorCodes() is the whole table, for help pages', async () => {
     const codes = await ctx.page.evaluate(() => window.offsign.errorCodes());
     assert.ok(codes.length >= 20);
