@@ -64,10 +64,22 @@ error_codes! {
     PinTooShort = "pin_too_short", Error,
         "The PIN or passphrase is shorter than the minimum length.",
         "Choose a PIN of at least 6 digits, or a longer passphrase.";
+    /// Too many wrong PINs: the next try must wait.
+    PinLockedOut = "pin_locked_out", Error,
+        "Too many wrong PINs; the next try must wait.",
+        "Too many wrong PINs. Wait a few minutes before the next try, or ask your administrator.";
     /// The identity was locked; its key is no longer in memory.
     IdentityLocked = "identity_locked", Error,
         "The identity is locked and its key has been wiped from memory.",
         "Unlock with your PIN, then sign again.";
+    /// No identity with this key id is stored on the device.
+    IdentityNotFound = "identity_not_found", Error,
+        "No identity with this key id is stored on this device.",
+        "Choose your name from the list, or set up this device again.";
+    /// The identity has no certificate yet, so it cannot sign.
+    NotEnrolled = "not_enrolled", Error,
+        "This identity has no certificate yet.",
+        "Connect to the internet and enroll with the code from your administrator.";
     /// A fresh signature did not verify twice in a row, so nothing was stored.
     SelfCheckFailed = "self_check_failed", Error,
         "A new signature failed its own verification twice; nothing was stored.",
@@ -148,6 +160,14 @@ error_codes! {
     MalformedSealedKey = "malformed_sealed_key", Error,
         "The sealed key is damaged or of an unknown format.",
         "Restore your identity from a backup, or enroll this device again.";
+    /// The device's storage is full; nothing was written.
+    StorageFull = "storage_full", Error,
+        "The browser's storage for this app is full; nothing was written.",
+        "Connect to the internet so that sent records can be cleared, free space on the device, or ask your administrator.";
+    /// The device's storage cannot be opened or written.
+    StorageUnavailable = "storage_unavailable", Error,
+        "The browser's storage (IndexedDB) cannot be opened or written.",
+        "Close other tabs of this app and open it again. Private browsing may block storage; use a normal window.";
     /// An argument has the wrong type, length or size.
     MalformedInput = "malformed_input", Error,
         "An argument has the wrong type, length, encoding or size.",

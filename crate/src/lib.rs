@@ -8,17 +8,20 @@
 //! - [`seal`] / [`unseal`]: the seed under a PIN (Argon2id + XChaCha20-Poly1305).
 //! - [`sign_record`] / [`verify_record`]: signed, chained records as JWS (`alg: Ed25519`).
 //! - [`check_policy`]: the offline certificate and revocation check before each signature.
+//! - [`Device`]: identities in a [`Store`], unlock with lockout, sign-and-append in one transaction.
 //! - [`Error`]: one error type with stable [`ErrorCode`]s, messages and remedies.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod cert;
+mod device;
 mod encoding;
 mod error;
 mod jws;
 mod keys;
 mod random;
 mod record;
+mod store;
 mod time;
 mod vault;
 #[cfg(target_arch = "wasm32")]
@@ -28,6 +31,7 @@ pub use cert::{
     check_policy, verify_certificate, verify_revocation_list, Authority, Certificate, Credentials, PolicyOptions,
     PolicyVerdict, RevocationList, CERT_TYP, REVOCATION_LIST_TYP,
 };
+pub use device::{Device, SignInput, Signed, MAX_BATCH};
 pub use error::{Error, ErrorCode, Result, Severity};
 pub use jws::{Header, MAX_JWS_LEN};
 pub use keys::{Identity, PrivateJwk, PublicJwk, PublicKey};
@@ -35,5 +39,6 @@ pub use record::{
     inspect_record, record_hash, sign_record, verify_record, ChainHead, DocumentDigest, RecordPayload, RecordRequest,
     SignedRecord, MAX_CLAIMS_BYTES, RECORD_TYP,
 };
+pub use store::{identity_not_found, IdentityRow, Lockout, RecordRow, RecordState, Store, StoredCredentials, FREE_PIN_TRIES};
 pub use time::{Timestamp, DAY_MS};
 pub use vault::{seal, unseal, KdfParams, KdfSpec, SealedKey, MIN_PIN_CHARS};

@@ -2,7 +2,10 @@
 export type ErrorCode =
   | "wrong_pin"
   | "pin_too_short"
+  | "pin_locked_out"
   | "identity_locked"
+  | "identity_not_found"
+  | "not_enrolled"
   | "self_check_failed"
   | "randomness_unavailable"
   | "cert_untrusted"
@@ -23,6 +26,8 @@ export type ErrorCode =
   | "malformed_certificate"
   | "malformed_revocation_list"
   | "malformed_sealed_key"
+  | "storage_full"
+  | "storage_unavailable"
   | "malformed_input";
 
 /**

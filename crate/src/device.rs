@@ -1,0 +1,340 @@
+//! The signing device: identities kept in a [`Store`], one of them unlocked at a time, and
+//! signing that checks the policy and appends to the outbox in one transaction.
+//!
+//! Pure logic over the `Store` interface: the same code runs against IndexedDB in browsers
+//! and against memory in native tests. Slow work (Argon2id) happens outside transactions.
+
+use crate::cert::{check_policy, verify_certificate, Credentials, PolicyOptions};
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::{Identity, PublicKey};
+use crate::record::{sign_record, DocumentDigest, RecordRequest, SignedRecord};
+use crate::store::{IdentityRow, Lockout, RecordRow, RecordState, Store, StoredCredentials};
+use crate::time::Timestamp;
+use crate::vault::{seal, unseal, KdfParams};
+use std::cell::RefCell;
+
+/// One document to sign: its digest and the claims that go with it.
+#[derive(Clone, Debug)]
+pub struct SignInput {
+    /// The document's digest, name, type and size.
+    pub doc: DocumentDigest,
+    /// Free-form claims (a JSON object).
+    pub claims: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The result of signing a batch: the records, and the policy warnings that did not stop it.
+#[derive(Clone, Debug)]
+pub struct Signed {
+    /// The new records, in chain order.
+    pub records: Vec<SignedRecord>,
+    /// `cert_expiring`, `revocation_list_stale`.
+    pub warnings: Vec<Error>,
+}
+
+/// The most documents one `sign` call takes.
+pub const MAX_BATCH: usize = 1000;
+
+struct Session {
+    identity: Identity,
+    last_used: Timestamp,
+}
+
+/// A signing device over a store.
+pub struct Device<S> {
+    store: S,
+    session: RefCell<Option<Session>>,
+    idle_lock_ms: i64,
+    policy: PolicyOptions,
+}
+
+impl<S: Store> Device<S> {
+    /// A device over `store` that locks itself after `idle_lock_ms` without use.
+    pub fn new(store: S, idle_lock_ms: i64) -> Self {
+        Device { store, session: RefCell::new(None), idle_lock_ms, policy: PolicyOptions::default() }
+    }
+
+    /// Creates, seals and stores a new identity; it is left unlocked.
+    pub async fn create_identity(&self, label: &str, pin: &str, kdf: KdfParams, now: Timestamp) -> Result<IdentityRow> {
+        if label.chars().count() > 200 {
+            return Err(Error::new(ErrorCode::MalformedInput, "a label has at most 200 characters"));
+        }
+        let identity = Identity::generate()?;
+        let row = IdentityRow {
+            kid: identity.kid().to_owned(),
+            label: label.to_owned(),
+            sealed: seal(&identity, pin, kdf)?,
+            public_jwk: identity.public_key().to_jwk(),
+            credentials: None,
+            chain: None,
+            lockout: Lockout::default(),
+            created_at: now.to_string(),
+        };
+        self.store.add_identity(&row).await?;
+        *self.session.borrow_mut() = Some(Session { identity, last_used: now });
+        Ok(row)
+    }
+
+    /// All identities on the device.
+    pub async fn identities(&self) -> Result<Vec<IdentityRow>> {
+        self.store.identities().await
+    }
+
+    /// Unlocks identity `kid` with `pin`, locking any other. A wrong PIN is counted in the
+    /// store (so a reload does not reset it); after five, each try waits longer.
+    pub async fn unlock(&self, kid: &str, pin: &str, now: Timestamp) -> Result<()> {
+        self.lock();
+        let row = self.store.identity(kid).await?;
+        row.lockout.check(now)?;
+        match unseal(&row.sealed, pin) {
+            Ok(identity) => {
+                if row.lockout != Lockout::default() {
+                    self.store.update_identity(kid, |r| Ok(r.lockout = Lockout::default())).await?;
+                }
+                *self.session.borrow_mut() = Some(Session { identity, last_used: now });
+                Ok(())
+            }
+            Err(e) if e.code() == ErrorCode::WrongPin => {
+                let after = self.store.update_identity(kid, |r| Ok(r.lockout = r.lockout.after_failure(now))).await?;
+                let free_left = crate::store::FREE_PIN_TRIES.saturating_sub(after.lockout.failures);
+                Err(if free_left > 0 {
+                    e.with_remedy(format!(
+                        "Check your PIN and try again. {free_left} more {} before you must wait.",
+                        if free_left == 1 { "try" } else { "tries" }
+                    ))
+                } else {
+                    after.lockout.check(now).err().unwrap_or(e)
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Wipes the unlocked key from memory.
+    pub fn lock(&self) {
+        self.session.borrow_mut().take();
+    }
+
+    /// The key id of the unlocked identity, if one is unlocked and not idle too long.
+    pub fn unlocked(&self, now: Timestamp) -> Option<String> {
+        self.with_identity(now, |id| Ok(id.kid().to_owned())).ok()
+    }
+
+    /// Runs `f` with the unlocked identity and marks it used; locks it when it has been idle
+    /// longer than the idle time.
+    fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T> {
+        let mut session = self.session.borrow_mut();
+        if session.as_ref().is_some_and(|s| now.millis() - s.last_used.millis() > self.idle_lock_ms) {
+            *session = None;
+        }
+        let s = session.as_mut().ok_or_else(|| Error::new(ErrorCode::IdentityLocked, "no identity is unlocked"))?;
+        s.last_used = now;
+        f(&s.identity)
+    }
+
+    /// Stores the credentials of identity `kid` after checking that the certificate is signed
+    /// by the authority and is for this key.
+    pub async fn set_credentials(&self, kid: &str, credentials: StoredCredentials) -> Result<()> {
+        let authority = PublicKey::from_jwk(&credentials.authority)?;
+        let cert = verify_certificate(&credentials.certificate, &authority)?;
+        if PublicKey::from_jwk(&cert.jwk)?.kid() != kid {
+            return Err(Error::new(ErrorCode::CertUntrusted, "the certificate is for another key"));
+        }
+        if let Some(list) = &credentials.revocation_list {
+            crate::cert::verify_revocation_list(list, &authority)?;
+        }
+        self.store.update_identity(kid, |r| Ok(r.credentials = Some(credentials))).await?;
+        Ok(())
+    }
+
+    /// Signs documents with the unlocked identity: the policy check, the chain head read, the
+    /// records appended and the head advanced happen in one store transaction, so either all
+    /// of the batch is stored or none of it.
+    pub async fn sign(&self, inputs: Vec<SignInput>, now: Timestamp) -> Result<Signed> {
+        if inputs.is_empty() || inputs.len() > MAX_BATCH {
+            return Err(Error::new(ErrorCode::MalformedInput, format!("sign takes 1 to {MAX_BATCH} documents")));
+        }
+        let kid = self.with_identity(now, |id| Ok(id.kid().to_owned()))?;
+        let mut signed = Vec::with_capacity(inputs.len());
+        let mut warnings = Vec::new();
+        self.store
+            .append(&kid, |row| {
+                let stored = row.credentials.as_ref().ok_or_else(|| {
+                    Error::new(ErrorCode::NotEnrolled, "this identity has no certificate yet")
+                })?;
+                let authority = PublicKey::from_jwk(&stored.authority)?;
+                let credentials = Credentials {
+                    authority: &authority,
+                    certificate: &stored.certificate,
+                    revocation_list: stored.revocation_list.as_deref(),
+                };
+                let verdict = check_policy(&credentials, &kid, now, self.policy)?;
+                warnings = verdict.warnings;
+                let mut rows = Vec::with_capacity(inputs.len());
+                for input in inputs {
+                    let record = self.with_identity(now, |identity| {
+                        sign_record(
+                            identity,
+                            RecordRequest {
+                                doc: input.doc,
+                                claims: input.claims,
+                                chain: row.chain.as_ref(),
+                                cert_serial: Some(&verdict.certificate.serial),
+                                now,
+                            },
+                        )
+                    })?;
+                    row.chain = Some(record.chain_head());
+                    rows.push(outbox_row(&record));
+                    signed.push(record);
+                }
+                Ok(rows)
+            })
+            .await?;
+        Ok(Signed { records: signed, warnings })
+    }
+
+    /// Up to `limit` outbox records of identity `kid` after sequence number `after`.
+    pub async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
+        self.store.records(kid, after, limit.min(1000)).await
+    }
+}
+
+fn outbox_row(record: &SignedRecord) -> RecordRow {
+    RecordRow {
+        id: record.payload.id.clone(),
+        kid: record.payload.kid.clone(),
+        seq: record.payload.seq,
+        signed_at: record.payload.signed_at.clone(),
+        jws: record.jws.clone(),
+        hash: record.hash.clone(),
+        doc_name: record.payload.doc.name.clone(),
+        state: RecordState::Pending,
+        attempts: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cert::Authority;
+    use crate::store::memory::MemoryStore;
+    use crate::time::DAY_MS;
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    /// Runs a future of the memory store, which never waits, to completion.
+    fn run<F: Future>(future: F) -> F::Output {
+        let mut future = pin!(future);
+        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(out) => out,
+            Poll::Pending => panic!("the memory store never waits"),
+        }
+    }
+
+    const PIN: &str = "482913";
+    const IDLE: i64 = 5 * 60_000;
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(s).unwrap()
+    }
+
+    fn doc(name: &str) -> SignInput {
+        SignInput { doc: DocumentDigest::of_bytes(name.as_bytes(), Some(name.into()), None).unwrap(), claims: Default::default() }
+    }
+
+    fn enrolled_device() -> (Device<MemoryStore>, IdentityRow, Authority) {
+        let device = Device::new(MemoryStore::default(), IDLE);
+        let now = t("2026-11-25T08:00:00Z");
+        let row = run(device.create_identity("A. Jones", PIN, KdfParams::MIN, now)).unwrap();
+        let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
+        let certificate = authority
+            .issue_certificate("s-1", "jones", &row.public_jwk, now.plus_millis(-DAY_MS), now.plus_millis(100 * DAY_MS))
+            .unwrap();
+        let revocation_list = Some(authority.issue_revocation_list(vec![], now, now.plus_millis(7 * DAY_MS)).unwrap());
+        let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list };
+        run(device.set_credentials(&row.kid, creds)).unwrap();
+        (device, row, authority)
+    }
+
+    #[test]
+    fn sign_appends_a_chain_to_the_outbox() {
+        let (device, row, _) = enrolled_device();
+        let now = t("2026-11-25T08:01:00Z");
+        let first = run(device.sign(vec![doc("a")], now)).unwrap();
+        let batch = run(device.sign(vec![doc("b"), doc("c"), doc("d")], now)).unwrap();
+        assert!(first.warnings.is_empty());
+        let stored = run(device.records(&row.kid, 0, 50)).unwrap();
+        assert_eq!(stored.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert!(stored.iter().all(|r| r.state == RecordState::Pending));
+        let key = PublicKey::from_jwk(&row.public_jwk).unwrap();
+        for pair in stored.windows(2) {
+            crate::verify_record(&pair[1].jws, &key, Some(&pair[0].jws)).unwrap();
+        }
+        assert_eq!(stored[3].id, batch.records[2].payload.id);
+        assert_eq!(run(device.identity_chain_seq(&row.kid)), Some(4));
+        assert_eq!(run(device.records(&row.kid, 2, 1)).unwrap()[0].seq, 3, "pages continue after a seq");
+    }
+
+    #[test]
+    fn a_refused_signature_stores_nothing() {
+        let (device, row, _) = enrolled_device();
+        let expired = t("2027-06-01T00:00:00Z");
+        assert_eq!(run(device.sign(vec![doc("a")], expired)).unwrap_err().code(), ErrorCode::IdentityLocked, "idle lock");
+        run(device.unlock(&row.kid, PIN, expired)).unwrap();
+        assert_eq!(run(device.sign(vec![doc("a"), doc("b")], expired)).unwrap_err().code(), ErrorCode::CertExpired);
+        assert!(run(device.records(&row.kid, 0, 50)).unwrap().is_empty());
+        assert_eq!(run(device.identity_chain_seq(&row.kid)), None);
+        assert_eq!(run(device.sign(vec![], expired)).unwrap_err().code(), ErrorCode::MalformedInput);
+    }
+
+    #[test]
+    fn unenrolled_identities_cannot_sign() {
+        let device = Device::new(MemoryStore::default(), IDLE);
+        let now = t("2026-11-25T08:00:00Z");
+        run(device.create_identity("new", PIN, KdfParams::MIN, now)).unwrap();
+        assert_eq!(run(device.sign(vec![doc("a")], now)).unwrap_err().code(), ErrorCode::NotEnrolled);
+    }
+
+    #[test]
+    fn wrong_pins_are_counted_in_the_store_and_lock_out() {
+        let (device, row, _) = enrolled_device();
+        let now = t("2026-11-25T09:00:00Z");
+        let first = run(device.unlock(&row.kid, "000000", now)).unwrap_err();
+        assert_eq!(first.code(), ErrorCode::WrongPin);
+        assert_eq!(first.remedy(), "Check your PIN and try again. 4 more tries before you must wait.");
+        assert!(device.unlocked(now).is_none(), "a failed unlock leaves nothing unlocked");
+        for _ in 0..3 {
+            run(device.unlock(&row.kid, "000000", now)).unwrap_err();
+        }
+        let fifth = run(device.unlock(&row.kid, "000000", now)).unwrap_err();
+        assert_eq!(fifth.code(), ErrorCode::PinLockedOut);
+        // Even the right PIN must wait now; the state is in the store, not in this object.
+        let fresh = Device::new(device.store, IDLE);
+        assert_eq!(run(fresh.unlock(&row.kid, PIN, now)).unwrap_err().code(), ErrorCode::PinLockedOut);
+        let later = now.plus_millis(30_000);
+        run(fresh.unlock(&row.kid, PIN, later)).unwrap();
+        assert_eq!(fresh.unlocked(later).as_deref(), Some(row.kid.as_str()));
+        assert_eq!(run(fresh.identities()).unwrap()[0].lockout, Lockout::default(), "the right PIN resets the count");
+    }
+
+    #[test]
+    fn credentials_must_fit_the_key_and_authority() {
+        let (device, row, authority) = enrolled_device();
+        let now = t("2026-11-25T08:00:00Z");
+        let other = Identity::generate().unwrap();
+        let certificate = authority
+            .issue_certificate("s-2", "x", &other.public_key().to_jwk(), now, now.plus_millis(DAY_MS))
+            .unwrap();
+        let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list: None };
+        assert_eq!(run(device.set_credentials(&row.kid, creds)).unwrap_err().code(), ErrorCode::CertUntrusted);
+        let missing = run(device.set_credentials("nope", run(device.identities()).unwrap()[0].credentials.clone().unwrap()));
+        assert_eq!(missing.unwrap_err().code(), ErrorCode::CertUntrusted);
+    }
+
+    impl Device<MemoryStore> {
+        async fn identity_chain_seq(&self, kid: &str) -> Option<u64> {
+            self.store.identity(kid).await.unwrap().chain.map(|c| c.seq)
+        }
+    }
+}

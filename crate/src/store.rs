@@ -1,0 +1,259 @@
+//! What the device keeps, and the rules for changing it, independent of where it is kept.
+//!
+//! The rows are plain data (serde), stored by an implementation of [`Store`]: IndexedDB in
+//! browsers (`idb` module), memory in native tests. Every change that must be all-or-nothing
+//! is one call on the store: [`Store::append`] reads an identity's chain head, lets the caller
+//! sign, and writes the records and the new head in one transaction.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::PublicJwk;
+use crate::record::ChainHead;
+use crate::time::Timestamp;
+use crate::vault::SealedKey;
+use serde::{Deserialize, Serialize};
+
+/// Wrong PINs allowed before each further try must wait.
+pub const FREE_PIN_TRIES: u32 = 5;
+/// The first wait after the free tries; it doubles with every further wrong PIN.
+const FIRST_WAIT_MS: i64 = 30_000;
+/// The longest wait between tries.
+const MAX_WAIT_MS: i64 = 3_600_000;
+
+/// The credentials an identity signs under (see [`crate::Credentials`]), as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredCredentials {
+    /// The authority key pinned at enrollment.
+    pub authority: PublicJwk,
+    /// The worker's certificate (JWS).
+    pub certificate: String,
+    /// The latest revocation list (JWS).
+    pub revocation_list: Option<String>,
+}
+
+/// Wrong-PIN state, persisted so that reloading the app does not reset it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lockout {
+    /// Wrong PINs since the last right one.
+    pub failures: u32,
+    /// No try is allowed before this time (ms since the epoch); 0 when free.
+    pub wait_until: i64,
+}
+
+impl Lockout {
+    /// Refuses with `pin_locked_out` while a wait is running.
+    pub fn check(&self, now: Timestamp) -> Result<()> {
+        let wait_ms = self.wait_until - now.millis();
+        if wait_ms <= 0 {
+            return Ok(());
+        }
+        let minutes = (wait_ms + 59_999) / 60_000;
+        Err(Error::new(ErrorCode::PinLockedOut, format!("{} wrong PINs; next try in {wait_ms} ms", self.failures))
+            .with_remedy(format!(
+                "Too many wrong PINs. Wait {minutes} minute{} before the next try, or ask your administrator.",
+                if minutes == 1 { "" } else { "s" }
+            )))
+    }
+
+    /// The state after one more wrong PIN at `now`: after [`FREE_PIN_TRIES`], each further
+    /// try waits twice as long as the one before, from 30 s up to an hour.
+    pub fn after_failure(&self, now: Timestamp) -> Lockout {
+        let failures = self.failures.saturating_add(1);
+        let wait_until = match failures.checked_sub(FREE_PIN_TRIES) {
+            None => 0,
+            Some(extra) => now.millis() + (FIRST_WAIT_MS << extra.min(10)).min(MAX_WAIT_MS),
+        };
+        Lockout { failures, wait_until }
+    }
+}
+
+/// A worker's identity as stored: the sealed key, its credentials and its chain head.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityRow {
+    /// The key id (primary key).
+    pub kid: String,
+    /// A name to tell identities apart on a shared device.
+    pub label: String,
+    /// The seed sealed under the worker's PIN.
+    pub sealed: SealedKey,
+    /// The public key.
+    pub public_jwk: PublicJwk,
+    /// The certificate and revocation list, once enrolled.
+    pub credentials: Option<StoredCredentials>,
+    /// The last record signed by this identity on this device.
+    pub chain: Option<ChainHead>,
+    /// Wrong-PIN state.
+    pub lockout: Lockout,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+}
+
+/// Where a record is on its way to the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordState {
+    /// Signed and stored; not yet sent.
+    Pending,
+    /// In a request to the server whose answer has not arrived.
+    Sending,
+    /// The server verified and stored it (a receipt is kept).
+    Accepted,
+    /// The server refused it (the reason is kept).
+    Rejected,
+}
+
+/// A signed record in the outbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordRow {
+    /// The record id (primary key).
+    pub id: String,
+    /// The signer's key id.
+    pub kid: String,
+    /// The signer's sequence number.
+    pub seq: u64,
+    /// When it was signed (RFC 3339).
+    pub signed_at: String,
+    /// The record JWS.
+    pub jws: String,
+    /// Its hash (the next record's `prev`).
+    pub hash: String,
+    /// The document name, for lists.
+    pub doc_name: Option<String>,
+    /// Where it is on its way to the server.
+    pub state: RecordState,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+}
+
+/// The device's storage, one implementation per platform. Each method is atomic.
+///
+/// Futures need not be `Send`: browsers run them on one thread.
+#[allow(async_fn_in_trait)]
+pub trait Store {
+    /// Adds a new identity; `malformed_input` when its key id is already stored.
+    async fn add_identity(&self, row: &IdentityRow) -> Result<()>;
+
+    /// One identity, or `identity_not_found`.
+    async fn identity(&self, kid: &str) -> Result<IdentityRow>;
+
+    /// All identities, oldest first.
+    async fn identities(&self) -> Result<Vec<IdentityRow>>;
+
+    /// Reads identity `kid`, lets `change` modify it, and writes it back, atomically.
+    async fn update_identity(&self, kid: &str, change: impl FnOnce(&mut IdentityRow) -> Result<()>) -> Result<IdentityRow>;
+
+    /// Reads identity `kid`, lets `sign` make records from it (advancing its chain head), and
+    /// writes those records and the identity in one transaction: all or nothing.
+    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>) -> Result<Vec<RecordRow>>;
+
+    /// Up to `limit` records of identity `kid` with `seq > after`, in chain order.
+    async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>>;
+}
+
+/// `identity_not_found` for `kid`.
+pub fn identity_not_found(kid: &str) -> Error {
+    Error::new(ErrorCode::IdentityNotFound, format!("no identity {kid:.60} on this device"))
+}
+
+#[cfg(test)]
+pub(crate) mod memory {
+    //! An in-memory [`Store`] for native tests, with the same atomicity as IndexedDB.
+
+    use super::*;
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+
+    /// Rows in maps behind a `RefCell`; each method works on a copy and commits at the end.
+    #[derive(Default)]
+    pub(crate) struct MemoryStore {
+        identities: RefCell<Vec<IdentityRow>>,
+        records: RefCell<BTreeMap<(String, u64), RecordRow>>,
+    }
+
+    impl Store for MemoryStore {
+        async fn add_identity(&self, row: &IdentityRow) -> Result<()> {
+            let mut ids = self.identities.borrow_mut();
+            if ids.iter().any(|r| r.kid == row.kid) {
+                return Err(Error::new(ErrorCode::MalformedInput, "this identity is already stored"));
+            }
+            ids.push(row.clone());
+            Ok(())
+        }
+
+        async fn identity(&self, kid: &str) -> Result<IdentityRow> {
+            self.identities.borrow().iter().find(|r| r.kid == kid).cloned().ok_or_else(|| identity_not_found(kid))
+        }
+
+        async fn identities(&self) -> Result<Vec<IdentityRow>> {
+            Ok(self.identities.borrow().clone())
+        }
+
+        async fn update_identity(&self, kid: &str, change: impl FnOnce(&mut IdentityRow) -> Result<()>) -> Result<IdentityRow> {
+            let mut row = self.identity(kid).await?;
+            change(&mut row)?;
+            self.commit_identity(&row);
+            Ok(row)
+        }
+
+        async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>) -> Result<Vec<RecordRow>> {
+            let mut row = self.identity(kid).await?;
+            let new = sign(&mut row)?;
+            let mut records = self.records.borrow_mut();
+            for r in &new {
+                records.insert((r.kid.clone(), r.seq), r.clone());
+            }
+            self.commit_identity(&row);
+            Ok(new)
+        }
+
+        async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
+            let records = self.records.borrow();
+            let range = records.range((kid.to_owned(), after.saturating_add(1))..=(kid.to_owned(), u64::MAX));
+            Ok(range.take(limit as usize).map(|(_, r)| r.clone()).collect())
+        }
+    }
+
+    impl MemoryStore {
+        fn commit_identity(&self, row: &IdentityRow) {
+            let mut ids = self.identities.borrow_mut();
+            if let Some(slot) = ids.iter_mut().find(|r| r.kid == row.kid) {
+                *slot = row.clone();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(ms: i64) -> Timestamp {
+        Timestamp::from_millis(ms).unwrap()
+    }
+
+    #[test]
+    fn five_free_tries_then_doubling_waits_up_to_an_hour() {
+        let mut lockout = Lockout::default();
+        for _ in 0..4 {
+            lockout = lockout.after_failure(t(1_000));
+            assert!(lockout.check(t(1_000)).is_ok());
+        }
+        lockout = lockout.after_failure(t(1_000));
+        assert_eq!(lockout.failures, 5);
+        assert_eq!(lockout.wait_until, 31_000);
+        let e = lockout.check(t(30_999)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::PinLockedOut);
+        assert_eq!(e.remedy(), "Too many wrong PINs. Wait 1 minute before the next try, or ask your administrator.");
+        assert!(lockout.check(t(31_000)).is_ok());
+        lockout = lockout.after_failure(t(31_000));
+        assert_eq!(lockout.wait_until, 31_000 + 60_000);
+        for _ in 0..20 {
+            lockout = lockout.after_failure(t(0));
+        }
+        assert_eq!(lockout.wait_until, MAX_WAIT_MS, "capped at an hour");
+        assert!(lockout.check(t(0)).unwrap_err().remedy().contains("Wait 60 minutes"));
+    }
+}
