@@ -17,6 +17,8 @@ mod cert;
 mod device;
 mod encoding;
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod idb;
 mod jws;
 mod keys;
 mod random;
@@ -32,6 +34,8 @@ pub use cert::{
     PolicyVerdict, RevocationList, CERT_TYP, REVOCATION_LIST_TYP,
 };
 pub use device::{Device, SignInput, Signed, MAX_BATCH};
+#[cfg(target_arch = "wasm32")]
+pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};
 pub use jws::{Header, MAX_JWS_LEN};
 pub use keys::{Identity, PrivateJwk, PublicJwk, PublicKey};

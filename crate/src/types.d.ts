@@ -194,3 +194,77 @@ export interface PolicyVerdict {
   certificate: Certificate;
   warnings: Warning[];
 }
+
+/** Options of `Device.open`. */
+export interface DeviceOptions {
+  /** The IndexedDB database name; defaults to "offsign". */
+  name?: string;
+  /** Lock the unlocked identity after this many minutes without use; defaults to 5. */
+  idleLockMinutes?: number;
+}
+
+/** Options of `Device.createIdentity`. */
+export interface CreateIdentityOptions {
+  /** A name to tell identities apart on a shared device. */
+  label: string;
+  /** The worker's PIN or passphrase (at least 6 characters). */
+  pin: string;
+  /** Argon2id cost; defaults to the sealing default. */
+  kdf?: KdfParams;
+}
+
+/** An identity stored on the device (its sealed key is not exposed). */
+export interface IdentityInfo {
+  kid: string;
+  label: string;
+  publicJwk: PublicJwk;
+  /** Whether it holds a certificate and can sign. */
+  enrolled: boolean;
+  /** The last record signed with it on this device. */
+  chain: ChainHead | null;
+  /** Wrong PINs since the last right one, and until when (ms) the next try must wait (0: free). */
+  lockout: { failures: number; waitUntil: number };
+  createdAt: string;
+}
+
+/** One document of `Device.signMany`. */
+export interface DocumentInput {
+  doc: Uint8Array;
+  name?: string;
+  type?: string;
+  claims?: Record<string, unknown>;
+}
+
+/** Options of `Device.sign`. */
+export interface DocumentOptions {
+  name?: string;
+  type?: string;
+  claims?: Record<string, unknown>;
+}
+
+/** The result of `Device.signMany`: records in chain order, and policy warnings. */
+export interface SignedBatch {
+  records: SignedRecord[];
+  warnings: Warning[];
+}
+
+/** A record in the device's outbox. */
+export interface OutboxRecord {
+  id: string;
+  kid: string;
+  seq: number;
+  signedAt: string;
+  jws: string;
+  hash: string;
+  docName: string | null;
+  state: "pending" | "sending" | "accepted" | "rejected";
+  attempts: number;
+}
+
+/** Options of `Device.records`. */
+export interface RecordsOptions {
+  /** Only records with a larger seq (for paging); defaults to 0. */
+  after?: number;
+  /** At most this many (1 to 1000); defaults to 50. */
+  limit?: number;
+}

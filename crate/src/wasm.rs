@@ -7,7 +7,10 @@ use crate::{
     ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, Timestamp,
     DAY_MS,
 };
+use crate::idb::IdbStore;
+use crate::{Device, IdentityRow, SignInput};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -130,6 +133,26 @@ fn warnings_out(warnings: &[Error]) -> Vec<WarningOut<'_>> {
     warnings.iter().map(|w| WarningOut { code: w.code().as_str(), message: w.message(), remedy: w.remedy() }).collect()
 }
 
+/// A `SignedRecord` for JS.
+#[derive(Serialize)]
+struct SignedOut<'a> {
+    jws: &'a str,
+    hash: &'a str,
+    record: &'a crate::RecordPayload,
+    chain: ChainHead,
+    warnings: Vec<WarningOut<'a>>,
+}
+
+fn signed_out<'a>(signed: &'a crate::SignedRecord, warnings: &'a [Error]) -> SignedOut<'a> {
+    SignedOut {
+        jws: &signed.jws,
+        hash: &signed.hash,
+        record: &signed.payload,
+        chain: signed.chain_head(),
+        warnings: warnings_out(warnings),
+    }
+}
+
 /// An Ed25519 signing identity whose private key lives only in WebAssembly memory.
 /// Persist it with `seal`; wipe it with `lock`.
 #[wasm_bindgen(js_name = Identity)]
@@ -231,21 +254,7 @@ impl JsIdentity {
             },
         )
         .map_err(js_error)?;
-        #[derive(Serialize)]
-        struct Out<'a> {
-            jws: &'a str,
-            hash: &'a str,
-            record: &'a crate::RecordPayload,
-            chain: ChainHead,
-            warnings: Vec<WarningOut<'a>>,
-        }
-        Ok(to_js(&Out {
-            jws: &signed.jws,
-            hash: &signed.hash,
-            record: &signed.payload,
-            chain: signed.chain_head(),
-            warnings: warnings_out(&verdict.warnings),
-        }))
+        Ok(to_js(&signed_out(&signed, &verdict.warnings)))
     }
 
     /// A plain Ed25519 signature over `message` (no record, no policy check). For callers that
@@ -437,4 +446,236 @@ pub fn error_codes() -> JsErrorInfos {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// A signing device: identities kept in IndexedDB, one unlocked at a time, records signed and
+/// stored in one transaction. Open it with `Device.open()`.
+#[wasm_bindgen(js_name = Device)]
+pub struct JsDevice {
+    inner: Rc<Device<IdbStore>>,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Promise<IdentityInfo>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<IdentityInfo>")]
+    pub type PromiseIdentityInfo;
+    /// `Promise<IdentityInfo[]>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<IdentityInfo[]>")]
+    pub type PromiseIdentityInfos;
+    /// `Promise<void>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<void>")]
+    pub type PromiseVoid;
+    /// `Promise<SignedRecord>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<SignedRecord>")]
+    pub type PromiseSignedRecord;
+    /// `Promise<SignedBatch>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<SignedBatch>")]
+    pub type PromiseSignedBatch;
+    /// `Promise<OutboxRecord[]>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<OutboxRecord[]>")]
+    pub type PromiseOutboxRecords;
+    /// `DeviceOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "DeviceOptions | undefined")]
+    pub type JsDeviceOptions;
+    /// `CreateIdentityOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "CreateIdentityOptions")]
+    pub type JsCreateIdentityOptions;
+    /// `DocumentOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "DocumentOptions | undefined")]
+    pub type JsDocumentOptions;
+    /// `DocumentInput[]` in TypeScript.
+    #[wasm_bindgen(typescript_type = "DocumentInput[]")]
+    pub type JsDocumentInputs;
+    /// `RecordsOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "RecordsOptions | undefined")]
+    pub type JsRecordsOptions;
+}
+
+/// Runs `work` as a JS promise, turning a core error into a rejected `OffsignError`.
+fn promise<T: JsCast>(work: impl std::future::Future<Output = Result<JsValue, Error>> + 'static) -> T {
+    wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(js_error) }).unchecked_into()
+}
+
+fn now() -> Result<Timestamp, Error> {
+    Timestamp::from_js_millis(js_sys::Date::now())
+}
+
+/// An `IdentityInfo` for JS: everything but the sealed key.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IdentityInfo<'a> {
+    kid: &'a str,
+    label: &'a str,
+    public_jwk: &'a PublicJwk,
+    enrolled: bool,
+    chain: &'a Option<ChainHead>,
+    lockout: &'a crate::Lockout,
+    created_at: &'a str,
+}
+
+fn identity_info(row: &IdentityRow) -> IdentityInfo<'_> {
+    IdentityInfo {
+        kid: &row.kid,
+        label: &row.label,
+        public_jwk: &row.public_jwk,
+        enrolled: row.credentials.is_some(),
+        chain: &row.chain,
+        lockout: &row.lockout,
+        created_at: &row.created_at,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DocumentOptionsArg {
+    name: Option<String>,
+    #[serde(rename = "type")]
+    media_type: Option<String>,
+    #[serde(default)]
+    claims: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DocumentOptionsArg {
+    fn into_input(self, doc: &[u8]) -> Result<SignInput, Error> {
+        Ok(SignInput { doc: DocumentDigest::of_bytes(doc, self.name, self.media_type)?, claims: self.claims })
+    }
+}
+
+#[wasm_bindgen(js_class = Device)]
+impl JsDevice {
+    /// Opens (or creates) the device's database.
+    pub async fn open(options: JsDeviceOptions) -> JsResult<JsDevice> {
+        #[derive(Deserialize, Default)]
+        #[serde(rename_all = "camelCase")]
+        struct DeviceOptionsArg {
+            name: Option<String>,
+            idle_lock_minutes: Option<f64>,
+        }
+        let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("device options", options.into())?.unwrap_or_default();
+        let idle_minutes = options.idle_lock_minutes.unwrap_or(5.0);
+        if !(idle_minutes.is_finite() && (0.0..=24.0 * 60.0).contains(&idle_minutes)) {
+            return Err(bad_argument("idleLockMinutes", "must be a number of minutes from 0 to 1440"));
+        }
+        let store = IdbStore::open(options.name.as_deref().unwrap_or("offsign")).await.map_err(js_error)?;
+        Ok(JsDevice { inner: Rc::new(Device::new(store, (idle_minutes * 60_000.0) as i64)) })
+    }
+
+    /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked.
+    #[wasm_bindgen(js_name = createIdentity)]
+    pub fn create_identity(&self, options: JsCreateIdentityOptions) -> PromiseIdentityInfo {
+        #[derive(Deserialize)]
+        struct CreateArg {
+            label: String,
+            pin: Zeroizing<String>,
+            kdf: Option<KdfParams>,
+        }
+        let device = self.inner.clone();
+        let options = from_js::<CreateArg>("identity options", options.into());
+        promise(async move {
+            let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "createIdentity takes { label, pin }"))?;
+            let row = device.create_identity(&options.label, &options.pin, options.kdf.unwrap_or(KdfParams::DEFAULT), now()?).await?;
+            Ok(to_js(&identity_info(&row)))
+        })
+    }
+
+    /// Every identity on this device, oldest first.
+    pub fn identities(&self) -> PromiseIdentityInfos {
+        let device = self.inner.clone();
+        promise(async move {
+            let rows = device.identities().await?;
+            Ok(to_js(&rows.iter().map(identity_info).collect::<Vec<_>>()))
+        })
+    }
+
+    /// Unlocks identity `kid` with `pin` (locking any other). Rejects with `wrong_pin`, or
+    /// `pin_locked_out` after five wrong PINs (the count survives reloads).
+    pub fn unlock(&self, kid: String, pin: String) -> PromiseVoid {
+        let device = self.inner.clone();
+        let pin = Zeroizing::new(pin);
+        promise(async move {
+            device.unlock(&kid, &pin, now()?).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Wipes the unlocked key from memory.
+    pub fn lock(&self) {
+        self.inner.lock();
+    }
+
+    /// The key id of the unlocked identity, or `undefined`.
+    #[wasm_bindgen(getter)]
+    pub fn unlocked(&self) -> Option<String> {
+        now().ok().and_then(|t| self.inner.unlocked(t))
+    }
+
+    /// Stores the authority key, certificate and revocation list of identity `kid`, after
+    /// checking that they belong together.
+    #[wasm_bindgen(js_name = setCredentials)]
+    pub fn set_credentials(&self, kid: String, credentials: JsCredentials) -> PromiseVoid {
+        let device = self.inner.clone();
+        let credentials = from_js::<crate::StoredCredentials>("credentials", credentials.into());
+        promise(async move {
+            let credentials = credentials.map_err(|_| {
+                Error::new(ErrorCode::MalformedInput, "credentials are { authority, certificate, revocationList? }")
+            })?;
+            device.set_credentials(&kid, credentials).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Signs `doc` with the unlocked identity and stores the record: the policy check, the
+    /// chain and the outbox change in one IndexedDB transaction. Resolves once committed.
+    pub fn sign(&self, doc: &[u8], options: JsDocumentOptions) -> PromiseSignedRecord {
+        let device = self.inner.clone();
+        let input = from_js::<Option<DocumentOptionsArg>>("document options", options.into())
+            .map_err(|_| Error::new(ErrorCode::MalformedInput, "sign options are { name?, type?, claims? }"))
+            .and_then(|o| o.unwrap_or_default().into_input(doc));
+        promise(async move {
+            let signed = device.sign(vec![input?], now()?).await?;
+            Ok(to_js(&signed_out(&signed.records[0], &signed.warnings)))
+        })
+    }
+
+    /// Signs a batch of documents in one transaction: all of them are stored, or none.
+    #[wasm_bindgen(js_name = signMany)]
+    pub fn sign_many(&self, docs: JsDocumentInputs) -> PromiseSignedBatch {
+        #[derive(Deserialize)]
+        struct DocumentInputArg {
+            doc: serde_bytes::ByteBuf,
+            #[serde(flatten)]
+            options: DocumentOptionsArg,
+        }
+        let device = self.inner.clone();
+        let inputs = from_js::<Vec<DocumentInputArg>>("documents", docs.into())
+            .map_err(|_| Error::new(ErrorCode::MalformedInput, "signMany takes [{ doc: Uint8Array, name?, type?, claims? }]"))
+            .and_then(|docs| docs.into_iter().map(|d| d.options.into_input(&d.doc)).collect::<Result<Vec<_>, Error>>());
+        promise(async move {
+            let signed = device.sign(inputs?, now()?).await?;
+            #[derive(Serialize)]
+            struct Out<'a> {
+                records: Vec<SignedOut<'a>>,
+                warnings: Vec<WarningOut<'a>>,
+            }
+            let records = signed.records.iter().map(|r| signed_out(r, &signed.warnings)).collect();
+            Ok(to_js(&Out { records, warnings: warnings_out(&signed.warnings) }))
+        })
+    }
+
+    /// Outbox records of identity `kid` in chain order, a page at a time.
+    pub fn records(&self, kid: String, options: JsRecordsOptions) -> PromiseOutboxRecords {
+        #[derive(Deserialize, Default)]
+        struct RecordsArg {
+            after: Option<f64>,
+            limit: Option<f64>,
+        }
+        let device = self.inner.clone();
+        let options = from_js::<Option<RecordsArg>>("records options", options.into());
+        promise(async move {
+            let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "records options are { after?, limit? }"))?.unwrap_or_default();
+            let after = options.after.unwrap_or(0.0).clamp(0.0, 9_007_199_254_740_991.0) as u64;
+            let limit = options.limit.unwrap_or(50.0).clamp(1.0, 1000.0) as u32;
+            Ok(to_js(&device.records(&kid, after, limit).await?))
+        })
+    }
 }

@@ -1,0 +1,147 @@
+//! The IndexedDB [`Store`] (through rexie): the schema, its versions, and the mapping of
+//! browser storage failures to `storage_full` / `storage_unavailable`.
+//!
+//! Rows are stored as plain objects (serde-wasm-bindgen), bytes as strings, never Blobs.
+//! Only IndexedDB requests are awaited inside a transaction, so it never closes early.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::store::{identity_not_found, IdentityRow, RecordRow, Store};
+use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::JsValue;
+
+/// The schema version this code writes.
+pub const SCHEMA_VERSION: u32 = 1;
+const IDENTITIES: &str = "identities";
+const RECORDS: &str = "records";
+/// Records of one identity in chain order: `[kid, seq]`.
+const BY_KID_SEQ: &str = "byKidSeq";
+
+/// An offsign database in IndexedDB.
+pub struct IdbStore {
+    db: Rexie,
+}
+
+impl IdbStore {
+    /// Opens (creating or upgrading) the database `name`.
+    pub async fn open(name: &str) -> Result<Self> {
+        let db = Rexie::builder(name)
+            .version(SCHEMA_VERSION)
+            .add_object_store(ObjectStore::new(IDENTITIES).key_path("kid"))
+            .add_object_store(
+                ObjectStore::new(RECORDS)
+                    .key_path("id")
+                    .add_index(Index::new_array(BY_KID_SEQ, ["kid", "seq"]).unique(true)),
+            )
+            .build()
+            .await
+            .map_err(|e| storage_error("opening the database", e))?;
+        Ok(IdbStore { db })
+    }
+
+    fn transaction(&self, stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction> {
+        self.db.transaction(stores, mode).map_err(|e| storage_error("starting a transaction", e))
+    }
+}
+
+/// Maps a rexie failure: a full quota is `storage_full`, anything else `storage_unavailable`.
+fn storage_error(doing: &str, e: rexie::Error) -> Error {
+    // The DOMException's name is only reachable through the error's debug text.
+    let detail = format!("{e:?}");
+    let code = if detail.contains("QuotaExceededError") { ErrorCode::StorageFull } else { ErrorCode::StorageUnavailable };
+    Error::new(code, format!("IndexedDB failed while {doing}: {detail:.300}"))
+}
+
+fn to_js<T: Serialize>(row: &T) -> Result<JsValue> {
+    row.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Error::new(ErrorCode::StorageUnavailable, format!("a row did not convert: {e}")))
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Error::new(ErrorCode::StorageUnavailable, format!("a stored row is damaged: {e}")))
+}
+
+/// Waits for a read-write transaction to commit; an abort is an error.
+async fn commit(tx: rexie::Transaction) -> Result<()> {
+    let result = tx.done().await.map_err(|e| storage_error("committing", e))?;
+    if result.is_committed() {
+        Ok(())
+    } else {
+        Err(Error::new(ErrorCode::StorageUnavailable, "the transaction was aborted"))
+    }
+}
+
+impl Store for IdbStore {
+    async fn add_identity(&self, row: &IdentityRow) -> Result<()> {
+        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite)?;
+        let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
+        store.add(&to_js(row)?, None).await.map_err(|e| storage_error("adding an identity", e))?;
+        commit(tx).await
+    }
+
+    async fn identity(&self, kid: &str) -> Result<IdentityRow> {
+        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadOnly)?;
+        let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
+        let value = store.get(kid.into()).await.map_err(|e| storage_error("reading an identity", e))?;
+        from_js(value.ok_or_else(|| identity_not_found(kid))?)
+    }
+
+    async fn identities(&self) -> Result<Vec<IdentityRow>> {
+        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadOnly)?;
+        let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
+        let values = store.get_all(None, None).await.map_err(|e| storage_error("listing identities", e))?;
+        let mut rows: Vec<IdentityRow> = values.into_iter().map(from_js).collect::<Result<_>>()?;
+        rows.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        Ok(rows)
+    }
+
+    async fn update_identity(&self, kid: &str, change: impl FnOnce(&mut IdentityRow) -> Result<()>) -> Result<IdentityRow> {
+        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite)?;
+        let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
+        let value = store.get(kid.into()).await.map_err(|e| storage_error("reading an identity", e))?;
+        let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
+        if let Err(e) = change(&mut row) {
+            let _ = tx.abort().await;
+            return Err(e);
+        }
+        store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating an identity", e))?;
+        commit(tx).await?;
+        Ok(row)
+    }
+
+    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>) -> Result<Vec<RecordRow>> {
+        let tx = self.transaction(&[IDENTITIES, RECORDS], TransactionMode::ReadWrite)?;
+        let identities = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
+        let records = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
+        let value = identities.get(kid.into()).await.map_err(|e| storage_error("reading an identity", e))?;
+        let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
+        let new = match sign(&mut row) {
+            Ok(new) => new,
+            Err(e) => {
+                let _ = tx.abort().await;
+                return Err(e);
+            }
+        };
+        for record in &new {
+            if let Err(e) = records.add(&to_js(record)?, None).await {
+                let _ = tx.abort().await;
+                return Err(storage_error("adding a record", e));
+            }
+        }
+        identities.put(&to_js(&row)?, None).await.map_err(|e| storage_error("advancing the chain head", e))?;
+        commit(tx).await?;
+        Ok(new)
+    }
+
+    async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
+        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
+        let index = store.index(BY_KID_SEQ).map_err(|e| storage_error("opening the chain index", e))?;
+        let key = |seq: f64| -> JsValue { js_sys::Array::of2(&kid.into(), &seq.into()).into() };
+        let range = KeyRange::bound(&key(after as f64 + 1.0), &key(f64::MAX), Some(false), Some(false))
+            .map_err(|e| storage_error("building a key range", e.into()))?;
+        let values = index.get_all(Some(range), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
+        values.into_iter().map(from_js).collect()
+    }
+}
