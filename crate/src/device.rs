@@ -31,6 +31,13 @@ pub struct Signed {
     pub warnings: Vec<Error>,
 }
 
+/// Where the device reads the time. The core never reads a clock itself: browsers pass
+/// `Date.now()` (plus the offset learned from the server), tests pass a clock they control.
+pub trait Clock {
+    /// The current (trusted) time.
+    fn now(&self) -> Result<Timestamp>;
+}
+
 /// The most documents one `sign` call takes.
 pub const MAX_BATCH: usize = 1000;
 
@@ -39,26 +46,28 @@ struct Session {
     last_used: Timestamp,
 }
 
-/// A signing device over a store.
-pub struct Device<S> {
+/// A signing device over a store and a clock.
+pub struct Device<S, C> {
     store: S,
+    clock: C,
     session: RefCell<Option<Session>>,
     idle_lock_ms: i64,
     policy: PolicyOptions,
 }
 
-impl<S: Store> Device<S> {
-    /// A device over `store` that locks itself after `idle_lock_ms` without use.
-    pub fn new(store: S, idle_lock_ms: i64) -> Self {
-        Device { store, session: RefCell::new(None), idle_lock_ms, policy: PolicyOptions::default() }
+impl<S: Store, C: Clock> Device<S, C> {
+    /// A device over `store` and `clock` that locks itself after `idle_lock_ms` without use.
+    pub fn new(store: S, clock: C, idle_lock_ms: i64) -> Self {
+        Device { store, clock, session: RefCell::new(None), idle_lock_ms, policy: PolicyOptions::default() }
     }
 
     /// Creates, seals and stores a new identity; it is left unlocked.
-    pub async fn create_identity(&self, label: &str, pin: &str, kdf: KdfParams, now: Timestamp) -> Result<IdentityRow> {
+    pub async fn create_identity(&self, label: &str, pin: &str, kdf: KdfParams) -> Result<IdentityRow> {
         if label.chars().count() > 200 {
             return Err(Error::new(ErrorCode::MalformedInput, "a label has at most 200 characters"));
         }
         let identity = Identity::generate()?;
+        let now = self.clock.now()?;
         let row = IdentityRow {
             kid: identity.kid().to_owned(),
             label: label.to_owned(),
@@ -81,11 +90,13 @@ impl<S: Store> Device<S> {
 
     /// Unlocks identity `kid` with `pin`, locking any other. A wrong PIN is counted in the
     /// store (so a reload does not reset it); after five, each try waits longer.
-    pub async fn unlock(&self, kid: &str, pin: &str, now: Timestamp) -> Result<()> {
+    pub async fn unlock(&self, kid: &str, pin: &str) -> Result<()> {
         self.lock();
         let row = self.store.identity(kid).await?;
-        row.lockout.check(now)?;
-        match unseal(&row.sealed, pin) {
+        row.lockout.check(self.clock.now()?)?;
+        let unsealed = unseal(&row.sealed, pin);
+        let now = self.clock.now()?;
+        match unsealed {
             Ok(identity) => {
                 if row.lockout != Lockout::default() {
                     self.store.update_identity(kid, |r| Ok(r.lockout = Lockout::default())).await?;
@@ -115,7 +126,8 @@ impl<S: Store> Device<S> {
     }
 
     /// The key id of the unlocked identity, if one is unlocked and not idle too long.
-    pub fn unlocked(&self, now: Timestamp) -> Option<String> {
+    pub fn unlocked(&self) -> Option<String> {
+        let now = self.clock.now().ok()?;
         self.with_identity(now, |id| Ok(id.kid().to_owned())).ok()
     }
 
@@ -148,16 +160,18 @@ impl<S: Store> Device<S> {
 
     /// Signs documents with the unlocked identity: the policy check, the chain head read, the
     /// records appended and the head advanced happen in one store transaction, so either all
-    /// of the batch is stored or none of it.
-    pub async fn sign(&self, inputs: Vec<SignInput>, now: Timestamp) -> Result<Signed> {
+    /// of the batch is stored or none of it. The clock is read inside the transaction, after
+    /// the chain head: another tab's signature that committed first is never "in the future".
+    pub async fn sign(&self, inputs: Vec<SignInput>) -> Result<Signed> {
         if inputs.is_empty() || inputs.len() > MAX_BATCH {
             return Err(Error::new(ErrorCode::MalformedInput, format!("sign takes 1 to {MAX_BATCH} documents")));
         }
-        let kid = self.with_identity(now, |id| Ok(id.kid().to_owned()))?;
+        let kid = self.with_identity(self.clock.now()?, |id| Ok(id.kid().to_owned()))?;
         let mut signed = Vec::with_capacity(inputs.len());
         let mut warnings = Vec::new();
         self.store
             .append(&kid, |row| {
+                let now = self.clock.now()?;
                 let stored = row.credentials.as_ref().ok_or_else(|| {
                     Error::new(ErrorCode::NotEnrolled, "this identity has no certificate yet")
                 })?;
@@ -219,6 +233,7 @@ mod tests {
     use crate::cert::Authority;
     use crate::store::memory::MemoryStore;
     use crate::time::DAY_MS;
+    use std::cell::Cell;
     use std::future::Future;
     use std::pin::pin;
     use std::task::{Context, Poll, Waker};
@@ -239,14 +254,33 @@ mod tests {
         Timestamp::parse_rfc3339(s).unwrap()
     }
 
+    /// A clock the test sets.
+    #[derive(Default)]
+    struct TestClock(Cell<i64>);
+
+    impl TestClock {
+        fn set(&self, at: &str) {
+            self.0.set(t(at).millis());
+        }
+    }
+
+    impl Clock for &TestClock {
+        fn now(&self) -> Result<Timestamp> {
+            Timestamp::from_millis(self.0.get())
+        }
+    }
+
+    type TestDevice<'c> = Device<MemoryStore, &'c TestClock>;
+
     fn doc(name: &str) -> SignInput {
         SignInput { doc: DocumentDigest::of_bytes(name.as_bytes(), Some(name.into()), None).unwrap(), claims: Default::default() }
     }
 
-    fn enrolled_device() -> (Device<MemoryStore>, IdentityRow, Authority) {
-        let device = Device::new(MemoryStore::default(), IDLE);
+    fn enrolled_device(clock: &TestClock) -> (TestDevice<'_>, IdentityRow, Authority) {
+        clock.set("2026-11-25T08:00:00Z");
+        let device = Device::new(MemoryStore::default(), clock, IDLE);
         let now = t("2026-11-25T08:00:00Z");
-        let row = run(device.create_identity("A. Jones", PIN, KdfParams::MIN, now)).unwrap();
+        let row = run(device.create_identity("A. Jones", PIN, KdfParams::MIN)).unwrap();
         let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
         let certificate = authority
             .issue_certificate("s-1", "jones", &row.public_jwk, now.plus_millis(-DAY_MS), now.plus_millis(100 * DAY_MS))
@@ -259,10 +293,11 @@ mod tests {
 
     #[test]
     fn sign_appends_a_chain_to_the_outbox() {
-        let (device, row, _) = enrolled_device();
-        let now = t("2026-11-25T08:01:00Z");
-        let first = run(device.sign(vec![doc("a")], now)).unwrap();
-        let batch = run(device.sign(vec![doc("b"), doc("c"), doc("d")], now)).unwrap();
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock);
+        clock.set("2026-11-25T08:01:00Z");
+        let first = run(device.sign(vec![doc("a")])).unwrap();
+        let batch = run(device.sign(vec![doc("b"), doc("c"), doc("d")])).unwrap();
         assert!(first.warnings.is_empty());
         let stored = run(device.records(&row.kid, 0, 50)).unwrap();
         assert_eq!(stored.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3, 4]);
@@ -278,49 +313,53 @@ mod tests {
 
     #[test]
     fn a_refused_signature_stores_nothing() {
-        let (device, row, _) = enrolled_device();
-        let expired = t("2027-06-01T00:00:00Z");
-        assert_eq!(run(device.sign(vec![doc("a")], expired)).unwrap_err().code(), ErrorCode::IdentityLocked, "idle lock");
-        run(device.unlock(&row.kid, PIN, expired)).unwrap();
-        assert_eq!(run(device.sign(vec![doc("a"), doc("b")], expired)).unwrap_err().code(), ErrorCode::CertExpired);
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock);
+        clock.set("2027-06-01T00:00:00Z");
+        assert_eq!(run(device.sign(vec![doc("a")])).unwrap_err().code(), ErrorCode::IdentityLocked, "idle lock");
+        run(device.unlock(&row.kid, PIN)).unwrap();
+        assert_eq!(run(device.sign(vec![doc("a"), doc("b")])).unwrap_err().code(), ErrorCode::CertExpired);
         assert!(run(device.records(&row.kid, 0, 50)).unwrap().is_empty());
         assert_eq!(run(device.identity_chain_seq(&row.kid)), None);
-        assert_eq!(run(device.sign(vec![], expired)).unwrap_err().code(), ErrorCode::MalformedInput);
+        assert_eq!(run(device.sign(vec![])).unwrap_err().code(), ErrorCode::MalformedInput);
     }
 
     #[test]
     fn unenrolled_identities_cannot_sign() {
-        let device = Device::new(MemoryStore::default(), IDLE);
-        let now = t("2026-11-25T08:00:00Z");
-        run(device.create_identity("new", PIN, KdfParams::MIN, now)).unwrap();
-        assert_eq!(run(device.sign(vec![doc("a")], now)).unwrap_err().code(), ErrorCode::NotEnrolled);
+        let clock = TestClock::default();
+        clock.set("2026-11-25T08:00:00Z");
+        let device = Device::new(MemoryStore::default(), &clock, IDLE);
+        run(device.create_identity("new", PIN, KdfParams::MIN)).unwrap();
+        assert_eq!(run(device.sign(vec![doc("a")])).unwrap_err().code(), ErrorCode::NotEnrolled);
     }
 
     #[test]
     fn wrong_pins_are_counted_in_the_store_and_lock_out() {
-        let (device, row, _) = enrolled_device();
-        let now = t("2026-11-25T09:00:00Z");
-        let first = run(device.unlock(&row.kid, "000000", now)).unwrap_err();
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock);
+        clock.set("2026-11-25T09:00:00Z");
+        let first = run(device.unlock(&row.kid, "000000")).unwrap_err();
         assert_eq!(first.code(), ErrorCode::WrongPin);
         assert_eq!(first.remedy(), "Check your PIN and try again. 4 more tries before you must wait.");
-        assert!(device.unlocked(now).is_none(), "a failed unlock leaves nothing unlocked");
+        assert!(device.unlocked().is_none(), "a failed unlock leaves nothing unlocked");
         for _ in 0..3 {
-            run(device.unlock(&row.kid, "000000", now)).unwrap_err();
+            run(device.unlock(&row.kid, "000000")).unwrap_err();
         }
-        let fifth = run(device.unlock(&row.kid, "000000", now)).unwrap_err();
+        let fifth = run(device.unlock(&row.kid, "000000")).unwrap_err();
         assert_eq!(fifth.code(), ErrorCode::PinLockedOut);
         // Even the right PIN must wait now; the state is in the store, not in this object.
-        let fresh = Device::new(device.store, IDLE);
-        assert_eq!(run(fresh.unlock(&row.kid, PIN, now)).unwrap_err().code(), ErrorCode::PinLockedOut);
-        let later = now.plus_millis(30_000);
-        run(fresh.unlock(&row.kid, PIN, later)).unwrap();
-        assert_eq!(fresh.unlocked(later).as_deref(), Some(row.kid.as_str()));
+        let fresh = Device::new(device.store, &clock, IDLE);
+        assert_eq!(run(fresh.unlock(&row.kid, PIN)).unwrap_err().code(), ErrorCode::PinLockedOut);
+        clock.set("2026-11-25T09:00:30Z");
+        run(fresh.unlock(&row.kid, PIN)).unwrap();
+        assert_eq!(fresh.unlocked().as_deref(), Some(row.kid.as_str()));
         assert_eq!(run(fresh.identities()).unwrap()[0].lockout, Lockout::default(), "the right PIN resets the count");
     }
 
     #[test]
     fn credentials_must_fit_the_key_and_authority() {
-        let (device, row, authority) = enrolled_device();
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
         let now = t("2026-11-25T08:00:00Z");
         let other = Identity::generate().unwrap();
         let certificate = authority
@@ -332,7 +371,7 @@ mod tests {
         assert_eq!(missing.unwrap_err().code(), ErrorCode::CertUntrusted);
     }
 
-    impl Device<MemoryStore> {
+    impl TestDevice<'_> {
         async fn identity_chain_seq(&self, kid: &str) -> Option<u64> {
             self.store.identity(kid).await.unwrap().chain.map(|c| c.seq)
         }

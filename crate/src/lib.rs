@@ -33,7 +33,7 @@ pub use cert::{
     check_policy, verify_certificate, verify_revocation_list, Authority, Certificate, Credentials, PolicyOptions,
     PolicyVerdict, RevocationList, CERT_TYP, REVOCATION_LIST_TYP,
 };
-pub use device::{Device, SignInput, Signed, MAX_BATCH};
+pub use device::{Clock, Device, SignInput, Signed, MAX_BATCH};
 #[cfg(target_arch = "wasm32")]
 pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};

@@ -8,7 +8,7 @@ use crate::{
     DAY_MS,
 };
 use crate::idb::IdbStore;
-use crate::{Device, IdentityRow, SignInput};
+use crate::{Clock, Device, IdentityRow, SignInput};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -452,7 +452,16 @@ pub fn version() -> String {
 /// stored in one transaction. Open it with `Device.open()`.
 #[wasm_bindgen(js_name = Device)]
 pub struct JsDevice {
-    inner: Rc<Device<IdbStore>>,
+    inner: Rc<Device<IdbStore, BrowserClock>>,
+}
+
+/// The browser's clock, `Date.now()`.
+struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn now(&self) -> Result<Timestamp, Error> {
+        Timestamp::from_js_millis(js_sys::Date::now())
+    }
 }
 
 #[wasm_bindgen]
@@ -495,10 +504,6 @@ extern "C" {
 /// Runs `work` as a JS promise, turning a core error into a rejected `OffsignError`.
 fn promise<T: JsCast>(work: impl std::future::Future<Output = Result<JsValue, Error>> + 'static) -> T {
     wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(js_error) }).unchecked_into()
-}
-
-fn now() -> Result<Timestamp, Error> {
-    Timestamp::from_js_millis(js_sys::Date::now())
 }
 
 /// An `IdentityInfo` for JS: everything but the sealed key.
@@ -557,7 +562,7 @@ impl JsDevice {
             return Err(bad_argument("idleLockMinutes", "must be a number of minutes from 0 to 1440"));
         }
         let store = IdbStore::open(options.name.as_deref().unwrap_or("offsign")).await.map_err(js_error)?;
-        Ok(JsDevice { inner: Rc::new(Device::new(store, (idle_minutes * 60_000.0) as i64)) })
+        Ok(JsDevice { inner: Rc::new(Device::new(store, BrowserClock, (idle_minutes * 60_000.0) as i64)) })
     }
 
     /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked.
@@ -573,7 +578,7 @@ impl JsDevice {
         let options = from_js::<CreateArg>("identity options", options.into());
         promise(async move {
             let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "createIdentity takes { label, pin }"))?;
-            let row = device.create_identity(&options.label, &options.pin, options.kdf.unwrap_or(KdfParams::DEFAULT), now()?).await?;
+            let row = device.create_identity(&options.label, &options.pin, options.kdf.unwrap_or(KdfParams::DEFAULT)).await?;
             Ok(to_js(&identity_info(&row)))
         })
     }
@@ -593,7 +598,7 @@ impl JsDevice {
         let device = self.inner.clone();
         let pin = Zeroizing::new(pin);
         promise(async move {
-            device.unlock(&kid, &pin, now()?).await?;
+            device.unlock(&kid, &pin).await?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -606,7 +611,7 @@ impl JsDevice {
     /// The key id of the unlocked identity, or `undefined`.
     #[wasm_bindgen(getter)]
     pub fn unlocked(&self) -> Option<String> {
-        now().ok().and_then(|t| self.inner.unlocked(t))
+        self.inner.unlocked()
     }
 
     /// Stores the authority key, certificate and revocation list of identity `kid`, after
@@ -632,7 +637,7 @@ impl JsDevice {
             .map_err(|_| Error::new(ErrorCode::MalformedInput, "sign options are { name?, type?, claims? }"))
             .and_then(|o| o.unwrap_or_default().into_input(doc));
         promise(async move {
-            let signed = device.sign(vec![input?], now()?).await?;
+            let signed = device.sign(vec![input?]).await?;
             Ok(to_js(&signed_out(&signed.records[0], &signed.warnings)))
         })
     }
@@ -651,7 +656,7 @@ impl JsDevice {
             .map_err(|_| Error::new(ErrorCode::MalformedInput, "signMany takes [{ doc: Uint8Array, name?, type?, claims? }]"))
             .and_then(|docs| docs.into_iter().map(|d| d.options.into_input(&d.doc)).collect::<Result<Vec<_>, Error>>());
         promise(async move {
-            let signed = device.sign(inputs?, now()?).await?;
+            let signed = device.sign(inputs?).await?;
             #[derive(Serialize)]
             struct Out<'a> {
                 records: Vec<SignedOut<'a>>,

@@ -65,9 +65,24 @@ fn sign_under_policy_then_verify_and_detect_tampering() {
 
 mod device_in_indexeddb {
     use super::*;
-    use offsign::{Device, IdbStore, SignInput, StoredCredentials};
+    use offsign::{Clock, Device, IdbStore, SignInput, StoredCredentials};
+    use std::cell::Cell;
 
     const PIN: &str = "482913";
+
+    /// The browser's clock, moved forward by `skip` milliseconds when a test needs the future.
+    #[derive(Default)]
+    struct SkippingClock {
+        skip: Cell<i64>,
+    }
+
+    impl Clock for &SkippingClock {
+        fn now(&self) -> offsign::Result<Timestamp> {
+            Ok(super::now().plus_millis(self.skip.get()))
+        }
+    }
+
+    type TestDevice<'c> = Device<IdbStore, &'c SkippingClock>;
 
     /// A fresh database name per test, so tests never see each other's rows.
     fn db_name(test: &str) -> String {
@@ -78,9 +93,9 @@ mod device_in_indexeddb {
         SignInput { doc: DocumentDigest::of_bytes(text.as_bytes(), Some(format!("{text}.txt")), None).unwrap(), claims: Default::default() }
     }
 
-    async fn enrolled(name: &str) -> (Device<IdbStore>, String, Authority) {
-        let device = Device::new(IdbStore::open(name).await.unwrap(), 60_000);
-        let row = device.create_identity("A. Jones", PIN, KdfParams::MIN, now()).await.unwrap();
+    async fn enrolled<'c>(name: &str, clock: &'c SkippingClock) -> (TestDevice<'c>, String, Authority) {
+        let device = Device::new(IdbStore::open(name).await.unwrap(), clock, 60_000);
+        let row = device.create_identity("A. Jones", PIN, KdfParams::MIN).await.unwrap();
         let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
         let t = now();
         let certificate = authority
@@ -95,12 +110,13 @@ mod device_in_indexeddb {
     #[wasm_bindgen_test]
     async fn records_and_chain_survive_reopening() {
         let name = db_name("reopen");
-        let (device, kid, _) = enrolled(&name).await;
-        device.sign(vec![input("a")], now()).await.unwrap();
-        device.sign(vec![input("b"), input("c")], now()).await.unwrap();
+        let clock = SkippingClock::default();
+        let (device, kid, _) = enrolled(&name, &clock).await;
+        device.sign(vec![input("a")]).await.unwrap();
+        device.sign(vec![input("b"), input("c")]).await.unwrap();
         drop(device);
 
-        let reopened = Device::new(IdbStore::open(&name).await.unwrap(), 60_000);
+        let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, 60_000);
         let records = reopened.records(&kid, 0, 50).await.unwrap();
         assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3]);
         let key = offsign::PublicKey::from_jwk(&reopened.identities().await.unwrap()[0].public_jwk).unwrap();
@@ -108,19 +124,20 @@ mod device_in_indexeddb {
         assert_eq!(reopened.identities().await.unwrap()[0].chain.as_ref().map(|c| c.seq), Some(3));
         assert_eq!(reopened.records(&kid, 1, 1).await.unwrap()[0].seq, 2, "paging by seq");
 
-        assert_eq!(reopened.sign(vec![input("d")], now()).await.unwrap_err().code(), ErrorCode::IdentityLocked);
-        reopened.unlock(&kid, PIN, now()).await.unwrap();
-        let next = reopened.sign(vec![input("d")], now()).await.unwrap();
+        assert_eq!(reopened.sign(vec![input("d")]).await.unwrap_err().code(), ErrorCode::IdentityLocked);
+        reopened.unlock(&kid, PIN).await.unwrap();
+        let next = reopened.sign(vec![input("d")]).await.unwrap();
         assert_eq!(next.records[0].payload.seq, 4, "the chain continues after a reopen");
     }
 
     #[wasm_bindgen_test]
     async fn a_refused_batch_leaves_no_trace() {
         let name = db_name("refused");
-        let (device, kid, _) = enrolled(&name).await;
-        let late = now().plus_millis(31 * DAY_MS);
-        device.unlock(&kid, PIN, late).await.unwrap();
-        let e = device.sign(vec![input("a"), input("b")], late).await.unwrap_err();
+        let clock = SkippingClock::default();
+        let (device, kid, _) = enrolled(&name, &clock).await;
+        clock.skip.set(31 * DAY_MS);
+        device.unlock(&kid, PIN).await.unwrap();
+        let e = device.sign(vec![input("a"), input("b")]).await.unwrap_err();
         assert_eq!(e.code(), ErrorCode::CertExpired);
         assert!(device.records(&kid, 0, 50).await.unwrap().is_empty());
         assert!(device.identities().await.unwrap()[0].chain.is_none());
@@ -129,13 +146,14 @@ mod device_in_indexeddb {
     #[wasm_bindgen_test]
     async fn wrong_pin_count_survives_reopening() {
         let name = db_name("lockout");
-        let (device, kid, _) = enrolled(&name).await;
+        let clock = SkippingClock::default();
+        let (device, kid, _) = enrolled(&name, &clock).await;
         for _ in 0..5 {
-            device.unlock(&kid, "000000", now()).await.unwrap_err();
+            device.unlock(&kid, "000000").await.unwrap_err();
         }
         drop(device);
-        let reopened = Device::new(IdbStore::open(&name).await.unwrap(), 60_000);
-        let e = reopened.unlock(&kid, PIN, now()).await.unwrap_err();
+        let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, 60_000);
+        let e = reopened.unlock(&kid, PIN).await.unwrap_err();
         assert_eq!(e.code(), ErrorCode::PinLockedOut);
         assert_eq!(reopened.identities().await.unwrap()[0].lockout.failures, 5);
     }

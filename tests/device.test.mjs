@@ -1,0 +1,191 @@
+// The Device (IndexedDB outbox) under crashes, in headless Chromium with a real profile on disk:
+// a record whose sign() resolved survives closing the page and SIGKILL of the browser; a kill
+// during a batch leaves all of it or none; two tabs signing at once make one unbroken chain.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { serveStatic, CHROMIUM_ARGS } from './support/browser.mjs';
+
+const PIN = '482913';
+let server;
+before(async () => { server = await serveStatic(); });
+after(async () => { await server.close(); });
+
+/**
+ * Starts Chromium on `profile`, in its own process group, and connects over CDP. `kill()`
+ * SIGKILLs the whole group, as when the system kills the browser: no clean shutdown anywhere.
+ */
+async function startChromium(profile) {
+  const child = spawn(process.env.CHROMIUM ?? '/usr/bin/chromium', [
+    '--headless=new', ...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const endpoint = await new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`chromium did not start: ${err}`)), 20_000);
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/DevTools listening on (ws:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+  const browser = await chromium.connectOverCDP(endpoint);
+  const exited = new Promise((r) => child.once('exit', r));
+  const killGroup = async () => {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    await exited;
+    // Give the kernel a moment to reap the group's other processes.
+    await new Promise((r) => setTimeout(r, 200));
+  };
+  return {
+    context: browser.contexts()[0],
+    kill: killGroup,
+    close: async () => { await browser.close().catch(() => {}); await killGroup(); },
+  };
+}
+
+/** A page of the static server with the package loaded as `window.offsign`. */
+async function offsignPage(context) {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/tests/pages/blank.html`);
+  await page.evaluate(async () => {
+    const mod = await import('/pkg/offsign.js');
+    await mod.default();
+    window.offsign = mod;
+  });
+  return page;
+}
+
+/** Creates an enrolled identity in database `name`; returns its kid. */
+function enroll(page, name) {
+  return page.evaluate(async ({ name, pin }) => {
+    const { Device, Authority } = window.offsign;
+    const device = await Device.open({ name });
+    const id = await device.createIdentity({ label: 'A. Jones', pin, kdf: { m: 8192, t: 1, p: 1 } });
+    const ca = Authority.generate('Test Authority');
+    const now = Date.now();
+    await device.setCredentials(id.kid, {
+      authority: ca.publicJwk,
+      certificate: ca.issueCertificate('s-1', 'jones', id.publicJwk, now - 60_000, now + 30 * 86_400_000),
+      revocationList: ca.issueRevocationList([], now, now + 86_400_000),
+    });
+    window.device = device;
+    return id.kid;
+  }, { name, pin: PIN });
+}
+
+/** All records of `kid` in database `name`, after unlocking, with the chain checked link by link. */
+function readBack(page, name, kid) {
+  return page.evaluate(async ({ name, kid }) => {
+    const { Device, verifyRecord } = window.offsign;
+    const device = await Device.open({ name });
+    const [identity] = await device.identities();
+    const records = [];
+    for (let page; (page = await device.records(kid, { after: records.at(-1)?.seq ?? 0, limit: 1000 })).length;) {
+      records.push(...page);
+    }
+    let chained = true;
+    for (let i = 1; i < records.length; i++) {
+      try { verifyRecord(records[i].jws, identity.publicJwk, { prev: records[i - 1].jws }); } catch { chained = false; }
+    }
+    return { seqs: records.map((r) => r.seq), head: identity.chain?.seq ?? 0, chained, states: [...new Set(records.map((r) => r.state))] };
+  }, { name, kid });
+}
+
+function withProfile(fn) {
+  return async () => {
+    const profile = mkdtempSync(path.join(tmpdir(), 'offsign-profile-'));
+    // Chromium's helper processes may still be exiting: retry the removal for a moment.
+    try { await fn(profile); } finally { rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }); }
+  };
+}
+
+test('a record survives closing the page right after sign() resolves', withProfile(async (profile) => {
+  const chrome = await startChromium(profile);
+  try {
+    const page = await offsignPage(chrome.context);
+    const kid = await enroll(page, 'close');
+    await page.evaluate(() => window.device.sign(new TextEncoder().encode('receipt 1'), { name: 'r1.txt' }));
+    await page.close();
+    const again = await offsignPage(chrome.context);
+    assert.deepEqual(await readBack(again, 'close', kid), { seqs: [1], head: 1, chained: true, states: ['pending'] });
+  } finally {
+    await chrome.close();
+  }
+}));
+
+test('records survive SIGKILL of the browser right after sign() resolves', withProfile(async (profile) => {
+  let chrome = await startChromium(profile);
+  let kid;
+  try {
+    const page = await offsignPage(chrome.context);
+    kid = await enroll(page, 'kill');
+    await page.evaluate(async () => {
+      for (let i = 0; i < 3; i++) await window.device.sign(new TextEncoder().encode(`receipt ${i}`));
+    });
+  } finally {
+    await chrome.kill();
+  }
+  chrome = await startChromium(profile);
+  try {
+    const page = await offsignPage(chrome.context);
+    assert.deepEqual(await readBack(page, 'kill', kid), { seqs: [1, 2, 3], head: 3, chained: true, states: ['pending'] });
+  } finally {
+    await chrome.close();
+  }
+}));
+
+test('SIGKILL during batches leaves whole batches only', withProfile(async (profile) => {
+  let chrome = await startChromium(profile);
+  let kid;
+  try {
+    const page = await offsignPage(chrome.context);
+    kid = await enroll(page, 'batch');
+    // Batches of 50 in a loop that never finishes on its own; the kill lands somewhere in it.
+    await page.evaluate(() => {
+      const docs = Array.from({ length: 50 }, (_, i) => ({ doc: new TextEncoder().encode(`pallet ${i}`), name: `p${i}.txt` }));
+      (async () => { for (;;) await window.device.signMany(docs); })();
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+  } finally {
+    await chrome.kill();
+  }
+  chrome = await startChromium(profile);
+  try {
+    const page = await offsignPage(chrome.context);
+    const { seqs, head, chained } = await readBack(page, 'batch', kid);
+    assert.ok(seqs.length > 0, 'some batches committed before the kill');
+    assert.equal(seqs.length % 50, 0, `only whole batches of 50, found ${seqs.length}`);
+    assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
+    assert.equal(head, seqs.length, 'the chain head matches the last stored record');
+    assert.equal(chained, true);
+  } finally {
+    await chrome.close();
+  }
+}));
+
+test('two tabs signing at once make one unbroken chain', withProfile(async (profile) => {
+  const chrome = await startChromium(profile);
+  try {
+    const first = await offsignPage(chrome.context);
+    const kid = await enroll(first, 'tabs');
+    const second = await offsignPage(chrome.context);
+    await second.evaluate(async ({ kid, pin }) => {
+      window.device = await window.offsign.Device.open({ name: 'tabs' });
+      await window.device.unlock(kid, pin);
+    }, { kid, pin: PIN });
+    const burst = (page, tab) => page.evaluate(async (tab) => {
+      await Promise.all(Array.from({ length: 15 }, (_, i) => window.device.sign(new TextEncoder().encode(`${tab}-${i}`))));
+    }, tab);
+    await Promise.all([burst(first, 'a'), burst(second, 'b')]);
+    const result = await readBack(first, 'tabs', kid);
+    assert.deepEqual(result.seqs, Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.equal(result.head, 30);
+    assert.equal(result.chained, true);
+  } finally {
+    await chrome.close();
+  }
+}));
