@@ -117,54 +117,49 @@ test('a record survives closing the page right after sign() resolves', withProfi
   }
 }));
 
-test('records survive SIGKILL of the browser right after sign() resolves', withProfile(async (profile) => {
+/**
+ * Enrolls in database `name`, runs `work(page)`, SIGKILLs the browser, starts it again on the
+ * same profile and returns what `readBack` finds.
+ */
+async function killAndReadBack(profile, name, work) {
   let chrome = await startChromium(profile);
   let kid;
   try {
     const page = await offsignPage(chrome.context);
-    kid = await enroll(page, 'kill');
-    await page.evaluate(async () => {
-      for (let i = 0; i < 3; i++) await window.device.sign(new TextEncoder().encode(`receipt ${i}`));
-    });
+    kid = await enroll(page, name);
+    await work(page);
   } finally {
     await chrome.kill();
   }
   chrome = await startChromium(profile);
   try {
-    const page = await offsignPage(chrome.context);
-    assert.deepEqual(await readBack(page, 'kill', kid), { seqs: [1, 2, 3], head: 3, chained: true, states: ['pending'] });
+    return await readBack(await offsignPage(chrome.context), name, kid);
   } finally {
     await chrome.close();
   }
+}
+
+test('records survive SIGKILL of the browser right after sign() resolves', withProfile(async (profile) => {
+  const found = await killAndReadBack(profile, 'kill', (page) => page.evaluate(async () => {
+    for (let i = 0; i < 3; i++) await window.device.sign(new TextEncoder().encode(`receipt ${i}`));
+  }));
+  assert.deepEqual(found, { seqs: [1, 2, 3], head: 3, chained: true, states: ['pending'] });
 }));
 
 test('SIGKILL during batches leaves whole batches only', withProfile(async (profile) => {
-  let chrome = await startChromium(profile);
-  let kid;
-  try {
-    const page = await offsignPage(chrome.context);
-    kid = await enroll(page, 'batch');
+  const { seqs, head, chained } = await killAndReadBack(profile, 'batch', async (page) => {
     // Batches of 50 in a loop that never finishes on its own; the kill lands somewhere in it.
     await page.evaluate(() => {
       const docs = Array.from({ length: 50 }, (_, i) => ({ doc: new TextEncoder().encode(`pallet ${i}`), name: `p${i}.txt` }));
       (async () => { for (;;) await window.device.signMany(docs); })();
     });
     await new Promise((r) => setTimeout(r, 1500));
-  } finally {
-    await chrome.kill();
-  }
-  chrome = await startChromium(profile);
-  try {
-    const page = await offsignPage(chrome.context);
-    const { seqs, head, chained } = await readBack(page, 'batch', kid);
-    assert.ok(seqs.length > 0, 'some batches committed before the kill');
-    assert.equal(seqs.length % 50, 0, `only whole batches of 50, found ${seqs.length}`);
-    assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
-    assert.equal(head, seqs.length, 'the chain head matches the last stored record');
-    assert.equal(chained, true);
-  } finally {
-    await chrome.close();
-  }
+  });
+  assert.ok(seqs.length > 0, 'some batches committed before the kill');
+  assert.equal(seqs.length % 50, 0, `only whole batches of 50, found ${seqs.length}`);
+  assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
+  assert.equal(head, seqs.length, 'the chain head matches the last stored record');
+  assert.equal(chained, true);
 }));
 
 test('two tabs signing at once make one unbroken chain', withProfile(async (profile) => {
