@@ -184,3 +184,55 @@ test('two tabs signing at once make one unbroken chain', withProfile(async (prof
     await chrome.close();
   }
 }));
+
+test('a schema v1 database opens with the current code: rows kept, reports added', withProfile(async (profile) => {
+  const chrome = await startChromium(profile);
+  try {
+    const page = await offsignPage(chrome.context);
+    const kid = await enroll(page, 'source');
+    const result = await page.evaluate(async ({ kid, pin }) => {
+      await window.device.sign(new TextEncoder().encode('before the upgrade'));
+      const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+      // Copy the rows into a database with the version 1 schema: identities and records only.
+      const source = await request(indexedDB.open('source'));
+      const tx = source.transaction(['identities', 'records']);
+      const identities = await request(tx.objectStore('identities').getAll());
+      const records = await request(tx.objectStore('records').getAll());
+      source.close();
+      const open = indexedDB.open('legacy', 1);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        db.createObjectStore('identities', { keyPath: 'kid' });
+        db.createObjectStore('records', { keyPath: 'id' }).createIndex('byKidSeq', ['kid', 'seq'], { unique: true });
+      };
+      const legacy = await request(open);
+      const write = legacy.transaction(['identities', 'records'], 'readwrite');
+      identities.forEach((row) => write.objectStore('identities').put(row));
+      records.forEach((row) => write.objectStore('records').put(row));
+      await new Promise((resolve) => { write.oncomplete = resolve; });
+      legacy.close();
+
+      const device = await window.offsign.Device.open({ name: 'legacy' });
+      const upgraded = await request(indexedDB.open('legacy'));
+      const version = upgraded.version;
+      const stores = [...upgraded.objectStoreNames];
+      upgraded.close();
+      await device.unlock(kid, '000000').catch(() => {});
+      await device.unlock(kid, pin);
+      const next = await device.sign(new TextEncoder().encode('after the upgrade'));
+      return {
+        version, stores,
+        seqs: (await device.records(kid)).map((r) => r.seq),
+        nextPrevIsOldHash: next.record.prev === records[0].hash,
+        reports: (await device.reports()).map((r) => r.code),
+      };
+    }, { kid, pin: PIN });
+    assert.equal(result.version, 2);
+    assert.deepEqual(result.stores.sort(), ['identities', 'records', 'reports']);
+    assert.deepEqual(result.seqs, [1, 2]);
+    assert.equal(result.nextPrevIsOldHash, true, 'the chain continues across the upgrade');
+    assert.deepEqual(result.reports, ['wrong_pin']);
+  } finally {
+    await chrome.close();
+  }
+}));

@@ -8,7 +8,7 @@ use crate::cert::{check_policy, verify_certificate, Credentials, PolicyOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Identity, PublicKey};
 use crate::record::{sign_record, DocumentDigest, RecordRequest, SignedRecord};
-use crate::store::{IdentityRow, Lockout, RecordRow, RecordState, Store, StoredCredentials};
+use crate::store::{IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, Store, StoredCredentials};
 use crate::time::Timestamp;
 use crate::vault::{seal, unseal, KdfParams};
 use std::cell::RefCell;
@@ -38,6 +38,33 @@ pub trait Clock {
     fn now(&self) -> Result<Timestamp>;
 }
 
+/// How a device behaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceConfig {
+    /// Lock the unlocked identity after this long without use (ms); default 5 minutes.
+    pub idle_lock_ms: i64,
+    /// Repeats of a failure within this long (ms) are counted in one report; default 10 minutes.
+    pub report_window_ms: i64,
+    /// The app's version, written into failure reports.
+    pub app_version: String,
+    /// The browser's user agent, written into failure reports.
+    pub user_agent: String,
+}
+
+impl Default for DeviceConfig {
+    fn default() -> Self {
+        DeviceConfig {
+            idle_lock_ms: 5 * 60_000,
+            report_window_ms: 10 * 60_000,
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            user_agent: String::new(),
+        }
+    }
+}
+
+/// The longest feedback comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
 /// The most documents one `sign` call takes.
 pub const MAX_BATCH: usize = 1000;
 
@@ -46,23 +73,79 @@ struct Session {
     last_used: Timestamp,
 }
 
-/// A signing device over a store and a clock.
+/// A signing device over a store and a clock. Every failure of its operations is recorded as
+/// a failure report in the store (see [`Device::reports`]).
 pub struct Device<S, C> {
     store: S,
     clock: C,
     session: RefCell<Option<Session>>,
-    idle_lock_ms: i64,
+    config: DeviceConfig,
     policy: PolicyOptions,
 }
 
 impl<S: Store, C: Clock> Device<S, C> {
-    /// A device over `store` and `clock` that locks itself after `idle_lock_ms` without use.
-    pub fn new(store: S, clock: C, idle_lock_ms: i64) -> Self {
-        Device { store, clock, session: RefCell::new(None), idle_lock_ms, policy: PolicyOptions::default() }
+    /// A device over `store` and `clock`.
+    pub fn new(store: S, clock: C, config: DeviceConfig) -> Self {
+        Device { store, clock, session: RefCell::new(None), config, policy: PolicyOptions::default() }
+    }
+
+    /// Passes `result` through, recording a failure report when it is an error. A report that
+    /// cannot be stored (the store itself failing) is dropped: the error still reaches the caller.
+    async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T> {
+        if let Err(e) = &result {
+            let _ = self.record_failure(operation, kid, e).await;
+        }
+        result
+    }
+
+    async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
+        let now = self.clock.now()?;
+        let report = ReportRow {
+            id: crate::random::uuid_v7(now)?,
+            fingerprint: format!("{}|{operation}|{}", e.code(), kid.unwrap_or("")),
+            code: e.code().as_str().to_owned(),
+            message: e.message().to_owned(),
+            remedy: e.remedy().to_owned(),
+            operation: operation.to_owned(),
+            kid: kid.map(str::to_owned),
+            first_at: now.to_string(),
+            last_at: now.to_string(),
+            count: 1,
+            app_version: self.config.app_version.clone(),
+            user_agent: self.config.user_agent.clone(),
+            comment: None,
+            state: ReportState::Pending,
+        };
+        self.store.record_failure(report, self.config.report_window_ms).await
+    }
+
+    /// Up to `limit` failure reports after report id `after` (`""` from the start), oldest first.
+    pub async fn reports(&self, after: &str, limit: u32) -> Result<Vec<ReportRow>> {
+        self.store.reports(after, limit.min(1000)).await
+    }
+
+    /// Attaches the worker's comment to report `id` (feedback); it is sent with the next sync.
+    pub async fn add_feedback(&self, id: &str, comment: &str) -> Result<ReportRow> {
+        let comment = comment.trim();
+        if comment.is_empty() || comment.chars().count() > MAX_COMMENT_CHARS {
+            return Err(Error::new(ErrorCode::MalformedInput, format!("a comment has 1 to {MAX_COMMENT_CHARS} characters")));
+        }
+        self.store
+            .update_report(id, |r| {
+                r.comment = Some(comment.to_owned());
+                r.state = ReportState::Pending;
+                Ok(())
+            })
+            .await
     }
 
     /// Creates, seals and stores a new identity; it is left unlocked.
     pub async fn create_identity(&self, label: &str, pin: &str, kdf: KdfParams) -> Result<IdentityRow> {
+        let result = self.try_create_identity(label, pin, kdf).await;
+        self.reported("create_identity", None, result).await
+    }
+
+    async fn try_create_identity(&self, label: &str, pin: &str, kdf: KdfParams) -> Result<IdentityRow> {
         if label.chars().count() > 200 {
             return Err(Error::new(ErrorCode::MalformedInput, "a label has at most 200 characters"));
         }
@@ -85,12 +168,18 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// All identities on the device.
     pub async fn identities(&self) -> Result<Vec<IdentityRow>> {
-        self.store.identities().await
+        let result = self.store.identities().await;
+        self.reported("list_identities", None, result).await
     }
 
     /// Unlocks identity `kid` with `pin`, locking any other. A wrong PIN is counted in the
     /// store (so a reload does not reset it); after five, each try waits longer.
     pub async fn unlock(&self, kid: &str, pin: &str) -> Result<()> {
+        let result = self.try_unlock(kid, pin).await;
+        self.reported("unlock", Some(kid), result).await
+    }
+
+    async fn try_unlock(&self, kid: &str, pin: &str) -> Result<()> {
         self.lock();
         let row = self.store.identity(kid).await?;
         row.lockout.check(self.clock.now()?)?;
@@ -135,7 +224,7 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// longer than the idle time.
     fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T> {
         let mut session = self.session.borrow_mut();
-        if session.as_ref().is_some_and(|s| now.millis() - s.last_used.millis() > self.idle_lock_ms) {
+        if session.as_ref().is_some_and(|s| now.millis() - s.last_used.millis() > self.config.idle_lock_ms) {
             *session = None;
         }
         let s = session.as_mut().ok_or_else(|| Error::new(ErrorCode::IdentityLocked, "no identity is unlocked"))?;
@@ -146,6 +235,11 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// Stores the credentials of identity `kid` after checking that the certificate is signed
     /// by the authority and is for this key.
     pub async fn set_credentials(&self, kid: &str, credentials: StoredCredentials) -> Result<()> {
+        let result = self.try_set_credentials(kid, credentials).await;
+        self.reported("set_credentials", Some(kid), result).await
+    }
+
+    async fn try_set_credentials(&self, kid: &str, credentials: StoredCredentials) -> Result<()> {
         let authority = PublicKey::from_jwk(&credentials.authority)?;
         let cert = verify_certificate(&credentials.certificate, &authority)?;
         if PublicKey::from_jwk(&cert.jwk)?.kid() != kid {
@@ -163,6 +257,12 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// of the batch is stored or none of it. The clock is read inside the transaction, after
     /// the chain head: another tab's signature that committed first is never "in the future".
     pub async fn sign(&self, inputs: Vec<SignInput>) -> Result<Signed> {
+        let kid = self.unlocked();
+        let result = self.try_sign(inputs).await;
+        self.reported("sign", kid.as_deref(), result).await
+    }
+
+    async fn try_sign(&self, inputs: Vec<SignInput>) -> Result<Signed> {
         if inputs.is_empty() || inputs.len() > MAX_BATCH {
             return Err(Error::new(ErrorCode::MalformedInput, format!("sign takes 1 to {MAX_BATCH} documents")));
         }
@@ -209,7 +309,8 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// Up to `limit` outbox records of identity `kid` after sequence number `after`.
     pub async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
-        self.store.records(kid, after, limit.min(1000)).await
+        let result = self.store.records(kid, after, limit.min(1000)).await;
+        self.reported("list_records", Some(kid), result).await
     }
 }
 
@@ -248,7 +349,10 @@ mod tests {
     }
 
     const PIN: &str = "482913";
-    const IDLE: i64 = 5 * 60_000;
+
+    fn config() -> DeviceConfig {
+        DeviceConfig { app_version: "9.9.9".into(), user_agent: "test-agent".into(), ..DeviceConfig::default() }
+    }
 
     fn t(s: &str) -> Timestamp {
         Timestamp::parse_rfc3339(s).unwrap()
@@ -278,7 +382,7 @@ mod tests {
 
     fn enrolled_device(clock: &TestClock) -> (TestDevice<'_>, IdentityRow, Authority) {
         clock.set("2026-11-25T08:00:00Z");
-        let device = Device::new(MemoryStore::default(), clock, IDLE);
+        let device = Device::new(MemoryStore::default(), clock, config());
         let now = t("2026-11-25T08:00:00Z");
         let row = run(device.create_identity("A. Jones", PIN, KdfParams::MIN)).unwrap();
         let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
@@ -328,7 +432,7 @@ mod tests {
     fn unenrolled_identities_cannot_sign() {
         let clock = TestClock::default();
         clock.set("2026-11-25T08:00:00Z");
-        let device = Device::new(MemoryStore::default(), &clock, IDLE);
+        let device = Device::new(MemoryStore::default(), &clock, config());
         run(device.create_identity("new", PIN, KdfParams::MIN)).unwrap();
         assert_eq!(run(device.sign(vec![doc("a")])).unwrap_err().code(), ErrorCode::NotEnrolled);
     }
@@ -348,7 +452,7 @@ mod tests {
         let fifth = run(device.unlock(&row.kid, "000000")).unwrap_err();
         assert_eq!(fifth.code(), ErrorCode::PinLockedOut);
         // Even the right PIN must wait now; the state is in the store, not in this object.
-        let fresh = Device::new(device.store, &clock, IDLE);
+        let fresh = Device::new(device.store, &clock, config());
         assert_eq!(run(fresh.unlock(&row.kid, PIN)).unwrap_err().code(), ErrorCode::PinLockedOut);
         clock.set("2026-11-25T09:00:30Z");
         run(fresh.unlock(&row.kid, PIN)).unwrap();
@@ -369,6 +473,37 @@ mod tests {
         assert_eq!(run(device.set_credentials(&row.kid, creds)).unwrap_err().code(), ErrorCode::CertUntrusted);
         let missing = run(device.set_credentials("nope", run(device.identities()).unwrap()[0].credentials.clone().unwrap()));
         assert_eq!(missing.unwrap_err().code(), ErrorCode::CertUntrusted);
+    }
+
+    #[test]
+    fn failures_become_deduplicated_reports_with_feedback() {
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock);
+        clock.set("2026-11-25T09:00:00Z");
+        for _ in 0..3 {
+            run(device.unlock(&row.kid, "000000")).unwrap_err();
+        }
+        clock.set("2026-11-25T09:20:00Z");
+        run(device.unlock(&row.kid, "111111")).unwrap_err();
+        let reports = run(device.reports("", 50)).unwrap();
+        assert_eq!(reports.len(), 2, "three tries within 10 minutes are one report, a later one another");
+        assert_eq!((reports[0].code.as_str(), reports[0].count, reports[0].operation.as_str()), ("wrong_pin", 3, "unlock"));
+        assert_eq!(reports[0].kid.as_deref(), Some(row.kid.as_str()));
+        assert_eq!((reports[0].first_at.as_str(), reports[0].last_at.as_str()), ("2026-11-25T09:00:00.000Z", "2026-11-25T09:00:00.000Z"));
+        assert_eq!((reports[0].app_version.as_str(), reports[0].user_agent.as_str()), ("9.9.9", "test-agent"));
+        assert_eq!(reports[1].count, 1);
+        let text = serde_json::to_string(&reports).unwrap();
+        assert!(!text.contains("000000") && !text.contains(PIN), "no PIN in reports");
+
+        let commented = run(device.add_feedback(&reports[0].id, "  I typed my old PIN  ")).unwrap();
+        assert_eq!(commented.comment.as_deref(), Some("I typed my old PIN"));
+        assert_eq!(run(device.add_feedback(&reports[0].id, " ")).unwrap_err().code(), ErrorCode::MalformedInput);
+        assert_eq!(run(device.add_feedback("nope", "hi")).unwrap_err().code(), ErrorCode::ReportNotFound);
+        assert_eq!(run(device.reports(&reports[0].id, 50)).unwrap().len(), 1, "paging after an id");
+
+        run(device.sign(vec![doc("x")])).unwrap_err();
+        let sign_failure = run(device.reports(&reports[1].id, 50)).unwrap();
+        assert_eq!((sign_failure[0].code.as_str(), sign_failure[0].operation.as_str()), ("identity_locked", "sign"));
     }
 
     impl TestDevice<'_> {

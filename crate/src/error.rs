@@ -76,6 +76,10 @@ error_codes! {
     IdentityNotFound = "identity_not_found", Error,
         "No identity with this key id is stored on this device.",
         "Choose your name from the list, or set up this device again.";
+    /// No failure report with this id is stored on the device.
+    ReportNotFound = "report_not_found", Error,
+        "No failure report with this id is stored on this device.",
+        "Open the Health page again and choose the problem from the list.";
     /// The identity has no certificate yet, so it cannot sign.
     NotEnrolled = "not_enrolled", Error,
         "This identity has no certificate yet.",

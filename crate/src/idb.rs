@@ -5,17 +5,23 @@
 //! Only IndexedDB requests are awaited inside a transaction, so it never closes early.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::store::{identity_not_found, IdentityRow, RecordRow, Store};
+use crate::store::{identity_not_found, report_not_found, IdentityRow, RecordRow, ReportRow, Store};
+use crate::time::Timestamp;
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsValue;
 
-/// The schema version this code writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this code writes. Opening an older database upgrades it:
+/// - 1: `identities` (by kid), `records` (by id, index `byKidSeq`);
+/// - 2: adds `reports` (by id, index `byFingerprint`).
+pub const SCHEMA_VERSION: u32 = 2;
 const IDENTITIES: &str = "identities";
 const RECORDS: &str = "records";
+const REPORTS: &str = "reports";
 /// Records of one identity in chain order: `[kid, seq]`.
 const BY_KID_SEQ: &str = "byKidSeq";
+/// Reports of one failure, oldest first: `[fingerprint, id]`.
+const BY_FINGERPRINT: &str = "byFingerprint";
 
 /// An offsign database in IndexedDB.
 pub struct IdbStore {
@@ -32,6 +38,9 @@ impl IdbStore {
                 ObjectStore::new(RECORDS)
                     .key_path("id")
                     .add_index(Index::new_array(BY_KID_SEQ, ["kid", "seq"]).unique(true)),
+            )
+            .add_object_store(
+                ObjectStore::new(REPORTS).key_path("id").add_index(Index::new_array(BY_FINGERPRINT, ["fingerprint", "id"])),
             )
             .build()
             .await
@@ -143,5 +152,57 @@ impl Store for IdbStore {
             .map_err(|e| storage_error("building a key range", e.into()))?;
         let values = index.get_all(Some(range), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
         values.into_iter().map(from_js).collect()
+    }
+
+    async fn record_failure(&self, report: ReportRow, window_ms: i64) -> Result<ReportRow> {
+        let now = Timestamp::parse_rfc3339(&report.last_at)?;
+        let tx = self.transaction(&[REPORTS], TransactionMode::ReadWrite)?;
+        let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
+        let index = store.index(BY_FINGERPRINT).map_err(|e| storage_error("opening the report index", e))?;
+        let key = |id: &str| -> JsValue { js_sys::Array::of2(&report.fingerprint.as_str().into(), &id.into()).into() };
+        // Ids are UUID v7 (hex, time-ordered): "" sorts before and "g" after every one of them.
+        let range = KeyRange::bound(&key(""), &key("g"), Some(false), Some(false))
+            .map_err(|e| storage_error("building a key range", e.into()))?;
+        let newest = index
+            .scan(Some(range), Some(1), None, Some(rexie::Direction::Prev))
+            .await
+            .map_err(|e| storage_error("reading reports", e))?;
+        let stored = match newest.into_iter().next() {
+            Some((_, value)) => {
+                let mut existing: ReportRow = from_js(value)?;
+                if existing.absorbs(now, window_ms) {
+                    existing.absorb(&report);
+                    existing
+                } else {
+                    report
+                }
+            }
+            None => report,
+        };
+        store.put(&to_js(&stored)?, None).await.map_err(|e| storage_error("storing a report", e))?;
+        commit(tx).await?;
+        Ok(stored)
+    }
+
+    async fn reports(&self, after: &str, limit: u32) -> Result<Vec<ReportRow>> {
+        let tx = self.transaction(&[REPORTS], TransactionMode::ReadOnly)?;
+        let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
+        let range = KeyRange::lower_bound(&after.into(), Some(true)).map_err(|e| storage_error("building a key range", e.into()))?;
+        let values = store.get_all(Some(range), Some(limit)).await.map_err(|e| storage_error("reading reports", e))?;
+        values.into_iter().map(from_js).collect()
+    }
+
+    async fn update_report(&self, id: &str, change: impl FnOnce(&mut ReportRow) -> Result<()>) -> Result<ReportRow> {
+        let tx = self.transaction(&[REPORTS], TransactionMode::ReadWrite)?;
+        let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
+        let value = store.get(id.into()).await.map_err(|e| storage_error("reading a report", e))?;
+        let mut row: ReportRow = from_js(value.ok_or_else(|| report_not_found(id))?)?;
+        if let Err(e) = change(&mut row) {
+            let _ = tx.abort().await;
+            return Err(e);
+        }
+        store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating a report", e))?;
+        commit(tx).await?;
+        Ok(row)
     }
 }

@@ -33,7 +33,7 @@ pub use cert::{
     check_policy, verify_certificate, verify_revocation_list, Authority, Certificate, Credentials, PolicyOptions,
     PolicyVerdict, RevocationList, CERT_TYP, REVOCATION_LIST_TYP,
 };
-pub use device::{Clock, Device, SignInput, Signed, MAX_BATCH};
+pub use device::{Clock, Device, DeviceConfig, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
 #[cfg(target_arch = "wasm32")]
 pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};
@@ -43,6 +43,9 @@ pub use record::{
     inspect_record, record_hash, sign_record, verify_record, ChainHead, DocumentDigest, RecordPayload, RecordRequest,
     SignedRecord, MAX_CLAIMS_BYTES, RECORD_TYP,
 };
-pub use store::{identity_not_found, IdentityRow, Lockout, RecordRow, RecordState, Store, StoredCredentials, FREE_PIN_TRIES};
+pub use store::{
+    identity_not_found, report_not_found, IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, Store,
+    StoredCredentials, FREE_PIN_TRIES,
+};
 pub use time::{Timestamp, DAY_MS};
 pub use vault::{seal, unseal, KdfParams, KdfSpec, SealedKey, MIN_PIN_CHARS};

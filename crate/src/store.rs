@@ -128,6 +128,68 @@ pub struct RecordRow {
     pub attempts: u32,
 }
 
+/// Whether a failure report has reached the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportState {
+    /// Stored, waiting for the next sync.
+    Pending,
+    /// The server has it.
+    Sent,
+}
+
+/// A failure, as recorded for support: what went wrong, where, how often. Never holds
+/// secrets: messages are written without them, and the context is the operation and key id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportRow {
+    /// A UUID v7 (primary key).
+    pub id: String,
+    /// `code|operation|kid`: repeats of the same failure share it.
+    pub fingerprint: String,
+    /// The error code.
+    pub code: String,
+    /// The developer message of the latest occurrence.
+    pub message: String,
+    /// The remedy shown to the worker.
+    pub remedy: String,
+    /// What the device was doing: `unlock`, `sign`, `set_credentials`, …
+    pub operation: String,
+    /// The identity concerned, if any.
+    pub kid: Option<String>,
+    /// The first occurrence (RFC 3339).
+    pub first_at: String,
+    /// The latest occurrence (RFC 3339).
+    pub last_at: String,
+    /// Occurrences within the report window.
+    pub count: u32,
+    /// The app's version.
+    pub app_version: String,
+    /// The browser's user agent.
+    pub user_agent: String,
+    /// The worker's own words, added as feedback.
+    pub comment: Option<String>,
+    /// Whether the server has it.
+    pub state: ReportState,
+}
+
+impl ReportRow {
+    /// Whether `self` (the newest report with the same fingerprint) absorbs another occurrence
+    /// at `now`: it is unsent and its last occurrence is within `window_ms`.
+    pub fn absorbs(&self, now: Timestamp, window_ms: i64) -> bool {
+        self.state == ReportState::Pending
+            && Timestamp::parse_rfc3339(&self.last_at).is_ok_and(|last| now.millis() - last.millis() <= window_ms)
+    }
+
+    /// Counts one more occurrence of the same failure.
+    pub fn absorb(&mut self, newer: &ReportRow) {
+        self.count = self.count.saturating_add(1);
+        self.last_at = newer.last_at.clone();
+        self.message = newer.message.clone();
+        self.remedy = newer.remedy.clone();
+    }
+}
+
 /// The device's storage, one implementation per platform. Each method is atomic.
 ///
 /// Futures need not be `Send`: browsers run them on one thread.
@@ -151,6 +213,22 @@ pub trait Store {
 
     /// Up to `limit` records of identity `kid` with `seq > after`, in chain order.
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>>;
+
+    /// Stores a failure report; when the newest report with its fingerprint absorbs it (see
+    /// [`ReportRow::absorbs`]), counts it there instead. Returns the stored report.
+    async fn record_failure(&self, report: ReportRow, window_ms: i64) -> Result<ReportRow>;
+
+    /// Up to `limit` reports with ids after `after` (oldest first; ids sort by time).
+    async fn reports(&self, after: &str, limit: u32) -> Result<Vec<ReportRow>>;
+
+    /// Reads report `id`, lets `change` modify it, and writes it back, atomically;
+    /// `report_not_found` when there is none.
+    async fn update_report(&self, id: &str, change: impl FnOnce(&mut ReportRow) -> Result<()>) -> Result<ReportRow>;
+}
+
+/// `report_not_found` for `id`.
+pub fn report_not_found(id: &str) -> Error {
+    Error::new(ErrorCode::ReportNotFound, format!("no failure report {id:.60} on this device"))
 }
 
 /// `identity_not_found` for `kid`.
@@ -171,6 +249,7 @@ pub(crate) mod memory {
     pub(crate) struct MemoryStore {
         identities: RefCell<Vec<IdentityRow>>,
         records: RefCell<BTreeMap<(String, u64), RecordRow>>,
+        reports: RefCell<BTreeMap<String, ReportRow>>,
     }
 
     impl Store for MemoryStore {
@@ -213,6 +292,32 @@ pub(crate) mod memory {
             let records = self.records.borrow();
             let range = records.range((kid.to_owned(), after.saturating_add(1))..=(kid.to_owned(), u64::MAX));
             Ok(range.take(limit as usize).map(|(_, r)| r.clone()).collect())
+        }
+
+        async fn record_failure(&self, report: ReportRow, window_ms: i64) -> Result<ReportRow> {
+            let mut reports = self.reports.borrow_mut();
+            let now = Timestamp::parse_rfc3339(&report.last_at)?;
+            let newest = reports.values_mut().filter(|r| r.fingerprint == report.fingerprint).max_by(|a, b| a.id.cmp(&b.id));
+            if let Some(existing) = newest.filter(|r| r.absorbs(now, window_ms)) {
+                existing.absorb(&report);
+                return Ok(existing.clone());
+            }
+            reports.insert(report.id.clone(), report.clone());
+            Ok(report)
+        }
+
+        async fn reports(&self, after: &str, limit: u32) -> Result<Vec<ReportRow>> {
+            let reports = self.reports.borrow();
+            let later = reports.range::<str, _>((std::ops::Bound::Excluded(after), std::ops::Bound::Unbounded));
+            Ok(later.take(limit as usize).map(|(_, r)| r.clone()).collect())
+        }
+
+        async fn update_report(&self, id: &str, change: impl FnOnce(&mut ReportRow) -> Result<()>) -> Result<ReportRow> {
+            let mut reports = self.reports.borrow_mut();
+            let mut row = reports.get(id).cloned().ok_or_else(|| report_not_found(id))?;
+            change(&mut row)?;
+            reports.insert(id.to_owned(), row.clone());
+            Ok(row)
         }
     }
 

@@ -5,6 +5,7 @@ export type ErrorCode =
   | "pin_locked_out"
   | "identity_locked"
   | "identity_not_found"
+  | "report_not_found"
   | "not_enrolled"
   | "self_check_failed"
   | "randomness_unavailable"
@@ -201,6 +202,8 @@ export interface DeviceOptions {
   name?: string;
   /** Lock the unlocked identity after this many minutes without use; defaults to 5. */
   idleLockMinutes?: number;
+  /** Your app's version, written into failure reports; defaults to offsign's version. */
+  appVersion?: string;
 }
 
 /** Options of `Device.createIdentity`. */
@@ -265,6 +268,36 @@ export interface OutboxRecord {
 export interface RecordsOptions {
   /** Only records with a larger seq (for paging); defaults to 0. */
   after?: number;
+  /** At most this many (1 to 1000); defaults to 50. */
+  limit?: number;
+}
+
+/** A failure recorded on the device: repeats within 10 minutes are counted, not duplicated. */
+export interface FailureReport {
+  /** UUID v7; reports sort by it in time order. */
+  id: string;
+  /** `code|operation|kid`: repeats of the same failure share it. */
+  fingerprint: string;
+  code: ErrorCode;
+  message: string;
+  remedy: string;
+  /** What the device was doing: "unlock", "sign", "set_credentials", … */
+  operation: string;
+  kid: string | null;
+  firstAt: string;
+  lastAt: string;
+  count: number;
+  appVersion: string;
+  userAgent: string;
+  /** The worker's feedback, if any. */
+  comment: string | null;
+  state: "pending" | "sent";
+}
+
+/** Options of `Device.reports`. */
+export interface ReportsOptions {
+  /** Only reports after this id (for paging). */
+  after?: string;
   /** At most this many (1 to 1000); defaults to 50. */
   limit?: number;
 }

@@ -8,7 +8,7 @@ use crate::{
     DAY_MS,
 };
 use crate::idb::IdbStore;
-use crate::{Clock, Device, IdentityRow, SignInput};
+use crate::{Clock, Device, DeviceConfig, IdentityRow, SignInput};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -455,6 +455,12 @@ pub struct JsDevice {
     inner: Rc<Device<IdbStore, BrowserClock>>,
 }
 
+/// `navigator.userAgent` in a window or a worker, or "" where there is none.
+fn user_agent() -> String {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+    js_sys::Reflect::get(&navigator, &"userAgent".into()).ok().and_then(|ua| ua.as_string()).unwrap_or_default()
+}
+
 /// The browser's clock, `Date.now()`.
 struct BrowserClock;
 
@@ -499,6 +505,15 @@ extern "C" {
     /// `RecordsOptions | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "RecordsOptions | undefined")]
     pub type JsRecordsOptions;
+    /// `ReportsOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ReportsOptions | undefined")]
+    pub type JsReportsOptions;
+    /// `Promise<FailureReport[]>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<FailureReport[]>")]
+    pub type PromiseReports;
+    /// `Promise<FailureReport>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<FailureReport>")]
+    pub type PromiseReport;
 }
 
 /// Runs `work` as a JS promise, turning a core error into a rejected `OffsignError`.
@@ -555,6 +570,7 @@ impl JsDevice {
         struct DeviceOptionsArg {
             name: Option<String>,
             idle_lock_minutes: Option<f64>,
+            app_version: Option<String>,
         }
         let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("device options", options.into())?.unwrap_or_default();
         let idle_minutes = options.idle_lock_minutes.unwrap_or(5.0);
@@ -562,7 +578,14 @@ impl JsDevice {
             return Err(bad_argument("idleLockMinutes", "must be a number of minutes from 0 to 1440"));
         }
         let store = IdbStore::open(options.name.as_deref().unwrap_or("offsign")).await.map_err(js_error)?;
-        Ok(JsDevice { inner: Rc::new(Device::new(store, BrowserClock, (idle_minutes * 60_000.0) as i64)) })
+        let defaults = DeviceConfig::default();
+        let config = DeviceConfig {
+            idle_lock_ms: (idle_minutes * 60_000.0) as i64,
+            app_version: options.app_version.map(|v| v.chars().take(100).collect()).unwrap_or(defaults.app_version),
+            user_agent: user_agent(),
+            ..defaults
+        };
+        Ok(JsDevice { inner: Rc::new(Device::new(store, BrowserClock, config)) })
     }
 
     /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked.
@@ -682,5 +705,29 @@ impl JsDevice {
             let limit = options.limit.unwrap_or(50.0).clamp(1.0, 1000.0) as u32;
             Ok(to_js(&device.records(&kid, after, limit).await?))
         })
+    }
+
+    /// Failure reports on this device, oldest first, a page at a time.
+    pub fn reports(&self, options: JsReportsOptions) -> PromiseReports {
+        #[derive(Deserialize, Default)]
+        struct ReportsArg {
+            after: Option<String>,
+            limit: Option<f64>,
+        }
+        let device = self.inner.clone();
+        let options = from_js::<Option<ReportsArg>>("reports options", options.into());
+        promise(async move {
+            let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "reports options are { after?, limit? }"))?.unwrap_or_default();
+            let limit = options.limit.unwrap_or(50.0).clamp(1.0, 1000.0) as u32;
+            Ok(to_js(&device.reports(options.after.as_deref().unwrap_or(""), limit).await?))
+        })
+    }
+
+    /// Attaches the worker's comment (feedback) to failure report `id`; it is sent with the
+    /// next sync.
+    #[wasm_bindgen(js_name = addFeedback)]
+    pub fn add_feedback(&self, id: String, comment: String) -> PromiseReport {
+        let device = self.inner.clone();
+        promise(async move { Ok(to_js(&device.add_feedback(&id, &comment).await?)) })
     }
 }

@@ -65,7 +65,7 @@ fn sign_under_policy_then_verify_and_detect_tampering() {
 
 mod device_in_indexeddb {
     use super::*;
-    use offsign::{Clock, Device, IdbStore, SignInput, StoredCredentials};
+    use offsign::{Clock, Device, DeviceConfig, IdbStore, SignInput, StoredCredentials};
     use std::cell::Cell;
 
     const PIN: &str = "482913";
@@ -94,7 +94,7 @@ mod device_in_indexeddb {
     }
 
     async fn enrolled<'c>(name: &str, clock: &'c SkippingClock) -> (TestDevice<'c>, String, Authority) {
-        let device = Device::new(IdbStore::open(name).await.unwrap(), clock, 60_000);
+        let device = Device::new(IdbStore::open(name).await.unwrap(), clock, DeviceConfig::default());
         let row = device.create_identity("A. Jones", PIN, KdfParams::MIN).await.unwrap();
         let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
         let t = now();
@@ -116,7 +116,7 @@ mod device_in_indexeddb {
         device.sign(vec![input("b"), input("c")]).await.unwrap();
         drop(device);
 
-        let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, 60_000);
+        let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, DeviceConfig::default());
         let records = reopened.records(&kid, 0, 50).await.unwrap();
         assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3]);
         let key = offsign::PublicKey::from_jwk(&reopened.identities().await.unwrap()[0].public_jwk).unwrap();
@@ -152,9 +152,16 @@ mod device_in_indexeddb {
             device.unlock(&kid, "000000").await.unwrap_err();
         }
         drop(device);
-        let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, 60_000);
+        let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, DeviceConfig::default());
         let e = reopened.unlock(&kid, PIN).await.unwrap_err();
         assert_eq!(e.code(), ErrorCode::PinLockedOut);
         assert_eq!(reopened.identities().await.unwrap()[0].lockout.failures, 5);
+
+        // Four wrong PINs and one lockout: two reports, the first counted four times.
+        let reports = reopened.reports("", 50).await.unwrap();
+        let summary: Vec<(&str, u32)> = reports.iter().map(|r| (r.code.as_str(), r.count)).collect();
+        assert_eq!(summary, [("wrong_pin", 4), ("pin_locked_out", 2)]);
+        let commented = reopened.add_feedback(&reports[0].id, "Forgot my PIN").await.unwrap();
+        assert_eq!(reopened.reports("", 50).await.unwrap()[0], commented);
     }
 }
