@@ -231,6 +231,49 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     assert.equal(r.signatureLength, 64);
   });
 
+  test('Device: create, diagnose, sign to the outbox, failure reports with feedback', async () => {
+    const r = await ctx.page.evaluate(async () => {
+      const { Device, Authority } = window.offsign;
+      const device = await Device.open({ name: `api-${Math.random()}`, appVersion: 'test-1.0' });
+      const created = await device.createIdentity({ label: 'Jones', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
+      const before = await device.diagnose();
+      const ca = Authority.generate('CA');
+      const now = Date.now();
+      await device.setCredentials(created.kid, {
+        authority: ca.publicJwk,
+        certificate: ca.issueCertificate('s-1', 'jones', created.publicJwk, now - 1000, now + 10 * 86_400_000),
+        revocationList: ca.issueRevocationList([], now, now + 86_400_000),
+      });
+      const signed = await device.sign(new TextEncoder().encode('form'), { name: 'form.txt', claims: { ok: true } });
+      const after = await device.diagnose();
+      const wrong = await device.unlock(created.kid, '000000').catch((e) => ({ code: e.code, isError: e instanceof Error }));
+      const [report] = await device.reports();
+      const commented = await device.addFeedback(report.id, 'typed the old PIN');
+      const byId = (checks) => Object.fromEntries(checks.map((c) => [c.id, c]));
+      return { created, before: byId(before), after: byId(after), signed, wrong, report, commented, unlocked: device.unlocked };
+    });
+    assert.ok(r.created.storagePersisted === null || typeof r.created.storagePersisted === 'boolean');
+    assert.equal(r.created.enrolled, false);
+    assert.equal(r.before.randomness.status, 'ok');
+    assert.equal(r.before.storage_writable.status, 'ok');
+    assert.equal(r.before['certificate:Jones'].status, 'warn');
+    assert.equal(r.before['certificate:Jones'].value, 'not enrolled');
+    assert.equal(r.before.version.value, 'test-1.0');
+    assert.match(r.before.storage_headroom.value, /MiB used of/);
+    assert.equal(r.after['certificate:Jones'].status, 'warn', 'expires within 14 days');
+    assert.equal(r.after['certificate:Jones'].value, '9 days left');
+    assert.equal(r.after.pending_records.value, '1 waiting, oldest 0 h');
+    assert.equal(r.after.last_sync.status, 'warn');
+    assert.deepEqual(r.signed.warnings.map((w) => w.code), ['cert_expiring']);
+    assert.deepEqual(r.wrong, { code: 'wrong_pin', isError: true });
+    assert.equal(r.unlocked, undefined, 'a failed unlock leaves nothing unlocked');
+    assert.equal(r.report.code, 'wrong_pin');
+    assert.equal(r.report.operation, 'unlock');
+    assert.equal(r.report.appVersion, 'test-1.0');
+    assert.match(r.report.userAgent, /Mozilla/);
+    assert.equal(r.commented.comment, 'typed the old PIN');
+  });
+
   test('errorCodes() is the whole table, for help pages', async () => {
     const codes = await ctx.page.evaluate(() => window.offsign.errorCodes());
     assert.ok(codes.length >= 20);

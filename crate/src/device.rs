@@ -62,6 +62,22 @@ impl Default for DeviceConfig {
     }
 }
 
+/// The setting that holds the time of the last diagnosis (its write probes the storage).
+const LAST_DIAGNOSIS: &str = "lastDiagnosis";
+/// The setting that holds the time of the last successful sync.
+const LAST_SYNC: &str = "lastSync";
+
+/// What only the browser knows, for [`Device::diagnose`].
+#[derive(Clone, Debug)]
+pub struct BrowserFacts {
+    /// Whether secure randomness works.
+    pub randomness: Result<()>,
+    /// `navigator.storage.persisted()`, `None` where missing.
+    pub persisted: Option<bool>,
+    /// `navigator.storage.estimate()` as (usage, quota), where available.
+    pub usage: Option<(f64, f64)>,
+}
+
 /// The longest feedback comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
 
@@ -137,6 +153,34 @@ impl<S: Store, C: Clock> Device<S, C> {
                 Ok(())
             })
             .await
+    }
+
+    /// Inspects the whole signing system: `browser` are the facts only the browser knows
+    /// (randomness, persistence, quota); the rest comes from the store. Never fails: a part
+    /// that cannot be inspected is itself a failed check.
+    pub async fn diagnose(&self, browser: BrowserFacts) -> Vec<crate::health::Check> {
+        let now = match self.clock.now() {
+            Ok(now) => now,
+            Err(e) => return vec![crate::health::Check {
+                id: "clock".into(),
+                status: crate::health::Status::Fail,
+                value: e.message().to_owned(),
+                remedy: Some(e.remedy().to_owned()),
+            }],
+        };
+        let storage_writable = self.store.put_setting(LAST_DIAGNOSIS, &now.to_string()).await;
+        let facts = crate::health::Facts {
+            now,
+            randomness: browser.randomness,
+            storage_writable,
+            persisted: browser.persisted,
+            usage: browser.usage,
+            identities: self.store.identities().await.unwrap_or_default(),
+            outbox: self.store.outbox_summary().await.unwrap_or_default(),
+            last_sync: self.store.setting(LAST_SYNC).await.ok().flatten(),
+            app_version: self.config.app_version.clone(),
+        };
+        crate::health::diagnose(&facts)
     }
 
     /// Creates, seals and stores a new identity; it is left unlocked.
@@ -504,6 +548,23 @@ mod tests {
         run(device.sign(vec![doc("x")])).unwrap_err();
         let sign_failure = run(device.reports(&reports[1].id, 50)).unwrap();
         assert_eq!((sign_failure[0].code.as_str(), sign_failure[0].operation.as_str()), ("identity_locked", "sign"));
+    }
+
+    #[test]
+    fn diagnose_reads_the_store() {
+        let clock = TestClock::default();
+        let (device, _, _) = enrolled_device(&clock);
+        clock.set("2026-11-25T08:04:00Z");
+        run(device.sign(vec![doc("a")])).unwrap();
+        clock.set("2026-11-26T09:04:00Z");
+        let browser = BrowserFacts { randomness: Ok(()), persisted: Some(true), usage: Some((1e6, 1e9)) };
+        let checks = run(device.diagnose(browser));
+        let find = |id: &str| checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(find("pending_records").value, "1 waiting, oldest 25 h");
+        assert_eq!(find("pending_records").status, crate::health::Status::Warn);
+        assert_eq!(find("storage_writable").status, crate::health::Status::Ok);
+        assert_eq!(find("certificate:A. Jones").value, "98 days left");
+        assert_eq!(run(device.store.setting(LAST_DIAGNOSIS)).unwrap().as_deref(), Some("2026-11-26T09:04:00.000Z"));
     }
 
     impl TestDevice<'_> {

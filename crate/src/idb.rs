@@ -6,6 +6,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::store::{identity_not_found, report_not_found, IdentityRow, RecordRow, ReportRow, Store};
+use crate::health::OutboxSummary;
 use crate::time::Timestamp;
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -13,11 +14,15 @@ use wasm_bindgen::JsValue;
 
 /// The schema version this code writes. Opening an older database upgrades it:
 /// - 1: `identities` (by kid), `records` (by id, index `byKidSeq`);
-/// - 2: adds `reports` (by id, index `byFingerprint`).
+/// - 2: adds `reports` (by id, index `byFingerprint`), `settings` (by key) and the
+///   `byState` index of `records`.
 pub const SCHEMA_VERSION: u32 = 2;
 const IDENTITIES: &str = "identities";
 const RECORDS: &str = "records";
 const REPORTS: &str = "reports";
+const SETTINGS: &str = "settings";
+/// Records by delivery state, oldest first: `[state, signedAt]`.
+const BY_STATE: &str = "byState";
 /// Records of one identity in chain order: `[kid, seq]`.
 const BY_KID_SEQ: &str = "byKidSeq";
 /// Reports of one failure, oldest first: `[fingerprint, id]`.
@@ -37,8 +42,10 @@ impl IdbStore {
             .add_object_store(
                 ObjectStore::new(RECORDS)
                     .key_path("id")
-                    .add_index(Index::new_array(BY_KID_SEQ, ["kid", "seq"]).unique(true)),
+                    .add_index(Index::new_array(BY_KID_SEQ, ["kid", "seq"]).unique(true))
+                    .add_index(Index::new_array(BY_STATE, ["state", "signedAt"])),
             )
+            .add_object_store(ObjectStore::new(SETTINGS).key_path("key"))
             .add_object_store(
                 ObjectStore::new(REPORTS).key_path("id").add_index(Index::new_array(BY_FINGERPRINT, ["fingerprint", "id"])),
             )
@@ -204,5 +211,47 @@ impl Store for IdbStore {
         store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating a report", e))?;
         commit(tx).await?;
         Ok(row)
+    }
+
+    async fn outbox_summary(&self) -> Result<OutboxSummary> {
+        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
+        let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
+        // signedAt strings start with a digit: "" sorts before and "~" after all of them.
+        let in_state = |state: &str| -> Result<KeyRange> {
+            let key = |at: &str| -> JsValue { js_sys::Array::of2(&state.into(), &at.into()).into() };
+            KeyRange::bound(&key(""), &key("~"), Some(false), Some(false)).map_err(|e| storage_error("building a key range", e.into()))
+        };
+        let pending = index.count(Some(in_state("pending")?)).await.map_err(|e| storage_error("counting records", e))?;
+        let oldest = index.get_all(Some(in_state("pending")?), Some(1)).await.map_err(|e| storage_error("reading records", e))?;
+        let rejected = index.count(Some(in_state("rejected")?)).await.map_err(|e| storage_error("counting records", e))?;
+        let oldest_pending = match oldest.into_iter().next() {
+            Some(value) => Some(from_js::<RecordRow>(value)?.signed_at),
+            None => None,
+        };
+        Ok(OutboxSummary { pending, oldest_pending, rejected })
+    }
+
+    async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        #[derive(Serialize)]
+        struct Setting<'a> {
+            key: &'a str,
+            value: &'a str,
+        }
+        let tx = self.transaction(&[SETTINGS], TransactionMode::ReadWrite)?;
+        let store = tx.store(SETTINGS).map_err(|e| storage_error("opening settings", e))?;
+        store.put(&to_js(&Setting { key, value })?, None).await.map_err(|e| storage_error("writing a setting", e))?;
+        commit(tx).await
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>> {
+        #[derive(serde::Deserialize)]
+        struct Setting {
+            value: String,
+        }
+        let tx = self.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
+        let store = tx.store(SETTINGS).map_err(|e| storage_error("opening settings", e))?;
+        let value = store.get(key.into()).await.map_err(|e| storage_error("reading a setting", e))?;
+        value.map(|v| from_js::<Setting>(v).map(|s| s.value)).transpose()
     }
 }

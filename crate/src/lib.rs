@@ -17,6 +17,7 @@ mod cert;
 mod device;
 mod encoding;
 mod error;
+mod health;
 #[cfg(target_arch = "wasm32")]
 mod idb;
 mod jws;
@@ -33,10 +34,11 @@ pub use cert::{
     check_policy, verify_certificate, verify_revocation_list, Authority, Certificate, Credentials, PolicyOptions,
     PolicyVerdict, RevocationList, CERT_TYP, REVOCATION_LIST_TYP,
 };
-pub use device::{Clock, Device, DeviceConfig, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
+pub use device::{BrowserFacts, Clock, Device, DeviceConfig, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
 #[cfg(target_arch = "wasm32")]
 pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};
+pub use health::{diagnose, Check, Facts, OutboxSummary, Status};
 pub use jws::{Header, MAX_JWS_LEN};
 pub use keys::{Identity, PrivateJwk, PublicJwk, PublicKey};
 pub use record::{

@@ -224,6 +224,15 @@ pub trait Store {
     /// Reads report `id`, lets `change` modify it, and writes it back, atomically;
     /// `report_not_found` when there is none.
     async fn update_report(&self, id: &str, change: impl FnOnce(&mut ReportRow) -> Result<()>) -> Result<ReportRow>;
+
+    /// How many records are pending (and since when) and how many were rejected.
+    async fn outbox_summary(&self) -> Result<crate::health::OutboxSummary>;
+
+    /// Stores a setting.
+    async fn put_setting(&self, key: &str, value: &str) -> Result<()>;
+
+    /// A stored setting.
+    async fn setting(&self, key: &str) -> Result<Option<String>>;
 }
 
 /// `report_not_found` for `id`.
@@ -250,6 +259,7 @@ pub(crate) mod memory {
         identities: RefCell<Vec<IdentityRow>>,
         records: RefCell<BTreeMap<(String, u64), RecordRow>>,
         reports: RefCell<BTreeMap<String, ReportRow>>,
+        settings: RefCell<BTreeMap<String, String>>,
     }
 
     impl Store for MemoryStore {
@@ -318,6 +328,25 @@ pub(crate) mod memory {
             change(&mut row)?;
             reports.insert(id.to_owned(), row.clone());
             Ok(row)
+        }
+
+        async fn outbox_summary(&self) -> Result<crate::health::OutboxSummary> {
+            let records = self.records.borrow();
+            let pending: Vec<&RecordRow> = records.values().filter(|r| r.state == RecordState::Pending).collect();
+            Ok(crate::health::OutboxSummary {
+                pending: pending.len() as u32,
+                oldest_pending: pending.iter().map(|r| r.signed_at.clone()).min(),
+                rejected: records.values().filter(|r| r.state == RecordState::Rejected).count() as u32,
+            })
+        }
+
+        async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+            self.settings.borrow_mut().insert(key.to_owned(), value.to_owned());
+            Ok(())
+        }
+
+        async fn setting(&self, key: &str) -> Result<Option<String>> {
+            Ok(self.settings.borrow().get(key).cloned())
         }
     }
 

@@ -301,3 +301,22 @@ export interface ReportsOptions {
   /** At most this many (1 to 1000); defaults to 50. */
   limit?: number;
 }
+
+/** The result of `Device.createIdentity`. */
+export interface CreatedIdentity extends IdentityInfo {
+  /** Whether the browser agreed to keep this app's storage; null when it cannot say. */
+  storagePersisted: boolean | null;
+}
+
+/** One line of `Device.diagnose()`. */
+export interface HealthCheck {
+  /** A stable id: "randomness", "storage_writable", "storage_persistent", "storage_headroom",
+   * "certificate:<label>", "revocation_list:<label>", "clock:<label>", "identity",
+   * "pending_records", "rejected_records", "last_sync", "version". */
+  id: string;
+  status: "ok" | "warn" | "fail";
+  /** What was found, for people. */
+  value: string;
+  /** What to do, when the status is not ok. */
+  remedy: string | null;
+}

@@ -472,9 +472,6 @@ impl Clock for BrowserClock {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `Promise<IdentityInfo>` in TypeScript.
-    #[wasm_bindgen(typescript_type = "Promise<IdentityInfo>")]
-    pub type PromiseIdentityInfo;
     /// `Promise<IdentityInfo[]>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<IdentityInfo[]>")]
     pub type PromiseIdentityInfos;
@@ -514,6 +511,39 @@ extern "C" {
     /// `Promise<FailureReport>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<FailureReport>")]
     pub type PromiseReport;
+    /// `Promise<HealthCheck[]>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<HealthCheck[]>")]
+    pub type PromiseChecks;
+    /// `Promise<CreatedIdentity>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<CreatedIdentity>")]
+    pub type PromiseCreatedIdentity;
+}
+
+/// Calls `navigator.storage[method]()` and awaits it, giving up after `timeout_ms` (Firefox
+/// may hold `persist()` behind a prompt). `None` where the API is missing or gave no answer.
+async fn storage_manager(method: &str, timeout_ms: i32) -> Option<JsValue> {
+    let global = js_sys::global();
+    let navigator = js_sys::Reflect::get(&global, &"navigator".into()).ok()?;
+    let storage = js_sys::Reflect::get(&navigator, &"storage".into()).ok().filter(|s| s.is_object())?;
+    let call: js_sys::Function = js_sys::Reflect::get(&storage, &method.into()).ok()?.dyn_into().ok()?;
+    let answer: js_sys::Promise = call.call0(&storage).ok()?.dyn_into().ok()?;
+    let set_timeout: js_sys::Function = js_sys::Reflect::get(&global, &"setTimeout".into()).ok()?.dyn_into().ok()?;
+    let timeout = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = set_timeout.call2(&JsValue::UNDEFINED, &resolve, &timeout_ms.into());
+    });
+    let first = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&answer, &timeout))).await.ok()?;
+    (!first.is_undefined()).then_some(first)
+}
+
+/// What only the browser knows, for `diagnose()`.
+async fn browser_facts() -> crate::BrowserFacts {
+    let persisted = storage_manager("persisted", 3000).await.and_then(|v| v.as_bool());
+    let usage = storage_manager("estimate", 3000).await.and_then(|estimate| {
+        let number = |key: &str| js_sys::Reflect::get(&estimate, &key.into()).ok().and_then(|v| v.as_f64());
+        Some((number("usage")?, number("quota")?))
+    });
+    let mut probe = [0u8; 1];
+    crate::BrowserFacts { randomness: crate::random::fill(&mut probe), persisted, usage }
 }
 
 /// Runs `work` as a JS promise, turning a core error into a rejected `OffsignError`.
@@ -588,9 +618,11 @@ impl JsDevice {
         Ok(JsDevice { inner: Rc::new(Device::new(store, BrowserClock, config)) })
     }
 
-    /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked.
+    /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked. Asks the
+    /// browser to keep this app's storage (`navigator.storage.persist()`) and reports whether
+    /// it agreed as `storagePersisted` (`null` when the browser cannot say).
     #[wasm_bindgen(js_name = createIdentity)]
-    pub fn create_identity(&self, options: JsCreateIdentityOptions) -> PromiseIdentityInfo {
+    pub fn create_identity(&self, options: JsCreateIdentityOptions) -> PromiseCreatedIdentity {
         #[derive(Deserialize)]
         struct CreateArg {
             label: String,
@@ -602,7 +634,15 @@ impl JsDevice {
         promise(async move {
             let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "createIdentity takes { label, pin }"))?;
             let row = device.create_identity(&options.label, &options.pin, options.kdf.unwrap_or(KdfParams::DEFAULT)).await?;
-            Ok(to_js(&identity_info(&row)))
+            #[derive(Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Created<'a> {
+                #[serde(flatten)]
+                identity: IdentityInfo<'a>,
+                storage_persisted: Option<bool>,
+            }
+            let storage_persisted = storage_manager("persist", 3000).await.and_then(|v| v.as_bool());
+            Ok(to_js(&Created { identity: identity_info(&row), storage_persisted }))
         })
     }
 
@@ -729,5 +769,13 @@ impl JsDevice {
     pub fn add_feedback(&self, id: String, comment: String) -> PromiseReport {
         let device = self.inner.clone();
         promise(async move { Ok(to_js(&device.add_feedback(&id, &comment).await?)) })
+    }
+
+    /// Inspects the whole signing system: randomness, storage (writable, persistent, room
+    /// left), each identity's certificate, revocation list and clock, the outbox, the last
+    /// sync and the version. Each check has a status, a value and, when not ok, a remedy.
+    pub fn diagnose(&self) -> PromiseChecks {
+        let device = self.inner.clone();
+        promise(async move { Ok(to_js(&device.diagnose(browser_facts().await).await)) })
     }
 }
