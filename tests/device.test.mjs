@@ -185,7 +185,7 @@ test('two tabs signing at once make one unbroken chain', withProfile(async (prof
   }
 }));
 
-test('a schema v1 database opens with the current code: rows kept, reports added', withProfile(async (profile) => {
+test('a schema v1 database opens with the current code: rows kept, stores and indexes added', withProfile(async (profile) => {
   const chrome = await startChromium(profile);
   try {
     const page = await offsignPage(chrome.context);
@@ -216,19 +216,21 @@ test('a schema v1 database opens with the current code: rows kept, reports added
       const upgraded = await request(indexedDB.open('legacy'));
       const version = upgraded.version;
       const stores = [...upgraded.objectStoreNames];
+      const recordIndexes = [...upgraded.transaction('records').objectStore('records').indexNames];
       upgraded.close();
       await device.unlock(kid, '000000').catch(() => {});
       await device.unlock(kid, pin);
       const next = await device.sign(new TextEncoder().encode('after the upgrade'));
       return {
-        version, stores,
+        version, stores, recordIndexes,
         seqs: (await device.records(kid)).map((r) => r.seq),
         nextPrevIsOldHash: next.record.prev === records[0].hash,
         reports: (await device.reports()).map((r) => r.code),
       };
     }, { kid, pin: PIN });
     assert.equal(result.version, 2);
-    assert.deepEqual(result.stores.sort(), ['identities', 'records', 'reports']);
+    assert.deepEqual(result.stores.sort(), ['identities', 'records', 'reports', 'settings']);
+    assert.deepEqual(result.recordIndexes.sort(), ['byKidSeq', 'byState'], 'the upgrade indexes the existing store');
     assert.deepEqual(result.seqs, [1, 2]);
     assert.equal(result.nextPrevIsOldHash, true, 'the chain continues across the upgrade');
     assert.deepEqual(result.reports, ['wrong_pin']);
