@@ -238,3 +238,51 @@ test('a schema v1 database opens with the current code: rows kept, stores and in
     await chrome.close();
   }
 }));
+
+test('a backup restores into a fresh browser profile; wrong passphrase and truncation change nothing', async () => {
+  const profiles = [0, 1].map(() => mkdtempSync(path.join(tmpdir(), 'offsign-profile-')));
+  try {
+    let chrome = await startChromium(profiles[0]);
+    let kid;
+    let backup;
+    try {
+      const page = await offsignPage(chrome.context);
+      kid = await enroll(page, 'backup');
+      backup = await page.evaluate(async () => {
+        await window.device.signMany([1, 2, 3].map((i) => ({ doc: new TextEncoder().encode(`receipt ${i}`), name: `r${i}.txt` })));
+        const bytes = await window.device.exportBackup('correct horse battery staple', { kdf: { m: 8192, t: 1, p: 1 } });
+        return Array.from(bytes);
+      });
+    } finally {
+      await chrome.close();
+    }
+    chrome = await startChromium(profiles[1]);
+    try {
+      const page = await offsignPage(chrome.context);
+      const r = await page.evaluate(async ({ backup, kid, pin }) => {
+        const device = await window.offsign.Device.open({ name: 'restored' });
+        const bytes = new Uint8Array(backup);
+        const failure = (p) => p.then(() => 'resolved', (e) => e.code);
+        const wrong = await failure(device.importBackup(bytes, 'wrong horse'));
+        const truncated = await failure(device.importBackup(bytes.slice(0, bytes.length - 10), 'correct horse battery staple'));
+        const afterFailures = (await device.identities()).length;
+        const summary = await device.importBackup(bytes, 'correct horse battery staple');
+        const again = await device.importBackup(bytes, 'correct horse battery staple');
+        await device.unlock(kid, pin);
+        const next = await device.sign(new TextEncoder().encode('after restore'));
+        return { wrong, truncated, afterFailures, summary, again, seqs: (await device.records(kid)).map((r) => r.seq), nextSeq: next.record.seq };
+      }, { backup, kid, pin: PIN });
+      assert.equal(r.wrong, 'wrong_passphrase');
+      assert.equal(r.truncated, 'malformed_backup');
+      assert.equal(r.afterFailures, 0, 'failed imports change nothing');
+      assert.deepEqual(r.summary, { identitiesAdded: 1, recordsAdded: 3, recordsSkipped: 0, reportsAdded: 0 });
+      assert.deepEqual(r.again, { identitiesAdded: 0, recordsAdded: 0, recordsSkipped: 3, reportsAdded: 0 });
+      assert.deepEqual(r.seqs, [1, 2, 3, 4]);
+      assert.equal(r.nextSeq, 4, 'the restored identity continues its chain');
+    } finally {
+      await chrome.close();
+    }
+  } finally {
+    for (const p of profiles) rmSync(p, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  }
+});

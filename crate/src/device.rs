@@ -183,6 +183,34 @@ impl<S: Store, C: Clock> Device<S, C> {
         crate::health::diagnose(&facts)
     }
 
+    /// Everything on the device as one backup file sealed under `passphrase`.
+    pub async fn export_backup(&self, passphrase: &str, kdf: KdfParams) -> Result<Vec<u8>> {
+        let result = self.try_export_backup(passphrase, kdf).await;
+        self.reported("export_backup", None, result).await
+    }
+
+    async fn try_export_backup(&self, passphrase: &str, kdf: KdfParams) -> Result<Vec<u8>> {
+        let identities = self.store.identities().await?;
+        let mut records = Vec::new();
+        for identity in &identities {
+            records.extend(self.store.records(&identity.kid, 0, u32::MAX).await?);
+        }
+        let reports = self.store.reports("", u32::MAX).await?;
+        let contents = crate::backup::BackupContents { v: 1, created_at: self.clock.now()?.to_string(), identities, records, reports };
+        crate::backup::seal_backup(&contents, passphrase, kdf)
+    }
+
+    /// Restores a backup file: checks the passphrase, the file and every record's signature
+    /// and chain first, then merges it in one transaction without duplicates. Any failure
+    /// changes nothing.
+    pub async fn import_backup(&self, bytes: &[u8], passphrase: &str) -> Result<crate::backup::ImportSummary> {
+        let result = match crate::backup::open_backup(bytes, passphrase) {
+            Ok(contents) => self.store.import(&contents).await,
+            Err(e) => Err(e),
+        };
+        self.reported("import_backup", None, result).await
+    }
+
     /// Creates, seals and stores a new identity; it is left unlocked.
     pub async fn create_identity(&self, label: &str, pin: &str, kdf: KdfParams) -> Result<IdentityRow> {
         let result = self.try_create_identity(label, pin, kdf).await;
@@ -565,6 +593,55 @@ mod tests {
         assert_eq!(find("storage_writable").status, crate::health::Status::Ok);
         assert_eq!(find("certificate:A. Jones").value, "98 days left");
         assert_eq!(run(device.store.setting(LAST_DIAGNOSIS)).unwrap().as_deref(), Some("2026-11-26T09:04:00.000Z"));
+    }
+
+    #[test]
+    fn backup_round_trip_merges_without_duplicates() {
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock);
+        clock.set("2026-11-25T08:01:00Z");
+        run(device.sign(vec![doc("a"), doc("b")])).unwrap();
+        run(device.unlock(&row.kid, "000000")).unwrap_err();
+        let backup = run(device.export_backup("correct horse battery", KdfParams::MIN)).unwrap();
+        assert!(!String::from_utf8_lossy(&backup).contains(&row.kid), "contents are sealed");
+
+        let fresh = Device::new(MemoryStore::default(), &clock, config());
+        let wrong = run(fresh.import_backup(&backup, "wrong horse")).unwrap_err();
+        assert_eq!(wrong.code(), ErrorCode::WrongPassphrase);
+        let truncated = run(fresh.import_backup(&backup[..backup.len() / 2], "correct horse battery")).unwrap_err();
+        assert_eq!(truncated.code(), ErrorCode::MalformedBackup);
+        assert!(run(fresh.records(&row.kid, 0, 50)).unwrap().is_empty(), "failed imports change nothing");
+
+        let summary = run(fresh.import_backup(&backup, "correct horse battery")).unwrap();
+        assert_eq!(
+            summary,
+            crate::backup::ImportSummary { identities_added: 1, records_added: 2, records_skipped: 0, reports_added: 1 }
+        );
+        let again = run(fresh.import_backup(&backup, "correct horse battery")).unwrap();
+        assert_eq!((again.records_added, again.records_skipped, again.identities_added), (0, 2, 0), "no duplicates");
+        assert_eq!(run(fresh.records(&row.kid, 0, 50)).unwrap().len(), 2);
+
+        // The restored identity opens with the worker's PIN and continues the chain.
+        run(fresh.unlock(&row.kid, PIN)).unwrap();
+        let next = run(fresh.sign(vec![doc("c")])).unwrap();
+        assert_eq!(next.records[0].payload.seq, 3);
+
+        // The original device signs a different record 3: the histories diverged, and its
+        // backup conflicts with the restored device's records and changes nothing there.
+        run(device.unlock(&row.kid, PIN)).unwrap();
+        run(device.sign(vec![doc("d")])).unwrap();
+        let diverged = run(device.export_backup("pass phrase", KdfParams::MIN)).unwrap();
+        let conflict = run(fresh.import_backup(&diverged, "pass phrase")).unwrap_err();
+        assert_eq!(conflict.code(), ErrorCode::ChainBroken);
+        let kept = run(fresh.records(&row.kid, 0, 50)).unwrap();
+        assert_eq!(kept[2].id, next.records[0].payload.id, "the restored device's record 3 is untouched");
+
+        // Another device's backup adds its identity beside the existing one.
+        let (other, other_row, _) = enrolled_device(&clock);
+        run(other.sign(vec![doc("z")])).unwrap();
+        let foreign = run(other.export_backup("pass phrase", KdfParams::MIN)).unwrap();
+        assert_eq!(run(fresh.import_backup(&foreign, "pass phrase")).unwrap().identities_added, 1);
+        assert_eq!(run(fresh.records(&other_row.kid, 0, 50)).unwrap().len(), 1);
     }
 
     impl TestDevice<'_> {

@@ -68,6 +68,10 @@ error_codes! {
     PinLockedOut = "pin_locked_out", Error,
         "Too many wrong PINs; the next try must wait.",
         "Too many wrong PINs. Wait a few minutes before the next try, or ask your administrator.";
+    /// The passphrase does not open the backup.
+    WrongPassphrase = "wrong_passphrase", Error,
+        "The passphrase does not open this backup.",
+        "Check the backup's passphrase (it is not your PIN) and try again.";
     /// The identity was locked; its key is no longer in memory.
     IdentityLocked = "identity_locked", Error,
         "The identity is locked and its key has been wiped from memory.",
@@ -164,6 +168,10 @@ error_codes! {
     MalformedSealedKey = "malformed_sealed_key", Error,
         "The sealed key is damaged or of an unknown format.",
         "Restore your identity from a backup, or enroll this device again.";
+    /// A backup file is damaged, truncated, foreign, or its records do not verify.
+    MalformedBackup = "malformed_backup", Error,
+        "The backup file is damaged, truncated or not an offsign backup; nothing was imported.",
+        "Use another copy of the backup file, or ask your administrator.";
     /// The device's storage is full; nothing was written.
     StorageFull = "storage_full", Error,
         "The browser's storage for this app is full; nothing was written.",

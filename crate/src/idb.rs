@@ -5,7 +5,8 @@
 //! Only IndexedDB requests are awaited inside a transaction, so it never closes early.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::store::{identity_not_found, report_not_found, IdentityRow, RecordRow, ReportRow, Store};
+use crate::backup::{BackupContents, ImportSummary};
+use crate::store::{identity_not_found, import_conflict, merge_head, report_not_found, IdentityRow, RecordRow, ReportRow, Store};
 use crate::health::OutboxSummary;
 use crate::time::Timestamp;
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
@@ -254,4 +255,60 @@ impl Store for IdbStore {
         let value = store.get(key.into()).await.map_err(|e| storage_error("reading a setting", e))?;
         value.map(|v| from_js::<Setting>(v).map(|s| s.value)).transpose()
     }
+
+    async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {
+        let tx = self.transaction(&[IDENTITIES, RECORDS, REPORTS], TransactionMode::ReadWrite)?;
+        let result = import_in(&tx, contents).await;
+        if result.is_err() {
+            let _ = tx.abort().await;
+            return result;
+        }
+        commit(tx).await?;
+        result
+    }
+}
+
+/// The body of [`IdbStore::import`], inside its transaction.
+async fn import_in(tx: &rexie::Transaction, contents: &BackupContents) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    let identities = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
+    let records = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
+    let reports = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
+    let chain = records.index(BY_KID_SEQ).map_err(|e| storage_error("opening the chain index", e))?;
+    for record in &contents.records {
+        let key: JsValue = js_sys::Array::of2(&record.kid.as_str().into(), &(record.seq as f64).into()).into();
+        match chain.get(key).await.map_err(|e| storage_error("reading a record", e))? {
+            Some(value) => {
+                let existing: RecordRow = from_js(value)?;
+                if existing.hash != record.hash || existing.id != record.id {
+                    return Err(import_conflict(record));
+                }
+                summary.records_skipped += 1;
+            }
+            None => {
+                records.add(&to_js(record)?, None).await.map_err(|e| storage_error("adding a record", e))?;
+                summary.records_added += 1;
+            }
+        }
+    }
+    for incoming in &contents.identities {
+        match identities.get(incoming.kid.as_str().into()).await.map_err(|e| storage_error("reading an identity", e))? {
+            Some(value) => {
+                let mut stored: IdentityRow = from_js(value)?;
+                merge_head(&mut stored, incoming);
+                identities.put(&to_js(&stored)?, None).await.map_err(|e| storage_error("updating an identity", e))?;
+            }
+            None => {
+                identities.add(&to_js(incoming)?, None).await.map_err(|e| storage_error("adding an identity", e))?;
+                summary.identities_added += 1;
+            }
+        }
+    }
+    for report in &contents.reports {
+        if !reports.key_exists(report.id.as_str().into()).await.map_err(|e| storage_error("reading a report", e))? {
+            reports.add(&to_js(report)?, None).await.map_err(|e| storage_error("adding a report", e))?;
+            summary.reports_added += 1;
+        }
+    }
+    Ok(summary)
 }

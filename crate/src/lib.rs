@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod backup;
 mod cert;
 mod device;
 mod encoding;
@@ -30,6 +31,7 @@ mod vault;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use backup::{open_backup, seal_backup, BackupContents, ImportSummary, MAX_BACKUP_BYTES};
 pub use cert::{
     check_policy, verify_certificate, verify_revocation_list, Authority, Certificate, Credentials, PolicyOptions,
     PolicyVerdict, RevocationList, CERT_TYP, REVOCATION_LIST_TYP,

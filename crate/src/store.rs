@@ -225,6 +225,12 @@ pub trait Store {
     /// `report_not_found` when there is none.
     async fn update_report(&self, id: &str, change: impl FnOnce(&mut ReportRow) -> Result<()>) -> Result<ReportRow>;
 
+    /// Merges a checked backup in one transaction: identities, records and reports that are not
+    /// stored are added; a record already stored under the same id (or seq) must have the same
+    /// hash, else `chain_broken` and nothing changes. A stored identity's chain head moves
+    /// forward to the backup's when the backup's chain is longer.
+    async fn import(&self, contents: &crate::backup::BackupContents) -> Result<crate::backup::ImportSummary>;
+
     /// How many records are pending (and since when) and how many were rejected.
     async fn outbox_summary(&self) -> Result<crate::health::OutboxSummary>;
 
@@ -233,6 +239,23 @@ pub trait Store {
 
     /// A stored setting.
     async fn setting(&self, key: &str) -> Result<Option<String>>;
+}
+
+/// `chain_broken`: a backup's record differs from the stored one with the same id or seq.
+pub(crate) fn import_conflict(record: &RecordRow) -> Error {
+    Error::new(
+        ErrorCode::ChainBroken,
+        format!("the backup's record {} of {:.20} differs from the one on this device", record.seq, record.kid),
+    )
+    .with_remedy("This backup does not belong with the records on this device. Nothing was imported; ask your administrator.")
+}
+
+/// Moves a stored identity's chain head forward to the backup's when that one is further.
+pub(crate) fn merge_head(stored: &mut IdentityRow, incoming: &IdentityRow) {
+    let stored_seq = stored.chain.as_ref().map_or(0, |c| c.seq);
+    if incoming.chain.as_ref().is_some_and(|c| c.seq > stored_seq) {
+        stored.chain = incoming.chain.clone();
+    }
 }
 
 /// `report_not_found` for `id`.
@@ -328,6 +351,41 @@ pub(crate) mod memory {
             change(&mut row)?;
             reports.insert(id.to_owned(), row.clone());
             Ok(row)
+        }
+
+        async fn import(&self, contents: &crate::backup::BackupContents) -> Result<crate::backup::ImportSummary> {
+            let mut summary = crate::backup::ImportSummary::default();
+            let mut records = self.records.borrow().clone();
+            for r in &contents.records {
+                match records.get(&(r.kid.clone(), r.seq)) {
+                    Some(existing) if existing.hash == r.hash && existing.id == r.id => summary.records_skipped += 1,
+                    Some(_) => return Err(super::import_conflict(r)),
+                    None => {
+                        records.insert((r.kid.clone(), r.seq), r.clone());
+                        summary.records_added += 1;
+                    }
+                }
+            }
+            let mut identities = self.identities.borrow().clone();
+            for incoming in &contents.identities {
+                match identities.iter_mut().find(|i| i.kid == incoming.kid) {
+                    Some(existing) => super::merge_head(existing, incoming),
+                    None => {
+                        identities.push(incoming.clone());
+                        summary.identities_added += 1;
+                    }
+                }
+            }
+            let mut reports = self.reports.borrow_mut();
+            for report in &contents.reports {
+                if !reports.contains_key(&report.id) {
+                    reports.insert(report.id.clone(), report.clone());
+                    summary.reports_added += 1;
+                }
+            }
+            *self.records.borrow_mut() = records;
+            *self.identities.borrow_mut() = identities;
+            Ok(summary)
         }
 
         async fn outbox_summary(&self) -> Result<crate::health::OutboxSummary> {

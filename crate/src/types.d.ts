@@ -3,6 +3,7 @@ export type ErrorCode =
   | "wrong_pin"
   | "pin_too_short"
   | "pin_locked_out"
+  | "wrong_passphrase"
   | "identity_locked"
   | "identity_not_found"
   | "report_not_found"
@@ -27,6 +28,7 @@ export type ErrorCode =
   | "malformed_certificate"
   | "malformed_revocation_list"
   | "malformed_sealed_key"
+  | "malformed_backup"
   | "storage_full"
   | "storage_unavailable"
   | "malformed_input";
@@ -319,4 +321,13 @@ export interface HealthCheck {
   value: string;
   /** What to do, when the status is not ok. */
   remedy: string | null;
+}
+
+/** What `Device.importBackup` changed. */
+export interface ImportSummary {
+  identitiesAdded: number;
+  recordsAdded: number;
+  /** Records already on the device (same id and hash). */
+  recordsSkipped: number;
+  reportsAdded: number;
 }

@@ -78,11 +78,54 @@ pub struct SealedKey {
 
 /// Seals `identity`'s seed under `pin` with fresh salt and nonce.
 pub fn seal(identity: &Identity, pin: &str, params: KdfParams) -> Result<SealedKey> {
-    check_pin(pin)?;
     if pin.chars().count() < MIN_PIN_CHARS {
+        check_pin(pin)?;
         return Err(Error::new(ErrorCode::PinTooShort, format!("a PIN has at least {MIN_PIN_CHARS} characters"))
             .with_remedy(format!("Choose a PIN of at least {MIN_PIN_CHARS} digits, or a longer passphrase.")));
     }
+    let (kdf, nonce, ciphertext) = seal_bytes(identity.seed(), pin, params, &key_context(identity.kid()))?;
+    Ok(SealedKey { v: 1, kid: identity.kid().to_owned(), kdf, aead: AEAD.into(), nonce, ciphertext })
+}
+
+/// Opens a sealed key with `pin`: `wrong_pin` when the PIN (or anything bound to it) differs,
+/// `malformed_sealed_key` when the sealed key is not of this format.
+pub fn unseal(sealed: &SealedKey, pin: &str) -> Result<Identity> {
+    let malformed = |why: &str| Error::new(ErrorCode::MalformedSealedKey, why.to_owned());
+    if sealed.v != 1 || sealed.aead != AEAD {
+        check_pin(pin)?;
+        return Err(malformed("unknown sealed-key version or algorithm"));
+    }
+    if b64url_decode(&sealed.ciphertext).map(|c| c.len()) != Some(32 + 16) {
+        return Err(malformed("the ciphertext is not 48 bytes of base64url"));
+    }
+    let opened = open_bytes(
+        &sealed.kdf,
+        &sealed.nonce,
+        &sealed.ciphertext,
+        pin,
+        &key_context(&sealed.kid),
+        ErrorCode::MalformedSealedKey,
+        ErrorCode::WrongPin,
+    )?;
+    let seed: &[u8; 32] = opened.as_slice().try_into().map_err(|_| malformed("the seed is not 32 bytes"))?;
+    let identity = Identity::from_seed(seed);
+    if identity.kid() != sealed.kid {
+        return Err(malformed("the sealed seed does not belong to the key id it names"));
+    }
+    Ok(identity)
+}
+
+/// The AEAD of every sealed value.
+pub(crate) const AEAD: &str = "xchacha20poly1305";
+
+fn key_context(kid: &str) -> Vec<u8> {
+    format!("offsign-vault-v1\0{kid}").into_bytes()
+}
+
+/// Seals `plaintext` under `secret` with fresh salt and nonce; `context` and the parameters
+/// are bound as associated data. Returns the KDF description, nonce and ciphertext.
+pub(crate) fn seal_bytes(plaintext: &[u8], secret: &str, params: KdfParams, context: &[u8]) -> Result<(KdfSpec, String, String)> {
+    check_pin(secret)?;
     if !params.within(KdfParams::MIN, KdfParams::MAX) {
         return Err(Error::new(ErrorCode::MalformedInput, format!("Argon2id parameters {params:?} are out of range")));
     }
@@ -90,51 +133,38 @@ pub fn seal(identity: &Identity, pin: &str, params: KdfParams) -> Result<SealedK
     let mut nonce = [0u8; 24];
     crate::random::fill(&mut salt)?;
     crate::random::fill(&mut nonce)?;
-    let key = derive_key(pin, &salt, params)?;
-    let aad = associated_data(identity.kid(), params);
+    let key = derive_key(secret, &salt, params)?;
     let ciphertext = XChaCha20Poly1305::new(key.as_ref().into())
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: identity.seed(), aad: &aad })
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: &associated_data(context, params) })
         .map_err(|_| Error::new(ErrorCode::MalformedInput, "sealing failed"))?;
-    Ok(SealedKey {
-        v: 1,
-        kid: identity.kid().to_owned(),
-        kdf: KdfSpec { alg: "argon2id".into(), params, salt: b64url(&salt) },
-        aead: "xchacha20poly1305".into(),
-        nonce: b64url(&nonce),
-        ciphertext: b64url(&ciphertext),
-    })
+    Ok((KdfSpec { alg: "argon2id".into(), params, salt: b64url(&salt) }, b64url(&nonce), b64url(&ciphertext)))
 }
 
-/// Opens a sealed key with `pin`: `wrong_pin` when the PIN (or anything bound to it) differs,
-/// `malformed_sealed_key` when the sealed key is not of this format.
-pub fn unseal(sealed: &SealedKey, pin: &str) -> Result<Identity> {
-    check_pin(pin)?;
-    let malformed = |why: &str| Error::new(ErrorCode::MalformedSealedKey, why.to_owned());
-    if sealed.v != 1 || sealed.kdf.alg != "argon2id" || sealed.aead != "xchacha20poly1305" {
-        return Err(malformed("unknown sealed-key version or algorithm"));
+/// Opens what [`seal_bytes`] sealed: `wrong` when the secret (or anything bound to it)
+/// differs, `malformed` when the parts are not of this format.
+pub(crate) fn open_bytes(
+    kdf: &KdfSpec,
+    nonce: &str,
+    ciphertext: &str,
+    secret: &str,
+    context: &[u8],
+    malformed: ErrorCode,
+    wrong: ErrorCode,
+) -> Result<Zeroizing<Vec<u8>>> {
+    check_pin(secret)?;
+    let bad = |why: &str| Error::new(malformed, why.to_owned());
+    if kdf.alg != "argon2id" || !kdf.params.within(KdfParams { m: 8, t: 1, p: 1 }, KdfParams::MAX) {
+        return Err(bad("unknown key derivation or parameters out of range"));
     }
-    let params = sealed.kdf.params;
-    if !params.within(KdfParams { m: 8, t: 1, p: 1 }, KdfParams::MAX) {
-        return Err(malformed("Argon2id parameters out of range"));
-    }
-    let salt = b64url_decode(&sealed.kdf.salt).filter(|s| (8..=64).contains(&s.len()));
-    let salt = salt.ok_or_else(|| malformed("the salt is not 8-64 bytes of base64url"))?;
-    let nonce = b64url_decode_array::<24>(&sealed.nonce).ok_or_else(|| malformed("the nonce is not 24 bytes"))?;
-    let ciphertext = b64url_decode(&sealed.ciphertext)
-        .filter(|c| c.len() == 32 + 16)
-        .ok_or_else(|| malformed("the ciphertext is not 48 bytes of base64url"))?;
-    let key = derive_key(pin, &salt, params)?;
-    let aad = associated_data(&sealed.kid, params);
-    let seed = XChaCha20Poly1305::new(key.as_ref().into())
-        .decrypt(XNonce::from_slice(&nonce), Payload { msg: &ciphertext, aad: &aad })
+    let salt = b64url_decode(&kdf.salt).filter(|s| (8..=64).contains(&s.len()));
+    let salt = salt.ok_or_else(|| bad("the salt is not 8-64 bytes of base64url"))?;
+    let nonce = b64url_decode_array::<24>(nonce).ok_or_else(|| bad("the nonce is not 24 bytes"))?;
+    let ciphertext = b64url_decode(ciphertext).filter(|c| c.len() >= 16).ok_or_else(|| bad("the ciphertext is not base64url"))?;
+    let key = derive_key(secret, &salt, kdf.params)?;
+    XChaCha20Poly1305::new(key.as_ref().into())
+        .decrypt(XNonce::from_slice(&nonce), Payload { msg: &ciphertext, aad: &associated_data(context, kdf.params) })
         .map(Zeroizing::new)
-        .map_err(|_| Error::new(ErrorCode::WrongPin, "the PIN does not open this sealed key"))?;
-    let seed: &[u8; 32] = seed.as_slice().try_into().map_err(|_| malformed("the seed is not 32 bytes"))?;
-    let identity = Identity::from_seed(seed);
-    if identity.kid() != sealed.kid {
-        return Err(malformed("the sealed seed does not belong to the key id it names"));
-    }
-    Ok(identity)
+        .map_err(|_| Error::new(wrong, "the secret does not open this sealed value"))
 }
 
 fn check_pin(pin: &str) -> Result<()> {
@@ -154,8 +184,10 @@ fn derive_key(pin: &str, salt: &[u8], params: KdfParams) -> Result<Zeroizing<[u8
     Ok(key)
 }
 
-fn associated_data(kid: &str, p: KdfParams) -> Vec<u8> {
-    format!("offsign-vault-v1\0{kid}\0{}\0{}\0{}", p.m, p.t, p.p).into_bytes()
+fn associated_data(context: &[u8], p: KdfParams) -> Vec<u8> {
+    let mut aad = context.to_vec();
+    aad.extend_from_slice(format!("\0{}\0{}\0{}", p.m, p.t, p.p).as_bytes());
+    aad
 }
 
 #[cfg(test)]

@@ -514,6 +514,12 @@ extern "C" {
     /// `Promise<HealthCheck[]>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<HealthCheck[]>")]
     pub type PromiseChecks;
+    /// `Promise<Uint8Array>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<Uint8Array>")]
+    pub type PromiseBytes;
+    /// `Promise<ImportSummary>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<ImportSummary>")]
+    pub type PromiseImportSummary;
     /// `Promise<CreatedIdentity>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<CreatedIdentity>")]
     pub type PromiseCreatedIdentity;
@@ -777,5 +783,34 @@ impl JsDevice {
     pub fn diagnose(&self) -> PromiseChecks {
         let device = self.inner.clone();
         promise(async move { Ok(to_js(&device.diagnose(browser_facts().await).await)) })
+    }
+
+    /// Everything on this device (identities with their sealed keys, credentials, records,
+    /// failure reports) as one file sealed under `passphrase`. Keep it somewhere safe.
+    #[wasm_bindgen(js_name = exportBackup)]
+    pub fn export_backup(&self, passphrase: String, options: JsSealOptions) -> PromiseBytes {
+        #[derive(Deserialize, Default)]
+        struct ExportArg {
+            kdf: Option<KdfParams>,
+        }
+        let device = self.inner.clone();
+        let passphrase = Zeroizing::new(passphrase);
+        let options = from_js::<Option<ExportArg>>("backup options", options.into());
+        promise(async move {
+            let kdf = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "backup options are { kdf? }"))?.unwrap_or_default().kdf;
+            let bytes = device.export_backup(&passphrase, kdf.unwrap_or(KdfParams::DEFAULT)).await?;
+            Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
+        })
+    }
+
+    /// Restores a backup: checks the passphrase, the file and every record's signature and
+    /// chain, then merges it without duplicates in one transaction. Rejects with
+    /// `wrong_passphrase`, `malformed_backup` or `chain_broken`; a failure changes nothing.
+    #[wasm_bindgen(js_name = importBackup)]
+    pub fn import_backup(&self, bytes: &[u8], passphrase: String) -> PromiseImportSummary {
+        let device = self.inner.clone();
+        let passphrase = Zeroizing::new(passphrase);
+        let bytes = bytes.to_vec();
+        promise(async move { Ok(to_js(&device.import_backup(&bytes, &passphrase).await?)) })
     }
 }

@@ -1,0 +1,127 @@
+//! Backups: everything a device holds (identities with their still-sealed keys, credentials,
+//! records, failure reports) in one file, sealed under a passphrase with the vault's scheme.
+//! Opening a backup checks every record's signature and chain before anything is written.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::PublicKey;
+use crate::record::verify_record;
+use crate::store::{IdentityRow, RecordRow, ReportRow};
+use crate::vault::{open_bytes, seal_bytes, KdfParams, KdfSpec, AEAD};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The `format` member of a backup file.
+const FORMAT: &str = "offsign-backup";
+/// What the sealing binds the contents to.
+const CONTEXT: &[u8] = b"offsign-backup-v1";
+/// The largest backup file accepted: 256 MiB.
+pub const MAX_BACKUP_BYTES: usize = 256 << 20;
+
+/// The outer, unencrypted part of a backup file (JSON).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackupFile {
+    format: String,
+    v: u32,
+    kdf: KdfSpec,
+    aead: String,
+    nonce: String,
+    ciphertext: String,
+}
+
+/// What a backup holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackupContents {
+    /// Format version of the contents, 1.
+    pub v: u32,
+    /// When the backup was made.
+    pub created_at: String,
+    /// Identities, keys still sealed under their PINs.
+    pub identities: Vec<IdentityRow>,
+    /// Records, every state.
+    pub records: Vec<RecordRow>,
+    /// Failure reports.
+    pub reports: Vec<ReportRow>,
+}
+
+/// What an import changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    /// Identities that were not on the device.
+    pub identities_added: u32,
+    /// Records that were not on the device.
+    pub records_added: u32,
+    /// Records already on the device (same id and hash).
+    pub records_skipped: u32,
+    /// Reports that were not on the device.
+    pub reports_added: u32,
+}
+
+/// Seals `contents` under `passphrase` into the bytes of a backup file.
+pub fn seal_backup(contents: &BackupContents, passphrase: &str, params: KdfParams) -> Result<Vec<u8>> {
+    let plaintext = zeroize::Zeroizing::new(serde_json::to_vec(contents).expect("backup contents serialize"));
+    let (kdf, nonce, ciphertext) = seal_bytes(&plaintext, passphrase, params, CONTEXT).map_err(|e| {
+        if e.code() == ErrorCode::MalformedInput { Error::new(ErrorCode::MalformedInput, "a backup passphrase has 1 to 1024 bytes") } else { e }
+    })?;
+    let file = BackupFile { format: FORMAT.into(), v: 1, kdf, aead: AEAD.into(), nonce, ciphertext };
+    Ok(serde_json::to_vec(&file).expect("a backup file serializes"))
+}
+
+/// Opens a backup file and checks it: `wrong_passphrase`, or `malformed_backup` for a damaged,
+/// truncated or foreign file, or one whose records do not verify.
+pub fn open_backup(bytes: &[u8], passphrase: &str) -> Result<BackupContents> {
+    let malformed = |why: String| Error::new(ErrorCode::MalformedBackup, why);
+    if bytes.len() > MAX_BACKUP_BYTES {
+        return Err(malformed(format!("a backup is at most {MAX_BACKUP_BYTES} bytes")));
+    }
+    let file: BackupFile = serde_json::from_slice(bytes).map_err(|e| malformed(format!("not a backup file (damaged or truncated?): {e}")))?;
+    if file.format != FORMAT || file.v != 1 || file.aead != AEAD {
+        return Err(malformed("not an offsign backup of a known version".into()));
+    }
+    let plaintext = open_bytes(&file.kdf, &file.nonce, &file.ciphertext, passphrase, CONTEXT, ErrorCode::MalformedBackup, ErrorCode::WrongPassphrase)?;
+    let contents: BackupContents = serde_json::from_slice(&plaintext).map_err(|e| malformed(format!("the contents do not fit: {e}")))?;
+    check_contents(&contents)?;
+    Ok(contents)
+}
+
+/// Every record verifies against its identity's key, each identity's records chain without
+/// gaps, and each identity's chain head is its last record.
+fn check_contents(contents: &BackupContents) -> Result<()> {
+    let malformed = |why: String| Error::new(ErrorCode::MalformedBackup, why);
+    if contents.v != 1 {
+        return Err(malformed("unknown backup contents version".into()));
+    }
+    let mut keys = HashMap::new();
+    for identity in &contents.identities {
+        let key = PublicKey::from_jwk(&identity.public_jwk)?;
+        if key.kid() != identity.kid || identity.sealed.kid != identity.kid {
+            return Err(malformed(format!("identity {} does not match its key", identity.label)));
+        }
+        keys.insert(identity.kid.as_str(), key);
+    }
+    let mut by_identity: HashMap<&str, Vec<&RecordRow>> = HashMap::new();
+    for record in &contents.records {
+        by_identity.entry(record.kid.as_str()).or_default().push(record);
+    }
+    for (kid, mut records) in by_identity {
+        let key = keys.get(kid).ok_or_else(|| malformed(format!("records of an identity not in the backup: {kid:.20}")))?;
+        records.sort_by_key(|r| r.seq);
+        let mut prev: Option<&RecordRow> = None;
+        for record in &records {
+            let payload = verify_record(&record.jws, key, prev.map(|p| p.jws.as_str()))
+                .map_err(|e| malformed(format!("record {} of {kid:.20} does not verify: {}", record.seq, e.code())))?;
+            let hash = crate::record::record_hash(&record.jws);
+            if payload.id != record.id || payload.seq != record.seq || hash != record.hash {
+                return Err(malformed(format!("record {} of {kid:.20} does not match its JWS", record.seq)));
+            }
+            prev = Some(record);
+        }
+        let head = contents.identities.iter().find(|i| i.kid == kid).and_then(|i| i.chain.as_ref());
+        if head.map(|h| (h.seq, h.hash.as_str())) != prev.map(|p| (p.seq, p.hash.as_str())) {
+            return Err(malformed(format!("the chain head of {kid:.20} is not its last record")));
+        }
+    }
+    Ok(())
+}
