@@ -1,0 +1,110 @@
+//! The device over real IndexedDB: shared by the window, dedicated-worker and service-worker
+//! test targets, which differ only in where wasm-bindgen-test runs them.
+
+use offsign::{
+    verify_record, Authority, Clock, Device, DeviceConfig, DocumentDigest, ErrorCode, IdbStore, Identity, KdfParams,
+    SignInput, StoredCredentials, Timestamp, DAY_MS,
+};
+use std::cell::Cell;
+use wasm_bindgen_test::*;
+
+fn now() -> Timestamp {
+    Timestamp::from_js_millis(js_sys::Date::now()).unwrap()
+}
+
+const PIN: &str = "482913";
+
+/// The browser's clock, moved forward by `skip` milliseconds when a test needs the future.
+#[derive(Default)]
+struct SkippingClock {
+    skip: Cell<i64>,
+}
+
+impl Clock for &SkippingClock {
+    fn now(&self) -> offsign::Result<Timestamp> {
+        Ok(now().plus_millis(self.skip.get()))
+    }
+}
+
+type TestDevice<'c> = Device<IdbStore, &'c SkippingClock>;
+
+/// A fresh database name per test, so tests never see each other's rows.
+fn db_name(test: &str) -> String {
+    format!("offsign-test-{test}-{}", js_sys::Math::random())
+}
+
+fn input(text: &str) -> SignInput {
+    SignInput { doc: DocumentDigest::of_bytes(text.as_bytes(), Some(format!("{text}.txt")), None).unwrap(), claims: Default::default() }
+}
+
+async fn enrolled<'c>(name: &str, clock: &'c SkippingClock) -> (TestDevice<'c>, String, Authority) {
+    let device = Device::new(IdbStore::open(name).await.unwrap(), clock, DeviceConfig::default());
+    let row = device.create_identity("A. Jones", PIN, KdfParams::MIN).await.unwrap();
+    let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
+    let t = now();
+    let certificate = authority
+        .issue_certificate("s-1", "jones", &row.public_jwk, t.plus_millis(-DAY_MS), t.plus_millis(30 * DAY_MS))
+        .unwrap();
+    let revocation_list = Some(authority.issue_revocation_list(vec![], t, t.plus_millis(DAY_MS)).unwrap());
+    let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list };
+    device.set_credentials(&row.kid, creds).await.unwrap();
+    (device, row.kid, authority)
+}
+
+#[wasm_bindgen_test]
+async fn records_and_chain_survive_reopening() {
+    let name = db_name("reopen");
+    let clock = SkippingClock::default();
+    let (device, kid, _) = enrolled(&name, &clock).await;
+    device.sign(vec![input("a")]).await.unwrap();
+    device.sign(vec![input("b"), input("c")]).await.unwrap();
+    drop(device);
+
+    let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, DeviceConfig::default());
+    let records = reopened.records(&kid, 0, 50).await.unwrap();
+    assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    let key = offsign::PublicKey::from_jwk(&reopened.identities().await.unwrap()[0].public_jwk).unwrap();
+    verify_record(&records[2].jws, &key, Some(&records[1].jws)).unwrap();
+    assert_eq!(reopened.identities().await.unwrap()[0].chain.as_ref().map(|c| c.seq), Some(3));
+    assert_eq!(reopened.records(&kid, 1, 1).await.unwrap()[0].seq, 2, "paging by seq");
+
+    assert_eq!(reopened.sign(vec![input("d")]).await.unwrap_err().code(), ErrorCode::IdentityLocked);
+    reopened.unlock(&kid, PIN).await.unwrap();
+    let next = reopened.sign(vec![input("d")]).await.unwrap();
+    assert_eq!(next.records[0].payload.seq, 4, "the chain continues after a reopen");
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_batch_leaves_no_trace() {
+    let name = db_name("refused");
+    let clock = SkippingClock::default();
+    let (device, kid, _) = enrolled(&name, &clock).await;
+    clock.skip.set(31 * DAY_MS);
+    device.unlock(&kid, PIN).await.unwrap();
+    let e = device.sign(vec![input("a"), input("b")]).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::CertExpired);
+    assert!(device.records(&kid, 0, 50).await.unwrap().is_empty());
+    assert!(device.identities().await.unwrap()[0].chain.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn wrong_pin_count_survives_reopening() {
+    let name = db_name("lockout");
+    let clock = SkippingClock::default();
+    let (device, kid, _) = enrolled(&name, &clock).await;
+    for _ in 0..5 {
+        device.unlock(&kid, "000000").await.unwrap_err();
+    }
+    drop(device);
+    let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, DeviceConfig::default());
+    let e = reopened.unlock(&kid, PIN).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PinLockedOut);
+    assert_eq!(reopened.identities().await.unwrap()[0].lockout.failures, 5);
+
+    // Four wrong PINs and one lockout: two reports, the first counted four times.
+    let reports = reopened.reports("", 50).await.unwrap();
+    let summary: Vec<(&str, u32)> = reports.iter().map(|r| (r.code.as_str(), r.count)).collect();
+    assert_eq!(summary, [("wrong_pin", 4), ("pin_locked_out", 2)]);
+    let commented = reopened.add_feedback(&reports[0].id, "Forgot my PIN").await.unwrap();
+    assert_eq!(reopened.reports("", 50).await.unwrap()[0], commented);
+}

@@ -1,0 +1,7 @@
+//! The device over real IndexedDB, inside a dedicated worker.
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+#[path = "common/device.rs"]
+mod device;
