@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { serveStatic, CHROMIUM_ARGS } from './support/browser.mjs';
+import { serveStatic, launchChromium, CHROMIUM_ARGS } from './support/browser.mjs';
 
 const PIN = '482913';
 let server;
@@ -284,5 +284,41 @@ test('a backup restores into a fresh browser profile; wrong passphrase and trunc
     }
   } finally {
     for (const p of profiles) rmSync(p, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  }
+});
+
+test('a full quota is storage_full, leaves the store intact, and signing resumes when space returns', async () => {
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext();
+    const page = await offsignPage(context);
+    const cdp = await context.newCDPSession(page);
+    const quota = (bytes) => cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: bytes });
+    await quota(2 * 1024 * 1024);
+    const kid = await enroll(page, 'quota');
+    const filled = await page.evaluate(async () => {
+      const docs = Array.from({ length: 20 }, (_, i) => ({ doc: new Uint8Array([i]), claims: { notes: 'x'.repeat(30_000) } }));
+      for (let batch = 0; batch < 500; batch++) {
+        try { await window.device.signMany(docs); } catch (e) { return { batch, code: e.code, remedy: e.remedy }; }
+      }
+      return { batch: 500 };
+    });
+    assert.equal(filled.code, 'storage_full', `after ${filled.batch} batches`);
+    assert.ok(filled.batch > 0);
+    assert.match(filled.remedy, /free space/);
+    const found = await readBack(page, 'quota', kid);
+    assert.equal(found.seqs.length, filled.batch * 20, 'every committed batch whole, the failed one absent');
+    assert.equal(found.head, found.seqs.length);
+    assert.equal(found.chained, true);
+
+    await quota(64 * 1024 * 1024);
+    const next = await page.evaluate(async ({ kid, pin }) => {
+      const device = await window.offsign.Device.open({ name: 'quota' });
+      await device.unlock(kid, pin);
+      return (await device.sign(new TextEncoder().encode('space again'))).record.seq;
+    }, { kid, pin: PIN });
+    assert.equal(next, found.seqs.length + 1);
+  } finally {
+    await browser.close();
   }
 });

@@ -1,5 +1,11 @@
-//! The IndexedDB [`Store`] (through rexie): the schema, its versions, and the mapping of
-//! browser storage failures to `storage_full` / `storage_unavailable`.
+//! The IndexedDB [`Store`]: the schema, its versions, and the mapping of browser storage
+//! failures to `storage_full` / `storage_unavailable`.
+//!
+//! rexie declares the schema, upgrades it, and runs every read and most writes. The two
+//! transactions that must survive a power cut and say exactly why they failed (appending
+//! signed records, importing a backup) run on a second connection through web-sys, because
+//! rexie can set neither `durability: "strict"` nor read the reason a transaction aborted
+//! (`QuotaExceededError` must become `storage_full`).
 //!
 //! Rows are stored as plain objects (serde-wasm-bindgen), bytes as strings, never Blobs.
 //! Only IndexedDB requests are awaited inside a transaction, so it never closes early.
@@ -32,6 +38,7 @@ const BY_FINGERPRINT: &str = "byFingerprint";
 /// An offsign database in IndexedDB.
 pub struct IdbStore {
     db: Rexie,
+    strict: web_sys::IdbDatabase,
 }
 
 impl IdbStore {
@@ -53,7 +60,8 @@ impl IdbStore {
             .build()
             .await
             .map_err(|e| storage_error("opening the database", e))?;
-        Ok(IdbStore { db })
+        let strict = raw::open(name).await.map_err(|e| raw_error("opening the database", e))?;
+        Ok(IdbStore { db, strict })
     }
 
     fn transaction(&self, stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction> {
@@ -128,27 +136,10 @@ impl Store for IdbStore {
     }
 
     async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>) -> Result<Vec<RecordRow>> {
-        let tx = self.transaction(&[IDENTITIES, RECORDS], TransactionMode::ReadWrite)?;
-        let identities = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
-        let records = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
-        let value = identities.get(kid.into()).await.map_err(|e| storage_error("reading an identity", e))?;
-        let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
-        let new = match sign(&mut row) {
-            Ok(new) => new,
-            Err(e) => {
-                let _ = tx.abort().await;
-                return Err(e);
-            }
-        };
-        for record in &new {
-            if let Err(e) = records.add(&to_js(record)?, None).await {
-                let _ = tx.abort().await;
-                return Err(storage_error("adding a record", e));
-            }
-        }
-        identities.put(&to_js(&row)?, None).await.map_err(|e| storage_error("advancing the chain head", e))?;
-        commit(tx).await?;
-        Ok(new)
+        let tx = raw::strict_transaction(&self.strict, &[IDENTITIES, RECORDS]).map_err(|e| raw_error("starting a transaction", e))?;
+        let ended = raw::Ending::watch(&tx);
+        let result = append_in(&tx, kid, sign).await;
+        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("appending records", e))?
     }
 
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
@@ -257,27 +248,42 @@ impl Store for IdbStore {
     }
 
     async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {
-        let tx = self.transaction(&[IDENTITIES, RECORDS, REPORTS], TransactionMode::ReadWrite)?;
+        let tx = raw::strict_transaction(&self.strict, &[IDENTITIES, RECORDS, REPORTS]).map_err(|e| raw_error("starting a transaction", e))?;
+        let ended = raw::Ending::watch(&tx);
         let result = import_in(&tx, contents).await;
-        if result.is_err() {
-            let _ = tx.abort().await;
-            return result;
-        }
-        commit(tx).await?;
-        result
+        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("importing a backup", e))?
     }
 }
 
+/// The body of [`IdbStore::append`], inside its transaction.
+async fn append_in(
+    tx: &web_sys::IdbTransaction,
+    kid: &str,
+    sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>,
+) -> Result<Vec<RecordRow>> {
+    let identities = raw::store(tx, IDENTITIES)?;
+    let records = raw::store(tx, RECORDS)?;
+    let value = raw::get(&identities, &kid.into()).await?;
+    let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
+    let new = sign(&mut row)?;
+    for record in &new {
+        raw::add(&records, &to_js(record)?).await?;
+    }
+    raw::put(&identities, &to_js(&row)?).await?;
+    Ok(new)
+}
+
 /// The body of [`IdbStore::import`], inside its transaction.
-async fn import_in(tx: &rexie::Transaction, contents: &BackupContents) -> Result<ImportSummary> {
+async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> Result<ImportSummary> {
     let mut summary = ImportSummary::default();
-    let identities = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
-    let records = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
-    let reports = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
-    let chain = records.index(BY_KID_SEQ).map_err(|e| storage_error("opening the chain index", e))?;
+    let identities = raw::store(tx, IDENTITIES)?;
+    let records = raw::store(tx, RECORDS)?;
+    let reports = raw::store(tx, REPORTS)?;
+    let chain = records.index(BY_KID_SEQ).map_err(|e| raw_error("opening the chain index", e))?;
     for record in &contents.records {
         let key: JsValue = js_sys::Array::of2(&record.kid.as_str().into(), &(record.seq as f64).into()).into();
-        match chain.get(key).await.map_err(|e| storage_error("reading a record", e))? {
+        let found = raw::request(&chain.get(&key).map_err(|e| raw_error("reading a record", e))?).await;
+        match Some(found.map_err(|e| raw_error("reading a record", e))?).filter(|v| !v.is_undefined()) {
             Some(value) => {
                 let existing: RecordRow = from_js(value)?;
                 if existing.hash != record.hash || existing.id != record.id {
@@ -286,29 +292,172 @@ async fn import_in(tx: &rexie::Transaction, contents: &BackupContents) -> Result
                 summary.records_skipped += 1;
             }
             None => {
-                records.add(&to_js(record)?, None).await.map_err(|e| storage_error("adding a record", e))?;
+                raw::add(&records, &to_js(record)?).await?;
                 summary.records_added += 1;
             }
         }
     }
     for incoming in &contents.identities {
-        match identities.get(incoming.kid.as_str().into()).await.map_err(|e| storage_error("reading an identity", e))? {
+        match raw::get(&identities, &incoming.kid.as_str().into()).await? {
             Some(value) => {
                 let mut stored: IdentityRow = from_js(value)?;
                 merge_head(&mut stored, incoming);
-                identities.put(&to_js(&stored)?, None).await.map_err(|e| storage_error("updating an identity", e))?;
+                raw::put(&identities, &to_js(&stored)?).await?;
             }
             None => {
-                identities.add(&to_js(incoming)?, None).await.map_err(|e| storage_error("adding an identity", e))?;
+                raw::add(&identities, &to_js(incoming)?).await?;
                 summary.identities_added += 1;
             }
         }
     }
     for report in &contents.reports {
-        if !reports.key_exists(report.id.as_str().into()).await.map_err(|e| storage_error("reading a report", e))? {
-            reports.add(&to_js(report)?, None).await.map_err(|e| storage_error("adding a report", e))?;
+        if raw::get(&reports, &report.id.as_str().into()).await?.is_none() {
+            raw::add(&reports, &to_js(report)?).await?;
             summary.reports_added += 1;
         }
     }
     Ok(summary)
+}
+
+/// Maps a raw IndexedDB failure (a `DOMException` or other value) like [`storage_error`].
+fn raw_error(doing: &str, e: JsValue) -> Error {
+    let name = wasm_bindgen::JsCast::dyn_ref::<web_sys::DomException>(&e).map(|d| d.name());
+    let code = if name.as_deref() == Some("QuotaExceededError") { ErrorCode::StorageFull } else { ErrorCode::StorageUnavailable };
+    let detail = name.or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"));
+    Error::new(code, format!("IndexedDB failed while {doing}: {detail:.300}"))
+}
+
+/// Promises over web-sys IndexedDB, for the strict transactions.
+mod raw {
+    use super::raw_error;
+    use crate::error::Result;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Event, IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction};
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// An `IDBDatabase`, seen through the one method web-sys offers only behind its
+        /// unstable-APIs flag.
+        type DatabaseWithOptions;
+
+        /// `db.transaction(stores, mode, options)`.
+        #[wasm_bindgen(method, catch, js_name = transaction)]
+        fn transaction_with_options(
+            this: &DatabaseWithOptions,
+            stores: &js_sys::Array,
+            mode: &str,
+            options: &JsValue,
+        ) -> std::result::Result<IdbTransaction, JsValue>;
+    }
+
+    /// A promise and its two settle functions.
+    fn deferred() -> (js_sys::Promise, js_sys::Function, js_sys::Function) {
+        let mut settle = None;
+        let promise = js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+        let (resolve, reject) = settle.expect("the Promise executor runs at once");
+        (promise, resolve, reject)
+    }
+
+    /// Awaits an IndexedDB request: its result, or its error.
+    pub(super) async fn request(req: &IdbRequest) -> std::result::Result<JsValue, JsValue> {
+        let (promise, resolve, reject) = deferred();
+        let (ok, failed) = (req.clone(), req.clone());
+        let on_success = Closure::<dyn FnMut(Event)>::new(move |_| {
+            let _ = resolve.call1(&JsValue::UNDEFINED, &ok.result().unwrap_or(JsValue::UNDEFINED));
+        });
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |_| {
+            let error = failed.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::NULL);
+            let _ = reject.call1(&JsValue::UNDEFINED, &error);
+        });
+        req.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+        req.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let out = wasm_bindgen_futures::JsFuture::from(promise).await;
+        req.set_onsuccess(None);
+        req.set_onerror(None);
+        out
+    }
+
+    /// Opens another connection to database `name` at its current version; it closes itself
+    /// when another tab needs to upgrade the schema.
+    pub(super) async fn open(name: &str) -> std::result::Result<IdbDatabase, JsValue> {
+        let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into())?.dyn_into()?;
+        let open = factory.open(name)?;
+        let db: IdbDatabase = request(&open).await?.dyn_into()?;
+        let closing = db.clone();
+        let on_version_change = Closure::<dyn FnMut(Event)>::new(move |_| closing.close());
+        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        on_version_change.forget(); // lives as long as the connection
+        Ok(db)
+    }
+
+    /// A read-write transaction with `durability: "strict"`: it completes only once the data
+    /// is on disk.
+    pub(super) fn strict_transaction(db: &IdbDatabase, stores: &[&str]) -> std::result::Result<IdbTransaction, JsValue> {
+        let names: js_sys::Array = stores.iter().map(|s| JsValue::from(*s)).collect();
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"durability".into(), &"strict".into())?;
+        db.unchecked_ref::<DatabaseWithOptions>().transaction_with_options(&names, "readwrite", &options)
+    }
+
+    /// The end of a transaction, watched from its start: complete, or abort with its error.
+    pub(super) struct Ending {
+        promise: js_sys::Promise,
+        _handlers: [Closure<dyn FnMut(Event)>; 2],
+    }
+
+    impl Ending {
+        pub(super) fn watch(tx: &IdbTransaction) -> Ending {
+            let (promise, resolve, reject) = deferred();
+            let aborted = tx.clone();
+            let on_complete = Closure::<dyn FnMut(Event)>::new(move |_| {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            });
+            let on_abort = Closure::<dyn FnMut(Event)>::new(move |_| {
+                let error = aborted.error().map(JsValue::from).unwrap_or(JsValue::NULL);
+                let _ = reject.call1(&JsValue::UNDEFINED, &error);
+            });
+            tx.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
+            tx.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
+            Ending { promise, _handlers: [on_complete, on_abort] }
+        }
+    }
+
+    /// Ends the transaction: on `Ok` waits for it to complete (durably), on `Err` aborts it.
+    /// The outer error is the transaction's own failure (an abort, e.g. a full quota).
+    pub(super) async fn finish<T>(
+        tx: &IdbTransaction,
+        ending: Ending,
+        result: Result<T>,
+    ) -> std::result::Result<Result<T>, JsValue> {
+        if result.is_err() {
+            let _ = tx.abort();
+        }
+        let ended = wasm_bindgen_futures::JsFuture::from(ending.promise.clone()).await;
+        match (result, ended) {
+            (Err(e), _) => Ok(Err(e)),
+            (Ok(value), Ok(_)) => Ok(Ok(value)),
+            (Ok(_), Err(abort)) => Err(abort),
+        }
+    }
+
+    pub(super) fn store(tx: &IdbTransaction, name: &str) -> Result<IdbObjectStore> {
+        tx.object_store(name).map_err(|e| raw_error("opening a store", e))
+    }
+
+    pub(super) async fn get(store: &IdbObjectStore, key: &JsValue) -> Result<Option<JsValue>> {
+        let req = store.get(key).map_err(|e| raw_error("reading", e))?;
+        let value = request(&req).await.map_err(|e| raw_error("reading", e))?;
+        Ok(Some(value).filter(|v| !v.is_undefined()))
+    }
+
+    pub(super) async fn add(store: &IdbObjectStore, value: &JsValue) -> Result<()> {
+        let req = store.add(value).map_err(|e| raw_error("adding", e))?;
+        request(&req).await.map(|_| ()).map_err(|e| raw_error("adding", e))
+    }
+
+    pub(super) async fn put(store: &IdbObjectStore, value: &JsValue) -> Result<()> {
+        let req = store.put(value).map_err(|e| raw_error("writing", e))?;
+        request(&req).await.map(|_| ()).map_err(|e| raw_error("writing", e))
+    }
 }
