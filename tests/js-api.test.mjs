@@ -274,6 +274,40 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     assert.equal(r.commented.comment, 'typed the old PIN');
   });
 
+  test('Device: locks itself when idle and tells the app; gives way to other tabs and reopens', async () => {
+    const r = await ctx.page.evaluate(async () => {
+      const { Device } = window.offsign;
+      const name = `idle-${Math.random()}`;
+      const device = await Device.open({ name, idleLockMinutes: 0.005 }); // 300 ms
+      const idleLocked = new Promise((resolve) => { device.onidlelock = resolve; });
+      const { kid } = await device.createIdentity({ label: 'Idle', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
+      const unlockedAtFirst = device.unlocked;
+      const lockedKid = await idleLocked; // never settles (test timeout) if the timer does not fire
+
+      // Another tab deletes the database: our open connections must not block it, and our
+      // next call reopens the (now empty) database instead of failing.
+      const settle = (req) => new Promise((resolve) => {
+        req.onsuccess = () => { req.result?.close?.(); resolve('done'); };
+        req.onblocked = () => resolve('blocked');
+        req.onerror = () => resolve(`error ${req.error?.name}`);
+      });
+      const deleted = await settle(indexedDB.deleteDatabase(name));
+      const afterDelete = await device.identities();
+      // A newer version of the app upgrades it in another tab: not blocked either, and this
+      // (older) page gets a clear error telling the worker to reload.
+      const upgraded = await settle(indexedDB.open(name, 99));
+      const stale = await device.identities().then(() => null, (e) => ({ code: e.code, remedy: e.remedy }));
+      return { kid, unlockedAtFirst, lockedKid, deleted, afterDelete, upgraded, stale };
+    });
+    assert.equal(r.unlockedAtFirst, r.kid, 'a new identity starts unlocked');
+    assert.equal(r.lockedKid, r.kid, 'onidlelock names the identity that locked');
+    assert.equal(r.deleted, 'done');
+    assert.deepEqual(r.afterDelete, []);
+    assert.equal(r.upgraded, 'done');
+    assert.equal(r.stale.code, 'storage_unavailable');
+    assert.match(r.stale.remedy, /newer version of this app/);
+  });
+
   test('errorCodes() is the whole table, for help pages', async () => {
     const codes = await ctx.page.evaluate(() => window.offsign.errorCodes());
     assert.ok(codes.length >= 20);

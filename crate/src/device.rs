@@ -89,6 +89,23 @@ struct Session {
     last_used: Timestamp,
 }
 
+/// What [`Device::lock_if_idle`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Idle {
+    /// An identity is unlocked; it locks itself after `left_ms` more without use.
+    Unlocked {
+        /// Milliseconds before it locks itself.
+        left_ms: i64,
+    },
+    /// The identity `kid` was idle too long and has just been locked.
+    LockedNow {
+        /// The key id of the identity that was locked.
+        kid: String,
+    },
+    /// Nothing was unlocked.
+    Locked,
+}
+
 /// A signing device over a store and a clock. Every failure of its operations is recorded as
 /// a failure report in the store (see [`Device::reports`]).
 pub struct Device<S, C> {
@@ -292,13 +309,23 @@ impl<S: Store, C: Clock> Device<S, C> {
         self.with_identity(now, |id| Ok(id.kid().to_owned())).ok()
     }
 
+    /// Locks the unlocked identity when it has been idle longer than the idle time, and says
+    /// what it found. A clock that cannot be read locks it.
+    pub fn lock_if_idle(&self) -> Idle {
+        let mut session = self.session.borrow_mut();
+        let Some(s) = session.as_ref() else { return Idle::Locked };
+        let left = self.clock.now().map(|now| self.config.idle_lock_ms - (now.millis() - s.last_used.millis()));
+        match left {
+            Ok(left) if left >= 0 => Idle::Unlocked { left_ms: left },
+            _ => Idle::LockedNow { kid: session.take().map(|s| s.identity.kid().to_owned()).unwrap_or_default() },
+        }
+    }
+
     /// Runs `f` with the unlocked identity and marks it used; locks it when it has been idle
     /// longer than the idle time.
     fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T> {
+        self.lock_if_idle();
         let mut session = self.session.borrow_mut();
-        if session.as_ref().is_some_and(|s| now.millis() - s.last_used.millis() > self.config.idle_lock_ms) {
-            *session = None;
-        }
         let s = session.as_mut().ok_or_else(|| Error::new(ErrorCode::IdentityLocked, "no identity is unlocked"))?;
         s.last_used = now;
         f(&s.identity)
@@ -485,6 +512,24 @@ mod tests {
         assert_eq!(stored[3].id, batch.records[2].payload.id);
         assert_eq!(run(device.identity_chain_seq(&row.kid)), Some(4));
         assert_eq!(run(device.records(&row.kid, 2, 1)).unwrap()[0].seq, 3, "pages continue after a seq");
+    }
+
+    #[test]
+    fn an_idle_identity_locks_itself_and_says_when_it_will() {
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock); // unlocked at 08:00:00, idle time 5 min
+        assert_eq!(device.lock_if_idle(), Idle::Unlocked { left_ms: 5 * 60_000 });
+        clock.set("2026-11-25T08:04:00Z");
+        run(device.sign(vec![doc("a")])).unwrap();
+        clock.set("2026-11-25T08:08:59Z");
+        assert_eq!(device.lock_if_idle(), Idle::Unlocked { left_ms: 1000 }, "signing counts as use");
+        clock.set("2026-11-25T08:09:01Z");
+        assert_eq!(device.lock_if_idle(), Idle::LockedNow { kid: row.kid.clone() });
+        assert_eq!(device.lock_if_idle(), Idle::Locked);
+        clock.set("2026-11-25T08:09:02Z");
+        assert_eq!(device.unlocked(), None, "stays locked");
+        run(device.unlock(&row.kid, PIN)).unwrap();
+        assert_eq!(device.unlocked().as_deref(), Some(row.kid.as_str()));
     }
 
     #[test]

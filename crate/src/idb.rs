@@ -17,6 +17,9 @@ use crate::health::OutboxSummary;
 use crate::time::Timestamp;
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::{de::DeserializeOwned, Serialize};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 /// The schema version this code writes. Opening an older database upgrades it:
@@ -36,15 +39,45 @@ const BY_KID_SEQ: &str = "byKidSeq";
 const BY_FINGERPRINT: &str = "byFingerprint";
 
 /// An offsign database in IndexedDB.
+///
+/// The browser may close a connection: Safari does when it likes, and every browser does when
+/// another tab upgrades or deletes the database (both connections close at once then, so that
+/// tab is not blocked). The next operation reopens the database and tries once more.
 pub struct IdbStore {
-    db: Rexie,
-    strict: web_sys::IdbDatabase,
+    name: String,
+    connection: Rc<Connection>,
+}
+
+/// The two connections to one database; `None` once closed.
+#[derive(Default)]
+struct Connection {
+    rexie: RefCell<Option<Rexie>>,
+    strict: RefCell<Option<web_sys::IdbDatabase>>,
+}
+
+impl Connection {
+    fn close(&self) {
+        if let Some(db) = self.rexie.take() {
+            db.close();
+        }
+        if let Some(db) = self.strict.take() {
+            db.close();
+        }
+    }
 }
 
 impl IdbStore {
     /// Opens (creating or upgrading) the database `name`.
     pub async fn open(name: &str) -> Result<Self> {
-        let db = Rexie::builder(name)
+        let store = IdbStore { name: name.to_owned(), connection: Rc::default() };
+        store.reopen().await?;
+        Ok(store)
+    }
+
+    /// Closes whatever is open and opens both connections anew.
+    async fn reopen(&self) -> Result<()> {
+        self.connection.close();
+        let db = Rexie::builder(&self.name)
             .version(SCHEMA_VERSION)
             .add_object_store(ObjectStore::new(IDENTITIES).key_path("kid"))
             .add_object_store(
@@ -60,12 +93,41 @@ impl IdbStore {
             .build()
             .await
             .map_err(|e| storage_error("opening the database", e))?;
-        let strict = raw::open(name).await.map_err(|e| raw_error("opening the database", e))?;
-        Ok(IdbStore { db, strict })
+        let strict = raw::open(&self.name, Rc::downgrade(&self.connection)).await;
+        let strict = match strict {
+            Ok(strict) => strict,
+            Err(e) => {
+                db.close();
+                return Err(raw_error("opening the database", e));
+            }
+        };
+        *self.connection.rexie.borrow_mut() = Some(db);
+        *self.connection.strict.borrow_mut() = Some(strict);
+        Ok(())
     }
 
-    fn transaction(&self, stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction> {
-        self.db.transaction(stores, mode).map_err(|e| storage_error("starting a transaction", e))
+    /// Starts a transaction with `start`; when the connection is closed, or starting fails,
+    /// reopens the database and starts it once more.
+    async fn begin<T>(&self, start: impl Fn(&Rexie, &web_sys::IdbDatabase) -> Result<T>) -> Result<T> {
+        let attempt = || match (&*self.connection.rexie.borrow(), &*self.connection.strict.borrow()) {
+            (Some(db), Some(strict)) => start(db, strict),
+            _ => Err(Error::new(ErrorCode::StorageUnavailable, "the database connection was closed")),
+        };
+        match attempt() {
+            Ok(started) => Ok(started),
+            Err(_) => {
+                self.reopen().await?;
+                attempt()
+            }
+        }
+    }
+
+    async fn transaction(&self, stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction> {
+        self.begin(|db, _| db.transaction(stores, mode).map_err(|e| storage_error("starting a transaction", e))).await
+    }
+
+    async fn strict_transaction(&self, stores: &[&str]) -> Result<web_sys::IdbTransaction> {
+        self.begin(|_, db| raw::strict_transaction(db, stores).map_err(|e| raw_error("starting a transaction", e))).await
     }
 }
 
@@ -74,7 +136,13 @@ fn storage_error(doing: &str, e: rexie::Error) -> Error {
     // The DOMException's name is only reachable through the error's debug text.
     let detail = format!("{e:?}");
     let code = if detail.contains("QuotaExceededError") { ErrorCode::StorageFull } else { ErrorCode::StorageUnavailable };
-    Error::new(code, format!("IndexedDB failed while {doing}: {detail:.300}"))
+    let error = Error::new(code, format!("IndexedDB failed while {doing}: {detail:.300}"));
+    if detail.contains("VersionError") {
+        // Another tab or window runs a newer version of the app, which upgraded the database.
+        error.with_remedy("A newer version of this app is open in another tab or window. Reload this page to use it.")
+    } else {
+        error
+    }
 }
 
 fn to_js<T: Serialize>(row: &T) -> Result<JsValue> {
@@ -99,21 +167,21 @@ async fn commit(tx: rexie::Transaction) -> Result<()> {
 
 impl Store for IdbStore {
     async fn add_identity(&self, row: &IdentityRow) -> Result<()> {
-        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite)?;
+        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite).await?;
         let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
         store.add(&to_js(row)?, None).await.map_err(|e| storage_error("adding an identity", e))?;
         commit(tx).await
     }
 
     async fn identity(&self, kid: &str) -> Result<IdentityRow> {
-        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadOnly)?;
+        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadOnly).await?;
         let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
         let value = store.get(kid.into()).await.map_err(|e| storage_error("reading an identity", e))?;
         from_js(value.ok_or_else(|| identity_not_found(kid))?)
     }
 
     async fn identities(&self) -> Result<Vec<IdentityRow>> {
-        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadOnly)?;
+        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadOnly).await?;
         let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
         let values = store.get_all(None, None).await.map_err(|e| storage_error("listing identities", e))?;
         let mut rows: Vec<IdentityRow> = values.into_iter().map(from_js).collect::<Result<_>>()?;
@@ -122,7 +190,7 @@ impl Store for IdbStore {
     }
 
     async fn update_identity(&self, kid: &str, change: impl FnOnce(&mut IdentityRow) -> Result<()>) -> Result<IdentityRow> {
-        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite)?;
+        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite).await?;
         let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
         let value = store.get(kid.into()).await.map_err(|e| storage_error("reading an identity", e))?;
         let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
@@ -136,14 +204,14 @@ impl Store for IdbStore {
     }
 
     async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>) -> Result<Vec<RecordRow>> {
-        let tx = raw::strict_transaction(&self.strict, &[IDENTITIES, RECORDS]).map_err(|e| raw_error("starting a transaction", e))?;
+        let tx = self.strict_transaction(&[IDENTITIES, RECORDS]).await?;
         let ended = raw::Ending::watch(&tx);
         let result = append_in(&tx, kid, sign).await;
         raw::finish(&tx, ended, result).await.map_err(|e| raw_error("appending records", e))?
     }
 
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
-        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly).await?;
         let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
         let index = store.index(BY_KID_SEQ).map_err(|e| storage_error("opening the chain index", e))?;
         let key = |seq: f64| -> JsValue { js_sys::Array::of2(&kid.into(), &seq.into()).into() };
@@ -155,7 +223,7 @@ impl Store for IdbStore {
 
     async fn record_failure(&self, report: ReportRow, window_ms: i64) -> Result<ReportRow> {
         let now = Timestamp::parse_rfc3339(&report.last_at)?;
-        let tx = self.transaction(&[REPORTS], TransactionMode::ReadWrite)?;
+        let tx = self.transaction(&[REPORTS], TransactionMode::ReadWrite).await?;
         let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
         let index = store.index(BY_FINGERPRINT).map_err(|e| storage_error("opening the report index", e))?;
         let key = |id: &str| -> JsValue { js_sys::Array::of2(&report.fingerprint.as_str().into(), &id.into()).into() };
@@ -184,7 +252,7 @@ impl Store for IdbStore {
     }
 
     async fn reports(&self, after: &str, limit: u32) -> Result<Vec<ReportRow>> {
-        let tx = self.transaction(&[REPORTS], TransactionMode::ReadOnly)?;
+        let tx = self.transaction(&[REPORTS], TransactionMode::ReadOnly).await?;
         let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
         let range = KeyRange::lower_bound(&after.into(), Some(true)).map_err(|e| storage_error("building a key range", e.into()))?;
         let values = store.get_all(Some(range), Some(limit)).await.map_err(|e| storage_error("reading reports", e))?;
@@ -192,7 +260,7 @@ impl Store for IdbStore {
     }
 
     async fn update_report(&self, id: &str, change: impl FnOnce(&mut ReportRow) -> Result<()>) -> Result<ReportRow> {
-        let tx = self.transaction(&[REPORTS], TransactionMode::ReadWrite)?;
+        let tx = self.transaction(&[REPORTS], TransactionMode::ReadWrite).await?;
         let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
         let value = store.get(id.into()).await.map_err(|e| storage_error("reading a report", e))?;
         let mut row: ReportRow = from_js(value.ok_or_else(|| report_not_found(id))?)?;
@@ -206,7 +274,7 @@ impl Store for IdbStore {
     }
 
     async fn outbox_summary(&self) -> Result<OutboxSummary> {
-        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly).await?;
         let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
         let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
         // signedAt strings start with a digit: "" sorts before and "~" after all of them.
@@ -230,7 +298,7 @@ impl Store for IdbStore {
             key: &'a str,
             value: &'a str,
         }
-        let tx = self.transaction(&[SETTINGS], TransactionMode::ReadWrite)?;
+        let tx = self.transaction(&[SETTINGS], TransactionMode::ReadWrite).await?;
         let store = tx.store(SETTINGS).map_err(|e| storage_error("opening settings", e))?;
         store.put(&to_js(&Setting { key, value })?, None).await.map_err(|e| storage_error("writing a setting", e))?;
         commit(tx).await
@@ -241,14 +309,14 @@ impl Store for IdbStore {
         struct Setting {
             value: String,
         }
-        let tx = self.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
+        let tx = self.transaction(&[SETTINGS], TransactionMode::ReadOnly).await?;
         let store = tx.store(SETTINGS).map_err(|e| storage_error("opening settings", e))?;
         let value = store.get(key.into()).await.map_err(|e| storage_error("reading a setting", e))?;
         value.map(|v| from_js::<Setting>(v).map(|s| s.value)).transpose()
     }
 
     async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {
-        let tx = raw::strict_transaction(&self.strict, &[IDENTITIES, RECORDS, REPORTS]).map_err(|e| raw_error("starting a transaction", e))?;
+        let tx = self.strict_transaction(&[IDENTITIES, RECORDS, REPORTS]).await?;
         let ended = raw::Ending::watch(&tx);
         let result = import_in(&tx, contents).await;
         raw::finish(&tx, ended, result).await.map_err(|e| raw_error("importing a backup", e))?
@@ -266,10 +334,12 @@ async fn append_in(
     let value = raw::get(&identities, &kid.into()).await?;
     let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
     let new = sign(&mut row)?;
+    // Queued, not awaited one by one: a failed write aborts the transaction, and the abort
+    // is what `raw::finish` reports.
     for record in &new {
-        raw::add(&records, &to_js(record)?).await?;
+        raw::queue_add(&records, &to_js(record)?)?;
     }
-    raw::put(&identities, &to_js(&row)?).await?;
+    raw::queue_put(&identities, &to_js(&row)?)?;
     Ok(new)
 }
 
@@ -280,19 +350,30 @@ async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> R
     let records = raw::store(tx, RECORDS)?;
     let reports = raw::store(tx, REPORTS)?;
     let chain = records.index(BY_KID_SEQ).map_err(|e| raw_error("opening the chain index", e))?;
+    // What is stored already, one request per identity rather than one per record.
+    let mut stored: HashMap<(&str, u64), RecordRow> = HashMap::new();
+    let kids: BTreeSet<&str> = contents.records.iter().map(|r| r.kid.as_str()).collect();
+    for kid in kids {
+        let key = |seq: f64| -> JsValue { js_sys::Array::of2(&kid.into(), &seq.into()).into() };
+        let range = web_sys::IdbKeyRange::bound(&key(0.0), &key(f64::MAX)).map_err(|e| raw_error("building a key range", e))?;
+        let found = raw::request(&chain.get_all_with_key(&range).map_err(|e| raw_error("reading records", e))?)
+            .await
+            .map_err(|e| raw_error("reading records", e))?;
+        for value in js_sys::Array::from(&found) {
+            let row: RecordRow = from_js(value)?;
+            stored.insert((kid, row.seq), row);
+        }
+    }
     for record in &contents.records {
-        let key: JsValue = js_sys::Array::of2(&record.kid.as_str().into(), &(record.seq as f64).into()).into();
-        let found = raw::request(&chain.get(&key).map_err(|e| raw_error("reading a record", e))?).await;
-        match Some(found.map_err(|e| raw_error("reading a record", e))?).filter(|v| !v.is_undefined()) {
-            Some(value) => {
-                let existing: RecordRow = from_js(value)?;
+        match stored.get(&(record.kid.as_str(), record.seq)) {
+            Some(existing) => {
                 if existing.hash != record.hash || existing.id != record.id {
                     return Err(import_conflict(record));
                 }
                 summary.records_skipped += 1;
             }
             None => {
-                raw::add(&records, &to_js(record)?).await?;
+                raw::queue_add(&records, &to_js(record)?)?;
                 summary.records_added += 1;
             }
         }
@@ -302,17 +383,17 @@ async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> R
             Some(value) => {
                 let mut stored: IdentityRow = from_js(value)?;
                 merge_head(&mut stored, incoming);
-                raw::put(&identities, &to_js(&stored)?).await?;
+                raw::queue_put(&identities, &to_js(&stored)?)?;
             }
             None => {
-                raw::add(&identities, &to_js(incoming)?).await?;
+                raw::queue_add(&identities, &to_js(incoming)?)?;
                 summary.identities_added += 1;
             }
         }
     }
     for report in &contents.reports {
         if raw::get(&reports, &report.id.as_str().into()).await?.is_none() {
-            raw::add(&reports, &to_js(report)?).await?;
+            raw::queue_add(&reports, &to_js(report)?)?;
             summary.reports_added += 1;
         }
     }
@@ -329,8 +410,9 @@ fn raw_error(doing: &str, e: JsValue) -> Error {
 
 /// Promises over web-sys IndexedDB, for the strict transactions.
 mod raw {
-    use super::raw_error;
+    use super::{raw_error, Connection};
     use crate::error::Result;
+    use std::rc::Weak;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{Event, IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction};
@@ -378,16 +460,27 @@ mod raw {
         out
     }
 
-    /// Opens another connection to database `name` at its current version; it closes itself
-    /// when another tab needs to upgrade the schema.
-    pub(super) async fn open(name: &str) -> std::result::Result<IdbDatabase, JsValue> {
+    /// Opens another connection to database `name` at its current version. When another tab
+    /// needs the database (an upgrade, a deletion) or the browser closes this connection,
+    /// `connection` is closed whole, so the other tab is not blocked.
+    pub(super) async fn open(name: &str, connection: Weak<Connection>) -> std::result::Result<IdbDatabase, JsValue> {
         let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into())?.dyn_into()?;
         let open = factory.open(name)?;
         let db: IdbDatabase = request(&open).await?.dyn_into()?;
-        let closing = db.clone();
-        let on_version_change = Closure::<dyn FnMut(Event)>::new(move |_| closing.close());
-        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
-        on_version_change.forget(); // lives as long as the connection
+        let this = db.clone();
+        let on_lost = Closure::<dyn FnMut(Event)>::new(move |_| {
+            this.close();
+            if let Some(connection) = connection.upgrade() {
+                // Only if it is still the current one: a reopened connection stays open.
+                let current = connection.strict.borrow().as_ref().is_some_and(|db| db == &this);
+                if current {
+                    connection.close();
+                }
+            }
+        });
+        db.set_onversionchange(Some(on_lost.as_ref().unchecked_ref()));
+        db.set_onclose(Some(on_lost.as_ref().unchecked_ref()));
+        on_lost.forget(); // lives as long as the connection
         Ok(db)
     }
 
@@ -451,13 +544,13 @@ mod raw {
         Ok(Some(value).filter(|v| !v.is_undefined()))
     }
 
-    pub(super) async fn add(store: &IdbObjectStore, value: &JsValue) -> Result<()> {
-        let req = store.add(value).map_err(|e| raw_error("adding", e))?;
-        request(&req).await.map(|_| ()).map_err(|e| raw_error("adding", e))
+    /// Queues an add without waiting for it: if it fails, the transaction aborts.
+    pub(super) fn queue_add(store: &IdbObjectStore, value: &JsValue) -> Result<()> {
+        store.add(value).map(|_| ()).map_err(|e| raw_error("adding", e))
     }
 
-    pub(super) async fn put(store: &IdbObjectStore, value: &JsValue) -> Result<()> {
-        let req = store.put(value).map_err(|e| raw_error("writing", e))?;
-        request(&req).await.map(|_| ()).map_err(|e| raw_error("writing", e))
+    /// Queues a put without waiting for it: if it fails, the transaction aborts.
+    pub(super) fn queue_put(store: &IdbObjectStore, value: &JsValue) -> Result<()> {
+        store.put(value).map(|_| ()).map_err(|e| raw_error("writing", e))
     }
 }

@@ -36,7 +36,7 @@ pub use cert::{
     check_policy, verify_certificate, verify_revocation_list, Authority, Certificate, Credentials, PolicyOptions,
     PolicyVerdict, RevocationList, CERT_TYP, REVOCATION_LIST_TYP,
 };
-pub use device::{BrowserFacts, Clock, Device, DeviceConfig, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
+pub use device::{BrowserFacts, Clock, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
 #[cfg(target_arch = "wasm32")]
 pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};

@@ -453,6 +453,53 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = Device)]
 pub struct JsDevice {
     inner: Rc<Device<IdbStore, BrowserClock>>,
+    idle: Rc<IdleWatch>,
+}
+
+/// The idle-lock timer of a `Device`: while an identity is unlocked, a timeout waits for the
+/// moment it has been idle long enough, wipes the key, and tells the app.
+#[derive(Default)]
+struct IdleWatch {
+    armed: std::cell::Cell<bool>,
+    on_idle_lock: std::cell::RefCell<Option<js_sys::Function>>,
+}
+
+impl IdleWatch {
+    /// Starts the timer unless it is running.
+    fn arm(self: &Rc<Self>, device: &Rc<Device<IdbStore, BrowserClock>>) {
+        if !self.armed.replace(true) {
+            self.check_after(Rc::downgrade(device), 0);
+        }
+    }
+
+    /// Checks the device for idleness after `delay_ms`, and again until nothing is unlocked.
+    /// Holds the device weakly: a dropped device stops the timer.
+    fn check_after(self: &Rc<Self>, device: std::rc::Weak<Device<IdbStore, BrowserClock>>, delay_ms: i64) {
+        let watch = self.clone();
+        let check = Closure::once_into_js(move || {
+            let Some(strong) = device.upgrade() else { return };
+            match strong.lock_if_idle() {
+                crate::Idle::Unlocked { left_ms } => watch.check_after(device, left_ms + 1),
+                crate::Idle::LockedNow { kid } => {
+                    watch.armed.set(false);
+                    if let Some(handler) = watch.on_idle_lock.borrow().as_ref() {
+                        let _ = handler.call1(&JsValue::UNDEFINED, &kid.into());
+                    }
+                }
+                crate::Idle::Locked => watch.armed.set(false),
+            }
+        });
+        let set_timeout = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match set_timeout {
+            Some(set_timeout) => {
+                let _ = set_timeout.call2(&JsValue::UNDEFINED, &check, &(delay_ms as f64).into());
+            }
+            // No timers here: the identity still locks at its next use after the idle time.
+            None => self.armed.set(false),
+        }
+    }
 }
 
 /// `navigator.userAgent` in a window or a worker, or "" where there is none.
@@ -621,7 +668,7 @@ impl JsDevice {
             user_agent: user_agent(),
             ..defaults
         };
-        Ok(JsDevice { inner: Rc::new(Device::new(store, BrowserClock, config)) })
+        Ok(JsDevice { inner: Rc::new(Device::new(store, BrowserClock, config)), idle: Rc::default() })
     }
 
     /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked. Asks the
@@ -636,10 +683,12 @@ impl JsDevice {
             kdf: Option<KdfParams>,
         }
         let device = self.inner.clone();
+        let idle = self.idle.clone();
         let options = from_js::<CreateArg>("identity options", options.into());
         promise(async move {
             let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "createIdentity takes { label, pin }"))?;
             let row = device.create_identity(&options.label, &options.pin, options.kdf.unwrap_or(KdfParams::DEFAULT)).await?;
+            idle.arm(&device);
             #[derive(Serialize)]
             #[serde(rename_all = "camelCase")]
             struct Created<'a> {
@@ -663,13 +712,23 @@ impl JsDevice {
 
     /// Unlocks identity `kid` with `pin` (locking any other). Rejects with `wrong_pin`, or
     /// `pin_locked_out` after five wrong PINs (the count survives reloads).
+    /// After `idleLockMinutes` without use the key is wiped and `onidlelock` is called.
     pub fn unlock(&self, kid: String, pin: String) -> PromiseVoid {
         let device = self.inner.clone();
+        let idle = self.idle.clone();
         let pin = Zeroizing::new(pin);
         promise(async move {
             device.unlock(&kid, &pin).await?;
+            idle.arm(&device);
             Ok(JsValue::UNDEFINED)
         })
+    }
+
+    /// Called with the key id when the unlocked identity locks itself after the idle time, so
+    /// that the app can show its PIN screen. `null` to stop.
+    #[wasm_bindgen(setter)]
+    pub fn set_onidlelock(&self, handler: Option<js_sys::Function>) {
+        *self.idle.on_idle_lock.borrow_mut() = handler;
     }
 
     /// Wipes the unlocked key from memory.

@@ -1,9 +1,11 @@
 // Prints the benchmark table (markdown). Run through pkg-scripts/bench, which builds first.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { ROOT, serveStatic, launchChromium } from '../support/browser.mjs';
+import { chromium } from 'playwright-core';
+import { ROOT, serveStatic, launchChromium, CHROMIUM_ARGS } from '../support/browser.mjs';
 
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 const ratio = (x) => `${x.toFixed(2)}×`;
@@ -26,6 +28,21 @@ try {
   }
   firsts.sort((a, b) => a - b);
 
+  // The store runs in a profile on disk: an incognito context keeps IndexedDB in memory.
+  const profile = mkdtempSync(path.join(tmpdir(), 'offsign-bench-'));
+  const disk = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS,
+  });
+  let store;
+  try {
+    const p = await disk.newPage();
+    await p.goto(`${server.url}/tests/pages/blank.html`);
+    store = await p.evaluate(async () => (await import('/tests/bench/store.mjs')).run());
+  } finally {
+    await disk.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+
   const wasm = readFileSync(path.join(ROOT, 'pkg/offsign_bg.wasm'));
   const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]);
   console.log(`\n### Ed25519 in one headless Chromium page (${version}), this machine\n`);
@@ -44,6 +61,17 @@ try {
   console.log(`| script start to first signature (median of 5 fresh contexts) | ${Math.round(firsts[2])} ms |`);
   console.log(`| wasm size raw | ${wasm.length.toLocaleString('en-US')} B |`);
   console.log(`| wasm size gzip -9 | ${gzipSync(wasm, { level: 9 }).length.toLocaleString('en-US')} B |`);
+
+  const ms = (x) => `${x.toFixed(2)} ms`;
+  console.log(`\n### The device store: IndexedDB on disk, same Chromium, 1,000 signatures of a 256 B document\n`);
+  console.log('| measure | offsign | bare strict put of the same row | offsign ÷ bare |\n|---|---:|---:|---:|');
+  console.log(`| sign-and-store latency p50 | ${ms(store.sign.p50)} | ${ms(store.bare.p50)} | ${ratio(store.sign.p50 / store.bare.p50)} |`);
+  console.log(`| sign-and-store latency p99 | ${ms(store.sign.p99)} | ${ms(store.bare.p99)} | ${ratio(store.sign.p99 / store.bare.p99)} |`);
+  console.log('\n| measure | value |\n|---|---:|');
+  console.log(`| signMany(), batches of 100 documents (documents/s, median of 20) | ${fmt(store.signManyDocsPerSecond)} |`);
+  console.log(`| first page of 50 from an outbox of ${store.records.toLocaleString('en-US')} records (median of 21) | ${ms(store.firstPageMs)} |`);
+  console.log(`| page of 50 from the middle of it (median of 21) | ${ms(store.middlePageMs)} |`);
+  console.log(`| import a backup of ${store.imported.toLocaleString('en-US')} records into an empty database, each verified (${Math.round(store.backupBytes / 1024).toLocaleString('en-US')} KiB) | ${Math.round(store.importMs).toLocaleString('en-US')} ms |`);
 } finally {
   await browser.close();
   await server.close();

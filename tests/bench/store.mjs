@@ -1,0 +1,112 @@
+// Runs inside one headless Chromium page with a profile on disk (IndexedDB is on disk, as on a
+// phone): the Device's sign-and-store latency next to a bare durable IndexedDB put of the same
+// row measured in the same page, signMany() throughput, paging an outbox of 10,000 records,
+// and importing those 10,000 records from a backup into an empty database.
+import init, { Device, Authority } from '/pkg/offsign.js';
+
+const PIN = '482913';
+const FAST_KDF = { m: 8192, t: 1, p: 1 };
+
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const median = (xs) => percentile(xs, 0.5);
+
+/** A one-store database of its own, for the bare put. */
+function openBareDb(name) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('records', { keyPath: 'id' });
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+/** One durable put in its own transaction, resolved when the transaction commits. */
+function strictPut(db, row) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('records', 'readwrite', { durability: 'strict' });
+    tx.objectStore('records').put(row);
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
+/** Milliseconds `op` takes, awaited. */
+async function timed(op) {
+  const t0 = performance.now();
+  await op();
+  return performance.now() - t0;
+}
+
+/** Opens a fresh database with one enrolled, unlocked identity; resolves to { device, kid }. */
+async function enrolledDevice(name) {
+  const device = await Device.open({ name });
+  const { kid, publicJwk } = await device.createIdentity({ label: 'Bench', pin: PIN, kdf: FAST_KDF });
+  const ca = Authority.generate('Bench Authority');
+  const now = Date.now();
+  await device.setCredentials(kid, {
+    authority: ca.publicJwk,
+    certificate: ca.issueCertificate('bench-1', 'bench', publicJwk, now - 60_000, now + 30 * 86_400_000),
+    revocationList: ca.issueRevocationList([], now, now + 86_400_000),
+  });
+  return { device, kid };
+}
+
+export async function run() {
+  await init();
+  const tag = crypto.randomUUID();
+  const { device, kid } = await enrolledDevice(`bench-${tag}`);
+  const doc = crypto.getRandomValues(new Uint8Array(256));
+  const options = { name: 'receipt-118.pdf', type: 'application/pdf', claims: { recipient: 'J. Smith', ref: 'DN-118' } };
+
+  // Sign-and-store next to a bare strict put of the same row, interleaved so that disk and
+  // host noise hit both alike. The first 20 of each warm up and are dropped.
+  const bare = await openBareDb(`bench-bare-${tag}`);
+  await device.sign(doc, options);
+  const [row] = await device.records(kid, { limit: 1 });
+  const signMs = [];
+  const putMs = [];
+  for (let i = 0; i < 1020; i++) {
+    const s = await timed(() => device.sign(doc, options));
+    const p = await timed(() => strictPut(bare, { ...row, id: `${tag}-${i}` }));
+    if (i >= 20) { signMs.push(s); putMs.push(p); }
+  }
+
+  // signMany(): batches of 100 documents, each batch one transaction.
+  const batch = Array.from({ length: 100 }, (_, i) => ({ doc, ...options, name: `receipt-${i}.pdf` }));
+  const batchMs = [];
+  for (let i = 0; i < 21; i++) {
+    const ms = await timed(() => device.signMany(batch));
+    if (i > 0) batchMs.push(ms);
+  }
+
+  // Fill the outbox to 10,000 records, then page it.
+  const stored = (await device.identities()).find((x) => x.kid === kid).chain.seq;
+  for (let n = stored; n < 10_000; n += 500) {
+    await device.signMany(Array.from({ length: Math.min(500, 10_000 - n) }, () => ({ doc, ...options })));
+  }
+  const firstPageMs = [];
+  const middlePageMs = [];
+  for (let i = 0; i < 21; i++) {
+    firstPageMs.push(await timed(() => device.records(kid, { limit: 50 })));
+    middlePageMs.push(await timed(() => device.records(kid, { after: 5_000, limit: 50 })));
+  }
+  const total = (await device.identities()).find((x) => x.kid === kid).chain.seq;
+
+  // Backup of the whole outbox, imported into an empty database (every record verified).
+  const backup = await device.exportBackup('correct horse battery staple', { kdf: FAST_KDF });
+  const fresh = await Device.open({ name: `bench-import-${tag}` });
+  let summary;
+  const importMs = await timed(async () => { summary = await fresh.importBackup(backup, 'correct horse battery staple'); });
+
+  return {
+    sign: { p50: median(signMs), p99: percentile(signMs, 0.99) },
+    bare: { p50: median(putMs), p99: percentile(putMs, 0.99) },
+    signManyDocsPerSecond: 100_000 / median(batchMs),
+    records: total,
+    firstPageMs: median(firstPageMs),
+    middlePageMs: median(middlePageMs),
+    importMs,
+    imported: summary.recordsAdded,
+    backupBytes: backup.length,
+  };
+}
