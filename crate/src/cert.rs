@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub const CERT_TYP: &str = "offsign-cert+jws";
 /// The JWS `typ` of a revocation list.
 pub const REVOCATION_LIST_TYP: &str = "offsign-crl+jws";
+/// The JWS `typ` of a server receipt.
+pub const RECEIPT_TYP: &str = "offsign-receipt+jws";
 /// The most serials a revocation list may hold.
 const MAX_REVOKED: usize = 100_000;
 
@@ -51,6 +53,23 @@ pub struct RevocationList {
     pub next_update: i64,
     /// Revoked serials.
     pub revoked: Vec<String>,
+}
+
+/// The server's proof that it received a record: signed by the authority, it names the
+/// record by id and hash and says when it arrived.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Receipt {
+    /// Format version, 1.
+    pub v: u32,
+    /// The issuing authority's name.
+    pub iss: String,
+    /// The record's id.
+    pub id: String,
+    /// The record's hash (base64url SHA-256 of its JWS).
+    pub hash: String,
+    /// When the server received it (RFC 3339).
+    pub received_at: String,
 }
 
 /// The certificate authority: the server's signing key and name.
@@ -103,6 +122,25 @@ impl Authority {
         check_revocation_list_fields(&list)?;
         jws::sign(&self.identity, REVOCATION_LIST_TYP, &serde_json::to_vec(&list).expect("a list serializes"))
     }
+}
+
+impl Authority {
+    /// Signs a receipt for the record `id` with hash `hash`, received at `received_at`.
+    pub fn issue_receipt(&self, id: &str, hash: &str, received_at: Timestamp) -> Result<String> {
+        let receipt = Receipt { v: 1, iss: self.name.clone(), id: id.to_owned(), hash: hash.to_owned(), received_at: received_at.to_string() };
+        jws::sign(&self.identity, RECEIPT_TYP, &serde_json::to_vec(&receipt).expect("a receipt serializes"))
+    }
+}
+
+/// Verifies a receipt JWS against the authority key: `bad_signature` when it is not the
+/// authority's, `malformed_jws` when it does not parse.
+pub fn verify_receipt(jws_text: &str, authority: &PublicKey) -> Result<Receipt> {
+    let parsed = Jws::parse(jws_text)?;
+    if parsed.header.typ.as_deref() != Some(RECEIPT_TYP) {
+        return Err(Error::new(ErrorCode::MalformedJws, format!("typ is not {RECEIPT_TYP}")));
+    }
+    parsed.verify(authority)?;
+    parsed.payload_json(ErrorCode::MalformedJws)
 }
 
 fn check_certificate_fields(cert: &Certificate) -> Result<()> {
@@ -292,6 +330,18 @@ mod tests {
 
     fn warning_codes(v: &PolicyVerdict) -> Vec<ErrorCode> {
         v.warnings.iter().map(Error::code).collect()
+    }
+
+    #[test]
+    fn receipts_verify_only_against_their_authority() {
+        let w = world();
+        let at = t("2026-11-25T08:00:00Z");
+        let receipt = w.authority.issue_receipt("rec-1", "aGFzaA", at).unwrap();
+        let read = verify_receipt(&receipt, w.authority.public_key()).unwrap();
+        assert_eq!((read.id.as_str(), read.hash.as_str(), read.received_at.as_str()), ("rec-1", "aGFzaA", "2026-11-25T08:00:00.000Z"));
+        let other = Authority::new(Identity::generate().unwrap(), "Other");
+        assert_eq!(verify_receipt(&receipt, other.public_key()).unwrap_err().code(), ErrorCode::BadSignature);
+        assert_eq!(verify_receipt(&w.cert, w.authority.public_key()).unwrap_err().code(), ErrorCode::MalformedJws, "a certificate is no receipt");
     }
 
     #[test]

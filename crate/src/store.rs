@@ -242,6 +242,7 @@ pub trait Store {
 }
 
 /// `chain_broken`: a backup's record differs from the stored one with the same id or seq.
+#[cfg(any(test, target_arch = "wasm32"))]
 pub(crate) fn import_conflict(record: &RecordRow) -> Error {
     Error::new(
         ErrorCode::ChainBroken,
@@ -251,6 +252,7 @@ pub(crate) fn import_conflict(record: &RecordRow) -> Error {
 }
 
 /// Moves a stored identity's chain head forward to the backup's when that one is further.
+#[cfg(any(test, target_arch = "wasm32"))]
 pub(crate) fn merge_head(stored: &mut IdentityRow, incoming: &IdentityRow) {
     let stored_seq = stored.chain.as_ref().map_or(0, |c| c.seq);
     if incoming.chain.as_ref().is_some_and(|c| c.seq > stored_seq) {

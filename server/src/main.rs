@@ -1,12 +1,23 @@
-//! `offsign-server`: the reference server. For now it serves the app (`www/`) and the built
-//! npm package (`pkg/`) on 127.0.0.1 with a strict Content-Security-Policy.
+//! `offsign-server`: the reference server. It issues certificates (enrollment codes, then
+//! `POST /v1/enroll`), publishes the revocation list, verifies and stores the records devices
+//! sync, and serves the app (`www/`) and the built npm package (`pkg/`) on 127.0.0.1 with a
+//! strict Content-Security-Policy.
+//!
+//! `offsign-server` alone serves; `offsign-server enroll` and `offsign-server revoke` are the
+//! administrator's commands, run beside a serving server on the same database file.
+
+mod api;
+mod authority;
+mod ingest;
+mod storage;
 
 use axum::http::{header, HeaderValue};
-use axum::routing::get;
 use axum::Router;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use storage::{EnrollmentCode, RevokeTarget, Sqlite, Storage};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -18,6 +29,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
 #[derive(Parser)]
 #[command(name = "offsign-server", version, about = "The offsign reference server")]
 struct Args {
+    /// The SQLite database file (created on first start).
+    #[arg(long, env = "OFFSIGN_DB", default_value = "offsign.db", global = true)]
+    db: PathBuf,
     /// Address to listen on.
     #[arg(long, env = "OFFSIGN_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
@@ -27,12 +41,39 @@ struct Args {
     /// The built npm package's folder, served under /pkg/.
     #[arg(long, env = "OFFSIGN_PKG", default_value = "pkg")]
     pkg: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Prints a single-use enrollment code for a worker.
+    Enroll {
+        /// The worker's id, written into the certificate.
+        #[arg(long)]
+        worker: String,
+        /// Validity of the certificate, in days.
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: u32,
+        /// The code expires after this many hours.
+        #[arg(long, default_value_t = 72, value_parser = clap::value_parser!(u32).range(1..=8760))]
+        expires_hours: u32,
+    },
+    /// Revokes a certificate, or all of a worker's, and publishes the new revocation list.
+    Revoke {
+        /// The certificate serial.
+        #[arg(long, conflicts_with = "worker", required_unless_present = "worker")]
+        serial: Option<String>,
+        /// The worker id.
+        #[arg(long)]
+        worker: Option<String>,
+    },
 }
 
 /// The HTTP routes, apart from `main` so that tests call them without a socket.
-fn app(www: PathBuf, pkg: PathBuf) -> Router {
+fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf) -> Router {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .merge(api::routes(state))
         .nest_service("/pkg", ServeDir::new(pkg))
         .fallback_service(ServeDir::new(www))
         .layer(SetResponseHeaderLayer::overriding(
@@ -42,16 +83,86 @@ fn app(www: PathBuf, pkg: PathBuf) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
 }
 
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
-    let args = Args::parse();
-    let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    println!("offsign-server listening on http://{}/", listener.local_addr()?);
-    axum::serve(listener, app(args.www, args.pkg))
+/// An enrollment code: 12 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
+/// about 59 bits, shown in groups of four.
+fn new_code() -> Result<String, String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
+    let mut code = String::new();
+    while code.len() < 14 {
+        let mut byte = [0u8; 1];
+        getrandom::getrandom(&mut byte).map_err(|e| format!("no randomness: {e}"))?;
+        // Rejection sampling keeps every character equally likely.
+        if usize::from(byte[0]) < 256 - 256 % ALPHABET.len() {
+            if code.len() == 4 || code.len() == 9 {
+                code.push('-');
+            }
+            code.push(ALPHABET[usize::from(byte[0]) % ALPHABET.len()] as char);
+        }
+    }
+    Ok(code)
+}
+
+fn open_storage(db: &Path) -> Result<Sqlite, String> {
+    Sqlite::open(db).map_err(|e| format!("{}: {e}", db.display()))
+}
+
+async fn serve(args: Args) -> Result<(), String> {
+    let storage = open_storage(&args.db)?;
+    let secret = authority::Secret::find(&args.db)?;
+    let authority = authority::load_or_create(&storage, &secret)?;
+    let state = Arc::new(api::AppState { storage, authority });
+    let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    eprintln!("offsign-server: database {}, authority key sealed under {}", args.db.display(), secret.describe());
+    println!("offsign-server listening on http://{address}/");
+    axum::serve(listener, app(state, args.www, args.pkg))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
+        .map_err(|e| e.to_string())
+}
+
+fn run(args: Args) -> Result<(), String> {
+    match args.command {
+        None => tokio::runtime::Runtime::new().map_err(|e| e.to_string())?.block_on(serve(args)),
+        Some(Command::Enroll { ref worker, days, expires_hours }) => {
+            if worker.trim().is_empty() || worker.len() > 256 {
+                return Err("--worker must be 1 to 256 bytes".into());
+            }
+            let storage = open_storage(&args.db)?;
+            let code = new_code()?;
+            let expires_at = api::now().plus_millis(i64::from(expires_hours) * 3_600_000);
+            let entry = EnrollmentCode { worker: worker.clone(), days, expires_at: expires_at.millis(), used_at: None };
+            storage.add_enrollment_code(&api::code_hash(&code), &entry).map_err(|e| e.to_string())?;
+            println!("{}", serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "days": days }));
+            Ok(())
+        }
+        Some(Command::Revoke { ref serial, ref worker }) => {
+            let storage = open_storage(&args.db)?;
+            let target = match (serial, worker) {
+                (Some(serial), _) => RevokeTarget::Serial(serial.clone()),
+                (None, Some(worker)) => RevokeTarget::Worker(worker.clone()),
+                (None, None) => return Err("give --serial or --worker".into()),
+            };
+            let revoked = storage.revoke(&target, api::now().millis()).map_err(|e| e.to_string())?;
+            if revoked.is_empty() {
+                return Err("no certificate to revoke matches (unknown, or revoked already)".into());
+            }
+            println!("{}", serde_json::json!({ "revoked": revoked }));
+            Ok(())
+        }
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("offsign-server: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 #[cfg(test)]
@@ -62,14 +173,17 @@ mod tests {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
-    fn fixture() -> (PathBuf, PathBuf) {
-        let root = std::env::temp_dir().join(format!("offsign-server-test-{}", std::process::id()));
+    fn fixture(test: &str) -> (Arc<api::AppState<Sqlite>>, PathBuf, PathBuf) {
+        let root = std::env::temp_dir().join(format!("offsign-server-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
         let (www, pkg) = (root.join("www"), root.join("pkg"));
         std::fs::create_dir_all(&www).unwrap();
         std::fs::create_dir_all(&pkg).unwrap();
         std::fs::write(www.join("index.html"), "<!doctype html><title>app</title>").unwrap();
         std::fs::write(pkg.join("offsign_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-        (www, pkg)
+        let storage = Sqlite::open(&root.join("offsign.db")).unwrap();
+        let authority = offsign::Authority::new(offsign::Identity::generate().unwrap(), "test");
+        (Arc::new(api::AppState { storage, authority }), www, pkg)
     }
 
     async fn get(app: Router, uri: &str) -> axum::response::Response {
@@ -78,17 +192,75 @@ mod tests {
 
     #[tokio::test]
     async fn serves_the_app_with_a_strict_csp_and_wasm_as_application_wasm() {
-        let (www, pkg) = fixture();
-        let page = get(app(www.clone(), pkg.clone()), "/").await;
+        let (state, www, pkg) = fixture("static");
+        let page = get(app(state.clone(), www.clone(), pkg.clone()), "/").await;
         assert_eq!(page.status(), StatusCode::OK);
         let csp = page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"), "{csp}");
         assert!(page.into_body().collect().await.unwrap().to_bytes().starts_with(b"<!doctype html>"));
 
-        let wasm = get(app(www.clone(), pkg.clone()), "/pkg/offsign_bg.wasm").await;
+        let wasm = get(app(state.clone(), www.clone(), pkg.clone()), "/pkg/offsign_bg.wasm").await;
         assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
-        assert_eq!(get(app(www.clone(), pkg.clone()), "/healthz").await.status(), StatusCode::OK);
-        assert_eq!(get(app(www.clone(), pkg.clone()), "/missing.js").await.status(), StatusCode::NOT_FOUND);
-        assert_eq!(get(app(www, pkg), "/pkg/../../etc/passwd").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone()), "/healthz").await.status(), StatusCode::OK);
+        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone()), "/missing.js").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(get(app(state, www, pkg), "/pkg/../../etc/passwd").await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn post(app: Router, uri: &str, content_type: &str, body: impl Into<Body>) -> (StatusCode, serde_json::Value) {
+        let request = Request::post(uri).header(header::CONTENT_TYPE, content_type).body(body.into()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    }
+
+    fn add_code(state: &api::AppState<Sqlite>, code: &str, expires_in_ms: i64) {
+        let entry = EnrollmentCode { worker: "w-1".into(), days: 30, expires_at: api::now().millis() + expires_in_ms, used_at: None };
+        state.storage.add_enrollment_code(&api::code_hash(code), &entry).unwrap();
+    }
+
+    #[tokio::test]
+    async fn enrollment_issues_one_certificate_per_code_and_refuses_the_rest_with_codes() {
+        let (state, www, pkg) = fixture("enroll");
+        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let worker = offsign::Identity::generate().unwrap();
+        let body = |code: &str| serde_json::json!({ "code": code, "jwk": worker.public_key().to_jwk() }).to_string();
+        add_code(&state, "ABCD-EFGH-JKMN", 3_600_000);
+        add_code(&state, "PQRS-TVWX-YZ23", -1);
+
+        let (status, enrolled) = post(app(), "/v1/enroll", "application/json", body("abcd efgh jkmn")).await;
+        assert_eq!(status, StatusCode::OK, "{enrolled}");
+        let cert = offsign::verify_certificate(enrolled["certificate"].as_str().unwrap(), state.authority.public_key()).unwrap();
+        assert_eq!((cert.sub.as_str(), cert.jwk.x.as_str()), ("w-1", worker.public_key().to_jwk().x.as_str()));
+        assert_eq!(cert.exp - cert.nbf, 30 * 86_400 + 300, "30 days, backdated 5 minutes");
+        offsign::verify_revocation_list(enrolled["revocationList"].as_str().unwrap(), state.authority.public_key()).unwrap();
+
+        for (code, expected) in
+            [("ABCD-EFGH-JKMN", "enrollment_code_used"), ("PQRS-TVWX-YZ23", "enrollment_code_expired"), ("NONE-NONE-NONE", "enrollment_code_unknown")]
+        {
+            let (status, refused) = post(app(), "/v1/enroll", "application/json", body(code)).await;
+            assert_eq!((status, refused["code"].as_str()), (StatusCode::FORBIDDEN, Some(expected)));
+        }
+        let (status, refused) = post(app(), "/v1/enroll", "text/plain", body("ABCD-EFGH-JKMN")).await;
+        assert_eq!((status, refused["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type")));
+        let (status, refused) = post(app(), "/v1/enroll", "application/json", "{\"code\": ").await;
+        assert_eq!((status, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+        let bad_key = r#"{"code": "PQRS-TVWX-YZ23", "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}}"#;
+        assert_eq!(post(app(), "/v1/enroll", "application/json", bad_key).await.0, StatusCode::BAD_REQUEST);
+    }
+
+    #[tokio::test]
+    async fn oversized_and_overfull_batches_are_refused_whole() {
+        let (state, www, pkg) = fixture("batches");
+        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let huge = format!(r#"{{"records": ["{}"]}}"#, "a".repeat(api::MAX_BODY_BYTES));
+        assert_eq!(post(app(), "/v1/records", "application/json", huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+        let overfull = serde_json::json!({ "records": vec!["x"; api::MAX_BATCH_RECORDS + 1] }).to_string();
+        let (status, refused) = post(app(), "/v1/records", "application/json", overfull).await;
+        assert_eq!((status, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+        let (status, answer) = post(app(), "/v1/records", "application/json", r#"{"records": ["junk"]}"#).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(answer["verdicts"][0]["code"], "malformed");
+        assert_eq!(state.storage.record_count().unwrap(), 0);
     }
 }

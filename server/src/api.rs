@@ -1,0 +1,237 @@
+//! The HTTP API under `/v1`, JSON in and out. Every refusal is `{"code", "message"}` with a
+//! fitting status; nothing is stored from a refused request.
+
+use crate::ingest::{ingest, Verdict};
+use crate::storage::{CertificateRow, Storage};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use offsign::{Authority, PublicJwk, PublicKey, Timestamp, DAY_MS};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// Records per `POST /v1/records`.
+pub const MAX_BATCH_RECORDS: usize = 500;
+/// Bytes per request body: 500 records of up to 16 KiB each.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+/// A revocation list is due for renewal this long after it was issued.
+const REVOCATION_LIST_LIFETIME_MS: i64 = 7 * DAY_MS;
+/// Certificates start this much before issue, for devices whose clock is a little behind.
+const BACKDATE_MS: i64 = 5 * 60_000;
+
+/// What the handlers share.
+pub struct AppState<S> {
+    /// Where everything is kept.
+    pub storage: S,
+    /// The authority key.
+    pub authority: Authority,
+}
+
+/// A refusal: status, stable code, message.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into() }
+    }
+
+    fn malformed(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "malformed_request", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "code": self.code, "message": self.message }))).into_response()
+    }
+}
+
+impl From<crate::storage::StorageError> for ApiError {
+    fn from(e: crate::storage::StorageError) -> Self {
+        eprintln!("offsign-server: {e}");
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "the server could not read or write its database")
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// The server's clock.
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    Timestamp::from_millis(ms).expect("the system clock is within years 0000-9999")
+}
+
+/// Parses a JSON body, refusing other content types (415) and malformed JSON (400).
+fn json_body<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &Bytes) -> ApiResult<T> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.split(';').next().map(str::trim) != Some("application/json") {
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send application/json"));
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::malformed(format!("the body is not the expected JSON: {e}")))
+}
+
+/// Runs blocking storage work off the async threads.
+async fn blocking<S: Storage, T: Send + 'static>(
+    state: &Arc<AppState<S>>,
+    work: impl FnOnce(&AppState<S>) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || work(&state))
+        .await
+        .unwrap_or_else(|_| Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the request failed")))
+}
+
+/// The current revocation list, signed now.
+fn revocation_list<S: Storage>(state: &AppState<S>, now: Timestamp) -> ApiResult<String> {
+    let revoked = state.storage.revoked_serials()?;
+    state
+        .authority
+        .issue_revocation_list(revoked, now, now.plus_millis(REVOCATION_LIST_LIFETIME_MS))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+}
+
+/// The SHA-256 of an enrollment code, as stored (hex). Codes are compared without dashes,
+/// spaces or case.
+pub fn code_hash(code: &str) -> String {
+    let normalized: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    Sha256::digest(normalized.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `/v1` routes.
+pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz::<S>))
+        .route("/v1/authority", get(authority::<S>))
+        .route("/v1/enroll", post(enroll::<S>))
+        .route("/v1/revocations", get(revocations::<S>))
+        .route("/v1/records", post(records::<S>))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// `ok` and the number of stored records when the database answers; 503 when not.
+async fn healthz<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
+    blocking(&state, |state| Ok(Json(json!({ "status": "ok", "records": state.storage.record_count()? })))).await
+}
+
+async fn authority<S: Storage>(State(state): State<Arc<AppState<S>>>) -> Json<serde_json::Value> {
+    Json(json!({ "name": state.authority.name(), "jwk": state.authority.public_key().to_jwk() }))
+}
+
+/// `POST /v1/enroll` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnrollRequest {
+    code: String,
+    jwk: PublicJwk,
+}
+
+/// What an enrolled device stores.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Enrolled {
+    worker: String,
+    authority: PublicJwk,
+    certificate: String,
+    revocation_list: String,
+    server_time: String,
+}
+
+async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Enrolled>> {
+    let request: EnrollRequest = json_body(&headers, &body)?;
+    let key = PublicKey::from_jwk(&request.jwk).map_err(|e| ApiError::malformed(format!("jwk: {}", e.message())))?;
+    blocking(&state, move |state| {
+        let now = now();
+        let serial = random_serial()?;
+        let redeemed = state.storage.redeem_code(&code_hash(&request.code), now.millis(), |code| {
+            if code.used_at.is_some() {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_used", "this code was used already; ask for a new one"));
+            }
+            if now.millis() >= code.expires_at {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_expired", "this code has expired; ask for a new one"));
+            }
+            let nbf = now.plus_millis(-BACKDATE_MS);
+            let exp = now.plus_millis(i64::from(code.days) * DAY_MS);
+            let jws = state
+                .authority
+                .issue_certificate(&serial, &code.worker, &request.jwk, nbf, exp)
+                .map_err(|e| ApiError::malformed(e.message().to_owned()))?;
+            Ok(CertificateRow {
+                serial: serial.clone(),
+                worker: code.worker.clone(),
+                kid: key.kid().to_owned(),
+                jwk: serde_json::to_string(&request.jwk).expect("a JWK serializes"),
+                jws,
+                nbf: nbf.millis(),
+                exp: exp.millis(),
+                revoked_at: None,
+            })
+        })?;
+        let cert = match redeemed {
+            None => return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_unknown", "no such enrollment code")),
+            Some(result) => result?,
+        };
+        Ok(Json(Enrolled {
+            worker: cert.worker,
+            authority: state.authority.public_key().to_jwk(),
+            certificate: cert.jws,
+            revocation_list: revocation_list(state, now)?,
+            server_time: now.to_string(),
+        }))
+    })
+    .await
+}
+
+/// A new certificate serial: 128 random bits, hex.
+fn random_serial() -> ApiResult<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "randomness_unavailable", "no randomness"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+async fn revocations<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
+    blocking(&state, |state| {
+        let now = now();
+        Ok(Json(json!({ "revocationList": revocation_list(state, now)?, "serverTime": now.to_string() })))
+    })
+    .await
+}
+
+/// `POST /v1/records` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordsRequest {
+    records: Vec<String>,
+}
+
+/// The answer to a batch: a verdict per record, in order, and what every contact brings.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordsResponse {
+    verdicts: Vec<Verdict>,
+    revocation_list: String,
+    server_time: String,
+}
+
+async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<RecordsResponse>> {
+    let request: RecordsRequest = json_body(&headers, &body)?;
+    if request.records.is_empty() || request.records.len() > MAX_BATCH_RECORDS {
+        return Err(ApiError::malformed(format!("send 1 to {MAX_BATCH_RECORDS} records per request")));
+    }
+    blocking(&state, move |state| {
+        let now = now();
+        let verdicts = state.storage.batch(|batch| ingest(batch, &state.authority, &request.records, now))?;
+        Ok(Json(RecordsResponse { verdicts, revocation_list: revocation_list(state, now)?, server_time: now.to_string() }))
+    })
+    .await
+}

@@ -1,0 +1,319 @@
+//! The verdict on each record a device sends: verified against the certificate it names,
+//! checked against that certificate's validity and revocation, linked into the signer's
+//! chain, and stored with a signed receipt; or refused with a code.
+
+use crate::storage::{Batch, Rejection, Result, StoredRecord};
+use offsign::{inspect_record, record_hash, verify_record, Authority, ErrorCode, PublicKey, Timestamp};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// How far a device's clock may be off when the server checks a certificate's validity at
+/// the record's `signedAt`, and how far in the future a record may claim to be signed.
+pub const CLOCK_TOLERANCE_MS: i64 = 5 * 60_000;
+
+/// What happened to one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictKind {
+    /// Verified and stored; the receipt proves it.
+    Accepted,
+    /// Stored before (same id and hash); the receipt is the one issued then.
+    Duplicate,
+    /// Refused; `code` says why. Nothing was stored.
+    Rejected,
+}
+
+/// The server's answer for one record of a batch, in the batch's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// The record's position in the batch.
+    pub index: usize,
+    /// The record id, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The record's hash.
+    pub hash: String,
+    /// Accepted, duplicate or rejected.
+    pub verdict: VerdictKind,
+    /// Why it was rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+    /// A sentence for developers about the rejection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The receipt JWS, signed by the authority, when accepted or duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// The record before it in the signer's chain was missing when it arrived: stored, but
+    /// flagged (`offsign_chain_gaps_total`).
+    pub chain_gap: bool,
+}
+
+
+/// What [`judge`] decided.
+enum Judged {
+    Accept(StoredRecord),
+    Duplicate(StoredRecord),
+    Refuse(&'static str, String),
+}
+
+/// Decides and stores the verdict on each of `records` (JWS), in order, inside `batch`:
+/// later records of the batch see the earlier ones as stored.
+pub fn ingest(batch: &mut dyn Batch, authority: &Authority, records: &[String], now: Timestamp) -> Result<Vec<Verdict>> {
+    let mut keys: HashMap<String, PublicKey> = HashMap::new();
+    let mut verdicts = Vec::with_capacity(records.len());
+    for (index, jws) in records.iter().enumerate() {
+        let hash = record_hash(jws);
+        let readable = inspect_record(jws).ok().map(|(_, payload)| payload);
+        let id = readable.as_ref().map(|p| p.id.clone());
+        let verdict = |verdict, record: &StoredRecord| Verdict {
+            index,
+            id: id.clone(),
+            hash: hash.clone(),
+            verdict,
+            code: None,
+            message: None,
+            receipt: Some(record.receipt.clone()),
+            chain_gap: record.chain_gap,
+        };
+        let decided = match readable {
+            Some(payload) => judge(batch, authority, &mut keys, jws, payload, &hash, now)?,
+            None => Judged::Refuse("malformed", inspect_record(jws).err().map(|e| e.message().to_owned()).unwrap_or_default()),
+        };
+        verdicts.push(match decided {
+            Judged::Accept(record) => {
+                batch.insert_record(&record)?;
+                verdict(VerdictKind::Accepted, &record)
+            }
+            Judged::Duplicate(record) => verdict(VerdictKind::Duplicate, &record),
+            Judged::Refuse(code, message) => {
+                let kid = inspect_record(jws).ok().map(|(_, payload)| payload.kid);
+                batch.insert_rejection(&Rejection { id: id.clone(), kid, code: code.to_owned(), received_at: now.millis() })?;
+                Verdict {
+                    index,
+                    id: id.clone(),
+                    hash: hash.clone(),
+                    verdict: VerdictKind::Rejected,
+                    code: Some(code),
+                    message: Some(message),
+                    receipt: None,
+                    chain_gap: false,
+                }
+            }
+        });
+    }
+    Ok(verdicts)
+}
+
+/// The verdict on one readable record.
+fn judge(
+    batch: &mut dyn Batch,
+    authority: &Authority,
+    keys: &mut HashMap<String, PublicKey>,
+    jws: &str,
+    payload: offsign::RecordPayload,
+    hash: &str,
+    now: Timestamp,
+) -> Result<Judged> {
+    if let Some(stored) = batch.record_by_id(&payload.id)? {
+        return Ok(if stored.hash == hash {
+            Judged::Duplicate(stored)
+        } else {
+            Judged::Refuse("id_conflict", "another record with this id is stored".into())
+        });
+    }
+    let Some(serial) = payload.cert.as_deref() else {
+        return Ok(Judged::Refuse("cert_unknown", "the record names no certificate".into()));
+    };
+    let Some(cert) = batch.certificate(serial)? else {
+        return Ok(Judged::Refuse("cert_unknown", format!("certificate {serial} was not issued here")));
+    };
+    if cert.kid != payload.kid {
+        return Ok(Judged::Refuse("key_mismatch", format!("certificate {serial} is for another key")));
+    }
+    if !keys.contains_key(&cert.serial) {
+        let key = PublicKey::from_jwk_json(&cert.jwk).map_err(|e| crate::storage::StorageError(format!("stored key: {e}")))?;
+        keys.insert(cert.serial.clone(), key);
+    }
+    if let Err(e) = verify_record(jws, &keys[&cert.serial], None) {
+        let code = if e.code() == ErrorCode::BadSignature { "bad_signature" } else { "malformed" };
+        return Ok(Judged::Refuse(code, e.message().to_owned()));
+    }
+    let signed_at = Timestamp::parse_rfc3339(&payload.signed_at).map_err(|e| crate::storage::StorageError(e.to_string()))?;
+    if signed_at.millis() < cert.nbf - CLOCK_TOLERANCE_MS {
+        return Ok(Judged::Refuse("cert_not_yet_valid_at_signing", format!("signed at {signed_at}, before the certificate's validity")));
+    }
+    if signed_at.millis() >= cert.exp + CLOCK_TOLERANCE_MS {
+        return Ok(Judged::Refuse("cert_expired_at_signing", format!("signed at {signed_at}, after the certificate expired")));
+    }
+    if cert.revoked_at.is_some() {
+        return Ok(Judged::Refuse("cert_revoked", format!("certificate {serial} is revoked")));
+    }
+    if signed_at.millis() > now.millis() + CLOCK_TOLERANCE_MS {
+        return Ok(Judged::Refuse("signed_in_future", format!("signed at {signed_at}, later than the server's time {now}")));
+    }
+    if batch.record_at(&payload.kid, payload.seq)?.is_some() {
+        return Ok(Judged::Refuse("chain_fork", format!("another record with seq {} of this key is stored", payload.seq)));
+    }
+    let chain_gap = match payload.seq.checked_sub(1).filter(|&s| s > 0) {
+        None => false,
+        Some(before) => match batch.record_at(&payload.kid, before)? {
+            Some(previous) if payload.prev.as_deref() == Some(previous.hash.as_str()) => false,
+            Some(_) => return Ok(Judged::Refuse("chain_broken", format!("prev is not the hash of stored record seq {before}"))),
+            None => true,
+        },
+    };
+    let receipt = authority.issue_receipt(&payload.id, hash, now).map_err(|e| crate::storage::StorageError(e.to_string()))?;
+    Ok(Judged::Accept(StoredRecord {
+            id: payload.id,
+            kid: payload.kid,
+            seq: payload.seq,
+            hash: hash.to_owned(),
+            cert_serial: cert.serial,
+            signed_at: payload.signed_at,
+            received_at: now.millis(),
+            jws: jws.to_owned(),
+            receipt,
+        chain_gap,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{CertificateRow, Sqlite, Storage};
+    use offsign::{sign_record, ChainHead, DocumentDigest, Identity, RecordRequest, DAY_MS};
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(s).unwrap()
+    }
+
+    struct World {
+        db: Sqlite,
+        authority: Authority,
+        worker: Identity,
+    }
+
+    /// A database holding certificate `s-1` for `worker`, valid in November 2026.
+    fn world(name: &str) -> World {
+        let dir = std::env::temp_dir().join(format!("offsign-ingest-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Sqlite::open(&dir.join("offsign.db")).unwrap();
+        let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
+        let worker = Identity::generate().unwrap();
+        let jwk = worker.public_key().to_jwk();
+        let (nbf, exp) = (t("2026-11-01T00:00:00Z"), t("2026-12-01T00:00:00Z"));
+        db.add_certificate(&CertificateRow {
+            serial: "s-1".into(),
+            worker: "w-1".into(),
+            kid: worker.kid().into(),
+            jwk: serde_json::to_string(&jwk).unwrap(),
+            jws: authority.issue_certificate("s-1", "w-1", &jwk, nbf, exp).unwrap(),
+            nbf: nbf.millis(),
+            exp: exp.millis(),
+            revoked_at: None,
+        })
+        .unwrap();
+        World { db, authority, worker }
+    }
+
+    /// A chain of `n` records signed by `who` under `serial`, a day apart from 2 Nov 2026.
+    fn chain(who: &Identity, serial: &str, n: usize) -> Vec<String> {
+        let mut head: Option<ChainHead> = None;
+        (0..n)
+            .map(|i| {
+                let doc = DocumentDigest::of_bytes(format!("doc {i}").as_bytes(), None, None).unwrap();
+                let now = t("2026-11-02T08:00:00Z").plus_millis(i as i64 * DAY_MS);
+                let request = RecordRequest { doc, claims: Default::default(), chain: head.as_ref(), cert_serial: Some(serial), now };
+                let signed = sign_record(who, request).unwrap();
+                head = Some(signed.chain_head());
+                signed.jws
+            })
+            .collect()
+    }
+
+    fn run(w: &World, records: &[String], now: &str) -> Vec<Verdict> {
+        w.db.batch(|b| ingest(b, &w.authority, records, t(now))).unwrap()
+    }
+
+    fn summary(verdicts: &[Verdict]) -> Vec<(VerdictKind, Option<&'static str>, bool)> {
+        verdicts.iter().map(|v| (v.verdict, v.code, v.chain_gap)).collect()
+    }
+
+    const NOW: &str = "2026-11-20T00:00:00Z";
+
+    #[test]
+    fn a_chain_is_accepted_with_receipts_and_a_resend_is_a_duplicate() {
+        let w = world("accept");
+        let records = chain(&w.worker, "s-1", 3);
+        let first = run(&w, &records, NOW);
+        assert_eq!(summary(&first), vec![(VerdictKind::Accepted, None, false); 3]);
+        for (v, jws) in first.iter().zip(&records) {
+            let receipt = offsign::verify_receipt(v.receipt.as_deref().unwrap(), w.authority.public_key()).unwrap();
+            assert_eq!(receipt.hash, record_hash(jws));
+            assert_eq!(receipt.received_at, "2026-11-20T00:00:00.000Z");
+        }
+        let again = run(&w, &records, "2026-11-21T00:00:00Z");
+        assert_eq!(summary(&again), vec![(VerdictKind::Duplicate, None, false); 3]);
+        assert_eq!(again[1].receipt, first[1].receipt, "the same receipt, not a new one");
+        assert_eq!(w.db.record_count().unwrap(), 3);
+    }
+
+    #[test]
+    fn a_missing_record_is_flagged_as_a_gap_and_a_wrong_link_refused() {
+        let w = world("gap");
+        let records = chain(&w.worker, "s-1", 4);
+        let verdicts = run(&w, &[records[0].clone(), records[2].clone()], NOW);
+        assert_eq!(summary(&verdicts), [(VerdictKind::Accepted, None, false), (VerdictKind::Accepted, None, true)]);
+        let other_branch = chain(&w.worker, "s-1", 2); // same key, another seq 2
+        let verdicts = run(&w, &[other_branch[1].clone(), records[1].clone()], NOW);
+        assert_eq!(verdicts[0].code, Some("chain_broken"), "seq 2 whose prev is not the stored seq 1");
+        assert_eq!(verdicts[1].verdict, VerdictKind::Accepted, "the real seq 2 fills the gap");
+        let fork = chain(&w.worker, "s-1", 3);
+        assert_eq!(run(&w, &fork[2..], NOW)[0].code, Some("chain_fork"), "another seq 3");
+    }
+
+    #[test]
+    fn forged_unknown_expired_revoked_and_malformed_records_are_refused_and_not_stored() {
+        let w = world("refuse");
+        let good = chain(&w.worker, "s-1", 1).remove(0);
+        // One character in the middle of the signature changed.
+        let at = good.len() - 20;
+        let swapped = if &good[at..at + 1] == "A" { "B" } else { "A" };
+        let forged = format!("{}{swapped}{}", &good[..at], &good[at + 1..]);
+        let stranger = chain(&Identity::generate().unwrap(), "s-1", 1).remove(0);
+        let unknown_cert = chain(&w.worker, "s-9", 1).remove(0);
+        let verdicts = run(&w, &[forged, stranger, unknown_cert, "not a jws".into()], NOW);
+        assert_eq!(
+            verdicts.iter().map(|v| v.code).collect::<Vec<_>>(),
+            [Some("bad_signature"), Some("key_mismatch"), Some("cert_unknown"), Some("malformed")]
+        );
+        assert_eq!(run(&w, &[good.clone()], "2026-11-01T00:00:00Z")[0].code, Some("signed_in_future"));
+        w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), t(NOW).millis()).unwrap();
+        assert_eq!(run(&w, &[good], NOW)[0].code, Some("cert_revoked"));
+        assert_eq!(w.db.record_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn the_certificate_must_be_valid_when_the_record_was_signed() {
+        let w = world("validity");
+        let mut head = None;
+        let mut at = |when: &str| {
+            let doc = DocumentDigest::of_bytes(when.as_bytes(), None, None).unwrap();
+            let request = RecordRequest { doc, claims: Default::default(), chain: head.as_ref(), cert_serial: Some("s-1"), now: t(when) };
+            let signed = sign_record(&w.worker, request).unwrap();
+            head = Some(signed.chain_head());
+            signed.jws
+        };
+        let early = at("2026-10-31T23:50:00Z");
+        let tolerated = at("2026-12-01T00:04:00Z");
+        let late = at("2026-12-01T00:06:00Z");
+        let verdicts = run(&w, &[early, tolerated, late], "2026-12-02T00:00:00Z");
+        assert_eq!(
+            verdicts.iter().map(|v| v.code).collect::<Vec<_>>(),
+            [Some("cert_not_yet_valid_at_signing"), None, Some("cert_expired_at_signing")]
+        );
+    }
+}

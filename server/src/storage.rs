@@ -1,0 +1,488 @@
+//! What the server keeps, behind the [`Storage`] interface so that another database
+//! (PostgreSQL for several instances) can take SQLite's place. [`Sqlite`] is the default: one
+//! file, WAL, schema migrations run at open.
+//!
+//! Every method is one transaction. The server calls them from blocking threads.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// A storage failure: the database could not be read or written.
+#[derive(Debug)]
+pub struct StorageError(pub String);
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "storage: {}", self.0)
+    }
+}
+
+impl std::error::Error for StorageError {}
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(e: rusqlite::Error) -> Self {
+        StorageError(e.to_string())
+    }
+}
+
+/// Storage results.
+pub type Result<T> = std::result::Result<T, StorageError>;
+
+/// A single-use enrollment code, stored by the SHA-256 of the code (never the code itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrollmentCode {
+    /// The worker the certificate will be issued to.
+    pub worker: String,
+    /// Validity of the certificate to issue, in days.
+    pub days: u32,
+    /// The code is refused from this time (ms since the epoch).
+    pub expires_at: i64,
+    /// When it was redeemed, if it was.
+    pub used_at: Option<i64>,
+}
+
+/// An issued certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRow {
+    /// Its serial (unique).
+    pub serial: String,
+    /// The worker id (`sub`).
+    pub worker: String,
+    /// The key id of the certified key.
+    pub kid: String,
+    /// The certified public key (JWK JSON).
+    pub jwk: String,
+    /// The certificate JWS.
+    pub jws: String,
+    /// Valid from (ms, inclusive).
+    pub nbf: i64,
+    /// Valid until (ms, exclusive).
+    pub exp: i64,
+    /// When it was revoked, if it was (ms).
+    pub revoked_at: Option<i64>,
+}
+
+/// A record the server accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRecord {
+    /// The record id (unique).
+    pub id: String,
+    /// The signer's key id.
+    pub kid: String,
+    /// The signer's sequence number (unique per key).
+    pub seq: u64,
+    /// The record's hash.
+    pub hash: String,
+    /// The serial of the certificate it was signed under.
+    pub cert_serial: String,
+    /// When it was signed, as the device said (RFC 3339).
+    pub signed_at: String,
+    /// When it arrived (ms).
+    pub received_at: i64,
+    /// The record JWS.
+    pub jws: String,
+    /// The receipt the server signed for it.
+    pub receipt: String,
+    /// Whether the record before it in the chain was missing when it arrived.
+    pub chain_gap: bool,
+}
+
+/// A record the server refused, kept for monitoring.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// The record id, when it could be read.
+    pub id: Option<String>,
+    /// The signer's key id, when it could be read.
+    pub kid: Option<String>,
+    /// Why (a verdict code such as `bad_signature`).
+    pub code: String,
+    /// When it arrived (ms).
+    pub received_at: i64,
+}
+
+/// Reads and writes inside one batch transaction.
+pub trait Batch {
+    /// The stored record with this id.
+    fn record_by_id(&mut self, id: &str) -> Result<Option<StoredRecord>>;
+    /// The stored record of key `kid` at `seq`.
+    fn record_at(&mut self, kid: &str, seq: u64) -> Result<Option<StoredRecord>>;
+    /// The certificate with this serial.
+    fn certificate(&mut self, serial: &str) -> Result<Option<CertificateRow>>;
+    /// Stores an accepted record.
+    fn insert_record(&mut self, record: &StoredRecord) -> Result<()>;
+    /// Stores a rejection.
+    fn insert_rejection(&mut self, rejection: &Rejection) -> Result<()>;
+}
+
+/// The server's storage.
+pub trait Storage: Send + Sync + 'static {
+    /// A setting (e.g. the sealed authority key).
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+    /// Writes a setting.
+    fn put_setting(&self, key: &str, value: &str) -> Result<()>;
+    /// Stores a new enrollment code by its hash.
+    fn add_enrollment_code(&self, code_hash: &str, code: &EnrollmentCode) -> Result<()>;
+    /// Redeems a code: reads it, lets `issue` decide (it returns the certificate to store, or
+    /// a refusal), and on success marks the code used and stores the certificate, all in one
+    /// transaction. `None` when no such code exists.
+    fn redeem_code<E>(
+        &self,
+        code_hash: &str,
+        now: i64,
+        issue: impl FnOnce(&EnrollmentCode) -> std::result::Result<CertificateRow, E>,
+    ) -> Result<Option<std::result::Result<CertificateRow, E>>>;
+    /// Revokes the certificate `serial`, or every certificate of `worker`, at `now`; returns
+    /// the serials newly revoked.
+    fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>>;
+    /// Every revoked serial.
+    fn revoked_serials(&self) -> Result<Vec<String>>;
+    /// Runs `work` in one transaction; it commits when `work` returns `Ok`.
+    fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T>;
+    /// How many records are stored.
+    fn record_count(&self) -> Result<u64>;
+}
+
+/// What `revoke` revokes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RevokeTarget {
+    /// One certificate.
+    Serial(String),
+    /// Every certificate of a worker.
+    Worker(String),
+}
+
+/// The migrations, in order; `PRAGMA user_version` is the number applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: the authority, enrollment, certificates, records and rejections.
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE enrollment_codes (
+       code_hash TEXT PRIMARY KEY, worker TEXT NOT NULL, days INTEGER NOT NULL,
+       expires_at INTEGER NOT NULL, used_at INTEGER, serial TEXT);
+     CREATE TABLE certificates (
+       serial TEXT PRIMARY KEY, worker TEXT NOT NULL, kid TEXT NOT NULL, jwk TEXT NOT NULL, jws TEXT NOT NULL,
+       nbf INTEGER NOT NULL, exp INTEGER NOT NULL, revoked_at INTEGER);
+     CREATE INDEX certificates_by_worker ON certificates (worker);
+     CREATE TABLE records (
+       id TEXT PRIMARY KEY, kid TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
+       cert_serial TEXT NOT NULL REFERENCES certificates (serial), signed_at TEXT NOT NULL,
+       received_at INTEGER NOT NULL, jws TEXT NOT NULL, receipt TEXT NOT NULL,
+       chain_gap INTEGER NOT NULL, UNIQUE (kid, seq));
+     CREATE TABLE rejections (
+       rowid INTEGER PRIMARY KEY, id TEXT, kid TEXT, code TEXT NOT NULL, received_at INTEGER NOT NULL);",
+];
+
+/// SQLite storage in one file.
+pub struct Sqlite {
+    connection: Mutex<Connection>,
+}
+
+impl Sqlite {
+    /// Opens (creating) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Sqlite> {
+        let mut connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        let applied: usize = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if applied > MIGRATIONS.len() {
+            return Err(StorageError(format!(
+                "the database has schema version {applied}, newer than this server ({}): upgrade the server",
+                MIGRATIONS.len()
+            )));
+        }
+        for (version, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+            let tx = connection.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit()?;
+        }
+        Ok(Sqlite { connection: Mutex::new(connection) })
+    }
+
+    /// Stores a certificate directly (tests; enrollment goes through `redeem_code`).
+    #[cfg(test)]
+    pub fn add_certificate(&self, cert: &CertificateRow) -> Result<()> {
+        insert_certificate(&self.lock(), cert)
+    }
+
+    /// The certificate with this serial (tests).
+    #[cfg(test)]
+    pub fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>> {
+        select_certificate(&self.lock(), serial)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-done transaction (SQLite rolls
+        // it back), so a poisoned lock is still usable.
+        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn certificate_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow> {
+    Ok(CertificateRow {
+        serial: row.get(0)?,
+        worker: row.get(1)?,
+        kid: row.get(2)?,
+        jwk: row.get(3)?,
+        jws: row.get(4)?,
+        nbf: row.get(5)?,
+        exp: row.get(6)?,
+        revoked_at: row.get(7)?,
+    })
+}
+
+const CERTIFICATE_COLUMNS: &str = "serial, worker, kid, jwk, jws, nbf, exp, revoked_at";
+const RECORD_COLUMNS: &str = "id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap";
+
+fn record_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
+    Ok(StoredRecord {
+        id: row.get(0)?,
+        kid: row.get(1)?,
+        seq: row.get::<_, i64>(2)? as u64,
+        hash: row.get(3)?,
+        cert_serial: row.get(4)?,
+        signed_at: row.get(5)?,
+        received_at: row.get(6)?,
+        jws: row.get(7)?,
+        receipt: row.get(8)?,
+        chain_gap: row.get(9)?,
+    })
+}
+
+fn select_certificate(connection: &Connection, serial: &str) -> Result<Option<CertificateRow>> {
+    let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE serial = ?1");
+    Ok(connection.prepare_cached(&sql)?.query_row([serial], certificate_from).optional()?)
+}
+
+fn insert_certificate(connection: &Connection, cert: &CertificateRow) -> Result<()> {
+    connection.execute(
+        &format!("INSERT INTO certificates ({CERTIFICATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        params![cert.serial, cert.worker, cert.kid, cert.jwk, cert.jws, cert.nbf, cert.exp, cert.revoked_at],
+    )?;
+    Ok(())
+}
+
+struct SqliteBatch<'c>(&'c rusqlite::Transaction<'c>);
+
+impl Batch for SqliteBatch<'_> {
+    fn record_by_id(&mut self, id: &str) -> Result<Option<StoredRecord>> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
+        Ok(self.0.prepare_cached(&sql)?.query_row([id], record_from).optional()?)
+    }
+
+    fn record_at(&mut self, kid: &str, seq: u64) -> Result<Option<StoredRecord>> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq = ?2");
+        Ok(self.0.prepare_cached(&sql)?.query_row(params![kid, seq as i64], record_from).optional()?)
+    }
+
+    fn certificate(&mut self, serial: &str) -> Result<Option<CertificateRow>> {
+        select_certificate(self.0, serial)
+    }
+
+    fn insert_record(&mut self, r: &StoredRecord) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                r.id,
+                r.kid,
+                r.seq as i64,
+                r.hash,
+                r.cert_serial,
+                r.signed_at,
+                r.received_at,
+                r.jws,
+                r.receipt,
+                r.chain_gap
+            ])?;
+        Ok(())
+    }
+
+    fn insert_rejection(&mut self, r: &Rejection) -> Result<()> {
+        self.0
+            .prepare_cached("INSERT INTO rejections (id, kid, code, received_at) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![r.id, r.kid, r.code, r.received_at])?;
+        Ok(())
+    }
+}
+
+impl Storage for Sqlite {
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.lock().query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+    }
+
+    fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    fn add_enrollment_code(&self, code_hash: &str, code: &EnrollmentCode) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO enrollment_codes (code_hash, worker, days, expires_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code_hash, code.worker, code.days, code.expires_at, code.used_at],
+        )?;
+        Ok(())
+    }
+
+    fn redeem_code<E>(
+        &self,
+        code_hash: &str,
+        now: i64,
+        issue: impl FnOnce(&EnrollmentCode) -> std::result::Result<CertificateRow, E>,
+    ) -> Result<Option<std::result::Result<CertificateRow, E>>> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let code = tx
+            .query_row(
+                "SELECT worker, days, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?1",
+                [code_hash],
+                |row| Ok(EnrollmentCode { worker: row.get(0)?, days: row.get(1)?, expires_at: row.get(2)?, used_at: row.get(3)? }),
+            )
+            .optional()?;
+        let Some(code) = code else { return Ok(None) };
+        let cert = match issue(&code) {
+            Ok(cert) => cert,
+            Err(refused) => return Ok(Some(Err(refused))),
+        };
+        insert_certificate(&tx, &cert)?;
+        tx.execute("UPDATE enrollment_codes SET used_at = ?1, serial = ?2 WHERE code_hash = ?3", params![now, cert.serial, code_hash])?;
+        tx.commit()?;
+        Ok(Some(Ok(cert)))
+    }
+
+    fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        let (condition, value) = match target {
+            RevokeTarget::Serial(serial) => ("serial = ?1", serial),
+            RevokeTarget::Worker(worker) => ("worker = ?1", worker),
+        };
+        let serials: Vec<String> = tx
+            .prepare(&format!("SELECT serial FROM certificates WHERE {condition} AND revoked_at IS NULL ORDER BY serial"))?
+            .query_map([value], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        tx.execute(&format!("UPDATE certificates SET revoked_at = ?2 WHERE {condition} AND revoked_at IS NULL"), params![value, now])?;
+        tx.commit()?;
+        Ok(serials)
+    }
+
+    fn revoked_serials(&self) -> Result<Vec<String>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached("SELECT serial FROM certificates WHERE revoked_at IS NOT NULL ORDER BY serial")?;
+        let serials = statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(serials)
+    }
+
+    fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = work(&mut SqliteBatch(&tx))?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn record_count(&self) -> Result<u64> {
+        Ok(self.lock().query_row("SELECT count(*) FROM records", [], |row| row.get::<_, i64>(0))? as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn temp_db(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("offsign-storage-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("offsign.db")
+    }
+
+    fn cert(serial: &str, worker: &str) -> CertificateRow {
+        CertificateRow { serial: serial.into(), worker: worker.into(), kid: "k".into(), jwk: "{}".into(), jws: "j".into(), nbf: 0, exp: 10, revoked_at: None }
+    }
+
+    #[test]
+    fn migrations_run_once_and_data_survives_reopening() {
+        let path = temp_db("reopen");
+        let db = Sqlite::open(&path).unwrap();
+        db.put_setting("authority", "sealed").unwrap();
+        db.add_certificate(&cert("s-1", "w-1")).unwrap();
+        drop(db);
+        let db = Sqlite::open(&path).unwrap();
+        assert_eq!(db.setting("authority").unwrap().as_deref(), Some("sealed"));
+        assert_eq!(db.certificate("s-1").unwrap().unwrap().worker, "w-1");
+        let version: usize = db.lock().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+        let mode: String = db.lock().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_with_a_reason() {
+        let path = temp_db("newer");
+        drop(Sqlite::open(&path).unwrap());
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let e = Sqlite::open(&path).err().unwrap();
+        assert!(e.0.contains("upgrade the server"), "{e}");
+    }
+
+    #[test]
+    fn a_code_is_redeemed_once_and_a_refusal_changes_nothing() {
+        let db = Sqlite::open(&temp_db("redeem")).unwrap();
+        let code = EnrollmentCode { worker: "w-1".into(), days: 365, expires_at: 1000, used_at: None };
+        db.add_enrollment_code("h", &code).unwrap();
+        let refused: Option<std::result::Result<CertificateRow, &str>> = db.redeem_code("h", 5, |_| Err("no")).unwrap();
+        assert_eq!(refused, Some(Err("no")));
+        let issued = db.redeem_code::<()>("h", 5, |c| Ok(cert("s-1", &c.worker))).unwrap().unwrap().unwrap();
+        assert_eq!(issued.worker, "w-1");
+        let again = db.redeem_code::<&str>("h", 6, |c| if c.used_at.is_some() { Err("used") } else { Ok(cert("s-2", "w")) });
+        assert_eq!(again.unwrap(), Some(Err("used")));
+        assert!(db.redeem_code::<()>("unknown", 6, |_| unreachable!()).unwrap().is_none());
+    }
+
+    #[test]
+    fn revoking_a_worker_revokes_all_its_certificates_once() {
+        let db = Sqlite::open(&temp_db("revoke")).unwrap();
+        for (s, w) in [("s-1", "w-1"), ("s-2", "w-1"), ("s-3", "w-2")] {
+            db.add_certificate(&cert(s, w)).unwrap();
+        }
+        assert_eq!(db.revoke(&RevokeTarget::Worker("w-1".into()), 7).unwrap(), ["s-1", "s-2"]);
+        assert!(db.revoke(&RevokeTarget::Worker("w-1".into()), 8).unwrap().is_empty(), "already revoked");
+        assert_eq!(db.revoke(&RevokeTarget::Serial("s-3".into()), 9).unwrap(), ["s-3"]);
+        assert_eq!(db.revoked_serials().unwrap(), ["s-1", "s-2", "s-3"]);
+        assert_eq!(db.certificate("s-1").unwrap().unwrap().revoked_at, Some(7));
+    }
+
+    #[test]
+    fn a_failed_batch_stores_nothing() {
+        let db = Sqlite::open(&temp_db("batch")).unwrap();
+        db.add_certificate(&cert("s-1", "w-1")).unwrap();
+        let record = StoredRecord {
+            id: "r-1".into(),
+            kid: "k".into(),
+            seq: 1,
+            hash: "h".into(),
+            cert_serial: "s-1".into(),
+            signed_at: "2026-11-25T08:00:00.000Z".into(),
+            received_at: 1,
+            jws: "j".into(),
+            receipt: "r".into(),
+            chain_gap: false,
+        };
+        let failed = db.batch(|b| {
+            b.insert_record(&record)?;
+            b.insert_record(&StoredRecord { id: "r-2".into(), ..record.clone() }) // same (kid, seq)
+        });
+        assert!(failed.is_err());
+        assert_eq!(db.record_count().unwrap(), 0);
+        db.batch(|b| b.insert_record(&record)).unwrap();
+        assert_eq!(db.batch(|b| b.record_at("k", 1)).unwrap(), Some(record));
+    }
+}
