@@ -1,15 +1,23 @@
-// Starts the real offsign-server binary on an ephemeral loopback port.
-import { spawn } from 'node:child_process';
+// Starts the real offsign-server binary on an ephemeral loopback port, with its own SQLite
+// file in a fresh temporary folder, and runs its administrator commands on that file.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from './browser.mjs';
 
 export const SERVER_BIN = process.env.OFFSIGN_SERVER_BIN ?? path.join(ROOT, 'target/debug/offsign-server');
 
-/** Resolves to { url, stop } once the server prints its URL. */
+/**
+ * Resolves to { url, db, admin, stop } once the server prints its URL. `db` is the SQLite
+ * file; `admin(...args)` runs `offsign-server --db DB ...args` and returns its JSON output.
+ */
 export function startServer(args = []) {
-  const child = spawn(SERVER_BIN, ['--addr', '127.0.0.1:0', '--www', path.join(ROOT, 'www'), '--pkg', path.join(ROOT, 'pkg'), ...args], {
+  const db = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-server-')), 'offsign.db');
+  const child = spawn(SERVER_BIN, ['--db', db, '--addr', '127.0.0.1:0', '--www', path.join(ROOT, 'www'), '--pkg', path.join(ROOT, 'pkg'), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const admin = (...adminArgs) => JSON.parse(execFileSync(SERVER_BIN, ['--db', db, ...adminArgs], { encoding: 'utf8' }));
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`offsign-server did not start: ${out}`)), 15_000);
@@ -21,6 +29,8 @@ export function startServer(args = []) {
         clearTimeout(timer);
         resolve({
           url: m[1],
+          db,
+          admin,
           stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGINT'); }),
         });
       }
