@@ -601,7 +601,13 @@ async fn browser_facts() -> crate::BrowserFacts {
 
 /// Runs `work` as a JS promise, turning a core error into a rejected `OffsignError`.
 fn promise<T: JsCast>(work: impl std::future::Future<Output = Result<JsValue, Error>> + 'static) -> T {
-    wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(js_error) }).unchecked_into()
+    boxed_promise(Box::pin(work)).unchecked_into()
+}
+
+/// The one instantiation of the promise machinery: boxing every method's future here, instead
+/// of instantiating `future_to_promise` once per method, keeps the wasm smaller.
+fn boxed_promise(work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(js_error) })
 }
 
 /// An `IdentityInfo` for JS: everything but the sealed key.
