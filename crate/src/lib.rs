@@ -26,6 +26,7 @@ mod keys;
 mod random;
 mod record;
 mod store;
+mod sync;
 mod time;
 mod vault;
 #[cfg(target_arch = "wasm32")]
@@ -50,6 +51,10 @@ pub use record::{
 pub use store::{
     identity_not_found, report_not_found, IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, Store,
     StoredCredentials, FREE_PIN_TRIES,
+};
+pub use sync::{
+    inspect_renewal_request, inspect_report, parse_retry_after, renewal_request, sign_report, verify_renewal_request,
+    verify_report, Backoff, RenewalRequest, SignedReport, MAX_SYNC_BATCH, RENEWAL_TYP, REPORT_TYP,
 };
 pub use time::{Timestamp, DAY_MS};
 pub use vault::{seal, unseal, KdfParams, KdfSpec, SealedKey, MIN_PIN_CHARS};

@@ -2,7 +2,8 @@
 //! fitting status; nothing is stored from a refused request.
 
 use crate::ingest::{ingest, Verdict};
-use crate::storage::{CertificateRow, Storage};
+use crate::ingest::CLOCK_TOLERANCE_MS;
+use crate::storage::{CertificateRow, Storage, StoredReport};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -115,6 +116,8 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/v1/enroll", post(enroll::<S>))
         .route("/v1/revocations", get(revocations::<S>))
         .route("/v1/records", post(records::<S>))
+        .route("/v1/renew", post(renew::<S>))
+        .route("/v1/reports", post(reports::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -190,6 +193,142 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
         }))
     })
     .await
+}
+
+/// `POST /v1/renew` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RenewRequest {
+    /// A renewal request JWS signed by the key of the certificate it names.
+    request: String,
+}
+
+/// Issues a new certificate for the same worker and key, as long as the current one: asked
+/// for by a renewal request signed with the current key while its certificate is valid.
+async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Enrolled>> {
+    let body: RenewRequest = json_body(&headers, &body)?;
+    let request = offsign::inspect_renewal_request(&body.request).map_err(|e| ApiError::malformed(e.message().to_owned()))?;
+    blocking(&state, move |state| {
+        let now = now();
+        let refused = |code, message: &str| ApiError::new(StatusCode::FORBIDDEN, code, message);
+        let Some(current) = state.storage.certificate(&request.serial)? else {
+            return Err(refused("cert_unknown", "no such certificate was issued here"));
+        };
+        let key = PublicKey::from_jwk_json(&current.jwk).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        offsign::verify_renewal_request(&body.request, &key).map_err(|_| refused("bad_signature", "the request is not signed by the certified key"))?;
+        if current.revoked_at.is_some() {
+            return Err(refused("cert_revoked", "the certificate is revoked; enroll again"));
+        }
+        if now.millis() >= current.exp {
+            return Err(refused("cert_expired", "the certificate has expired; enroll again with a new code"));
+        }
+        let requested_at = Timestamp::parse_rfc3339(&request.requested_at).map_err(|_| ApiError::malformed("requestedAt"))?;
+        if (requested_at.millis() - now.millis()).abs() > 2 * CLOCK_TOLERANCE_MS {
+            return Err(refused("request_stale", "the request was made too long ago or the device clock is off; try again"));
+        }
+        let nbf = now.plus_millis(-BACKDATE_MS);
+        let exp = now.plus_millis(current.exp - current.nbf - BACKDATE_MS);
+        let serial = random_serial()?;
+        let jwk: PublicJwk = serde_json::from_str(&current.jwk).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        let jws = state
+            .authority
+            .issue_certificate(&serial, &current.worker, &jwk, nbf, exp)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        let renewed = CertificateRow { serial, jws, nbf: nbf.millis(), exp: exp.millis(), revoked_at: None, ..current };
+        state.storage.add_certificate(&renewed)?;
+        Ok(Json(Enrolled {
+            worker: renewed.worker,
+            authority: state.authority.public_key().to_jwk(),
+            certificate: renewed.jws,
+            revocation_list: revocation_list(state, now)?,
+            server_time: now.to_string(),
+        }))
+    })
+    .await
+}
+
+/// `POST /v1/reports` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportsRequest {
+    /// Failure reports, each a JWS signed by a device key.
+    reports: Vec<String>,
+}
+
+/// The answer for one report.
+#[derive(Serialize)]
+struct ReportVerdict {
+    index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    /// `stored` or `rejected`.
+    verdict: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+}
+
+/// Stores failure reports signed by a key the server certified (expired or revoked
+/// certificates too: those are the devices whose failures matter most).
+async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<serde_json::Value>> {
+    let body: ReportsRequest = json_body(&headers, &body)?;
+    if body.reports.is_empty() || body.reports.len() > MAX_BATCH_RECORDS {
+        return Err(ApiError::malformed(format!("send 1 to {MAX_BATCH_RECORDS} reports per request")));
+    }
+    blocking(&state, move |state| {
+        let now = now();
+        let mut stored = Vec::new();
+        let mut verdicts = Vec::new();
+        for (index, jws) in body.reports.iter().enumerate() {
+            let judged = judge_report(state, jws, now)?;
+            let id = offsign::inspect_report(jws).ok().map(|r| r.report.id);
+            verdicts.push(match judged {
+                Ok(report) => {
+                    stored.push(report);
+                    ReportVerdict { index, id, verdict: "stored", code: None }
+                }
+                Err(code) => ReportVerdict { index, id, verdict: "rejected", code: Some(code) },
+            });
+        }
+        state.storage.store_reports(&stored)?;
+        Ok(Json(json!({ "verdicts": verdicts, "serverTime": now.to_string() })))
+    })
+    .await
+}
+
+/// A report to store, or why not.
+fn judge_report<S: Storage>(state: &AppState<S>, jws: &str, now: Timestamp) -> ApiResult<Result<StoredReport, &'static str>> {
+    let Ok(signed) = offsign::inspect_report(jws) else { return Ok(Err("malformed")) };
+    let Some(cert) = state.storage.certificate(&signed.cert)? else { return Ok(Err("cert_unknown")) };
+    let Ok(key) = PublicKey::from_jwk_json(&cert.jwk) else { return Ok(Err("cert_unknown")) };
+    if offsign::verify_report(jws, &key).is_err() {
+        return Ok(Err("bad_signature"));
+    }
+    let r = signed.report;
+    let too_long = r.code.len() > 64
+        || r.operation.len() > 64
+        || r.message.len() > 2_000
+        || r.user_agent.len() > 512
+        || r.app_version.len() > 128
+        || r.comment.as_ref().is_some_and(|c| c.len() > 4 * offsign::MAX_COMMENT_CHARS);
+    if too_long || r.id.is_empty() || r.id.len() > 64 {
+        return Ok(Err("malformed"));
+    }
+    Ok(Ok(StoredReport {
+        id: r.id,
+        kid: cert.kid,
+        worker: cert.worker,
+        cert_serial: cert.serial,
+        code: r.code,
+        operation: r.operation,
+        message: r.message,
+        first_at: r.first_at,
+        last_at: r.last_at,
+        count: r.count,
+        app_version: r.app_version,
+        user_agent: r.user_agent,
+        comment: r.comment,
+        received_at: now.millis(),
+    }))
 }
 
 /// A new certificate serial: 128 random bits, hex.

@@ -263,4 +263,83 @@ mod tests {
         assert_eq!(answer["verdicts"][0]["code"], "malformed");
         assert_eq!(state.storage.record_count().unwrap(), 0);
     }
+
+    /// Enrolls `worker` through the API; returns the certificate's serial.
+    async fn enrolled(state: &Arc<api::AppState<Sqlite>>, app: Router, worker: &offsign::Identity) -> String {
+        add_code(state, "ZZZZ-ZZZZ-ZZZZ", 3_600_000);
+        let body = serde_json::json!({ "code": "ZZZZ-ZZZZ-ZZZZ", "jwk": worker.public_key().to_jwk() }).to_string();
+        let (status, enrolled) = post(app, "/v1/enroll", "application/json", body).await;
+        assert_eq!(status, StatusCode::OK);
+        offsign::verify_certificate(enrolled["certificate"].as_str().unwrap(), state.authority.public_key()).unwrap().serial
+    }
+
+    #[tokio::test]
+    async fn renewal_needs_the_current_key_a_fresh_request_and_a_live_certificate() {
+        let (state, www, pkg) = fixture("renew");
+        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let worker = offsign::Identity::generate().unwrap();
+        let serial = enrolled(&state, app(), &worker).await;
+        let renew = |who: &offsign::Identity, at: offsign::Timestamp| {
+            serde_json::json!({ "request": offsign::renewal_request(who, &serial, at).unwrap() }).to_string()
+        };
+        let (status, renewed) = post(app(), "/v1/renew", "application/json", renew(&worker, api::now())).await;
+        assert_eq!(status, StatusCode::OK, "{renewed}");
+        let cert = offsign::verify_certificate(renewed["certificate"].as_str().unwrap(), state.authority.public_key()).unwrap();
+        assert_ne!(cert.serial, serial);
+        assert_eq!((cert.sub.as_str(), cert.jwk.x.as_str()), ("w-1", worker.public_key().to_jwk().x.as_str()));
+        assert_eq!(cert.exp - cert.nbf, 30 * 86_400 + 300, "as long as the first");
+
+        let stranger = offsign::Identity::generate().unwrap();
+        let refusals = [
+            (renew(&stranger, api::now()), "bad_signature"),
+            (renew(&worker, api::now().plus_millis(-3_600_000)), "request_stale"),
+        ];
+        for (body, code) in refusals {
+            let (status, refused) = post(app(), "/v1/renew", "application/json", body).await;
+            assert_eq!((status, refused["code"].as_str()), (StatusCode::FORBIDDEN, Some(code)));
+        }
+        state.storage.revoke(&RevokeTarget::Serial(serial.clone()), api::now().millis()).unwrap();
+        let (status, refused) = post(app(), "/v1/renew", "application/json", renew(&worker, api::now())).await;
+        assert_eq!((status, refused["code"].as_str()), (StatusCode::FORBIDDEN, Some("cert_revoked")));
+    }
+
+    #[tokio::test]
+    async fn failure_reports_are_stored_when_signed_by_a_certified_key() {
+        let (state, www, pkg) = fixture("reports");
+        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let worker = offsign::Identity::generate().unwrap();
+        let serial = enrolled(&state, app(), &worker).await;
+        let report = offsign::ReportRow {
+            id: "01930000-0000-7000-8000-000000000001".into(),
+            fingerprint: "cert_expired|sign|k".into(),
+            code: "cert_expired".into(),
+            message: "the certificate expired".into(),
+            remedy: "Renew it.".into(),
+            operation: "sign".into(),
+            kid: Some(worker.kid().into()),
+            first_at: "2026-11-25T08:00:00.000Z".into(),
+            last_at: "2026-11-25T08:05:00.000Z".into(),
+            count: 3,
+            app_version: "1.0".into(),
+            user_agent: "test".into(),
+            comment: Some("could not sign the delivery".into()),
+            state: offsign::ReportState::Pending,
+        };
+        let stranger = offsign::Identity::generate().unwrap();
+        let body = serde_json::json!({ "reports": [
+            offsign::sign_report(&worker, &serial, &report).unwrap(),
+            offsign::sign_report(&stranger, &serial, &report).unwrap(),
+            "junk",
+        ] })
+        .to_string();
+        let (status, answer) = post(app(), "/v1/reports", "application/json", body).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let verdicts: Vec<(&str, Option<&str>)> = answer["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| (v["verdict"].as_str().unwrap(), v["code"].as_str()))
+            .collect();
+        assert_eq!(verdicts, [("stored", None), ("rejected", Some("bad_signature")), ("rejected", Some("malformed"))]);
+    }
 }

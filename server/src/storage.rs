@@ -101,6 +101,39 @@ pub struct Rejection {
     pub received_at: i64,
 }
 
+/// A failure report a device sent, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredReport {
+    /// The report id (unique per device report).
+    pub id: String,
+    /// The signer's key id.
+    pub kid: String,
+    /// The signer's worker id.
+    pub worker: String,
+    /// The signer's certificate serial.
+    pub cert_serial: String,
+    /// The error code.
+    pub code: String,
+    /// What the device was doing.
+    pub operation: String,
+    /// The developer message.
+    pub message: String,
+    /// First occurrence (RFC 3339).
+    pub first_at: String,
+    /// Latest occurrence (RFC 3339).
+    pub last_at: String,
+    /// Occurrences.
+    pub count: u32,
+    /// The app version.
+    pub app_version: String,
+    /// The browser.
+    pub user_agent: String,
+    /// The worker's comment.
+    pub comment: Option<String>,
+    /// When it arrived (ms).
+    pub received_at: i64,
+}
+
 /// Reads and writes inside one batch transaction.
 pub trait Batch {
     /// The stored record with this id.
@@ -132,6 +165,13 @@ pub trait Storage: Send + Sync + 'static {
         now: i64,
         issue: impl FnOnce(&EnrollmentCode) -> std::result::Result<CertificateRow, E>,
     ) -> Result<Option<std::result::Result<CertificateRow, E>>>;
+    /// Stores a certificate (a renewal).
+    fn add_certificate(&self, cert: &CertificateRow) -> Result<()>;
+    /// The certificate with this serial.
+    fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>>;
+    /// Stores failure reports in one transaction; a report sent again (same id) replaces the
+    /// earlier copy (its count or comment may have grown).
+    fn store_reports(&self, reports: &[StoredReport]) -> Result<()>;
     /// Revokes the certificate `serial`, or every certificate of `worker`, at `now`; returns
     /// the serials newly revoked.
     fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>>;
@@ -170,6 +210,13 @@ const MIGRATIONS: &[&str] = &[
        chain_gap INTEGER NOT NULL, UNIQUE (kid, seq));
      CREATE TABLE rejections (
        rowid INTEGER PRIMARY KEY, id TEXT, kid TEXT, code TEXT NOT NULL, received_at INTEGER NOT NULL);",
+    // 2: failure reports from devices.
+    "CREATE TABLE reports (
+       id TEXT PRIMARY KEY, kid TEXT NOT NULL, worker TEXT NOT NULL, cert_serial TEXT NOT NULL,
+       code TEXT NOT NULL, operation TEXT NOT NULL, message TEXT NOT NULL, first_at TEXT NOT NULL,
+       last_at TEXT NOT NULL, count INTEGER NOT NULL, app_version TEXT NOT NULL,
+       user_agent TEXT NOT NULL, comment TEXT, received_at INTEGER NOT NULL);
+     CREATE INDEX reports_by_code ON reports (code);",
 ];
 
 /// SQLite storage in one file.
@@ -199,18 +246,6 @@ impl Sqlite {
             tx.commit()?;
         }
         Ok(Sqlite { connection: Mutex::new(connection) })
-    }
-
-    /// Stores a certificate directly (tests; enrollment goes through `redeem_code`).
-    #[cfg(test)]
-    pub fn add_certificate(&self, cert: &CertificateRow) -> Result<()> {
-        insert_certificate(&self.lock(), cert)
-    }
-
-    /// The certificate with this serial (tests).
-    #[cfg(test)]
-    pub fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>> {
-        select_certificate(&self.lock(), serial)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -357,6 +392,46 @@ impl Storage for Sqlite {
         Ok(Some(Ok(cert)))
     }
 
+    fn add_certificate(&self, cert: &CertificateRow) -> Result<()> {
+        insert_certificate(&self.lock(), cert)
+    }
+
+    fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>> {
+        select_certificate(&self.lock(), serial)
+    }
+
+    fn store_reports(&self, reports: &[StoredReport]) -> Result<()> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO reports (id, kid, worker, cert_serial, code, operation, message, first_at, last_at,
+                   count, app_version, user_agent, comment, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?;
+            for r in reports {
+                insert.execute(params![
+                    r.id,
+                    r.kid,
+                    r.worker,
+                    r.cert_serial,
+                    r.code,
+                    r.operation,
+                    r.message,
+                    r.first_at,
+                    r.last_at,
+                    r.count,
+                    r.app_version,
+                    r.user_agent,
+                    r.comment,
+                    r.received_at
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
         let mut connection = self.lock();
         let tx = connection.transaction()?;
@@ -422,6 +497,44 @@ mod tests {
         assert_eq!(version, MIGRATIONS.len());
         let mode: String = db.lock().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_version_1_database_is_migrated_and_keeps_its_data() {
+        let path = temp_db("v1");
+        {
+            let connection = Connection::open(&path).unwrap();
+            connection.execute_batch(MIGRATIONS[0]).unwrap();
+            connection.pragma_update(None, "user_version", 1).unwrap();
+            connection.execute("INSERT INTO settings (key, value) VALUES ('authority_key', 'sealed')", []).unwrap();
+        }
+        let db = Sqlite::open(&path).unwrap();
+        assert_eq!(db.setting("authority_key").unwrap().as_deref(), Some("sealed"));
+        let report = StoredReport {
+            id: "r-1".into(),
+            kid: "k".into(),
+            worker: "w".into(),
+            cert_serial: "s".into(),
+            code: "wrong_pin".into(),
+            operation: "unlock".into(),
+            message: "m".into(),
+            first_at: "a".into(),
+            last_at: "b".into(),
+            count: 1,
+            app_version: "1".into(),
+            user_agent: "ua".into(),
+            comment: None,
+            received_at: 1,
+        };
+        db.store_reports(&[report.clone()]).unwrap();
+        db.store_reports(&[StoredReport { count: 3, comment: Some("again".into()), ..report }]).unwrap();
+        let row: (u32, String, i64) = db
+            .lock()
+            .query_row("SELECT count, comment, (SELECT count(*) FROM reports) FROM reports WHERE id = 'r-1'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(row, (3, "again".to_owned(), 1), "a resent report replaces its copy");
     }
 
     #[test]
