@@ -1,7 +1,9 @@
-// The reference server as a real process on loopback with a real SQLite file, and a device in
-// headless Chromium: enroll with an administrator's code, sign 20 records offline, send them,
-// get 20 receipts; a resend is 20 duplicates, nothing stored twice; after the worker is
-// revoked, a new record is refused with cert_revoked and the earlier ones stay accepted.
+// Sync end to end: the reference server as a real process on loopback with a real SQLite
+// file, and a device in headless Chromium using Device.sync(). Enroll with an administrator's
+// code, go offline, sign 20, come back online: 20 receipts on the device, 20 verified rows in
+// the database. A request whose answer was lost is answered
+// "duplicate" with the first receipts. A server killed mid-sync and restarted loses nothing
+// and stores nothing twice. After revocation, new records are refused with cert_revoked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,64 +17,119 @@ function sql(db, query) {
   return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
 }
 
-test('enroll, sign 20 offline, sync: receipts, duplicates on resend, revocation', async () => {
+/** A page of `server` with an enrolled, unlocked identity in `window.device`; returns its kid. */
+async function enrolledPage(browser, server, days) {
+  const { code } = server.admin('enroll', '--worker', 'driver-17', '--days', String(days));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + '/');
+  const kid = await page.evaluate(async (code) => {
+    const { default: init, Device } = await import('/pkg/offsign.js');
+    await init();
+    const device = await Device.open({ name: `sync-${Math.random()}` });
+    const me = await device.createIdentity({ label: 'Driver 17', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
+    const response = await fetch('/v1/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, jwk: me.publicJwk }) });
+    await device.setCredentials(me.kid, await response.json());
+    window.device = device;
+    window.signMany = (n, tag) => device.signMany(Array.from({ length: n }, (_, i) => ({ doc: new TextEncoder().encode(`${tag} ${i}`), name: `${tag}-${i}.txt` })));
+    window.allRecords = async () => {
+      const all = [];
+      for (let after = 0; ; after = all.at(-1).seq) {
+        const page = await device.records(me.kid, { after, limit: 1000 });
+        if (!page.length) return all;
+        all.push(...page);
+      }
+    };
+    return me.kid;
+  }, code);
+  return { context, page, kid };
+}
+
+test('offline, sign 20, online, sync: receipts, renewal, lost answers, revocation', async () => {
   const server = await startServer();
   const browser = await launchChromium();
   try {
-    const { code } = server.admin('enroll', '--worker', 'driver-17', '--days', '30');
-    const page = await browser.newPage();
-    await page.goto(server.url + '/');
-    const sent = await page.evaluate(async (code) => {
-      const { default: init, Device } = await import('/pkg/offsign.js');
-      await init();
-      const post = async (path, body) => {
-        const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        return { status: response.status, body: await response.json() };
-      };
-      const device = await Device.open({ name: `sync-${Math.random()}` });
-      const me = await device.createIdentity({ label: 'Driver 17', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
-      const enrolled = await post('/v1/enroll', { code, jwk: me.publicJwk });
-      const reused = await post('/v1/enroll', { code, jwk: me.publicJwk });
-      await device.setCredentials(me.kid, enrolled.body);
-      const docs = Array.from({ length: 20 }, (_, i) => ({ doc: new TextEncoder().encode(`receipt ${i}`), name: `receipt-${i}.txt` }));
-      const { records } = await device.signMany(docs);
-      const jws = records.map((r) => r.jws);
-      const first = await post('/v1/records', { records: jws });
-      const again = await post('/v1/records', { records: jws });
-      window.device = device;
-      return { kid: me.kid, enrolled, reused, jws, first, again };
-    }, code);
+    const { context, page } = await enrolledPage(browser, server, 365);
+    await context.setOffline(true);
+    const offline = await page.evaluate(async () => {
+      await window.signMany(20, 'receipt');
+      const failed = await window.device.sync({ maxTries: 1 }).catch((e) => e.code);
+      return { failed, states: (await window.allRecords()).map((r) => r.state) };
+    });
+    assert.equal(offline.failed, 'server_unreachable');
+    assert.deepEqual(offline.states, Array(20).fill('pending'));
 
-    assert.equal(sent.enrolled.status, 200);
-    assert.equal(sent.enrolled.body.worker, 'driver-17');
-    assert.deepEqual([sent.reused.status, sent.reused.body.code], [403, 'enrollment_code_used']);
-    assert.equal(sent.first.status, 200);
-    assert.deepEqual(sent.first.body.verdicts.map((v) => v.verdict), Array(20).fill('accepted'));
-    const authority = await importJWK(sent.enrolled.body.authority, 'Ed25519');
-    for (const [i, verdict] of sent.first.body.verdicts.entries()) {
-      const { payload, protectedHeader } = await compactVerify(verdict.receipt, authority);
-      const receipt = JSON.parse(new TextDecoder().decode(payload));
-      assert.equal(protectedHeader.typ, 'offsign-receipt+jws');
-      assert.equal(receipt.hash, verdict.hash);
-      assert.equal(receipt.id, JSON.parse(Buffer.from(sent.jws[i].split('.')[1], 'base64url')).id);
+    await context.setOffline(false);
+    const online = await page.evaluate(async () => {
+      const progress = [];
+      const summary = await window.device.sync({ onProgress: (done, total) => progress.push([done, total]) });
+      const [identity] = await window.device.identities();
+      return { summary, progress, records: await window.allRecords(), identity };
+    });
+    assert.deepEqual([online.summary.accepted, online.summary.rejected, online.summary.renewed], [20, 0, false]);
+    assert.deepEqual(online.progress, [[0, 20], [20, 20]]);
+    assert.ok(Math.abs(online.summary.serverOffsetMs) < 5_000, 'same machine: next to no offset');
+    const authorityJwk = (await (await fetch(`${server.url}/v1/authority`)).json()).jwk;
+    const authority = await importJWK(authorityJwk, 'Ed25519');
+    for (const record of online.records) {
+      assert.equal(record.state, 'accepted');
+      const receipt = JSON.parse(new TextDecoder().decode((await compactVerify(record.receipt, authority)).payload));
+      assert.deepEqual([receipt.id, receipt.hash], [record.id, record.hash]);
     }
-    assert.deepEqual(sent.again.body.verdicts.map((v) => v.verdict), Array(20).fill('duplicate'));
-    assert.deepEqual(sent.again.body.verdicts.map((v) => v.receipt), sent.first.body.verdicts.map((v) => v.receipt));
     assert.deepEqual(sql(server.db, 'SELECT count(*), min(seq), max(seq), sum(chain_gap) FROM records'), [[20, 1, 20, 0]]);
 
-    // Revoked: the next record is refused; the 20 stay accepted; the list names the serial.
-    const { revoked } = server.admin('revoke', '--worker', 'driver-17');
-    const after = await page.evaluate(async () => {
-      const { record, jws } = await window.device.sign(new TextEncoder().encode('after revocation'), { name: 'late.txt' });
-      const response = await fetch('/v1/records', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: [jws] }) });
-      return { seq: record.seq, body: await response.json() };
+    // The server stores a batch but its answer is lost: the device sends it again at the next
+    // sync and is told "duplicate", with the receipts issued the first time.
+    const lost = await page.evaluate(async () => {
+      const { records } = await window.signMany(3, 'lost');
+      const response = await fetch('/v1/records', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: records.map((r) => r.jws) }) });
+      const first = (await response.json()).verdicts.map((v) => v.receipt);
+      const summary = await window.device.sync();
+      const kept = (await window.allRecords()).slice(-3).map((r) => r.receipt);
+      return { summary, same: JSON.stringify(first) === JSON.stringify(kept) };
     });
-    assert.equal(after.seq, 21);
-    assert.deepEqual([after.body.verdicts[0].verdict, after.body.verdicts[0].code], ['rejected', 'cert_revoked']);
-    const list = JSON.parse(new TextDecoder().decode((await compactVerify(after.body.revocationList, authority)).payload));
-    assert.deepEqual(list.revoked, revoked);
-    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[20]]);
-    assert.deepEqual(sql(server.db, "SELECT code FROM rejections"), [['cert_revoked']]);
+    assert.deepEqual([lost.summary.accepted, lost.summary.duplicate], [0, 3]);
+    assert.ok(lost.same, 'the first receipts are kept');
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[23]]);
+
+    // Revoked: the next record is refused and stays on the device, marked with the reason.
+    server.admin('revoke', '--worker', 'driver-17');
+    const revoked = await page.evaluate(async () => {
+      await window.device.sign(new TextEncoder().encode('after revocation'), { name: 'late.txt' }).catch(() => null);
+      const summary = await window.device.sync();
+      return { summary, last: (await window.allRecords()).at(-1), reports: await window.device.reports() };
+    });
+    assert.equal(revoked.summary.rejected, 1);
+    assert.deepEqual([revoked.last.state, revoked.last.error.code], ['rejected', 'cert_revoked']);
+    assert.ok(revoked.reports.some((r) => r.code === 'record_rejected'));
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[23]], 'the 23 before stay accepted');
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM reports WHERE code = \'server_unreachable\''), [[1]], 'the offline failure was reported');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('a server killed in the middle of a sync and restarted loses nothing and stores nothing twice', async () => {
+  let server = await startServer();
+  const browser = await launchChromium();
+  try {
+    const { page } = await enrolledPage(browser, server, 365);
+    await page.evaluate(() => Promise.all([window.signMany(500, 'a'), window.signMany(500, 'b'), window.signMany(200, 'c')]).then(() => {}));
+    const syncing = page.evaluate(() => window.device.sync({ maxTries: 2 }).then((s) => ({ ok: s }), (e) => ({ code: e.code })));
+    // Kill it as soon as the first batch is in the database (or the sync is over).
+    for (let i = 0; i < 200 && sql(server.db, 'SELECT count(*) FROM records')[0][0] === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await server.kill();
+    const cut = await syncing;
+    const port = new URL(server.url).port;
+    server = await startServer([], { db: server.db, addr: `127.0.0.1:${port}` });
+    const resumed = await page.evaluate(async () => {
+      const summary = await window.device.sync();
+      return { summary, states: [...new Set((await window.allRecords()).map((r) => r.state))] };
+    });
+    assert.ok(cut.code === 'server_unreachable' || cut.ok, JSON.stringify(cut));
+    assert.deepEqual(resumed.states, ['accepted']);
+    assert.deepEqual(sql(server.db, 'SELECT count(*), count(DISTINCT id), min(seq), max(seq), sum(chain_gap) FROM records'), [[1200, 1200, 1, 1200, 0]]);
   } finally {
     await browser.close();
     await server.stop();

@@ -65,7 +65,7 @@ impl Default for DeviceConfig {
 /// The setting that holds the time of the last diagnosis (its write probes the storage).
 const LAST_DIAGNOSIS: &str = "lastDiagnosis";
 /// The setting that holds the time of the last successful sync.
-const LAST_SYNC: &str = "lastSync";
+pub(crate) const LAST_SYNC: &str = "lastSync";
 
 /// What only the browser knows, for [`Device::diagnose`].
 #[derive(Clone, Debug)]
@@ -109,10 +109,10 @@ pub enum Idle {
 /// A signing device over a store and a clock. Every failure of its operations is recorded as
 /// a failure report in the store (see [`Device::reports`]).
 pub struct Device<S, C> {
-    store: S,
-    clock: C,
+    pub(crate) store: S,
+    pub(crate) clock: C,
     session: RefCell<Option<Session>>,
-    config: DeviceConfig,
+    pub(crate) config: DeviceConfig,
     policy: PolicyOptions,
 }
 
@@ -124,14 +124,14 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// Passes `result` through, recording a failure report when it is an error. A report that
     /// cannot be stored (the store itself failing) is dropped: the error still reaches the caller.
-    async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T> {
+    pub(crate) async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T> {
         if let Err(e) = &result {
             let _ = self.record_failure(operation, kid, e).await;
         }
         result
     }
 
-    async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
+    pub(crate) async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
         let now = self.clock.now()?;
         let report = ReportRow {
             id: crate::random::uuid_v7(now)?,
@@ -323,7 +323,7 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// Runs `f` with the unlocked identity and marks it used; locks it when it has been idle
     /// longer than the idle time.
-    fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T> {
         self.lock_if_idle();
         let mut session = self.session.borrow_mut();
         let s = session.as_mut().ok_or_else(|| Error::new(ErrorCode::IdentityLocked, "no identity is unlocked"))?;
@@ -424,11 +424,13 @@ fn outbox_row(record: &SignedRecord) -> RecordRow {
         doc_name: record.payload.doc.name.clone(),
         state: RecordState::Pending,
         attempts: 0,
+        receipt: None,
+        error: None,
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::cert::Authority;
     use crate::store::memory::MemoryStore;
@@ -439,7 +441,7 @@ mod tests {
     use std::task::{Context, Poll, Waker};
 
     /// Runs a future of the memory store, which never waits, to completion.
-    fn run<F: Future>(future: F) -> F::Output {
+    pub(crate) fn run<F: Future>(future: F) -> F::Output {
         let mut future = pin!(future);
         match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
             Poll::Ready(out) => out,
@@ -447,22 +449,22 @@ mod tests {
         }
     }
 
-    const PIN: &str = "482913";
+    pub(crate) const PIN: &str = "482913";
 
-    fn config() -> DeviceConfig {
+    pub(crate) fn config() -> DeviceConfig {
         DeviceConfig { app_version: "9.9.9".into(), user_agent: "test-agent".into(), ..DeviceConfig::default() }
     }
 
-    fn t(s: &str) -> Timestamp {
+    pub(crate) fn t(s: &str) -> Timestamp {
         Timestamp::parse_rfc3339(s).unwrap()
     }
 
     /// A clock the test sets.
     #[derive(Default)]
-    struct TestClock(Cell<i64>);
+    pub(crate) struct TestClock(Cell<i64>);
 
     impl TestClock {
-        fn set(&self, at: &str) {
+        pub(crate) fn set(&self, at: &str) {
             self.0.set(t(at).millis());
         }
     }
@@ -473,13 +475,13 @@ mod tests {
         }
     }
 
-    type TestDevice<'c> = Device<MemoryStore, &'c TestClock>;
+    pub(crate) type TestDevice<'c> = Device<MemoryStore, &'c TestClock>;
 
-    fn doc(name: &str) -> SignInput {
+    pub(crate) fn doc(name: &str) -> SignInput {
         SignInput { doc: DocumentDigest::of_bytes(name.as_bytes(), Some(name.into()), None).unwrap(), claims: Default::default() }
     }
 
-    fn enrolled_device(clock: &TestClock) -> (TestDevice<'_>, IdentityRow, Authority) {
+    pub(crate) fn enrolled_device(clock: &TestClock) -> (TestDevice<'_>, IdentityRow, Authority) {
         clock.set("2026-11-25T08:00:00Z");
         let device = Device::new(MemoryStore::default(), clock, config());
         let now = t("2026-11-25T08:00:00Z");

@@ -180,6 +180,18 @@ error_codes! {
     StorageUnavailable = "storage_unavailable", Error,
         "The browser's storage (IndexedDB) cannot be opened or written.",
         "Close other tabs of this app and open it again. Private browsing may block storage; use a normal window.";
+    /// The server could not be reached, or answered with a server error, after retries.
+    ServerUnreachable = "server_unreachable", Warning,
+        "The server could not be reached; nothing was lost.",
+        "Your signatures are safe on this device and will be sent when the connection returns.";
+    /// The server refused a whole request (not a record): the app and server disagree.
+    ServerRefused = "server_refused", Error,
+        "The server refused the request.",
+        "Update the app (reload it while online), or ask your administrator.";
+    /// The server refused a signed record; the record stays on the device, marked rejected.
+    RecordRejected = "record_rejected", Error,
+        "The server refused a signed record.",
+        "Open the record in the outbox to see why, and ask your administrator. It stays on this device.";
     /// An argument has the wrong type, length or size.
     MalformedInput = "malformed_input", Error,
         "An argument has the wrong type, length, encoding or size.",

@@ -131,6 +131,13 @@ impl IdbStore {
     }
 }
 
+/// The `byState` key range of every record in `state`. signedAt strings start with a digit:
+/// "" sorts before and "~" after all of them.
+fn in_state(state: &str) -> Result<KeyRange> {
+    let key = |at: &str| -> JsValue { js_sys::Array::of2(&state.into(), &at.into()).into() };
+    KeyRange::bound(&key(""), &key("~"), Some(false), Some(false)).map_err(|e| storage_error("building a key range", e.into()))
+}
+
 /// Maps a rexie failure: a full quota is `storage_full`, anything else `storage_unavailable`.
 fn storage_error(doing: &str, e: rexie::Error) -> Error {
     // The DOMException's name is only reachable through the error's debug text.
@@ -277,12 +284,8 @@ impl Store for IdbStore {
         let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly).await?;
         let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
         let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
-        // signedAt strings start with a digit: "" sorts before and "~" after all of them.
-        let in_state = |state: &str| -> Result<KeyRange> {
-            let key = |at: &str| -> JsValue { js_sys::Array::of2(&state.into(), &at.into()).into() };
-            KeyRange::bound(&key(""), &key("~"), Some(false), Some(false)).map_err(|e| storage_error("building a key range", e.into()))
-        };
-        let pending = index.count(Some(in_state("pending")?)).await.map_err(|e| storage_error("counting records", e))?;
+        let pending = index.count(Some(in_state("pending")?)).await.map_err(|e| storage_error("counting records", e))?
+            + index.count(Some(in_state("sending")?)).await.map_err(|e| storage_error("counting records", e))?;
         let oldest = index.get_all(Some(in_state("pending")?), Some(1)).await.map_err(|e| storage_error("reading records", e))?;
         let rejected = index.count(Some(in_state("rejected")?)).await.map_err(|e| storage_error("counting records", e))?;
         let oldest_pending = match oldest.into_iter().next() {
@@ -290,6 +293,36 @@ impl Store for IdbStore {
             None => None,
         };
         Ok(OutboxSummary { pending, oldest_pending, rejected })
+    }
+
+    async fn unsent(&self, limit: u32) -> Result<Vec<RecordRow>> {
+        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly).await?;
+        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
+        let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
+        let mut rows = Vec::new();
+        for state in ["sending", "pending"] {
+            let values = index.get_all(Some(in_state(state)?), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
+            for value in values {
+                rows.push(from_js::<RecordRow>(value)?);
+            }
+        }
+        crate::store::sort_for_sending(&mut rows);
+        rows.truncate(limit as usize);
+        Ok(rows)
+    }
+
+    async fn update_records(&self, ids: &[String], change: impl Fn(&mut RecordRow)) -> Result<()> {
+        let tx = self.transaction(&[RECORDS], TransactionMode::ReadWrite).await?;
+        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
+        for id in ids {
+            let value = store.get(id.as_str().into()).await.map_err(|e| storage_error("reading a record", e))?;
+            if let Some(value) = value {
+                let mut row: RecordRow = from_js(value)?;
+                change(&mut row);
+                store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating a record", e))?;
+            }
+        }
+        commit(tx).await
     }
 
     async fn put_setting(&self, key: &str, value: &str) -> Result<()> {

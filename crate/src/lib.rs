@@ -34,7 +34,7 @@ mod wasm;
 
 pub use backup::{open_backup, seal_backup, BackupContents, ImportSummary, MAX_BACKUP_BYTES};
 pub use cert::{
-    check_policy, verify_certificate, verify_receipt, verify_revocation_list, Authority, Certificate, Credentials,
+    check_policy, inspect_certificate, verify_certificate, verify_receipt, verify_revocation_list, Authority, Certificate, Credentials,
     PolicyOptions, PolicyVerdict, Receipt, RevocationList, CERT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
 };
 pub use device::{BrowserFacts, Clock, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
@@ -49,12 +49,13 @@ pub use record::{
     SignedRecord, MAX_CLAIMS_BYTES, RECORD_TYP,
 };
 pub use store::{
-    identity_not_found, report_not_found, IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, Store,
+    identity_not_found, report_not_found, IdentityRow, Lockout, RecordError, RecordRow, RecordState, ReportRow, ReportState, Store,
     StoredCredentials, FREE_PIN_TRIES,
 };
 pub use sync::{
     inspect_renewal_request, inspect_report, parse_retry_after, renewal_request, sign_report, verify_renewal_request,
-    verify_report, Backoff, RenewalRequest, SignedReport, MAX_SYNC_BATCH, RENEWAL_TYP, REPORT_TYP,
+    verify_report, Backoff, HttpResponse, RenewalRequest, SignedReport, SyncOptions, SyncSummary, Transport, MAX_SYNC_BATCH,
+    RENEWAL_TYP, REPORT_TYP, SERVER_OFFSET_SETTING,
 };
 pub use time::{Timestamp, DAY_MS};
 pub use vault::{seal, unseal, KdfParams, KdfSpec, SealedKey, MIN_PIN_CHARS};

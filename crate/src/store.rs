@@ -126,6 +126,21 @@ pub struct RecordRow {
     pub state: RecordState,
     /// Delivery attempts so far.
     pub attempts: u32,
+    /// The server's receipt (JWS), once accepted.
+    #[serde(default)]
+    pub receipt: Option<String>,
+    /// Why the server refused it.
+    #[serde(default)]
+    pub error: Option<RecordError>,
+}
+
+/// The server's reason for refusing a record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordError {
+    /// The server's verdict code, e.g. `cert_revoked`.
+    pub code: String,
+    /// The server's message.
+    pub message: String,
 }
 
 /// Whether a failure report has reached the server.
@@ -234,11 +249,24 @@ pub trait Store {
     /// How many records are pending (and since when) and how many were rejected.
     async fn outbox_summary(&self) -> Result<crate::health::OutboxSummary>;
 
+    /// Up to `limit` records the server has not answered for: pending, or sending (a request
+    /// that was cut off), oldest first.
+    async fn unsent(&self, limit: u32) -> Result<Vec<RecordRow>>;
+
+    /// Applies `change` to each stored record of `ids`, in one transaction.
+    async fn update_records(&self, ids: &[String], change: impl Fn(&mut RecordRow)) -> Result<()>;
+
     /// Stores a setting.
     async fn put_setting(&self, key: &str, value: &str) -> Result<()>;
 
     /// A stored setting.
     async fn setting(&self, key: &str) -> Result<Option<String>>;
+}
+
+/// Oldest first, and in chain order within one signing time (a batch shares its time).
+#[cfg(any(test, target_arch = "wasm32"))]
+pub(crate) fn sort_for_sending(rows: &mut [RecordRow]) {
+    rows.sort_by(|a, b| (&a.signed_at, &a.kid, a.seq).cmp(&(&b.signed_at, &b.kid, b.seq)));
 }
 
 /// `chain_broken`: a backup's record differs from the stored one with the same id or seq.
@@ -390,9 +418,31 @@ pub(crate) mod memory {
             Ok(summary)
         }
 
+        async fn unsent(&self, limit: u32) -> Result<Vec<RecordRow>> {
+            let mut rows: Vec<RecordRow> = self
+                .records
+                .borrow()
+                .values()
+                .filter(|r| matches!(r.state, RecordState::Pending | RecordState::Sending))
+                .cloned()
+                .collect();
+            sort_for_sending(&mut rows);
+            rows.truncate(limit as usize);
+            Ok(rows)
+        }
+
+        async fn update_records(&self, ids: &[String], change: impl Fn(&mut RecordRow)) -> Result<()> {
+            let mut records = self.records.borrow_mut();
+            for row in records.values_mut().filter(|r| ids.contains(&r.id)) {
+                change(row);
+            }
+            Ok(())
+        }
+
         async fn outbox_summary(&self) -> Result<crate::health::OutboxSummary> {
             let records = self.records.borrow();
-            let pending: Vec<&RecordRow> = records.values().filter(|r| r.state == RecordState::Pending).collect();
+            let pending: Vec<&RecordRow> =
+                records.values().filter(|r| matches!(r.state, RecordState::Pending | RecordState::Sending)).collect();
             Ok(crate::health::OutboxSummary {
                 pending: pending.len() as u32,
                 oldest_pending: pending.iter().map(|r| r.signed_at.clone()).min(),

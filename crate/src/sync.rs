@@ -2,12 +2,14 @@
 //! messages a device sends besides records (renewal requests, failure reports), and the retry
 //! policy of the client.
 
+use crate::device::{Clock, Device};
 use crate::error::{Error, ErrorCode, Result};
 use crate::jws::{self, Jws};
 use crate::keys::{Identity, PublicKey};
-use crate::store::ReportRow;
-use crate::time::Timestamp;
+use crate::store::{RecordError, RecordRow, RecordState, ReportRow, ReportState, Store, StoredCredentials};
+use crate::time::{Timestamp, DAY_MS};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Records per `POST /v1/records`.
 pub const MAX_SYNC_BATCH: usize = 500;
@@ -134,10 +136,585 @@ fn parse_http_date(value: &str) -> Option<Timestamp> {
     Timestamp::parse_rfc3339(&format!("{year:04}-{month:02}-{day:02}T{time}Z")).ok()
 }
 
+/// One HTTP answer, as the client engine needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
+    /// The body (JSON).
+    pub body: String,
+}
+
+/// How the client reaches the server: `fetch` in browsers, anything in tests.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// POSTs the JSON `body` to `path` (e.g. `/v1/records`) on the server. `Err` means no
+    /// answer arrived (offline, connection cut, timeout), with a reason for the report.
+    async fn post(&self, path: &str, body: String) -> std::result::Result<HttpResponse, String>;
+    /// Waits `ms` milliseconds before a retry.
+    async fn sleep(&self, ms: u64);
+}
+
+/// How a sync behaves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SyncOptions {
+    /// Tries per request before giving up until the next sync (network errors, 5xx, 429).
+    pub max_tries: u32,
+    /// Delays between tries.
+    pub backoff: Backoff,
+    /// Renew the unlocked identity's certificate when it expires within this long (ms), or
+    /// within half its lifetime when that is shorter.
+    pub renew_within_ms: i64,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions { max_tries: 5, backoff: Backoff::default(), renew_within_ms: 30 * DAY_MS }
+    }
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSummary {
+    /// Records the server accepted now.
+    pub accepted: u32,
+    /// Records the server had already (accepted before; the first receipt is kept).
+    pub duplicate: u32,
+    /// Records the server refused; they stay on the device, marked rejected.
+    pub rejected: u32,
+    /// Failure reports the server stored.
+    pub reports_sent: u32,
+    /// Whether the unlocked identity's certificate was renewed.
+    pub renewed: bool,
+    /// Server time minus device time (ms), learned from the last answer.
+    pub server_offset_ms: Option<i64>,
+}
+
+/// The setting that keeps the server time offset (ms).
+pub const SERVER_OFFSET_SETTING: &str = "serverOffsetMs";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordsAnswer {
+    verdicts: Vec<WireVerdict>,
+    revocation_list: Option<String>,
+    server_time: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireVerdict {
+    index: usize,
+    hash: String,
+    verdict: String,
+    code: Option<String>,
+    message: Option<String>,
+    receipt: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportsAnswer {
+    verdicts: Vec<ReportVerdict>,
+}
+
+#[derive(Deserialize)]
+struct ReportVerdict {
+    index: usize,
+    verdict: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Renewed {
+    authority: crate::keys::PublicJwk,
+    certificate: String,
+    revocation_list: Option<String>,
+}
+
+/// A uniform random value in [0, 1) for jitter.
+fn unit_random() -> f64 {
+    let mut bytes = [0u8; 4];
+    let _ = crate::random::fill(&mut bytes);
+    f64::from(u32::from_le_bytes(bytes)) / 4_294_967_296.0
+}
+
+impl<S: Store, C: Clock> Device<S, C> {
+    /// Sends every record the server has not answered for, in batches, and applies each
+    /// verdict: accepted (the receipt is verified against the pinned authority and kept),
+    /// duplicate (the same), rejected (kept on the device, marked, and reported). Then sends
+    /// pending failure reports (signed by the unlocked identity, if any) and renews the
+    /// unlocked identity's certificate when it expires soon. Network failures, 5xx and 429 are
+    /// retried with backoff; when tries run out the records simply wait for the next sync.
+    /// `progress(done, total)` follows the records.
+    pub async fn sync(&self, transport: &impl Transport, options: SyncOptions, progress: &dyn Fn(u32, u32)) -> Result<SyncSummary> {
+        let result = self.try_sync(transport, options, progress).await;
+        self.reported("sync", None, result).await
+    }
+
+    async fn try_sync(&self, transport: &impl Transport, options: SyncOptions, progress: &dyn Fn(u32, u32)) -> Result<SyncSummary> {
+        let mut summary = SyncSummary::default();
+        let authorities: HashMap<String, PublicKey> = self
+            .store
+            .identities()
+            .await?
+            .into_iter()
+            .filter_map(|row| Some((row.kid, PublicKey::from_jwk(&row.credentials?.authority).ok()?)))
+            .collect();
+        let total = self.store.outbox_summary().await?.pending;
+        let mut done = 0;
+        progress(done, total);
+        loop {
+            let batch = self.store.unsent(MAX_SYNC_BATCH as u32).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let ids: Vec<String> = batch.iter().map(|r| r.id.clone()).collect();
+            self.store
+                .update_records(&ids, |r| {
+                    r.state = RecordState::Sending;
+                    r.attempts = r.attempts.saturating_add(1);
+                })
+                .await?;
+            let body = serde_json::json!({ "records": batch.iter().map(|r| &r.jws).collect::<Vec<_>>() }).to_string();
+            let answer = match self.post_with_retries(transport, "/v1/records", body, options).await {
+                Ok(answer) => answer,
+                Err(e) => {
+                    self.store.update_records(&ids, |r| r.state = RecordState::Pending).await?;
+                    return Err(e);
+                }
+            };
+            let answer: RecordsAnswer = serde_json::from_str(&answer.body)
+                .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+            let settled = self.apply_verdicts(&batch, &answer.verdicts, &authorities, &mut summary).await?;
+            self.learn_from_contact(answer.server_time.as_deref(), answer.revocation_list.as_deref(), &mut summary).await?;
+            done += settled;
+            progress(done.min(total.max(done)), total.max(done));
+            if settled == 0 {
+                break; // the server answered for none of them: try again at the next sync
+            }
+        }
+        // Records are what matters: a failure past this point is reported, not thrown.
+        let reports = self.send_reports(transport, options, &mut summary).await;
+        let _ = self.reported("send_reports", self.unlocked().as_deref(), reports).await;
+        let renewal = self.renew_if_due(transport, options, &mut summary).await;
+        let _ = self.reported("renew", self.unlocked().as_deref(), renewal).await;
+        self.store.put_setting(crate::device::LAST_SYNC, &self.clock.now()?.to_string()).await?;
+        Ok(summary)
+    }
+
+    /// POSTs `body`, retrying what may succeed later; a 2xx answer, or the error to report.
+    async fn post_with_retries(&self, transport: &impl Transport, path: &str, body: String, options: SyncOptions) -> Result<HttpResponse> {
+        let mut last = String::new();
+        for attempt in 1..=options.max_tries.max(1) {
+            let retry_after = match transport.post(path, body.clone()).await {
+                Ok(response) if (200..300).contains(&response.status) => return Ok(response),
+                Ok(response) if response.status == 429 || response.status >= 500 => {
+                    last = format!("HTTP {} from {path}", response.status);
+                    response.retry_after.as_deref().and_then(|v| parse_retry_after(v, self.clock.now().ok()?))
+                }
+                Ok(response) => {
+                    return Err(Error::new(
+                        ErrorCode::ServerRefused,
+                        format!("HTTP {} from {path}: {:.300}", response.status, response.body),
+                    ))
+                }
+                Err(reason) => {
+                    last = format!("no answer from {path}: {reason:.200}");
+                    None
+                }
+            };
+            if attempt < options.max_tries {
+                transport.sleep(options.backoff.delay_ms(attempt, retry_after, unit_random())).await;
+            }
+        }
+        Err(Error::new(ErrorCode::ServerUnreachable, format!("{} tries failed; last: {last}", options.max_tries)))
+    }
+
+    /// Marks each record of `batch` from its verdict; returns how many were settled.
+    async fn apply_verdicts(
+        &self,
+        batch: &[RecordRow],
+        verdicts: &[WireVerdict],
+        authorities: &HashMap<String, PublicKey>,
+        summary: &mut SyncSummary,
+    ) -> Result<u32> {
+        let mut outcome: HashMap<String, (RecordState, Option<String>, Option<RecordError>)> = HashMap::new();
+        let mut rejected = Vec::new();
+        for verdict in verdicts {
+            let Some(record) = batch.get(verdict.index).filter(|r| r.hash == verdict.hash) else { continue };
+            match verdict.verdict.as_str() {
+                "accepted" | "duplicate" => {
+                    let receipt_ok = verdict.receipt.as_deref().is_some_and(|receipt| {
+                        authorities.get(&record.kid).is_some_and(|authority| {
+                            crate::cert::verify_receipt(receipt, authority).is_ok_and(|r| r.id == record.id && r.hash == record.hash)
+                        })
+                    });
+                    if !receipt_ok {
+                        continue; // not proof of anything: the record stays unsent
+                    }
+                    if verdict.verdict == "accepted" {
+                        summary.accepted += 1;
+                    } else {
+                        summary.duplicate += 1;
+                    }
+                    outcome.insert(record.id.clone(), (RecordState::Accepted, verdict.receipt.clone(), None));
+                }
+                "rejected" => {
+                    summary.rejected += 1;
+                    let error = RecordError {
+                        code: verdict.code.clone().unwrap_or_else(|| "rejected".into()).chars().take(64).collect(),
+                        message: verdict.message.clone().unwrap_or_default().chars().take(500).collect(),
+                    };
+                    rejected.push((record.kid.clone(), record.seq, error.clone()));
+                    outcome.insert(record.id.clone(), (RecordState::Rejected, None, Some(error)));
+                }
+                _ => {}
+            }
+        }
+        let ids: Vec<String> = batch.iter().map(|r| r.id.clone()).collect();
+        self.store
+            .update_records(&ids, |r| match outcome.get(&r.id) {
+                Some((state, receipt, error)) => {
+                    r.state = *state;
+                    r.receipt = receipt.clone();
+                    r.error = error.clone();
+                }
+                None => r.state = RecordState::Pending,
+            })
+            .await?;
+        for (kid, seq, error) in rejected {
+            let report = Error::new(ErrorCode::RecordRejected, format!("record {seq} refused: {} ({})", error.code, error.message));
+            let _ = self.record_failure("sync", Some(&kid), &report).await;
+        }
+        Ok(outcome.len() as u32)
+    }
+
+    /// Keeps what every answer brings: the server time offset, and a newer revocation list
+    /// for every identity that trusts its authority.
+    async fn learn_from_contact(&self, server_time: Option<&str>, list: Option<&str>, summary: &mut SyncSummary) -> Result<()> {
+        if let Some(server_time) = server_time.and_then(|t| Timestamp::parse_rfc3339(t).ok()) {
+            let offset = server_time.millis() - self.clock.now()?.millis();
+            summary.server_offset_ms = Some(offset);
+            self.store.put_setting(SERVER_OFFSET_SETTING, &offset.to_string()).await?;
+        }
+        let Some(list) = list else { return Ok(()) };
+        for row in self.store.identities().await? {
+            let Some(credentials) = &row.credentials else { continue };
+            let Ok(authority) = PublicKey::from_jwk(&credentials.authority) else { continue };
+            let Ok(fresh) = crate::cert::verify_revocation_list(list, &authority) else { continue };
+            let stored_issued = credentials
+                .revocation_list
+                .as_deref()
+                .and_then(|l| crate::cert::verify_revocation_list(l, &authority).ok())
+                .map_or(i64::MIN, |l| l.issued_at);
+            if fresh.issued_at >= stored_issued {
+                self.store
+                    .update_identity(&row.kid, |r| {
+                        if let Some(c) = r.credentials.as_mut() {
+                            c.revocation_list = Some(list.to_owned());
+                        }
+                        Ok(())
+                    })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends pending failure reports, signed by the unlocked identity; without one unlocked
+    /// (or enrolled) they wait.
+    async fn send_reports(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
+        let now = self.clock.now()?;
+        let Some(kid) = self.unlocked() else { return Ok(()) };
+        let Some(credentials) = self.store.identity(&kid).await?.credentials else { return Ok(()) };
+        let serial = crate::cert::inspect_certificate(&credentials.certificate)?.serial;
+        let mut after = String::new();
+        loop {
+            let page = self.store.reports(&after, 200).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            let pending: Vec<ReportRow> = page.into_iter().filter(|r| r.state == ReportState::Pending).collect();
+            if pending.is_empty() {
+                continue;
+            }
+            let signed = pending
+                .iter()
+                .map(|r| self.with_identity(now, |identity| sign_report(identity, &serial, r)))
+                .collect::<Result<Vec<_>>>()?;
+            let answer = self.post_with_retries(transport, "/v1/reports", serde_json::json!({ "reports": signed }).to_string(), options).await?;
+            let answer: ReportsAnswer = serde_json::from_str(&answer.body)
+                .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+            for verdict in answer.verdicts.iter().filter(|v| v.verdict == "stored") {
+                if let Some(report) = pending.get(verdict.index) {
+                    // Only if unchanged since it was sent: a newer count or comment goes next time.
+                    let sent = report.clone();
+                    self.store
+                        .update_report(&report.id, |r| {
+                            if *r == sent {
+                                r.state = ReportState::Sent;
+                            }
+                            Ok(())
+                        })
+                        .await?;
+                    summary.reports_sent += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Renews the unlocked identity's certificate when it expires within the renewal window.
+    async fn renew_if_due(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
+        let now = self.clock.now()?;
+        let Some(kid) = self.unlocked() else { return Ok(()) };
+        let Some(credentials) = self.store.identity(&kid).await?.credentials else { return Ok(()) };
+        let cert = crate::cert::inspect_certificate(&credentials.certificate)?;
+        // Due within the window, or at half its life for certificates shorter than twice it.
+        let (nbf, exp) = (cert.nbf * 1000, cert.exp * 1000);
+        if exp - now.millis() > options.renew_within_ms.min((exp - nbf) / 2) {
+            return Ok(());
+        }
+        let request = self.with_identity(now, |identity| renewal_request(identity, &cert.serial, now))?;
+        let answer = self.post_with_retries(transport, "/v1/renew", serde_json::json!({ "request": request }).to_string(), options).await?;
+        let renewed: Renewed = serde_json::from_str(&answer.body)
+            .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+        if renewed.authority != credentials.authority {
+            return Err(Error::new(ErrorCode::CertUntrusted, "the renewed certificate comes from another authority"));
+        }
+        let fresh = StoredCredentials {
+            authority: renewed.authority,
+            certificate: renewed.certificate,
+            revocation_list: renewed.revocation_list.or(credentials.revocation_list),
+        };
+        self.set_credentials(&kid, fresh).await?;
+        summary.renewed = true;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::ReportState;
+    use crate::cert::Authority;
+    use crate::device::tests::{doc, enrolled_device, run, TestClock};
+    use crate::record::inspect_record;
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+
+    /// What the fake server does with the next request.
+    enum Next {
+        /// No answer (offline, connection cut).
+        Drop,
+        /// An error status with an optional Retry-After.
+        Status(u16, Option<&'static str>),
+        /// Answers like offsign-server.
+        Serve,
+    }
+
+    /// An in-process stand-in for offsign-server: it answers from a script, then serves.
+    struct FakeServer<'a> {
+        authority: &'a Authority,
+        script: RefCell<VecDeque<Next>>,
+        /// Refuse records with this seq (as the real server refuses a revoked certificate).
+        refuse_seq: Option<u64>,
+        /// Sign receipts with this key instead (a server that cannot prove anything).
+        forger: Option<Authority>,
+        sleeps: RefCell<Vec<u64>>,
+        paths: RefCell<Vec<String>>,
+        server_time: &'static str,
+        /// The worker's key, for renewals.
+        worker: Option<crate::keys::PublicJwk>,
+    }
+
+    impl<'a> FakeServer<'a> {
+        fn new(authority: &'a Authority, script: Vec<Next>) -> Self {
+            FakeServer {
+                authority,
+                script: RefCell::new(script.into()),
+                refuse_seq: None,
+                forger: None,
+                sleeps: RefCell::default(),
+                paths: RefCell::default(),
+                server_time: "2026-11-25T08:01:05.000Z",
+                worker: None,
+            }
+        }
+
+        fn serve(&self, path: &str, body: &str) -> String {
+            let body: serde_json::Value = serde_json::from_str(body).unwrap();
+            let now = Timestamp::parse_rfc3339(self.server_time).unwrap();
+            let list = self.authority.issue_revocation_list(vec![], now, now.plus_millis(7 * DAY_MS)).unwrap();
+            match path {
+                "/v1/records" => {
+                    let verdicts: Vec<serde_json::Value> = body["records"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .enumerate()
+                        .map(|(index, jws)| {
+                            let jws = jws.as_str().unwrap();
+                            let (_, payload) = inspect_record(jws).unwrap();
+                            let hash = crate::record_hash(jws);
+                            if Some(payload.seq) == self.refuse_seq {
+                                return serde_json::json!({ "index": index, "hash": hash, "verdict": "rejected", "code": "cert_revoked", "message": "revoked" });
+                            }
+                            let signer = self.forger.as_ref().unwrap_or(self.authority);
+                            let receipt = signer.issue_receipt(&payload.id, &hash, now).unwrap();
+                            serde_json::json!({ "index": index, "hash": hash, "verdict": "accepted", "receipt": receipt, "chainGap": false })
+                        })
+                        .collect();
+                    serde_json::json!({ "verdicts": verdicts, "revocationList": list, "serverTime": self.server_time }).to_string()
+                }
+                "/v1/reports" => {
+                    let n = body["reports"].as_array().unwrap().len();
+                    let verdicts: Vec<_> = (0..n).map(|index| serde_json::json!({ "index": index, "verdict": "stored" })).collect();
+                    serde_json::json!({ "verdicts": verdicts, "serverTime": self.server_time }).to_string()
+                }
+                "/v1/renew" => {
+                    let request = inspect_renewal_request(body["request"].as_str().unwrap()).unwrap();
+                    let jwk = self.worker.as_ref().unwrap();
+                    verify_renewal_request(body["request"].as_str().unwrap(), &crate::keys::PublicKey::from_jwk(jwk).unwrap()).unwrap();
+                    let serial = format!("{}-renewed", request.serial);
+                    let certificate = self.authority.issue_certificate(&serial, "jones", jwk, now, now.plus_millis(100 * DAY_MS)).unwrap();
+                    serde_json::json!({ "authority": self.authority.public_key().to_jwk(), "certificate": certificate, "revocationList": list })
+                        .to_string()
+                }
+                other => panic!("unexpected path {other}"),
+            }
+        }
+    }
+
+    impl Transport for FakeServer<'_> {
+        async fn post(&self, path: &str, body: String) -> std::result::Result<HttpResponse, String> {
+            self.paths.borrow_mut().push(path.to_owned());
+            match self.script.borrow_mut().pop_front().unwrap_or(Next::Serve) {
+                Next::Drop => Err("connection reset".into()),
+                Next::Status(status, retry_after) => {
+                    Ok(HttpResponse { status, retry_after: retry_after.map(str::to_owned), body: "{}".into() })
+                }
+                Next::Serve => Ok(HttpResponse { status: 200, retry_after: None, body: self.serve(path, &body) }),
+            }
+        }
+
+        async fn sleep(&self, ms: u64) {
+            self.sleeps.borrow_mut().push(ms);
+        }
+    }
+
+    fn no_progress(_: u32, _: u32) {}
+
+    #[test]
+    fn sync_sends_the_outbox_keeps_verified_receipts_and_learns_time_and_list() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        clock.set("2026-11-25T08:01:00Z");
+        run(device.sign(vec![doc("a"), doc("b"), doc("c")])).unwrap();
+        let server = FakeServer::new(&authority, vec![]);
+        let seen = RefCell::new(Vec::new());
+        let summary = run(device.sync(&server, SyncOptions::default(), &|done, total| seen.borrow_mut().push((done, total)))).unwrap();
+        assert_eq!((summary.accepted, summary.rejected), (3, 0));
+        assert_eq!(summary.server_offset_ms, Some(5_000));
+        assert_eq!(*seen.borrow(), [(0, 3), (3, 3)]);
+        let records = run(device.records(&row.kid, 0, 10)).unwrap();
+        assert!(records.iter().all(|r| r.state == RecordState::Accepted && r.attempts == 1));
+        for r in &records {
+            let receipt = crate::cert::verify_receipt(r.receipt.as_deref().unwrap(), authority.public_key()).unwrap();
+            assert_eq!((receipt.id.as_str(), receipt.hash.as_str()), (r.id.as_str(), r.hash.as_str()));
+        }
+        assert_eq!(run(device.store.setting(SERVER_OFFSET_SETTING)).unwrap().as_deref(), Some("5000"));
+        assert_eq!(run(device.store.setting(crate::device::LAST_SYNC)).unwrap().as_deref(), Some("2026-11-25T08:01:00.000Z"));
+        let stored_list = run(device.store.identity(&row.kid)).unwrap().credentials.unwrap().revocation_list.unwrap();
+        let list = crate::cert::verify_revocation_list(&stored_list, authority.public_key()).unwrap();
+        assert_eq!(list.issued_at, Timestamp::parse_rfc3339(server.server_time).unwrap().seconds(), "the fresh list is kept");
+        let again = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(again.accepted, 0, "nothing left to send");
+        assert_eq!(server.paths.borrow().iter().filter(|p| *p == "/v1/records").count(), 1);
+    }
+
+    #[test]
+    fn failures_are_retried_with_backoff_then_wait_for_the_next_sync() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        run(device.sign(vec![doc("a")])).unwrap();
+        let options = SyncOptions { max_tries: 3, ..SyncOptions::default() };
+
+        let flaky = FakeServer::new(&authority, vec![Next::Drop, Next::Status(429, Some("30"))]);
+        assert_eq!(run(device.sync(&flaky, options, &no_progress)).unwrap().accepted, 1);
+        let sleeps = flaky.sleeps.borrow().clone();
+        assert_eq!(sleeps.len(), 2);
+        assert!(sleeps[0] < 1_000, "full jitter under the first ceiling: {sleeps:?}");
+        assert_eq!(sleeps[1], 30_000, "Retry-After is honoured");
+
+        run(device.sign(vec![doc("b")])).unwrap();
+        let down = FakeServer::new(&authority, vec![Next::Status(503, None), Next::Drop, Next::Status(502, None)]);
+        let e = run(device.sync(&down, options, &no_progress)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::ServerUnreachable);
+        let records = run(device.records(&row.kid, 0, 10)).unwrap();
+        assert_eq!((records[1].state, records[1].attempts), (RecordState::Pending, 1), "waits, counted");
+        let reports = run(device.reports("", 10)).unwrap();
+        assert!(reports.iter().any(|r| r.code == "server_unreachable" && r.operation == "sync"));
+
+        let refusing = FakeServer::new(&authority, vec![Next::Status(400, None)]);
+        assert_eq!(run(device.sync(&refusing, options, &no_progress)).unwrap_err().code(), ErrorCode::ServerRefused);
+        assert_eq!(refusing.paths.borrow().len(), 1, "a 400 is not retried");
+        let back = FakeServer::new(&authority, vec![]);
+        assert_eq!(run(device.sync(&back, options, &no_progress)).unwrap().accepted, 1, "sent when the server is back");
+    }
+
+    #[test]
+    fn rejections_stay_visible_and_forged_receipts_prove_nothing() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        run(device.sign(vec![doc("a"), doc("b")])).unwrap();
+        let mut server = FakeServer::new(&authority, vec![]);
+        server.refuse_seq = Some(2);
+        server.forger = Some(Authority::new(Identity::generate().unwrap(), "Impostor"));
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((summary.accepted, summary.rejected), (0, 1));
+        let records = run(device.records(&row.kid, 0, 10)).unwrap();
+        assert_eq!(records[0].state, RecordState::Pending, "a receipt the authority did not sign is no receipt");
+        assert_eq!(records[1].state, RecordState::Rejected);
+        assert_eq!(records[1].error, Some(RecordError { code: "cert_revoked".into(), message: "revoked".into() }));
+        let reports = run(device.reports("", 10)).unwrap();
+        let report = reports.iter().find(|r| r.code == "record_rejected").unwrap();
+        assert!(report.message.contains("cert_revoked"), "{}", report.message);
+    }
+
+    #[test]
+    fn a_certificate_is_renewed_at_half_its_life_or_within_the_window() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock); // valid 24 Nov 2026 to 5 Mar 2027
+        let mut server = FakeServer::new(&authority, vec![]);
+        server.worker = Some(row.public_jwk.clone());
+        assert!(!run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().renewed, "101 days left");
+        clock.set("2027-02-10T08:00:00Z");
+        run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
+        assert!(run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().renewed, "23 days left");
+        let stored = run(device.store.identity(&row.kid)).unwrap().credentials.unwrap();
+        assert_eq!(crate::cert::inspect_certificate(&stored.certificate).unwrap().serial, "s-1-renewed");
+        assert!(stored.revocation_list.is_some());
+    }
+
+    #[test]
+    fn failure_reports_are_sent_signed_and_marked_sent() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        assert!(run(device.unlock(&row.kid, "000000")).is_err());
+        run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
+        let server = FakeServer::new(&authority, vec![]);
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(summary.reports_sent, 1);
+        let reports = run(device.reports("", 10)).unwrap();
+        assert!(reports.iter().all(|r| r.state == ReportState::Sent));
+        device.lock();
+        assert!(run(device.unlock(&row.kid, "000001")).is_err());
+        let locked = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(locked.reports_sent, 0, "nothing unlocked to sign with: reports wait");
+    }
 
     fn t(s: &str) -> Timestamp {
         Timestamp::parse_rfc3339(s).unwrap()

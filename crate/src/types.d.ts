@@ -31,6 +31,9 @@ export type ErrorCode =
   | "malformed_backup"
   | "storage_full"
   | "storage_unavailable"
+  | "server_unreachable"
+  | "server_refused"
+  | "record_rejected"
   | "malformed_input";
 
 /**
@@ -262,8 +265,15 @@ export interface OutboxRecord {
   jws: string;
   hash: string;
   docName: string | null;
+  /** pending: not sent yet; sending: in a request whose answer has not come; accepted: the
+   * server has it (see `receipt`); rejected: the server refused it (see `error`). */
   state: "pending" | "sending" | "accepted" | "rejected";
+  /** Requests that carried it. */
   attempts: number;
+  /** The server's receipt (a JWS signed by the authority over id, hash and arrival time). */
+  receipt: string | null;
+  /** Why the server refused it: its verdict code (e.g. "cert_revoked") and message. */
+  error: { code: string; message: string } | null;
 }
 
 /** Options of `Device.records`. */
@@ -321,6 +331,32 @@ export interface HealthCheck {
   value: string;
   /** What to do, when the status is not ok. */
   remedy: string | null;
+}
+
+/** Options of `Device.sync`. */
+export interface SyncOptions {
+  /** The server's origin, e.g. "https://sync.example.com"; defaults to this page's origin. */
+  server?: string;
+  /** Tries per request on network errors, 5xx and 429 (1 to 20); defaults to 5. */
+  maxTries?: number;
+  /** Called with (records settled, records to send) as batches are answered. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What `Device.sync` did. */
+export interface SyncSummary {
+  /** Records the server accepted now (each with a receipt). */
+  accepted: number;
+  /** Records the server had already; the first receipt is kept. */
+  duplicate: number;
+  /** Records the server refused; they stay on the device with state "rejected". */
+  rejected: number;
+  /** Failure reports the server stored. */
+  reportsSent: number;
+  /** Whether the unlocked identity's certificate was renewed. */
+  renewed: boolean;
+  /** Server time minus device time (ms), now used to correct the device clock. */
+  serverOffsetMs: number | null;
 }
 
 /** What `Device.importBackup` changed. */

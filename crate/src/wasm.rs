@@ -8,7 +8,7 @@ use crate::{
     DAY_MS,
 };
 use crate::idb::IdbStore;
-use crate::{Clock, Device, DeviceConfig, IdentityRow, SignInput};
+use crate::{Clock, Device, DeviceConfig, IdentityRow, SignInput, Store as _};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -454,6 +454,7 @@ pub fn version() -> String {
 pub struct JsDevice {
     inner: Rc<Device<IdbStore, BrowserClock>>,
     idle: Rc<IdleWatch>,
+    clock: BrowserClock,
 }
 
 /// The idle-lock timer of a `Device`: while an identity is unlocked, a timeout waits for the
@@ -508,13 +509,87 @@ fn user_agent() -> String {
     js_sys::Reflect::get(&navigator, &"userAgent".into()).ok().and_then(|ua| ua.as_string()).unwrap_or_default()
 }
 
-/// The browser's clock, `Date.now()`.
-struct BrowserClock;
+/// The browser's clock, `Date.now()`, corrected by the offset to the server's time learned at
+/// the last sync.
+#[derive(Clone, Default)]
+struct BrowserClock {
+    offset_ms: Rc<std::cell::Cell<i64>>,
+}
 
 impl Clock for BrowserClock {
     fn now(&self) -> Result<Timestamp, Error> {
-        Timestamp::from_js_millis(js_sys::Date::now())
+        Timestamp::from_js_millis(js_sys::Date::now() + self.offset_ms.get() as f64)
     }
+}
+
+/// `Reflect.get`, `undefined` when it throws.
+fn get(target: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A promise that resolves after `ms` (`setTimeout`).
+fn delay(ms: f64) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        if let Ok(set_timeout) = get(&js_sys::global(), "setTimeout").dyn_into::<js_sys::Function>() {
+            let _ = set_timeout.call2(&JsValue::UNDEFINED, &resolve, &ms.into());
+        }
+    })
+}
+
+/// The server reached with `fetch` (in a window, a worker or a service worker).
+struct FetchTransport {
+    /// The server's origin, e.g. `https://sync.example.com`; empty for this page's origin.
+    base: String,
+}
+
+impl crate::Transport for FetchTransport {
+    async fn post(&self, path: &str, body: String) -> Result<crate::HttpResponse, String> {
+        let describe = |e: JsValue| e.as_string().or_else(|| get(&e, "message").as_string()).unwrap_or_else(|| "fetch failed".into());
+        let global = js_sys::global();
+        let fetch: js_sys::Function = get(&global, "fetch").dyn_into().map_err(|_| "fetch is not available here".to_owned())?;
+        let init = js_sys::Object::new();
+        let headers = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into());
+        let _ = js_sys::Reflect::set(&init, &"method".into(), &"POST".into());
+        let _ = js_sys::Reflect::set(&init, &"headers".into(), &headers);
+        let _ = js_sys::Reflect::set(&init, &"body".into(), &body.into());
+        let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
+        let url = format!("{}{path}", self.base);
+        let started: js_sys::Promise = fetch.call2(&global, &url.into(), &init).map_err(describe)?.unchecked_into();
+        let response = wasm_bindgen_futures::JsFuture::from(started).await.map_err(describe)?;
+        let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
+        let headers = get(&response, "headers");
+        let retry_after = get(&headers, "get")
+            .dyn_into::<js_sys::Function>()
+            .ok()
+            .and_then(|f| f.call1(&headers, &"retry-after".into()).ok())
+            .and_then(|v| v.as_string());
+        let text: js_sys::Promise = get(&response, "text")
+            .dyn_into::<js_sys::Function>()
+            .map_err(|_| "no response body".to_owned())?
+            .call0(&response)
+            .map_err(describe)?
+            .unchecked_into();
+        let body = wasm_bindgen_futures::JsFuture::from(text).await.map_err(describe)?.as_string().unwrap_or_default();
+        Ok(crate::HttpResponse { status, retry_after, body })
+    }
+
+    async fn sleep(&self, ms: u64) {
+        let _ = wasm_bindgen_futures::JsFuture::from(delay(ms as f64)).await;
+    }
+}
+
+/// Runs `work` holding the Web Lock `offsign-sync`, so that one sync runs at a time across
+/// this origin's tabs and service worker; without Web Locks, just runs it.
+async fn with_sync_lock(work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>) -> Result<JsValue, JsValue> {
+    let locks = get(&get(&js_sys::global(), "navigator"), "locks");
+    let request = get(&locks, "request").dyn_into::<js_sys::Function>();
+    let Ok(request) = request else {
+        return work.await.map_err(js_error);
+    };
+    let held = Closure::once_into_js(move |_lock: JsValue| boxed_promise(work));
+    let granted: js_sys::Promise = request.call2(&locks, &"offsign-sync".into(), &held)?.unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(granted).await
 }
 
 #[wasm_bindgen]
@@ -564,6 +639,12 @@ extern "C" {
     /// `Promise<Uint8Array>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<Uint8Array>")]
     pub type PromiseBytes;
+    /// `SyncOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "SyncOptions | undefined")]
+    pub type JsSyncOptions;
+    /// `Promise<SyncSummary>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<SyncSummary>")]
+    pub type PromiseSyncSummary;
     /// `Promise<ImportSummary>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<ImportSummary>")]
     pub type PromiseImportSummary;
@@ -674,7 +755,10 @@ impl JsDevice {
             user_agent: user_agent(),
             ..defaults
         };
-        Ok(JsDevice { inner: Rc::new(Device::new(store, BrowserClock, config)), idle: Rc::default() })
+        let clock = BrowserClock::default();
+        let offset = store.setting(crate::SERVER_OFFSET_SETTING).await.ok().flatten().and_then(|v| v.parse().ok());
+        clock.offset_ms.set(offset.unwrap_or(0));
+        Ok(JsDevice { inner: Rc::new(Device::new(store, clock.clone(), config)), idle: Rc::default(), clock })
     }
 
     /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked. Asks the
@@ -840,6 +924,42 @@ impl JsDevice {
     pub fn add_feedback(&self, id: String, comment: String) -> PromiseReport {
         let device = self.inner.clone();
         promise(async move { Ok(to_js(&device.add_feedback(&id, &comment).await?)) })
+    }
+
+    /// Sends every record the server has not answered for and applies the verdicts (see the
+    /// README's sync section), then pending failure reports, then renews the unlocked
+    /// identity's certificate when it expires within 30 days. One sync at a time per origin
+    /// (Web Locks). Rejects with `server_unreachable` when the server cannot be reached after
+    /// retries: nothing is lost, the records wait for the next sync.
+    pub fn sync(&self, options: JsSyncOptions) -> PromiseSyncSummary {
+        #[derive(Deserialize, Default)]
+        #[serde(rename_all = "camelCase")]
+        struct SyncOptionsArg {
+            server: Option<String>,
+            max_tries: Option<u32>,
+        }
+        let on_progress = get(&options, "onProgress").dyn_into::<js_sys::Function>().ok();
+        let parsed = from_js::<Option<SyncOptionsArg>>("sync options", options.into())
+            .map_err(|_| Error::new(ErrorCode::MalformedInput, "sync options are { server?, maxTries?, onProgress? }"));
+        let device = self.inner.clone();
+        let clock = self.clock.clone();
+        let work = async move {
+            let options = parsed?.unwrap_or_default();
+            let transport = FetchTransport { base: options.server.unwrap_or_default().trim_end_matches('/').to_owned() };
+            let defaults = crate::SyncOptions::default();
+            let sync_options = crate::SyncOptions { max_tries: options.max_tries.unwrap_or(defaults.max_tries).clamp(1, 20), ..defaults };
+            let progress = |done: u32, total: u32| {
+                if let Some(f) = &on_progress {
+                    let _ = f.call2(&JsValue::UNDEFINED, &done.into(), &total.into());
+                }
+            };
+            let summary = device.sync(&transport, sync_options, &progress).await?;
+            if let Some(offset) = summary.server_offset_ms {
+                clock.offset_ms.set(clock.offset_ms.get() + offset);
+            }
+            Ok(to_js(&summary))
+        };
+        wasm_bindgen_futures::future_to_promise(with_sync_lock(Box::pin(work))).unchecked_into()
     }
 
     /// Inspects the whole signing system: randomness, storage (writable, persistent, room

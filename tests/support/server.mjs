@@ -9,19 +9,21 @@ import { ROOT } from './browser.mjs';
 export const SERVER_BIN = process.env.OFFSIGN_SERVER_BIN ?? path.join(ROOT, 'target/debug/offsign-server');
 
 /**
- * Resolves to { url, db, admin, stop } once the server prints its URL. `db` is the SQLite
- * file; `admin(...args)` runs `offsign-server --db DB ...args` and returns its JSON output.
+ * Resolves to { url, db, admin, stop, kill } once the server prints its URL. `db` is the
+ * SQLite file (a fresh one unless given); `addr` defaults to an ephemeral loopback port;
+ * `admin(...args)` runs `offsign-server --db DB ...args` and returns its JSON output; `kill()`
+ * SIGKILLs the server, as a crash or power cut would.
  */
-export function startServer(args = []) {
-  const db = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-server-')), 'offsign.db');
-  const child = spawn(SERVER_BIN, ['--db', db, '--addr', '127.0.0.1:0', '--www', path.join(ROOT, 'www'), '--pkg', path.join(ROOT, 'pkg'), ...args], {
+export function startServer(args = [], { db, addr = '127.0.0.1:0' } = {}) {
+  db ??= path.join(mkdtempSync(path.join(tmpdir(), 'offsign-server-')), 'offsign.db');
+  const child = spawn(SERVER_BIN, ['--db', db, '--addr', addr, '--www', path.join(ROOT, 'www'), '--pkg', path.join(ROOT, 'pkg'), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const admin = (...adminArgs) => JSON.parse(execFileSync(SERVER_BIN, ['--db', db, ...adminArgs], { encoding: 'utf8' }));
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`offsign-server did not start: ${out}`)), 15_000);
-    child.on('exit', (code) => reject(new Error(`offsign-server exited with ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`offsign-server exited with ${code}: ${out}`)));
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const m = out.match(/listening on (http:\/\/\S+?)\/?\s/);
@@ -32,6 +34,7 @@ export function startServer(args = []) {
           db,
           admin,
           stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGINT'); }),
+          kill: () => new Promise((r) => { child.once('exit', r); child.kill('SIGKILL'); }),
         });
       }
     });
