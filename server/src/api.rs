@@ -31,6 +31,31 @@ pub struct AppState<S> {
     pub storage: S,
     /// The authority key.
     pub authority: Authority,
+    /// Counters for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
+    /// Requests per second per client address.
+    pub rate_limit: crate::metrics::RateLimit,
+}
+
+/// Refuses a client over its rate (429 with Retry-After) and measures each request's latency
+/// by route for `/metrics`.
+async fn limit_and_measure<S: Storage>(
+    State(state): State<Arc<AppState<S>>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = request.extensions().get::<axum::extract::MatchedPath>().map_or("other", |p| p.as_str()).to_owned();
+    let client = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    if let Some(Err(wait)) = client.map(|ip| state.rate_limit.take(ip)) {
+        state.metrics.rate_limited();
+        let mut refused = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; slow down").into_response();
+        refused.headers_mut().insert(header::RETRY_AFTER, wait.into());
+        return refused;
+    }
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    state.metrics.request(&route, response.status().as_u16(), started.elapsed());
+    response
 }
 
 /// A refusal: status, stable code, message.
@@ -118,6 +143,9 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/v1/records", post(records::<S>))
         .route("/v1/renew", post(renew::<S>))
         .route("/v1/reports", post(reports::<S>))
+        .route("/metrics", get(metrics::<S>))
+        .route("/openapi.json", get(openapi))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_and_measure::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -125,6 +153,23 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
 /// `ok` and the number of stored records when the database answers; 503 when not.
 async fn healthz<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
     blocking(&state, |state| Ok(Json(json!({ "status": "ok", "records": state.storage.record_count()? })))).await
+}
+
+/// The OpenAPI 3 description of every endpoint.
+pub const OPENAPI: &str = include_str!("../api/openapi.json");
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// The Prometheus text format.
+async fn metrics<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Response> {
+    blocking(&state, |state| {
+        let gauges = state.storage.gauges(now().millis())?;
+        let text = state.metrics.render(&gauges);
+        Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response())
+    })
+    .await
 }
 
 async fn authority<S: Storage>(State(state): State<Arc<AppState<S>>>) -> Json<serde_json::Value> {
@@ -290,6 +335,9 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
             });
         }
         state.storage.store_reports(&stored)?;
+        for report in &stored {
+            state.metrics.report(&report.code);
+        }
         Ok(Json(json!({ "verdicts": verdicts, "serverTime": now.to_string() })))
     })
     .await
@@ -370,6 +418,9 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
     blocking(&state, move |state| {
         let now = now();
         let verdicts = state.storage.batch(|batch| ingest(batch, &state.authority, &request.records, now))?;
+        for v in &verdicts {
+            state.metrics.record(v.verdict.as_str(), v.code);
+        }
         Ok(Json(RecordsResponse { verdicts, revocation_list: revocation_list(state, now)?, server_time: now.to_string() }))
     })
     .await

@@ -23,6 +23,17 @@ pub enum VerdictKind {
     Rejected,
 }
 
+impl VerdictKind {
+    /// Its name on the wire and in metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::Accepted => "accepted",
+            VerdictKind::Duplicate => "duplicate",
+            VerdictKind::Rejected => "rejected",
+        }
+    }
+}
+
 /// The server's answer for one record of a batch, in the batch's order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -9,6 +9,7 @@
 mod api;
 mod authority;
 mod ingest;
+mod metrics;
 mod storage;
 
 use axum::http::{header, HeaderValue};
@@ -41,6 +42,9 @@ struct Args {
     /// The built npm package's folder, served under /pkg/.
     #[arg(long, env = "OFFSIGN_PKG", default_value = "pkg")]
     pkg: PathBuf,
+    /// API requests per second per client address (bursts of twice as many); 0 for no limit.
+    #[arg(long, env = "OFFSIGN_RATE_LIMIT", default_value_t = 50)]
+    rate_limit: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -110,12 +114,18 @@ async fn serve(args: Args) -> Result<(), String> {
     let storage = open_storage(&args.db)?;
     let secret = authority::Secret::find(&args.db)?;
     let authority = authority::load_or_create(&storage, &secret)?;
-    let state = Arc::new(api::AppState { storage, authority });
+    let state = Arc::new(api::AppState {
+        storage,
+        authority,
+        metrics: metrics::Metrics::default(),
+        rate_limit: metrics::RateLimit::new(args.rate_limit),
+    });
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     eprintln!("offsign-server: database {}, authority key sealed under {}", args.db.display(), secret.describe());
     println!("offsign-server listening on http://{address}/");
-    axum::serve(listener, app(state, args.www, args.pkg))
+    let service = app(state, args.www, args.pkg).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -183,7 +193,8 @@ mod tests {
         std::fs::write(pkg.join("offsign_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         let storage = Sqlite::open(&root.join("offsign.db")).unwrap();
         let authority = offsign::Authority::new(offsign::Identity::generate().unwrap(), "test");
-        (Arc::new(api::AppState { storage, authority }), www, pkg)
+        let state = api::AppState { storage, authority, metrics: metrics::Metrics::default(), rate_limit: metrics::RateLimit::new(0) };
+        (Arc::new(state), www, pkg)
     }
 
     async fn get(app: Router, uri: &str) -> axum::response::Response {
@@ -262,6 +273,12 @@ mod tests {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(answer["verdicts"][0]["code"], "malformed");
         assert_eq!(state.storage.record_count().unwrap(), 0);
+        let metrics = get(app(), "/metrics").await;
+        assert_eq!(metrics.headers()[header::CONTENT_TYPE], "text/plain; version=0.0.4; charset=utf-8");
+        let text = String::from_utf8(metrics.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(text.contains("offsign_records_total{verdict=\"rejected\",code=\"malformed\"} 1"), "{text}");
+        assert!(text.contains("offsign_http_request_duration_seconds_count{route=\"/v1/records\",status=\"413\"} 1"), "{text}");
+        assert!(text.contains("offsign_records_stored 0"));
     }
 
     /// Enrolls `worker` through the API; returns the certificate's serial.
@@ -341,5 +358,29 @@ mod tests {
             .map(|v| (v["verdict"].as_str().unwrap(), v["code"].as_str()))
             .collect();
         assert_eq!(verdicts, [("stored", None), ("rejected", Some("bad_signature")), ("rejected", Some("malformed"))]);
+    }
+
+    #[tokio::test]
+    async fn openapi_describes_every_route_and_the_alert_rules_use_real_metrics() {
+        let (state, www, pkg) = fixture("docs");
+        let doc: serde_json::Value = serde_json::from_str(api::OPENAPI).unwrap();
+        let described: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+        let source = include_str!("api.rs");
+        let routed: Vec<&str> = source.split(".route(\"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
+        let mut described_sorted = described.clone();
+        described_sorted.sort();
+        let mut routed_sorted = routed.clone();
+        routed_sorted.sort();
+        assert_eq!(described_sorted, routed_sorted, "openapi.json and the router list the same paths");
+        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone()), "/openapi.json").await.status(), StatusCode::OK);
+
+        state.metrics.request("/v1/records", 200, std::time::Duration::from_millis(1));
+        state.metrics.record("rejected", Some("bad_signature"));
+        state.metrics.report("wrong_pin");
+        let text = state.metrics.render(&state.storage.gauges(0).unwrap());
+        let rules = include_str!("../prometheus/alerts.yml");
+        for name in rules.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| w.starts_with("offsign_")) {
+            assert!(text.contains(&format!("{name}{{")) || text.contains(&format!("{name} ")), "alerts.yml uses {name}, which /metrics does not export");
+        }
     }
 }

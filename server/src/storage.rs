@@ -181,6 +181,8 @@ pub trait Storage: Send + Sync + 'static {
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T>;
     /// How many records are stored.
     fn record_count(&self) -> Result<u64>;
+    /// The gauges of `/metrics` at `now` (ms).
+    fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges>;
 }
 
 /// What `revoke` revokes.
@@ -466,6 +468,24 @@ impl Storage for Sqlite {
     fn record_count(&self) -> Result<u64> {
         Ok(self.lock().query_row("SELECT count(*) FROM records", [], |row| row.get::<_, i64>(0))? as u64)
     }
+
+    fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges> {
+        let connection = self.lock();
+        let (records_stored, chain_gaps) = connection.query_row(
+            "SELECT count(*), coalesce(sum(chain_gap), 0) FROM records",
+            [],
+            |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)),
+        )?;
+        let expiring_within_14_days = connection.query_row(
+            "SELECT count(DISTINCT worker) FROM certificates c
+             WHERE revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + 14 * 86400000
+               AND NOT EXISTS (SELECT 1 FROM certificates d
+                               WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)",
+            [now],
+            |row| row.get::<_, i64>(0),
+        )? as u64;
+        Ok(crate::metrics::Gauges { records_stored, chain_gaps, expiring_within_14_days })
+    }
 }
 
 #[cfg(test)]
@@ -571,6 +591,20 @@ mod tests {
         assert_eq!(db.revoke(&RevokeTarget::Serial("s-3".into()), 9).unwrap(), ["s-3"]);
         assert_eq!(db.revoked_serials().unwrap(), ["s-1", "s-2", "s-3"]);
         assert_eq!(db.certificate("s-1").unwrap().unwrap().revoked_at, Some(7));
+    }
+
+    #[test]
+    fn the_expiring_gauge_counts_workers_whose_newest_live_certificate_expires_soon() {
+        let db = Sqlite::open(&temp_db("gauges")).unwrap();
+        let day = 86_400_000;
+        let at = |serial: &str, worker: &str, exp: i64| CertificateRow { exp, ..cert(serial, worker) };
+        db.add_certificate(&at("s-1", "soon", 10 * day)).unwrap();
+        db.add_certificate(&at("s-2", "renewed", 10 * day)).unwrap();
+        db.add_certificate(&at("s-3", "renewed", 300 * day)).unwrap();
+        db.add_certificate(&at("s-4", "revoked", 10 * day)).unwrap();
+        db.add_certificate(&at("s-5", "expired", -day)).unwrap();
+        db.revoke(&RevokeTarget::Worker("revoked".into()), 0).unwrap();
+        assert_eq!(db.gauges(0).unwrap().expiring_within_14_days, 1);
     }
 
     #[test]
