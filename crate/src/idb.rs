@@ -311,18 +311,17 @@ impl Store for IdbStore {
         Ok(rows)
     }
 
-    async fn update_records(&self, ids: &[String], change: impl Fn(&mut RecordRow)) -> Result<()> {
-        let tx = self.transaction(&[RECORDS], TransactionMode::ReadWrite).await?;
-        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
-        for id in ids {
-            let value = store.get(id.as_str().into()).await.map_err(|e| storage_error("reading a record", e))?;
-            if let Some(value) = value {
-                let mut row: RecordRow = from_js(value)?;
-                change(&mut row);
-                store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating a record", e))?;
-            }
-        }
-        commit(tx).await
+    async fn put_records(&self, rows: &[RecordRow]) -> Result<()> {
+        // Queued puts on the raw connection: one round trip for the whole batch. Delivery
+        // states need no strict durability: a state lost in a crash only means a resend,
+        // which the server answers with "duplicate".
+        let tx = self.begin(|_, db| raw::transaction(db, &[RECORDS], "default").map_err(|e| raw_error("starting a transaction", e))).await?;
+        let ended = raw::Ending::watch(&tx);
+        let result = (|| {
+            let records = raw::store(&tx, RECORDS)?;
+            rows.iter().try_for_each(|row| raw::queue_put(&records, &to_js(row)?))
+        })();
+        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("updating records", e))?
     }
 
     async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -520,9 +519,14 @@ mod raw {
     /// A read-write transaction with `durability: "strict"`: it completes only once the data
     /// is on disk.
     pub(super) fn strict_transaction(db: &IdbDatabase, stores: &[&str]) -> std::result::Result<IdbTransaction, JsValue> {
+        transaction(db, stores, "strict")
+    }
+
+    /// A read-write transaction with the given durability (`strict`, `relaxed`, `default`).
+    pub(super) fn transaction(db: &IdbDatabase, stores: &[&str], durability: &str) -> std::result::Result<IdbTransaction, JsValue> {
         let names: js_sys::Array = stores.iter().map(|s| JsValue::from(*s)).collect();
         let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"durability".into(), &"strict".into())?;
+        js_sys::Reflect::set(&options, &"durability".into(), &durability.into())?;
         db.unchecked_ref::<DatabaseWithOptions>().transaction_with_options(&names, "readwrite", &options)
     }
 

@@ -80,10 +80,21 @@ impl<'a> Jws<'a> {
 /// Signs `payload` as a compact JWS with header `{"alg":"Ed25519","typ":typ,"kid":kid}`;
 /// the signature is self-checked before it is returned.
 pub fn sign(identity: &Identity, typ: &str, payload: &[u8]) -> Result<String> {
+    sign_with(identity, typ, payload, |input| identity.sign_checked(input))
+}
+
+/// [`sign`] without the self-check, for a server that signs thousands of receipts a second on
+/// hardware without the engine faults the self-check guards against (devices verify every
+/// receipt they keep).
+pub(crate) fn sign_unchecked(identity: &Identity, typ: &str, payload: &[u8]) -> Result<String> {
+    sign_with(identity, typ, payload, |input| Ok(identity.sign(input)))
+}
+
+fn sign_with(identity: &Identity, typ: &str, payload: &[u8], signer: impl FnOnce(&[u8]) -> Result<[u8; 64]>) -> Result<String> {
     let header = Header { alg: "Ed25519".into(), typ: Some(typ.into()), kid: Some(identity.kid().into()), crit: None };
     let header_json = serde_json::to_vec(&header).expect("a header of strings serializes");
     let mut out = format!("{}.{}", b64url(&header_json), b64url(payload));
-    let signature = identity.sign_checked(out.as_bytes())?;
+    let signature = signer(out.as_bytes())?;
     out.push('.');
     out.push_str(&b64url(&signature));
     Ok(out)

@@ -253,8 +253,9 @@ pub trait Store {
     /// that was cut off), oldest first.
     async fn unsent(&self, limit: u32) -> Result<Vec<RecordRow>>;
 
-    /// Applies `change` to each stored record of `ids`, in one transaction.
-    async fn update_records(&self, ids: &[String], change: impl Fn(&mut RecordRow)) -> Result<()>;
+    /// Writes back records read with [`Store::unsent`] whose delivery state changed, in one
+    /// transaction. Only the sync engine changes stored records, one sync at a time.
+    async fn put_records(&self, rows: &[RecordRow]) -> Result<()>;
 
     /// Stores a setting.
     async fn put_setting(&self, key: &str, value: &str) -> Result<()>;
@@ -431,10 +432,10 @@ pub(crate) mod memory {
             Ok(rows)
         }
 
-        async fn update_records(&self, ids: &[String], change: impl Fn(&mut RecordRow)) -> Result<()> {
+        async fn put_records(&self, rows: &[RecordRow]) -> Result<()> {
             let mut records = self.records.borrow_mut();
-            for row in records.values_mut().filter(|r| ids.contains(&r.id)) {
-                change(row);
+            for row in rows {
+                records.insert((row.kid.clone(), row.seq), row.clone());
             }
             Ok(())
         }

@@ -272,18 +272,18 @@ impl<S: Store, C: Clock> Device<S, C> {
             if batch.is_empty() {
                 break;
             }
-            let ids: Vec<String> = batch.iter().map(|r| r.id.clone()).collect();
-            self.store
-                .update_records(&ids, |r| {
-                    r.state = RecordState::Sending;
-                    r.attempts = r.attempts.saturating_add(1);
-                })
-                .await?;
+            let mut batch = batch;
+            for r in &mut batch {
+                r.state = RecordState::Sending;
+                r.attempts = r.attempts.saturating_add(1);
+            }
+            self.store.put_records(&batch).await?;
             let body = serde_json::json!({ "records": batch.iter().map(|r| &r.jws).collect::<Vec<_>>() }).to_string();
             let answer = match self.post_with_retries(transport, "/v1/records", body, options).await {
                 Ok(answer) => answer,
                 Err(e) => {
-                    self.store.update_records(&ids, |r| r.state = RecordState::Pending).await?;
+                    batch.iter_mut().for_each(|r| r.state = RecordState::Pending);
+                    self.store.put_records(&batch).await?;
                     return Err(e);
                 }
             };
@@ -375,22 +375,24 @@ impl<S: Store, C: Clock> Device<S, C> {
                 _ => {}
             }
         }
-        let ids: Vec<String> = batch.iter().map(|r| r.id.clone()).collect();
-        self.store
-            .update_records(&ids, |r| match outcome.get(&r.id) {
-                Some((state, receipt, error)) => {
-                    r.state = *state;
-                    r.receipt = receipt.clone();
-                    r.error = error.clone();
+        let settled = outcome.len() as u32;
+        let answered: Vec<RecordRow> = batch
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                match outcome.remove(&r.id) {
+                    Some((state, receipt, error)) => (r.state, r.receipt, r.error) = (state, receipt, error),
+                    None => r.state = RecordState::Pending,
                 }
-                None => r.state = RecordState::Pending,
+                r
             })
-            .await?;
+            .collect();
+        self.store.put_records(&answered).await?;
         for (kid, seq, error) in rejected {
             let report = Error::new(ErrorCode::RecordRejected, format!("record {seq} refused: {} ({})", error.code, error.message));
             let _ = self.record_failure("sync", Some(&kid), &report).await;
         }
-        Ok(outcome.len() as u32)
+        Ok(settled)
     }
 
     /// Keeps what every answer brings: the server time offset, and a newer revocation list

@@ -1,7 +1,8 @@
 //! The HTTP API under `/v1`, JSON in and out. Every refusal is `{"code", "message"}` with a
 //! fitting status; nothing is stored from a refused request.
 
-use crate::ingest::{ingest, Verdict};
+use crate::ingest::{ingest, prepare, Verdict};
+use std::collections::HashMap;
 use crate::ingest::CLOCK_TOLERANCE_MS;
 use crate::storage::{CertificateRow, Storage, StoredReport};
 use axum::body::Bytes;
@@ -417,7 +418,21 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
     }
     blocking(&state, move |state| {
         let now = now();
-        let verdicts = state.storage.batch(|batch| ingest(batch, &state.authority, &request.records, now))?;
+        // The keys of the certificates named, then the CPU-heavy checks on every core, then
+        // one short transaction.
+        let mut keys = HashMap::new();
+        for record in &request.records {
+            let Some(serial) = offsign::inspect_record(record).ok().and_then(|(_, p)| p.cert) else { continue };
+            if !keys.contains_key(&serial) {
+                if let Some(cert) = state.storage.certificate(&serial)? {
+                    if let Ok(key) = PublicKey::from_jwk_json(&cert.jwk) {
+                        keys.insert(serial, key);
+                    }
+                }
+            }
+        }
+        let prepared = prepare(request.records, &keys, &state.authority, now);
+        let verdicts = state.storage.batch(|batch| ingest(batch, prepared, now))?;
         for v in &verdicts {
             state.metrics.record(v.verdict.as_str(), v.code);
         }

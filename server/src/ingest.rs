@@ -69,64 +69,88 @@ enum Judged {
     Refuse(&'static str, String),
 }
 
-/// Decides and stores the verdict on each of `records` (JWS), in order, inside `batch`:
-/// later records of the batch see the earlier ones as stored.
-pub fn ingest(batch: &mut dyn Batch, authority: &Authority, records: &[String], now: Timestamp) -> Result<Vec<Verdict>> {
-    let mut keys: HashMap<String, PublicKey> = HashMap::new();
+/// What is known of a record before the transaction: the CPU-heavy part (signature check,
+/// receipt), done in parallel and without holding the database.
+pub struct Prepared {
+    jws: String,
+    hash: String,
+    /// The payload, or why it could not be read.
+    payload: std::result::Result<offsign::RecordPayload, String>,
+    /// For a record whose certificate is known: did its signature verify (or why not).
+    signature: Option<std::result::Result<(), (&'static str, String)>>,
+    /// A receipt, signed in advance for a record whose signature verified.
+    receipt: Option<String>,
+}
+
+/// Prepares `records` for [`ingest`]: parses them, checks each signature against the key of
+/// the certificate it names (`keys`, by serial) and signs receipts, on every core.
+pub fn prepare(records: Vec<String>, keys: &HashMap<String, PublicKey>, authority: &Authority, now: Timestamp) -> Vec<Prepared> {
+    let one = |jws: String| {
+        let hash = record_hash(&jws);
+        let payload = inspect_record(&jws).map(|(_, payload)| payload).map_err(|e| e.message().to_owned());
+        let key = payload.as_ref().ok().and_then(|p| keys.get(p.cert.as_deref()?));
+        let signature = key.map(|key| {
+            verify_record(&jws, key, None).map(|_| ()).map_err(|e| {
+                let code = if e.code() == ErrorCode::BadSignature { "bad_signature" } else if e.code() == ErrorCode::KeyMismatch { "key_mismatch" } else { "malformed" };
+                (code, e.message().to_owned())
+            })
+        });
+        let receipt = match (&payload, &signature) {
+            (Ok(p), Some(Ok(()))) => authority.issue_receipt(&p.id, &hash, now).ok(),
+            _ => None,
+        };
+        Prepared { jws, hash, payload, signature, receipt }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads == 1 || records.len() < 32 {
+        return records.into_iter().map(one).collect();
+    }
+    let chunk = records.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<String>> = Vec::new();
+    let mut rest = records;
+    while !rest.is_empty() {
+        let tail = rest.split_off(chunk.min(rest.len()));
+        chunks.push(std::mem::replace(&mut rest, tail));
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks.into_iter().map(|c| scope.spawn(|| c.into_iter().map(one).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+/// Decides and stores the verdict on each prepared record, in order, inside `batch`: later
+/// records of the batch see the earlier ones as stored.
+pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, now: Timestamp) -> Result<Vec<Verdict>> {
     let mut verdicts = Vec::with_capacity(records.len());
-    for (index, jws) in records.iter().enumerate() {
-        let hash = record_hash(jws);
-        let readable = inspect_record(jws).ok().map(|(_, payload)| payload);
-        let id = readable.as_ref().map(|p| p.id.clone());
-        let verdict = |verdict, record: &StoredRecord| Verdict {
-            index,
-            id: id.clone(),
-            hash: hash.clone(),
-            verdict,
-            code: None,
-            message: None,
-            receipt: Some(record.receipt.clone()),
-            chain_gap: record.chain_gap,
-        };
-        let decided = match readable {
-            Some(payload) => judge(batch, authority, &mut keys, jws, payload, &hash, now)?,
-            None => Judged::Refuse("malformed", inspect_record(jws).err().map(|e| e.message().to_owned()).unwrap_or_default()),
-        };
+    for (index, record) in records.into_iter().enumerate() {
+        let id = record.payload.as_ref().ok().map(|p| p.id.clone());
+        let kid = record.payload.as_ref().ok().map(|p| p.kid.clone());
+        let hash = record.hash.clone();
+        let decided = judge(batch, record, now)?;
         verdicts.push(match decided {
-            Judged::Accept(record) => {
-                batch.insert_record(&record)?;
-                verdict(VerdictKind::Accepted, &record)
+            Judged::Accept(stored) => {
+                batch.insert_record(&stored)?;
+                Verdict { index, id, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
             }
-            Judged::Duplicate(record) => verdict(VerdictKind::Duplicate, &record),
+            Judged::Duplicate(stored) => {
+                Verdict { index, id, hash, verdict: VerdictKind::Duplicate, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
+            }
             Judged::Refuse(code, message) => {
-                let kid = inspect_record(jws).ok().map(|(_, payload)| payload.kid);
                 batch.insert_rejection(&Rejection { id: id.clone(), kid, code: code.to_owned(), received_at: now.millis() })?;
-                Verdict {
-                    index,
-                    id: id.clone(),
-                    hash: hash.clone(),
-                    verdict: VerdictKind::Rejected,
-                    code: Some(code),
-                    message: Some(message),
-                    receipt: None,
-                    chain_gap: false,
-                }
+                Verdict { index, id, hash, verdict: VerdictKind::Rejected, code: Some(code), message: Some(message), receipt: None, chain_gap: false }
             }
         });
     }
     Ok(verdicts)
 }
 
-/// The verdict on one readable record.
-fn judge(
-    batch: &mut dyn Batch,
-    authority: &Authority,
-    keys: &mut HashMap<String, PublicKey>,
-    jws: &str,
-    payload: offsign::RecordPayload,
-    hash: &str,
-    now: Timestamp,
-) -> Result<Judged> {
+/// The verdict on one prepared record.
+fn judge(batch: &mut dyn Batch, record: Prepared, now: Timestamp) -> Result<Judged> {
+    let payload = match record.payload {
+        Ok(payload) => payload,
+        Err(why) => return Ok(Judged::Refuse("malformed", why)),
+    };
+    let hash = record.hash;
     if let Some(stored) = batch.record_by_id(&payload.id)? {
         return Ok(if stored.hash == hash {
             Judged::Duplicate(stored)
@@ -137,19 +161,14 @@ fn judge(
     let Some(serial) = payload.cert.as_deref() else {
         return Ok(Judged::Refuse("cert_unknown", "the record names no certificate".into()));
     };
-    let Some(cert) = batch.certificate(serial)? else {
+    let (Some(cert), Some(signature)) = (batch.certificate(serial)?, record.signature) else {
         return Ok(Judged::Refuse("cert_unknown", format!("certificate {serial} was not issued here")));
     };
     if cert.kid != payload.kid {
         return Ok(Judged::Refuse("key_mismatch", format!("certificate {serial} is for another key")));
     }
-    if !keys.contains_key(&cert.serial) {
-        let key = PublicKey::from_jwk_json(&cert.jwk).map_err(|e| crate::storage::StorageError(format!("stored key: {e}")))?;
-        keys.insert(cert.serial.clone(), key);
-    }
-    if let Err(e) = verify_record(jws, &keys[&cert.serial], None) {
-        let code = if e.code() == ErrorCode::BadSignature { "bad_signature" } else { "malformed" };
-        return Ok(Judged::Refuse(code, e.message().to_owned()));
+    if let Err((code, message)) = signature {
+        return Ok(Judged::Refuse(code, message));
     }
     let signed_at = Timestamp::parse_rfc3339(&payload.signed_at).map_err(|e| crate::storage::StorageError(e.to_string()))?;
     if signed_at.millis() < cert.nbf - CLOCK_TOLERANCE_MS {
@@ -175,17 +194,17 @@ fn judge(
             None => true,
         },
     };
-    let receipt = authority.issue_receipt(&payload.id, hash, now).map_err(|e| crate::storage::StorageError(e.to_string()))?;
+    let receipt = record.receipt.ok_or_else(|| crate::storage::StorageError("no receipt could be signed".into()))?;
     Ok(Judged::Accept(StoredRecord {
-            id: payload.id,
-            kid: payload.kid,
-            seq: payload.seq,
-            hash: hash.to_owned(),
-            cert_serial: cert.serial,
-            signed_at: payload.signed_at,
-            received_at: now.millis(),
-            jws: jws.to_owned(),
-            receipt,
+        id: payload.id,
+        kid: payload.kid,
+        seq: payload.seq,
+        hash,
+        cert_serial: cert.serial,
+        signed_at: payload.signed_at,
+        received_at: now.millis(),
+        jws: record.jws,
+        receipt,
         chain_gap,
     }))
 }
@@ -246,7 +265,10 @@ mod tests {
     }
 
     fn run(w: &World, records: &[String], now: &str) -> Vec<Verdict> {
-        w.db.batch(|b| ingest(b, &w.authority, records, t(now))).unwrap()
+        let cert = w.db.certificate("s-1").unwrap().unwrap();
+        let keys = HashMap::from([(cert.serial, PublicKey::from_jwk_json(&cert.jwk).unwrap())]);
+        let prepared = prepare(records.to_vec(), &keys, &w.authority, t(now));
+        w.db.batch(|b| ingest(b, prepared, t(now))).unwrap()
     }
 
     fn summary(verdicts: &[Verdict]) -> Vec<(VerdictKind, Option<&'static str>, bool)> {

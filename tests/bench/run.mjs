@@ -72,6 +72,18 @@ try {
   console.log(`| first page of 50 from an outbox of ${store.records.toLocaleString('en-US')} records (median of 21) | ${ms(store.firstPageMs)} |`);
   console.log(`| page of 50 from the middle of it (median of 21) | ${ms(store.middlePageMs)} |`);
   console.log(`| import a backup of ${store.imported.toLocaleString('en-US')} records into an empty database, each verified (${Math.round(store.backupBytes / 1024).toLocaleString('en-US')} KiB) | ${Math.round(store.importMs).toLocaleString('en-US')} ms |`);
+
+  const sync = await (await import('./server.mjs')).run();
+  console.log('\n### Sync: a release offsign-server on loopback with its SQLite file (WAL, synchronous=FULL)\n');
+  console.log('24,000 records from 4 workers in batches of 500, signed beforehand; the load generator shares the 2 cores.\n');
+  console.log('| measure | 1 client | 2 clients |\n|---|---:|---:|');
+  console.log(`| records verified and stored per second | ${fmt(sync.one.perSecond)} | ${fmt(sync.two.perSecond)} |`);
+  console.log(`| batch latency p50 | ${Math.round(sync.one.p50)} ms | ${Math.round(sync.two.p50)} ms |`);
+  console.log(`| batch latency p99 | ${Math.round(sync.one.p99)} ms | ${Math.round(sync.two.p99)} ms |`);
+  console.log('\n| measure | value |\n|---|---:|');
+  console.log(`| strict one-by-one verification, native, 1 core (signatures/s) | ${fmt(native.batch500.single)} |`);
+  console.log(`| ed25519-dalek batch verification of the same 500, native, 1 core (signatures/s) | ${fmt(native.batch500.batch)} |`);
+  console.log(`| a browser draining an outbox of ${sync.drain.accepted.toLocaleString('en-US')} records with Device.sync() | ${(sync.drain.ms / 1000).toFixed(2)} s |`);
 } finally {
   await browser.close();
   await server.close();
