@@ -4,9 +4,14 @@
 // the database. A request whose answer was lost is answered
 // "duplicate" with the first receipts. A server killed mid-sync and restarted loses nothing
 // and stores nothing twice. After revocation, new records are refused with cert_revoked.
+// autoSync sends when the browser comes back online; Background Sync runs a sync in the
+// service worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
 import { launchChromium } from './support/browser.mjs';
 import { startServer } from './support/server.mjs';
@@ -130,6 +135,88 @@ test('a server killed in the middle of a sync and restarted loses nothing and st
     assert.ok(cut.code === 'server_unreachable' || cut.ok, JSON.stringify(cut));
     assert.deepEqual(resumed.states, ['accepted']);
     assert.deepEqual(sql(server.db, 'SELECT count(*), count(DISTINCT id), min(seq), max(seq), sum(chain_gap) FROM records'), [[1200, 1200, 1, 1200, 0]]);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('autoSync sends as soon as the browser is back online', async () => {
+  const server = await startServer();
+  const browser = await launchChromium();
+  try {
+    const { context, page } = await enrolledPage(browser, server, 365);
+    await context.setOffline(true);
+    await page.evaluate(async () => {
+      window.synced = [];
+      window.failed = [];
+      window.stopAutoSync = window.device.autoSync({
+        intervalMinutes: 60, maxTries: 1,
+        onSynced: (summary) => window.synced.push(summary), onError: (e) => window.failed.push(e.code),
+      });
+      await window.signMany(5, 'auto');
+    });
+    await page.waitForFunction(() => window.failed.length === 1); // the run at start, offline
+    await context.setOffline(false); // fires "online"
+    await page.waitForFunction(() => window.synced.some((s) => s.accepted === 5), null, { timeout: 15_000 });
+    const result = await page.evaluate(async () => {
+      window.stopAutoSync();
+      return { failed: window.failed, states: [...new Set((await window.allRecords()).map((r) => r.state))] };
+    });
+    assert.deepEqual(result.failed, ['server_unreachable']);
+    assert.deepEqual(result.states, ['accepted']);
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[5]]);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('Background Sync wakes the service worker, which sends the outbox', async () => {
+  // An app of its own, served by offsign-server: a page and a module service worker that
+  // syncs on the "offsign-sync" event.
+  const www = mkdtempSync(path.join(tmpdir(), 'offsign-bgsync-'));
+  writeFileSync(path.join(www, 'index.html'), '<!doctype html><title>bg sync</title>');
+  writeFileSync(path.join(www, 'sw.js'), `
+    import init, { Device } from '/pkg/offsign.js';
+    const ready = init();
+    self.addEventListener('install', () => self.skipWaiting());
+    self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+    self.addEventListener('sync', (event) => {
+      if (event.tag !== 'offsign-sync') return;
+      event.waitUntil(ready.then(async () => {
+        const summary = await (await Device.open({ name: 'bg' })).sync();
+        for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(summary);
+      }));
+    });
+  `);
+  const server = await startServer([], { www });
+  const browser = await launchChromium();
+  try {
+    const { code } = server.admin('enroll', '--worker', 'driver-9');
+    const context = await browser.newContext({ permissions: ['background-sync'] });
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    const result = await page.evaluate(async (code) => {
+      await navigator.serviceWorker.register('/sw.js', { type: 'module' });
+      await navigator.serviceWorker.ready;
+      const fromWorker = new Promise((resolve) => navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data)));
+      const { default: init, Device } = await import('/pkg/offsign.js');
+      await init();
+      const device = await Device.open({ name: 'bg' });
+      const me = await device.createIdentity({ label: 'Driver 9', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
+      const response = await fetch('/v1/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, jwk: me.publicJwk }) });
+      await device.setCredentials(me.kid, await response.json());
+      await device.signMany([1, 2, 3].map((i) => ({ doc: new TextEncoder().encode(`bg ${i}`), name: `bg-${i}.txt` })));
+      const registered = await device.requestBackgroundSync();
+      const summary = await fromWorker;
+      const states = (await device.records(me.kid)).map((r) => r.state);
+      return { registered, summary, states };
+    }, code);
+    assert.equal(result.registered, true);
+    assert.equal(result.summary.accepted, 3);
+    assert.deepEqual(result.states, ['accepted', 'accepted', 'accepted']);
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[3]]);
   } finally {
     await browser.close();
     await server.stop();

@@ -343,6 +343,16 @@ export interface SyncOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Options of `Device.autoSync`: those of `sync`, and when to run and whom to tell. */
+export interface AutoSyncOptions extends SyncOptions {
+  /** Minutes between runs while the page or worker lives (0.05 to 1440); defaults to 5. */
+  intervalMinutes?: number;
+  /** Called after each successful run. */
+  onSynced?: (summary: SyncSummary) => void;
+  /** Called with the OffsignError of each failed run (e.g. `server_unreachable`). */
+  onError?: (error: OffsignError) => void;
+}
+
 /** What `Device.sync` did. */
 export interface SyncSummary {
   /** Records the server accepted now (each with a receipt). */

@@ -639,6 +639,12 @@ extern "C" {
     /// `Promise<Uint8Array>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<Uint8Array>")]
     pub type PromiseBytes;
+    /// `AutoSyncOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "AutoSyncOptions | undefined")]
+    pub type JsAutoSyncOptions;
+    /// `Promise<boolean>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<boolean>")]
+    pub type PromiseBoolean;
     /// `SyncOptions | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "SyncOptions | undefined")]
     pub type JsSyncOptions;
@@ -960,6 +966,99 @@ impl JsDevice {
             Ok(to_js(&summary))
         };
         wasm_bindgen_futures::future_to_promise(with_sync_lock(Box::pin(work))).unchecked_into()
+    }
+
+    /// Syncs by itself: now, whenever the browser comes back online, and every
+    /// `intervalMinutes` (default 5) while this page or worker lives: the fallback where
+    /// Background Sync is missing (Firefox, Safari). `onSynced(summary)` and `onError(error)`
+    /// hear of each run; failures are recorded as failure reports too. Returns a function
+    /// that stops it.
+    #[wasm_bindgen(js_name = autoSync)]
+    pub fn auto_sync(&self, options: JsAutoSyncOptions) -> JsResult<js_sys::Function> {
+        let interval = get(&options, "intervalMinutes");
+        let minutes = if interval.is_undefined() { 5.0 } else { interval.as_f64().unwrap_or(f64::NAN) };
+        if !(minutes.is_finite() && (0.05..=1440.0).contains(&minutes)) {
+            return Err(bad_argument("intervalMinutes", "must be a number of minutes from 0.05 to 1440"));
+        }
+        let on_synced = get(&options, "onSynced").dyn_into::<js_sys::Function>().ok();
+        let on_error = get(&options, "onError").dyn_into::<js_sys::Function>().ok();
+        let handle = JsDevice { inner: self.inner.clone(), idle: self.idle.clone(), clock: self.clock.clone() };
+        let sync_options: JsValue = options.into();
+        let run = Rc::new(move || {
+            let done: js_sys::Promise = handle.sync(sync_options.clone().unchecked_into()).unchecked_into();
+            let (on_synced, on_error) = (on_synced.clone(), on_error.clone());
+            let ok = Closure::once_into_js(move |summary: JsValue| {
+                if let Some(f) = on_synced {
+                    let _ = f.call1(&JsValue::UNDEFINED, &summary);
+                }
+            });
+            let failed = Closure::once_into_js(move |error: JsValue| {
+                if let Some(f) = on_error {
+                    let _ = f.call1(&JsValue::UNDEFINED, &error);
+                }
+            });
+            if let Ok(then) = get(&done, "then").dyn_into::<js_sys::Function>() {
+                let _ = then.call2(&done, &ok, &failed);
+            }
+        });
+        run();
+        let global = js_sys::global();
+        let call = |name: &str, args: &[&JsValue]| -> JsValue {
+            let Ok(f) = get(&global, name).dyn_into::<js_sys::Function>() else { return JsValue::UNDEFINED };
+            match args {
+                [a] => f.call1(&global, a),
+                [a, b] => f.call2(&global, a, b),
+                _ => f.call0(&global),
+            }
+            .unwrap_or(JsValue::UNDEFINED)
+        };
+        let on_online = Closure::<dyn FnMut()>::new({
+            let run = run.clone();
+            move || run()
+        });
+        let on_tick = Closure::<dyn FnMut()>::new(move || run());
+        call("addEventListener", &[&"online".into(), on_online.as_ref()]);
+        let timer = call("setInterval", &[on_tick.as_ref(), &(minutes * 60_000.0).into()]);
+        let stop = Closure::once_into_js(move || {
+            let global = js_sys::global();
+            if let Ok(remove) = get(&global, "removeEventListener").dyn_into::<js_sys::Function>() {
+                let _ = remove.call2(&global, &"online".into(), on_online.as_ref());
+            }
+            if let Ok(clear) = get(&global, "clearInterval").dyn_into::<js_sys::Function>() {
+                let _ = clear.call1(&global, &timer);
+            }
+            drop((on_online, on_tick));
+        });
+        Ok(stop.unchecked_into())
+    }
+
+    /// Asks the browser to wake the service worker for a sync when a connection is there, even
+    /// after the app is closed (Background Sync; Chromium only). The service worker must call
+    /// `device.sync()` on its `sync` event with tag `"offsign-sync"`. Resolves to whether the
+    /// browser took the request (`false`: no Background Sync here; use `autoSync`).
+    #[wasm_bindgen(js_name = requestBackgroundSync)]
+    pub fn request_background_sync(&self) -> PromiseBoolean {
+        promise(async move {
+            let global = js_sys::global();
+            // In a service worker its own registration; in a page the active one.
+            let mut registration = get(&global, "registration");
+            if registration.is_undefined() {
+                let container = get(&get(&global, "navigator"), "serviceWorker");
+                let ready = get(&container, "ready");
+                if ready.is_undefined() {
+                    return Ok(false.into());
+                }
+                registration = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&ready)).await.unwrap_or(JsValue::UNDEFINED);
+            }
+            let sync = get(&registration, "sync");
+            let Ok(register) = get(&sync, "register").dyn_into::<js_sys::Function>() else { return Ok(false.into()) };
+            let registered = register.call1(&sync, &"offsign-sync".into()).map(|p| js_sys::Promise::resolve(&p));
+            let accepted = match registered {
+                Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
+                Err(_) => false,
+            };
+            Ok(accepted.into())
+        })
     }
 
     /// Inspects the whole signing system: randomness, storage (writable, persistent, room

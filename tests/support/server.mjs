@@ -11,13 +11,13 @@ export const SERVER_BIN = process.env.OFFSIGN_SERVER_BIN ?? path.join(ROOT, 'tar
 /**
  * Resolves to { url, db, admin, stop, kill } once the server prints its URL. `db` is the
  * SQLite file (a fresh one unless given); `addr` defaults to an ephemeral loopback port; `bin`
- * to the debug build;
+ * to the debug build, `www` to the app's folder;
  * `admin(...args)` runs `offsign-server --db DB ...args` and returns its JSON output; `kill()`
  * SIGKILLs the server, as a crash or power cut would.
  */
-export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_BIN } = {}) {
+export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_BIN, www = path.join(ROOT, 'www') } = {}) {
   db ??= path.join(mkdtempSync(path.join(tmpdir(), 'offsign-server-')), 'offsign.db');
-  const child = spawn(bin, ['--db', db, '--addr', addr, '--www', path.join(ROOT, 'www'), '--pkg', path.join(ROOT, 'pkg'), ...args], {
+  const child = spawn(bin, ['--db', db, '--addr', addr, '--www', www, '--pkg', path.join(ROOT, 'pkg'), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const admin = (...adminArgs) => JSON.parse(execFileSync(bin, ['--db', db, ...adminArgs], { encoding: 'utf8' }));
