@@ -31,7 +31,8 @@ async function enrolledPage(browser, server, days) {
   const kid = await page.evaluate(async (code) => {
     const { default: init, Device } = await import('/pkg/offsign.js');
     await init();
-    const device = await Device.open({ name: `sync-${Math.random()}` });
+    window.deviceName = `sync-${Math.random()}`;
+    const device = await Device.open({ name: window.deviceName });
     const me = await device.createIdentity({ label: 'Driver 17', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
     const response = await fetch('/v1/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, jwk: me.publicJwk }) });
     await device.setCredentials(me.kid, await response.json());
@@ -217,6 +218,35 @@ test('Background Sync wakes the service worker, which sends the outbox', async (
     assert.equal(result.summary.accepted, 3);
     assert.deepEqual(result.states, ['accepted', 'accepted', 'accepted']);
     assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[3]]);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('two tabs syncing at once send each record once; accepted records go after the retention time', async () => {
+  const server = await startServer();
+  const browser = await launchChromium();
+  try {
+    const { context, page } = await enrolledPage(browser, server, 365);
+    await page.evaluate(() => Promise.all([window.signMany(300, 'tab'), window.signMany(300, 'tab2')]).then(() => {}));
+    const name = await page.evaluate(() => window.deviceName);
+    const other = await context.newPage();
+    await other.goto(server.url + '/');
+    await other.evaluate(async (name) => {
+      const { default: init, Device } = await import('/pkg/offsign.js');
+      await init();
+      window.device = await Device.open({ name, retainAcceptedDays: 0 });
+    }, name);
+    const [a, b] = await Promise.all([page.evaluate(() => window.device.sync()), other.evaluate(() => window.device.sync())]);
+    assert.equal(a.accepted + b.accepted, 600);
+    assert.equal(a.duplicate + b.duplicate, 0, 'one sync at a time (Web Locks): nothing was sent twice');
+    const after = await page.evaluate(async () => ({
+      left: (await window.allRecords()).length,
+      next: (await window.device.sign(new TextEncoder().encode('next'), { name: 'next.txt' })).record.seq,
+    }));
+    assert.deepEqual(after, { left: 0, next: 601 }, 'accepted records deleted (retainAcceptedDays: 0), the chain goes on');
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[600]]);
   } finally {
     await browser.close();
     await server.stop();

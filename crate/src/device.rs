@@ -49,6 +49,9 @@ pub struct DeviceConfig {
     pub app_version: String,
     /// The browser's user agent, written into failure reports.
     pub user_agent: String,
+    /// Delete records the server accepted once they were signed this long ago (ms), at each
+    /// sync; `None` (the default) keeps them. Their receipts go with them.
+    pub retain_accepted_ms: Option<i64>,
 }
 
 impl Default for DeviceConfig {
@@ -58,6 +61,7 @@ impl Default for DeviceConfig {
             report_window_ms: 10 * 60_000,
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             user_agent: String::new(),
+            retain_accepted_ms: None,
         }
     }
 }

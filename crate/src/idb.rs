@@ -311,6 +311,21 @@ impl Store for IdbStore {
         Ok(rows)
     }
 
+    async fn prune_accepted(&self, before: &str, limit: u32) -> Result<u32> {
+        let tx = self.transaction(&[RECORDS], TransactionMode::ReadWrite).await?;
+        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
+        let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
+        let key = |at: &str| -> JsValue { js_sys::Array::of2(&"accepted".into(), &at.into()).into() };
+        let range = KeyRange::bound(&key(""), &key(before), Some(false), Some(true))
+            .map_err(|e| storage_error("building a key range", e.into()))?;
+        let ids = index.get_all_keys(Some(range), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
+        for id in &ids {
+            store.delete(id.clone()).await.map_err(|e| storage_error("deleting a record", e))?;
+        }
+        commit(tx).await?;
+        Ok(ids.len() as u32)
+    }
+
     async fn put_records(&self, rows: &[RecordRow]) -> Result<()> {
         // Queued puts on the raw connection: one round trip for the whole batch. Delivery
         // states need no strict durability: a state lost in a crash only means a resend,

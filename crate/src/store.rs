@@ -253,6 +253,10 @@ pub trait Store {
     /// that was cut off), oldest first.
     async fn unsent(&self, limit: u32) -> Result<Vec<RecordRow>>;
 
+    /// Deletes up to `limit` accepted records signed before `before` (RFC 3339), oldest
+    /// first, in one transaction; returns how many.
+    async fn prune_accepted(&self, before: &str, limit: u32) -> Result<u32>;
+
     /// Writes back records read with [`Store::unsent`] whose delivery state changed, in one
     /// transaction. Only the sync engine changes stored records, one sync at a time.
     async fn put_records(&self, rows: &[RecordRow]) -> Result<()>;
@@ -430,6 +434,21 @@ pub(crate) mod memory {
             sort_for_sending(&mut rows);
             rows.truncate(limit as usize);
             Ok(rows)
+        }
+
+        async fn prune_accepted(&self, before: &str, limit: u32) -> Result<u32> {
+            let mut records = self.records.borrow_mut();
+            let mut old: Vec<(String, (String, u64))> = records
+                .iter()
+                .filter(|(_, r)| r.state == RecordState::Accepted && r.signed_at.as_str() < before)
+                .map(|(key, r)| (r.signed_at.clone(), key.clone()))
+                .collect();
+            old.sort();
+            old.truncate(limit as usize);
+            for (_, key) in &old {
+                records.remove(key);
+            }
+            Ok(old.len() as u32)
         }
 
         async fn put_records(&self, rows: &[RecordRow]) -> Result<()> {

@@ -302,6 +302,10 @@ impl<S: Store, C: Clock> Device<S, C> {
         let _ = self.reported("send_reports", self.unlocked().as_deref(), reports).await;
         let renewal = self.renew_if_due(transport, options, &mut summary).await;
         let _ = self.reported("renew", self.unlocked().as_deref(), renewal).await;
+        if let Some(retain) = self.config.retain_accepted_ms {
+            let before = self.clock.now()?.plus_millis(-retain).to_string();
+            while self.store.prune_accepted(&before, 1_000).await? == 1_000 {}
+        }
         self.store.put_setting(crate::device::LAST_SYNC, &self.clock.now()?.to_string()).await?;
         Ok(summary)
     }
@@ -635,6 +639,22 @@ mod tests {
         let again = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(again.accepted, 0, "nothing left to send");
         assert_eq!(server.paths.borrow().iter().filter(|p| *p == "/v1/records").count(), 1);
+    }
+
+    #[test]
+    fn accepted_records_are_kept_as_long_as_the_setting_says() {
+        let clock = TestClock::default();
+        let (mut device, row, authority) = enrolled_device(&clock);
+        device.config.retain_accepted_ms = Some(DAY_MS);
+        run(device.sign(vec![doc("old")])).unwrap();
+        clock.set("2026-11-26T09:00:00Z");
+        run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
+        run(device.sign(vec![doc("new")])).unwrap();
+        let server = FakeServer::new(&authority, vec![]);
+        assert_eq!(run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().accepted, 2);
+        let kept = run(device.records(&row.kid, 0, 10)).unwrap();
+        assert_eq!(kept.iter().map(|r| r.seq).collect::<Vec<_>>(), [2], "the day-old accepted record is gone");
+        assert_eq!(run(device.sign(vec![doc("next")])).unwrap().records[0].payload.seq, 3, "the chain goes on");
     }
 
     #[test]

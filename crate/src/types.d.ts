@@ -209,6 +209,9 @@ export interface DeviceOptions {
   idleLockMinutes?: number;
   /** Your app's version, written into failure reports; defaults to offsign's version. */
   appVersion?: string;
+  /** Delete records the server accepted (with their receipts) once they were signed this
+   * many days ago, at each sync. By default they are kept. */
+  retainAcceptedDays?: number;
 }
 
 /** Options of `Device.createIdentity`. */

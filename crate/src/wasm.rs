@@ -746,6 +746,7 @@ impl JsDevice {
         struct DeviceOptionsArg {
             name: Option<String>,
             idle_lock_minutes: Option<f64>,
+            retain_accepted_days: Option<f64>,
             app_version: Option<String>,
         }
         let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("device options", options.into())?.unwrap_or_default();
@@ -753,12 +754,18 @@ impl JsDevice {
         if !(idle_minutes.is_finite() && (0.0..=24.0 * 60.0).contains(&idle_minutes)) {
             return Err(bad_argument("idleLockMinutes", "must be a number of minutes from 0 to 1440"));
         }
+        let retain_accepted_ms = match options.retain_accepted_days {
+            None => None,
+            Some(days) if days.is_finite() && (0.0..=36_500.0).contains(&days) => Some((days * DAY_MS as f64) as i64),
+            Some(_) => return Err(bad_argument("retainAcceptedDays", "must be a number of days from 0 to 36500")),
+        };
         let store = IdbStore::open(options.name.as_deref().unwrap_or("offsign")).await.map_err(js_error)?;
         let defaults = DeviceConfig::default();
         let config = DeviceConfig {
             idle_lock_ms: (idle_minutes * 60_000.0) as i64,
             app_version: options.app_version.map(|v| v.chars().take(100).collect()).unwrap_or(defaults.app_version),
             user_agent: user_agent(),
+            retain_accepted_ms,
             ..defaults
         };
         let clock = BrowserClock::default();
