@@ -1,44 +1,292 @@
-// The minimal demo: sign typed text offline and verify it. Grows into the field app.
-import init, { Authority, Identity, verifyRecord } from '/pkg/offsign.js';
+// The field app: enroll once, then sign offline; the outbox is sent when the network returns.
+// Plain ES modules over the offsign package; every failure is shown with its remedy.
+import init, { Device, errorCodes, version } from '/pkg/offsign.js';
+import { BUILD } from './build.js';
+import { $, el, showProblem, clearProblem, when, sha256 } from './ui.js';
+import { SignaturePad } from './pad.js';
 
-const $ = (id) => document.getElementById(id);
-const DAY = 86_400_000;
+const SCREENS = ['enroll', 'unlock', 'sign', 'outbox', 'health', 'backup', 'help'];
+let device;
+let pad;
 
-function showError(e) {
-  $('error').hidden = false;
-  $('error').textContent = e.code ? `${e.remedy} (${e.code})` : String(e);
+// ---- service worker: offline shell, and "Update available — reload" for a new build ----
+
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  const registration = await navigator.serviceWorker.register('/sw.js', { type: 'module', updateViaCache: 'none' });
+  const offerUpdate = () => { if (registration.waiting && navigator.serviceWorker.controller) $('update').hidden = false; };
+  offerUpdate();
+  registration.addEventListener('updatefound', () => {
+    registration.installing?.addEventListener('statechange', offerUpdate);
+  });
+  $('reload').addEventListener('click', () => {
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+    registration.waiting?.postMessage('skip-waiting');
+  });
+  navigator.serviceWorker.addEventListener('message', (e) => { if (e.data?.synced) renderOutbox(); });
 }
 
-async function main() {
-  await init();
-  const authority = Authority.generate('offsign demo authority');
-  const worker = Identity.generate();
-  const now = Date.now();
-  const credentials = {
-    authority: authority.publicJwk,
-    certificate: authority.issueCertificate('demo-1', 'demo-worker', worker.publicJwk, now - 60_000, now + 365 * DAY),
-    revocationList: authority.issueRevocationList([], now, now + 7 * DAY),
-  };
-  let chain;
-  $('status').textContent = 'Ready to sign.';
-  $('sign').disabled = false;
-  $('sign').addEventListener('click', () => {
-    $('error').hidden = true;
+// ---- screens ----
+
+async function identities() {
+  return device.identities();
+}
+
+/** Shows one screen; the ones that need an unlocked, enrolled identity send you there first. */
+async function show(name) {
+  const all = await identities();
+  const enrolled = all.filter((i) => i.enrolled);
+  if (!enrolled.length && name !== 'backup') name = 'enroll';
+  else if (name === 'sign' && !device.unlocked) name = 'unlock';
+  if (!SCREENS.includes(name)) name = 'sign';
+  for (const screen of SCREENS) $(screen).hidden = screen !== name;
+  $('tabs').hidden = !enrolled.length;
+  for (const a of $('tabs').querySelectorAll('a')) a.toggleAttribute('aria-current', a.hash === `#${name}` || (name === 'unlock' && a.hash === '#sign'));
+  if (name === 'enroll') $('new-identity').hidden = all.some((i) => !i.enrolled);
+  if (name === 'unlock') {
+    $('who').replaceChildren(...enrolled.map((i) => el('option', { value: i.kid }, i.label)));
+    $('unlock-form').pin.focus();
+  }
+  if (name === 'outbox') await renderOutbox();
+  if (name === 'health') await renderHealth();
+  if (name === 'help') renderHelp();
+}
+
+async function enroll(form) {
+  const pending = (await identities()).find((i) => !i.enrolled);
+  let identity = pending;
+  if (!identity) {
+    if (form.pin.value !== form.pin2.value) throw Object.assign(new Error('PINs differ'), { code: 'pin_mismatch', remedy: 'The two PINs differ. Type the same PIN twice.' });
+    identity = await device.createIdentity({ label: form.label.value.trim(), pin: form.pin.value });
+    $('persisted').hidden = false;
+    $('persisted').textContent = identity.storagePersisted === true
+      ? 'This browser will keep your signatures even when space runs low.'
+      : 'This browser may clear stored data when space runs low: sync often.';
+  }
+  let response;
+  try {
+    response = await fetch('/v1/enroll', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: form.code.value, jwk: identity.publicJwk }),
+    });
+  } catch {
+    throw Object.assign(new Error('offline'), { code: 'server_unreachable', remedy: 'Enrollment needs a connection. Connect to the internet and try again.' });
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const remedies = {
+      enrollment_code_used: 'This code was used already. Ask your administrator for a new one.',
+      enrollment_code_expired: 'This code has expired. Ask your administrator for a new one.',
+      enrollment_code_unknown: 'This code is not known. Check it letter by letter, or ask your administrator.',
+    };
+    throw Object.assign(new Error(body.message), { code: body.code, remedy: remedies[body.code] ?? 'Enrollment failed. Ask your administrator.' });
+  }
+  await device.setCredentials(identity.kid, body);
+  form.reset();
+  location.hash = '#sign';
+  await show('sign');
+}
+
+/** Where the worker is, if they allowed it and the GPS answers within 10 s (no network needed). */
+function position() {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve(undefined);
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracyM: Math.round(p.coords.accuracy) }),
+      () => resolve(undefined), { timeout: 10_000, maximumAge: 60_000 },
+    );
+  });
+}
+
+/** The form's fields that were filled in. */
+function formFields(form) {
+  const fields = {};
+  for (const name of ['recipient', 'reference', 'notes']) {
+    const value = form[name].value.trim();
+    if (value) fields[name] = value;
+  }
+  return fields;
+}
+
+async function sign(form) {
+  const file = form.file.files[0];
+  const fields = formFields(form);
+  if (!file && !Object.keys(fields).length && pad.empty) {
+    throw Object.assign(new Error('empty'), { code: 'nothing_to_sign', remedy: 'Pick a file, fill in the form or sign on the pad first.' });
+  }
+  const claims = { ...fields };
+  if (form.location.checked) {
+    const where = await position();
+    if (where) claims.location = where;
+  }
+  const image = pad.empty ? undefined : await pad.png();
+  if (image) claims.signatureImage = { sha256: await sha256(image), type: 'image/png' };
+  const doc = file ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(JSON.stringify({ receipt: fields }));
+  const options = file ? { name: file.name, type: file.type || 'application/octet-stream', claims } : { name: 'delivery-receipt.json', type: 'application/json', claims };
+  const { record } = await device.sign(doc, options);
+  if (image) await keepImage(record.id, image);
+  $('signed-id').textContent = record.id;
+  $('signed-time').textContent = when(record.signedAt);
+  $('signed').hidden = false;
+  form.hidden = true;
+  form.reset();
+  pad.clear();
+  if (!navigator.onLine) device.requestBackgroundSync().catch(() => false);
+}
+
+/** Keeps the handwritten-signature image with its record (the record holds its digest). */
+async function keepImage(recordId, png) {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('offsign-app', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('images');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction('images', 'readwrite');
+    tx.objectStore('images').put(png, recordId);
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
+
+function updatePreview() {
+  const form = $('sign-form');
+  const file = form.file.files[0];
+  $('preview-text').textContent = JSON.stringify({
+    document: file ? { name: file.name, type: file.type, size: file.size } : 'the delivery receipt below',
+    ...formFields(form),
+    location: form.location.checked ? 'added when you sign' : undefined,
+    handwrittenSignature: pad.empty ? 'none' : 'drawn (its digest is signed, the image is kept)',
+  }, null, 2);
+}
+
+async function renderOutbox() {
+  const [identity] = (await identities()).filter((i) => i.enrolled);
+  if (!identity) return;
+  const newest = identity.chain?.seq ?? 0;
+  const page = await device.records(identity.kid, { after: Math.max(0, newest - 200), limit: 200 });
+  const filter = $('filter').value;
+  const items = page.reverse().filter((r) => !filter || r.state === filter).map((r) => {
+    const detail = r.state === 'accepted' ? 'receipt kept'
+      : r.state === 'rejected' ? `${r.error?.code}: ${r.error?.message}` : 'will be sent when online';
+    return el('li', { class: r.state, 'data-id': r.id },
+      el('strong', {}, r.docName ?? 'document'), ` · ${when(r.signedAt)} · `,
+      el('span', { class: 'state' }, r.state), el('small', {}, ` ${detail}`));
+  });
+  $('records').replaceChildren(...items);
+  const lastSync = (await device.diagnose()).find((c) => c.id === 'last_sync');
+  $('last-sync').textContent = `Last successful sync: ${lastSync ? (lastSync.value.startsWith('never') ? lastSync.value : when(lastSync.value)) : 'unknown'}`;
+}
+
+async function syncNow() {
+  const bar = $('sync-progress');
+  bar.hidden = false;
+  bar.value = 0;
+  try {
+    await device.sync({ onProgress: (done, total) => { bar.value = total ? done / total : 1; } });
+  } finally {
+    bar.hidden = true;
+    await renderOutbox();
+  }
+}
+
+async function renderHealth() {
+  const checks = await device.diagnose();
+  $('checks').replaceChildren(...checks.map((c) => el('li', { class: c.status },
+    el('span', { class: 'state' }, c.status), ` ${c.id.replace(/_/g, ' ')}: ${c.value}`,
+    ...(c.remedy ? [el('br'), el('small', {}, c.remedy)] : []))));
+}
+
+async function sendFeedback(form) {
+  const reports = await device.reports({ limit: 1000 });
+  const latest = reports.at(-1);
+  if (!latest) throw Object.assign(new Error('no report'), { code: 'no_failure', remedy: 'No failure has been recorded on this device, so there is nothing to attach your words to.' });
+  await device.addFeedback(latest.id, form.comment.value.trim());
+  form.reset();
+  $('feedback-done').hidden = false;
+}
+
+async function exportBackup(form) {
+  const bytes = await device.exportBackup(form.passphrase.value);
+  const link = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' })), download: `offsign-backup-${new Date().toISOString().slice(0, 10)}.offsign` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  form.reset();
+  $('backup-done').hidden = false;
+  $('backup-done').textContent = 'Backup saved. Keep the file and its passphrase apart.';
+}
+
+async function importBackup(form) {
+  const bytes = new Uint8Array(await form.file.files[0].arrayBuffer());
+  const summary = await device.importBackup(bytes, form.passphrase.value);
+  form.reset();
+  $('backup-done').hidden = false;
+  $('backup-done').textContent = `Imported ${summary.identitiesAdded} identities and ${summary.recordsAdded} records (${summary.recordsSkipped} were here already).`;
+}
+
+function renderHelp() {
+  if ($('codes').childElementCount) return;
+  $('codes').append(...errorCodes().flatMap((c) => [
+    el('dt', { id: `code-${c.code}` }, c.code), el('dd', {}, `${c.summary} `, el('strong', {}, c.remedy)),
+  ]));
+}
+
+// ---- wiring ----
+
+/** Runs a form's action with its errors shown, the button disabled meanwhile. */
+function onSubmit(id, action) {
+  $(id).addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = event.submitter ?? $(id).querySelector('button[type=submit]');
+    button.disabled = true;
+    clearProblem();
     try {
-      const signed = worker.sign(new TextEncoder().encode($('text').value), { credentials, chain, name: 'note.txt', type: 'text/plain' });
-      const previous = chain;
-      chain = signed.chain;
-      verifyRecord(signed.jws, worker.publicJwk);
-      $('verdict').textContent = `Signature verified${previous ? ', chained to the previous record' : ''}.`;
-      $('record-id').textContent = signed.record.id;
-      $('record-seq').textContent = String(signed.record.seq);
-      $('record-time').textContent = signed.record.signedAt;
-      $('jws').value = signed.jws;
-      $('result').hidden = false;
+      await action(event.target);
     } catch (e) {
-      showError(e);
+      showProblem(e);
+      if (e.code === 'identity_locked') await show('unlock');
+    } finally {
+      button.disabled = false;
     }
   });
 }
 
-main().catch(showError);
+function showNetwork() {
+  $('network').textContent = navigator.onLine ? 'Online' : 'Offline';
+  $('network').className = `badge ${navigator.onLine ? 'online' : 'offline'}`;
+}
+
+async function main() {
+  registerServiceWorker().catch(() => {}); // the app works without it, only not offline
+  await init();
+  device = await Device.open({ appVersion: `${version()}+${BUILD}` });
+  device.onidlelock = () => { if (!$('sign').hidden) show('unlock'); };
+  pad = new SignaturePad($('pad'));
+  $('pad').addEventListener('pointerup', updatePreview);
+  $('pad-undo').addEventListener('click', () => { pad.undo(); updatePreview(); });
+  $('pad-clear').addEventListener('click', () => { pad.clear(); updatePreview(); });
+  $('sign-form').addEventListener('input', updatePreview);
+  $('sign-another').addEventListener('click', () => { $('signed').hidden = true; $('sign-form').hidden = false; });
+  $('filter').addEventListener('change', renderOutbox);
+  $('sync-now').addEventListener('click', () => syncNow().catch(showProblem));
+  onSubmit('enroll-form', enroll);
+  onSubmit('unlock-form', async (form) => { await device.unlock(form.kid.value, form.pin.value); form.reset(); await show('sign'); });
+  onSubmit('sign-form', sign);
+  onSubmit('feedback-form', sendFeedback);
+  onSubmit('export-form', exportBackup);
+  onSubmit('import-form', async (form) => { await importBackup(form); await show(location.hash.slice(1) || 'sign'); });
+  addEventListener('hashchange', () => { clearProblem(); show(location.hash.slice(1)); });
+  addEventListener('online', showNetwork);
+  addEventListener('offline', showNetwork);
+  showNetwork();
+  updatePreview();
+  device.autoSync({ onSynced: () => { if (!$('outbox').hidden) renderOutbox(); }, onError: () => {} });
+  await show(location.hash.slice(1) || 'sign');
+  $('loading').hidden = true;
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => { $('loading').hidden = true; showProblem(e); });

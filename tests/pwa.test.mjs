@@ -1,0 +1,270 @@
+// The field app (www/) served by a real offsign-server with a fresh SQLite file, driven in
+// headless Chromium the way a worker uses it: one test per user story. Screenshots of the
+// phone and tablet layouts are saved under tests/artifacts/ (git-ignored).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, launchChromium } from './support/browser.mjs';
+import { startServer } from './support/server.mjs';
+
+const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
+const PHONE = { width: 360, height: 740 };
+const TABLET = { width: 800, height: 1280 };
+const PIN = '482913';
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+});
+after(async () => { await browser.close(); });
+
+function sql(db, query) {
+  const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+  return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
+}
+
+/** A fresh browser profile on the app; page errors are collected in `problems`. */
+async function openApp(server, { viewport = PHONE, context } = {}) {
+  context ??= await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(m.text())) problems.push(m.text()); });
+  await page.goto(server.url + '/');
+  await page.waitForSelector('body[data-ready]');
+  return { context, page, problems };
+}
+
+/** Enrolls through the app's first-run screen with a code from the administrator's command. */
+async function enrollThroughTheApp(page, server, { days = 365, name = 'Ann Field' } = {}) {
+  const { code } = server.admin('enroll', '--worker', name.toLowerCase().replace(/\W/g, '-'), '--days', String(days));
+  await page.fill('input[name=code]', code);
+  await page.fill('input[name=label]', name);
+  await page.fill('input[name=pin]', PIN);
+  await page.fill('input[name=pin2]', PIN);
+  await page.click('#enroll-form button[type=submit]');
+  await page.waitForSelector('#sign:not([hidden])');
+}
+
+async function drawSignature(page) {
+  const box = await page.locator('#pad').boundingBox();
+  await page.mouse.move(box.x + 20, box.y + box.height * 0.6);
+  await page.mouse.down();
+  for (const [x, y] of [[0.2, 0.3], [0.35, 0.7], [0.5, 0.35], [0.7, 0.6]]) await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function signAndWait(page) {
+  await page.click('#sign-form button[type=submit]');
+  await page.waitForSelector('#signed:not([hidden])');
+  const id = await page.textContent('#signed-id');
+  await page.click('#sign-another');
+  return id;
+}
+
+test('a worker\'s day: enroll, offline, the app loads from the service worker, sign three, back online, synced', async () => {
+  const server = await startServer();
+  try {
+    const { context, page, problems } = await openApp(server);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-enroll.png') });
+    await enrollThroughTheApp(page, server);
+
+    // Installable: a valid manifest and an active service worker that controls the page.
+    const install = await page.evaluate(async () => {
+      const manifest = await (await fetch(document.querySelector('link[rel=manifest]').href)).json();
+      const registration = await navigator.serviceWorker.ready;
+      return { manifest, active: registration.active?.state };
+    });
+    assert.equal(install.manifest.display, 'standalone');
+    assert.equal(install.manifest.start_url, '/');
+    assert.ok(install.manifest.icons.some((i) => i.sizes === '192x192'));
+    assert.ok(install.manifest.icons.some((i) => i.sizes === '512x512' && i.purpose === 'maskable'));
+    for (const icon of install.manifest.icons) assert.equal((await fetch(server.url + icon.src)).status, 200, icon.src);
+    assert.equal(install.active, 'activated');
+
+    // Offline from here on: the reload is served by the service worker.
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector('body[data-ready]');
+    assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true);
+    assert.equal(await page.textContent('#network'), 'Offline');
+    await page.fill('#unlock-form input[name=pin]', PIN);
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+
+    const document = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-doc-')), 'inspection-7.pdf');
+    writeFileSync(document, '%PDF-1.4 inspection report 7');
+    await page.setInputFiles('input[name=file]', document);
+    const fromFile = await signAndWait(page);
+    await page.fill('input[name=recipient]', 'J. Smith');
+    await page.fill('input[name=reference]', 'DN-118');
+    const fromForm = await signAndWait(page);
+    await page.fill('input[name=recipient]', 'K. Jones');
+    await drawSignature(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-sign.png'), fullPage: true });
+    const withPad = await signAndWait(page);
+
+    await page.click('nav a[href="#outbox"]');
+    await page.waitForSelector('#records li');
+    const pending = await page.$$eval('#records li', (items) => items.map((li) => [li.dataset.id, li.className]));
+    assert.deepEqual(pending.map(([, state]) => state), ['pending', 'pending', 'pending']);
+    assert.deepEqual(new Set(pending.map(([id]) => id)), new Set([fromFile, fromForm, withPad]));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-outbox-offline.png') });
+
+    // Back online: the app syncs by itself ("online" event), receipts come back.
+    await context.setOffline(false);
+    await page.waitForFunction(() => [...document.querySelectorAll('#records li')].every((li) => li.className === 'accepted') && document.querySelectorAll('#records li').length === 3, null, { timeout: 20_000 });
+    assert.equal(await page.textContent('#network'), 'Online');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-outbox-synced.png') });
+    const stored = sql(server.db, 'SELECT id, chain_gap FROM records ORDER BY seq');
+    assert.deepEqual(stored.map(([id]) => id), [fromFile, fromForm, withPad]);
+    const [[claims]] = sql(server.db, `SELECT jws FROM records WHERE id = '${withPad}'`);
+    const payload = JSON.parse(Buffer.from(claims.split('.')[1], 'base64url'));
+    assert.equal(payload.claims.recipient, 'K. Jones');
+    assert.match(payload.claims.signatureImage.sha256, /^[A-Za-z0-9_-]{43}$/, 'the pad image digest is signed');
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('wrong PINs: the remaining tries, then the lockout message with its wait', async () => {
+  const server = await startServer();
+  try {
+    const { context, page } = await openApp(server);
+    await enrollThroughTheApp(page, server);
+    await page.reload();
+    await page.waitForSelector('#unlock:not([hidden])');
+    const messages = [];
+    for (let i = 0; i < 6; i++) {
+      await page.evaluate(() => { document.querySelector('#problem').textContent = ''; });
+      await page.fill('#unlock-form input[name=pin]', '000000');
+      await page.click('#unlock-form button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#problem').textContent !== '');
+      messages.push(await page.textContent('#problem'));
+    }
+    assert.match(messages[0], /4 more tries before you must wait\. \(wrong_pin\)/);
+    assert.match(messages[4], /Wait 1 minute before the next try.*\(pin_locked_out\)/);
+    assert.match(messages[5], /\(pin_locked_out\)/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-locked-out.png') });
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('an expired certificate refuses to sign and tells the worker what to do', async () => {
+  const server = await startServer();
+  try {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(server.url + '/');
+    await page.waitForSelector('body[data-ready]');
+    await enrollThroughTheApp(page, server, { days: 1 });
+    await page.clock.setSystemTime(Date.now() + 3 * 86_400_000); // three days later
+    await page.fill('input[name=recipient]', 'J. Smith');
+    await page.click('#sign-form button[type=submit]');
+    await page.waitForSelector('#unlock:not([hidden])'); // idle for days: locked first
+    await page.fill('#unlock-form input[name=pin]', PIN);
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+    await page.fill('input[name=recipient]', 'J. Smith');
+    await page.click('#sign-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#problem').textContent.includes('cert_expired'));
+    assert.match(await page.textContent('#problem'), /Your certificate expired on .*Connect to the internet and open the app to renew it, or ask your administrator\. \(cert_expired\)/);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a new build shows "Update available — reload", and reload switches to it', async () => {
+  const www = mkdtempSync(path.join(tmpdir(), 'offsign-www-'));
+  cpSync(path.join(ROOT, 'www'), www, { recursive: true });
+  const server = await startServer([], { www });
+  try {
+    const { context, page } = await openApp(server);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.waitForSelector('body[data-ready]');
+    assert.equal(await page.isHidden('#update'), true);
+    const build = readFileSync(path.join(www, 'build.js'), 'utf8');
+    writeFileSync(path.join(www, 'build.js'), build.replace(/BUILD = '(\w+)'/, "BUILD = 'next-build'"));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    await page.waitForSelector('#update:not([hidden])');
+    assert.match(await page.textContent('#update'), /Update available — reload/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'phone-update.png') });
+    await Promise.all([page.waitForEvent('load'), page.click('#reload')]);
+    await page.waitForSelector('body[data-ready]');
+    const caches = await page.evaluate(() => caches.keys());
+    assert.deepEqual(caches, ['offsign-app-next-build'], 'the old cache is gone');
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('backup: export to a file, import into a fresh browser profile', async () => {
+  const server = await startServer();
+  try {
+    const { context, page } = await openApp(server);
+    await enrollThroughTheApp(page, server);
+    await page.fill('input[name=recipient]', 'J. Smith');
+    const signed = await signAndWait(page);
+    await page.click('nav a[href="#backup"]');
+    await page.fill('#export-form input[name=passphrase]', 'correct horse battery');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-form button[type=submit]')]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-backup-')), download.suggestedFilename());
+    await download.saveAs(file);
+    await context.close();
+
+    const fresh = await openApp(server);
+    assert.equal(await fresh.page.isVisible('#enroll'), true, 'a fresh profile starts at enrollment');
+    await fresh.page.click('#restore');
+    await fresh.page.waitForSelector('#backup:not([hidden])');
+    await fresh.page.setInputFiles('#import-form input[name=file]', file);
+    await fresh.page.fill('#import-form input[name=passphrase]', 'correct horse battery');
+    await fresh.page.click('#import-form button[type=submit]');
+    await fresh.page.waitForFunction(() => document.querySelector('#backup-done')?.textContent.includes('Imported'));
+    assert.match(await fresh.page.textContent('#backup-done'), /Imported 1 identities and 1 records/);
+    await fresh.page.click('nav a[href="#outbox"]');
+    await fresh.page.waitForSelector(`#records li[data-id="${signed}"]`);
+    await fresh.context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('phone and tablet layouts: nothing wider than the screen, screenshots saved', async () => {
+  const server = await startServer();
+  try {
+    const { context, page } = await openApp(server);
+    await enrollThroughTheApp(page, server);
+    await context.close();
+    const overflow = {};
+    for (const [name, viewport] of [['phone', PHONE], ['tablet', TABLET], ['tablet-landscape', { width: TABLET.height, height: TABLET.width }]]) {
+      const ctx = await browser.newContext({ viewport });
+      const p = await ctx.newPage();
+      // Each profile is its own device: enroll it, then visit every screen.
+      await p.goto(server.url + '/');
+      await p.waitForSelector('body[data-ready]');
+      await enrollThroughTheApp(p, server, { name: `Tab ${name}` });
+      for (const screen of ['sign', 'outbox', 'health', 'backup', 'help']) {
+        await p.evaluate((s) => { location.hash = `#${s}`; }, screen);
+        await p.waitForSelector(`#${screen}:not([hidden])`);
+        await p.screenshot({ path: path.join(ARTIFACTS, `${name}-${screen}.png`), fullPage: true });
+        overflow[`${name}/${screen}`] = await p.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
+      }
+      await ctx.close();
+    }
+    assert.deepEqual(Object.entries(overflow).filter(([, px]) => px > 0), []);
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,51 @@
+// The app's service worker: keeps the app shell, the wasm and its glue in a cache named after
+// the build, serves them offline, and sends the outbox when Background Sync wakes it.
+// A new build installs beside the running one and waits: the page offers "Update available —
+// reload" and only then is the new code switched in, never under a worker mid-signature.
+import { BUILD } from './build.js';
+import init, { Device } from '/pkg/offsign.js';
+
+const CACHE = `offsign-app-${BUILD}`;
+const SHELL = [
+  '/', '/index.html', '/app.js', '/ui.js', '/pad.js', '/style.css', '/build.js', '/manifest.webmanifest',
+  '/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png', '/icons/apple-touch-icon.png',
+  '/pkg/offsign.js', '/pkg/offsign_bg.wasm',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })))));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith('offsign-app-') && name !== CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'skip-waiting') self.skipWaiting();
+});
+
+// The shell from the cache (it is versioned as a whole); the API always from the network.
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/')) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    const hit = await cache.match(event.request, { ignoreSearch: true })
+      ?? (event.request.mode === 'navigate' ? await cache.match('/index.html') : undefined);
+    return hit ?? fetch(event.request);
+  })());
+});
+
+const ready = init();
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'offsign-sync') return;
+  event.waitUntil(ready.then(async () => {
+    const summary = await (await Device.open()).sync();
+    for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage({ synced: summary });
+  }));
+});
