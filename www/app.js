@@ -192,8 +192,24 @@ async function syncNow() {
   }
 }
 
+/** What this browser can do in the background, for the health list. */
+function browserChecks() {
+  const backgroundSync = 'serviceWorker' in navigator && 'SyncManager' in window;
+  return [{
+    id: 'background_sync',
+    status: backgroundSync ? 'ok' : 'warn',
+    value: backgroundSync ? 'available: records are sent even after the app is closed' : 'not in this browser',
+    remedy: backgroundSync ? null : 'Records are sent while the app is open (at start, when the connection returns, every 5 minutes). Open the app when you have signal.',
+  }, {
+    id: 'offline_app',
+    status: navigator.serviceWorker?.controller ? 'ok' : 'warn',
+    value: navigator.serviceWorker?.controller ? 'ready: the app opens with no network' : 'not yet',
+    remedy: navigator.serviceWorker?.controller ? null : 'Open the app once more while online so that it can work offline.',
+  }];
+}
+
 async function renderHealth() {
-  const checks = await device.diagnose();
+  const checks = [...await device.diagnose(), ...browserChecks()];
   $('checks').replaceChildren(...checks.map((c) => el('li', { class: c.status },
     el('span', { class: 'state' }, c.status), ` ${c.id.replace(/_/g, ' ')}: ${c.value}`,
     ...(c.remedy ? [el('br'), el('small', {}, c.remedy)] : []))));

@@ -199,6 +199,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             identities: self.store.identities().await.unwrap_or_default(),
             outbox: self.store.outbox_summary().await.unwrap_or_default(),
             last_sync: self.store.setting(LAST_SYNC).await.ok().flatten(),
+            server_offset_ms: self.store.setting(crate::SERVER_OFFSET_SETTING).await.ok().flatten().and_then(|v| v.parse().ok()),
             app_version: self.config.app_version.clone(),
         };
         crate::health::diagnose(&facts)

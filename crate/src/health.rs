@@ -63,6 +63,8 @@ pub struct Facts {
     pub outbox: OutboxSummary,
     /// The last successful sync, if any.
     pub last_sync: Option<String>,
+    /// Server time minus device time (ms) at the last sync, if any.
+    pub server_offset_ms: Option<i64>,
     /// The app's version.
     pub app_version: String,
 }
@@ -117,6 +119,7 @@ pub fn diagnose(facts: &Facts) -> Vec<Check> {
             Some("Open the outbox to see why each was refused, and ask your administrator."),
         )
     });
+    checks.push(clock_offset_check(facts.server_offset_ms));
     checks.push(match (&facts.last_sync, facts.outbox.pending) {
         (Some(at), _) => check("last_sync", Status::Ok, at.clone(), None),
         (None, 0) => check("last_sync", Status::Ok, "never (nothing to send)", None),
@@ -192,6 +195,22 @@ fn identity_checks(identity: &IdentityRow, now: Timestamp) -> Vec<Check> {
     checks
 }
 
+/// How far the device clock is from the server's, as learned at the last sync (signatures
+/// already use the corrected time).
+fn clock_offset_check(offset_ms: Option<i64>) -> Check {
+    const TOLERATED_MS: i64 = 5 * 60_000;
+    match offset_ms {
+        None => check("clock_offset", Status::Ok, "not measured yet (measured at each sync)", None),
+        Some(ms) if ms.abs() <= TOLERATED_MS => check("clock_offset", Status::Ok, format!("within {} s of the server", (ms.abs() + 999) / 1000), None),
+        Some(ms) => check(
+            "clock_offset",
+            Status::Warn,
+            format!("the device clock is {} minutes {} the server's; signatures use the server's time", ms.abs() / 60_000, if ms > 0 { "behind" } else { "ahead of" }),
+            Some("Set the device to automatic date and time."),
+        ),
+    }
+}
+
 fn outbox_check(outbox: &OutboxSummary, now: Timestamp) -> Check {
     let oldest = outbox.oldest_pending.as_deref().and_then(|t| Timestamp::parse_rfc3339(t).ok());
     match oldest {
@@ -230,6 +249,7 @@ mod tests {
             identities,
             outbox: OutboxSummary::default(),
             last_sync: None,
+            server_offset_ms: None,
             app_version: "1.2.3".into(),
         }
     }
@@ -282,6 +302,10 @@ mod tests {
         assert_eq!(status_of(&checks, "pending_records"), ("3 waiting, oldest 48 h", Status::Warn));
         assert_eq!(status_of(&checks, "rejected_records").1, Status::Warn);
         assert_eq!(status_of(&checks, "last_sync"), ("never", Status::Warn));
+        assert_eq!(status_of(&checks, "clock_offset").1, Status::Ok);
+        f.server_offset_ms = Some(-3_600_000);
+        let skewed = diagnose(&f);
+        assert_eq!(status_of(&skewed, "clock_offset"), ("the device clock is 60 minutes ahead of the server's; signatures use the server's time", Status::Warn));
         assert!(checks.iter().filter(|c| c.status != Status::Ok).all(|c| c.remedy.as_ref().is_some_and(|r| r.ends_with('.'))));
 
         let expired = diagnose(&facts("2026-12-02T00:00:00Z", vec![enrolled("2026-12-01T00:00:00Z")]));

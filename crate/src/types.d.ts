@@ -327,7 +327,7 @@ export interface CreatedIdentity extends IdentityInfo {
 export interface HealthCheck {
   /** A stable id: "randomness", "storage_writable", "storage_persistent", "storage_headroom",
    * "certificate:<label>", "revocation_list:<label>", "clock:<label>", "identity",
-   * "pending_records", "rejected_records", "last_sync", "version". */
+   * "pending_records", "rejected_records", "clock_offset", "last_sync", "version". */
   id: string;
   status: "ok" | "warn" | "fail";
   /** What was found, for people. */

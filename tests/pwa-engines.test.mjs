@@ -1,0 +1,114 @@
+// The field app's offline story in the two other engines, against a real offsign-server:
+// Firefox ESR (puppeteer-core over WebDriver BiDi, offline emulated) and WebKitGTK
+// (selenium-webdriver and WebKitWebDriver under Xvfb; offline means the server is stopped).
+// Enroll, load the app again with no network, sign, outbox pending, network back, synced.
+// Neither engine has Background Sync: the health screen says so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { Builder } from 'selenium-webdriver';
+import { launchFirefox } from './support/browser.mjs';
+import { startServer } from './support/server.mjs';
+
+const PIN = '482913';
+
+function sql(db, query) {
+  const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+  return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
+}
+
+/** The same steps, whatever drives the browser: `ui` offers goto, fill, click, until(js), run(js). */
+async function workerDay(ui, server, goOffline, goOnline) {
+  const { code } = server.admin('enroll', '--worker', 'field-7');
+  await ui.goto(server.url + '/');
+  await ui.until('document.body.dataset.ready');
+  await ui.fill('input[name=code]', code);
+  await ui.fill('input[name=label]', 'Field Seven');
+  await ui.fill('input[name=pin]', PIN);
+  await ui.fill('input[name=pin2]', PIN);
+  await ui.click('#enroll-form button[type=submit]');
+  await ui.until("!document.querySelector('#sign').hidden");
+  await ui.until('navigator.serviceWorker.controller');
+
+  await goOffline();
+  await ui.goto(server.url + '/');
+  await ui.until('document.body.dataset.ready');
+  assert.equal(await ui.run('return !!navigator.serviceWorker.controller'), true, 'served by the service worker');
+  await ui.fill('#unlock-form input[name=pin]', PIN);
+  await ui.click('#unlock-form button[type=submit]');
+  await ui.until("!document.querySelector('#sign').hidden");
+  await ui.fill('input[name=recipient]', 'J. Smith');
+  await ui.fill('input[name=reference]', 'DN-7');
+  await ui.click('#sign-form button[type=submit]');
+  await ui.until("!document.querySelector('#signed').hidden");
+  const id = await ui.run("return document.querySelector('#signed-id').textContent");
+  await ui.run("location.hash = '#outbox'");
+  await ui.until("document.querySelector('#records li.pending')");
+
+  await goOnline();
+  await ui.click('#sync-now');
+  await ui.until("document.querySelector('#records li.accepted')", 20_000);
+  assert.deepEqual(sql(server.db(), 'SELECT id FROM records'), [[id]]);
+  await ui.run("location.hash = '#health'");
+  await ui.until("document.querySelector('#checks li')");
+  return ui.run("return document.querySelector('#checks').textContent");
+}
+
+test('Firefox ESR: offline after the first visit, sign, back online, synced', async () => {
+  const server = await startServer();
+  const browser = await launchFirefox();
+  try {
+    const page = await browser.newPage();
+    const ui = {
+      goto: (url) => page.goto(url),
+      fill: (selector, text) => page.locator(selector).fill(text),
+      click: (selector) => page.locator(selector).click(),
+      until: (js, timeout = 15_000) => page.waitForFunction(js, { timeout }),
+      run: (js) => page.evaluate(`(() => { ${js} })()`),
+    };
+    const health = await workerDay(ui, { ...server, db: () => server.db },
+      () => page.setOfflineMode(true), () => page.setOfflineMode(false));
+    assert.match(health, /background sync: not in this browser/);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('WebKitGTK: offline (server stopped) after the first visit, sign, server back, synced', async () => {
+  let server = await startServer();
+  const display = `:${90 + (process.pid % 9)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x1024x24'], { stdio: 'ignore' });
+  const driverPort = 4400 + (process.pid % 500);
+  const webdriver = spawn('/usr/bin/WebKitWebDriver', [`--port=${driverPort}`], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+  let driver;
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    driver = await new Builder().usingServer(`http://127.0.0.1:${driverPort}`).withCapabilities({
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'] },
+    }).build();
+    const ui = {
+      goto: (url) => driver.get(url),
+      fill: (selector, text) => driver.executeScript((s, t) => {
+        const input = document.querySelector(s);
+        input.value = t;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }, selector, text),
+      click: (selector) => driver.executeScript((s) => document.querySelector(s).click(), selector),
+      until: (js, timeout = 15_000) => driver.wait(() => driver.executeScript(`return !!(${js})`), timeout),
+      run: (js) => driver.executeScript(js),
+    };
+    const { db, url } = server;
+    const port = new URL(url).port;
+    const health = await workerDay(ui, { ...server, db: () => db },
+      () => server.stop(),
+      async () => { server = await startServer([], { db, addr: `127.0.0.1:${port}` }); });
+    assert.match(health, /background sync: not in this browser/);
+  } finally {
+    await driver?.quit();
+    webdriver.kill();
+    xvfb.kill();
+    await server.stop();
+  }
+});
