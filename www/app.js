@@ -303,6 +303,7 @@ async function main() {
   await show(location.hash.slice(1) || 'sign');
   $('loading').hidden = true;
   document.body.dataset.ready = 'true';
+  performance.mark('offsign-ready'); // for the cold-start benchmark
 }
 
 main().catch((e) => { $('loading').hidden = true; showProblem(e); });

@@ -12,8 +12,9 @@ const SHELL = [
   '/pkg/offsign.js', '/pkg/offsign_bg.wasm',
 ];
 
+// Revalidated rather than reloaded: what the page has just downloaded comes back as a 304.
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })))));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'no-cache' })))));
 });
 
 self.addEventListener('activate', (event) => {

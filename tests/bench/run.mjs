@@ -84,6 +84,12 @@ try {
   console.log(`| strict one-by-one verification, native, 1 core (signatures/s) | ${fmt(native.batch500.single)} |`);
   console.log(`| ed25519-dalek batch verification of the same 500, native, 1 core (signatures/s) | ${fmt(native.batch500.batch)} |`);
   console.log(`| a browser draining an outbox of ${sync.drain.accepted.toLocaleString('en-US')} records with Device.sync() | ${(sync.drain.ms / 1000).toFixed(2)} s |`);
+
+  const app = await (await import('./app.mjs')).run();
+  console.log('\n### The field app: offline cold start on a slow phone\n');
+  console.log('| measure | value |\n|---|---:|');
+  console.log(`| navigation to "ready to sign", offline from the service worker, CPU slowed 4×, 360×740 (median of 5 fresh profiles; range) | ${Math.round(app.coldStartMs)} ms (${app.coldStartRange.map(Math.round).join('–')}) |`);
+  console.log(`| first visit: everything transferred, page and service-worker precache (gzip/Brotli) | ${Math.round(app.firstVisitBytes / 1024).toLocaleString('en-US')} KiB |`);
 } finally {
   await browser.close();
   await server.close();
