@@ -133,11 +133,22 @@ test('a worker\'s day: enroll, offline, the app loads from the service worker, s
   }
 });
 
-test('wrong PINs: the remaining tries, then the lockout message with its wait', async () => {
+test('a refused enrollment code, then wrong PINs: remaining tries, then the lockout with its wait', async () => {
   const server = await startServer();
   try {
     const { context, page } = await openApp(server);
-    await enrollThroughTheApp(page, server);
+    await page.fill('input[name=code]', 'AAAA-BBBB-CCCC');
+    await page.fill('input[name=label]', 'Ann Field');
+    await page.fill('input[name=pin]', PIN);
+    await page.fill('input[name=pin2]', PIN);
+    await page.click('#enroll-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#problem').textContent.includes('enrollment_refused'));
+    assert.match(await page.textContent('#problem'), /This code is not known\. .*\(enrollment_refused\)/);
+    // The identity is kept: only a good code is needed now.
+    assert.equal(await page.isHidden('#new-identity'), true);
+    await page.fill('input[name=code]', server.admin('enroll', '--worker', 'ann').code);
+    await page.click('#enroll-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
     await page.reload();
     await page.waitForSelector('#unlock:not([hidden])');
     const messages = [];

@@ -34,8 +34,7 @@ async function enrolledPage(browser, server, days) {
     window.deviceName = `sync-${Math.random()}`;
     const device = await Device.open({ name: window.deviceName });
     const me = await device.createIdentity({ label: 'Driver 17', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
-    const response = await fetch('/v1/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, jwk: me.publicJwk }) });
-    await device.setCredentials(me.kid, await response.json());
+    await device.enroll(me.kid, code);
     window.device = device;
     window.signMany = (n, tag) => device.signMany(Array.from({ length: n }, (_, i) => ({ doc: new TextEncoder().encode(`${tag} ${i}`), name: `${tag}-${i}.txt` })));
     window.allRecords = async () => {

@@ -42,7 +42,7 @@ async function show(name) {
   for (const screen of SCREENS) $(screen).hidden = screen !== name;
   $('tabs').hidden = !enrolled.length;
   for (const a of $('tabs').querySelectorAll('a')) a.toggleAttribute('aria-current', a.hash === `#${name}` || (name === 'unlock' && a.hash === '#sign'));
-  if (name === 'enroll') $('new-identity').hidden = all.some((i) => !i.enrolled);
+  if (name === 'enroll') askForNewIdentity(!all.some((i) => !i.enrolled));
   if (name === 'unlock') {
     $('who').replaceChildren(...enrolled.map((i) => el('option', { value: i.kid }, i.label)));
     $('unlock-form').pin.focus();
@@ -52,36 +52,25 @@ async function show(name) {
   if (name === 'help') renderHelp();
 }
 
+/** Shows (and requires) the name and PIN fields only while there is no identity to enroll. */
+function askForNewIdentity(ask) {
+  $('new-identity').hidden = !ask;
+  $('new-identity').disabled = !ask;
+}
+
 async function enroll(form) {
   const pending = (await identities()).find((i) => !i.enrolled);
   let identity = pending;
   if (!identity) {
     if (form.pin.value !== form.pin2.value) throw Object.assign(new Error('PINs differ'), { code: 'pin_mismatch', remedy: 'The two PINs differ. Type the same PIN twice.' });
     identity = await device.createIdentity({ label: form.label.value.trim(), pin: form.pin.value });
+    askForNewIdentity(false); // kept if the code is refused: then only a new code is needed
     $('persisted').hidden = false;
     $('persisted').textContent = identity.storagePersisted === true
       ? 'This browser will keep your signatures even when space runs low.'
       : 'This browser may clear stored data when space runs low: sync often.';
   }
-  let response;
-  try {
-    response = await fetch('/v1/enroll', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: form.code.value, jwk: identity.publicJwk }),
-    });
-  } catch {
-    throw Object.assign(new Error('offline'), { code: 'server_unreachable', remedy: 'Enrollment needs a connection. Connect to the internet and try again.' });
-  }
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const remedies = {
-      enrollment_code_used: 'This code was used already. Ask your administrator for a new one.',
-      enrollment_code_expired: 'This code has expired. Ask your administrator for a new one.',
-      enrollment_code_unknown: 'This code is not known. Check it letter by letter, or ask your administrator.',
-    };
-    throw Object.assign(new Error(body.message), { code: body.code, remedy: remedies[body.code] ?? 'Enrollment failed. Ask your administrator.' });
-  }
-  await device.setCredentials(identity.kid, body);
+  await device.enroll(identity.kid, form.code.value);
   form.reset();
   location.hash = '#sign';
   await show('sign');
@@ -168,9 +157,10 @@ async function renderOutbox() {
   const newest = identity.chain?.seq ?? 0;
   const page = await device.records(identity.kid, { after: Math.max(0, newest - 200), limit: 200 });
   const filter = $('filter').value;
+  const rejectedRemedy = errorCodes().find((c) => c.code === 'record_rejected')?.remedy ?? '';
   const items = page.reverse().filter((r) => !filter || r.state === filter).map((r) => {
     const detail = r.state === 'accepted' ? 'receipt kept'
-      : r.state === 'rejected' ? `${r.error?.code}: ${r.error?.message}` : 'will be sent when online';
+      : r.state === 'rejected' ? `refused by the server (${r.error?.code}: ${r.error?.message}). ${rejectedRemedy}` : 'will be sent when online';
     return el('li', { class: r.state, 'data-id': r.id },
       el('strong', {}, r.docName ?? 'document'), ` · ${when(r.signedAt)} · `,
       el('span', { class: 'state' }, r.state), el('small', {}, ` ${detail}`));

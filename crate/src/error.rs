@@ -188,6 +188,10 @@ error_codes! {
     ServerRefused = "server_refused", Error,
         "The server refused the request.",
         "Update the app (reload it while online), or ask your administrator.";
+    /// The server refused an enrollment code (unknown, used or expired); nothing was issued.
+    EnrollmentRefused = "enrollment_refused", Error,
+        "The server refused the enrollment code; no certificate was issued.",
+        "Ask your administrator for a new enrollment code.";
     /// The server refused a signed record; the record stays on the device, marked rejected.
     RecordRejected = "record_rejected", Error,
         "The server refused a signed record.",

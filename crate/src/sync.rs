@@ -243,6 +243,46 @@ fn unit_random() -> f64 {
 }
 
 impl<S: Store, C: Clock> Device<S, C> {
+    /// Enrolls identity `kid` with a single-use `code` from the administrator: sends its public
+    /// key and the code (`POST /v1/enroll`), checks that the certificate returned is for this
+    /// key and signed by the authority that comes with it, and stores the credentials. Needs
+    /// a connection; `enrollment_refused` for an unknown, used or expired code.
+    pub async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
+        let result = self.try_enroll(transport, kid, code).await;
+        self.reported("enroll", Some(kid), result).await
+    }
+
+    async fn try_enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
+        let identity = self.store.identity(kid).await?;
+        let body = serde_json::json!({ "code": code, "jwk": identity.public_jwk }).to_string();
+        let response = transport.post("/v1/enroll", body).await.map_err(|reason| {
+            Error::new(ErrorCode::ServerUnreachable, format!("no answer from /v1/enroll: {reason:.200}"))
+                .with_remedy("Enrollment needs a connection. Connect to the internet and try again.")
+        })?;
+        if response.status == 403 {
+            #[derive(Deserialize)]
+            struct Refusal {
+                code: String,
+            }
+            let code = serde_json::from_str::<Refusal>(&response.body).map(|r| r.code).unwrap_or_default();
+            let remedy = match code.as_str() {
+                "enrollment_code_used" => "This code was used already. Ask your administrator for a new one.",
+                "enrollment_code_expired" => "This code has expired. Ask your administrator for a new one.",
+                _ => "This code is not known. Check it letter by letter, or ask your administrator for a new one.",
+            };
+            return Err(Error::new(ErrorCode::EnrollmentRefused, format!("the server refused the code: {code:.60}")).with_remedy(remedy));
+        }
+        if response.status == 429 || response.status >= 500 {
+            return Err(Error::new(ErrorCode::ServerUnreachable, format!("HTTP {} from /v1/enroll", response.status)));
+        }
+        if !(200..300).contains(&response.status) {
+            return Err(Error::new(ErrorCode::ServerRefused, format!("HTTP {} from /v1/enroll: {:.300}", response.status, response.body)));
+        }
+        let credentials: StoredCredentials = serde_json::from_str(&response.body)
+            .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+        self.set_credentials(kid, credentials).await
+    }
+
     /// Sends every record the server has not answered for, in batches, and applies each
     /// verdict: accepted (the receipt is verified against the pinned authority and kept),
     /// duplicate (the same), rejected (kept on the device, marked, and reported). Then sends
@@ -719,6 +759,42 @@ mod tests {
         let stored = run(device.store.identity(&row.kid)).unwrap().credentials.unwrap();
         assert_eq!(crate::cert::inspect_certificate(&stored.certificate).unwrap().serial, "s-1-renewed");
         assert!(stored.revocation_list.is_some());
+    }
+
+    #[test]
+    fn enrollment_stores_checked_credentials_and_explains_a_refused_code() {
+        let clock = TestClock::default();
+        clock.set("2026-11-25T08:00:00Z");
+        let device = crate::Device::new(crate::store::memory::MemoryStore::default(), &clock, crate::device::tests::config());
+        let row = run(device.create_identity("A. Jones", crate::device::tests::PIN, crate::KdfParams::MIN)).unwrap();
+        let authority = Authority::new(Identity::generate().unwrap(), "CA");
+        struct Enroller<'a>(&'a Authority, &'a crate::keys::PublicJwk, u16);
+        impl Transport for Enroller<'_> {
+            async fn post(&self, path: &str, body: String) -> std::result::Result<HttpResponse, String> {
+                assert_eq!(path, "/v1/enroll");
+                assert!(body.contains("\"code\":\"ABCD-EFGH-JKMN\""));
+                let now = Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap();
+                let body = match self.2 {
+                    200 => serde_json::json!({
+                        "worker": "jones", "authority": self.0.public_key().to_jwk(), "serverTime": now.to_string(),
+                        "certificate": self.0.issue_certificate("s-9", "jones", self.1, now, now.plus_millis(DAY_MS)).unwrap(),
+                        "revocationList": self.0.issue_revocation_list(vec![], now, now.plus_millis(DAY_MS)).unwrap(),
+                    })
+                    .to_string(),
+                    _ => r#"{"code":"enrollment_code_used","message":"used"}"#.to_owned(),
+                };
+                Ok(HttpResponse { status: self.2, retry_after: None, body })
+            }
+            async fn sleep(&self, _: u64) {}
+        }
+        let refused = run(device.enroll(&Enroller(&authority, &row.public_jwk, 403), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::EnrollmentRefused);
+        assert_eq!(refused.remedy(), "This code was used already. Ask your administrator for a new one.");
+        let stranger = Identity::generate().unwrap().public_key().to_jwk();
+        let wrong_key = run(device.enroll(&Enroller(&authority, &stranger, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
+        assert_eq!(wrong_key.code(), ErrorCode::CertUntrusted, "a certificate for another key is not stored");
+        run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap();
+        assert!(run(device.identities()).unwrap()[0].credentials.is_some());
     }
 
     #[test]

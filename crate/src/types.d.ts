@@ -33,6 +33,7 @@ export type ErrorCode =
   | "storage_unavailable"
   | "server_unreachable"
   | "server_refused"
+  | "enrollment_refused"
   | "record_rejected"
   | "malformed_input";
 

@@ -639,6 +639,9 @@ extern "C" {
     /// `Promise<Uint8Array>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<Uint8Array>")]
     pub type PromiseBytes;
+    /// `{ server?: string } | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "{ server?: string } | undefined")]
+    pub type JsServerOptions;
     /// `AutoSyncOptions | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "AutoSyncOptions | undefined")]
     pub type JsAutoSyncOptions;
@@ -937,6 +940,20 @@ impl JsDevice {
     pub fn add_feedback(&self, id: String, comment: String) -> PromiseReport {
         let device = self.inner.clone();
         promise(async move { Ok(to_js(&device.add_feedback(&id, &comment).await?)) })
+    }
+
+    /// Enrolls identity `kid` with the single-use `code` from the administrator
+    /// (`offsign-server enroll`): the server at `options.server` (default: this origin) issues
+    /// its certificate, which is checked and stored. Needs a connection. Rejects with
+    /// `enrollment_refused` (unknown, used or expired code) or `server_unreachable`.
+    pub fn enroll(&self, kid: String, code: String, options: JsServerOptions) -> PromiseVoid {
+        let server = get(&options, "server").as_string().unwrap_or_default();
+        let device = self.inner.clone();
+        promise(async move {
+            let transport = FetchTransport { base: server.trim_end_matches('/').to_owned() };
+            device.enroll(&transport, &kid, &code).await?;
+            Ok(JsValue::UNDEFINED)
+        })
     }
 
     /// Sends every record the server has not answered for and applies the verdicts (see the
