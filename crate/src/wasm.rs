@@ -23,7 +23,7 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "SealedKey")]
     pub type JsSealedKey;
     /// `SealOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "SealOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "SealOptions")]
     pub type JsSealOptions;
     /// `PublicJwk` in TypeScript.
     #[wasm_bindgen(typescript_type = "PublicJwk")]
@@ -35,7 +35,7 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "SignedRecord")]
     pub type JsSignedRecord;
     /// `VerifyOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "VerifyOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "VerifyOptions")]
     pub type JsVerifyOptions;
     /// `RecordPayload` in TypeScript.
     #[wasm_bindgen(typescript_type = "RecordPayload")]
@@ -47,7 +47,7 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "Credentials")]
     pub type JsCredentials;
     /// `PolicyOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "PolicyOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "PolicyOptions")]
     pub type JsPolicyOptions;
     /// `PolicyVerdict` in TypeScript.
     #[wasm_bindgen(typescript_type = "PolicyVerdict")]
@@ -198,7 +198,8 @@ impl JsIdentity {
     }
 
     /// Seals the private key under `pin` (at least 6 characters) for storage.
-    pub fn seal(&self, pin: String, options: JsSealOptions) -> JsResult<JsSealedKey> {
+    pub fn seal(&self, pin: String, options: Option<JsSealOptions>) -> JsResult<JsSealedKey> {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let pin = Zeroizing::new(pin);
         #[derive(Deserialize, Default)]
         struct SealOptionsArg {
@@ -313,7 +314,8 @@ impl JsAuthority {
 /// it follows that record). Returns the payload; throws `bad_signature`, `key_mismatch`,
 /// `chain_broken` or a `malformed_*` code.
 #[wasm_bindgen(js_name = verifyRecord)]
-pub fn verify_record_js(jws: &str, public_jwk: JsPublicJwk, options: JsVerifyOptions) -> JsResult<JsRecordPayload> {
+pub fn verify_record_js(jws: &str, public_jwk: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     #[derive(Deserialize, Default)]
     struct VerifyOptionsArg {
         prev: Option<String>,
@@ -394,7 +396,8 @@ pub fn record_hash_js(jws: &str) -> String {
 /// The offline policy check alone, for health screens: verifies the certificate of key `kid`
 /// and the revocation list, returns warnings, throws the refusing codes.
 #[wasm_bindgen(js_name = checkPolicy)]
-pub fn check_policy_js(kid: &str, credentials: JsCredentials, options: JsPolicyOptions) -> JsResult<JsPolicyVerdict> {
+pub fn check_policy_js(kid: &str, credentials: JsCredentials, options: Option<JsPolicyOptions>) -> JsResult<JsPolicyVerdict> {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     #[derive(Deserialize, Default)]
     #[serde(rename_all = "camelCase")]
     struct PolicyOptionsArg {
@@ -610,22 +613,22 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "Promise<OutboxRecord[]>")]
     pub type PromiseOutboxRecords;
     /// `DeviceOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "DeviceOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "DeviceOptions")]
     pub type JsDeviceOptions;
     /// `CreateIdentityOptions` in TypeScript.
     #[wasm_bindgen(typescript_type = "CreateIdentityOptions")]
     pub type JsCreateIdentityOptions;
     /// `DocumentOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "DocumentOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "DocumentOptions")]
     pub type JsDocumentOptions;
     /// `DocumentInput[]` in TypeScript.
     #[wasm_bindgen(typescript_type = "DocumentInput[]")]
     pub type JsDocumentInputs;
     /// `RecordsOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "RecordsOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "RecordsOptions")]
     pub type JsRecordsOptions;
     /// `ReportsOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "ReportsOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "ReportsOptions")]
     pub type JsReportsOptions;
     /// `Promise<FailureReport[]>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<FailureReport[]>")]
@@ -640,16 +643,16 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "Promise<Uint8Array>")]
     pub type PromiseBytes;
     /// `{ server?: string } | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "{ server?: string } | undefined")]
+    #[wasm_bindgen(typescript_type = "{ server?: string }")]
     pub type JsServerOptions;
     /// `AutoSyncOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "AutoSyncOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "AutoSyncOptions")]
     pub type JsAutoSyncOptions;
     /// `Promise<boolean>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<boolean>")]
     pub type PromiseBoolean;
     /// `SyncOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "SyncOptions | undefined")]
+    #[wasm_bindgen(typescript_type = "SyncOptions")]
     pub type JsSyncOptions;
     /// `Promise<SyncSummary>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<SyncSummary>")]
@@ -743,7 +746,8 @@ impl DocumentOptionsArg {
 #[wasm_bindgen(js_class = Device)]
 impl JsDevice {
     /// Opens (or creates) the device's database.
-    pub async fn open(options: JsDeviceOptions) -> JsResult<JsDevice> {
+    pub async fn open(options: Option<JsDeviceOptions>) -> JsResult<JsDevice> {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         #[derive(Deserialize, Default)]
         #[serde(rename_all = "camelCase")]
         struct DeviceOptionsArg {
@@ -865,7 +869,8 @@ impl JsDevice {
 
     /// Signs `doc` with the unlocked identity and stores the record: the policy check, the
     /// chain and the outbox change in one IndexedDB transaction. Resolves once committed.
-    pub fn sign(&self, doc: &[u8], options: JsDocumentOptions) -> PromiseSignedRecord {
+    pub fn sign(&self, doc: &[u8], options: Option<JsDocumentOptions>) -> PromiseSignedRecord {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let device = self.inner.clone();
         let input = from_js::<Option<DocumentOptionsArg>>("document options", options.into())
             .map_err(|_| Error::new(ErrorCode::MalformedInput, "sign options are { name?, type?, claims? }"))
@@ -902,7 +907,8 @@ impl JsDevice {
     }
 
     /// Outbox records of identity `kid` in chain order, a page at a time.
-    pub fn records(&self, kid: String, options: JsRecordsOptions) -> PromiseOutboxRecords {
+    pub fn records(&self, kid: String, options: Option<JsRecordsOptions>) -> PromiseOutboxRecords {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         #[derive(Deserialize, Default)]
         struct RecordsArg {
             after: Option<f64>,
@@ -919,7 +925,8 @@ impl JsDevice {
     }
 
     /// Failure reports on this device, oldest first, a page at a time.
-    pub fn reports(&self, options: JsReportsOptions) -> PromiseReports {
+    pub fn reports(&self, options: Option<JsReportsOptions>) -> PromiseReports {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         #[derive(Deserialize, Default)]
         struct ReportsArg {
             after: Option<String>,
@@ -946,7 +953,8 @@ impl JsDevice {
     /// (`offsign-server enroll`): the server at `options.server` (default: this origin) issues
     /// its certificate, which is checked and stored. Needs a connection. Rejects with
     /// `enrollment_refused` (unknown, used or expired code) or `server_unreachable`.
-    pub fn enroll(&self, kid: String, code: String, options: JsServerOptions) -> PromiseVoid {
+    pub fn enroll(&self, kid: String, code: String, options: Option<JsServerOptions>) -> PromiseVoid {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let server = get(&options, "server").as_string().unwrap_or_default();
         let device = self.inner.clone();
         promise(async move {
@@ -961,7 +969,8 @@ impl JsDevice {
     /// identity's certificate when it expires within 30 days. One sync at a time per origin
     /// (Web Locks). Rejects with `server_unreachable` when the server cannot be reached after
     /// retries: nothing is lost, the records wait for the next sync.
-    pub fn sync(&self, options: JsSyncOptions) -> PromiseSyncSummary {
+    pub fn sync(&self, options: Option<JsSyncOptions>) -> PromiseSyncSummary {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         #[derive(Deserialize, Default)]
         #[serde(rename_all = "camelCase")]
         struct SyncOptionsArg {
@@ -997,8 +1006,9 @@ impl JsDevice {
     /// Background Sync is missing (Firefox, Safari). `onSynced(summary)` and `onError(error)`
     /// hear of each run; failures are recorded as failure reports too. Returns a function
     /// that stops it.
-    #[wasm_bindgen(js_name = autoSync)]
-    pub fn auto_sync(&self, options: JsAutoSyncOptions) -> JsResult<js_sys::Function> {
+    #[wasm_bindgen(js_name = autoSync, unchecked_return_type = "() => void")]
+    pub fn auto_sync(&self, options: Option<JsAutoSyncOptions>) -> JsResult<js_sys::Function> {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let interval = get(&options, "intervalMinutes");
         let minutes = if interval.is_undefined() { 5.0 } else { interval.as_f64().unwrap_or(f64::NAN) };
         if !(minutes.is_finite() && (0.05..=1440.0).contains(&minutes)) {
@@ -1009,7 +1019,7 @@ impl JsDevice {
         let handle = JsDevice { inner: self.inner.clone(), idle: self.idle.clone(), clock: self.clock.clone() };
         let sync_options: JsValue = options.into();
         let run = Rc::new(move || {
-            let done: js_sys::Promise = handle.sync(sync_options.clone().unchecked_into()).unchecked_into();
+            let done: js_sys::Promise = handle.sync(Some(sync_options.clone().unchecked_into())).unchecked_into();
             let (on_synced, on_error) = (on_synced.clone(), on_error.clone());
             let ok = Closure::once_into_js(move |summary: JsValue| {
                 if let Some(f) = on_synced {
@@ -1096,7 +1106,8 @@ impl JsDevice {
     /// Everything on this device (identities with their sealed keys, credentials, records,
     /// failure reports) as one file sealed under `passphrase`. Keep it somewhere safe.
     #[wasm_bindgen(js_name = exportBackup)]
-    pub fn export_backup(&self, passphrase: String, options: JsSealOptions) -> PromiseBytes {
+    pub fn export_backup(&self, passphrase: String, options: Option<JsSealOptions>) -> PromiseBytes {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         #[derive(Deserialize, Default)]
         struct ExportArg {
             kdf: Option<KdfParams>,

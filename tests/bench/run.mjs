@@ -90,6 +90,16 @@ try {
   console.log('| measure | value |\n|---|---:|');
   console.log(`| navigation to "ready to sign", offline from the service worker, CPU slowed 4×, 360×740 (median of 5 fresh profiles; range) | ${Math.round(app.coldStartMs)} ms (${app.coldStartRange.map(Math.round).join('–')}) |`);
   console.log(`| first visit: everything transferred, page and service-worker precache (gzip/Brotli) | ${Math.round(app.firstVisitBytes / 1024).toLocaleString('en-US')} KiB |`);
+
+  const size = (await import('./package.mjs')).run();
+  const kib = (n) => `${Math.round(n / 1024).toLocaleString('en-US')} KiB`;
+  console.log('\n### The npm package\n');
+  console.log('| measure | value |\n|---|---:|');
+  console.log(`| packed tarball (npm pack) | ${kib(size.tarball)} |`);
+  console.log(`| installed (unpacked) | ${kib(size.installed)} |`);
+  console.log(`| offsign_bg.wasm, gzip -9 | ${kib(size.wasmGzip)} |`);
+  console.log(`| Vite production build of the consumer app, with offsign (raw / gzip) | ${kib(size.viteWith.raw)} / ${kib(size.viteWith.gzip)} |`);
+  console.log(`| the same app without offsign (raw / gzip) | ${kib(size.viteWithout.raw)} / ${kib(size.viteWithout.gzip)} |`);
 } finally {
   await browser.close();
   await server.close();

@@ -1,0 +1,41 @@
+// The npm package's sizes (not a test): the packed tarball, installed, the wasm gzipped, and
+// what it adds to a production Vite app (the consumer test app, next to the same app without
+// offsign).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { ROOT } from '../support/browser.mjs';
+import { pack, freshApp, tool } from '../support/consumer.mjs';
+
+/** Total bytes of the files under `dir`, raw and gzipped one by one (as a server sends them). */
+function weigh(dir) {
+  let raw = 0;
+  let gzip = 0;
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    const file = path.join(dir, entry);
+    if (!statSync(file).isFile()) continue;
+    const bytes = readFileSync(file);
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { raw, gzip };
+}
+
+export function run() {
+  const packed = pack();
+  const [dry] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: path.join(ROOT, 'pkg'), encoding: 'utf8' }));
+  const withOffsign = freshApp(packed, 'vite');
+  execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: withOffsign });
+  const without = freshApp(packed, 'vite', { as: 'vite-without' });
+  writeFileSync(path.join(without, 'main.js'), "document.body.textContent = 'hello';\n");
+  execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: without });
+  const wasm = readFileSync(path.join(ROOT, 'pkg/offsign_bg.wasm'));
+  return {
+    tarball: statSync(packed.tarball).size,
+    installed: dry.unpackedSize,
+    wasmGzip: gzipSync(wasm, { level: 9 }).length,
+    viteWith: weigh(path.join(withOffsign, 'dist')),
+    viteWithout: weigh(path.join(without, 'dist')),
+  };
+}

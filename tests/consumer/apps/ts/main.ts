@@ -1,0 +1,24 @@
+// A TypeScript consumer: everything typed, nothing `any`.
+import init, { Device, Identity, verifyRecord, errorCodes } from 'offsign';
+import type { ErrorCode, OffsignError, OutboxRecord, SignedRecord, SyncSummary, HealthCheck } from 'offsign';
+
+export async function run(code: string): Promise<SyncSummary> {
+  await init();
+  const device: Device = await Device.open({ name: 'typed', idleLockMinutes: 10 });
+  const me = await device.createIdentity({ label: 'Typed', pin: '482913' });
+  await device.enroll(me.kid, code);
+  const signed: SignedRecord = await device.sign(new Uint8Array([1, 2, 3]), { name: 'a.bin', claims: { ref: 'DN-1' } });
+  const seq: number = signed.record.seq;
+  verifyRecord(signed.jws, me.publicJwk, { prev: undefined });
+  const outbox: OutboxRecord[] = await device.records(me.kid, { after: seq - 1, limit: 10 });
+  const state: 'pending' | 'sending' | 'accepted' | 'rejected' = outbox[0].state;
+  const checks: HealthCheck[] = await device.diagnose();
+  const failing = checks.filter((c) => c.status === 'fail');
+  const stop: () => void = device.autoSync({ intervalMinutes: 5, onError: (e: OffsignError) => console.log(e.remedy) });
+  stop();
+  const codes: ErrorCode[] = errorCodes().map((c) => c.code);
+  const key = Identity.generate();
+  key.lock();
+  console.log(state, failing.length, codes.length);
+  return device.sync({ onProgress: (done: number, total: number) => console.log(done, total) });
+}

@@ -1,0 +1,9 @@
+// webpack 5 defaults, nothing offsign-specific: the wasm is an asset found through
+// `new URL('offsign_bg.wasm', import.meta.url)` in the package's glue.
+import path from 'node:path';
+
+export default {
+  mode: 'production',
+  entry: { main: './src/index.js', sw: './src/sw.js' },
+  output: { path: path.resolve('dist'), filename: '[name].js', clean: true },
+};
