@@ -230,15 +230,21 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
             None => return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_unknown", "no such enrollment code")),
             Some(result) => result?,
         };
-        Ok(Json(Enrolled {
-            worker: cert.worker,
-            authority: state.authority.public_key().to_jwk(),
-            certificate: cert.jws,
-            revocation_list: revocation_list(state, now)?,
-            server_time: now.to_string(),
-        }))
+        credentials(state, cert, now)
     })
     .await
+}
+
+/// What a device stores after enrollment or renewal: its certificate with the authority key,
+/// the current revocation list and the server's time.
+fn credentials<S: Storage>(state: &AppState<S>, cert: CertificateRow, now: Timestamp) -> ApiResult<Json<Enrolled>> {
+    Ok(Json(Enrolled {
+        worker: cert.worker,
+        authority: state.authority.public_key().to_jwk(),
+        certificate: cert.jws,
+        revocation_list: revocation_list(state, now)?,
+        server_time: now.to_string(),
+    }))
 }
 
 /// `POST /v1/renew` body.
@@ -282,13 +288,7 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
         let renewed = CertificateRow { serial, jws, nbf: nbf.millis(), exp: exp.millis(), revoked_at: None, ..current };
         state.storage.add_certificate(&renewed)?;
-        Ok(Json(Enrolled {
-            worker: renewed.worker,
-            authority: state.authority.public_key().to_jwk(),
-            certificate: renewed.jws,
-            revocation_list: revocation_list(state, now)?,
-            server_time: now.to_string(),
-        }))
+        credentials(state, renewed, now)
     })
     .await
 }
@@ -337,7 +337,7 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         }
         state.storage.store_reports(&stored)?;
         for report in &stored {
-            state.metrics.report(&report.code);
+            state.metrics.report(&report.report.code);
         }
         Ok(Json(json!({ "verdicts": verdicts, "serverTime": now.to_string() })))
     })
@@ -352,7 +352,7 @@ fn judge_report<S: Storage>(state: &AppState<S>, jws: &str, now: Timestamp) -> A
     if offsign::verify_report(jws, &key).is_err() {
         return Ok(Err("bad_signature"));
     }
-    let r = signed.report;
+    let r = &signed.report;
     let too_long = r.code.len() > 64
         || r.operation.len() > 64
         || r.message.len() > 2_000
@@ -362,22 +362,7 @@ fn judge_report<S: Storage>(state: &AppState<S>, jws: &str, now: Timestamp) -> A
     if too_long || r.id.is_empty() || r.id.len() > 64 {
         return Ok(Err("malformed"));
     }
-    Ok(Ok(StoredReport {
-        id: r.id,
-        kid: cert.kid,
-        worker: cert.worker,
-        cert_serial: cert.serial,
-        code: r.code,
-        operation: r.operation,
-        message: r.message,
-        first_at: r.first_at,
-        last_at: r.last_at,
-        count: r.count,
-        app_version: r.app_version,
-        user_agent: r.user_agent,
-        comment: r.comment,
-        received_at: now.millis(),
-    }))
+    Ok(Ok(StoredReport { report: signed.report, kid: cert.kid, worker: cert.worker, cert_serial: cert.serial, received_at: now.millis() }))
 }
 
 /// A new certificate serial: 128 random bits, hex.

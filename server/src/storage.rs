@@ -101,35 +101,17 @@ pub struct Rejection {
     pub received_at: i64,
 }
 
-/// A failure report a device sent, as stored.
+/// A failure report a device sent, as stored: the device's report and who signed it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredReport {
-    /// The report id (unique per device report).
-    pub id: String,
+    /// The report as the device sent it.
+    pub report: offsign::ReportRow,
     /// The signer's key id.
     pub kid: String,
     /// The signer's worker id.
     pub worker: String,
     /// The signer's certificate serial.
     pub cert_serial: String,
-    /// The error code.
-    pub code: String,
-    /// What the device was doing.
-    pub operation: String,
-    /// The developer message.
-    pub message: String,
-    /// First occurrence (RFC 3339).
-    pub first_at: String,
-    /// Latest occurrence (RFC 3339).
-    pub last_at: String,
-    /// Occurrences.
-    pub count: u32,
-    /// The app version.
-    pub app_version: String,
-    /// The browser.
-    pub user_agent: String,
-    /// The worker's comment.
-    pub comment: Option<String>,
     /// When it arrived (ms).
     pub received_at: i64,
 }
@@ -411,12 +393,13 @@ impl Storage for Sqlite {
                    count, app_version, user_agent, comment, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?;
-            for r in reports {
+            for stored in reports {
+                let r = &stored.report;
                 insert.execute(params![
                     r.id,
-                    r.kid,
-                    r.worker,
-                    r.cert_serial,
+                    stored.kid,
+                    stored.worker,
+                    stored.cert_serial,
                     r.code,
                     r.operation,
                     r.message,
@@ -426,7 +409,7 @@ impl Storage for Sqlite {
                     r.app_version,
                     r.user_agent,
                     r.comment,
-                    r.received_at
+                    stored.received_at
                 ])?;
             }
         }
@@ -530,24 +513,26 @@ mod tests {
         }
         let db = Sqlite::open(&path).unwrap();
         assert_eq!(db.setting("authority_key").unwrap().as_deref(), Some("sealed"));
-        let report = StoredReport {
+        let device_report = offsign::ReportRow {
             id: "r-1".into(),
-            kid: "k".into(),
-            worker: "w".into(),
-            cert_serial: "s".into(),
+            fingerprint: "wrong_pin|unlock|k".into(),
             code: "wrong_pin".into(),
-            operation: "unlock".into(),
             message: "m".into(),
+            remedy: "r".into(),
+            operation: "unlock".into(),
+            kid: Some("k".into()),
             first_at: "a".into(),
             last_at: "b".into(),
             count: 1,
             app_version: "1".into(),
             user_agent: "ua".into(),
             comment: None,
-            received_at: 1,
+            state: offsign::ReportState::Pending,
         };
+        let report = StoredReport { report: device_report.clone(), kid: "k".into(), worker: "w".into(), cert_serial: "s".into(), received_at: 1 };
         db.store_reports(&[report.clone()]).unwrap();
-        db.store_reports(&[StoredReport { count: 3, comment: Some("again".into()), ..report }]).unwrap();
+        let grown = offsign::ReportRow { count: 3, comment: Some("again".into()), ..device_report };
+        db.store_reports(&[StoredReport { report: grown, ..report }]).unwrap();
         let row: (u32, String, i64) = db
             .lock()
             .query_row("SELECT count, comment, (SELECT count(*) FROM reports) FROM reports WHERE id = 'r-1'", [], |r| {
