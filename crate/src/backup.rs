@@ -87,7 +87,8 @@ pub fn open_backup(bytes: &[u8], passphrase: &str) -> Result<BackupContents> {
 }
 
 /// Every record verifies against its identity's key, each identity's records chain without
-/// gaps, and each identity's chain head is its last record.
+/// broken links between records that are both present (accepted ones may have been deleted
+/// after the retention time), and each identity's chain head is at or after its last record.
 fn check_contents(contents: &BackupContents) -> Result<()> {
     let malformed = |why: String| Error::new(ErrorCode::MalformedBackup, why);
     if contents.v != 1 {
@@ -110,7 +111,10 @@ fn check_contents(contents: &BackupContents) -> Result<()> {
         records.sort_by_key(|r| r.seq);
         let mut prev: Option<&RecordRow> = None;
         for record in &records {
-            let payload = verify_record(&record.jws, key, prev.map(|p| p.jws.as_str()))
+            // Accepted records may have been deleted after the retention time: a link is
+            // checked wherever both of its records are here.
+            let linked = prev.filter(|p| p.seq + 1 == record.seq);
+            let payload = verify_record(&record.jws, key, linked.map(|p| p.jws.as_str()))
                 .map_err(|e| malformed(format!("record {} of {kid:.20} does not verify: {}", record.seq, e.code())))?;
             let hash = crate::record::record_hash(&record.jws);
             if payload.id != record.id || payload.seq != record.seq || hash != record.hash {
@@ -119,8 +123,13 @@ fn check_contents(contents: &BackupContents) -> Result<()> {
             prev = Some(record);
         }
         let head = contents.identities.iter().find(|i| i.kid == kid).and_then(|i| i.chain.as_ref());
-        if head.map(|h| (h.seq, h.hash.as_str())) != prev.map(|p| (p.seq, p.hash.as_str())) {
-            return Err(malformed(format!("the chain head of {kid:.20} is not its last record")));
+        let consistent = match (head, prev) {
+            (Some(h), Some(last)) => h.seq > last.seq || (h.seq == last.seq && h.hash == last.hash),
+            (None, Some(_)) => false,
+            (_, None) => true,
+        };
+        if !consistent {
+            return Err(malformed(format!("the chain head of {kid:.20} is not at or after its last record")));
         }
     }
     Ok(())

@@ -153,6 +153,8 @@ pub trait Transport {
     /// POSTs the JSON `body` to `path` (e.g. `/v1/records`) on the server. `Err` means no
     /// answer arrived (offline, connection cut, timeout), with a reason for the report.
     async fn post(&self, path: &str, body: String) -> std::result::Result<HttpResponse, String>;
+    /// GETs `path` on the server, like [`Transport::post`].
+    async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String>;
     /// Waits `ms` milliseconds before a retry.
     async fn sleep(&self, ms: u64);
 }
@@ -189,11 +191,13 @@ pub struct SyncSummary {
     pub reports_sent: u32,
     /// Whether the unlocked identity's certificate was renewed.
     pub renewed: bool,
-    /// Server time minus device time (ms), learned from the last answer.
+    /// The correction the device clock needs to read the server's time (ms), learned from
+    /// the last answer; it is kept and applied from then on.
     pub server_offset_ms: Option<i64>,
 }
 
-/// The setting that keeps the server time offset (ms).
+/// The setting that keeps the correction (ms) the device clock needs to read the server's
+/// time: the clock a device is built with applies it.
 pub const SERVER_OFFSET_SETTING: &str = "serverOffsetMs";
 
 #[derive(Deserialize)]
@@ -213,6 +217,13 @@ struct WireVerdict {
     code: Option<String>,
     message: Option<String>,
     receipt: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RevocationsAnswer {
+    revocation_list: String,
+    server_time: String,
 }
 
 #[derive(Deserialize)]
@@ -304,7 +315,9 @@ impl<S: Store, C: Clock> Device<S, C> {
             .into_iter()
             .filter_map(|row| Some((row.kid, PublicKey::from_jwk(&row.credentials?.authority).ok()?)))
             .collect();
+        let applied_offset: i64 = self.store.setting(SERVER_OFFSET_SETTING).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
         let total = self.store.outbox_summary().await?.pending;
+        let mut contacted = false;
         let mut done = 0;
         progress(done, total);
         loop {
@@ -330,12 +343,20 @@ impl<S: Store, C: Clock> Device<S, C> {
             let answer: RecordsAnswer = serde_json::from_str(&answer.body)
                 .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
             let settled = self.apply_verdicts(&batch, &answer.verdicts, &authorities, &mut summary).await?;
-            self.learn_from_contact(answer.server_time.as_deref(), answer.revocation_list.as_deref(), &mut summary).await?;
+            self.learn_from_contact(answer.server_time.as_deref(), answer.revocation_list.as_deref(), applied_offset, &mut summary).await?;
+            contacted = true;
             done += settled;
             progress(done.min(total.max(done)), total.max(done));
             if settled == 0 {
                 break; // the server answered for none of them: try again at the next sync
             }
+        }
+        if !contacted {
+            // Nothing to send: still fetch the revocation list and the time.
+            let answer = self.get_with_retries(transport, "/v1/revocations", options).await?;
+            let fresh: RevocationsAnswer = serde_json::from_str(&answer.body)
+                .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+            self.learn_from_contact(Some(&fresh.server_time), Some(&fresh.revocation_list), applied_offset, &mut summary).await?;
         }
         // Records are what matters: a failure past this point is reported, not thrown.
         let reports = self.send_reports(transport, options, &mut summary).await;
@@ -352,9 +373,24 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// POSTs `body`, retrying what may succeed later; a 2xx answer, or the error to report.
     async fn post_with_retries(&self, transport: &impl Transport, path: &str, body: String, options: SyncOptions) -> Result<HttpResponse> {
+        self.with_retries(transport, path, options, || transport.post(path, body.clone())).await
+    }
+
+    /// GETs `path`, retrying like [`Device::post_with_retries`].
+    async fn get_with_retries(&self, transport: &impl Transport, path: &str, options: SyncOptions) -> Result<HttpResponse> {
+        self.with_retries(transport, path, options, || transport.get(path)).await
+    }
+
+    async fn with_retries<F: std::future::Future<Output = std::result::Result<HttpResponse, String>>>(
+        &self,
+        transport: &impl Transport,
+        path: &str,
+        options: SyncOptions,
+        request: impl Fn() -> F,
+    ) -> Result<HttpResponse> {
         let mut last = String::new();
         for attempt in 1..=options.max_tries.max(1) {
-            let retry_after = match transport.post(path, body.clone()).await {
+            let retry_after = match request().await {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response),
                 Ok(response) if response.status == 429 || response.status >= 500 => {
                     last = format!("HTTP {} from {path}", response.status);
@@ -439,11 +475,12 @@ impl<S: Store, C: Clock> Device<S, C> {
         Ok(settled)
     }
 
-    /// Keeps what every answer brings: the server time offset, and a newer revocation list
-    /// for every identity that trusts its authority.
-    async fn learn_from_contact(&self, server_time: Option<&str>, list: Option<&str>, summary: &mut SyncSummary) -> Result<()> {
+    /// Keeps what an answer brings: the correction of the device clock, and a newer
+    /// revocation list for every identity that trusts its authority.
+    async fn learn_from_contact(&self, server_time: Option<&str>, list: Option<&str>, applied_offset: i64, summary: &mut SyncSummary) -> Result<()> {
         if let Some(server_time) = server_time.and_then(|t| Timestamp::parse_rfc3339(t).ok()) {
-            let offset = server_time.millis() - self.clock.now()?.millis();
+            // The clock applies `applied_offset` until the sync ends: what is still off adds to it.
+            let offset = applied_offset + server_time.millis() - self.clock.now()?.millis();
             summary.server_offset_ms = Some(offset);
             self.store.put_setting(SERVER_OFFSET_SETTING, &offset.to_string()).await?;
         }
@@ -646,6 +683,15 @@ mod tests {
             }
         }
 
+        async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String> {
+            assert_eq!(path, "/v1/revocations");
+            self.paths.borrow_mut().push(path.to_owned());
+            let now = Timestamp::parse_rfc3339(self.server_time).unwrap();
+            let list = self.authority.issue_revocation_list(vec![], now, now.plus_millis(7 * DAY_MS)).unwrap();
+            let body = serde_json::json!({ "revocationList": list, "serverTime": self.server_time }).to_string();
+            Ok(HttpResponse { status: 200, retry_after: None, body })
+        }
+
         async fn sleep(&self, ms: u64) {
             self.sleeps.borrow_mut().push(ms);
         }
@@ -678,7 +724,29 @@ mod tests {
         assert_eq!(list.issued_at, Timestamp::parse_rfc3339(server.server_time).unwrap().seconds(), "the fresh list is kept");
         let again = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(again.accepted, 0, "nothing left to send");
-        assert_eq!(server.paths.borrow().iter().filter(|p| *p == "/v1/records").count(), 1);
+        assert_eq!(*server.paths.borrow(), ["/v1/records", "/v1/revocations"], "with nothing to send, the list and time still come");
+    }
+
+    #[test]
+    fn the_clock_correction_is_the_total_a_correcting_clock_needs() {
+        // A clock that applies the stored correction, as the browser's does.
+        struct Correcting<'a>(&'a TestClock, std::cell::Cell<i64>);
+        impl Clock for &Correcting<'_> {
+            fn now(&self) -> crate::Result<Timestamp> {
+                Ok((&self.0).now()?.plus_millis(self.1.get()))
+            }
+        }
+        let base = TestClock::default();
+        base.set("2026-11-25T08:01:00Z"); // the server says 08:01:05
+        let clock = Correcting(&base, std::cell::Cell::new(0));
+        let device = crate::Device::new(crate::store::memory::MemoryStore::default(), &clock, crate::device::tests::config());
+        let authority = Authority::new(Identity::generate().unwrap(), "CA");
+        let server = FakeServer::new(&authority, vec![]);
+        for _ in 0..3 {
+            let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+            assert_eq!(summary.server_offset_ms, Some(5_000), "the same correction every time, not a growing one");
+            clock.1.set(summary.server_offset_ms.unwrap());
+        }
     }
 
     #[test]
@@ -695,6 +763,10 @@ mod tests {
         let kept = run(device.records(&row.kid, 0, 10)).unwrap();
         assert_eq!(kept.iter().map(|r| r.seq).collect::<Vec<_>>(), [2], "the day-old accepted record is gone");
         assert_eq!(run(device.sign(vec![doc("next")])).unwrap().records[0].payload.seq, 3, "the chain goes on");
+        let backup = run(device.export_backup("a long passphrase", crate::KdfParams::MIN)).unwrap();
+        let elsewhere = crate::Device::new(crate::store::memory::MemoryStore::default(), &clock, crate::device::tests::config());
+        let imported = run(elsewhere.import_backup(&backup, "a long passphrase")).unwrap();
+        assert_eq!(imported.records_added, 2, "a backup with deleted accepted records still imports");
     }
 
     #[test]
@@ -784,6 +856,9 @@ mod tests {
                     _ => r#"{"code":"enrollment_code_used","message":"used"}"#.to_owned(),
                 };
                 Ok(HttpResponse { status: self.2, retry_after: None, body })
+            }
+            async fn get(&self, _: &str) -> std::result::Result<HttpResponse, String> {
+                unreachable!("enrollment only posts")
             }
             async fn sleep(&self, _: u64) {}
         }

@@ -545,18 +545,21 @@ struct FetchTransport {
     base: String,
 }
 
-impl crate::Transport for FetchTransport {
-    async fn post(&self, path: &str, body: String) -> Result<crate::HttpResponse, String> {
+impl FetchTransport {
+    /// One `fetch`: a POST of JSON when there is a body, else a GET.
+    async fn fetch(&self, path: &str, body: Option<String>) -> Result<crate::HttpResponse, String> {
         let describe = |e: JsValue| e.as_string().or_else(|| get(&e, "message").as_string()).unwrap_or_else(|| "fetch failed".into());
         let global = js_sys::global();
         let fetch: js_sys::Function = get(&global, "fetch").dyn_into().map_err(|_| "fetch is not available here".to_owned())?;
         let init = js_sys::Object::new();
-        let headers = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into());
-        let _ = js_sys::Reflect::set(&init, &"method".into(), &"POST".into());
-        let _ = js_sys::Reflect::set(&init, &"headers".into(), &headers);
-        let _ = js_sys::Reflect::set(&init, &"body".into(), &body.into());
         let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
+        if let Some(body) = body {
+            let headers = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into());
+            let _ = js_sys::Reflect::set(&init, &"method".into(), &"POST".into());
+            let _ = js_sys::Reflect::set(&init, &"headers".into(), &headers);
+            let _ = js_sys::Reflect::set(&init, &"body".into(), &body.into());
+        }
         let url = format!("{}{path}", self.base);
         let started: js_sys::Promise = fetch.call2(&global, &url.into(), &init).map_err(describe)?.unchecked_into();
         let response = wasm_bindgen_futures::JsFuture::from(started).await.map_err(describe)?;
@@ -575,6 +578,16 @@ impl crate::Transport for FetchTransport {
             .unchecked_into();
         let body = wasm_bindgen_futures::JsFuture::from(text).await.map_err(describe)?.as_string().unwrap_or_default();
         Ok(crate::HttpResponse { status, retry_after, body })
+    }
+}
+
+impl crate::Transport for FetchTransport {
+    async fn post(&self, path: &str, body: String) -> Result<crate::HttpResponse, String> {
+        self.fetch(path, Some(body)).await
+    }
+
+    async fn get(&self, path: &str) -> Result<crate::HttpResponse, String> {
+        self.fetch(path, None).await
     }
 
     async fn sleep(&self, ms: u64) {
@@ -994,7 +1007,7 @@ impl JsDevice {
             };
             let summary = device.sync(&transport, sync_options, &progress).await?;
             if let Some(offset) = summary.server_offset_ms {
-                clock.offset_ms.set(clock.offset_ms.get() + offset);
+                clock.offset_ms.set(offset);
             }
             Ok(to_js(&summary))
         };
