@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, launchChromium } from './support/browser.mjs';
@@ -207,6 +207,10 @@ test('a new build shows "Update available — reload", and reload switches to it
     assert.equal(await page.isHidden('#update'), true);
     const build = readFileSync(path.join(www, 'build.js'), 'utf8');
     writeFileSync(path.join(www, 'build.js'), build.replace(/BUILD = '(\w+)'/, "BUILD = 'next-build'"));
+    // Last-Modified has one-second resolution: a deploy within the second of the first visit
+    // would look unchanged to a revalidating browser. Date it later, as a real deploy is.
+    const later = new Date(Date.now() + 10_000);
+    utimesSync(path.join(www, 'build.js'), later, later);
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     await page.waitForSelector('#update:not([hidden])');
     assert.match(await page.textContent('#update'), /Update available — reload/);

@@ -289,7 +289,12 @@ async function main() {
   addEventListener('offline', showNetwork);
   showNetwork();
   updatePreview();
-  device.autoSync({ onSynced: () => { if (!$('outbox').hidden) renderOutbox(); }, onError: () => {} });
+  // Failures are recorded as reports by the device; where the browser can, it retries after
+  // the app is closed (Background Sync).
+  device.autoSync({
+    onSynced: () => { if (!$('outbox').hidden) renderOutbox(); },
+    onError: () => { device.requestBackgroundSync().catch(() => false); },
+  });
   await show(location.hash.slice(1) || 'sign');
   $('loading').hidden = true;
   document.body.dataset.ready = 'true';
