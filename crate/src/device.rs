@@ -52,6 +52,9 @@ pub struct DeviceConfig {
     /// Delete records the server accepted once they were signed this long ago (ms), at each
     /// sync; `None` (the default) keeps them. Their receipts go with them.
     pub retain_accepted_ms: Option<i64>,
+    /// Signing warns `cert_expiring` when the certificate expires within this long (ms);
+    /// default 14 days.
+    pub expiring_within_ms: i64,
 }
 
 impl Default for DeviceConfig {
@@ -62,6 +65,7 @@ impl Default for DeviceConfig {
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             user_agent: String::new(),
             retain_accepted_ms: None,
+            expiring_within_ms: PolicyOptions::default().expiring_within_ms,
         }
     }
 }
@@ -117,13 +121,12 @@ pub struct Device<S, C> {
     pub(crate) clock: C,
     session: RefCell<Option<Session>>,
     pub(crate) config: DeviceConfig,
-    policy: PolicyOptions,
 }
 
 impl<S: Store, C: Clock> Device<S, C> {
     /// A device over `store` and `clock`.
     pub fn new(store: S, clock: C, config: DeviceConfig) -> Self {
-        Device { store, clock, session: RefCell::new(None), config, policy: PolicyOptions::default() }
+        Device { store, clock, session: RefCell::new(None), config }
     }
 
     /// Passes `result` through, recording a failure report when it is an error. A report that
@@ -200,6 +203,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             outbox: self.store.outbox_summary().await.unwrap_or_default(),
             last_sync: self.store.setting(LAST_SYNC).await.ok().flatten(),
             server_offset_ms: self.store.setting(crate::SERVER_OFFSET_SETTING).await.ok().flatten().and_then(|v| v.parse().ok()),
+            policy: PolicyOptions { expiring_within_ms: self.config.expiring_within_ms },
             app_version: self.config.app_version.clone(),
         };
         crate::health::diagnose(&facts)
@@ -385,7 +389,8 @@ impl<S: Store, C: Clock> Device<S, C> {
                     certificate: &stored.certificate,
                     revocation_list: stored.revocation_list.as_deref(),
                 };
-                let verdict = check_policy(&credentials, &kid, now, self.policy)?;
+                let policy = PolicyOptions { expiring_within_ms: self.config.expiring_within_ms };
+                let verdict = check_policy(&credentials, &kid, now, policy)?;
                 warnings = verdict.warnings;
                 let mut rows = Vec::with_capacity(inputs.len());
                 for input in inputs {
@@ -537,6 +542,20 @@ pub(crate) mod tests {
         assert_eq!(device.unlocked(), None, "stays locked");
         run(device.unlock(&row.kid, PIN)).unwrap();
         assert_eq!(device.unlocked().as_deref(), Some(row.kid.as_str()));
+    }
+
+    #[test]
+    fn the_expiry_warning_window_is_a_setting_of_the_device() {
+        let clock = TestClock::default();
+        let (mut device, _, _) = enrolled_device(&clock); // the certificate has 100 days left
+        assert!(run(device.sign(vec![doc("a")])).unwrap().warnings.is_empty(), "14 days by default");
+        device.config.expiring_within_ms = 120 * DAY_MS;
+        let warned = run(device.sign(vec![doc("b")])).unwrap();
+        assert_eq!(warned.warnings.iter().map(Error::code).collect::<Vec<_>>(), [ErrorCode::CertExpiring]);
+        let facts = BrowserFacts { randomness: Ok(()), persisted: Some(true), usage: None };
+        let checks = run(device.diagnose(facts));
+        let certificate = checks.iter().find(|c| c.id == "certificate:A. Jones").unwrap();
+        assert_eq!(certificate.status, crate::Status::Warn, "health agrees with signing");
     }
 
     #[test]

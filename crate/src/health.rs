@@ -65,6 +65,8 @@ pub struct Facts {
     pub last_sync: Option<String>,
     /// Server time minus device time (ms) at the last sync, if any.
     pub server_offset_ms: Option<i64>,
+    /// The policy signing applies (when `cert_expiring` starts).
+    pub policy: PolicyOptions,
     /// The app's version.
     pub app_version: String,
 }
@@ -106,7 +108,7 @@ pub fn diagnose(facts: &Facts) -> Vec<Check> {
         checks.push(check("identity", Status::Warn, "no identity on this device", Some("Set up this device with the code from your administrator.")));
     }
     for identity in &facts.identities {
-        checks.extend(identity_checks(identity, facts.now));
+        checks.extend(identity_checks(identity, facts.now, facts.policy));
     }
     checks.push(outbox_check(&facts.outbox, facts.now));
     checks.push(if facts.outbox.rejected == 0 {
@@ -145,7 +147,7 @@ fn storage_headroom(usage: Option<(f64, f64)>) -> Check {
 }
 
 /// The certificate, revocation list and clock of one identity.
-fn identity_checks(identity: &IdentityRow, now: Timestamp) -> Vec<Check> {
+fn identity_checks(identity: &IdentityRow, now: Timestamp, policy: PolicyOptions) -> Vec<Check> {
     let prefix = |what: &str| format!("{what}:{}", identity.label);
     let mut checks = Vec::new();
     match &identity.credentials {
@@ -162,7 +164,7 @@ fn identity_checks(identity: &IdentityRow, now: Timestamp) -> Vec<Check> {
                     certificate: &stored.certificate,
                     revocation_list: stored.revocation_list.as_deref(),
                 };
-                check_policy(&credentials, &identity.kid, now, PolicyOptions::default())
+                check_policy(&credentials, &identity.kid, now, policy)
             });
             match verdict {
                 Err(e) => checks.push(check(&prefix("certificate"), Status::Fail, e.code().as_str(), Some(e.remedy()))),
@@ -250,6 +252,7 @@ mod tests {
             outbox: OutboxSummary::default(),
             last_sync: None,
             server_offset_ms: None,
+            policy: PolicyOptions::default(),
             app_version: "1.2.3".into(),
         }
     }

@@ -213,6 +213,9 @@ export interface DeviceOptions {
   /** Delete records the server accepted (with their receipts) once they were signed this
    * many days ago, at each sync. By default they are kept. */
   retainAcceptedDays?: number;
+  /** Signing warns `cert_expiring` (and health says so) when the certificate expires within
+   * this many days; defaults to 14. */
+  expiringWithinDays?: number;
 }
 
 /** Options of `Device.createIdentity`. */

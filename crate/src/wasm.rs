@@ -767,6 +767,7 @@ impl JsDevice {
             name: Option<String>,
             idle_lock_minutes: Option<f64>,
             retain_accepted_days: Option<f64>,
+            expiring_within_days: Option<f64>,
             app_version: Option<String>,
         }
         let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("device options", options.into())?.unwrap_or_default();
@@ -779,6 +780,10 @@ impl JsDevice {
             Some(days) if days.is_finite() && (0.0..=36_500.0).contains(&days) => Some((days * DAY_MS as f64) as i64),
             Some(_) => return Err(bad_argument("retainAcceptedDays", "must be a number of days from 0 to 36500")),
         };
+        let expiring_days = options.expiring_within_days.unwrap_or(14.0);
+        if !(expiring_days.is_finite() && (0.0..=3650.0).contains(&expiring_days)) {
+            return Err(bad_argument("expiringWithinDays", "must be a number of days from 0 to 3650"));
+        }
         let store = IdbStore::open(options.name.as_deref().unwrap_or("offsign")).await.map_err(js_error)?;
         let defaults = DeviceConfig::default();
         let config = DeviceConfig {
@@ -786,6 +791,7 @@ impl JsDevice {
             app_version: options.app_version.map(|v| v.chars().take(100).collect()).unwrap_or(defaults.app_version),
             user_agent: user_agent(),
             retain_accepted_ms,
+            expiring_within_ms: (expiring_days * DAY_MS as f64) as i64,
             ..defaults
         };
         let clock = BrowserClock::default();
