@@ -147,6 +147,14 @@ pub struct HttpResponse {
     pub body: String,
 }
 
+impl HttpResponse {
+    /// The body as `T`; `server_refused` when it is not what the server should have said.
+    fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_str(&self.body)
+            .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))
+    }
+}
+
 /// How the client reaches the server: `fetch` in browsers, anything in tests.
 #[allow(async_fn_in_trait)]
 pub trait Transport {
@@ -289,8 +297,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         if !(200..300).contains(&response.status) {
             return Err(Error::new(ErrorCode::ServerRefused, format!("HTTP {} from /v1/enroll: {:.300}", response.status, response.body)));
         }
-        let credentials: StoredCredentials = serde_json::from_str(&response.body)
-            .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+        let credentials: StoredCredentials = response.json()?;
         self.set_credentials(kid, credentials).await
     }
 
@@ -340,8 +347,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                     return Err(e);
                 }
             };
-            let answer: RecordsAnswer = serde_json::from_str(&answer.body)
-                .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+            let answer: RecordsAnswer = answer.json()?;
             let settled = self.apply_verdicts(&batch, &answer.verdicts, &authorities, &mut summary).await?;
             self.learn_from_contact(answer.server_time.as_deref(), answer.revocation_list.as_deref(), applied_offset, &mut summary).await?;
             contacted = true;
@@ -354,8 +360,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         if !contacted {
             // Nothing to send: still fetch the revocation list and the time.
             let answer = self.get_with_retries(transport, "/v1/revocations", options).await?;
-            let fresh: RevocationsAnswer = serde_json::from_str(&answer.body)
-                .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+            let fresh: RevocationsAnswer = answer.json()?;
             self.learn_from_contact(Some(&fresh.server_time), Some(&fresh.revocation_list), applied_offset, &mut summary).await?;
         }
         // Records are what matters: a failure past this point is reported, not thrown.
@@ -529,8 +534,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 .map(|r| self.with_identity(now, |identity| sign_report(identity, &serial, r)))
                 .collect::<Result<Vec<_>>>()?;
             let answer = self.post_with_retries(transport, "/v1/reports", serde_json::json!({ "reports": signed }).to_string(), options).await?;
-            let answer: ReportsAnswer = serde_json::from_str(&answer.body)
-                .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+            let answer: ReportsAnswer = answer.json()?;
             for verdict in answer.verdicts.iter().filter(|v| v.verdict == "stored") {
                 if let Some(report) = pending.get(verdict.index) {
                     // Only if unchanged since it was sent: a newer count or comment goes next time.
@@ -563,8 +567,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         }
         let request = self.with_identity(now, |identity| renewal_request(identity, &cert.serial, now))?;
         let answer = self.post_with_retries(transport, "/v1/renew", serde_json::json!({ "request": request }).to_string(), options).await?;
-        let renewed: Renewed = serde_json::from_str(&answer.body)
-            .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))?;
+        let renewed: Renewed = answer.json()?;
         if renewed.authority != credentials.authority {
             return Err(Error::new(ErrorCode::CertUntrusted, "the renewed certificate comes from another authority"));
         }
