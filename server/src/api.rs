@@ -1,7 +1,7 @@
 //! The HTTP API under `/v1`, JSON in and out. Every refusal is `{"code", "message"}` with a
 //! fitting status; nothing is stored from a refused request.
 
-use crate::ingest::{ingest, prepare, Verdict};
+use crate::ingest::{ingest, prepare, Prepared, Verdict};
 use std::collections::HashMap;
 use crate::ingest::CLOCK_TOLERANCE_MS;
 use crate::storage::{CertificateRow, Storage, StoredReport};
@@ -105,6 +105,14 @@ fn json_body<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &Bytes) ->
         return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send application/json"));
     }
     serde_json::from_slice(body).map_err(|e| ApiError::malformed(format!("the body is not the expected JSON: {e}")))
+}
+
+/// Refuses an empty batch or one of more than [`MAX_BATCH_RECORDS`] items.
+fn batch_size(items: usize, what: &str) -> ApiResult<()> {
+    if items == 0 || items > MAX_BATCH_RECORDS {
+        return Err(ApiError::malformed(format!("send 1 to {MAX_BATCH_RECORDS} {what} per request")));
+    }
+    Ok(())
 }
 
 /// Runs blocking storage work off the async threads.
@@ -317,16 +325,18 @@ struct ReportVerdict {
 /// certificates too: those are the devices whose failures matter most).
 async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<serde_json::Value>> {
     let body: ReportsRequest = json_body(&headers, &body)?;
-    if body.reports.is_empty() || body.reports.len() > MAX_BATCH_RECORDS {
-        return Err(ApiError::malformed(format!("send 1 to {MAX_BATCH_RECORDS} reports per request")));
-    }
+    batch_size(body.reports.len(), "reports")?;
     blocking(&state, move |state| {
         let now = now();
         let mut stored = Vec::new();
         let mut verdicts = Vec::new();
         for (index, jws) in body.reports.iter().enumerate() {
-            let judged = judge_report(state, jws, now)?;
-            let id = offsign::inspect_report(jws).ok().map(|r| r.report.id);
+            let read = offsign::inspect_report(jws).ok();
+            let id = read.as_ref().map(|r| r.report.id.clone());
+            let judged = match read {
+                Some(signed) => judge_report(state, jws, signed, now)?,
+                None => Err("malformed"),
+            };
             verdicts.push(match judged {
                 Ok(report) => {
                     stored.push(report);
@@ -344,9 +354,8 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
     .await
 }
 
-/// A report to store, or why not.
-fn judge_report<S: Storage>(state: &AppState<S>, jws: &str, now: Timestamp) -> ApiResult<Result<StoredReport, &'static str>> {
-    let Ok(signed) = offsign::inspect_report(jws) else { return Ok(Err("malformed")) };
+/// A report read from `jws` (as `signed`) to store, or why not.
+fn judge_report<S: Storage>(state: &AppState<S>, jws: &str, signed: offsign::SignedReport, now: Timestamp) -> ApiResult<Result<StoredReport, &'static str>> {
     let Some(cert) = state.storage.certificate(&signed.cert)? else { return Ok(Err("cert_unknown")) };
     let Ok(key) = PublicKey::from_jwk_json(&cert.jwk) else { return Ok(Err("cert_unknown")) };
     if offsign::verify_report(jws, &key).is_err() {
@@ -398,25 +407,23 @@ struct RecordsResponse {
 
 async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<RecordsResponse>> {
     let request: RecordsRequest = json_body(&headers, &body)?;
-    if request.records.is_empty() || request.records.len() > MAX_BATCH_RECORDS {
-        return Err(ApiError::malformed(format!("send 1 to {MAX_BATCH_RECORDS} records per request")));
-    }
+    batch_size(request.records.len(), "records")?;
     blocking(&state, move |state| {
         let now = now();
         // The keys of the certificates named, then the CPU-heavy checks on every core, then
         // one short transaction.
+        let read: Vec<Prepared> = request.records.into_iter().map(Prepared::read).collect();
         let mut keys = HashMap::new();
-        for record in &request.records {
-            let Some(serial) = offsign::inspect_record(record).ok().and_then(|(_, p)| p.cert) else { continue };
-            if !keys.contains_key(&serial) {
-                if let Some(cert) = state.storage.certificate(&serial)? {
+        for serial in read.iter().filter_map(Prepared::certificate_serial) {
+            if !keys.contains_key(serial) {
+                if let Some(cert) = state.storage.certificate(serial)? {
                     if let Ok(key) = PublicKey::from_jwk_json(&cert.jwk) {
-                        keys.insert(serial, key);
+                        keys.insert(serial.to_owned(), key);
                     }
                 }
             }
         }
-        let prepared = prepare(request.records, &keys, &state.authority, now);
+        let prepared = prepare(read, &keys, &state.authority, now);
         let verdicts = state.storage.batch(|batch| ingest(batch, prepared, now))?;
         for v in &verdicts {
             state.metrics.record(v.verdict.as_str(), v.code);

@@ -82,31 +82,42 @@ pub struct Prepared {
     receipt: Option<String>,
 }
 
-/// Prepares `records` for [`ingest`]: parses them, checks each signature against the key of
-/// the certificate it names (`keys`, by serial) and signs receipts, on every core.
-pub fn prepare(records: Vec<String>, keys: &HashMap<String, PublicKey>, authority: &Authority, now: Timestamp) -> Vec<Prepared> {
-    let one = |jws: String| {
+impl Prepared {
+    /// A record as read: its hash and payload, not yet checked.
+    pub fn read(jws: String) -> Prepared {
         let hash = record_hash(&jws);
         let payload = inspect_record(&jws).map(|(_, payload)| payload).map_err(|e| e.message().to_owned());
-        let key = payload.as_ref().ok().and_then(|p| keys.get(p.cert.as_deref()?));
-        let signature = key.map(|key| {
-            verify_record(&jws, key, None).map(|_| ()).map_err(|e| {
+        Prepared { jws, hash, payload, signature: None, receipt: None }
+    }
+
+    /// The serial of the certificate the record names, if it could be read.
+    pub fn certificate_serial(&self) -> Option<&str> {
+        self.payload.as_ref().ok()?.cert.as_deref()
+    }
+}
+
+/// Prepares read records for [`ingest`]: checks each signature against the key of the
+/// certificate it names (`keys`, by serial) and signs receipts, on every core.
+pub fn prepare(records: Vec<Prepared>, keys: &HashMap<String, PublicKey>, authority: &Authority, now: Timestamp) -> Vec<Prepared> {
+    let one = |mut record: Prepared| {
+        record.signature = record.certificate_serial().and_then(|serial| keys.get(serial)).map(|key| {
+            verify_record(&record.jws, key, None).map(|_| ()).map_err(|e| {
                 let code = if e.code() == ErrorCode::BadSignature { "bad_signature" } else if e.code() == ErrorCode::KeyMismatch { "key_mismatch" } else { "malformed" };
                 (code, e.message().to_owned())
             })
         });
-        let receipt = match (&payload, &signature) {
-            (Ok(p), Some(Ok(()))) => authority.issue_receipt(&p.id, &hash, now).ok(),
+        record.receipt = match (&record.payload, &record.signature) {
+            (Ok(p), Some(Ok(()))) => authority.issue_receipt(&p.id, &record.hash, now).ok(),
             _ => None,
         };
-        Prepared { jws, hash, payload, signature, receipt }
+        record
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads == 1 || records.len() < 32 {
         return records.into_iter().map(one).collect();
     }
     let chunk = records.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<String>> = Vec::new();
+    let mut chunks: Vec<Vec<Prepared>> = Vec::new();
     let mut rest = records;
     while !rest.is_empty() {
         let tail = rest.split_off(chunk.min(rest.len()));
@@ -267,7 +278,8 @@ mod tests {
     fn run(w: &World, records: &[String], now: &str) -> Vec<Verdict> {
         let cert = w.db.certificate("s-1").unwrap().unwrap();
         let keys = HashMap::from([(cert.serial, PublicKey::from_jwk_json(&cert.jwk).unwrap())]);
-        let prepared = prepare(records.to_vec(), &keys, &w.authority, t(now));
+        let read = records.iter().cloned().map(Prepared::read).collect();
+        let prepared = prepare(read, &keys, &w.authority, t(now));
         w.db.batch(|b| ingest(b, prepared, t(now))).unwrap()
     }
 
