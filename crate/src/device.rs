@@ -129,6 +129,11 @@ impl<S: Store, C: Clock> Device<S, C> {
         Device { store, clock, session: RefCell::new(None), config }
     }
 
+    /// The offline policy this device signs under.
+    fn policy(&self) -> PolicyOptions {
+        PolicyOptions { expiring_within_ms: self.config.expiring_within_ms }
+    }
+
     /// Passes `result` through, recording a failure report when it is an error. A report that
     /// cannot be stored (the store itself failing) is dropped: the error still reaches the caller.
     pub(crate) async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T> {
@@ -203,7 +208,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             outbox: self.store.outbox_summary().await.unwrap_or_default(),
             last_sync: self.store.setting(LAST_SYNC).await.ok().flatten(),
             server_offset_ms: self.store.setting(crate::SERVER_OFFSET_SETTING).await.ok().flatten().and_then(|v| v.parse().ok()),
-            policy: PolicyOptions { expiring_within_ms: self.config.expiring_within_ms },
+            policy: self.policy(),
             app_version: self.config.app_version.clone(),
         };
         crate::health::diagnose(&facts)
@@ -389,8 +394,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                     certificate: &stored.certificate,
                     revocation_list: stored.revocation_list.as_deref(),
                 };
-                let policy = PolicyOptions { expiring_within_ms: self.config.expiring_within_ms };
-                let verdict = check_policy(&credentials, &kid, now, policy)?;
+                let verdict = check_policy(&credentials, &kid, now, self.policy())?;
                 warnings = verdict.warnings;
                 let mut rows = Vec::with_capacity(inputs.len());
                 for input in inputs {

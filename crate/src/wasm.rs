@@ -493,15 +493,9 @@ impl IdleWatch {
                 crate::Idle::Locked => watch.armed.set(false),
             }
         });
-        let set_timeout = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        match set_timeout {
-            Some(set_timeout) => {
-                let _ = set_timeout.call2(&JsValue::UNDEFINED, &check, &(delay_ms as f64).into());
-            }
+        if !set_timeout(&check, delay_ms as f64) {
             // No timers here: the identity still locks at its next use after the idle time.
-            None => self.armed.set(false),
+            self.armed.set(false);
         }
     }
 }
@@ -530,12 +524,18 @@ fn get(target: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A promise that resolves after `ms` (`setTimeout`).
+/// Calls `callback` after `ms` (`setTimeout`); `false` where there are no timers.
+fn set_timeout(callback: &JsValue, ms: f64) -> bool {
+    match get(&js_sys::global(), "setTimeout").dyn_into::<js_sys::Function>() {
+        Ok(set_timeout) => set_timeout.call2(&JsValue::UNDEFINED, callback, &ms.into()).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A promise that resolves after `ms`.
 fn delay(ms: f64) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _| {
-        if let Ok(set_timeout) = get(&js_sys::global(), "setTimeout").dyn_into::<js_sys::Function>() {
-            let _ = set_timeout.call2(&JsValue::UNDEFINED, &resolve, &ms.into());
-        }
+        set_timeout(&resolve, ms);
     })
 }
 
@@ -686,11 +686,9 @@ async fn storage_manager(method: &str, timeout_ms: i32) -> Option<JsValue> {
     let storage = js_sys::Reflect::get(&navigator, &"storage".into()).ok().filter(|s| s.is_object())?;
     let call: js_sys::Function = js_sys::Reflect::get(&storage, &method.into()).ok()?.dyn_into().ok()?;
     let answer: js_sys::Promise = call.call0(&storage).ok()?.dyn_into().ok()?;
-    let set_timeout: js_sys::Function = js_sys::Reflect::get(&global, &"setTimeout".into()).ok()?.dyn_into().ok()?;
-    let timeout = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = set_timeout.call2(&JsValue::UNDEFINED, &resolve, &timeout_ms.into());
-    });
-    let first = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&answer, &timeout))).await.ok()?;
+    let first = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&answer, &delay(timeout_ms.into()))))
+        .await
+        .ok()?;
     (!first.is_undefined()).then_some(first)
 }
 
