@@ -5,17 +5,12 @@
 // Neither engine has Background Sync: the health screen says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { Builder } from 'selenium-webdriver';
 import { launchFirefox } from './support/browser.mjs';
-import { startServer } from './support/server.mjs';
+import { startServer, sql } from './support/server.mjs';
 
 const PIN = '482913';
-
-function sql(db, query) {
-  const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
-  return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
-}
 
 /** The same steps, whatever drives the browser: `ui` offers goto, fill, click, until(js), run(js). */
 async function workerDay(ui, server, goOffline, goOnline) {

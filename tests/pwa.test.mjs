@@ -3,17 +3,16 @@
 // phone and tablet layouts are saved under tests/artifacts/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, launchChromium } from './support/browser.mjs';
-import { startServer } from './support/server.mjs';
+import { startServer, sql } from './support/server.mjs';
+import { enrollThroughTheApp, PIN } from './support/app.mjs';
 
 const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 const PHONE = { width: 360, height: 740 };
 const TABLET = { width: 800, height: 1280 };
-const PIN = '482913';
 let browser;
 
 before(async () => {
@@ -21,11 +20,6 @@ before(async () => {
   browser = await launchChromium();
 });
 after(async () => { await browser.close(); });
-
-function sql(db, query) {
-  const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
-  return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
-}
 
 /** A fresh browser profile on the app; page errors are collected in `problems`. */
 async function openApp(server, { viewport = PHONE, context } = {}) {
@@ -37,17 +31,6 @@ async function openApp(server, { viewport = PHONE, context } = {}) {
   await page.goto(server.url + '/');
   await page.waitForSelector('body[data-ready]');
   return { context, page, problems };
-}
-
-/** Enrolls through the app's first-run screen with a code from the administrator's command. */
-async function enrollThroughTheApp(page, server, { days = 365, name = 'Ann Field' } = {}) {
-  const { code } = server.admin('enroll', '--worker', name.toLowerCase().replace(/\W/g, '-'), '--days', String(days));
-  await page.fill('input[name=code]', code);
-  await page.fill('input[name=label]', name);
-  await page.fill('input[name=pin]', PIN);
-  await page.fill('input[name=pin2]', PIN);
-  await page.click('#enroll-form button[type=submit]');
-  await page.waitForSelector('#sign:not([hidden])');
 }
 
 async function drawSignature(page) {

@@ -8,19 +8,12 @@
 // service worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
 import { launchChromium } from './support/browser.mjs';
-import { startServer } from './support/server.mjs';
-
-/** Runs one SQL query on the server's database file (Python's sqlite3), returns the rows. */
-function sql(db, query) {
-  const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
-  return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
-}
+import { startServer, sql } from './support/server.mjs';
 
 /** A page of `server` with an enrolled, unlocked identity in `window.device`; returns its kid. */
 async function enrolledPage(browser, server, days) {

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { ROOT, launchChromium } from '../support/browser.mjs';
 import { startServer } from '../support/server.mjs';
+import { enrollThroughTheApp } from '../support/app.mjs';
 
 const BIN = path.join(ROOT, 'target/release/offsign-server');
 const PHONE = { width: 360, height: 740 };
@@ -24,13 +25,7 @@ async function coldStart(browser, server, n) {
     await first.evaluate(() => navigator.serviceWorker.ready);
     await Promise.all(counted);
     context.removeAllListeners('requestfinished');
-    const { code } = server.admin('enroll', '--worker', `bench-${n}`);
-    await first.fill('input[name=code]', code);
-    await first.fill('input[name=label]', `Bench ${n}`);
-    await first.fill('input[name=pin]', '482913');
-    await first.fill('input[name=pin2]', '482913');
-    await first.click('#enroll-form button[type=submit]');
-    await first.waitForSelector('#sign:not([hidden])');
+    await enrollThroughTheApp(first, server, { name: `Bench ${n}` });
     await first.evaluate(() => navigator.serviceWorker.ready);
     await first.close();
 

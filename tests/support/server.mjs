@@ -41,3 +41,9 @@ export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_
     });
   });
 }
+
+/** Runs one SQL query on a server's database file (Python's sqlite3); returns the rows. */
+export function sql(db, query) {
+  const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+  return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
+}
