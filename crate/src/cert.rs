@@ -9,6 +9,7 @@ use crate::jws::{self, Jws};
 use crate::keys::{Identity, PublicJwk, PublicKey};
 use crate::time::{Timestamp, DAY_MS};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 
 /// The JWS `typ` of a certificate.
 pub const CERT_TYP: &str = "offsign-cert+jws";
@@ -248,49 +249,110 @@ pub struct PolicyVerdict {
 /// Refuses with `cert_untrusted`, `cert_not_yet_valid`, `cert_expired`, `cert_revoked`,
 /// `revocation_list_untrusted`; warns with `cert_expiring` and `revocation_list_stale`.
 pub fn check_policy(credentials: &Credentials<'_>, kid: &str, now: Timestamp, options: PolicyOptions) -> Result<PolicyVerdict> {
-    let cert = verify_certificate(credentials.certificate, credentials.authority)?;
-    if PublicKey::from_jwk(&cert.jwk)?.kid() != kid {
-        return Err(Error::new(ErrorCode::CertUntrusted, "the certificate is for another key"));
+    Verified::new(credentials).check(kid, now, options)
+}
+
+/// The part of the policy check that does not depend on the time: the authority's signatures
+/// on the certificate and the revocation list. Errors are kept, in the order the check reports
+/// them.
+#[derive(Debug)]
+struct Verified {
+    /// The certificate and the key id of its key.
+    certificate: Result<(Certificate, String)>,
+    revocation_list: Option<Result<RevocationList>>,
+}
+
+impl Verified {
+    fn new(credentials: &Credentials<'_>) -> Self {
+        let certificate = verify_certificate(credentials.certificate, credentials.authority)
+            .and_then(|cert| Ok((PublicKey::from_jwk(&cert.jwk)?.kid().to_owned(), cert)))
+            .map(|(kid, cert)| (cert, kid));
+        let revocation_list = credentials.revocation_list.map(|list| verify_revocation_list(list, credentials.authority));
+        Verified { certificate, revocation_list }
     }
-    let nbf = Timestamp::from_seconds(cert.nbf)?;
-    let exp = Timestamp::from_seconds(cert.exp)?;
-    if now < nbf {
-        return Err(Error::new(ErrorCode::CertNotYetValid, format!("the certificate is valid from {nbf}, now is {now}"))
-            .with_remedy(format!(
-                "Your certificate is valid from {}. Check that your device's date and time are correct.",
-                human_date(nbf)
-            )));
-    }
-    if now >= exp {
-        return Err(Error::new(ErrorCode::CertExpired, format!("the certificate expired at {exp}"))
-            .with_remedy(format!(
-                "Your certificate expired on {}. Connect to the internet and open the app to renew it, or ask your administrator.",
-                human_date(exp)
-            )));
-    }
-    let mut warnings = Vec::new();
-    match credentials.revocation_list {
-        None => warnings.push(Error::new(ErrorCode::RevocationListStale, "there is no revocation list")),
-        Some(list_jws) => {
-            let list = verify_revocation_list(list_jws, credentials.authority)?;
-            if list.revoked.iter().any(|s| *s == cert.serial) {
-                return Err(Error::new(ErrorCode::CertRevoked, format!("certificate {} is revoked", cert.serial)));
-            }
-            let next = Timestamp::from_seconds(list.next_update)?;
-            if now >= next {
-                warnings.push(Error::new(ErrorCode::RevocationListStale, format!("the list was due for update at {next}")));
+
+    fn check(&self, kid: &str, now: Timestamp, options: PolicyOptions) -> Result<PolicyVerdict> {
+        let (cert, cert_kid) = self.certificate.as_ref().map_err(Error::clone)?;
+        if cert_kid != kid {
+            return Err(Error::new(ErrorCode::CertUntrusted, "the certificate is for another key"));
+        }
+        let nbf = Timestamp::from_seconds(cert.nbf)?;
+        let exp = Timestamp::from_seconds(cert.exp)?;
+        if now < nbf {
+            return Err(Error::new(ErrorCode::CertNotYetValid, format!("the certificate is valid from {nbf}, now is {now}"))
+                .with_remedy(format!(
+                    "Your certificate is valid from {}. Check that your device's date and time are correct.",
+                    human_date(nbf)
+                )));
+        }
+        if now >= exp {
+            return Err(Error::new(ErrorCode::CertExpired, format!("the certificate expired at {exp}"))
+                .with_remedy(format!(
+                    "Your certificate expired on {}. Connect to the internet and open the app to renew it, or ask your administrator.",
+                    human_date(exp)
+                )));
+        }
+        let mut warnings = Vec::new();
+        match &self.revocation_list {
+            None => warnings.push(Error::new(ErrorCode::RevocationListStale, "there is no revocation list")),
+            Some(list) => {
+                let list = list.as_ref().map_err(Error::clone)?;
+                if list.revoked.iter().any(|s| *s == cert.serial) {
+                    return Err(Error::new(ErrorCode::CertRevoked, format!("certificate {} is revoked", cert.serial)));
+                }
+                let next = Timestamp::from_seconds(list.next_update)?;
+                if now >= next {
+                    warnings.push(Error::new(ErrorCode::RevocationListStale, format!("the list was due for update at {next}")));
+                }
             }
         }
+        if exp.millis() - now.millis() <= options.expiring_within_ms {
+            warnings.push(
+                Error::new(ErrorCode::CertExpiring, format!("the certificate expires at {exp}")).with_remedy(format!(
+                    "Your certificate expires on {}. Connect to the internet and open the app so that it is renewed.",
+                    human_date(exp)
+                )),
+            );
+        }
+        Ok(PolicyVerdict { certificate: cert.clone(), warnings })
     }
-    if exp.millis() - now.millis() <= options.expiring_within_ms {
-        warnings.push(
-            Error::new(ErrorCode::CertExpiring, format!("the certificate expires at {exp}")).with_remedy(format!(
-                "Your certificate expires on {}. Connect to the internet and open the app so that it is renewed.",
-                human_date(exp)
-            )),
-        );
+}
+
+/// The credentials an identity signs under (see [`Credentials`]), as stored and as passed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredCredentials {
+    /// The authority key pinned at enrollment.
+    pub authority: PublicJwk,
+    /// The worker's certificate (JWS).
+    pub certificate: String,
+    /// The latest revocation list (JWS).
+    pub revocation_list: Option<String>,
+}
+
+/// [`check_policy`] for a signer that checks the same credentials before every signature: the
+/// authority's signatures are verified once per distinct credentials, and every later check
+/// only compares times. Holds the last credentials checked.
+#[derive(Debug, Default)]
+pub(crate) struct PolicyCache(RefCell<Option<(StoredCredentials, Verified)>>);
+
+impl PolicyCache {
+    /// The policy check of `credentials` for the key `kid` at trusted time `now`.
+    pub(crate) fn check(&self, credentials: &StoredCredentials, kid: &str, now: Timestamp, options: PolicyOptions) -> Result<PolicyVerdict> {
+        let mut last = self.0.borrow_mut();
+        if last.as_ref().is_none_or(|(seen, _)| seen != credentials) {
+            let verified = match PublicKey::from_jwk(&credentials.authority) {
+                Ok(authority) => Verified::new(&Credentials {
+                    authority: &authority,
+                    certificate: &credentials.certificate,
+                    revocation_list: credentials.revocation_list.as_deref(),
+                }),
+                Err(e) => Verified { certificate: Err(e), revocation_list: None },
+            };
+            *last = Some((credentials.clone(), verified));
+        }
+        last.as_ref().expect("filled above").1.check(kid, now, options)
     }
-    Ok(PolicyVerdict { certificate: cert, warnings })
 }
 
 /// A date as a worker reads it: `3 Nov 2026` (UTC).
@@ -339,6 +401,30 @@ mod tests {
 
     fn warning_codes(v: &PolicyVerdict) -> Vec<ErrorCode> {
         v.warnings.iter().map(Error::code).collect()
+    }
+
+    #[test]
+    fn the_policy_cache_verifies_once_but_compares_times_and_sees_new_credentials_every_time() {
+        let w = world();
+        let stored = |list: String| StoredCredentials {
+            authority: w.authority.public_key().to_jwk(),
+            certificate: w.cert.clone(),
+            revocation_list: Some(list),
+        };
+        let cache = PolicyCache::default();
+        let code = |credentials: &StoredCredentials, kid: &str, now: &str| {
+            cache.check(credentials, kid, t(now), PolicyOptions::default()).err().map(|e| e.code())
+        };
+        let fresh = stored(fresh_list(&w.authority, &[]));
+        assert_eq!(code(&fresh, w.worker.kid(), "2026-11-10T00:00:00Z"), None);
+        assert_eq!(code(&fresh, w.worker.kid(), "2026-12-01T00:00:00Z"), Some(ErrorCode::CertExpired));
+        assert_eq!(code(&fresh, "another-kid", "2026-11-10T00:00:00Z"), Some(ErrorCode::CertUntrusted));
+        let revoked = stored(fresh_list(&w.authority, &["s-1"]));
+        assert_eq!(code(&revoked, w.worker.kid(), "2026-11-10T00:00:00Z"), Some(ErrorCode::CertRevoked));
+        let stranger = Authority::new(Identity::generate().unwrap(), "Test Authority");
+        let forged = stored(fresh_list(&stranger, &[]));
+        assert_eq!(code(&forged, w.worker.kid(), "2026-11-10T00:00:00Z"), Some(ErrorCode::RevocationListUntrusted));
+        assert_eq!(code(&fresh, w.worker.kid(), "2026-11-10T00:00:00Z"), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Pure logic over the `Store` interface: the same code runs against IndexedDB in browsers
 //! and against memory in native tests. Slow work (Argon2id) happens outside transactions.
 
-use crate::cert::{check_policy, verify_certificate, Credentials, PolicyOptions};
+use crate::cert::{verify_certificate, PolicyCache, PolicyOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Identity, PublicKey};
 use crate::record::{sign_record, DocumentDigest, RecordRequest, SignedRecord};
@@ -120,13 +120,15 @@ pub struct Device<S, C> {
     pub(crate) store: S,
     pub(crate) clock: C,
     session: RefCell<Option<Session>>,
+    /// The last credentials signed under, verified once.
+    policy_cache: PolicyCache,
     pub(crate) config: DeviceConfig,
 }
 
 impl<S: Store, C: Clock> Device<S, C> {
     /// A device over `store` and `clock`.
     pub fn new(store: S, clock: C, config: DeviceConfig) -> Self {
-        Device { store, clock, session: RefCell::new(None), config }
+        Device { store, clock, session: RefCell::new(None), policy_cache: PolicyCache::default(), config }
     }
 
     /// The offline policy this device signs under.
@@ -388,13 +390,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 let stored = row.credentials.as_ref().ok_or_else(|| {
                     Error::new(ErrorCode::NotEnrolled, "this identity has no certificate yet")
                 })?;
-                let authority = PublicKey::from_jwk(&stored.authority)?;
-                let credentials = Credentials {
-                    authority: &authority,
-                    certificate: &stored.certificate,
-                    revocation_list: stored.revocation_list.as_deref(),
-                };
-                let verdict = check_policy(&credentials, &kid, now, self.policy())?;
+                let verdict = self.policy_cache.check(stored, &kid, now, self.policy())?;
                 warnings = verdict.warnings;
                 let mut rows = Vec::with_capacity(inputs.len());
                 for input in inputs {

@@ -19,17 +19,7 @@ const FIRST_WAIT_MS: i64 = 30_000;
 /// The longest wait between tries.
 const MAX_WAIT_MS: i64 = 3_600_000;
 
-/// The credentials an identity signs under (see [`crate::Credentials`]), as stored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredCredentials {
-    /// The authority key pinned at enrollment.
-    pub authority: PublicJwk,
-    /// The worker's certificate (JWS).
-    pub certificate: String,
-    /// The latest revocation list (JWS).
-    pub revocation_list: Option<String>,
-}
+pub use crate::cert::StoredCredentials;
 
 /// Wrong-PIN state, persisted so that reloading the app does not reset it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,10 +2,11 @@
 //! `OffsignError` objects (`instanceof Error`, with `code`, `message`, `remedy`).
 //! Types are declared in `types.d.ts`.
 
+use crate::cert::PolicyCache;
 use crate::{
     check_policy, inspect_record, Authority, record_hash, sign_record, verify_record, ChainHead, Credentials, DocumentDigest, Error,
-    ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, Timestamp,
-    DAY_MS,
+    ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, StoredCredentials,
+    Timestamp, DAY_MS,
 };
 use crate::idb::IdbStore;
 use crate::{Clock, Device, DeviceConfig, IdentityRow, SignInput, Store as _};
@@ -101,16 +102,8 @@ fn policy_options(days: Option<f64>) -> JsResult<PolicyOptions> {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CredentialsArg {
-    authority: PublicJwk,
-    certificate: String,
-    revocation_list: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct SignOptionsArg {
-    credentials: CredentialsArg,
+    credentials: StoredCredentials,
     chain: Option<ChainHead>,
     name: Option<String>,
     #[serde(rename = "type")]
@@ -158,13 +151,15 @@ fn signed_out<'a>(signed: &'a crate::SignedRecord, warnings: &'a [Error]) -> Sig
 #[wasm_bindgen(js_name = Identity)]
 pub struct JsIdentity {
     inner: Option<Identity>,
+    /// The credentials last signed under, verified once.
+    policy: PolicyCache,
 }
 
 #[wasm_bindgen(js_class = Identity)]
 impl JsIdentity {
     /// Generates a new identity from `crypto.getRandomValues`.
     pub fn generate() -> JsResult<JsIdentity> {
-        Ok(JsIdentity { inner: Some(Identity::generate().map_err(js_error)?) })
+        Ok(JsIdentity { inner: Some(Identity::generate().map_err(js_error)?), policy: PolicyCache::default() })
     }
 
     /// Opens a sealed key with the worker's PIN. Throws `wrong_pin` when it does not fit.
@@ -172,7 +167,7 @@ impl JsIdentity {
         let pin = Zeroizing::new(pin);
         let sealed: SealedKey = from_js("sealed key", sealed.into())
             .map_err(|_| js_error(Error::new(ErrorCode::MalformedSealedKey, "not a sealed key object")))?;
-        Ok(JsIdentity { inner: Some(crate::unseal(&sealed, &pin).map_err(js_error)?) })
+        Ok(JsIdentity { inner: Some(crate::unseal(&sealed, &pin).map_err(js_error)?), policy: PolicyCache::default() })
     }
 
     fn identity(&self) -> JsResult<&Identity> {
@@ -236,14 +231,10 @@ impl JsIdentity {
     fn sign_digest_with(&self, doc: DocumentDigest, options: SignOptionsArg) -> JsResult<JsSignedRecord> {
         let identity = self.identity()?;
         let now = now_or(options.now)?;
-        let authority = PublicKey::from_jwk(&options.credentials.authority).map_err(js_error)?;
-        let credentials = Credentials {
-            authority: &authority,
-            certificate: &options.credentials.certificate,
-            revocation_list: options.credentials.revocation_list.as_deref(),
-        };
-        let verdict =
-            check_policy(&credentials, identity.kid(), now, policy_options(options.expiring_within_days)?).map_err(js_error)?;
+        let verdict = self
+            .policy
+            .check(&options.credentials, identity.kid(), now, policy_options(options.expiring_within_days)?)
+            .map_err(js_error)?;
         let signed = sign_record(
             identity,
             RecordRequest {
@@ -404,7 +395,7 @@ pub fn check_policy_js(kid: &str, credentials: JsCredentials, options: Option<Js
         now: Option<f64>,
         expiring_within_days: Option<f64>,
     }
-    let creds: CredentialsArg = from_js("credentials", credentials.into())?;
+    let creds: StoredCredentials = from_js("credentials", credentials.into())?;
     let options: PolicyOptionsArg = from_js::<Option<PolicyOptionsArg>>("policy options", options.into())?.unwrap_or_default();
     let authority = PublicKey::from_jwk(&creds.authority).map_err(js_error)?;
     let credentials = Credentials {
