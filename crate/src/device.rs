@@ -385,14 +385,13 @@ impl<S: Store, C: Clock> Device<S, C> {
         let mut signed = Vec::with_capacity(inputs.len());
         let mut warnings = Vec::new();
         self.store
-            .append(&kid, |row| {
+            .append(&kid, |row, add| {
                 let now = self.clock.now()?;
                 let stored = row.credentials.as_ref().ok_or_else(|| {
                     Error::new(ErrorCode::NotEnrolled, "this identity has no certificate yet")
                 })?;
                 let verdict = self.policy_cache.check(stored, &kid, now, self.policy())?;
                 warnings = verdict.warnings;
-                let mut rows = Vec::with_capacity(inputs.len());
                 for input in inputs {
                     let record = self.with_identity(now, |identity| {
                         sign_record(
@@ -407,10 +406,10 @@ impl<S: Store, C: Clock> Device<S, C> {
                         )
                     })?;
                     row.chain = Some(record.chain_head());
-                    rows.push(outbox_row(&record));
+                    add(&outbox_row(&record))?;
                     signed.push(record);
                 }
-                Ok(rows)
+                Ok(())
             })
             .await?;
         Ok(Signed { records: signed, warnings })

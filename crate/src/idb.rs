@@ -210,7 +210,7 @@ impl Store for IdbStore {
         Ok(row)
     }
 
-    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>) -> Result<Vec<RecordRow>> {
+    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()> {
         let tx = self.strict_transaction(&[IDENTITIES, RECORDS]).await?;
         let ended = raw::Ending::watch(&tx);
         let result = append_in(&tx, kid, sign).await;
@@ -374,20 +374,16 @@ impl Store for IdbStore {
 async fn append_in(
     tx: &web_sys::IdbTransaction,
     kid: &str,
-    sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>,
-) -> Result<Vec<RecordRow>> {
+    sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>,
+) -> Result<()> {
     let identities = raw::store(tx, IDENTITIES)?;
     let records = raw::store(tx, RECORDS)?;
     let value = raw::get(&identities, &kid.into()).await?;
     let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
-    let new = sign(&mut row)?;
     // Queued, not awaited one by one: a failed write aborts the transaction, and the abort
     // is what `raw::finish` reports.
-    for record in &new {
-        raw::queue_add(&records, &to_js(record)?)?;
-    }
-    raw::queue_put(&identities, &to_js(&row)?)?;
-    Ok(new)
+    sign(&mut row, &mut |record| raw::queue_add(&records, &to_js(record)?))?;
+    raw::queue_put(&identities, &to_js(&row)?)
 }
 
 /// The body of [`IdbStore::import`], inside its transaction.

@@ -212,9 +212,11 @@ pub trait Store {
     /// Reads identity `kid`, lets `change` modify it, and writes it back, atomically.
     async fn update_identity(&self, kid: &str, change: impl FnOnce(&mut IdentityRow) -> Result<()>) -> Result<IdentityRow>;
 
-    /// Reads identity `kid`, lets `sign` make records from it (advancing its chain head), and
-    /// writes those records and the identity in one transaction: all or nothing.
-    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>) -> Result<Vec<RecordRow>>;
+    /// Reads identity `kid` and lets `sign` make records from it, advancing its chain head and
+    /// handing each record to `add` as soon as it is made (so that storage works while the next
+    /// one is signed); then writes the identity back. One transaction: when `sign` or any
+    /// write fails, nothing is stored.
+    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()>;
 
     /// Up to `limit` records of identity `kid` with `seq > after`, in chain order.
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>>;
@@ -335,15 +337,16 @@ pub(crate) mod memory {
             Ok(row)
         }
 
-        async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow) -> Result<Vec<RecordRow>>) -> Result<Vec<RecordRow>> {
+        async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()> {
             let mut row = self.identity(kid).await?;
-            let new = sign(&mut row)?;
+            let mut new = Vec::new();
+            sign(&mut row, &mut |record| Ok(new.push(record.clone())))?;
             let mut records = self.records.borrow_mut();
-            for r in &new {
-                records.insert((r.kid.clone(), r.seq), r.clone());
+            for r in new {
+                records.insert((r.kid.clone(), r.seq), r);
             }
             self.commit_identity(&row);
-            Ok(new)
+            Ok(())
         }
 
         async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {

@@ -1,7 +1,8 @@
 // Runs inside one headless Chromium page with a profile on disk (IndexedDB is on disk, as on a
 // phone): the Device's sign-and-store latency next to a bare durable IndexedDB put of the same
 // row measured in the same page, signMany() throughput, paging an outbox of 10,000 records,
-// and importing those 10,000 records from a backup into an empty database.
+// and importing those 10,000 records from a backup into an empty database. Beside offsign's
+// figures, the floor: the same transactions in plain JavaScript with nothing signed.
 import init, { Device, Authority } from '/pkg/offsign.js';
 
 const PIN = '482913';
@@ -10,13 +11,54 @@ const FAST_KDF = { m: 8192, t: 1, p: 1 };
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const median = (xs) => percentile(xs, 0.5);
 
+/** Resolves to an IndexedDB request's result. */
+const done = (request) => new Promise((resolve, reject) => {
+  request.onsuccess = () => resolve(request.result);
+  request.onerror = () => reject(request.error);
+});
+
 /** A one-store database of its own, for the bare put. */
 function openBareDb(name) {
+  const open = indexedDB.open(name, 1);
+  open.onupgradeneeded = () => open.result.createObjectStore('records', { keyPath: 'id' });
+  return done(open);
+}
+
+/** A database shaped like offsign's identities and records, for the floor. */
+function openFloorDb(name) {
+  const open = indexedDB.open(name, 1);
+  open.onupgradeneeded = () => {
+    open.result.createObjectStore('identities', { keyPath: 'kid' });
+    const records = open.result.createObjectStore('records', { keyPath: 'id' });
+    records.createIndex('byKidSeq', ['kid', 'seq'], { unique: true });
+    records.createIndex('byState', ['state', 'signedAt']);
+  };
+  return done(open);
+}
+
+/** The stored rows of identity `kid` and of one of its records, read from the device's database. */
+async function storedRows(name, kid) {
+  const db = await done(indexedDB.open(name));
+  const tx = db.transaction(['identities', 'records'], 'readonly');
+  const identity = await done(tx.objectStore('identities').get(kid));
+  const record = await done(tx.objectStore('records').index('byKidSeq').get([kid, 1]));
+  db.close();
+  return { identity, record };
+}
+
+/**
+ * offsign's append transaction without the signing: read the identity, add `n` copies of the
+ * record, write the identity back, durably.
+ */
+function floorAppend(db, { identity, record }, n, tag) {
   return new Promise((resolve, reject) => {
-    const open = indexedDB.open(name, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore('records', { keyPath: 'id' });
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
+    const tx = db.transaction(['identities', 'records'], 'readwrite', { durability: 'strict' });
+    tx.objectStore('identities').get(identity.kid).onsuccess = () => {
+      for (let i = 0; i < n; i++) tx.objectStore('records').add({ ...record, id: `${tag}-${i}`, seq: Math.random() });
+      tx.objectStore('identities').put(identity);
+    };
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.error);
   });
 }
 
@@ -61,22 +103,28 @@ export async function run() {
   // Sign-and-store next to a bare strict put of the same row, interleaved so that disk and
   // host noise hit both alike. The first 20 of each warm up and are dropped.
   const bare = await openBareDb(`bench-bare-${tag}`);
+  const floor = await openFloorDb(`bench-floor-${tag}`);
   await device.sign(doc, options);
   const [row] = await device.records(kid, { limit: 1 });
+  const rows = await storedRows(`bench-${tag}`, kid);
   const signMs = [];
   const putMs = [];
+  const floorMs = [];
   for (let i = 0; i < 1020; i++) {
     const s = await timed(() => device.sign(doc, options));
     const p = await timed(() => strictPut(bare, { ...row, id: `${tag}-${i}` }));
-    if (i >= 20) { signMs.push(s); putMs.push(p); }
+    const f = await timed(() => floorAppend(floor, rows, 1, `one-${i}`));
+    if (i >= 20) { signMs.push(s); putMs.push(p); floorMs.push(f); }
   }
 
   // signMany(): batches of 100 documents, each batch one transaction.
   const batch = Array.from({ length: 100 }, (_, i) => ({ doc, ...options, name: `receipt-${i}.pdf` }));
   const batchMs = [];
+  const floorBatchMs = [];
   for (let i = 0; i < 21; i++) {
     const ms = await timed(() => device.signMany(batch));
-    if (i > 0) batchMs.push(ms);
+    const f = await timed(() => floorAppend(floor, rows, 100, `batch-${i}`));
+    if (i > 0) { batchMs.push(ms); floorBatchMs.push(f); }
   }
 
   // Fill the outbox to 10,000 records, then page it.
@@ -101,7 +149,9 @@ export async function run() {
   return {
     sign: { p50: median(signMs), p99: percentile(signMs, 0.99) },
     bare: { p50: median(putMs), p99: percentile(putMs, 0.99) },
+    floor: { p50: median(floorMs), p99: percentile(floorMs, 0.99) },
     signManyDocsPerSecond: 100_000 / median(batchMs),
+    floorManyDocsPerSecond: 100_000 / median(floorBatchMs),
     records: total,
     firstPageMs: median(firstPageMs),
     middlePageMs: median(middlePageMs),
