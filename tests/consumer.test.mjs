@@ -1,13 +1,14 @@
 // The npm package as a web developer gets it: `npm pack` of pkg/, installed from the tarball
 // (not a link) into fresh apps that are built for production with Vite and with webpack 5 and
 // run in headless Chromium against a real offsign-server: identity, enrollment, signature,
-// verification, storage and sync, all asserted. The package also signs inside the webpack
+// verification, storage and sync, all asserted. A Vite app that imports only `offsign/core`
+// bundles only the small wasm. The package also signs inside the webpack
 // app's own service worker. A TypeScript app compiles with `tsc --strict` against the types,
 // and a file of deliberate type errors proves they are not `any`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchChromium } from './support/browser.mjs';
 import { pack, freshApp as fresh, tool } from './support/consumer.mjs';
@@ -41,8 +42,10 @@ async function runBuiltApp(dist) {
   }
 }
 
+const packageVersion = () => JSON.parse(execFileSync('npm', ['pkg', 'get', 'version'], { cwd: path.join(ROOT, 'pkg'), encoding: 'utf8' }));
+
 function assertChecked(result) {
-  assert.deepEqual(result, { version: JSON.parse(execFileSync('npm', ['pkg', 'get', 'version'], { cwd: path.join(ROOT, 'pkg'), encoding: 'utf8' })), verified: true, stored: 1, accepted: 1, state: 'accepted' });
+  assert.deepEqual(result, { version: packageVersion(), verified: true, stored: 1, accepted: 1, state: 'accepted' });
 }
 
 test('a Vite app built for production signs, verifies, stores and syncs', async () => {
@@ -51,6 +54,21 @@ test('a Vite app built for production signs, verifies, stores and syncs', async 
   const { result, server, context } = await runBuiltApp(path.join(dir, 'dist'));
   try {
     assertChecked(result);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('a Vite app that imports only offsign/core ships only the small wasm, and signs and verifies a chain', async () => {
+  const dir = freshApp('vite-core');
+  execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: dir });
+  const wasm = readdirSync(path.join(dir, 'dist/assets')).filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, wasm.join());
+  assert.deepEqual(readFileSync(path.join(dir, 'dist/assets', wasm[0])), readFileSync(path.join(ROOT, 'pkg/offsign_core_bg.wasm')));
+  const { result, server, context } = await runBuiltApp(path.join(dir, 'dist'));
+  try {
+    assert.deepEqual(result, { version: packageVersion(), seq: 2, chained: true });
   } finally {
     await context.close();
     await server.stop();
@@ -94,5 +112,5 @@ test('TypeScript: a strict consumer compiles, and deliberate type errors are cau
     output = e.stdout;
   }
   const errors = output.split('\n').filter((l) => l.includes('type-errors.ts('));
-  assert.equal(errors.length, 6, output);
+  assert.equal(errors.length, 7, output);
 });

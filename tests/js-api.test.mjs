@@ -117,6 +117,39 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     await assert.rejects(compactVerify(tampered, key));
   });
 
+  test('offsign/core: the primitives without the Device; its records verify with the full package and jose', async () => {
+    const core = await ctx.page.evaluate(async () => {
+      const mod = await import('/pkg/offsign_core.js');
+      await mod.default();
+      window.core = mod;
+      window.coreWorker = mod.Identity.generate();
+      return { exports: Object.keys(mod), jwk: window.coreWorker.publicJwk, codes: mod.errorCodes().length, fullCodes: window.offsign.errorCodes().length };
+    });
+    for (const name of ['Identity', 'VerifyingKey', 'Authority', 'verifyRecord', 'inspectRecord', 'checkPolicy', 'errorCodes']) {
+      assert.ok(core.exports.includes(name), `offsign/core exports ${name}`);
+    }
+    assert.ok(!core.exports.includes('Device'), 'the Device is only in the full entry');
+    assert.equal(core.codes, core.fullCodes, 'one error table');
+    const credentials = { authority: authority.jwk, certificate: await certificate(core.jwk), revocationList: await revocationList() };
+    const revoked = { ...credentials, revocationList: await revocationList(['s-1']) };
+    const r = await ctx.page.evaluate(({ credentials, revoked }) => {
+      const doc = new TextEncoder().encode('Inspection report 7');
+      const signed = window.coreWorker.sign(doc, { credentials, name: 'report-7.txt' });
+      return {
+        signed,
+        byFull: window.offsign.verifyRecord(signed.jws, window.coreWorker.publicJwk),
+        byCore: window.core.verifyRecord(signed.jws, window.coreWorker.publicJwk),
+        refused: window.caught(() => window.coreWorker.sign(doc, { credentials: revoked })),
+      };
+    }, { credentials, revoked });
+    assert.equal(r.byFull.seq, 1);
+    assert.deepEqual(r.byCore, r.byFull);
+    const { payload } = await compactVerify(r.signed.jws, await importJWK(core.jwk, 'Ed25519'));
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(payload)), r.signed.record);
+    assert.equal(r.refused.code, 'cert_revoked');
+    assert.equal(r.refused.isError, true);
+  });
+
   test('the policy refuses or warns with codes and remedies a worker can act on', async () => {
     const strangerJwk = await ctx.page.evaluate(() => window.offsign.Identity.generate().publicJwk);
     const other = await generateKeyPair('Ed25519');

@@ -297,7 +297,7 @@ impl Verified {
             None => warnings.push(Error::new(ErrorCode::RevocationListStale, "there is no revocation list")),
             Some(list) => {
                 let list = list.as_ref().map_err(Error::clone)?;
-                if list.revoked.iter().any(|s| *s == cert.serial) {
+                if list.revoked.contains(&cert.serial) {
                     return Err(Error::new(ErrorCode::CertRevoked, format!("certificate {} is revoked", cert.serial)));
                 }
                 let next = Timestamp::from_seconds(list.next_update)?;

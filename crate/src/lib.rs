@@ -19,7 +19,7 @@ mod device;
 mod encoding;
 mod error;
 mod health;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "device"))]
 mod idb;
 mod jws;
 mod keys;
@@ -38,7 +38,7 @@ pub use cert::{
     PolicyOptions, PolicyVerdict, Receipt, RevocationList, CERT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
 };
 pub use device::{BrowserFacts, Clock, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "device"))]
 pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};
 pub use health::{diagnose, Check, Facts, OutboxSummary, Status};

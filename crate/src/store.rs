@@ -261,13 +261,13 @@ pub trait Store {
 }
 
 /// Oldest first, and in chain order within one signing time (a batch shares its time).
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
 pub(crate) fn sort_for_sending(rows: &mut [RecordRow]) {
     rows.sort_by(|a, b| (&a.signed_at, &a.kid, a.seq).cmp(&(&b.signed_at, &b.kid, b.seq)));
 }
 
 /// `chain_broken`: a backup's record differs from the stored one with the same id or seq.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
 pub(crate) fn import_conflict(record: &RecordRow) -> Error {
     Error::new(
         ErrorCode::ChainBroken,
@@ -277,7 +277,7 @@ pub(crate) fn import_conflict(record: &RecordRow) -> Error {
 }
 
 /// Moves a stored identity's chain head forward to the backup's when that one is further.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
 pub(crate) fn merge_head(stored: &mut IdentityRow, incoming: &IdentityRow) {
     let stored_seq = stored.chain.as_ref().map_or(0, |c| c.seq);
     if incoming.chain.as_ref().is_some_and(|c| c.seq > stored_seq) {

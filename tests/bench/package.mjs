@@ -1,6 +1,6 @@
-// The npm package's sizes (not a test): the packed tarball, installed, the wasm gzipped, and
-// what it adds to a production Vite app (the consumer test app, next to the same app without
-// offsign).
+// The npm package's sizes (not a test): the packed tarball, installed, each entry's wasm
+// gzipped, and what it adds to a production Vite app (the consumer test apps of `offsign` and
+// of `offsign/core`, next to the same app without offsign).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -27,15 +27,19 @@ export function run() {
   const [dry] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: path.join(ROOT, 'pkg'), encoding: 'utf8' }));
   const withOffsign = freshApp(packed, 'vite');
   execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: withOffsign });
+  const withCore = freshApp(packed, 'vite-core');
+  execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: withCore });
   const without = freshApp(packed, 'vite', { as: 'vite-without' });
   writeFileSync(path.join(without, 'main.js'), "document.body.textContent = 'hello';\n");
   execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: without });
-  const wasm = readFileSync(path.join(ROOT, 'pkg/offsign_bg.wasm'));
+  const gzipped = (file) => gzipSync(readFileSync(path.join(ROOT, 'pkg', file)), { level: 9 }).length;
   return {
     tarball: statSync(packed.tarball).size,
     installed: dry.unpackedSize,
-    wasmGzip: gzipSync(wasm, { level: 9 }).length,
+    wasmGzip: gzipped('offsign_bg.wasm'),
+    coreWasmGzip: gzipped('offsign_core_bg.wasm'),
     viteWith: weigh(path.join(withOffsign, 'dist')),
+    viteWithCore: weigh(path.join(withCore, 'dist')),
     viteWithout: weigh(path.join(without, 'dist')),
   };
 }

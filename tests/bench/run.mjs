@@ -59,8 +59,9 @@ try {
   console.log(`| record sign incl. policy check + self-check (records/s, 256 B doc) | ${fmt(bench.recordRate)} |`);
   console.log(`| unlock, Argon2id m=${bench.kdf.m} KiB t=${bench.kdf.t} p=${bench.kdf.p} (median of 3) | ${Math.round(bench.unlockMs)} ms |`);
   console.log(`| script start to first signature (median of 5 fresh contexts) | ${Math.round(firsts[2])} ms |`);
-  console.log(`| wasm size raw | ${wasm.length.toLocaleString('en-US')} B |`);
-  console.log(`| wasm size gzip -9 | ${gzipSync(wasm, { level: 9 }).length.toLocaleString('en-US')} B |`);
+  const coreWasm = readFileSync(path.join(ROOT, 'pkg/offsign_core_bg.wasm'));
+  console.log(`| wasm size raw: offsign / offsign/core | ${wasm.length.toLocaleString('en-US')} B / ${coreWasm.length.toLocaleString('en-US')} B |`);
+  console.log(`| wasm size gzip -9: offsign / offsign/core | ${gzipSync(wasm, { level: 9 }).length.toLocaleString('en-US')} B / ${gzipSync(coreWasm, { level: 9 }).length.toLocaleString('en-US')} B |`);
 
   const ms = (x) => `${x.toFixed(2)} ms`;
   console.log(`\n### The device store: IndexedDB on disk, same Chromium, 1,000 signatures of a 256 B document\n`);
@@ -98,8 +99,10 @@ try {
   console.log('| measure | value |\n|---|---:|');
   console.log(`| packed tarball (npm pack) | ${kib(size.tarball)} |`);
   console.log(`| installed (unpacked) | ${kib(size.installed)} |`);
-  console.log(`| offsign_bg.wasm, gzip -9 | ${kib(size.wasmGzip)} |`);
+  console.log(`| offsign_bg.wasm (\`offsign\`), gzip -9 | ${kib(size.wasmGzip)} |`);
+  console.log(`| offsign_core_bg.wasm (\`offsign/core\`), gzip -9 | ${kib(size.coreWasmGzip)} |`);
   console.log(`| Vite production build of the consumer app, with offsign (raw / gzip) | ${kib(size.viteWith.raw)} / ${kib(size.viteWith.gzip)} |`);
+  console.log(`| a Vite app that signs and verifies with offsign/core only (raw / gzip) | ${kib(size.viteWithCore.raw)} / ${kib(size.viteWithCore.gzip)} |`);
   console.log(`| the same app without offsign (raw / gzip) | ${kib(size.viteWithout.raw)} / ${kib(size.viteWithout.gzip)} |`);
 } finally {
   await browser.close();

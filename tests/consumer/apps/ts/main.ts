@@ -1,6 +1,8 @@
 // A TypeScript consumer: everything typed, nothing `any`.
 import init, { Device, Identity, verifyRecord, errorCodes } from 'offsign';
 import type { ErrorCode, OffsignError, OutboxRecord, SignedRecord, SyncSummary, HealthCheck } from 'offsign';
+import initCore, { Authority, Identity as CoreIdentity, verifyRecord as verifyWithCore } from 'offsign/core';
+import type { Credentials, RecordPayload } from 'offsign/core';
 
 export async function run(code: string): Promise<SyncSummary> {
   await init();
@@ -21,4 +23,18 @@ export async function run(code: string): Promise<SyncSummary> {
   key.lock();
   console.log(state, failing.length, codes.length);
   return device.sync({ onProgress: (done: number, total: number) => console.log(done, total) });
+}
+
+/** The primitives alone, from the `offsign/core` entry. */
+export async function runCore(): Promise<RecordPayload> {
+  await initCore();
+  const authority = Authority.generate('Typed Authority');
+  const worker = CoreIdentity.generate();
+  const now = Date.now();
+  const credentials: Credentials = {
+    authority: authority.publicJwk,
+    certificate: authority.issueCertificate('t-1', 'typed', worker.publicJwk, now, now + 86_400_000),
+  };
+  const signed = worker.sign(new Uint8Array([4, 5, 6]), { credentials });
+  return verifyWithCore(signed.jws, worker.publicJwk);
 }

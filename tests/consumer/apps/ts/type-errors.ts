@@ -2,6 +2,8 @@
 // `@ts-expect-error` directives would be unused, and tsc fails on unused ones.
 import { Device, verifyRecord } from 'offsign';
 import type { ErrorCode, OutboxRecord } from 'offsign';
+// @ts-expect-error: the Device is not part of offsign/core
+import { Device as CoreDevice } from 'offsign/core';
 
 declare const device: Device;
 declare const record: OutboxRecord;
@@ -18,3 +20,5 @@ export const done: 'done' = record.state;
 export const payload = verifyRecord('a.b.c');
 // @ts-expect-error: sync options have no such member
 export const summary = device.sync({ retries: 3 });
+// The import above is used, so that only its missing export is an error.
+export type Unused = CoreDevice;

@@ -1,0 +1,182 @@
+/** Options of `Device.open`. */
+export interface DeviceOptions {
+  /** The IndexedDB database name; defaults to "offsign". */
+  name?: string;
+  /** Lock the unlocked identity after this many minutes without use; defaults to 5. */
+  idleLockMinutes?: number;
+  /** Your app's version, written into failure reports; defaults to offsign's version. */
+  appVersion?: string;
+  /** Delete records the server accepted (with their receipts) once they were signed this
+   * many days ago, at each sync. By default they are kept. */
+  retainAcceptedDays?: number;
+  /** Signing warns `cert_expiring` (and health says so) when the certificate expires within
+   * this many days; defaults to 14. */
+  expiringWithinDays?: number;
+}
+
+/** Options of `Device.createIdentity`. */
+export interface CreateIdentityOptions {
+  /** A name to tell identities apart on a shared device. */
+  label: string;
+  /** The worker's PIN or passphrase (at least 6 characters). */
+  pin: string;
+  /** Argon2id cost; defaults to the sealing default. */
+  kdf?: KdfParams;
+}
+
+/** An identity stored on the device (its sealed key is not exposed). */
+export interface IdentityInfo {
+  kid: string;
+  label: string;
+  publicJwk: PublicJwk;
+  /** Whether it holds a certificate and can sign. */
+  enrolled: boolean;
+  /** The last record signed with it on this device. */
+  chain: ChainHead | null;
+  /** Wrong PINs since the last right one, and until when (ms) the next try must wait (0: free). */
+  lockout: { failures: number; waitUntil: number };
+  createdAt: string;
+}
+
+/** One document of `Device.signMany`. */
+export interface DocumentInput {
+  doc: Uint8Array;
+  name?: string;
+  type?: string;
+  claims?: Record<string, unknown>;
+}
+
+/** Options of `Device.sign`. */
+export interface DocumentOptions {
+  name?: string;
+  type?: string;
+  claims?: Record<string, unknown>;
+}
+
+/** The result of `Device.signMany`: records in chain order, and policy warnings. */
+export interface SignedBatch {
+  records: SignedRecord[];
+  warnings: Warning[];
+}
+
+/** A record in the device's outbox. */
+export interface OutboxRecord {
+  id: string;
+  kid: string;
+  seq: number;
+  signedAt: string;
+  jws: string;
+  hash: string;
+  docName: string | null;
+  /** pending: not sent yet; sending: in a request whose answer has not come; accepted: the
+   * server has it (see `receipt`); rejected: the server refused it (see `error`). */
+  state: "pending" | "sending" | "accepted" | "rejected";
+  /** Requests that carried it. */
+  attempts: number;
+  /** The server's receipt (a JWS signed by the authority over id, hash and arrival time). */
+  receipt: string | null;
+  /** Why the server refused it: its verdict code (e.g. "cert_revoked") and message. */
+  error: { code: string; message: string } | null;
+}
+
+/** Options of `Device.records`. */
+export interface RecordsOptions {
+  /** Only records with a larger seq (for paging); defaults to 0. */
+  after?: number;
+  /** At most this many (1 to 1000); defaults to 50. */
+  limit?: number;
+}
+
+/** A failure recorded on the device: repeats within 10 minutes are counted, not duplicated. */
+export interface FailureReport {
+  /** UUID v7; reports sort by it in time order. */
+  id: string;
+  /** `code|operation|kid`: repeats of the same failure share it. */
+  fingerprint: string;
+  code: ErrorCode;
+  message: string;
+  remedy: string;
+  /** What the device was doing: "unlock", "sign", "set_credentials", … */
+  operation: string;
+  kid: string | null;
+  firstAt: string;
+  lastAt: string;
+  count: number;
+  appVersion: string;
+  userAgent: string;
+  /** The worker's feedback, if any. */
+  comment: string | null;
+  state: "pending" | "sent";
+}
+
+/** Options of `Device.reports`. */
+export interface ReportsOptions {
+  /** Only reports after this id (for paging). */
+  after?: string;
+  /** At most this many (1 to 1000); defaults to 50. */
+  limit?: number;
+}
+
+/** The result of `Device.createIdentity`. */
+export interface CreatedIdentity extends IdentityInfo {
+  /** Whether the browser agreed to keep this app's storage; null when it cannot say. */
+  storagePersisted: boolean | null;
+}
+
+/** One line of `Device.diagnose()`. */
+export interface HealthCheck {
+  /** A stable id: "randomness", "storage_writable", "storage_persistent", "storage_headroom",
+   * "certificate:<label>", "revocation_list:<label>", "clock:<label>", "identity",
+   * "pending_records", "rejected_records", "clock_offset", "last_sync", "version". */
+  id: string;
+  status: "ok" | "warn" | "fail";
+  /** What was found, for people. */
+  value: string;
+  /** What to do, when the status is not ok. */
+  remedy: string | null;
+}
+
+/** Options of `Device.sync`. */
+export interface SyncOptions {
+  /** The server's origin, e.g. "https://sync.example.com"; defaults to this page's origin. */
+  server?: string;
+  /** Tries per request on network errors, 5xx and 429 (1 to 20); defaults to 5. */
+  maxTries?: number;
+  /** Called with (records settled, records to send) as batches are answered. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Options of `Device.autoSync`: those of `sync`, and when to run and whom to tell. */
+export interface AutoSyncOptions extends SyncOptions {
+  /** Minutes between runs while the page or worker lives (0.05 to 1440); defaults to 5. */
+  intervalMinutes?: number;
+  /** Called after each successful run. */
+  onSynced?: (summary: SyncSummary) => void;
+  /** Called with the OffsignError of each failed run (e.g. `server_unreachable`). */
+  onError?: (error: OffsignError) => void;
+}
+
+/** What `Device.sync` did. */
+export interface SyncSummary {
+  /** Records the server accepted now (each with a receipt). */
+  accepted: number;
+  /** Records the server had already; the first receipt is kept. */
+  duplicate: number;
+  /** Records the server refused; they stay on the device with state "rejected". */
+  rejected: number;
+  /** Failure reports the server stored. */
+  reportsSent: number;
+  /** Whether the unlocked identity's certificate was renewed. */
+  renewed: boolean;
+  /** Server time minus device time (ms), now used to correct the device clock. */
+  serverOffsetMs: number | null;
+}
+
+/** What `Device.importBackup` changed. */
+export interface ImportSummary {
+  identitiesAdded: number;
+  recordsAdded: number;
+  /** Records already on the device (same id and hash). */
+  recordsSkipped: number;
+  reportsAdded: number;
+}

@@ -1,0 +1,447 @@
+//! The JS API: a thin layer that converts arguments, calls the core and maps errors to
+//! `OffsignError` objects (`instanceof Error`, with `code`, `message`, `remedy`).
+//! Types are declared in `types.d.ts`.
+//!
+//! This module holds the primitives (keys, records, certificates, verification), which are
+//! all of the `offsign/core` package entry; [`device`] adds the `Device` (IndexedDB, sync)
+//! of the full `offsign` entry.
+
+use crate::cert::PolicyCache;
+use crate::{
+    check_policy, inspect_record, Authority, record_hash, sign_record, verify_record, ChainHead, Credentials, DocumentDigest, Error,
+    ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, StoredCredentials,
+    Timestamp, DAY_MS,
+};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("../types.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    /// `SealedKey` in TypeScript.
+    #[wasm_bindgen(typescript_type = "SealedKey")]
+    pub type JsSealedKey;
+    /// `SealOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "SealOptions")]
+    pub type JsSealOptions;
+    /// `PublicJwk` in TypeScript.
+    #[wasm_bindgen(typescript_type = "PublicJwk")]
+    pub type JsPublicJwk;
+    /// `SignOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "SignOptions")]
+    pub type JsSignOptions;
+    /// `SignedRecord` in TypeScript.
+    #[wasm_bindgen(typescript_type = "SignedRecord")]
+    pub type JsSignedRecord;
+    /// `VerifyOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "VerifyOptions")]
+    pub type JsVerifyOptions;
+    /// `RecordPayload` in TypeScript.
+    #[wasm_bindgen(typescript_type = "RecordPayload")]
+    pub type JsRecordPayload;
+    /// `InspectedRecord` in TypeScript.
+    #[wasm_bindgen(typescript_type = "InspectedRecord")]
+    pub type JsInspectedRecord;
+    /// `Credentials` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Credentials")]
+    pub type JsCredentials;
+    /// `PolicyOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "PolicyOptions")]
+    pub type JsPolicyOptions;
+    /// `PolicyVerdict` in TypeScript.
+    #[wasm_bindgen(typescript_type = "PolicyVerdict")]
+    pub type JsPolicyVerdict;
+    /// `ErrorInfo[]` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ErrorInfo[]")]
+    pub type JsErrorInfos;
+}
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// Converts a core error into a thrown `OffsignError`.
+fn js_error(e: Error) -> JsValue {
+    let err = js_sys::Error::new(e.message());
+    err.set_name("OffsignError");
+    let obj: &JsValue = err.as_ref();
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code().as_str().into());
+    let _ = js_sys::Reflect::set(obj, &"remedy".into(), &e.remedy().into());
+    err.into()
+}
+
+fn bad_argument(what: &str, e: impl std::fmt::Display) -> JsValue {
+    js_error(Error::new(ErrorCode::MalformedInput, format!("{what}: {e}")))
+}
+
+/// Reads a plain JS value into `T`; `undefined`/`null` give `T::default()` when `T: Default`.
+fn from_js<T: for<'de> Deserialize<'de>>(what: &str, value: JsValue) -> JsResult<T> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(what, e))
+}
+
+/// Writes `value` as plain JS objects and arrays (never `Map`), numbers as numbers.
+fn to_js<T: Serialize + ?Sized, U: JsCast>(value: &T) -> U {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).expect("plain data serializes to JS").unchecked_into()
+}
+
+fn now_or(now: Option<f64>) -> JsResult<Timestamp> {
+    Timestamp::from_js_millis(now.unwrap_or_else(js_sys::Date::now)).map_err(js_error)
+}
+
+fn policy_options(days: Option<f64>) -> JsResult<PolicyOptions> {
+    match days {
+        None => Ok(PolicyOptions::default()),
+        Some(d) if d.is_finite() && (0.0..=3650.0).contains(&d) => {
+            Ok(PolicyOptions { expiring_within_ms: (d * DAY_MS as f64) as i64 })
+        }
+        Some(_) => Err(bad_argument("expiringWithinDays", "must be a number of days from 0 to 3650")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignOptionsArg {
+    credentials: StoredCredentials,
+    chain: Option<ChainHead>,
+    name: Option<String>,
+    #[serde(rename = "type")]
+    media_type: Option<String>,
+    size: Option<f64>,
+    #[serde(default)]
+    claims: serde_json::Map<String, serde_json::Value>,
+    now: Option<f64>,
+    expiring_within_days: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct WarningOut<'a> {
+    code: &'a str,
+    message: &'a str,
+    remedy: &'a str,
+}
+
+fn warnings_out(warnings: &[Error]) -> Vec<WarningOut<'_>> {
+    warnings.iter().map(|w| WarningOut { code: w.code().as_str(), message: w.message(), remedy: w.remedy() }).collect()
+}
+
+/// A `SignedRecord` for JS.
+#[derive(Serialize)]
+struct SignedOut<'a> {
+    jws: &'a str,
+    hash: &'a str,
+    record: &'a crate::RecordPayload,
+    chain: ChainHead,
+    warnings: Vec<WarningOut<'a>>,
+}
+
+fn signed_out<'a>(signed: &'a crate::SignedRecord, warnings: &'a [Error]) -> SignedOut<'a> {
+    SignedOut {
+        jws: &signed.jws,
+        hash: &signed.hash,
+        record: &signed.payload,
+        chain: signed.chain_head(),
+        warnings: warnings_out(warnings),
+    }
+}
+
+/// An Ed25519 signing identity whose private key lives only in WebAssembly memory.
+/// Persist it with `seal`; wipe it with `lock`.
+#[wasm_bindgen(js_name = Identity)]
+pub struct JsIdentity {
+    inner: Option<Identity>,
+    /// The credentials last signed under, verified once.
+    policy: PolicyCache,
+}
+
+#[wasm_bindgen(js_class = Identity)]
+impl JsIdentity {
+    /// Generates a new identity from `crypto.getRandomValues`.
+    pub fn generate() -> JsResult<JsIdentity> {
+        Ok(JsIdentity { inner: Some(Identity::generate().map_err(js_error)?), policy: PolicyCache::default() })
+    }
+
+    /// Opens a sealed key with the worker's PIN. Throws `wrong_pin` when it does not fit.
+    pub fn unseal(sealed: JsSealedKey, pin: String) -> JsResult<JsIdentity> {
+        let pin = Zeroizing::new(pin);
+        let sealed: SealedKey = from_js("sealed key", sealed.into())
+            .map_err(|_| js_error(Error::new(ErrorCode::MalformedSealedKey, "not a sealed key object")))?;
+        Ok(JsIdentity { inner: Some(crate::unseal(&sealed, &pin).map_err(js_error)?), policy: PolicyCache::default() })
+    }
+
+    fn identity(&self) -> JsResult<&Identity> {
+        self.inner.as_ref().ok_or_else(|| js_error(Error::new(ErrorCode::IdentityLocked, "the identity was locked")))
+    }
+
+    /// The key id: the RFC 7638 thumbprint of the public key.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> JsResult<String> {
+        Ok(self.identity()?.kid().to_owned())
+    }
+
+    /// The public key as an OKP JWK.
+    #[wasm_bindgen(getter, js_name = publicJwk)]
+    pub fn public_jwk(&self) -> JsResult<JsPublicJwk> {
+        Ok(to_js(&self.identity()?.public_key().to_jwk()))
+    }
+
+    /// Whether `lock` has wiped the key.
+    #[wasm_bindgen(getter)]
+    pub fn locked(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// Seals the private key under `pin` (at least 6 characters) for storage.
+    pub fn seal(&self, pin: String, options: Option<JsSealOptions>) -> JsResult<JsSealedKey> {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let pin = Zeroizing::new(pin);
+        #[derive(Deserialize, Default)]
+        struct SealOptionsArg {
+            kdf: Option<KdfParams>,
+        }
+        let options: Option<SealOptionsArg> = from_js("seal options", options.into())?;
+        let params = options.unwrap_or_default().kdf.unwrap_or(KdfParams::DEFAULT);
+        let sealed = crate::seal(self.identity()?, &pin, params).map_err(js_error)?;
+        Ok(to_js(&sealed))
+    }
+
+    /// Runs the offline policy check, then signs `doc` as a record chained to `options.chain`.
+    /// The signature is verified once more before it is returned.
+    pub fn sign(&self, doc: &[u8], options: JsSignOptions) -> JsResult<JsSignedRecord> {
+        let options: SignOptionsArg = from_js("sign options", options.into())?;
+        let digest = DocumentDigest::of_bytes(doc, options.name.clone(), options.media_type.clone()).map_err(js_error)?;
+        self.sign_digest_with(digest, options)
+    }
+
+    /// Like `sign`, for a document hashed elsewhere: `sha256` is its 32-byte SHA-256.
+    #[wasm_bindgen(js_name = signDigest)]
+    pub fn sign_digest(&self, sha256: &[u8], options: JsSignOptions) -> JsResult<JsSignedRecord> {
+        let options: SignOptionsArg = from_js("sign options", options.into())?;
+        let size = match options.size {
+            None => None,
+            Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= 9_007_199_254_740_991.0 => Some(s as u64),
+            Some(_) => return Err(bad_argument("size", "must be a whole number of bytes")),
+        };
+        let digest = DocumentDigest::of_sha256(sha256, options.name.clone(), options.media_type.clone(), size)
+            .map_err(js_error)?;
+        self.sign_digest_with(digest, options)
+    }
+
+    fn sign_digest_with(&self, doc: DocumentDigest, options: SignOptionsArg) -> JsResult<JsSignedRecord> {
+        let identity = self.identity()?;
+        let now = now_or(options.now)?;
+        let verdict = self
+            .policy
+            .check(&options.credentials, identity.kid(), now, policy_options(options.expiring_within_days)?)
+            .map_err(js_error)?;
+        let signed = sign_record(
+            identity,
+            RecordRequest {
+                doc,
+                claims: options.claims,
+                chain: options.chain.as_ref(),
+                cert_serial: Some(&verdict.certificate.serial),
+                now,
+            },
+        )
+        .map_err(js_error)?;
+        Ok(to_js(&signed_out(&signed, &verdict.warnings)))
+    }
+
+    /// A plain Ed25519 signature over `message` (no record, no policy check). For callers that
+    /// bring their own format; prefer `sign`.
+    #[wasm_bindgen(js_name = signBytes)]
+    pub fn sign_bytes(&self, message: &[u8]) -> JsResult<Vec<u8>> {
+        Ok(self.identity()?.sign(message).to_vec())
+    }
+
+    /// Wipes the private key from memory. Every later use throws `identity_locked`.
+    pub fn lock(&mut self) {
+        self.inner = None;
+    }
+}
+
+/// A certificate authority whose key lives in WebAssembly memory: for tests, demos and
+/// self-hosted issuers. Production devices pin the key of the server's authority instead.
+#[wasm_bindgen(js_name = Authority)]
+pub struct JsAuthority {
+    inner: Authority,
+}
+
+#[wasm_bindgen(js_class = Authority)]
+impl JsAuthority {
+    /// A new authority with a fresh key, writing `name` as `iss`.
+    pub fn generate(name: String) -> JsResult<JsAuthority> {
+        Ok(JsAuthority { inner: Authority::new(Identity::generate().map_err(js_error)?, name) })
+    }
+
+    /// The authority's public key, which devices pin.
+    #[wasm_bindgen(getter, js_name = publicJwk)]
+    pub fn public_jwk(&self) -> JsPublicJwk {
+        to_js(&self.inner.public_key().to_jwk())
+    }
+
+    /// Issues a certificate (JWS) binding worker `sub` to `jwk`, valid from `nbf` until `exp`
+    /// (ms since the epoch; whole seconds are kept).
+    #[wasm_bindgen(js_name = issueCertificate)]
+    pub fn issue_certificate(&self, serial: &str, sub: &str, jwk: JsPublicJwk, nbf: f64, exp: f64) -> JsResult<String> {
+        let jwk = public_jwk_arg(jwk)?;
+        let (nbf, exp) = (Timestamp::from_js_millis(nbf).map_err(js_error)?, Timestamp::from_js_millis(exp).map_err(js_error)?);
+        self.inner.issue_certificate(serial, sub, &jwk, nbf, exp).map_err(js_error)
+    }
+
+    /// Issues a revocation list (JWS) of `revoked` serials, issued at `issuedAt` and due for
+    /// renewal at `nextUpdate` (ms since the epoch).
+    #[wasm_bindgen(js_name = issueRevocationList)]
+    pub fn issue_revocation_list(&self, revoked: Vec<String>, issued_at: f64, next_update: f64) -> JsResult<String> {
+        let issued_at = Timestamp::from_js_millis(issued_at).map_err(js_error)?;
+        let next_update = Timestamp::from_js_millis(next_update).map_err(js_error)?;
+        self.inner.issue_revocation_list(revoked, issued_at, next_update).map_err(js_error)
+    }
+}
+
+/// Verifies a record strictly against the signer's public JWK (and, with `options.prev`, that
+/// it follows that record). Returns the payload; throws `bad_signature`, `key_mismatch`,
+/// `chain_broken` or a `malformed_*` code.
+#[wasm_bindgen(js_name = verifyRecord)]
+pub fn verify_record_js(jws: &str, public_jwk: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    #[derive(Deserialize, Default)]
+    struct VerifyOptionsArg {
+        prev: Option<String>,
+    }
+    let key = PublicKey::from_jwk(&public_jwk_arg(public_jwk)?).map_err(js_error)?;
+    let options: Option<VerifyOptionsArg> = from_js("verify options", options.into())?;
+    let prev = options.unwrap_or_default().prev;
+    Ok(to_js(&verify_record(jws, &key, prev.as_deref()).map_err(js_error)?))
+}
+
+/// An Ed25519 public key decoded once, for verifying many signatures (like a WebCrypto
+/// `CryptoKey`). Verification is strict: see the README for exactly what it accepts.
+#[wasm_bindgen(js_name = VerifyingKey)]
+pub struct JsVerifyingKey {
+    inner: PublicKey,
+}
+
+#[wasm_bindgen(js_class = VerifyingKey)]
+impl JsVerifyingKey {
+    /// From an OKP JWK; throws `malformed_jwk` when it is not a canonical Ed25519 key.
+    #[wasm_bindgen(js_name = fromJwk)]
+    pub fn from_jwk(jwk: JsPublicJwk) -> JsResult<JsVerifyingKey> {
+        let jwk = public_jwk_arg(jwk)?;
+        Ok(JsVerifyingKey { inner: PublicKey::from_jwk(&jwk).map_err(js_error)? })
+    }
+
+    /// From the 32 raw bytes of the key.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> JsResult<JsVerifyingKey> {
+        Ok(JsVerifyingKey { inner: PublicKey::from_bytes(bytes).map_err(js_error)? })
+    }
+
+    /// The key id (RFC 7638 thumbprint).
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> String {
+        self.inner.kid().to_owned()
+    }
+
+    /// The key as an OKP JWK.
+    #[wasm_bindgen(getter)]
+    pub fn jwk(&self) -> JsPublicJwk {
+        to_js(&self.inner.to_jwk())
+    }
+
+    /// Verifies a plain Ed25519 signature (64 bytes) over `message`; returns nothing when
+    /// valid, throws `bad_signature` when not.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> JsResult<()> {
+        let signature: &[u8; 64] = signature
+            .try_into()
+            .map_err(|_| bad_argument("signature", format!("expected 64 bytes, got {}", signature.len())))?;
+        self.inner.verify(message, signature).map_err(js_error)
+    }
+}
+
+fn public_jwk_arg(jwk: JsPublicJwk) -> JsResult<PublicJwk> {
+    from_js("public JWK", jwk.into()).map_err(|_| js_error(Error::new(ErrorCode::MalformedJwk, "not an OKP JWK object")))
+}
+
+/// Decodes a record WITHOUT verifying it (`verified: false`), for display and diagnosis.
+#[wasm_bindgen(js_name = inspectRecord)]
+pub fn inspect_record_js(jws: &str) -> JsResult<JsInspectedRecord> {
+    let (header, payload) = inspect_record(jws).map_err(js_error)?;
+    #[derive(Serialize)]
+    struct Out {
+        verified: bool,
+        header: crate::Header,
+        payload: crate::RecordPayload,
+    }
+    Ok(to_js(&Out { verified: false, header, payload }))
+}
+
+/// The hash that chains records (base64url SHA-256 of the JWS text).
+#[wasm_bindgen(js_name = recordHash)]
+pub fn record_hash_js(jws: &str) -> String {
+    record_hash(jws)
+}
+
+/// The offline policy check alone, for health screens: verifies the certificate of key `kid`
+/// and the revocation list, returns warnings, throws the refusing codes.
+#[wasm_bindgen(js_name = checkPolicy)]
+pub fn check_policy_js(kid: &str, credentials: JsCredentials, options: Option<JsPolicyOptions>) -> JsResult<JsPolicyVerdict> {
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct PolicyOptionsArg {
+        now: Option<f64>,
+        expiring_within_days: Option<f64>,
+    }
+    let creds: StoredCredentials = from_js("credentials", credentials.into())?;
+    let options: PolicyOptionsArg = from_js::<Option<PolicyOptionsArg>>("policy options", options.into())?.unwrap_or_default();
+    let authority = PublicKey::from_jwk(&creds.authority).map_err(js_error)?;
+    let credentials = Credentials {
+        authority: &authority,
+        certificate: &creds.certificate,
+        revocation_list: creds.revocation_list.as_deref(),
+    };
+    let verdict = check_policy(&credentials, kid, now_or(options.now)?, policy_options(options.expiring_within_days)?)
+        .map_err(js_error)?;
+    #[derive(Serialize)]
+    struct Out<'a> {
+        certificate: &'a crate::Certificate,
+        warnings: Vec<WarningOut<'a>>,
+    }
+    Ok(to_js(&Out { certificate: &verdict.certificate, warnings: warnings_out(&verdict.warnings) }))
+}
+
+/// Every error and warning code with its severity, summary and default remedy: the table
+/// behind help pages.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> JsErrorInfos {
+    #[derive(Serialize)]
+    struct Info {
+        code: &'static str,
+        severity: &'static str,
+        summary: &'static str,
+        remedy: &'static str,
+    }
+    let rows: Vec<Info> = ErrorCode::ALL
+        .iter()
+        .map(|c| Info {
+            code: c.as_str(),
+            severity: if c.severity() == Severity::Error { "error" } else { "warning" },
+            summary: c.summary(),
+            remedy: c.default_remedy(),
+        })
+        .collect();
+    to_js(&rows)
+}
+
+/// The version of the offsign core.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+#[cfg(feature = "device")]
+mod device;
