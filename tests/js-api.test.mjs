@@ -283,8 +283,16 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
       const [report] = await device.reports();
       const commented = await device.addFeedback(report.id, 'typed the old PIN');
       const byId = (checks) => Object.fromEntries(checks.map((c) => [c.id, c]));
-      return { created, before: byId(before), after: byId(after), signed, wrong, report, commented, unlocked: device.unlocked };
+      const code = (promise) => promise.then(() => 'resolved', (e) => e.code);
+      const pages = {
+        first: (await device.records(created.kid, { limit: 1 })).length,
+        past: (await device.records(created.kid, { after: 1 })).length,
+        badRecords: await code(device.records(created.kid, { limit: 'ten' })),
+        badReports: await code(device.reports({ after: 7 })),
+      };
+      return { created, before: byId(before), after: byId(after), signed, wrong, report, commented, unlocked: device.unlocked, pages };
     });
+    assert.deepEqual(r.pages, { first: 1, past: 0, badRecords: 'malformed_input', badReports: 'malformed_input' });
     assert.ok(r.created.storagePersisted === null || typeof r.created.storagePersisted === 'boolean');
     assert.equal(r.created.enrolled, false);
     assert.equal(r.before.randomness.status, 'ok');

@@ -312,6 +312,27 @@ impl DocumentOptionsArg {
     }
 }
 
+/// The `{ after?, limit? }` options of the paged listings.
+#[derive(Deserialize, Default)]
+struct PageArg<A> {
+    after: Option<A>,
+    limit: Option<f64>,
+}
+
+impl<A: for<'de> Deserialize<'de> + Default> PageArg<A> {
+    /// Reads the options of listing `what`; absent options are the first page.
+    fn read(what: &str, options: Option<JsValue>) -> Result<Self, Error> {
+        from_js::<Option<Self>>("", options.unwrap_or(JsValue::UNDEFINED))
+            .map(Option::unwrap_or_default)
+            .map_err(|_| Error::new(ErrorCode::MalformedInput, format!("{what} options are {{ after?, limit? }}")))
+    }
+
+    /// The page size: 50 unless asked, at most 1,000.
+    fn limit(&self) -> u32 {
+        self.limit.unwrap_or(50.0).clamp(1.0, 1000.0) as u32
+    }
+}
+
 #[wasm_bindgen(js_class = Device)]
 impl JsDevice {
     /// Opens (or creates) the device's database.
@@ -483,36 +504,22 @@ impl JsDevice {
 
     /// Outbox records of identity `kid` in chain order, a page at a time.
     pub fn records(&self, kid: String, options: Option<JsRecordsOptions>) -> PromiseOutboxRecords {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        #[derive(Deserialize, Default)]
-        struct RecordsArg {
-            after: Option<f64>,
-            limit: Option<f64>,
-        }
         let device = self.inner.clone();
-        let options = from_js::<Option<RecordsArg>>("records options", options.into());
+        let options = PageArg::<f64>::read("records", options.map(JsValue::from));
         promise(async move {
-            let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "records options are { after?, limit? }"))?.unwrap_or_default();
+            let options = options?;
             let after = options.after.unwrap_or(0.0).clamp(0.0, 9_007_199_254_740_991.0) as u64;
-            let limit = options.limit.unwrap_or(50.0).clamp(1.0, 1000.0) as u32;
-            Ok(to_js(&device.records(&kid, after, limit).await?))
+            Ok(to_js(&device.records(&kid, after, options.limit()).await?))
         })
     }
 
     /// Failure reports on this device, oldest first, a page at a time.
     pub fn reports(&self, options: Option<JsReportsOptions>) -> PromiseReports {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        #[derive(Deserialize, Default)]
-        struct ReportsArg {
-            after: Option<String>,
-            limit: Option<f64>,
-        }
         let device = self.inner.clone();
-        let options = from_js::<Option<ReportsArg>>("reports options", options.into());
+        let options = PageArg::<String>::read("reports", options.map(JsValue::from));
         promise(async move {
-            let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "reports options are { after?, limit? }"))?.unwrap_or_default();
-            let limit = options.limit.unwrap_or(50.0).clamp(1.0, 1000.0) as u32;
-            Ok(to_js(&device.reports(options.after.as_deref().unwrap_or(""), limit).await?))
+            let options = options?;
+            Ok(to_js(&device.reports(options.after.as_deref().unwrap_or(""), options.limit()).await?))
         })
     }
 
