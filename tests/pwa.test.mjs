@@ -3,7 +3,7 @@
 // phone and tablet layouts are saved under tests/artifacts/ (git-ignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, launchChromium } from './support/browser.mjs';
@@ -188,12 +188,15 @@ test('a new build shows "Update available — reload", and reload switches to it
     await page.reload();
     await page.waitForSelector('body[data-ready]');
     assert.equal(await page.isHidden('#update'), true);
-    const build = readFileSync(path.join(www, 'build.js'), 'utf8');
-    writeFileSync(path.join(www, 'build.js'), build.replace(/BUILD = '(\w+)'/, "BUILD = 'next-build'"));
-    // Last-Modified has one-second resolution: a deploy within the second of the first visit
-    // would look unchanged to a revalidating browser. Date it later, as a real deploy is.
-    const later = new Date(Date.now() + 10_000);
-    utimesSync(path.join(www, 'build.js'), later, later);
+    // The worst deploy: it keeps the files' old modification times (tar, cp -p, rsync -a).
+    // The dates cannot tell the browser that anything changed; the server's content ETags do.
+    const deploy = (file, change) => {
+      const { atime, mtime } = statSync(path.join(www, file));
+      writeFileSync(path.join(www, file), change(readFileSync(path.join(www, file), 'utf8')));
+      utimesSync(path.join(www, file), atime, mtime);
+    };
+    deploy('app.js', (text) => `${text}\n// next build\n`);
+    deploy('build.js', (text) => text.replace(/BUILD = '(\w+)'/, "BUILD = 'next-build'"));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     await page.waitForSelector('#update:not([hidden])');
     assert.match(await page.textContent('#update'), /Update available — reload/);
@@ -202,6 +205,8 @@ test('a new build shows "Update available — reload", and reload switches to it
     await page.waitForSelector('body[data-ready]');
     const caches = await page.evaluate(() => caches.keys());
     assert.deepEqual(caches, ['offsign-app-next-build'], 'the old cache is gone');
+    const cached = await page.evaluate(async () => (await (await caches.open('offsign-app-next-build')).match('/app.js'))?.text());
+    assert.match(cached ?? '', /\/\/ next build/, 'the new cache holds the new files, not revalidated old ones');
     await context.close();
   } finally {
     await server.stop();

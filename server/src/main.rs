@@ -12,8 +12,13 @@ mod ingest;
 mod metrics;
 mod storage;
 
-use axum::http::{header, HeaderValue};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use sha2::Digest;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -78,8 +83,12 @@ enum Command {
 fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf) -> Router {
     Router::new()
         .merge(api::routes(state))
-        .nest_service("/pkg", ServeDir::new(pkg))
-        .fallback_service(ServeDir::new(www))
+        .merge(
+            Router::new()
+                .nest_service("/pkg", ServeDir::new(pkg))
+                .fallback_service(ServeDir::new(www))
+                .layer(axum::middleware::from_fn(content_etag)),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -87,6 +96,46 @@ fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf) -> 
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         // gzip or Brotli for whoever accepts it: the wasm shrinks to about a third.
         .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// The largest file the app's folders may hold (the wasm is about 1 MiB).
+const MAX_FILE_BYTES: usize = 32 << 20;
+
+/// Validators for the app's files from their content: a (weak) ETag that is a hash of the
+/// bytes. A deployed file that changed is then fetched again even when its modification time
+/// did not move forward (a copy that keeps old times, two deploys within a second), which
+/// `Last-Modified` alone would answer with "not modified" and leave the app stale. As RFC 9110
+/// asks, `If-None-Match` takes precedence over `If-Modified-Since`.
+async fn content_etag(request: Request, next: Next) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let if_none_match = parts.headers.remove(header::IF_NONE_MATCH);
+    if if_none_match.is_some() {
+        parts.headers.remove(header::IF_MODIFIED_SINCE);
+    }
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FILE_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let digest = sha2::Sha256::digest(&bytes);
+    let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let etag = format!("W/\"{tag}\"");
+    parts.headers.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex in quotes is a header value"));
+    let unchanged = if_none_match.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|list| {
+        list.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == &etag[2..])
+    });
+    if unchanged {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// An enrollment code: 12 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
@@ -220,6 +269,35 @@ mod tests {
         assert_eq!(get(app(state.clone(), www.clone(), pkg.clone()), "/healthz").await.status(), StatusCode::OK);
         assert_eq!(get(app(state.clone(), www.clone(), pkg.clone()), "/missing.js").await.status(), StatusCode::NOT_FOUND);
         assert_eq!(get(app(state, www, pkg), "/pkg/../../etc/passwd").await.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn a_redeployed_file_is_sent_again_even_when_its_modification_time_did_not_move() {
+        let (state, www, pkg) = fixture("etag");
+        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let first = get(app(), "/index.html").await;
+        let etag = first.headers()[header::ETAG].clone();
+        let modified = first.headers()[header::LAST_MODIFIED].clone();
+        let revalidate = |etag: Option<&HeaderValue>| {
+            let request = Request::get("/index.html").header(header::IF_MODIFIED_SINCE, &modified);
+            let request = match etag {
+                Some(etag) => request.header(header::IF_NONE_MATCH, etag),
+                None => request,
+            };
+            app().oneshot(request.body(Body::empty()).unwrap())
+        };
+        assert_eq!(revalidate(Some(&etag)).await.unwrap().status(), StatusCode::NOT_MODIFIED);
+
+        // A deploy that keeps the old modification time (tar, cp -p, rsync -a, or within a second).
+        let file = www.join("index.html");
+        let time = std::fs::metadata(&file).unwrap().modified().unwrap();
+        std::fs::write(&file, "<!doctype html><title>app v2</title>").unwrap();
+        std::fs::File::options().write(true).open(&file).unwrap().set_modified(time).unwrap();
+        assert_eq!(revalidate(None).await.unwrap().status(), StatusCode::NOT_MODIFIED, "the date alone cannot tell");
+        let fresh = revalidate(Some(&etag)).await.unwrap();
+        assert_eq!(fresh.status(), StatusCode::OK);
+        assert_ne!(fresh.headers()[header::ETAG], etag);
+        assert!(fresh.into_body().collect().await.unwrap().to_bytes().ends_with(b"app v2</title>"));
     }
 
     async fn post(app: Router, uri: &str, content_type: &str, body: impl Into<Body>) -> (StatusCode, serde_json::Value) {
