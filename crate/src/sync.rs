@@ -513,13 +513,21 @@ impl<S: Store, C: Clock> Device<S, C> {
         Ok(())
     }
 
+    /// The unlocked identity's key id, stored credentials and certificate; `None` when nothing
+    /// is unlocked or it is not enrolled yet (reports and renewal then wait).
+    async fn unlocked_enrollment(&self) -> Result<Option<(String, StoredCredentials, crate::cert::Certificate)>> {
+        let Some(kid) = self.unlocked() else { return Ok(None) };
+        let Some(credentials) = self.store.identity(&kid).await?.credentials else { return Ok(None) };
+        let cert = crate::cert::inspect_certificate(&credentials.certificate)?;
+        Ok(Some((kid, credentials, cert)))
+    }
+
     /// Sends pending failure reports, signed by the unlocked identity; without one unlocked
     /// (or enrolled) they wait.
     async fn send_reports(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
         let now = self.clock.now()?;
-        let Some(kid) = self.unlocked() else { return Ok(()) };
-        let Some(credentials) = self.store.identity(&kid).await?.credentials else { return Ok(()) };
-        let serial = crate::cert::inspect_certificate(&credentials.certificate)?.serial;
+        let Some((_, _, cert)) = self.unlocked_enrollment().await? else { return Ok(()) };
+        let serial = cert.serial;
         let mut after = String::new();
         loop {
             let page = self.store.reports(&after, 200).await?;
@@ -557,9 +565,7 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// Renews the unlocked identity's certificate when it expires within the renewal window.
     async fn renew_if_due(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
         let now = self.clock.now()?;
-        let Some(kid) = self.unlocked() else { return Ok(()) };
-        let Some(credentials) = self.store.identity(&kid).await?.credentials else { return Ok(()) };
-        let cert = crate::cert::inspect_certificate(&credentials.certificate)?;
+        let Some((kid, credentials, cert)) = self.unlocked_enrollment().await? else { return Ok(()) };
         // Due within the window, or at half its life for certificates shorter than twice it.
         let (nbf, exp) = (cert.nbf * 1000, cert.exp * 1000);
         if exp - now.millis() > options.renew_within_ms.min((exp - nbf) / 2) {
