@@ -381,8 +381,20 @@ async fn append_in(
     let value = raw::get(&identities, &kid.into()).await?;
     let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
     // Queued, not awaited one by one: a failed write aborts the transaction, and the abort
-    // is what `raw::finish` reports.
-    sign(&mut row, &mut |record| raw::queue_add(&records, &to_js(record)?))?;
+    // is what `raw::finish` reports. A record that could not even be queued fails the whole
+    // append, whatever `sign` makes of the error.
+    let mut refused = None;
+    let signed = sign(&mut row, &mut |record| {
+        let queued = to_js(record).and_then(|value| raw::queue_add(&records, &value));
+        if let Err(e) = &queued {
+            refused.get_or_insert_with(|| e.clone());
+        }
+        queued
+    });
+    if let Some(e) = refused {
+        return Err(e);
+    }
+    signed?;
     raw::queue_put(&identities, &to_js(&row)?)
 }
 

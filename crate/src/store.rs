@@ -340,7 +340,10 @@ pub(crate) mod memory {
         async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()> {
             let mut row = self.identity(kid).await?;
             let mut new = Vec::new();
-            sign(&mut row, &mut |record| Ok(new.push(record.clone())))?;
+            sign(&mut row, &mut |record| {
+                new.push(record.clone());
+                Ok(())
+            })?;
             let mut records = self.records.borrow_mut();
             for r in new {
                 records.insert((r.kid.clone(), r.seq), r);

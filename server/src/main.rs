@@ -104,17 +104,18 @@ const MAX_FILE_BYTES: usize = 32 << 20;
 /// Validators for the app's files from their content: a (weak) ETag that is a hash of the
 /// bytes. A deployed file that changed is then fetched again even when its modification time
 /// did not move forward (a copy that keeps old times, two deploys within a second), which
-/// `Last-Modified` alone would answer with "not modified" and leave the app stale. As RFC 9110
-/// asks, `If-None-Match` takes precedence over `If-Modified-Since`.
+/// `Last-Modified` would answer with "not modified" and leave the app stale. So dates are never
+/// used to answer 304: a client that only has a date (cached before ETags) gets the file once
+/// more, with its ETag. HEAD is answered as GET without the body, with the same ETag.
 async fn content_etag(request: Request, next: Next) -> Response {
-    if request.method() != Method::GET {
+    let head = request.method() == Method::HEAD;
+    if request.method() != Method::GET && !head {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
     let if_none_match = parts.headers.remove(header::IF_NONE_MATCH);
-    if if_none_match.is_some() {
-        parts.headers.remove(header::IF_MODIFIED_SINCE);
-    }
+    parts.headers.remove(header::IF_MODIFIED_SINCE);
+    parts.method = Method::GET;
     let response = next.run(Request::from_parts(parts, body)).await;
     if response.status() != StatusCode::OK {
         return response;
@@ -135,7 +136,7 @@ async fn content_etag(request: Request, next: Next) -> Response {
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     }
-    Response::from_parts(parts, Body::from(bytes))
+    Response::from_parts(parts, if head { Body::empty() } else { Body::from(bytes) })
 }
 
 /// An enrollment code: 12 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
@@ -293,11 +294,19 @@ mod tests {
         let time = std::fs::metadata(&file).unwrap().modified().unwrap();
         std::fs::write(&file, "<!doctype html><title>app v2</title>").unwrap();
         std::fs::File::options().write(true).open(&file).unwrap().set_modified(time).unwrap();
-        assert_eq!(revalidate(None).await.unwrap().status(), StatusCode::NOT_MODIFIED, "the date alone cannot tell");
         let fresh = revalidate(Some(&etag)).await.unwrap();
         assert_eq!(fresh.status(), StatusCode::OK);
-        assert_ne!(fresh.headers()[header::ETAG], etag);
+        let new_etag = fresh.headers()[header::ETAG].clone();
+        assert_ne!(new_etag, etag);
         assert!(fresh.into_body().collect().await.unwrap().to_bytes().ends_with(b"app v2</title>"));
+        // A phone that cached the file before ETags existed only has the date: it gets the file.
+        let by_date = revalidate(None).await.unwrap();
+        assert_eq!(by_date.status(), StatusCode::OK, "a date alone never makes a 304");
+        assert_eq!(by_date.headers()[header::ETAG], new_etag);
+        let head = app().oneshot(Request::head("/index.html").header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap());
+        let head = head.await.unwrap();
+        assert_eq!((head.status(), &head.headers()[header::ETAG]), (StatusCode::OK, &new_etag), "HEAD sees the same ETag");
+        assert!(head.into_body().collect().await.unwrap().to_bytes().is_empty());
     }
 
     async fn post(app: Router, uri: &str, content_type: &str, body: impl Into<Body>) -> (StatusCode, serde_json::Value) {
