@@ -126,8 +126,8 @@ impl PublicKey {
     }
 
     /// Checks `R == [S]B − [k]A` on encodings: the recomputed `R` is canonical, so a
-    /// non-canonical `R` never matches, and testing the recomputed point for small order
-    /// replaces decompressing `R`.
+    /// non-canonical `R` never matches, and comparing the matched encoding with the eight
+    /// small-order points' replaces decompressing `R`.
     fn verdict(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         let (r, s) = signature.split_at(32);
         let s: [u8; 32] = s.try_into().expect("64 = 32 + 32");
@@ -138,8 +138,41 @@ impl PublicKey {
         let hash: [u8; 64] = Sha512::new().chain_update(r).chain_update(self.encoded).chain_update(message).finalize().into();
         let k = Scalar::from_bytes_mod_order_wide(&hash);
         let recomputed = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &self.minus_point, &s);
-        recomputed.compress().as_bytes() == r && !recomputed.is_small_order()
+        recomputed.compress().as_bytes() == r && !SMALL_ORDER_ENCODINGS.iter().any(|e| e == r)
     }
+}
+
+/// The canonical encodings of the eight points of small order (the 8-torsion): the identity,
+/// the point of order 2, two of order 4 and four of order 8.
+const SMALL_ORDER_ENCODINGS: [[u8; 32]; 8] = [
+    hex32("0100000000000000000000000000000000000000000000000000000000000000"),
+    hex32("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    hex32("0000000000000000000000000000000000000000000000000000000000000000"),
+    hex32("0000000000000000000000000000000000000000000000000000000000000080"),
+    hex32("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+    hex32("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa"),
+    hex32("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+    hex32("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85"),
+];
+
+/// 32 bytes from 64 hex digits, at compile time.
+const fn hex32(hex: &str) -> [u8; 32] {
+    const fn digit(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not a hex digit"),
+        }
+    }
+    let hex = hex.as_bytes();
+    assert!(hex.len() == 64);
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = digit(hex[2 * i]) << 4 | digit(hex[2 * i + 1]);
+        i += 1;
+    }
+    out
 }
 
 /// Parses JWK text of bounded size into the members we use.
@@ -286,6 +319,25 @@ fn sign_with_self_check(sign: impl Fn() -> [u8; 64], check: impl Fn(&[u8; 64]) -
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    /// The table is exactly the 8-torsion: each entry is a canonical encoding of a point of
+    /// small order, no two are the same point, and every small-order multiple of them is in it.
+    #[test]
+    fn small_order_encodings_are_the_eight_torsion_points() {
+        let points: Vec<EdwardsPoint> = SMALL_ORDER_ENCODINGS
+            .iter()
+            .map(|e| CompressedEdwardsY(*e).decompress().expect("a curve point"))
+            .collect();
+        for (p, e) in points.iter().zip(&SMALL_ORDER_ENCODINGS) {
+            assert!(p.is_small_order());
+            assert_eq!(&p.compress().0, e, "canonical");
+        }
+        for (i, p) in points.iter().enumerate() {
+            assert!(points[i + 1..].iter().all(|q| q != p), "distinct");
+            let doubled = p + p;
+            assert!(SMALL_ORDER_ENCODINGS.contains(&doubled.compress().0), "closed under doubling");
+        }
+    }
 
     /// RFC 8037 appendix A.1–A.3: the key, its public JWK and its thumbprint.
     #[test]
