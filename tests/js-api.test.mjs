@@ -150,6 +150,35 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     assert.equal(r.refused.isError, true);
   });
 
+  test('bytes come as a Uint8Array or an ArrayBuffer; anything else is refused, never signed as empty', async () => {
+    const workerJwk = await ctx.page.evaluate(() => {
+      window.bytesWorker = window.offsign.Identity.generate();
+      return window.bytesWorker.publicJwk;
+    });
+    const credentials = { authority: authority.jwk, certificate: await certificate(workerJwk), revocationList: await revocationList() };
+    const r = await ctx.page.evaluate((credentials) => {
+      const { VerifyingKey } = window.offsign;
+      const worker = window.bytesWorker;
+      const bytes = new TextEncoder().encode('Consent form 12, signed on paper too');
+      const fromArray = worker.sign(bytes, { credentials });
+      const fromBuffer = worker.sign(bytes.buffer, { credentials });
+      const signature = worker.signBytes(bytes.buffer);
+      const key = VerifyingKey.fromJwk(worker.publicJwk);
+      return {
+        sameDigest: fromBuffer.record.doc.sha256 === fromArray.record.doc.sha256,
+        size: fromBuffer.record.doc.size,
+        verifies: window.caught(() => key.verify(bytes, signature)),
+        text: window.caught(() => worker.sign('Consent form 12', { credentials })),
+        numbers: window.caught(() => worker.signBytes([1, 2, 3])),
+        view: window.caught(() => key.verify(new DataView(bytes.buffer), signature)),
+      };
+    }, credentials);
+    assert.equal(r.sameDigest, true);
+    assert.equal(r.size, 36);
+    assert.equal(r.verifies, null, 'a signature over the ArrayBuffer is one over its bytes');
+    for (const refused of [r.text, r.numbers, r.view]) assert.equal(refused?.code, 'malformed_input');
+  });
+
   test('the policy refuses or warns with codes and remedies a worker can act on', async () => {
     const strangerJwk = await ctx.page.evaluate(() => window.offsign.Identity.generate().publicJwk);
     const other = await generateKeyPair('Ed25519');
@@ -279,6 +308,7 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
       });
       const signed = await device.sign(new TextEncoder().encode('form'), { name: 'form.txt', claims: { ok: true } });
       const after = await device.diagnose();
+      const fromBuffer = await device.sign(new TextEncoder().encode('form').buffer);
       const wrong = await device.unlock(created.kid, '000000').catch((e) => ({ code: e.code, isError: e instanceof Error }));
       const [report] = await device.reports();
       const commented = await device.addFeedback(report.id, 'typed the old PIN');
@@ -286,13 +316,16 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
       const code = (promise) => promise.then(() => 'resolved', (e) => e.code);
       const pages = {
         first: (await device.records(created.kid, { limit: 1 })).length,
-        past: (await device.records(created.kid, { after: 1 })).length,
+        past: (await device.records(created.kid, { after: 2 })).length,
         badRecords: await code(device.records(created.kid, { limit: 'ten' })),
         badReports: await code(device.reports({ after: 7 })),
+        sameDoc: fromBuffer.record.doc.sha256 === signed.record.doc.sha256,
+        text: await code(device.sign('form')),
+        backgroundSync: await device.requestBackgroundSync(),
       };
       return { created, before: byId(before), after: byId(after), signed, wrong, report, commented, unlocked: device.unlocked, pages };
     });
-    assert.deepEqual(r.pages, { first: 1, past: 0, badRecords: 'malformed_input', badReports: 'malformed_input' });
+    assert.deepEqual(r.pages, { first: 1, past: 0, badRecords: 'malformed_input', badReports: 'malformed_input', sameDoc: true, text: 'malformed_input', backgroundSync: false }, 'no service worker here: false, not a promise that never settles');
     assert.ok(r.created.storagePersisted === null || typeof r.created.storagePersisted === 'boolean');
     assert.equal(r.created.enrolled, false);
     assert.equal(r.before.randomness.status, 'ok');

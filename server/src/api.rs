@@ -7,7 +7,7 @@ use crate::ingest::CLOCK_TOLERANCE_MS;
 use crate::storage::{CertificateRow, Storage, StoredReport};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Records per `POST /v1/records`.
 pub const MAX_BATCH_RECORDS: usize = 500;
@@ -36,6 +37,9 @@ pub struct AppState<S> {
     pub metrics: crate::metrics::Metrics,
     /// Requests per second per client address.
     pub rate_limit: crate::metrics::RateLimit,
+    /// Origins of apps served elsewhere that may call the API from their pages (CORS); empty:
+    /// only the app this server serves.
+    pub allowed_origins: Vec<HeaderValue>,
 }
 
 /// Refuses a client over its rate (429 with Retry-After) and measures each request's latency
@@ -144,7 +148,8 @@ pub fn code_hash(code: &str) -> String {
 
 /// The `/v1` routes.
 pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
-    Router::new()
+    let origins = state.allowed_origins.clone();
+    let routes = Router::new()
         .route("/healthz", get(healthz::<S>))
         .route("/v1/authority", get(authority::<S>))
         .route("/v1/enroll", post(enroll::<S>))
@@ -156,7 +161,32 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/openapi.json", get(openapi))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_and_measure::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
+        .with_state(state);
+    if origins.is_empty() {
+        return routes;
+    }
+    // Preflights are answered here, before the rate limit; Retry-After stays readable for
+    // the client's backoff.
+    routes.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE])
+            .expose_headers([header::RETRY_AFTER])
+            .max_age(std::time::Duration::from_secs(86_400)),
+    )
+}
+
+/// An origin for [`AppState::allowed_origins`]: `https://host[:port]` (or `http://`), nothing
+/// after the authority.
+pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ', ',']) => {
+            HeaderValue::from_str(text).map_err(|e| format!("origin {text:?}: {e}"))
+        }
+        _ => Err(format!("origin {text:?} is not scheme://host[:port], e.g. https://app.example.com")),
+    }
 }
 
 /// `ok` and the number of stored records when the database answers; 503 when not.

@@ -50,6 +50,11 @@ struct Args {
     /// API requests per second per client address (bursts of twice as many); 0 for no limit.
     #[arg(long, env = "OFFSIGN_RATE_LIMIT", default_value_t = 50)]
     rate_limit: u32,
+    /// An origin whose pages may call the API (an app served elsewhere, e.g.
+    /// https://app.example.com); repeat it or separate with commas. Default: none, only the
+    /// app served here.
+    #[arg(long = "allow-origin", env = "OFFSIGN_ALLOW_ORIGINS", value_delimiter = ',', value_parser = api::parse_origin)]
+    allow_origins: Vec<HeaderValue>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -171,6 +176,7 @@ async fn serve(args: Args) -> Result<(), String> {
         authority,
         metrics: metrics::Metrics::default(),
         rate_limit: metrics::RateLimit::new(args.rate_limit),
+        allowed_origins: args.allow_origins,
     });
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
@@ -231,7 +237,7 @@ fn main() -> std::process::ExitCode {
 mod tests {
     use super::*;
     use axum::body::Body;
-    use axum::http::{Request, StatusCode};
+    use axum::http::{Method, Request, StatusCode};
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
@@ -245,7 +251,14 @@ mod tests {
         std::fs::write(pkg.join("offsign_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         let storage = Sqlite::open(&root.join("offsign.db")).unwrap();
         let authority = offsign::Authority::new(offsign::Identity::generate().unwrap(), "test");
-        let state = api::AppState { storage, authority, metrics: metrics::Metrics::default(), rate_limit: metrics::RateLimit::new(0) };
+        let allowed_origins = if test == "cors" { vec![HeaderValue::from_static("https://app.example")] } else { vec![] };
+        let state = api::AppState {
+            storage,
+            authority,
+            metrics: metrics::Metrics::default(),
+            rate_limit: metrics::RateLimit::new(0),
+            allowed_origins,
+        };
         (Arc::new(state), www, pkg)
     }
 
@@ -307,6 +320,41 @@ mod tests {
         let head = head.await.unwrap();
         assert_eq!((head.status(), &head.headers()[header::ETAG]), (StatusCode::OK, &new_etag), "HEAD sees the same ETag");
         assert!(head.into_body().collect().await.unwrap().to_bytes().is_empty());
+    }
+
+    #[tokio::test]
+    async fn pages_of_an_allowed_origin_may_call_the_api_and_no_other() {
+        let preflight = |origin: &str| {
+            Request::builder()
+                .method(Method::OPTIONS)
+                .uri("/v1/records")
+                .header(header::ORIGIN, origin)
+                .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let allowed = |response: &axum::response::Response| response.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).cloned();
+        let (state, www, pkg) = fixture("cors");
+        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let ok = app().oneshot(preflight("https://app.example")).await.unwrap();
+        assert_eq!(allowed(&ok).as_ref().map(|v| v.to_str().unwrap()), Some("https://app.example"));
+        let other = app().oneshot(preflight("https://elsewhere.example")).await.unwrap();
+        assert_eq!(allowed(&other), None);
+        let request = Request::get("/v1/authority").header(header::ORIGIN, "https://app.example").body(Body::empty()).unwrap();
+        let answer = app().oneshot(request).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert!(allowed(&answer).is_some());
+        assert!(answer.headers()[header::ACCESS_CONTROL_EXPOSE_HEADERS].to_str().unwrap().contains("retry-after"));
+
+        // Without --allow-origin, no page elsewhere is let in.
+        let (state, www, pkg) = fixture("no-cors");
+        let closed = super::app(state, www, pkg).oneshot(preflight("https://app.example")).await.unwrap();
+        assert_eq!(allowed(&closed), None);
+        assert!(api::parse_origin("https://app.example.com:8443").is_ok());
+        for bad in ["app.example.com", "https://app.example.com/", "ftp://x", "https://"] {
+            assert!(api::parse_origin(bad).is_err(), "{bad}");
+        }
     }
 
     async fn post(app: Router, uri: &str, content_type: &str, body: impl Into<Body>) -> (StatusCode, serde_json::Value) {

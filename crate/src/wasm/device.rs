@@ -465,12 +465,14 @@ impl JsDevice {
 
     /// Signs `doc` with the unlocked identity and stores the record: the policy check, the
     /// chain and the outbox change in one IndexedDB transaction. Resolves once committed.
-    pub fn sign(&self, doc: &[u8], options: Option<JsDocumentOptions>) -> PromiseSignedRecord {
+    pub fn sign(&self, doc: JsBytes, options: Option<JsDocumentOptions>) -> PromiseSignedRecord {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let device = self.inner.clone();
-        let input = from_js::<Option<DocumentOptionsArg>>("document options", options.into())
-            .map_err(|_| Error::new(ErrorCode::MalformedInput, "sign options are { name?, type?, claims? }"))
-            .and_then(|o| o.unwrap_or_default().into_input(doc));
+        let input = bytes_arg("doc", &doc).and_then(|doc| {
+            from_js::<Option<DocumentOptionsArg>>("document options", options.into())
+                .map_err(|_| Error::new(ErrorCode::MalformedInput, "sign options are { name?, type?, claims? }"))
+                .and_then(|o| o.unwrap_or_default().into_input(&doc))
+        });
         promise(async move {
             let signed = device.sign(vec![input?]).await?;
             Ok(to_js(&signed_out(&signed.records[0], &signed.warnings)))
@@ -651,7 +653,8 @@ impl JsDevice {
     /// Asks the browser to wake the service worker for a sync when a connection is there, even
     /// after the app is closed (Background Sync; Chromium only). The service worker must call
     /// `device.sync()` on its `sync` event with tag `"offsign-sync"`. Resolves to whether the
-    /// browser took the request (`false`: no Background Sync here; use `autoSync`).
+    /// browser took the request (`false`: no Background Sync here, or no service worker
+    /// registered for this page; use `autoSync`).
     #[wasm_bindgen(js_name = requestBackgroundSync)]
     pub fn request_background_sync(&self) -> PromiseBoolean {
         promise(async move {
@@ -659,12 +662,20 @@ impl JsDevice {
             // In a service worker its own registration; in a page the active one.
             let mut registration = get(&global, "registration");
             if registration.is_undefined() {
+                // `ready` never settles on a page without a service worker: ask first.
                 let container = get(&get(&global, "navigator"), "serviceWorker");
-                let ready = get(&container, "ready");
-                if ready.is_undefined() {
+                let Ok(get_registration) = get(&container, "getRegistration").dyn_into::<js_sys::Function>() else {
+                    return Ok(false.into());
+                };
+                let found = match get_registration.call0(&container) {
+                    Ok(p) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&p)).await.unwrap_or(JsValue::UNDEFINED),
+                    Err(_) => JsValue::UNDEFINED,
+                };
+                if found.is_undefined() {
                     return Ok(false.into());
                 }
-                registration = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&ready)).await.unwrap_or(JsValue::UNDEFINED);
+                let ready = js_sys::Promise::resolve(&get(&container, "ready"));
+                registration = wasm_bindgen_futures::JsFuture::from(ready).await.unwrap_or(JsValue::UNDEFINED);
             }
             let sync = get(&registration, "sync");
             let Ok(register) = get(&sync, "register").dyn_into::<js_sys::Function>() else { return Ok(false.into()) };
@@ -708,10 +719,10 @@ impl JsDevice {
     /// chain, then merges it without duplicates in one transaction. Rejects with
     /// `wrong_passphrase`, `malformed_backup` or `chain_broken`; a failure changes nothing.
     #[wasm_bindgen(js_name = importBackup)]
-    pub fn import_backup(&self, bytes: &[u8], passphrase: String) -> PromiseImportSummary {
+    pub fn import_backup(&self, bytes: JsBytes, passphrase: String) -> PromiseImportSummary {
         let device = self.inner.clone();
         let passphrase = Zeroizing::new(passphrase);
-        let bytes = bytes.to_vec();
-        promise(async move { Ok(to_js(&device.import_backup(&bytes, &passphrase).await?)) })
+        let bytes = bytes_arg("the backup", &bytes);
+        promise(async move { Ok(to_js(&device.import_backup(&bytes?, &passphrase).await?)) })
     }
 }

@@ -54,6 +54,9 @@ extern "C" {
     /// `PolicyVerdict` in TypeScript.
     #[wasm_bindgen(typescript_type = "PolicyVerdict")]
     pub type JsPolicyVerdict;
+    /// `Uint8Array | ArrayBuffer` in TypeScript: bytes, read with [`bytes_arg`].
+    #[wasm_bindgen(typescript_type = "Uint8Array | ArrayBuffer")]
+    pub type JsBytes;
     /// `ErrorInfo[]` in TypeScript.
     #[wasm_bindgen(typescript_type = "ErrorInfo[]")]
     pub type JsErrorInfos;
@@ -79,6 +82,19 @@ fn bad_argument(what: &str, e: impl std::fmt::Display) -> JsValue {
 /// Reads a plain JS value into `T`; `undefined`/`null` give `T::default()` when `T: Default`.
 fn from_js<T: for<'de> Deserialize<'de>>(what: &str, value: JsValue) -> JsResult<T> {
     serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(what, e))
+}
+
+/// The bytes of a `Uint8Array` or an `ArrayBuffer`; anything else is `malformed_input`. (Left
+/// to the generated glue, an `ArrayBuffer` arrives as zero bytes, and an empty document would
+/// be signed without a word.)
+fn bytes_arg(what: &str, value: &JsValue) -> Result<Vec<u8>, Error> {
+    if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
+        Ok(array.to_vec())
+    } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(js_sys::Uint8Array::new(value).to_vec())
+    } else {
+        Err(Error::new(ErrorCode::MalformedInput, format!("{what} must be a Uint8Array or an ArrayBuffer")))
+    }
 }
 
 /// Writes `value` as plain JS objects and arrays (never `Map`), numbers as numbers.
@@ -209,22 +225,24 @@ impl JsIdentity {
 
     /// Runs the offline policy check, then signs `doc` as a record chained to `options.chain`.
     /// The signature is verified once more before it is returned.
-    pub fn sign(&self, doc: &[u8], options: JsSignOptions) -> JsResult<JsSignedRecord> {
+    pub fn sign(&self, doc: JsBytes, options: JsSignOptions) -> JsResult<JsSignedRecord> {
+        let doc = bytes_arg("doc", &doc).map_err(js_error)?;
         let options: SignOptionsArg = from_js("sign options", options.into())?;
-        let digest = DocumentDigest::of_bytes(doc, options.name.clone(), options.media_type.clone()).map_err(js_error)?;
+        let digest = DocumentDigest::of_bytes(&doc, options.name.clone(), options.media_type.clone()).map_err(js_error)?;
         self.sign_digest_with(digest, options)
     }
 
     /// Like `sign`, for a document hashed elsewhere: `sha256` is its 32-byte SHA-256.
     #[wasm_bindgen(js_name = signDigest)]
-    pub fn sign_digest(&self, sha256: &[u8], options: JsSignOptions) -> JsResult<JsSignedRecord> {
+    pub fn sign_digest(&self, sha256: JsBytes, options: JsSignOptions) -> JsResult<JsSignedRecord> {
+        let sha256 = bytes_arg("sha256", &sha256).map_err(js_error)?;
         let options: SignOptionsArg = from_js("sign options", options.into())?;
         let size = match options.size {
             None => None,
             Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= 9_007_199_254_740_991.0 => Some(s as u64),
             Some(_) => return Err(bad_argument("size", "must be a whole number of bytes")),
         };
-        let digest = DocumentDigest::of_sha256(sha256, options.name.clone(), options.media_type.clone(), size)
+        let digest = DocumentDigest::of_sha256(&sha256, options.name.clone(), options.media_type.clone(), size)
             .map_err(js_error)?;
         self.sign_digest_with(digest, options)
     }
@@ -253,8 +271,9 @@ impl JsIdentity {
     /// A plain Ed25519 signature over `message` (no record, no policy check). For callers that
     /// bring their own format; prefer `sign`.
     #[wasm_bindgen(js_name = signBytes)]
-    pub fn sign_bytes(&self, message: &[u8]) -> JsResult<Vec<u8>> {
-        Ok(self.identity()?.sign(message).to_vec())
+    pub fn sign_bytes(&self, message: JsBytes) -> JsResult<Vec<u8>> {
+        let message = bytes_arg("message", &message).map_err(js_error)?;
+        Ok(self.identity()?.sign(&message).to_vec())
     }
 
     /// Wipes the private key from memory. Every later use throws `identity_locked`.
@@ -336,8 +355,9 @@ impl JsVerifyingKey {
 
     /// From the 32 raw bytes of the key.
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> JsResult<JsVerifyingKey> {
-        Ok(JsVerifyingKey { inner: PublicKey::from_bytes(bytes).map_err(js_error)? })
+    pub fn from_bytes(bytes: JsBytes) -> JsResult<JsVerifyingKey> {
+        let bytes = bytes_arg("bytes", &bytes).map_err(js_error)?;
+        Ok(JsVerifyingKey { inner: PublicKey::from_bytes(&bytes).map_err(js_error)? })
     }
 
     /// The key id (RFC 7638 thumbprint).
@@ -352,13 +372,16 @@ impl JsVerifyingKey {
         to_js(&self.inner.to_jwk())
     }
 
-    /// Verifies a plain Ed25519 signature (64 bytes) over `message`; returns nothing when
-    /// valid, throws `bad_signature` when not.
-    pub fn verify(&self, message: &[u8], signature: &[u8]) -> JsResult<()> {
+    /// Verifies a plain Ed25519 signature (64 bytes, a `Uint8Array`) over `message`; returns
+    /// nothing when valid, throws `bad_signature` when not.
+    pub fn verify(&self, message: JsBytes, signature: &[u8]) -> JsResult<()> {
+        let message = bytes_arg("message", &message).map_err(js_error)?;
+        // Read by the glue, which the hot path needs: anything but a Uint8Array arrives empty
+        // and is refused here.
         let signature: &[u8; 64] = signature
             .try_into()
-            .map_err(|_| bad_argument("signature", format!("expected 64 bytes, got {}", signature.len())))?;
-        self.inner.verify(message, signature).map_err(js_error)
+            .map_err(|_| bad_argument("signature", format!("expected a Uint8Array of 64 bytes, got {} bytes", signature.len())))?;
+        self.inner.verify(&message, signature).map_err(js_error)
     }
 }
 
