@@ -179,6 +179,29 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     for (const refused of [r.text, r.numbers, r.view]) assert.equal(refused?.code, 'malformed_input');
   });
 
+  test('verifyReceipt: a receipt signed by the authority verifies; another signer, another typ or tampering do not', async () => {
+    const receipt = { v: 1, iss: 'jose test authority', id: '0193-rec', hash: 'abc', receivedAt: '2026-11-26T08:00:00.000Z' };
+    const signed = await joseSign(receipt, 'offsign-receipt+jws');
+    const stranger = (await generateKeyPair('Ed25519')).privateKey;
+    const forged = await joseSign(receipt, 'offsign-receipt+jws', stranger);
+    const wrongTyp = await joseSign(receipt, 'offsign-record+jws');
+    const r = await ctx.page.evaluate(({ signed, forged, wrongTyp, authorityJwk }) => {
+      const { verifyReceipt } = window.offsign;
+      const [h, p, sig] = signed.split('.');
+      const tampered = [h, p.slice(0, -2) + (p.endsWith('AA') ? 'BB' : 'AA'), sig].join('.');
+      return {
+        ok: verifyReceipt(signed, authorityJwk),
+        forged: window.caught(() => verifyReceipt(forged, authorityJwk)),
+        wrongTyp: window.caught(() => verifyReceipt(wrongTyp, authorityJwk)),
+        tampered: window.caught(() => verifyReceipt(tampered, authorityJwk)),
+      };
+    }, { signed, forged, wrongTyp, authorityJwk: authority.jwk });
+    assert.deepEqual(r.ok, receipt);
+    assert.equal(r.forged.code, 'bad_signature');
+    assert.equal(r.wrongTyp.code, 'malformed_jws');
+    assert.ok(['bad_signature', 'malformed_jws'].includes(r.tampered.code), r.tampered.code);
+  });
+
   test('the policy refuses or warns with codes and remedies a worker can act on', async () => {
     const strangerJwk = await ctx.page.evaluate(() => window.offsign.Identity.generate().publicJwk);
     const other = await generateKeyPair('Ed25519');

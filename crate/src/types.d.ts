@@ -175,6 +175,19 @@ export interface InspectedRecord {
   payload: RecordPayload;
 }
 
+/** The server's receipt for a record, as signed by the authority (`verifyReceipt`). */
+export interface Receipt {
+  v: 1;
+  /** The authority's name. */
+  iss: string;
+  /** The record's id. */
+  id: string;
+  /** The record's hash: `recordHash` of its JWS. */
+  hash: string;
+  /** When the server received it (RFC 3339). */
+  receivedAt: string;
+}
+
 /** A worker's certificate, as signed by the authority. */
 export interface Certificate {
   v: 1;

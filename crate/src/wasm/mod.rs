@@ -8,7 +8,7 @@
 
 use crate::cert::PolicyCache;
 use crate::{
-    check_policy, inspect_record, Authority, record_hash, sign_record, verify_record, ChainHead, Credentials, DocumentDigest, Error,
+    check_policy, inspect_record, verify_receipt, Authority, record_hash, sign_record, verify_record, ChainHead, Credentials, DocumentDigest, Error,
     ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, StoredCredentials,
     Timestamp, DAY_MS,
 };
@@ -42,6 +42,9 @@ extern "C" {
     /// `RecordPayload` in TypeScript.
     #[wasm_bindgen(typescript_type = "RecordPayload")]
     pub type JsRecordPayload;
+    /// `Receipt` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Receipt")]
+    pub type JsReceipt;
     /// `InspectedRecord` in TypeScript.
     #[wasm_bindgen(typescript_type = "InspectedRecord")]
     pub type JsInspectedRecord;
@@ -311,13 +314,13 @@ impl JsAuthority {
         self.inner.issue_certificate(serial, sub, &jwk, nbf, exp).map_err(js_error)
     }
 
-    /// Issues a revocation list (JWS) of `revoked` serials, issued at `issuedAt` and due for
-    /// renewal at `nextUpdate` (ms since the epoch).
+    /// Issues a revocation list (JWS) of `revoked` serials, issued at `issued` and due for
+    /// renewal at `due` (ms since the epoch): its `issuedAt` and `nextUpdate`.
     #[wasm_bindgen(js_name = issueRevocationList)]
-    pub fn issue_revocation_list(&self, revoked: Vec<String>, issued_at: f64, next_update: f64) -> JsResult<String> {
-        let issued_at = Timestamp::from_js_millis(issued_at).map_err(js_error)?;
-        let next_update = Timestamp::from_js_millis(next_update).map_err(js_error)?;
-        self.inner.issue_revocation_list(revoked, issued_at, next_update).map_err(js_error)
+    pub fn issue_revocation_list(&self, revoked: Vec<String>, issued: f64, due: f64) -> JsResult<String> {
+        let issued = Timestamp::from_js_millis(issued).map_err(js_error)?;
+        let due = Timestamp::from_js_millis(due).map_err(js_error)?;
+        self.inner.issue_revocation_list(revoked, issued, due).map_err(js_error)
     }
 }
 
@@ -325,13 +328,13 @@ impl JsAuthority {
 /// it follows that record). Returns the payload; throws `bad_signature`, `key_mismatch`,
 /// `chain_broken` or a `malformed_*` code.
 #[wasm_bindgen(js_name = verifyRecord)]
-pub fn verify_record_js(jws: &str, public_jwk: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
+pub fn verify_record_js(jws: &str, signer: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     #[derive(Deserialize, Default)]
     struct VerifyOptionsArg {
         prev: Option<String>,
     }
-    let key = PublicKey::from_jwk(&public_jwk_arg(public_jwk)?).map_err(js_error)?;
+    let key = PublicKey::from_jwk(&public_jwk_arg(signer)?).map_err(js_error)?;
     let options: Option<VerifyOptionsArg> = from_js("verify options", options.into())?;
     let prev = options.unwrap_or_default().prev;
     Ok(to_js(&verify_record(jws, &key, prev.as_deref()).map_err(js_error)?))
@@ -387,6 +390,16 @@ impl JsVerifyingKey {
 
 fn public_jwk_arg(jwk: JsPublicJwk) -> JsResult<PublicJwk> {
     from_js("public JWK", jwk.into()).map_err(|_| js_error(Error::new(ErrorCode::MalformedJwk, "not an OKP JWK object")))
+}
+
+/// Verifies a server's receipt for a record against the authority's public JWK (the one in the
+/// credentials). Returns the receipt (the record's id and hash, when it arrived); throws
+/// `bad_signature` when the authority did not sign it, `malformed_jws` when it does not parse.
+/// Check that its `hash` is `recordHash` of your record.
+#[wasm_bindgen(js_name = verifyReceipt)]
+pub fn verify_receipt_js(jws: &str, authority: JsPublicJwk) -> JsResult<JsReceipt> {
+    let key = PublicKey::from_jwk(&public_jwk_arg(authority)?).map_err(js_error)?;
+    Ok(to_js(&verify_receipt(jws, &key).map_err(js_error)?))
 }
 
 /// Decodes a record WITHOUT verifying it (`verified: false`), for display and diagnosis.
