@@ -5,14 +5,14 @@
 // "duplicate" with the first receipts. A server killed mid-sync and restarted loses nothing
 // and stores nothing twice. After revocation, new records are refused with cert_revoked.
 // autoSync sends when the browser comes back online; Background Sync runs a sync in the
-// service worker.
+// service worker. An app served from another origin syncs once the server allows that origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
-import { launchChromium } from './support/browser.mjs';
+import { launchChromium, serveStatic } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
 
 /** A page of `server` with an enrolled, unlocked identity in `window.device`; returns its kid. */
@@ -242,5 +242,36 @@ test('two tabs syncing at once send each record once; accepted records go after 
   } finally {
     await browser.close();
     await server.stop();
+  }
+});
+
+test('an app served from another origin enrolls and syncs once the server allows that origin, and not before', async () => {
+  const app = await serveStatic();
+  const open = await startServer(['--allow-origin', app.url]);
+  const closed = await startServer();
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/tests/pages/blank.html`);
+    const codes = { open: open.admin('enroll', '--worker', 'elsewhere').code, closed: closed.admin('enroll', '--worker', 'elsewhere').code };
+    const r = await page.evaluate(async ({ openUrl, closedUrl, codes }) => {
+      const { default: init, Device } = await import('/pkg/offsign.js');
+      await init();
+      const device = await Device.open({ name: `cors-${Math.random()}` });
+      const me = await device.createIdentity({ label: 'Elsewhere', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
+      const refused = await device.enroll(me.kid, codes.closed, { server: closedUrl }).then(() => 'enrolled', (e) => e.code);
+      await device.enroll(me.kid, codes.open, { server: openUrl });
+      await device.sign(new TextEncoder().encode('signed on another origin'), { name: 'elsewhere.txt' });
+      const summary = await device.sync({ server: openUrl });
+      const [record] = await device.records(me.kid);
+      return { refused, accepted: summary.accepted, state: record.state };
+    }, { openUrl: open.url, closedUrl: closed.url, codes });
+    assert.deepEqual(r, { refused: 'server_unreachable', accepted: 1, state: 'accepted' });
+    assert.deepEqual(sql(open.db, 'SELECT count(*) FROM records'), [[1]]);
+  } finally {
+    await browser.close();
+    await open.stop();
+    await closed.stop();
+    await app.close();
   }
 });
