@@ -89,7 +89,7 @@ export interface SealedKey {
 
 /** Options of `Identity.seal`. */
 export interface SealOptions {
-  /** Argon2id cost; defaults to 48 MiB (m: 49152), 8 passes, 1 lane. */
+  /** Argon2id cost; defaults to 48 MiB (m: 49152), 10 passes, 1 lane. */
   kdf?: KdfParams;
 }
 

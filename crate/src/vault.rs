@@ -31,10 +31,10 @@ pub struct KdfParams {
 }
 
 impl KdfParams {
-    /// The default: 48 MiB, 8 passes, 1 lane. Tuned so that unlocking takes 0.3–1 s in
+    /// The default: 48 MiB, 10 passes, 1 lane. Tuned so that unlocking takes 0.3–1 s in
     /// headless Chromium on a two-core machine (see the benchmark), while the memory stays
     /// within what a cheap phone's browser gives a tab.
-    pub const DEFAULT: KdfParams = KdfParams { m: 48 * 1024, t: 8, p: 1 };
+    pub const DEFAULT: KdfParams = KdfParams { m: 48 * 1024, t: 10, p: 1 };
     /// The weakest parameters accepted for sealing (fast, for tests and slow devices).
     pub const MIN: KdfParams = KdfParams { m: 8 * 1024, t: 1, p: 1 };
     /// The strongest parameters accepted when unsealing; a file asking for more is refused
