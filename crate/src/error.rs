@@ -6,12 +6,13 @@
 
 use std::fmt;
 
-/// How serious a code is: an error refuses the operation, a warning lets it go ahead.
+/// How serious a code is for the person holding the device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
-    /// The operation did not happen.
+    /// The operation did not happen, and the worker (or an administrator) must act.
     Error,
-    /// The operation happened; the worker should act soon.
+    /// Nothing is lost: the operation went ahead (`cert_expiring`), or it is retried by itself
+    /// (`server_unreachable`: the signatures wait on the device). The worker should act soon.
     Warning,
 }
 

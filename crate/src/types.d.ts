@@ -57,6 +57,8 @@ export interface Warning {
 /** One row of the error table. */
 export interface ErrorInfo {
   code: ErrorCode;
+  /** "error": the operation did not happen and someone must act; "warning": nothing is lost
+   * (the operation went ahead, or is retried by itself, like `server_unreachable`). */
   severity: "error" | "warning";
   summary: string;
   remedy: string;
