@@ -264,11 +264,25 @@ struct Verified {
 
 impl Verified {
     fn new(credentials: &Credentials<'_>) -> Self {
-        let certificate = verify_certificate(credentials.certificate, credentials.authority)
-            .and_then(|cert| Ok((PublicKey::from_jwk(&cert.jwk)?.kid().to_owned(), cert)))
-            .map(|(kid, cert)| (cert, kid));
+        let certificate = verify_certificate(credentials.certificate, credentials.authority).and_then(|cert| {
+            let kid = PublicKey::from_jwk(&cert.jwk)?.kid().to_owned();
+            Ok((cert, kid))
+        });
         let revocation_list = credentials.revocation_list.map(|list| verify_revocation_list(list, credentials.authority));
         Verified { certificate, revocation_list }
+    }
+
+    /// [`Verified::new`] of stored credentials, whose authority key is still a JWK: a key that
+    /// does not decode is the check's first error.
+    fn of_stored(credentials: &StoredCredentials) -> Self {
+        match PublicKey::from_jwk(&credentials.authority) {
+            Ok(authority) => Verified::new(&Credentials {
+                authority: &authority,
+                certificate: &credentials.certificate,
+                revocation_list: credentials.revocation_list.as_deref(),
+            }),
+            Err(e) => Verified { certificate: Err(e), revocation_list: None },
+        }
     }
 
     fn check(&self, kid: &str, now: Timestamp, options: PolicyOptions) -> Result<PolicyVerdict> {
@@ -330,6 +344,13 @@ pub struct StoredCredentials {
     pub revocation_list: Option<String>,
 }
 
+impl StoredCredentials {
+    /// [`check_policy`] of these credentials (a malformed authority JWK is `malformed_jwk`).
+    pub fn check_policy(&self, kid: &str, now: Timestamp, options: PolicyOptions) -> Result<PolicyVerdict> {
+        Verified::of_stored(self).check(kid, now, options)
+    }
+}
+
 /// [`check_policy`] for a signer that checks the same credentials before every signature: the
 /// authority's signatures are verified once per distinct credentials, and every later check
 /// only compares times. Holds the last credentials checked.
@@ -341,15 +362,7 @@ impl PolicyCache {
     pub(crate) fn check(&self, credentials: &StoredCredentials, kid: &str, now: Timestamp, options: PolicyOptions) -> Result<PolicyVerdict> {
         let mut last = self.0.borrow_mut();
         if last.as_ref().is_none_or(|(seen, _)| seen != credentials) {
-            let verified = match PublicKey::from_jwk(&credentials.authority) {
-                Ok(authority) => Verified::new(&Credentials {
-                    authority: &authority,
-                    certificate: &credentials.certificate,
-                    revocation_list: credentials.revocation_list.as_deref(),
-                }),
-                Err(e) => Verified { certificate: Err(e), revocation_list: None },
-            };
-            *last = Some((credentials.clone(), verified));
+            *last = Some((credentials.clone(), Verified::of_stored(credentials)));
         }
         last.as_ref().expect("filled above").1.check(kid, now, options)
     }

@@ -1,9 +1,8 @@
 //! `diagnose()`: the signing system inspects itself and says, check by check, what is fine,
 //! what needs attention and what to do. Pure: the browser layer gathers the facts.
 
-use crate::cert::{check_policy, Credentials, PolicyOptions};
+use crate::cert::PolicyOptions;
 use crate::error::{Error, ErrorCode};
-use crate::keys::PublicKey;
 use crate::store::IdentityRow;
 use crate::time::{Timestamp, DAY_MS};
 use serde::Serialize;
@@ -158,15 +157,7 @@ fn identity_checks(identity: &IdentityRow, now: Timestamp, policy: PolicyOptions
             Some(ErrorCode::NotEnrolled.default_remedy()),
         )),
         Some(stored) => {
-            let verdict = PublicKey::from_jwk(&stored.authority).and_then(|authority| {
-                let credentials = Credentials {
-                    authority: &authority,
-                    certificate: &stored.certificate,
-                    revocation_list: stored.revocation_list.as_deref(),
-                };
-                check_policy(&credentials, &identity.kid, now, policy)
-            });
-            match verdict {
+            match stored.check_policy(&identity.kid, now, policy) {
                 Err(e) => checks.push(check(&prefix("certificate"), Status::Fail, e.code().as_str(), Some(e.remedy()))),
                 Ok(v) => {
                     let days_left = (v.certificate.exp * 1000 - now.millis()) / DAY_MS;

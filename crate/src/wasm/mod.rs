@@ -8,7 +8,7 @@
 
 use crate::cert::PolicyCache;
 use crate::{
-    check_policy, inspect_record, verify_receipt, Authority, record_hash, sign_record, verify_record, ChainHead, Credentials, DocumentDigest, Error,
+    inspect_record, verify_receipt, Authority, record_hash, sign_record, verify_record, ChainHead, DocumentDigest, Error,
     ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, StoredCredentials,
     Timestamp, DAY_MS,
 };
@@ -434,13 +434,8 @@ pub fn check_policy_js(kid: &str, credentials: JsCredentials, options: Option<Js
     }
     let creds: StoredCredentials = from_js("credentials", credentials.into())?;
     let options: PolicyOptionsArg = from_js::<Option<PolicyOptionsArg>>("policy options", options.into())?.unwrap_or_default();
-    let authority = PublicKey::from_jwk(&creds.authority).map_err(js_error)?;
-    let credentials = Credentials {
-        authority: &authority,
-        certificate: &creds.certificate,
-        revocation_list: creds.revocation_list.as_deref(),
-    };
-    let verdict = check_policy(&credentials, kid, now_or(options.now)?, policy_options(options.expiring_within_days)?)
+    let verdict = creds
+        .check_policy(kid, now_or(options.now)?, policy_options(options.expiring_within_days)?)
         .map_err(js_error)?;
     #[derive(Serialize)]
     struct Out<'a> {
