@@ -8,7 +8,9 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::jws::{self, Jws};
 use crate::keys::{Identity, PublicJwk, PublicKey};
 use crate::time::{Timestamp, DAY_MS};
-use serde::{Deserialize, Serialize};
+use crate::json::{deserialize_from_json, FromJson, Members};
+use serde::Serialize;
+use serde_json::Value;
 use std::cell::RefCell;
 
 /// The JWS `typ` of a certificate.
@@ -21,8 +23,7 @@ pub const RECEIPT_TYP: &str = "offsign-receipt+jws";
 const MAX_REVOKED: usize = 100_000;
 
 /// A worker's certificate: the authority binds a worker id to a public key for a time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Certificate {
     /// Format version, 1.
     pub v: u32,
@@ -41,8 +42,8 @@ pub struct Certificate {
 }
 
 /// The authority's signed list of revoked certificate serials.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RevocationList {
     /// Format version, 1.
     pub v: u32,
@@ -58,8 +59,8 @@ pub struct RevocationList {
 
 /// The server's proof that it received a record: signed by the authority, it names the
 /// record by id and hash and says when it arrived.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Receipt {
     /// Format version, 1.
     pub v: u32,
@@ -71,6 +72,51 @@ pub struct Receipt {
     pub hash: String,
     /// When the server received it (RFC 3339).
     pub received_at: String,
+}
+
+/// No other members in certificates, lists and receipts.
+impl FromJson for Certificate {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a certificate")?;
+        let cert = Certificate {
+            v: m.required("v")?,
+            serial: m.required("serial")?,
+            sub: m.required("sub")?,
+            iss: m.required("iss")?,
+            jwk: m.required("jwk")?,
+            nbf: m.required("nbf")?,
+            exp: m.required("exp")?,
+        };
+        m.deny_unknown().map(|()| cert)
+    }
+}
+
+impl FromJson for RevocationList {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a revocation list")?;
+        let list = RevocationList {
+            v: m.required("v")?,
+            iss: m.required("iss")?,
+            issued_at: m.required("issuedAt")?,
+            next_update: m.required("nextUpdate")?,
+            revoked: m.required("revoked")?,
+        };
+        m.deny_unknown().map(|()| list)
+    }
+}
+
+impl FromJson for Receipt {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a receipt")?;
+        let receipt = Receipt {
+            v: m.required("v")?,
+            iss: m.required("iss")?,
+            id: m.required("id")?,
+            hash: m.required("hash")?,
+            received_at: m.required("receivedAt")?,
+        };
+        m.deny_unknown().map(|()| receipt)
+    }
 }
 
 /// The certificate authority: the server's signing key and name.
@@ -333,7 +379,7 @@ impl Verified {
 }
 
 /// The credentials an identity signs under (see [`Credentials`]), as stored and as passed in.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredCredentials {
     /// The authority key pinned at enrollment.
@@ -343,6 +389,18 @@ pub struct StoredCredentials {
     /// The latest revocation list (JWS).
     pub revocation_list: Option<String>,
 }
+
+impl FromJson for StoredCredentials {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "credentials")?;
+        Ok(StoredCredentials {
+            authority: m.required("authority")?,
+            certificate: m.required("certificate")?,
+            revocation_list: m.optional("revocationList")?,
+        })
+    }
+}
+deserialize_from_json!(Certificate, RevocationList, Receipt, StoredCredentials);
 
 impl StoredCredentials {
     /// [`check_policy`] of these credentials (a malformed authority JWK is `malformed_jwk`).

@@ -4,26 +4,36 @@
 use crate::encoding::{b64url, b64url_decode, b64url_decode_array};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Identity, PublicKey};
-use serde::{Deserialize, Serialize};
+use crate::json::{deserialize_from_json, FromJson, Members};
+use serde::Serialize;
 
 /// The largest JWS we parse: 1 MiB. Records carry digests, not documents.
 pub const MAX_JWS_LEN: usize = 1 << 20;
 
 /// The protected header members offsign writes and reads.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Header {
     /// The algorithm: `Ed25519` (or `EdDSA` from older signers).
     pub alg: String,
     /// The media type of the whole JWS, e.g. `offsign-record+jws`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub typ: Option<String>,
     /// The signer's key id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// Critical extensions; offsign understands none, so any are refused.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     crit: Option<serde_json::Value>,
 }
+
+/// Other members are allowed (and ignored), as JOSE requires.
+impl FromJson for Header {
+    fn from_json(value: serde_json::Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a JOSE header")?;
+        Ok(Header { alg: m.required("alg")?, typ: m.optional("typ")?, kid: m.optional("kid")?, crit: m.optional("crit")? })
+    }
+}
+deserialize_from_json!(Header);
 
 /// A parsed, not yet verified, JWS.
 #[derive(Debug)]

@@ -8,6 +8,7 @@ use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::BasepointTable;
 use ed25519_dalek::hazmat::ExpandedSecretKey;
 use std::sync::OnceLock;
+use crate::json::{deserialize_from_json, FromJson, Members};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256, Sha512};
 use zeroize::{Zeroize, Zeroizing};
@@ -16,7 +17,7 @@ use zeroize::{Zeroize, Zeroizing};
 const MAX_JWK_LEN: usize = 4096;
 
 /// A public Ed25519 key as an OKP JSON Web Key (RFC 8037): `{"kty":"OKP","crv":"Ed25519","x":…}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PublicJwk {
     /// Always `OKP`.
     pub kty: String,
@@ -180,20 +181,21 @@ fn parse_jwk_json(text: &str) -> Result<PublicJwk> {
     if text.len() > MAX_JWK_LEN {
         return Err(Error::new(ErrorCode::MalformedJwk, format!("a JWK is at most {MAX_JWK_LEN} bytes")));
     }
-    #[derive(Deserialize)]
-    struct Members {
-        kty: String,
-        crv: String,
-        x: String,
-        alg: Option<String>,
-    }
-    let m: Members = serde_json::from_str(text)
-        .map_err(|e| Error::new(ErrorCode::MalformedJwk, format!("not an OKP JWK: {e}")))?;
-    if let Some(alg) = m.alg.as_deref().filter(|a| !matches!(*a, "Ed25519" | "EdDSA")) {
-        return Err(Error::new(ErrorCode::MalformedJwk, format!("the JWK is for alg {alg:.20}, not Ed25519")));
-    }
-    Ok(PublicJwk { kty: m.kty, crv: m.crv, x: m.x })
+    serde_json::from_slice(text.as_bytes()).map_err(|e| Error::new(ErrorCode::MalformedJwk, format!("not an OKP JWK: {e}")))
 }
+
+/// Other members are allowed, but an `alg` must be Ed25519's. `kty`, `crv` and `x` are
+/// checked when the key is decoded ([`PublicKey::from_jwk`]).
+impl FromJson for PublicJwk {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "a JWK")?;
+        if let Some(alg) = m.optional::<String>("alg")?.filter(|a| !matches!(a.as_str(), "Ed25519" | "EdDSA")) {
+            return Err(format!("the JWK is for alg {alg:.20}, not Ed25519"));
+        }
+        Ok(PublicJwk { kty: m.required("kty")?, crv: m.required("crv")?, x: m.required("x")? })
+    }
+}
+deserialize_from_json!(PublicJwk);
 
 /// The RFC 7638 thumbprint of an Ed25519 OKP key given its base64url `x`.
 fn thumbprint(x: &str) -> String {
@@ -283,7 +285,7 @@ impl Identity {
         if text.len() > MAX_JWK_LEN {
             return Err(Error::new(ErrorCode::MalformedJwk, format!("a JWK is at most {MAX_JWK_LEN} bytes")));
         }
-        let jwk: PrivateJwk = serde_json::from_str(text)
+        let jwk: PrivateJwk = serde_json::from_slice(text.as_bytes())
             .map_err(|e| Error::new(ErrorCode::MalformedJwk, format!("not a private OKP JWK: {e}")))?;
         let d = b64url_decode_array::<32>(&jwk.d).map(Zeroizing::new).ok_or_else(|| {
             Error::new(ErrorCode::MalformedJwk, "d is not 32 bytes of base64url")

@@ -21,6 +21,7 @@ mod error;
 mod health;
 #[cfg(all(target_arch = "wasm32", feature = "device"))]
 mod idb;
+mod json;
 mod jws;
 mod keys;
 mod random;

@@ -6,7 +6,9 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::jws::{self, Header, Jws};
 use crate::keys::{Identity, PublicKey};
 use crate::time::Timestamp;
-use serde::{Deserialize, Serialize};
+use crate::json::{deserialize_from_json, FromJson, Members};
+use serde::Serialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The JWS `typ` of a record.
@@ -17,20 +19,33 @@ const MAX_NAME_CHARS: usize = 1024;
 const MAX_TYPE_CHARS: usize = 255;
 
 /// What was signed: the document's SHA-256 and, when known, its name, media type and size.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DocumentDigest {
     /// SHA-256 of the document bytes, base64url.
     pub sha256: String,
     /// The file name, e.g. `receipt-118.pdf`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The media type, e.g. `application/pdf`.
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// The size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+}
+
+/// No other members.
+impl FromJson for DocumentDigest {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "doc")?;
+        let doc = DocumentDigest {
+            sha256: m.required("sha256")?,
+            name: m.optional("name")?,
+            media_type: m.optional("type")?,
+            size: m.optional("size")?,
+        };
+        m.deny_unknown().map(|()| doc)
+    }
 }
 
 impl DocumentDigest {
@@ -62,8 +77,8 @@ impl DocumentDigest {
 }
 
 /// The signed content of a record (the JWS payload).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RecordPayload {
     /// Format version, 1.
     pub v: u32,
@@ -78,7 +93,7 @@ pub struct RecordPayload {
     /// The signer's key id.
     pub kid: String,
     /// The serial of the signer's certificate, when the signer has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert: Option<String>,
     /// The document signed.
     pub doc: DocumentDigest,
@@ -86,8 +101,27 @@ pub struct RecordPayload {
     pub claims: serde_json::Map<String, serde_json::Value>,
 }
 
+/// No other members.
+impl FromJson for RecordPayload {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a record payload")?;
+        let payload = RecordPayload {
+            v: m.required("v")?,
+            id: m.required("id")?,
+            seq: m.required("seq")?,
+            prev: m.optional("prev")?,
+            signed_at: m.required("signedAt")?,
+            kid: m.required("kid")?,
+            cert: m.optional("cert")?,
+            doc: m.required("doc")?,
+            claims: m.required("claims")?,
+        };
+        m.deny_unknown().map(|()| payload)
+    }
+}
+
 /// Where a device's chain stands: the last record's sequence number, hash and time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChainHead {
     /// The last record's `seq`.
@@ -97,6 +131,14 @@ pub struct ChainHead {
     /// The last record's `signedAt`.
     pub signed_at: String,
 }
+
+impl FromJson for ChainHead {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a chain head")?;
+        Ok(ChainHead { seq: m.required("seq")?, hash: m.required("hash")?, signed_at: m.required("signedAt")? })
+    }
+}
+deserialize_from_json!(DocumentDigest, RecordPayload, ChainHead);
 
 /// A freshly signed record.
 #[derive(Clone, Debug, PartialEq)]

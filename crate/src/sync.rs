@@ -150,7 +150,7 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// The body as `T`; `server_refused` when it is not what the server should have said.
     fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_str(&self.body)
+        serde_json::from_slice(self.body.as_bytes())
             .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))
     }
 }
@@ -283,7 +283,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             struct Refusal {
                 code: String,
             }
-            let code = serde_json::from_str::<Refusal>(&response.body).map(|r| r.code).unwrap_or_default();
+            let code = serde_json::from_slice::<Refusal>(response.body.as_bytes()).map(|r| r.code).unwrap_or_default();
             let remedy = match code.as_str() {
                 "enrollment_code_used" => "This code was used already. Ask your administrator for a new one.",
                 "enrollment_code_expired" => "This code has expired. Ask your administrator for a new one.",

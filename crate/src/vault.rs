@@ -11,7 +11,9 @@ use crate::keys::Identity;
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use serde::{Deserialize, Serialize};
+use crate::json::{deserialize_from_json, FromJson, Members};
+use serde::Serialize;
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 /// The shortest PIN or passphrase accepted for sealing, in characters.
@@ -20,7 +22,7 @@ pub const MIN_PIN_CHARS: usize = 6;
 const MAX_PIN_BYTES: usize = 1024;
 
 /// Argon2id cost parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct KdfParams {
     /// Memory in KiB.
     pub m: u32,
@@ -47,7 +49,7 @@ impl KdfParams {
 }
 
 /// The key-derivation part of a sealed key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KdfSpec {
     /// Always `argon2id`.
     pub alg: String,
@@ -59,8 +61,7 @@ pub struct KdfSpec {
 }
 
 /// A seed sealed under a PIN. Safe to store: without the PIN it reveals only the public key id.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SealedKey {
     /// Format version, 1.
     pub v: u32,
@@ -75,6 +76,44 @@ pub struct SealedKey {
     /// The sealed seed and its 16-byte tag, base64url.
     pub ciphertext: String,
 }
+
+impl KdfParams {
+    fn take(m: &mut Members) -> Result<Self, String> {
+        Ok(KdfParams { m: m.required("m")?, t: m.required("t")?, p: m.required("p")? })
+    }
+}
+
+/// Other members are ignored.
+impl FromJson for KdfParams {
+    fn from_json(value: Value) -> Result<Self, String> {
+        KdfParams::take(&mut Members::of(value, "Argon2id parameters")?)
+    }
+}
+
+/// The parameters sit beside `alg` and `salt`; other members are ignored.
+impl FromJson for KdfSpec {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "kdf")?;
+        Ok(KdfSpec { alg: m.required("alg")?, params: KdfParams::take(&mut m)?, salt: m.required("salt")? })
+    }
+}
+
+/// No other members.
+impl FromJson for SealedKey {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a sealed key")?;
+        let sealed = SealedKey {
+            v: m.required("v")?,
+            kid: m.required("kid")?,
+            kdf: m.required("kdf")?,
+            aead: m.required("aead")?,
+            nonce: m.required("nonce")?,
+            ciphertext: m.required("ciphertext")?,
+        };
+        m.deny_unknown().map(|()| sealed)
+    }
+}
+deserialize_from_json!(KdfParams, KdfSpec, SealedKey);
 
 /// Seals `identity`'s seed under `pin` with fresh salt and nonce.
 pub fn seal(identity: &Identity, pin: &str, params: KdfParams) -> Result<SealedKey> {

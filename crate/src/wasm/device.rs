@@ -297,13 +297,22 @@ fn identity_info(row: &IdentityRow) -> IdentityInfo<'_> {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct DocumentOptionsArg {
     name: Option<String>,
-    #[serde(rename = "type")]
     media_type: Option<String>,
-    #[serde(default)]
-    claims: serde_json::Map<String, serde_json::Value>,
+    claims: serde_json::Map<String, Value>,
+}
+
+impl FromJson for DocumentOptionsArg {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "document options")?;
+        Ok(DocumentOptionsArg {
+            name: m.optional("name")?,
+            media_type: m.optional("type")?,
+            claims: m.optional("claims")?.unwrap_or_default(),
+        })
+    }
 }
 
 impl DocumentOptionsArg {
@@ -313,13 +322,20 @@ impl DocumentOptionsArg {
 }
 
 /// The `{ after?, limit? }` options of the paged listings.
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 struct PageArg<A> {
     after: Option<A>,
     limit: Option<f64>,
 }
 
-impl<A: for<'de> Deserialize<'de> + Default> PageArg<A> {
+impl<A: FromJson> FromJson for PageArg<A> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "page options")?;
+        Ok(PageArg { after: m.optional("after")?, limit: m.optional("limit")? })
+    }
+}
+
+impl<A: FromJson + Default> PageArg<A> {
     /// Reads the options of listing `what`; absent options are the first page.
     fn read(what: &str, options: Option<JsValue>) -> Result<Self, Error> {
         from_js::<Option<Self>>("", options.unwrap_or(JsValue::UNDEFINED))
@@ -338,14 +354,25 @@ impl JsDevice {
     /// Opens (or creates) the device's database.
     pub async fn open(options: Option<JsDeviceOptions>) -> JsResult<JsDevice> {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        #[derive(Deserialize, Default)]
-        #[serde(rename_all = "camelCase")]
+        #[derive(Default)]
         struct DeviceOptionsArg {
             name: Option<String>,
             idle_lock_minutes: Option<f64>,
             retain_accepted_days: Option<f64>,
             expiring_within_days: Option<f64>,
             app_version: Option<String>,
+        }
+        impl FromJson for DeviceOptionsArg {
+            fn from_json(value: Value) -> Result<Self, String> {
+                let mut m = Members::of(value, "device options")?;
+                Ok(DeviceOptionsArg {
+                    name: m.optional("name")?,
+                    idle_lock_minutes: m.optional("idleLockMinutes")?,
+                    retain_accepted_days: m.optional("retainAcceptedDays")?,
+                    expiring_within_days: m.optional("expiringWithinDays")?,
+                    app_version: m.optional("appVersion")?,
+                })
+            }
         }
         let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("device options", options.into())?.unwrap_or_default();
         let idle_minutes = options.idle_lock_minutes.unwrap_or(5.0);
@@ -382,11 +409,17 @@ impl JsDevice {
     /// it agreed as `storagePersisted` (`null` when the browser cannot say).
     #[wasm_bindgen(js_name = createIdentity)]
     pub fn create_identity(&self, options: JsCreateIdentityOptions) -> PromiseCreatedIdentity {
-        #[derive(Deserialize)]
         struct CreateArg {
             label: String,
             pin: Zeroizing<String>,
             kdf: Option<KdfParams>,
+        }
+        impl FromJson for CreateArg {
+            fn from_json(value: Value) -> Result<Self, String> {
+                let mut m = Members::of(value, "identity options")?;
+                let pin = Zeroizing::new(m.required::<String>("pin")?);
+                Ok(CreateArg { label: m.required("label")?, pin, kdf: m.optional("kdf")? })
+            }
         }
         let device = self.inner.clone();
         let idle = self.idle.clone();
@@ -482,16 +515,25 @@ impl JsDevice {
     /// Signs a batch of documents in one transaction: all of them are stored, or none.
     #[wasm_bindgen(js_name = signMany)]
     pub fn sign_many(&self, docs: JsDocumentInputs) -> PromiseSignedBatch {
-        #[derive(Deserialize)]
-        struct DocumentInputArg {
-            doc: serde_bytes::ByteBuf,
-            #[serde(flatten)]
-            options: DocumentOptionsArg,
-        }
+        // Each document's bytes are read as bytes; the rest of its object goes through
+        // `from_js` (JSON) without them.
+        let malformed = || Error::new(ErrorCode::MalformedInput, "signMany takes [{ doc: Uint8Array, name?, type?, claims? }]");
+        let input = |item: JsValue| -> Result<SignInput, Error> {
+            if !item.is_object() {
+                return Err(malformed());
+            }
+            let doc = bytes_arg("doc", &js_sys::Reflect::get(&item, &"doc".into()).map_err(|_| malformed())?)?;
+            let rest = js_sys::Object::assign(&js_sys::Object::new(), item.unchecked_ref());
+            js_sys::Reflect::delete_property(&rest, &"doc".into()).map_err(|_| malformed())?;
+            let options = from_js::<DocumentOptionsArg>("", rest.into()).map_err(|_| malformed())?;
+            options.into_input(&doc)
+        };
         let device = self.inner.clone();
-        let inputs = from_js::<Vec<DocumentInputArg>>("documents", docs.into())
-            .map_err(|_| Error::new(ErrorCode::MalformedInput, "signMany takes [{ doc: Uint8Array, name?, type?, claims? }]"))
-            .and_then(|docs| docs.into_iter().map(|d| d.options.into_input(&d.doc)).collect::<Result<Vec<_>, Error>>());
+        let docs: JsValue = docs.into();
+        let inputs = match docs.dyn_into::<js_sys::Array>() {
+            Ok(array) => array.iter().map(input).collect::<Result<Vec<_>, Error>>(),
+            Err(_) => Err(malformed()),
+        };
         promise(async move {
             let signed = device.sign(inputs?).await?;
             #[derive(Serialize)]
@@ -555,11 +597,16 @@ impl JsDevice {
     /// retries: nothing is lost, the records wait for the next sync.
     pub fn sync(&self, options: Option<JsSyncOptions>) -> PromiseSyncSummary {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        #[derive(Deserialize, Default)]
-        #[serde(rename_all = "camelCase")]
+        #[derive(Default)]
         struct SyncOptionsArg {
             server: Option<String>,
             max_tries: Option<u32>,
+        }
+        impl FromJson for SyncOptionsArg {
+            fn from_json(value: Value) -> Result<Self, String> {
+                let mut m = Members::of(value, "sync options")?;
+                Ok(SyncOptionsArg { server: m.optional("server")?, max_tries: m.optional("maxTries")? })
+            }
         }
         let on_progress = get(&options, "onProgress").dyn_into::<js_sys::Function>().ok();
         let parsed = from_js::<Option<SyncOptionsArg>>("sync options", options.into())
@@ -701,13 +748,9 @@ impl JsDevice {
     #[wasm_bindgen(js_name = exportBackup)]
     pub fn export_backup(&self, passphrase: String, options: Option<JsSealOptions>) -> PromiseBytes {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        #[derive(Deserialize, Default)]
-        struct ExportArg {
-            kdf: Option<KdfParams>,
-        }
         let device = self.inner.clone();
         let passphrase = Zeroizing::new(passphrase);
-        let options = from_js::<Option<ExportArg>>("backup options", options.into());
+        let options = from_js::<Option<KdfOptionsArg>>("backup options", options.into());
         promise(async move {
             let kdf = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "backup options are { kdf? }"))?.unwrap_or_default().kdf;
             let bytes = device.export_backup(&passphrase, kdf.unwrap_or(KdfParams::DEFAULT)).await?;

@@ -12,7 +12,9 @@ use crate::{
     ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, StoredCredentials,
     Timestamp, DAY_MS,
 };
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Members};
+use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -82,9 +84,29 @@ fn bad_argument(what: &str, e: impl std::fmt::Display) -> JsValue {
     js_error(Error::new(ErrorCode::MalformedInput, format!("{what}: {e}")))
 }
 
-/// Reads a plain JS value into `T`; `undefined`/`null` give `T::default()` when `T: Default`.
-fn from_js<T: for<'de> Deserialize<'de>>(what: &str, value: JsValue) -> JsResult<T> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(what, e))
+/// Reads a plain JS value into `T` by way of `JSON.stringify` (`undefined` reads as `null`).
+///
+/// The bridge is JSON, not serde-wasm-bindgen: the core's types already (de)serialize as JSON
+/// for JWS, so one instance of each serde impl serves both, and the download is smaller.
+/// `NaN` and infinities, which JSON would turn into `null` (and so into "not given"), arrive
+/// as strings and are refused where a number is expected.
+fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
+    // Zeroized: options may hold a PIN.
+    let json = Zeroizing::new(if value.is_undefined() {
+        "null".to_owned()
+    } else {
+        let keep_non_finite = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(|_key: JsValue, value: JsValue| {
+            match value.as_f64() {
+                Some(x) if !x.is_finite() => JsValue::from_str(if x.is_nan() { "NaN" } else { "Infinity" }),
+                _ => value,
+            }
+        });
+        let text = js_sys::JSON::stringify_with_replacer(&value, keep_non_finite.as_ref())
+            .map_err(|_| bad_argument(what, "not plain JSON data"))?;
+        String::from(text)
+    });
+    let value: Value = serde_json::from_slice(json.as_bytes()).map_err(|e| bad_argument(what, e))?;
+    T::from_json(value).map_err(|e| bad_argument(what, e))
 }
 
 /// The bytes of a `Uint8Array` or an `ArrayBuffer`; anything else is `malformed_input`. (Left
@@ -100,10 +122,10 @@ fn bytes_arg(what: &str, value: &JsValue) -> Result<Vec<u8>, Error> {
     }
 }
 
-/// Writes `value` as plain JS objects and arrays (never `Map`), numbers as numbers.
+/// Writes `value` as plain JS objects and arrays, numbers as numbers (by way of `JSON.parse`).
 fn to_js<T: Serialize + ?Sized, U: JsCast>(value: &T) -> U {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).expect("plain data serializes to JS").unchecked_into()
+    let json = serde_json::to_string(value).expect("plain data serializes to JSON");
+    js_sys::JSON::parse(&json).expect("JSON.parse reads what serde_json writes").unchecked_into()
 }
 
 fn now_or(now: Option<f64>) -> JsResult<Timestamp> {
@@ -120,19 +142,68 @@ fn policy_options(days: Option<f64>) -> JsResult<PolicyOptions> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct SignOptionsArg {
     credentials: StoredCredentials,
     chain: Option<ChainHead>,
     name: Option<String>,
-    #[serde(rename = "type")]
     media_type: Option<String>,
     size: Option<f64>,
-    #[serde(default)]
-    claims: serde_json::Map<String, serde_json::Value>,
+    claims: serde_json::Map<String, Value>,
     now: Option<f64>,
     expiring_within_days: Option<f64>,
+}
+
+impl FromJson for SignOptionsArg {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "sign options")?;
+        Ok(SignOptionsArg {
+            credentials: m.required("credentials")?,
+            chain: m.optional("chain")?,
+            name: m.optional("name")?,
+            media_type: m.optional("type")?,
+            size: m.optional("size")?,
+            claims: m.optional("claims")?.unwrap_or_default(),
+            now: m.optional("now")?,
+            expiring_within_days: m.optional("expiringWithinDays")?,
+        })
+    }
+}
+
+/// The `{ kdf? }` options of sealing and backups.
+#[derive(Default)]
+struct KdfOptionsArg {
+    kdf: Option<KdfParams>,
+}
+
+impl FromJson for KdfOptionsArg {
+    fn from_json(value: Value) -> Result<Self, String> {
+        Ok(KdfOptionsArg { kdf: Members::of(value, "options")?.optional("kdf")? })
+    }
+}
+
+/// The `{ prev? }` options of record verification.
+struct VerifyOptionsArg {
+    prev: Option<String>,
+}
+
+impl FromJson for VerifyOptionsArg {
+    fn from_json(value: Value) -> Result<Self, String> {
+        Ok(VerifyOptionsArg { prev: Members::of(value, "verify options")?.optional("prev")? })
+    }
+}
+
+/// The `{ now?, expiringWithinDays? }` options of the policy check.
+#[derive(Default)]
+struct PolicyOptionsArg {
+    now: Option<f64>,
+    expiring_within_days: Option<f64>,
+}
+
+impl FromJson for PolicyOptionsArg {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "policy options")?;
+        Ok(PolicyOptionsArg { now: m.optional("now")?, expiring_within_days: m.optional("expiringWithinDays")? })
+    }
 }
 
 #[derive(Serialize)]
@@ -216,11 +287,7 @@ impl JsIdentity {
     pub fn seal(&self, pin: String, options: Option<JsSealOptions>) -> JsResult<JsSealedKey> {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let pin = Zeroizing::new(pin);
-        #[derive(Deserialize, Default)]
-        struct SealOptionsArg {
-            kdf: Option<KdfParams>,
-        }
-        let options: Option<SealOptionsArg> = from_js("seal options", options.into())?;
+        let options: Option<KdfOptionsArg> = from_js("seal options", options.into())?;
         let params = options.unwrap_or_default().kdf.unwrap_or(KdfParams::DEFAULT);
         let sealed = crate::seal(self.identity()?, &pin, params).map_err(js_error)?;
         Ok(to_js(&sealed))
@@ -330,13 +397,8 @@ impl JsAuthority {
 #[wasm_bindgen(js_name = verifyRecord)]
 pub fn verify_record_js(jws: &str, signer: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-    #[derive(Deserialize, Default)]
-    struct VerifyOptionsArg {
-        prev: Option<String>,
-    }
     let key = PublicKey::from_jwk(&public_jwk_arg(signer)?).map_err(js_error)?;
-    let options: Option<VerifyOptionsArg> = from_js("verify options", options.into())?;
-    let prev = options.unwrap_or_default().prev;
+    let prev = from_js::<Option<VerifyOptionsArg>>("verify options", options.into())?.and_then(|o| o.prev);
     Ok(to_js(&verify_record(jws, &key, prev.as_deref()).map_err(js_error)?))
 }
 
@@ -426,12 +488,6 @@ pub fn record_hash_js(jws: &str) -> String {
 #[wasm_bindgen(js_name = checkPolicy)]
 pub fn check_policy_js(kid: &str, credentials: JsCredentials, options: Option<JsPolicyOptions>) -> JsResult<JsPolicyVerdict> {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-    #[derive(Deserialize, Default)]
-    #[serde(rename_all = "camelCase")]
-    struct PolicyOptionsArg {
-        now: Option<f64>,
-        expiring_within_days: Option<f64>,
-    }
     let creds: StoredCredentials = from_js("credentials", credentials.into())?;
     let options: PolicyOptionsArg = from_js::<Option<PolicyOptionsArg>>("policy options", options.into())?.unwrap_or_default();
     let verdict = creds

@@ -1,0 +1,180 @@
+//! Reading offsign's JSON formats member by member from a parsed [`serde_json::Value`].
+//!
+//! Every format offsign reads (JWS headers, records, certificates, revocation lists, receipts,
+//! keys, sealed keys) is parsed by one generic parser into a `Value`, then taken apart by the
+//! [`FromJson`] impl of its type. A serde-derived deserializer per type would be monomorphized
+//! for each input format: in WebAssembly those were a quarter of the download. The types still
+//! implement `serde::Deserialize` (through [`deserialize_from_json!`]), so the server and the
+//! IndexedDB rows read them as before, and each type's rules live in one place.
+
+use serde_json::{Map, Value};
+
+/// A type read from a parsed JSON value; the error is a message for a developer.
+pub(crate) trait FromJson: Sized {
+    /// Reads `value`, or says what is wrong with it.
+    fn from_json(value: Value) -> Result<Self, String>;
+}
+
+/// Implements `serde::Deserialize` for types with a [`FromJson`] impl: any input format is
+/// read into a `Value` first.
+macro_rules! deserialize_from_json {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                <$ty as $crate::json::FromJson>::from_json(value).map_err(<D::Error as serde::de::Error>::custom)
+            }
+        }
+    )+};
+}
+pub(crate) use deserialize_from_json;
+
+/// The members of a JSON object, taken out one by one.
+#[derive(Debug)]
+pub(crate) struct Members(Map<String, Value>);
+
+impl Members {
+    /// The members of `value`, which must be an object (`what` names it in the error).
+    pub fn of(value: Value, what: &str) -> Result<Self, String> {
+        match value {
+            Value::Object(map) => Ok(Members(map)),
+            other => Err(format!("{what} must be a JSON object, not {}", kind(&other))),
+        }
+    }
+
+    /// Member `key`, if present and not `null`.
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).filter(|v| !v.is_null())
+    }
+
+    /// The required member `key`, read as `T`.
+    pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, String> {
+        self.optional(key)?.ok_or_else(|| format!("missing field `{key}`"))
+    }
+
+    /// The member `key` read as `T`, `None` when absent or `null`.
+    pub fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
+        self.take(key).map(|v| T::from_json(v).map_err(|e| format!("`{key}`: {e}"))).transpose()
+    }
+
+    /// Refuses members nobody took (for formats that allow no others).
+    pub fn deny_unknown(self) -> Result<(), String> {
+        match self.0.keys().next() {
+            Some(key) => Err(format!("unknown field `{key:.40}`")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The JSON type of `value`, for error messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn expected(what: &str, value: &Value) -> String {
+    format!("expected {what}, found {}", kind(value))
+}
+
+impl FromJson for Value {
+    fn from_json(value: Value) -> Result<Self, String> {
+        Ok(value)
+    }
+}
+
+/// `null` is `None`.
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Null => Ok(None),
+            other => T::from_json(other).map(Some),
+        }
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::String(s) => Ok(s),
+            other => Err(expected("a string", &other)),
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: Value) -> Result<Self, String> {
+        value.as_bool().ok_or_else(|| expected("true or false", &value))
+    }
+}
+
+impl FromJson for Map<String, Value> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Object(map) => Ok(map),
+            other => Err(expected("an object", &other)),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Array(items) => items.into_iter().map(T::from_json).collect(),
+            other => Err(expected("an array", &other)),
+        }
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(value: Value) -> Result<Self, String> {
+        value.as_f64().ok_or_else(|| expected("a number", &value))
+    }
+}
+
+/// Integers: a JSON number without fraction or exponent that fits the type.
+macro_rules! integer_from_json {
+    ($($ty:ty),+) => {$(
+        impl FromJson for $ty {
+            fn from_json(value: Value) -> Result<Self, String> {
+                let n = value.as_i64().map(i128::from).or_else(|| value.as_u64().map(i128::from));
+                n.and_then(|n| <$ty>::try_from(n).ok())
+                    .ok_or_else(|| expected(concat!("an integer (", stringify!($ty), ")"), &value))
+            }
+        }
+    )+};
+}
+integer_from_json!(u32, u64, i64);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn members_are_typed_counted_and_named_in_errors() {
+        let mut m = Members::of(json!({"a": "x", "n": 7, "z": null, "extra": true}), "thing").unwrap();
+        assert_eq!(m.required::<String>("a").unwrap(), "x");
+        assert_eq!(m.optional::<u32>("z").unwrap(), None, "null reads as absent");
+        assert_eq!(m.optional::<u64>("missing").unwrap(), None);
+        assert_eq!(m.required::<String>("missing").unwrap_err(), "missing field `missing`");
+        assert!(m.required::<String>("n").unwrap_err().contains("`n`: expected a string"));
+        assert_eq!(m.deny_unknown().unwrap_err(), "unknown field `extra`");
+        assert!(Members::of(json!([1]), "thing").unwrap_err().contains("thing must be a JSON object"));
+    }
+
+    #[test]
+    fn integers_must_fit_and_have_no_fraction() {
+        assert_eq!(u32::from_json(json!(7)).unwrap(), 7);
+        assert_eq!(i64::from_json(json!(-7)).unwrap(), -7);
+        assert_eq!(u64::from_json(json!(u64::MAX)).unwrap(), u64::MAX);
+        for bad in [json!(-1), json!(1.5), json!(1e3), json!("7"), json!(u64::from(u32::MAX) + 1)] {
+            assert!(u32::from_json(bad.clone()).is_err(), "{bad}");
+        }
+    }
+}
