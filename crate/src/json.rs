@@ -29,38 +29,50 @@ macro_rules! deserialize_from_json {
 }
 pub(crate) use deserialize_from_json;
 
+/// Parses JSON text as `T`. (The way offsign itself reads: through `serde::Deserialize`, the
+/// error would be rebuilt by `serde_json`, which costs the wasm a string search.)
+pub(crate) fn parse<T: FromJson>(text: &[u8]) -> Result<T, String> {
+    let value: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+    T::from_json(value)
+}
+
 /// The members of a JSON object, taken out one by one.
+/// (A list rather than the map itself: taking members out of a list needs far less code in
+/// the wasm than removing them from a B-tree.)
 #[derive(Debug)]
-pub(crate) struct Members(Map<String, Value>);
+pub(crate) struct Members(Vec<(String, Value)>);
 
 impl Members {
     /// The members of `value`, which must be an object (`what` names it in the error).
     pub fn of(value: Value, what: &str) -> Result<Self, String> {
         match value {
-            Value::Object(map) => Ok(Members(map)),
+            Value::Object(map) => Ok(Members(map.into_iter().collect())),
             other => Err(format!("{what} must be a JSON object, not {}", kind(&other))),
         }
     }
 
     /// Member `key`, if present and not `null`.
     pub fn take(&mut self, key: &str) -> Option<Value> {
-        self.0.remove(key).filter(|v| !v.is_null())
+        let i = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.swap_remove(i).1).filter(|v| !v.is_null())
     }
 
     /// The required member `key`, read as `T`.
+    #[inline(never)]
     pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, String> {
         self.optional(key)?.ok_or_else(|| format!("missing field `{key}`"))
     }
 
     /// The member `key` read as `T`, `None` when absent or `null`.
+    #[inline(never)]
     pub fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
         self.take(key).map(|v| T::from_json(v).map_err(|e| format!("`{key}`: {e}"))).transpose()
     }
 
     /// Refuses members nobody took (for formats that allow no others).
     pub fn deny_unknown(self) -> Result<(), String> {
-        match self.0.keys().next() {
-            Some(key) => Err(format!("unknown field `{key:.40}`")),
+        match self.0.first() {
+            Some((key, _)) => Err(format!("unknown field `{key:.40}`")),
             None => Ok(()),
         }
     }

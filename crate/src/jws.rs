@@ -59,7 +59,7 @@ impl<'a> Jws<'a> {
             return Err(malformed("a compact JWS has exactly three dot-separated parts"));
         };
         let header_bytes = b64url_decode(h).ok_or_else(|| malformed("the header is not base64url"))?;
-        let header: Header = serde_json::from_slice(&header_bytes)
+        let header: Header = crate::json::parse(&header_bytes)
             .map_err(|e| malformed(&format!("the header is not a JOSE header: {e}")))?;
         if !matches!(header.alg.as_str(), "Ed25519" | "EdDSA") {
             return Err(Error::new(
@@ -82,8 +82,8 @@ impl<'a> Jws<'a> {
     }
 
     /// Parses the payload as JSON of type `T`, with `code` for a payload of the wrong shape.
-    pub fn payload_json<T: serde::de::DeserializeOwned>(&self, code: ErrorCode) -> Result<T> {
-        serde_json::from_slice(&self.payload).map_err(|e| Error::new(code, format!("the payload does not fit: {e}")))
+    pub(crate) fn payload_json<T: FromJson>(&self, code: ErrorCode) -> Result<T> {
+        crate::json::parse(&self.payload).map_err(|e| Error::new(code, format!("the payload does not fit: {e}")))
     }
 }
 

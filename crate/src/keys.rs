@@ -181,7 +181,7 @@ fn parse_jwk_json(text: &str) -> Result<PublicJwk> {
     if text.len() > MAX_JWK_LEN {
         return Err(Error::new(ErrorCode::MalformedJwk, format!("a JWK is at most {MAX_JWK_LEN} bytes")));
     }
-    serde_json::from_slice(text.as_bytes()).map_err(|e| Error::new(ErrorCode::MalformedJwk, format!("not an OKP JWK: {e}")))
+    crate::json::parse(text.as_bytes()).map_err(|e| Error::new(ErrorCode::MalformedJwk, format!("not an OKP JWK: {e}")))
 }
 
 /// Other members are allowed, but an `alg` must be Ed25519's. `kty`, `crv` and `x` are

@@ -83,7 +83,9 @@ fn read<T: serde::de::DeserializeOwned>(jws_text: &str, typ: &str, key: Option<&
     if let Some(key) = key {
         parsed.verify(key)?;
     }
-    parsed.payload_json(ErrorCode::MalformedJws)
+    // Reports are read by the server (through serde), not by the wasm core's `FromJson`.
+    serde_json::from_slice(&parsed.payload)
+        .map_err(|e| Error::new(ErrorCode::MalformedJws, format!("the payload is not a failure report: {e}")))
 }
 
 /// How the client retries when the server cannot answer (network down, 5xx, 429): exponential

@@ -166,7 +166,7 @@ fn key_context(kid: &str) -> Vec<u8> {
 pub(crate) fn seal_bytes(plaintext: &[u8], secret: &str, params: KdfParams, context: &[u8]) -> Result<(KdfSpec, String, String)> {
     check_pin(secret)?;
     if !params.within(KdfParams::MIN, KdfParams::MAX) {
-        return Err(Error::new(ErrorCode::MalformedInput, format!("Argon2id parameters {params:?} are out of range")));
+        return Err(Error::new(ErrorCode::MalformedInput, format!("Argon2id parameters m={} KiB, t={}, p={} are out of range", params.m, params.t, params.p)));
     }
     let mut salt = [0u8; 16];
     let mut nonce = [0u8; 24];

@@ -105,8 +105,7 @@ fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
             .map_err(|_| bad_argument(what, "not plain JSON data"))?;
         String::from(text)
     });
-    let value: Value = serde_json::from_slice(json.as_bytes()).map_err(|e| bad_argument(what, e))?;
-    T::from_json(value).map_err(|e| bad_argument(what, e))
+    crate::json::parse(json.as_bytes()).map_err(|e| bad_argument(what, e))
 }
 
 /// The bytes of a `Uint8Array` or an `ArrayBuffer`; anything else is `malformed_input`. (Left
