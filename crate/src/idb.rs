@@ -16,7 +16,8 @@ use crate::store::{identity_not_found, import_conflict, merge_head, report_not_f
 use crate::health::OutboxSummary;
 use crate::time::Timestamp;
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
-use serde::{de::DeserializeOwned, Serialize};
+use crate::json::FromJson;
+use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
@@ -157,9 +158,16 @@ fn to_js<T: Serialize>(row: &T) -> Result<JsValue> {
         .map_err(|e| Error::new(ErrorCode::StorageUnavailable, format!("a row did not convert: {e}")))
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Error::new(ErrorCode::StorageUnavailable, format!("a stored row is damaged: {e}")))
+/// Reads a stored row: serde-wasm-bindgen makes it a JSON value, the row type takes it apart.
+fn from_js<T: FromJson>(value: JsValue) -> Result<T> {
+    serde_wasm_bindgen::from_value::<serde_json::Value>(value)
+        .map_err(|e| e.to_string())
+        .and_then(T::from_json)
+        .map_err(damaged)
+}
+
+fn damaged(why: String) -> Error {
+    Error::new(ErrorCode::StorageUnavailable, format!("a stored row is damaged: {why}"))
 }
 
 /// Waits for a read-write transaction to commit; an abort is an error.
@@ -352,14 +360,14 @@ impl Store for IdbStore {
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {
-        #[derive(serde::Deserialize)]
-        struct Setting {
-            value: String,
-        }
         let tx = self.transaction(&[SETTINGS], TransactionMode::ReadOnly).await?;
         let store = tx.store(SETTINGS).map_err(|e| storage_error("opening settings", e))?;
         let value = store.get(key.into()).await.map_err(|e| storage_error("reading a setting", e))?;
-        value.map(|v| from_js::<Setting>(v).map(|s| s.value)).transpose()
+        let read = |v| match from_js::<serde_json::Value>(v)?.get_mut("value").map(serde_json::Value::take) {
+            Some(serde_json::Value::String(value)) => Ok(value),
+            _ => Err(damaged("a setting without a value".into())),
+        };
+        value.map(read).transpose()
     }
 
     async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {

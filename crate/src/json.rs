@@ -161,7 +161,7 @@ macro_rules! integer_from_json {
         }
     )+};
 }
-integer_from_json!(u32, u64, i64);
+integer_from_json!(u32, u64, i64, usize);
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,9 @@ use crate::keys::PublicJwk;
 use crate::record::ChainHead;
 use crate::time::Timestamp;
 use crate::vault::SealedKey;
-use serde::{Deserialize, Serialize};
+use crate::json::{deserialize_from_json, FromJson, Members};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Wrong PINs allowed before each further try must wait.
 pub const FREE_PIN_TRIES: u32 = 5;
@@ -22,7 +24,7 @@ const MAX_WAIT_MS: i64 = 3_600_000;
 pub use crate::cert::StoredCredentials;
 
 /// Wrong-PIN state, persisted so that reloading the app does not reset it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Lockout {
     /// Wrong PINs since the last right one.
@@ -59,7 +61,7 @@ impl Lockout {
 }
 
 /// A worker's identity as stored: the sealed key, its credentials and its chain head.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityRow {
     /// The key id (primary key).
@@ -81,7 +83,7 @@ pub struct IdentityRow {
 }
 
 /// Where a record is on its way to the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecordState {
     /// Signed and stored; not yet sent.
@@ -95,7 +97,7 @@ pub enum RecordState {
 }
 
 /// A signed record in the outbox.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordRow {
     /// The record id (primary key).
@@ -117,15 +119,13 @@ pub struct RecordRow {
     /// Delivery attempts so far.
     pub attempts: u32,
     /// The server's receipt (JWS), once accepted.
-    #[serde(default)]
     pub receipt: Option<String>,
     /// Why the server refused it.
-    #[serde(default)]
     pub error: Option<RecordError>,
 }
 
 /// The server's reason for refusing a record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecordError {
     /// The server's verdict code, e.g. `cert_revoked`.
     pub code: String,
@@ -134,7 +134,7 @@ pub struct RecordError {
 }
 
 /// Whether a failure report has reached the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ReportState {
     /// Stored, waiting for the next sync.
@@ -145,7 +145,7 @@ pub enum ReportState {
 
 /// A failure, as recorded for support: what went wrong, where, how often. Never holds
 /// secrets: messages are written without them, and the context is the operation and key id.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportRow {
     /// A UUID v7 (primary key).
@@ -177,6 +177,100 @@ pub struct ReportRow {
     /// Whether the server has it.
     pub state: ReportState,
 }
+
+impl FromJson for Lockout {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a lockout")?;
+        Ok(Lockout { failures: m.required("failures")?, wait_until: m.required("waitUntil")? })
+    }
+}
+
+impl FromJson for IdentityRow {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "an identity row")?;
+        Ok(IdentityRow {
+            kid: m.required("kid")?,
+            label: m.required("label")?,
+            sealed: m.required("sealed")?,
+            public_jwk: m.required("publicJwk")?,
+            credentials: m.optional("credentials")?,
+            chain: m.optional("chain")?,
+            lockout: m.required("lockout")?,
+            created_at: m.required("createdAt")?,
+        })
+    }
+}
+
+impl FromJson for RecordState {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match String::from_json(value)?.as_str() {
+            "pending" => Ok(RecordState::Pending),
+            "sending" => Ok(RecordState::Sending),
+            "accepted" => Ok(RecordState::Accepted),
+            "rejected" => Ok(RecordState::Rejected),
+            other => Err(format!("unknown record state `{other:.20}`")),
+        }
+    }
+}
+
+impl FromJson for RecordRow {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a record row")?;
+        Ok(RecordRow {
+            id: m.required("id")?,
+            kid: m.required("kid")?,
+            seq: m.required("seq")?,
+            signed_at: m.required("signedAt")?,
+            jws: m.required("jws")?,
+            hash: m.required("hash")?,
+            doc_name: m.optional("docName")?,
+            state: m.required("state")?,
+            attempts: m.required("attempts")?,
+            receipt: m.optional("receipt")?,
+            error: m.optional("error")?,
+        })
+    }
+}
+
+impl FromJson for RecordError {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a record error")?;
+        Ok(RecordError { code: m.required("code")?, message: m.required("message")? })
+    }
+}
+
+impl FromJson for ReportState {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match String::from_json(value)?.as_str() {
+            "pending" => Ok(ReportState::Pending),
+            "sent" => Ok(ReportState::Sent),
+            other => Err(format!("unknown report state `{other:.20}`")),
+        }
+    }
+}
+
+impl FromJson for ReportRow {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a report row")?;
+        Ok(ReportRow {
+            id: m.required("id")?,
+            fingerprint: m.required("fingerprint")?,
+            code: m.required("code")?,
+            message: m.required("message")?,
+            remedy: m.required("remedy")?,
+            operation: m.required("operation")?,
+            kid: m.optional("kid")?,
+            first_at: m.required("firstAt")?,
+            last_at: m.required("lastAt")?,
+            count: m.required("count")?,
+            app_version: m.required("appVersion")?,
+            user_agent: m.required("userAgent")?,
+            comment: m.optional("comment")?,
+            state: m.required("state")?,
+        })
+    }
+}
+deserialize_from_json!(Lockout, IdentityRow, RecordState, RecordRow, RecordError, ReportState, ReportRow);
 
 impl ReportRow {
     /// Whether `self` (the newest report with the same fingerprint) absorbs another occurrence

@@ -8,7 +8,9 @@ use crate::jws::{self, Jws};
 use crate::keys::{Identity, PublicKey};
 use crate::store::{RecordError, RecordRow, RecordState, ReportRow, ReportState, Store, StoredCredentials};
 use crate::time::{Timestamp, DAY_MS};
+use crate::json::{FromJson, Members};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// Records per `POST /v1/records`.
@@ -151,8 +153,8 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     /// The body as `T`; `server_refused` when it is not what the server should have said.
-    fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(self.body.as_bytes())
+    fn json<T: FromJson>(&self) -> Result<T> {
+        crate::json::parse(self.body.as_bytes())
             .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))
     }
 }
@@ -210,16 +212,24 @@ pub struct SyncSummary {
 /// time: the clock a device is built with applies it.
 pub const SERVER_OFFSET_SETTING: &str = "serverOffsetMs";
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The server's answers (see `server/src/api.rs`); members the client does not use are ignored.
 struct RecordsAnswer {
     verdicts: Vec<WireVerdict>,
     revocation_list: Option<String>,
     server_time: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl FromJson for RecordsAnswer {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "the answer")?;
+        Ok(RecordsAnswer {
+            verdicts: m.required("verdicts")?,
+            revocation_list: m.optional("revocationList")?,
+            server_time: m.optional("serverTime")?,
+        })
+    }
+}
+
 struct WireVerdict {
     index: usize,
     hash: String,
@@ -229,31 +239,52 @@ struct WireVerdict {
     receipt: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl FromJson for WireVerdict {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "a verdict")?;
+        Ok(WireVerdict {
+            index: m.required("index")?,
+            hash: m.required("hash")?,
+            verdict: m.required("verdict")?,
+            code: m.optional("code")?,
+            message: m.optional("message")?,
+            receipt: m.optional("receipt")?,
+        })
+    }
+}
+
 struct RevocationsAnswer {
     revocation_list: String,
     server_time: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl FromJson for RevocationsAnswer {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "the answer")?;
+        Ok(RevocationsAnswer { revocation_list: m.required("revocationList")?, server_time: m.required("serverTime")? })
+    }
+}
+
 struct ReportsAnswer {
     verdicts: Vec<ReportVerdict>,
 }
 
-#[derive(Deserialize)]
+impl FromJson for ReportsAnswer {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        Ok(ReportsAnswer { verdicts: Members::of(value, "the answer")?.required("verdicts")? })
+    }
+}
+
 struct ReportVerdict {
     index: usize,
     verdict: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Renewed {
-    authority: crate::keys::PublicJwk,
-    certificate: String,
-    revocation_list: Option<String>,
+impl FromJson for ReportVerdict {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "a verdict")?;
+        Ok(ReportVerdict { index: m.required("index")?, verdict: m.required("verdict")? })
+    }
 }
 
 /// A uniform random value in [0, 1) for jitter.
@@ -281,11 +312,10 @@ impl<S: Store, C: Clock> Device<S, C> {
                 .with_remedy("Enrollment needs a connection. Connect to the internet and try again.")
         })?;
         if response.status == 403 {
-            #[derive(Deserialize)]
-            struct Refusal {
-                code: String,
-            }
-            let code = serde_json::from_slice::<Refusal>(response.body.as_bytes()).map(|r| r.code).unwrap_or_default();
+            let code = crate::json::parse::<Value>(response.body.as_bytes())
+                .ok()
+                .and_then(|answer| Some(answer.get("code")?.as_str()?.to_owned()))
+                .unwrap_or_default();
             let remedy = match code.as_str() {
                 "enrollment_code_used" => "This code was used already. Ask your administrator for a new one.",
                 "enrollment_code_expired" => "This code has expired. Ask your administrator for a new one.",
@@ -575,7 +605,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         }
         let request = self.with_identity(now, |identity| renewal_request(identity, &cert.serial, now))?;
         let answer = self.post_with_retries(transport, "/v1/renew", serde_json::json!({ "request": request }).to_string(), options).await?;
-        let renewed: Renewed = answer.json()?;
+        let renewed: StoredCredentials = answer.json()?;
         if renewed.authority != credentials.authority {
             return Err(Error::new(ErrorCode::CertUntrusted, "the renewed certificate comes from another authority"));
         }
