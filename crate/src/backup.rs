@@ -7,7 +7,9 @@ use crate::keys::PublicKey;
 use crate::record::verify_record;
 use crate::store::{IdentityRow, RecordRow, ReportRow};
 use crate::vault::{open_bytes, seal_bytes, KdfParams, KdfSpec, AEAD};
-use serde::{Deserialize, Serialize};
+use crate::json::{deserialize_from_json, FromJson, Members};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// The `format` member of a backup file.
@@ -18,8 +20,7 @@ const CONTEXT: &[u8] = b"offsign-backup-v1";
 pub const MAX_BACKUP_BYTES: usize = 256 << 20;
 
 /// The outer, unencrypted part of a backup file (JSON).
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize)]
 struct BackupFile {
     format: String,
     v: u32,
@@ -30,8 +31,8 @@ struct BackupFile {
 }
 
 /// What a backup holds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BackupContents {
     /// Format version of the contents, 1.
     pub v: u32,
@@ -44,6 +45,37 @@ pub struct BackupContents {
     /// Failure reports.
     pub reports: Vec<ReportRow>,
 }
+
+/// No other members, in the file or its contents.
+impl FromJson for BackupFile {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "a backup file")?;
+        let file = BackupFile {
+            format: m.required("format")?,
+            v: m.required("v")?,
+            kdf: m.required("kdf")?,
+            aead: m.required("aead")?,
+            nonce: m.required("nonce")?,
+            ciphertext: m.required("ciphertext")?,
+        };
+        m.deny_unknown().map(|()| file)
+    }
+}
+
+impl FromJson for BackupContents {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "the backup contents")?;
+        let contents = BackupContents {
+            v: m.required("v")?,
+            created_at: m.required("createdAt")?,
+            identities: m.required("identities")?,
+            records: m.required("records")?,
+            reports: m.required("reports")?,
+        };
+        m.deny_unknown().map(|()| contents)
+    }
+}
+deserialize_from_json!(BackupContents);
 
 /// What an import changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -76,12 +108,12 @@ pub fn open_backup(bytes: &[u8], passphrase: &str) -> Result<BackupContents> {
     if bytes.len() > MAX_BACKUP_BYTES {
         return Err(malformed(format!("a backup is at most {MAX_BACKUP_BYTES} bytes")));
     }
-    let file: BackupFile = serde_json::from_slice(bytes).map_err(|e| malformed(format!("not a backup file (damaged or truncated?): {e}")))?;
+    let file: BackupFile = crate::json::parse(bytes).map_err(|e| malformed(format!("not a backup file (damaged or truncated?): {e}")))?;
     if file.format != FORMAT || file.v != 1 || file.aead != AEAD {
         return Err(malformed("not an offsign backup of a known version".into()));
     }
     let plaintext = open_bytes(&file.kdf, &file.nonce, &file.ciphertext, passphrase, CONTEXT, ErrorCode::MalformedBackup, ErrorCode::WrongPassphrase)?;
-    let contents: BackupContents = serde_json::from_slice(&plaintext).map_err(|e| malformed(format!("the contents do not fit: {e}")))?;
+    let contents: BackupContents = crate::json::parse(&plaintext).map_err(|e| malformed(format!("the contents do not fit: {e}")))?;
     check_contents(&contents)?;
     Ok(contents)
 }
