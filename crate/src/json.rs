@@ -60,13 +60,17 @@ impl Members {
     /// The required member `key`, read as `T`.
     #[inline(never)]
     pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, String> {
-        self.optional(key)?.ok_or_else(|| format!("missing field `{key}`"))
+        let value = self.take(key).ok_or_else(|| missing(key))?;
+        T::from_json(value).map_err(|e| in_member(key, e))
     }
 
     /// The member `key` read as `T`, `None` when absent or `null`.
     #[inline(never)]
     pub fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
-        self.take(key).map(|v| T::from_json(v).map_err(|e| format!("`{key}`: {e}"))).transpose()
+        match self.take(key) {
+            Some(value) => T::from_json(value).map(Some).map_err(|e| in_member(key, e)),
+            None => Ok(None),
+        }
     }
 
     /// Refuses members nobody took (for formats that allow no others).
@@ -76,6 +80,17 @@ impl Members {
             None => Ok(()),
         }
     }
+}
+
+// Out of line, so that the many instances of `required` and `optional` stay small.
+#[inline(never)]
+fn missing(key: &str) -> String {
+    format!("missing field `{key}`")
+}
+
+#[inline(never)]
+fn in_member(key: &str, e: String) -> String {
+    format!("`{key}`: {e}")
 }
 
 /// The JSON type of `value`, for error messages.
