@@ -336,4 +336,34 @@ mod tests {
         let long_name = Some("n".repeat(MAX_NAME_CHARS + 1));
         assert_eq!(DocumentDigest::of_bytes(b"", long_name, None).unwrap_err().code(), ErrorCode::MalformedInput);
     }
+
+    /// A payload is exactly the record format: other members (in it or in `doc`), missing ones
+    /// and members of the wrong type are `malformed_record`, even under a valid signature.
+    #[test]
+    fn payload_members_are_exactly_the_format() {
+        let id = Identity::generate().unwrap();
+        let rec = sign_record(&id, request(None, "2026-11-25T08:00:00Z")).unwrap();
+        let good = serde_json::to_value(&rec.payload).unwrap();
+        let signed = |payload: &Value| jws::sign(&id, RECORD_TYP, &serde_json::to_vec(payload).unwrap()).unwrap();
+        assert_eq!(verify_record(&signed(&good), id.public_key(), None).unwrap(), rec.payload);
+
+        let changes: [(&str, fn(&mut Value)); 7] = [
+            ("extra member", |p| drop(p.as_object_mut().unwrap().insert("admin".into(), json!(true)))),
+            ("extra doc member", |p| drop(p["doc"].as_object_mut().unwrap().insert("url".into(), json!("x")))),
+            ("no claims", |p| drop(p.as_object_mut().unwrap().remove("claims"))),
+            ("no kid", |p| drop(p.as_object_mut().unwrap().remove("kid"))),
+            ("seq as a string", |p| p["seq"] = json!("1")),
+            ("negative seq", |p| p["seq"] = json!(-1)),
+            ("claims as an array", |p| p["claims"] = json!([])),
+        ];
+        for (what, change) in changes {
+            let mut payload = good.clone();
+            change(&mut payload);
+            let e = verify_record(&signed(&payload), id.public_key(), None).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::MalformedRecord, "{what}: {}", e.message());
+        }
+        let mut no_prev = good.clone();
+        no_prev.as_object_mut().unwrap().remove("prev");
+        assert_eq!(verify_record(&signed(&no_prev), id.public_key(), None).unwrap().prev, None, "an absent prev is a first record");
+    }
 }
