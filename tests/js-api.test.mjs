@@ -332,23 +332,34 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
       const signed = await device.sign(new TextEncoder().encode('form'), { name: 'form.txt', claims: { ok: true } });
       const after = await device.diagnose();
       const fromBuffer = await device.sign(new TextEncoder().encode('form').buffer);
+      const refused = (promise) => promise.then(() => 'resolved', (e) => e.code);
+      const many = await device.signMany([{ doc: new TextEncoder().encode('form').buffer, name: 'a.txt' }, { doc: new Uint8Array([1]) }]);
+      const batches = {
+        fromBuffer: many.records[0].record.doc.sha256 === signed.record.doc.sha256 && many.records[0].record.doc.name === 'a.txt',
+        notArray: await refused(device.signMany({ doc: new Uint8Array(1) })),
+        noDoc: await refused(device.signMany([{ doc: new Uint8Array(1) }, { name: 'x' }])),
+        textDoc: await refused(device.signMany([{ doc: 'form' }])),
+        badClaims: await refused(device.signMany([{ doc: new Uint8Array(1), claims: [1] }])),
+        stored: (await device.records(created.kid)).length,
+      };
       const wrong = await device.unlock(created.kid, '000000').catch((e) => ({ code: e.code, isError: e instanceof Error }));
       const [report] = await device.reports();
       const commented = await device.addFeedback(report.id, 'typed the old PIN');
       const byId = (checks) => Object.fromEntries(checks.map((c) => [c.id, c]));
-      const code = (promise) => promise.then(() => 'resolved', (e) => e.code);
       const pages = {
         first: (await device.records(created.kid, { limit: 1 })).length,
-        past: (await device.records(created.kid, { after: 2 })).length,
-        badRecords: await code(device.records(created.kid, { limit: 'ten' })),
-        badReports: await code(device.reports({ after: 7 })),
+        past: (await device.records(created.kid, { after: 4 })).length,
+        badRecords: await refused(device.records(created.kid, { limit: 'ten' })),
+        badReports: await refused(device.reports({ after: 7 })),
         sameDoc: fromBuffer.record.doc.sha256 === signed.record.doc.sha256,
-        text: await code(device.sign('form')),
+        text: await refused(device.sign('form')),
         backgroundSync: await device.requestBackgroundSync(),
       };
-      return { created, before: byId(before), after: byId(after), signed, wrong, report, commented, unlocked: device.unlocked, pages };
+      return { created, before: byId(before), after: byId(after), signed, wrong, report, commented, unlocked: device.unlocked, pages, batches };
     });
     assert.deepEqual(r.pages, { first: 1, past: 0, badRecords: 'malformed_input', badReports: 'malformed_input', sameDoc: true, text: 'malformed_input', backgroundSync: false }, 'no service worker here: false, not a promise that never settles');
+    assert.deepEqual(r.batches, { fromBuffer: true, notArray: 'malformed_input', noDoc: 'malformed_input', textDoc: 'malformed_input', badClaims: 'malformed_input', stored: 4 },
+      'signMany reads ArrayBuffers as bytes; a bad batch is refused whole and stores nothing');
     assert.ok(r.created.storagePersisted === null || typeof r.created.storagePersisted === 'boolean');
     assert.equal(r.created.enrolled, false);
     assert.equal(r.before.randomness.status, 'ok');

@@ -40,7 +40,8 @@ export interface IdentityInfo {
 
 /** One document of `Device.signMany`. */
 export interface DocumentInput {
-  doc: Uint8Array;
+  /** The document's bytes. */
+  doc: Uint8Array | ArrayBuffer;
   name?: string;
   type?: string;
   claims?: Record<string, unknown>;

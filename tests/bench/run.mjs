@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { gzipSync } from 'node:zlib';
+import { gzip9 } from './package.mjs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, serveStatic, launchChromium, CHROMIUM_ARGS } from '../support/browser.mjs';
@@ -43,7 +43,6 @@ try {
     rmSync(profile, { recursive: true, force: true });
   }
 
-  const wasm = readFileSync(path.join(ROOT, 'pkg/offsign_bg.wasm'));
   const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]);
   console.log(`\n### Ed25519 in one headless Chromium page (${version}), this machine\n`);
   console.log('Rates are medians of 20 interleaved 120 ms rounds; ratios are medians of the per-round ratios.\n');
@@ -59,9 +58,10 @@ try {
   console.log(`| record sign incl. policy check + self-check (records/s, 256 B doc) | ${fmt(bench.recordRate)} |`);
   console.log(`| unlock, Argon2id m=${bench.kdf.m} KiB t=${bench.kdf.t} p=${bench.kdf.p} (median of 3) | ${Math.round(bench.unlockMs)} ms |`);
   console.log(`| script start to first signature (median of 5 fresh contexts) | ${Math.round(firsts[2])} ms |`);
-  const coreWasm = readFileSync(path.join(ROOT, 'pkg/offsign_core_bg.wasm'));
-  console.log(`| wasm size raw: offsign / offsign/core | ${wasm.length.toLocaleString('en-US')} B / ${coreWasm.length.toLocaleString('en-US')} B |`);
-  console.log(`| wasm size gzip -9: offsign / offsign/core | ${gzipSync(wasm, { level: 9 }).length.toLocaleString('en-US')} B / ${gzipSync(coreWasm, { level: 9 }).length.toLocaleString('en-US')} B |`);
+  const wasmFiles = ['offsign_bg.wasm', 'offsign_core_bg.wasm'].map((f) => path.join(ROOT, 'pkg', f));
+  const bytes = (sizes) => sizes.map((n) => `${n.toLocaleString('en-US')} B`).join(' / ');
+  console.log(`| wasm size raw: offsign / offsign/core | ${bytes(wasmFiles.map((f) => readFileSync(f).length))} |`);
+  console.log(`| wasm size gzip -9: offsign / offsign/core | ${bytes(wasmFiles.map(gzip9))} |`);
 
   const ms = (x) => `${x.toFixed(2)} ms`;
   console.log(`\n### The device store: IndexedDB on disk, same Chromium, 1,000 signatures of a 256 B document\n`);
