@@ -179,6 +179,34 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     for (const refused of [r.text, r.numbers, r.view]) assert.equal(refused?.code, 'malformed_input');
   });
 
+  test('options are plain JSON: what JSON would change is refused, and a refused call leaves the identity usable', async () => {
+    const r = await ctx.page.evaluate(() => {
+      const id = window.offsign.Identity.generate();
+      const credentials = { authority: id.publicJwk, certificate: 'x' };
+      const cyclic = { credentials };
+      cyclic.self = cyclic;
+      const sign = (options) => window.caught(() => id.sign(new Uint8Array(1), options));
+      const refused = {
+        nan: sign({ credentials, claims: { weight: NaN } }),
+        infinity: sign({ credentials, claims: { weight: -Infinity } }),
+        bytes: sign({ credentials, claims: { photo: new Uint8Array(2) } }),
+        map: sign({ credentials, claims: { fields: new Map([['a', 1]]) } }),
+        set: sign({ credentials, claims: { tags: new Set(['a']) } }),
+        bigint: sign({ credentials, claims: { n: 1n } }),
+        cyclic: sign(cyclic),
+        fn: sign(() => 1),
+        sealFn: window.caught(() => id.seal('482913', () => 1)),
+      };
+      id.lock();
+      return { refused, locked: id.locked };
+    });
+    for (const [what, e] of Object.entries(r.refused)) {
+      assert.equal(e?.code, 'malformed_input', what);
+      assert.match(e.message, /plain JSON/, what);
+    }
+    assert.equal(r.locked, true, 'no refused call left the identity borrowed');
+  });
+
   test('verifyReceipt: a receipt signed by the authority verifies; another signer, another typ or tampering do not', async () => {
     const receipt = { v: 1, iss: 'jose test authority', id: '0193-rec', hash: 'abc', receivedAt: '2026-11-26T08:00:00.000Z' };
     const signed = await joseSign(receipt, 'offsign-receipt+jws');

@@ -7,7 +7,9 @@
 //! implement `serde::Deserialize` (through [`deserialize_from_json!`]), so the server and the
 //! IndexedDB rows read them as before, and each type's rules live in one place.
 
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use std::cell::Cell;
 
 /// A type read from a parsed JSON value; the error is a message for a developer.
 pub(crate) trait FromJson: Sized {
@@ -29,11 +31,88 @@ macro_rules! deserialize_from_json {
 }
 pub(crate) use deserialize_from_json;
 
-/// Parses JSON text as `T`. (The way offsign itself reads: through `serde::Deserialize`, the
-/// error would be rebuilt by `serde_json`, which costs the wasm a string search.)
+/// Parses JSON text as `T`. An object that repeats a member is refused: parsers differ on
+/// which of the two they keep (`serde_json::Value` and `JSON.parse` the last, others the first
+/// or neither), and a signed record must not say two things. (Not through
+/// `serde::Deserialize`: there `serde_json` would rebuild each error message, which costs the
+/// wasm a string search.)
 pub(crate) fn parse<T: FromJson>(text: &[u8]) -> Result<T, String> {
-    let value: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
-    T::from_json(value)
+    let repeated = Cell::new(false);
+    let mut parser = serde_json::Deserializer::from_slice(text);
+    let value = StrictValue(&repeated).deserialize(&mut parser).and_then(|v| parser.end().map(|()| v));
+    match value {
+        Err(e) => Err(e.to_string()),
+        Ok(_) if repeated.get() => Err("an object repeats a member".into()),
+        Ok(value) => T::from_json(value),
+    }
+}
+
+/// Reads any JSON value like `serde_json::Value` does, and notes in the cell when an object
+/// repeats a member (without an error of its own, which would cost the wasm as above).
+#[derive(Clone, Copy)]
+struct StrictValue<'a>(&'a Cell<bool>);
+
+impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self)?;
+            if members.insert(key, value).is_some() {
+                self.0.set(true);
+            }
+        }
+        Ok(Value::Object(members))
+    }
 }
 
 /// The members of a JSON object, taken out one by one.
@@ -193,6 +272,18 @@ mod tests {
         assert!(m.required::<String>("n").unwrap_err().contains("`n`: expected a string"));
         assert_eq!(m.deny_unknown().unwrap_err(), "unknown field `extra`");
         assert!(Members::of(json!([1]), "thing").unwrap_err().contains("thing must be a JSON object"));
+    }
+
+    #[test]
+    fn parses_like_serde_json_but_refuses_a_repeated_member() {
+        let text = br#"{"a":[1,-2,3.5,"x\u00e9",null,true,{"b":{}}],"c":18446744073709551615}"#;
+        assert_eq!(parse::<Value>(text).unwrap(), serde_json::from_slice::<Value>(text).unwrap());
+        for repeated in [&br#"{"a":1,"a":2}"#[..], br#"{"doc":{"sha256":"A","sha256":"B"}}"#, br#"[{"x":1,"x":1}]"#] {
+            assert_eq!(parse::<Value>(repeated).unwrap_err(), "an object repeats a member");
+        }
+        for bad in [&b"{"[..], b"{} {}", b"[1,]", b"\"\\ud800\"", b"NaN"] {
+            assert!(parse::<Value>(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
     }
 
     #[test]

@@ -337,8 +337,9 @@ mod tests {
         assert_eq!(DocumentDigest::of_bytes(b"", long_name, None).unwrap_err().code(), ErrorCode::MalformedInput);
     }
 
-    /// A payload is exactly the record format: other members (in it or in `doc`), missing ones
-    /// and members of the wrong type are `malformed_record`, even under a valid signature.
+    /// A payload is exactly the record format: other members (in it or in `doc`), missing ones,
+    /// repeated ones and members of the wrong type are `malformed_record`, even under a valid
+    /// signature.
     #[test]
     fn payload_members_are_exactly_the_format() {
         let id = Identity::generate().unwrap();
@@ -362,6 +363,11 @@ mod tests {
             let e = verify_record(&signed(&payload), id.public_key(), None).unwrap_err();
             assert_eq!(e.code(), ErrorCode::MalformedRecord, "{what}: {}", e.message());
         }
+        let text = serde_json::to_string(&good).unwrap().replacen(r#""sha256":"#, r#""sha256":"AAAA","sha256":"#, 1);
+        let repeated = jws::sign(&id, RECORD_TYP, text.as_bytes()).unwrap();
+        let e = verify_record(&repeated, id.public_key(), None).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MalformedRecord, "one document, not two: {}", e.message());
+
         let mut no_prev = good.clone();
         no_prev.as_object_mut().unwrap().remove("prev");
         assert_eq!(verify_record(&signed(&no_prev), id.public_key(), None).unwrap().prev, None, "an absent prev is a first record");

@@ -4,7 +4,6 @@
 use super::*;
 use crate::idb::IdbStore;
 use crate::{Clock, Device, DeviceConfig, IdentityRow, SignInput, Store as _};
-use std::rc::Rc;
 
 #[wasm_bindgen(typescript_custom_section)]
 const DEVICE_TYPES: &str = include_str!("../device.d.ts");
@@ -321,6 +320,20 @@ impl DocumentOptionsArg {
     }
 }
 
+/// A plain object of the members `keys` of `source`, each read as `source[key]`; `None` when
+/// `source` is not an object or a getter throws.
+fn pick(source: &JsValue, keys: &[&str]) -> Option<JsValue> {
+    if !source.is_object() {
+        return None;
+    }
+    let picked = js_sys::Object::new();
+    for key in keys {
+        let key = JsValue::from_str(key);
+        js_sys::Reflect::set(&picked, &key, &js_sys::Reflect::get(source, &key).ok()?).ok()?;
+    }
+    Some(picked.into())
+}
+
 /// The `{ after?, limit? }` options of the paged listings.
 #[derive(Default)]
 struct PageArg<A> {
@@ -411,22 +424,25 @@ impl JsDevice {
     pub fn create_identity(&self, options: JsCreateIdentityOptions) -> PromiseCreatedIdentity {
         struct CreateArg {
             label: String,
-            pin: Zeroizing<String>,
             kdf: Option<KdfParams>,
         }
         impl FromJson for CreateArg {
             fn from_json(value: Value) -> Result<Self, String> {
                 let mut m = Members::of(value, "identity options")?;
-                let pin = Zeroizing::new(m.required::<String>("pin")?);
-                Ok(CreateArg { label: m.required("label")?, pin, kdf: m.optional("kdf")? })
+                Ok(CreateArg { label: m.required("label")?, kdf: m.optional("kdf")? })
             }
         }
         let device = self.inner.clone();
         let idle = self.idle.clone();
-        let options = from_js::<CreateArg>("identity options", options.into());
+        // The PIN is read on its own, straight into memory that is wiped, never into JSON.
+        let options: JsValue = options.into();
+        let pin = js_sys::Reflect::get(&options, &"pin".into()).ok().and_then(|pin| pin.as_string()).map(Zeroizing::new);
+        let rest = pick(&options, &["label", "kdf"]).ok_or(JsValue::NULL).and_then(|rest| from_js::<CreateArg>("", rest));
         promise(async move {
-            let options = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "createIdentity takes { label, pin }"))?;
-            let row = device.create_identity(&options.label, &options.pin, options.kdf.unwrap_or(KdfParams::DEFAULT)).await?;
+            let (Some(pin), Ok(options)) = (pin, rest) else {
+                return Err(Error::new(ErrorCode::MalformedInput, "createIdentity takes { label, pin, kdf? }"));
+            };
+            let row = device.create_identity(&options.label, &pin, options.kdf.unwrap_or(KdfParams::DEFAULT)).await?;
             idle.arm(&device);
             #[derive(Serialize)]
             #[serde(rename_all = "camelCase")]
@@ -515,18 +531,13 @@ impl JsDevice {
     /// Signs a batch of documents in one transaction: all of them are stored, or none.
     #[wasm_bindgen(js_name = signMany)]
     pub fn sign_many(&self, docs: JsDocumentInputs) -> PromiseSignedBatch {
-        // Each document's bytes are read as bytes; the rest of its object goes through
-        // `from_js` (JSON) without them.
+        // Each document's bytes are read as bytes; its other members go through `from_js`.
         let malformed = || Error::new(ErrorCode::MalformedInput, "signMany takes [{ doc: Uint8Array, name?, type?, claims? }]");
         let input = |item: JsValue| -> Result<SignInput, Error> {
-            if !item.is_object() {
-                return Err(malformed());
-            }
-            let doc = bytes_arg("doc", &js_sys::Reflect::get(&item, &"doc".into()).map_err(|_| malformed())?)?;
-            let rest = js_sys::Object::assign(&js_sys::Object::new(), item.unchecked_ref());
-            js_sys::Reflect::delete_property(&rest, &"doc".into()).map_err(|_| malformed())?;
-            let options = from_js::<DocumentOptionsArg>("", rest.into()).map_err(|_| malformed())?;
-            options.into_input(&doc)
+            let doc = js_sys::Reflect::get(&item, &"doc".into()).map_err(|_| malformed())?;
+            let options = pick(&item, &["name", "type", "claims"]).ok_or_else(malformed)?;
+            let options = from_js::<DocumentOptionsArg>("", options).map_err(|_| malformed())?;
+            options.into_input(&bytes_arg("doc", &doc)?)
         };
         let device = self.inner.clone();
         let docs: JsValue = docs.into();

@@ -15,6 +15,8 @@ use crate::{
 use crate::json::{FromJson, Members};
 use serde::Serialize;
 use serde_json::Value;
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -86,26 +88,33 @@ fn bad_argument(what: &str, e: impl std::fmt::Display) -> JsValue {
 
 /// Reads a plain JS value into `T` by way of `JSON.stringify` (`undefined` reads as `null`).
 ///
-/// The bridge is JSON, not serde-wasm-bindgen: the core's types already (de)serialize as JSON
-/// for JWS, so one instance of each serde impl serves both, and the download is smaller.
-/// `NaN` and infinities, which JSON would turn into `null` (and so into "not given"), arrive
-/// as strings and are refused where a number is expected.
+/// The bridge is JSON rather than serde-wasm-bindgen: every format is read from JSON anyway
+/// (`json.rs`), and a second path from JS values would double that code in the download.
+/// What JSON would not carry faithfully is refused, never changed: `NaN` and infinities
+/// (JSON writes `null`), binary data, `Map` and `Set` (JSON writes `{}`), and what it cannot
+/// write at all (BigInt, cycles, a lone function). Members are read as JSON reads them: own
+/// enumerable properties, after `toJSON`.
 fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
-    // Zeroized: options may hold a PIN.
-    let json = Zeroizing::new(if value.is_undefined() {
-        "null".to_owned()
-    } else {
-        let keep_non_finite = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(|_key: JsValue, value: JsValue| {
-            match value.as_f64() {
-                Some(x) if !x.is_finite() => JsValue::from_str(if x.is_nan() { "NaN" } else { "Infinity" }),
-                _ => value,
-            }
-        });
-        let text = js_sys::JSON::stringify_with_replacer(&value, keep_non_finite.as_ref())
-            .map_err(|_| bad_argument(what, "not plain JSON data"))?;
-        String::from(text)
+    if value.is_undefined() {
+        return crate::json::parse(b"null").map_err(|e| bad_argument(what, e));
+    }
+    let unfaithful = Rc::new(Cell::new(false));
+    let seen = unfaithful.clone();
+    let replacer = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(move |_key: JsValue, value: JsValue| {
+        let lossy = value.as_f64().is_some_and(|x| !x.is_finite())
+            || (value.is_object()
+                && (value.is_instance_of::<js_sys::ArrayBuffer>()
+                    || js_sys::ArrayBuffer::is_view(&value)
+                    || value.is_instance_of::<js_sys::Map>()
+                    || value.is_instance_of::<js_sys::Set>()));
+        seen.set(seen.get() || lossy);
+        value
     });
-    crate::json::parse(json.as_bytes()).map_err(|e| bad_argument(what, e))
+    let text = js_sys::JSON::stringify_with_replacer(&value, replacer.as_ref()).ok().and_then(|text| text.as_string());
+    match text {
+        Some(json) if !unfaithful.get() => crate::json::parse(json.as_bytes()).map_err(|e| bad_argument(what, e)),
+        _ => Err(bad_argument(what, "must be plain JSON data (no NaN or Infinity, binary data, Map, Set, BigInt or cycles)")),
+    }
 }
 
 /// The bytes of a `Uint8Array` or an `ArrayBuffer`; anything else is `malformed_input`. (Left
