@@ -44,6 +44,7 @@ export interface DocumentInput {
   doc: Uint8Array | ArrayBuffer;
   name?: string;
   type?: string;
+  /** Free-form claims, plain JSON values only (as in `SignOptions.claims`). */
   claims?: Record<string, unknown>;
 }
 
@@ -51,6 +52,7 @@ export interface DocumentInput {
 export interface DocumentOptions {
   name?: string;
   type?: string;
+  /** Free-form claims, plain JSON values only (as in `SignOptions.claims`). */
   claims?: Record<string, unknown>;
 }
 

@@ -64,12 +64,14 @@ export interface ErrorInfo {
   remedy: string;
 }
 
-/** An Ed25519 public key as an OKP JSON Web Key (RFC 8037). */
+/** An Ed25519 public key as an OKP JSON Web Key (RFC 8037). Other members are ignored, but
+ * an `alg` must be `"Ed25519"` or `"EdDSA"`. */
 export interface PublicJwk {
   kty: "OKP";
   crv: "Ed25519";
   /** The 32-byte public key, base64url. */
   x: string;
+  alg?: "Ed25519" | "EdDSA";
 }
 
 /** Argon2id cost: memory `m` in KiB, `t` passes, `p` lanes. */
@@ -79,7 +81,8 @@ export interface KdfParams {
   p: number;
 }
 
-/** A seed sealed under a PIN (Argon2id + XChaCha20-Poly1305). Safe to store as is. */
+/** A seed sealed under a PIN (Argon2id + XChaCha20-Poly1305). Safe to store as is; give it
+ * back as it was (`unseal` refuses members it does not know with `malformed_sealed_key`). */
 export interface SealedKey {
   v: 1;
   kid: string;
@@ -123,7 +126,9 @@ export interface SignOptions {
   type?: string;
   /** The document's size in bytes (`signDigest` only; `sign` measures it). */
   size?: number;
-  /** Free-form claims: form fields, location, the digest of a handwritten signature image. */
+  /** Free-form claims: form fields, location, the digest of a handwritten signature image.
+   * Plain JSON values only: `NaN`, infinities, binary data, `Map`, `Set` and `BigInt` are
+   * refused with `malformed_input` rather than changed by `JSON.stringify`. */
   claims?: Record<string, unknown>;
   /** Trusted time in ms since the epoch; defaults to `Date.now()`. */
   now?: number;
