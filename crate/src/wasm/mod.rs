@@ -98,23 +98,35 @@ fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
     if value.is_undefined() {
         return crate::json::parse(b"null").map_err(|e| bad_argument(what, e));
     }
-    let unfaithful = Rc::new(Cell::new(false));
-    let seen = unfaithful.clone();
-    let replacer = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(move |_key: JsValue, value: JsValue| {
-        let lossy = value.as_f64().is_some_and(|x| !x.is_finite())
-            || (value.is_object()
-                && (value.is_instance_of::<js_sys::ArrayBuffer>()
-                    || js_sys::ArrayBuffer::is_view(&value)
-                    || value.is_instance_of::<js_sys::Map>()
-                    || value.is_instance_of::<js_sys::Set>()));
-        seen.set(seen.get() || lossy);
-        value
+    let text = FAITHFUL_JSON.with(|(unfaithful, replacer)| {
+        unfaithful.set(false);
+        let text = js_sys::JSON::stringify_with_replacer(&value, replacer.as_ref()).ok().and_then(|text| text.as_string());
+        text.filter(|_| !unfaithful.get())
     });
-    let text = js_sys::JSON::stringify_with_replacer(&value, replacer.as_ref()).ok().and_then(|text| text.as_string());
     match text {
-        Some(json) if !unfaithful.get() => crate::json::parse(json.as_bytes()).map_err(|e| bad_argument(what, e)),
-        _ => Err(bad_argument(what, "must be plain JSON data (no NaN or Infinity, binary data, Map, Set, BigInt or cycles)")),
+        Some(json) => crate::json::parse(json.as_bytes()).map_err(|e| bad_argument(what, e)),
+        None => Err(bad_argument(what, "must be plain JSON data (no NaN or Infinity, binary data, Map, Set, BigInt or cycles)")),
     }
+}
+
+thread_local! {
+    /// `from_js`'s replacer for `JSON.stringify`, made once: it passes every value through and
+    /// sets the flag on any that JSON would not carry faithfully.
+    static FAITHFUL_JSON: (Rc<Cell<bool>>, Closure<dyn Fn(JsValue, JsValue) -> JsValue>) = {
+        let unfaithful = Rc::new(Cell::new(false));
+        let seen = unfaithful.clone();
+        let replacer = Closure::new(move |_key: JsValue, value: JsValue| {
+            let lossy = value.as_f64().is_some_and(|x| !x.is_finite())
+                || (value.is_object()
+                    && (value.is_instance_of::<js_sys::ArrayBuffer>()
+                        || js_sys::ArrayBuffer::is_view(&value)
+                        || value.is_instance_of::<js_sys::Map>()
+                        || value.is_instance_of::<js_sys::Set>()));
+            seen.set(seen.get() || lossy);
+            value
+        });
+        (unfaithful, replacer)
+    };
 }
 
 /// The bytes of a `Uint8Array` or an `ArrayBuffer`; anything else is `malformed_input`. (Left
