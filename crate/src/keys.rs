@@ -7,6 +7,7 @@ use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsBasepointTableRadix64
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::BasepointTable;
 use ed25519_dalek::hazmat::ExpandedSecretKey;
+use crate::split_mul::{self, SplitTable};
 use std::sync::OnceLock;
 use crate::json::{deserialize_from_json, FromJson, Members};
 use serde::{Deserialize, Serialize};
@@ -45,14 +46,25 @@ pub struct PrivateJwk {
 /// An Ed25519 public key, decoded once for fast repeated verification, and its key id.
 ///
 /// Only canonical encodings of curve points are accepted. A key of small order is accepted
-/// here but verifies no signature.
-#[derive(Clone, Debug)]
+/// here but verifies no signature. From its second verification on, a key keeps tables
+/// (10 KB) that make each verification about a quarter faster (see `split_mul`).
+#[derive(Clone)]
 pub struct PublicKey {
     encoded: [u8; 32],
     /// −A, so that verification computes [S]B + [k](−A) in one double-scalar multiplication.
     minus_point: EdwardsPoint,
     small_order: bool,
     kid: String,
+    /// Set by the first verification.
+    verified_before: OnceLock<()>,
+    /// −A's split table, made at the second verification.
+    split: OnceLock<Box<SplitTable>>,
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicKey").field("kid", &self.kid).finish_non_exhaustive()
+    }
 }
 
 impl PartialEq for PublicKey {
@@ -74,7 +86,14 @@ impl PublicKey {
             .decompress()
             .filter(|p| p.compress().0 == encoded)
             .ok_or_else(|| Error::new(ErrorCode::MalformedJwk, "the public key is not a canonically encoded Ed25519 point"))?;
-        Ok(PublicKey { encoded, minus_point: -point, small_order: point.is_small_order(), kid: thumbprint(&b64url(&encoded)) })
+        Ok(PublicKey {
+            encoded,
+            minus_point: -point,
+            small_order: point.is_small_order(),
+            kid: thumbprint(&b64url(&encoded)),
+            verified_before: OnceLock::new(),
+            split: OnceLock::new(),
+        })
     }
 
     /// From an OKP JWK. Members other than `kty`, `crv`, `x` (and `alg` when it names Ed25519)
@@ -138,8 +157,20 @@ impl PublicKey {
         }
         let hash: [u8; 64] = Sha512::new().chain_update(r).chain_update(self.encoded).chain_update(message).finalize().into();
         let k = Scalar::from_bytes_mod_order_wide(&hash);
-        let recomputed = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &self.minus_point, &s);
+        let recomputed = match self.split_table() {
+            Some(table) => split_mul::double_scalar_mul_basepoint(&k, table, &s),
+            None => EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &self.minus_point, &s),
+        };
         recomputed.compress().as_bytes() == r && !SMALL_ORDER_ENCODINGS.iter().any(|e| e == r)
+    }
+
+    /// −A's split table from the key's second verification on: most keys of records verify
+    /// once, and the table costs about half a verification to make.
+    fn split_table(&self) -> Option<&SplitTable> {
+        if self.verified_before.set(()).is_ok() {
+            return None;
+        }
+        Some(self.split.get_or_init(|| Box::new(SplitTable::new(&self.minus_point))))
     }
 }
 
@@ -321,6 +352,25 @@ fn sign_with_self_check(sign: impl Fn() -> [u8; 64], check: impl Fn(&[u8; 64]) -
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    /// A key verifies its first signature with curve25519-dalek's multiplication and keeps the
+    /// split table from the second on; verdicts are the same either way.
+    #[test]
+    fn split_table_from_the_second_verification() {
+        let id = Identity::generate().unwrap();
+        let key = PublicKey::from_bytes(id.public_key().as_bytes()).unwrap();
+        let sig = id.sign(b"delivery 118");
+        let mut forged = sig;
+        forged[40] ^= 1;
+        key.verify(b"delivery 118", &sig).unwrap();
+        assert!(key.split.get().is_none(), "a key verified once keeps no table");
+        for _ in 0..2 {
+            key.verify(b"delivery 118", &sig).unwrap();
+            assert!(key.split.get().is_some());
+            assert_eq!(key.verify(b"delivery 118", &forged).unwrap_err().code(), ErrorCode::BadSignature);
+            assert_eq!(key.verify(b"delivery 119", &sig).unwrap_err().code(), ErrorCode::BadSignature);
+        }
+    }
 
     /// The table is exactly the 8-torsion: each entry is a canonical encoding of a point of
     /// small order, no two are the same point, and every small-order multiple of them is in it.

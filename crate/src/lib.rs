@@ -26,6 +26,7 @@ mod jws;
 mod keys;
 mod random;
 mod record;
+mod split_mul;
 mod store;
 mod sync;
 mod time;
