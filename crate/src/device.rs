@@ -293,13 +293,24 @@ impl<S: Store, C: Clock> Device<S, C> {
         match unsealed {
             Ok(identity) => {
                 if row.lockout != Lockout::default() {
-                    self.store.update_identity(kid, |r| Ok(r.lockout = Lockout::default())).await?;
+                    self.store
+                        .update_identity(kid, |r| {
+                            r.lockout = Lockout::default();
+                            Ok(())
+                        })
+                        .await?;
                 }
                 *self.session.borrow_mut() = Some(Session { identity, last_used: now });
                 Ok(())
             }
             Err(e) if e.code() == ErrorCode::WrongPin => {
-                let after = self.store.update_identity(kid, |r| Ok(r.lockout = r.lockout.after_failure(now))).await?;
+                let after = self
+                    .store
+                    .update_identity(kid, |r| {
+                        r.lockout = r.lockout.after_failure(now);
+                        Ok(())
+                    })
+                    .await?;
                 let free_left = crate::store::FREE_PIN_TRIES.saturating_sub(after.lockout.failures);
                 Err(if free_left > 0 {
                     e.with_remedy(format!(
@@ -363,7 +374,12 @@ impl<S: Store, C: Clock> Device<S, C> {
         if let Some(list) = &credentials.revocation_list {
             crate::cert::verify_revocation_list(list, &authority)?;
         }
-        self.store.update_identity(kid, |r| Ok(r.credentials = Some(credentials))).await?;
+        self.store
+            .update_identity(kid, |r| {
+                r.credentials = Some(credentials);
+                Ok(())
+            })
+            .await?;
         Ok(())
     }
 

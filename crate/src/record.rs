@@ -348,7 +348,8 @@ mod tests {
         let signed = |payload: &Value| jws::sign(&id, RECORD_TYP, &serde_json::to_vec(payload).unwrap()).unwrap();
         assert_eq!(verify_record(&signed(&good), id.public_key(), None).unwrap(), rec.payload);
 
-        let changes: [(&str, fn(&mut Value)); 7] = [
+        type Change = (&'static str, fn(&mut Value));
+        let changes: [Change; 7] = [
             ("extra member", |p| drop(p.as_object_mut().unwrap().insert("admin".into(), json!(true)))),
             ("extra doc member", |p| drop(p["doc"].as_object_mut().unwrap().insert("url".into(), json!("x")))),
             ("no claims", |p| drop(p.as_object_mut().unwrap().remove("claims"))),

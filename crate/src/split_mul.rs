@@ -9,6 +9,9 @@
 //! fast, compression included). It uses curve25519-dalek's public point operations only, and
 //! gives the same point.
 
+// Points (160 bytes) are added by reference, not copied.
+#![allow(clippy::op_ref)]
+
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::scalar::Scalar;

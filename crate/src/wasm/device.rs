@@ -387,7 +387,7 @@ impl JsDevice {
                 })
             }
         }
-        let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("device options", options.into())?.unwrap_or_default();
+        let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("device options", options)?.unwrap_or_default();
         let idle_minutes = options.idle_lock_minutes.unwrap_or(5.0);
         if !(idle_minutes.is_finite() && (0.0..=24.0 * 60.0).contains(&idle_minutes)) {
             return Err(bad_argument("idleLockMinutes", "must be a number of minutes from 0 to 1440"));
@@ -518,7 +518,7 @@ impl JsDevice {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let device = self.inner.clone();
         let input = bytes_arg("doc", &doc).and_then(|doc| {
-            from_js::<Option<DocumentOptionsArg>>("document options", options.into())
+            from_js::<Option<DocumentOptionsArg>>("document options", options)
                 .map_err(|_| Error::new(ErrorCode::MalformedInput, "sign options are { name?, type?, claims? }"))
                 .and_then(|o| o.unwrap_or_default().into_input(&doc))
         });
@@ -620,7 +620,7 @@ impl JsDevice {
             }
         }
         let on_progress = get(&options, "onProgress").dyn_into::<js_sys::Function>().ok();
-        let parsed = from_js::<Option<SyncOptionsArg>>("sync options", options.into())
+        let parsed = from_js::<Option<SyncOptionsArg>>("sync options", options)
             .map_err(|_| Error::new(ErrorCode::MalformedInput, "sync options are { server?, maxTries?, onProgress? }"));
         let device = self.inner.clone();
         let clock = self.clock.clone();
@@ -659,7 +659,7 @@ impl JsDevice {
         let on_synced = get(&options, "onSynced").dyn_into::<js_sys::Function>().ok();
         let on_error = get(&options, "onError").dyn_into::<js_sys::Function>().ok();
         let handle = JsDevice { inner: self.inner.clone(), idle: self.idle.clone(), clock: self.clock.clone() };
-        let sync_options: JsValue = options.into();
+        let sync_options = options;
         let run = Rc::new(move || {
             let done: js_sys::Promise = handle.sync(Some(sync_options.clone().unchecked_into())).unchecked_into();
             let (on_synced, on_error) = (on_synced.clone(), on_error.clone());
@@ -761,7 +761,7 @@ impl JsDevice {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let device = self.inner.clone();
         let passphrase = Zeroizing::new(passphrase);
-        let options = from_js::<Option<KdfOptionsArg>>("backup options", options.into());
+        let options = from_js::<Option<KdfOptionsArg>>("backup options", options);
         promise(async move {
             let kdf = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "backup options are { kdf? }"))?.unwrap_or_default().kdf;
             let bytes = device.export_backup(&passphrase, kdf.unwrap_or(KdfParams::DEFAULT)).await?;

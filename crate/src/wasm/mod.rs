@@ -109,10 +109,13 @@ fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
     }
 }
 
+/// A `JSON.stringify` replacer: `(key, value) => value`.
+type Replacer = dyn Fn(JsValue, JsValue) -> JsValue;
+
 thread_local! {
     /// `from_js`'s replacer for `JSON.stringify`, made once: it passes every value through and
     /// sets the flag on any that JSON would not carry faithfully.
-    static FAITHFUL_JSON: (Rc<Cell<bool>>, Closure<dyn Fn(JsValue, JsValue) -> JsValue>) = {
+    static FAITHFUL_JSON: (Rc<Cell<bool>>, Closure<Replacer>) = {
         let unfaithful = Rc::new(Cell::new(false));
         let seen = unfaithful.clone();
         let replacer = Closure::new(move |_key: JsValue, value: JsValue| {
@@ -307,7 +310,7 @@ impl JsIdentity {
     pub fn seal(&self, pin: String, options: Option<JsSealOptions>) -> JsResult<JsSealedKey> {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let pin = Zeroizing::new(pin);
-        let options: Option<KdfOptionsArg> = from_js("seal options", options.into())?;
+        let options: Option<KdfOptionsArg> = from_js("seal options", options)?;
         let params = options.unwrap_or_default().kdf.unwrap_or(KdfParams::DEFAULT);
         let sealed = crate::seal(self.identity()?, &pin, params).map_err(js_error)?;
         Ok(to_js(&sealed))
@@ -418,7 +421,7 @@ impl JsAuthority {
 pub fn verify_record_js(jws: &str, signer: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     let key = PublicKey::from_jwk(&public_jwk_arg(signer)?).map_err(js_error)?;
-    let prev = from_js::<Option<VerifyOptionsArg>>("verify options", options.into())?.and_then(|o| o.prev);
+    let prev = from_js::<Option<VerifyOptionsArg>>("verify options", options)?.and_then(|o| o.prev);
     Ok(to_js(&verify_record(jws, &key, prev.as_deref()).map_err(js_error)?))
 }
 
@@ -509,7 +512,7 @@ pub fn record_hash_js(jws: &str) -> String {
 pub fn check_policy_js(kid: &str, credentials: JsCredentials, options: Option<JsPolicyOptions>) -> JsResult<JsPolicyVerdict> {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     let creds: StoredCredentials = from_js("credentials", credentials.into())?;
-    let options: PolicyOptionsArg = from_js::<Option<PolicyOptionsArg>>("policy options", options.into())?.unwrap_or_default();
+    let options: PolicyOptionsArg = from_js::<Option<PolicyOptionsArg>>("policy options", options)?.unwrap_or_default();
     let verdict = creds
         .check_policy(kid, now_or(options.now)?, policy_options(options.expiring_within_days)?)
         .map_err(js_error)?;
