@@ -113,6 +113,9 @@ mod tests {
         for x in [0u128, 1, 31, 32, 33, 63, 64, u128::MAX, u128::MAX >> 1, 0x8000_0000_0000_0000_0000_0000_0000_0000, 0x1234_5678_9abc_def0_0fed_cba9_8765_4321] {
             let d = digits(&x.to_le_bytes());
             assert!(d.iter().all(|d| (-31..=32).contains(d)), "{x:#x}: {d:?}");
+            // The top digit takes the last carry: nothing is left above 2¹²⁸, which the sum
+            // below (modulo 2¹²⁸) could not see.
+            assert!((0..=4).contains(&d[21]), "{x:#x}: {d:?}");
             let sum = d.iter().rev().fold(0i128, |acc, d| acc.wrapping_mul(64).wrapping_add(i128::from(*d)));
             assert_eq!(sum as u128, x, "{x:#x}");
         }
@@ -136,7 +139,9 @@ mod tests {
             seeds.push(bytes);
         }
         for (i, seed) in seeds.iter().enumerate() {
-            let point = EdwardsPoint::mul_base(&scalar(*seeds.get(i + 1).unwrap_or(&[7; 32])));
+            // Keys with a small-order component too: the split is exact over the integers.
+            let torsion_free = EdwardsPoint::mul_base(&scalar(*seeds.get(i + 1).unwrap_or(&[7; 32])));
+            let point = &torsion_free + &curve25519_dalek::constants::EIGHT_TORSION[i % 8];
             let table = SplitTable::new(&point);
             for (s, k) in [(scalar(*seed), scalar(seeds[(i + 3) % seeds.len()])), (Scalar::ZERO, scalar(*seed)), (scalar(*seed), Scalar::ZERO)] {
                 assert_eq!(

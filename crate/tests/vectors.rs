@@ -41,9 +41,9 @@ fn hex(s: &str) -> Vec<u8> {
 }
 
 /// Strict verification through the public API; an undecodable key counts as a rejection.
-/// Each case is verified three times with one key: the first verification computes
-/// `[S]B − [k]A` with curve25519-dalek, the later ones with the key's split tables (and after
-/// a rejection, the retry also uses them); all must agree.
+/// Each case is verified three times with one key: the first call computes `[S]B − [k]A`
+/// with curve25519-dalek's multiplication, the later ones with the key's split tables; all
+/// must agree.
 fn accepts(pk: &[u8], msg: &[u8], sig: &[u8]) -> bool {
     let Ok(sig) = <[u8; 64]>::try_from(sig) else { return false };
     let Ok(key) = PublicKey::from_bytes(pk) else { return false };
