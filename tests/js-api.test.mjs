@@ -86,8 +86,21 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
       const claims = { recipient: 'A. Jones', reference: 'PO-118', geo: { lat: 51.5, lon: -0.12 } };
       const first = window.worker.sign(doc, { credentials, name: 'receipt-118.txt', type: 'text/plain', claims });
       const second = window.worker.sign(doc, { credentials, chain: first.chain });
+      const signer = window.offsign.VerifyingKey.fromJwk(window.worker.publicJwk);
+      const stranger = window.offsign.VerifyingKey.fromJwk(window.offsign.Identity.generate().publicJwk);
+      const at = first.jws.lastIndexOf('.') + 10;   // a signature character with all 6 bits in use
+      const tamperedFirst = first.jws.slice(0, at) + (first.jws[at] === 'A' ? 'B' : 'A') + first.jws.slice(at + 1);
       return {
         first, second,
+        // One VerifyingKey for many records: the first uses dalek's multiplication, the later
+        // ones the key's split tables; the verdicts must match verifyRecord's.
+        withKey: [first, second, first, second].map((rec) => JSON.stringify(signer.verifyRecord(rec.jws))),
+        withKeyChained: signer.verifyRecord(second.jws, { prev: first.jws }).seq,
+        withKeyRefused: [
+          window.caught(() => signer.verifyRecord(tamperedFirst))?.code,
+          window.caught(() => signer.verifyRecord(first.jws, { prev: second.jws }))?.code,
+          window.caught(() => stranger.verifyRecord(first.jws))?.code,
+        ],
         checked: verifyRecord(second.jws, window.worker.publicJwk, { prev: first.jws }),
         firstHash: recordHash(first.jws),
         broken: window.caught(() => verifyRecord(first.jws, window.worker.publicJwk, { prev: second.jws })),
@@ -112,6 +125,9 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     assert.equal(r.firstHash, r.first.hash);
     assert.equal(r.checked.seq, 2);
     assert.equal(r.broken.code, 'chain_broken');
+    assert.deepEqual(r.withKey.map((p) => JSON.parse(p)), [r.first.record, r.second.record, r.first.record, r.second.record]);
+    assert.equal(r.withKeyChained, 2);
+    assert.deepEqual(r.withKeyRefused, ['bad_signature', 'chain_broken', 'key_mismatch']);
 
     const tampered = r.first.jws.slice(0, -4) + (r.first.jws.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     await assert.rejects(compactVerify(tampered, key));

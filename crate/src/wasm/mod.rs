@@ -419,14 +419,20 @@ impl JsAuthority {
 /// `chain_broken` or a `malformed_*` code.
 #[wasm_bindgen(js_name = verifyRecord)]
 pub fn verify_record_js(jws: &str, signer: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     let key = PublicKey::from_jwk(&public_jwk_arg(signer)?).map_err(js_error)?;
+    verify_record_with(jws, &key, options)
+}
+
+fn verify_record_with(jws: &str, key: &PublicKey, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
+    let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     let prev = from_js::<Option<VerifyOptionsArg>>("verify options", options)?.and_then(|o| o.prev);
-    Ok(to_js(&verify_record(jws, &key, prev.as_deref()).map_err(js_error)?))
+    Ok(to_js(&verify_record(jws, key, prev.as_deref()).map_err(js_error)?))
 }
 
 /// An Ed25519 public key decoded once, for verifying many signatures (like a WebCrypto
-/// `CryptoKey`). Verification is strict: see the README for exactly what it accepts.
+/// `CryptoKey`): from its second verification on it keeps 10 KB of tables that make each one
+/// about a third faster, so keep one per signer. Verification is strict: see the README for
+/// exactly what it accepts.
 #[wasm_bindgen(js_name = VerifyingKey)]
 pub struct JsVerifyingKey {
     inner: PublicKey,
@@ -458,6 +464,13 @@ impl JsVerifyingKey {
     #[wasm_bindgen(getter)]
     pub fn jwk(&self) -> JsPublicJwk {
         to_js(&self.inner.to_jwk())
+    }
+
+    /// `verifyRecord(jws, this.jwk, options)` for many records of one signer: the key is
+    /// decoded once, and from the second record on each verification is a third faster.
+    #[wasm_bindgen(js_name = verifyRecord)]
+    pub fn verify_record(&self, jws: &str, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
+        verify_record_with(jws, &self.inner, options)
     }
 
     /// Verifies a plain Ed25519 signature (64 bytes, a `Uint8Array`) over `message`; returns
