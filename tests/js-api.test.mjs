@@ -386,6 +386,9 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
         badClaims: await refused(device.signMany([{ doc: new Uint8Array(1), claims: [1] }])),
         stored: (await device.records(created.kid)).length,
       };
+      const openRefused = await Promise.all([{ expiringWithinDays: 3651 }, { retainAcceptedDays: 36501 }, { retainAcceptedDays: -1 }]
+        .map((o) => Device.open({ name: `api-bad-${Math.random()}`, ...o }).then(() => 'resolved', (e) => `${e.code}: ${e.message}`)));
+      const openWithin = await Device.open({ name: `api-ok-${Math.random()}`, expiringWithinDays: 3650, retainAcceptedDays: 36500 }).then(() => 'opened');
       const wrong = await device.unlock(created.kid, '000000').catch((e) => ({ code: e.code, isError: e instanceof Error }));
       const [report] = await device.reports();
       const commented = await device.addFeedback(report.id, 'typed the old PIN');
@@ -399,11 +402,17 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
         text: await refused(device.sign('form')),
         backgroundSync: await device.requestBackgroundSync(),
       };
-      return { created, before: byId(before), after: byId(after), signed, wrong, report, commented, unlocked: device.unlocked, pages, batches };
+      return { created, before: byId(before), after: byId(after), signed, wrong, report, commented, unlocked: device.unlocked, pages, batches, openRefused, openWithin };
     });
     assert.deepEqual(r.pages, { first: 1, past: 0, badRecords: 'malformed_input', badReports: 'malformed_input', sameDoc: true, text: 'malformed_input', backgroundSync: false }, 'no service worker here: false, not a promise that never settles');
     assert.deepEqual(r.batches, { fromBuffer: true, notArray: 'malformed_input', noDoc: 'malformed_input', textDoc: 'malformed_input', badClaims: 'malformed_input', stored: 4 },
       'signMany reads ArrayBuffers as bytes; a bad batch is refused whole and stores nothing');
+    assert.deepEqual(r.openRefused, [
+      'malformed_input: expiringWithinDays: must be a number of days from 0 to 3650',
+      'malformed_input: retainAcceptedDays: must be a number of days from 0 to 36500',
+      'malformed_input: retainAcceptedDays: must be a number of days from 0 to 36500',
+    ]);
+    assert.equal(r.openWithin, 'opened', 'the bounds themselves are allowed');
     assert.ok(r.created.storagePersisted === null || typeof r.created.storagePersisted === 'boolean');
     assert.equal(r.created.enrolled, false);
     assert.equal(r.before.randomness.status, 'ok');

@@ -213,12 +213,6 @@ impl FromJson for String {
     }
 }
 
-impl FromJson for bool {
-    fn from_json(value: Value) -> Result<Self, String> {
-        value.as_bool().ok_or_else(|| expected("true or false", &value))
-    }
-}
-
 impl FromJson for Map<String, Value> {
     fn from_json(value: Value) -> Result<Self, String> {
         match value {

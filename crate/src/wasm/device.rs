@@ -59,8 +59,7 @@ impl IdleWatch {
 
 /// `navigator.userAgent` in a window or a worker, or "" where there is none.
 fn user_agent() -> String {
-    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
-    js_sys::Reflect::get(&navigator, &"userAgent".into()).ok().and_then(|ua| ua.as_string()).unwrap_or_default()
+    get(&get(&js_sys::global(), "navigator"), "userAgent").as_string().unwrap_or_default()
 }
 
 /// The browser's clock, `Date.now()`, corrected by the offset to the server's time learned at
@@ -392,15 +391,8 @@ impl JsDevice {
         if !(idle_minutes.is_finite() && (0.0..=24.0 * 60.0).contains(&idle_minutes)) {
             return Err(bad_argument("idleLockMinutes", "must be a number of minutes from 0 to 1440"));
         }
-        let retain_accepted_ms = match options.retain_accepted_days {
-            None => None,
-            Some(days) if days.is_finite() && (0.0..=36_500.0).contains(&days) => Some((days * DAY_MS as f64) as i64),
-            Some(_) => return Err(bad_argument("retainAcceptedDays", "must be a number of days from 0 to 36500")),
-        };
-        let expiring_days = options.expiring_within_days.unwrap_or(14.0);
-        if !(expiring_days.is_finite() && (0.0..=3650.0).contains(&expiring_days)) {
-            return Err(bad_argument("expiringWithinDays", "must be a number of days from 0 to 3650"));
-        }
+        let retain_accepted_ms = days_ms("retainAcceptedDays", options.retain_accepted_days, 36_500)?;
+        let policy = policy_options(options.expiring_within_days)?;
         let store = IdbStore::open(options.name.as_deref().unwrap_or("offsign")).await.map_err(js_error)?;
         let defaults = DeviceConfig::default();
         let config = DeviceConfig {
@@ -408,7 +400,7 @@ impl JsDevice {
             app_version: options.app_version.map(|v| v.chars().take(100).collect()).unwrap_or(defaults.app_version),
             user_agent: user_agent(),
             retain_accepted_ms,
-            expiring_within_ms: (expiring_days * DAY_MS as f64) as i64,
+            expiring_within_ms: policy.expiring_within_ms,
             ..defaults
         };
         let clock = BrowserClock::default();
@@ -436,7 +428,7 @@ impl JsDevice {
         let idle = self.idle.clone();
         // The PIN is read on its own, straight into memory that is wiped, never into JSON.
         let options: JsValue = options.into();
-        let pin = js_sys::Reflect::get(&options, &"pin".into()).ok().and_then(|pin| pin.as_string()).map(Zeroizing::new);
+        let pin = get(&options, "pin").as_string().map(Zeroizing::new);
         let rest = pick(&options, &["label", "kdf"]).ok_or(JsValue::NULL).and_then(|rest| from_js::<CreateArg>("", rest));
         promise(async move {
             let (Some(pin), Ok(options)) = (pin, rest) else {

@@ -96,7 +96,7 @@ fn bad_argument(what: &str, e: impl std::fmt::Display) -> JsValue {
 /// enumerable properties, after `toJSON`.
 fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
     if value.is_undefined() {
-        return crate::json::parse(b"null").map_err(|e| bad_argument(what, e));
+        return T::from_json(Value::Null).map_err(|e| bad_argument(what, e));
     }
     let text = FAITHFUL_JSON.with(|(unfaithful, replacer)| {
         unfaithful.set(false);
@@ -155,14 +155,19 @@ fn now_or(now: Option<f64>) -> JsResult<Timestamp> {
     Timestamp::from_js_millis(now.unwrap_or_else(js_sys::Date::now)).map_err(js_error)
 }
 
-fn policy_options(days: Option<f64>) -> JsResult<PolicyOptions> {
+/// Option `what`, a number of days from 0 to `max`, in milliseconds; `None` when not given.
+fn days_ms(what: &str, days: Option<f64>, max: u32) -> JsResult<Option<i64>> {
     match days {
-        None => Ok(PolicyOptions::default()),
-        Some(d) if d.is_finite() && (0.0..=3650.0).contains(&d) => {
-            Ok(PolicyOptions { expiring_within_ms: (d * DAY_MS as f64) as i64 })
-        }
-        Some(_) => Err(bad_argument("expiringWithinDays", "must be a number of days from 0 to 3650")),
+        None => Ok(None),
+        Some(d) if d.is_finite() && (0.0..=f64::from(max)).contains(&d) => Ok(Some((d * DAY_MS as f64) as i64)),
+        Some(_) => Err(bad_argument(what, format!("must be a number of days from 0 to {max}"))),
     }
+}
+
+/// The policy options for `expiringWithinDays` (0 to 3650; 14 when not given).
+fn policy_options(days: Option<f64>) -> JsResult<PolicyOptions> {
+    Ok(days_ms("expiringWithinDays", days, 3650)?
+        .map_or_else(PolicyOptions::default, |expiring_within_ms| PolicyOptions { expiring_within_ms }))
 }
 
 struct SignOptionsArg {
