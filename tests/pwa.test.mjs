@@ -129,7 +129,13 @@ test('a refused enrollment code, then wrong PINs: remaining tries, then the lock
     assert.match(await page.textContent('#problem'), /This code is not known\. .*\(enrollment_refused\)/);
     // The identity is kept: only a good code is needed now.
     assert.equal(await page.isHidden('#new-identity'), true);
+    assert.equal(await page.isHidden('#pending-pin'), true, 'still unlocked: no PIN asked');
+    // After a reload the kept identity is locked, and enrollment signs with its key: its PIN.
+    await page.reload();
+    await page.waitForSelector('#pending-pin:not([hidden])');
+    assert.equal(await page.isHidden('#new-identity'), true);
     await page.fill('input[name=code]', server.admin('enroll', '--worker', 'ann').code);
+    await page.fill('input[name=pendingPin]', PIN);
     await page.click('#enroll-form button[type=submit]');
     await page.waitForSelector('#sign:not([hidden])');
     await page.reload();

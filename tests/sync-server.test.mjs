@@ -198,8 +198,7 @@ test('Background Sync wakes the service worker, which sends the outbox', async (
       await init();
       const device = await Device.open({ name: 'bg' });
       const me = await device.createIdentity({ label: 'Driver 9', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
-      const response = await fetch('/v1/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, jwk: me.publicJwk }) });
-      await device.setCredentials(me.kid, await response.json());
+      await device.enroll(me.kid, code);
       await device.signMany([1, 2, 3].map((i) => ({ doc: new TextEncoder().encode(`bg ${i}`), name: `bg-${i}.txt` })));
       const registered = await device.requestBackgroundSync();
       const summary = await fromWorker;

@@ -42,7 +42,12 @@ async function show(name) {
   for (const screen of SCREENS) $(screen).hidden = screen !== name;
   $('tabs').hidden = !enrolled.length;
   for (const a of $('tabs').querySelectorAll('a')) a.toggleAttribute('aria-current', a.hash === `#${name}` || (name === 'unlock' && a.hash === '#sign'));
-  if (name === 'enroll') askForNewIdentity(!all.some((i) => !i.enrolled));
+  if (name === 'enroll') {
+    const pending = all.find((i) => !i.enrolled);
+    askForNewIdentity(!pending);
+    // Enrollment signs with the key: a name chosen earlier needs its PIN again once locked.
+    askForPin(Boolean(pending) && device.unlocked !== pending.kid);
+  }
   if (name === 'unlock') {
     $('who').replaceChildren(...enrolled.map((i) => el('option', { value: i.kid }, i.label)));
     $('unlock-form').pin.focus();
@@ -58,9 +63,19 @@ function askForNewIdentity(ask) {
   $('new-identity').disabled = !ask;
 }
 
+/** Shows (and requires) the PIN of the identity waiting for enrollment while it is locked. */
+function askForPin(ask) {
+  $('pending-pin').hidden = !ask;
+  $('pending-pin').disabled = !ask;
+}
+
 async function enroll(form) {
   const pending = (await identities()).find((i) => !i.enrolled);
   let identity = pending;
+  if (identity && device.unlocked !== identity.kid) {
+    await device.unlock(identity.kid, form.pendingPin.value);
+    askForPin(false);
+  }
   if (!identity) {
     if (form.pin.value !== form.pin2.value) throw Object.assign(new Error('PINs differ'), { code: 'pin_mismatch', remedy: 'The two PINs differ. Type the same PIN twice.' });
     identity = await device.createIdentity({ label: form.label.value.trim(), pin: form.pin.value });

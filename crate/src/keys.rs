@@ -130,6 +130,14 @@ impl PublicKey {
         &self.encoded
     }
 
+    /// Whether the key is fit to be certified: not of small order and with no torsion
+    /// component (`[L]A` is the identity). Such keys verify no signature here, but some
+    /// widely used verifiers accept forged signatures under them, so an issuer must refuse
+    /// them (`weak_key` on offsign-server). A key made by [`Identity::generate`] always is.
+    pub fn is_prime_order(&self) -> bool {
+        !self.small_order && self.minus_point.is_torsion_free()
+    }
+
     /// Strict Ed25519 verification, with the verdicts of ed25519-dalek's `verify_strict`:
     /// cofactorless equation, `S < L`, canonical `A` and `R`, neither of small order. Fails with
     /// `bad_signature` and nothing more.

@@ -55,7 +55,8 @@ pub use store::{
     StoredCredentials, FREE_PIN_TRIES,
 };
 pub use sync::{
-    inspect_renewal_request, inspect_report, parse_retry_after, renewal_request, sign_report, verify_renewal_request,
+    enrollment_code_hash, enrollment_proof, inspect_renewal_request, inspect_report, verify_enrollment_proof, EnrollmentProof,
+    ENROLLMENT_TYP, parse_retry_after, renewal_request, sign_report, verify_renewal_request,
     verify_report, Backoff, HttpResponse, RenewalRequest, SignedReport, SyncOptions, SyncSummary, Transport, MAX_SYNC_BATCH,
     RENEWAL_TYP, REPORT_TYP, SERVER_OFFSET_SETTING,
 };

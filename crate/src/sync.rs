@@ -49,6 +49,43 @@ pub fn verify_renewal_request(jws_text: &str, key: &PublicKey) -> Result<Renewal
     read::<RenewalRequest>(jws_text, RENEWAL_TYP, Some(key))
 }
 
+/// The JWS `typ` of an enrollment proof.
+pub const ENROLLMENT_TYP: &str = "offsign-enroll+jws";
+
+/// A device proves at enrollment that it holds the key it asks a certificate for: it signs
+/// the code it redeems and the server's challenge with that key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnrollmentProof {
+    /// Format version, 1.
+    pub v: u32,
+    /// [`enrollment_code_hash`] of the code redeemed (the code itself is not repeated).
+    pub code: String,
+    /// The challenge from `GET /v1/enroll` (the server's time): the server refuses a proof
+    /// made more than a few minutes ago.
+    pub challenge: String,
+}
+
+/// The SHA-256 of an enrollment code, hex, after dropping everything but letters and digits
+/// and upper-casing: `abcd efgh jkmn` and `ABCD-EFGH-JKMN` are one code. The server stores
+/// codes only as this hash.
+pub fn enrollment_code_hash(code: &str) -> String {
+    use sha2::Digest;
+    let normalized: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    sha2::Sha256::digest(normalized.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Signs the proof that `identity` redeems `code` in answer to `challenge`.
+pub fn enrollment_proof(identity: &Identity, code: &str, challenge: &str) -> Result<String> {
+    let proof = EnrollmentProof { v: 1, code: enrollment_code_hash(code), challenge: challenge.to_owned() };
+    jws::sign(identity, ENROLLMENT_TYP, &serde_json::to_vec(&proof).expect("a proof serializes"))
+}
+
+/// Verifies an enrollment proof against the key being enrolled.
+pub fn verify_enrollment_proof(jws_text: &str, key: &PublicKey) -> Result<EnrollmentProof> {
+    read::<EnrollmentProof>(jws_text, ENROLLMENT_TYP, Some(key))
+}
+
 /// A failure report as the device sends it, signed by one of its identities.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -87,7 +124,7 @@ fn read<T: serde::de::DeserializeOwned>(jws_text: &str, typ: &str, key: Option<&
     }
     // Reports are read by the server (through serde), not by the wasm core's `FromJson`.
     serde_json::from_slice(&parsed.payload)
-        .map_err(|e| Error::new(ErrorCode::MalformedJws, format!("the payload is not a failure report: {e}")))
+        .map_err(|e| Error::new(ErrorCode::MalformedJws, format!("the payload is not a {typ} message: {e}")))
 }
 
 /// How the client retries when the server cannot answer (network down, 5xx, 429): exponential
@@ -253,6 +290,17 @@ impl FromJson for WireVerdict {
     }
 }
 
+/// `GET /v1/enroll`: what the enrollment proof signs.
+struct EnrollmentChallenge {
+    challenge: String,
+}
+
+impl FromJson for EnrollmentChallenge {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        Ok(EnrollmentChallenge { challenge: Members::of(value, "the challenge")?.required("challenge")? })
+    }
+}
+
 struct RevocationsAnswer {
     revocation_list: String,
     server_time: String,
@@ -295,10 +343,13 @@ fn unit_random() -> f64 {
 }
 
 impl<S: Store, C: Clock> Device<S, C> {
-    /// Enrolls identity `kid` with a single-use `code` from the administrator: sends its public
-    /// key and the code (`POST /v1/enroll`), checks that the certificate returned is for this
-    /// key and signed by the authority that comes with it, and stores the credentials. Needs
-    /// a connection; `enrollment_refused` for an unknown, used or expired code.
+    /// Enrolls identity `kid` with a single-use `code` from the administrator: fetches the
+    /// server's challenge (`GET /v1/enroll`), sends its public key, the code and a proof that
+    /// it holds the key (the code and the challenge signed with it; so `kid` must be the
+    /// unlocked identity, as it is right after `create_identity`) to `POST /v1/enroll`, checks
+    /// that the certificate returned is for this key and signed by the authority that comes
+    /// with it, and stores the credentials. Needs a connection; `enrollment_refused` for an
+    /// unknown, used or expired code.
     pub async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
         let result = self.try_enroll(transport, kid, code).await;
         self.reported("enroll", Some(kid), result).await
@@ -306,11 +357,26 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     async fn try_enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
         let identity = self.store.identity(kid).await?;
-        let body = serde_json::json!({ "code": code, "jwk": identity.public_jwk }).to_string();
-        let response = transport.post("/v1/enroll", body).await.map_err(|reason| {
+        if self.unlocked().as_deref() != Some(kid) {
+            return Err(Error::new(ErrorCode::IdentityLocked, "enrollment signs with the key: unlock this identity first")
+                .with_remedy("Unlock with your PIN, then enroll again."));
+        }
+        let unreachable = |reason: String| {
             Error::new(ErrorCode::ServerUnreachable, format!("no answer from /v1/enroll: {reason:.200}"))
                 .with_remedy("Enrollment needs a connection. Connect to the internet and try again.")
-        })?;
+        };
+        let challenge = transport.get("/v1/enroll").await.map_err(unreachable)?;
+        if challenge.status == 429 || challenge.status >= 500 {
+            return Err(unreachable(format!("HTTP {}", challenge.status)));
+        }
+        if !(200..300).contains(&challenge.status) {
+            return Err(Error::new(ErrorCode::ServerRefused, format!("HTTP {} from GET /v1/enroll: {:.300}", challenge.status, challenge.body)));
+        }
+        let challenge: EnrollmentChallenge = challenge.json()?;
+        let now = self.clock.now()?;
+        let proof = self.with_identity(now, |identity| enrollment_proof(identity, code, &challenge.challenge))?;
+        let body = serde_json::json!({ "code": code, "jwk": identity.public_jwk, "proof": proof }).to_string();
+        let response = transport.post("/v1/enroll", body).await.map_err(unreachable)?;
         if response.status == 403 {
             let code = crate::json::parse::<Value>(response.body.as_bytes())
                 .ok()
@@ -319,6 +385,8 @@ impl<S: Store, C: Clock> Device<S, C> {
             let remedy = match code.as_str() {
                 "enrollment_code_used" => "This code was used already. Ask your administrator for a new one.",
                 "enrollment_code_expired" => "This code has expired. Ask your administrator for a new one.",
+                "challenge_stale" => "The enrollment took too long, or the server's clock is off. Try again.",
+                "weak_key" | "proof_invalid" => "The server refused this device's key. Update the app, or ask your administrator.",
                 _ => "This code is not known. Check it letter by letter, or ask your administrator for a new one.",
             };
             return Err(Error::new(ErrorCode::EnrollmentRefused, format!("the server refused the code: {code:.60}")).with_remedy(remedy));
@@ -885,7 +953,11 @@ mod tests {
         impl Transport for Enroller<'_> {
             async fn post(&self, path: &str, body: String) -> std::result::Result<HttpResponse, String> {
                 assert_eq!(path, "/v1/enroll");
-                assert!(body.contains("\"code\":\"ABCD-EFGH-JKMN\""));
+                let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(body["code"], "ABCD-EFGH-JKMN");
+                let key = crate::keys::PublicKey::from_jwk(&crate::json::parse(body["jwk"].to_string().as_bytes()).unwrap()).unwrap();
+                let proof = verify_enrollment_proof(body["proof"].as_str().unwrap(), &key).expect("signed by the enrolling key");
+                assert_eq!((proof.code, proof.challenge.as_str()), (enrollment_code_hash("abcd efgh jkmn"), "2026-11-25T08:00:00.000Z"));
                 let now = Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap();
                 let body = match self.2 {
                     200 => serde_json::json!({
@@ -898,8 +970,9 @@ mod tests {
                 };
                 Ok(HttpResponse { status: self.2, retry_after: None, body })
             }
-            async fn get(&self, _: &str) -> std::result::Result<HttpResponse, String> {
-                unreachable!("enrollment only posts")
+            async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String> {
+                assert_eq!(path, "/v1/enroll");
+                Ok(HttpResponse { status: 200, retry_after: None, body: r#"{"challenge":"2026-11-25T08:00:00.000Z"}"#.into() })
             }
             async fn sleep(&self, _: u64) {}
         }
@@ -909,6 +982,10 @@ mod tests {
         let stranger = Identity::generate().unwrap().public_key().to_jwk();
         let wrong_key = run(device.enroll(&Enroller(&authority, &stranger, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
         assert_eq!(wrong_key.code(), ErrorCode::CertUntrusted, "a certificate for another key is not stored");
+        device.lock();
+        let locked = run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
+        assert_eq!(locked.code(), ErrorCode::IdentityLocked, "the proof needs the key");
+        run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
         run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap();
         assert!(run(device.identities()).unwrap()[0].credentials.is_some());
     }

@@ -4,7 +4,7 @@
 use crate::ingest::{ingest, prepare, Prepared, Verdict};
 use std::collections::HashMap;
 use crate::ingest::CLOCK_TOLERANCE_MS;
-use crate::storage::{CertificateRow, Storage, StoredReport};
+use crate::storage::{CertificateRow, Renewal, Storage, StoredReport};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -14,7 +14,6 @@ use axum::{Json, Router};
 use offsign::{Authority, PublicJwk, PublicKey, Timestamp, DAY_MS};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -130,20 +129,15 @@ async fn blocking<S: Storage, T: Send + 'static>(
         .unwrap_or_else(|_| Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the request failed")))
 }
 
-/// The current revocation list, signed now.
+/// The current revocation list, signed now: the revoked certificates that have not expired
+/// (a week's grace for devices whose clock is behind). `revocation_list_unavailable` (503)
+/// when it cannot be signed, e.g. more serials than a device accepts.
 fn revocation_list<S: Storage>(state: &AppState<S>, now: Timestamp) -> ApiResult<String> {
-    let revoked = state.storage.revoked_serials()?;
-    state
-        .authority
-        .issue_revocation_list(revoked, now, now.plus_millis(REVOCATION_LIST_LIFETIME_MS))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
-}
-
-/// The SHA-256 of an enrollment code, as stored (hex). Codes are compared without dashes,
-/// spaces or case.
-pub fn code_hash(code: &str) -> String {
-    let normalized: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
-    Sha256::digest(normalized.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    let revoked = state.storage.revoked_serials(now.millis() - REVOCATION_LIST_LIFETIME_MS)?;
+    state.authority.issue_revocation_list(revoked, now, now.plus_millis(REVOCATION_LIST_LIFETIME_MS)).map_err(|e| {
+        eprintln!("offsign-server: the revocation list cannot be signed: {e}");
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "revocation_list_unavailable", "the revocation list cannot be signed now")
+    })
 }
 
 /// The `/v1` routes.
@@ -152,7 +146,7 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
     let routes = Router::new()
         .route("/healthz", get(healthz::<S>))
         .route("/v1/authority", get(authority::<S>))
-        .route("/v1/enroll", post(enroll::<S>))
+        .route("/v1/enroll", get(enrollment_challenge).post(enroll::<S>))
         .route("/v1/revocations", get(revocations::<S>))
         .route("/v1/records", post(records::<S>))
         .route("/v1/renew", post(renew::<S>))
@@ -215,12 +209,42 @@ async fn authority<S: Storage>(State(state): State<Arc<AppState<S>>>) -> Json<se
     Json(json!({ "name": state.authority.name(), "jwk": state.authority.public_key().to_jwk() }))
 }
 
+/// How old an enrollment challenge may be when its proof arrives (either way: the clocks
+/// of several instances may differ a little).
+const CHALLENGE_LIFETIME_MS: i64 = 10 * 60_000;
+
+/// `GET /v1/enroll`: the challenge an enrollment proof signs, the server's time.
+async fn enrollment_challenge() -> Json<serde_json::Value> {
+    Json(json!({ "challenge": now().to_string() }))
+}
+
 /// `POST /v1/enroll` body.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EnrollRequest {
     code: String,
     jwk: PublicJwk,
+    /// [`offsign::enrollment_proof`]: the code and a fresh challenge, signed with `jwk`.
+    proof: String,
+}
+
+/// Refuses a key that must not be certified (`weak_key`) and a proof that is not by this
+/// key, for this code, made in answer to a fresh challenge.
+fn check_possession(request: &EnrollRequest, key: &PublicKey, now: Timestamp) -> ApiResult<()> {
+    let refused = |code, message: &str| ApiError::new(StatusCode::FORBIDDEN, code, message);
+    if !key.is_prime_order() {
+        return Err(refused("weak_key", "the key is of small order or has a torsion component"));
+    }
+    let proof = offsign::verify_enrollment_proof(&request.proof, key)
+        .map_err(|_| refused("proof_invalid", "the proof is not an enrollment proof signed by this key"))?;
+    if proof.code != offsign::enrollment_code_hash(&request.code) {
+        return Err(refused("proof_invalid", "the proof is for another code"));
+    }
+    let issued = Timestamp::parse_rfc3339(&proof.challenge).map_err(|_| refused("proof_invalid", "the challenge is not one of ours"))?;
+    if (now.millis() - issued.millis()).abs() > CHALLENGE_LIFETIME_MS {
+        return Err(refused("challenge_stale", "the challenge is too old: fetch GET /v1/enroll again"));
+    }
+    Ok(())
 }
 
 /// What an enrolled device stores.
@@ -237,10 +261,11 @@ struct Enrolled {
 async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Enrolled>> {
     let request: EnrollRequest = json_body(&headers, &body)?;
     let key = PublicKey::from_jwk(&request.jwk).map_err(|e| ApiError::malformed(format!("jwk: {}", e.message())))?;
+    check_possession(&request, &key, now())?;
     blocking(&state, move |state| {
         let now = now();
         let serial = random_serial()?;
-        let redeemed = state.storage.redeem_code(&code_hash(&request.code), now.millis(), |code| {
+        let redeemed = state.storage.redeem_code(&offsign::enrollment_code_hash(&request.code), now.millis(), |code| {
             if code.used_at.is_some() {
                 return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_used", "this code was used already; ask for a new one"));
             }
@@ -262,6 +287,8 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
                 nbf: nbf.millis(),
                 exp: exp.millis(),
                 revoked_at: None,
+                revocation_reason: None,
+                superseded_by: None,
             })
         })?;
         let cert = match redeemed {
@@ -301,12 +328,14 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
     blocking(&state, move |state| {
         let now = now();
         let refused = |code, message: &str| ApiError::new(StatusCode::FORBIDDEN, code, message);
+        let internal = |e: offsign::Error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string());
         let Some(current) = state.storage.certificate(&request.serial)? else {
             return Err(refused("cert_unknown", "no such certificate was issued here"));
         };
-        let key = PublicKey::from_jwk_json(&current.jwk).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        let key = PublicKey::from_jwk_json(&current.jwk).map_err(internal)?;
         offsign::verify_renewal_request(&body.request, &key).map_err(|_| refused("bad_signature", "the request is not signed by the certified key"))?;
-        if current.revoked_at.is_some() {
+        let superseded = current.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
+        if current.revoked_at.is_some() && !superseded {
             return Err(refused("cert_revoked", "the certificate is revoked; enroll again"));
         }
         if now.millis() >= current.exp {
@@ -316,16 +345,34 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
         if (requested_at.millis() - now.millis()).abs() > 2 * CLOCK_TOLERANCE_MS {
             return Err(refused("request_stale", "the request was made too long ago or the device clock is off; try again"));
         }
-        let nbf = now.plus_millis(-BACKDATE_MS);
-        let exp = now.plus_millis(current.exp - current.nbf - BACKDATE_MS);
+        // The new certificate supersedes the current one; a request for a certificate that was
+        // superseded already (a replay, or a device that never got the answer) gets the
+        // certificate issued then: one renewal, one new certificate.
         let serial = random_serial()?;
-        let jwk: PublicJwk = serde_json::from_str(&current.jwk).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-        let jws = state
-            .authority
-            .issue_certificate(&serial, &current.worker, &jwk, nbf, exp)
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-        let renewed = CertificateRow { serial, jws, nbf: nbf.millis(), exp: exp.millis(), revoked_at: None, ..current };
-        state.storage.add_certificate(&renewed)?;
+        let renewal = state.storage.renew(&current.serial, now.millis(), || {
+            let nbf = now.plus_millis(-BACKDATE_MS);
+            let exp = now.plus_millis(current.exp - current.nbf - BACKDATE_MS);
+            let jwk: PublicJwk = serde_json::from_str(&current.jwk).map_err(|e| crate::storage::StorageError(e.to_string()))?;
+            let jws = state
+                .authority
+                .issue_certificate(&serial, &current.worker, &jwk, nbf, exp)
+                .map_err(|e| crate::storage::StorageError(e.to_string()))?;
+            Ok(CertificateRow {
+                serial,
+                jws,
+                nbf: nbf.millis(),
+                exp: exp.millis(),
+                revoked_at: None,
+                revocation_reason: None,
+                superseded_by: None,
+                ..current.clone()
+            })
+        })?;
+        let renewed = match renewal {
+            Renewal::Issued(cert) => cert,
+            Renewal::Existing(cert) if cert.revoked_at.is_some() => return Err(refused("cert_revoked", "the certificate is revoked; enroll again")),
+            Renewal::Existing(cert) => cert,
+        };
         credentials(state, renewed, now)
     })
     .await
@@ -351,8 +398,16 @@ struct ReportVerdict {
     code: Option<&'static str>,
 }
 
+/// New reports a key may store per day while its certificate is live.
+pub const REPORTS_PER_DAY: u64 = 1_000;
+/// New reports a key may store per day once its certificate is revoked or expired: its
+/// failures still matter, but such a key may be in a thief's hands.
+pub const REPORTS_PER_DAY_UNCERTIFIED: u64 = 50;
+
 /// Stores failure reports signed by a key the server certified (expired or revoked
-/// certificates too: those are the devices whose failures matter most).
+/// certificates too, up to [`REPORTS_PER_DAY_UNCERTIFIED`] a day: those are the devices
+/// whose failures matter most). A report is its signer's: the same id from another key is
+/// another report.
 async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<serde_json::Value>> {
     let body: ReportsRequest = json_body(&headers, &body)?;
     batch_size(body.reports.len(), "reports")?;
@@ -360,12 +415,26 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         let now = now();
         let mut stored = Vec::new();
         let mut verdicts = Vec::new();
+        // Reports per key in the last day: stored before, plus those of this request.
+        let mut today: HashMap<String, u64> = HashMap::new();
         for (index, jws) in body.reports.iter().enumerate() {
             let read = offsign::inspect_report(jws).ok();
-            let id = read.as_ref().map(|r| r.report.id.clone());
+            let id = read.as_ref().map(|r| r.report.id.chars().take(64).collect());
             let judged = match read {
                 Some(signed) => judge_report(state, jws, signed, now)?,
                 None => Err("malformed"),
+            };
+            let judged = match judged {
+                Ok((report, live)) => {
+                    let count = match today.get_mut(&report.kid) {
+                        Some(count) => count,
+                        None => today.entry(report.kid.clone()).or_insert(state.storage.reports_since(&report.kid, now.millis() - DAY_MS)?),
+                    };
+                    let limit = if live { REPORTS_PER_DAY } else { REPORTS_PER_DAY_UNCERTIFIED };
+                    *count += 1;
+                    if *count > limit { Err("rate_limited") } else { Ok(report) }
+                }
+                Err(code) => Err(code),
             };
             verdicts.push(match judged {
                 Ok(report) => {
@@ -384,24 +453,35 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
     .await
 }
 
-/// A report read from `jws` (as `signed`) to store, or why not.
-fn judge_report<S: Storage>(state: &AppState<S>, jws: &str, signed: offsign::SignedReport, now: Timestamp) -> ApiResult<Result<StoredReport, &'static str>> {
+/// A report read from `jws` (as `signed`) to store, and whether its signer's certificate is
+/// live (not revoked, superseded or expired); or why not.
+fn judge_report<S: Storage>(
+    state: &AppState<S>,
+    jws: &str,
+    signed: offsign::SignedReport,
+    now: Timestamp,
+) -> ApiResult<Result<(StoredReport, bool), &'static str>> {
     let Some(cert) = state.storage.certificate(&signed.cert)? else { return Ok(Err("cert_unknown")) };
     let Ok(key) = PublicKey::from_jwk_json(&cert.jwk) else { return Ok(Err("cert_unknown")) };
     if offsign::verify_report(jws, &key).is_err() {
         return Ok(Err("bad_signature"));
     }
     let r = &signed.report;
+    // Every field the server keeps is bounded (bytes).
     let too_long = r.code.len() > 64
         || r.operation.len() > 64
         || r.message.len() > 2_000
+        || r.first_at.len() > 40
+        || r.last_at.len() > 40
         || r.user_agent.len() > 512
         || r.app_version.len() > 128
         || r.comment.as_ref().is_some_and(|c| c.len() > 4 * offsign::MAX_COMMENT_CHARS);
     if too_long || r.id.is_empty() || r.id.len() > 64 {
         return Ok(Err("malformed"));
     }
-    Ok(Ok(StoredReport { report: signed.report, kid: cert.kid, worker: cert.worker, cert_serial: cert.serial, received_at: now.millis() }))
+    let live = cert.revoked_at.is_none() && now.millis() < cert.exp;
+    let stored = StoredReport { report: signed.report, kid: cert.kid, worker: cert.worker, cert_serial: cert.serial, received_at: now.millis() };
+    Ok(Ok((stored, live)))
 }
 
 /// A new certificate serial: 128 random bits, hex.
@@ -431,7 +511,9 @@ struct RecordsRequest {
 #[serde(rename_all = "camelCase")]
 struct RecordsResponse {
     verdicts: Vec<Verdict>,
-    revocation_list: String,
+    /// Missing when it cannot be signed now (`GET /v1/revocations` says why).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revocation_list: Option<String>,
     server_time: String,
 }
 
@@ -458,7 +540,8 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         for v in &verdicts {
             state.metrics.record(v.verdict.as_str(), v.code);
         }
-        Ok(Json(RecordsResponse { verdicts, revocation_list: revocation_list(state, now)?, server_time: now.to_string() }))
+        // The batch is committed: its verdicts are answered even when the list cannot be.
+        Ok(Json(RecordsResponse { verdicts, revocation_list: revocation_list(state, now).ok(), server_time: now.to_string() }))
     })
     .await
 }

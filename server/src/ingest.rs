@@ -137,6 +137,8 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, now: Timestamp) -> 
         let id = record.payload.as_ref().ok().map(|p| p.id.clone());
         let kid = record.payload.as_ref().ok().map(|p| p.kid.clone());
         let hash = record.hash.clone();
+        // Signed by the key of a certificate issued here: what it says may be kept.
+        let authenticated = matches!(record.signature, Some(Ok(())));
         let decided = judge(batch, record, now)?;
         verdicts.push(match decided {
             Judged::Accept(stored) => {
@@ -147,7 +149,13 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, now: Timestamp) -> 
                 Verdict { index, id, hash, verdict: VerdictKind::Duplicate, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
             }
             Judged::Refuse(code, message) => {
-                batch.insert_rejection(&Rejection { id: id.clone(), kid, code: code.to_owned(), received_at: now.millis() })?;
+                match (authenticated, &id, kid) {
+                    (true, Some(id), Some(kid)) => {
+                        let id = id.chars().take(64).collect();
+                        batch.insert_rejection(&Rejection { id, kid, code: code.to_owned(), received_at: now.millis() })?
+                    }
+                    _ => batch.count_rejection(code, now.millis())?,
+                }
                 Verdict { index, id, hash, verdict: VerdictKind::Rejected, code: Some(code), message: Some(message), receipt: None, chain_gap: false }
             }
         });
@@ -188,8 +196,13 @@ fn judge(batch: &mut dyn Batch, record: Prepared, now: Timestamp) -> Result<Judg
     if signed_at.millis() >= cert.exp + CLOCK_TOLERANCE_MS {
         return Ok(Judged::Refuse("cert_expired_at_signing", format!("signed at {signed_at}, after the certificate expired")));
     }
-    if cert.revoked_at.is_some() {
-        return Ok(Judged::Refuse("cert_revoked", format!("certificate {serial} is revoked")));
+    if let Some(revoked_at) = cert.revoked_at {
+        // A renewal supersedes a certificate: what was signed under it before still counts.
+        let superseded = cert.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
+        if !superseded || signed_at.millis() >= revoked_at {
+            let why = if superseded { "was superseded by a renewal before this record was signed" } else { "is revoked" };
+            return Ok(Judged::Refuse("cert_revoked", format!("certificate {serial} {why}")));
+        }
     }
     if signed_at.millis() > now.millis() + CLOCK_TOLERANCE_MS {
         return Ok(Judged::Refuse("signed_in_future", format!("signed at {signed_at}, later than the server's time {now}")));
@@ -205,6 +218,16 @@ fn judge(batch: &mut dyn Batch, record: Prepared, now: Timestamp) -> Result<Judg
             None => true,
         },
     };
+    // A record that fills a gap must also be the one its stored successor points to: a
+    // different record with the right `prev` would otherwise take the missing place.
+    if let Some(after) = payload.seq.checked_add(1) {
+        if let Some(next) = batch.record_at(&payload.kid, after)? {
+            let next_prev = inspect_record(&next.jws).map_err(|e| crate::storage::StorageError(format!("stored record {}: {e}", next.id)))?.1.prev;
+            if next_prev.as_deref() != Some(hash.as_str()) {
+                return Ok(Judged::Refuse("chain_broken", format!("the stored record seq {after} follows another record, not this one")));
+            }
+        }
+    }
     let receipt = record.receipt.ok_or_else(|| crate::storage::StorageError("no receipt could be signed".into()))?;
     Ok(Judged::Accept(StoredRecord {
         id: payload.id,
@@ -232,8 +255,15 @@ mod tests {
 
     struct World {
         db: Sqlite,
+        dir: std::path::PathBuf,
         authority: Authority,
         worker: Identity,
+    }
+
+    impl World {
+        fn db_path(&self) -> std::path::PathBuf {
+            self.dir.join("offsign.db")
+        }
     }
 
     /// A database holding certificate `s-1` for `worker`, valid in November 2026.
@@ -255,9 +285,11 @@ mod tests {
             nbf: nbf.millis(),
             exp: exp.millis(),
             revoked_at: None,
+            revocation_reason: None,
+            superseded_by: None,
         })
         .unwrap();
-        World { db, authority, worker }
+        World { db, dir, authority, worker }
     }
 
     /// A chain of `n` records signed by `who` under `serial`, a day apart from 2 Nov 2026.
@@ -318,6 +350,100 @@ mod tests {
         assert_eq!(verdicts[1].verdict, VerdictKind::Accepted, "the real seq 2 fills the gap");
         let fork = chain(&w.worker, "s-1", 3);
         assert_eq!(run(&w, &fork[2..], NOW)[0].code, Some("chain_fork"), "another seq 3");
+    }
+
+    /// Every order of arrival of a 5-record chain and a substitute for its third record
+    /// (same key, same `prev`, another document), one record per batch: whatever arrives, the
+    /// stored records form one chain (each stored neighbour links to the other), so a
+    /// substitute never sits between two real records.
+    #[test]
+    fn a_missing_link_cannot_be_substituted_in_any_order_of_arrival() {
+        let w = world("substitute");
+        let mut orders = vec![vec![]];
+        for n in 0..6usize {
+            orders = orders.into_iter().flat_map(|o: Vec<usize>| (0..=o.len()).map(move |i| {
+                let mut o = o.clone();
+                o.insert(i, n);
+                o
+            })).collect();
+        }
+        assert_eq!(orders.len(), 720);
+        let mut substitutes_refused = 0;
+        for (n, order) in orders.iter().enumerate() {
+            // Each order under its own key and certificate, in one database.
+            let worker = Identity::generate().unwrap();
+            let serial = format!("s-order-{n}");
+            let jwk = worker.public_key().to_jwk();
+            let (nbf, exp) = (t("2026-11-01T00:00:00Z"), t("2026-12-01T00:00:00Z"));
+            w.db.add_certificate(&CertificateRow {
+                serial: serial.clone(),
+                worker: format!("w-{n}"),
+                kid: worker.kid().into(),
+                jwk: serde_json::to_string(&jwk).unwrap(),
+                jws: w.authority.issue_certificate(&serial, "w", &jwk, nbf, exp).unwrap(),
+                nbf: nbf.millis(),
+                exp: exp.millis(),
+                revoked_at: None,
+                revocation_reason: None,
+                superseded_by: None,
+            })
+            .unwrap();
+            let mut records = chain(&worker, &serial, 5);
+            let head = ChainHead { seq: 2, hash: record_hash(&records[1]), signed_at: "2026-11-03T08:00:00.000Z".into() };
+            let doc = DocumentDigest::of_bytes(b"a substitute", None, None).unwrap();
+            let request = RecordRequest { doc, claims: Default::default(), chain: Some(&head), cert_serial: Some(&serial), now: t("2026-11-04T09:00:00Z") };
+            records.push(sign_record(&worker, request).unwrap().jws); // index 5: another seq 3
+            let keys = HashMap::from([(serial.clone(), worker.public_key().clone())]);
+            for &i in order {
+                let prepared = prepare(vec![Prepared::read(records[i].clone())], &keys, &w.authority, t(NOW));
+                let verdict = w.db.batch(|b| ingest(b, prepared, t(NOW))).unwrap().remove(0);
+                if verdict.verdict == VerdictKind::Rejected {
+                    assert!(matches!(verdict.code, Some("chain_fork" | "chain_broken")), "{order:?}: {:?}", verdict.code);
+                    substitutes_refused += usize::from(i == 5);
+                }
+            }
+            let stored: Vec<Option<StoredRecord>> = (1..=5).map(|seq| w.db.batch(|b| b.record_at(worker.kid(), seq)).unwrap()).collect();
+            for pair in stored.windows(2) {
+                if let [Some(before), Some(after)] = pair {
+                    let prev = inspect_record(&after.jws).unwrap().1.prev;
+                    assert_eq!(prev.as_deref(), Some(before.hash.as_str()), "{order:?}: seq {} does not follow seq {}", after.seq, before.seq);
+                }
+            }
+            let real_third = stored[2].as_ref().is_some_and(|r| r.jws == records[2]);
+            let real_neighbours = stored[1].is_some() && stored[3].is_some();
+            assert!(!real_neighbours || stored[2].is_none() || real_third, "{order:?}: a substitute between real records");
+        }
+        assert!(substitutes_refused > 360, "the substitute is refused in most orders: {substitutes_refused}");
+    }
+
+    #[test]
+    fn only_what_a_certified_signer_sent_is_kept_of_a_rejection() {
+        let w = world("kept");
+        let good = chain(&w.worker, "s-1", 2);
+        let stranger = chain(&Identity::generate().unwrap(), "s-1", 1).remove(0);
+        run(&w, &good[..1], NOW);
+        let fork = chain(&w.worker, "s-1", 1).remove(0); // another seq 1 of the certified key
+        let verdicts = run(&w, &[fork, stranger, "junk".repeat(1000), good[0].clone()], NOW);
+        assert_eq!(verdicts.iter().map(|v| v.code).collect::<Vec<_>>(), [Some("chain_fork"), Some("key_mismatch"), Some("malformed"), None]);
+        let connection = rusqlite::Connection::open(w.db_path()).unwrap();
+        let kept: Vec<(String, String)> =
+            connection.prepare("SELECT kid, code FROM rejections").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
+        assert_eq!(kept, [(w.worker.kid().to_owned(), "chain_fork".to_owned())]);
+        let counted: i64 = connection.query_row("SELECT sum(count) FROM rejection_counts", [], |r| r.get(0)).unwrap();
+        assert_eq!(counted, 2, "the stranger's record and the junk are only counted");
+    }
+
+    #[test]
+    fn records_signed_before_a_renewal_superseded_their_certificate_are_accepted_and_later_ones_refused() {
+        let w = world("superseded");
+        let records = chain(&w.worker, "s-1", 4); // signed 2, 3, 4 and 5 Nov
+        let current = w.db.certificate("s-1").unwrap().unwrap();
+        w.db.renew("s-1", t("2026-11-04T00:00:00Z").millis(), || Ok(CertificateRow { serial: "s-2".into(), ..current })).unwrap();
+        let verdicts = run(&w, &records, NOW);
+        assert_eq!(verdicts.iter().map(|v| v.code).collect::<Vec<_>>(), [None, None, Some("cert_revoked"), Some("cert_revoked")]);
+        w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), t(NOW).millis()).unwrap();
+        let more = chain(&w.worker, "s-1", 1); // a seq 1 signed on 2 Nov under s-1, after the revocation
+        assert_eq!(run(&w, &more, NOW)[0].code, Some("cert_revoked"), "a revocation ends the grace");
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn run(args: Args) -> Result<(), String> {
             let code = new_code()?;
             let expires_at = api::now().plus_millis(i64::from(expires_hours) * 3_600_000);
             let entry = EnrollmentCode { worker: worker.clone(), days, expires_at: expires_at.millis(), used_at: None };
-            storage.add_enrollment_code(&api::code_hash(&code), &entry).map_err(|e| e.to_string())?;
+            storage.add_enrollment_code(&offsign::enrollment_code_hash(&code), &entry).map_err(|e| e.to_string())?;
             println!("{}", serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "days": days }));
             Ok(())
         }
@@ -365,9 +365,16 @@ mod tests {
         (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
     }
 
+    /// A `POST /v1/enroll` body: `worker`'s key, `code`, and the proof of possession for a
+    /// challenge issued now.
+    fn enroll_body(worker: &offsign::Identity, code: &str) -> String {
+        let proof = offsign::enrollment_proof(worker, code, &api::now().to_string()).unwrap();
+        serde_json::json!({ "code": code, "jwk": worker.public_key().to_jwk(), "proof": proof }).to_string()
+    }
+
     fn add_code(state: &api::AppState<Sqlite>, code: &str, expires_in_ms: i64) {
         let entry = EnrollmentCode { worker: "w-1".into(), days: 30, expires_at: api::now().millis() + expires_in_ms, used_at: None };
-        state.storage.add_enrollment_code(&api::code_hash(code), &entry).unwrap();
+        state.storage.add_enrollment_code(&offsign::enrollment_code_hash(code), &entry).unwrap();
     }
 
     #[tokio::test]
@@ -375,7 +382,7 @@ mod tests {
         let (state, www, pkg) = fixture("enroll");
         let app = || app(state.clone(), www.clone(), pkg.clone());
         let worker = offsign::Identity::generate().unwrap();
-        let body = |code: &str| serde_json::json!({ "code": code, "jwk": worker.public_key().to_jwk() }).to_string();
+        let body = |code: &str| enroll_body(&worker, code);
         add_code(&state, "ABCD-EFGH-JKMN", 3_600_000);
         add_code(&state, "PQRS-TVWX-YZ23", -1);
 
@@ -396,8 +403,62 @@ mod tests {
         assert_eq!((status, refused["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type")));
         let (status, refused) = post(app(), "/v1/enroll", "application/json", "{\"code\": ").await;
         assert_eq!((status, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
-        let bad_key = r#"{"code": "PQRS-TVWX-YZ23", "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}}"#;
+        let bad_key = r#"{"code": "PQRS-TVWX-YZ23", "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}, "proof": "x.y.z"}"#;
         assert_eq!(post(app(), "/v1/enroll", "application/json", bad_key).await.0, StatusCode::BAD_REQUEST);
+    }
+
+    #[tokio::test]
+    async fn enrollment_needs_a_fresh_proof_by_a_key_of_prime_order_and_a_refusal_keeps_the_code() {
+        let (state, www, pkg) = fixture("possession");
+        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let worker = offsign::Identity::generate().unwrap();
+        let stranger = offsign::Identity::generate().unwrap();
+        add_code(&state, "ABCD-EFGH-JKMN", 3_600_000);
+        let challenge = get(app(), "/v1/enroll").await;
+        assert_eq!(challenge.status(), StatusCode::OK);
+        let challenge: serde_json::Value = serde_json::from_slice(&challenge.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        let fresh = challenge["challenge"].as_str().unwrap().to_owned();
+        let body = |jwk: serde_json::Value, proof: String| serde_json::json!({ "code": "ABCD-EFGH-JKMN", "jwk": jwk, "proof": proof }).to_string();
+        let jwk = serde_json::to_value(worker.public_key().to_jwk()).unwrap();
+        let hour_ago = api::now().plus_millis(-3_600_000).to_string();
+        // Small-order points (the identity; a point of order 8) and a prime-order key plus a
+        // point of order 2 (a torsion component): a proof cannot even be made for them.
+        let torsioned = {
+            use curve25519_dalek::edwards::CompressedEdwardsY;
+            let a = CompressedEdwardsY(*worker.public_key().as_bytes()).decompress().unwrap();
+            let order_2 = CompressedEdwardsY([0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]).decompress().unwrap();
+            (a + order_2).compress().0
+        };
+        let weak = |bytes: &[u8]| serde_json::json!({ "kty": "OKP", "crv": "Ed25519", "x": offsign_b64(bytes) });
+        let mut identity_point = [0u8; 32];
+        identity_point[0] = 1;
+        let order_8 = [0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05,
+            0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05];
+        let refusals = [
+            (body(weak(&identity_point), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh).unwrap()), "weak_key"),
+            (body(weak(&order_8), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh).unwrap()), "weak_key"),
+            (body(weak(&torsioned), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh).unwrap()), "weak_key"),
+            (body(jwk.clone(), offsign::enrollment_proof(&stranger, "ABCD-EFGH-JKMN", &fresh).unwrap()), "proof_invalid"),
+            (body(jwk.clone(), offsign::enrollment_proof(&worker, "PQRS-TVWX-YZ23", &fresh).unwrap()), "proof_invalid"),
+            (body(jwk.clone(), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &hour_ago).unwrap()), "challenge_stale"),
+            (body(jwk.clone(), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", "not a time").unwrap()), "proof_invalid"),
+            (body(jwk.clone(), offsign::renewal_request(&worker, "s", api::now()).unwrap()), "proof_invalid"),
+        ];
+        for (request, code) in refusals {
+            let (status, refused) = post(app(), "/v1/enroll", "application/json", request).await;
+            assert_eq!((status, refused["code"].as_str()), (StatusCode::FORBIDDEN, Some(code)));
+        }
+        let (status, missing) = post(app(), "/v1/enroll", "application/json", serde_json::json!({ "code": "ABCD-EFGH-JKMN", "jwk": jwk }).to_string()).await;
+        assert_eq!((status, missing["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")), "no proof, no certificate");
+        let proof = offsign::enrollment_proof(&worker, "abcd-efgh-jkmn", &fresh).unwrap();
+        let (status, enrolled) = post(app(), "/v1/enroll", "application/json", body(jwk, proof)).await;
+        assert_eq!(status, StatusCode::OK, "the code was not used up by the refusals: {enrolled}");
+    }
+
+    fn offsign_b64(bytes: &[u8]) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 
     #[tokio::test]
@@ -424,8 +485,7 @@ mod tests {
     /// Enrolls `worker` through the API; returns the certificate's serial.
     async fn enrolled(state: &Arc<api::AppState<Sqlite>>, app: Router, worker: &offsign::Identity) -> String {
         add_code(state, "ZZZZ-ZZZZ-ZZZZ", 3_600_000);
-        let body = serde_json::json!({ "code": "ZZZZ-ZZZZ-ZZZZ", "jwk": worker.public_key().to_jwk() }).to_string();
-        let (status, enrolled) = post(app, "/v1/enroll", "application/json", body).await;
+        let (status, enrolled) = post(app, "/v1/enroll", "application/json", enroll_body(worker, "ZZZZ-ZZZZ-ZZZZ")).await;
         assert_eq!(status, StatusCode::OK);
         offsign::verify_certificate(enrolled["certificate"].as_str().unwrap(), state.authority.public_key()).unwrap().serial
     }
@@ -439,10 +499,19 @@ mod tests {
         let renew = |who: &offsign::Identity, at: offsign::Timestamp| {
             serde_json::json!({ "request": offsign::renewal_request(who, &serial, at).unwrap() }).to_string()
         };
-        let (status, renewed) = post(app(), "/v1/renew", "application/json", renew(&worker, api::now())).await;
+        let request = renew(&worker, api::now());
+        let (status, renewed) = post(app(), "/v1/renew", "application/json", request.clone()).await;
         assert_eq!(status, StatusCode::OK, "{renewed}");
         let cert = offsign::verify_certificate(renewed["certificate"].as_str().unwrap(), state.authority.public_key()).unwrap();
         assert_ne!(cert.serial, serial);
+        // A replayed request, and a new request from a device that never got the answer: the
+        // same certificate, not another one.
+        for again in [request, renew(&worker, api::now())] {
+            let (status, replayed) = post(app(), "/v1/renew", "application/json", again).await;
+            assert_eq!((status, &replayed["certificate"]), (StatusCode::OK, &renewed["certificate"]));
+        }
+        let old = state.storage.certificate(&serial).unwrap().unwrap();
+        assert_eq!((old.revocation_reason.as_deref(), old.superseded_by.as_deref()), (Some(storage::SUPERSEDED), Some(cert.serial.as_str())));
         assert_eq!((cert.sub.as_str(), cert.jwk.x.as_str()), ("w-1", worker.public_key().to_jwk().x.as_str()));
         assert_eq!(cert.exp - cert.nbf, 30 * 86_400 + 300, "as long as the first");
 
@@ -498,6 +567,31 @@ mod tests {
             .map(|v| (v["verdict"].as_str().unwrap(), v["code"].as_str()))
             .collect();
         assert_eq!(verdicts, [("stored", None), ("rejected", Some("bad_signature")), ("rejected", Some("malformed"))]);
+
+        // Another worker's report with the same id is another report, not a replacement.
+        let (state_other, other) = (state.clone(), offsign::Identity::generate().unwrap());
+        add_code(&state_other, "YYYY-YYYY-YYYY", 3_600_000);
+        let (_, enrolled) = post(app(), "/v1/enroll", "application/json", enroll_body(&other, "YYYY-YYYY-YYYY")).await;
+        let other_serial = offsign::inspect_certificate(enrolled["certificate"].as_str().unwrap()).unwrap().serial;
+        let impostor = offsign::ReportRow { comment: Some("replaced".into()), ..report.clone() };
+        let body = serde_json::json!({ "reports": [offsign::sign_report(&other, &other_serial, &impostor).unwrap()] }).to_string();
+        assert_eq!(post(app(), "/v1/reports", "application/json", body).await.1["verdicts"][0]["verdict"], "stored");
+        assert_eq!(state.storage.reports_since(worker.kid(), 0).unwrap(), 1);
+        assert_eq!(state.storage.reports_since(other.kid(), 0).unwrap(), 1);
+
+        // A revoked key may still report, a little: past the day's allowance, rate_limited.
+        state.storage.revoke(&RevokeTarget::Serial(serial.clone()), api::now().millis()).unwrap();
+        let many: Vec<String> = (0..api::REPORTS_PER_DAY_UNCERTIFIED + 5)
+            .map(|i| offsign::sign_report(&worker, &serial, &offsign::ReportRow { id: format!("r-{i}"), ..report.clone() }).unwrap())
+            .collect();
+        let (status, answer) = post(app(), "/v1/reports", "application/json", serde_json::json!({ "reports": many }).to_string()).await;
+        assert_eq!(status, StatusCode::OK);
+        let limited = answer["verdicts"].as_array().unwrap().iter().filter(|v| v["code"] == "rate_limited").count() as u64;
+        assert_eq!(limited, 6, "1 stored before, {} allowed a day", api::REPORTS_PER_DAY_UNCERTIFIED);
+        assert_eq!(state.storage.reports_since(worker.kid(), 0).unwrap(), api::REPORTS_PER_DAY_UNCERTIFIED);
+        let huge = offsign::ReportRow { id: "r-huge".into(), first_at: "x".repeat(10_000), ..report };
+        let body = serde_json::json!({ "reports": [offsign::sign_report(&other, &other_serial, &huge).unwrap()] }).to_string();
+        assert_eq!(post(app(), "/v1/reports", "application/json", body).await.1["verdicts"][0]["code"], "malformed", "every field is bounded");
     }
 
     #[tokio::test]

@@ -59,9 +59,22 @@ pub struct CertificateRow {
     pub nbf: i64,
     /// Valid until (ms, exclusive).
     pub exp: i64,
-    /// When it was revoked, if it was (ms).
+    /// When it was revoked or superseded, if it was (ms).
     pub revoked_at: Option<i64>,
+    /// Why it was revoked: `None` for a revocation (every record under it that arrives
+    /// afterwards is refused), [`SUPERSEDED`] when a renewal replaced it (records signed
+    /// before `revoked_at` are still accepted).
+    pub revocation_reason: Option<String>,
+    /// The serial of the certificate that replaced it, after a renewal.
+    pub superseded_by: Option<String>,
 }
+
+/// [`CertificateRow::revocation_reason`] of a certificate a renewal replaced (RFC 5280's name).
+pub const SUPERSEDED: &str = "superseded";
+
+/// How many rejections of authenticated records are kept for monitoring; older ones are
+/// dropped. Records from unknown or unverifiable signers are only counted (per day and code).
+pub const MAX_REJECTIONS_KEPT: i64 = 100_000;
 
 /// A record the server accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,13 +101,15 @@ pub struct StoredRecord {
     pub chain_gap: bool,
 }
 
-/// A record the server refused, kept for monitoring.
+/// A record of a certified signer that the server refused, kept for monitoring (at most
+/// [`MAX_REJECTIONS_KEPT`]). Only records whose signature verified are kept this way, so
+/// nothing in it was chosen by a stranger.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
-    /// The record id, when it could be read.
-    pub id: Option<String>,
-    /// The signer's key id, when it could be read.
-    pub kid: Option<String>,
+    /// The record id (its first 64 characters).
+    pub id: String,
+    /// The signer's key id.
+    pub kid: String,
     /// Why (a verdict code such as `bad_signature`).
     pub code: String,
     /// When it arrived (ms).
@@ -126,8 +141,22 @@ pub trait Batch {
     fn certificate(&mut self, serial: &str) -> Result<Option<CertificateRow>>;
     /// Stores an accepted record.
     fn insert_record(&mut self, record: &StoredRecord) -> Result<()>;
-    /// Stores a rejection.
+    /// Keeps a rejection of an authenticated record, dropping the oldest past
+    /// [`MAX_REJECTIONS_KEPT`].
     fn insert_rejection(&mut self, rejection: &Rejection) -> Result<()>;
+    /// Counts a rejection of a record from an unknown or unverifiable signer, keeping nothing
+    /// it chose: one counter per day and code.
+    fn count_rejection(&mut self, code: &str, received_at: i64) -> Result<()>;
+}
+
+/// What [`Storage::renew`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Renewal {
+    /// The new certificate was stored and the current one marked superseded by it.
+    Issued(CertificateRow),
+    /// The current certificate had been renewed already (a replayed request, or an answer
+    /// the device never got): the certificate that superseded it, followed to the newest.
+    Existing(CertificateRow),
 }
 
 /// The server's storage.
@@ -147,18 +176,27 @@ pub trait Storage: Send + Sync + 'static {
         now: i64,
         issue: impl FnOnce(&EnrollmentCode) -> std::result::Result<CertificateRow, E>,
     ) -> Result<Option<std::result::Result<CertificateRow, E>>>;
-    /// Stores a certificate (a renewal).
+    /// Stores a certificate.
     fn add_certificate(&self, cert: &CertificateRow) -> Result<()>;
+    /// Renews certificate `current` in one transaction: when it was superseded already, the
+    /// newest certificate that superseded it; otherwise `issue()` is stored and `current` is
+    /// marked superseded by it at `now`.
+    fn renew(&self, current: &str, now: i64, issue: impl FnOnce() -> Result<CertificateRow>) -> Result<Renewal>;
     /// The certificate with this serial.
     fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>>;
-    /// Stores failure reports in one transaction; a report sent again (same id) replaces the
-    /// earlier copy (its count or comment may have grown).
+    /// Stores failure reports in one transaction; a report sent again by the same signer
+    /// (same key and id) replaces the earlier copy (its count or comment may have grown).
+    /// Another signer's report with the same id is another report.
     fn store_reports(&self, reports: &[StoredReport]) -> Result<()>;
-    /// Revokes the certificate `serial`, or every certificate of `worker`, at `now`; returns
-    /// the serials newly revoked.
+    /// How many reports of key `kid` arrived since `since` (ms).
+    fn reports_since(&self, kid: &str, since: i64) -> Result<u64>;
+    /// Revokes the certificate `serial`, or every certificate of `worker` (also those a
+    /// renewal superseded, and the unused enrollment codes that would issue more), at `now`;
+    /// returns the serials newly revoked.
     fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>>;
-    /// Every revoked serial.
-    fn revoked_serials(&self) -> Result<Vec<String>>;
+    /// The serials for the revocation list: revoked (not merely superseded) certificates that
+    /// expire after `not_expired_before` (ms). An expired certificate needs no listing.
+    fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<String>>;
     /// Runs `work` in one transaction; it commits when `work` returns `Ok`.
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T>;
     /// How many records are stored.
@@ -201,6 +239,24 @@ const MIGRATIONS: &[&str] = &[
        last_at TEXT NOT NULL, count INTEGER NOT NULL, app_version TEXT NOT NULL,
        user_agent TEXT NOT NULL, comment TEXT, received_at INTEGER NOT NULL);
      CREATE INDEX reports_by_code ON reports (code);",
+    // 3: reports belong to their signer (one worker's report id cannot replace another's);
+    // rejections of unauthenticated records are counters; renewals supersede.
+    "CREATE TABLE reports_by_signer (
+       kid TEXT NOT NULL, id TEXT NOT NULL, worker TEXT NOT NULL, cert_serial TEXT NOT NULL,
+       code TEXT NOT NULL, operation TEXT NOT NULL, message TEXT NOT NULL, first_at TEXT NOT NULL,
+       last_at TEXT NOT NULL, count INTEGER NOT NULL, app_version TEXT NOT NULL,
+       user_agent TEXT NOT NULL, comment TEXT, received_at INTEGER NOT NULL, PRIMARY KEY (kid, id));
+     INSERT INTO reports_by_signer SELECT kid, id, worker, cert_serial, code, operation, message, first_at, last_at,
+       count, app_version, user_agent, comment, received_at FROM reports;
+     DROP TABLE reports;
+     ALTER TABLE reports_by_signer RENAME TO reports;
+     CREATE INDEX reports_by_code ON reports (code);
+     CREATE INDEX reports_by_signer_and_time ON reports (kid, received_at);
+     DELETE FROM rejections WHERE id IS NULL OR kid IS NULL;
+     CREATE TABLE rejection_counts (
+       day INTEGER NOT NULL, code TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, code));
+     ALTER TABLE certificates ADD COLUMN revocation_reason TEXT;
+     ALTER TABLE certificates ADD COLUMN superseded_by TEXT;",
 ];
 
 /// SQLite storage in one file.
@@ -249,10 +305,12 @@ fn certificate_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow>
         nbf: row.get(5)?,
         exp: row.get(6)?,
         revoked_at: row.get(7)?,
+        revocation_reason: row.get(8)?,
+        superseded_by: row.get(9)?,
     })
 }
 
-const CERTIFICATE_COLUMNS: &str = "serial, worker, kid, jwk, jws, nbf, exp, revoked_at";
+const CERTIFICATE_COLUMNS: &str = "serial, worker, kid, jwk, jws, nbf, exp, revoked_at, revocation_reason, superseded_by";
 const RECORD_COLUMNS: &str = "id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap";
 
 fn record_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
@@ -277,8 +335,19 @@ fn select_certificate(connection: &Connection, serial: &str) -> Result<Option<Ce
 
 fn insert_certificate(connection: &Connection, cert: &CertificateRow) -> Result<()> {
     connection.execute(
-        &format!("INSERT INTO certificates ({CERTIFICATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-        params![cert.serial, cert.worker, cert.kid, cert.jwk, cert.jws, cert.nbf, cert.exp, cert.revoked_at],
+        &format!("INSERT INTO certificates ({CERTIFICATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+        params![
+            cert.serial,
+            cert.worker,
+            cert.kid,
+            cert.jwk,
+            cert.jws,
+            cert.nbf,
+            cert.exp,
+            cert.revoked_at,
+            cert.revocation_reason,
+            cert.superseded_by
+        ],
     )?;
     Ok(())
 }
@@ -325,6 +394,18 @@ impl Batch for SqliteBatch<'_> {
         self.0
             .prepare_cached("INSERT INTO rejections (id, kid, code, received_at) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![r.id, r.kid, r.code, r.received_at])?;
+        let newest = self.0.last_insert_rowid();
+        self.0.prepare_cached("DELETE FROM rejections WHERE rowid <= ?1")?.execute([newest - MAX_REJECTIONS_KEPT])?;
+        Ok(())
+    }
+
+    fn count_rejection(&mut self, code: &str, received_at: i64) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO rejection_counts (day, code, count) VALUES (?1, ?2, 1)
+                 ON CONFLICT (day, code) DO UPDATE SET count = count + 1",
+            )?
+            .execute(params![received_at.div_euclid(offsign::DAY_MS), code])?;
         Ok(())
     }
 }
@@ -380,6 +461,28 @@ impl Storage for Sqlite {
         insert_certificate(&self.lock(), cert)
     }
 
+    fn renew(&self, current: &str, now: i64, issue: impl FnOnce() -> Result<CertificateRow>) -> Result<Renewal> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut newest = select_certificate(&tx, current)?.ok_or_else(|| StorageError(format!("no certificate {current}")))?;
+        if newest.superseded_by.is_some() {
+            // A chain of renewals is short (one a year or so); the bound only guards a loop.
+            for _ in 0..1_000 {
+                let Some(next) = newest.superseded_by.as_deref() else { break };
+                newest = select_certificate(&tx, next)?.ok_or_else(|| StorageError(format!("no certificate {next}")))?;
+            }
+            return Ok(Renewal::Existing(newest));
+        }
+        let renewed = issue()?;
+        insert_certificate(&tx, &renewed)?;
+        tx.execute(
+            "UPDATE certificates SET superseded_by = ?1, revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?4",
+            params![renewed.serial, now, SUPERSEDED, current],
+        )?;
+        tx.commit()?;
+        Ok(Renewal::Issued(renewed))
+    }
+
     fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>> {
         select_certificate(&self.lock(), serial)
     }
@@ -417,26 +520,43 @@ impl Storage for Sqlite {
         Ok(())
     }
 
+    fn reports_since(&self, kid: &str, since: i64) -> Result<u64> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND received_at >= ?2")?;
+        Ok(statement.query_row(params![kid, since], |row| row.get::<_, i64>(0))? as u64)
+    }
+
     fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
         let mut connection = self.lock();
-        let tx = connection.transaction()?;
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let (condition, value) = match target {
             RevokeTarget::Serial(serial) => ("serial = ?1", serial),
             RevokeTarget::Worker(worker) => ("worker = ?1", worker),
         };
+        // Live certificates, and superseded ones: those still let records signed before the
+        // renewal in, which a revocation ends.
+        let revocable = format!("{condition} AND (revoked_at IS NULL OR revocation_reason IS NOT NULL)");
         let serials: Vec<String> = tx
-            .prepare(&format!("SELECT serial FROM certificates WHERE {condition} AND revoked_at IS NULL ORDER BY serial"))?
+            .prepare(&format!("SELECT serial FROM certificates WHERE {revocable} ORDER BY serial"))?
             .query_map([value], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        tx.execute(&format!("UPDATE certificates SET revoked_at = ?2 WHERE {condition} AND revoked_at IS NULL"), params![value, now])?;
+        tx.execute(
+            &format!("UPDATE certificates SET revoked_at = min(coalesce(revoked_at, ?2), ?2), revocation_reason = NULL WHERE {revocable}"),
+            params![value, now],
+        )?;
+        if let RevokeTarget::Worker(worker) = target {
+            tx.execute("UPDATE enrollment_codes SET expires_at = min(expires_at, ?2) WHERE worker = ?1 AND used_at IS NULL", params![worker, now])?;
+        }
         tx.commit()?;
         Ok(serials)
     }
 
-    fn revoked_serials(&self) -> Result<Vec<String>> {
+    fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<String>> {
         let connection = self.lock();
-        let mut statement = connection.prepare_cached("SELECT serial FROM certificates WHERE revoked_at IS NOT NULL ORDER BY serial")?;
-        let serials = statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut statement = connection.prepare_cached(
+            "SELECT serial FROM certificates WHERE revoked_at IS NOT NULL AND revocation_reason IS NULL AND exp > ?1 ORDER BY serial",
+        )?;
+        let serials = statement.query_map([not_expired_before], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(serials)
     }
 
@@ -483,7 +603,18 @@ mod tests {
     }
 
     fn cert(serial: &str, worker: &str) -> CertificateRow {
-        CertificateRow { serial: serial.into(), worker: worker.into(), kid: "k".into(), jwk: "{}".into(), jws: "j".into(), nbf: 0, exp: 10, revoked_at: None }
+        CertificateRow {
+            serial: serial.into(),
+            worker: worker.into(),
+            kid: "k".into(),
+            jwk: "{}".into(),
+            jws: "j".into(),
+            nbf: 0,
+            exp: 10,
+            revoked_at: None,
+            revocation_reason: None,
+            superseded_by: None,
+        }
     }
 
     #[test]
@@ -574,8 +705,65 @@ mod tests {
         assert_eq!(db.revoke(&RevokeTarget::Worker("w-1".into()), 7).unwrap(), ["s-1", "s-2"]);
         assert!(db.revoke(&RevokeTarget::Worker("w-1".into()), 8).unwrap().is_empty(), "already revoked");
         assert_eq!(db.revoke(&RevokeTarget::Serial("s-3".into()), 9).unwrap(), ["s-3"]);
-        assert_eq!(db.revoked_serials().unwrap(), ["s-1", "s-2", "s-3"]);
+        assert_eq!(db.revoked_serials(0).unwrap(), ["s-1", "s-2", "s-3"]);
         assert_eq!(db.certificate("s-1").unwrap().unwrap().revoked_at, Some(7));
+        assert!(db.revoked_serials(10).unwrap().is_empty(), "expired certificates leave the list");
+    }
+
+    #[test]
+    fn a_renewal_supersedes_once_and_a_revocation_of_the_worker_covers_superseded_certificates_and_unused_codes() {
+        let db = Sqlite::open(&temp_db("renew")).unwrap();
+        db.add_certificate(&CertificateRow { exp: 100, ..cert("s-1", "w-1") }).unwrap();
+        let issued = db.renew("s-1", 5, || Ok(CertificateRow { exp: 100, ..cert("s-2", "w-1") })).unwrap();
+        assert_eq!(issued, Renewal::Issued(CertificateRow { exp: 100, ..cert("s-2", "w-1") }));
+        let old = db.certificate("s-1").unwrap().unwrap();
+        assert_eq!((old.revoked_at, old.revocation_reason.as_deref(), old.superseded_by.as_deref()), (Some(5), Some(SUPERSEDED), Some("s-2")));
+        let replay = db.renew("s-1", 6, || panic!("a second certificate for one renewal")).unwrap();
+        assert!(matches!(replay, Renewal::Existing(c) if c.serial == "s-2"));
+        db.renew("s-2", 7, || Ok(CertificateRow { exp: 100, ..cert("s-3", "w-1") })).unwrap();
+        assert!(matches!(db.renew("s-1", 8, || panic!()).unwrap(), Renewal::Existing(c) if c.serial == "s-3"), "followed to the newest");
+        assert!(db.revoked_serials(0).unwrap().is_empty(), "a superseded certificate is not on the list");
+
+        db.add_enrollment_code("h", &EnrollmentCode { worker: "w-1".into(), days: 1, expires_at: 1_000, used_at: None }).unwrap();
+        assert_eq!(db.revoke(&RevokeTarget::Worker("w-1".into()), 9).unwrap(), ["s-1", "s-2", "s-3"]);
+        let old = db.certificate("s-1").unwrap().unwrap();
+        assert_eq!((old.revoked_at, old.revocation_reason), (Some(5), None), "now a revocation, from the earlier time");
+        assert_eq!(db.revoked_serials(0).unwrap(), ["s-1", "s-2", "s-3"]);
+        let code = db.redeem_code::<()>("h", 10, |c| {
+            assert!(c.expires_at <= 9, "the worker's unused code expired with the revocation");
+            Err(())
+        });
+        assert_eq!(code.unwrap(), Some(Err(())));
+    }
+
+    #[test]
+    fn rejections_of_strangers_are_counters_and_kept_rejections_are_capped() {
+        let db = Sqlite::open(&temp_db("rejections")).unwrap();
+        db.batch(|b| {
+            for _ in 0..1_000 {
+                b.count_rejection("bad_signature", 5)?;
+            }
+            b.count_rejection("malformed", offsign::DAY_MS + 5)
+        })
+        .unwrap();
+        let counters: Vec<(i64, String, i64)> = db
+            .lock()
+            .prepare("SELECT day, code, count FROM rejection_counts ORDER BY day")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(counters, [(0, "bad_signature".to_owned(), 1_000), (1, "malformed".to_owned(), 1)]);
+
+        let rejection = |id: &str| Rejection { id: id.into(), kid: "k".into(), code: "chain_fork".into(), received_at: 1 };
+        db.batch(|b| b.insert_rejection(&rejection("oldest"))).unwrap();
+        // As if MAX_REJECTIONS_KEPT rejections had come since.
+        db.lock().execute("INSERT INTO rejections (rowid, id, kid, code, received_at) VALUES (?1, 'x', 'k', 'c', 1)", [MAX_REJECTIONS_KEPT]).unwrap();
+        db.batch(|b| b.insert_rejection(&rejection("newest"))).unwrap();
+        let ids: Vec<String> =
+            db.lock().prepare("SELECT id FROM rejections ORDER BY rowid").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+        assert_eq!(ids, ["x", "newest"], "the oldest is dropped past the cap");
     }
 
     #[test]

@@ -25,7 +25,8 @@ async function signedBatches(server, workers, perWorker) {
   for (let w = 0; w < workers; w++) {
     const { code } = server.admin('enroll', '--worker', `bench-${w}`);
     const me = Identity.generate();
-    const credentials = await post(`${server.url}/v1/enroll`, { code, jwk: me.publicJwk });
+    const { challenge } = await (await fetch(`${server.url}/v1/enroll`)).json();
+    const credentials = await post(`${server.url}/v1/enroll`, { code, jwk: me.publicJwk, proof: me.enrollmentProof(code, challenge) });
     let chain;
     const batches = [];
     for (let i = 0; i < perWorker; i += 500) {
@@ -86,8 +87,7 @@ async function drain() {
       await init();
       const device = await Device.open({ name: 'drain' });
       const me = await device.createIdentity({ label: 'Drain', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
-      const response = await fetch('/v1/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, jwk: me.publicJwk }) });
-      await device.setCredentials(me.kid, await response.json());
+      await device.enroll(me.kid, code);
       for (let i = 0; i < 20; i++) {
         await device.signMany(Array.from({ length: 500 }, (_, j) => ({ doc: new TextEncoder().encode(`doc ${i}-${j}`), name: `receipt-${j}.pdf` })));
       }

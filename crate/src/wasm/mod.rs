@@ -371,7 +371,17 @@ impl JsIdentity {
     #[wasm_bindgen(js_name = signBytes)]
     pub fn sign_bytes(&self, message: JsBytes) -> JsResult<Vec<u8>> {
         let message = bytes_arg("message", &message).map_err(js_error)?;
-        Ok(self.identity()?.sign(&message).to_vec())
+        // Verified before it is returned, like every signature: a faulty signature next to a
+        // correct one over the same message would reveal the key.
+        Ok(self.identity()?.sign_checked(&message).map_err(js_error)?.to_vec())
+    }
+
+    /// The proof of possession that `POST /v1/enroll` asks for: the enrollment `code` and the
+    /// `challenge` from `GET /v1/enroll`, signed with this key (a JWS). `Device.enroll` makes
+    /// it itself; this is for apps that enroll an `Identity` of their own.
+    #[wasm_bindgen(js_name = enrollmentProof)]
+    pub fn enrollment_proof(&self, code: &str, challenge: &str) -> JsResult<String> {
+        crate::enrollment_proof(self.identity()?, code, challenge).map_err(js_error)
     }
 
     /// Wipes the private key from memory. Every later use throws `identity_locked`.
