@@ -1,7 +1,7 @@
 //! The HTTP API under `/v1`, JSON in and out. Every refusal is `{"code", "message"}` with a
 //! fitting status; nothing is stored from a refused request.
 
-use crate::ingest::{ingest, prepare, Prepared, Verdict};
+use crate::ingest::{ingest, prepare, Known, Prepared, Verdict};
 use std::collections::HashMap;
 use crate::ingest::CLOCK_TOLERANCE_MS;
 use crate::storage::{CertificateRow, Renewal, Storage, StoredReport};
@@ -14,6 +14,8 @@ use axum::{Json, Router};
 use offsign::{Authority, PublicJwk, PublicKey, Timestamp, DAY_MS};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sha2::Digest as _;
+use std::net::IpAddr;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -39,6 +41,88 @@ pub struct AppState<S> {
     /// Origins of apps served elsewhere that may call the API from their pages (CORS); empty:
     /// only the app this server serves.
     pub allowed_origins: Vec<HeaderValue>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` / `X-Forwarded-Proto` headers
+    /// are believed; from any other peer they are ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<zeroize::Zeroizing<String>>,
+}
+
+impl<S> AppState<S> {
+    fn trusts(&self, peer: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.contains(&peer))
+    }
+
+    /// The client's address: the peer, or, when the peer is a trusted proxy, the nearest
+    /// address the proxies forwarded that is not itself a trusted proxy (read from the right:
+    /// what a client writes on the left is not believed). `Forwarded` (RFC 7239) wins over
+    /// `X-Forwarded-For`.
+    pub fn client_address(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let forwarded: Vec<IpAddr> = forwarded_values(headers, "for").iter().map(|v| parse_node(v)).collect::<Option<_>>().unwrap_or_default();
+        let hops = if forwarded.is_empty() {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(|v| parse_node(v.trim()))
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default()
+        } else {
+            forwarded
+        };
+        let mut client = peer;
+        for hop in hops.into_iter().rev() {
+            client = hop;
+            if !self.trusts(hop) {
+                break;
+            }
+        }
+        client
+    }
+
+    /// Whether a trusted proxy says the client came over HTTPS.
+    pub fn forwarded_https(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
+        if !self.trusts(peer) {
+            return false;
+        }
+        let proto = forwarded_values(headers, "proto").pop().or_else(|| {
+            let all = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+            all.rsplit(',').next().map(|p| p.trim().to_owned())
+        });
+        proto.is_some_and(|p| p.eq_ignore_ascii_case("https"))
+    }
+}
+
+/// The values of parameter `name` in every element of every `Forwarded` header, in order.
+fn forwarded_values(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(header::FORWARDED)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|element| {
+            element.split(';').find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                key.trim().eq_ignore_ascii_case(name).then(|| value.trim().trim_matches('"').to_owned())
+            })
+        })
+        .collect()
+}
+
+/// An address from a `Forwarded` node or an `X-Forwarded-For` entry: `192.0.2.1`,
+/// `192.0.2.1:4711`, `[2001:db8::1]:4711` or `2001:db8::1`.
+fn parse_node(text: &str) -> Option<IpAddr> {
+    if let Ok(ip) = text.parse() {
+        return Some(ip);
+    }
+    if let Ok(socket) = text.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip());
+    }
+    text.strip_prefix('[')?.split(']').next()?.parse().ok()
 }
 
 /// Refuses a client over its rate (429 with Retry-After) and measures each request's latency
@@ -49,7 +133,8 @@ async fn limit_and_measure<S: Storage>(
     next: axum::middleware::Next,
 ) -> Response {
     let route = request.extensions().get::<axum::extract::MatchedPath>().map_or("other", |p| p.as_str()).to_owned();
-    let client = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let client = peer.map(|peer| state.client_address(peer, request.headers()));
     if let Some(Err(wait)) = client.map(|ip| state.rate_limit.take(ip)) {
         state.metrics.rate_limited();
         let mut refused = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; slow down").into_response();
@@ -140,9 +225,20 @@ fn revocation_list<S: Storage>(state: &AppState<S>, now: Timestamp) -> ApiResult
     })
 }
 
-/// The `/v1` routes.
-pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
+/// `/metrics` alone, for a listener of its own (`--metrics-addr`), behind the token when
+/// one is set.
+pub fn metrics_routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::<S>))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_and_measure::<S>))
+        .with_state(state)
+}
+
+/// The `/v1` routes, `/healthz`, `/openapi.json`, and `/metrics` unless `with_metrics` is
+/// false (served on its own address).
+pub fn routes<S: Storage>(state: Arc<AppState<S>>, with_metrics: bool) -> Router {
     let origins = state.allowed_origins.clone();
+    let metrics = if with_metrics { metrics_routes(state.clone()) } else { Router::new() };
     let routes = Router::new()
         .route("/healthz", get(healthz::<S>))
         .route("/v1/authority", get(authority::<S>))
@@ -151,11 +247,11 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/v1/records", post(records::<S>))
         .route("/v1/renew", post(renew::<S>))
         .route("/v1/reports", post(reports::<S>))
-        .route("/metrics", get(metrics::<S>))
         .route("/openapi.json", get(openapi))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_and_measure::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state);
+        .with_state(state)
+        .merge(metrics);
     if origins.is_empty() {
         return routes;
     }
@@ -195,8 +291,17 @@ async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
-/// The Prometheus text format.
-async fn metrics<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Response> {
+/// The Prometheus text format; with a token set, only for `Authorization: Bearer <token>`.
+async fn metrics<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = &state.metrics_token {
+        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+        // Compared as digests, so the time taken says nothing about the token.
+        if sha2::Sha256::digest(given.as_bytes()) != sha2::Sha256::digest(token.as_bytes()) {
+            let mut refused = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "/metrics needs its bearer token").into_response();
+            refused.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return Ok(refused);
+        }
+    }
     blocking(&state, |state| {
         let gauges = state.storage.gauges(now().millis())?;
         let text = state.metrics.render(&gauges);
@@ -525,18 +630,19 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         // The keys of the certificates named, then the CPU-heavy checks on every core, then
         // one short transaction.
         let read: Vec<Prepared> = request.records.into_iter().map(Prepared::read).collect();
-        let mut keys = HashMap::new();
+        let mut known = Known::default();
         for serial in read.iter().filter_map(Prepared::certificate_serial) {
-            if !keys.contains_key(serial) {
+            if !known.certificates.contains_key(serial) {
                 if let Some(cert) = state.storage.certificate(serial)? {
                     if let Ok(key) = PublicKey::from_jwk_json(&cert.jwk) {
-                        keys.insert(serial.to_owned(), key);
+                        known.certificates.insert(serial.to_owned(), (key, cert));
                     }
                 }
             }
         }
-        let prepared = prepare(read, &keys, &state.authority, now);
-        let verdicts = state.storage.batch(|batch| ingest(batch, prepared, now))?;
+        known.stored_ids = state.storage.stored_ids(&read.iter().filter_map(Prepared::id).collect::<Vec<_>>())?;
+        let prepared = prepare(read, &known, &state.authority, now);
+        let verdicts = state.storage.batch(|batch| ingest(batch, prepared, &state.authority, now))?;
         for v in &verdicts {
             state.metrics.record(v.verdict.as_str(), v.code);
         }

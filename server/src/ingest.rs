@@ -2,10 +2,11 @@
 //! checked against that certificate's validity and revocation, linked into the signer's
 //! chain, and stored with a signed receipt; or refused with a code.
 
-use crate::storage::{Batch, Rejection, Result, StoredRecord};
+use crate::storage::{Batch, CertificateRow, Rejection, Result, StoredRecord};
 use offsign::{inspect_record, record_hash, verify_record, Authority, ErrorCode, PublicKey, Timestamp};
 use serde::Serialize;
-use std::collections::HashMap;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 
 /// How far a device's clock may be off when the server checks a certificate's validity at
 /// the record's `signedAt`, and how far in the future a record may claim to be signed.
@@ -90,48 +91,86 @@ impl Prepared {
         Prepared { jws, hash, payload, signature: None, receipt: None }
     }
 
+    /// The record's id, if it could be read.
+    pub fn id(&self) -> Option<&str> {
+        Some(self.payload.as_ref().ok()?.id.as_str())
+    }
+
     /// The serial of the certificate the record names, if it could be read.
     pub fn certificate_serial(&self) -> Option<&str> {
         self.payload.as_ref().ok()?.cert.as_deref()
     }
 }
 
-/// Prepares read records for [`ingest`]: checks each signature against the key of the
-/// certificate it names (`keys`, by serial) and signs receipts, on every core.
-pub fn prepare(records: Vec<Prepared>, keys: &HashMap<String, PublicKey>, authority: &Authority, now: Timestamp) -> Vec<Prepared> {
+/// What the server knows before a batch's transaction: the certificates its records name,
+/// with their keys, and which of its record ids are stored already.
+#[derive(Default)]
+pub struct Known {
+    /// By serial.
+    pub certificates: HashMap<String, (PublicKey, CertificateRow)>,
+    /// Ids of the batch's records that are stored.
+    pub stored_ids: HashSet<String>,
+}
+
+/// Prepares read records for [`ingest`], on the verification pool (one pool of as many
+/// threads as cores, shared by every request, so concurrent batches queue instead of each
+/// starting threads): checks each signature against the key of the certificate it names, and
+/// signs a receipt for each record headed for acceptance (verified, not stored yet, signed
+/// while its certificate was valid), so duplicates and refusals cost no signature.
+pub fn prepare(records: Vec<Prepared>, known: &Known, authority: &Authority, now: Timestamp) -> Vec<Prepared> {
     let one = |mut record: Prepared| {
-        record.signature = record.certificate_serial().and_then(|serial| keys.get(serial)).map(|key| {
+        let certificate = record.certificate_serial().and_then(|serial| known.certificates.get(serial));
+        record.signature = certificate.map(|(key, _)| {
             verify_record(&record.jws, key, None).map(|_| ()).map_err(|e| {
                 let code = if e.code() == ErrorCode::BadSignature { "bad_signature" } else if e.code() == ErrorCode::KeyMismatch { "key_mismatch" } else { "malformed" };
                 (code, e.message().to_owned())
             })
         });
-        record.receipt = match (&record.payload, &record.signature) {
-            (Ok(p), Some(Ok(()))) => authority.issue_receipt(&p.id, &record.hash, now).ok(),
+        record.receipt = match (&record.payload, &record.signature, certificate) {
+            (Ok(p), Some(Ok(())), Some((_, cert))) if !known.stored_ids.contains(&p.id) && certificate_refusal(cert, p, now).is_none() => {
+                authority.issue_receipt(&p.id, &record.hash, now).ok()
+            }
             _ => None,
         };
         record
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if threads == 1 || records.len() < 32 {
+    if records.len() < 32 {
         return records.into_iter().map(one).collect();
     }
-    let chunk = records.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<Prepared>> = Vec::new();
-    let mut rest = records;
-    while !rest.is_empty() {
-        let tail = rest.split_off(chunk.min(rest.len()));
-        chunks.push(std::mem::replace(&mut rest, tail));
+    records.into_par_iter().map(one).collect()
+}
+
+/// Why `payload`, signed under `cert`, is refused for its time: the certificate was not yet
+/// valid or had expired when it was signed (5 minutes' tolerance), it is revoked (or was
+/// superseded before the record was signed), or the record claims to be signed in the future.
+fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, now: Timestamp) -> Option<(&'static str, String)> {
+    let serial = &cert.serial;
+    let Ok(signed_at) = Timestamp::parse_rfc3339(&payload.signed_at) else {
+        return Some(("malformed", "signedAt is not an RFC 3339 UTC time".into()));
+    };
+    if signed_at.millis() < cert.nbf - CLOCK_TOLERANCE_MS {
+        return Some(("cert_not_yet_valid_at_signing", format!("signed at {signed_at}, before the certificate's validity")));
     }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks.into_iter().map(|c| scope.spawn(|| c.into_iter().map(one).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    })
+    if signed_at.millis() >= cert.exp + CLOCK_TOLERANCE_MS {
+        return Some(("cert_expired_at_signing", format!("signed at {signed_at}, after the certificate expired")));
+    }
+    if let Some(revoked_at) = cert.revoked_at {
+        // A renewal supersedes a certificate: what was signed under it before still counts.
+        let superseded = cert.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
+        if !superseded || signed_at.millis() >= revoked_at {
+            let why = if superseded { "was superseded by a renewal before this record was signed" } else { "is revoked" };
+            return Some(("cert_revoked", format!("certificate {serial} {why}")));
+        }
+    }
+    if signed_at.millis() > now.millis() + CLOCK_TOLERANCE_MS {
+        return Some(("signed_in_future", format!("signed at {signed_at}, later than the server's time {now}")));
+    }
+    None
 }
 
 /// Decides and stores the verdict on each prepared record, in order, inside `batch`: later
 /// records of the batch see the earlier ones as stored.
-pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, now: Timestamp) -> Result<Vec<Verdict>> {
+pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authority, now: Timestamp) -> Result<Vec<Verdict>> {
     let mut verdicts = Vec::with_capacity(records.len());
     for (index, record) in records.into_iter().enumerate() {
         let id = record.payload.as_ref().ok().map(|p| p.id.clone());
@@ -139,7 +178,7 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, now: Timestamp) -> 
         let hash = record.hash.clone();
         // Signed by the key of a certificate issued here: what it says may be kept.
         let authenticated = matches!(record.signature, Some(Ok(())));
-        let decided = judge(batch, record, now)?;
+        let decided = judge(batch, record, authority, now)?;
         verdicts.push(match decided {
             Judged::Accept(stored) => {
                 batch.insert_record(&stored)?;
@@ -164,7 +203,7 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, now: Timestamp) -> 
 }
 
 /// The verdict on one prepared record.
-fn judge(batch: &mut dyn Batch, record: Prepared, now: Timestamp) -> Result<Judged> {
+fn judge(batch: &mut dyn Batch, record: Prepared, authority: &Authority, now: Timestamp) -> Result<Judged> {
     let payload = match record.payload {
         Ok(payload) => payload,
         Err(why) => return Ok(Judged::Refuse("malformed", why)),
@@ -189,23 +228,8 @@ fn judge(batch: &mut dyn Batch, record: Prepared, now: Timestamp) -> Result<Judg
     if let Err((code, message)) = signature {
         return Ok(Judged::Refuse(code, message));
     }
-    let signed_at = Timestamp::parse_rfc3339(&payload.signed_at).map_err(|e| crate::storage::StorageError(e.to_string()))?;
-    if signed_at.millis() < cert.nbf - CLOCK_TOLERANCE_MS {
-        return Ok(Judged::Refuse("cert_not_yet_valid_at_signing", format!("signed at {signed_at}, before the certificate's validity")));
-    }
-    if signed_at.millis() >= cert.exp + CLOCK_TOLERANCE_MS {
-        return Ok(Judged::Refuse("cert_expired_at_signing", format!("signed at {signed_at}, after the certificate expired")));
-    }
-    if let Some(revoked_at) = cert.revoked_at {
-        // A renewal supersedes a certificate: what was signed under it before still counts.
-        let superseded = cert.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
-        if !superseded || signed_at.millis() >= revoked_at {
-            let why = if superseded { "was superseded by a renewal before this record was signed" } else { "is revoked" };
-            return Ok(Judged::Refuse("cert_revoked", format!("certificate {serial} {why}")));
-        }
-    }
-    if signed_at.millis() > now.millis() + CLOCK_TOLERANCE_MS {
-        return Ok(Judged::Refuse("signed_in_future", format!("signed at {signed_at}, later than the server's time {now}")));
+    if let Some((code, message)) = certificate_refusal(&cert, &payload, now) {
+        return Ok(Judged::Refuse(code, message));
     }
     if batch.record_at(&payload.kid, payload.seq)?.is_some() {
         return Ok(Judged::Refuse("chain_fork", format!("another record with seq {} of this key is stored", payload.seq)));
@@ -228,7 +252,11 @@ fn judge(batch: &mut dyn Batch, record: Prepared, now: Timestamp) -> Result<Judg
             }
         }
     }
-    let receipt = record.receipt.ok_or_else(|| crate::storage::StorageError("no receipt could be signed".into()))?;
+    // Signed in advance unless the record's id seemed stored before the transaction began.
+    let receipt = match record.receipt {
+        Some(receipt) => receipt,
+        None => authority.issue_receipt(&payload.id, &hash, now).map_err(|e| crate::storage::StorageError(e.to_string()))?,
+    };
     Ok(Judged::Accept(StoredRecord {
         id: payload.id,
         kid: payload.kid,
@@ -309,10 +337,10 @@ mod tests {
 
     fn run(w: &World, records: &[String], now: &str) -> Vec<Verdict> {
         let cert = w.db.certificate("s-1").unwrap().unwrap();
-        let keys = HashMap::from([(cert.serial, PublicKey::from_jwk_json(&cert.jwk).unwrap())]);
+        let known = Known { certificates: HashMap::from([(cert.serial.clone(), (PublicKey::from_jwk_json(&cert.jwk).unwrap(), cert))]), ..Known::default() };
         let read = records.iter().cloned().map(Prepared::read).collect();
-        let prepared = prepare(read, &keys, &w.authority, t(now));
-        w.db.batch(|b| ingest(b, prepared, t(now))).unwrap()
+        let prepared = prepare(read, &known, &w.authority, t(now));
+        w.db.batch(|b| ingest(b, prepared, &w.authority, t(now))).unwrap()
     }
 
     fn summary(verdicts: &[Verdict]) -> Vec<(VerdictKind, Option<&'static str>, bool)> {
@@ -393,10 +421,11 @@ mod tests {
             let doc = DocumentDigest::of_bytes(b"a substitute", None, None).unwrap();
             let request = RecordRequest { doc, claims: Default::default(), chain: Some(&head), cert_serial: Some(&serial), now: t("2026-11-04T09:00:00Z") };
             records.push(sign_record(&worker, request).unwrap().jws); // index 5: another seq 3
-            let keys = HashMap::from([(serial.clone(), worker.public_key().clone())]);
+            let cert = w.db.certificate(&serial).unwrap().unwrap();
+            let known = Known { certificates: HashMap::from([(serial.clone(), (worker.public_key().clone(), cert))]), ..Known::default() };
             for &i in order {
-                let prepared = prepare(vec![Prepared::read(records[i].clone())], &keys, &w.authority, t(NOW));
-                let verdict = w.db.batch(|b| ingest(b, prepared, t(NOW))).unwrap().remove(0);
+                let prepared = prepare(vec![Prepared::read(records[i].clone())], &known, &w.authority, t(NOW));
+                let verdict = w.db.batch(|b| ingest(b, prepared, &w.authority, t(NOW))).unwrap().remove(0);
                 if verdict.verdict == VerdictKind::Rejected {
                     assert!(matches!(verdict.code, Some("chain_fork" | "chain_broken")), "{order:?}: {:?}", verdict.code);
                     substitutes_refused += usize::from(i == 5);
@@ -414,6 +443,24 @@ mod tests {
             assert!(!real_neighbours || stored[2].is_none() || real_third, "{order:?}: a substitute between real records");
         }
         assert!(substitutes_refused > 360, "the substitute is refused in most orders: {substitutes_refused}");
+    }
+
+    #[test]
+    fn receipts_are_signed_in_advance_only_for_records_headed_for_acceptance() {
+        let w = world("receipts");
+        let records = chain(&w.worker, "s-1", 3);
+        let cert = w.db.certificate("s-1").unwrap().unwrap();
+        let key = PublicKey::from_jwk_json(&cert.jwk).unwrap();
+        let stored = inspect_record(&records[0]).unwrap().1.id;
+        let known = Known { certificates: HashMap::from([("s-1".to_owned(), (key.clone(), cert.clone()))]), stored_ids: HashSet::from([stored]) };
+        let stranger = chain(&Identity::generate().unwrap(), "s-1", 1).remove(0);
+        let mut batch: Vec<Prepared> = [&records[..], &[stranger]].concat().into_iter().map(Prepared::read).collect();
+        batch.extend((0..40).map(|_| Prepared::read(records[1].clone()))); // enough for the pool
+        let signed: Vec<bool> = prepare(batch, &known, &w.authority, t(NOW)).iter().map(|p| p.receipt.is_some()).collect();
+        assert_eq!(&signed[..4], [false, true, true, false], "a stored id and a stranger's record get none");
+        let revoked = CertificateRow { revoked_at: Some(0), ..cert };
+        let known = Known { certificates: HashMap::from([("s-1".to_owned(), (key, revoked))]), ..Known::default() };
+        assert!(prepare(vec![Prepared::read(records[2].clone())], &known, &w.authority, t(NOW))[0].receipt.is_none(), "nor a refused one");
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod metrics;
 mod storage;
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -25,7 +25,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use storage::{EnrollmentCode, RevokeTarget, Sqlite, Storage};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 /// No inline script or style, no third-party origin; wasm compilation allowed.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -55,6 +54,19 @@ struct Args {
     /// app served here.
     #[arg(long = "allow-origin", env = "OFFSIGN_ALLOW_ORIGINS", value_delimiter = ',', value_parser = api::parse_origin)]
     allow_origins: Vec<HeaderValue>,
+    /// A reverse proxy (address or CIDR, e.g. 10.0.0.0/8) whose Forwarded, X-Forwarded-For and
+    /// X-Forwarded-Proto headers are believed: the per-client rate limit then counts the
+    /// client's address, and HSTS is sent when the proxy says HTTPS. Repeat it or separate
+    /// with commas. Default: none, the headers are ignored.
+    #[arg(long = "trusted-proxy", env = "OFFSIGN_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    trusted_proxies: Vec<ipnet::IpNet>,
+    /// Serve /metrics on this address only (e.g. 127.0.0.1:9090 for a local Prometheus), not
+    /// beside the app.
+    #[arg(long, env = "OFFSIGN_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Answer /metrics only with `Authorization: Bearer TOKEN` (at least 16 characters).
+    #[arg(long, env = "OFFSIGN_METRICS_TOKEN", hide_env_values = true, value_parser = parse_token)]
+    metrics_token: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -84,23 +96,54 @@ enum Command {
     },
 }
 
-/// The HTTP routes, apart from `main` so that tests call them without a socket.
-fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf) -> Router {
+/// An address or a network for `--trusted-proxy`.
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is not an address or a network such as 10.0.0.0/8"))
+}
+
+/// A `--metrics-token`: long enough not to be guessed.
+fn parse_token(text: &str) -> Result<String, String> {
+    if text.chars().count() < 16 || text.chars().any(char::is_whitespace) {
+        return Err("the metrics token needs at least 16 characters and no spaces".into());
+    }
+    Ok(text.to_owned())
+}
+
+/// The HTTP routes, apart from `main` so that tests call them without a socket. `/metrics`
+/// is among them unless `metrics_apart` (served on its own address).
+fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf, metrics_apart: bool) -> Router {
+    let files = Arc::new(StaticCache::default());
     Router::new()
-        .merge(api::routes(state))
+        .merge(api::routes(state.clone(), !metrics_apart))
         .merge(
             Router::new()
                 .nest_service("/pkg", ServeDir::new(pkg))
                 .fallback_service(ServeDir::new(www))
-                .layer(axum::middleware::from_fn(content_etag)),
+                .layer(axum::middleware::from_fn_with_state(files, content_etag)),
         )
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        // gzip or Brotli for whoever accepts it: the wasm shrinks to about a third.
+        .layer(axum::middleware::from_fn_with_state(state, security_headers::<S>))
+        // gzip or Brotli for whoever accepts it, for the API's answers (the app's files are
+        // compressed once, by `content_etag`; a response that has an encoding is left alone).
         .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// Headers on every answer: a strict CSP, no MIME sniffing, no referrer, a browsing context
+/// of our own, and HSTS when a trusted proxy says the client came over HTTPS.
+async fn security_headers<S: Storage>(State(state): State<Arc<api::AppState<S>>>, request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let https = peer.is_some_and(|peer| state.forwarded_https(peer, request.headers()));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    response
 }
 
 /// The largest file the app's folders may hold (the wasm is about 1 MiB).
@@ -112,11 +155,12 @@ const MAX_FILE_BYTES: usize = 32 << 20;
 /// `Last-Modified` would answer with "not modified" and leave the app stale. So dates are never
 /// used to answer 304: a client that only has a date (cached before ETags) gets the file once
 /// more, with its ETag. HEAD is answered as GET without the body, with the same ETag.
-async fn content_etag(request: Request, next: Next) -> Response {
+async fn content_etag(State(files): State<Arc<StaticCache>>, request: Request, next: Next) -> Response {
     let head = request.method() == Method::HEAD;
     if request.method() != Method::GET && !head {
         return next.run(request).await;
     }
+    let encoding = Encoding::accepted(request.headers());
     let (mut parts, body) = request.into_parts();
     let if_none_match = parts.headers.remove(header::IF_NONE_MATCH);
     parts.headers.remove(header::IF_MODIFIED_SINCE);
@@ -136,12 +180,107 @@ async fn content_etag(request: Request, next: Next) -> Response {
     let unchanged = if_none_match.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|list| {
         list.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == &etag[2..])
     });
+    parts.headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if unchanged {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     }
+    let compressible = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| {
+        t.starts_with("text/") || t.starts_with("application/javascript") || t.starts_with("application/json")
+            || t.starts_with("application/wasm") || t.starts_with("application/manifest+json") || t.starts_with("image/svg+xml")
+    });
+    let compressed = encoding.filter(|_| compressible && bytes.len() > 256).and_then(|e| Some((e, files.compressed(&digest[..16], e, &bytes)?)));
+    let bytes = match compressed {
+        Some((encoding, compressed)) => {
+            parts.headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding.name()));
+            compressed
+        }
+        None => bytes,
+    };
+    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
     Response::from_parts(parts, if head { Body::empty() } else { Body::from(bytes) })
+}
+
+/// A content coding of the app's files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Encoding {
+    Brotli,
+    Gzip,
+}
+
+impl Encoding {
+    /// The client's preferred coding we have: Brotli, then gzip (a `q=0` refuses one).
+    fn accepted(headers: &axum::http::HeaderMap) -> Option<Encoding> {
+        let accepted: Vec<(String, bool)> = headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|item| {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+                let refused = parts.any(|p| matches!(p.trim().strip_prefix("q="), Some(q) if q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)));
+                (name, !refused)
+            })
+            .collect();
+        let takes = |name: &str| accepted.iter().any(|(n, ok)| n == name && *ok);
+        if takes("br") {
+            Some(Encoding::Brotli)
+        } else if takes("gzip") {
+            Some(Encoding::Gzip)
+        } else {
+            None
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+        }
+    }
+}
+
+/// The app's files compressed once per content (by digest) and coding, not per request.
+#[derive(Default)]
+struct StaticCache {
+    entries: std::sync::Mutex<std::collections::HashMap<(Vec<u8>, Encoding), axum::body::Bytes>>,
+    /// How many times a file was compressed (for the test).
+    compressions: std::sync::atomic::AtomicUsize,
+}
+
+impl StaticCache {
+    /// Files of past deploys are forgotten past this many entries.
+    const MAX_ENTRIES: usize = 256;
+
+    /// `bytes` (whose digest is `digest`) in `encoding`; `None` if it could not be compressed.
+    fn compressed(&self, digest: &[u8], encoding: Encoding, bytes: &[u8]) -> Option<axum::body::Bytes> {
+        let key = (digest.to_vec(), encoding);
+        if let Some(hit) = self.entries.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Some(hit.clone());
+        }
+        self.compressions.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut out = Vec::new();
+        let written = match encoding {
+            Encoding::Brotli => {
+                let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+                brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).map(drop)
+            }
+            Encoding::Gzip => {
+                let mut encoder = flate2::write::GzEncoder::new(&mut out, flate2::Compression::best());
+                std::io::Write::write_all(&mut encoder, bytes).and_then(|()| encoder.finish().map(drop))
+            }
+        };
+        written.ok()?;
+        let compressed = axum::body::Bytes::from(out);
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, compressed.clone());
+        Some(compressed)
+    }
 }
 
 /// An enrollment code: 12 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
@@ -177,12 +316,21 @@ async fn serve(args: Args) -> Result<(), String> {
         metrics: metrics::Metrics::default(),
         rate_limit: metrics::RateLimit::new(args.rate_limit),
         allowed_origins: args.allow_origins,
+        trusted_proxies: args.trusted_proxies,
+        metrics_token: args.metrics_token.map(zeroize::Zeroizing::new),
     });
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     eprintln!("offsign-server: database {}, authority key sealed under {}", args.db.display(), secret.describe());
+    if let Some(metrics_addr) = args.metrics_addr {
+        let metrics_listener = tokio::net::TcpListener::bind(metrics_addr).await.map_err(|e| format!("{metrics_addr}: {e}"))?;
+        let bound = metrics_listener.local_addr().map_err(|e| e.to_string())?;
+        let service = api::metrics_routes(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(metrics_listener, service).await });
+        println!("offsign-server metrics on http://{bound}/metrics");
+    }
     println!("offsign-server listening on http://{address}/");
-    let service = app(state, args.www, args.pkg).into_make_service_with_connect_info::<SocketAddr>();
+    let service = app(state, args.www, args.pkg, args.metrics_addr.is_some()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -256,8 +404,10 @@ mod tests {
             storage,
             authority,
             metrics: metrics::Metrics::default(),
-            rate_limit: metrics::RateLimit::new(0),
+            rate_limit: metrics::RateLimit::new(if test == "proxy" { 1 } else { 0 }),
             allowed_origins,
+            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+            metrics_token: (test == "token").then(|| zeroize::Zeroizing::new("a-token-of-16-chars".to_owned())),
         };
         (Arc::new(state), www, pkg)
     }
@@ -269,26 +419,166 @@ mod tests {
     #[tokio::test]
     async fn serves_the_app_with_a_strict_csp_and_wasm_as_application_wasm() {
         let (state, www, pkg) = fixture("static");
-        let page = get(app(state.clone(), www.clone(), pkg.clone()), "/").await;
+        let page = get(app(state.clone(), www.clone(), pkg.clone(), false), "/").await;
         assert_eq!(page.status(), StatusCode::OK);
         let csp = page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"), "{csp}");
         assert!(page.into_body().collect().await.unwrap().to_bytes().starts_with(b"<!doctype html>"));
 
-        let wasm = get(app(state.clone(), www.clone(), pkg.clone()), "/pkg/offsign_bg.wasm").await;
+        let wasm = get(app(state.clone(), www.clone(), pkg.clone(), false), "/pkg/offsign_bg.wasm").await;
         assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
         let request = Request::get("/index.html").header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty()).unwrap();
-        let compressed = app(state.clone(), www.clone(), pkg.clone()).oneshot(request).await.unwrap();
+        let compressed = app(state.clone(), www.clone(), pkg.clone(), false).oneshot(request).await.unwrap();
         assert_eq!(compressed.headers()[header::CONTENT_ENCODING], "br", "compressed for browsers that accept it");
-        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone()), "/healthz").await.status(), StatusCode::OK);
-        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone()), "/missing.js").await.status(), StatusCode::NOT_FOUND);
-        assert_eq!(get(app(state, www, pkg), "/pkg/../../etc/passwd").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone(), false), "/healthz").await.status(), StatusCode::OK);
+        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone(), false), "/missing.js").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(get(app(state, www, pkg, false), "/pkg/../../etc/passwd").await.status(), StatusCode::NOT_FOUND);
+    }
+
+    /// A request as if from `peer` (the socket's address), with headers.
+    fn from_peer(uri: &str, peer: &str, headers: &[(&str, &str)]) -> Request<Body> {
+        let mut request = Request::get(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut request = request.body(Body::empty()).unwrap();
+        let addr: SocketAddr = format!("{peer}:40000").parse().unwrap();
+        request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+        request
+    }
+
+    #[tokio::test]
+    async fn every_answer_has_the_security_headers_and_hsts_only_behind_a_trusted_https_proxy() {
+        let (state, www, pkg) = fixture("headers");
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
+        for uri in ["/", "/v1/authority", "/missing"] {
+            let answer = app().oneshot(from_peer(uri, "192.0.2.1", &[])).await.unwrap();
+            let headers = answer.headers();
+            assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+            assert_eq!(headers[header::REFERRER_POLICY], "no-referrer", "{uri}");
+            assert_eq!(headers["cross-origin-opener-policy"], "same-origin", "{uri}");
+            assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY), "{uri}");
+            assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY), "{uri}: plain HTTP, no HSTS");
+        }
+        let hsts = |peer: &'static str, headers: &'static [(&'static str, &'static str)]| {
+            let app = app();
+            async move { app.oneshot(from_peer("/", peer, headers)).await.unwrap().headers().contains_key(header::STRICT_TRANSPORT_SECURITY) }
+        };
+        assert!(hsts("10.1.2.3", &[("x-forwarded-proto", "https")]).await);
+        assert!(hsts("10.1.2.3", &[("forwarded", "for=192.0.2.9;proto=https")]).await);
+        assert!(!hsts("192.0.2.1", &[("x-forwarded-proto", "https")]).await, "an untrusted peer's word is not taken");
+        assert!(!hsts("10.1.2.3", &[("x-forwarded-proto", "http")]).await);
+    }
+
+    #[test]
+    fn the_client_address_comes_from_trusted_proxies_only_read_from_the_right() {
+        let (state, _, _) = fixture("address");
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let with = |name: &'static str, value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(name, HeaderValue::from_str(value).unwrap());
+            headers
+        };
+        let cases = [
+            ("192.0.2.1", with("x-forwarded-for", "198.51.100.7"), "192.0.2.1"),
+            ("10.0.0.1", with("x-forwarded-for", "198.51.100.7"), "198.51.100.7"),
+            ("10.0.0.1", with("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.0.0.2"), "198.51.100.7"),
+            ("10.0.0.1", with("forwarded", "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.2"), "2001:db8::1"),
+            ("10.0.0.1", with("forwarded", "for=198.51.100.8:1234"), "198.51.100.8"),
+            ("10.0.0.1", with("x-forwarded-for", "not an address"), "10.0.0.1"),
+            ("10.0.0.1", axum::http::HeaderMap::new(), "10.0.0.1"),
+        ];
+        for (peer, headers, client) in cases {
+            assert_eq!(state.client_address(ip(peer), &headers), ip(client), "{peer} {headers:?}");
+        }
+        assert!(parse_network("10.0.0.0/8").is_ok() && parse_network("::1").is_ok() && parse_network("10.0.0.0/33").is_err());
+    }
+
+    #[tokio::test]
+    async fn behind_a_trusted_proxy_the_rate_limit_counts_each_client_not_the_proxy() {
+        let (state, www, pkg) = fixture("proxy"); // 1 request a second, bursts of 2
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
+        let status = |peer: &'static str, client: &'static str| {
+            let app = app();
+            async move { app.oneshot(from_peer("/v1/authority", peer, &[("x-forwarded-for", client)])).await.unwrap().status() }
+        };
+        for _ in 0..2 {
+            assert_eq!(status("10.0.0.1", "198.51.100.1").await, StatusCode::OK);
+        }
+        assert_eq!(status("10.0.0.1", "198.51.100.1").await, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(status("10.0.0.1", "198.51.100.2").await, StatusCode::OK, "another client behind the same proxy");
+        for _ in 0..2 {
+            assert_eq!(status("192.0.2.1", "198.51.100.3").await, StatusCode::OK);
+        }
+        assert_eq!(status("192.0.2.1", "198.51.100.4").await, StatusCode::TOO_MANY_REQUESTS, "an untrusted peer cannot pose as many");
+    }
+
+    #[tokio::test]
+    async fn metrics_can_need_a_token_or_live_on_their_own_address() {
+        let (state, www, pkg) = fixture("token");
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
+        let metrics = |auth: Option<&'static str>| {
+            let app = app();
+            async move {
+                let headers: &[(&str, &str)] = match auth { Some(a) => &[("authorization", a)][..], None => &[] };
+                app.oneshot(from_peer("/metrics", "127.0.0.1", &headers.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>())).await.unwrap().status()
+            }
+        };
+        assert_eq!(metrics(None).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(metrics(Some("Bearer wrong-token-of-16-chars")).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(metrics(Some("Bearer a-token-of-16-chars")).await, StatusCode::OK);
+        assert!(parse_token("short").is_err());
+
+        let (state, www, pkg) = fixture("apart");
+        let main = super::app(state.clone(), www, pkg, true);
+        assert_eq!(main.oneshot(from_peer("/metrics", "127.0.0.1", &[])).await.unwrap().status(), StatusCode::NOT_FOUND, "not beside the app");
+        let own = api::metrics_routes(state).oneshot(from_peer("/metrics", "127.0.0.1", &[])).await.unwrap();
+        assert_eq!(own.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn a_file_is_compressed_once_per_content_and_coding() {
+        let (state, www, _pkg) = fixture("compress");
+        let text = "offsign ".repeat(10_000);
+        std::fs::write(www.join("app.js"), &text).unwrap();
+        let files = Arc::new(StaticCache::default());
+        let router = || {
+            Router::new().fallback_service(ServeDir::new(&www)).layer(axum::middleware::from_fn_with_state(files.clone(), content_etag))
+        };
+        let fetch = |encoding: &'static str| {
+            let router = router();
+            async move {
+                let answer = router.oneshot(Request::get("/app.js").header(header::ACCEPT_ENCODING, encoding).body(Body::empty()).unwrap()).await.unwrap();
+                let coding = answer.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap().to_owned());
+                (coding, answer.into_body().collect().await.unwrap().to_bytes())
+            }
+        };
+        let (coding, br) = fetch("gzip, br").await;
+        assert_eq!(coding.as_deref(), Some("br"));
+        let mut plain = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut plain).unwrap();
+        assert_eq!(plain, text.as_bytes());
+        assert_eq!(fetch("br").await.1, br);
+        let (coding, gz) = fetch("br;q=0, gzip").await;
+        assert_eq!(coding.as_deref(), Some("gzip"));
+        let mut plain = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain).unwrap();
+        assert_eq!(plain, text);
+        assert_eq!(fetch("identity").await, (None, axum::body::Bytes::from(text.clone())));
+        for _ in 0..3 {
+            fetch("br").await;
+        }
+        assert_eq!(files.compressions.load(std::sync::atomic::Ordering::Relaxed), 2, "once for Brotli, once for gzip");
+        std::fs::write(www.join("app.js"), "changed ".repeat(10_000)).unwrap();
+        fetch("br").await;
+        assert_eq!(files.compressions.load(std::sync::atomic::Ordering::Relaxed), 3, "a new content is compressed anew");
+        drop(state);
     }
 
     #[tokio::test]
     async fn a_redeployed_file_is_sent_again_even_when_its_modification_time_did_not_move() {
         let (state, www, pkg) = fixture("etag");
-        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
         let first = get(app(), "/index.html").await;
         let etag = first.headers()[header::ETAG].clone();
         let modified = first.headers()[header::LAST_MODIFIED].clone();
@@ -336,7 +626,7 @@ mod tests {
         };
         let allowed = |response: &axum::response::Response| response.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).cloned();
         let (state, www, pkg) = fixture("cors");
-        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
         let ok = app().oneshot(preflight("https://app.example")).await.unwrap();
         assert_eq!(allowed(&ok).as_ref().map(|v| v.to_str().unwrap()), Some("https://app.example"));
         let other = app().oneshot(preflight("https://elsewhere.example")).await.unwrap();
@@ -349,7 +639,7 @@ mod tests {
 
         // Without --allow-origin, no page elsewhere is let in.
         let (state, www, pkg) = fixture("no-cors");
-        let closed = super::app(state, www, pkg).oneshot(preflight("https://app.example")).await.unwrap();
+        let closed = super::app(state, www, pkg, false).oneshot(preflight("https://app.example")).await.unwrap();
         assert_eq!(allowed(&closed), None);
         assert!(api::parse_origin("https://app.example.com:8443").is_ok());
         for bad in ["app.example.com", "https://app.example.com/", "ftp://x", "https://"] {
@@ -380,7 +670,7 @@ mod tests {
     #[tokio::test]
     async fn enrollment_issues_one_certificate_per_code_and_refuses_the_rest_with_codes() {
         let (state, www, pkg) = fixture("enroll");
-        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
         let worker = offsign::Identity::generate().unwrap();
         let body = |code: &str| enroll_body(&worker, code);
         add_code(&state, "ABCD-EFGH-JKMN", 3_600_000);
@@ -410,7 +700,7 @@ mod tests {
     #[tokio::test]
     async fn enrollment_needs_a_fresh_proof_by_a_key_of_prime_order_and_a_refusal_keeps_the_code() {
         let (state, www, pkg) = fixture("possession");
-        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
         let worker = offsign::Identity::generate().unwrap();
         let stranger = offsign::Identity::generate().unwrap();
         add_code(&state, "ABCD-EFGH-JKMN", 3_600_000);
@@ -464,7 +754,7 @@ mod tests {
     #[tokio::test]
     async fn oversized_and_overfull_batches_are_refused_whole() {
         let (state, www, pkg) = fixture("batches");
-        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
         let huge = format!(r#"{{"records": ["{}"]}}"#, "a".repeat(api::MAX_BODY_BYTES));
         assert_eq!(post(app(), "/v1/records", "application/json", huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
         let overfull = serde_json::json!({ "records": vec!["x"; api::MAX_BATCH_RECORDS + 1] }).to_string();
@@ -493,7 +783,7 @@ mod tests {
     #[tokio::test]
     async fn renewal_needs_the_current_key_a_fresh_request_and_a_live_certificate() {
         let (state, www, pkg) = fixture("renew");
-        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
         let worker = offsign::Identity::generate().unwrap();
         let serial = enrolled(&state, app(), &worker).await;
         let renew = |who: &offsign::Identity, at: offsign::Timestamp| {
@@ -532,7 +822,7 @@ mod tests {
     #[tokio::test]
     async fn failure_reports_are_stored_when_signed_by_a_certified_key() {
         let (state, www, pkg) = fixture("reports");
-        let app = || app(state.clone(), www.clone(), pkg.clone());
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
         let worker = offsign::Identity::generate().unwrap();
         let serial = enrolled(&state, app(), &worker).await;
         let report = offsign::ReportRow {
@@ -606,7 +896,7 @@ mod tests {
         let mut routed_sorted = routed.clone();
         routed_sorted.sort();
         assert_eq!(described_sorted, routed_sorted, "openapi.json and the router list the same paths");
-        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone()), "/openapi.json").await.status(), StatusCode::OK);
+        assert_eq!(get(app(state.clone(), www.clone(), pkg.clone(), false), "/openapi.json").await.status(), StatusCode::OK);
 
         state.metrics.request("/v1/records", 200, std::time::Duration::from_millis(1));
         state.metrics.record("rejected", Some("bad_signature"));

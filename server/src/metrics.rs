@@ -56,8 +56,9 @@ impl Metrics {
 
     /// Counts one stored failure report.
     pub fn report(&self, code: &str) {
-        // Codes come from devices: keep the label set small and printable.
-        let code: String = code.chars().filter(|c| c.is_ascii_lowercase() || *c == '_').take(40).collect();
+        // Codes come from devices: only the codes of the error table become labels, so a
+        // device cannot grow the set of series.
+        let code = if offsign::ErrorCode::parse(code).is_some() { code } else { "other" }.to_owned();
         *self.counters().reports.entry(code).or_default() += 1;
     }
 
@@ -176,7 +177,7 @@ mod tests {
         let text = m.render(&Gauges { records_stored: 1, chain_gaps: 0, expiring_within_14_days: 2 });
         assert!(text.contains("offsign_records_total{verdict=\"rejected\",code=\"cert_revoked\"} 1"), "{text}");
         assert!(text.contains("offsign_failure_reports_total{code=\"wrong_pin\"} 1"));
-        assert!(text.contains("offsign_failure_reports_total{code=\"evilfake\"} 1"), "device codes cannot inject lines");
+        assert!(text.contains("offsign_failure_reports_total{code=\"other\"} 1"), "device codes cannot inject lines or new series");
         assert!(text.contains("offsign_certificates_expiring_14d 2"));
         assert!(text.contains("offsign_http_request_duration_seconds_bucket{route=\"/v1/records\",status=\"200\",le=\"0.025\"} 0"));
         assert!(text.contains("offsign_http_request_duration_seconds_bucket{route=\"/v1/records\",status=\"200\",le=\"0.05\"} 1"));

@@ -199,6 +199,8 @@ pub trait Storage: Send + Sync + 'static {
     fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<String>>;
     /// Runs `work` in one transaction; it commits when `work` returns `Ok`.
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T>;
+    /// Which of `ids` are ids of stored records.
+    fn stored_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>>;
     /// How many records are stored.
     fn record_count(&self) -> Result<u64>;
     /// The gauges of `/metrics` at `now` (ms).
@@ -566,6 +568,19 @@ impl Storage for Sqlite {
         let out = work(&mut SqliteBatch(&tx))?;
         tx.commit()?;
         Ok(out)
+    }
+
+    fn stored_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>> {
+        let connection = self.lock();
+        let mut found = std::collections::HashSet::new();
+        for chunk in ids.chunks(500) {
+            let placeholders = vec!["?"; chunk.len()].join(",");
+            let mut statement = connection.prepare_cached(&format!("SELECT id FROM records WHERE id IN ({placeholders})"))?;
+            for id in statement.query_map(rusqlite::params_from_iter(chunk), |row| row.get::<_, String>(0))? {
+                found.insert(id?);
+            }
+        }
+        Ok(found)
     }
 
     fn record_count(&self) -> Result<u64> {

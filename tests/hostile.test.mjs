@@ -1,0 +1,262 @@
+// A hostile client against a real offsign-server process on loopback: every request is made
+// by hand (npm `jose` signs, not offsign), so nothing the client sends is held to offsign's own
+// rules. Each case asserts the server's answer AND what its database holds afterwards: forged,
+// altered, replayed, forked, gap-substituted, future-dated and junk records; weak-key and
+// proof-less enrollment; renewal replay; one worker's report aimed at another's; oversized,
+// deeply nested and wrong-typed bodies; a flood of junk batches (the database grows by a
+// bounded amount); stalled connections (the server still answers /healthz at once).
+// A summary table of the cases is printed at the end.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import net from 'node:net';
+import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { startServer, sql } from './support/server.mjs';
+
+const server = await startServer(['--rate-limit', '0']);
+after(() => server.stop());
+
+/** Rows of the summary table: [case, answer, database afterwards]. */
+const table = [];
+after(() => {
+  console.log(['| case | answer | database afterwards |', '|---|---|---|', ...table.map((r) => `| ${r.join(' | ')} |`)].join('\n'));
+});
+
+const b64 = (bytes) => Buffer.from(bytes).toString('base64url');
+const sha256 = (text) => createHash('sha256').update(text).digest();
+const count = (tableName, where = '1') => sql(server.db, `SELECT count(*) FROM ${tableName} WHERE ${where}`)[0][0];
+
+async function call(method, path, body, contentType = 'application/json') {
+  const init = { method, headers: body === undefined ? {} : { 'content-type': contentType } };
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  const response = await fetch(server.url + path, init);
+  const text = await response.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: response.status, json, text };
+}
+
+/** A key pair made by jose, its JWK and RFC 7638 key id. */
+async function keyPair() {
+  const { publicKey, privateKey } = await generateKeyPair('Ed25519', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  return { privateKey, jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, kid: await calculateJwkThumbprint(jwk, 'sha256') };
+}
+
+async function jws(key, typ, payload) {
+  const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : new TextEncoder().encode(JSON.stringify(payload));
+  return new CompactSign(bytes).setProtectedHeader({ alg: 'Ed25519', typ, kid: key.kid }).sign(key.privateKey);
+}
+
+/** The hex SHA-256 of a code's letters and digits, upper-cased (what the server stores). */
+const codeHash = (code) => createHash('sha256').update(code.replace(/[^a-z0-9]/gi, '').toUpperCase()).digest('hex');
+
+async function enrollmentProof(key, code, challenge) {
+  challenge ??= (await call('GET', '/v1/enroll')).json.challenge;
+  return jws(key, 'offsign-enroll+jws', { v: 1, code: codeHash(code), challenge });
+}
+
+/** A worker enrolled by hand: key, certificate serial, and a record maker. */
+async function enrolledWorker(name) {
+  const key = await keyPair();
+  const { code } = server.admin('enroll', '--worker', name);
+  const answer = await call('POST', '/v1/enroll', { code, jwk: key.jwk, proof: await enrollmentProof(key, code) });
+  assert.equal(answer.status, 200, answer.text);
+  const serial = JSON.parse(Buffer.from(answer.json.certificate.split('.')[1], 'base64url')).serial;
+  return { ...key, serial, worker: name };
+}
+
+/** A record JWS of `signer` (with its certificate unless `cert` says otherwise). */
+function record(signer, { seq, prev = null, doc = `doc ${seq}`, signedAt = new Date().toISOString(), cert = signer.serial, id = randomUUID(), kid = signer.kid } = {}) {
+  const payload = { v: 1, id, seq, prev, signedAt, kid, cert, doc: { sha256: b64(sha256(doc)) }, claims: {} };
+  return jws(signer, 'offsign-record+jws', payload);
+}
+
+/** `n` chained records of `signer`. */
+async function chain(signer, n) {
+  const out = [];
+  for (let seq = 1; seq <= n; seq++) out.push(await record(signer, { seq, prev: seq === 1 ? null : b64(sha256(out.at(-1))) }));
+  return out;
+}
+
+const send = async (records) => {
+  const answer = await call('POST', '/v1/records', { records });
+  assert.equal(answer.status, 200, answer.text);
+  return answer.json.verdicts;
+};
+const codes = (verdicts) => verdicts.map((v) => v.code ?? v.verdict);
+
+test('enrollment: weak keys, missing or foreign proofs and stale challenges get no certificate, and the code survives them', async () => {
+  const { code } = server.admin('enroll', '--worker', 'hostile-enroll');
+  const key = await keyPair();
+  const stranger = await keyPair();
+  const identity = b64(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)));
+  const order8 = '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05';
+  const weak = (x) => ({ kty: 'OKP', crv: 'Ed25519', x });
+  const stale = new Date(Date.now() - 3_600_000).toISOString();
+  const before = count('certificates');
+  const cases = [
+    ['small-order key (identity point)', { code, jwk: weak(identity), proof: await enrollmentProof(key, code) }, 403, 'weak_key'],
+    ['small-order key (order 8)', { code, jwk: weak(b64(Buffer.from(order8, 'hex'))), proof: await enrollmentProof(key, code) }, 403, 'weak_key'],
+    ['no proof of possession', { code, jwk: key.jwk }, 400, 'malformed_request'],
+    ['proof signed by another key', { code, jwk: key.jwk, proof: await enrollmentProof(stranger, code) }, 403, 'proof_invalid'],
+    ['proof for another code', { code, jwk: key.jwk, proof: await enrollmentProof(key, 'AAAA-BBBB-CCCC') }, 403, 'proof_invalid'],
+    ['proof of an hour-old challenge', { code, jwk: key.jwk, proof: await enrollmentProof(key, code, stale) }, 403, 'challenge_stale'],
+  ];
+  for (const [name, body, status, expected] of cases) {
+    const answer = await call('POST', '/v1/enroll', body);
+    assert.equal(answer.status, status, `${name}: ${answer.text}`);
+    assert.equal(answer.json.code, expected, name);
+    assert.equal(count('certificates'), before, `${name}: nothing issued`);
+    table.push([`enroll: ${name}`, `${status} ${expected}`, 'no certificate, code unused']);
+  }
+  const good = await call('POST', '/v1/enroll', { code, jwk: key.jwk, proof: await enrollmentProof(key, code) });
+  assert.equal(good.status, 200, good.text);
+  assert.equal(count('certificates'), before + 1);
+});
+
+test('records: forged, altered, foreign, future-dated, forked, replayed and gap-substituted records change nothing they should not', async () => {
+  const signer = await enrolledWorker('hostile-records');
+  const real = await chain(signer, 5);
+  const stranger = await keyPair();
+  const at = (i) => `kid = '${signer.kid}' AND seq = ${i}`;
+
+  const [h, p, s] = real[0].split('.');
+  const flipped = s[10] === 'A' ? 'B' : 'A';
+  const forged = `${h}.${p}.${s.slice(0, 10)}${flipped}${s.slice(11)}`;
+  const payload = JSON.parse(Buffer.from(p, 'base64url'));
+  const altered = `${h}.${b64(JSON.stringify({ ...payload, claims: { amount: 1e6 } }))}.${s}`;
+  const foreign = await record({ ...stranger, serial: signer.serial }, { seq: 1 });
+  const future = await record(signer, { seq: 1, signedAt: new Date(Date.now() + 3_600_000).toISOString() });
+  const verdicts = await send([forged, altered, foreign, future, 'not a jws']);
+  assert.deepEqual(codes(verdicts), ['bad_signature', 'bad_signature', 'key_mismatch', 'signed_in_future', 'malformed']);
+  assert.equal(count('records', `kid = '${signer.kid}'`), 0);
+  table.push(['forged signature, altered payload, foreign key, future-dated, junk', codes(verdicts).join(', '), 'nothing stored; only the future-dated (authenticated) one kept as a rejection']);
+  assert.equal(count('rejections', `kid = '${signer.kid}'`), 1);
+
+  // Records 1, 2, 4, 5 arrive; a substitute for 3 with the right prev is refused; the real 3 fills the gap.
+  assert.deepEqual(codes(await send([real[0], real[1], real[3], real[4]])), ['accepted', 'accepted', 'accepted', 'accepted']);
+  assert.deepEqual(sql(server.db, `SELECT seq, chain_gap FROM records WHERE kid = '${signer.kid}' ORDER BY seq`), [[1, 0], [2, 0], [4, 1], [5, 0]]);
+  const substitute = await record(signer, { seq: 3, prev: b64(sha256(real[1])), doc: 'a different delivery' });
+  assert.deepEqual(codes(await send([substitute])), ['chain_broken']);
+  assert.equal(count('records', at(3)), 0);
+  table.push(['gap-substituted (seq 3 with the right prev, another document)', 'chain_broken', 'gap stays open']);
+  assert.deepEqual(codes(await send([real[2]])), ['accepted']);
+  assert.equal(sql(server.db, `SELECT hash FROM records WHERE ${at(3)}`)[0][0], b64(sha256(real[2])));
+
+  const fork = await record(signer, { seq: 4, prev: b64(sha256(real[2])), doc: 'a fork' });
+  assert.deepEqual(codes(await send([fork])), ['chain_fork']);
+  table.push(['forked (another seq 4)', 'chain_fork', 'stored chain unchanged']);
+
+  const receipts = sql(server.db, `SELECT receipt FROM records WHERE kid = '${signer.kid}' ORDER BY seq`).map((r) => r[0]);
+  const replay = await send(real);
+  assert.deepEqual(codes(replay), Array(5).fill('duplicate'));
+  assert.deepEqual(replay.map((v) => v.receipt), receipts, 'the receipts issued the first time');
+  assert.equal(count('records', `kid = '${signer.kid}'`), 5);
+  table.push(['replayed (the whole chain again)', 'duplicate ×5, first receipts', '5 records, no new row']);
+
+  const conflict = await record(signer, { seq: 6, prev: b64(sha256(real[4])), id: payload.id });
+  assert.deepEqual(codes(await send([conflict])), ['id_conflict']);
+  assert.equal(count('records', `kid = '${signer.kid}'`), 5);
+  table.push(['another record under a stored id', 'id_conflict', 'unchanged']);
+});
+
+test('a flood of junk batches from strangers grows the database by a bounded amount', async () => {
+  const stranger = await keyPair();
+  // Records as large as a batch allows, with an id and kid of 5 KB each, naming no certificate
+  // the server issued: before, each was kept as a rejection with its id and kid.
+  const junk = await record({ ...stranger, serial: 'no-such-certificate' }, { seq: 1, id: 'i'.repeat(5_000), kid: 'k'.repeat(5_000) });
+  const size = () => {
+    sql(server.db, 'PRAGMA wal_checkpoint(TRUNCATE)');
+    return statSync(server.db).size;
+  };
+  const before = size();
+  const batches = 20;
+  for (let i = 0; i < batches; i++) {
+    const verdicts = await send(Array(500).fill(junk));
+    assert.ok(verdicts.every((v) => v.code === 'key_mismatch' || v.code === 'cert_unknown'), JSON.stringify(verdicts[0]));
+  }
+  const grown = size() - before;
+  const sent = batches * 500 * junk.length;
+  assert.ok(grown <= 64 * 1024, `the database grew by ${grown} B for ${sent} B of junk`);
+  assert.equal(count('rejections', `kid LIKE 'kkk%'`), 0);
+  table.push([`flood: ${batches * 500} junk records (${Math.round(sent / 1e6)} MB)`, 'cert_unknown each', `database +${grown} B (bound 64 KiB): counters only`]);
+});
+
+test('renewal: a replayed request gets the same certificate, and the old one is superseded', async () => {
+  const signer = await enrolledWorker('hostile-renew');
+  const request = await jws(signer, 'offsign-renewal+jws', { v: 1, serial: signer.serial, requestedAt: new Date().toISOString() });
+  const first = await call('POST', '/v1/renew', { request });
+  assert.equal(first.status, 200, first.text);
+  for (let i = 0; i < 3; i++) {
+    const again = await call('POST', '/v1/renew', { request });
+    assert.equal(again.json.certificate, first.json.certificate);
+  }
+  assert.equal(count('certificates', `worker = 'hostile-renew'`), 2, 'one renewal, one new certificate');
+  assert.deepEqual(sql(server.db, `SELECT revocation_reason FROM certificates WHERE serial = '${signer.serial}'`), [['superseded']]);
+  table.push(['renewal request replayed 3×', 'the same certificate', '2 certificates for the worker, the first superseded']);
+});
+
+test("reports: one worker's report cannot replace another's, and every field is bounded", async () => {
+  const alice = await enrolledWorker('hostile-report-a');
+  const mallory = await enrolledWorker('hostile-report-b');
+  const report = (comment, extra = {}) => ({
+    id: 'same-report-id', fingerprint: 'f', code: 'wrong_pin', message: 'm', remedy: 'r', operation: 'unlock', kid: null,
+    firstAt: '2026-11-25T08:00:00.000Z', lastAt: '2026-11-25T08:00:00.000Z', count: 1, appVersion: '1', userAgent: 'ua',
+    comment, state: 'pending', ...extra,
+  });
+  const signed = (who, r) => jws(who, 'offsign-report+jws', { v: 1, cert: who.serial, report: r });
+  const ok = await call('POST', '/v1/reports', { reports: [await signed(alice, report('mine'))] });
+  assert.equal(ok.json.verdicts[0].verdict, 'stored', ok.text);
+  const other = await call('POST', '/v1/reports', { reports: [await signed(mallory, report('overwritten'))] });
+  assert.equal(other.json.verdicts[0].verdict, 'stored');
+  assert.deepEqual(sql(server.db, `SELECT comment FROM reports WHERE kid = '${alice.kid}'`), [['mine']]);
+  table.push(["a report under another worker's report id", 'stored as its own', "the first worker's report unchanged"]);
+  const huge = await call('POST', '/v1/reports', { reports: [await signed(mallory, report('x', { id: 'huge', lastAt: 'x'.repeat(100_000) }))] });
+  assert.equal(huge.json.verdicts[0].code, 'malformed');
+  assert.equal(count('reports', `id = 'huge'`), 0);
+  table.push(['a report with a 100 KB field', 'malformed', 'not stored']);
+});
+
+test('oversized, deeply nested, wrong-typed and mislabelled bodies are refused whole, and the server stays up', async () => {
+  const before = count('records');
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  const cases = [
+    ['9 MB body', 'POST', '/v1/records', JSON.stringify({ records: ['x'.repeat(9 << 20)] }), 'application/json', 413],
+    ['100,000 nested arrays', 'POST', '/v1/records', `{"records": ${deep}}`, 'application/json', 400],
+    ['records is a string', 'POST', '/v1/records', '{"records": "x"}', 'application/json', 400],
+    ['records holds numbers', 'POST', '/v1/records', '{"records": [1, 2]}', 'application/json', 400],
+    ['an unknown member', 'POST', '/v1/records', '{"records": [], "admin": true}', 'application/json', 400],
+    ['not JSON', 'POST', '/v1/reports', '{"reports": [', 'application/json', 400],
+    ['text/plain', 'POST', '/v1/enroll', '{}', 'text/plain', 415],
+    ['a renewal with a number', 'POST', '/v1/renew', '{"request": 7}', 'application/json', 400],
+  ];
+  for (const [name, method, path, body, type, status] of cases) {
+    const answer = await call(method, path, body, type);
+    assert.equal(answer.status, status, `${name}: ${answer.text.slice(0, 200)}`);
+    if (status !== 413) assert.match(answer.json?.code ?? '', /^[a-z_]+$/, `${name}: a code`);
+    table.push([`body: ${name}`, String(status), 'nothing stored']);
+  }
+  assert.equal(count('records'), before);
+  assert.equal((await call('GET', '/healthz')).status, 200);
+});
+
+test('stalled connections do not keep /healthz from answering', async () => {
+  const sockets = [];
+  for (let i = 0; i < 200; i++) {
+    const socket = net.connect(new URL(server.url).port, '127.0.0.1');
+    socket.on('error', () => {});
+    // Half a request, then nothing: headers never end, or a body never comes.
+    socket.write(i % 2 ? 'POST /v1/records HTTP/1.1\r\nHost: x\r\n' : 'POST /v1/records HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000000\r\n\r\n{"rec');
+    sockets.push(socket);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  const started = performance.now();
+  const health = await call('GET', '/healthz');
+  const took = performance.now() - started;
+  for (const s of sockets) s.destroy();
+  assert.equal(health.status, 200);
+  assert.ok(took < 2_000, `/healthz took ${took} ms beside 200 stalled connections`);
+  table.push(['200 stalled connections (headers or body never finished)', `/healthz 200 in ${Math.round(took)} ms`, 'unchanged']);
+});
