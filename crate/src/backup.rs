@@ -118,10 +118,30 @@ pub fn open_backup(bytes: &[u8], passphrase: &str) -> Result<BackupContents> {
     Ok(contents)
 }
 
+impl BackupContents {
+    /// Whether the file's own records prove identity `incoming`'s chain head: one of them,
+    /// verified by [`open_backup`], is that head (same seq, hash and time). Only such a head
+    /// may move an identity that is already on the device forward; a file that merely claims a
+    /// later head (seq 5 signed in the year 9999, with no records) would stop that worker from
+    /// ever signing again.
+    pub fn proves_head(&self, incoming: &IdentityRow) -> bool {
+        incoming.chain.as_ref().is_some_and(|head| {
+            self.records.iter().any(|r| {
+                r.kid == incoming.kid && r.seq == head.seq && r.hash == head.hash && r.signed_at == head.signed_at
+            })
+        })
+    }
+}
+
+/// The largest chain position a backup may carry: JavaScript's largest exact integer.
+const MAX_SEQ: u64 = (1 << 53) - 1;
+
 /// Every record verifies against its identity's key, each identity's records chain without
 /// broken links between records that are both present (accepted ones may have been deleted
-/// after the retention time), and each identity's chain head is at or after its last record.
-fn check_contents(contents: &BackupContents) -> Result<()> {
+/// after the retention time), each identity's chain head is at or after its last record and
+/// within [`MAX_SEQ`], and each sealed key asks for no more Argon2id work than this device
+/// would do itself.
+pub(crate) fn check_contents(contents: &BackupContents) -> Result<()> {
     let malformed = |why: String| Error::new(ErrorCode::MalformedBackup, why);
     if contents.v != 1 {
         return Err(malformed("unknown backup contents version".into()));
@@ -130,7 +150,16 @@ fn check_contents(contents: &BackupContents) -> Result<()> {
     for identity in &contents.identities {
         let key = PublicKey::from_jwk(&identity.public_jwk)?;
         if key.kid() != identity.kid || identity.sealed.kid != identity.kid {
-            return Err(malformed(format!("identity {} does not match its key", identity.label)));
+            return Err(malformed(format!("identity {:.40} does not match its key", identity.label)));
+        }
+        let kdf = &identity.sealed.kdf;
+        if kdf.alg != "argon2id" || !kdf.params.within(KdfParams { m: 8, t: 1, p: 1 }, KdfParams::MAX) {
+            return Err(malformed(format!("the key of {:.40} asks for more Argon2id work than this device allows", identity.label)));
+        }
+        if let Some(head) = &identity.chain {
+            if head.seq == 0 || head.seq > MAX_SEQ || crate::time::Timestamp::parse_rfc3339(&head.signed_at).is_err() {
+                return Err(malformed(format!("the chain head of {:.40} is out of range", identity.label)));
+            }
         }
         keys.insert(identity.kid.as_str(), key);
     }

@@ -730,6 +730,50 @@ pub(crate) mod tests {
         assert_eq!(run(fresh.records(&other_row.kid, 0, 50)).unwrap().len(), 1);
     }
 
+    /// A backup file holding `contents` as they are, sealed like a real one.
+    fn crafted(contents: &crate::backup::BackupContents) -> Vec<u8> {
+        crate::backup::seal_backup(contents, "pass phrase", KdfParams::MIN).unwrap()
+    }
+
+    #[test]
+    fn a_hostile_backup_cannot_stop_a_worker_from_signing_nor_make_the_device_work_for_it() {
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock);
+        clock.set("2026-11-25T08:01:00Z");
+        run(device.sign(vec![doc("a")])).unwrap();
+        let honest = run(device.export_backup("pass phrase", KdfParams::MIN)).unwrap();
+        let contents = crate::backup::open_backup(&honest, "pass phrase").unwrap();
+
+        // A head far ahead (seq 5, signed in 9999) with no record to prove it: imported as
+        // far as the file's records prove, the worker keeps signing.
+        let mut ahead = contents.clone();
+        ahead.identities[0].chain = Some(crate::record::ChainHead { seq: 5, hash: "x".into(), signed_at: "9999-12-31T00:00:00.000Z".into() });
+        run(device.import_backup(&crafted(&ahead), "pass phrase")).unwrap();
+        assert_eq!(run(device.identity_chain_seq(&row.kid)), Some(1), "the head stays where the records prove it");
+        run(device.unlock(&row.kid, PIN)).unwrap();
+        assert_eq!(run(device.sign(vec![doc("b")])).unwrap().records[0].payload.seq, 2);
+
+        // A head at the last sequence number, and a sealed key asking for a GiB: refused whole.
+        let mut wrapping = contents.clone();
+        wrapping.identities[0].chain = Some(crate::record::ChainHead { seq: u64::MAX, hash: "x".into(), signed_at: "2026-11-25T08:01:00.000Z".into() });
+        let mut costly = contents.clone();
+        costly.identities[0].sealed.kdf.params = KdfParams { m: 1024 * 1024, t: 64, p: 16 };
+        for file in [wrapping, costly] {
+            let fresh = Device::new(MemoryStore::default(), &clock, config());
+            assert_eq!(run(fresh.import_backup(&crafted(&file), "pass phrase")).unwrap_err().code(), ErrorCode::MalformedBackup);
+            assert!(run(fresh.identities()).unwrap().is_empty(), "nothing imported");
+        }
+
+        // A file whose own Argon2id parameters ask for a GiB and 64 passes: refused before any work.
+        let mut file: serde_json::Value = serde_json::from_slice(&honest).unwrap();
+        file["kdf"]["m"] = (1024 * 1024).into();
+        file["kdf"]["t"] = 64.into();
+        let started = std::time::Instant::now();
+        let refused = run(device.import_backup(&serde_json::to_vec(&file).unwrap(), "pass phrase")).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::MalformedBackup);
+        assert!(started.elapsed() < std::time::Duration::from_millis(50), "answered in {:?}", started.elapsed());
+    }
+
     impl TestDevice<'_> {
         async fn identity_chain_seq(&self, kid: &str) -> Option<u64> {
             self.store.identity(kid).await.unwrap().chain.map(|c| c.seq)

@@ -445,7 +445,7 @@ async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> R
         match raw::get(&identities, &incoming.kid.as_str().into()).await? {
             Some(value) => {
                 let mut stored: IdentityRow = from_js(value)?;
-                merge_head(&mut stored, incoming);
+                merge_head(&mut stored, incoming, contents);
                 raw::queue_put(&identities, &to_js(&stored)?)?;
             }
             None => {

@@ -18,6 +18,9 @@ mod cert;
 mod device;
 mod encoding;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod health;
 #[cfg(all(target_arch = "wasm32", feature = "device"))]
 mod idb;

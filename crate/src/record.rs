@@ -191,7 +191,8 @@ pub fn sign_record(identity: &Identity, request: RecordRequest<'_>) -> Result<Si
                     format!("the device clock ({}) is before the last signature ({})", request.now, head.signed_at),
                 ));
             }
-            (head.seq + 1, Some(head.hash.clone()))
+            let seq = head.seq.checked_add(1).ok_or_else(|| Error::new(ErrorCode::ChainBroken, "the chain head is at the last sequence number"))?;
+            (seq, Some(head.hash.clone()))
         }
     };
     let claims_len = serde_json::to_vec(&request.claims).map(|v| v.len()).unwrap_or(usize::MAX);

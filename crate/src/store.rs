@@ -370,11 +370,12 @@ pub(crate) fn import_conflict(record: &RecordRow) -> Error {
     .with_remedy("This backup does not belong with the records on this device. Nothing was imported; ask your administrator.")
 }
 
-/// Moves a stored identity's chain head forward to the backup's when that one is further.
+/// Moves a stored identity's chain head forward to the backup's when that one is further and
+/// proven by the backup's own records ([`crate::BackupContents::proves_head`]).
 #[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
-pub(crate) fn merge_head(stored: &mut IdentityRow, incoming: &IdentityRow) {
+pub(crate) fn merge_head(stored: &mut IdentityRow, incoming: &IdentityRow, contents: &crate::backup::BackupContents) {
     let stored_seq = stored.chain.as_ref().map_or(0, |c| c.seq);
-    if incoming.chain.as_ref().is_some_and(|c| c.seq > stored_seq) {
+    if incoming.chain.as_ref().is_some_and(|c| c.seq > stored_seq) && contents.proves_head(incoming) {
         stored.chain = incoming.chain.clone();
     }
 }
@@ -494,7 +495,7 @@ pub(crate) mod memory {
             let mut identities = self.identities.borrow().clone();
             for incoming in &contents.identities {
                 match identities.iter_mut().find(|i| i.kid == incoming.kid) {
-                    Some(existing) => super::merge_head(existing, incoming),
+                    Some(existing) => super::merge_head(existing, incoming, contents),
                     None => {
                         identities.push(incoming.clone());
                         summary.identities_added += 1;

@@ -39,11 +39,13 @@ impl KdfParams {
     pub const DEFAULT: KdfParams = KdfParams { m: 48 * 1024, t: 10, p: 1 };
     /// The weakest parameters accepted for sealing (fast, for tests and slow devices).
     pub const MIN: KdfParams = KdfParams { m: 8 * 1024, t: 1, p: 1 };
-    /// The strongest parameters accepted when unsealing; a file asking for more is refused
-    /// rather than allowed to exhaust the device.
-    const MAX: KdfParams = KdfParams { m: 1024 * 1024, t: 64, p: 16 };
+    /// The strongest parameters accepted when sealing or unsealing: about what this device
+    /// chooses itself ([`KdfParams::DEFAULT`]) with room to raise it (at most ~2× its work). A
+    /// file or stored key asking for more is refused before any work, rather than allowed to
+    /// exhaust a phone: one hostile backup could otherwise ask for a GiB and 64 passes.
+    pub const MAX: KdfParams = KdfParams { m: 64 * 1024, t: 16, p: 4 };
 
-    fn within(self, lo: KdfParams, hi: KdfParams) -> bool {
+    pub(crate) fn within(self, lo: KdfParams, hi: KdfParams) -> bool {
         (lo.m..=hi.m).contains(&self.m) && (lo.t..=hi.t).contains(&self.t) && (lo.p..=hi.p).contains(&self.p)
     }
 }
@@ -281,7 +283,7 @@ mod tests {
     fn damaged_sealed_keys_are_malformed() {
         let id = Identity::generate().unwrap();
         let sealed = seal(&id, PIN, KdfParams::MIN).unwrap();
-        let damaged: [fn(&mut SealedKey); 7] = [
+        let damaged: [fn(&mut SealedKey); 8] = [
             |s| s.v = 2,
             |s| s.kdf.alg = "scrypt".into(),
             |s| s.aead = "aes-gcm".into(),
@@ -289,6 +291,7 @@ mod tests {
             |s| s.ciphertext.truncate(10),
             |s| s.kdf.salt = "!".into(),
             |s| s.kdf.params.m = u32::MAX,
+            |s| s.kdf.params.m = 1024 * 1024, // 1 GiB: within what the vault accepted before
         ];
         for damage in damaged {
             let mut s = sealed.clone();
