@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import net from 'node:net';
-import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { CompactSign, calculateJwkThumbprint, compactVerify, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { startServer, sql } from './support/server.mjs';
 
 const server = await startServer(['--rate-limit', '0']);
@@ -160,6 +160,25 @@ test('records: forged, altered, foreign, future-dated, forked, replayed and gap-
   assert.deepEqual(codes(await send([conflict])), ['id_conflict']);
   assert.equal(count('records', `kid = '${signer.kid}'`), 5);
   table.push(['another record under a stored id', 'id_conflict', 'unchanged']);
+});
+
+test('the answers a device acts on are signed by the authority: verdicts and server time, records and reports', async () => {
+  const signer = await enrolledWorker('hostile-answers');
+  const authority = await importJWK((await call('GET', '/v1/authority')).json.jwk, 'Ed25519');
+  const [first] = await chain(signer, 1);
+  const records = await call('POST', '/v1/records', { records: [first, await record(signer, { seq: 1, doc: 'a fork' }), 'junk'] });
+  const { payload, protectedHeader } = await compactVerify(records.json.answer, authority);
+  assert.equal(protectedHeader.typ, 'offsign-answer+jws');
+  const signed = JSON.parse(new TextDecoder().decode(payload));
+  assert.equal(signed.serverTime, records.json.serverTime);
+  assert.deepEqual(signed.verdicts, records.json.verdicts.map(({ receipt, ...rest }) => rest), 'the verdicts, without the receipts (signed themselves)');
+  assert.deepEqual(codes(signed.verdicts), ['accepted', 'chain_fork', 'malformed']);
+  const report = { id: 'r-signed', fingerprint: 'f', code: 'wrong_pin', message: 'm', remedy: 'r', operation: 'unlock', kid: null,
+    firstAt: '2026-11-25T08:00:00.000Z', lastAt: '2026-11-25T08:00:00.000Z', count: 1, appVersion: '1', userAgent: 'ua', comment: null, state: 'pending' };
+  const reports = await call('POST', '/v1/reports', { reports: [await jws(signer, 'offsign-report+jws', { v: 1, cert: signer.serial, report })] });
+  const answer = JSON.parse(new TextDecoder().decode((await compactVerify(reports.json.answer, authority)).payload));
+  assert.deepEqual(answer.verdicts, [{ index: 0, id: 'r-signed', verdict: 'stored' }]);
+  table.push(['answers to records and reports', 'signed by the authority (offsign-answer+jws)', 'a device acts on nothing else']);
 });
 
 test('a flood of junk batches from strangers grows the database by a bounded amount', async () => {

@@ -19,6 +19,8 @@ pub const CERT_TYP: &str = "offsign-cert+jws";
 pub const REVOCATION_LIST_TYP: &str = "offsign-crl+jws";
 /// The JWS `typ` of a server receipt.
 pub const RECEIPT_TYP: &str = "offsign-receipt+jws";
+/// The JWS `typ` of a server's signed answer to a batch of records or reports.
+pub const ANSWER_TYP: &str = "offsign-answer+jws";
 /// The most serials a revocation list may hold.
 const MAX_REVOKED: usize = 100_000;
 
@@ -172,6 +174,15 @@ impl Authority {
 }
 
 impl Authority {
+    /// Signs a server's answer to a batch, `{v: 1, serverTime, verdicts}`: what a device acts
+    /// on (a rejection takes a record out of the outbox, a stored report is not sent again,
+    /// the time corrects its clock) must come from the authority it pinned, not from whoever
+    /// sits on the network. `verdicts` leaves out the receipts, which are signed themselves.
+    pub fn sign_answer(&self, server_time: Timestamp, verdicts: serde_json::Value) -> Result<String> {
+        let answer = serde_json::json!({ "v": 1, "serverTime": server_time.to_string(), "verdicts": verdicts });
+        jws::sign_unchecked(&self.identity, ANSWER_TYP, &serde_json::to_vec(&answer).expect("an answer serializes"))
+    }
+
     /// Signs a receipt for the record `id` with hash `hash`, received at `received_at`.
     /// Unlike records, receipts are not self-checked: the server signs them by the thousand,
     /// and the device verifies each one before it keeps it.

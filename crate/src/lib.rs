@@ -40,7 +40,7 @@ mod wasm;
 pub use backup::{open_backup, seal_backup, BackupContents, ImportSummary, MAX_BACKUP_BYTES};
 pub use cert::{
     check_policy, inspect_certificate, verify_certificate, verify_receipt, verify_revocation_list, Authority, Certificate, Credentials,
-    PolicyOptions, PolicyVerdict, Receipt, RevocationList, CERT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
+    PolicyOptions, PolicyVerdict, Receipt, RevocationList, ANSWER_TYP, CERT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
 };
 pub use device::{BrowserFacts, Clock, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
 #[cfg(all(target_arch = "wasm32", feature = "device"))]

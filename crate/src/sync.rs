@@ -248,22 +248,22 @@ pub struct SyncSummary {
 /// The setting that keeps the correction (ms) the device clock needs to read the server's
 /// time: the clock a device is built with applies it.
 pub const SERVER_OFFSET_SETTING: &str = "serverOffsetMs";
+/// The device setting that holds the latest server time learned from a signed answer (ms):
+/// an older one (a replayed answer) does not set the clock back.
+const SERVER_TIME_SEEN_SETTING: &str = "serverTimeSeenMs";
 
 /// The server's answers (see `server/src/api.rs`); members the client does not use are ignored.
 struct RecordsAnswer {
     verdicts: Vec<WireVerdict>,
     revocation_list: Option<String>,
-    server_time: Option<String>,
+    /// The authority's signed answer ([`SignedAnswer`]); only what it says is acted on.
+    answer: Option<String>,
 }
 
 impl FromJson for RecordsAnswer {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
         let mut m = Members::of(value, "the answer")?;
-        Ok(RecordsAnswer {
-            verdicts: m.required("verdicts")?,
-            revocation_list: m.optional("revocationList")?,
-            server_time: m.optional("serverTime")?,
-        })
+        Ok(RecordsAnswer { verdicts: m.required("verdicts")?, revocation_list: m.optional("revocationList")?, answer: m.optional("answer")? })
     }
 }
 
@@ -303,35 +303,65 @@ impl FromJson for EnrollmentChallenge {
 
 struct RevocationsAnswer {
     revocation_list: String,
-    server_time: String,
 }
 
 impl FromJson for RevocationsAnswer {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let mut m = Members::of(value, "the answer")?;
-        Ok(RevocationsAnswer { revocation_list: m.required("revocationList")?, server_time: m.required("serverTime")? })
+        Ok(RevocationsAnswer { revocation_list: Members::of(value, "the answer")?.required("revocationList")? })
     }
 }
 
 struct ReportsAnswer {
-    verdicts: Vec<ReportVerdict>,
+    /// The authority's signed answer; reports are marked sent only from it.
+    answer: Option<String>,
 }
 
 impl FromJson for ReportsAnswer {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
-        Ok(ReportsAnswer { verdicts: Members::of(value, "the answer")?.required("verdicts")? })
+        Ok(ReportsAnswer { answer: Members::of(value, "the answer")?.optional("answer")? })
     }
+}
+
+/// A server's answer as the authority signed it ([`crate::Authority::sign_answer`]).
+struct SignedAnswer<T> {
+    server_time: Timestamp,
+    verdicts: Vec<T>,
+}
+
+impl<T: FromJson> FromJson for SignedAnswer<T> {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "a signed answer")?;
+        let v: u32 = m.required("v")?;
+        let server_time: String = m.required("serverTime")?;
+        let server_time = Timestamp::parse_rfc3339(&server_time).map_err(|e| e.message().to_owned())?;
+        let answer = SignedAnswer { server_time, verdicts: m.required("verdicts")? };
+        if v != 1 {
+            return Err("unknown answer version".into());
+        }
+        m.deny_unknown().map(|()| answer)
+    }
+}
+
+/// `jws` as an answer signed by `authority`, or `None` when it is not one: then nothing in
+/// the answer is acted on.
+fn signed_answer<T: FromJson>(jws: Option<&str>, authority: &PublicKey) -> Option<SignedAnswer<T>> {
+    let parsed = Jws::parse(jws?).ok()?;
+    if parsed.header.typ.as_deref() != Some(crate::cert::ANSWER_TYP) || parsed.verify(authority).is_err() {
+        return None;
+    }
+    parsed.payload_json(ErrorCode::MalformedJws).ok()
 }
 
 struct ReportVerdict {
     index: usize,
+    id: Option<String>,
     verdict: String,
 }
 
 impl FromJson for ReportVerdict {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
         let mut m = Members::of(value, "a verdict")?;
-        Ok(ReportVerdict { index: m.required("index")?, verdict: m.required("verdict")? })
+        Ok(ReportVerdict { index: m.required("index")?, id: m.optional("id")?, verdict: m.required("verdict")? })
     }
 }
 
@@ -448,8 +478,16 @@ impl<S: Store, C: Clock> Device<S, C> {
                 }
             };
             let answer: RecordsAnswer = answer.json()?;
-            let settled = self.apply_verdicts(&batch, &answer.verdicts, &authorities, &mut summary).await?;
-            self.learn_from_contact(answer.server_time.as_deref(), answer.revocation_list.as_deref(), applied_offset, &mut summary).await?;
+            // The answer as each authority of the batch's identities signed it (one, nearly always).
+            let mut signed: HashMap<&str, Option<SignedAnswer<WireVerdict>>> = HashMap::new();
+            for (kid, authority) in &authorities {
+                if batch.iter().any(|r| &r.kid == kid) {
+                    signed.insert(kid.as_str(), signed_answer(answer.answer.as_deref(), authority));
+                }
+            }
+            let settled = self.apply_verdicts(&batch, &answer.verdicts, &signed, &authorities, &mut summary).await?;
+            let server_time = signed.values().flatten().map(|a| a.server_time).next();
+            self.learn_from_contact(server_time, answer.revocation_list.as_deref(), applied_offset, &mut summary).await?;
             contacted = true;
             done += settled;
             progress(done.min(total.max(done)), total.max(done));
@@ -461,7 +499,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             // Nothing to send: still fetch the revocation list and the time.
             let answer = self.get_with_retries(transport, "/v1/revocations", options).await?;
             let fresh: RevocationsAnswer = answer.json()?;
-            self.learn_from_contact(Some(&fresh.server_time), Some(&fresh.revocation_list), applied_offset, &mut summary).await?;
+            self.learn_from_contact(None, Some(&fresh.revocation_list), applied_offset, &mut summary).await?;
         }
         // Records are what matters: a failure past this point is reported, not thrown.
         let reports = self.send_reports(transport, options, &mut summary).await;
@@ -519,11 +557,15 @@ impl<S: Store, C: Clock> Device<S, C> {
         Err(Error::new(ErrorCode::ServerUnreachable, format!("{} tries failed; last: {last}", options.max_tries)))
     }
 
-    /// Marks each record of `batch` from its verdict; returns how many were settled.
+    /// Marks each record of `batch` from its verdict; returns how many were settled. An
+    /// acceptance needs a receipt signed by the record's authority; a rejection must be in the
+    /// answer that authority signed (`signed`, by key id): anything else leaves the record to
+    /// be sent again.
     async fn apply_verdicts(
         &self,
         batch: &[RecordRow],
         verdicts: &[WireVerdict],
+        signed: &HashMap<&str, Option<SignedAnswer<WireVerdict>>>,
         authorities: &HashMap<String, PublicKey>,
         summary: &mut SyncSummary,
     ) -> Result<u32> {
@@ -549,6 +591,14 @@ impl<S: Store, C: Clock> Device<S, C> {
                     outcome.insert(record.id.clone(), (RecordState::Accepted, verdict.receipt.clone(), None));
                 }
                 "rejected" => {
+                    let authentic = signed.get(record.kid.as_str()).and_then(Option::as_ref).is_some_and(|answer| {
+                        answer.verdicts.iter().any(|v| {
+                            v.index == verdict.index && v.hash == verdict.hash && v.verdict == "rejected" && v.code == verdict.code && v.message == verdict.message
+                        })
+                    });
+                    if !authentic {
+                        continue; // a refusal the authority did not sign: sent again next time
+                    }
                     summary.rejected += 1;
                     let error = RecordError {
                         code: verdict.code.clone().unwrap_or_else(|| "rejected".into()).chars().take(64).collect(),
@@ -580,20 +630,36 @@ impl<S: Store, C: Clock> Device<S, C> {
         Ok(settled)
     }
 
-    /// Keeps what an answer brings: the correction of the device clock, and a newer
-    /// revocation list for every identity that trusts its authority.
-    async fn learn_from_contact(&self, server_time: Option<&str>, list: Option<&str>, applied_offset: i64, summary: &mut SyncSummary) -> Result<()> {
-        if let Some(server_time) = server_time.and_then(|t| Timestamp::parse_rfc3339(t).ok()) {
-            // The clock applies `applied_offset` until the sync ends: what is still off adds to it.
-            let offset = applied_offset + server_time.millis() - self.clock.now()?.millis();
-            summary.server_offset_ms = Some(offset);
-            self.store.put_setting(SERVER_OFFSET_SETTING, &offset.to_string()).await?;
+    /// Keeps what an answer brings: a newer revocation list for every identity that trusts its
+    /// authority, and the correction of the device clock. The time comes only from signed data
+    /// (`signed_time`, from a signed answer, else the list's issue time), and only when it is
+    /// not older than the last time learned: a replayed answer cannot set the clock back.
+    async fn learn_from_contact(&self, signed_time: Option<Timestamp>, list: Option<&str>, applied_offset: i64, summary: &mut SyncSummary) -> Result<()> {
+        let mut list_time = None;
+        if let Some(list) = list {
+            list_time = self.keep_revocation_list(list).await?;
         }
-        let Some(list) = list else { return Ok(()) };
+        let Some(server_time) = signed_time.or(list_time) else { return Ok(()) };
+        let seen: i64 = self.store.setting(SERVER_TIME_SEEN_SETTING).await?.and_then(|v| v.parse().ok()).unwrap_or(i64::MIN);
+        if server_time.millis() < seen {
+            return Ok(());
+        }
+        // The clock applies `applied_offset` until the sync ends: what is still off adds to it.
+        let offset = applied_offset + server_time.millis() - self.clock.now()?.millis();
+        summary.server_offset_ms = Some(offset);
+        self.store.put_setting(SERVER_OFFSET_SETTING, &offset.to_string()).await?;
+        self.store.put_setting(SERVER_TIME_SEEN_SETTING, &server_time.millis().to_string()).await
+    }
+
+    /// Stores `list` for every identity whose authority signed it, when it is newer than the
+    /// one it has; returns its issue time if any authority signed it.
+    async fn keep_revocation_list(&self, list: &str) -> Result<Option<Timestamp>> {
+        let mut issued = None;
         for row in self.store.identities().await? {
             let Some(credentials) = &row.credentials else { continue };
             let Ok(authority) = PublicKey::from_jwk(&credentials.authority) else { continue };
             let Ok(fresh) = crate::cert::verify_revocation_list(list, &authority) else { continue };
+            issued = Timestamp::from_seconds(fresh.issued_at).ok();
             let stored_issued = credentials
                 .revocation_list
                 .as_deref()
@@ -610,7 +676,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                     .await?;
             }
         }
-        Ok(())
+        Ok(issued)
     }
 
     /// The unlocked identity's key id, stored credentials and certificate; `None` when nothing
@@ -626,7 +692,8 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// (or enrolled) they wait.
     async fn send_reports(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
         let now = self.clock.now()?;
-        let Some((_, _, cert)) = self.unlocked_enrollment().await? else { return Ok(()) };
+        let Some((_, credentials, cert)) = self.unlocked_enrollment().await? else { return Ok(()) };
+        let authority = PublicKey::from_jwk(&credentials.authority)?;
         let serial = cert.serial;
         let mut after = String::new();
         loop {
@@ -643,8 +710,10 @@ impl<S: Store, C: Clock> Device<S, C> {
                 .collect::<Result<Vec<_>>>()?;
             let answer = self.post_with_retries(transport, "/v1/reports", serde_json::json!({ "reports": signed }).to_string(), options).await?;
             let answer: ReportsAnswer = answer.json()?;
-            for verdict in answer.verdicts.iter().filter(|v| v.verdict == "stored") {
-                if let Some(report) = pending.get(verdict.index) {
+            // Only the authority's word that a report is stored lets the device stop sending it.
+            let Some(signed) = signed_answer::<ReportVerdict>(answer.answer.as_deref(), &authority) else { continue };
+            for verdict in signed.verdicts.iter().filter(|v| v.verdict == "stored") {
+                if let Some(report) = pending.get(verdict.index).filter(|r| verdict.id.as_deref() == Some(r.id.as_str())) {
                     // Only if unchanged since it was sent: a newer count or comment goes next time.
                     let sent = report.clone();
                     self.store
@@ -715,6 +784,10 @@ mod tests {
         refuse_seq: Option<u64>,
         /// Sign receipts with this key instead (a server that cannot prove anything).
         forger: Option<Authority>,
+        /// Sign answers with this key instead (a network attacker's rejections and time).
+        answer_forger: Option<Authority>,
+        /// The time in the signed answer, when not `server_time`.
+        answer_time: Option<&'static str>,
         sleeps: RefCell<Vec<u64>>,
         paths: RefCell<Vec<String>>,
         server_time: &'static str,
@@ -729,11 +802,19 @@ mod tests {
                 script: RefCell::new(script.into()),
                 refuse_seq: None,
                 forger: None,
+                answer_forger: None,
+                answer_time: None,
                 sleeps: RefCell::default(),
                 paths: RefCell::default(),
                 server_time: "2026-11-25T08:01:05.000Z",
                 worker: None,
             }
+        }
+
+        /// Signs an answer as this server does (or as its forger would).
+        fn sign_answer(&self, verdicts: serde_json::Value) -> String {
+            let time = Timestamp::parse_rfc3339(self.answer_time.unwrap_or(self.server_time)).unwrap();
+            self.answer_forger.as_ref().unwrap_or(self.authority).sign_answer(time, verdicts).unwrap()
         }
 
         fn serve(&self, path: &str, body: &str) -> String {
@@ -759,12 +840,30 @@ mod tests {
                             serde_json::json!({ "index": index, "hash": hash, "verdict": "accepted", "receipt": receipt, "chainGap": false })
                         })
                         .collect();
-                    serde_json::json!({ "verdicts": verdicts, "revocationList": list, "serverTime": self.server_time }).to_string()
+                    let unsigned: Vec<serde_json::Value> = verdicts
+                        .iter()
+                        .map(|v| {
+                            let mut v = v.clone();
+                            v.as_object_mut().unwrap().remove("receipt");
+                            v
+                        })
+                        .collect();
+                    let answer = self.sign_answer(unsigned.into());
+                    serde_json::json!({ "verdicts": verdicts, "revocationList": list, "serverTime": self.server_time, "answer": answer }).to_string()
                 }
                 "/v1/reports" => {
-                    let n = body["reports"].as_array().unwrap().len();
-                    let verdicts: Vec<_> = (0..n).map(|index| serde_json::json!({ "index": index, "verdict": "stored" })).collect();
-                    serde_json::json!({ "verdicts": verdicts, "serverTime": self.server_time }).to_string()
+                    let verdicts: Vec<_> = body["reports"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .enumerate()
+                        .map(|(index, jws)| {
+                            let id = inspect_report(jws.as_str().unwrap()).unwrap().report.id;
+                            serde_json::json!({ "index": index, "id": id, "verdict": "stored" })
+                        })
+                        .collect();
+                    let answer = self.sign_answer(verdicts.clone().into());
+                    serde_json::json!({ "verdicts": verdicts, "serverTime": self.server_time, "answer": answer }).to_string()
                 }
                 "/v1/renew" => {
                     let request = inspect_renewal_request(body["request"].as_str().unwrap()).unwrap();
@@ -846,10 +945,10 @@ mod tests {
             }
         }
         let base = TestClock::default();
+        let (enrolled, _, authority) = enrolled_device(&base); // the time is learned from what its authority signed
         base.set("2026-11-25T08:01:00Z"); // the server says 08:01:05
         let clock = Correcting(&base, std::cell::Cell::new(0));
-        let device = crate::Device::new(crate::store::memory::MemoryStore::default(), &clock, crate::device::tests::config());
-        let authority = Authority::new(Identity::generate().unwrap(), "CA");
+        let device = crate::Device::new(enrolled.store, &clock, crate::device::tests::config());
         let server = FakeServer::new(&authority, vec![]);
         for _ in 0..3 {
             let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
@@ -928,6 +1027,31 @@ mod tests {
     }
 
     #[test]
+    fn unsigned_or_forged_rejections_and_times_change_nothing_and_an_old_time_does_not_set_the_clock_back() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        run(device.sign(vec![doc("a"), doc("b")])).unwrap();
+        let mut attacker = FakeServer::new(&authority, vec![]);
+        attacker.refuse_seq = Some(2);
+        attacker.answer_forger = Some(Authority::new(Identity::generate().unwrap(), "Impostor"));
+        attacker.answer_time = Some("2030-01-01T00:00:00.000Z");
+        let summary = run(device.sync(&attacker, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((summary.accepted, summary.rejected), (1, 0), "the receipt is real; the refusal is not the authority's");
+        let records = run(device.records(&row.kid, 0, 10)).unwrap();
+        assert_eq!(records[1].state, RecordState::Pending, "the record stays to be sent again");
+        // The list the attacker passed on is the authority's, so its time counts; the forged
+        // answer's 2030 does not (the device clock reads 08:00:00, the server 08:01:05).
+        assert_eq!(summary.server_offset_ms, Some(65_000));
+
+        // The authority's own answer from an hour earlier (replayed): no clock change.
+        let mut replay = FakeServer::new(&authority, vec![]);
+        replay.server_time = "2026-11-25T07:01:05.000Z";
+        let summary = run(device.sync(&replay, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((summary.accepted, summary.server_offset_ms), (1, None), "accepted by its receipt; the old time is ignored");
+        assert_eq!(run(device.store.setting(SERVER_OFFSET_SETTING)).unwrap().as_deref(), Some("65000"));
+    }
+
+    #[test]
     fn a_certificate_is_renewed_at_half_its_life_or_within_the_window() {
         let clock = TestClock::default();
         let (device, row, authority) = enrolled_device(&clock); // valid 24 Nov 2026 to 5 Mar 2027
@@ -997,6 +1121,10 @@ mod tests {
         assert!(run(device.unlock(&row.kid, "000000")).is_err());
         run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
         let server = FakeServer::new(&authority, vec![]);
+        let mut forged = FakeServer::new(&authority, vec![]);
+        forged.answer_forger = Some(Authority::new(Identity::generate().unwrap(), "Impostor"));
+        assert_eq!(run(device.sync(&forged, SyncOptions::default(), &no_progress)).unwrap().reports_sent, 0, "'stored' in a forged answer");
+        assert!(run(device.reports("", 10)).unwrap().iter().all(|r| r.state == ReportState::Pending));
         let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(summary.reports_sent, 1);
         let reports = run(device.reports("", 10)).unwrap();

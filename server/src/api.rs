@@ -553,7 +553,9 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         for report in &stored {
             state.metrics.report(&report.report.code);
         }
-        Ok(Json(json!({ "verdicts": verdicts, "serverTime": now.to_string() })))
+        let verdicts = serde_json::to_value(&verdicts).expect("verdicts serialize");
+        let answer = signed_answer(state, now, verdicts.clone());
+        Ok(Json(json!({ "verdicts": verdicts, "serverTime": now.to_string(), "answer": answer })))
     })
     .await
 }
@@ -589,6 +591,13 @@ fn judge_report<S: Storage>(
     Ok(Ok((stored, live)))
 }
 
+/// The authority's signature over an answer's `verdicts` and the server time (an
+/// `offsign-answer+jws`): devices act only on what it says. `None` (and a log line) in the
+/// unlikely case it cannot be signed: the verdicts are answered all the same.
+fn signed_answer<S: Storage>(state: &AppState<S>, now: Timestamp, verdicts: serde_json::Value) -> Option<String> {
+    state.authority.sign_answer(now, verdicts).map_err(|e| eprintln!("offsign-server: an answer cannot be signed: {e}")).ok()
+}
+
 /// A new certificate serial: 128 random bits, hex.
 fn random_serial() -> ApiResult<String> {
     let mut bytes = [0u8; 16];
@@ -615,7 +624,12 @@ struct RecordsRequest {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RecordsResponse {
+    /// Each verdict with its receipt.
     verdicts: Vec<Verdict>,
+    /// [`signed_answer`] over the verdicts (without receipts) and the time: what the device
+    /// acts on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<String>,
     /// Missing when it cannot be signed now (`GET /v1/revocations` says why).
     #[serde(skip_serializing_if = "Option::is_none")]
     revocation_list: Option<String>,
@@ -646,8 +660,14 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         for v in &verdicts {
             state.metrics.record(v.verdict.as_str(), v.code);
         }
+        let mut unsigned = serde_json::to_value(&verdicts).expect("verdicts serialize");
+        for verdict in unsigned.as_array_mut().into_iter().flatten() {
+            verdict.as_object_mut().map(|v| v.remove("receipt")); // signed themselves
+        }
+        let answer = signed_answer(state, now, unsigned);
         // The batch is committed: its verdicts are answered even when the list cannot be.
-        Ok(Json(RecordsResponse { verdicts, revocation_list: revocation_list(state, now).ok(), server_time: now.to_string() }))
+        let revocation_list = revocation_list(state, now).ok();
+        Ok(Json(RecordsResponse { verdicts, revocation_list, server_time: now.to_string(), answer }))
     })
     .await
 }
