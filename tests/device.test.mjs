@@ -1,6 +1,8 @@
 // The Device (IndexedDB outbox) under crashes, in headless Chromium with a real profile on disk:
 // a record whose sign() resolved survives closing the page and SIGKILL of the browser; a kill
 // during a batch leaves all of it or none; two tabs signing at once make one unbroken chain.
+// The PIN lockout holds (no backup while locked, concurrent unlocks, a clock moved forward),
+// and a hostile backup file is refused before any work.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -284,6 +286,86 @@ test('a backup restores into a fresh browser profile; wrong passphrase and trunc
     }
   } finally {
     for (const p of profiles) rmSync(p, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  }
+});
+
+test('the PIN lockout holds: no backup while locked, concurrent unlocks counted each, no shortcut by moving the clock', async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await offsignPage(await browser.newContext());
+    const kid = await enroll(page, 'lockout');
+    const r = await page.evaluate(async ({ kid }) => {
+      const device = window.device;
+      const code = (p) => p.then(() => 'resolved', (e) => e.code);
+      device.lock();
+      const lockedExport = await code(device.exportBackup('a long passphrase', { kdf: { m: 8192, t: 1, p: 1 } }));
+      for (let i = 0; i < 3; i++) await code(device.unlock(kid, '000000'));
+      // Ten tries at once with two free tries left: two are guesses (the second starts the
+      // wait and says so), the other eight wait without a guess.
+      const together = await Promise.all(Array.from({ length: 10 }, (_, i) => code(device.unlock(kid, `00000${i}`))));
+      const failures = (await device.identities())[0].lockout.failures;
+      // The clock a day forward: one look takes a minute off the wait, not the day.
+      const realNow = Date.now;
+      Date.now = () => realNow() + 86_400_000;
+      const leftAfterJump = await device.lockoutRemaining(kid);
+      Date.now = realNow;
+      return { lockedExport, together, failures, leftAfterJump };
+    }, { kid });
+    assert.equal(r.lockedExport, 'identity_locked');
+    assert.deepEqual(r.together.filter((c) => c === 'wrong_pin').length, 1, JSON.stringify(r.together));
+    assert.deepEqual(r.together.filter((c) => c === 'pin_locked_out').length, 9);
+    assert.equal(r.failures, 5, 'two guesses counted, not ten');
+    assert.equal(r.leftAfterJump, 0, 'a 30 s wait: the first minute-long look ends it');
+    // A longer wait (after more wrong PINs): a day of clock change still gains only a minute.
+    const long = await page.evaluate(async ({ kid }) => {
+      const device = window.device;
+      const code = (p) => p.then(() => 'resolved', (e) => e.code);
+      const realNow = Date.now;
+      let skew = 86_400_000;
+      Date.now = () => realNow() + skew;
+      for (let i = 0; i < 4; i++) {
+        await code(device.unlock(kid, '000000'));
+        skew += 3_600_000; // each wait skipped by moving the clock an hour: only a minute counts
+      }
+      const waits = [];
+      for (let i = 0; i < 3; i++) {
+        skew += 86_400_000;
+        waits.push(await device.lockoutRemaining(kid));
+      }
+      const tryAgain = await code(device.unlock(kid, '482913'));
+      Date.now = realNow;
+      return { waits, tryAgain };
+    }, { kid });
+    assert.equal(long.tryAgain, 'pin_locked_out', JSON.stringify(long));
+    assert.ok(long.waits[0] > 0 && long.waits[1] === long.waits[0] - 60_000 && long.waits[2] === long.waits[1] - 60_000, JSON.stringify(long.waits));
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a hostile backup is refused fast: no Argon2id run for a GiB, no chain head beyond its records', async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await offsignPage(await browser.newContext());
+    const kid = await enroll(page, 'hostile-backup');
+    const r = await page.evaluate(async ({ kid, pin }) => {
+      const device = window.device;
+      await device.sign(new TextEncoder().encode('receipt 1'), { name: 'r1.txt' });
+      const honest = await device.exportBackup('a long passphrase', { kdf: { m: 8192, t: 1, p: 1 } });
+      const file = JSON.parse(new TextDecoder().decode(honest));
+      const costly = new TextEncoder().encode(JSON.stringify({ ...file, kdf: { ...file.kdf, m: 1024 * 1024, t: 64, p: 16 } }));
+      const started = performance.now();
+      const code = await device.importBackup(costly, 'a long passphrase').then(() => 'resolved', (e) => e.code);
+      const ms = performance.now() - started;
+      await device.unlock(kid, pin);
+      const seq = (await device.sign(new TextEncoder().encode('receipt 2'))).record.seq;
+      return { code, ms, seq };
+    }, { kid, pin: PIN });
+    assert.equal(r.code, 'malformed_backup');
+    assert.ok(r.ms < 50, `answered in ${r.ms} ms`);
+    assert.equal(r.seq, 2);
+  } finally {
+    await browser.close();
   }
 });
 

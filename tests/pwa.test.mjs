@@ -151,6 +151,8 @@ test('a refused enrollment code, then wrong PINs: remaining tries, then the lock
     assert.match(messages[0], /4 more tries before you must wait\. \(wrong_pin\)/);
     assert.match(messages[4], /Wait 1 minute before the next try.*\(pin_locked_out\)/);
     assert.match(messages[5], /\(pin_locked_out\)/);
+    await page.waitForSelector('#lockout-wait:not([hidden])');
+    assert.match(await page.textContent('#lockout-wait'), /^Next try in 0:[0-5]\d\. Keep the app open/, 'the wait, counting down');
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-locked-out.png') });
     await context.close();
   } finally {

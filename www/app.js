@@ -255,6 +255,26 @@ function renderHelp() {
   ]));
 }
 
+let lockoutTimer;
+
+/**
+ * Shows how long the worker must wait before the next PIN try, and lets the wait run: the
+ * device counts only time it sees pass (a clock moved forward does not end it), so the app
+ * looks every few seconds while it is open.
+ */
+function watchLockout(kid) {
+  clearInterval(lockoutTimer);
+  const look = async () => {
+    const left = await device.lockoutRemaining(kid).catch(() => 0);
+    $('lockout-wait').hidden = left <= 0;
+    const seconds = Math.ceil(left / 1000);
+    $('lockout-wait').textContent = left > 0 ? `Next try in ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}. Keep the app open: the wait counts while it is.` : '';
+    if (left <= 0) clearInterval(lockoutTimer);
+  };
+  lockoutTimer = setInterval(look, 5_000);
+  look();
+}
+
 // ---- wiring ----
 
 /** Runs a form's action with its errors shown, the button disabled meanwhile. */
@@ -294,7 +314,16 @@ async function main() {
   $('filter').addEventListener('change', renderOutbox);
   $('sync-now').addEventListener('click', () => syncNow().catch(showProblem));
   onSubmit('enroll-form', enroll);
-  onSubmit('unlock-form', async (form) => { await device.unlock(form.kid.value, form.pin.value); form.reset(); await show('sign'); });
+  onSubmit('unlock-form', async (form) => {
+    try {
+      await device.unlock(form.kid.value, form.pin.value);
+    } catch (e) {
+      if (e.code === 'pin_locked_out') watchLockout(form.kid.value);
+      throw e;
+    }
+    form.reset();
+    await show('sign');
+  });
   onSubmit('sign-form', sign);
   onSubmit('feedback-form', sendFeedback);
   onSubmit('export-form', exportBackup);

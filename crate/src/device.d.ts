@@ -33,8 +33,11 @@ export interface IdentityInfo {
   enrolled: boolean;
   /** The last record signed with it on this device. */
   chain: ChainHead | null;
-  /** Wrong PINs since the last right one, and until when (ms) the next try must wait (0: free). */
-  lockout: { failures: number; waitUntil: number };
+  /**
+   * Wrong PINs since the last right one; how long (ms) the next try must still wait (0: free),
+   * counted in time this device saw pass (see `Device.lockoutRemaining`); when it last looked.
+   */
+  lockout: { failures: number; waitMs: number; seenAt: number };
   createdAt: string;
 }
 

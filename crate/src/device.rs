@@ -216,19 +216,23 @@ impl<S: Store, C: Clock> Device<S, C> {
         crate::health::diagnose(&facts)
     }
 
-    /// Everything on the device as one backup file sealed under `passphrase`.
+    /// The unlocked worker's identity (its key still sealed), credentials, records and failure
+    /// reports (and those of no identity) as one backup file sealed under `passphrase`.
+    /// `identity_locked` while nothing is unlocked: whoever holds a shared tablet cannot take
+    /// the workers' sealed keys away to guess their PINs where no lockout counts.
     pub async fn export_backup(&self, passphrase: &str, kdf: KdfParams) -> Result<Vec<u8>> {
         let result = self.try_export_backup(passphrase, kdf).await;
-        self.reported("export_backup", None, result).await
+        self.reported("export_backup", self.unlocked().as_deref(), result).await
     }
 
     async fn try_export_backup(&self, passphrase: &str, kdf: KdfParams) -> Result<Vec<u8>> {
-        let identities = self.store.identities().await?;
-        let mut records = Vec::new();
-        for identity in &identities {
-            records.extend(self.store.records(&identity.kid, 0, u32::MAX).await?);
-        }
-        let reports = self.store.reports("", u32::MAX).await?;
+        let kid = self.unlocked().ok_or_else(|| {
+            Error::new(ErrorCode::IdentityLocked, "a backup holds the unlocked worker's data: unlock first")
+                .with_remedy("Unlock with your PIN, then make the backup.")
+        })?;
+        let identities = vec![self.store.identity(&kid).await?];
+        let records = self.store.records(&kid, 0, u32::MAX).await?;
+        let reports = self.store.reports("", u32::MAX).await?.into_iter().filter(|r| r.kid.as_deref().is_none_or(|k| k == kid)).collect();
         let contents = crate::backup::BackupContents { v: 1, created_at: self.clock.now()?.to_string(), identities, records, reports };
         crate::backup::seal_backup(&contents, passphrase, kdf)
     }
@@ -286,43 +290,80 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     async fn try_unlock(&self, kid: &str, pin: &str) -> Result<()> {
         self.lock();
-        let row = self.store.identity(kid).await?;
-        row.lockout.check(self.clock.now()?)?;
-        let unsealed = unseal(&row.sealed, pin);
         let now = self.clock.now()?;
-        match unsealed {
-            Ok(identity) => {
-                if row.lockout != Lockout::default() {
-                    self.store
-                        .update_identity(kid, |r| {
-                            r.lockout = Lockout::default();
-                            Ok(())
-                        })
-                        .await?;
+        // The check and the count are one transaction: the try is counted as wrong before the
+        // key is unsealed, and forgiven when the PIN is right, so unlocks at the same time (two
+        // tabs, a script) each cost a try, and a try cut short by a closed tab still counts.
+        let mut refused = None;
+        let mut before = Lockout::default();
+        let row = self
+            .store
+            .update_identity(kid, |r| {
+                r.lockout = r.lockout.observe(now);
+                before = r.lockout;
+                match r.lockout.check() {
+                    Err(e) => refused = Some(e),
+                    Ok(()) => r.lockout = r.lockout.after_failure(now),
                 }
+                Ok(())
+            })
+            .await?;
+        if let Some(locked_out) = refused {
+            return Err(locked_out);
+        }
+        match unseal(&row.sealed, pin) {
+            Ok(identity) => {
+                self.store
+                    .update_identity(kid, |r| {
+                        r.lockout = Lockout::default();
+                        Ok(())
+                    })
+                    .await?;
                 *self.session.borrow_mut() = Some(Session { identity, last_used: now });
                 Ok(())
             }
             Err(e) if e.code() == ErrorCode::WrongPin => {
-                let after = self
-                    .store
-                    .update_identity(kid, |r| {
-                        r.lockout = r.lockout.after_failure(now);
-                        Ok(())
-                    })
-                    .await?;
-                let free_left = crate::store::FREE_PIN_TRIES.saturating_sub(after.lockout.failures);
+                let free_left = crate::store::FREE_PIN_TRIES.saturating_sub(row.lockout.failures);
                 Err(if free_left > 0 {
                     e.with_remedy(format!(
                         "Check your PIN and try again. {free_left} more {} before you must wait.",
                         if free_left == 1 { "try" } else { "tries" }
                     ))
                 } else {
-                    after.lockout.check(now).err().unwrap_or(e)
+                    row.lockout.check().err().unwrap_or(e)
                 })
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                // Not a guess (a damaged key): the try is given back.
+                self.store
+                    .update_identity(kid, |r| {
+                        if r.lockout.failures == row.lockout.failures {
+                            r.lockout = before;
+                        }
+                        Ok(())
+                    })
+                    .await?;
+                Err(e)
+            }
         }
+    }
+
+    /// How long identity `kid` must still wait before the next PIN try (ms, 0 when free). Each
+    /// call is a look that lets the wait run down by the time since the last one (at most a
+    /// minute): the app calls it every few seconds while it shows the wait. A clock set
+    /// forward or back does not shorten the wait.
+    pub async fn lockout_remaining(&self, kid: &str) -> Result<i64> {
+        let now = self.clock.now()?;
+        let row = self
+            .store
+            .update_identity(kid, |r| {
+                if r.lockout.wait_ms > 0 {
+                    r.lockout = r.lockout.observe(now);
+                }
+                Ok(())
+            })
+            .await;
+        Ok(self.reported("lockout_remaining", Some(kid), row).await?.lockout.wait_ms)
     }
 
     /// Wipes the unlocked key from memory.
@@ -688,7 +729,15 @@ pub(crate) mod tests {
         clock.set("2026-11-25T08:01:00Z");
         run(device.sign(vec![doc("a"), doc("b")])).unwrap();
         run(device.unlock(&row.kid, "000000")).unwrap_err();
+        let locked = run(device.export_backup("correct horse battery", KdfParams::MIN)).unwrap_err();
+        assert_eq!(locked.code(), ErrorCode::IdentityLocked, "no backup while every identity is locked");
+        // A second worker on the same tablet: not in the first one's backup.
+        let other = run(device.create_identity("B. Smith", "731946", KdfParams::MIN)).unwrap();
+        run(device.unlock(&row.kid, PIN)).unwrap();
         let backup = run(device.export_backup("correct horse battery", KdfParams::MIN)).unwrap();
+        let contents = crate::backup::open_backup(&backup, "correct horse battery").unwrap();
+        assert_eq!(contents.identities.iter().map(|i| i.kid.as_str()).collect::<Vec<_>>(), [row.kid.as_str()]);
+        assert!(!contents.identities.iter().any(|i| i.kid == other.kid));
         assert!(!String::from_utf8_lossy(&backup).contains(&row.kid), "contents are sealed");
 
         let fresh = Device::new(MemoryStore::default(), &clock, config());
@@ -701,7 +750,8 @@ pub(crate) mod tests {
         let summary = run(fresh.import_backup(&backup, "correct horse battery")).unwrap();
         assert_eq!(
             summary,
-            crate::backup::ImportSummary { identities_added: 1, records_added: 2, records_skipped: 0, reports_added: 1 }
+            // Reports: the wrong PIN and the refused locked export.
+            crate::backup::ImportSummary { identities_added: 1, records_added: 2, records_skipped: 0, reports_added: 2 }
         );
         let again = run(fresh.import_backup(&backup, "correct horse battery")).unwrap();
         assert_eq!((again.records_added, again.records_skipped, again.identities_added), (0, 2, 0), "no duplicates");

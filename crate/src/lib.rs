@@ -55,7 +55,7 @@ pub use record::{
 };
 pub use store::{
     identity_not_found, report_not_found, IdentityRow, Lockout, RecordError, RecordRow, RecordState, ReportRow, ReportState, Store,
-    StoredCredentials, FREE_PIN_TRIES,
+    StoredCredentials, FREE_PIN_TRIES, MAX_OBSERVED_STEP_MS,
 };
 pub use sync::{
     enrollment_code_hash, enrollment_proof, inspect_renewal_request, inspect_report, verify_enrollment_proof, EnrollmentProof,

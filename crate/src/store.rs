@@ -23,27 +23,41 @@ const MAX_WAIT_MS: i64 = 3_600_000;
 
 pub use crate::cert::StoredCredentials;
 
+/// How much of the time between two looks at a running wait counts (ms). A wait is measured
+/// in time the device saw pass: setting the clock forward gains at most this much per look,
+/// setting it back gains nothing, and time while the app is closed counts at most this much.
+/// The app looks while it shows the wait ([`crate::Device::lockout_remaining`]).
+pub const MAX_OBSERVED_STEP_MS: i64 = 60_000;
+
 /// Wrong-PIN state, persisted so that reloading the app does not reset it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Lockout {
-    /// Wrong PINs since the last right one.
+    /// Wrong PINs since the last right one (a try under way counts as wrong until it succeeds).
     pub failures: u32,
-    /// No try is allowed before this time (ms since the epoch); 0 when free.
-    pub wait_until: i64,
+    /// How long the next try must still wait (ms), 0 when free.
+    pub wait_ms: i64,
+    /// When the wait was last looked at (device clock, ms).
+    pub seen_at: i64,
 }
 
 impl Lockout {
-    /// Refuses with `pin_locked_out` while a wait is running.
-    pub fn check(&self, now: Timestamp) -> Result<()> {
-        let wait_ms = self.wait_until - now.millis();
-        if wait_ms <= 0 {
+    /// The state after a look at `now`: the time since the last look, at most
+    /// [`MAX_OBSERVED_STEP_MS`] and never negative, comes off the wait.
+    pub fn observe(&self, now: Timestamp) -> Lockout {
+        let step = now.millis().saturating_sub(self.seen_at).clamp(0, MAX_OBSERVED_STEP_MS);
+        Lockout { failures: self.failures, wait_ms: self.wait_ms.saturating_sub(step).max(0), seen_at: now.millis() }
+    }
+
+    /// Refuses with `pin_locked_out` while a wait is running (look with [`Lockout::observe`] first).
+    pub fn check(&self) -> Result<()> {
+        if self.wait_ms <= 0 {
             return Ok(());
         }
-        let minutes = (wait_ms + 59_999) / 60_000;
-        Err(Error::new(ErrorCode::PinLockedOut, format!("{} wrong PINs; next try in {wait_ms} ms", self.failures))
+        let minutes = (self.wait_ms + 59_999) / 60_000;
+        Err(Error::new(ErrorCode::PinLockedOut, format!("{} wrong PINs; next try in {} ms", self.failures, self.wait_ms))
             .with_remedy(format!(
-                "Too many wrong PINs. Wait {minutes} minute{} before the next try, or ask your administrator.",
+                "Too many wrong PINs. Wait {minutes} minute{} before the next try (keep the app open: the wait counts while it is), or ask your administrator.",
                 if minutes == 1 { "" } else { "s" }
             )))
     }
@@ -52,11 +66,11 @@ impl Lockout {
     /// try waits twice as long as the one before, from 30 s up to an hour.
     pub fn after_failure(&self, now: Timestamp) -> Lockout {
         let failures = self.failures.saturating_add(1);
-        let wait_until = match failures.checked_sub(FREE_PIN_TRIES) {
+        let wait_ms = match failures.checked_sub(FREE_PIN_TRIES) {
             None => 0,
-            Some(extra) => now.millis() + (FIRST_WAIT_MS << extra.min(10)).min(MAX_WAIT_MS),
+            Some(extra) => (FIRST_WAIT_MS << extra.min(10)).min(MAX_WAIT_MS),
         };
-        Lockout { failures, wait_until }
+        Lockout { failures, wait_ms, seen_at: now.millis() }
     }
 }
 
@@ -181,7 +195,12 @@ pub struct ReportRow {
 impl FromJson for Lockout {
     fn from_json(value: Value) -> Result<Self, String> {
         let mut m = Members::of(value, "a lockout")?;
-        Ok(Lockout { failures: m.required("failures")?, wait_until: m.required("waitUntil")? })
+        let failures = m.required("failures")?;
+        // Rows of schema 2 said until when to wait by the clock: a running wait is restarted
+        // at its first step, measured from the first look.
+        let old_wait: Option<i64> = m.optional("waitUntil")?;
+        let wait_ms = m.optional("waitMs")?.unwrap_or(if old_wait.unwrap_or(0) > 0 { FIRST_WAIT_MS } else { 0 });
+        Ok(Lockout { failures, wait_ms, seen_at: m.optional("seenAt")?.unwrap_or(i64::MAX) })
     }
 }
 
@@ -594,21 +613,51 @@ mod tests {
         let mut lockout = Lockout::default();
         for _ in 0..4 {
             lockout = lockout.after_failure(t(1_000));
-            assert!(lockout.check(t(1_000)).is_ok());
+            assert!(lockout.observe(t(1_000)).check().is_ok());
         }
         lockout = lockout.after_failure(t(1_000));
-        assert_eq!(lockout.failures, 5);
-        assert_eq!(lockout.wait_until, 31_000);
-        let e = lockout.check(t(30_999)).unwrap_err();
+        assert_eq!((lockout.failures, lockout.wait_ms), (5, 30_000));
+        let e = lockout.observe(t(30_999)).check().unwrap_err();
         assert_eq!(e.code(), ErrorCode::PinLockedOut);
-        assert_eq!(e.remedy(), "Too many wrong PINs. Wait 1 minute before the next try, or ask your administrator.");
-        assert!(lockout.check(t(31_000)).is_ok());
+        assert!(e.remedy().starts_with("Too many wrong PINs. Wait 1 minute before the next try"), "{}", e.remedy());
+        lockout = lockout.observe(t(31_000));
+        assert!(lockout.check().is_ok());
         lockout = lockout.after_failure(t(31_000));
-        assert_eq!(lockout.wait_until, 31_000 + 60_000);
+        assert_eq!(lockout.wait_ms, 60_000);
         for _ in 0..20 {
             lockout = lockout.after_failure(t(0));
         }
-        assert_eq!(lockout.wait_until, MAX_WAIT_MS, "capped at an hour");
-        assert!(lockout.check(t(0)).unwrap_err().remedy().contains("Wait 60 minutes"));
+        assert_eq!(lockout.wait_ms, MAX_WAIT_MS, "capped at an hour");
+        assert!(lockout.check().unwrap_err().remedy().contains("Wait 60 minutes"));
+    }
+
+    #[test]
+    fn a_wait_counts_only_time_the_device_saw_pass() {
+        let mut lockout = Lockout::default();
+        for _ in 0..10 {
+            lockout = lockout.after_failure(t(0));
+        }
+        assert_eq!(lockout.wait_ms, 960_000, "16 minutes");
+        // The clock set a day forward: one look gains a minute, not the day.
+        lockout = lockout.observe(t(86_400_000));
+        assert_eq!(lockout.wait_ms, 900_000);
+        // Set back: nothing.
+        lockout = lockout.observe(t(0));
+        assert_eq!(lockout.wait_ms, 900_000);
+        // Looked at every 10 s, as the app does while it shows the wait: it runs out in real time.
+        for i in 1..=90 {
+            lockout = lockout.observe(t(i * 10_000));
+        }
+        assert_eq!(lockout.wait_ms, 0);
+        assert!(lockout.check().is_ok());
+    }
+
+    #[test]
+    fn a_lockout_of_schema_2_is_read_and_its_running_wait_restarted() {
+        let old: Lockout = crate::json::parse(br#"{"failures": 6, "waitUntil": 1800000000000}"#).unwrap();
+        assert_eq!(old, Lockout { failures: 6, wait_ms: FIRST_WAIT_MS, seen_at: i64::MAX });
+        assert_eq!(old.observe(t(1_000)).wait_ms, FIRST_WAIT_MS, "the first look starts the count");
+        let free: Lockout = crate::json::parse(br#"{"failures": 2, "waitUntil": 0}"#).unwrap();
+        assert_eq!(free.wait_ms, 0);
     }
 }

@@ -130,9 +130,8 @@ export interface SignOptions {
    * Plain JSON values only: `NaN`, infinities, binary data, `Map`, `Set` and `BigInt` are
    * refused with `malformed_input` rather than changed by `JSON.stringify`. */
   claims?: Record<string, unknown>;
-  /** Trusted time in ms since the epoch; defaults to `Date.now()`. */
-  now?: number;
-  /** Warn `cert_expiring` this many days before expiry; defaults to 14. */
+  /** Warn `cert_expiring` this many days before expiry; defaults to 14. Records are signed at
+   * the device's time (`Date.now()`): there is no option to move the policy's clock. */
   expiringWithinDays?: number;
 }
 

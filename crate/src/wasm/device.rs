@@ -211,6 +211,9 @@ extern "C" {
     /// `Promise<Uint8Array>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<Uint8Array>")]
     pub type PromiseBytes;
+    /// `Promise<number>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<number>")]
+    pub type PromiseNumber;
     /// `{ server?: string } | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "{ server?: string }")]
     pub type JsServerOptions;
@@ -469,6 +472,15 @@ impl JsDevice {
             idle.arm(&device);
             Ok(JsValue::UNDEFINED)
         })
+    }
+
+    /// How long identity `kid` must still wait before the next PIN try (ms; 0 when free). The
+    /// wait runs down only by time this device sees pass (a clock set forward does not shorten
+    /// it): call this every few seconds while you show the wait, and it counts down in real time.
+    #[wasm_bindgen(js_name = lockoutRemaining)]
+    pub fn lockout_remaining(&self, kid: String) -> PromiseNumber {
+        let device = self.inner.clone();
+        promise(async move { Ok(JsValue::from_f64(device.lockout_remaining(&kid).await? as f64)) })
     }
 
     /// Called with the key id when the unlocked identity locks itself after the idle time, so

@@ -177,13 +177,17 @@ struct SignOptionsArg {
     media_type: Option<String>,
     size: Option<f64>,
     claims: serde_json::Map<String, Value>,
-    now: Option<f64>,
     expiring_within_days: Option<f64>,
 }
 
 impl FromJson for SignOptionsArg {
     fn from_json(value: Value) -> Result<Self, String> {
         let mut m = Members::of(value, "sign options")?;
+        // The policy's clock is the device's: a caller that could set it could sign under an
+        // expired or revoked certificate, or back-date a record.
+        if m.optional::<Value>("now")?.is_some() {
+            return Err("options.now is not accepted: records are signed at the device's time".into());
+        }
         Ok(SignOptionsArg {
             credentials: m.required("credentials")?,
             chain: m.optional("chain")?,
@@ -191,7 +195,6 @@ impl FromJson for SignOptionsArg {
             media_type: m.optional("type")?,
             size: m.optional("size")?,
             claims: m.optional("claims")?.unwrap_or_default(),
-            now: m.optional("now")?,
             expiring_within_days: m.optional("expiringWithinDays")?,
         })
     }
@@ -347,7 +350,7 @@ impl JsIdentity {
 
     fn sign_digest_with(&self, doc: DocumentDigest, options: SignOptionsArg) -> JsResult<JsSignedRecord> {
         let identity = self.identity()?;
-        let now = now_or(options.now)?;
+        let now = now_or(None)?;
         let verdict = self
             .policy
             .check(&options.credentials, identity.kid(), now, policy_options(options.expiring_within_days)?)
