@@ -1,4 +1,5 @@
-"""Writes the seed inputs of the fuzz targets into corpus/<target>/: valid examples of every
+"""Writes the seed inputs of the fuzz targets into corpus/<target>/ (and the server's request
+bodies into ../../server/fuzz/corpus/request/): valid examples of every
 format, signed (where signed) by the key the fuzz targets trust (the Ed25519 seed of 32 bytes
 of 7, see crate/src/fuzzing.rs), so that the fuzzer starts from inputs that reach the checks
 behind the parsers. Run once from this folder: python3 make_seeds.py (needs `cryptography`).
@@ -77,3 +78,18 @@ for target, inputs in seeds.items():
     folder.mkdir(parents=True, exist_ok=True)
     for i, data in enumerate(inputs):
         (folder / f"seed-{i:02}").write_bytes(data)
+
+# The server's request bodies (server/fuzz, target `request`): the first byte picks the endpoint.
+renewal = jws("offsign-renewal+jws", compact(payloads[4]))
+report = jws("offsign-report+jws", compact(payloads[5]))
+proof = jws("offsign-enroll+jws", compact({"v": 1, "code": hashlib.sha256(b"ABCDEFGHJKMN").hexdigest(), "challenge": "2026-11-25T08:00:00.000Z"}))
+bodies = [
+    b"\x00" + compact({"code": "ABCD-EFGH-JKMN", "jwk": JWK, "proof": proof}),
+    b"\x01" + compact({"records": [first, second]}),
+    b"\x02" + compact({"request": renewal}),
+    b"\x03" + compact({"reports": [report]}),
+]
+folder = Path(__file__).parent.parent.parent / "server" / "fuzz" / "corpus" / "request"
+folder.mkdir(parents=True, exist_ok=True)
+for i, data in enumerate(bodies):
+    (folder / f"seed-{i:02}").write_bytes(data)

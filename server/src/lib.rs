@@ -1,0 +1,16 @@
+//! offsign-server as a library: the reference server's parts, for its command line
+//! (`main.rs`), its tests and its fuzz targets (`server/fuzz`).
+//!
+//! - [`api`]: the `/v1` routes, `/healthz`, `/metrics`, `/openapi.json`.
+//! - [`ingest`]: the verdict on each record of a batch.
+//! - [`storage`]: what the server keeps, behind the `Storage` interface (SQLite).
+//! - [`authority`]: the authority key, sealed in the database.
+//! - [`metrics`]: counters, histograms and the per-client rate limit.
+//! - [`web`]: the routes beside the app's files, security headers, compression.
+
+pub mod api;
+pub mod authority;
+pub mod ingest;
+pub mod metrics;
+pub mod storage;
+pub mod web;
