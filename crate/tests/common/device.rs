@@ -108,3 +108,31 @@ async fn wrong_pin_count_survives_reopening() {
     let commented = reopened.add_feedback(&reports[0].id, "Forgot my PIN").await.unwrap();
     assert_eq!(reopened.reports("", 50).await.unwrap()[0], commented);
 }
+
+/// A backup file (made here, as a hostile one would be) that claims a chain head far beyond
+/// its records: imported into IndexedDB, the identity's head moves only as far as the records
+/// prove, and the worker keeps signing. A backup whose own Argon2id parameters ask for a GiB is
+/// refused before any work.
+#[wasm_bindgen_test]
+async fn a_backup_cannot_move_a_chain_head_beyond_its_records_nor_make_the_device_work() {
+    let name = db_name("hostile-backup");
+    let clock = SkippingClock::default();
+    let (device, kid, _) = enrolled(&name, &clock).await;
+    device.sign(vec![input("a")]).await.unwrap();
+    let honest = device.export_backup("pass phrase", KdfParams::MIN).await.unwrap();
+    let mut contents = offsign::open_backup(&honest, "pass phrase").unwrap();
+    contents.identities[0].chain =
+        Some(offsign::ChainHead { seq: 5, hash: "x".into(), signed_at: "9999-12-31T00:00:00.000Z".into() });
+    let hostile = offsign::seal_backup(&contents, "pass phrase", KdfParams::MIN).unwrap();
+    device.import_backup(&hostile, "pass phrase").await.unwrap();
+    assert_eq!(device.identities().await.unwrap()[0].chain.as_ref().map(|c| c.seq), Some(1));
+    device.unlock(&kid, PIN).await.unwrap();
+    assert_eq!(device.sign(vec![input("b")]).await.unwrap().records[0].payload.seq, 2, "the worker still signs");
+
+    let mut file: serde_json::Value = serde_json::from_slice(&honest).unwrap();
+    file["kdf"]["m"] = (1024 * 1024).into();
+    let started = js_sys::Date::now();
+    let refused = device.import_backup(&serde_json::to_vec(&file).unwrap(), "pass phrase").await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::MalformedBackup);
+    assert!(js_sys::Date::now() - started < 50.0, "refused before any work");
+}
