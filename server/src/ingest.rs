@@ -508,7 +508,7 @@ mod tests {
             verdicts.iter().map(|v| v.code).collect::<Vec<_>>(),
             [Some("bad_signature"), Some("key_mismatch"), Some("cert_unknown"), Some("malformed")]
         );
-        assert_eq!(run(&w, &[good.clone()], "2026-11-01T00:00:00Z")[0].code, Some("signed_in_future"));
+        assert_eq!(run(&w, std::slice::from_ref(&good), "2026-11-01T00:00:00Z")[0].code, Some("signed_in_future"));
         w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), t(NOW).millis()).unwrap();
         assert_eq!(run(&w, &[good], NOW)[0].code, Some("cert_revoked"));
         assert_eq!(w.db.record_count().unwrap(), 0);

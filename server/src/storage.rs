@@ -676,7 +676,7 @@ mod tests {
             state: offsign::ReportState::Pending,
         };
         let report = StoredReport { report: device_report.clone(), kid: "k".into(), worker: "w".into(), cert_serial: "s".into(), received_at: 1 };
-        db.store_reports(&[report.clone()]).unwrap();
+        db.store_reports(std::slice::from_ref(&report)).unwrap();
         let grown = offsign::ReportRow { count: 3, comment: Some("again".into()), ..device_report };
         db.store_reports(&[StoredReport { report: grown, ..report }]).unwrap();
         let row: (u32, String, i64) = db
