@@ -379,22 +379,8 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
             }
             let nbf = now.plus_millis(-BACKDATE_MS);
             let exp = now.plus_millis(i64::from(code.days) * DAY_MS);
-            let jws = state
-                .authority
-                .issue_certificate(&serial, &code.worker, &request.jwk, nbf, exp)
-                .map_err(|e| ApiError::malformed(e.message().to_owned()))?;
-            Ok(CertificateRow {
-                serial: serial.clone(),
-                worker: code.worker.clone(),
-                kid: key.kid().to_owned(),
-                jwk: serde_json::to_string(&request.jwk).expect("a JWK serializes"),
-                jws,
-                nbf: nbf.millis(),
-                exp: exp.millis(),
-                revoked_at: None,
-                revocation_reason: None,
-                superseded_by: None,
-            })
+            CertificateRow::issue(&state.authority, &serial, &code.worker, &request.jwk, nbf, exp)
+                .map_err(|e| ApiError::malformed(e.message().to_owned()))
         })?;
         let cert = match redeemed {
             None => return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_unknown", "no such enrollment code")),
@@ -458,20 +444,8 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
             let nbf = now.plus_millis(-BACKDATE_MS);
             let exp = now.plus_millis(current.exp - current.nbf - BACKDATE_MS);
             let jwk: PublicJwk = serde_json::from_str(&current.jwk).map_err(|e| crate::storage::StorageError(e.to_string()))?;
-            let jws = state
-                .authority
-                .issue_certificate(&serial, &current.worker, &jwk, nbf, exp)
-                .map_err(|e| crate::storage::StorageError(e.to_string()))?;
-            Ok(CertificateRow {
-                serial,
-                jws,
-                nbf: nbf.millis(),
-                exp: exp.millis(),
-                revoked_at: None,
-                revocation_reason: None,
-                superseded_by: None,
-                ..current.clone()
-            })
+            CertificateRow::issue(&state.authority, &serial, &current.worker, &jwk, nbf, exp)
+                .map_err(|e| crate::storage::StorageError(e.to_string()))
         })?;
         let renewed = match renewal {
             Renewal::Issued(cert) => cert,

@@ -302,21 +302,8 @@ mod tests {
         let db = Sqlite::open(&dir.join("offsign.db")).unwrap();
         let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
         let worker = Identity::generate().unwrap();
-        let jwk = worker.public_key().to_jwk();
         let (nbf, exp) = (t("2026-11-01T00:00:00Z"), t("2026-12-01T00:00:00Z"));
-        db.add_certificate(&CertificateRow {
-            serial: "s-1".into(),
-            worker: "w-1".into(),
-            kid: worker.kid().into(),
-            jwk: serde_json::to_string(&jwk).unwrap(),
-            jws: authority.issue_certificate("s-1", "w-1", &jwk, nbf, exp).unwrap(),
-            nbf: nbf.millis(),
-            exp: exp.millis(),
-            revoked_at: None,
-            revocation_reason: None,
-            superseded_by: None,
-        })
-        .unwrap();
+        db.add_certificate(&CertificateRow::issue(&authority, "s-1", "w-1", &worker.public_key().to_jwk(), nbf, exp).unwrap()).unwrap();
         World { db, dir, authority, worker }
     }
 
@@ -401,21 +388,9 @@ mod tests {
             // Each order under its own key and certificate, in one database.
             let worker = Identity::generate().unwrap();
             let serial = format!("s-order-{n}");
-            let jwk = worker.public_key().to_jwk();
             let (nbf, exp) = (t("2026-11-01T00:00:00Z"), t("2026-12-01T00:00:00Z"));
-            w.db.add_certificate(&CertificateRow {
-                serial: serial.clone(),
-                worker: format!("w-{n}"),
-                kid: worker.kid().into(),
-                jwk: serde_json::to_string(&jwk).unwrap(),
-                jws: w.authority.issue_certificate(&serial, "w", &jwk, nbf, exp).unwrap(),
-                nbf: nbf.millis(),
-                exp: exp.millis(),
-                revoked_at: None,
-                revocation_reason: None,
-                superseded_by: None,
-            })
-            .unwrap();
+            let row = CertificateRow::issue(&w.authority, &serial, &format!("w-{n}"), &worker.public_key().to_jwk(), nbf, exp).unwrap();
+            w.db.add_certificate(&row).unwrap();
             let mut records = chain(&worker, &serial, 5);
             let head = ChainHead { seq: 2, hash: record_hash(&records[1]), signed_at: "2026-11-03T08:00:00.000Z".into() };
             let doc = DocumentDigest::of_bytes(b"a substitute", None, None).unwrap();

@@ -69,6 +69,33 @@ pub struct CertificateRow {
     pub superseded_by: Option<String>,
 }
 
+impl CertificateRow {
+    /// A live certificate for `jwk`, issued now by `authority` to `worker`, valid in
+    /// `[nbf, exp)`: its JWS and its row.
+    pub fn issue(
+        authority: &offsign::Authority,
+        serial: &str,
+        worker: &str,
+        jwk: &offsign::PublicJwk,
+        nbf: offsign::Timestamp,
+        exp: offsign::Timestamp,
+    ) -> offsign::Result<CertificateRow> {
+        let kid = offsign::PublicKey::from_jwk(jwk)?.kid().to_owned();
+        Ok(CertificateRow {
+            serial: serial.to_owned(),
+            worker: worker.to_owned(),
+            kid,
+            jwk: serde_json::to_string(jwk).expect("a JWK serializes"),
+            jws: authority.issue_certificate(serial, worker, jwk, nbf, exp)?,
+            nbf: nbf.millis(),
+            exp: exp.millis(),
+            revoked_at: None,
+            revocation_reason: None,
+            superseded_by: None,
+        })
+    }
+}
+
 /// [`CertificateRow::revocation_reason`] of a certificate a renewal replaced (RFC 5280's name).
 pub const SUPERSEDED: &str = "superseded";
 

@@ -22,21 +22,8 @@ fn server() -> &'static (tokio::runtime::Runtime, axum::Router) {
         let storage = Sqlite::open(&dir.join("offsign.db")).expect("a database");
         let authority = Authority::new(Identity::from_seed(&[9; 32]), "fuzz");
         let worker = Identity::from_seed(&[7; 32]);
-        let jwk = worker.public_key().to_jwk();
         let (nbf, exp) = (Timestamp::from_seconds(1_700_000_000).unwrap(), Timestamp::from_seconds(2_000_000_000).unwrap());
-        let jws = authority.issue_certificate("s-1", "w", &jwk, nbf, exp).expect("a certificate");
-        let row = CertificateRow {
-            serial: "s-1".into(),
-            worker: "w".into(),
-            kid: worker.kid().into(),
-            jwk: format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, jwk.x),
-            jws,
-            nbf: nbf.millis(),
-            exp: exp.millis(),
-            revoked_at: None,
-            revocation_reason: None,
-            superseded_by: None,
-        };
+        let row = CertificateRow::issue(&authority, "s-1", "w", &worker.public_key().to_jwk(), nbf, exp).expect("a certificate");
         let _ = storage.add_certificate(&row);
         let code = EnrollmentCode { worker: "w-2".into(), days: 30, expires_at: exp.millis(), used_at: None };
         let _ = storage.add_enrollment_code(&offsign::enrollment_code_hash("ABCD-EFGH-JKMN"), &code);
