@@ -4,7 +4,8 @@
 // altered, replayed, forked, gap-substituted, future-dated and junk records; weak-key and
 // proof-less enrollment; renewal replay; one worker's report aimed at another's; oversized,
 // deeply nested and wrong-typed bodies; a flood of junk batches (the database grows by a
-// bounded amount); stalled connections (the server still answers /healthz at once).
+// bounded amount); stalled connections (the server still answers /healthz at once, and cuts
+// off a request head that does not come within 10 s and a body within 20 s).
 // A summary table of the cases is printed at the end.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,7 +88,7 @@ const send = async (records) => {
 };
 const codes = (verdicts) => verdicts.map((v) => v.code ?? v.verdict);
 
-test('enrollment: weak keys, missing or foreign proofs and stale challenges get no certificate, and the code survives them', async () => {
+test('enrollment: weak keys, missing or foreign proofs and stale challenges get no certificate, and the code survives them', { timeout: 120_000 }, async () => {
   const { code } = server.admin('enroll', '--worker', 'hostile-enroll');
   const key = await keyPair();
   const stranger = await keyPair();
@@ -116,7 +117,7 @@ test('enrollment: weak keys, missing or foreign proofs and stale challenges get 
   assert.equal(count('certificates'), before + 1);
 });
 
-test('records: forged, altered, foreign, future-dated, forked, replayed and gap-substituted records change nothing they should not', async () => {
+test('records: forged, altered, foreign, future-dated, forked, replayed and gap-substituted records change nothing they should not', { timeout: 120_000 }, async () => {
   const signer = await enrolledWorker('hostile-records');
   const real = await chain(signer, 5);
   const stranger = await keyPair();
@@ -162,7 +163,7 @@ test('records: forged, altered, foreign, future-dated, forked, replayed and gap-
   table.push(['another record under a stored id', 'id_conflict', 'unchanged']);
 });
 
-test('the answers a device acts on are signed by the authority: verdicts and server time, records and reports', async () => {
+test('the answers a device acts on are signed by the authority: verdicts and server time, records and reports', { timeout: 120_000 }, async () => {
   const signer = await enrolledWorker('hostile-answers');
   const authority = await importJWK((await call('GET', '/v1/authority')).json.jwk, 'Ed25519');
   const [first] = await chain(signer, 1);
@@ -181,7 +182,7 @@ test('the answers a device acts on are signed by the authority: verdicts and ser
   table.push(['answers to records and reports', 'signed by the authority (offsign-answer+jws)', 'a device acts on nothing else']);
 });
 
-test('a flood of junk batches from strangers grows the database by a bounded amount', async () => {
+test('a flood of junk batches from strangers grows the database by a bounded amount', { timeout: 120_000 }, async () => {
   const stranger = await keyPair();
   // Records as large as a batch allows, with an id and kid of 5 KB each, naming no certificate
   // the server issued: before, each was kept as a rejection with its id and kid.
@@ -203,7 +204,7 @@ test('a flood of junk batches from strangers grows the database by a bounded amo
   table.push([`flood: ${batches * 500} junk records (${Math.round(sent / 1e6)} MB)`, 'cert_unknown each', `database +${grown} B (bound 64 KiB): counters only`]);
 });
 
-test('renewal: a replayed request gets the same certificate, and the old one is superseded', async () => {
+test('renewal: a replayed request gets the same certificate, and the old one is superseded', { timeout: 120_000 }, async () => {
   const signer = await enrolledWorker('hostile-renew');
   const request = await jws(signer, 'offsign-renewal+jws', { v: 1, serial: signer.serial, requestedAt: new Date().toISOString() });
   const first = await call('POST', '/v1/renew', { request });
@@ -217,7 +218,7 @@ test('renewal: a replayed request gets the same certificate, and the old one is 
   table.push(['renewal request replayed 3×', 'the same certificate', '2 certificates for the worker, the first superseded']);
 });
 
-test("reports: one worker's report cannot replace another's, and every field is bounded", async () => {
+test("reports: one worker's report cannot replace another's, and every field is bounded", { timeout: 120_000 }, async () => {
   const alice = await enrolledWorker('hostile-report-a');
   const mallory = await enrolledWorker('hostile-report-b');
   const report = (comment, extra = {}) => ({
@@ -238,7 +239,7 @@ test("reports: one worker's report cannot replace another's, and every field is 
   table.push(['a report with a 100 KB field', 'malformed', 'not stored']);
 });
 
-test('oversized, deeply nested, wrong-typed and mislabelled bodies are refused whole, and the server stays up', async () => {
+test('oversized, deeply nested, wrong-typed and mislabelled bodies are refused whole, and the server stays up', { timeout: 120_000 }, async () => {
   const before = count('records');
   const deep = '['.repeat(100_000) + ']'.repeat(100_000);
   const cases = [
@@ -261,7 +262,7 @@ test('oversized, deeply nested, wrong-typed and mislabelled bodies are refused w
   assert.equal((await call('GET', '/healthz')).status, 200);
 });
 
-test('stalled connections do not keep /healthz from answering', async () => {
+test('stalled connections do not keep /healthz from answering, and are cut off', { timeout: 60_000 }, async () => {
   const sockets = [];
   for (let i = 0; i < 200; i++) {
     const socket = net.connect(new URL(server.url).port, '127.0.0.1');
@@ -270,12 +271,25 @@ test('stalled connections do not keep /healthz from answering', async () => {
     socket.write(i % 2 ? 'POST /v1/records HTTP/1.1\r\nHost: x\r\n' : 'POST /v1/records HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000000\r\n\r\n{"rec');
     sockets.push(socket);
   }
+  // When the server cuts each off: a head must arrive within 10 s (the connection is closed),
+  // a body within 20 s (the request is answered 400).
+  const closedAfter = sockets.slice(0, 2).map((socket) => {
+    const opened = performance.now();
+    return new Promise((resolve) => {
+      const done = () => resolve(performance.now() - opened);
+      socket.once('close', done);
+      socket.once('data', done);
+    });
+  });
   await new Promise((r) => setTimeout(r, 200));
   const started = performance.now();
   const health = await call('GET', '/healthz');
   const took = performance.now() - started;
-  for (const s of sockets) s.destroy();
   assert.equal(health.status, 200);
   assert.ok(took < 2_000, `/healthz took ${took} ms beside 200 stalled connections`);
-  table.push(['200 stalled connections (headers or body never finished)', `/healthz 200 in ${Math.round(took)} ms`, 'unchanged']);
+  const [bodyStall, headStall] = await Promise.all(closedAfter); // sockets 0 (body) and 1 (head)
+  for (const s of sockets) s.destroy();
+  assert.ok(headStall > 9_000 && headStall < 15_000, `a stalled head was cut after ${headStall} ms`);
+  assert.ok(bodyStall > 19_000 && bodyStall < 25_000, `a stalled body was cut after ${bodyStall} ms`);
+  table.push(['200 stalled connections (headers or body never finished)', `/healthz 200 in ${Math.round(took)} ms; cut after ${Math.round(headStall / 1000)} s (head), ${Math.round(bodyStall / 1000)} s (body)`, 'unchanged']);
 });

@@ -121,18 +121,16 @@ async fn serve(args: Args) -> Result<(), String> {
     if let Some(metrics_addr) = args.metrics_addr {
         let metrics_listener = tokio::net::TcpListener::bind(metrics_addr).await.map_err(|e| format!("{metrics_addr}: {e}"))?;
         let bound = metrics_listener.local_addr().map_err(|e| e.to_string())?;
-        let service = api::metrics_routes(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(metrics_listener, service).await });
+        tokio::spawn(web::serve(metrics_listener, api::metrics_routes(state.clone()), std::future::pending()));
         println!("offsign-server metrics on http://{bound}/metrics");
     }
     println!("offsign-server listening on http://{address}/");
-    let service = web::app(state, args.www, args.pkg, args.metrics_addr.is_some()).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let app = web::app(state, args.www, args.pkg, args.metrics_addr.is_some());
+    web::serve(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }
 
 fn run(args: Args) -> Result<(), String> {

@@ -48,9 +48,54 @@ pub fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf,
                 .layer(axum::middleware::from_fn_with_state(files, content_etag)),
         )
         .layer(axum::middleware::from_fn_with_state(state, security_headers::<S>))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_READ_TIMEOUT))
         // gzip or Brotli for whoever accepts it, for the API's answers (the app's files are
         // compressed once, by `content_etag`; a response that has an encoding is left alone).
         .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// How long a client may take to send a request's head, and then its body: a client that
+/// holds a connection open without finishing its request (a "slowloris") is cut off then.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// See [`HEADER_READ_TIMEOUT`]; a full batch (8 MiB) is sent well within it on a slow link.
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets the requests under way
+/// finish. Like `axum::serve`, but with hyper's timer installed so that a connection whose
+/// request head does not arrive within [`HEADER_READ_TIMEOUT`] is closed (`axum::serve` sets
+/// no timer, and without one hyper's header timeout never fires), and with each request
+/// carrying its peer's address (`ConnectInfo`) for the rate limit.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: impl std::future::Future<Output = ()>) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                // Out of file descriptors or a reset before accept: wait a moment, go on.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = tower::ServiceExt::map_request(app.clone(), move |mut request: Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            request
+        });
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
+        let connection = graceful.watch(connection.into_owned());
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Headers on every answer: a strict CSP, no MIME sniffing, no referrer, a browsing context
