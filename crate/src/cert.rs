@@ -174,12 +174,16 @@ impl Authority {
 }
 
 impl Authority {
-    /// Signs a server's answer to a batch, `{v: 1, serverTime, verdicts}`: what a device acts
-    /// on (a rejection takes a record out of the outbox, a stored report is not sent again,
-    /// the time corrects its clock) must come from the authority it pinned, not from whoever
-    /// sits on the network. `verdicts` leaves out the receipts, which are signed themselves.
-    pub fn sign_answer(&self, server_time: Timestamp, verdicts: serde_json::Value) -> Result<String> {
-        let answer = serde_json::json!({ "v": 1, "serverTime": server_time.to_string(), "verdicts": verdicts });
+    /// Signs a server's answer to a request, `{v: 1, serverTime, verdicts, nonce?}`: what a
+    /// device acts on (a rejection takes a record out of the outbox, a stored report is not
+    /// sent again, the time corrects its clock) must come from the authority it pinned and be
+    /// the answer to its own request (the `nonce` it sent), not from whoever sits on the
+    /// network. `verdicts` leaves out the receipts, which are signed themselves.
+    pub fn sign_answer(&self, server_time: Timestamp, verdicts: serde_json::Value, nonce: Option<&str>) -> Result<String> {
+        let mut answer = serde_json::json!({ "v": 1, "serverTime": server_time.to_string(), "verdicts": verdicts });
+        if let Some(nonce) = nonce {
+            answer["nonce"] = nonce.into();
+        }
         jws::sign_unchecked(&self.identity, ANSWER_TYP, &serde_json::to_vec(&answer).expect("an answer serializes"))
     }
 

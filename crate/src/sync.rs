@@ -248,8 +248,8 @@ pub struct SyncSummary {
 /// The setting that keeps the correction (ms) the device clock needs to read the server's
 /// time: the clock a device is built with applies it.
 pub const SERVER_OFFSET_SETTING: &str = "serverOffsetMs";
-/// The device setting that holds the latest server time learned from a signed answer (ms):
-/// an older one (a replayed answer) does not set the clock back.
+/// The device setting (followed by `:` and the authority's key id) that holds the latest server
+/// time that authority signed (ms): the clock follows only later ones.
 const SERVER_TIME_SEEN_SETTING: &str = "serverTimeSeenMs";
 
 /// The server's answers (see `server/src/api.rs`); members the client does not use are ignored.
@@ -303,11 +303,14 @@ impl FromJson for EnrollmentChallenge {
 
 struct RevocationsAnswer {
     revocation_list: String,
+    /// The signed answer with the server time, for the request's nonce.
+    answer: Option<String>,
 }
 
 impl FromJson for RevocationsAnswer {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
-        Ok(RevocationsAnswer { revocation_list: Members::of(value, "the answer")?.required("revocationList")? })
+        let mut m = Members::of(value, "the answer")?;
+        Ok(RevocationsAnswer { revocation_list: m.required("revocationList")?, answer: m.optional("answer")? })
     }
 }
 
@@ -326,6 +329,7 @@ impl FromJson for ReportsAnswer {
 struct SignedAnswer<T> {
     server_time: Timestamp,
     verdicts: Vec<T>,
+    nonce: Option<String>,
 }
 
 impl<T: FromJson> FromJson for SignedAnswer<T> {
@@ -334,7 +338,7 @@ impl<T: FromJson> FromJson for SignedAnswer<T> {
         let v: u32 = m.required("v")?;
         let server_time: String = m.required("serverTime")?;
         let server_time = Timestamp::parse_rfc3339(&server_time).map_err(|e| e.message().to_owned())?;
-        let answer = SignedAnswer { server_time, verdicts: m.required("verdicts")? };
+        let answer = SignedAnswer { server_time, verdicts: m.required("verdicts")?, nonce: m.optional("nonce")? };
         if v != 1 {
             return Err("unknown answer version".into());
         }
@@ -342,14 +346,22 @@ impl<T: FromJson> FromJson for SignedAnswer<T> {
     }
 }
 
-/// `jws` as an answer signed by `authority`, or `None` when it is not one: then nothing in
-/// the answer is acted on.
-fn signed_answer<T: FromJson>(jws: Option<&str>, authority: &PublicKey) -> Option<SignedAnswer<T>> {
+/// `jws` as the answer `authority` signed for the request that sent `nonce`, or `None` when
+/// it is not that: then nothing in it is acted on. The nonce makes the answer to one request
+/// useless as the answer to another (a replay).
+fn signed_answer<T: FromJson>(jws: Option<&str>, authority: &PublicKey, nonce: &str) -> Option<SignedAnswer<T>> {
     let parsed = Jws::parse(jws?).ok()?;
     if parsed.header.typ.as_deref() != Some(crate::cert::ANSWER_TYP) || parsed.verify(authority).is_err() {
         return None;
     }
-    parsed.payload_json(ErrorCode::MalformedJws).ok()
+    parsed.payload_json::<SignedAnswer<T>>(ErrorCode::MalformedJws).ok().filter(|a| a.nonce.as_deref() == Some(nonce))
+}
+
+/// A fresh nonce for a request: 16 random bytes, base64url.
+fn new_nonce() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    crate::random::fill(&mut bytes)?;
+    Ok(crate::encoding::b64url(&bytes))
 }
 
 struct ReportVerdict {
@@ -468,7 +480,8 @@ impl<S: Store, C: Clock> Device<S, C> {
                 r.attempts = r.attempts.saturating_add(1);
             }
             self.store.put_records(&batch).await?;
-            let body = serde_json::json!({ "records": batch.iter().map(|r| &r.jws).collect::<Vec<_>>() }).to_string();
+            let nonce = new_nonce()?;
+            let body = serde_json::json!({ "records": batch.iter().map(|r| &r.jws).collect::<Vec<_>>(), "nonce": nonce }).to_string();
             let answer = match self.post_with_retries(transport, "/v1/records", body, options).await {
                 Ok(answer) => answer,
                 Err(e) => {
@@ -482,11 +495,11 @@ impl<S: Store, C: Clock> Device<S, C> {
             let mut signed: HashMap<&str, Option<SignedAnswer<WireVerdict>>> = HashMap::new();
             for (kid, authority) in &authorities {
                 if batch.iter().any(|r| &r.kid == kid) {
-                    signed.insert(kid.as_str(), signed_answer(answer.answer.as_deref(), authority));
+                    signed.insert(kid.as_str(), signed_answer(answer.answer.as_deref(), authority, &nonce));
                 }
             }
             let settled = self.apply_verdicts(&batch, &answer.verdicts, &signed, &authorities, &mut summary).await?;
-            let server_time = signed.values().flatten().map(|a| a.server_time).next();
+            let server_time = signed.iter().find_map(|(kid, a)| Some((a.as_ref()?.server_time, authorities.get(*kid)?.kid().to_owned())));
             self.learn_from_contact(server_time, answer.revocation_list.as_deref(), applied_offset, &mut summary).await?;
             contacted = true;
             done += settled;
@@ -497,9 +510,13 @@ impl<S: Store, C: Clock> Device<S, C> {
         }
         if !contacted {
             // Nothing to send: still fetch the revocation list and the time.
-            let answer = self.get_with_retries(transport, "/v1/revocations", options).await?;
+            let nonce = new_nonce()?;
+            let answer = self.get_with_retries(transport, &format!("/v1/revocations?nonce={nonce}"), options).await?;
             let fresh: RevocationsAnswer = answer.json()?;
-            self.learn_from_contact(None, Some(&fresh.revocation_list), applied_offset, &mut summary).await?;
+            let server_time = authorities
+                .values()
+                .find_map(|authority| Some((signed_answer::<Value>(fresh.answer.as_deref(), authority, &nonce)?.server_time, authority.kid().to_owned())));
+            self.learn_from_contact(server_time, Some(&fresh.revocation_list), applied_offset, &mut summary).await?;
         }
         // Records are what matters: a failure past this point is reported, not thrown.
         let reports = self.send_reports(transport, options, &mut summary).await;
@@ -631,35 +648,39 @@ impl<S: Store, C: Clock> Device<S, C> {
     }
 
     /// Keeps what an answer brings: a newer revocation list for every identity that trusts its
-    /// authority, and the correction of the device clock. The time comes only from signed data
-    /// (`signed_time`, from a signed answer, else the list's issue time), and only when it is
-    /// not older than the last time learned: a replayed answer cannot set the clock back.
-    async fn learn_from_contact(&self, signed_time: Option<Timestamp>, list: Option<&str>, applied_offset: i64, summary: &mut SyncSummary) -> Result<()> {
-        let mut list_time = None;
+    /// authority, and the correction of the device clock. The time comes only from an answer
+    /// signed for this request (`signed_time`, with the key id of the authority that signed
+    /// it), and only when it is later than the last time that authority gave.
+    async fn learn_from_contact(
+        &self,
+        signed_time: Option<(Timestamp, String)>,
+        list: Option<&str>,
+        applied_offset: i64,
+        summary: &mut SyncSummary,
+    ) -> Result<()> {
         if let Some(list) = list {
-            list_time = self.keep_revocation_list(list).await?;
+            self.keep_revocation_list(list).await?;
         }
-        let Some(server_time) = signed_time.or(list_time) else { return Ok(()) };
-        let seen: i64 = self.store.setting(SERVER_TIME_SEEN_SETTING).await?.and_then(|v| v.parse().ok()).unwrap_or(i64::MIN);
-        if server_time.millis() < seen {
+        let Some((server_time, authority)) = signed_time else { return Ok(()) };
+        let seen_setting = format!("{SERVER_TIME_SEEN_SETTING}:{authority}");
+        let seen: i64 = self.store.setting(&seen_setting).await?.and_then(|v| v.parse().ok()).unwrap_or(i64::MIN);
+        if server_time.millis() <= seen {
             return Ok(());
         }
         // The clock applies `applied_offset` until the sync ends: what is still off adds to it.
         let offset = applied_offset + server_time.millis() - self.clock.now()?.millis();
         summary.server_offset_ms = Some(offset);
         self.store.put_setting(SERVER_OFFSET_SETTING, &offset.to_string()).await?;
-        self.store.put_setting(SERVER_TIME_SEEN_SETTING, &server_time.millis().to_string()).await
+        self.store.put_setting(&seen_setting, &server_time.millis().to_string()).await
     }
 
     /// Stores `list` for every identity whose authority signed it, when it is newer than the
-    /// one it has; returns its issue time if any authority signed it.
-    async fn keep_revocation_list(&self, list: &str) -> Result<Option<Timestamp>> {
-        let mut issued = None;
+    /// one it has.
+    async fn keep_revocation_list(&self, list: &str) -> Result<()> {
         for row in self.store.identities().await? {
             let Some(credentials) = &row.credentials else { continue };
             let Ok(authority) = PublicKey::from_jwk(&credentials.authority) else { continue };
             let Ok(fresh) = crate::cert::verify_revocation_list(list, &authority) else { continue };
-            issued = Timestamp::from_seconds(fresh.issued_at).ok();
             let stored_issued = credentials
                 .revocation_list
                 .as_deref()
@@ -676,7 +697,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                     .await?;
             }
         }
-        Ok(issued)
+        Ok(())
     }
 
     /// The unlocked identity's key id, stored credentials and certificate; `None` when nothing
@@ -708,10 +729,13 @@ impl<S: Store, C: Clock> Device<S, C> {
                 .iter()
                 .map(|r| self.with_identity(now, |identity| sign_report(identity, &serial, r)))
                 .collect::<Result<Vec<_>>>()?;
-            let answer = self.post_with_retries(transport, "/v1/reports", serde_json::json!({ "reports": signed }).to_string(), options).await?;
+            let nonce = new_nonce()?;
+            let body = serde_json::json!({ "reports": signed, "nonce": nonce }).to_string();
+            let answer = self.post_with_retries(transport, "/v1/reports", body, options).await?;
             let answer: ReportsAnswer = answer.json()?;
-            // Only the authority's word that a report is stored lets the device stop sending it.
-            let Some(signed) = signed_answer::<ReportVerdict>(answer.answer.as_deref(), &authority) else { continue };
+            // Only the authority's word, for this request, that a report is stored lets the
+            // device stop sending it.
+            let Some(signed) = signed_answer::<ReportVerdict>(answer.answer.as_deref(), &authority, &nonce) else { continue };
             for verdict in signed.verdicts.iter().filter(|v| v.verdict == "stored") {
                 if let Some(report) = pending.get(verdict.index).filter(|r| verdict.id.as_deref() == Some(r.id.as_str())) {
                     // Only if unchanged since it was sent: a newer count or comment goes next time.
@@ -788,6 +812,8 @@ mod tests {
         answer_forger: Option<Authority>,
         /// The time in the signed answer, when not `server_time`.
         answer_time: Option<&'static str>,
+        /// Answer with the nonce of another request (a replayed answer).
+        replayed_nonce: Option<&'static str>,
         sleeps: RefCell<Vec<u64>>,
         paths: RefCell<Vec<String>>,
         server_time: &'static str,
@@ -804,6 +830,7 @@ mod tests {
                 forger: None,
                 answer_forger: None,
                 answer_time: None,
+                replayed_nonce: None,
                 sleeps: RefCell::default(),
                 paths: RefCell::default(),
                 server_time: "2026-11-25T08:01:05.000Z",
@@ -811,10 +838,12 @@ mod tests {
             }
         }
 
-        /// Signs an answer as this server does (or as its forger would).
-        fn sign_answer(&self, verdicts: serde_json::Value) -> String {
+        /// Signs an answer for the request that sent `nonce`, as this server does (or as its
+        /// forger would).
+        fn sign_answer(&self, verdicts: serde_json::Value, nonce: Option<&str>) -> String {
             let time = Timestamp::parse_rfc3339(self.answer_time.unwrap_or(self.server_time)).unwrap();
-            self.answer_forger.as_ref().unwrap_or(self.authority).sign_answer(time, verdicts).unwrap()
+            let nonce = self.replayed_nonce.or(nonce);
+            self.answer_forger.as_ref().unwrap_or(self.authority).sign_answer(time, verdicts, nonce).unwrap()
         }
 
         fn serve(&self, path: &str, body: &str) -> String {
@@ -848,7 +877,7 @@ mod tests {
                             v
                         })
                         .collect();
-                    let answer = self.sign_answer(unsigned.into());
+                    let answer = self.sign_answer(unsigned.into(), body["nonce"].as_str());
                     serde_json::json!({ "verdicts": verdicts, "revocationList": list, "serverTime": self.server_time, "answer": answer }).to_string()
                 }
                 "/v1/reports" => {
@@ -862,7 +891,7 @@ mod tests {
                             serde_json::json!({ "index": index, "id": id, "verdict": "stored" })
                         })
                         .collect();
-                    let answer = self.sign_answer(verdicts.clone().into());
+                    let answer = self.sign_answer(verdicts.clone().into(), body["nonce"].as_str());
                     serde_json::json!({ "verdicts": verdicts, "serverTime": self.server_time, "answer": answer }).to_string()
                 }
                 "/v1/renew" => {
@@ -892,11 +921,13 @@ mod tests {
         }
 
         async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String> {
+            let (path, nonce) = path.split_once("?nonce=").unwrap();
             assert_eq!(path, "/v1/revocations");
             self.paths.borrow_mut().push(path.to_owned());
             let now = Timestamp::parse_rfc3339(self.server_time).unwrap();
             let list = self.authority.issue_revocation_list(vec![], now, now.plus_millis(7 * DAY_MS)).unwrap();
-            let body = serde_json::json!({ "revocationList": list, "serverTime": self.server_time }).to_string();
+            let answer = self.sign_answer(serde_json::json!([]), Some(nonce));
+            let body = serde_json::json!({ "revocationList": list, "serverTime": self.server_time, "answer": answer }).to_string();
             Ok(HttpResponse { status: 200, retry_after: None, body })
         }
 
@@ -949,8 +980,11 @@ mod tests {
         base.set("2026-11-25T08:01:00Z"); // the server says 08:01:05
         let clock = Correcting(&base, std::cell::Cell::new(0));
         let device = crate::Device::new(enrolled.store, &clock, crate::device::tests::config());
-        let server = FakeServer::new(&authority, vec![]);
-        for _ in 0..3 {
+        // A minute apart, the device clock 5 s behind the server's each time.
+        for (minute, server_time) in [(1, "2026-11-25T08:01:05.000Z"), (2, "2026-11-25T08:02:05.000Z"), (3, "2026-11-25T08:03:05.000Z")] {
+            base.set(&format!("2026-11-25T08:0{minute}:00Z"));
+            let mut server = FakeServer::new(&authority, vec![]);
+            server.server_time = server_time;
             let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
             assert_eq!(summary.server_offset_ms, Some(5_000), "the same correction every time, not a growing one");
             clock.1.set(summary.server_offset_ms.unwrap());
@@ -1039,15 +1073,27 @@ mod tests {
         assert_eq!((summary.accepted, summary.rejected), (1, 0), "the receipt is real; the refusal is not the authority's");
         let records = run(device.records(&row.kid, 0, 10)).unwrap();
         assert_eq!(records[1].state, RecordState::Pending, "the record stays to be sent again");
-        // The list the attacker passed on is the authority's, so its time counts; the forged
-        // answer's 2030 does not (the device clock reads 08:00:00, the server 08:01:05).
-        assert_eq!(summary.server_offset_ms, Some(65_000));
+        assert_eq!(summary.server_offset_ms, None, "the forged answer's 2030 is no time");
 
-        // The authority's own answer from an hour earlier (replayed): no clock change.
+        // The authority's own answer to another request (a replay): neither its refusal nor its
+        // time counts.
         let mut replay = FakeServer::new(&authority, vec![]);
+        replay.refuse_seq = Some(2);
+        replay.replayed_nonce = Some("an-earlier-request");
         replay.server_time = "2026-11-25T07:01:05.000Z";
         let summary = run(device.sync(&replay, SyncOptions::default(), &no_progress)).unwrap();
-        assert_eq!((summary.accepted, summary.server_offset_ms), (1, None), "accepted by its receipt; the old time is ignored");
+        assert_eq!((summary.rejected, summary.server_offset_ms), (0, None));
+        assert_eq!(run(device.records(&row.kid, 0, 10)).unwrap()[1].state, RecordState::Pending);
+
+        // The authority's answer to this request: the refusal and the time count (the device
+        // clock reads 08:00:00, the server 08:01:05); an answer at that same time again does not
+        // move the clock.
+        let mut honest = FakeServer::new(&authority, vec![]);
+        honest.refuse_seq = Some(2);
+        let summary = run(device.sync(&honest, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((summary.rejected, summary.server_offset_ms), (1, Some(65_000)));
+        let again = run(device.sync(&honest, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(again.server_offset_ms, None, "not later than the last time learned");
         assert_eq!(run(device.store.setting(SERVER_OFFSET_SETTING)).unwrap().as_deref(), Some("65000"));
     }
 

@@ -463,6 +463,8 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
 struct ReportsRequest {
     /// Failure reports, each a JWS signed by a device key.
     reports: Vec<String>,
+    /// The device's fresh value, repeated in the signed answer ([`check_nonce`]).
+    nonce: Option<String>,
 }
 
 /// The answer for one report.
@@ -490,6 +492,7 @@ pub const REPORTS_PER_DAY_UNCERTIFIED: u64 = 50;
 async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<serde_json::Value>> {
     let body: ReportsRequest = json_body(&headers, &body)?;
     batch_size(body.reports.len(), "reports")?;
+    check_nonce(body.nonce.as_deref())?;
     blocking(&state, move |state| {
         let now = now();
         let mut stored = Vec::new();
@@ -528,7 +531,7 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
             state.metrics.report(&report.report.code);
         }
         let verdicts = serde_json::to_value(&verdicts).expect("verdicts serialize");
-        let answer = signed_answer(state, now, verdicts.clone());
+        let answer = signed_answer(state, now, verdicts.clone(), body.nonce.as_deref());
         Ok(Json(json!({ "verdicts": verdicts, "serverTime": now.to_string(), "answer": answer })))
     })
     .await
@@ -565,11 +568,11 @@ fn judge_report<S: Storage>(
     Ok(Ok((stored, live)))
 }
 
-/// The authority's signature over an answer's `verdicts` and the server time (an
-/// `offsign-answer+jws`): devices act only on what it says. `None` (and a log line) in the
+/// The authority's signature over an answer's `verdicts`, the server time and the request's
+/// `nonce` (an `offsign-answer+jws`): devices act only on what it says, for their request. `None` (and a log line) in the
 /// unlikely case it cannot be signed: the verdicts are answered all the same.
-fn signed_answer<S: Storage>(state: &AppState<S>, now: Timestamp, verdicts: serde_json::Value) -> Option<String> {
-    state.authority.sign_answer(now, verdicts).map_err(|e| eprintln!("offsign-server: an answer cannot be signed: {e}")).ok()
+fn signed_answer<S: Storage>(state: &AppState<S>, now: Timestamp, verdicts: serde_json::Value, nonce: Option<&str>) -> Option<String> {
+    state.authority.sign_answer(now, verdicts, nonce).map_err(|e| eprintln!("offsign-server: an answer cannot be signed: {e}")).ok()
 }
 
 /// A new certificate serial: 128 random bits, hex.
@@ -579,10 +582,22 @@ fn random_serial() -> ApiResult<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-async fn revocations<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
-    blocking(&state, |state| {
+/// `GET /v1/revocations?nonce=…`.
+#[derive(Deserialize)]
+struct RevocationsQuery {
+    nonce: Option<String>,
+}
+
+/// The revocation list, and (with a nonce) the server time in an answer signed for this request.
+async fn revocations<S: Storage>(
+    State(state): State<Arc<AppState<S>>>,
+    axum::extract::Query(query): axum::extract::Query<RevocationsQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    check_nonce(query.nonce.as_deref())?;
+    blocking(&state, move |state| {
         let now = now();
-        Ok(Json(json!({ "revocationList": revocation_list(state, now)?, "serverTime": now.to_string() })))
+        let answer = signed_answer(state, now, json!([]), query.nonce.as_deref());
+        Ok(Json(json!({ "revocationList": revocation_list(state, now)?, "serverTime": now.to_string(), "answer": answer })))
     })
     .await
 }
@@ -592,6 +607,19 @@ async fn revocations<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiRe
 #[serde(deny_unknown_fields)]
 struct RecordsRequest {
     records: Vec<String>,
+    /// The device's fresh value, repeated in the signed answer ([`check_nonce`]).
+    nonce: Option<String>,
+}
+
+/// A device's nonce: up to 64 characters of base64url. The signed answer repeats it, so the
+/// answer to one request cannot be replayed as the answer to another.
+fn check_nonce(nonce: Option<&str>) -> ApiResult<()> {
+    match nonce {
+        Some(n) if n.is_empty() || n.len() > 64 || !n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {
+            Err(ApiError::malformed("nonce: 1 to 64 characters of base64url"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The answer to a batch: a verdict per record, in order, and what every contact brings.
@@ -613,6 +641,7 @@ struct RecordsResponse {
 async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<RecordsResponse>> {
     let request: RecordsRequest = json_body(&headers, &body)?;
     batch_size(request.records.len(), "records")?;
+    check_nonce(request.nonce.as_deref())?;
     blocking(&state, move |state| {
         let now = now();
         // The keys of the certificates named, then the CPU-heavy checks on every core, then
@@ -638,7 +667,7 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         for verdict in unsigned.as_array_mut().into_iter().flatten() {
             verdict.as_object_mut().map(|v| v.remove("receipt")); // signed themselves
         }
-        let answer = signed_answer(state, now, unsigned);
+        let answer = signed_answer(state, now, unsigned, request.nonce.as_deref());
         // The batch is committed: its verdicts are answered even when the list cannot be.
         let revocation_list = revocation_list(state, now).ok();
         Ok(Json(RecordsResponse { verdicts, revocation_list, server_time: now.to_string(), answer }))

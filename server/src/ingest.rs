@@ -141,8 +141,8 @@ pub fn prepare(records: Vec<Prepared>, known: &Known, authority: &Authority, now
 }
 
 /// Why `payload`, signed under `cert`, is refused for its time: the certificate was not yet
-/// valid or had expired when it was signed (5 minutes' tolerance), it is revoked (or was
-/// superseded before the record was signed), or the record claims to be signed in the future.
+/// valid or had expired when it was signed (5 minutes' tolerance), it is revoked, or the
+/// record claims to be signed in the future.
 fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, now: Timestamp) -> Option<(&'static str, String)> {
     let serial = &cert.serial;
     let Ok(signed_at) = Timestamp::parse_rfc3339(&payload.signed_at) else {
@@ -154,13 +154,11 @@ fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, 
     if signed_at.millis() >= cert.exp + CLOCK_TOLERANCE_MS {
         return Some(("cert_expired_at_signing", format!("signed at {signed_at}, after the certificate expired")));
     }
-    if let Some(revoked_at) = cert.revoked_at {
-        // A renewal supersedes a certificate: what was signed under it before still counts.
-        let superseded = cert.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
-        if !superseded || signed_at.millis() >= revoked_at {
-            let why = if superseded { "was superseded by a renewal before this record was signed" } else { "is revoked" };
-            return Some(("cert_revoked", format!("certificate {serial} {why}")));
-        }
+    // A certificate that a renewal superseded stays good for records until it expires: a
+    // device that never got the renewal's answer goes on signing under it, and its records are
+    // honest. Only a revocation ends a certificate early.
+    if cert.revoked_at.is_some() && cert.revocation_reason.as_deref() != Some(crate::storage::SUPERSEDED) {
+        return Some(("cert_revoked", format!("certificate {serial} is revoked")));
     }
     if signed_at.millis() > now.millis() + CLOCK_TOLERANCE_MS {
         return Some(("signed_in_future", format!("signed at {signed_at}, later than the server's time {now}")));
@@ -456,16 +454,17 @@ mod tests {
     }
 
     #[test]
-    fn records_signed_before_a_renewal_superseded_their_certificate_are_accepted_and_later_ones_refused() {
+    fn a_superseded_certificate_stays_good_for_records_until_a_revocation() {
         let w = world("superseded");
-        let records = chain(&w.worker, "s-1", 4); // signed 2, 3, 4 and 5 Nov
+        // Signed 2, 3, 4 and 5 Nov; renewed on 4 Nov, and the device never got the answer.
+        let records = chain(&w.worker, "s-1", 4);
         let current = w.db.certificate("s-1").unwrap().unwrap();
         w.db.renew("s-1", t("2026-11-04T00:00:00Z").millis(), || Ok(CertificateRow { serial: "s-2".into(), ..current })).unwrap();
         let verdicts = run(&w, &records, NOW);
-        assert_eq!(verdicts.iter().map(|v| v.code).collect::<Vec<_>>(), [None, None, Some("cert_revoked"), Some("cert_revoked")]);
-        w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), t(NOW).millis()).unwrap();
-        let more = chain(&w.worker, "s-1", 1); // a seq 1 signed on 2 Nov under s-1, after the revocation
-        assert_eq!(run(&w, &more, NOW)[0].code, Some("cert_revoked"), "a revocation ends the grace");
+        assert_eq!(verdicts.iter().map(|v| v.code).collect::<Vec<_>>(), [None; 4], "honest records under the old certificate");
+        w.db.revoke(&crate::storage::RevokeTarget::Serial("s-2".into()), t(NOW).millis()).unwrap();
+        let more = chain(&w.worker, "s-1", 1); // another seq 1 under s-1, after the revocation
+        assert_eq!(run(&w, &more, NOW)[0].code, Some("cert_revoked"), "revoking the new serial ends the old one too");
     }
 
     #[test]

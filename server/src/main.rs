@@ -121,12 +121,13 @@ async fn serve(args: Args) -> Result<(), String> {
     if let Some(metrics_addr) = args.metrics_addr {
         let metrics_listener = tokio::net::TcpListener::bind(metrics_addr).await.map_err(|e| format!("{metrics_addr}: {e}"))?;
         let bound = metrics_listener.local_addr().map_err(|e| e.to_string())?;
-        tokio::spawn(web::serve(metrics_listener, api::metrics_routes(state.clone()), std::future::pending()));
+        tokio::spawn(web::serve(metrics_listener, api::metrics_routes(state.clone()), state.trusted_proxies.clone(), std::future::pending()));
         println!("offsign-server metrics on http://{bound}/metrics");
     }
     println!("offsign-server listening on http://{address}/");
+    let trusted = state.trusted_proxies.clone();
     let app = web::app(state, args.www, args.pkg, args.metrics_addr.is_some());
-    web::serve(listener, app, async {
+    web::serve(listener, app, trusted, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;

@@ -62,8 +62,9 @@ pub struct CertificateRow {
     /// When it was revoked or superseded, if it was (ms).
     pub revoked_at: Option<i64>,
     /// Why it was revoked: `None` for a revocation (every record under it that arrives
-    /// afterwards is refused), [`SUPERSEDED`] when a renewal replaced it (records signed
-    /// before `revoked_at` are still accepted).
+    /// afterwards is refused), [`SUPERSEDED`] when a renewal replaced it (it can no longer be
+    /// renewed, is not on the revocation list, and records under it are accepted until it
+    /// expires).
     pub revocation_reason: Option<String>,
     /// The serial of the certificate that replaced it, after a renewal.
     pub superseded_by: Option<String>,
@@ -206,8 +207,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Stores a certificate.
     fn add_certificate(&self, cert: &CertificateRow) -> Result<()>;
     /// Renews certificate `current` in one transaction: when it was superseded already, the
-    /// newest certificate that superseded it; otherwise `issue()` is stored and `current` is
-    /// marked superseded by it at `now`.
+    /// newest certificate that superseded it; when it was revoked meanwhile, itself (as
+    /// `Existing`, revoked); otherwise `issue()` is stored and `current` is marked superseded
+    /// by it at `now`.
     fn renew(&self, current: &str, now: i64, issue: impl FnOnce() -> Result<CertificateRow>) -> Result<Renewal>;
     /// The certificate with this serial.
     fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>>;
@@ -494,6 +496,10 @@ impl Storage for Sqlite {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut newest = select_certificate(&tx, current)?.ok_or_else(|| StorageError(format!("no certificate {current}")))?;
+        if newest.revoked_at.is_some() && newest.superseded_by.is_none() {
+            // Revoked since the caller looked: no renewal.
+            return Ok(Renewal::Existing(newest));
+        }
         if newest.superseded_by.is_some() {
             // A chain of renewals is short (one a year or so); the bound only guards a loop.
             for _ in 0..1_000 {
@@ -505,7 +511,7 @@ impl Storage for Sqlite {
         let renewed = issue()?;
         insert_certificate(&tx, &renewed)?;
         tx.execute(
-            "UPDATE certificates SET superseded_by = ?1, revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?4",
+            "UPDATE certificates SET superseded_by = ?1, revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?4 AND revoked_at IS NULL",
             params![renewed.serial, now, SUPERSEDED, current],
         )?;
         tx.commit()?;
@@ -558,8 +564,14 @@ impl Storage for Sqlite {
     fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // A serial, with the certificates it superseded (the same key, still good for records
+        // until they expire); or all of a worker's.
         let (condition, value) = match target {
-            RevokeTarget::Serial(serial) => ("serial = ?1", serial),
+            RevokeTarget::Serial(serial) => (
+                "serial IN (WITH RECURSIVE earlier(serial) AS (SELECT ?1 UNION SELECT c.serial FROM certificates c
+                   JOIN earlier e ON c.superseded_by = e.serial) SELECT serial FROM earlier)",
+                serial,
+            ),
             RevokeTarget::Worker(worker) => ("worker = ?1", worker),
         };
         // Live certificates, and superseded ones: those still let records signed before the

@@ -49,30 +49,51 @@ pub fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf,
         )
         .layer(axum::middleware::from_fn_with_state(state, security_headers::<S>))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_READ_TIMEOUT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         // gzip or Brotli for whoever accepts it, for the API's answers (the app's files are
         // compressed once, by `content_etag`; a response that has an encoding is left alone).
         .layer(tower_http::compression::CompressionLayer::new())
 }
 
-/// How long a client may take to send a request's head, and then its body: a client that
-/// holds a connection open without finishing its request (a "slowloris") is cut off then.
+/// How long a client may take to send a request's head (from connecting, or from its last
+/// answer on a kept-alive connection): one that holds a connection without finishing its
+/// request (a "slowloris") is cut off then.
 pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-/// See [`HEADER_READ_TIMEOUT`]; a full batch (8 MiB) is sent well within it on a slow link.
+/// The longest pause while a request's body arrives; see also [`REQUEST_TIMEOUT`].
 pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+/// The longest a request may take as a whole, body included (`408` then): a full batch
+/// (8 MiB) arrives and is verified well within it on a slow link.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// Open connections per client address (a trusted proxy has no limit).
+pub const MAX_CONNECTIONS_PER_CLIENT: usize = 64;
+/// Open connections in all: past it, new ones wait in the kernel's queue.
+pub const MAX_CONNECTIONS: usize = 4_096;
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets the requests under way
-/// finish. Like `axum::serve`, but with hyper's timer installed so that a connection whose
-/// request head does not arrive within [`HEADER_READ_TIMEOUT`] is closed (`axum::serve` sets
-/// no timer, and without one hyper's header timeout never fires), and with each request
-/// carrying its peer's address (`ConnectInfo`) for the rate limit.
-pub async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: impl std::future::Future<Output = ()>) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
-    builder.http2().timer(TokioTimer::new());
+/// Serves `app` on `listener` over HTTP/1.1 until `shutdown` resolves, then lets the
+/// requests under way finish. Like `axum::serve`, but with hyper's timer installed so that a
+/// connection whose request head does not arrive within [`HEADER_READ_TIMEOUT`] is closed
+/// (`axum::serve` sets no timer, and without one hyper's header timeout never fires), at most
+/// [`MAX_CONNECTIONS`] open connections and [`MAX_CONNECTIONS_PER_CLIENT`] per address not in
+/// `trusted`, and each request carrying its peer's address (`ConnectInfo`) for the rate limit.
+/// HTTP/2 is left to a reverse proxy in front, which also terminates TLS.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    trusted: Vec<ipnet::IpNet>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let all = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let per_client: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>> = Arc::default();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        let permit = tokio::select! {
+            permit = all.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(connection) => connection,
@@ -84,14 +105,35 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: imp
             },
             () = &mut shutdown => break,
         };
+        let ip = peer.ip();
+        let limited = !trusted.iter().any(|net| net.contains(&ip));
+        if limited {
+            let mut open = per_client.lock().unwrap_or_else(|p| p.into_inner());
+            let count = open.entry(ip).or_default();
+            if *count >= MAX_CONNECTIONS_PER_CLIENT {
+                continue; // dropped: the client has enough connections open
+            }
+            *count += 1;
+        }
         let service = tower::ServiceExt::map_request(app.clone(), move |mut request: Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
             request
         });
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
-        let connection = graceful.watch(connection.into_owned());
+        let connection = builder.serve_connection(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        let per_client = per_client.clone();
         tokio::spawn(async move {
             let _ = connection.await;
+            drop(permit);
+            if limited {
+                let mut open = per_client.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(count) = open.get_mut(&ip) {
+                    *count -= 1;
+                    if *count == 0 {
+                        open.remove(&ip);
+                    }
+                }
+            }
         });
     }
     drop(listener);
