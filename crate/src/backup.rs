@@ -178,7 +178,7 @@ pub(crate) fn check_contents(contents: &BackupContents) -> Result<()> {
             let payload = verify_record(&record.jws, key, linked.map(|p| p.jws.as_str()))
                 .map_err(|e| malformed(format!("record {} of {kid:.20} does not verify: {}", record.seq, e.code())))?;
             let hash = crate::record::record_hash(&record.jws);
-            if payload.id != record.id || payload.seq != record.seq || hash != record.hash {
+            if payload.id != record.id || payload.seq != record.seq || payload.signed_at != record.signed_at || hash != record.hash {
                 return Err(malformed(format!("record {} of {kid:.20} does not match its JWS", record.seq)));
             }
             prev = Some(record);

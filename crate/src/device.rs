@@ -803,6 +803,15 @@ pub(crate) mod tests {
         run(device.unlock(&row.kid, PIN)).unwrap();
         assert_eq!(run(device.sign(vec![doc("b")])).unwrap().records[0].payload.seq, 2);
 
+        // A real record whose row claims another time (9999), with a head to match: the row
+        // must say what the signed record says, so the file is refused whole.
+        let mut retimed = contents.clone();
+        retimed.records[0].signed_at = "9999-12-31T00:00:00.000Z".into();
+        if let Some(head) = retimed.identities[0].chain.as_mut() {
+            head.signed_at = "9999-12-31T00:00:00.000Z".into();
+        }
+        assert_eq!(run(device.import_backup(&crafted(&retimed), "pass phrase")).unwrap_err().code(), ErrorCode::MalformedBackup);
+
         // A head at the last sequence number, and a sealed key asking for a GiB: refused whole.
         let mut wrapping = contents.clone();
         wrapping.identities[0].chain = Some(crate::record::ChainHead { seq: u64::MAX, hash: "x".into(), signed_at: "2026-11-25T08:01:00.000Z".into() });

@@ -2,7 +2,6 @@
 //! fitting status; nothing is stored from a refused request.
 
 use crate::ingest::{ingest, prepare, Known, Prepared, Verdict};
-use std::collections::HashMap;
 use crate::ingest::CLOCK_TOLERANCE_MS;
 use crate::storage::{CertificateRow, Renewal, Storage, StoredReport};
 use axum::body::Bytes;
@@ -41,8 +40,8 @@ pub struct AppState<S> {
     /// Origins of apps served elsewhere that may call the API from their pages (CORS); empty:
     /// only the app this server serves.
     pub allowed_origins: Vec<HeaderValue>,
-    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` / `X-Forwarded-Proto` headers
-    /// are believed; from any other peer they are ignored.
+    /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` headers are believed;
+    /// from any other peer they are ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
     pub metrics_token: Option<zeroize::Zeroizing<String>>,
@@ -54,67 +53,42 @@ impl<S> AppState<S> {
     }
 
     /// The client's address: the peer, or, when the peer is a trusted proxy, the nearest
-    /// address the proxies forwarded that is not itself a trusted proxy (read from the right:
-    /// what a client writes on the left is not believed). `Forwarded` (RFC 7239) wins over
-    /// `X-Forwarded-For`.
+    /// address in `X-Forwarded-For` that is not itself a trusted proxy, read from the right:
+    /// the proxy appends the address it saw, and what a client wrote on the left is never
+    /// reached. A value that is not an address stops the walk at the hop before it.
+    /// (`Forwarded`, RFC 7239, is not read: proxies set `X-Forwarded-For` by default, and a
+    /// header the proxy does not set is one the client chose.)
     pub fn client_address(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
         if !self.trusts(peer) {
             return peer;
         }
-        let forwarded: Vec<IpAddr> = forwarded_values(headers, "for").iter().map(|v| parse_node(v)).collect::<Option<_>>().unwrap_or_default();
-        let hops = if forwarded.is_empty() {
-            headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .map(|v| parse_node(v.trim()))
-                .collect::<Option<Vec<_>>>()
-                .unwrap_or_default()
-        } else {
-            forwarded
-        };
+        let values: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
         let mut client = peer;
-        for hop in hops.into_iter().rev() {
-            client = hop;
-            if !self.trusts(hop) {
+        for hop in values.iter().flat_map(|v| v.split(',')).rev() {
+            match parse_node(hop.trim()) {
+                Some(ip) => client = ip,
+                None => break,
+            }
+            if !self.trusts(client) {
                 break;
             }
         }
         client
     }
 
-    /// Whether a trusted proxy says the client came over HTTPS.
+    /// Whether a trusted proxy says (`X-Forwarded-Proto`, its last value) that the client came
+    /// over HTTPS.
     pub fn forwarded_https(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
         if !self.trusts(peer) {
             return false;
         }
-        let proto = forwarded_values(headers, "proto").pop().or_else(|| {
-            let all = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
-            all.rsplit(',').next().map(|p| p.trim().to_owned())
-        });
-        proto.is_some_and(|p| p.eq_ignore_ascii_case("https"))
+        let all = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+        all.rsplit(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
     }
 }
 
-/// The values of parameter `name` in every element of every `Forwarded` header, in order.
-fn forwarded_values(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(header::FORWARDED)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|element| {
-            element.split(';').find_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                key.trim().eq_ignore_ascii_case(name).then(|| value.trim().trim_matches('"').to_owned())
-            })
-        })
-        .collect()
-}
-
-/// An address from a `Forwarded` node or an `X-Forwarded-For` entry: `192.0.2.1`,
-/// `192.0.2.1:4711`, `[2001:db8::1]:4711` or `2001:db8::1`.
+/// An address from an `X-Forwarded-For` entry: `192.0.2.1`, `192.0.2.1:4711`,
+/// `[2001:db8::1]:4711` or `2001:db8::1`.
 fn parse_node(text: &str) -> Option<IpAddr> {
     if let Ok(ip) = text.parse() {
         return Some(ip);
@@ -495,40 +469,35 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
     check_nonce(body.nonce.as_deref())?;
     blocking(&state, move |state| {
         let now = now();
-        let mut stored = Vec::new();
-        let mut verdicts = Vec::new();
-        // Reports per key in the last day: stored before, plus those of this request.
-        let mut today: HashMap<String, u64> = HashMap::new();
-        for (index, jws) in body.reports.iter().enumerate() {
+        let mut judged = Vec::new();
+        for jws in &body.reports {
             let read = offsign::inspect_report(jws).ok();
-            let id = read.as_ref().map(|r| r.report.id.chars().take(64).collect());
-            let judged = match read {
+            let id: Option<String> = read.as_ref().map(|r| r.report.id.chars().take(64).collect());
+            let verdict = match read {
                 Some(signed) => judge_report(state, jws, signed, now)?,
                 None => Err("malformed"),
             };
-            let judged = match judged {
-                Ok((report, live)) => {
-                    let count = match today.get_mut(&report.kid) {
-                        Some(count) => count,
-                        None => today.entry(report.kid.clone()).or_insert(state.storage.reports_since(&report.kid, now.millis() - DAY_MS)?),
-                    };
-                    let limit = if live { REPORTS_PER_DAY } else { REPORTS_PER_DAY_UNCERTIFIED };
-                    *count += 1;
-                    if *count > limit { Err("rate_limited") } else { Ok(report) }
-                }
-                Err(code) => Err(code),
-            };
-            verdicts.push(match judged {
-                Ok(report) => {
-                    stored.push(report);
+            judged.push((id, verdict));
+        }
+        // The allowance is counted and the reports stored in one transaction, so that requests
+        // at the same time cannot each see the count before the others.
+        let candidates: Vec<(StoredReport, u64)> = judged
+            .iter()
+            .filter_map(|(_, v)| v.as_ref().ok())
+            .map(|(report, live)| (report.clone(), if *live { REPORTS_PER_DAY } else { REPORTS_PER_DAY_UNCERTIFIED }))
+            .collect();
+        let mut kept = state.storage.store_reports(&candidates, now.millis() - DAY_MS)?.into_iter();
+        let mut verdicts = Vec::new();
+        for (index, (id, verdict)) in judged.into_iter().enumerate() {
+            let verdict = match verdict {
+                Ok((report, _)) if kept.next().unwrap_or(false) => {
+                    state.metrics.report(&report.report.code);
                     ReportVerdict { index, id, verdict: "stored", code: None }
                 }
+                Ok(_) => ReportVerdict { index, id, verdict: "rejected", code: Some("rate_limited") },
                 Err(code) => ReportVerdict { index, id, verdict: "rejected", code: Some(code) },
-            });
-        }
-        state.storage.store_reports(&stored)?;
-        for report in &stored {
-            state.metrics.report(&report.report.code);
+            };
+            verdicts.push(verdict);
         }
         let verdicts = serde_json::to_value(&verdicts).expect("verdicts serialize");
         let answer = signed_answer(state, now, verdicts.clone(), body.nonce.as_deref());

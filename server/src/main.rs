@@ -37,7 +37,7 @@ struct Args {
     /// app served here.
     #[arg(long = "allow-origin", env = "OFFSIGN_ALLOW_ORIGINS", value_delimiter = ',', value_parser = api::parse_origin)]
     allow_origins: Vec<HeaderValue>,
-    /// A reverse proxy (address or CIDR, e.g. 10.0.0.0/8) whose Forwarded, X-Forwarded-For and
+    /// A reverse proxy (address or CIDR, e.g. 10.0.0.0/8) whose X-Forwarded-For and
     /// X-Forwarded-Proto headers are believed: the per-client rate limit then counts the
     /// client's address, and HSTS is sent when the proxy says HTTPS. Repeat it or separate
     /// with commas. Default: none, the headers are ignored.

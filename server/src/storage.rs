@@ -213,10 +213,12 @@ pub trait Storage: Send + Sync + 'static {
     fn renew(&self, current: &str, now: i64, issue: impl FnOnce() -> Result<CertificateRow>) -> Result<Renewal>;
     /// The certificate with this serial.
     fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>>;
-    /// Stores failure reports in one transaction; a report sent again by the same signer
-    /// (same key and id) replaces the earlier copy (its count or comment may have grown).
-    /// Another signer's report with the same id is another report.
-    fn store_reports(&self, reports: &[StoredReport]) -> Result<()>;
+    /// Stores failure reports in one transaction, each with its signer's allowance: a report
+    /// sent again by the same signer (same key and id) replaces the earlier copy (its count or
+    /// comment may have grown); a new one is stored only while fewer than its allowance of
+    /// that key's reports arrived since `since` (ms). Another signer's report with the same id
+    /// is another report. Returns, per report, whether it was stored.
+    fn store_reports(&self, reports: &[(StoredReport, u64)], since: i64) -> Result<Vec<bool>>;
     /// How many reports of key `kid` arrived since `since` (ms).
     fn reports_since(&self, kid: &str, since: i64) -> Result<u64>;
     /// Revokes the certificate `serial`, or every certificate of `worker` (also those a
@@ -271,7 +273,8 @@ const MIGRATIONS: &[&str] = &[
        user_agent TEXT NOT NULL, comment TEXT, received_at INTEGER NOT NULL);
      CREATE INDEX reports_by_code ON reports (code);",
     // 3: reports belong to their signer (one worker's report id cannot replace another's);
-    // rejections of unauthenticated records are counters; renewals supersede.
+    // rejections of unauthenticated records become counters (so do those of schema 2 whose
+    // code says their signature was never checked, or not checked first); renewals supersede.
     "CREATE TABLE reports_by_signer (
        kid TEXT NOT NULL, id TEXT NOT NULL, worker TEXT NOT NULL, cert_serial TEXT NOT NULL,
        code TEXT NOT NULL, operation TEXT NOT NULL, message TEXT NOT NULL, first_at TEXT NOT NULL,
@@ -283,9 +286,16 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE reports_by_signer RENAME TO reports;
      CREATE INDEX reports_by_code ON reports (code);
      CREATE INDEX reports_by_signer_and_time ON reports (kid, received_at);
-     DELETE FROM rejections WHERE id IS NULL OR kid IS NULL;
      CREATE TABLE rejection_counts (
        day INTEGER NOT NULL, code TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, code));
+     INSERT INTO rejection_counts (day, code, count)
+       SELECT received_at / 86400000, code, count(*) FROM rejections
+       WHERE id IS NULL OR kid IS NULL OR code IN ('malformed', 'cert_unknown', 'key_mismatch', 'bad_signature', 'id_conflict')
+       GROUP BY 1, 2;
+     DELETE FROM rejections
+       WHERE id IS NULL OR kid IS NULL OR code IN ('malformed', 'cert_unknown', 'key_mismatch', 'bad_signature', 'id_conflict');
+     UPDATE rejections SET id = substr(id, 1, 64), kid = substr(kid, 1, 64);
+     DELETE FROM rejections WHERE rowid <= (SELECT max(rowid) FROM rejections) - 100000;
      ALTER TABLE certificates ADD COLUMN revocation_reason TEXT;
      ALTER TABLE certificates ADD COLUMN superseded_by TEXT;",
 ];
@@ -522,17 +532,26 @@ impl Storage for Sqlite {
         select_certificate(&self.lock(), serial)
     }
 
-    fn store_reports(&self, reports: &[StoredReport]) -> Result<()> {
+    fn store_reports(&self, reports: &[(StoredReport, u64)], since: i64) -> Result<Vec<bool>> {
         let mut connection = self.lock();
-        let tx = connection.transaction()?;
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut kept = Vec::with_capacity(reports.len());
         {
+            let mut exists = tx.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND id = ?2")?;
+            let mut recent = tx.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND received_at >= ?2")?;
             let mut insert = tx.prepare_cached(
                 "INSERT OR REPLACE INTO reports (id, kid, worker, cert_serial, code, operation, message, first_at, last_at,
                    count, app_version, user_agent, comment, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?;
-            for stored in reports {
+            for (stored, allowance) in reports {
                 let r = &stored.report;
+                let known: i64 = exists.query_row(params![stored.kid, r.id], |row| row.get(0))?;
+                let today: i64 = recent.query_row(params![stored.kid, since], |row| row.get(0))?;
+                if known == 0 && today as u64 >= *allowance {
+                    kept.push(false);
+                    continue;
+                }
                 insert.execute(params![
                     r.id,
                     stored.kid,
@@ -549,10 +568,11 @@ impl Storage for Sqlite {
                     r.comment,
                     stored.received_at
                 ])?;
+                kept.push(true);
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(kept)
     }
 
     fn reports_since(&self, kid: &str, since: i64) -> Result<u64> {
@@ -688,7 +708,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_1_database_is_migrated_and_keeps_its_data() {
+    fn databases_of_schema_1_and_2_are_migrated_and_keep_their_data() {
         let path = temp_db("v1");
         {
             let connection = Connection::open(&path).unwrap();
@@ -696,8 +716,28 @@ mod tests {
             connection.pragma_update(None, "user_version", 1).unwrap();
             connection.execute("INSERT INTO settings (key, value) VALUES ('authority_key', 'sealed')", []).unwrap();
         }
+        // Schema 2 rows of refusals: a stranger's (anything it liked as id and kid), a signer's.
+        {
+            let connection = Connection::open(&path).unwrap();
+            connection.execute_batch(MIGRATIONS[1]).unwrap();
+            connection.pragma_update(None, "user_version", 2).unwrap();
+            connection
+                .execute("INSERT INTO rejections (id, kid, code, received_at) VALUES (?1, ?1, 'bad_signature', 5), ('r', 'k', 'chain_fork', 5)", ["x".repeat(100_000)])
+                .unwrap();
+            connection
+                .execute_batch(
+                    "INSERT INTO reports VALUES ('old-report', 'k-old', 'w', 's', 'wrong_pin', 'unlock', 'm', 'a', 'b', 2, '1', 'ua', 'kept', 7)",
+                )
+                .unwrap();
+        }
         let db = Sqlite::open(&path).unwrap();
         assert_eq!(db.setting("authority_key").unwrap().as_deref(), Some("sealed"));
+        let kept: Vec<(String, String)> =
+            db.lock().prepare("SELECT id, code FROM rejections").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
+        assert_eq!(kept, [("r".to_owned(), "chain_fork".to_owned())], "the stranger's row is gone");
+        let counted: (i64, String, i64) = db.lock().query_row("SELECT day, code, count FROM rejection_counts", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+        assert_eq!(counted, (0, "bad_signature".to_owned(), 1), "and counted");
+        assert_eq!(db.reports_since("k-old", 0).unwrap(), 1, "a schema 2 report moved to its signer");
         let device_report = offsign::ReportRow {
             id: "r-1".into(),
             fingerprint: "wrong_pin|unlock|k".into(),
@@ -715,12 +755,13 @@ mod tests {
             state: offsign::ReportState::Pending,
         };
         let report = StoredReport { report: device_report.clone(), kid: "k".into(), worker: "w".into(), cert_serial: "s".into(), received_at: 1 };
-        db.store_reports(std::slice::from_ref(&report)).unwrap();
+        assert_eq!(db.store_reports(&[(report.clone(), 10)], 0).unwrap(), [true]);
         let grown = offsign::ReportRow { count: 3, comment: Some("again".into()), ..device_report };
-        db.store_reports(&[StoredReport { report: grown, ..report }]).unwrap();
+        let full = [(StoredReport { report: grown, ..report.clone() }, 1), (StoredReport { report: offsign::ReportRow { id: "r-2".into(), ..report.report.clone() }, ..report }, 1)];
+        assert_eq!(db.store_reports(&full, 0).unwrap(), [true, false], "a resent report replaces its copy; a new one past the allowance is refused");
         let row: (u32, String, i64) = db
             .lock()
-            .query_row("SELECT count, comment, (SELECT count(*) FROM reports) FROM reports WHERE id = 'r-1'", [], |r| {
+            .query_row("SELECT count, comment, (SELECT count(*) FROM reports WHERE kid = 'k') FROM reports WHERE id = 'r-1'", [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .unwrap();
