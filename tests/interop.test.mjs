@@ -37,7 +37,7 @@ for (const alg of ['Ed25519', 'EdDSA']) {
     const jwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk, 'sha256');
     const payload = {
-      v: 1, id: '01937a5e-0000-7000-8000-000000000001', seq: 1, prev: null, signedAt: '2026-11-25T08:00:00.000Z', kid,
+      v: 1, id: '01937a5e-0000-7000-8000-000000000001', seq: 1, prev: null, signedAt: '2026-11-25T08:00:00.000Z', kid, cert: null,
       doc: { sha256: createHash('sha256').update('x').digest('base64url') }, claims: { from: 'jose' },
     };
     const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg, kid }).sign(privateKey);

@@ -143,6 +143,16 @@ impl Members {
         T::from_json(value).map_err(|e| in_member(key, e))
     }
 
+    /// The member `key`, which must be present, read as `T`; `None` when it is `null`.
+    #[inline(never)]
+    pub fn nullable<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
+        let i = self.0.iter().position(|(k, _)| k == key).ok_or_else(|| missing(key))?;
+        match self.0.swap_remove(i).1 {
+            Value::Null => Ok(None),
+            value => T::from_json(value).map(Some).map_err(|e| in_member(key, e)),
+        }
+    }
+
     /// The member `key` read as `T`, `None` when absent or `null`.
     #[inline(never)]
     pub fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {

@@ -92,8 +92,8 @@ pub struct RecordPayload {
     pub signed_at: String,
     /// The signer's key id.
     pub kid: String,
-    /// The serial of the signer's certificate, when the signer has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The serial of the signer's certificate; `None` (`null`) for a record signed without one
+    /// (the command line's `sign`), which no server accepts.
     pub cert: Option<String>,
     /// The document signed.
     pub doc: DocumentDigest,
@@ -101,7 +101,7 @@ pub struct RecordPayload {
     pub claims: serde_json::Map<String, serde_json::Value>,
 }
 
-/// No other members.
+/// Every member present (`prev` and `cert` may be `null`), no other members.
 impl FromJson for RecordPayload {
     fn from_json(value: Value) -> Result<Self, String> {
         let mut m = Members::of(value, "a record payload")?;
@@ -109,10 +109,10 @@ impl FromJson for RecordPayload {
             v: m.required("v")?,
             id: m.required("id")?,
             seq: m.required("seq")?,
-            prev: m.optional("prev")?,
+            prev: m.nullable("prev")?,
             signed_at: m.required("signedAt")?,
             kid: m.required("kid")?,
-            cert: m.optional("cert")?,
+            cert: m.nullable("cert")?,
             doc: m.required("doc")?,
             claims: m.required("claims")?,
         };
@@ -370,8 +370,14 @@ mod tests {
         let e = verify_record(&repeated, id.public_key(), None).unwrap_err();
         assert_eq!(e.code(), ErrorCode::MalformedRecord, "one document, not two: {}", e.message());
 
-        let mut no_prev = good.clone();
-        no_prev.as_object_mut().unwrap().remove("prev");
-        assert_eq!(verify_record(&signed(&no_prev), id.public_key(), None).unwrap().prev, None, "an absent prev is a first record");
+        for member in ["prev", "cert"] {
+            let mut absent = good.clone();
+            absent.as_object_mut().unwrap().remove(member);
+            let e = verify_record(&signed(&absent), id.public_key(), None).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::MalformedRecord, "without {member}: {}", e.message());
+            let mut null = good.clone();
+            null[member] = Value::Null;
+            assert!(verify_record(&signed(&null), id.public_key(), None).is_ok(), "{member}: null is a first record / no certificate");
+        }
     }
 }

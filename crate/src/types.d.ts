@@ -148,8 +148,8 @@ export interface RecordPayload {
   signedAt: string;
   /** The signer's key id (RFC 7638 thumbprint). */
   kid: string;
-  /** The signer's certificate serial. */
-  cert?: string;
+  /** The signer's certificate serial; null for a record signed without a certificate. */
+  cert: string | null;
   doc: { sha256: string; name?: string; type?: string; size?: number };
   claims: Record<string, unknown>;
 }

@@ -65,3 +65,6 @@ fn sign_under_policy_then_verify_and_detect_tampering() {
 
 #[path = "common/device.rs"]
 mod device;
+
+#[path = "common/engine.rs"]
+mod engine;

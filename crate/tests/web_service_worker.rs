@@ -5,3 +5,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_service_worker);
 
 #[path = "common/device.rs"]
 mod device;
+
+#[path = "common/engine.rs"]
+mod engine;

@@ -59,7 +59,7 @@ def test_cli_verifies_a_record_signed_by_cryptography(tmp_path: Path):
     jwk = {"kty": "OKP", "crv": "Ed25519", "x": x}
     payload = {
         "v": 1, "id": "01937a5e-0000-7000-8000-000000000002", "seq": 1, "prev": None,
-        "signedAt": "2026-11-25T09:30:00.000Z", "kid": thumbprint(x),
+        "signedAt": "2026-11-25T09:30:00.000Z", "kid": thumbprint(x), "cert": None,
         "doc": {"sha256": b64url(hashlib.sha256(b"y").digest()), "name": "y.txt"}, "claims": {"from": "python"},
     }
     signing_input = b64url(json.dumps({"alg": "EdDSA"}).encode()) + "." + b64url(json.dumps(payload).encode())
