@@ -42,14 +42,26 @@ pub struct AppState<S> {
     pub allowed_origins: Vec<HeaderValue>,
     /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` headers are believed;
     /// from any other peer they are ignored.
-    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub trusted_proxies: TrustedProxies,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
     pub metrics_token: Option<zeroize::Zeroizing<String>>,
 }
 
+/// The reverse proxies (`--trusted-proxy`) whose forwarding headers are believed and whose
+/// connections are not limited per address.
+#[derive(Clone, Debug, Default)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Whether `peer` is one of them.
+    pub fn contain(&self, peer: IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&peer))
+    }
+}
+
 impl<S> AppState<S> {
     fn trusts(&self, peer: IpAddr) -> bool {
-        self.trusted_proxies.iter().any(|net| net.contains(&peer))
+        self.trusted_proxies.contain(peer)
     }
 
     /// The client's address: the peer, or, when the peer is a trusted proxy, the nearest

@@ -112,7 +112,7 @@ async fn serve(args: Args) -> Result<(), String> {
         metrics: metrics::Metrics::default(),
         rate_limit: metrics::RateLimit::new(args.rate_limit),
         allowed_origins: args.allow_origins,
-        trusted_proxies: args.trusted_proxies,
+        trusted_proxies: api::TrustedProxies(args.trusted_proxies),
         metrics_token: args.metrics_token.map(zeroize::Zeroizing::new),
     });
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;

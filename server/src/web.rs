@@ -79,7 +79,7 @@ pub const MAX_CONNECTIONS: usize = 4_096;
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
-    trusted: Vec<ipnet::IpNet>,
+    trusted: crate::api::TrustedProxies,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     use hyper_util::rt::{TokioIo, TokioTimer};
@@ -106,7 +106,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let ip = peer.ip();
-        let limited = !trusted.iter().any(|net| net.contains(&ip));
+        let limited = !trusted.contain(ip);
         if limited {
             let mut open = per_client.lock().unwrap_or_else(|p| p.into_inner());
             let count = open.entry(ip).or_default();
@@ -321,7 +321,7 @@ mod tests {
             metrics: metrics::Metrics::default(),
             rate_limit: metrics::RateLimit::new(if test == "proxy" { 1 } else { 0 }),
             allowed_origins,
-            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+            trusted_proxies: crate::api::TrustedProxies(vec!["10.0.0.0/8".parse().unwrap()]),
             metrics_token: (test == "token").then(|| zeroize::Zeroizing::new("a-token-of-16-chars".to_owned())),
         };
         (Arc::new(state), www, pkg)

@@ -33,7 +33,7 @@ fn server() -> &'static (tokio::runtime::Runtime, axum::Router) {
             metrics: metrics::Metrics::default(),
             rate_limit: metrics::RateLimit::new(0),
             allowed_origins: vec![],
-            trusted_proxies: vec![],
+            trusted_proxies: Default::default(),
             metrics_token: None,
         };
         let app = web::app(Arc::new(state), dir.join("www"), dir.join("pkg"), false);
