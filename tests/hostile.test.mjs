@@ -10,14 +10,15 @@
 // A summary table of the cases is printed at the end.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import net from 'node:net';
-import { CompactSign, calculateJwkThumbprint, compactVerify, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { compactVerify, importJWK } from 'jose';
 import { startServer, sql } from './support/server.mjs';
+import { b64, chain, client, codes, keyPair, record, renewalRequest, reportRow, sha256, signedReport } from './support/client.mjs';
 
 const server = await startServer(['--rate-limit', '0']);
 after(() => server.stop());
+const { call, enrollmentProof, enrolledWorker, send } = client(server);
 
 /** Rows of the summary table: [case, answer, database afterwards]. */
 const table = [];
@@ -25,69 +26,7 @@ after(() => {
   console.log(['| case | answer | database afterwards |', '|---|---|---|', ...table.map((r) => `| ${r.join(' | ')} |`)].join('\n'));
 });
 
-const b64 = (bytes) => Buffer.from(bytes).toString('base64url');
-const sha256 = (text) => createHash('sha256').update(text).digest();
 const count = (tableName, where = '1') => sql(server.db, `SELECT count(*) FROM ${tableName} WHERE ${where}`)[0][0];
-
-async function call(method, path, body, contentType = 'application/json') {
-  const init = { method, headers: body === undefined ? {} : { 'content-type': contentType } };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await fetch(server.url + path, init);
-  const text = await response.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, json, text };
-}
-
-/** A key pair made by jose, its JWK and RFC 7638 key id. */
-async function keyPair() {
-  const { publicKey, privateKey } = await generateKeyPair('Ed25519', { extractable: true });
-  const jwk = await exportJWK(publicKey);
-  return { privateKey, jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, kid: await calculateJwkThumbprint(jwk, 'sha256') };
-}
-
-async function jws(key, typ, payload) {
-  const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : new TextEncoder().encode(JSON.stringify(payload));
-  return new CompactSign(bytes).setProtectedHeader({ alg: 'Ed25519', typ, kid: key.kid }).sign(key.privateKey);
-}
-
-/** The hex SHA-256 of a code's letters and digits, upper-cased (what the server stores). */
-const codeHash = (code) => createHash('sha256').update(code.replace(/[^a-z0-9]/gi, '').toUpperCase()).digest('hex');
-
-async function enrollmentProof(key, code, challenge) {
-  challenge ??= (await call('GET', '/v1/enroll')).json.challenge;
-  return jws(key, 'offsign-enroll+jws', { v: 1, code: codeHash(code), challenge });
-}
-
-/** A worker enrolled by hand: key, certificate serial, and a record maker. */
-async function enrolledWorker(name) {
-  const key = await keyPair();
-  const { code } = server.admin('enroll', '--worker', name);
-  const answer = await call('POST', '/v1/enroll', { code, jwk: key.jwk, proof: await enrollmentProof(key, code) });
-  assert.equal(answer.status, 200, answer.text);
-  const serial = JSON.parse(Buffer.from(answer.json.certificate.split('.')[1], 'base64url')).serial;
-  return { ...key, serial, worker: name };
-}
-
-/** A record JWS of `signer` (with its certificate unless `cert` says otherwise). */
-function record(signer, { seq, prev = null, doc = `doc ${seq}`, signedAt = new Date().toISOString(), cert = signer.serial, id = randomUUID(), kid = signer.kid } = {}) {
-  const payload = { v: 1, id, seq, prev, signedAt, kid, cert, doc: { sha256: b64(sha256(doc)) }, claims: {} };
-  return jws(signer, 'offsign-record+jws', payload);
-}
-
-/** `n` chained records of `signer`. */
-async function chain(signer, n) {
-  const out = [];
-  for (let seq = 1; seq <= n; seq++) out.push(await record(signer, { seq, prev: seq === 1 ? null : b64(sha256(out.at(-1))) }));
-  return out;
-}
-
-const send = async (records) => {
-  const answer = await call('POST', '/v1/records', { records });
-  assert.equal(answer.status, 200, answer.text);
-  return answer.json.verdicts;
-};
-const codes = (verdicts) => verdicts.map((v) => v.code ?? v.verdict);
 
 test('enrollment: weak keys, missing or foreign proofs and stale challenges get no certificate, and the code survives them', { timeout: 120_000 }, async () => {
   const { code } = server.admin('enroll', '--worker', 'hostile-enroll');
@@ -176,9 +115,7 @@ test('the answers a device acts on are signed by the authority: verdicts and ser
   assert.equal(signed.nonce, 'n-records', 'the answer to this request, not to another');
   assert.deepEqual(signed.verdicts, records.json.verdicts.map(({ receipt, ...rest }) => rest), 'the verdicts, without the receipts (signed themselves)');
   assert.deepEqual(codes(signed.verdicts), ['accepted', 'chain_fork', 'malformed']);
-  const report = { id: 'r-signed', fingerprint: 'f', code: 'wrong_pin', message: 'm', remedy: 'r', operation: 'unlock', kid: null,
-    firstAt: '2026-11-25T08:00:00.000Z', lastAt: '2026-11-25T08:00:00.000Z', count: 1, appVersion: '1', userAgent: 'ua', comment: null, state: 'pending' };
-  const reports = await call('POST', '/v1/reports', { reports: [await jws(signer, 'offsign-report+jws', { v: 1, cert: signer.serial, report })], nonce: 'n-reports' });
+  const reports = await call('POST', '/v1/reports', { reports: [await signedReport(signer, reportRow({ id: 'r-signed' }))], nonce: 'n-reports' });
   const answer = JSON.parse(new TextDecoder().decode((await compactVerify(reports.json.answer, authority)).payload));
   assert.deepEqual(answer.verdicts, [{ index: 0, id: 'r-signed', verdict: 'stored' }]);
   assert.equal(answer.nonce, 'n-reports');
@@ -215,7 +152,7 @@ test('a flood of junk batches from strangers grows the database by a bounded amo
 
 test('renewal: a replayed request gets the same certificate, and the old one is superseded', { timeout: 120_000 }, async () => {
   const signer = await enrolledWorker('hostile-renew');
-  const request = await jws(signer, 'offsign-renewal+jws', { v: 1, serial: signer.serial, requestedAt: new Date().toISOString() });
+  const request = await renewalRequest(signer);
   const first = await call('POST', '/v1/renew', { request });
   assert.equal(first.status, 200, first.text);
   for (let i = 0; i < 3; i++) {
@@ -230,19 +167,14 @@ test('renewal: a replayed request gets the same certificate, and the old one is 
 test("reports: one worker's report cannot replace another's, and every field is bounded", { timeout: 120_000 }, async () => {
   const alice = await enrolledWorker('hostile-report-a');
   const mallory = await enrolledWorker('hostile-report-b');
-  const report = (comment, extra = {}) => ({
-    id: 'same-report-id', fingerprint: 'f', code: 'wrong_pin', message: 'm', remedy: 'r', operation: 'unlock', kid: null,
-    firstAt: '2026-11-25T08:00:00.000Z', lastAt: '2026-11-25T08:00:00.000Z', count: 1, appVersion: '1', userAgent: 'ua',
-    comment, state: 'pending', ...extra,
-  });
-  const signed = (who, r) => jws(who, 'offsign-report+jws', { v: 1, cert: who.serial, report: r });
-  const ok = await call('POST', '/v1/reports', { reports: [await signed(alice, report('mine'))] });
+  const report = (comment, extra = {}) => reportRow({ id: 'same-report-id', comment, ...extra });
+  const ok = await call('POST', '/v1/reports', { reports: [await signedReport(alice, report('mine'))] });
   assert.equal(ok.json.verdicts[0].verdict, 'stored', ok.text);
-  const other = await call('POST', '/v1/reports', { reports: [await signed(mallory, report('overwritten'))] });
+  const other = await call('POST', '/v1/reports', { reports: [await signedReport(mallory, report('overwritten'))] });
   assert.equal(other.json.verdicts[0].verdict, 'stored');
   assert.deepEqual(sql(server.db, `SELECT comment FROM reports WHERE kid = '${alice.kid}'`), [['mine']]);
   table.push(["a report under another worker's report id", 'stored as its own', "the first worker's report unchanged"]);
-  const huge = await call('POST', '/v1/reports', { reports: [await signed(mallory, report('x', { id: 'huge', lastAt: 'x'.repeat(100_000) }))] });
+  const huge = await call('POST', '/v1/reports', { reports: [await signedReport(mallory, report('x', { id: 'huge', lastAt: 'x'.repeat(100_000) }))] });
   assert.equal(huge.json.verdicts[0].code, 'malformed');
   assert.equal(count('reports', `id = 'huge'`), 0);
   table.push(['a report with a 100 KB field', 'malformed', 'not stored']);

@@ -9,41 +9,101 @@ import { ROOT } from './browser.mjs';
 export const SERVER_BIN = process.env.OFFSIGN_SERVER_BIN ?? path.join(ROOT, 'target/debug/offsign-server');
 
 /**
- * Resolves to { url, db, admin, stop, kill } once the server prints its URL. `db` is the
+ * Resolves to { url, db, admin, stop, kill, logs } once the server prints its URL. `db` is the
  * SQLite file (a fresh one unless given); `addr` defaults to an ephemeral loopback port; `bin`
  * to the debug build, `www` to the app's folder;
  * `admin(...args)` runs `offsign-server --db DB ...args` and returns its JSON output; `kill()`
  * SIGKILLs the server, as a crash or power cut would.
+ * `env` adds environment variables to the server's (and `admin`'s): with `OFFSIGN_DB` among
+ * them and no `db`, the database is named by that variable alone (no `--db`). `cwd` is the
+ * folder it runs in. With `captureStderr`, standard error is collected instead of shown;
+ * `logs()` is everything the server wrote so far, `{ stdout, stderr }`.
  */
-export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_BIN, www = path.join(ROOT, 'www') } = {}) {
-  db ??= path.join(mkdtempSync(path.join(tmpdir(), 'offsign-server-')), 'offsign.db');
-  const child = spawn(bin, ['--db', db, '--addr', addr, '--www', www, '--pkg', path.join(ROOT, 'pkg'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_BIN, www = path.join(ROOT, 'www'), env, cwd, captureStderr = false } = {}) {
+  const dbFromEnv = db === undefined && env?.OFFSIGN_DB !== undefined;
+  db ??= dbFromEnv ? env.OFFSIGN_DB : path.join(mkdtempSync(path.join(tmpdir(), 'offsign-server-')), 'offsign.db');
+  const dbArgs = dbFromEnv ? [] : ['--db', db];
+  const options = { env: env ? { ...process.env, ...env } : process.env, ...(cwd ? { cwd } : {}) };
+  const child = spawn(bin, [...dbArgs, '--addr', addr, '--www', www, '--pkg', path.join(ROOT, 'pkg'), ...args], {
+    ...options,
+    stdio: ['ignore', 'pipe', captureStderr ? 'pipe' : 'inherit'],
   });
-  const admin = (...adminArgs) => JSON.parse(execFileSync(bin, ['--db', db, ...adminArgs], { encoding: 'utf8' }));
+  const admin = (...adminArgs) => JSON.parse(execFileSync(bin, [...dbArgs, ...adminArgs], { ...options, encoding: 'utf8' }));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  if (captureStderr) {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+  }
+  const exited = new Promise((r) => child.once('exit', r));
+  const end = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
   return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`offsign-server did not start: ${out}`)), 15_000);
-    child.once('exit', (code) => reject(new Error(`offsign-server exited with ${code}: ${out}`)));
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/listening on (http:\/\/\S+?)\/?\s/);
+    const timer = setTimeout(() => reject(new Error(`offsign-server did not start: ${stdout}${stderr}`)), 15_000);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`offsign-server exited with ${code}: ${stdout}${stderr}`));
+    });
+    child.stdout.on('data', () => {
+      const m = stdout.match(/listening on (http:\/\/\S+?)\/?\s/);
       if (m) {
         clearTimeout(timer);
         resolve({
           url: m[1],
           db,
           admin,
-          stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGINT'); }),
-          kill: () => new Promise((r) => { child.once('exit', r); child.kill('SIGKILL'); }),
+          stop: () => end('SIGINT'),
+          kill: () => end('SIGKILL'),
+          logs: () => ({ stdout, stderr }),
         });
       }
     });
   });
 }
 
-/** Runs one SQL query on a server's database file (Python's sqlite3); returns the rows. */
+/**
+ * Makes a server's database stop answering, as another process holding its locks would: it
+ * holds (from python3) exclusive POSIX locks on the five WAL read-mark bytes of the
+ * `-shm` file (bytes 123-127: SQLite's WALINDEX_LOCK_OFFSET 120 + 3 + i). No connection
+ * can then begin a read: SQLite retries for about 10 s and fails with "locking protocol".
+ * (`BEGIN EXCLUSIVE` would not do: in WAL mode it does not stop readers, and
+ * `locking_mode=EXCLUSIVE` cannot be taken while the server has the file open.)
+ * Resolves, once the locks are held, to `release()`, which resolves when they are let go.
+ */
+export function lockDatabase(db) {
+  const script = [
+    'import fcntl, os, sys, time',
+    'fd = os.open(sys.argv[1], os.O_RDWR)',
+    'for attempt in range(100):', // a read under way holds one of them for a moment
+    '    try:',
+    '        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 5, 123, os.SEEK_SET)',
+    '        break',
+    '    except OSError:',
+    '        if attempt == 99: raise',
+    '        time.sleep(0.05)',
+    "print('locked', flush=True)",
+    'sys.stdin.read()',
+  ].join('\n');
+  const child = spawn('python3', ['-c', script, `${db}-shm`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise((r) => child.once('exit', r));
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('locked')) resolve({ release: () => { child.stdin.end(); return exited; } });
+    });
+    exited.then((code) => reject(new Error(`the lock could not be taken (${code}): ${stdout}${stderr}`)));
+  });
+}
+
+/** Runs one SQL statement on a server's database file (Python's sqlite3) and commits; returns the rows. */
 export function sql(db, query) {
-  const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+  const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); rows = c.execute(sys.argv[2]).fetchall(); c.commit(); print(json.dumps(rows))';
   return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
 }

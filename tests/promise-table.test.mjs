@@ -1,0 +1,50 @@
+// The promise table (tests/PROMISES.md) stays true: every test it names exists where it says,
+// and every section of the README that promises behaviour has at least one row.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './support/browser.mjs';
+
+/** README sections that describe rather than promise. */
+const DESCRIPTIVE = ['Status', 'Benchmark', 'Layout', 'Tests', 'License'];
+
+/** The table's rows: { section, promise, tests: [{ file, name }] }. */
+function rows() {
+  const table = readFileSync(path.join(ROOT, 'tests/PROMISES.md'), 'utf8');
+  return table.split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| README section') && !line.startsWith('|---'))
+    .map((line) => {
+      const [section, promise, tests] = line.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, '').trim());
+      const refs = [...tests.matchAll(/`([^`›]+?) › ([^`]+)`/g)].map(([, file, name]) => ({ file: file.trim(), name: name.trim() }));
+      return { section, promise, tests: refs };
+    });
+}
+
+/** Whether `file` defines a test called `name`: a Rust or Python function, or a node test title. */
+function defines(file, name) {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  if (file.endsWith('.rs')) return new RegExp(`\\bfn ${name}\\(`).test(text);
+  if (file.endsWith('.py')) return new RegExp(`\\bdef ${name}\\(`).test(text);
+  return text.includes(name);
+}
+
+test('every test the promise table names exists', { timeout: 10_000 }, () => {
+  const all = rows();
+  assert.ok(all.length >= 40, `the table has ${all.length} rows`);
+  for (const row of all) {
+    assert.ok(row.tests.length > 0, `"${row.promise}" names no test`);
+    for (const { file, name } of row.tests) {
+      assert.ok(existsSync(path.join(ROOT, file)), `${file} (for "${row.promise}") does not exist`);
+      assert.ok(defines(file, name), `${file} has no test "${name}" (for "${row.promise}")`);
+    }
+  }
+});
+
+test('every README section that promises behaviour has a row in the promise table', { timeout: 10_000 }, () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const sections = [...readme.matchAll(/^## (.+)$/gm)].map(([, title]) => title.trim()).filter((t) => !DESCRIPTIVE.includes(t));
+  const covered = new Set(rows().map((r) => r.section));
+  assert.deepEqual(sections.filter((s) => !covered.has(s)), []);
+  assert.deepEqual([...covered].filter((s) => !sections.includes(s)), [], 'every row names a README section');
+});
