@@ -122,13 +122,26 @@ pub struct Device<S, C> {
     session: RefCell<Option<Session>>,
     /// The last credentials signed under, verified once.
     policy_cache: PolicyCache,
+    /// Failure reports the store could not take (a full disk), held until it can: stored at
+    /// the next operation that succeeds, and before reports are listed.
+    unsaved_reports: RefCell<Vec<ReportRow>>,
     pub(crate) config: DeviceConfig,
 }
+
+/// At most this many failure reports wait in memory for the store; repeats of one are counted.
+const MAX_UNSAVED_REPORTS: usize = 20;
 
 impl<S: Store, C: Clock> Device<S, C> {
     /// A device over `store` and `clock`.
     pub fn new(store: S, clock: C, config: DeviceConfig) -> Self {
-        Device { store, clock, session: RefCell::new(None), policy_cache: PolicyCache::default(), config }
+        Device {
+            store,
+            clock,
+            session: RefCell::new(None),
+            policy_cache: PolicyCache::default(),
+            unsaved_reports: RefCell::new(Vec::new()),
+            config,
+        }
     }
 
     /// The offline policy this device signs under.
@@ -136,18 +149,48 @@ impl<S: Store, C: Clock> Device<S, C> {
         PolicyOptions { expiring_within_ms: self.config.expiring_within_ms }
     }
 
-    /// Passes `result` through, recording a failure report when it is an error. A report that
-    /// cannot be stored (the store itself failing) is dropped: the error still reaches the caller.
+    /// Passes `result` through, recording a failure report when it is an error. A report the
+    /// store cannot take (a full disk) is held in memory and stored once an operation succeeds
+    /// again; the error reaches the caller either way.
     pub(crate) async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T> {
-        if let Err(e) = &result {
-            let _ = self.record_failure(operation, kid, e).await;
+        match &result {
+            Err(e) => drop(self.record_failure(operation, kid, e).await),
+            Ok(_) => self.store_unsaved_reports().await,
         }
         result
     }
 
+    /// Records a failure report; when the store refuses it, it waits in memory (see
+    /// [`Device::reported`]) and the store's error is returned.
     pub(crate) async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
+        let report = self.failure_report(operation, kid, e)?;
+        self.store.record_failure(report.clone(), self.config.report_window_ms).await.inspect_err(|_| self.hold_unsaved(report))
+    }
+
+    /// Keeps a report the store refused, counting a repeat into the one already held.
+    fn hold_unsaved(&self, report: ReportRow) {
+        let mut held = self.unsaved_reports.borrow_mut();
+        if let Some(same) = held.iter_mut().find(|r| r.fingerprint == report.fingerprint) {
+            same.count = same.count.saturating_add(report.count);
+            same.last_at = report.last_at;
+        } else if held.len() < MAX_UNSAVED_REPORTS {
+            held.push(report);
+        }
+    }
+
+    /// Stores the reports held in memory; those the store still refuses stay held.
+    async fn store_unsaved_reports(&self) {
+        let held = std::mem::take(&mut *self.unsaved_reports.borrow_mut());
+        for report in held {
+            if self.store.record_failure(report.clone(), self.config.report_window_ms).await.is_err() {
+                self.hold_unsaved(report);
+            }
+        }
+    }
+
+    fn failure_report(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
         let now = self.clock.now()?;
-        let report = ReportRow {
+        Ok(ReportRow {
             id: crate::random::uuid_v7(now)?,
             fingerprint: format!("{}|{operation}|{}", e.code(), kid.unwrap_or("")),
             code: e.code().as_str().to_owned(),
@@ -162,12 +205,13 @@ impl<S: Store, C: Clock> Device<S, C> {
             user_agent: self.config.user_agent.clone(),
             comment: None,
             state: ReportState::Pending,
-        };
-        self.store.record_failure(report, self.config.report_window_ms).await
+        })
     }
 
-    /// Up to `limit` failure reports after report id `after` (`""` from the start), oldest first.
+    /// Up to `limit` failure reports after report id `after` (`""` from the start), oldest
+    /// first; reports held in memory are stored first, if the store takes them now.
     pub async fn reports(&self, after: &str, limit: u32) -> Result<Vec<ReportRow>> {
+        self.store_unsaved_reports().await;
         self.store.reports(after, limit.min(1000)).await
     }
 
@@ -703,6 +747,29 @@ pub(crate) mod tests {
         run(device.sign(vec![doc("x")])).unwrap_err();
         let sign_failure = run(device.reports(&reports[1].id, 50)).unwrap();
         assert_eq!((sign_failure[0].code.as_str(), sign_failure[0].operation.as_str()), ("identity_locked", "sign"));
+    }
+
+    #[test]
+    fn reports_the_full_store_refused_are_stored_once_space_returns() {
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock);
+        clock.set("2026-11-25T09:00:00Z");
+        run(device.unlock(&row.kid, PIN)).unwrap();
+        device.store.full.set(true);
+        for _ in 0..2 {
+            assert_eq!(run(device.sign(vec![doc("a")])).unwrap_err().code(), ErrorCode::StorageFull);
+        }
+        assert_eq!(run(device.unlock(&row.kid, "000000")).unwrap_err().code(), ErrorCode::WrongPin);
+        assert_eq!(device.unsaved_reports.borrow().len(), 2, "held in memory: sign (twice) and unlock");
+
+        device.store.full.set(false);
+        run(device.unlock(&row.kid, PIN)).unwrap();
+        assert!(device.unsaved_reports.borrow().is_empty(), "stored by the next operation that succeeded");
+        let reports = run(device.reports("", 50)).unwrap();
+        let summary: Vec<_> = reports.iter().map(|r| (r.code.as_str(), r.operation.as_str(), r.count)).collect();
+        assert_eq!(summary, [("storage_full", "sign", 2), ("wrong_pin", "unlock", 1)]);
+        assert_eq!(reports[0].first_at, "2026-11-25T09:00:00.000Z");
+        assert_eq!(run(device.sign(vec![doc("a")])).unwrap().records[0].payload.seq, 1);
     }
 
     #[test]

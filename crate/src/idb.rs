@@ -130,6 +130,22 @@ impl IdbStore {
     async fn strict_transaction(&self, stores: &[&str]) -> Result<web_sys::IdbTransaction> {
         self.begin(|_, db| raw::strict_transaction(db, stores).map_err(|e| raw_error("starting a transaction", e))).await
     }
+
+    /// Waits for a read-write transaction to commit; an abort is an error. rexie does not say
+    /// why a transaction aborted, so a one-row write on the raw connection, which does, asks:
+    /// when the origin's quota is used up (`QuotaExceededError` aborts at commit, and an
+    /// aborted write can leave the origin over its quota for a while) the abort is
+    /// `storage_full`, and the worker is told to free space rather than to close tabs.
+    async fn commit(&self, tx: rexie::Transaction) -> Result<()> {
+        let result = tx.done().await.map_err(|e| storage_error("committing", e))?;
+        if result.is_committed() {
+            return Ok(());
+        }
+        match self.put_setting(QUOTA_PROBE, "").await {
+            Err(full) if full.code() == ErrorCode::StorageFull => Err(full),
+            _ => Err(Error::new(ErrorCode::StorageUnavailable, "the transaction was aborted")),
+        }
+    }
 }
 
 /// The `byState` key range of every record in `state`. signedAt strings start with a digit:
@@ -170,22 +186,15 @@ fn damaged(why: String) -> Error {
     Error::new(ErrorCode::StorageUnavailable, format!("a stored row is damaged: {why}"))
 }
 
-/// Waits for a read-write transaction to commit; an abort is an error.
-async fn commit(tx: rexie::Transaction) -> Result<()> {
-    let result = tx.done().await.map_err(|e| storage_error("committing", e))?;
-    if result.is_committed() {
-        Ok(())
-    } else {
-        Err(Error::new(ErrorCode::StorageUnavailable, "the transaction was aborted"))
-    }
-}
+/// The setting written to learn why a transaction aborted (see [`IdbStore::commit`]).
+const QUOTA_PROBE: &str = "quotaProbe";
 
 impl Store for IdbStore {
     async fn add_identity(&self, row: &IdentityRow) -> Result<()> {
         let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite).await?;
         let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
         store.add(&to_js(row)?, None).await.map_err(|e| storage_error("adding an identity", e))?;
-        commit(tx).await
+        self.commit(tx).await
     }
 
     async fn identity(&self, kid: &str) -> Result<IdentityRow> {
@@ -214,7 +223,7 @@ impl Store for IdbStore {
             return Err(e);
         }
         store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating an identity", e))?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(row)
     }
 
@@ -262,7 +271,7 @@ impl Store for IdbStore {
             None => report,
         };
         store.put(&to_js(&stored)?, None).await.map_err(|e| storage_error("storing a report", e))?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(stored)
     }
 
@@ -284,7 +293,7 @@ impl Store for IdbStore {
             return Err(e);
         }
         store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating a report", e))?;
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(row)
     }
 
@@ -330,7 +339,7 @@ impl Store for IdbStore {
         for id in &ids {
             store.delete(id.clone()).await.map_err(|e| storage_error("deleting a record", e))?;
         }
-        commit(tx).await?;
+        self.commit(tx).await?;
         Ok(ids.len() as u32)
     }
 
@@ -353,10 +362,11 @@ impl Store for IdbStore {
             key: &'a str,
             value: &'a str,
         }
-        let tx = self.transaction(&[SETTINGS], TransactionMode::ReadWrite).await?;
-        let store = tx.store(SETTINGS).map_err(|e| storage_error("opening settings", e))?;
-        store.put(&to_js(&Setting { key, value })?, None).await.map_err(|e| storage_error("writing a setting", e))?;
-        commit(tx).await
+        // On the raw connection, which reads why a transaction aborted: `commit` relies on it.
+        let tx = self.begin(|_, db| raw::transaction(db, &[SETTINGS], "default").map_err(|e| raw_error("starting a transaction", e))).await?;
+        let ended = raw::Ending::watch(&tx);
+        let result = raw::store(&tx, SETTINGS).and_then(|settings| raw::queue_put(&settings, &to_js(&Setting { key, value })?));
+        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("writing a setting", e))?
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {

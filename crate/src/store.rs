@@ -299,9 +299,10 @@ impl ReportRow {
             && Timestamp::parse_rfc3339(&self.last_at).is_ok_and(|last| now.millis() - last.millis() <= window_ms)
     }
 
-    /// Counts one more occurrence of the same failure.
+    /// Counts the occurrences of the same failure that `newer` stands for (one, or more when
+    /// it waited in memory for a full store).
     pub fn absorb(&mut self, newer: &ReportRow) {
-        self.count = self.count.saturating_add(1);
+        self.count = self.count.saturating_add(newer.count);
         self.last_at = newer.last_at.clone();
         self.message = newer.message.clone();
         self.remedy = newer.remedy.clone();
@@ -424,6 +425,17 @@ pub(crate) mod memory {
         records: RefCell<BTreeMap<(String, u64), RecordRow>>,
         reports: RefCell<BTreeMap<String, ReportRow>>,
         settings: RefCell<BTreeMap<String, String>>,
+        /// A full disk: appending records and recording failures are `storage_full`.
+        pub(crate) full: std::cell::Cell<bool>,
+    }
+
+    impl MemoryStore {
+        fn room(&self) -> Result<()> {
+            match self.full.get() {
+                true => Err(Error::new(ErrorCode::StorageFull, "the test store is full")),
+                false => Ok(()),
+            }
+        }
     }
 
     impl Store for MemoryStore {
@@ -452,6 +464,7 @@ pub(crate) mod memory {
         }
 
         async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()> {
+            self.room()?;
             let mut row = self.identity(kid).await?;
             let mut new = Vec::new();
             sign(&mut row, &mut |record| {
@@ -473,6 +486,7 @@ pub(crate) mod memory {
         }
 
         async fn record_failure(&self, report: ReportRow, window_ms: i64) -> Result<ReportRow> {
+            self.room()?;
             let mut reports = self.reports.borrow_mut();
             let now = Timestamp::parse_rfc3339(&report.last_at)?;
             let newest = reports.values_mut().filter(|r| r.fingerprint == report.fingerprint).max_by(|a, b| a.id.cmp(&b.id));
