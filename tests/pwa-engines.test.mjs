@@ -2,18 +2,26 @@
 // Firefox ESR (puppeteer-core over WebDriver BiDi, offline emulated) and WebKitGTK
 // (selenium-webdriver and WebKitWebDriver under Xvfb; offline means the server is stopped).
 // Enroll, load the app again with no network, sign, outbox pending, network back, synced.
-// Neither engine has Background Sync: the health screen says so.
+// In Firefox the browser reaches the server through a loopback proxy that logs each request,
+// so the test checks that the page was offline while it loaded and signed: navigator.onLine is
+// false, the page's own request to the server fails while the same request from outside the
+// browser succeeds, and the server was sent nothing but the browser's service-worker update
+// check. Neither engine has Background Sync: the health screen says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Builder } from 'selenium-webdriver';
-import { launchFirefox } from './support/browser.mjs';
+import { httpProxy, launchFirefox } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
 
 const PIN = '482913';
 
-/** The same steps, whatever drives the browser: `ui` offers goto, fill, click, until(js), run(js). */
-async function workerDay(ui, server, goOffline, goOnline) {
+/**
+ * The same steps, whatever drives the browser: `ui` offers goto, fill, click, until(js), run(js).
+ * `whileOffline(stage)` checks the offline state once the app has loaded offline ('loaded')
+ * and once it has signed ('signed'), just before the network comes back.
+ */
+async function workerDay(ui, server, goOffline, goOnline, whileOffline = async () => {}) {
   const { code } = server.admin('enroll', '--worker', 'field-7');
   await ui.goto(server.url + '/');
   await ui.until('document.body.dataset.ready');
@@ -29,6 +37,7 @@ async function workerDay(ui, server, goOffline, goOnline) {
   await ui.goto(server.url + '/');
   await ui.until('document.body.dataset.ready');
   assert.equal(await ui.run('return !!navigator.serviceWorker.controller'), true, 'served by the service worker');
+  await whileOffline('loaded');
   await ui.fill('#unlock-form input[name=pin]', PIN);
   await ui.click('#unlock-form button[type=submit]');
   await ui.until("!document.querySelector('#sign').hidden");
@@ -39,6 +48,7 @@ async function workerDay(ui, server, goOffline, goOnline) {
   const id = await ui.run("return document.querySelector('#signed-id').textContent");
   await ui.run("location.hash = '#outbox'");
   await ui.until("document.querySelector('#records li.pending')");
+  await whileOffline('signed');
 
   await goOnline();
   await ui.click('#sync-now');
@@ -49,8 +59,9 @@ async function workerDay(ui, server, goOffline, goOnline) {
   return ui.run("return document.querySelector('#checks').textContent");
 }
 
-test('Firefox ESR: offline after the first visit, sign, back online, synced', async () => {
+test('Firefox ESR: offline after the first visit, sign, back online, synced', { timeout: 180_000 }, async () => {
   const server = await startServer();
+  const proxy = await httpProxy(new URL(server.url).port);
   const browser = await launchFirefox();
   try {
     const page = await browser.newPage();
@@ -61,16 +72,35 @@ test('Firefox ESR: offline after the first visit, sign, back online, synced', as
       until: (js, timeout = 15_000) => page.waitForFunction(js, { timeout }),
       run: (js) => page.evaluate(`(() => { ${js} })()`),
     };
-    const health = await workerDay(ui, { ...server, db: () => server.db },
-      () => page.setOfflineMode(true), () => page.setOfflineMode(false));
+    let offlineFrom; // proxy.requests.length when the browser went offline
+    const whileOffline = async (stage) => {
+      const inPage = await page.evaluate(async () => ({
+        onLine: navigator.onLine,
+        api: await fetch('/v1/authority', { cache: 'no-store' }).then((r) => `HTTP ${r.status}`, (e) => e.name),
+      }));
+      const direct = await fetch(`${server.url}/v1/authority`).then((r) => `HTTP ${r.status}`, (e) => e.name);
+      assert.deepEqual({ ...inPage, direct }, { onLine: false, api: 'TypeError', direct: 'HTTP 200' },
+        `${stage}: the page is offline (its request fails) while the server answers`);
+      // While offline the server may only get the browser's own update check of the service
+      // worker (its script and imports, sent with "Service-Worker: script", never by a page).
+      const seen = proxy.requests.slice(offlineFrom);
+      assert.deepEqual(seen.filter((r) => !(r.method === 'GET' && r.headers['service-worker'] === 'script')), [],
+        `${stage}: nothing from the page reached the server while offline: ${JSON.stringify(seen.map((r) => [r.method, r.path, r.headers['sec-fetch-dest']]))}`);
+    };
+    const health = await workerDay(ui, { ...server, url: proxy.url, db: () => server.db },
+      async () => { await page.setOfflineMode(true); offlineFrom = proxy.requests.length; },
+      () => page.setOfflineMode(false), whileOffline);
+    assert.ok(offlineFrom > 0, 'the first visit went through the proxy');
+    assert.ok(proxy.requests.slice(offlineFrom).some((r) => r.method === 'POST' && r.path === '/v1/records'), 'the sync, once online, went through it too');
     assert.match(health, /background sync: not in this browser/);
   } finally {
     await browser.close();
+    await proxy.close();
     await server.stop();
   }
 });
 
-test('WebKitGTK: offline (server stopped) after the first visit, sign, server back, synced', async () => {
+test('WebKitGTK: offline (server stopped) after the first visit, sign, server back, synced', { timeout: 180_000 }, async () => {
   let server = await startServer();
   const display = `:${90 + (process.pid % 9)}`;
   const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x1024x24'], { stdio: 'ignore' });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, launchChromium } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
-import { enrollThroughTheApp, PIN } from './support/app.mjs';
+import { enrollThroughTheApp, signAndWait, PIN } from './support/app.mjs';
 
 const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 const PHONE = { width: 360, height: 740 };
@@ -41,15 +41,7 @@ async function drawSignature(page) {
   await page.mouse.up();
 }
 
-async function signAndWait(page) {
-  await page.click('#sign-form button[type=submit]');
-  await page.waitForSelector('#signed:not([hidden])');
-  const id = await page.textContent('#signed-id');
-  await page.click('#sign-another');
-  return id;
-}
-
-test('a worker\'s day: enroll, offline, the app loads from the service worker, sign three, back online, synced', async () => {
+test('a worker\'s day: enroll, offline, the app loads from the service worker, sign three, back online, synced', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const { context, page, problems } = await openApp(server);
@@ -116,7 +108,7 @@ test('a worker\'s day: enroll, offline, the app loads from the service worker, s
   }
 });
 
-test('a refused enrollment code, then wrong PINs: remaining tries, then the lockout with its wait', async () => {
+test('a refused enrollment code, then wrong PINs: remaining tries, then the lockout with its wait', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const { context, page } = await openApp(server);
@@ -160,7 +152,7 @@ test('a refused enrollment code, then wrong PINs: remaining tries, then the lock
   }
 });
 
-test('an expired certificate refuses to sign and tells the worker what to do', async () => {
+test('an expired certificate refuses to sign and tells the worker what to do', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const context = await browser.newContext({ viewport: PHONE });
@@ -186,7 +178,7 @@ test('an expired certificate refuses to sign and tells the worker what to do', a
   }
 });
 
-test('a new build shows "Update available — reload", and reload switches to it', async () => {
+test('a new build shows "Update available — reload", and reload switches to it', { timeout: 180_000 }, async () => {
   const www = mkdtempSync(path.join(tmpdir(), 'offsign-www-'));
   cpSync(path.join(ROOT, 'www'), www, { recursive: true });
   const server = await startServer([], { www });
@@ -221,7 +213,7 @@ test('a new build shows "Update available — reload", and reload switches to it
   }
 });
 
-test('backup: export to a file, import into a fresh browser profile', async () => {
+test('backup: export to a file, import into a fresh browser profile', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const { context, page } = await openApp(server);
@@ -252,7 +244,7 @@ test('backup: export to a file, import into a fresh browser profile', async () =
   }
 });
 
-test('phone and tablet layouts: nothing wider than the screen, screenshots saved', async () => {
+test('phone and tablet layouts: nothing wider than the screen, screenshots saved', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const { context, page } = await openApp(server);

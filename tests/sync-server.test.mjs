@@ -3,17 +3,17 @@
 // code, go offline, sign 20, come back online: 20 receipts on the device, 20 verified rows in
 // the database. A request whose answer was lost is answered
 // "duplicate" with the first receipts. A server killed mid-sync and restarted loses nothing
-// and stores nothing twice. After revocation, new records are refused with cert_revoked.
-// autoSync sends when the browser comes back online; Background Sync runs a sync in the
-// service worker. An app served from another origin syncs once the server allows that origin.
+// and stores nothing twice (killed at known points inside a sync, through a loopback proxy).
+// After revocation, new records are refused with cert_revoked. autoSync sends when the
+// browser comes back online; after the field app signed offline and was closed, Background
+// Sync wakes the app's own service worker, which sends the outbox. An app served from another
+// origin syncs once the server allows that origin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
-import { launchChromium, serveStatic } from './support/browser.mjs';
+import { httpProxy, launchChromium, serveStatic } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
+import { enrollThroughTheApp, signAndWait } from './support/app.mjs';
 
 /** A page of `server` with an enrolled, unlocked identity in `window.device`; returns its kid. */
 async function enrolledPage(browser, server, days) {
@@ -43,7 +43,7 @@ async function enrolledPage(browser, server, days) {
   return { context, page, kid };
 }
 
-test('offline, sign 20, online, sync: receipts, renewal, lost answers, revocation', async () => {
+test('offline, sign 20, online, sync: receipts, renewal, lost answers, revocation', { timeout: 180_000 }, async () => {
   const server = await startServer();
   const browser = await launchChromium();
   try {
@@ -108,33 +108,111 @@ test('offline, sign 20, online, sync: receipts, renewal, lost answers, revocatio
   }
 });
 
-test('a server killed in the middle of a sync and restarted loses nothing and stores nothing twice', async () => {
+test('a server killed in the middle of a sync and restarted loses nothing and stores nothing twice', { timeout: 300_000 }, async () => {
+  // The device talks to the server through a loopback proxy (same origin: the page is loaded
+  // through it too) that watches each POST /v1/records, so that the server is killed at a
+  // known point inside a sync, never before or after it:
+  //   1. 1,200 records, batches of 500: the 1st is answered; the 2nd reaches the server whole
+  //      and is stored, and the server is killed as its answer starts (the device never sees
+  //      it);
+  //   2. restarted, the next sync's first batch is killed half-way through its body;
+  //   3. restarted, the last sync sends what is left: the stored batch comes back "duplicate".
   let server = await startServer();
+  let alive = true; // whether `server` runs (stop() waits for an exit that a killed one has had)
+  const port = Number(new URL(server.url).port);
+  const posts = []; // each POST /v1/records the server was sent: { request, action }
+  let next; // what the proxy does with the next POST /v1/records
+  const proxy = await httpProxy(port, {
+    intercept: (request) => {
+      if (request.method !== 'POST' || request.path !== '/v1/records') return undefined;
+      const action = next?.(posts.length + 1, request);
+      posts.push({ request, action });
+      return action;
+    },
+  });
   const browser = await launchChromium();
+  /** Starts a sync in the page; resolves to { promise, settled() } (settled: whether it ended). */
+  const startSync = (page, maxTries) => {
+    let done = false;
+    const promise = page.evaluate((maxTries) => window.device.sync({ maxTries }).then((s) => ({ ok: s }), (e) => ({ code: e.code, message: e.message })), maxTries)
+      .finally(() => { done = true; });
+    return { promise, settled: () => done };
+  };
+  const stateCounts = (page) => page.evaluate(async () => {
+    const counts = {};
+    for (const r of await window.allRecords()) counts[r.state] = (counts[r.state] ?? 0) + 1;
+    return counts;
+  });
+  const count = () => sql(server.db, 'SELECT count(*), count(DISTINCT id) FROM records')[0];
+  const within = (promise, ms, what) => {
+    let timer;
+    const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms); });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  };
   try {
-    const { page } = await enrolledPage(browser, server, 365);
+    const { page } = await enrolledPage(browser, { ...server, url: proxy.url }, 365);
     await page.evaluate(() => Promise.all([window.signMany(500, 'a'), window.signMany(500, 'b'), window.signMany(200, 'c')]).then(() => {}));
-    const syncing = page.evaluate(() => window.device.sync({ maxTries: 2 }).then((s) => ({ ok: s }), (e) => ({ code: e.code })));
-    // Kill it as soon as the first batch is in the database (or the sync is over).
-    for (let i = 0; i < 200 && sql(server.db, 'SELECT count(*) FROM records')[0][0] === 0; i++) await new Promise((r) => setTimeout(r, 10));
+
+    // 1. Killed after storing the 2nd batch, before the device has its answer.
+    let answered;
+    const serverAnswered = new Promise((resolve) => { answered = resolve; });
+    next = (n) => (n === 2 ? { holdResponse: true, onResponse: answered } : undefined);
+    const first = startSync(page, 2);
+    await within(serverAnswered, 120_000, 'the server answering the 2nd batch');
+    const pendingAtFirstKill = !first.settled();
     await server.kill();
-    const cut = await syncing;
-    const port = new URL(server.url).port;
+    alive = false;
+    next = undefined;
+    const firstCut = await first.promise;
+    const storedAtFirstKill = count();
+    const afterFirstCut = await stateCounts(page);
+    assert.ok(pendingAtFirstKill, 'the sync was still waiting for the 2nd answer when the server died');
+    assert.deepEqual(posts.slice(0, 2).map((p) => p.request.length > 0), [true, true]);
+    assert.equal(firstCut.code, 'server_unreachable', JSON.stringify(firstCut));
+    assert.deepEqual(storedAtFirstKill, [1000, 1000], 'both batches the server received are in the database');
+    assert.equal(afterFirstCut.accepted, 500, `only the answered batch is settled on the device: ${JSON.stringify(afterFirstCut)}`);
+    assert.equal((afterFirstCut.pending ?? 0) + (afterFirstCut.sending ?? 0), 700, JSON.stringify(afterFirstCut));
+
+    // 2. Restarted, and killed again half-way through the body of the next batch.
     server = await startServer([], { db: server.db, addr: `127.0.0.1:${port}` });
+    alive = true;
+    let cut;
+    const bodyHalfSent = new Promise((resolve) => { cut = resolve; });
+    const resumedFrom = posts.length;
+    next = (n, request) => (n === resumedFrom + 1 ? { cutBodyAt: Math.floor(request.length / 2), onCut: cut } : undefined);
+    const second = startSync(page, 2);
+    const halfSent = await within(bodyHalfSent, 120_000, 'half of the next batch reaching the server');
+    const pendingAtSecondKill = !second.settled();
+    await server.kill();
+    alive = false;
+    next = undefined;
+    const secondCut = await second.promise;
+    assert.ok(pendingAtSecondKill, 'the sync was still sending when the server died');
+    assert.ok(halfSent.length > 100_000, `a whole batch's body (${halfSent.length} bytes), of which half was sent`);
+    assert.equal(secondCut.code, 'server_unreachable', JSON.stringify(secondCut));
+    assert.deepEqual(count(), [1000, 1000], 'half a batch stores nothing');
+    assert.equal((await stateCounts(page)).accepted, 500);
+
+    // 3. Restarted: the rest is sent; the batch stored in 1. is answered "duplicate".
+    server = await startServer([], { db: server.db, addr: `127.0.0.1:${port}` });
+    alive = true;
     const resumed = await page.evaluate(async () => {
       const summary = await window.device.sync();
-      return { summary, states: [...new Set((await window.allRecords()).map((r) => r.state))] };
+      const records = await window.allRecords();
+      return { summary, states: [...new Set(records.map((r) => r.state))], receipts: records.filter((r) => r.receipt).length };
     });
-    assert.ok(cut.code === 'server_unreachable' || cut.ok, JSON.stringify(cut));
+    assert.deepEqual([resumed.summary.accepted, resumed.summary.duplicate, resumed.summary.rejected], [200, 500, 0]);
     assert.deepEqual(resumed.states, ['accepted']);
+    assert.equal(resumed.receipts, 1200);
     assert.deepEqual(sql(server.db, 'SELECT count(*), count(DISTINCT id), min(seq), max(seq), sum(chain_gap) FROM records'), [[1200, 1200, 1, 1200, 0]]);
   } finally {
     await browser.close();
-    await server.stop();
+    await proxy.close();
+    if (alive) await server.stop();
   }
 });
 
-test('autoSync sends as soon as the browser is back online', async () => {
+test('autoSync sends as soon as the browser is back online', { timeout: 120_000 }, async () => {
   const server = await startServer();
   const browser = await launchChromium();
   try {
@@ -165,57 +243,82 @@ test('autoSync sends as soon as the browser is back online', async () => {
   }
 });
 
-test('Background Sync wakes the service worker, which sends the outbox', async () => {
-  // An app of its own, served by offsign-server: a page and a module service worker that
-  // syncs on the "offsign-sync" event.
-  const www = mkdtempSync(path.join(tmpdir(), 'offsign-bgsync-'));
-  writeFileSync(path.join(www, 'index.html'), '<!doctype html><title>bg sync</title>');
-  writeFileSync(path.join(www, 'sw.js'), `
-    import init, { Device } from '/pkg/offsign.js';
-    const ready = init();
-    self.addEventListener('install', () => self.skipWaiting());
-    self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
-    self.addEventListener('sync', (event) => {
-      if (event.tag !== 'offsign-sync') return;
-      event.waitUntil(ready.then(async () => {
-        const summary = await (await Device.open({ name: 'bg' })).sync();
-        for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(summary);
-      }));
-    });
-  `);
-  const server = await startServer([], { www });
+test('Background Sync wakes the app\'s service worker, which sends the outbox after the app is closed', { timeout: 180_000 }, async () => {
+  // The field app as served by offsign-server (www/, and its own www/sw.js as the app
+  // registers it): enroll, go offline, sign (the app then asks for Background Sync), close the
+  // app, come back online. With no page of the app open, the service worker sends the outbox.
+  const server = await startServer();
   const browser = await launchChromium();
   try {
-    const { code } = server.admin('enroll', '--worker', 'driver-9');
     const context = await browser.newContext({ permissions: ['background-sync'] });
+    const posts = []; // every POST /v1/records of this profile: who sent it, with how many pages open
+    context.on('request', (request) => {
+      if (request.method() !== 'POST' || new URL(request.url()).pathname !== '/v1/records') return;
+      posts.push({ serviceWorker: request.serviceWorker()?.url() ?? null, pagesOpen: context.pages().length });
+    });
     const page = await context.newPage();
     await page.goto(server.url + '/');
-    const result = await page.evaluate(async (code) => {
-      await navigator.serviceWorker.register('/sw.js', { type: 'module' });
-      await navigator.serviceWorker.ready;
-      const fromWorker = new Promise((resolve) => navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data)));
-      const { default: init, Device } = await import('/pkg/offsign.js');
-      await init();
-      const device = await Device.open({ name: 'bg' });
-      const me = await device.createIdentity({ label: 'Driver 9', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
-      await device.enroll(me.kid, code);
-      await device.signMany([1, 2, 3].map((i) => ({ doc: new TextEncoder().encode(`bg ${i}`), name: `bg-${i}.txt` })));
-      const registered = await device.requestBackgroundSync();
-      const summary = await fromWorker;
-      const states = (await device.records(me.kid)).map((r) => r.state);
-      return { registered, summary, states };
-    }, code);
-    assert.equal(result.registered, true);
-    assert.equal(result.summary.accepted, 3);
-    assert.deepEqual(result.states, ['accepted', 'accepted', 'accepted']);
-    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[3]]);
+    await page.waitForSelector('body[data-ready]');
+    await enrollThroughTheApp(page, server, { name: 'Driver Nine' });
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller.scriptURL), `${server.url}/sw.js`, 'the app\'s own service worker');
+
+    await context.setOffline(true);
+    const signed = [];
+    for (const recipient of ['J. Smith', 'K. Jones', 'L. Brown']) {
+      await page.fill('input[name=recipient]', recipient);
+      signed.push(await signAndWait(page));
+    }
+    const offline = await page.evaluate(async () => ({
+      onLine: navigator.onLine,
+      tags: await (await navigator.serviceWorker.ready).sync.getTags(),
+    }));
+    assert.deepEqual(offline, { onLine: false, tags: ['offsign-sync'] }, 'signed offline: the app asked for Background Sync');
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[0]]);
+
+    // The app is closed; only its service worker is left.
+    await page.close();
+    assert.equal(context.pages().length, 0);
+    const worker = context.serviceWorkers().find((w) => w.url() === `${server.url}/sw.js`);
+    assert.ok(worker, 'the app\'s service worker is running');
+    assert.equal(await worker.evaluate(async () => (await self.clients.matchAll({ includeUncontrolled: true, type: 'all' })).length), 0, 'no page of the app is open');
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[0]], 'nothing is sent while offline');
+    assert.deepEqual(posts, []);
+
+    await context.setOffline(false);
+    const deadline = Date.now() + 60_000;
+    while (sql(server.db, 'SELECT count(*) FROM records')[0][0] < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(context.pages().length, 0, 'still no page open');
+    assert.deepEqual(sql(server.db, 'SELECT id FROM records ORDER BY seq').map(([id]) => id), signed, 'the server has the outbox');
+    // (The browser's report of the request may reach this process after the row is stored.)
+    for (const end = Date.now() + 10_000; !posts.length && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(posts.length >= 1, 'the request was seen');
+    assert.deepEqual(posts.filter((p) => p.serviceWorker !== `${server.url}/sw.js` || p.pagesOpen !== 0), [], `every POST /v1/records was the service worker's, with no page open: ${JSON.stringify(posts)}`);
+    // The sync event ended well: Chromium drops a one-shot registration only then.
+    let tags;
+    for (const end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+      tags = await worker.evaluate(() => self.registration.sync.getTags());
+      if (!tags.length) break;
+    }
+    assert.deepEqual(tags, [], 'the sync event completed');
+
+    // Opened again with no network (it cannot sync itself): the worker's sync kept the receipts.
+    await context.setOffline(true);
+    const again = await context.newPage();
+    await again.goto(server.url + '/#outbox');
+    await again.waitForSelector('body[data-ready]');
+    await again.waitForSelector('#records li');
+    const outbox = await again.$$eval('#records li', (items) => items.map((li) => [li.dataset.id, li.className]));
+    assert.deepEqual(new Set(outbox.map(([id]) => id)), new Set(signed));
+    assert.deepEqual(outbox.map(([, state]) => state), ['accepted', 'accepted', 'accepted']);
   } finally {
     await browser.close();
     await server.stop();
   }
 });
 
-test('two tabs syncing at once send each record once; accepted records go after the retention time', async () => {
+test('two tabs syncing at once send each record once; accepted records go after the retention time', { timeout: 180_000 }, async () => {
   const server = await startServer();
   const browser = await launchChromium();
   try {
@@ -244,7 +347,7 @@ test('two tabs syncing at once send each record once; accepted records go after 
   }
 });
 
-test('an app served from another origin enrolls and syncs once the server allows that origin, and not before', async () => {
+test('an app served from another origin enrolls and syncs once the server allows that origin, and not before', { timeout: 120_000 }, async () => {
   const app = await serveStatic();
   const open = await startServer(['--allow-origin', app.url]);
   const closed = await startServer();

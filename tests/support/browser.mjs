@@ -1,6 +1,8 @@
-// Test support: a static file server on 127.0.0.1 for the repository (pkg/, www/, tests/pages/)
-// and Debian's Chromium driven by playwright-core. Never downloads a browser.
+// Test support: a static file server on 127.0.0.1 for the repository (pkg/, www/, tests/pages/),
+// a loopback HTTP/1.1 proxy that logs (and can cut or hold) what a browser sends a server, and
+// Debian's Chromium driven by playwright-core. Never downloads a browser.
 import http from 'node:http';
+import net from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,95 @@ export async function serveStatic() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/**
+ * A TCP proxy on an ephemeral loopback port to `127.0.0.1:targetPort` (the target may die and
+ * come back on the same port: each new connection dials it again; one it refuses is closed).
+ * It reads the HTTP/1.1 requests going through (a head, then a body of Content-Length bytes)
+ * and logs each, in order, as { method, path, headers (lower-case names), length, at } in
+ * `requests`. `intercept(request)`, called at each request head, may say what to do with it:
+ *   { cutBodyAt: n, onCut(request) }  forward the head and the first n bytes of the body only,
+ *       and call onCut once they are written to the target (the rest is never sent; the
+ *       connection hangs until one end closes it);
+ *   { holdResponse: true, onResponse(request) }  forward the whole request but no byte of its
+ *       answer; onResponse is called when the answer's first bytes arrive (the target has
+ *       answered; the client never learns it).
+ * Resolves to { url, port, requests, close }.
+ */
+export async function httpProxy(targetPort, { intercept = () => undefined } = {}) {
+  const requests = [];
+  const sockets = new Set();
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('close', () => { sockets.delete(client); upstream.destroy(); });
+    upstream.on('close', () => { sockets.delete(upstream); client.destroy(); });
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    let head = Buffer.alloc(0); // bytes of a request head not yet complete
+    let bodyLeft = 0; // bytes of the current request's body still to come
+    let cutLeft = Infinity; // bytes of the current body that may still be forwarded
+    let current; // { request, action } of the last request seen on this connection
+    let stalled = false; // a cut request: nothing more goes upstream
+    client.on('data', (chunk) => {
+      while (chunk.length && !stalled) {
+        if (bodyLeft > 0) {
+          const part = chunk.subarray(0, Math.min(bodyLeft, chunk.length));
+          chunk = chunk.subarray(part.length);
+          bodyLeft -= part.length;
+          const allowed = part.subarray(0, Math.min(part.length, cutLeft));
+          cutLeft -= allowed.length;
+          if (allowed.length < part.length || (cutLeft === 0 && bodyLeft > 0)) {
+            stalled = true;
+            const { onCut } = current.action;
+            upstream.write(allowed, () => onCut?.(current.request));
+          } else {
+            upstream.write(allowed);
+          }
+          continue;
+        }
+        head = Buffer.concat([head, chunk]);
+        chunk = Buffer.alloc(0);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) break;
+        const text = head.subarray(0, end).toString('latin1');
+        chunk = head.subarray(end + 4);
+        const headBytes = head.subarray(0, end + 4);
+        head = Buffer.alloc(0);
+        const [requestLine, ...fields] = text.split('\r\n');
+        const [method, requestPath] = requestLine.split(' ');
+        const headers = Object.fromEntries(fields.map((f) => [f.slice(0, f.indexOf(':')).trim().toLowerCase(), f.slice(f.indexOf(':') + 1).trim()]));
+        const length = Number(headers['content-length'] ?? 0);
+        const request = { method, path: requestPath, headers, length, at: Date.now() };
+        requests.push(request);
+        const action = intercept(request) ?? {};
+        current = { request, action };
+        bodyLeft = length;
+        cutLeft = action.cutBodyAt ?? Infinity;
+        upstream.write(headBytes);
+        if (length === 0 && action.cutBodyAt === 0) {
+          stalled = true;
+          action.onCut?.(request);
+        }
+      }
+    });
+    upstream.on('data', (chunk) => {
+      if (current?.action.holdResponse) {
+        if (!current.held) { current.held = true; current.action.onResponse?.(current.request); }
+        return;
+      }
+      client.write(chunk);
+    });
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); proxy.close(r); }),
+  };
 }
 
 export const CHROMIUM_ARGS = [
