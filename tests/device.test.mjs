@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { serveStatic, launchChromium, CHROMIUM_ARGS } from './support/browser.mjs';
+import { assertEngine, serveStatic, launchChromium, CHROMIUM_ARGS } from './support/browser.mjs';
 
 const PIN = '482913';
 let server;
@@ -35,6 +35,7 @@ async function startChromium(profile) {
     });
   });
   const browser = await chromium.connectOverCDP(endpoint);
+  assertEngine((await (await browser.newBrowserCDPSession()).send('Browser.getVersion')).userAgent, 'chromium');
   const exited = new Promise((r) => child.once('exit', r));
   const killGroup = async () => {
     try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }

@@ -10,8 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { Builder } from 'selenium-webdriver';
-import { httpProxy, launchFirefox } from './support/browser.mjs';
+import { assertEngine, httpProxy, launchFirefox } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
 
 const PIN = '482913';
@@ -108,11 +109,18 @@ test('WebKitGTK: offline (server stopped) after the first visit, sign, server ba
   const webdriver = spawn('/usr/bin/WebKitWebDriver', [`--port=${driverPort}`], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
   let driver;
   try {
-    await new Promise((r) => setTimeout(r, 1000));
+    // Wait for the display and the driver (a fixed pause was too short on a busy machine).
+    const ready = Date.now() + 20_000;
+    const socket = `/tmp/.X11-unix/X${display.slice(1)}`;
+    while (!existsSync(socket) || !(await fetch(`http://127.0.0.1:${driverPort}/status`).then((r) => r.ok, () => false))) {
+      if (Date.now() > ready) throw new Error('WebKitWebDriver did not start within 20 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
     driver = await new Builder().usingServer(`http://127.0.0.1:${driverPort}`).withCapabilities({
       browserName: 'MiniBrowser',
       'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'] },
     }).build();
+    assertEngine(await driver.executeScript('return navigator.userAgent'), 'webkit');
     const ui = {
       goto: (url) => driver.get(url),
       fill: (selector, text) => driver.executeScript((s, t) => {

@@ -128,23 +128,53 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
 ];
 
-/** Launches Debian's headless Chromium. */
-export function launchChromium(options = {}) {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, ...options });
+/**
+ * The engine a user agent names: Chromium says `Chrome/`, Firefox `Firefox/`, and WebKit
+ * (Safari, WebKitGTK) `AppleWebKit/` without either (as crate/tests/common/engine.rs reads it).
+ */
+export function engineOf(userAgent) {
+  if (userAgent.includes('Firefox/')) return 'firefox';
+  if (userAgent.includes('Chrome/')) return 'chromium';
+  if (userAgent.includes('AppleWebKit/')) return 'webkit';
+  return 'unknown';
 }
 
-/** Launches Debian's Firefox ESR, headless, driven by puppeteer-core over WebDriver BiDi. */
-export function launchFirefox() {
-  return puppeteer.launch({
+/** Throws unless `userAgent` is `engine`'s: no variable can swap the browser a test names. */
+export function assertEngine(userAgent, engine) {
+  if (engineOf(userAgent) !== engine) throw new Error(`expected ${engine}, but the browser says ${userAgent}`);
+}
+
+/** Launches Debian's headless Chromium, and checks that it is Chromium. */
+export async function launchChromium(options = {}) {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, ...options });
+  const { userAgent } = await (await browser.newBrowserCDPSession()).send('Browser.getVersion');
+  assertEngine(userAgent, 'chromium');
+  return browser;
+}
+
+/**
+ * Launches Debian's Firefox ESR, headless, driven by puppeteer-core over WebDriver BiDi, and
+ * checks that it is Firefox.
+ */
+export async function launchFirefox() {
+  const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
     headless: true,
     extraPrefsFirefox: { 'dom.storageManager.prompt.testing': true, 'dom.storageManager.prompt.testing.allow': true },
   });
+  assertEngine(await browser.userAgent(), 'firefox');
+  return browser;
 }
 
-/** The engines the JS API is tested in; `OFFSIGN_ENGINES=chromium` narrows the list. */
+/**
+ * The engines the JS API is tested in; `OFFSIGN_ENGINES=chromium` narrows the list, and an
+ * engine it cannot launch is an error, not a skip.
+ */
 export const ENGINES = (process.env.OFFSIGN_ENGINES ?? 'chromium,firefox').split(',');
+for (const engine of ENGINES) {
+  if (!['chromium', 'firefox'].includes(engine)) throw new Error(`OFFSIGN_ENGINES: no launcher for "${engine}" (chromium, firefox)`);
+}
 
 /**
  * Opens a blank page of the static server in `engine` (chromium or firefox) with the offsign
@@ -158,6 +188,7 @@ export async function openOffsignPage(engine = 'chromium') {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
   await page.goto(`${server.url}/tests/pages/blank.html`);
+  assertEngine(await page.evaluate(() => navigator.userAgent), engine);
   await page.evaluate(async () => {
     const mod = await import('/pkg/offsign.js');
     await mod.default();
