@@ -271,6 +271,24 @@ test('--rate-limit: past it a client gets 429 with Retry-After, counted in offsi
   }
 });
 
+test('OFFSIGN_LOG_FORMAT=json writes one JSON object per line: each request with its id (the X-Request-Id answered), route and status', { timeout: 60_000 }, async () => {
+  const s = await startServer([], { env: { OFFSIGN_LOG_FORMAT: 'json' }, captureStderr: true });
+  try {
+    const answer = await fetch(`${s.url}/v1/authority?nonce=not-logged`, { headers: { 'x-request-id': 'chosen-by-the-client' } });
+    assert.equal(answer.status, 200);
+    const id = answer.headers.get('x-request-id');
+    assert.match(id, /^[0-9a-f-]{36}$/, 'the server\'s own id, not the client\'s');
+    await new Promise((r) => setTimeout(r, 200)); // the line is written as the answer ends
+    const lines = s.logs().stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const request = lines.find((l) => l.span?.id === id && l.fields?.status !== undefined);
+    assert.ok(request, JSON.stringify(lines));
+    assert.deepEqual([request.level, request.span.method, request.span.route, request.fields.status], ['INFO', 'GET', '/v1/authority', 200]);
+    assert.ok(!s.logs().stderr.includes('not-logged') && !s.logs().stderr.includes('chosen-by-the-client'), 'no query string, no client header');
+  } finally {
+    await s.stop();
+  }
+});
+
 test('OFFSIGN_DB names the database of the server and of its admin commands; the secret file beside it is 0600, and refused when others can read it', { timeout: 60_000 }, async () => {
   const cwd = tempDir();
   const db = path.join(tempDir(), 'from-env.db');
@@ -497,6 +515,10 @@ test('logs hold no secrets: enrollment, records, a report, a renewal and a datab
   assert.match(stdout, /listening on http:\/\/127\.0\.0\.1:\d+/);
   assert.match(stderr, /authority key sealed under \$OFFSIGN_AUTHORITY_SECRET/);
   assert.match(stderr, /storage: locking protocol/);
+  // One line per request, with its id, method, route, status and latency.
+  const requestLines = stderr.split('\n').filter((line) => /request\{id=[0-9a-f-]{36} method=POST route=\/v1\/records\}/.test(line));
+  assert.ok(requestLines.some((line) => /status=200/.test(line) && /latency=\d+ ms/.test(line)), stderr);
+  assert.ok(requestLines.some((line) => /records batch stored accepted=3 duplicate=1 rejected=1/.test(line)), stderr);
   const logs = stdout + stderr;
   for (const [what, value] of secrets) {
     assert.ok(value.length >= 12, `${what} is long enough to search for`);

@@ -159,7 +159,7 @@ impl IntoResponse for ApiError {
 
 impl From<crate::storage::StorageError> for ApiError {
     fn from(e: crate::storage::StorageError) -> Self {
-        eprintln!("offsign-server: {e}");
+        tracing::error!("{e}");
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "the server could not read or write its database")
     }
 }
@@ -189,13 +189,14 @@ fn batch_size(items: usize, what: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Runs blocking storage work off the async threads.
+/// Runs blocking storage work off the async threads, inside the request's log span.
 async fn blocking<S: Storage, T: Send + 'static>(
     state: &Arc<AppState<S>>,
     work: impl FnOnce(&AppState<S>) -> ApiResult<T> + Send + 'static,
 ) -> ApiResult<T> {
     let state = state.clone();
-    tokio::task::spawn_blocking(move || work(&state))
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(|| work(&state)))
         .await
         .unwrap_or_else(|_| Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the request failed")))
 }
@@ -206,7 +207,7 @@ async fn blocking<S: Storage, T: Send + 'static>(
 fn revocation_list<S: Storage>(state: &AppState<S>, now: Timestamp) -> ApiResult<String> {
     let revoked = state.storage.revoked_serials(now.millis() - REVOCATION_LIST_LIFETIME_MS)?;
     state.authority.issue_revocation_list(revoked, now, now.plus_millis(REVOCATION_LIST_LIFETIME_MS)).map_err(|e| {
-        eprintln!("offsign-server: the revocation list cannot be signed: {e}");
+        tracing::error!("the revocation list cannot be signed: {e}");
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "revocation_list_unavailable", "the revocation list cannot be signed now")
     })
 }
@@ -553,7 +554,7 @@ fn judge_report<S: Storage>(
 /// `nonce` (an `offsign-answer+jws`): devices act only on what it says, for their request. `None` (and a log line) in the
 /// unlikely case it cannot be signed: the verdicts are answered all the same.
 fn signed_answer<S: Storage>(state: &AppState<S>, now: Timestamp, verdicts: serde_json::Value, nonce: Option<&str>) -> Option<String> {
-    state.authority.sign_answer(now, verdicts, nonce).map_err(|e| eprintln!("offsign-server: an answer cannot be signed: {e}")).ok()
+    state.authority.sign_answer(now, verdicts, nonce).map_err(|e| tracing::error!("an answer cannot be signed: {e}")).ok()
 }
 
 /// A new certificate serial: 128 random bits, hex.
@@ -641,9 +642,12 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         known.stored_ids = state.storage.stored_ids(&read.iter().filter_map(Prepared::id).collect::<Vec<_>>())?;
         let prepared = prepare(read, &known, &state.authority, now);
         let verdicts = state.storage.batch(|batch| ingest(batch, prepared, &state.authority, now))?;
+        let mut tally = [0usize; 3];
         for v in &verdicts {
             state.metrics.record(v.verdict.as_str(), v.code);
+            tally[match v.verdict.as_str() { "accepted" => 0, "duplicate" => 1, _ => 2 }] += 1;
         }
+        tracing::info!(accepted = tally[0], duplicate = tally[1], rejected = tally[2], "records batch stored");
         let mut unsigned = serde_json::to_value(&verdicts).expect("verdicts serialize");
         for verdict in unsigned.as_array_mut().into_iter().flatten() {
             verdict.as_object_mut().map(|v| v.remove("receipt")); // signed themselves

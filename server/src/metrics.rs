@@ -126,39 +126,34 @@ impl Metrics {
     }
 }
 
-/// A token bucket per client address: `rate` requests a second, bursts of `2 × rate`.
-pub struct RateLimit {
-    rate: f64,
-    buckets: Mutex<std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>>,
-}
+/// The per-client rate limit: governor's GCRA keyed by address, `rate` requests a second with
+/// bursts of `2 × rate`; `None` when off.
+pub struct RateLimit(Option<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>);
+
+/// Past this many addresses tracked, those whose allowance is full again are forgotten, so a
+/// flood from many addresses cannot grow the table without bound.
+const MAX_TRACKED_CLIENTS: usize = 100_000;
 
 impl RateLimit {
     /// A limit of `rate` requests per second per address; 0 turns it off.
     pub fn new(rate: u32) -> Self {
-        RateLimit { rate: f64::from(rate), buckets: Mutex::default() }
+        RateLimit(std::num::NonZeroU32::new(rate).map(|rate| {
+            let burst = rate.saturating_mul(std::num::NonZeroU32::MIN.saturating_add(1));
+            governor::RateLimiter::keyed(governor::Quota::per_second(rate).allow_burst(burst))
+        }))
     }
 
-    /// Takes a token for `ip`; `Err(seconds)` to wait when there is none.
+    /// Takes one request's allowance for `ip`; `Err(seconds)` to wait (at least 1) when it
+    /// has none left.
     pub fn take(&self, ip: std::net::IpAddr) -> Result<(), u64> {
-        if self.rate <= 0.0 {
-            return Ok(());
+        let Some(limiter) = &self.0 else { return Ok(()) };
+        if limiter.len() > MAX_TRACKED_CLIENTS {
+            limiter.retain_recent();
         }
-        let now = std::time::Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if buckets.len() > 100_000 {
-            // Forget idle clients rather than grow without bound.
-            buckets.retain(|_, (_, at)| now.duration_since(*at) < Duration::from_secs(60));
-        }
-        let burst = 2.0 * self.rate;
-        let (tokens, at) = buckets.entry(ip).or_insert((burst, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(burst);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
-        }
+        limiter.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(limiter.clock()));
+            wait.as_secs_f64().ceil().max(1.0) as u64
+        })
     }
 }
 

@@ -5,7 +5,7 @@ use crate::api;
 use crate::storage::Storage;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -13,7 +13,10 @@ use sha2::Digest;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 
 /// No inline script or style, no third-party origin; wasm compilation allowed.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -53,7 +56,36 @@ pub fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf,
         // gzip or Brotli for whoever accepts it, for the API's answers (the app's files are
         // compressed once, by `content_etag`; a response that has an encoding is left alone).
         .layer(tower_http::compression::CompressionLayer::new())
+        // One log line per request, under a request id the answer carries (`X-Request-Id`,
+        // for a worker or an administrator to quote). The id is always the server's own: a
+        // client's is dropped first, so nothing a client wrote reaches the logs.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(|mut request: Request| async move {
+            request.headers_mut().remove(X_REQUEST_ID);
+            request
+        }))
 }
+
+/// The log span of a request: its id, method and route (the API route matched, or the path of
+/// a file; never the query string, headers or body).
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request.headers().get(X_REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let route = match request.extensions().get::<axum::extract::MatchedPath>() {
+        Some(matched) => matched.as_str(),
+        None => request.uri().path(),
+    };
+    let route = route.get(..route.len().min(120)).unwrap_or("?");
+    tracing::info_span!("request", id = %id, method = %request.method(), route = %route)
+}
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// How long a client may take to send a request's head (from connecting, or from its last
 /// answer on a kept-alive connection): one that holds a connection without finishing its
@@ -383,6 +415,22 @@ mod tests {
         assert!(!hsts("10.1.2.3", &[("forwarded", "for=192.0.2.9;proto=https")]).await, "Forwarded is not read");
         assert!(!hsts("192.0.2.1", &[("x-forwarded-proto", "https")]).await, "an untrusted peer's word is not taken");
         assert!(!hsts("10.1.2.3", &[("x-forwarded-proto", "http")]).await);
+    }
+
+    #[tokio::test]
+    async fn every_answer_carries_a_request_id_of_the_servers_own() {
+        let (state, www, pkg) = fixture("request-id");
+        let id_of = |uri: &'static str, headers: &'static [(&'static str, &'static str)]| {
+            let app = app(state.clone(), www.clone(), pkg.clone(), false);
+            async move { app.oneshot(from_peer(uri, "192.0.2.1", headers)).await.unwrap().headers()["x-request-id"].to_str().unwrap().to_owned() }
+        };
+        let first = id_of("/v1/authority", &[]).await;
+        let second = id_of("/missing", &[("x-request-id", "forged id=1 status=200")]).await;
+        for id in [&first, &second] {
+            assert_eq!(id.len(), 36, "a UUID: {id}");
+            assert!(id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'), "{id}");
+        }
+        assert_ne!(first, second, "one per request; a client's own id is replaced");
     }
 
     #[test]
