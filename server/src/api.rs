@@ -292,7 +292,7 @@ async fn metrics<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
     blocking(&state, |state| {
         let gauges = state.storage.gauges(now().millis())?;
         let text = state.metrics.render(&gauges);
-        Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response())
+        Ok(([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text).into_response())
     })
     .await
 }

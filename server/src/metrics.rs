@@ -1,37 +1,45 @@
-//! Monitoring: counters kept in memory since start, gauges read from the database, and the
-//! Prometheus text format for `GET /metrics`. Every name starts with `offsign_`.
+//! Monitoring: counters and a latency histogram kept in memory since start, gauges read from
+//! the database when scraped, exposed for Prometheus by `prometheus-client` (OpenMetrics text)
+//! at `GET /metrics`. Every name starts with `offsign_`.
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram};
+use prometheus_client::registry::Registry;
 use std::time::Duration;
 
 /// Upper bounds (seconds) of the request-latency histogram buckets.
 const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
-/// One latency histogram.
-#[derive(Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+/// The media type of [`Metrics::render`]'s text.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct VerdictLabels {
+    verdict: String,
+    code: String,
 }
 
-/// What the server counts while it runs.
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CodeLabels {
+    code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    status: u16,
+}
+
+/// What the server counts while it runs, registered once for the exposition.
 pub struct Metrics {
-    inner: Mutex<Counters>,
-}
-
-#[derive(Default)]
-struct Counters {
-    /// (verdict, code) → records.
-    records: BTreeMap<(String, String), u64>,
-    /// code → failure reports stored.
-    reports: BTreeMap<String, u64>,
-    /// (route, status) → latency histogram.
-    requests: BTreeMap<(String, u16), Histogram>,
-    /// Requests refused by the rate limit.
-    rate_limited: u64,
+    registry: Registry,
+    records: Family<VerdictLabels, Counter>,
+    reports: Family<CodeLabels, Counter>,
+    rate_limited: Counter,
+    requests: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    records_stored: Gauge,
+    chain_gaps: Gauge,
+    expiring_within_14_days: Gauge,
 }
 
 /// Gauges read from the database when scraped.
@@ -44,14 +52,34 @@ pub struct Gauges {
     pub expiring_within_14_days: u64,
 }
 
-impl Metrics {
-    fn counters(&self) -> std::sync::MutexGuard<'_, Counters> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let records = Family::<VerdictLabels, Counter>::default();
+        let reports = Family::<CodeLabels, Counter>::default();
+        let rate_limited = Counter::default();
+        let requests = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(|| Histogram::new(BUCKETS));
+        let (records_stored, chain_gaps, expiring_within_14_days) = (Gauge::default(), Gauge::default(), Gauge::default());
+        // Counters are exposed with the suffix `_total`.
+        registry.register("offsign_records", "Records answered, by verdict and rejection code", records.clone());
+        registry.register("offsign_failure_reports", "Failure reports stored, by error code", reports.clone());
+        registry.register("offsign_rate_limited", "Requests refused with 429 by the rate limit", rate_limited.clone());
+        registry.register("offsign_records_stored", "Records stored", records_stored.clone());
+        registry.register("offsign_chain_gaps", "Stored records whose predecessor in the chain had not arrived", chain_gaps.clone());
+        registry.register(
+            "offsign_certificates_expiring_14d",
+            "Workers whose newest unrevoked certificate expires within 14 days",
+            expiring_within_14_days.clone(),
+        );
+        registry.register("offsign_http_request_duration_seconds", "Request latency by route and status", requests.clone());
+        Metrics { registry, records, reports, rate_limited, requests, records_stored, chain_gaps, expiring_within_14_days }
     }
+}
 
+impl Metrics {
     /// Counts one record verdict.
     pub fn record(&self, verdict: &str, code: Option<&str>) {
-        *self.counters().records.entry((verdict.to_owned(), code.unwrap_or("").to_owned())).or_default() += 1;
+        self.records.get_or_create(&VerdictLabels { verdict: verdict.to_owned(), code: code.unwrap_or("").to_owned() }).inc();
     }
 
     /// Counts one stored failure report.
@@ -59,69 +87,27 @@ impl Metrics {
         // Codes come from devices: only the codes of the error table become labels, so a
         // device cannot grow the set of series.
         let code = if offsign::ErrorCode::parse(code).is_some() { code } else { "other" }.to_owned();
-        *self.counters().reports.entry(code).or_default() += 1;
+        self.reports.get_or_create(&CodeLabels { code }).inc();
     }
 
     /// Counts one request refused by the rate limit.
     pub fn rate_limited(&self) {
-        self.counters().rate_limited += 1;
+        self.rate_limited.inc();
     }
 
     /// Observes one request's latency.
     pub fn request(&self, route: &str, status: u16, elapsed: Duration) {
-        let seconds = elapsed.as_secs_f64();
-        let mut counters = self.counters();
-        let h = counters.requests.entry((route.to_owned(), status)).or_default();
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                h.counts[i] += 1;
-            }
-        }
-        h.count += 1;
-        h.sum += seconds;
+        self.requests.get_or_create(&RequestLabels { route: route.to_owned(), status }).observe(elapsed.as_secs_f64());
     }
 
-    /// The Prometheus text exposition.
+    /// The OpenMetrics text exposition ([`CONTENT_TYPE`]), with `gauges` as read now.
     pub fn render(&self, gauges: &Gauges) -> String {
-        use std::fmt::Write;
-        let c = self.counters();
+        let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        self.records_stored.set(clamp(gauges.records_stored));
+        self.chain_gaps.set(clamp(gauges.chain_gaps));
+        self.expiring_within_14_days.set(clamp(gauges.expiring_within_14_days));
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP offsign_records_total Records answered, by verdict and rejection code.");
-        let _ = writeln!(out, "# TYPE offsign_records_total counter");
-        for ((verdict, code), n) in &c.records {
-            let _ = writeln!(out, "offsign_records_total{{verdict=\"{verdict}\",code=\"{code}\"}} {n}");
-        }
-        let _ = writeln!(out, "# HELP offsign_failure_reports_total Failure reports stored, by error code.");
-        let _ = writeln!(out, "# TYPE offsign_failure_reports_total counter");
-        for (code, n) in &c.reports {
-            let _ = writeln!(out, "offsign_failure_reports_total{{code=\"{code}\"}} {n}");
-        }
-        let _ = writeln!(out, "# HELP offsign_rate_limited_total Requests refused with 429 by the rate limit.");
-        let _ = writeln!(out, "# TYPE offsign_rate_limited_total counter");
-        let _ = writeln!(out, "offsign_rate_limited_total {}", c.rate_limited);
-        let gauges_list = [
-            ("offsign_records_stored", "Records stored.", gauges.records_stored),
-            ("offsign_chain_gaps", "Stored records whose predecessor in the chain had not arrived.", gauges.chain_gaps),
-            (
-                "offsign_certificates_expiring_14d",
-                "Workers whose newest unrevoked certificate expires within 14 days.",
-                gauges.expiring_within_14_days,
-            ),
-        ];
-        for (name, help, value) in gauges_list {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
-        }
-        let name = "offsign_http_request_duration_seconds";
-        let _ = writeln!(out, "# HELP {name} Request latency by route and status.\n# TYPE {name} histogram");
-        for ((route, status), h) in &c.requests {
-            let labels = format!("route=\"{route}\",status=\"{status}\"");
-            for (bound, count) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {count}");
-            }
-            let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
-            let _ = writeln!(out, "{name}_sum{{{labels}}} {}", h.sum);
-            let _ = writeln!(out, "{name}_count{{{labels}}} {}", h.count);
-        }
+        prometheus_client::encoding::text::encode(&mut out, &self.registry).expect("writing to a String cannot fail");
         out
     }
 }
@@ -174,9 +160,10 @@ mod tests {
         assert!(text.contains("offsign_failure_reports_total{code=\"wrong_pin\"} 1"));
         assert!(text.contains("offsign_failure_reports_total{code=\"other\"} 1"), "device codes cannot inject lines or new series");
         assert!(text.contains("offsign_certificates_expiring_14d 2"));
-        assert!(text.contains("offsign_http_request_duration_seconds_bucket{route=\"/v1/records\",status=\"200\",le=\"0.025\"} 0"));
-        assert!(text.contains("offsign_http_request_duration_seconds_bucket{route=\"/v1/records\",status=\"200\",le=\"0.05\"} 1"));
+        assert!(text.contains("offsign_http_request_duration_seconds_bucket{le=\"0.025\",route=\"/v1/records\",status=\"200\"} 0"));
+        assert!(text.contains("offsign_http_request_duration_seconds_bucket{le=\"0.05\",route=\"/v1/records\",status=\"200\"} 1"));
         assert!(text.contains("offsign_http_request_duration_seconds_count{route=\"/v1/records\",status=\"200\"} 1"));
+        assert!(text.ends_with("# EOF\n"), "OpenMetrics text");
     }
 
     #[test]

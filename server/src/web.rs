@@ -731,7 +731,7 @@ mod tests {
         assert_eq!(answer["verdicts"][0]["code"], "malformed");
         assert_eq!(state.storage.record_count().unwrap(), 0);
         let metrics = get(app(), "/metrics").await;
-        assert_eq!(metrics.headers()[header::CONTENT_TYPE], "text/plain; version=0.0.4; charset=utf-8");
+        assert_eq!(metrics.headers()[header::CONTENT_TYPE], crate::metrics::CONTENT_TYPE);
         let text = String::from_utf8(metrics.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         assert!(text.contains("offsign_records_total{verdict=\"rejected\",code=\"malformed\"} 1"), "{text}");
         assert!(text.contains("offsign_http_request_duration_seconds_count{route=\"/v1/records\",status=\"413\"} 1"), "{text}");

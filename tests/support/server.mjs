@@ -37,7 +37,8 @@ export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk) => { stderr += chunk; });
   }
-  const exited = new Promise((r) => child.once('exit', r));
+  // 'close', not 'exit': by then everything the process wrote has been read.
+  const exited = new Promise((r) => child.once('close', r));
   const end = (signal) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
@@ -89,7 +90,8 @@ export function lockDatabase(db) {
     'sys.stdin.read()',
   ].join('\n');
   const child = spawn('python3', ['-c', script, `${db}-shm`], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = new Promise((r) => child.once('exit', r));
+  // 'close', not 'exit': by then everything the process wrote has been read.
+  const exited = new Promise((r) => child.once('close', r));
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr += chunk; });
