@@ -5,7 +5,7 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::PublicKey;
 use crate::record::verify_record;
-use crate::store::{IdentityRow, RecordRow, ReportRow};
+use crate::rows::{IdentityRow, RecordRow, ReportRow};
 use crate::vault::{open_bytes, seal_bytes, KdfParams, KdfSpec, AEAD};
 use crate::json::{deserialize_from_json, FromJson, Members};
 use serde::Serialize;

@@ -8,7 +8,8 @@ use crate::cert::{verify_certificate, PolicyCache, PolicyOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Identity, PublicKey};
 use crate::record::{sign_record, DocumentDigest, RecordRequest, SignedRecord};
-use crate::store::{IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, Store, StoredCredentials};
+use crate::rows::{IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials};
+use crate::store::Store;
 use crate::time::Timestamp;
 use crate::vault::{seal, unseal, KdfParams};
 use std::cell::RefCell;
@@ -367,7 +368,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 Ok(())
             }
             Err(e) if e.code() == ErrorCode::WrongPin => {
-                let free_left = crate::store::FREE_PIN_TRIES.saturating_sub(row.lockout.failures);
+                let free_left = crate::rows::FREE_PIN_TRIES.saturating_sub(row.lockout.failures);
                 Err(if free_left > 0 {
                     e.with_remedy(format!(
                         "Check your PIN and try again. {free_left} more {} before you must wait.",

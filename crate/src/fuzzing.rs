@@ -7,7 +7,7 @@ use crate::cert::{Certificate, Credentials, PolicyOptions, Receipt, RevocationLi
 use crate::json::{parse, FromJson};
 use crate::keys::{Identity, PublicJwk, PublicKey};
 use crate::record::{ChainHead, DocumentDigest, RecordPayload};
-use crate::store::{IdentityRow, RecordRow, ReportRow};
+use crate::rows::{IdentityRow, RecordRow, ReportRow};
 use crate::time::Timestamp;
 use crate::vault::SealedKey;
 

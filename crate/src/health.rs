@@ -3,7 +3,7 @@
 
 use crate::cert::PolicyOptions;
 use crate::error::{Error, ErrorCode};
-use crate::store::IdentityRow;
+use crate::rows::IdentityRow;
 use crate::time::{Timestamp, DAY_MS};
 use serde::Serialize;
 
@@ -225,7 +225,7 @@ mod tests {
     use super::*;
     use crate::cert::Authority;
     use crate::keys::Identity;
-    use crate::store::{Lockout, StoredCredentials};
+    use crate::rows::{Lockout, StoredCredentials};
     use crate::vault::{seal, KdfParams};
 
     fn t(s: &str) -> Timestamp {

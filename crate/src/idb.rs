@@ -12,7 +12,8 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::backup::{BackupContents, ImportSummary};
-use crate::store::{identity_not_found, import_conflict, merge_head, report_not_found, IdentityRow, RecordRow, ReportRow, Store};
+use crate::rows::{IdentityRow, RecordRow, ReportRow};
+use crate::store::{identity_not_found, import_conflict, merge_head, report_not_found, Store};
 use crate::health::OutboxSummary;
 use crate::time::Timestamp;
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};

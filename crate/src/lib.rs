@@ -29,6 +29,7 @@ mod jws;
 mod keys;
 mod random;
 mod record;
+mod rows;
 mod split_mul;
 mod store;
 mod sync;
@@ -53,10 +54,11 @@ pub use record::{
     inspect_record, record_hash, sign_record, verify_record, ChainHead, DocumentDigest, RecordPayload, RecordRequest,
     SignedRecord, MAX_CLAIMS_BYTES, RECORD_TYP,
 };
-pub use store::{
-    identity_not_found, report_not_found, IdentityRow, Lockout, RecordError, RecordRow, RecordState, ReportRow, ReportState, Store,
-    StoredCredentials, FREE_PIN_TRIES, MAX_OBSERVED_STEP_MS,
+pub use rows::{
+    IdentityRow, Lockout, RecordError, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials, FREE_PIN_TRIES,
+    MAX_OBSERVED_STEP_MS,
 };
+pub use store::{identity_not_found, report_not_found, Store};
 pub use sync::{
     enrollment_code_hash, enrollment_proof, inspect_renewal_request, inspect_report, verify_enrollment_proof, EnrollmentProof,
     ENROLLMENT_TYP, parse_retry_after, renewal_request, sign_report, verify_renewal_request,

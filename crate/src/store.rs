@@ -5,309 +5,10 @@
 //! is one call on the store: [`Store::append`] reads an identity's chain head, lets the caller
 //! sign, and writes the records and the new head in one transaction.
 
+use crate::backup::{BackupContents, ImportSummary};
 use crate::error::{Error, ErrorCode, Result};
-use crate::keys::PublicJwk;
-use crate::record::ChainHead;
-use crate::time::Timestamp;
-use crate::vault::SealedKey;
-use crate::json::{deserialize_from_json, FromJson, Members};
-use serde::Serialize;
-use serde_json::Value;
-
-/// Wrong PINs allowed before each further try must wait.
-pub const FREE_PIN_TRIES: u32 = 5;
-/// The first wait after the free tries; it doubles with every further wrong PIN.
-const FIRST_WAIT_MS: i64 = 30_000;
-/// The longest wait between tries.
-const MAX_WAIT_MS: i64 = 3_600_000;
-
-pub use crate::cert::StoredCredentials;
-
-/// How much of the time between two looks at a running wait counts (ms). A wait is measured
-/// in time the device saw pass: setting the clock forward gains at most this much per look,
-/// setting it back gains nothing, and time while the app is closed counts at most this much.
-/// The app looks while it shows the wait ([`crate::Device::lockout_remaining`]).
-pub const MAX_OBSERVED_STEP_MS: i64 = 60_000;
-
-/// Wrong-PIN state, persisted so that reloading the app does not reset it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Lockout {
-    /// Wrong PINs since the last right one (a try under way counts as wrong until it succeeds).
-    pub failures: u32,
-    /// How long the next try must still wait (ms), 0 when free.
-    pub wait_ms: i64,
-    /// When the wait was last looked at (device clock, ms).
-    pub seen_at: i64,
-}
-
-impl Lockout {
-    /// The state after a look at `now`: the time since the last look, at most
-    /// [`MAX_OBSERVED_STEP_MS`] and never negative, comes off the wait.
-    pub fn observe(&self, now: Timestamp) -> Lockout {
-        let step = now.millis().saturating_sub(self.seen_at).clamp(0, MAX_OBSERVED_STEP_MS);
-        Lockout { failures: self.failures, wait_ms: self.wait_ms.saturating_sub(step).max(0), seen_at: now.millis() }
-    }
-
-    /// Refuses with `pin_locked_out` while a wait is running (look with [`Lockout::observe`] first).
-    pub fn check(&self) -> Result<()> {
-        if self.wait_ms <= 0 {
-            return Ok(());
-        }
-        let minutes = (self.wait_ms + 59_999) / 60_000;
-        Err(Error::new(ErrorCode::PinLockedOut, format!("{} wrong PINs; next try in {} ms", self.failures, self.wait_ms))
-            .with_remedy(format!(
-                "Too many wrong PINs. Wait {minutes} minute{} before the next try (keep the app open: the wait counts while it is), or ask your administrator.",
-                if minutes == 1 { "" } else { "s" }
-            )))
-    }
-
-    /// The state after one more wrong PIN at `now`: after [`FREE_PIN_TRIES`], each further
-    /// try waits twice as long as the one before, from 30 s up to an hour.
-    pub fn after_failure(&self, now: Timestamp) -> Lockout {
-        let failures = self.failures.saturating_add(1);
-        let wait_ms = match failures.checked_sub(FREE_PIN_TRIES) {
-            None => 0,
-            Some(extra) => (FIRST_WAIT_MS << extra.min(10)).min(MAX_WAIT_MS),
-        };
-        Lockout { failures, wait_ms, seen_at: now.millis() }
-    }
-}
-
-/// A worker's identity as stored: the sealed key, its credentials and its chain head.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdentityRow {
-    /// The key id (primary key).
-    pub kid: String,
-    /// A name to tell identities apart on a shared device.
-    pub label: String,
-    /// The seed sealed under the worker's PIN.
-    pub sealed: SealedKey,
-    /// The public key.
-    pub public_jwk: PublicJwk,
-    /// The certificate and revocation list, once enrolled.
-    pub credentials: Option<StoredCredentials>,
-    /// The last record signed by this identity on this device.
-    pub chain: Option<ChainHead>,
-    /// Wrong-PIN state.
-    pub lockout: Lockout,
-    /// When it was created (RFC 3339).
-    pub created_at: String,
-}
-
-/// Where a record is on its way to the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RecordState {
-    /// Signed and stored; not yet sent.
-    Pending,
-    /// In a request to the server whose answer has not arrived.
-    Sending,
-    /// The server verified and stored it (a receipt is kept).
-    Accepted,
-    /// The server refused it (the reason is kept).
-    Rejected,
-}
-
-/// A signed record in the outbox.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RecordRow {
-    /// The record id (primary key).
-    pub id: String,
-    /// The signer's key id.
-    pub kid: String,
-    /// The signer's sequence number.
-    pub seq: u64,
-    /// When it was signed (RFC 3339).
-    pub signed_at: String,
-    /// The record JWS.
-    pub jws: String,
-    /// Its hash (the next record's `prev`).
-    pub hash: String,
-    /// The document name, for lists.
-    pub doc_name: Option<String>,
-    /// Where it is on its way to the server.
-    pub state: RecordState,
-    /// Delivery attempts so far.
-    pub attempts: u32,
-    /// The server's receipt (JWS), once accepted.
-    pub receipt: Option<String>,
-    /// Why the server refused it.
-    pub error: Option<RecordError>,
-}
-
-/// The server's reason for refusing a record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RecordError {
-    /// The server's verdict code, e.g. `cert_revoked`.
-    pub code: String,
-    /// The server's message.
-    pub message: String,
-}
-
-/// Whether a failure report has reached the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportState {
-    /// Stored, waiting for the next sync.
-    Pending,
-    /// The server has it.
-    Sent,
-}
-
-/// A failure, as recorded for support: what went wrong, where, how often. Never holds
-/// secrets: messages are written without them, and the context is the operation and key id.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReportRow {
-    /// A UUID v7 (primary key).
-    pub id: String,
-    /// `code|operation|kid`: repeats of the same failure share it.
-    pub fingerprint: String,
-    /// The error code.
-    pub code: String,
-    /// The developer message of the latest occurrence.
-    pub message: String,
-    /// The remedy shown to the worker.
-    pub remedy: String,
-    /// What the device was doing: `unlock`, `sign`, `set_credentials`, …
-    pub operation: String,
-    /// The identity concerned, if any.
-    pub kid: Option<String>,
-    /// The first occurrence (RFC 3339).
-    pub first_at: String,
-    /// The latest occurrence (RFC 3339).
-    pub last_at: String,
-    /// Occurrences within the report window.
-    pub count: u32,
-    /// The app's version.
-    pub app_version: String,
-    /// The browser's user agent.
-    pub user_agent: String,
-    /// The worker's own words, added as feedback.
-    pub comment: Option<String>,
-    /// Whether the server has it.
-    pub state: ReportState,
-}
-
-impl FromJson for Lockout {
-    fn from_json(value: Value) -> Result<Self, String> {
-        let mut m = Members::of(value, "a lockout")?;
-        let failures = m.required("failures")?;
-        // Rows of schema 2 said until when to wait by the clock: a running wait is restarted
-        // at its first step, measured from the first look.
-        let old_wait: Option<i64> = m.optional("waitUntil")?;
-        let wait_ms = m.optional("waitMs")?.unwrap_or(if old_wait.unwrap_or(0) > 0 { FIRST_WAIT_MS } else { 0 });
-        Ok(Lockout { failures, wait_ms, seen_at: m.optional("seenAt")?.unwrap_or(i64::MAX) })
-    }
-}
-
-impl FromJson for IdentityRow {
-    fn from_json(value: Value) -> Result<Self, String> {
-        let mut m = Members::of(value, "an identity row")?;
-        Ok(IdentityRow {
-            kid: m.required("kid")?,
-            label: m.required("label")?,
-            sealed: m.required("sealed")?,
-            public_jwk: m.required("publicJwk")?,
-            credentials: m.optional("credentials")?,
-            chain: m.optional("chain")?,
-            lockout: m.required("lockout")?,
-            created_at: m.required("createdAt")?,
-        })
-    }
-}
-
-impl FromJson for RecordState {
-    fn from_json(value: Value) -> Result<Self, String> {
-        match String::from_json(value)?.as_str() {
-            "pending" => Ok(RecordState::Pending),
-            "sending" => Ok(RecordState::Sending),
-            "accepted" => Ok(RecordState::Accepted),
-            "rejected" => Ok(RecordState::Rejected),
-            other => Err(format!("unknown record state `{other:.20}`")),
-        }
-    }
-}
-
-impl FromJson for RecordRow {
-    fn from_json(value: Value) -> Result<Self, String> {
-        let mut m = Members::of(value, "a record row")?;
-        Ok(RecordRow {
-            id: m.required("id")?,
-            kid: m.required("kid")?,
-            seq: m.required("seq")?,
-            signed_at: m.required("signedAt")?,
-            jws: m.required("jws")?,
-            hash: m.required("hash")?,
-            doc_name: m.optional("docName")?,
-            state: m.required("state")?,
-            attempts: m.required("attempts")?,
-            receipt: m.optional("receipt")?,
-            error: m.optional("error")?,
-        })
-    }
-}
-
-impl FromJson for RecordError {
-    fn from_json(value: Value) -> Result<Self, String> {
-        let mut m = Members::of(value, "a record error")?;
-        Ok(RecordError { code: m.required("code")?, message: m.required("message")? })
-    }
-}
-
-impl FromJson for ReportState {
-    fn from_json(value: Value) -> Result<Self, String> {
-        match String::from_json(value)?.as_str() {
-            "pending" => Ok(ReportState::Pending),
-            "sent" => Ok(ReportState::Sent),
-            other => Err(format!("unknown report state `{other:.20}`")),
-        }
-    }
-}
-
-impl FromJson for ReportRow {
-    fn from_json(value: Value) -> Result<Self, String> {
-        let mut m = Members::of(value, "a report row")?;
-        Ok(ReportRow {
-            id: m.required("id")?,
-            fingerprint: m.required("fingerprint")?,
-            code: m.required("code")?,
-            message: m.required("message")?,
-            remedy: m.required("remedy")?,
-            operation: m.required("operation")?,
-            kid: m.optional("kid")?,
-            first_at: m.required("firstAt")?,
-            last_at: m.required("lastAt")?,
-            count: m.required("count")?,
-            app_version: m.required("appVersion")?,
-            user_agent: m.required("userAgent")?,
-            comment: m.optional("comment")?,
-            state: m.required("state")?,
-        })
-    }
-}
-deserialize_from_json!(Lockout, IdentityRow, RecordState, RecordRow, RecordError, ReportState, ReportRow);
-
-impl ReportRow {
-    /// Whether `self` (the newest report with the same fingerprint) absorbs another occurrence
-    /// at `now`: it is unsent and its last occurrence is within `window_ms`.
-    pub fn absorbs(&self, now: Timestamp, window_ms: i64) -> bool {
-        self.state == ReportState::Pending
-            && Timestamp::parse_rfc3339(&self.last_at).is_ok_and(|last| now.millis() - last.millis() <= window_ms)
-    }
-
-    /// Counts the occurrences of the same failure that `newer` stands for (one, or more when
-    /// it waited in memory for a full store).
-    pub fn absorb(&mut self, newer: &ReportRow) {
-        self.count = self.count.saturating_add(newer.count);
-        self.last_at = newer.last_at.clone();
-        self.message = newer.message.clone();
-        self.remedy = newer.remedy.clone();
-    }
-}
+use crate::health::OutboxSummary;
+use crate::rows::{IdentityRow, RecordRow, ReportRow};
 
 /// The device's storage, one implementation per platform. Each method is atomic.
 ///
@@ -350,10 +51,10 @@ pub trait Store {
     /// stored are added; a record already stored under the same id (or seq) must have the same
     /// hash, else `chain_broken` and nothing changes. A stored identity's chain head moves
     /// forward to the backup's when the backup's chain is longer.
-    async fn import(&self, contents: &crate::backup::BackupContents) -> Result<crate::backup::ImportSummary>;
+    async fn import(&self, contents: &BackupContents) -> Result<ImportSummary>;
 
     /// How many records are pending (and since when) and how many were rejected.
-    async fn outbox_summary(&self) -> Result<crate::health::OutboxSummary>;
+    async fn outbox_summary(&self) -> Result<OutboxSummary>;
 
     /// Up to `limit` records the server has not answered for: pending, or sending (a request
     /// that was cut off), oldest first.
@@ -393,7 +94,7 @@ pub(crate) fn import_conflict(record: &RecordRow) -> Error {
 /// Moves a stored identity's chain head forward to the backup's when that one is further and
 /// proven by the backup's own records ([`crate::BackupContents::proves_head`]).
 #[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
-pub(crate) fn merge_head(stored: &mut IdentityRow, incoming: &IdentityRow, contents: &crate::backup::BackupContents) {
+pub(crate) fn merge_head(stored: &mut IdentityRow, incoming: &IdentityRow, contents: &BackupContents) {
     let stored_seq = stored.chain.as_ref().map_or(0, |c| c.seq);
     if incoming.chain.as_ref().is_some_and(|c| c.seq > stored_seq) && contents.proves_head(incoming) {
         stored.chain = incoming.chain.clone();
@@ -415,6 +116,8 @@ pub(crate) mod memory {
     //! An in-memory [`Store`] for native tests, with the same atomicity as IndexedDB.
 
     use super::*;
+    use crate::rows::RecordState;
+    use crate::time::Timestamp;
     use std::cell::RefCell;
     use std::collections::BTreeMap;
 
@@ -512,8 +215,8 @@ pub(crate) mod memory {
             Ok(row)
         }
 
-        async fn import(&self, contents: &crate::backup::BackupContents) -> Result<crate::backup::ImportSummary> {
-            let mut summary = crate::backup::ImportSummary::default();
+        async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {
+            let mut summary = ImportSummary::default();
             let mut records = self.records.borrow().clone();
             for r in &contents.records {
                 match records.get(&(r.kid.clone(), r.seq)) {
@@ -583,11 +286,11 @@ pub(crate) mod memory {
             Ok(())
         }
 
-        async fn outbox_summary(&self) -> Result<crate::health::OutboxSummary> {
+        async fn outbox_summary(&self) -> Result<OutboxSummary> {
             let records = self.records.borrow();
             let pending: Vec<&RecordRow> =
                 records.values().filter(|r| matches!(r.state, RecordState::Pending | RecordState::Sending)).collect();
-            Ok(crate::health::OutboxSummary {
+            Ok(OutboxSummary {
                 pending: pending.len() as u32,
                 oldest_pending: pending.iter().map(|r| r.signed_at.clone()).min(),
                 rejected: records.values().filter(|r| r.state == RecordState::Rejected).count() as u32,
@@ -611,67 +314,5 @@ pub(crate) mod memory {
                 *slot = row.clone();
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn t(ms: i64) -> Timestamp {
-        Timestamp::from_millis(ms).unwrap()
-    }
-
-    #[test]
-    fn five_free_tries_then_doubling_waits_up_to_an_hour() {
-        let mut lockout = Lockout::default();
-        for _ in 0..4 {
-            lockout = lockout.after_failure(t(1_000));
-            assert!(lockout.observe(t(1_000)).check().is_ok());
-        }
-        lockout = lockout.after_failure(t(1_000));
-        assert_eq!((lockout.failures, lockout.wait_ms), (5, 30_000));
-        let e = lockout.observe(t(30_999)).check().unwrap_err();
-        assert_eq!(e.code(), ErrorCode::PinLockedOut);
-        assert!(e.remedy().starts_with("Too many wrong PINs. Wait 1 minute before the next try"), "{}", e.remedy());
-        lockout = lockout.observe(t(31_000));
-        assert!(lockout.check().is_ok());
-        lockout = lockout.after_failure(t(31_000));
-        assert_eq!(lockout.wait_ms, 60_000);
-        for _ in 0..20 {
-            lockout = lockout.after_failure(t(0));
-        }
-        assert_eq!(lockout.wait_ms, MAX_WAIT_MS, "capped at an hour");
-        assert!(lockout.check().unwrap_err().remedy().contains("Wait 60 minutes"));
-    }
-
-    #[test]
-    fn a_wait_counts_only_time_the_device_saw_pass() {
-        let mut lockout = Lockout::default();
-        for _ in 0..10 {
-            lockout = lockout.after_failure(t(0));
-        }
-        assert_eq!(lockout.wait_ms, 960_000, "16 minutes");
-        // The clock set a day forward: one look gains a minute, not the day.
-        lockout = lockout.observe(t(86_400_000));
-        assert_eq!(lockout.wait_ms, 900_000);
-        // Set back: nothing.
-        lockout = lockout.observe(t(0));
-        assert_eq!(lockout.wait_ms, 900_000);
-        // Looked at every 10 s, as the app does while it shows the wait: it runs out in real time.
-        for i in 1..=90 {
-            lockout = lockout.observe(t(i * 10_000));
-        }
-        assert_eq!(lockout.wait_ms, 0);
-        assert!(lockout.check().is_ok());
-    }
-
-    #[test]
-    fn a_lockout_of_schema_2_is_read_and_its_running_wait_restarted() {
-        let old: Lockout = crate::json::parse(br#"{"failures": 6, "waitUntil": 1800000000000}"#).unwrap();
-        assert_eq!(old, Lockout { failures: 6, wait_ms: FIRST_WAIT_MS, seen_at: i64::MAX });
-        assert_eq!(old.observe(t(1_000)).wait_ms, FIRST_WAIT_MS, "the first look starts the count");
-        let free: Lockout = crate::json::parse(br#"{"failures": 2, "waitUntil": 0}"#).unwrap();
-        assert_eq!(free.wait_ms, 0);
     }
 }
