@@ -3,6 +3,7 @@
 //!
 //! Pure logic over the `Store` interface: the same code runs against IndexedDB in browsers
 //! and against memory in native tests. Slow work (Argon2id) happens outside transactions.
+//! Talking to the server (`enroll`, `sync`, reports, renewal) is in `sync/engine.rs`.
 
 use crate::cert::{verify_certificate, PolicyCache, PolicyOptions};
 use crate::error::{Error, ErrorCode, Result};
