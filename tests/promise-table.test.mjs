@@ -2,7 +2,7 @@
 // and every section of the README that promises behaviour has at least one row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './support/browser.mjs';
 
@@ -39,6 +39,16 @@ test('every test the promise table names exists', { timeout: 10_000 }, () => {
       assert.ok(defines(file, name), `${file} has no test "${name}" (for "${row.promise}")`);
     }
   }
+});
+
+test('the app says only codes of the error table', { timeout: 10_000 }, () => {
+  const table = new Set([...readFileSync(path.join(ROOT, 'crate/src/error.rs'), 'utf8').matchAll(/^\s+[A-Z]\w* = "([a-z_]+)",/gm)].map(([, code]) => code));
+  assert.ok(table.size >= 30, `${table.size} codes read from the table`);
+  const www = path.join(ROOT, 'www');
+  const used = readdirSync(www).filter((f) => f.endsWith('.js'))
+    .flatMap((f) => [...readFileSync(path.join(www, f), 'utf8').matchAll(/\bcode: '([a-z_]+)'/g)].map(([, code]) => `${f}: ${code}`));
+  assert.ok(used.length > 0, 'the app throws errors of its own');
+  assert.deepEqual(used.filter((u) => !table.has(u.split(': ')[1])), []);
 });
 
 test('every README section that promises behaviour has a row in the promise table', { timeout: 10_000 }, () => {

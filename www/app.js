@@ -77,7 +77,7 @@ async function enroll(form) {
     askForPin(false);
   }
   if (!identity) {
-    if (form.pin.value !== form.pin2.value) throw Object.assign(new Error('PINs differ'), { code: 'pin_mismatch', remedy: 'The two PINs differ. Type the same PIN twice.' });
+    if (form.pin.value !== form.pin2.value) throw Object.assign(new Error('PINs differ'), { code: 'malformed_input', remedy: 'The two PINs differ. Type the same PIN twice.' });
     identity = await device.createIdentity({ label: form.label.value.trim(), pin: form.pin.value });
     askForNewIdentity(false); // kept if the code is refused: then only a new code is needed
     $('persisted').hidden = false;
@@ -116,7 +116,7 @@ async function sign(form) {
   const file = form.file.files[0];
   const fields = formFields(form);
   if (!file && !Object.keys(fields).length && pad.empty) {
-    throw Object.assign(new Error('empty'), { code: 'nothing_to_sign', remedy: 'Pick a file, fill in the form or sign on the pad first.' });
+    throw Object.assign(new Error('empty'), { code: 'malformed_input', remedy: 'Pick a file, fill in the form or sign on the pad first.' });
   }
   const claims = { ...fields };
   if (form.location.checked) {
@@ -223,7 +223,7 @@ async function renderHealth() {
 async function sendFeedback(form) {
   const reports = await device.reports({ limit: 1000 });
   const latest = reports.at(-1);
-  if (!latest) throw Object.assign(new Error('no report'), { code: 'no_failure', remedy: 'No failure has been recorded on this device, so there is nothing to attach your words to.' });
+  if (!latest) throw Object.assign(new Error('no report'), { code: 'report_not_found', remedy: 'No failure has been recorded on this device, so there is nothing to attach your words to.' });
   await device.addFeedback(latest.id, form.comment.value.trim());
   form.reset();
   $('feedback-done').hidden = false;

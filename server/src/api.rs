@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use offsign::{Authority, PublicJwk, PublicKey, Timestamp, DAY_MS};
+use offsign::{Authority, PublicJwk, PublicKey, Timestamp, DAY_MS, MAX_SYNC_BATCH};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Digest as _;
@@ -18,8 +18,6 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// Records per `POST /v1/records`.
-pub const MAX_BATCH_RECORDS: usize = 500;
 /// Bytes per request body: 500 records of up to 16 KiB each.
 pub const MAX_BODY_BYTES: usize = 8 << 20;
 /// A revocation list is due for renewal this long after it was issued.
@@ -181,10 +179,10 @@ fn json_body<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &Bytes) ->
     serde_json::from_slice(body).map_err(|e| ApiError::malformed(format!("the body is not the expected JSON: {e}")))
 }
 
-/// Refuses an empty batch or one of more than [`MAX_BATCH_RECORDS`] items.
+/// Refuses an empty batch or one of more than [`offsign::MAX_SYNC_BATCH`] items.
 fn batch_size(items: usize, what: &str) -> ApiResult<()> {
-    if items == 0 || items > MAX_BATCH_RECORDS {
-        return Err(ApiError::malformed(format!("send 1 to {MAX_BATCH_RECORDS} {what} per request")));
+    if items == 0 || items > MAX_SYNC_BATCH {
+        return Err(ApiError::malformed(format!("send 1 to {MAX_SYNC_BATCH} {what} per request")));
     }
     Ok(())
 }

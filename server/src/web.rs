@@ -723,7 +723,7 @@ mod tests {
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
         let huge = format!(r#"{{"records": ["{}"]}}"#, "a".repeat(api::MAX_BODY_BYTES));
         assert_eq!(post(app(), "/v1/records", "application/json", huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
-        let overfull = serde_json::json!({ "records": vec!["x"; api::MAX_BATCH_RECORDS + 1] }).to_string();
+        let overfull = serde_json::json!({ "records": vec!["x"; offsign::MAX_SYNC_BATCH + 1] }).to_string();
         let (status, refused) = post(app(), "/v1/records", "application/json", overfull).await;
         assert_eq!((status, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
         let (status, answer) = post(app(), "/v1/records", "application/json", r#"{"records": ["junk"]}"#).await;

@@ -9,8 +9,6 @@ use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 
-/// Records per `POST /v1/records`.
-pub const MAX_SYNC_BATCH: usize = 500;
 /// The JWS `typ` of a renewal request.
 pub const RENEWAL_TYP: &str = "offsign-renewal+jws";
 /// The JWS `typ` of a failure report.

@@ -12,6 +12,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 
+/// Items per `POST /v1/records` or `POST /v1/reports`: the most a device sends and a server
+/// accepts in one request.
+pub const MAX_SYNC_BATCH: usize = 500;
+
 /// One HTTP answer, as the client engine needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpResponse {
