@@ -132,8 +132,13 @@ impl Members {
 
     /// Member `key`, if present and not `null`.
     pub fn take(&mut self, key: &str) -> Option<Value> {
+        self.remove(key).filter(|v| !v.is_null())
+    }
+
+    /// Member `key`, `null` included, if present.
+    fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.swap_remove(i).1).filter(|v| !v.is_null())
+        Some(self.0.swap_remove(i).1)
     }
 
     /// The required member `key`, read as `T`.
@@ -146,8 +151,7 @@ impl Members {
     /// The member `key`, which must be present, read as `T`; `None` when it is `null`.
     #[inline(never)]
     pub fn nullable<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
-        let i = self.0.iter().position(|(k, _)| k == key).ok_or_else(|| missing(key))?;
-        match self.0.swap_remove(i).1 {
+        match self.remove(key).ok_or_else(|| missing(key))? {
             Value::Null => Ok(None),
             value => T::from_json(value).map(Some).map_err(|e| in_member(key, e)),
         }

