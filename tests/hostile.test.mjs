@@ -71,7 +71,7 @@ test('records: forged, altered, foreign, future-dated, forked, replayed and gap-
   const foreign = await record({ ...stranger, serial: signer.serial }, { seq: 1 });
   const future = await record(signer, { seq: 1, signedAt: new Date(Date.now() + 3_600_000).toISOString() });
   const verdicts = await send([forged, altered, foreign, future, 'not a jws']);
-  assert.deepEqual(codes(verdicts), ['bad_signature', 'bad_signature', 'key_mismatch', 'signed_in_future', 'malformed']);
+  assert.deepEqual(codes(verdicts), ['bad_signature', 'bad_signature', 'key_mismatch', 'signed_in_future', 'malformed_record']);
   assert.equal(count('records', `kid = '${signer.kid}'`), 0);
   table.push(['forged signature, altered payload, foreign key, future-dated, junk', codes(verdicts).join(', '), 'nothing stored; only the future-dated (authenticated) one kept as a rejection']);
   assert.equal(count('rejections', `kid = '${signer.kid}'`), 1);
@@ -114,7 +114,7 @@ test('the answers a device acts on are signed by the authority: verdicts and ser
   assert.equal(signed.serverTime, records.json.serverTime);
   assert.equal(signed.nonce, 'n-records', 'the answer to this request, not to another');
   assert.deepEqual(signed.verdicts, records.json.verdicts.map(({ receipt, ...rest }) => rest), 'the verdicts, without the receipts (signed themselves)');
-  assert.deepEqual(codes(signed.verdicts), ['accepted', 'chain_fork', 'malformed']);
+  assert.deepEqual(codes(signed.verdicts), ['accepted', 'chain_fork', 'malformed_record']);
   const reports = await call('POST', '/v1/reports', { reports: [await signedReport(signer, reportRow({ id: 'r-signed' }))], nonce: 'n-reports' });
   const answer = JSON.parse(new TextDecoder().decode((await compactVerify(reports.json.answer, authority)).payload));
   assert.deepEqual(answer.verdicts, [{ index: 0, id: 'r-signed', verdict: 'stored' }]);
@@ -175,9 +175,9 @@ test("reports: one worker's report cannot replace another's, and every field is 
   assert.deepEqual(sql(server.db, `SELECT comment FROM reports WHERE kid = '${alice.kid}'`), [['mine']]);
   table.push(["a report under another worker's report id", 'stored as its own', "the first worker's report unchanged"]);
   const huge = await call('POST', '/v1/reports', { reports: [await signedReport(mallory, report('x', { id: 'huge', lastAt: 'x'.repeat(100_000) }))] });
-  assert.equal(huge.json.verdicts[0].code, 'malformed');
+  assert.equal(huge.json.verdicts[0].code, 'malformed_report');
   assert.equal(count('reports', `id = 'huge'`), 0);
-  table.push(['a report with a 100 KB field', 'malformed', 'not stored']);
+  table.push(['a report with a 100 KB field', 'malformed_report', 'not stored']);
 });
 
 test('oversized, deeply nested, wrong-typed and mislabelled bodies are refused whole, and the server stays up', { timeout: 120_000 }, async () => {

@@ -172,10 +172,12 @@ async function renderOutbox() {
   const newest = identity.chain?.seq ?? 0;
   const page = await device.records(identity.kid, { after: Math.max(0, newest - 200), limit: 200 });
   const filter = $('filter').value;
-  const rejectedRemedy = errorCodes().find((c) => c.code === 'record_rejected')?.remedy ?? '';
+  // The server's code is in the error table: its remedy says what the worker can do.
+  const remedies = new Map(errorCodes().map((c) => [c.code, c.remedy]));
   const items = page.reverse().filter((r) => !filter || r.state === filter).map((r) => {
+    const remedy = remedies.get(r.error?.code) ?? remedies.get('record_rejected');
     const detail = r.state === 'accepted' ? 'receipt kept'
-      : r.state === 'rejected' ? `refused by the server (${r.error?.code}: ${r.error?.message}). ${rejectedRemedy}` : 'will be sent when online';
+      : r.state === 'rejected' ? `refused by the server (${r.error?.code}: ${r.error?.message}). ${remedy}` : 'will be sent when online';
     return el('li', { class: r.state, 'data-id': r.id },
       el('strong', {}, r.docName ?? 'document'), ` · ${when(r.signedAt)} · `,
       el('span', { class: 'state' }, r.state), el('small', {}, ` ${detail}`));

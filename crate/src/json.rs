@@ -245,6 +245,12 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+impl FromJson for bool {
+    fn from_json(value: Value) -> Result<Self, String> {
+        value.as_bool().ok_or_else(|| expected("true or false", &value))
+    }
+}
+
 impl FromJson for f64 {
     fn from_json(value: Value) -> Result<Self, String> {
         value.as_f64().ok_or_else(|| expected("a number", &value))

@@ -65,5 +65,13 @@ pub use sync::{
     verify_report, Backoff, HttpResponse, RenewalRequest, SignedReport, SyncOptions, SyncSummary, Transport, MAX_SYNC_BATCH,
     RENEWAL_TYP, REPORT_TYP, SERVER_OFFSET_SETTING,
 };
+/// The `/v1` wire format: every request and answer of the server's API, shared by the client
+/// engine, the reference server and the tests' fake servers.
+pub mod wire {
+    pub use crate::sync::{
+        BatchRequest, EnrollRequest, Enrolled, EnrollmentChallenge, RecordVerdict, RecordsAnswer, Refusal, RenewRequest,
+        ReportVerdict, ReportVerdictKind, ReportsAnswer, RevocationsAnswer, VerdictKind, MAX_SYNC_BATCH,
+    };
+}
 pub use time::{Timestamp, DAY_MS};
 pub use vault::{seal, unseal, KdfParams, KdfSpec, SealedKey, MIN_PIN_CHARS};

@@ -1,41 +1,4 @@
-/** A stable offsign error or warning code. The list is generated from the core's error table. */
-export type ErrorCode =
-  | "wrong_pin"
-  | "pin_too_short"
-  | "pin_locked_out"
-  | "wrong_passphrase"
-  | "identity_locked"
-  | "identity_not_found"
-  | "report_not_found"
-  | "not_enrolled"
-  | "self_check_failed"
-  | "randomness_unavailable"
-  | "cert_untrusted"
-  | "cert_not_yet_valid"
-  | "cert_expired"
-  | "cert_revoked"
-  | "cert_expiring"
-  | "revocation_list_stale"
-  | "revocation_list_untrusted"
-  | "clock_skew"
-  | "bad_signature"
-  | "key_mismatch"
-  | "chain_broken"
-  | "unsupported_algorithm"
-  | "malformed_jws"
-  | "malformed_jwk"
-  | "malformed_record"
-  | "malformed_certificate"
-  | "malformed_revocation_list"
-  | "malformed_sealed_key"
-  | "malformed_backup"
-  | "storage_full"
-  | "storage_unavailable"
-  | "server_unreachable"
-  | "server_refused"
-  | "enrollment_refused"
-  | "record_rejected"
-  | "malformed_input";
+// `ErrorCode`, the union of every code, is generated from the error table (crate/build.rs).
 
 /**
  * What offsign throws: a real `Error` (so `instanceof Error` holds) with a stable `code`,
@@ -62,6 +25,9 @@ export interface ErrorInfo {
   severity: "error" | "warning";
   summary: string;
   remedy: string;
+  /** Only the server answers with this code (a rejected record or report, a refused
+   * request): it reaches the app in a record's `error` or a report, never as a throw. */
+  fromServer: boolean;
 }
 
 /** An Ed25519 public key as an OKP JSON Web Key (RFC 8037). Other members are ignored, but

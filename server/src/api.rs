@@ -1,7 +1,7 @@
 //! The HTTP API under `/v1`, JSON in and out. Every refusal is `{"code", "message"}` with a
 //! fitting status; nothing is stored from a refused request.
 
-use crate::ingest::{ingest, prepare, Known, Prepared, Verdict, VerdictKind};
+use crate::ingest::{ingest, prepare, Known, Prepared};
 use crate::ingest::CLOCK_TOLERANCE_MS;
 use crate::storage::{CertificateRow, Renewal, Storage, StoredReport};
 use axum::body::Bytes;
@@ -10,8 +10,12 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use offsign::{Authority, PublicJwk, PublicKey, Timestamp, DAY_MS, MAX_SYNC_BATCH};
-use serde::{Deserialize, Serialize};
+use offsign::wire::{
+    BatchRequest, EnrollRequest, Enrolled, EnrollmentChallenge, RecordsAnswer, Refusal, RenewRequest, ReportVerdict, ReportVerdictKind,
+    ReportsAnswer, RevocationsAnswer, VerdictKind,
+};
+use offsign::{Authority, ErrorCode, PublicJwk, PublicKey, Timestamp, DAY_MS, MAX_SYNC_BATCH};
+use serde::Deserialize;
 use serde_json::json;
 use sha2::Digest as _;
 use std::net::IpAddr;
@@ -117,7 +121,7 @@ async fn limit_and_measure<S: Storage>(
     let client = peer.map(|peer| state.client_address(peer, request.headers()));
     if let Some(Err(wait)) = client.map(|ip| state.rate_limit.take(ip)) {
         state.metrics.rate_limited();
-        let mut refused = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; slow down").into_response();
+        let mut refused = ApiError::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, "too many requests; slow down").into_response();
         refused.headers_mut().insert(header::RETRY_AFTER, wait.into());
         return refused;
     }
@@ -131,30 +135,30 @@ async fn limit_and_measure<S: Storage>(
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError { status, code, message: message.into() }
     }
 
     fn malformed(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "malformed_request", message)
+        ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest, message)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "code": self.code, "message": self.message }))).into_response()
+        (self.status, Json(Refusal::new(self.code, self.message))).into_response()
     }
 }
 
 impl From<crate::storage::StorageError> for ApiError {
     fn from(e: crate::storage::StorageError) -> Self {
         tracing::error!("{e}");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "the server could not read or write its database")
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StorageUnavailable, "the server could not read or write its database")
     }
 }
 
@@ -166,13 +170,29 @@ pub fn now() -> Timestamp {
     Timestamp::from_millis(ms).expect("the system clock is within years 0000-9999")
 }
 
-/// Parses a JSON body, refusing other content types (415) and malformed JSON (400).
-fn json_body<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &Bytes) -> ApiResult<T> {
+/// Refuses a body that is not declared as JSON (415).
+fn require_json(headers: &HeaderMap) -> ApiResult<()> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.split(';').next().map(str::trim) != Some("application/json") {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send application/json"));
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType, "send application/json"));
     }
+    Ok(())
+}
+
+/// Parses a JSON body, refusing other content types (415) and malformed JSON (400).
+fn json_body<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &Bytes) -> ApiResult<T> {
+    require_json(headers)?;
     serde_json::from_slice(body).map_err(|e| ApiError::malformed(format!("the body is not the expected JSON: {e}")))
+}
+
+/// Parses a batch body whose items are in `member` (`records` or `reports`): JSON (415,
+/// 400), 1 to [`MAX_SYNC_BATCH`] items, a well-formed nonce.
+fn batch_body(headers: &HeaderMap, body: &Bytes, member: &str) -> ApiResult<BatchRequest> {
+    require_json(headers)?;
+    let request = BatchRequest::from_json(body, member).map_err(|e| ApiError::malformed(format!("the body is not the expected JSON: {e}")))?;
+    batch_size(request.items.len(), member)?;
+    check_nonce(request.nonce.as_deref())?;
+    Ok(request)
 }
 
 /// Refuses an empty batch or one of more than [`offsign::MAX_SYNC_BATCH`] items.
@@ -192,7 +212,7 @@ async fn blocking<S: Storage, T: Send + 'static>(
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || span.in_scope(|| work(&state)))
         .await
-        .unwrap_or_else(|_| Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the request failed")))
+        .unwrap_or_else(|_| Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError, "the request failed")))
 }
 
 /// The current revocation list, signed now: the revoked certificates that have not expired
@@ -202,7 +222,7 @@ fn revocation_list<S: Storage>(state: &AppState<S>, now: Timestamp) -> ApiResult
     let revoked = state.storage.revoked_serials(now.millis() - REVOCATION_LIST_LIFETIME_MS)?;
     state.authority.issue_revocation_list(revoked, now, now.plus_millis(REVOCATION_LIST_LIFETIME_MS)).map_err(|e| {
         tracing::error!("the revocation list cannot be signed: {e}");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "revocation_list_unavailable", "the revocation list cannot be signed now")
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::RevocationListUnavailable, "the revocation list cannot be signed now")
     })
 }
 
@@ -278,7 +298,7 @@ async fn metrics<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
         // Compared as digests, so the time taken says nothing about the token.
         if sha2::Sha256::digest(given.as_bytes()) != sha2::Sha256::digest(token.as_bytes()) {
-            let mut refused = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "/metrics needs its bearer token").into_response();
+            let mut refused = ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, "/metrics needs its bearer token").into_response();
             refused.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             return Ok(refused);
         }
@@ -300,18 +320,8 @@ async fn authority<S: Storage>(State(state): State<Arc<AppState<S>>>) -> Json<se
 const CHALLENGE_LIFETIME_MS: i64 = 10 * 60_000;
 
 /// `GET /v1/enroll`: the challenge an enrollment proof signs, the server's time.
-async fn enrollment_challenge() -> Json<serde_json::Value> {
-    Json(json!({ "challenge": now().to_string() }))
-}
-
-/// `POST /v1/enroll` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EnrollRequest {
-    code: String,
-    jwk: PublicJwk,
-    /// [`offsign::enrollment_proof`]: the code and a fresh challenge, signed with `jwk`.
-    proof: String,
+async fn enrollment_challenge() -> Json<EnrollmentChallenge> {
+    Json(EnrollmentChallenge { challenge: now().to_string() })
 }
 
 /// Refuses a key that must not be certified (`weak_key`) and a proof that is not by this
@@ -319,29 +329,18 @@ struct EnrollRequest {
 fn check_possession(request: &EnrollRequest, key: &PublicKey, now: Timestamp) -> ApiResult<()> {
     let refused = |code, message: &str| ApiError::new(StatusCode::FORBIDDEN, code, message);
     if !key.is_prime_order() {
-        return Err(refused("weak_key", "the key is of small order or has a torsion component"));
+        return Err(refused(ErrorCode::WeakKey, "the key is of small order or has a torsion component"));
     }
     let proof = offsign::verify_enrollment_proof(&request.proof, key)
-        .map_err(|_| refused("proof_invalid", "the proof is not an enrollment proof signed by this key"))?;
+        .map_err(|_| refused(ErrorCode::ProofInvalid, "the proof is not an enrollment proof signed by this key"))?;
     if proof.code != offsign::enrollment_code_hash(&request.code) {
-        return Err(refused("proof_invalid", "the proof is for another code"));
+        return Err(refused(ErrorCode::ProofInvalid, "the proof is for another code"));
     }
-    let issued = Timestamp::parse_rfc3339(&proof.challenge).map_err(|_| refused("proof_invalid", "the challenge is not one of ours"))?;
+    let issued = Timestamp::parse_rfc3339(&proof.challenge).map_err(|_| refused(ErrorCode::ProofInvalid, "the challenge is not one of ours"))?;
     if (now.millis() - issued.millis()).abs() > CHALLENGE_LIFETIME_MS {
-        return Err(refused("challenge_stale", "the challenge is too old: fetch GET /v1/enroll again"));
+        return Err(refused(ErrorCode::ChallengeStale, "the challenge is too old: fetch GET /v1/enroll again"));
     }
     Ok(())
-}
-
-/// What an enrolled device stores.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Enrolled {
-    worker: String,
-    authority: PublicJwk,
-    certificate: String,
-    revocation_list: String,
-    server_time: String,
 }
 
 async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Enrolled>> {
@@ -353,10 +352,10 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
         let serial = random_serial()?;
         let redeemed = state.storage.redeem_code(&offsign::enrollment_code_hash(&request.code), now.millis(), |code| {
             if code.used_at.is_some() {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_used", "this code was used already; ask for a new one"));
+                return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeUsed, "this code was used already; ask for a new one"));
             }
             if now.millis() >= code.expires_at {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_expired", "this code has expired; ask for a new one"));
+                return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeExpired, "this code has expired; ask for a new one"));
             }
             let nbf = now.plus_millis(-BACKDATE_MS);
             let exp = now.plus_millis(i64::from(code.days) * DAY_MS);
@@ -364,7 +363,7 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
                 .map_err(|e| ApiError::malformed(e.message().to_owned()))
         })?;
         let cert = match redeemed {
-            None => return Err(ApiError::new(StatusCode::FORBIDDEN, "enrollment_code_unknown", "no such enrollment code")),
+            None => return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeUnknown, "no such enrollment code")),
             Some(result) => result?,
         };
         credentials(state, cert, now)
@@ -384,14 +383,6 @@ fn credentials<S: Storage>(state: &AppState<S>, cert: CertificateRow, now: Times
     }))
 }
 
-/// `POST /v1/renew` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RenewRequest {
-    /// A renewal request JWS signed by the key of the certificate it names.
-    request: String,
-}
-
 /// Issues a new certificate for the same worker and key, as long as the current one: asked
 /// for by a renewal request signed with the current key while its certificate is valid.
 async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Enrolled>> {
@@ -400,22 +391,22 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
     blocking(&state, move |state| {
         let now = now();
         let refused = |code, message: &str| ApiError::new(StatusCode::FORBIDDEN, code, message);
-        let internal = |e: offsign::Error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string());
+        let internal = |e: offsign::Error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError, e.to_string());
         let Some(current) = state.storage.certificate(&request.serial)? else {
-            return Err(refused("cert_unknown", "no such certificate was issued here"));
+            return Err(refused(ErrorCode::CertUnknown, "no such certificate was issued here"));
         };
         let key = PublicKey::from_jwk_json(&current.jwk).map_err(internal)?;
-        offsign::verify_renewal_request(&body.request, &key).map_err(|_| refused("bad_signature", "the request is not signed by the certified key"))?;
+        offsign::verify_renewal_request(&body.request, &key).map_err(|_| refused(ErrorCode::BadSignature, "the request is not signed by the certified key"))?;
         let superseded = current.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
         if current.revoked_at.is_some() && !superseded {
-            return Err(refused("cert_revoked", "the certificate is revoked; enroll again"));
+            return Err(refused(ErrorCode::CertRevoked, "the certificate is revoked; enroll again"));
         }
         if now.millis() >= current.exp {
-            return Err(refused("cert_expired", "the certificate has expired; enroll again with a new code"));
+            return Err(refused(ErrorCode::CertExpired, "the certificate has expired; enroll again with a new code"));
         }
         let requested_at = Timestamp::parse_rfc3339(&request.requested_at).map_err(|_| ApiError::malformed("requestedAt"))?;
         if (requested_at.millis() - now.millis()).abs() > 2 * CLOCK_TOLERANCE_MS {
-            return Err(refused("request_stale", "the request was made too long ago or the device clock is off; try again"));
+            return Err(refused(ErrorCode::RequestStale, "the request was made too long ago or the device clock is off; try again"));
         }
         // The new certificate supersedes the current one; a request for a certificate that was
         // superseded already (a replay, or a device that never got the answer) gets the
@@ -430,34 +421,12 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
         })?;
         let renewed = match renewal {
             Renewal::Issued(cert) => cert,
-            Renewal::Existing(cert) if cert.revoked_at.is_some() => return Err(refused("cert_revoked", "the certificate is revoked; enroll again")),
+            Renewal::Existing(cert) if cert.revoked_at.is_some() => return Err(refused(ErrorCode::CertRevoked, "the certificate is revoked; enroll again")),
             Renewal::Existing(cert) => cert,
         };
         credentials(state, renewed, now)
     })
     .await
-}
-
-/// `POST /v1/reports` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReportsRequest {
-    /// Failure reports, each a JWS signed by a device key.
-    reports: Vec<String>,
-    /// The device's fresh value, repeated in the signed answer ([`check_nonce`]).
-    nonce: Option<String>,
-}
-
-/// The answer for one report.
-#[derive(Serialize)]
-struct ReportVerdict {
-    index: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
-    /// `stored` or `rejected`.
-    verdict: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'static str>,
 }
 
 /// New reports a key may store per day while its certificate is live.
@@ -470,19 +439,17 @@ pub const REPORTS_PER_DAY_UNCERTIFIED: u64 = 50;
 /// certificates too, up to [`REPORTS_PER_DAY_UNCERTIFIED`] a day: those are the devices
 /// whose failures matter most). A report is its signer's: the same id from another key is
 /// another report.
-async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<serde_json::Value>> {
-    let body: ReportsRequest = json_body(&headers, &body)?;
-    batch_size(body.reports.len(), "reports")?;
-    check_nonce(body.nonce.as_deref())?;
+async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<ReportsAnswer>> {
+    let body = batch_body(&headers, &body, "reports")?;
     blocking(&state, move |state| {
         let now = now();
         let mut judged = Vec::new();
-        for jws in &body.reports {
+        for jws in &body.items {
             let read = offsign::inspect_report(jws).ok();
             let id: Option<String> = read.as_ref().map(|r| r.report.id.chars().take(64).collect());
             let verdict = match read {
                 Some(signed) => judge_report(state, jws, signed, now)?,
-                None => Err("malformed"),
+                None => Err(ErrorCode::MalformedReport),
             };
             judged.push((id, verdict));
         }
@@ -499,16 +466,15 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
             let verdict = match verdict {
                 Ok((report, _)) if kept.next().unwrap_or(false) => {
                     state.metrics.report(&report.report.code);
-                    ReportVerdict { index, id, verdict: "stored", code: None }
+                    ReportVerdict { index, id, verdict: ReportVerdictKind::Stored, code: None }
                 }
-                Ok(_) => ReportVerdict { index, id, verdict: "rejected", code: Some("rate_limited") },
-                Err(code) => ReportVerdict { index, id, verdict: "rejected", code: Some(code) },
+                Ok(_) => ReportVerdict { index, id, verdict: ReportVerdictKind::Rejected, code: Some(ErrorCode::RateLimited.as_str().into()) },
+                Err(code) => ReportVerdict { index, id, verdict: ReportVerdictKind::Rejected, code: Some(code.as_str().into()) },
             };
             verdicts.push(verdict);
         }
-        let verdicts = serde_json::to_value(&verdicts).expect("verdicts serialize");
-        let answer = signed_answer(state, now, verdicts.clone(), body.nonce.as_deref());
-        Ok(Json(json!({ "verdicts": verdicts, "serverTime": now.to_string(), "answer": answer })))
+        let answer = signed_answer(state, now, serde_json::to_value(&verdicts).expect("verdicts serialize"), body.nonce.as_deref());
+        Ok(Json(ReportsAnswer { verdicts, server_time: now.to_string(), answer }))
     })
     .await
 }
@@ -520,11 +486,11 @@ fn judge_report<S: Storage>(
     jws: &str,
     signed: offsign::SignedReport,
     now: Timestamp,
-) -> ApiResult<Result<(StoredReport, bool), &'static str>> {
-    let Some(cert) = state.storage.certificate(&signed.cert)? else { return Ok(Err("cert_unknown")) };
-    let Ok(key) = PublicKey::from_jwk_json(&cert.jwk) else { return Ok(Err("cert_unknown")) };
+) -> ApiResult<Result<(StoredReport, bool), ErrorCode>> {
+    let Some(cert) = state.storage.certificate(&signed.cert)? else { return Ok(Err(ErrorCode::CertUnknown)) };
+    let Ok(key) = PublicKey::from_jwk_json(&cert.jwk) else { return Ok(Err(ErrorCode::CertUnknown)) };
     if offsign::verify_report(jws, &key).is_err() {
-        return Ok(Err("bad_signature"));
+        return Ok(Err(ErrorCode::BadSignature));
     }
     let r = &signed.report;
     // Every field the server keeps is bounded (bytes).
@@ -537,7 +503,7 @@ fn judge_report<S: Storage>(
         || r.app_version.len() > 128
         || r.comment.as_ref().is_some_and(|c| c.len() > 4 * offsign::MAX_COMMENT_CHARS);
     if too_long || r.id.is_empty() || r.id.len() > 64 {
-        return Ok(Err("malformed"));
+        return Ok(Err(ErrorCode::MalformedReport));
     }
     let live = cert.revoked_at.is_none() && now.millis() < cert.exp;
     let stored = StoredReport { report: signed.report, kid: cert.kid, worker: cert.worker, cert_serial: cert.serial, received_at: now.millis() };
@@ -554,7 +520,7 @@ fn signed_answer<S: Storage>(state: &AppState<S>, now: Timestamp, verdicts: serd
 /// A new certificate serial: 128 random bits, hex.
 fn random_serial() -> ApiResult<String> {
     let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "randomness_unavailable", "no randomness"))?;
+    getrandom::getrandom(&mut bytes).map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::RandomnessUnavailable, "no randomness"))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -568,23 +534,14 @@ struct RevocationsQuery {
 async fn revocations<S: Storage>(
     State(state): State<Arc<AppState<S>>>,
     axum::extract::Query(query): axum::extract::Query<RevocationsQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<RevocationsAnswer>> {
     check_nonce(query.nonce.as_deref())?;
     blocking(&state, move |state| {
         let now = now();
         let answer = signed_answer(state, now, json!([]), query.nonce.as_deref());
-        Ok(Json(json!({ "revocationList": revocation_list(state, now)?, "serverTime": now.to_string(), "answer": answer })))
+        Ok(Json(RevocationsAnswer { revocation_list: revocation_list(state, now)?, server_time: now.to_string(), answer }))
     })
     .await
-}
-
-/// `POST /v1/records` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RecordsRequest {
-    records: Vec<String>,
-    /// The device's fresh value, repeated in the signed answer ([`check_nonce`]).
-    nonce: Option<String>,
 }
 
 /// A device's nonce: up to 64 characters of base64url. The signed answer repeats it, so the
@@ -598,31 +555,13 @@ fn check_nonce(nonce: Option<&str>) -> ApiResult<()> {
     }
 }
 
-/// The answer to a batch: a verdict per record, in order, and what every contact brings.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RecordsResponse {
-    /// Each verdict with its receipt.
-    verdicts: Vec<Verdict>,
-    /// [`signed_answer`] over the verdicts (without receipts) and the time: what the device
-    /// acts on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    answer: Option<String>,
-    /// Missing when it cannot be signed now (`GET /v1/revocations` says why).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    revocation_list: Option<String>,
-    server_time: String,
-}
-
-async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<RecordsResponse>> {
-    let request: RecordsRequest = json_body(&headers, &body)?;
-    batch_size(request.records.len(), "records")?;
-    check_nonce(request.nonce.as_deref())?;
+async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<RecordsAnswer>> {
+    let request = batch_body(&headers, &body, "records")?;
     blocking(&state, move |state| {
         let now = now();
         // The keys of the certificates named, then the CPU-heavy checks on every core, then
         // one short transaction.
-        let read: Vec<Prepared> = request.records.into_iter().map(Prepared::read).collect();
+        let read: Vec<Prepared> = request.items.into_iter().map(Prepared::read).collect();
         let mut known = Known::default();
         for serial in read.iter().filter_map(Prepared::certificate_serial) {
             if !known.certificates.contains_key(serial) {
@@ -638,7 +577,7 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         let verdicts = state.storage.batch(|batch| ingest(batch, prepared, &state.authority, now))?;
         let mut tally = [0usize; 3];
         for v in &verdicts {
-            state.metrics.record(v.verdict.as_str(), v.code);
+            state.metrics.record(v.verdict.as_str(), v.code.as_deref());
             tally[match v.verdict {
                 VerdictKind::Accepted => 0,
                 VerdictKind::Duplicate => 1,
@@ -653,7 +592,7 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         let answer = signed_answer(state, now, unsigned, request.nonce.as_deref());
         // The batch is committed: its verdicts are answered even when the list cannot be.
         let revocation_list = revocation_list(state, now).ok();
-        Ok(Json(RecordsResponse { verdicts, revocation_list, server_time: now.to_string(), answer }))
+        Ok(Json(RecordsAnswer { verdicts, revocation_list, server_time: now.to_string(), answer }))
     })
     .await
 }

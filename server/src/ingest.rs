@@ -3,8 +3,8 @@
 //! chain, and stored with a signed receipt; or refused with a code.
 
 use crate::storage::{Batch, CertificateRow, Rejection, Result, StoredRecord};
+use offsign::wire::{RecordVerdict, VerdictKind};
 use offsign::{inspect_record, record_hash, verify_record, Authority, ErrorCode, PublicKey, Timestamp};
-use serde::Serialize;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
@@ -12,62 +12,11 @@ use std::collections::{HashMap, HashSet};
 /// the record's `signedAt`, and how far in the future a record may claim to be signed.
 pub const CLOCK_TOLERANCE_MS: i64 = 5 * 60_000;
 
-/// What happened to one record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VerdictKind {
-    /// Verified and stored; the receipt proves it.
-    Accepted,
-    /// Stored before (same id and hash); the receipt is the one issued then.
-    Duplicate,
-    /// Refused; `code` says why. Nothing was stored.
-    Rejected,
-}
-
-impl VerdictKind {
-    /// Its name on the wire and in metrics.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerdictKind::Accepted => "accepted",
-            VerdictKind::Duplicate => "duplicate",
-            VerdictKind::Rejected => "rejected",
-        }
-    }
-}
-
-/// The server's answer for one record of a batch, in the batch's order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Verdict {
-    /// The record's position in the batch.
-    pub index: usize,
-    /// The record id, when it could be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The record's hash.
-    pub hash: String,
-    /// Accepted, duplicate or rejected.
-    pub verdict: VerdictKind,
-    /// Why it was rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
-    /// A sentence for developers about the rejection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The receipt JWS, signed by the authority, when accepted or duplicate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub receipt: Option<String>,
-    /// The record before it in the signer's chain was missing when it arrived: stored, but
-    /// flagged (`offsign_chain_gaps_total`).
-    pub chain_gap: bool,
-}
-
-
 /// What [`judge`] decided.
 enum Judged {
     Accept(StoredRecord),
     Duplicate(StoredRecord),
-    Refuse(&'static str, String),
+    Refuse(ErrorCode, String),
 }
 
 /// What is known of a record before the transaction: the CPU-heavy part (signature check,
@@ -78,7 +27,7 @@ pub struct Prepared {
     /// The payload, or why it could not be read.
     payload: std::result::Result<offsign::RecordPayload, String>,
     /// For a record whose certificate is known: did its signature verify (or why not).
-    signature: Option<std::result::Result<(), (&'static str, String)>>,
+    signature: Option<std::result::Result<(), (ErrorCode, String)>>,
     /// A receipt, signed in advance for a record whose signature verified.
     receipt: Option<String>,
 }
@@ -122,7 +71,10 @@ pub fn prepare(records: Vec<Prepared>, known: &Known, authority: &Authority, now
         let certificate = record.certificate_serial().and_then(|serial| known.certificates.get(serial));
         record.signature = certificate.map(|(key, _)| {
             verify_record(&record.jws, key, None).map(|_| ()).map_err(|e| {
-                let code = if e.code() == ErrorCode::BadSignature { "bad_signature" } else if e.code() == ErrorCode::KeyMismatch { "key_mismatch" } else { "malformed" };
+                let code = match e.code() {
+                    code @ (ErrorCode::BadSignature | ErrorCode::KeyMismatch) => code,
+                    _ => ErrorCode::MalformedRecord,
+                };
                 (code, e.message().to_owned())
             })
         });
@@ -143,32 +95,32 @@ pub fn prepare(records: Vec<Prepared>, known: &Known, authority: &Authority, now
 /// Why `payload`, signed under `cert`, is refused for its time: the certificate was not yet
 /// valid or had expired when it was signed (5 minutes' tolerance), it is revoked, or the
 /// record claims to be signed in the future.
-fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, now: Timestamp) -> Option<(&'static str, String)> {
+fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, now: Timestamp) -> Option<(ErrorCode, String)> {
     let serial = &cert.serial;
     let Ok(signed_at) = Timestamp::parse_rfc3339(&payload.signed_at) else {
-        return Some(("malformed", "signedAt is not an RFC 3339 UTC time".into()));
+        return Some((ErrorCode::MalformedRecord, "signedAt is not an RFC 3339 UTC time".into()));
     };
     if signed_at.millis() < cert.nbf - CLOCK_TOLERANCE_MS {
-        return Some(("cert_not_yet_valid_at_signing", format!("signed at {signed_at}, before the certificate's validity")));
+        return Some((ErrorCode::CertNotYetValidAtSigning, format!("signed at {signed_at}, before the certificate's validity")));
     }
     if signed_at.millis() >= cert.exp + CLOCK_TOLERANCE_MS {
-        return Some(("cert_expired_at_signing", format!("signed at {signed_at}, after the certificate expired")));
+        return Some((ErrorCode::CertExpiredAtSigning, format!("signed at {signed_at}, after the certificate expired")));
     }
     // A certificate that a renewal superseded stays good for records until it expires: a
     // device that never got the renewal's answer goes on signing under it, and its records are
     // honest. Only a revocation ends a certificate early.
     if cert.revoked_at.is_some() && cert.revocation_reason.as_deref() != Some(crate::storage::SUPERSEDED) {
-        return Some(("cert_revoked", format!("certificate {serial} is revoked")));
+        return Some((ErrorCode::CertRevoked, format!("certificate {serial} is revoked")));
     }
     if signed_at.millis() > now.millis() + CLOCK_TOLERANCE_MS {
-        return Some(("signed_in_future", format!("signed at {signed_at}, later than the server's time {now}")));
+        return Some((ErrorCode::SignedInFuture, format!("signed at {signed_at}, later than the server's time {now}")));
     }
     None
 }
 
 /// Decides and stores the verdict on each prepared record, in order, inside `batch`: later
 /// records of the batch see the earlier ones as stored.
-pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authority, now: Timestamp) -> Result<Vec<Verdict>> {
+pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authority, now: Timestamp) -> Result<Vec<RecordVerdict>> {
     let mut verdicts = Vec::with_capacity(records.len());
     for (index, record) in records.into_iter().enumerate() {
         let id = record.payload.as_ref().ok().map(|p| p.id.clone());
@@ -180,20 +132,20 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
         verdicts.push(match decided {
             Judged::Accept(stored) => {
                 batch.insert_record(&stored)?;
-                Verdict { index, id, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
+                RecordVerdict { index, id, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
             }
             Judged::Duplicate(stored) => {
-                Verdict { index, id, hash, verdict: VerdictKind::Duplicate, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
+                RecordVerdict { index, id, hash, verdict: VerdictKind::Duplicate, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
             }
             Judged::Refuse(code, message) => {
                 match (authenticated, &id, kid) {
                     (true, Some(id), Some(kid)) => {
                         let id = id.chars().take(64).collect();
-                        batch.insert_rejection(&Rejection { id, kid, code: code.to_owned(), received_at: now.millis() })?
+                        batch.insert_rejection(&Rejection { id, kid, code: code.as_str().to_owned(), received_at: now.millis() })?
                     }
-                    _ => batch.count_rejection(code, now.millis())?,
+                    _ => batch.count_rejection(code.as_str(), now.millis())?,
                 }
-                Verdict { index, id, hash, verdict: VerdictKind::Rejected, code: Some(code), message: Some(message), receipt: None, chain_gap: false }
+                RecordVerdict::rejected(index, id, hash, code, message)
             }
         });
     }
@@ -204,24 +156,24 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
 fn judge(batch: &mut dyn Batch, record: Prepared, authority: &Authority, now: Timestamp) -> Result<Judged> {
     let payload = match record.payload {
         Ok(payload) => payload,
-        Err(why) => return Ok(Judged::Refuse("malformed", why)),
+        Err(why) => return Ok(Judged::Refuse(ErrorCode::MalformedRecord, why)),
     };
     let hash = record.hash;
     if let Some(stored) = batch.record_by_id(&payload.id)? {
         return Ok(if stored.hash == hash {
             Judged::Duplicate(stored)
         } else {
-            Judged::Refuse("id_conflict", "another record with this id is stored".into())
+            Judged::Refuse(ErrorCode::IdConflict, "another record with this id is stored".into())
         });
     }
     let Some(serial) = payload.cert.as_deref() else {
-        return Ok(Judged::Refuse("cert_unknown", "the record names no certificate".into()));
+        return Ok(Judged::Refuse(ErrorCode::CertUnknown, "the record names no certificate".into()));
     };
     let (Some(cert), Some(signature)) = (batch.certificate(serial)?, record.signature) else {
-        return Ok(Judged::Refuse("cert_unknown", format!("certificate {serial} was not issued here")));
+        return Ok(Judged::Refuse(ErrorCode::CertUnknown, format!("certificate {serial} was not issued here")));
     };
     if cert.kid != payload.kid {
-        return Ok(Judged::Refuse("key_mismatch", format!("certificate {serial} is for another key")));
+        return Ok(Judged::Refuse(ErrorCode::KeyMismatch, format!("certificate {serial} is for another key")));
     }
     if let Err((code, message)) = signature {
         return Ok(Judged::Refuse(code, message));
@@ -230,13 +182,13 @@ fn judge(batch: &mut dyn Batch, record: Prepared, authority: &Authority, now: Ti
         return Ok(Judged::Refuse(code, message));
     }
     if batch.record_at(&payload.kid, payload.seq)?.is_some() {
-        return Ok(Judged::Refuse("chain_fork", format!("another record with seq {} of this key is stored", payload.seq)));
+        return Ok(Judged::Refuse(ErrorCode::ChainFork, format!("another record with seq {} of this key is stored", payload.seq)));
     }
     let chain_gap = match payload.seq.checked_sub(1).filter(|&s| s > 0) {
         None => false,
         Some(before) => match batch.record_at(&payload.kid, before)? {
             Some(previous) if payload.prev.as_deref() == Some(previous.hash.as_str()) => false,
-            Some(_) => return Ok(Judged::Refuse("chain_broken", format!("prev is not the hash of stored record seq {before}"))),
+            Some(_) => return Ok(Judged::Refuse(ErrorCode::ChainBroken, format!("prev is not the hash of stored record seq {before}"))),
             None => true,
         },
     };
@@ -246,7 +198,7 @@ fn judge(batch: &mut dyn Batch, record: Prepared, authority: &Authority, now: Ti
         if let Some(next) = batch.record_at(&payload.kid, after)? {
             let next_prev = inspect_record(&next.jws).map_err(|e| crate::storage::StorageError(format!("stored record {}: {e}", next.id)))?.1.prev;
             if next_prev.as_deref() != Some(hash.as_str()) {
-                return Ok(Judged::Refuse("chain_broken", format!("the stored record seq {after} follows another record, not this one")));
+                return Ok(Judged::Refuse(ErrorCode::ChainBroken, format!("the stored record seq {after} follows another record, not this one")));
             }
         }
     }
@@ -320,7 +272,7 @@ mod tests {
             .collect()
     }
 
-    fn run(w: &World, records: &[String], now: &str) -> Vec<Verdict> {
+    fn run(w: &World, records: &[String], now: &str) -> Vec<RecordVerdict> {
         let cert = w.db.certificate("s-1").unwrap().unwrap();
         let known = Known { certificates: HashMap::from([(cert.serial.clone(), (PublicKey::from_jwk_json(&cert.jwk).unwrap(), cert))]), ..Known::default() };
         let read = records.iter().cloned().map(Prepared::read).collect();
@@ -328,8 +280,8 @@ mod tests {
         w.db.batch(|b| ingest(b, prepared, &w.authority, t(now))).unwrap()
     }
 
-    fn summary(verdicts: &[Verdict]) -> Vec<(VerdictKind, Option<&'static str>, bool)> {
-        verdicts.iter().map(|v| (v.verdict, v.code, v.chain_gap)).collect()
+    fn summary(verdicts: &[RecordVerdict]) -> Vec<(VerdictKind, Option<&str>, bool)> {
+        verdicts.iter().map(|v| (v.verdict, v.code.as_deref(), v.chain_gap)).collect()
     }
 
     const NOW: &str = "2026-11-20T00:00:00Z";
@@ -359,10 +311,10 @@ mod tests {
         assert_eq!(summary(&verdicts), [(VerdictKind::Accepted, None, false), (VerdictKind::Accepted, None, true)]);
         let other_branch = chain(&w.worker, "s-1", 2); // same key, another seq 2
         let verdicts = run(&w, &[other_branch[1].clone(), records[1].clone()], NOW);
-        assert_eq!(verdicts[0].code, Some("chain_broken"), "seq 2 whose prev is not the stored seq 1");
+        assert_eq!(verdicts[0].code.as_deref(), Some("chain_broken"), "seq 2 whose prev is not the stored seq 1");
         assert_eq!(verdicts[1].verdict, VerdictKind::Accepted, "the real seq 2 fills the gap");
         let fork = chain(&w.worker, "s-1", 3);
-        assert_eq!(run(&w, &fork[2..], NOW)[0].code, Some("chain_fork"), "another seq 3");
+        assert_eq!(run(&w, &fork[2..], NOW)[0].code.as_deref(), Some("chain_fork"), "another seq 3");
     }
 
     /// Every order of arrival of a 5-record chain and a substitute for its third record
@@ -400,7 +352,7 @@ mod tests {
                 let prepared = prepare(vec![Prepared::read(records[i].clone())], &known, &w.authority, t(NOW));
                 let verdict = w.db.batch(|b| ingest(b, prepared, &w.authority, t(NOW))).unwrap().remove(0);
                 if verdict.verdict == VerdictKind::Rejected {
-                    assert!(matches!(verdict.code, Some("chain_fork" | "chain_broken")), "{order:?}: {:?}", verdict.code);
+                    assert!(matches!(verdict.code.as_deref(), Some("chain_fork" | "chain_broken")), "{order:?}: {:?}", verdict.code);
                     substitutes_refused += usize::from(i == 5);
                 }
             }
@@ -444,7 +396,7 @@ mod tests {
         run(&w, &good[..1], NOW);
         let fork = chain(&w.worker, "s-1", 1).remove(0); // another seq 1 of the certified key
         let verdicts = run(&w, &[fork, stranger, "junk".repeat(1000), good[0].clone()], NOW);
-        assert_eq!(verdicts.iter().map(|v| v.code).collect::<Vec<_>>(), [Some("chain_fork"), Some("key_mismatch"), Some("malformed"), None]);
+        assert_eq!(verdicts.iter().map(|v| v.code.as_deref()).collect::<Vec<_>>(), [Some("chain_fork"), Some("key_mismatch"), Some("malformed_record"), None]);
         let connection = rusqlite::Connection::open(w.db_path()).unwrap();
         let kept: Vec<(String, String)> =
             connection.prepare("SELECT kid, code FROM rejections").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
@@ -461,10 +413,10 @@ mod tests {
         let current = w.db.certificate("s-1").unwrap().unwrap();
         w.db.renew("s-1", t("2026-11-04T00:00:00Z").millis(), || Ok(CertificateRow { serial: "s-2".into(), ..current })).unwrap();
         let verdicts = run(&w, &records, NOW);
-        assert_eq!(verdicts.iter().map(|v| v.code).collect::<Vec<_>>(), [None; 4], "honest records under the old certificate");
+        assert_eq!(verdicts.iter().map(|v| v.code.as_deref()).collect::<Vec<_>>(), [None; 4], "honest records under the old certificate");
         w.db.revoke(&crate::storage::RevokeTarget::Serial("s-2".into()), t(NOW).millis()).unwrap();
         let more = chain(&w.worker, "s-1", 1); // another seq 1 under s-1, after the revocation
-        assert_eq!(run(&w, &more, NOW)[0].code, Some("cert_revoked"), "revoking the new serial ends the old one too");
+        assert_eq!(run(&w, &more, NOW)[0].code.as_deref(), Some("cert_revoked"), "revoking the new serial ends the old one too");
     }
 
     #[test]
@@ -479,12 +431,12 @@ mod tests {
         let unknown_cert = chain(&w.worker, "s-9", 1).remove(0);
         let verdicts = run(&w, &[forged, stranger, unknown_cert, "not a jws".into()], NOW);
         assert_eq!(
-            verdicts.iter().map(|v| v.code).collect::<Vec<_>>(),
-            [Some("bad_signature"), Some("key_mismatch"), Some("cert_unknown"), Some("malformed")]
+            verdicts.iter().map(|v| v.code.as_deref()).collect::<Vec<_>>(),
+            [Some("bad_signature"), Some("key_mismatch"), Some("cert_unknown"), Some("malformed_record")]
         );
-        assert_eq!(run(&w, std::slice::from_ref(&good), "2026-11-01T00:00:00Z")[0].code, Some("signed_in_future"));
+        assert_eq!(run(&w, std::slice::from_ref(&good), "2026-11-01T00:00:00Z")[0].code.as_deref(), Some("signed_in_future"));
         w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), t(NOW).millis()).unwrap();
-        assert_eq!(run(&w, &[good], NOW)[0].code, Some("cert_revoked"));
+        assert_eq!(run(&w, &[good], NOW)[0].code.as_deref(), Some("cert_revoked"));
         assert_eq!(w.db.record_count().unwrap(), 0);
     }
 
@@ -504,7 +456,7 @@ mod tests {
         let late = at("2026-12-01T00:06:00Z");
         let verdicts = run(&w, &[early, tolerated, late], "2026-12-02T00:00:00Z");
         assert_eq!(
-            verdicts.iter().map(|v| v.code).collect::<Vec<_>>(),
+            verdicts.iter().map(|v| v.code.as_deref()).collect::<Vec<_>>(),
             [Some("cert_not_yet_valid_at_signing"), None, Some("cert_expired_at_signing")]
         );
     }

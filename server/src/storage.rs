@@ -838,7 +838,7 @@ mod tests {
             for _ in 0..1_000 {
                 b.count_rejection("bad_signature", 5)?;
             }
-            b.count_rejection("malformed", offsign::DAY_MS + 5)
+            b.count_rejection("malformed_record", offsign::DAY_MS + 5)
         })
         .unwrap();
         let counters: Vec<(i64, String, i64)> = db
@@ -849,7 +849,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(counters, [(0, "bad_signature".to_owned(), 1_000), (1, "malformed".to_owned(), 1)]);
+        assert_eq!(counters, [(0, "bad_signature".to_owned(), 1_000), (1, "malformed_record".to_owned(), 1)]);
 
         let rejection = |id: &str| Rejection { id: id.into(), kid: "k".into(), code: "chain_fork".into(), received_at: 1 };
         db.batch(|b| b.insert_rejection(&rejection("oldest"))).unwrap();

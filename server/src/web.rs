@@ -728,12 +728,12 @@ mod tests {
         assert_eq!((status, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
         let (status, answer) = post(app(), "/v1/records", "application/json", r#"{"records": ["junk"]}"#).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(answer["verdicts"][0]["code"], "malformed");
+        assert_eq!(answer["verdicts"][0]["code"], "malformed_record");
         assert_eq!(state.storage.record_count().unwrap(), 0);
         let metrics = get(app(), "/metrics").await;
         assert_eq!(metrics.headers()[header::CONTENT_TYPE], crate::metrics::CONTENT_TYPE);
         let text = String::from_utf8(metrics.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-        assert!(text.contains("offsign_records_total{verdict=\"rejected\",code=\"malformed\"} 1"), "{text}");
+        assert!(text.contains("offsign_records_total{verdict=\"rejected\",code=\"malformed_record\"} 1"), "{text}");
         assert!(text.contains("offsign_http_request_duration_seconds_count{route=\"/v1/records\",status=\"413\"} 1"), "{text}");
         assert!(text.contains("offsign_records_stored 0"));
     }
@@ -822,7 +822,7 @@ mod tests {
             .iter()
             .map(|v| (v["verdict"].as_str().unwrap(), v["code"].as_str()))
             .collect();
-        assert_eq!(verdicts, [("stored", None), ("rejected", Some("bad_signature")), ("rejected", Some("malformed"))]);
+        assert_eq!(verdicts, [("stored", None), ("rejected", Some("bad_signature")), ("rejected", Some("malformed_report"))]);
 
         // Another worker's report with the same id is another report, not a replacement.
         let (state_other, other) = (state.clone(), offsign::Identity::generate().unwrap());
@@ -847,7 +847,79 @@ mod tests {
         assert_eq!(state.storage.reports_since(worker.kid(), 0).unwrap(), api::REPORTS_PER_DAY_UNCERTIFIED);
         let huge = offsign::ReportRow { id: "r-huge".into(), first_at: "x".repeat(10_000), ..report };
         let body = serde_json::json!({ "reports": [offsign::sign_report(&other, &other_serial, &huge).unwrap()] }).to_string();
-        assert_eq!(post(app(), "/v1/reports", "application/json", body).await.1["verdicts"][0]["code"], "malformed", "every field is bounded");
+        assert_eq!(post(app(), "/v1/reports", "application/json", body).await.1["verdicts"][0]["code"], "malformed_report", "every field is bounded");
+    }
+
+    /// The OpenAPI document is checked against the wire types it describes: each schema's
+    /// members are those the type writes with every optional member set, its required ones
+    /// those it writes with none; every code it lists is a code of the error table.
+    #[test]
+    fn openapi_schemas_are_the_wire_types_member_by_member() {
+        use offsign::wire::*;
+        use offsign::ErrorCode;
+        let doc: serde_json::Value = serde_json::from_str(api::OPENAPI).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let table: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(schemas["ErrorCode"]["enum"], serde_json::json!(table), "the ErrorCode schema is the error table");
+        fn codes_listed(value: &serde_json::Value, found: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(listed) = map.get("code").and_then(|c| c["enum"].as_array()) {
+                        found.extend(listed.iter().map(|c| c.as_str().unwrap().to_owned()));
+                    }
+                    map.values().for_each(|v| codes_listed(v, found));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| codes_listed(v, found)),
+                _ => {}
+            }
+        }
+        let mut listed = Vec::new();
+        codes_listed(&doc["components"], &mut listed);
+        assert!(listed.len() > 10, "{listed:?}");
+        for code in &listed {
+            assert!(ErrorCode::parse(code).is_some(), "openapi.json lists {code}, which the error table does not have");
+        }
+
+        let s = || "x".to_owned();
+        let jwk = offsign::Identity::generate().unwrap().public_key().to_jwk();
+        let record = |code: Option<String>| RecordVerdict {
+            index: 0, id: code.clone(), hash: s(), verdict: VerdictKind::Rejected, message: code.clone(), receipt: code.clone(), code, chain_gap: false,
+        };
+        let report = |code: Option<String>| ReportVerdict { index: 0, id: code.clone(), verdict: ReportVerdictKind::Rejected, code };
+        let pairs: Vec<(&str, serde_json::Value, serde_json::Value)> = vec![
+            ("EnrollRequest", serde_json::to_value(EnrollRequest { code: s(), jwk: jwk.clone(), proof: s() }).unwrap(), serde_json::Value::Null),
+            ("RenewRequest", serde_json::to_value(RenewRequest { request: s() }).unwrap(), serde_json::Value::Null),
+            ("RecordsRequest", serde_json::from_str(&BatchRequest { items: vec![s()], nonce: Some(s()) }.to_json("records")).unwrap(),
+                serde_json::from_str(&BatchRequest { items: vec![s()], nonce: None }.to_json("records")).unwrap()),
+            ("ReportsRequest", serde_json::from_str(&BatchRequest { items: vec![s()], nonce: Some(s()) }.to_json("reports")).unwrap(),
+                serde_json::from_str(&BatchRequest { items: vec![s()], nonce: None }.to_json("reports")).unwrap()),
+            ("EnrollmentChallenge", serde_json::to_value(EnrollmentChallenge { challenge: s() }).unwrap(), serde_json::Value::Null),
+            ("Enrolled", serde_json::to_value(Enrolled { worker: s(), authority: jwk.clone(), certificate: s(), revocation_list: s(), server_time: s() }).unwrap(), serde_json::Value::Null),
+            ("RecordVerdict", serde_json::to_value(record(Some(s()))).unwrap(), serde_json::to_value(record(None)).unwrap()),
+            ("RecordsAnswer", serde_json::to_value(RecordsAnswer { verdicts: vec![], answer: Some(s()), revocation_list: Some(s()), server_time: s() }).unwrap(),
+                serde_json::to_value(RecordsAnswer { verdicts: vec![], answer: None, revocation_list: None, server_time: s() }).unwrap()),
+            ("RevocationsAnswer", serde_json::to_value(RevocationsAnswer { revocation_list: s(), server_time: s(), answer: Some(s()) }).unwrap(),
+                serde_json::to_value(RevocationsAnswer { revocation_list: s(), server_time: s(), answer: None }).unwrap()),
+            ("ReportVerdict", serde_json::to_value(report(Some(s()))).unwrap(), serde_json::to_value(report(None)).unwrap()),
+            ("ReportsAnswer", serde_json::to_value(ReportsAnswer { verdicts: vec![], server_time: s(), answer: Some(s()) }).unwrap(),
+                serde_json::to_value(ReportsAnswer { verdicts: vec![], server_time: s(), answer: None }).unwrap()),
+            ("Refusal", serde_json::to_value(Refusal::new(ErrorCode::MalformedRequest, "x")).unwrap(), serde_json::Value::Null),
+        ];
+        let members = |v: &serde_json::Value| -> Vec<String> {
+            let mut keys: Vec<String> = v.as_object().unwrap().iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect();
+            keys.sort();
+            keys
+        };
+        for (name, full, bare) in pairs {
+            let schema = &schemas[name];
+            let mut properties: Vec<String> = schema["properties"].as_object().unwrap_or_else(|| panic!("{name}")).keys().cloned().collect();
+            properties.sort();
+            let mut required: Vec<String> = schema["required"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_owned()).collect();
+            required.sort();
+            assert_eq!(members(&full), properties, "{name}: the members the type writes");
+            let bare = if bare.is_null() { &full } else { &bare };
+            assert_eq!(members(bare), required, "{name}: the members it always writes");
+        }
     }
 
     #[tokio::test]

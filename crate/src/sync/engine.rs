@@ -47,20 +47,12 @@ impl<S: Store, C: Clock> Device<S, C> {
         let challenge: EnrollmentChallenge = challenge.json()?;
         let now = self.clock.now()?;
         let proof = self.with_identity(now, |identity| enrollment_proof(identity, code, &challenge.challenge))?;
-        let body = serde_json::json!({ "code": code, "jwk": identity.public_jwk, "proof": proof }).to_string();
+        let body = serde_json::to_string(&EnrollRequest { code: code.to_owned(), jwk: identity.public_jwk.clone(), proof }).expect("a request serializes");
         let response = transport.post("/v1/enroll", body).await.map_err(unreachable)?;
         if response.status == 403 {
-            let code = crate::json::parse::<Value>(response.body.as_bytes())
-                .ok()
-                .and_then(|answer| Some(answer.get("code")?.as_str()?.to_owned()))
-                .unwrap_or_default();
-            let remedy = match code.as_str() {
-                "enrollment_code_used" => "This code was used already. Ask your administrator for a new one.",
-                "enrollment_code_expired" => "This code has expired. Ask your administrator for a new one.",
-                "challenge_stale" => "The enrollment took too long, or the server's clock is off. Try again.",
-                "weak_key" | "proof_invalid" => "The server refused this device's key. Update the app, or ask your administrator.",
-                _ => "This code is not known. Check it letter by letter, or ask your administrator for a new one.",
-            };
+            // The server's code says what the worker can do; the device's code stays one.
+            let code = response.json::<Refusal>().map(|refusal| refusal.code).unwrap_or_default();
+            let remedy = ErrorCode::parse(&code).unwrap_or(ErrorCode::EnrollmentCodeUnknown).default_remedy();
             return Err(Error::new(ErrorCode::EnrollmentRefused, format!("the server refused the code: {code:.60}")).with_remedy(remedy));
         }
         if response.status == 429 || response.status >= 500 {
@@ -69,8 +61,8 @@ impl<S: Store, C: Clock> Device<S, C> {
         if !(200..300).contains(&response.status) {
             return Err(Error::new(ErrorCode::ServerRefused, format!("HTTP {} from /v1/enroll: {:.300}", response.status, response.body)));
         }
-        let credentials: StoredCredentials = response.json()?;
-        self.set_credentials(kid, credentials).await
+        let enrolled: Enrolled = response.json()?;
+        self.set_credentials(kid, enrolled.into()).await
     }
 
     /// Sends every record the server has not answered for, in batches, and applies each
@@ -111,7 +103,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             }
             self.store.put_records(&batch).await?;
             let nonce = new_nonce()?;
-            let body = serde_json::json!({ "records": batch.iter().map(|r| &r.jws).collect::<Vec<_>>(), "nonce": nonce }).to_string();
+            let body = BatchRequest { items: batch.iter().map(|r| r.jws.clone()).collect(), nonce: Some(nonce.clone()) }.to_json("records");
             let answer = match self.post_with_retries(transport, "/v1/records", body, options).await {
                 Ok(answer) => answer,
                 Err(e) => {
@@ -122,7 +114,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             };
             let answer: RecordsAnswer = answer.json()?;
             // The answer as each authority of the batch's identities signed it (one, nearly always).
-            let mut signed: HashMap<&str, Option<SignedAnswer<WireVerdict>>> = HashMap::new();
+            let mut signed: HashMap<&str, Option<SignedAnswer<RecordVerdict>>> = HashMap::new();
             for (kid, authority) in &authorities {
                 if batch.iter().any(|r| &r.kid == kid) {
                     signed.insert(kid.as_str(), signed_answer(answer.answer.as_deref(), authority, &nonce));
@@ -211,8 +203,8 @@ impl<S: Store, C: Clock> Device<S, C> {
     async fn apply_verdicts(
         &self,
         batch: &[RecordRow],
-        verdicts: &[WireVerdict],
-        signed: &HashMap<&str, Option<SignedAnswer<WireVerdict>>>,
+        verdicts: &[RecordVerdict],
+        signed: &HashMap<&str, Option<SignedAnswer<RecordVerdict>>>,
         authorities: &HashMap<String, PublicKey>,
         summary: &mut SyncSummary,
     ) -> Result<u32> {
@@ -220,8 +212,8 @@ impl<S: Store, C: Clock> Device<S, C> {
         let mut rejected = Vec::new();
         for verdict in verdicts {
             let Some(record) = batch.get(verdict.index).filter(|r| r.hash == verdict.hash) else { continue };
-            match verdict.verdict.as_str() {
-                "accepted" | "duplicate" => {
+            match verdict.verdict {
+                VerdictKind::Accepted | VerdictKind::Duplicate => {
                     let receipt_ok = verdict.receipt.as_deref().is_some_and(|receipt| {
                         authorities.get(&record.kid).is_some_and(|authority| {
                             crate::cert::verify_receipt(receipt, authority).is_ok_and(|r| r.id == record.id && r.hash == record.hash)
@@ -230,17 +222,17 @@ impl<S: Store, C: Clock> Device<S, C> {
                     if !receipt_ok {
                         continue; // not proof of anything: the record stays unsent
                     }
-                    if verdict.verdict == "accepted" {
+                    if verdict.verdict == VerdictKind::Accepted {
                         summary.accepted += 1;
                     } else {
                         summary.duplicate += 1;
                     }
                     outcome.insert(record.id.clone(), (RecordState::Accepted, verdict.receipt.clone(), None));
                 }
-                "rejected" => {
+                VerdictKind::Rejected => {
                     let authentic = signed.get(record.kid.as_str()).and_then(Option::as_ref).is_some_and(|answer| {
                         answer.verdicts.iter().any(|v| {
-                            v.index == verdict.index && v.hash == verdict.hash && v.verdict == "rejected" && v.code == verdict.code && v.message == verdict.message
+                            v.index == verdict.index && v.hash == verdict.hash && v.verdict == VerdictKind::Rejected && v.code == verdict.code && v.message == verdict.message
                         })
                     });
                     if !authentic {
@@ -254,7 +246,6 @@ impl<S: Store, C: Clock> Device<S, C> {
                     rejected.push((record.kid.clone(), record.seq, error.clone()));
                     outcome.insert(record.id.clone(), (RecordState::Rejected, None, Some(error)));
                 }
-                _ => {}
             }
         }
         let settled = outcome.len() as u32;
@@ -360,13 +351,13 @@ impl<S: Store, C: Clock> Device<S, C> {
                 .map(|r| self.with_identity(now, |identity| sign_report(identity, &serial, r)))
                 .collect::<Result<Vec<_>>>()?;
             let nonce = new_nonce()?;
-            let body = serde_json::json!({ "reports": signed, "nonce": nonce }).to_string();
+            let body = BatchRequest { items: signed, nonce: Some(nonce.clone()) }.to_json("reports");
             let answer = self.post_with_retries(transport, "/v1/reports", body, options).await?;
             let answer: ReportsAnswer = answer.json()?;
             // Only the authority's word, for this request, that a report is stored lets the
             // device stop sending it.
             let Some(signed) = signed_answer::<ReportVerdict>(answer.answer.as_deref(), &authority, &nonce) else { continue };
-            for verdict in signed.verdicts.iter().filter(|v| v.verdict == "stored") {
+            for verdict in signed.verdicts.iter().filter(|v| v.verdict == ReportVerdictKind::Stored) {
                 if let Some(report) = pending.get(verdict.index).filter(|r| verdict.id.as_deref() == Some(r.id.as_str())) {
                     // Only if unchanged since it was sent: a newer count or comment goes next time.
                     let sent = report.clone();
@@ -395,8 +386,8 @@ impl<S: Store, C: Clock> Device<S, C> {
             return Ok(());
         }
         let request = self.with_identity(now, |identity| renewal_request(identity, &cert.serial, now))?;
-        let answer = self.post_with_retries(transport, "/v1/renew", serde_json::json!({ "request": request }).to_string(), options).await?;
-        let renewed: StoredCredentials = answer.json()?;
+        let answer = self.post_with_retries(transport, "/v1/renew", serde_json::to_string(&RenewRequest { request }).expect("a request serializes"), options).await?;
+        let renewed: StoredCredentials = answer.json::<Enrolled>()?.into();
         if renewed.authority != credentials.authority {
             return Err(Error::new(ErrorCode::CertUntrusted, "the renewed certificate comes from another authority"));
         }
@@ -479,61 +470,55 @@ mod tests {
         }
 
         fn serve(&self, path: &str, body: &str) -> String {
-            let body: serde_json::Value = serde_json::from_str(body).unwrap();
             let now = Timestamp::parse_rfc3339(self.server_time).unwrap();
             let list = self.authority.issue_revocation_list(vec![], now, now.plus_millis(7 * DAY_MS)).unwrap();
+            let answer = |answer| serde_json::to_string(&answer).unwrap();
             match path {
                 "/v1/records" => {
-                    let verdicts: Vec<serde_json::Value> = body["records"]
-                        .as_array()
-                        .unwrap()
+                    let request = BatchRequest::from_json(body.as_bytes(), "records").unwrap();
+                    let verdicts: Vec<RecordVerdict> = request
+                        .items
                         .iter()
                         .enumerate()
                         .map(|(index, jws)| {
-                            let jws = jws.as_str().unwrap();
                             let (_, payload) = inspect_record(jws).unwrap();
                             let hash = crate::record_hash(jws);
                             if Some(payload.seq) == self.refuse_seq {
-                                return serde_json::json!({ "index": index, "hash": hash, "verdict": "rejected", "code": "cert_revoked", "message": "revoked" });
+                                return RecordVerdict::rejected(index, None, hash, ErrorCode::CertRevoked, "revoked".into());
                             }
                             let signer = self.forger.as_ref().unwrap_or(self.authority);
                             let receipt = signer.issue_receipt(&payload.id, &hash, now).unwrap();
-                            serde_json::json!({ "index": index, "hash": hash, "verdict": "accepted", "receipt": receipt, "chainGap": false })
+                            RecordVerdict { index, id: None, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(receipt), chain_gap: false }
                         })
                         .collect();
-                    let unsigned: Vec<serde_json::Value> = verdicts
-                        .iter()
-                        .map(|v| {
-                            let mut v = v.clone();
-                            v.as_object_mut().unwrap().remove("receipt");
-                            v
-                        })
-                        .collect();
-                    let answer = self.sign_answer(unsigned.into(), body["nonce"].as_str());
-                    serde_json::json!({ "verdicts": verdicts, "revocationList": list, "serverTime": self.server_time, "answer": answer }).to_string()
+                    let unsigned: Vec<RecordVerdict> = verdicts.iter().cloned().map(|v| RecordVerdict { receipt: None, ..v }).collect();
+                    let signed = self.sign_answer(serde_json::to_value(unsigned).unwrap(), request.nonce.as_deref());
+                    let server_time = self.server_time.to_owned();
+                    answer(serde_json::to_value(RecordsAnswer { verdicts, answer: Some(signed), revocation_list: Some(list), server_time }).unwrap())
                 }
                 "/v1/reports" => {
-                    let verdicts: Vec<_> = body["reports"]
-                        .as_array()
-                        .unwrap()
+                    let request = BatchRequest::from_json(body.as_bytes(), "reports").unwrap();
+                    let verdicts: Vec<ReportVerdict> = request
+                        .items
                         .iter()
                         .enumerate()
                         .map(|(index, jws)| {
-                            let id = inspect_report(jws.as_str().unwrap()).unwrap().report.id;
-                            serde_json::json!({ "index": index, "id": id, "verdict": "stored" })
+                            let id = inspect_report(jws).unwrap().report.id;
+                            ReportVerdict { index, id: Some(id), verdict: ReportVerdictKind::Stored, code: None }
                         })
                         .collect();
-                    let answer = self.sign_answer(verdicts.clone().into(), body["nonce"].as_str());
-                    serde_json::json!({ "verdicts": verdicts, "serverTime": self.server_time, "answer": answer }).to_string()
+                    let signed = self.sign_answer(serde_json::to_value(&verdicts).unwrap(), request.nonce.as_deref());
+                    answer(serde_json::to_value(ReportsAnswer { verdicts, server_time: self.server_time.to_owned(), answer: Some(signed) }).unwrap())
                 }
                 "/v1/renew" => {
-                    let request = inspect_renewal_request(body["request"].as_str().unwrap()).unwrap();
+                    let RenewRequest { request: jws } = crate::json::parse(body.as_bytes()).unwrap();
+                    let request = inspect_renewal_request(&jws).unwrap();
                     let jwk = self.worker.as_ref().unwrap();
-                    verify_renewal_request(body["request"].as_str().unwrap(), &crate::keys::PublicKey::from_jwk(jwk).unwrap()).unwrap();
+                    verify_renewal_request(&jws, &crate::keys::PublicKey::from_jwk(jwk).unwrap()).unwrap();
                     let serial = format!("{}-renewed", request.serial);
                     let certificate = self.authority.issue_certificate(&serial, "jones", jwk, now, now.plus_millis(100 * DAY_MS)).unwrap();
-                    serde_json::json!({ "authority": self.authority.public_key().to_jwk(), "certificate": certificate, "revocationList": list })
-                        .to_string()
+                    let authority = self.authority.public_key().to_jwk();
+                    answer(serde_json::to_value(Enrolled { worker: "jones".into(), authority, certificate, revocation_list: list, server_time: self.server_time.into() }).unwrap())
                 }
                 other => panic!("unexpected path {other}"),
             }
@@ -559,7 +544,7 @@ mod tests {
             let now = Timestamp::parse_rfc3339(self.server_time).unwrap();
             let list = self.authority.issue_revocation_list(vec![], now, now.plus_millis(7 * DAY_MS)).unwrap();
             let answer = self.sign_answer(serde_json::json!([]), Some(nonce));
-            let body = serde_json::json!({ "revocationList": list, "serverTime": self.server_time, "answer": answer }).to_string();
+            let body = serde_json::to_string(&RevocationsAnswer { revocation_list: list, server_time: self.server_time.into(), answer: Some(answer) }).unwrap();
             Ok(HttpResponse { status: 200, retry_after: None, body })
         }
 
@@ -755,32 +740,35 @@ mod tests {
         impl Transport for Enroller<'_> {
             async fn post(&self, path: &str, body: String) -> std::result::Result<HttpResponse, String> {
                 assert_eq!(path, "/v1/enroll");
-                let body: serde_json::Value = serde_json::from_str(&body).unwrap();
-                assert_eq!(body["code"], "ABCD-EFGH-JKMN");
-                let key = crate::keys::PublicKey::from_jwk(&crate::json::parse(body["jwk"].to_string().as_bytes()).unwrap()).unwrap();
-                let proof = verify_enrollment_proof(body["proof"].as_str().unwrap(), &key).expect("signed by the enrolling key");
+                let request: EnrollRequest = crate::json::parse(body.as_bytes()).unwrap();
+                assert_eq!(request.code, "ABCD-EFGH-JKMN");
+                let key = crate::keys::PublicKey::from_jwk(&request.jwk).unwrap();
+                let proof = verify_enrollment_proof(&request.proof, &key).expect("signed by the enrolling key");
                 assert_eq!((proof.code, proof.challenge.as_str()), (enrollment_code_hash("abcd efgh jkmn"), "2026-11-25T08:00:00.000Z"));
                 let now = Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap();
                 let body = match self.2 {
-                    200 => serde_json::json!({
-                        "worker": "jones", "authority": self.0.public_key().to_jwk(), "serverTime": now.to_string(),
-                        "certificate": self.0.issue_certificate("s-9", "jones", self.1, now, now.plus_millis(DAY_MS)).unwrap(),
-                        "revocationList": self.0.issue_revocation_list(vec![], now, now.plus_millis(DAY_MS)).unwrap(),
+                    200 => serde_json::to_string(&Enrolled {
+                        worker: "jones".into(),
+                        authority: self.0.public_key().to_jwk(),
+                        certificate: self.0.issue_certificate("s-9", "jones", self.1, now, now.plus_millis(DAY_MS)).unwrap(),
+                        revocation_list: self.0.issue_revocation_list(vec![], now, now.plus_millis(DAY_MS)).unwrap(),
+                        server_time: now.to_string(),
                     })
-                    .to_string(),
-                    _ => r#"{"code":"enrollment_code_used","message":"used"}"#.to_owned(),
+                    .unwrap(),
+                    _ => serde_json::to_string(&Refusal::new(ErrorCode::EnrollmentCodeUsed, "used")).unwrap(),
                 };
                 Ok(HttpResponse { status: self.2, retry_after: None, body })
             }
             async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String> {
                 assert_eq!(path, "/v1/enroll");
-                Ok(HttpResponse { status: 200, retry_after: None, body: r#"{"challenge":"2026-11-25T08:00:00.000Z"}"#.into() })
+                let challenge = EnrollmentChallenge { challenge: "2026-11-25T08:00:00.000Z".into() };
+                Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::to_string(&challenge).unwrap() })
             }
             async fn sleep(&self, _: u64) {}
         }
         let refused = run(device.enroll(&Enroller(&authority, &row.public_jwk, 403), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
         assert_eq!(refused.code(), ErrorCode::EnrollmentRefused);
-        assert_eq!(refused.remedy(), "This code was used already. Ask your administrator for a new one.");
+        assert_eq!(refused.remedy(), ErrorCode::EnrollmentCodeUsed.default_remedy(), "the server's code says what to do");
         let stranger = Identity::generate().unwrap().public_key().to_jwk();
         let wrong_key = run(device.enroll(&Enroller(&authority, &stranger, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
         assert_eq!(wrong_key.code(), ErrorCode::CertUntrusted, "a certificate for another key is not stored");

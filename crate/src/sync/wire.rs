@@ -1,12 +1,14 @@
-//! What the device and the server say to each other over `/v1`, as the client reads it:
-//! the transport, the answers, the signed answers bound to a request's nonce, and the
-//! settings that keep what the server said about time.
+//! What the device and the server say to each other over `/v1`: every request and answer
+//! (the server writes and reads them with serde, the client with [`FromJson`]; the fake
+//! servers of the tests use them too), the batch limit, the transport, the signed answers
+//! bound to a request's nonce, and the settings that keep what the server said about time.
+//! Rejection and refusal codes are [`ErrorCode`]s: the one table.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::jws::Jws;
-use crate::keys::PublicKey;
+use crate::keys::{PublicJwk, PublicKey};
 use crate::time::{Timestamp, DAY_MS};
-use crate::json::{FromJson, Members};
+use crate::json::{deserialize_from_json, FromJson, Members};
 use super::retry::Backoff;
 use serde::Serialize;
 use serde_json::Value;
@@ -91,47 +93,75 @@ pub const SERVER_OFFSET_SETTING: &str = "serverOffsetMs";
 /// time that authority signed (ms): the clock follows only later ones.
 pub(super) const SERVER_TIME_SEEN_SETTING: &str = "serverTimeSeenMs";
 
-/// The server's answers (see `server/src/api.rs`); members the client does not use are ignored.
-pub(super) struct RecordsAnswer {
-    pub(super) verdicts: Vec<WireVerdict>,
-    pub(super) revocation_list: Option<String>,
-    /// The authority's signed answer ([`SignedAnswer`]); only what it says is acted on.
-    pub(super) answer: Option<String>,
+// Requests. The server refuses members it does not know (`malformed_request`).
+
+/// `POST /v1/enroll`: a key, the enrollment code, and the proof that the key's holder asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnrollRequest {
+    /// The enrollment code the administrator gave the worker.
+    pub code: String,
+    /// The key to certify.
+    pub jwk: PublicJwk,
+    /// [`crate::enrollment_proof`]: the code and a fresh challenge, signed with `jwk`.
+    pub proof: String,
 }
 
-impl FromJson for RecordsAnswer {
+impl FromJson for EnrollRequest {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let mut m = Members::of(value, "the answer")?;
-        Ok(RecordsAnswer { verdicts: m.required("verdicts")?, revocation_list: m.optional("revocationList")?, answer: m.optional("answer")? })
+        let mut m = Members::of(value, "the request")?;
+        let request = EnrollRequest { code: m.required("code")?, jwk: m.required("jwk")?, proof: m.required("proof")? };
+        m.deny_unknown().map(|()| request)
     }
 }
 
-pub(super) struct WireVerdict {
-    pub(super) index: usize,
-    pub(super) hash: String,
-    pub(super) verdict: String,
-    pub(super) code: Option<String>,
-    pub(super) message: Option<String>,
-    pub(super) receipt: Option<String>,
+/// `POST /v1/renew`: a renewal request ([`crate::renewal_request`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RenewRequest {
+    /// The renewal request JWS, signed by the key of the certificate it names.
+    pub request: String,
 }
 
-impl FromJson for WireVerdict {
+impl FromJson for RenewRequest {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let mut m = Members::of(value, "a verdict")?;
-        Ok(WireVerdict {
-            index: m.required("index")?,
-            hash: m.required("hash")?,
-            verdict: m.required("verdict")?,
-            code: m.optional("code")?,
-            message: m.optional("message")?,
-            receipt: m.optional("receipt")?,
-        })
+        let mut m = Members::of(value, "the request")?;
+        let request = RenewRequest { request: m.required("request")? };
+        m.deny_unknown().map(|()| request)
     }
 }
+
+/// `POST /v1/records` (`items` are record JWSs) and `POST /v1/reports` (signed failure
+/// reports): 1 to [`MAX_SYNC_BATCH`] items and the device's fresh nonce, which the signed
+/// answer repeats.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BatchRequest {
+    /// The JWSs, named `records` or `reports` on the wire.
+    #[serde(skip)]
+    pub items: Vec<String>,
+    /// 1 to 64 characters of base64url.
+    pub nonce: Option<String>,
+}
+
+impl BatchRequest {
+    /// The JSON body for `member` (`records` or `reports`).
+    pub fn to_json(&self, member: &str) -> String {
+        serde_json::json!({ member: self.items, "nonce": self.nonce }).to_string()
+    }
+
+    /// Reads a body whose items are in `member`; other members are refused.
+    pub fn from_json(body: &[u8], member: &str) -> std::result::Result<BatchRequest, String> {
+        let mut m = Members::of(crate::json::parse::<Value>(body)?, "the request")?;
+        let request = BatchRequest { items: m.required(member)?, nonce: m.optional("nonce")? };
+        m.deny_unknown().map(|()| request)
+    }
+}
+
+// Answers. The client ignores members it does not use, so a newer server may add some.
 
 /// `GET /v1/enroll`: what the enrollment proof signs.
-pub(super) struct EnrollmentChallenge {
-    pub(super) challenge: String,
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnrollmentChallenge {
+    /// The server's time as it issued the challenge (RFC 3339).
+    pub challenge: String,
 }
 
 impl FromJson for EnrollmentChallenge {
@@ -140,29 +170,267 @@ impl FromJson for EnrollmentChallenge {
     }
 }
 
-pub(super) struct RevocationsAnswer {
-    pub(super) revocation_list: String,
-    /// The signed answer with the server time, for the request's nonce.
-    pub(super) answer: Option<String>,
+/// `POST /v1/enroll` and `POST /v1/renew`: what an enrolled device stores.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Enrolled {
+    /// The worker's name as the administrator entered it.
+    pub worker: String,
+    /// The authority key to pin.
+    pub authority: PublicJwk,
+    /// The worker's certificate (JWS).
+    pub certificate: String,
+    /// The current revocation list (JWS).
+    pub revocation_list: String,
+    /// The server's time (RFC 3339).
+    pub server_time: String,
+}
+
+impl FromJson for Enrolled {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "the answer")?;
+        Ok(Enrolled {
+            worker: m.required("worker")?,
+            authority: m.required("authority")?,
+            certificate: m.required("certificate")?,
+            revocation_list: m.required("revocationList")?,
+            server_time: m.required("serverTime")?,
+        })
+    }
+}
+
+impl From<Enrolled> for crate::cert::StoredCredentials {
+    fn from(enrolled: Enrolled) -> Self {
+        crate::cert::StoredCredentials {
+            authority: enrolled.authority,
+            certificate: enrolled.certificate,
+            revocation_list: Some(enrolled.revocation_list),
+        }
+    }
+}
+
+/// What the server did with one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictKind {
+    /// Verified and stored; the receipt proves it.
+    Accepted,
+    /// Stored before (same id and hash); the receipt is the one issued then.
+    Duplicate,
+    /// Refused; `code` says why. Nothing was stored.
+    Rejected,
+}
+
+impl VerdictKind {
+    /// Its name on the wire and in metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::Accepted => "accepted",
+            VerdictKind::Duplicate => "duplicate",
+            VerdictKind::Rejected => "rejected",
+        }
+    }
+}
+
+impl FromJson for VerdictKind {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        match String::from_json(value)?.as_str() {
+            "accepted" => Ok(VerdictKind::Accepted),
+            "duplicate" => Ok(VerdictKind::Duplicate),
+            "rejected" => Ok(VerdictKind::Rejected),
+            other => Err(format!("unknown verdict `{other:.20}`")),
+        }
+    }
+}
+
+/// The server's answer for one record of a batch, in the batch's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordVerdict {
+    /// The record's position in the batch.
+    pub index: usize,
+    /// The record id, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The record's hash.
+    pub hash: String,
+    /// Accepted, duplicate or rejected.
+    pub verdict: VerdictKind,
+    /// Why it was rejected: an [`ErrorCode`] string (a newer server's code is kept as sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A sentence for developers about the rejection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The receipt JWS, signed by the authority, when accepted or duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// The record before it in the signer's chain was missing when it arrived: stored, but
+    /// flagged.
+    pub chain_gap: bool,
+}
+
+impl RecordVerdict {
+    /// A rejection with its code and a sentence for developers.
+    pub fn rejected(index: usize, id: Option<String>, hash: String, code: ErrorCode, message: String) -> Self {
+        RecordVerdict { index, id, hash, verdict: VerdictKind::Rejected, code: Some(code.as_str().to_owned()), message: Some(message), receipt: None, chain_gap: false }
+    }
+}
+
+impl FromJson for RecordVerdict {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "a verdict")?;
+        Ok(RecordVerdict {
+            index: m.required("index")?,
+            id: m.optional("id")?,
+            hash: m.required("hash")?,
+            verdict: m.required("verdict")?,
+            code: m.optional("code")?,
+            message: m.optional("message")?,
+            receipt: m.optional("receipt")?,
+            chain_gap: m.optional("chainGap")?.unwrap_or(false),
+        })
+    }
+}
+
+/// `POST /v1/records`: a verdict per record, in order, and what every contact brings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordsAnswer {
+    /// Each verdict with its receipt.
+    pub verdicts: Vec<RecordVerdict>,
+    /// The authority's signed answer ([`SignedAnswer`]) over the verdicts without receipts,
+    /// the time and the nonce: what the device acts on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// The current revocation list; missing when it cannot be signed now (`GET
+    /// /v1/revocations` says why).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation_list: Option<String>,
+    /// The server's time (RFC 3339).
+    pub server_time: String,
+}
+
+impl FromJson for RecordsAnswer {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "the answer")?;
+        Ok(RecordsAnswer {
+            verdicts: m.required("verdicts")?,
+            answer: m.optional("answer")?,
+            revocation_list: m.optional("revocationList")?,
+            server_time: m.required("serverTime")?,
+        })
+    }
+}
+
+/// `GET /v1/revocations`: the list, and the server time in an answer signed for the nonce.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevocationsAnswer {
+    /// The revocation list (JWS).
+    pub revocation_list: String,
+    /// The server's time (RFC 3339).
+    pub server_time: String,
+    /// The signed answer with the server time, for the request's nonce; missing when it
+    /// cannot be signed now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
 }
 
 impl FromJson for RevocationsAnswer {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
         let mut m = Members::of(value, "the answer")?;
-        Ok(RevocationsAnswer { revocation_list: m.required("revocationList")?, answer: m.optional("answer")? })
+        Ok(RevocationsAnswer { revocation_list: m.required("revocationList")?, server_time: m.required("serverTime")?, answer: m.optional("answer")? })
     }
 }
 
-pub(super) struct ReportsAnswer {
-    /// The authority's signed answer; reports are marked sent only from it.
-    pub(super) answer: Option<String>,
+/// What the server did with one failure report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportVerdictKind {
+    /// Stored (or stored before: the device may stop sending it).
+    Stored,
+    /// Refused; `code` says why.
+    Rejected,
+}
+
+impl FromJson for ReportVerdictKind {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        match String::from_json(value)?.as_str() {
+            "stored" => Ok(ReportVerdictKind::Stored),
+            "rejected" => Ok(ReportVerdictKind::Rejected),
+            other => Err(format!("unknown verdict `{other:.20}`")),
+        }
+    }
+}
+
+/// The server's answer for one failure report, in the request's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportVerdict {
+    /// The report's position in the request.
+    pub index: usize,
+    /// The report's id, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Stored or rejected.
+    pub verdict: ReportVerdictKind,
+    /// Why it was rejected: an [`ErrorCode`] string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+impl FromJson for ReportVerdict {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "a verdict")?;
+        Ok(ReportVerdict { index: m.required("index")?, id: m.optional("id")?, verdict: m.required("verdict")?, code: m.optional("code")? })
+    }
+}
+
+/// `POST /v1/reports`: a verdict per report, and the answer the authority signed over them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportsAnswer {
+    /// Each report's verdict.
+    pub verdicts: Vec<ReportVerdict>,
+    /// The server's time (RFC 3339).
+    pub server_time: String,
+    /// The authority's signed answer; reports are marked sent only from it. Missing when it
+    /// cannot be signed now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
 }
 
 impl FromJson for ReportsAnswer {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
-        Ok(ReportsAnswer { answer: Members::of(value, "the answer")?.optional("answer")? })
+        let mut m = Members::of(value, "the answer")?;
+        Ok(ReportsAnswer { verdicts: m.required("verdicts")?, server_time: m.required("serverTime")?, answer: m.optional("answer")? })
     }
 }
+
+/// A refused request (4xx, 5xx): a table code and a sentence for developers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// Why: an [`ErrorCode`] string (a newer server's code is kept as sent).
+    pub code: String,
+    /// A sentence for developers.
+    pub message: String,
+}
+
+impl Refusal {
+    /// A refusal with a table code.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Refusal { code: code.as_str().to_owned(), message: message.into() }
+    }
+}
+
+impl FromJson for Refusal {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "the refusal")?;
+        Ok(Refusal { code: m.required("code")?, message: m.optional("message")?.unwrap_or_default() })
+    }
+}
+
+deserialize_from_json!(EnrollRequest, RenewRequest);
 
 /// A server's answer as the authority signed it ([`crate::Authority::sign_answer`]).
 pub(super) struct SignedAnswer<T> {
@@ -202,17 +470,3 @@ pub(super) fn new_nonce() -> Result<String> {
     crate::random::fill(&mut bytes)?;
     Ok(crate::encoding::b64url(&bytes))
 }
-
-pub(super) struct ReportVerdict {
-    pub(super) index: usize,
-    pub(super) id: Option<String>,
-    pub(super) verdict: String,
-}
-
-impl FromJson for ReportVerdict {
-    fn from_json(value: Value) -> std::result::Result<Self, String> {
-        let mut m = Members::of(value, "a verdict")?;
-        Ok(ReportVerdict { index: m.required("index")?, id: m.optional("id")?, verdict: m.required("verdict")? })
-    }
-}
-

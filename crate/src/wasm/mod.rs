@@ -22,6 +22,8 @@ use zeroize::Zeroizing;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("../types.d.ts");
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_CODES: &str = include_str!(concat!(env!("OUT_DIR"), "/error_codes.d.ts"));
 
 #[wasm_bindgen]
 extern "C" {
@@ -565,6 +567,8 @@ pub fn error_codes() -> JsErrorInfos {
         severity: &'static str,
         summary: &'static str,
         remedy: &'static str,
+        #[serde(rename = "fromServer")]
+        from_server: bool,
     }
     let rows: Vec<Info> = ErrorCode::ALL
         .iter()
@@ -573,6 +577,7 @@ pub fn error_codes() -> JsErrorInfos {
             severity: if c.severity() == Severity::Error { "error" } else { "warning" },
             summary: c.summary(),
             remedy: c.default_remedy(),
+            from_server: c.from_server(),
         })
         .collect();
     to_js(&rows)

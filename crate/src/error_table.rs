@@ -1,0 +1,236 @@
+// Every code a user can meet: on the device, from the server, in the app. Each row: the
+// variant, its stable string, its severity, a summary for developers and the help page, and
+// the remedy a field worker reads. Included by `error.rs` (the `ErrorCode` enum) and by
+// `build.rs` (the TypeScript union); a string never changes once released. `device` codes are
+// raised on the device (some the server answers with too); `server` codes only the server
+// answers with: a record's or report's rejection, or a refused request.
+error_codes! {
+    device {
+        /// The PIN or passphrase does not open the sealed key.
+        WrongPin = "wrong_pin", Error,
+            "The PIN or passphrase does not open this key.",
+            "Check your PIN and try again. After several wrong tries you must wait before the next one.";
+        /// A new PIN or passphrase is too short to seal a key with.
+        PinTooShort = "pin_too_short", Error,
+            "The PIN or passphrase is shorter than the minimum length.",
+            "Choose a PIN of at least 6 digits, or a longer passphrase.";
+        /// Too many wrong PINs: the next try must wait.
+        PinLockedOut = "pin_locked_out", Error,
+            "Too many wrong PINs; the next try must wait.",
+            "Too many wrong PINs. Wait a few minutes before the next try, or ask your administrator.";
+        /// The passphrase does not open the backup.
+        WrongPassphrase = "wrong_passphrase", Error,
+            "The passphrase does not open this backup.",
+            "Check the backup's passphrase (it is not your PIN) and try again.";
+        /// The identity was locked; its key is no longer in memory.
+        IdentityLocked = "identity_locked", Error,
+            "The identity is locked and its key has been wiped from memory.",
+            "Unlock with your PIN, then sign again.";
+        /// No identity with this key id is stored on the device.
+        IdentityNotFound = "identity_not_found", Error,
+            "No identity with this key id is stored on this device.",
+            "Choose your name from the list, or set up this device again.";
+        /// No failure report with this id is stored on the device.
+        ReportNotFound = "report_not_found", Error,
+            "No failure report with this id is stored on this device.",
+            "Open the Health page again and choose the problem from the list.";
+        /// The identity has no certificate yet, so it cannot sign.
+        NotEnrolled = "not_enrolled", Error,
+            "This identity has no certificate yet.",
+            "Connect to the internet and enroll with the code from your administrator.";
+        /// A fresh signature did not verify twice in a row, so nothing was stored.
+        SelfCheckFailed = "self_check_failed", Error,
+            "A new signature failed its own verification twice; nothing was stored.",
+            "Close the app completely, open it again and sign again. If it happens again, send feedback from the Health page.";
+        /// The device cannot produce secure random numbers.
+        RandomnessUnavailable = "randomness_unavailable", Error,
+            "Secure randomness (crypto.getRandomValues on a device, the OS on the server) is not available.",
+            "Update your browser, or use another browser or device.";
+        /// The certificate is not signed by the pinned authority, or is not for this key.
+        CertUntrusted = "cert_untrusted", Error,
+            "The certificate is not signed by the trusted authority or does not belong to this key.",
+            "Enroll this device again with a new code from your administrator.";
+        /// The certificate's validity has not begun.
+        CertNotYetValid = "cert_not_yet_valid", Error,
+            "The certificate is not valid yet.",
+            "Check that your device's date and time are correct, or wait until the certificate becomes valid.";
+        /// The certificate has expired.
+        CertExpired = "cert_expired", Error,
+            "The certificate has expired.",
+            "Connect to the internet and open the app to renew your certificate, or ask your administrator.";
+        /// The certificate is on the authority's revocation list.
+        CertRevoked = "cert_revoked", Error,
+            "The certificate has been revoked by the authority.",
+            "You can no longer sign with this device. Ask your administrator.";
+        /// The certificate expires soon (warning).
+        CertExpiring = "cert_expiring", Warning,
+            "The certificate expires soon.",
+            "Connect to the internet and open the app so that your certificate is renewed.";
+        /// The revocation list is past its next update time, or missing (warning).
+        RevocationListStale = "revocation_list_stale", Warning,
+            "The revocation list is out of date or missing.",
+            "Connect to the internet and open the app to bring it up to date.";
+        /// The revocation list is not signed by the pinned authority.
+        RevocationListUntrusted = "revocation_list_untrusted", Error,
+            "The revocation list is not signed by the trusted authority.",
+            "Connect to the internet and open the app to fetch a new list, or ask your administrator.";
+        /// The device clock is earlier than the last signature.
+        ClockSkew = "clock_skew", Error,
+            "The device clock is earlier than the time of the last signature.",
+            "Set your device's date and time correctly (automatic time is best), then sign again.";
+        /// A signature does not verify.
+        BadSignature = "bad_signature", Error,
+            "The signature is invalid.",
+            "The record was changed or signed with another key. Do not trust it; ask your administrator.";
+        /// A record is signed by another key than the one it is checked against.
+        KeyMismatch = "key_mismatch", Error,
+            "The record names another key than the one it was checked against.",
+            "Check the record against the public key of the worker who signed it.";
+        /// A record does not follow the record it is said to follow.
+        ChainBroken = "chain_broken", Error,
+            "The record does not follow the given previous record (hash or sequence number differ).",
+            "A record is missing or was changed. Keep all records and ask your administrator.";
+        /// The algorithm in a JWS header is not Ed25519.
+        UnsupportedAlgorithm = "unsupported_algorithm", Error,
+            "The JWS algorithm is not Ed25519 (or the older EdDSA name for it).",
+            "Use a record signed by offsign or another Ed25519 JOSE signer.";
+        /// A JWS compact serialization could not be parsed.
+        MalformedJws = "malformed_jws", Error,
+            "The JWS is not a well-formed compact serialization.",
+            "The data is damaged or not a signed record. Ask your administrator.";
+        /// A JSON Web Key could not be parsed or is not an Ed25519 key.
+        MalformedJwk = "malformed_jwk", Error,
+            "The JWK is not a well-formed Ed25519 (OKP) key.",
+            "Use the key file exactly as offsign wrote it.";
+        /// A record payload does not have the offsign record format.
+        MalformedRecord = "malformed_record", Error,
+            "The record payload does not have the offsign record format.",
+            "The data is damaged or not an offsign record. Ask your administrator.";
+        /// A certificate does not have the offsign certificate format.
+        MalformedCertificate = "malformed_certificate", Error,
+            "The certificate does not have the offsign certificate format.",
+            "Enroll this device again with a new code from your administrator.";
+        /// A revocation list does not have the offsign format.
+        MalformedRevocationList = "malformed_revocation_list", Error,
+            "The revocation list does not have the offsign format.",
+            "Connect to the internet and open the app to fetch a new list.";
+        /// A sealed key is damaged or of an unknown format.
+        MalformedSealedKey = "malformed_sealed_key", Error,
+            "The sealed key is damaged or of an unknown format.",
+            "Restore your identity from a backup, or enroll this device again.";
+        /// A backup file is damaged, truncated, foreign, or its records do not verify.
+        MalformedBackup = "malformed_backup", Error,
+            "The backup file is damaged, truncated or not an offsign backup; nothing was imported.",
+            "Use another copy of the backup file, or ask your administrator.";
+        /// The device's storage is full; nothing was written.
+        StorageFull = "storage_full", Error,
+            "The browser's storage for this app is full; nothing was written.",
+            "Connect to the internet so that sent records can be cleared, free space on the device, or ask your administrator.";
+        /// The device's storage cannot be opened or written.
+        StorageUnavailable = "storage_unavailable", Error,
+            "Storage cannot be opened or written: the browser's IndexedDB, or the server's database.",
+            "Close other tabs of this app and open it again. Private browsing may block storage; use a normal window.";
+        /// The server could not be reached, or answered with a server error, after retries.
+        ServerUnreachable = "server_unreachable", Warning,
+            "The server could not be reached; nothing was lost.",
+            "Your signatures are safe on this device and will be sent when the connection returns.";
+        /// The server refused a whole request (not a record): the app and server disagree.
+        ServerRefused = "server_refused", Error,
+            "The server refused the request.",
+            "Update the app (reload it while online), or ask your administrator.";
+        /// The server refused an enrollment code (unknown, used or expired); nothing was issued.
+        EnrollmentRefused = "enrollment_refused", Error,
+            "The server refused the enrollment code; no certificate was issued.",
+            "Ask your administrator for a new enrollment code.";
+        /// The server refused a signed record; the record stays on the device, marked rejected.
+        RecordRejected = "record_rejected", Error,
+            "The server refused a signed record.",
+            "Open the record in the outbox to see why, and ask your administrator. It stays on this device.";
+        /// An argument has the wrong type, length or size.
+        MalformedInput = "malformed_input", Error,
+            "An argument has the wrong type, length, encoding or size.",
+            "This is a problem in the app. Send feedback from the Health page.";
+    }
+    server {
+        /// The server holds another record at the same place in this key's chain.
+        ChainFork = "chain_fork", Error,
+            "The server holds another record with this sequence number from this key.",
+            "Two records claim one place in your chain (a restored backup, or one key on two devices). Ask your administrator; the record stays here.";
+        /// The server holds another record with this record's id.
+        IdConflict = "id_conflict", Error,
+            "The server holds another record with this id.",
+            "Ask your administrator; the record stays on this device.";
+        /// The certificate a record or renewal names was not issued by this server.
+        CertUnknown = "cert_unknown", Error,
+            "The server did not issue the certificate named.",
+            "Enroll this device again with a new code from your administrator.";
+        /// A record's signing time is later than the server's time.
+        SignedInFuture = "signed_in_future", Error,
+            "The record's signing time is later than the server's time.",
+            "Set your device's date and time correctly (automatic is best) and tell your administrator.";
+        /// A record was signed before its certificate's validity began.
+        CertNotYetValidAtSigning = "cert_not_yet_valid_at_signing", Error,
+            "The record was signed before its certificate became valid.",
+            "Set your device's date and time correctly (automatic is best) and tell your administrator.";
+        /// A record was signed after its certificate expired.
+        CertExpiredAtSigning = "cert_expired_at_signing", Error,
+            "The record was signed after its certificate expired.",
+            "Connect to the internet to renew your certificate, and tell your administrator.";
+        /// A failure report does not have the offsign report format.
+        MalformedReport = "malformed_report", Error,
+            "The failure report does not have the offsign report format.",
+            "Update the app (reload it while online).";
+        /// The server will not certify a key of small order.
+        WeakKey = "weak_key", Error,
+            "The key is of small order or has a torsion component; it is not certified.",
+            "The server refused this device's key. Update the app, or ask your administrator.";
+        /// An enrollment proof is not by the key, or not for this code and challenge.
+        ProofInvalid = "proof_invalid", Error,
+            "The enrollment proof is not signed by the key, or is for another code or challenge.",
+            "The server refused this device's key. Update the app, or ask your administrator.";
+        /// An enrollment challenge is too old.
+        ChallengeStale = "challenge_stale", Error,
+            "The enrollment challenge is too old.",
+            "The enrollment took too long, or the server's clock is off. Try again.";
+        /// The server knows no such enrollment code.
+        EnrollmentCodeUnknown = "enrollment_code_unknown", Error,
+            "No such enrollment code.",
+            "This code is not known. Check it letter by letter, or ask your administrator for a new one.";
+        /// The enrollment code was used already.
+        EnrollmentCodeUsed = "enrollment_code_used", Error,
+            "The enrollment code was used already.",
+            "This code was used already. Ask your administrator for a new one.";
+        /// The enrollment code has expired.
+        EnrollmentCodeExpired = "enrollment_code_expired", Error,
+            "The enrollment code has expired.",
+            "This code has expired. Ask your administrator for a new one.";
+        /// A renewal request was made too long ago, or by a device whose clock is off.
+        RequestStale = "request_stale", Error,
+            "The request was made too long ago, or the device clock is off.",
+            "Set your device's date and time correctly (automatic is best), then connect again.";
+        /// The server could not read a request (JSON, members, sizes, batch length).
+        MalformedRequest = "malformed_request", Error,
+            "The server could not read the request: its JSON, members or sizes.",
+            "Update the app (reload it while online), or ask your administrator.";
+        /// A request's body is not declared as JSON.
+        UnsupportedMediaType = "unsupported_media_type", Error,
+            "The request's body is not application/json.",
+            "Update the app (reload it while online), or ask your administrator.";
+        /// Too many requests from one address, or reports from one key in a day.
+        RateLimited = "rate_limited", Warning,
+            "Too many requests from this address, or reports from this key today.",
+            "Nothing is lost; the app tries again later by itself.";
+        /// A request for /metrics without its bearer token.
+        Unauthorized = "unauthorized", Error,
+            "The request needs the server's bearer token.",
+            "Give the monitoring tool the token the server was started with (--metrics-token).";
+        /// The server cannot sign a revocation list now (too many serials).
+        RevocationListUnavailable = "revocation_list_unavailable", Warning,
+            "The server cannot sign a revocation list now.",
+            "Nothing is lost. Ask your administrator to look at the server's revocations.";
+        /// The server failed while answering: a fault in the server, in its logs.
+        InternalError = "internal_error", Error,
+            "The server failed while answering.",
+            "Nothing is lost; the app tries again later. Tell your administrator if it goes on.";
+    }
+}
