@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Identity, PublicKey};
 use crate::record::{sign_record, DocumentDigest, RecordRequest, SignedRecord};
 use crate::rows::{IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials};
-use crate::store::Store;
+use crate::store::{setting, Store};
 use crate::time::Timestamp;
 use crate::vault::{seal, unseal, KdfParams};
 use std::cell::RefCell;
@@ -34,10 +34,25 @@ pub struct Signed {
 }
 
 /// Where the device reads the time. The core never reads a clock itself: browsers pass
-/// `Date.now()` (plus the offset learned from the server), tests pass a clock they control.
+/// `Date.now()` corrected to the server's time (`crate::ServerClock`), tests pass a clock they
+/// control.
 pub trait Clock {
     /// The current (trusted) time.
     fn now(&self) -> Result<Timestamp>;
+
+    /// Applies the correction (ms) to the server's time that a sync learned; a clock that does
+    /// not follow the server ignores it.
+    fn follow_server(&self, _offset_ms: i64) {}
+}
+
+impl<C: Clock + ?Sized> Clock for &C {
+    fn now(&self) -> Result<Timestamp> {
+        (**self).now()
+    }
+
+    fn follow_server(&self, offset_ms: i64) {
+        (**self).follow_server(offset_ms);
+    }
 }
 
 /// How a device behaves.
@@ -72,10 +87,6 @@ impl Default for DeviceConfig {
     }
 }
 
-/// The setting that holds the time of the last diagnosis (its write probes the storage).
-const LAST_DIAGNOSIS: &str = "lastDiagnosis";
-/// The setting that holds the time of the last successful sync.
-pub(crate) const LAST_SYNC: &str = "lastSync";
 
 /// What only the browser knows, for [`Device::diagnose`].
 #[derive(Clone, Debug)]
@@ -245,7 +256,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 remedy: Some(e.remedy().to_owned()),
             }],
         };
-        let storage_writable = self.store.put_setting(LAST_DIAGNOSIS, &now.to_string()).await;
+        let storage_writable = self.store.put_setting(setting::LAST_DIAGNOSIS, &now.to_string()).await;
         let facts = crate::health::Facts {
             now,
             randomness: browser.randomness,
@@ -254,8 +265,8 @@ impl<S: Store, C: Clock> Device<S, C> {
             usage: browser.usage,
             identities: self.store.identities().await.unwrap_or_default(),
             outbox: self.store.outbox_summary().await.unwrap_or_default(),
-            last_sync: self.store.setting(LAST_SYNC).await.ok().flatten(),
-            server_offset_ms: self.store.setting(crate::SERVER_OFFSET_SETTING).await.ok().flatten().and_then(|v| v.parse().ok()),
+            last_sync: self.store.setting(setting::LAST_SYNC).await.ok().flatten(),
+            server_offset_ms: self.store.setting(setting::SERVER_OFFSET).await.ok().flatten().and_then(|v| v.parse().ok()),
             policy: self.policy(),
             app_version: self.config.app_version.clone(),
         };
@@ -581,7 +592,7 @@ pub(crate) mod tests {
         }
     }
 
-    impl Clock for &TestClock {
+    impl Clock for TestClock {
         fn now(&self) -> Result<Timestamp> {
             Timestamp::from_millis(self.0.get())
         }
@@ -788,7 +799,7 @@ pub(crate) mod tests {
         assert_eq!(find("pending_records").status, crate::health::Status::Warn);
         assert_eq!(find("storage_writable").status, crate::health::Status::Ok);
         assert_eq!(find("certificate:A. Jones").value, "98 days left");
-        assert_eq!(run(device.store.setting(LAST_DIAGNOSIS)).unwrap().as_deref(), Some("2026-11-26T09:04:00.000Z"));
+        assert_eq!(run(device.store.setting(setting::LAST_DIAGNOSIS)).unwrap().as_deref(), Some("2026-11-26T09:04:00.000Z"));
     }
 
     #[test]

@@ -14,6 +14,8 @@
 #![deny(missing_docs)]
 
 mod backup;
+#[cfg(all(target_arch = "wasm32", feature = "device"))]
+mod browser;
 mod cert;
 mod device;
 mod encoding;
@@ -63,7 +65,7 @@ pub use sync::{
     enrollment_code_hash, enrollment_proof, inspect_renewal_request, inspect_report, verify_enrollment_proof, EnrollmentProof,
     ENROLLMENT_TYP, parse_retry_after, renewal_request, sign_report, verify_renewal_request,
     verify_report, Backoff, HttpResponse, RenewalRequest, SignedReport, SyncOptions, SyncSummary, Transport, MAX_SYNC_BATCH,
-    RENEWAL_TYP, REPORT_TYP, SERVER_OFFSET_SETTING,
+    RENEWAL_TYP, REPORT_TYP, SERVER_OFFSET_SETTING, ServerClock,
 };
 /// The `/v1` wire format: every request and answer of the server's API, shared by the client
 /// engine, the reference server and the tests' fake servers.

@@ -68,11 +68,25 @@ pub trait Store {
     /// transaction. Only the sync engine changes stored records, one sync at a time.
     async fn put_records(&self, rows: &[RecordRow]) -> Result<()>;
 
-    /// Stores a setting.
+    /// Stores a setting (names in [`setting`]).
     async fn put_setting(&self, key: &str, value: &str) -> Result<()>;
 
-    /// A stored setting.
+    /// A stored setting (names in [`setting`]).
     async fn setting(&self, key: &str) -> Result<Option<String>>;
+}
+
+/// The names of the device's settings, in one place for the modules that read and write them.
+pub mod setting {
+    /// The time of the last diagnosis (its write probes the storage).
+    pub const LAST_DIAGNOSIS: &str = "lastDiagnosis";
+    /// The time of the last successful sync (RFC 3339).
+    pub const LAST_SYNC: &str = "lastSync";
+    /// The correction (ms) the device clock needs to read the server's time, learned at a
+    /// sync (`crate::sync` learns it, the clock applies it).
+    pub const SERVER_OFFSET: &str = "serverOffsetMs";
+    /// Followed by `:` and an authority's key id: the latest server time (ms) that authority
+    /// signed; the clock follows only later ones.
+    pub const SERVER_TIME_SEEN: &str = "serverTimeSeenMs";
 }
 
 /// Oldest first, and in chain order within one signing time (a batch shares its time).

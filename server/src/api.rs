@@ -350,6 +350,9 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
     blocking(&state, move |state| {
         let now = now();
         let serial = random_serial()?;
+        // Everything that can fail before the code is spent: a device that gets no answer
+        // must be able to enroll again with the same code.
+        let list = revocation_list(state, now)?;
         let redeemed = state.storage.redeem_code(&offsign::enrollment_code_hash(&request.code), now.millis(), |code| {
             if code.used_at.is_some() {
                 return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeUsed, "this code was used already; ask for a new one"));
@@ -366,21 +369,21 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
             None => return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeUnknown, "no such enrollment code")),
             Some(result) => result?,
         };
-        credentials(state, cert, now)
+        Ok(credentials(state, cert, list, now))
     })
     .await
 }
 
 /// What a device stores after enrollment or renewal: its certificate with the authority key,
 /// the current revocation list and the server's time.
-fn credentials<S: Storage>(state: &AppState<S>, cert: CertificateRow, now: Timestamp) -> ApiResult<Json<Enrolled>> {
-    Ok(Json(Enrolled {
+fn credentials<S: Storage>(state: &AppState<S>, cert: CertificateRow, revocation_list: String, now: Timestamp) -> Json<Enrolled> {
+    Json(Enrolled {
         worker: cert.worker,
         authority: state.authority.public_key().to_jwk(),
         certificate: cert.jws,
-        revocation_list: revocation_list(state, now)?,
+        revocation_list,
         server_time: now.to_string(),
-    }))
+    })
 }
 
 /// Issues a new certificate for the same worker and key, as long as the current one: asked
@@ -412,6 +415,8 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
         // superseded already (a replay, or a device that never got the answer) gets the
         // certificate issued then: one renewal, one new certificate.
         let serial = random_serial()?;
+        // As at enrollment: what can fail comes before the old certificate is superseded.
+        let list = revocation_list(state, now)?;
         let renewal = state.storage.renew(&current.serial, now.millis(), || {
             let nbf = now.plus_millis(-BACKDATE_MS);
             let exp = now.plus_millis(current.exp - current.nbf - BACKDATE_MS);
@@ -424,7 +429,7 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
             Renewal::Existing(cert) if cert.revoked_at.is_some() => return Err(refused(ErrorCode::CertRevoked, "the certificate is revoked; enroll again")),
             Renewal::Existing(cert) => cert,
         };
-        credentials(state, renewed, now)
+        Ok(credentials(state, renewed, list, now))
     })
     .await
 }

@@ -86,7 +86,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             .into_iter()
             .filter_map(|row| Some((row.kid, PublicKey::from_jwk(&row.credentials?.authority).ok()?)))
             .collect();
-        let applied_offset: i64 = self.store.setting(SERVER_OFFSET_SETTING).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let applied_offset = super::clock::applied_offset(&self.store).await?;
         let total = self.store.outbox_summary().await?.pending;
         let mut contacted = false;
         let mut done = 0;
@@ -149,7 +149,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             let before = self.clock.now()?.plus_millis(-retain).to_string();
             while self.store.prune_accepted(&before, 1_000).await? == 1_000 {}
         }
-        self.store.put_setting(crate::device::LAST_SYNC, &self.clock.now()?.to_string()).await?;
+        self.store.put_setting(crate::store::setting::LAST_SYNC, &self.clock.now()?.to_string()).await?;
         Ok(summary)
     }
 
@@ -282,17 +282,12 @@ impl<S: Store, C: Clock> Device<S, C> {
         if let Some(list) = list {
             self.keep_revocation_list(list).await?;
         }
-        let Some((server_time, authority)) = signed_time else { return Ok(()) };
-        let seen_setting = format!("{SERVER_TIME_SEEN_SETTING}:{authority}");
-        let seen: i64 = self.store.setting(&seen_setting).await?.and_then(|v| v.parse().ok()).unwrap_or(i64::MIN);
-        if server_time.millis() <= seen {
-            return Ok(());
+        if let Some((server_time, authority)) = signed_time {
+            if let Some(offset) = super::clock::learn_server_time(&self.store, &self.clock, applied_offset, server_time, &authority).await? {
+                summary.server_offset_ms = Some(offset);
+            }
         }
-        // The clock applies `applied_offset` until the sync ends: what is still off adds to it.
-        let offset = applied_offset + server_time.millis() - self.clock.now()?.millis();
-        summary.server_offset_ms = Some(offset);
-        self.store.put_setting(SERVER_OFFSET_SETTING, &offset.to_string()).await?;
-        self.store.put_setting(&seen_setting, &server_time.millis().to_string()).await
+        Ok(())
     }
 
     /// Stores `list` for every identity whose authority signed it, when it is newer than the
@@ -573,8 +568,8 @@ mod tests {
             let receipt = crate::cert::verify_receipt(r.receipt.as_deref().unwrap(), authority.public_key()).unwrap();
             assert_eq!((receipt.id.as_str(), receipt.hash.as_str()), (r.id.as_str(), r.hash.as_str()));
         }
-        assert_eq!(run(device.store.setting(SERVER_OFFSET_SETTING)).unwrap().as_deref(), Some("5000"));
-        assert_eq!(run(device.store.setting(crate::device::LAST_SYNC)).unwrap().as_deref(), Some("2026-11-25T08:01:00.000Z"));
+        assert_eq!(run(device.store.setting(crate::store::setting::SERVER_OFFSET)).unwrap().as_deref(), Some("5000"));
+        assert_eq!(run(device.store.setting(crate::store::setting::LAST_SYNC)).unwrap().as_deref(), Some("2026-11-25T08:01:00.000Z"));
         let stored_list = run(device.store.identity(&row.kid)).unwrap().credentials.unwrap().revocation_list.unwrap();
         let list = crate::cert::verify_revocation_list(&stored_list, authority.public_key()).unwrap();
         assert_eq!(list.issued_at, Timestamp::parse_rfc3339(server.server_time).unwrap().seconds(), "the fresh list is kept");
@@ -585,17 +580,11 @@ mod tests {
 
     #[test]
     fn the_clock_correction_is_the_total_a_correcting_clock_needs() {
-        // A clock that applies the stored correction, as the browser's does.
-        struct Correcting<'a>(&'a TestClock, std::cell::Cell<i64>);
-        impl Clock for &Correcting<'_> {
-            fn now(&self) -> crate::Result<Timestamp> {
-                Ok((&self.0).now()?.plus_millis(self.1.get()))
-            }
-        }
         let base = TestClock::default();
         let (enrolled, _, authority) = enrolled_device(&base); // the time is learned from what its authority signed
         base.set("2026-11-25T08:01:00Z"); // the server says 08:01:05
-        let clock = Correcting(&base, std::cell::Cell::new(0));
+        // The browser's clock: the device's own time plus the correction a sync tells it.
+        let clock = crate::ServerClock::new(|| base.now().unwrap().millis() as f64);
         let device = crate::Device::new(enrolled.store, &clock, crate::device::tests::config());
         // A minute apart, the device clock 5 s behind the server's each time.
         for (minute, server_time) in [(1, "2026-11-25T08:01:05.000Z"), (2, "2026-11-25T08:02:05.000Z"), (3, "2026-11-25T08:03:05.000Z")] {
@@ -604,8 +593,11 @@ mod tests {
             server.server_time = server_time;
             let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
             assert_eq!(summary.server_offset_ms, Some(5_000), "the same correction every time, not a growing one");
-            clock.1.set(summary.server_offset_ms.unwrap());
+            assert_eq!(clock.now().unwrap(), Timestamp::parse_rfc3339(server_time).unwrap(), "the clock reads the server's time");
         }
+        let reopened = crate::ServerClock::new(|| base.now().unwrap().millis() as f64);
+        run(reopened.restore(&device.store));
+        assert_eq!(reopened.now().unwrap(), Timestamp::parse_rfc3339("2026-11-25T08:03:05.000Z").unwrap(), "the correction outlives the page");
     }
 
     #[test]
@@ -711,7 +703,7 @@ mod tests {
         assert_eq!((summary.rejected, summary.server_offset_ms), (1, Some(65_000)));
         let again = run(device.sync(&honest, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(again.server_offset_ms, None, "not later than the last time learned");
-        assert_eq!(run(device.store.setting(SERVER_OFFSET_SETTING)).unwrap().as_deref(), Some("65000"));
+        assert_eq!(run(device.store.setting(crate::store::setting::SERVER_OFFSET)).unwrap().as_deref(), Some("65000"));
     }
 
     #[test]

@@ -86,13 +86,6 @@ pub struct SyncSummary {
     pub server_offset_ms: Option<i64>,
 }
 
-/// The setting that keeps the correction (ms) the device clock needs to read the server's
-/// time: the clock a device is built with applies it.
-pub const SERVER_OFFSET_SETTING: &str = "serverOffsetMs";
-/// The device setting (followed by `:` and the authority's key id) that holds the latest server
-/// time that authority signed (ms): the clock follows only later ones.
-pub(super) const SERVER_TIME_SEEN_SETTING: &str = "serverTimeSeenMs";
-
 // Requests. The server refuses members it does not know (`malformed_request`).
 
 /// `POST /v1/enroll`: a key, the enrollment code, and the proof that the key's holder asked.

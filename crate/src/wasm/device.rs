@@ -2,8 +2,10 @@
 //! and backups, over the primitives of the parent module. Types in `device.d.ts`.
 
 use super::*;
+use crate::browser::{browser_clock, browser_facts, get, register_background_sync, repeat_while_alive, storage_manager, to_promise, user_agent, with_sync_lock};
+use crate::browser::{BrowserDevice, FetchTransport, IdleWatch};
 use crate::idb::IdbStore;
-use crate::{Clock, Device, DeviceConfig, IdentityRow, SignInput, Store as _};
+use crate::{Device, DeviceConfig, IdentityRow, SignInput};
 
 #[wasm_bindgen(typescript_custom_section)]
 const DEVICE_TYPES: &str = include_str!("../device.d.ts");
@@ -12,156 +14,8 @@ const DEVICE_TYPES: &str = include_str!("../device.d.ts");
 /// stored in one transaction. Open it with `Device.open()`.
 #[wasm_bindgen(js_name = Device)]
 pub struct JsDevice {
-    inner: Rc<Device<IdbStore, BrowserClock>>,
+    inner: Rc<BrowserDevice>,
     idle: Rc<IdleWatch>,
-    clock: BrowserClock,
-}
-
-/// The idle-lock timer of a `Device`: while an identity is unlocked, a timeout waits for the
-/// moment it has been idle long enough, wipes the key, and tells the app.
-#[derive(Default)]
-struct IdleWatch {
-    armed: std::cell::Cell<bool>,
-    on_idle_lock: std::cell::RefCell<Option<js_sys::Function>>,
-}
-
-impl IdleWatch {
-    /// Starts the timer unless it is running.
-    fn arm(self: &Rc<Self>, device: &Rc<Device<IdbStore, BrowserClock>>) {
-        if !self.armed.replace(true) {
-            self.check_after(Rc::downgrade(device), 0);
-        }
-    }
-
-    /// Checks the device for idleness after `delay_ms`, and again until nothing is unlocked.
-    /// Holds the device weakly: a dropped device stops the timer.
-    fn check_after(self: &Rc<Self>, device: std::rc::Weak<Device<IdbStore, BrowserClock>>, delay_ms: i64) {
-        let watch = self.clone();
-        let check = Closure::once_into_js(move || {
-            let Some(strong) = device.upgrade() else { return };
-            match strong.lock_if_idle() {
-                crate::Idle::Unlocked { left_ms } => watch.check_after(device, left_ms + 1),
-                crate::Idle::LockedNow { kid } => {
-                    watch.armed.set(false);
-                    if let Some(handler) = watch.on_idle_lock.borrow().as_ref() {
-                        let _ = handler.call1(&JsValue::UNDEFINED, &kid.into());
-                    }
-                }
-                crate::Idle::Locked => watch.armed.set(false),
-            }
-        });
-        if !set_timeout(&check, delay_ms as f64) {
-            // No timers here: the identity still locks at its next use after the idle time.
-            self.armed.set(false);
-        }
-    }
-}
-
-/// `navigator.userAgent` in a window or a worker, or "" where there is none.
-fn user_agent() -> String {
-    get(&get(&js_sys::global(), "navigator"), "userAgent").as_string().unwrap_or_default()
-}
-
-/// The browser's clock, `Date.now()`, corrected by the offset to the server's time learned at
-/// the last sync.
-#[derive(Clone, Default)]
-struct BrowserClock {
-    offset_ms: Rc<std::cell::Cell<i64>>,
-}
-
-impl Clock for BrowserClock {
-    fn now(&self) -> Result<Timestamp, Error> {
-        Timestamp::from_js_millis(js_sys::Date::now() + self.offset_ms.get() as f64)
-    }
-}
-
-/// `Reflect.get`, `undefined` when it throws.
-fn get(target: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// Calls `callback` after `ms` (`setTimeout`); `false` where there are no timers.
-fn set_timeout(callback: &JsValue, ms: f64) -> bool {
-    match get(&js_sys::global(), "setTimeout").dyn_into::<js_sys::Function>() {
-        Ok(set_timeout) => set_timeout.call2(&JsValue::UNDEFINED, callback, &ms.into()).is_ok(),
-        Err(_) => false,
-    }
-}
-
-/// A promise that resolves after `ms`.
-fn delay(ms: f64) -> js_sys::Promise {
-    js_sys::Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms);
-    })
-}
-
-/// The server reached with `fetch` (in a window, a worker or a service worker).
-struct FetchTransport {
-    /// The server's origin, e.g. `https://sync.example.com`; empty for this page's origin.
-    base: String,
-}
-
-impl FetchTransport {
-    /// One `fetch`: a POST of JSON when there is a body, else a GET.
-    async fn fetch(&self, path: &str, body: Option<String>) -> Result<crate::HttpResponse, String> {
-        let describe = |e: JsValue| e.as_string().or_else(|| get(&e, "message").as_string()).unwrap_or_else(|| "fetch failed".into());
-        let global = js_sys::global();
-        let fetch: js_sys::Function = get(&global, "fetch").dyn_into().map_err(|_| "fetch is not available here".to_owned())?;
-        let init = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
-        if let Some(body) = body {
-            let headers = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into());
-            let _ = js_sys::Reflect::set(&init, &"method".into(), &"POST".into());
-            let _ = js_sys::Reflect::set(&init, &"headers".into(), &headers);
-            let _ = js_sys::Reflect::set(&init, &"body".into(), &body.into());
-        }
-        let url = format!("{}{path}", self.base);
-        let started: js_sys::Promise = fetch.call2(&global, &url.into(), &init).map_err(describe)?.unchecked_into();
-        let response = wasm_bindgen_futures::JsFuture::from(started).await.map_err(describe)?;
-        let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
-        let headers = get(&response, "headers");
-        let retry_after = get(&headers, "get")
-            .dyn_into::<js_sys::Function>()
-            .ok()
-            .and_then(|f| f.call1(&headers, &"retry-after".into()).ok())
-            .and_then(|v| v.as_string());
-        let text: js_sys::Promise = get(&response, "text")
-            .dyn_into::<js_sys::Function>()
-            .map_err(|_| "no response body".to_owned())?
-            .call0(&response)
-            .map_err(describe)?
-            .unchecked_into();
-        let body = wasm_bindgen_futures::JsFuture::from(text).await.map_err(describe)?.as_string().unwrap_or_default();
-        Ok(crate::HttpResponse { status, retry_after, body })
-    }
-}
-
-impl crate::Transport for FetchTransport {
-    async fn post(&self, path: &str, body: String) -> Result<crate::HttpResponse, String> {
-        self.fetch(path, Some(body)).await
-    }
-
-    async fn get(&self, path: &str) -> Result<crate::HttpResponse, String> {
-        self.fetch(path, None).await
-    }
-
-    async fn sleep(&self, ms: u64) {
-        let _ = wasm_bindgen_futures::JsFuture::from(delay(ms as f64)).await;
-    }
-}
-
-/// Runs `work` holding the Web Lock `offsign-sync`, so that one sync runs at a time across
-/// this origin's tabs and service worker; without Web Locks, just runs it.
-async fn with_sync_lock(work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>) -> Result<JsValue, JsValue> {
-    let locks = get(&get(&js_sys::global(), "navigator"), "locks");
-    let request = get(&locks, "request").dyn_into::<js_sys::Function>();
-    let Ok(request) = request else {
-        return work.await.map_err(js_error);
-    };
-    let held = Closure::once_into_js(move |_lock: JsValue| boxed_promise(work));
-    let granted: js_sys::Promise = request.call2(&locks, &"offsign-sync".into(), &held)?.unchecked_into();
-    wasm_bindgen_futures::JsFuture::from(granted).await
 }
 
 #[wasm_bindgen]
@@ -237,40 +91,16 @@ extern "C" {
     pub type PromiseCreatedIdentity;
 }
 
-/// Calls `navigator.storage[method]()` and awaits it, giving up after `timeout_ms` (Firefox
-/// may hold `persist()` behind a prompt). `None` where the API is missing or gave no answer.
-async fn storage_manager(method: &str, timeout_ms: i32) -> Option<JsValue> {
-    let global = js_sys::global();
-    let navigator = js_sys::Reflect::get(&global, &"navigator".into()).ok()?;
-    let storage = js_sys::Reflect::get(&navigator, &"storage".into()).ok().filter(|s| s.is_object())?;
-    let call: js_sys::Function = js_sys::Reflect::get(&storage, &method.into()).ok()?.dyn_into().ok()?;
-    let answer: js_sys::Promise = call.call0(&storage).ok()?.dyn_into().ok()?;
-    let first = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&answer, &delay(timeout_ms.into()))))
-        .await
-        .ok()?;
-    (!first.is_undefined()).then_some(first)
-}
-
-/// What only the browser knows, for `diagnose()`.
-async fn browser_facts() -> crate::BrowserFacts {
-    let persisted = storage_manager("persisted", 3000).await.and_then(|v| v.as_bool());
-    let usage = storage_manager("estimate", 3000).await.and_then(|estimate| {
-        let number = |key: &str| js_sys::Reflect::get(&estimate, &key.into()).ok().and_then(|v| v.as_f64());
-        Some((number("usage")?, number("quota")?))
-    });
-    let mut probe = [0u8; 1];
-    crate::BrowserFacts { randomness: crate::random::fill(&mut probe), persisted, usage }
-}
-
 /// Runs `work` as a JS promise, turning a core error into a rejected `OffsignError`.
 fn promise<T: JsCast>(work: impl std::future::Future<Output = Result<JsValue, Error>> + 'static) -> T {
     boxed_promise(Box::pin(work)).unchecked_into()
 }
 
-/// The one instantiation of the promise machinery: boxing every method's future here, instead
-/// of instantiating `future_to_promise` once per method, keeps the wasm smaller.
+/// A promise of `work` with its core error turned into an `OffsignError`: every method's future
+/// is boxed into the one type `to_promise` takes, which keeps the wasm smaller than one
+/// `future_to_promise` per method.
 fn boxed_promise(work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move { work.await.map_err(js_error) })
+    to_promise(Box::pin(async move { work.await.map_err(js_error) }))
 }
 
 /// An `IdentityInfo` for JS: everything but the sealed key.
@@ -406,10 +236,9 @@ impl JsDevice {
             expiring_within_ms: policy.expiring_within_ms,
             ..defaults
         };
-        let clock = BrowserClock::default();
-        let offset = store.setting(crate::SERVER_OFFSET_SETTING).await.ok().flatten().and_then(|v| v.parse().ok());
-        clock.offset_ms.set(offset.unwrap_or(0));
-        Ok(JsDevice { inner: Rc::new(Device::new(store, clock.clone(), config)), idle: Rc::default(), clock })
+        let clock = browser_clock();
+        clock.restore(&store).await;
+        Ok(JsDevice { inner: Rc::new(Device::new(store, clock, config)), idle: Rc::default() })
     }
 
     /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked. Asks the
@@ -627,7 +456,6 @@ impl JsDevice {
         let parsed = from_js::<Option<SyncOptionsArg>>("sync options", options)
             .map_err(|_| Error::new(ErrorCode::MalformedInput, "sync options are { server?, maxTries?, onProgress? }"));
         let device = self.inner.clone();
-        let clock = self.clock.clone();
         let work = async move {
             let options = parsed?.unwrap_or_default();
             let transport = FetchTransport { base: options.server.unwrap_or_default().trim_end_matches('/').to_owned() };
@@ -638,13 +466,9 @@ impl JsDevice {
                     let _ = f.call2(&JsValue::UNDEFINED, &done.into(), &total.into());
                 }
             };
-            let summary = device.sync(&transport, sync_options, &progress).await?;
-            if let Some(offset) = summary.server_offset_ms {
-                clock.offset_ms.set(offset);
-            }
-            Ok(to_js(&summary))
+            Ok(to_js(&device.sync(&transport, sync_options, &progress).await?))
         };
-        wasm_bindgen_futures::future_to_promise(with_sync_lock(Box::pin(work))).unchecked_into()
+        with_sync_lock(Box::pin(async move { work.await.map_err(js_error) })).unchecked_into()
     }
 
     /// Syncs by itself: now, whenever the browser comes back online, and every
@@ -662,7 +486,7 @@ impl JsDevice {
         }
         let on_synced = get(&options, "onSynced").dyn_into::<js_sys::Function>().ok();
         let on_error = get(&options, "onError").dyn_into::<js_sys::Function>().ok();
-        let handle = JsDevice { inner: self.inner.clone(), idle: self.idle.clone(), clock: self.clock.clone() };
+        let handle = JsDevice { inner: self.inner.clone(), idle: self.idle.clone() };
         let sync_options = options;
         let run = Rc::new(move || {
             let done: js_sys::Promise = handle.sync(Some(sync_options.clone().unchecked_into())).unchecked_into();
@@ -682,34 +506,7 @@ impl JsDevice {
             }
         });
         run();
-        let global = js_sys::global();
-        let call = |name: &str, args: &[&JsValue]| -> JsValue {
-            let Ok(f) = get(&global, name).dyn_into::<js_sys::Function>() else { return JsValue::UNDEFINED };
-            match args {
-                [a] => f.call1(&global, a),
-                [a, b] => f.call2(&global, a, b),
-                _ => f.call0(&global),
-            }
-            .unwrap_or(JsValue::UNDEFINED)
-        };
-        let on_online = Closure::<dyn FnMut()>::new({
-            let run = run.clone();
-            move || run()
-        });
-        let on_tick = Closure::<dyn FnMut()>::new(move || run());
-        call("addEventListener", &[&"online".into(), on_online.as_ref()]);
-        let timer = call("setInterval", &[on_tick.as_ref(), &(minutes * 60_000.0).into()]);
-        let stop = Closure::once_into_js(move || {
-            let global = js_sys::global();
-            if let Ok(remove) = get(&global, "removeEventListener").dyn_into::<js_sys::Function>() {
-                let _ = remove.call2(&global, &"online".into(), on_online.as_ref());
-            }
-            if let Ok(clear) = get(&global, "clearInterval").dyn_into::<js_sys::Function>() {
-                let _ = clear.call1(&global, &timer);
-            }
-            drop((on_online, on_tick));
-        });
-        Ok(stop.unchecked_into())
+        Ok(repeat_while_alive(run, minutes * 60_000.0))
     }
 
     /// Asks the browser to wake the service worker for a sync when a connection is there, even
@@ -719,35 +516,7 @@ impl JsDevice {
     /// registered for this page; use `autoSync`).
     #[wasm_bindgen(js_name = requestBackgroundSync)]
     pub fn request_background_sync(&self) -> PromiseBoolean {
-        promise(async move {
-            let global = js_sys::global();
-            // In a service worker its own registration; in a page the active one.
-            let mut registration = get(&global, "registration");
-            if registration.is_undefined() {
-                // `ready` never settles on a page without a service worker: ask first.
-                let container = get(&get(&global, "navigator"), "serviceWorker");
-                let Ok(get_registration) = get(&container, "getRegistration").dyn_into::<js_sys::Function>() else {
-                    return Ok(false.into());
-                };
-                let found = match get_registration.call0(&container) {
-                    Ok(p) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&p)).await.unwrap_or(JsValue::UNDEFINED),
-                    Err(_) => JsValue::UNDEFINED,
-                };
-                if found.is_undefined() {
-                    return Ok(false.into());
-                }
-                let ready = js_sys::Promise::resolve(&get(&container, "ready"));
-                registration = wasm_bindgen_futures::JsFuture::from(ready).await.unwrap_or(JsValue::UNDEFINED);
-            }
-            let sync = get(&registration, "sync");
-            let Ok(register) = get(&sync, "register").dyn_into::<js_sys::Function>() else { return Ok(false.into()) };
-            let registered = register.call1(&sync, &"offsign-sync".into()).map(|p| js_sys::Promise::resolve(&p));
-            let accepted = match registered {
-                Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
-                Err(_) => false,
-            };
-            Ok(accepted.into())
-        })
+        promise(async move { Ok(register_background_sync().await.into()) })
     }
 
     /// Inspects the whole signing system: randomness, storage (writable, persistent, room

@@ -20,7 +20,7 @@ struct SkippingClock {
     skip: Cell<i64>,
 }
 
-impl Clock for &SkippingClock {
+impl Clock for SkippingClock {
     fn now(&self) -> offsign::Result<Timestamp> {
         Ok(now().plus_millis(self.skip.get()))
     }
