@@ -74,8 +74,9 @@ export interface OutboxRecord {
   jws: string;
   hash: string;
   docName: string | null;
-  /** pending: not sent yet; sending: in a request whose answer has not come; accepted: the
-   * server has it (see `receipt`); rejected: the server refused it (see `error`). */
+  /** pending: not answered yet (sent or not); accepted: the server has it (see `receipt`);
+   * rejected: the server refused it (see `error`); sending: written by earlier versions
+   * while a request was out, and sent again like pending. */
   state: "pending" | "sending" | "accepted" | "rejected";
   /** Requests that carried it. */
   attempts: number;

@@ -86,6 +86,8 @@ try {
   console.log(`| strict one-by-one verification, native, 1 core (signatures/s) | ${fmt(native.batch500.single)} |`);
   console.log(`| ed25519-dalek batch verification of the same 500, native, 1 core (signatures/s) | ${fmt(native.batch500.batch)} |`);
   console.log(`| a browser draining an outbox of ${sync.drain.accepted.toLocaleString('en-US')} records with Device.sync() | ${(sync.drain.ms / 1000).toFixed(2)} s |`);
+  const drainRate = sync.drain.accepted / (sync.drain.ms / 1000);
+  console.log(`| the drain's rate against one client's ingestion above (records/s; target ≥ 0.40×) | ${fmt(drainRate)}: ${ratio(drainRate / sync.one.perSecond)} |`);
 
   const app = await (await import('./app.mjs')).run();
   console.log('\n### The field app: offline cold start on a slow phone\n');

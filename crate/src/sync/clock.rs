@@ -50,16 +50,24 @@ pub(super) async fn applied_offset(store: &impl Store) -> Result<i64> {
 }
 
 /// Learns the server's time from `signed`, a time the authority with key id `authority`
-/// signed for this request, when it is later than the last time that authority gave: keeps
-/// the new correction and tells `clock`. `applied` is the correction the clock applied while
-/// the time was read (what is still off adds to it). Returns the new correction, if any.
-pub(super) async fn learn_server_time(store: &impl Store, clock: &impl Clock, applied: i64, signed: Timestamp, authority: &str) -> Result<Option<i64>> {
+/// signed for a request, when it is later than the last time that authority gave: keeps the
+/// new correction and tells `clock`. `arrived` is what the device's clock read when the answer
+/// arrived, with the correction `applied` (what is still off adds to it). Returns the new
+/// correction, if any.
+pub(super) async fn learn_server_time(
+    store: &impl Store,
+    clock: &impl Clock,
+    applied: i64,
+    signed: Timestamp,
+    authority: &str,
+    arrived: Timestamp,
+) -> Result<Option<i64>> {
     let seen_setting = format!("{}:{authority}", setting::SERVER_TIME_SEEN);
     let seen: i64 = store.setting(&seen_setting).await?.and_then(|v| v.parse().ok()).unwrap_or(i64::MIN);
     if signed.millis() <= seen {
         return Ok(None);
     }
-    let offset = applied + signed.millis() - clock.now()?.millis();
+    let offset = applied + signed.millis() - arrived.millis();
     store.put_setting(setting::SERVER_OFFSET, &offset.to_string()).await?;
     store.put_setting(&seen_setting, &signed.millis().to_string()).await?;
     clock.follow_server(offset);

@@ -11,7 +11,25 @@ use super::messages::*;
 use super::retry::*;
 use super::wire::*;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// A batch the server answered, with the nonce of its request and the device's time when the
+/// answer arrived.
+struct Sent {
+    batch: Vec<RecordRow>,
+    nonce: String,
+    answer: HttpResponse,
+    arrived: Timestamp,
+}
+
+/// What a sync's answers brought, kept once at its end: the newest revocation list, and the
+/// server's time an authority signed (with that authority's key id and the device's time when
+/// the answer arrived).
+#[derive(Default)]
+struct Contact {
+    list: Option<String>,
+    time: Option<(Timestamp, String, Timestamp)>,
+}
 
 
 impl<S: Store, C: Clock> Device<S, C> {
@@ -87,58 +105,25 @@ impl<S: Store, C: Clock> Device<S, C> {
             .filter_map(|row| Some((row.kid, PublicKey::from_jwk(&row.credentials?.authority).ok()?)))
             .collect();
         let applied_offset = super::clock::applied_offset(&self.store).await?;
-        let total = self.store.outbox_summary().await?.pending;
-        let mut contacted = false;
-        let mut done = 0;
-        progress(done, total);
-        loop {
-            let batch = self.store.unsent(MAX_SYNC_BATCH as u32).await?;
-            if batch.is_empty() {
-                break;
-            }
-            let mut batch = batch;
-            for r in &mut batch {
-                r.state = RecordState::Sending;
-                r.attempts = r.attempts.saturating_add(1);
-            }
-            self.store.put_records(&batch).await?;
-            let nonce = new_nonce()?;
-            let body = BatchRequest { items: batch.iter().map(|r| r.jws.clone()).collect(), nonce: Some(nonce.clone()) }.to_json("records");
-            let answer = match self.post_with_retries(transport, "/v1/records", body, options).await {
-                Ok(answer) => answer,
-                Err(e) => {
-                    batch.iter_mut().for_each(|r| r.state = RecordState::Pending);
-                    self.store.put_records(&batch).await?;
-                    return Err(e);
-                }
-            };
-            let answer: RecordsAnswer = answer.json()?;
-            // The answer as each authority of the batch's identities signed it (one, nearly always).
-            let mut signed: HashMap<&str, Option<SignedAnswer<RecordVerdict>>> = HashMap::new();
-            for (kid, authority) in &authorities {
-                if batch.iter().any(|r| &r.kid == kid) {
-                    signed.insert(kid.as_str(), signed_answer(answer.answer.as_deref(), authority, &nonce));
-                }
-            }
-            let settled = self.apply_verdicts(&batch, &answer.verdicts, &signed, &authorities, &mut summary).await?;
-            let server_time = signed.iter().find_map(|(kid, a)| Some((a.as_ref()?.server_time, authorities.get(*kid)?.kid().to_owned())));
-            self.learn_from_contact(server_time, answer.revocation_list.as_deref(), applied_offset, &mut summary).await?;
-            contacted = true;
-            done += settled;
-            progress(done.min(total.max(done)), total.max(done));
-            if settled == 0 {
-                break; // the server answered for none of them: try again at the next sync
-            }
-        }
-        if !contacted {
+        // What the answers bring (the newest revocation list, the server's time) is kept once,
+        // after the batches: per batch it cost several transactions. It is kept even when a
+        // later batch fails.
+        let mut contact = Contact::default();
+        let sent = self.send_outbox(transport, options, progress, &authorities, &mut summary, &mut contact).await;
+        self.learn_from_contact(contact, applied_offset, &mut summary).await?;
+        if !sent? {
             // Nothing to send: still fetch the revocation list and the time.
             let nonce = new_nonce()?;
             let answer = self.get_with_retries(transport, &format!("/v1/revocations?nonce={nonce}"), options).await?;
             let fresh: RevocationsAnswer = answer.json()?;
-            let server_time = authorities
-                .values()
-                .find_map(|authority| Some((signed_answer::<Value>(fresh.answer.as_deref(), authority, &nonce)?.server_time, authority.kid().to_owned())));
-            self.learn_from_contact(server_time, Some(&fresh.revocation_list), applied_offset, &mut summary).await?;
+            let mut contact = Contact { list: Some(fresh.revocation_list), time: None };
+            for authority in authorities.values() {
+                if let Some(answer) = signed_answer::<Value>(fresh.answer.as_deref(), authority, &nonce) {
+                    contact.time = Some((answer.server_time, authority.kid().to_owned(), self.clock.now()?));
+                    break;
+                }
+            }
+            self.learn_from_contact(contact, applied_offset, &mut summary).await?;
         }
         // Records are what matters: a failure past this point is reported, not thrown.
         let reports = self.send_reports(transport, options, &mut summary).await;
@@ -151,6 +136,92 @@ impl<S: Store, C: Clock> Device<S, C> {
         }
         self.store.put_setting(crate::store::setting::LAST_SYNC, &self.clock.now()?.to_string()).await?;
         Ok(summary)
+    }
+
+    /// Sends the outbox in batches and applies each verdict (`apply_verdicts`); notes in
+    /// `contact` what the answers bring. Whether the server answered at all.
+    ///
+    /// The next batch is on its way while the answer to the last one is applied (its receipts
+    /// verified, its rows written): the device and the server work at the same time. A record
+    /// stays `pending` until its answer is applied, so a sync cut off anywhere sends it again.
+    async fn send_outbox(
+        &self,
+        transport: &impl Transport,
+        options: SyncOptions,
+        progress: &dyn Fn(u32, u32),
+        authorities: &HashMap<String, PublicKey>,
+        summary: &mut SyncSummary,
+        contact: &mut Contact,
+    ) -> Result<bool> {
+        let total = self.store.outbox_summary().await?.pending;
+        let mut done = 0;
+        progress(done, total);
+        // The batch whose answer has arrived but is not applied yet.
+        let mut answered: Option<Sent> = None;
+        loop {
+            // The next batch is read and sent while the last answer is applied: the oldest
+            // unsent records but those the last answer is for (still unsent until it is applied).
+            let applying: HashSet<String> = answered.iter().flat_map(|sent| sent.batch.iter().map(|r| r.id.clone())).collect();
+            let mut batch = Vec::new();
+            let send = async {
+                batch = self.store.unsent((MAX_SYNC_BATCH + applying.len()) as u32).await?;
+                batch.retain(|r| !applying.contains(&r.id));
+                batch.truncate(MAX_SYNC_BATCH);
+                if batch.is_empty() {
+                    return Ok(None);
+                }
+                let nonce = new_nonce()?;
+                let body = BatchRequest { items: batch.iter().map(|r| r.jws.clone()).collect(), nonce: Some(nonce.clone()) }.to_json("records");
+                let answer = self.post_with_retries(transport, "/v1/records", body, options).await?;
+                Ok(Some((nonce, answer, self.clock.now()?)))
+            };
+            let apply = async {
+                match answered.take() {
+                    Some(sent) => self.apply_answer(sent, authorities, summary, contact).await.map(Some),
+                    None => Ok(None),
+                }
+            };
+            let (sent, settled): (Result<_>, Result<Option<u32>>) = futures_util::future::join(send, apply).await;
+            let settled = settled?;
+            if let Some(settled) = settled {
+                done += settled;
+                progress(done.min(total.max(done)), total.max(done));
+                if settled == 0 {
+                    return Ok(true); // the server answered for none of them: try again at the next sync
+                }
+            }
+            match sent {
+                Ok(Some((nonce, answer, arrived))) => answered = Some(Sent { batch, nonce, answer, arrived }),
+                Ok(None) => return Ok(settled.is_some()),
+                Err(e) => {
+                    // The records wait for the next sync, the try counted.
+                    batch.iter_mut().for_each(|r| r.attempts = r.attempts.saturating_add(1));
+                    self.store.put_records(&batch).await?;
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Applies the server's answer to one batch ([`Device::apply_verdicts`]) and notes what it
+    /// brings; how many records it settled.
+    async fn apply_answer(&self, sent: Sent, authorities: &HashMap<String, PublicKey>, summary: &mut SyncSummary, contact: &mut Contact) -> Result<u32> {
+        let answer: RecordsAnswer = sent.answer.json()?;
+        // The answer as each authority of the batch's identities signed it (one, nearly always).
+        let mut signed: HashMap<&str, Option<SignedAnswer<RecordVerdict>>> = HashMap::new();
+        for (kid, authority) in authorities {
+            if sent.batch.iter().any(|r| &r.kid == kid) {
+                signed.insert(kid.as_str(), signed_answer(answer.answer.as_deref(), authority, &sent.nonce));
+            }
+        }
+        let settled = self.apply_verdicts(&sent.batch, &answer.verdicts, &signed, authorities, summary).await?;
+        if let Some(time) = signed.iter().find_map(|(kid, a)| Some((a.as_ref()?.server_time, authorities.get(*kid)?.kid().to_owned(), sent.arrived))) {
+            contact.time = Some(time);
+        }
+        if answer.revocation_list.is_some() {
+            contact.list = answer.revocation_list;
+        }
+        Ok(settled)
     }
 
     /// POSTs `body`, retrying what may succeed later; a 2xx answer, or the error to report.
@@ -253,6 +324,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             .iter()
             .map(|r| {
                 let mut r = r.clone();
+                r.attempts = r.attempts.saturating_add(1);
                 match outcome.remove(&r.id) {
                     Some((state, receipt, error)) => (r.state, r.receipt, r.error) = (state, receipt, error),
                     None => r.state = RecordState::Pending,
@@ -268,22 +340,17 @@ impl<S: Store, C: Clock> Device<S, C> {
         Ok(settled)
     }
 
-    /// Keeps what an answer brings: a newer revocation list for every identity that trusts its
-    /// authority, and the correction of the device clock. The time comes only from an answer
-    /// signed for this request (`signed_time`, with the key id of the authority that signed
+    /// Keeps what the answers of a sync brought: a newer revocation list for every identity
+    /// that trusts its authority, and the correction of the device clock. The time comes only
+    /// from an answer signed for its request (with the key id of the authority that signed
     /// it), and only when it is later than the last time that authority gave.
-    async fn learn_from_contact(
-        &self,
-        signed_time: Option<(Timestamp, String)>,
-        list: Option<&str>,
-        applied_offset: i64,
-        summary: &mut SyncSummary,
-    ) -> Result<()> {
-        if let Some(list) = list {
+    async fn learn_from_contact(&self, contact: Contact, applied_offset: i64, summary: &mut SyncSummary) -> Result<()> {
+        if let Some(list) = &contact.list {
             self.keep_revocation_list(list).await?;
         }
-        if let Some((server_time, authority)) = signed_time {
-            if let Some(offset) = super::clock::learn_server_time(&self.store, &self.clock, applied_offset, server_time, &authority).await? {
+        if let Some((server_time, authority, arrived)) = contact.time {
+            let learned = super::clock::learn_server_time(&self.store, &self.clock, applied_offset, server_time, &authority, arrived).await?;
+            if let Some(offset) = learned {
                 summary.server_offset_ms = Some(offset);
             }
         }
@@ -586,9 +653,17 @@ mod tests {
         // The browser's clock: the device's own time plus the correction a sync tells it.
         let clock = crate::ServerClock::new(|| base.now().unwrap().millis() as f64);
         let device = crate::Device::new(enrolled.store, &clock, crate::device::tests::config());
-        // A minute apart, the device clock 5 s behind the server's each time.
+        let kid = run(device.identities()).unwrap()[0].kid.clone();
+        run(device.unlock(&kid, crate::device::tests::PIN)).unwrap();
+        // A minute apart, the device clock 5 s behind the server's each time; the first sync
+        // sends three batches, each answered with the time.
         for (minute, server_time) in [(1, "2026-11-25T08:01:05.000Z"), (2, "2026-11-25T08:02:05.000Z"), (3, "2026-11-25T08:03:05.000Z")] {
             base.set(&format!("2026-11-25T08:0{minute}:00Z"));
+            if minute == 1 {
+                for part in 0..3 {
+                    run(device.sign((0..MAX_SYNC_BATCH).map(|i| doc(&format!("{part}-{i}"))).collect())).unwrap();
+                }
+            }
             let mut server = FakeServer::new(&authority, vec![]);
             server.server_time = server_time;
             let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
