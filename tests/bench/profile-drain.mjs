@@ -6,50 +6,46 @@
 //   wasm-bindgen --target web --out-dir pkg --out-name offsign target/wasm32-unknown-unknown/wasm/offsign.wasm
 //   node tests/bench/profile-drain.mjs
 // (pkg-scripts/build again afterwards: the package ships without names.)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ROOT, CHROMIUM_ARGS } from '../support/browser.mjs';
-import { startServer } from '../support/server.mjs';
-const BIN = path.join(ROOT, 'target/release/offsign-server');
-const server = await startServer(['--rate-limit', '0'], { bin: BIN });
-const profile = mkdtempSync(path.join(tmpdir(), 'offsign-drain-'));
-const browser = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+import { outboxOf10000 } from './server.mjs';
+
+/** The `count` largest entries of `times` (µs by name), as lines of milliseconds. */
+const top = (times, count) => [...times].sort((a, b) => b[1] - a[1]).slice(0, count)
+  .map(([name, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms ${name.slice(0, 140)}`).join('\n');
+
+const { page, close } = await outboxOf10000();
 try {
-  const { code } = server.admin('enroll', '--worker', 'drain');
-  const page = await browser.newPage();
-  await page.goto(server.url + '/');
-  await page.evaluate(async (code) => {
-    const { default: init, Device } = await import('/pkg/offsign.js');
-    await init();
-    const device = window.d = await Device.open({ name: 'drain' });
-    const me = await device.createIdentity({ label: 'Drain', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
-    await device.enroll(me.kid, code);
-    for (let i = 0; i < 20; i++) {
-      await device.signMany(Array.from({ length: 500 }, (_, j) => ({ doc: new TextEncoder().encode(`doc ${i}-${j}`), name: `receipt-${j}.pdf` })));
-    }
-  }, code);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
-  const r = await page.evaluate(async () => { const t0 = performance.now(); const s = await window.d.sync(); return { ms: performance.now() - t0, accepted: s.accepted }; });
-  const { profile: prof } = await cdp.send('Profiler.stop');
-  console.log(JSON.stringify(r));
-  const self = new Map(); const byId = new Map(prof.nodes.map((n) => [n.id, n]));
-  const dt = prof.timeDeltas; const counts = new Map();
-  prof.samples.forEach((id, i) => counts.set(id, (counts.get(id) ?? 0) + (dt[i] ?? 0)));
-  for (const [id, us] of counts) { const n = byId.get(id); const name = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}`; self.set(name, (self.get(name) ?? 0) + us); }
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
-  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 45)) console.log((us / 1000).toFixed(0).padStart(7), 'ms', name.slice(0, 120));
-  console.log('total', (total / 1000).toFixed(0));
-  // inclusive time for some frames
-  const parent = new Map(); for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const incl = new Map();
-  for (const [id, us] of counts) { const seen = new Set(); let cur = id; while (cur !== undefined) { const n = byId.get(cur); const name = n.callFrame.functionName; if (!seen.has(name)) { incl.set(name, (incl.get(name) ?? 0) + us); seen.add(name); } cur = parent.get(cur); } }
-  console.log('--- inclusive');
-  for (const [name, us] of [...incl].filter(([n]) => /offsign|sync|verify|put_records|unsent|to_js|from_js|json|serde|fetch|apply|receipt|parse/i.test(n)).sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log((us / 1000).toFixed(0).padStart(7), 'ms', name.slice(0, 140));
+  const drained = await page.evaluate(async () => {
+    const t0 = performance.now();
+    const summary = await window.drainDevice.sync();
+    return { ms: performance.now() - t0, accepted: summary.accepted };
+  });
+  const { profile } = await cdp.send('Profiler.stop');
+  console.log(`drained ${drained.accepted} records in ${Math.round(drained.ms)} ms`);
+
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parents = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])));
+  const sampled = new Map(); // µs by node
+  profile.samples.forEach((id, i) => sampled.set(id, (sampled.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const self = new Map();
+  const inclusive = new Map();
+  for (const [id, us] of sampled) {
+    const frame = nodes.get(id).callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}`;
+    self.set(name, (self.get(name) ?? 0) + us);
+    const counted = new Set(); // a recursive function counts once per sample
+    for (let at = id; at !== undefined; at = parents.get(at)) {
+      const fn = nodes.get(at).callFrame.functionName;
+      if (fn.startsWith('offsign') && !counted.has(fn)) {
+        counted.add(fn);
+        inclusive.set(fn, (inclusive.get(fn) ?? 0) + us);
+      }
+    }
+  }
+  console.log(`--- self time\n${top(self, 30)}\n--- inclusive time of offsign functions\n${top(inclusive, 30)}`);
 } finally {
-  await browser.close(); rmSync(profile, { recursive: true, force: true }); await server.stop();
+  await close();
 }

@@ -73,32 +73,51 @@ async function ingestion(clients) {
   }
 }
 
-/** A browser (profile on disk) with 10,000 pending records, timed while Device.sync() drains them. */
-async function drain() {
+/**
+ * A release server and a browser (profile on disk) whose page holds an enrolled device with
+ * 10,000 pending records as `window.drainDevice`; `close()` ends both.
+ */
+export async function outboxOf10000() {
   const server = await startServer(['--rate-limit', '0'], { bin: BIN });
   const profile = mkdtempSync(path.join(tmpdir(), 'offsign-drain-'));
   const browser = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const close = async () => {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+    await server.stop();
+  };
   try {
     const { code } = server.admin('enroll', '--worker', 'drain');
     const page = await browser.newPage();
     await page.goto(server.url + '/');
-    return await page.evaluate(async (code) => {
+    await page.evaluate(async (code) => {
       const { default: init, Device } = await import('/pkg/offsign.js');
       await init();
-      const device = await Device.open({ name: 'drain' });
+      const device = window.drainDevice = await Device.open({ name: 'drain' });
       const me = await device.createIdentity({ label: 'Drain', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
       await device.enroll(me.kid, code);
       for (let i = 0; i < 20; i++) {
         await device.signMany(Array.from({ length: 500 }, (_, j) => ({ doc: new TextEncoder().encode(`doc ${i}-${j}`), name: `receipt-${j}.pdf` })));
       }
-      const t0 = performance.now();
-      const summary = await device.sync();
-      return { ms: performance.now() - t0, accepted: summary.accepted };
     }, code);
+    return { page, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** The time Device.sync() takes to drain [`outboxOf10000`]. */
+async function drain() {
+  const { page, close } = await outboxOf10000();
+  try {
+    return await page.evaluate(async () => {
+      const t0 = performance.now();
+      const summary = await window.drainDevice.sync();
+      return { ms: performance.now() - t0, accepted: summary.accepted };
+    });
   } finally {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
-    await server.stop();
+    await close();
   }
 }
 
