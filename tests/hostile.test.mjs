@@ -194,7 +194,8 @@ test('oversized, deeply nested, wrong-typed and mislabelled bodies are refused w
     ['a renewal with a number', 'POST', '/v1/renew', '{"request": 7}', 'application/json', 400],
   ];
   for (const [name, method, path, body, type, status] of cases) {
-    const answer = await call(method, path, body, type);
+    // Through node:http: fetch drops a 413 that arrives while the 9 MB still go out.
+    const answer = await call(method, path, body, type, { localAddress: '127.0.0.1' });
     assert.equal(answer.status, status, `${name}: ${answer.text.slice(0, 200)}`);
     if (status !== 413) assert.match(answer.json?.code ?? '', /^[a-z_]+$/, `${name}: a code`);
     table.push([`body: ${name}`, String(status), 'nothing stored']);

@@ -70,7 +70,8 @@ export const jwsPayload = (text) => JSON.parse(Buffer.from(text.split('.')[1], '
  * Requests to `server` ({url, admin} from startServer):
  * - `call(method, path, body, contentType, { headers, localAddress })` resolves to
  *   `{ status, headers, json, text }` (`json` null when the answer is not JSON); with a
- *   `localAddress` (e.g. 127.0.0.2, another client address on loopback) it goes out from there;
+ *   `localAddress` (e.g. 127.0.0.2, another client address on loopback) it goes out from there,
+ *   and an answer that comes while the body is still being sent (413) is the answer;
  * - `enrollmentProof(key, code, challenge)`, with a fresh challenge unless given;
  * - `enroll(key, code)`: `POST /v1/enroll` with a good proof;
  * - `enrolledWorker(name, enrollArgs)`: a new key enrolled with a new code, as
@@ -93,7 +94,11 @@ export function client(server) {
           response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, text: data }));
           response.on('error', reject);
         });
-        request.on('error', reject);
+        // A server that answers before it has read the whole body (413) may close the
+        // connection while the body still goes out: the answer counts, the broken upload not.
+        let answered = false;
+        request.on('response', () => { answered = true; });
+        request.on('error', (e) => setTimeout(() => { if (!answered) reject(e); }, 500));
         request.end(text);
       }));
     } else {
