@@ -127,7 +127,7 @@ impl BackupContents {
     pub fn proves_head(&self, incoming: &IdentityRow) -> bool {
         incoming.chain.as_ref().is_some_and(|head| {
             self.records.iter().any(|r| {
-                r.kid == incoming.kid && r.seq == head.seq && r.hash == head.hash && r.signed_at == head.signed_at
+                r.kid == incoming.kid && r.seq == head.seq && r.hash == head.hash && r.signed_at == head.signed_at.to_string()
             })
         })
     }
@@ -157,7 +157,7 @@ pub(crate) fn check_contents(contents: &BackupContents) -> Result<()> {
             return Err(malformed(format!("the key of {:.40} asks for more Argon2id work than this device allows", identity.label)));
         }
         if let Some(head) = &identity.chain {
-            if head.seq == 0 || head.seq > MAX_SEQ || crate::time::Timestamp::parse_rfc3339(&head.signed_at).is_err() {
+            if head.seq == 0 || head.seq > MAX_SEQ {
                 return Err(malformed(format!("the chain head of {:.40} is out of range", identity.label)));
             }
         }
@@ -178,7 +178,7 @@ pub(crate) fn check_contents(contents: &BackupContents) -> Result<()> {
             let payload = verify_record(&record.jws, key, linked.map(|p| p.jws.as_str()))
                 .map_err(|e| malformed(format!("record {} of {kid:.20} does not verify: {}", record.seq, e.code())))?;
             let hash = crate::record::record_hash(&record.jws);
-            if payload.id != record.id || payload.seq != record.seq || payload.signed_at != record.signed_at || hash != record.hash {
+            if payload.id != record.id || payload.seq != record.seq || payload.signed_at.to_string() != record.signed_at || hash != record.hash {
                 return Err(malformed(format!("record {} of {kid:.20} does not match its JWS", record.seq)));
             }
             prev = Some(record);

@@ -541,7 +541,7 @@ fn outbox_row(record: &SignedRecord) -> RecordRow {
         id: record.payload.id.clone(),
         kid: record.payload.kid.clone(),
         seq: record.payload.seq,
-        signed_at: record.payload.signed_at.clone(),
+        signed_at: record.payload.signed_at.to_string(),
         jws: record.jws.clone(),
         hash: record.hash.clone(),
         doc_name: record.payload.doc.name.clone(),
@@ -877,7 +877,7 @@ pub(crate) mod tests {
         // A head far ahead (seq 5, signed in 9999) with no record to prove it: imported as
         // far as the file's records prove, the worker keeps signing.
         let mut ahead = contents.clone();
-        ahead.identities[0].chain = Some(crate::record::ChainHead { seq: 5, hash: "x".into(), signed_at: "9999-12-31T00:00:00.000Z".into() });
+        ahead.identities[0].chain = Some(crate::record::ChainHead { seq: 5, hash: "x".into(), signed_at: t("9999-12-31T00:00:00.000Z") });
         run(device.import_backup(&crafted(&ahead), "pass phrase")).unwrap();
         assert_eq!(run(device.identity_chain_seq(&row.kid)), Some(1), "the head stays where the records prove it");
         run(device.unlock(&row.kid, PIN)).unwrap();
@@ -888,13 +888,13 @@ pub(crate) mod tests {
         let mut retimed = contents.clone();
         retimed.records[0].signed_at = "9999-12-31T00:00:00.000Z".into();
         if let Some(head) = retimed.identities[0].chain.as_mut() {
-            head.signed_at = "9999-12-31T00:00:00.000Z".into();
+            head.signed_at = t("9999-12-31T00:00:00.000Z");
         }
         assert_eq!(run(device.import_backup(&crafted(&retimed), "pass phrase")).unwrap_err().code(), ErrorCode::MalformedBackup);
 
         // A head at the last sequence number, and a sealed key asking for a GiB: refused whole.
         let mut wrapping = contents.clone();
-        wrapping.identities[0].chain = Some(crate::record::ChainHead { seq: u64::MAX, hash: "x".into(), signed_at: "2026-11-25T08:01:00.000Z".into() });
+        wrapping.identities[0].chain = Some(crate::record::ChainHead { seq: u64::MAX, hash: "x".into(), signed_at: t("2026-11-25T08:01:00.000Z") });
         let mut costly = contents.clone();
         costly.identities[0].sealed.kdf.params = KdfParams { m: 1024 * 1024, t: 64, p: 16 };
         for file in [wrapping, costly] {

@@ -175,7 +175,7 @@ fn identity_checks(identity: &IdentityRow, now: Timestamp, policy: PolicyOptions
             }
         }
     }
-    let last = identity.chain.as_ref().and_then(|c| Timestamp::parse_rfc3339(&c.signed_at).ok());
+    let last = identity.chain.as_ref().map(|c| c.signed_at);
     checks.push(match last {
         Some(last) if now < last => check(
             &prefix("clock"),
@@ -286,7 +286,7 @@ mod tests {
         f.persisted = Some(false);
         f.usage = Some((1000.0 * 1024.0 * 1024.0, 1002.0 * 1024.0 * 1024.0));
         f.outbox = OutboxSummary { pending: 3, oldest_pending: Some("2026-11-23T00:00:00.000Z".into()), rejected: 1 };
-        f.identities[0].chain = Some(crate::ChainHead { seq: 1, hash: "h".into(), signed_at: "2026-11-26T00:00:00.000Z".into() });
+        f.identities[0].chain = Some(crate::ChainHead { seq: 1, hash: "h".into(), signed_at: Timestamp::parse_rfc3339("2026-11-26T00:00:00.000Z").unwrap() });
         let checks = diagnose(&f);
         assert_eq!(status_of(&checks, "randomness").1, Status::Fail);
         assert_eq!(status_of(&checks, "storage_persistent").1, Status::Warn);

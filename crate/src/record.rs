@@ -88,8 +88,8 @@ pub struct RecordPayload {
     pub seq: u64,
     /// The hash of the previous record's JWS (see [`record_hash`]); `None` for the first.
     pub prev: Option<String>,
-    /// When it was signed, RFC 3339 UTC with milliseconds.
-    pub signed_at: String,
+    /// When it was signed (RFC 3339 UTC with milliseconds in JSON).
+    pub signed_at: Timestamp,
     /// The signer's key id.
     pub kid: String,
     /// The serial of the signer's certificate; `None` (`null`) for a record signed without one
@@ -129,7 +129,7 @@ pub struct ChainHead {
     /// The last record's hash.
     pub hash: String,
     /// The last record's `signedAt`.
-    pub signed_at: String,
+    pub signed_at: Timestamp,
 }
 
 impl FromJson for ChainHead {
@@ -154,7 +154,7 @@ pub struct SignedRecord {
 impl SignedRecord {
     /// The chain head after this record.
     pub fn chain_head(&self) -> ChainHead {
-        ChainHead { seq: self.payload.seq, hash: self.hash.clone(), signed_at: self.payload.signed_at.clone() }
+        ChainHead { seq: self.payload.seq, hash: self.hash.clone(), signed_at: self.payload.signed_at }
     }
 }
 
@@ -184,8 +184,7 @@ pub fn sign_record(identity: &Identity, request: RecordRequest<'_>) -> Result<Si
     let (seq, prev) = match request.chain {
         None => (1, None),
         Some(head) => {
-            let last = Timestamp::parse_rfc3339(&head.signed_at)?;
-            if request.now < last {
+            if request.now < head.signed_at {
                 return Err(Error::new(
                     ErrorCode::ClockSkew,
                     format!("the device clock ({}) is before the last signature ({})", request.now, head.signed_at),
@@ -204,7 +203,7 @@ pub fn sign_record(identity: &Identity, request: RecordRequest<'_>) -> Result<Si
         id: crate::random::uuid_v7(request.now)?,
         seq,
         prev,
-        signed_at: request.now.to_string(),
+        signed_at: request.now,
         kid: identity.kid().to_owned(),
         cert: request.cert_serial.map(str::to_owned),
         doc: request.doc,
@@ -248,8 +247,6 @@ fn parse_payload(parsed: &Jws<'_>) -> Result<RecordPayload> {
     if payload.v != 1 || payload.seq == 0 || (payload.seq == 1) != payload.prev.is_none() {
         return Err(Error::new(ErrorCode::MalformedRecord, "unknown version, or seq and prev disagree"));
     }
-    Timestamp::parse_rfc3339(&payload.signed_at)
-        .map_err(|_| Error::new(ErrorCode::MalformedRecord, "signedAt is not an RFC 3339 UTC time"))?;
     Ok(payload)
 }
 
@@ -329,6 +326,15 @@ mod tests {
         assert_eq!(verify_record(&bad_jws, id.public_key(), None).unwrap_err().code(), ErrorCode::MalformedRecord);
         let non_utf8 = jws::sign(&id, RECORD_TYP, &[0xff, 0xfe]).unwrap();
         assert_eq!(inspect_record(&non_utf8).unwrap_err().code(), ErrorCode::MalformedRecord);
+        // The signing time is read as a time when the record is read: a server or device never
+        // meets a payload whose signedAt it cannot compare.
+        for signed_at in ["2026-11-25T10:00:00+02:00", "yesterday", "2026-13-01T00:00:00Z"] {
+            let mut payload = serde_json::to_value(&rec.payload).unwrap();
+            payload["signedAt"] = json!(signed_at);
+            let retimed = jws::sign(&id, RECORD_TYP, &serde_json::to_vec(&payload).unwrap()).unwrap();
+            assert_eq!(inspect_record(&retimed).unwrap_err().code(), ErrorCode::MalformedRecord, "{signed_at}");
+        }
+        assert_eq!(serde_json::to_value(&rec.payload).unwrap()["signedAt"], "2026-11-25T08:00:00.000Z", "written as RFC 3339");
 
         let mut huge = request(None, "2026-11-25T08:00:00Z");
         huge.claims.insert("notes".into(), json!("x".repeat(MAX_CLAIMS_BYTES)));

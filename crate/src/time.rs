@@ -1,9 +1,10 @@
 //! Time as the core sees it: milliseconds since the Unix epoch, handed in by the caller.
 //!
 //! The core never reads a clock itself (wasm32 has none in `std`); the bindings pass
-//! `Date.now()` and the CLI passes the system time. Records carry RFC 3339 UTC strings with
-//! millisecond precision (`2026-11-25T08:00:00.000Z`); certificates carry JWT NumericDate
-//! seconds.
+//! `Date.now()` and the CLI passes the system time. Inside the core every instant is a
+//! [`Timestamp`]; only the formats that must write text do: records (and the rows the device
+//! keeps) carry RFC 3339 UTC strings with millisecond precision (`2026-11-25T08:00:00.000Z`),
+//! which a `Timestamp` reads and writes as JSON; certificates carry JWT NumericDate seconds.
 
 use crate::error::{Error, ErrorCode, Result};
 use std::fmt;
@@ -98,6 +99,20 @@ impl Timestamp {
     pub fn date(self) -> String {
         let (y, m, d) = civil_from_days(self.0.div_euclid(DAY_MS));
         format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// In JSON, RFC 3339 UTC with milliseconds.
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// From JSON: RFC 3339 UTC text ([`Timestamp::parse_rfc3339`]).
+impl crate::json::FromJson for Timestamp {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, String> {
+        Timestamp::parse_rfc3339(&String::from_json(value)?).map_err(|_| "not an RFC 3339 UTC time".to_owned())
     }
 }
 

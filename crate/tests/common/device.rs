@@ -122,7 +122,7 @@ async fn a_backup_cannot_move_a_chain_head_beyond_its_records_nor_make_the_devic
     let honest = device.export_backup("pass phrase", KdfParams::MIN).await.unwrap();
     let mut contents = offsign::open_backup(&honest, "pass phrase").unwrap();
     contents.identities[0].chain =
-        Some(offsign::ChainHead { seq: 5, hash: "x".into(), signed_at: "9999-12-31T00:00:00.000Z".into() });
+        Some(offsign::ChainHead { seq: 5, hash: "x".into(), signed_at: offsign::Timestamp::parse_rfc3339("9999-12-31T00:00:00.000Z").unwrap() });
     let hostile = offsign::seal_backup(&contents, "pass phrase", KdfParams::MIN).unwrap();
     device.import_backup(&hostile, "pass phrase").await.unwrap();
     assert_eq!(device.identities().await.unwrap()[0].chain.as_ref().map(|c| c.seq), Some(1));
