@@ -70,13 +70,6 @@ macro_rules! error_codes {
 // writes the TypeScript `ErrorCode` union from them.
 include!("error_table.rs");
 
-/// A code is its string on the wire (the server's answers, reports).
-impl serde::Serialize for ErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
