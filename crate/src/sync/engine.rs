@@ -534,7 +534,6 @@ mod tests {
         fn serve(&self, path: &str, body: &str) -> String {
             let now = Timestamp::parse_rfc3339(self.server_time).unwrap();
             let list = self.authority.issue_revocation_list(vec![], now, now.plus_millis(7 * DAY_MS)).unwrap();
-            let answer = |answer| serde_json::to_string(&answer).unwrap();
             match path {
                 "/v1/records" => {
                     let request = BatchRequest::from_json(body.as_bytes(), "records").unwrap();
@@ -556,7 +555,7 @@ mod tests {
                     let unsigned: Vec<RecordVerdict> = verdicts.iter().cloned().map(|v| RecordVerdict { receipt: None, ..v }).collect();
                     let signed = self.sign_answer(serde_json::to_value(unsigned).unwrap(), request.nonce.as_deref());
                     let server_time = self.server_time.to_owned();
-                    answer(serde_json::to_value(RecordsAnswer { verdicts, answer: Some(signed), revocation_list: Some(list), server_time }).unwrap())
+                    serde_json::to_string(&RecordsAnswer { verdicts, answer: Some(signed), revocation_list: Some(list), server_time }).unwrap()
                 }
                 "/v1/reports" => {
                     let request = BatchRequest::from_json(body.as_bytes(), "reports").unwrap();
@@ -570,7 +569,7 @@ mod tests {
                         })
                         .collect();
                     let signed = self.sign_answer(serde_json::to_value(&verdicts).unwrap(), request.nonce.as_deref());
-                    answer(serde_json::to_value(ReportsAnswer { verdicts, server_time: self.server_time.to_owned(), answer: Some(signed) }).unwrap())
+                    serde_json::to_string(&ReportsAnswer { verdicts, server_time: self.server_time.to_owned(), answer: Some(signed) }).unwrap()
                 }
                 "/v1/renew" => {
                     let RenewRequest { request: jws } = crate::json::parse(body.as_bytes()).unwrap();
@@ -580,7 +579,7 @@ mod tests {
                     let serial = format!("{}-renewed", request.serial);
                     let certificate = self.authority.issue_certificate(&serial, "jones", jwk, now, now.plus_millis(100 * DAY_MS)).unwrap();
                     let authority = self.authority.public_key().to_jwk();
-                    answer(serde_json::to_value(Enrolled { worker: "jones".into(), authority, certificate, revocation_list: list, server_time: self.server_time.into() }).unwrap())
+                    serde_json::to_string(&Enrolled { worker: "jones".into(), authority, certificate, revocation_list: list, server_time: self.server_time.into() }).unwrap()
                 }
                 other => panic!("unexpected path {other}"),
             }

@@ -125,10 +125,10 @@ impl FromJson for RenewRequest {
 /// `POST /v1/records` (`items` are record JWSs) and `POST /v1/reports` (signed failure
 /// reports): 1 to [`MAX_SYNC_BATCH`] items and the device's fresh nonce, which the signed
 /// answer repeats.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// (No `Serialize`: the items' member name depends on the endpoint; see [`BatchRequest::to_json`].)
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchRequest {
     /// The JWSs, named `records` or `reports` on the wire.
-    #[serde(skip)]
     pub items: Vec<String>,
     /// 1 to 64 characters of base64url.
     pub nonce: Option<String>,
