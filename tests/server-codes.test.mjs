@@ -17,9 +17,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './support/browser.mjs';
-import { sql, startServer } from './support/server.mjs';
+import { expireCertificate, sql, startServer } from './support/server.mjs';
 import {
-  b64, client, codeHash, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
+  assertRefusal as assertCodeAndMessage, b64, client, codeHash, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
 } from './support/client.mjs';
 
 /** The codes of group `group` (`device` or `server`) of the error table, in its order. */
@@ -54,12 +54,9 @@ const iso = (msFromNow) => new Date(Date.now() + msFromNow).toISOString();
 /** Every code the server answered with, once asserted. */
 const seen = new Set();
 
-/** Asserts a refused request: this status, a body of exactly `{code, message}` with this code. */
+/** Asserts a refused request (`assertRefusal` of the support) and notes its code as seen. */
 function assertRefusal(answer, status, code, what) {
-  assert.equal(answer.status, status, `${what}: ${answer.text.slice(0, 300)}`);
-  assert.deepEqual(Object.keys(answer.json ?? {}).sort(), ['code', 'message'], `${what}: ${answer.text.slice(0, 300)}`);
-  assert.equal(answer.json.code, code, what);
-  assert.ok(answer.json.message.length > 0, `${what}: a message`);
+  assertCodeAndMessage(answer, status, code, what);
   seen.add(code);
 }
 
@@ -69,13 +66,6 @@ function assertRejected(verdict, code, what) {
   assert.equal(verdict.code, code, `${what}: ${JSON.stringify(verdict)}`);
   assert.equal(verdict.receipt, undefined, `${what}: no receipt`);
   seen.add(code);
-}
-
-/** Moves certificate `serial`'s validity a day into the past: it expired a day ago. */
-function expire(serial) {
-  const now = Date.now();
-  sql(server.db, `UPDATE certificates SET nbf = ${now - 2 * DAY_MS}, exp = ${now - DAY_MS} WHERE serial = '${serial}'`);
-  assert.deepEqual(sql(server.db, `SELECT exp < ${now} FROM certificates WHERE serial = '${serial}'`), [[1]]);
 }
 
 test('the error table has a server group to hold the server to', { timeout: 5_000 }, () => {
@@ -128,7 +118,7 @@ test('enrollment refusals: weak_key, proof_invalid, challenge_stale and unknown,
 test('record rejections: chain_fork, id_conflict, cert_unknown, signed_in_future, cert_not_yet_valid_at_signing and cert_expired_at_signing are per-record verdicts of a 200 answer, and store no record', { timeout: 30_000 }, async () => {
   const signer = await enrolledWorker('codes-records');
   const lapsed = await enrolledWorker('codes-records-expired', ['--days', '1']);
-  expire(lapsed.serial);
+  expireCertificate(server.db, lapsed.serial);
   const stranger = await keyPair();
   const first = await record(signer, { seq: 1 });
   assert.deepEqual((await send([first])).map((v) => v.verdict), ['accepted']);

@@ -25,9 +25,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportJWK } from 'jose';
-import { lockDatabase, sql, startServer } from './support/server.mjs';
+import { expireCertificate, lockDatabase, sql, startServer } from './support/server.mjs';
 import {
-  b64, chain, client, codes, jws, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
+  assertRefusal, b64, chain, client, codes, jws, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
 } from './support/client.mjs';
 
 const server = await startServer(['--rate-limit', '0']);
@@ -37,13 +37,6 @@ const { call, enrollmentProof, enrolledWorker, send } = client(server);
 const DAY_MS = 86_400_000;
 const count = (tableName, where = '1') => sql(server.db, `SELECT count(*) FROM ${tableName} WHERE ${where}`)[0][0];
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'offsign-promises-'));
-
-/** Moves certificate `serial`'s validity a day into the past: it expired a day ago. */
-function expire(db, serial) {
-  const now = Date.now();
-  sql(db, `UPDATE certificates SET nbf = ${now - 2 * DAY_MS}, exp = ${now - DAY_MS} WHERE serial = '${serial}'`);
-  assert.deepEqual(sql(db, `SELECT exp < ${now} FROM certificates WHERE serial = '${serial}'`), [[1]]);
-}
 
 /** Starts a server that must refuse to start: resolves to its error (exit status and output). */
 async function refusedStart(options) {
@@ -71,14 +64,6 @@ async function rateLimitedTotal(s, localAddress) {
   const m = answer.text.match(/^offsign_rate_limited_total (\d+)$/m);
   assert.ok(m, answer.text);
   return Number(m[1]);
-}
-
-/** Asserts a refusal body: exactly `{code, message}`, with this code and a sentence. */
-function assertRefusal(answer, status, code, what) {
-  assert.equal(answer.status, status, `${what}: ${answer.text}`);
-  assert.deepEqual(Object.keys(answer.json ?? {}).sort(), ['code', 'message'], `${what}: ${answer.text}`);
-  assert.equal(answer.json.code, code, what);
-  assert.ok(answer.json.message.length > 0, what);
 }
 
 test('id_conflict: a record under a stored id with another content is refused, and the stored record stays as it was', { timeout: 60_000 }, async () => {
@@ -126,7 +111,7 @@ test('id_conflict: a record under a stored id with another content is refused, a
 test('renewal refusals: cert_unknown, cert_expired, cert_revoked, bad_signature, request_stale (403) and unreadable requests (400), as {code, message}, issue nothing', { timeout: 60_000 }, async () => {
   const live = await enrolledWorker('promises-renew-live');
   const expired = await enrolledWorker('promises-renew-expired', ['--days', '1']);
-  expire(server.db, expired.serial);
+  expireCertificate(server.db, expired.serial);
   const revoked = await enrolledWorker('promises-renew-revoked');
   server.admin('revoke', '--serial', revoked.serial);
   const stranger = await keyPair();
@@ -172,7 +157,7 @@ test('reports: keys whose certificate expired or was revoked still store theirs,
   const revoked = await enrolledWorker('promises-reports-revoked');
   server.admin('revoke', '--serial', revoked.serial);
   const expired = await enrolledWorker('promises-reports-expired', ['--days', '1']);
-  expire(server.db, expired.serial);
+  expireCertificate(server.db, expired.serial);
   const live = await enrolledWorker('promises-reports-live');
   const post = async (reports) => {
     const answer = await call('POST', '/v1/reports', { reports });

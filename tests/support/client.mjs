@@ -66,6 +66,14 @@ export const renewalRequest = (signer, { serial = signer.serial, requestedAt = n
 /** The payload of a compact JWS, parsed (not verified). */
 export const jwsPayload = (text) => JSON.parse(Buffer.from(text.split('.')[1], 'base64url'));
 
+/** Asserts a refused request: `status`, a body of exactly `{code, message}`, this code, a message. */
+export function assertRefusal(answer, status, code, what) {
+  assert.equal(answer.status, status, `${what}: ${answer.text.slice(0, 300)}`);
+  assert.deepEqual(Object.keys(answer.json ?? {}).sort(), ['code', 'message'], `${what}: ${answer.text.slice(0, 300)}`);
+  assert.equal(answer.json.code, code, what);
+  assert.ok(answer.json.message.length > 0, `${what}: a message`);
+}
+
 /**
  * Requests to `server` ({url, admin} from startServer):
  * - `call(method, path, body, contentType, { headers, localAddress })` resolves to

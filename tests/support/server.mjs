@@ -104,6 +104,15 @@ export function lockDatabase(db) {
   });
 }
 
+/** Moves certificate `serial`'s validity a day into the past in `db`: it expired a day ago. */
+export function expireCertificate(db, serial) {
+  const now = Date.now();
+  const day = 86_400_000;
+  sql(db, `UPDATE certificates SET nbf = ${now - 2 * day}, exp = ${now - day} WHERE serial = '${serial}'`);
+  const [[expired]] = sql(db, `SELECT exp < ${now} FROM certificates WHERE serial = '${serial}'`);
+  if (expired !== 1) throw new Error(`certificate ${serial} is not expired`);
+}
+
 /** Runs one SQL statement on a server's database file (Python's sqlite3) and commits; returns the rows. */
 export function sql(db, query) {
   const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); rows = c.execute(sys.argv[2]).fetchall(); c.commit(); print(json.dumps(rows))';
