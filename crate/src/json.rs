@@ -37,13 +37,19 @@ pub(crate) use deserialize_from_json;
 /// `serde::Deserialize`: there `serde_json` would rebuild each error message, which costs the
 /// wasm a string search.)
 pub(crate) fn parse<T: FromJson>(text: &[u8]) -> Result<T, String> {
+    T::from_json(parse_value(text)?)
+}
+
+/// The untyped half of [`parse`], out of line so that its thirty instances stay small.
+#[inline(never)]
+pub(crate) fn parse_value(text: &[u8]) -> Result<Value, String> {
     let repeated = Cell::new(false);
     let mut parser = serde_json::Deserializer::from_slice(text);
     let value = StrictValue(&repeated).deserialize(&mut parser).and_then(|v| parser.end().map(|()| v));
     match value {
         Err(e) => Err(e.to_string()),
         Ok(_) if repeated.get() => Err("an object repeats a member".into()),
-        Ok(value) => T::from_json(value),
+        Ok(value) => Ok(value),
     }
 }
 

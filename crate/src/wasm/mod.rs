@@ -97,8 +97,14 @@ fn bad_argument(what: &str, e: impl std::fmt::Display) -> JsValue {
 /// write at all (BigInt, cycles, a lone function). Members are read as JSON reads them: own
 /// enumerable properties, after `toJSON`.
 fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
+    T::from_json(js_to_json(what, value)?).map_err(|e| bad_argument(what, e))
+}
+
+/// The untyped half of [`from_js`], out of line so that its many instances stay small.
+#[inline(never)]
+fn js_to_json(what: &str, value: JsValue) -> JsResult<Value> {
     if value.is_undefined() {
-        return T::from_json(Value::Null).map_err(|e| bad_argument(what, e));
+        return Ok(Value::Null);
     }
     let text = FAITHFUL_JSON.with(|(unfaithful, replacer)| {
         unfaithful.set(false);
@@ -106,7 +112,7 @@ fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
         text.filter(|_| !unfaithful.get())
     });
     match text {
-        Some(json) => crate::json::parse(json.as_bytes()).map_err(|e| bad_argument(what, e)),
+        Some(json) => crate::json::parse_value(json.as_bytes()).map_err(|e| bad_argument(what, e)),
         None => Err(bad_argument(what, "must be plain JSON data (no NaN or Infinity, binary data, Map, Set, BigInt or cycles)")),
     }
 }
