@@ -11,7 +11,9 @@ use crate::keys::{Identity, PublicKey};
 use crate::record::{sign_record, DocumentDigest, RecordRequest, SignedRecord};
 use crate::rows::{IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials};
 use crate::store::{setting, Store};
-use crate::time::Timestamp;
+use crate::sync::engine::{Engine, Host};
+use crate::sync::{SyncOptions, SyncSummary, Transport};
+use crate::time::{Clock, Timestamp};
 use crate::vault::{seal, unseal, KdfParams};
 use std::cell::RefCell;
 
@@ -31,28 +33,6 @@ pub struct Signed {
     pub records: Vec<SignedRecord>,
     /// `cert_expiring`, `revocation_list_stale`.
     pub warnings: Vec<Error>,
-}
-
-/// Where the device reads the time. The core never reads a clock itself: browsers pass
-/// `Date.now()` corrected to the server's time (`crate::ServerClock`), tests pass a clock they
-/// control.
-pub trait Clock {
-    /// The current (trusted) time.
-    fn now(&self) -> Result<Timestamp>;
-
-    /// Applies the correction (ms) to the server's time that a sync learned; a clock that does
-    /// not follow the server ignores it.
-    fn follow_server(&self, _offset_ms: i64) {}
-}
-
-impl<C: Clock + ?Sized> Clock for &C {
-    fn now(&self) -> Result<Timestamp> {
-        (**self).now()
-    }
-
-    fn follow_server(&self, offset_ms: i64) {
-        (**self).follow_server(offset_ms);
-    }
 }
 
 /// How a device behaves.
@@ -130,15 +110,15 @@ pub enum Idle {
 /// A signing device over a store and a clock. Every failure of its operations is recorded as
 /// a failure report in the store (see [`Device::reports`]).
 pub struct Device<S, C> {
-    pub(crate) store: S,
-    pub(crate) clock: C,
+    store: S,
+    clock: C,
     session: RefCell<Option<Session>>,
     /// The last credentials signed under, verified once.
     policy_cache: PolicyCache,
     /// Failure reports the store could not take (a full disk), held until it can: stored at
     /// the next operation that succeeds, and before reports are listed.
     unsaved_reports: RefCell<Vec<ReportRow>>,
-    pub(crate) config: DeviceConfig,
+    config: DeviceConfig,
 }
 
 /// At most this many failure reports wait in memory for the store; repeats of one are counted.
@@ -165,7 +145,7 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// Passes `result` through, recording a failure report when it is an error. A report the
     /// store cannot take (a full disk) is held in memory and stored once an operation succeeds
     /// again; the error reaches the caller either way.
-    pub(crate) async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T> {
+    async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T> {
         match &result {
             Err(e) => drop(self.record_failure(operation, kid, e).await),
             Ok(_) => self.store_unsaved_reports().await,
@@ -175,7 +155,7 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// Records a failure report; when the store refuses it, it waits in memory (see
     /// [`Device::reported`]) and the store's error is returned.
-    pub(crate) async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
+    async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
         let report = self.failure_report(operation, kid, e)?;
         self.store.record_failure(report.clone(), self.config.report_window_ms).await.inspect_err(|_| self.hold_unsaved(report))
     }
@@ -448,12 +428,34 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// Runs `f` with the unlocked identity and marks it used; locks it when it has been idle
     /// longer than the idle time.
-    pub(crate) fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T> {
+    fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T> {
         self.lock_if_idle();
         let mut session = self.session.borrow_mut();
         let s = session.as_mut().ok_or_else(|| Error::new(ErrorCode::IdentityLocked, "no identity is unlocked"))?;
         s.last_used = now;
         f(&s.identity)
+    }
+
+    /// Enrolls identity `kid` with a single-use `code` from the administrator: fetches the
+    /// server's challenge (`GET /v1/enroll`), sends its public key, the code and a proof that
+    /// it holds the key (the code and the challenge signed with it; so `kid` must be the
+    /// unlocked identity, as it is right after `create_identity`) to `POST /v1/enroll`, checks
+    /// that the certificate returned is for this key and signed by the authority that comes
+    /// with it, and stores the credentials. Needs a connection; `enrollment_refused` for an
+    /// unknown, used or expired code.
+    pub async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
+        Engine { host: self }.enroll(transport, kid, code).await
+    }
+
+    /// Sends every record the server has not answered for, in batches, and applies each
+    /// verdict: accepted (the receipt is verified against the pinned authority and kept),
+    /// duplicate (the same), rejected (kept on the device, marked, and reported). Then sends
+    /// pending failure reports (signed by the unlocked identity, if any) and renews the
+    /// unlocked identity's certificate when it expires soon. Network failures, 5xx and 429 are
+    /// retried with backoff; when tries run out the records simply wait for the next sync.
+    /// `progress(done, total)` follows the records.
+    pub async fn sync(&self, transport: &impl Transport, options: SyncOptions, progress: &dyn Fn(u32, u32)) -> Result<SyncSummary> {
+        Engine { host: self }.sync(transport, options, progress).await
     }
 
     /// Stores the credentials of identity `kid` after checking that the certificate is signed
@@ -549,6 +551,58 @@ fn outbox_row(record: &SignedRecord) -> RecordRow {
         attempts: 0,
         receipt: None,
         error: None,
+    }
+}
+
+/// What tests of other modules take apart (the fields stay private to this module).
+#[cfg(test)]
+impl<S, C> Device<S, C> {
+    /// The store, for a device over the same data with another clock.
+    pub(crate) fn into_store(self) -> S {
+        self.store
+    }
+
+    /// The configuration, to change.
+    pub(crate) fn config_mut(&mut self) -> &mut DeviceConfig {
+        &mut self.config
+    }
+}
+
+/// The sync engine sees a device through this, and nothing else of it.
+impl<S: Store, C: Clock> Host for Device<S, C> {
+    type Store = S;
+    type Clock = C;
+
+    fn store(&self) -> &S {
+        &self.store
+    }
+
+    fn clock(&self) -> &C {
+        &self.clock
+    }
+
+    fn retain_accepted_ms(&self) -> Option<i64> {
+        self.config.retain_accepted_ms
+    }
+
+    fn unlocked(&self) -> Option<String> {
+        Device::unlocked(self)
+    }
+
+    fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T> {
+        Device::with_identity(self, now, f)
+    }
+
+    async fn set_credentials(&self, kid: &str, credentials: StoredCredentials) -> Result<()> {
+        Device::set_credentials(self, kid, credentials).await
+    }
+
+    async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T> {
+        Device::reported(self, operation, kid, result).await
+    }
+
+    async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
+        Device::record_failure(self, operation, kid, e).await
     }
 }
 

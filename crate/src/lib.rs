@@ -45,7 +45,7 @@ pub use cert::{
     check_policy, inspect_certificate, verify_certificate, verify_receipt, verify_revocation_list, Authority, Certificate, Credentials,
     PolicyOptions, PolicyVerdict, Receipt, RevocationList, ANSWER_TYP, CERT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
 };
-pub use device::{BrowserFacts, Clock, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
+pub use device::{BrowserFacts, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
 #[cfg(all(target_arch = "wasm32", feature = "device"))]
 pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};
@@ -75,5 +75,5 @@ pub mod wire {
         ReportVerdict, ReportVerdictKind, ReportsAnswer, RevocationsAnswer, VerdictKind, MAX_SYNC_BATCH,
     };
 }
-pub use time::{Timestamp, DAY_MS};
+pub use time::{Clock, Timestamp, DAY_MS};
 pub use vault::{seal, unseal, KdfParams, KdfSpec, SealedKey, MIN_PIN_CHARS};

@@ -165,6 +165,28 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
+/// Where the device reads the time. The core never reads a clock itself: browsers pass
+/// `Date.now()` corrected to the server's time (`crate::ServerClock`), tests pass a clock they
+/// control.
+pub trait Clock {
+    /// The current (trusted) time.
+    fn now(&self) -> Result<Timestamp>;
+
+    /// Applies the correction (ms) to the server's time that a sync learned; a clock that does
+    /// not follow the server ignores it.
+    fn follow_server(&self, _offset_ms: i64) {}
+}
+
+impl<C: Clock + ?Sized> Clock for &C {
+    fn now(&self) -> Result<Timestamp> {
+        (**self).now()
+    }
+
+    fn follow_server(&self, offset_ms: i64) {
+        (**self).follow_server(offset_ms);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,9 @@
 //! browser's clock ([`ServerClock`]) applies it from then on, and from the setting when the
 //! device opens again.
 
-use crate::device::Clock;
 use crate::error::Result;
 use crate::store::{setting, Store};
-use crate::time::Timestamp;
+use crate::time::{Clock, Timestamp};
 use std::cell::Cell;
 
 /// The setting that keeps the correction (ms) the device clock needs to read the server's

@@ -1,12 +1,11 @@
 //! The client engine on the device: enroll, sync (records, reports, renewal, revocation
 //! list and server time).
 
-use crate::device::{Clock, Device};
 use crate::error::{Error, ErrorCode, Result};
-use crate::keys::PublicKey;
+use crate::keys::{Identity, PublicKey};
 use crate::rows::{RecordError, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials};
 use crate::store::Store;
-use crate::time::Timestamp;
+use crate::time::{Clock, Timestamp};
 use super::messages::*;
 use super::retry::*;
 use super::wire::*;
@@ -31,23 +30,51 @@ struct Contact {
     time: Option<(Timestamp, String, Timestamp)>,
 }
 
+/// What the engine needs of a device, and all it sees of one: the store and clock it works
+/// over, how long accepted records are kept, the unlocked identity to sign requests and
+/// reports with (the key stays inside the device: the engine passes it a closure), where
+/// fresh credentials go, and where failures are reported. `crate::Device` is the one host.
+#[allow(async_fn_in_trait)]
+pub(crate) trait Host {
+    /// Where records, reports, identities and settings live.
+    type Store: Store;
+    /// The device's time, which follows the server's once a sync learned it.
+    type Clock: Clock;
 
-impl<S: Store, C: Clock> Device<S, C> {
-    /// Enrolls identity `kid` with a single-use `code` from the administrator: fetches the
-    /// server's challenge (`GET /v1/enroll`), sends its public key, the code and a proof that
-    /// it holds the key (the code and the challenge signed with it; so `kid` must be the
-    /// unlocked identity, as it is right after `create_identity`) to `POST /v1/enroll`, checks
-    /// that the certificate returned is for this key and signed by the authority that comes
-    /// with it, and stores the credentials. Needs a connection; `enrollment_refused` for an
-    /// unknown, used or expired code.
-    pub async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
+    /// The device's store.
+    fn store(&self) -> &Self::Store;
+    /// The device's clock.
+    fn clock(&self) -> &Self::Clock;
+    /// How long (ms) accepted records stay on the device after a sync; `None`: for ever.
+    fn retain_accepted_ms(&self) -> Option<i64>;
+    /// The key id of the unlocked identity, if one is.
+    fn unlocked(&self) -> Option<String>;
+    /// Runs `f` with the unlocked identity (at `now`, which counts as its use).
+    fn with_identity<T>(&self, now: Timestamp, f: impl FnOnce(&Identity) -> Result<T>) -> Result<T>;
+    /// Checks and stores fresh credentials of identity `kid`.
+    async fn set_credentials(&self, kid: &str, credentials: StoredCredentials) -> Result<()>;
+    /// Passes `result` through, recording a failure report when it is an error.
+    async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T>;
+    /// Records a failure report for `e`.
+    async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow>;
+}
+
+/// Enrollment and sync over a [`Host`].
+pub(crate) struct Engine<'h, H> {
+    /// The device the engine works for.
+    pub host: &'h H,
+}
+
+impl<H: Host> Engine<'_, H> {
+    /// [`crate::Device::enroll`]: enrollment, with its failure reported.
+    pub(crate) async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
         let result = self.try_enroll(transport, kid, code).await;
-        self.reported("enroll", Some(kid), result).await
+        self.host.reported("enroll", Some(kid), result).await
     }
 
     async fn try_enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
-        let identity = self.store.identity(kid).await?;
-        if self.unlocked().as_deref() != Some(kid) {
+        let identity = self.host.store().identity(kid).await?;
+        if self.host.unlocked().as_deref() != Some(kid) {
             return Err(Error::new(ErrorCode::IdentityLocked, "enrollment signs with the key: unlock this identity first")
                 .with_remedy("Unlock with your PIN, then enroll again."));
         }
@@ -63,8 +90,8 @@ impl<S: Store, C: Clock> Device<S, C> {
             return Err(Error::new(ErrorCode::ServerRefused, format!("HTTP {} from GET /v1/enroll: {:.300}", challenge.status, challenge.body)));
         }
         let challenge: EnrollmentChallenge = challenge.json()?;
-        let now = self.clock.now()?;
-        let proof = self.with_identity(now, |identity| enrollment_proof(identity, code, &challenge.challenge))?;
+        let now = self.host.clock().now()?;
+        let proof = self.host.with_identity(now, |identity| enrollment_proof(identity, code, &challenge.challenge))?;
         let body = serde_json::to_string(&EnrollRequest { code: code.to_owned(), jwk: identity.public_jwk.clone(), proof }).expect("a request serializes");
         let response = transport.post("/v1/enroll", body).await.map_err(unreachable)?;
         if response.status == 403 {
@@ -80,31 +107,26 @@ impl<S: Store, C: Clock> Device<S, C> {
             return Err(Error::new(ErrorCode::ServerRefused, format!("HTTP {} from /v1/enroll: {:.300}", response.status, response.body)));
         }
         let enrolled: Enrolled = response.json()?;
-        self.set_credentials(kid, enrolled.into()).await
+        self.host.set_credentials(kid, enrolled.into()).await
     }
 
-    /// Sends every record the server has not answered for, in batches, and applies each
-    /// verdict: accepted (the receipt is verified against the pinned authority and kept),
-    /// duplicate (the same), rejected (kept on the device, marked, and reported). Then sends
-    /// pending failure reports (signed by the unlocked identity, if any) and renews the
-    /// unlocked identity's certificate when it expires soon. Network failures, 5xx and 429 are
-    /// retried with backoff; when tries run out the records simply wait for the next sync.
-    /// `progress(done, total)` follows the records.
-    pub async fn sync(&self, transport: &impl Transport, options: SyncOptions, progress: &dyn Fn(u32, u32)) -> Result<SyncSummary> {
+    /// [`crate::Device::sync`]: sync, with its failure reported.
+    pub(crate) async fn sync(&self, transport: &impl Transport, options: SyncOptions, progress: &dyn Fn(u32, u32)) -> Result<SyncSummary> {
         let result = self.try_sync(transport, options, progress).await;
-        self.reported("sync", None, result).await
+        self.host.reported("sync", None, result).await
     }
 
     async fn try_sync(&self, transport: &impl Transport, options: SyncOptions, progress: &dyn Fn(u32, u32)) -> Result<SyncSummary> {
         let mut summary = SyncSummary::default();
         let authorities: HashMap<String, PublicKey> = self
-            .store
+            .host
+            .store()
             .identities()
             .await?
             .into_iter()
             .filter_map(|row| Some((row.kid, PublicKey::from_jwk(&row.credentials?.authority).ok()?)))
             .collect();
-        let applied_offset = super::clock::applied_offset(&self.store).await?;
+        let applied_offset = super::clock::applied_offset(self.host.store()).await?;
         // What the answers bring (the newest revocation list, the server's time) is kept once,
         // after the batches: per batch it cost several transactions. It is kept even when a
         // later batch fails.
@@ -119,7 +141,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             let mut contact = Contact { list: Some(fresh.revocation_list), time: None };
             for authority in authorities.values() {
                 if let Some(answer) = signed_answer::<Value>(fresh.answer.as_deref(), authority, &nonce) {
-                    contact.time = Some((answer.server_time, authority.kid().to_owned(), self.clock.now()?));
+                    contact.time = Some((answer.server_time, authority.kid().to_owned(), self.host.clock().now()?));
                     break;
                 }
             }
@@ -127,14 +149,14 @@ impl<S: Store, C: Clock> Device<S, C> {
         }
         // Records are what matters: a failure past this point is reported, not thrown.
         let reports = self.send_reports(transport, options, &mut summary).await;
-        let _ = self.reported("send_reports", self.unlocked().as_deref(), reports).await;
+        let _ = self.host.reported("send_reports", self.host.unlocked().as_deref(), reports).await;
         let renewal = self.renew_if_due(transport, options, &mut summary).await;
-        let _ = self.reported("renew", self.unlocked().as_deref(), renewal).await;
-        if let Some(retain) = self.config.retain_accepted_ms {
-            let before = self.clock.now()?.plus_millis(-retain).to_string();
-            while self.store.prune_accepted(&before, 1_000).await? == 1_000 {}
+        let _ = self.host.reported("renew", self.host.unlocked().as_deref(), renewal).await;
+        if let Some(retain) = self.host.retain_accepted_ms() {
+            let before = self.host.clock().now()?.plus_millis(-retain).to_string();
+            while self.host.store().prune_accepted(&before, 1_000).await? == 1_000 {}
         }
-        self.store.put_setting(crate::store::setting::LAST_SYNC, &self.clock.now()?.to_string()).await?;
+        self.host.store().put_setting(crate::store::setting::LAST_SYNC, &self.host.clock().now()?.to_string()).await?;
         Ok(summary)
     }
 
@@ -153,7 +175,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         summary: &mut SyncSummary,
         contact: &mut Contact,
     ) -> Result<bool> {
-        let total = self.store.outbox_summary().await?.pending;
+        let total = self.host.store().outbox_summary().await?.pending;
         let mut done = 0;
         progress(done, total);
         // The batch whose answer has arrived but is not applied yet.
@@ -164,7 +186,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             let applying: HashSet<String> = answered.iter().flat_map(|sent| sent.batch.iter().map(|r| r.id.clone())).collect();
             let mut batch = Vec::new();
             let send = async {
-                batch = self.store.unsent((MAX_SYNC_BATCH + applying.len()) as u32).await?;
+                batch = self.host.store().unsent((MAX_SYNC_BATCH + applying.len()) as u32).await?;
                 batch.retain(|r| !applying.contains(&r.id));
                 batch.truncate(MAX_SYNC_BATCH);
                 if batch.is_empty() {
@@ -173,7 +195,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 let nonce = new_nonce()?;
                 let body = BatchRequest { items: batch.iter().map(|r| r.jws.clone()).collect(), nonce: Some(nonce.clone()) }.to_json("records");
                 let answer = self.post_with_retries(transport, "/v1/records", body, options).await?;
-                Ok(Some((nonce, answer, self.clock.now()?)))
+                Ok(Some((nonce, answer, self.host.clock().now()?)))
             };
             let apply = async {
                 match answered.take() {
@@ -196,7 +218,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 Err(e) => {
                     // The records wait for the next sync, the try counted.
                     batch.iter_mut().for_each(|r| r.attempts = r.attempts.saturating_add(1));
-                    self.store.put_records(&batch).await?;
+                    self.host.store().put_records(&batch).await?;
                     return Err(e);
                 }
             }
@@ -247,7 +269,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response),
                 Ok(response) if response.status == 429 || response.status >= 500 => {
                     last = format!("HTTP {} from {path}", response.status);
-                    response.retry_after.as_deref().and_then(|v| parse_retry_after(v, self.clock.now().ok()?))
+                    response.retry_after.as_deref().and_then(|v| parse_retry_after(v, self.host.clock().now().ok()?))
                 }
                 Ok(response) => {
                     return Err(Error::new(
@@ -332,10 +354,10 @@ impl<S: Store, C: Clock> Device<S, C> {
                 r
             })
             .collect();
-        self.store.put_records(&answered).await?;
+        self.host.store().put_records(&answered).await?;
         for (kid, seq, error) in rejected {
             let report = Error::new(ErrorCode::RecordRejected, format!("record {seq} refused: {} ({})", error.code, error.message));
-            let _ = self.record_failure("sync", Some(&kid), &report).await;
+            let _ = self.host.record_failure("sync", Some(&kid), &report).await;
         }
         Ok(settled)
     }
@@ -349,7 +371,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             self.keep_revocation_list(list).await?;
         }
         if let Some((server_time, authority, arrived)) = contact.time {
-            let learned = super::clock::learn_server_time(&self.store, &self.clock, applied_offset, server_time, &authority, arrived).await?;
+            let learned = super::clock::learn_server_time(self.host.store(), self.host.clock(), applied_offset, server_time, &authority, arrived).await?;
             if let Some(offset) = learned {
                 summary.server_offset_ms = Some(offset);
             }
@@ -360,7 +382,7 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// Stores `list` for every identity whose authority signed it, when it is newer than the
     /// one it has.
     async fn keep_revocation_list(&self, list: &str) -> Result<()> {
-        for row in self.store.identities().await? {
+        for row in self.host.store().identities().await? {
             let Some(credentials) = &row.credentials else { continue };
             let Ok(authority) = PublicKey::from_jwk(&credentials.authority) else { continue };
             let Ok(fresh) = crate::cert::verify_revocation_list(list, &authority) else { continue };
@@ -370,7 +392,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 .and_then(|l| crate::cert::verify_revocation_list(l, &authority).ok())
                 .map_or(i64::MIN, |l| l.issued_at);
             if fresh.issued_at >= stored_issued {
-                self.store
+                self.host.store()
                     .update_identity(&row.kid, |r| {
                         if let Some(c) = r.credentials.as_mut() {
                             c.revocation_list = Some(list.to_owned());
@@ -386,8 +408,8 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// The unlocked identity's key id, stored credentials and certificate; `None` when nothing
     /// is unlocked or it is not enrolled yet (reports and renewal then wait).
     async fn unlocked_enrollment(&self) -> Result<Option<(String, StoredCredentials, crate::cert::Certificate)>> {
-        let Some(kid) = self.unlocked() else { return Ok(None) };
-        let Some(credentials) = self.store.identity(&kid).await?.credentials else { return Ok(None) };
+        let Some(kid) = self.host.unlocked() else { return Ok(None) };
+        let Some(credentials) = self.host.store().identity(&kid).await?.credentials else { return Ok(None) };
         let cert = crate::cert::inspect_certificate(&credentials.certificate)?;
         Ok(Some((kid, credentials, cert)))
     }
@@ -395,13 +417,13 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// Sends pending failure reports, signed by the unlocked identity; without one unlocked
     /// (or enrolled) they wait.
     async fn send_reports(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
-        let now = self.clock.now()?;
+        let now = self.host.clock().now()?;
         let Some((_, credentials, cert)) = self.unlocked_enrollment().await? else { return Ok(()) };
         let authority = PublicKey::from_jwk(&credentials.authority)?;
         let serial = cert.serial;
         let mut after = String::new();
         loop {
-            let page = self.store.reports(&after, 200).await?;
+            let page = self.host.store().reports(&after, 200).await?;
             let Some(last) = page.last() else { break };
             after = last.id.clone();
             let pending: Vec<ReportRow> = page.into_iter().filter(|r| r.state == ReportState::Pending).collect();
@@ -410,7 +432,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             }
             let signed = pending
                 .iter()
-                .map(|r| self.with_identity(now, |identity| sign_report(identity, &serial, r)))
+                .map(|r| self.host.with_identity(now, |identity| sign_report(identity, &serial, r)))
                 .collect::<Result<Vec<_>>>()?;
             let nonce = new_nonce()?;
             let body = BatchRequest { items: signed, nonce: Some(nonce.clone()) }.to_json("reports");
@@ -423,7 +445,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                 if let Some(report) = pending.get(verdict.index).filter(|r| verdict.id.as_deref() == Some(r.id.as_str())) {
                     // Only if unchanged since it was sent: a newer count or comment goes next time.
                     let sent = report.clone();
-                    self.store
+                    self.host.store()
                         .update_report(&report.id, |r| {
                             if *r == sent {
                                 r.state = ReportState::Sent;
@@ -440,14 +462,14 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// Renews the unlocked identity's certificate when it expires within the renewal window.
     async fn renew_if_due(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
-        let now = self.clock.now()?;
+        let now = self.host.clock().now()?;
         let Some((kid, credentials, cert)) = self.unlocked_enrollment().await? else { return Ok(()) };
         // Due within the window, or at half its life for certificates shorter than twice it.
         let (nbf, exp) = (cert.nbf * 1000, cert.exp * 1000);
         if exp - now.millis() > options.renew_within_ms.min((exp - nbf) / 2) {
             return Ok(());
         }
-        let request = self.with_identity(now, |identity| renewal_request(identity, &cert.serial, now))?;
+        let request = self.host.with_identity(now, |identity| renewal_request(identity, &cert.serial, now))?;
         let answer = self.post_with_retries(transport, "/v1/renew", serde_json::to_string(&RenewRequest { request }).expect("a request serializes"), options).await?;
         let renewed: StoredCredentials = answer.json::<Enrolled>()?.into();
         if renewed.authority != credentials.authority {
@@ -458,7 +480,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             certificate: renewed.certificate,
             revocation_list: renewed.revocation_list.or(credentials.revocation_list),
         };
-        self.set_credentials(&kid, fresh).await?;
+        self.host.set_credentials(&kid, fresh).await?;
         summary.renewed = true;
         Ok(())
     }
@@ -634,9 +656,9 @@ mod tests {
             let receipt = crate::cert::verify_receipt(r.receipt.as_deref().unwrap(), authority.public_key()).unwrap();
             assert_eq!((receipt.id.as_str(), receipt.hash.as_str()), (r.id.as_str(), r.hash.as_str()));
         }
-        assert_eq!(run(device.store.setting(crate::store::setting::SERVER_OFFSET)).unwrap().as_deref(), Some("5000"));
-        assert_eq!(run(device.store.setting(crate::store::setting::LAST_SYNC)).unwrap().as_deref(), Some("2026-11-25T08:01:00.000Z"));
-        let stored_list = run(device.store.identity(&row.kid)).unwrap().credentials.unwrap().revocation_list.unwrap();
+        assert_eq!(run(device.store().setting(crate::store::setting::SERVER_OFFSET)).unwrap().as_deref(), Some("5000"));
+        assert_eq!(run(device.store().setting(crate::store::setting::LAST_SYNC)).unwrap().as_deref(), Some("2026-11-25T08:01:00.000Z"));
+        let stored_list = run(device.store().identity(&row.kid)).unwrap().credentials.unwrap().revocation_list.unwrap();
         let list = crate::cert::verify_revocation_list(&stored_list, authority.public_key()).unwrap();
         assert_eq!(list.issued_at, Timestamp::parse_rfc3339(server.server_time).unwrap().seconds(), "the fresh list is kept");
         let again = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
@@ -651,7 +673,7 @@ mod tests {
         base.set("2026-11-25T08:01:00Z"); // the server says 08:01:05
         // The browser's clock: the device's own time plus the correction a sync tells it.
         let clock = crate::ServerClock::new(|| base.now().unwrap().millis() as f64);
-        let device = crate::Device::new(enrolled.store, &clock, crate::device::tests::config());
+        let device = crate::Device::new(enrolled.into_store(), &clock, crate::device::tests::config());
         let kid = run(device.identities()).unwrap()[0].kid.clone();
         run(device.unlock(&kid, crate::device::tests::PIN)).unwrap();
         // A minute apart, the device clock 5 s behind the server's each time; the first sync
@@ -670,7 +692,7 @@ mod tests {
             assert_eq!(clock.now().unwrap(), Timestamp::parse_rfc3339(server_time).unwrap(), "the clock reads the server's time");
         }
         let reopened = crate::ServerClock::new(|| base.now().unwrap().millis() as f64);
-        run(reopened.restore(&device.store));
+        run(reopened.restore(device.store()));
         assert_eq!(reopened.now().unwrap(), Timestamp::parse_rfc3339("2026-11-25T08:03:05.000Z").unwrap(), "the correction outlives the page");
     }
 
@@ -678,7 +700,7 @@ mod tests {
     fn accepted_records_are_kept_as_long_as_the_setting_says() {
         let clock = TestClock::default();
         let (mut device, row, authority) = enrolled_device(&clock);
-        device.config.retain_accepted_ms = Some(DAY_MS);
+        device.config_mut().retain_accepted_ms = Some(DAY_MS);
         run(device.sign(vec![doc("old")])).unwrap();
         clock.set("2026-11-26T09:00:00Z");
         run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
@@ -777,7 +799,7 @@ mod tests {
         assert_eq!((summary.rejected, summary.server_offset_ms), (1, Some(65_000)));
         let again = run(device.sync(&honest, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(again.server_offset_ms, None, "not later than the last time learned");
-        assert_eq!(run(device.store.setting(crate::store::setting::SERVER_OFFSET)).unwrap().as_deref(), Some("65000"));
+        assert_eq!(run(device.store().setting(crate::store::setting::SERVER_OFFSET)).unwrap().as_deref(), Some("65000"));
     }
 
     #[test]
@@ -790,7 +812,7 @@ mod tests {
         clock.set("2027-02-10T08:00:00Z");
         run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
         assert!(run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().renewed, "23 days left");
-        let stored = run(device.store.identity(&row.kid)).unwrap().credentials.unwrap();
+        let stored = run(device.store().identity(&row.kid)).unwrap().credentials.unwrap();
         assert_eq!(crate::cert::inspect_certificate(&stored.certificate).unwrap().serial, "s-1-renewed");
         assert!(stored.revocation_list.is_some());
     }

@@ -4,7 +4,7 @@
 //! [`crate::Device`] ([`engine`]).
 
 mod clock;
-mod engine;
+pub(crate) mod engine;
 mod messages;
 mod retry;
 mod wire;
