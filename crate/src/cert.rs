@@ -7,7 +7,7 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::jws::{self, Jws};
 use crate::keys::{Identity, PublicJwk, PublicKey};
-use crate::time::{Timestamp, DAY_MS};
+use crate::time::{numeric_date, Timestamp, DAY_MS};
 use crate::json::{deserialize_from_json, FromJson, Members};
 use serde::Serialize;
 use serde_json::Value;
@@ -37,10 +37,12 @@ pub struct Certificate {
     pub iss: String,
     /// The worker's public key.
     pub jwk: PublicJwk,
-    /// Valid from (JWT NumericDate seconds, inclusive).
-    pub nbf: i64,
-    /// Valid until (JWT NumericDate seconds, exclusive).
-    pub exp: i64,
+    /// Valid from (inclusive; JWT NumericDate seconds in JSON).
+    #[serde(serialize_with = "numeric_date::serialize")]
+    pub nbf: Timestamp,
+    /// Valid until (exclusive; JWT NumericDate seconds in JSON).
+    #[serde(serialize_with = "numeric_date::serialize")]
+    pub exp: Timestamp,
 }
 
 /// The authority's signed list of revoked certificate serials.
@@ -51,10 +53,12 @@ pub struct RevocationList {
     pub v: u32,
     /// The issuing authority's name.
     pub iss: String,
-    /// When it was issued (NumericDate seconds).
-    pub issued_at: i64,
-    /// When a newer list is due (NumericDate seconds); after it, the list is stale.
-    pub next_update: i64,
+    /// When it was issued (NumericDate seconds in JSON).
+    #[serde(serialize_with = "numeric_date::serialize")]
+    pub issued_at: Timestamp,
+    /// When a newer list is due (NumericDate seconds in JSON); after it, the list is stale.
+    #[serde(serialize_with = "numeric_date::serialize")]
+    pub next_update: Timestamp,
     /// Revoked serials.
     pub revoked: Vec<String>,
 }
@@ -86,8 +90,8 @@ impl FromJson for Certificate {
             sub: m.required("sub")?,
             iss: m.required("iss")?,
             jwk: m.required("jwk")?,
-            nbf: m.required("nbf")?,
-            exp: m.required("exp")?,
+            nbf: numeric_date::required(&mut m, "nbf")?,
+            exp: numeric_date::required(&mut m, "exp")?,
         };
         m.deny_unknown().map(|()| cert)
     }
@@ -99,8 +103,8 @@ impl FromJson for RevocationList {
         let list = RevocationList {
             v: m.required("v")?,
             iss: m.required("iss")?,
-            issued_at: m.required("issuedAt")?,
-            next_update: m.required("nextUpdate")?,
+            issued_at: numeric_date::required(&mut m, "issuedAt")?,
+            next_update: numeric_date::required(&mut m, "nextUpdate")?,
             revoked: m.required("revoked")?,
         };
         m.deny_unknown().map(|()| list)
@@ -152,8 +156,8 @@ impl Authority {
             sub: sub.to_owned(),
             iss: self.name.clone(),
             jwk: jwk.clone(),
-            nbf: nbf.seconds(),
-            exp: exp.seconds(),
+            nbf,
+            exp,
         };
         check_certificate_fields(&cert)?;
         jws::sign(&self.identity, CERT_TYP, &serde_json::to_vec(&cert).expect("a certificate serializes"))
@@ -164,8 +168,8 @@ impl Authority {
         let list = RevocationList {
             v: 1,
             iss: self.name.clone(),
-            issued_at: issued_at.seconds(),
-            next_update: next_update.seconds(),
+            issued_at,
+            next_update,
             revoked,
         };
         check_revocation_list_fields(&list)?;
@@ -215,8 +219,8 @@ fn check_certificate_fields(cert: &Certificate) -> Result<()> {
     if cert.serial.is_empty() || cert.serial.len() > 128 || cert.sub.is_empty() || cert.sub.len() > 256 {
         return bad("serial (1-128 bytes) or sub (1-256 bytes) out of range");
     }
-    if cert.nbf >= cert.exp || Timestamp::from_seconds(cert.nbf).is_err() || Timestamp::from_seconds(cert.exp).is_err() {
-        return bad("nbf must be before exp, both within years 0000-9999");
+    if cert.nbf >= cert.exp {
+        return bad("nbf must be before exp");
     }
     Ok(())
 }
@@ -229,7 +233,7 @@ fn check_revocation_list_fields(list: &RevocationList) -> Result<()> {
     if list.revoked.len() > MAX_REVOKED {
         return bad("too many revoked serials");
     }
-    if list.issued_at > list.next_update || Timestamp::from_seconds(list.next_update).is_err() {
+    if list.issued_at > list.next_update {
         return bad("issuedAt must not be after nextUpdate");
     }
     Ok(())
@@ -351,8 +355,7 @@ impl Verified {
         if cert_kid != kid {
             return Err(Error::new(ErrorCode::CertUntrusted, "the certificate is for another key"));
         }
-        let nbf = Timestamp::from_seconds(cert.nbf)?;
-        let exp = Timestamp::from_seconds(cert.exp)?;
+        let (nbf, exp) = (cert.nbf, cert.exp);
         if now < nbf {
             return Err(Error::new(ErrorCode::CertNotYetValid, format!("the certificate is valid from {nbf}, now is {now}"))
                 .with_remedy(format!(
@@ -375,7 +378,7 @@ impl Verified {
                 if list.revoked.contains(&cert.serial) {
                     return Err(Error::new(ErrorCode::CertRevoked, format!("certificate {} is revoked", cert.serial)));
                 }
-                let next = Timestamp::from_seconds(list.next_update)?;
+                let next = list.next_update;
                 if now >= next {
                     warnings.push(Error::new(ErrorCode::RevocationListStale, format!("the list was due for update at {next}")));
                 }
@@ -609,5 +612,29 @@ mod tests {
     fn human_dates() {
         assert_eq!(human_date(t("2026-11-03T23:00:00Z")), "3 Nov 2026");
         assert_eq!(human_date(t("2027-01-31T00:00:00Z")), "31 Jan 2027");
+    }
+
+    #[test]
+    fn times_outside_years_0000_to_9999_are_malformed_not_wrapped() {
+        // Signed by the pinned authority, so only the times can be wrong: a NumericDate that
+        // does not fit a four-digit year (or overflows milliseconds) is refused when read.
+        let w = world();
+        let jwk = serde_json::to_value(w.worker.public_key().to_jwk()).unwrap();
+        for (nbf, exp) in [(0, i64::MAX), (i64::MIN, 0), (0, 253_402_300_800), (-62_167_219_201, 0)] {
+            let claims = serde_json::json!({"v": 1, "serial": "s-9", "sub": "w", "iss": "Test Authority", "jwk": jwk, "nbf": nbf, "exp": exp});
+            let cert = jws::sign(&w.authority.identity, CERT_TYP, claims.to_string().as_bytes()).unwrap();
+            let e = verify_certificate(&cert, &w.authority.public_key()).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::MalformedCertificate, "nbf {nbf}, exp {exp}");
+        }
+        let list = serde_json::json!({"v": 1, "iss": "Test Authority", "issuedAt": 0, "nextUpdate": 253_402_300_800_i64, "revoked": []});
+        let list = jws::sign(&w.authority.identity, REVOCATION_LIST_TYP, list.to_string().as_bytes()).unwrap();
+        let e = verify_revocation_list(&list, &w.authority.public_key()).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MalformedRevocationList);
+        // The last second of 9999 is a time like any other, and reads back as seconds.
+        let last = Timestamp::from_seconds(253_402_300_799).unwrap();
+        let cert = w.authority.issue_certificate("s-9", "w", &w.worker.public_key().to_jwk(), t("2026-01-01T00:00:00Z"), last).unwrap();
+        let read = verify_certificate(&cert, &w.authority.public_key()).unwrap();
+        assert_eq!((read.nbf, read.exp), (t("2026-01-01T00:00:00Z"), last));
+        assert_eq!(serde_json::to_value(&read).unwrap()["exp"], 253_402_300_799_i64, "NumericDate seconds in JSON");
     }
 }

@@ -160,7 +160,7 @@ fn identity_checks(identity: &IdentityRow, now: Timestamp, policy: PolicyOptions
             match stored.check_policy(&identity.kid, now, policy) {
                 Err(e) => checks.push(check(&prefix("certificate"), Status::Fail, e.code().as_str(), Some(e.remedy()))),
                 Ok(v) => {
-                    let days_left = (v.certificate.exp * 1000 - now.millis()) / DAY_MS;
+                    let days_left = (v.certificate.exp.millis() - now.millis()) / DAY_MS;
                     let expiring = v.warnings.iter().find(|w| w.code() == ErrorCode::CertExpiring);
                     checks.push(match expiring {
                         Some(w) => check(&prefix("certificate"), Status::Warn, format!("{days_left} days left"), Some(w.remedy())),

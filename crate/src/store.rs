@@ -68,10 +68,10 @@ pub trait Store {
     /// transaction. Only the sync engine changes stored records, one sync at a time.
     async fn put_records(&self, rows: &[RecordRow]) -> Result<()>;
 
-    /// Stores a setting (names in [`setting`]).
+    /// Stores a setting (the names the device uses are its constants in `store::setting`).
     async fn put_setting(&self, key: &str, value: &str) -> Result<()>;
 
-    /// A stored setting (names in [`setting`]).
+    /// A stored setting (see [`Store::put_setting`]).
     async fn setting(&self, key: &str) -> Result<Option<String>>;
 }
 

@@ -4,7 +4,8 @@
 //! `Date.now()` and the CLI passes the system time. Inside the core every instant is a
 //! [`Timestamp`]; only the formats that must write text do: records (and the rows the device
 //! keeps) carry RFC 3339 UTC strings with millisecond precision (`2026-11-25T08:00:00.000Z`),
-//! which a `Timestamp` reads and writes as JSON; certificates carry JWT NumericDate seconds.
+//! which a `Timestamp` reads and writes as JSON; certificates and revocation lists carry JWT
+//! NumericDate seconds, read into `Timestamp`s as well ([`numeric_date`]).
 
 use crate::error::{Error, ErrorCode, Result};
 use std::fmt;
@@ -113,6 +114,25 @@ impl serde::Serialize for Timestamp {
 impl crate::json::FromJson for Timestamp {
     fn from_json(value: serde_json::Value) -> std::result::Result<Self, String> {
         Timestamp::parse_rfc3339(&String::from_json(value)?).map_err(|_| "not an RFC 3339 UTC time".to_owned())
+    }
+}
+
+/// JWT NumericDate (RFC 7519 §2: whole seconds since the epoch), the form in which
+/// certificates and revocation lists carry their times; inside the core they are
+/// [`Timestamp`]s like every other instant.
+pub(crate) mod numeric_date {
+    use super::Timestamp;
+    use crate::json::Members;
+
+    /// Writes `t` as NumericDate seconds (for `#[serde(serialize_with)]`).
+    pub fn serialize<S: serde::Serializer>(t: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(t.seconds())
+    }
+
+    /// Reads the required NumericDate member `key`; an error outside years 0000-9999.
+    pub fn required(m: &mut Members, key: &str) -> Result<Timestamp, String> {
+        let seconds: i64 = m.required(key)?;
+        Timestamp::from_seconds(seconds).map_err(|_| format!("`{key}` is outside years 0000-9999"))
     }
 }
 

@@ -646,7 +646,7 @@ mod tests {
         assert_eq!(status, StatusCode::OK, "{enrolled}");
         let cert = offsign::verify_certificate(enrolled["certificate"].as_str().unwrap(), state.authority.public_key()).unwrap();
         assert_eq!((cert.sub.as_str(), cert.jwk.x.as_str()), ("w-1", worker.public_key().to_jwk().x.as_str()));
-        assert_eq!(cert.exp - cert.nbf, 30 * 86_400 + 300, "30 days, backdated 5 minutes");
+        assert_eq!(cert.exp.millis() - cert.nbf.millis(), (30 * 86_400 + 300) * 1000, "30 days, backdated 5 minutes");
         offsign::verify_revocation_list(enrolled["revocationList"].as_str().unwrap(), state.authority.public_key()).unwrap();
 
         for (code, expected) in
@@ -769,7 +769,7 @@ mod tests {
         let old = state.storage.certificate(&serial).unwrap().unwrap();
         assert_eq!((old.revocation_reason.as_deref(), old.superseded_by.as_deref()), (Some(storage::SUPERSEDED), Some(cert.serial.as_str())));
         assert_eq!((cert.sub.as_str(), cert.jwk.x.as_str()), ("w-1", worker.public_key().to_jwk().x.as_str()));
-        assert_eq!(cert.exp - cert.nbf, 30 * 86_400 + 300, "as long as the first");
+        assert_eq!(cert.exp.millis() - cert.nbf.millis(), (30 * 86_400 + 300) * 1000, "as long as the first");
 
         let stranger = offsign::Identity::generate().unwrap();
         let refusals = [

@@ -390,8 +390,8 @@ impl<H: Host> Engine<'_, H> {
                 .revocation_list
                 .as_deref()
                 .and_then(|l| crate::cert::verify_revocation_list(l, &authority).ok())
-                .map_or(i64::MIN, |l| l.issued_at);
-            if fresh.issued_at >= stored_issued {
+                .map(|l| l.issued_at);
+            if stored_issued.is_none_or(|stored| fresh.issued_at >= stored) {
                 self.host.store()
                     .update_identity(&row.kid, |r| {
                         if let Some(c) = r.credentials.as_mut() {
@@ -465,7 +465,7 @@ impl<H: Host> Engine<'_, H> {
         let now = self.host.clock().now()?;
         let Some((kid, credentials, cert)) = self.unlocked_enrollment().await? else { return Ok(()) };
         // Due within the window, or at half its life for certificates shorter than twice it.
-        let (nbf, exp) = (cert.nbf * 1000, cert.exp * 1000);
+        let (nbf, exp) = (cert.nbf.millis(), cert.exp.millis());
         if exp - now.millis() > options.renew_within_ms.min((exp - nbf) / 2) {
             return Ok(());
         }
@@ -660,7 +660,7 @@ mod tests {
         assert_eq!(run(device.store().setting(crate::store::setting::LAST_SYNC)).unwrap().as_deref(), Some("2026-11-25T08:01:00.000Z"));
         let stored_list = run(device.store().identity(&row.kid)).unwrap().credentials.unwrap().revocation_list.unwrap();
         let list = crate::cert::verify_revocation_list(&stored_list, authority.public_key()).unwrap();
-        assert_eq!(list.issued_at, Timestamp::parse_rfc3339(server.server_time).unwrap().seconds(), "the fresh list is kept");
+        assert_eq!(list.issued_at.seconds(), Timestamp::parse_rfc3339(server.server_time).unwrap().seconds(), "the fresh list is kept");
         let again = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(again.accepted, 0, "nothing left to send");
         assert_eq!(*server.paths.borrow(), ["/v1/records", "/v1/revocations"], "with nothing to send, the list and time still come");

@@ -292,7 +292,7 @@ impl FromJson for RecordVerdict {
 pub struct RecordsAnswer {
     /// Each verdict with its receipt.
     pub verdicts: Vec<RecordVerdict>,
-    /// The authority's signed answer ([`SignedAnswer`]) over the verdicts without receipts,
+    /// The authority's signed answer (a JWS of type [`crate::ANSWER_TYP`]) over the verdicts without receipts,
     /// the time and the nonce: what the device acts on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
