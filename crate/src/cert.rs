@@ -623,17 +623,17 @@ mod tests {
         for (nbf, exp) in [(0, i64::MAX), (i64::MIN, 0), (0, 253_402_300_800), (-62_167_219_201, 0)] {
             let claims = serde_json::json!({"v": 1, "serial": "s-9", "sub": "w", "iss": "Test Authority", "jwk": jwk, "nbf": nbf, "exp": exp});
             let cert = jws::sign(&w.authority.identity, CERT_TYP, claims.to_string().as_bytes()).unwrap();
-            let e = verify_certificate(&cert, &w.authority.public_key()).unwrap_err();
+            let e = verify_certificate(&cert, w.authority.public_key()).unwrap_err();
             assert_eq!(e.code(), ErrorCode::MalformedCertificate, "nbf {nbf}, exp {exp}");
         }
         let list = serde_json::json!({"v": 1, "iss": "Test Authority", "issuedAt": 0, "nextUpdate": 253_402_300_800_i64, "revoked": []});
         let list = jws::sign(&w.authority.identity, REVOCATION_LIST_TYP, list.to_string().as_bytes()).unwrap();
-        let e = verify_revocation_list(&list, &w.authority.public_key()).unwrap_err();
+        let e = verify_revocation_list(&list, w.authority.public_key()).unwrap_err();
         assert_eq!(e.code(), ErrorCode::MalformedRevocationList);
         // The last second of 9999 is a time like any other, and reads back as seconds.
         let last = Timestamp::from_seconds(253_402_300_799).unwrap();
         let cert = w.authority.issue_certificate("s-9", "w", &w.worker.public_key().to_jwk(), t("2026-01-01T00:00:00Z"), last).unwrap();
-        let read = verify_certificate(&cert, &w.authority.public_key()).unwrap();
+        let read = verify_certificate(&cert, w.authority.public_key()).unwrap();
         assert_eq!((read.nbf, read.exp), (t("2026-01-01T00:00:00Z"), last));
         assert_eq!(serde_json::to_value(&read).unwrap()["exp"], 253_402_300_799_i64, "NumericDate seconds in JSON");
     }
