@@ -113,7 +113,10 @@ test('the answers a device acts on are signed by the authority: verdicts and ser
   const signed = JSON.parse(new TextDecoder().decode(payload));
   assert.equal(signed.serverTime, records.json.serverTime);
   assert.equal(signed.nonce, 'n-records', 'the answer to this request, not to another');
-  assert.deepEqual(signed.verdicts, records.json.verdicts.map(({ receipt, ...rest }) => rest), 'the verdicts, without the receipts (signed themselves)');
+  // Each receipt by its SHA-256: one signature vouches for the batch's receipts.
+  const vouched = records.json.verdicts.map(({ receipt, ...rest }) => (receipt ? { ...rest, receiptHash: b64(sha256(receipt)) } : rest));
+  assert.deepEqual(signed.verdicts, vouched, 'the verdicts, each receipt replaced by its hash');
+  assert.equal(signed.verdicts.filter((v) => v.receiptHash).length, 1, 'the accepted record\'s receipt is named');
   assert.deepEqual(codes(signed.verdicts), ['accepted', 'chain_fork', 'malformed_record']);
   const reports = await call('POST', '/v1/reports', { reports: [await signedReport(signer, reportRow({ id: 'r-signed' }))], nonce: 'n-reports' });
   const answer = JSON.parse(new TextDecoder().decode((await compactVerify(reports.json.answer, authority)).payload));

@@ -448,7 +448,8 @@ impl<S: Store, C: Clock> Device<S, C> {
     }
 
     /// Sends every record the server has not answered for, in batches, and applies each
-    /// verdict: accepted (the receipt is verified against the pinned authority and kept),
+    /// verdict: accepted (the receipt is checked against the pinned authority: named by hash in the
+    /// answer it signed, or by its own signature; and kept),
     /// duplicate (the same), rejected (kept on the device, marked, and reported). Then sends
     /// pending failure reports (signed by the unlocked identity, if any) and renews the
     /// unlocked identity's certificate when it expires soon. Network failures, 5xx and 429 are

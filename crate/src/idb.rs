@@ -152,8 +152,13 @@ impl IdbStore {
 /// The `byState` key range of every record in `state`. signedAt strings start with a digit:
 /// "" sorts before and "~" after all of them.
 fn in_state(state: &str) -> Result<KeyRange> {
+    in_state_since(state, "")
+}
+
+/// The `byState` key range of the records in `state` signed at `since` or later.
+fn in_state_since(state: &str, since: &str) -> Result<KeyRange> {
     let key = |at: &str| -> JsValue { js_sys::Array::of2(&state.into(), &at.into()).into() };
-    KeyRange::bound(&key(""), &key("~"), Some(false), Some(false)).map_err(|e| storage_error("building a key range", e.into()))
+    KeyRange::bound(&key(since), &key("~"), Some(false), Some(false)).map_err(|e| storage_error("building a key range", e.into()))
 }
 
 /// Maps a rexie failure: a full quota is `storage_full`, anything else `storage_unavailable`.
@@ -313,13 +318,13 @@ impl Store for IdbStore {
         Ok(OutboxSummary { pending, oldest_pending, rejected })
     }
 
-    async fn unsent(&self, limit: u32) -> Result<Vec<RecordRow>> {
+    async fn unsent(&self, since: Option<&str>, limit: u32) -> Result<Vec<RecordRow>> {
         let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly).await?;
         let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
         let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
         let mut rows = Vec::new();
         for state in ["sending", "pending"] {
-            let values = index.get_all(Some(in_state(state)?), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
+            let values = index.get_all(Some(in_state_since(state, since.unwrap_or(""))?), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
             for value in values {
                 rows.push(from_js::<RecordRow>(value)?);
             }

@@ -57,8 +57,9 @@ pub trait Store {
     async fn outbox_summary(&self) -> Result<OutboxSummary>;
 
     /// Up to `limit` records the server has not answered for: pending, or sending (a request
-    /// that was cut off), oldest first.
-    async fn unsent(&self, limit: u32) -> Result<Vec<RecordRow>>;
+    /// that was cut off), oldest first; only those signed at `since` (RFC 3339) or later when
+    /// it is given.
+    async fn unsent(&self, since: Option<&str>, limit: u32) -> Result<Vec<RecordRow>>;
 
     /// Deletes up to `limit` accepted records signed before `before` (RFC 3339), oldest
     /// first, in one transaction; returns how many.
@@ -264,12 +265,13 @@ pub(crate) mod memory {
             Ok(summary)
         }
 
-        async fn unsent(&self, limit: u32) -> Result<Vec<RecordRow>> {
+        async fn unsent(&self, since: Option<&str>, limit: u32) -> Result<Vec<RecordRow>> {
             let mut rows: Vec<RecordRow> = self
                 .records
                 .borrow()
                 .values()
                 .filter(|r| matches!(r.state, RecordState::Pending | RecordState::Sending))
+                .filter(|r| since.is_none_or(|since| r.signed_at.as_str() >= since))
                 .cloned()
                 .collect();
             sort_for_sending(&mut rows);

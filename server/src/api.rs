@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use offsign::wire::{
-    BatchRequest, EnrollRequest, Enrolled, EnrollmentChallenge, RecordsAnswer, Refusal, RenewRequest, ReportVerdict, ReportVerdictKind,
+    BatchRequest, EnrollRequest, Enrolled, EnrollmentChallenge, RecordVerdict, RecordsAnswer, Refusal, RenewRequest, ReportVerdict, ReportVerdictKind,
     ReportsAnswer, RevocationsAnswer, VerdictKind,
 };
 use offsign::{Authority, ErrorCode, PublicJwk, PublicKey, Timestamp, DAY_MS, MAX_SYNC_BATCH};
@@ -590,11 +590,8 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
             }] += 1;
         }
         tracing::info!(accepted = tally[0], duplicate = tally[1], rejected = tally[2], "records batch stored");
-        let mut unsigned = serde_json::to_value(&verdicts).expect("verdicts serialize");
-        for verdict in unsigned.as_array_mut().into_iter().flatten() {
-            verdict.as_object_mut().map(|v| v.remove("receipt")); // signed themselves
-        }
-        let answer = signed_answer(state, now, unsigned, request.nonce.as_deref());
+        let vouched: Vec<RecordVerdict> = verdicts.iter().map(RecordVerdict::for_answer).collect();
+        let answer = signed_answer(state, now, serde_json::to_value(&vouched).expect("verdicts serialize"), request.nonce.as_deref());
         // The batch is committed: its verdicts are answered even when the list cannot be.
         let revocation_list = revocation_list(state, now).ok();
         Ok(Json(RecordsAnswer { verdicts, revocation_list, server_time: now.to_string(), answer }))

@@ -130,10 +130,10 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
         verdicts.push(match decided {
             Judged::Accept(stored) => {
                 batch.insert_record(&stored)?;
-                RecordVerdict { index, id, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
+                RecordVerdict { index, id, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(stored.receipt), receipt_hash: None, chain_gap: stored.chain_gap }
             }
             Judged::Duplicate(stored) => {
-                RecordVerdict { index, id, hash, verdict: VerdictKind::Duplicate, code: None, message: None, receipt: Some(stored.receipt), chain_gap: stored.chain_gap }
+                RecordVerdict { index, id, hash, verdict: VerdictKind::Duplicate, code: None, message: None, receipt: Some(stored.receipt), receipt_hash: None, chain_gap: stored.chain_gap }
             }
             Judged::Refuse(code, message) => {
                 match (authenticated, &id, kid) {

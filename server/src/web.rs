@@ -883,7 +883,7 @@ mod tests {
         let s = || "x".to_owned();
         let jwk = offsign::Identity::generate().unwrap().public_key().to_jwk();
         let record = |code: Option<String>| RecordVerdict {
-            index: 0, id: code.clone(), hash: s(), verdict: VerdictKind::Rejected, message: code.clone(), receipt: code.clone(), code, chain_gap: false,
+            index: 0, id: code.clone(), hash: s(), verdict: VerdictKind::Rejected, message: code.clone(), receipt: code.clone(), receipt_hash: code.clone(), code, chain_gap: false,
         };
         let report = |code: Option<String>| ReportVerdict { index: 0, id: code.clone(), verdict: ReportVerdictKind::Rejected, code };
         let pairs: Vec<(&str, serde_json::Value, serde_json::Value)> = vec![

@@ -10,7 +10,10 @@ use super::messages::*;
 use super::retry::*;
 use super::wire::*;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// Batches of the outbox read from the store at a time while a sync sends it.
+const READ_AHEAD: usize = 4;
 
 /// A batch the server answered, with the nonce of its request and the device's time when the
 /// answer arrived.
@@ -19,6 +22,14 @@ struct Sent {
     nonce: String,
     answer: HttpResponse,
     arrived: Timestamp,
+}
+
+/// A batch whose answer has been judged: its rows as they are to be written, the rejections
+/// to report, and how many records the answer settled.
+struct Judged {
+    rows: Vec<RecordRow>,
+    rejected: Vec<(String, u64, RecordError)>,
+    settled: u32,
 }
 
 /// What a sync's answers brought, kept once at its end: the newest revocation list, and the
@@ -160,12 +171,14 @@ impl<H: Host> Engine<'_, H> {
         Ok(summary)
     }
 
-    /// Sends the outbox in batches and applies each verdict (`apply_verdicts`); notes in
-    /// `contact` what the answers bring. Whether the server answered at all.
+    /// Sends the outbox in batches and applies each verdict ([`judge_verdicts`]); notes
+    /// in `contact` what the answers bring. Whether the server answered at all.
     ///
-    /// The next batch is on its way while the answer to the last one is applied (its receipts
-    /// verified, its rows written): the device and the server work at the same time. A record
-    /// stays `pending` until its answer is applied, so a sync cut off anywhere sends it again.
+    /// Three batches are in hand at once: while the next one is on the wire, the answer to the
+    /// last one is judged (its receipts verified), and the rows of the one before are written.
+    /// The device, the server and IndexedDB work at the same time. A record stays `pending`
+    /// until its row is written, so a sync cut off anywhere sends it again (and the server
+    /// answers "duplicate" with the first receipt).
     async fn send_outbox(
         &self,
         transport: &impl Transport,
@@ -178,44 +191,74 @@ impl<H: Host> Engine<'_, H> {
         let total = self.host.store().outbox_summary().await?.pending;
         let mut done = 0;
         progress(done, total);
-        // The batch whose answer has arrived but is not applied yet.
+        // Records read but not sent yet, oldest first: the outbox is read a few batches at a
+        // time, during a round, rather than once per batch.
+        let mut queue: VecDeque<RecordRow> = VecDeque::new();
+        // Where the next read of the outbox begins: the signing time of the last record read.
+        let mut since: Option<String> = None;
+        // The batch whose answer has arrived, to judge; the judged batch, to write.
         let mut answered: Option<Sent> = None;
+        let mut judged: Option<Judged> = None;
+        let mut heard = false;
         loop {
-            // The next batch is read and sent while the last answer is applied: the oldest
-            // unsent records but those the last answer is for (still unsent until it is applied).
-            let applying: HashSet<String> = answered.iter().flat_map(|sent| sent.batch.iter().map(|r| r.id.clone())).collect();
-            let mut batch = Vec::new();
+            if queue.is_empty() {
+                queue.extend(self.read_unsent(in_hand(&[], &queue, &answered, &judged, since.as_deref()), &mut since).await?);
+            }
+            let mut batch: Vec<RecordRow> = queue.drain(..queue.len().min(MAX_SYNC_BATCH)).collect();
+            // When what is left would not fill the next batch, more is read during this round.
+            let taken = (queue.len() < MAX_SYNC_BATCH).then(|| in_hand(&batch, &queue, &answered, &judged, since.as_deref()));
+            // Polled in this order: the request leaves (at the first poll), the outbox is read
+            // and the writes are queued, then the answer is judged while all are under way.
             let send = async {
-                batch = self.host.store().unsent((MAX_SYNC_BATCH + applying.len()) as u32).await?;
-                batch.retain(|r| !applying.contains(&r.id));
-                batch.truncate(MAX_SYNC_BATCH);
                 if batch.is_empty() {
                     return Ok(None);
                 }
                 let nonce = new_nonce()?;
                 let body = BatchRequest { items: batch.iter().map(|r| r.jws.clone()).collect(), nonce: Some(nonce.clone()) }.to_json("records");
                 let answer = self.post_with_retries(transport, "/v1/records", body, options).await?;
-                Ok(Some((nonce, answer, self.host.clock().now()?)))
+                Ok::<_, Error>(Some((nonce, answer, self.host.clock().now()?)))
             };
-            let apply = async {
-                match answered.take() {
-                    Some(sent) => self.apply_answer(sent, authorities, summary, contact).await.map(Some),
+            let read = async {
+                match taken {
+                    Some(taken) => self.read_unsent(taken, &mut since).await.map(Some),
                     None => Ok(None),
                 }
             };
-            let (sent, settled): (Result<_>, Result<Option<u32>>) = futures_util::future::join(send, apply).await;
-            let settled = settled?;
-            if let Some(settled) = settled {
+            let write = async {
+                match judged.take() {
+                    Some(judged) => self.write_judged(judged).await.map(Some),
+                    None => Ok(None),
+                }
+            };
+            let judge = async { answered.take().map(|sent| self.judge_answer(sent, authorities, summary, contact)).transpose() };
+            let (sent, read, written, fresh) = futures_util::future::join4(send, read, write, judge).await;
+            queue.extend(read?.into_iter().flatten());
+            if let Some(settled) = written? {
                 done += settled;
                 progress(done.min(total.max(done)), total.max(done));
-                if settled == 0 {
-                    return Ok(true); // the server answered for none of them: try again at the next sync
-                }
+            }
+            judged = fresh?;
+            if judged.as_ref().is_some_and(|j| j.settled == 0) {
+                // The server answered for none of them: they wait for the next sync.
+                self.write_judged(judged.take().expect("checked")).await?;
+                return Ok(true);
             }
             match sent {
-                Ok(Some((nonce, answer, arrived))) => answered = Some(Sent { batch, nonce, answer, arrived }),
-                Ok(None) => return Ok(settled.is_some()),
+                Ok(Some((nonce, answer, arrived))) => {
+                    heard = true;
+                    answered = Some(Sent { batch, nonce, answer, arrived });
+                }
+                Ok(None) => {
+                    if let Some(last) = judged.take() {
+                        done += self.write_judged(last).await?;
+                        progress(done.min(total.max(done)), total.max(done));
+                    }
+                    return Ok(heard);
+                }
                 Err(e) => {
+                    if let Some(last) = judged.take() {
+                        self.write_judged(last).await?;
+                    }
                     // The records wait for the next sync, the try counted.
                     batch.iter_mut().for_each(|r| r.attempts = r.attempts.saturating_add(1));
                     self.host.store().put_records(&batch).await?;
@@ -225,9 +268,20 @@ impl<H: Host> Engine<'_, H> {
         }
     }
 
-    /// Applies the server's answer to one batch ([`Device::apply_verdicts`]) and notes what it
-    /// brings; how many records it settled.
-    async fn apply_answer(&self, sent: Sent, authorities: &HashMap<String, PublicKey>, summary: &mut SyncSummary, contact: &mut Contact) -> Result<u32> {
+    /// The oldest unsent records signed at `since` or later but those in hand, a few batches'
+    /// worth; `since` moves to the last one read. (A record signed meanwhile with an earlier
+    /// time, after a clock correction, waits for the next sync.)
+    async fn read_unsent(&self, (taken, at_since): (HashSet<String>, usize), since: &mut Option<String>) -> Result<Vec<RecordRow>> {
+        let unsent = self.host.store().unsent(since.as_deref(), (READ_AHEAD * MAX_SYNC_BATCH + at_since) as u32).await?;
+        if let Some(last) = unsent.last() {
+            *since = Some(last.signed_at.clone());
+        }
+        Ok(unsent.into_iter().filter(|r| !taken.contains(&r.id)).collect())
+    }
+
+    /// Judges the server's answer to one batch ([`judge_verdicts`]) and notes what it
+    /// brings.
+    fn judge_answer(&self, sent: Sent, authorities: &HashMap<String, PublicKey>, summary: &mut SyncSummary, contact: &mut Contact) -> Result<Judged> {
         let answer: RecordsAnswer = sent.answer.json()?;
         // The answer as each authority of the batch's identities signed it (one, nearly always).
         let mut signed: HashMap<&str, Option<SignedAnswer<RecordVerdict>>> = HashMap::new();
@@ -236,14 +290,24 @@ impl<H: Host> Engine<'_, H> {
                 signed.insert(kid.as_str(), signed_answer(answer.answer.as_deref(), authority, &sent.nonce));
             }
         }
-        let settled = self.apply_verdicts(&sent.batch, &answer.verdicts, &signed, authorities, summary).await?;
+        let judged = judge_verdicts(&sent.batch, &answer.verdicts, &signed, authorities, summary);
         if let Some(time) = signed.iter().find_map(|(kid, a)| Some((a.as_ref()?.server_time, authorities.get(*kid)?.kid().to_owned(), sent.arrived))) {
             contact.time = Some(time);
         }
         if answer.revocation_list.is_some() {
             contact.list = answer.revocation_list;
         }
-        Ok(settled)
+        Ok(judged)
+    }
+
+    /// Writes a judged batch's rows and reports its rejections; how many records it settled.
+    async fn write_judged(&self, judged: Judged) -> Result<u32> {
+        self.host.store().put_records(&judged.rows).await?;
+        for (kid, seq, error) in judged.rejected {
+            let report = Error::new(ErrorCode::RecordRejected, format!("record {seq} refused: {} ({})", error.code, error.message));
+            let _ = self.host.record_failure("sync", Some(&kid), &report).await;
+        }
+        Ok(judged.settled)
     }
 
     /// POSTs `body`, retrying what may succeed later; a 2xx answer, or the error to report.
@@ -287,79 +351,6 @@ impl<H: Host> Engine<'_, H> {
             }
         }
         Err(Error::new(ErrorCode::ServerUnreachable, format!("{} tries failed; last: {last}", options.max_tries)))
-    }
-
-    /// Marks each record of `batch` from its verdict; returns how many were settled. An
-    /// acceptance needs a receipt signed by the record's authority; a rejection must be in the
-    /// answer that authority signed (`signed`, by key id): anything else leaves the record to
-    /// be sent again.
-    async fn apply_verdicts(
-        &self,
-        batch: &[RecordRow],
-        verdicts: &[RecordVerdict],
-        signed: &HashMap<&str, Option<SignedAnswer<RecordVerdict>>>,
-        authorities: &HashMap<String, PublicKey>,
-        summary: &mut SyncSummary,
-    ) -> Result<u32> {
-        let mut outcome: HashMap<String, (RecordState, Option<String>, Option<RecordError>)> = HashMap::new();
-        let mut rejected = Vec::new();
-        for verdict in verdicts {
-            let Some(record) = batch.get(verdict.index).filter(|r| r.hash == verdict.hash) else { continue };
-            match verdict.verdict {
-                VerdictKind::Accepted | VerdictKind::Duplicate => {
-                    let receipt_ok = verdict.receipt.as_deref().is_some_and(|receipt| {
-                        authorities.get(&record.kid).is_some_and(|authority| {
-                            crate::cert::verify_receipt(receipt, authority).is_ok_and(|r| r.id == record.id && r.hash == record.hash)
-                        })
-                    });
-                    if !receipt_ok {
-                        continue; // not proof of anything: the record stays unsent
-                    }
-                    if verdict.verdict == VerdictKind::Accepted {
-                        summary.accepted += 1;
-                    } else {
-                        summary.duplicate += 1;
-                    }
-                    outcome.insert(record.id.clone(), (RecordState::Accepted, verdict.receipt.clone(), None));
-                }
-                VerdictKind::Rejected => {
-                    let authentic = signed.get(record.kid.as_str()).and_then(Option::as_ref).is_some_and(|answer| {
-                        answer.verdicts.iter().any(|v| {
-                            v.index == verdict.index && v.hash == verdict.hash && v.verdict == VerdictKind::Rejected && v.code == verdict.code && v.message == verdict.message
-                        })
-                    });
-                    if !authentic {
-                        continue; // a refusal the authority did not sign: sent again next time
-                    }
-                    summary.rejected += 1;
-                    let error = RecordError {
-                        code: verdict.code.clone().unwrap_or_else(|| "rejected".into()).chars().take(64).collect(),
-                        message: verdict.message.clone().unwrap_or_default().chars().take(500).collect(),
-                    };
-                    rejected.push((record.kid.clone(), record.seq, error.clone()));
-                    outcome.insert(record.id.clone(), (RecordState::Rejected, None, Some(error)));
-                }
-            }
-        }
-        let settled = outcome.len() as u32;
-        let answered: Vec<RecordRow> = batch
-            .iter()
-            .map(|r| {
-                let mut r = r.clone();
-                r.attempts = r.attempts.saturating_add(1);
-                match outcome.remove(&r.id) {
-                    Some((state, receipt, error)) => (r.state, r.receipt, r.error) = (state, receipt, error),
-                    None => r.state = RecordState::Pending,
-                }
-                r
-            })
-            .collect();
-        self.host.store().put_records(&answered).await?;
-        for (kid, seq, error) in rejected {
-            let report = Error::new(ErrorCode::RecordRejected, format!("record {seq} refused: {} ({})", error.code, error.message));
-            let _ = self.host.record_failure("sync", Some(&kid), &report).await;
-        }
-        Ok(settled)
     }
 
     /// Keeps what the answers of a sync brought: a newer revocation list for every identity
@@ -486,6 +477,100 @@ impl<H: Host> Engine<'_, H> {
     }
 }
 
+/// Marks each record of `batch` from its verdict; how many were settled is in the result. An
+/// acceptance needs a receipt signed by the record's authority; a rejection must be in the
+/// answer that authority signed (`signed`, by key id): anything else leaves the record to
+/// be sent again.
+fn judge_verdicts(
+    batch: &[RecordRow],
+    verdicts: &[RecordVerdict],
+    signed: &HashMap<&str, Option<SignedAnswer<RecordVerdict>>>,
+    authorities: &HashMap<String, PublicKey>,
+    summary: &mut SyncSummary,
+) -> Judged {
+    let mut outcome: HashMap<String, (RecordState, Option<String>, Option<RecordError>)> = HashMap::new();
+    let mut rejected = Vec::new();
+    for verdict in verdicts {
+        let Some(record) = batch.get(verdict.index).filter(|r| r.hash == verdict.hash) else { continue };
+        match verdict.verdict {
+            VerdictKind::Accepted | VerdictKind::Duplicate => {
+                let vouched = signed.get(record.kid.as_str()).and_then(Option::as_ref).and_then(|answer| vouched_receipt(answer, verdict));
+                let receipt_ok = verdict.receipt.as_deref().is_some_and(|receipt| {
+                    let read = match vouched {
+                        // The authority signed this receipt's hash: its content is theirs.
+                        Some(hash) if hash == crate::record::record_hash(receipt) => crate::cert::read_vouched_receipt(receipt),
+                        // An answer that does not name it (from an older server, or a receipt
+                        // swapped on the way): the receipt must prove itself.
+                        _ => match authorities.get(&record.kid) {
+                            Some(authority) => crate::cert::verify_receipt(receipt, authority),
+                            None => return false,
+                        },
+                    };
+                    read.is_ok_and(|r| r.id == record.id && r.hash == record.hash)
+                });
+                if !receipt_ok {
+                    continue; // not proof of anything: the record stays unsent
+                }
+                if verdict.verdict == VerdictKind::Accepted {
+                    summary.accepted += 1;
+                } else {
+                    summary.duplicate += 1;
+                }
+                outcome.insert(record.id.clone(), (RecordState::Accepted, verdict.receipt.clone(), None));
+            }
+            VerdictKind::Rejected => {
+                let authentic = signed.get(record.kid.as_str()).and_then(Option::as_ref).is_some_and(|answer| {
+                    answer.verdicts.iter().any(|v| {
+                        v.index == verdict.index && v.hash == verdict.hash && v.verdict == VerdictKind::Rejected && v.code == verdict.code && v.message == verdict.message
+                    })
+                });
+                if !authentic {
+                    continue; // a refusal the authority did not sign: sent again next time
+                }
+                summary.rejected += 1;
+                let error = RecordError {
+                    code: verdict.code.clone().unwrap_or_else(|| "rejected".into()).chars().take(64).collect(),
+                    message: verdict.message.clone().unwrap_or_default().chars().take(500).collect(),
+                };
+                rejected.push((record.kid.clone(), record.seq, error.clone()));
+                outcome.insert(record.id.clone(), (RecordState::Rejected, None, Some(error)));
+            }
+        }
+    }
+    let settled = outcome.len() as u32;
+    let answered: Vec<RecordRow> = batch
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.attempts = r.attempts.saturating_add(1);
+            match outcome.remove(&r.id) {
+                Some((state, receipt, error)) => (r.state, r.receipt, r.error) = (state, receipt, error),
+                None => r.state = RecordState::Pending,
+            }
+            r
+        })
+        .collect();
+    Judged { rows: answered, rejected, settled }
+}
+
+/// The records a sync has in hand (unsent still, but not to be read again): their ids, and
+/// how many of them were signed at `since` (where the next read begins).
+fn in_hand(batch: &[RecordRow], queue: &VecDeque<RecordRow>, answered: &Option<Sent>, judged: &Option<Judged>, since: Option<&str>) -> (HashSet<String>, usize) {
+    let answered = answered.iter().flat_map(|sent| &sent.batch);
+    let judged = judged.iter().flat_map(|j| &j.rows);
+    let rows = || batch.iter().chain(queue).chain(answered.clone()).chain(judged.clone());
+    (rows().map(|r| r.id.clone()).collect(), rows().filter(|r| Some(r.signed_at.as_str()) == since).count())
+}
+
+/// The receipt hash that the signed `answer` gives for `verdict` (the same record, index and
+/// verdict), if any.
+fn vouched_receipt<'a>(answer: &'a SignedAnswer<RecordVerdict>, verdict: &RecordVerdict) -> Option<&'a str> {
+    // In the batch's order, so nearly always at the verdict's own index.
+    let at = answer.verdicts.get(verdict.index).filter(|v| v.index == verdict.index);
+    let same = at.or_else(|| answer.verdicts.iter().find(|v| v.index == verdict.index))?;
+    (same.hash == verdict.hash && same.verdict == verdict.verdict).then_some(same.receipt_hash.as_deref()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,8 +598,11 @@ mod tests {
         script: RefCell<VecDeque<Next>>,
         /// Refuse records with this seq (as the real server refuses a revoked certificate).
         refuse_seq: Option<u64>,
-        /// Sign receipts with this key instead (a server that cannot prove anything).
+        /// Swap each receipt for one signed with this key after the authority signed the
+        /// answer (an attacker on the way, who cannot sign as the authority).
         forger: Option<Authority>,
+        /// Send no signed answer (as an older server, or one whose authority cannot sign now).
+        unsigned: bool,
         /// Sign answers with this key instead (a network attacker's rejections and time).
         answer_forger: Option<Authority>,
         /// The time in the signed answer, when not `server_time`.
@@ -523,6 +611,8 @@ mod tests {
         replayed_nonce: Option<&'static str>,
         sleeps: RefCell<Vec<u64>>,
         paths: RefCell<Vec<String>>,
+        /// Records received, resends included.
+        received: RefCell<usize>,
         server_time: &'static str,
         /// The worker's key, for renewals.
         worker: Option<crate::keys::PublicJwk>,
@@ -535,11 +625,13 @@ mod tests {
                 script: RefCell::new(script.into()),
                 refuse_seq: None,
                 forger: None,
+                unsigned: false,
                 answer_forger: None,
                 answer_time: None,
                 replayed_nonce: None,
                 sleeps: RefCell::default(),
                 paths: RefCell::default(),
+                received: RefCell::default(),
                 server_time: "2026-11-25T08:01:05.000Z",
                 worker: None,
             }
@@ -559,7 +651,9 @@ mod tests {
             match path {
                 "/v1/records" => {
                     let request = BatchRequest::from_json(body.as_bytes(), "records").unwrap();
-                    let verdicts: Vec<RecordVerdict> = request
+                    *self.received.borrow_mut() += request.items.len();
+                    // Each verdict, with the receipt a forger swaps in on the way, if any.
+                    let (verdicts, swapped): (Vec<RecordVerdict>, Vec<Option<String>>) = request
                         .items
                         .iter()
                         .enumerate()
@@ -567,17 +661,20 @@ mod tests {
                             let (_, payload) = inspect_record(jws).unwrap();
                             let hash = crate::record_hash(jws);
                             if Some(payload.seq) == self.refuse_seq {
-                                return RecordVerdict::rejected(index, None, hash, ErrorCode::CertRevoked, "revoked".into());
+                                return (RecordVerdict::rejected(index, None, hash, ErrorCode::CertRevoked, "revoked".into()), None);
                             }
-                            let signer = self.forger.as_ref().unwrap_or(self.authority);
-                            let receipt = signer.issue_receipt(&payload.id, &hash, now).unwrap();
-                            RecordVerdict { index, id: None, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(receipt), chain_gap: false }
+                            let receipt = self.authority.issue_receipt(&payload.id, &hash, now).unwrap();
+                            let forged = self.forger.as_ref().map(|forger| forger.issue_receipt(&payload.id, &hash, now).unwrap());
+                            let verdict = VerdictKind::Accepted;
+                            (RecordVerdict { index, id: None, hash, verdict, code: None, message: None, receipt: Some(receipt), receipt_hash: None, chain_gap: false }, forged)
                         })
-                        .collect();
-                    let unsigned: Vec<RecordVerdict> = verdicts.iter().cloned().map(|v| RecordVerdict { receipt: None, ..v }).collect();
-                    let signed = self.sign_answer(serde_json::to_value(unsigned).unwrap(), request.nonce.as_deref());
+                        .unzip();
+                    let vouched: Vec<RecordVerdict> = verdicts.iter().map(RecordVerdict::for_answer).collect();
+                    let signed = self.sign_answer(serde_json::to_value(vouched).unwrap(), request.nonce.as_deref());
+                    let answer = (!self.unsigned).then_some(signed);
+                    let verdicts = verdicts.into_iter().zip(swapped).map(|(v, forged)| RecordVerdict { receipt: forged.or(v.receipt.clone()), ..v }).collect();
                     let server_time = self.server_time.to_owned();
-                    serde_json::to_string(&RecordsAnswer { verdicts, answer: Some(signed), revocation_list: Some(list), server_time }).unwrap()
+                    serde_json::to_string(&RecordsAnswer { verdicts, answer, revocation_list: Some(list), server_time }).unwrap()
                 }
                 "/v1/reports" => {
                     let request = BatchRequest::from_json(body.as_bytes(), "reports").unwrap();
@@ -697,6 +794,35 @@ mod tests {
     }
 
     #[test]
+    fn an_outbox_larger_than_a_read_is_sent_once_each_in_order() {
+        // Records are read a few batches at a time from where the last read ended; a batch
+        // signed at one instant straddles those reads, and none is sent twice or left behind.
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        let mut signed = 0;
+        for (at, count) in [("2026-11-25T08:01:00Z", 2_300), ("2026-11-25T08:02:00Z", MAX_SYNC_BATCH), ("2026-11-25T08:03:00Z", 1_000), ("2026-11-25T08:04:00Z", 7)] {
+            clock.set(at);
+            let mut left = count;
+            while left > 0 {
+                let n = left.min(MAX_SYNC_BATCH);
+                run(device.sign((0..n).map(|i| doc(&format!("{at}-{left}-{i}"))).collect())).unwrap();
+                left -= n;
+                signed += n;
+            }
+        }
+        assert!(signed > READ_AHEAD * MAX_SYNC_BATCH + 2 * MAX_SYNC_BATCH, "more than two reads");
+        let server = FakeServer::new(&authority, vec![]);
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((summary.accepted as usize, *server.received.borrow()), (signed, signed), "each record sent once");
+        let mut records = Vec::new();
+        while let Some(page) = Some(run(device.records(&row.kid, records.len() as u64, 1_000)).unwrap()).filter(|p| !p.is_empty()) {
+            records.extend(page);
+        }
+        assert_eq!(records.len(), signed);
+        assert!(records.iter().all(|r| r.state == RecordState::Accepted), "none left behind");
+    }
+
+    #[test]
     fn accepted_records_are_kept_as_long_as_the_setting_says() {
         let clock = TestClock::default();
         let (mut device, row, authority) = enrolled_device(&clock);
@@ -763,6 +889,26 @@ mod tests {
         let reports = run(device.reports("", 10)).unwrap();
         let report = reports.iter().find(|r| r.code == "record_rejected").unwrap();
         assert!(report.message.contains("cert_revoked"), "{}", report.message);
+    }
+
+    #[test]
+    fn without_a_signed_answer_each_receipt_must_prove_itself() {
+        // An older server, or one whose authority cannot sign answers now: receipts are
+        // verified one by one, so real ones count and swapped ones do not.
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        run(device.sign(vec![doc("a"), doc("b")])).unwrap();
+        let mut swapped = FakeServer::new(&authority, vec![]);
+        swapped.unsigned = true;
+        swapped.forger = Some(Authority::new(Identity::generate().unwrap(), "Impostor"));
+        let summary = run(device.sync(&swapped, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(summary.accepted, 0, "a receipt that neither an answer nor its own signature vouches for");
+        let mut plain = FakeServer::new(&authority, vec![]);
+        plain.unsigned = true;
+        let summary = run(device.sync(&plain, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(summary.accepted, 2);
+        let records = run(device.records(&row.kid, 0, 10)).unwrap();
+        assert!(records.iter().all(|r| r.state == RecordState::Accepted && r.receipt.is_some()));
     }
 
     #[test]

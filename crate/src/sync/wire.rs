@@ -258,6 +258,10 @@ pub struct RecordVerdict {
     /// The receipt JWS, signed by the authority, when accepted or duplicate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt: Option<String>,
+    /// In the signed answer, in the receipt's place: its hash (base64url SHA-256 of the JWS),
+    /// which the authority's signature over the answer covers ([`RecordVerdict::for_answer`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_hash: Option<String>,
     /// The record before it in the signer's chain was missing when it arrived: stored, but
     /// flagged.
     pub chain_gap: bool,
@@ -266,7 +270,24 @@ pub struct RecordVerdict {
 impl RecordVerdict {
     /// A rejection with its code and a sentence for developers.
     pub fn rejected(index: usize, id: Option<String>, hash: String, code: ErrorCode, message: String) -> Self {
-        RecordVerdict { index, id, hash, verdict: VerdictKind::Rejected, code: Some(code.as_str().to_owned()), message: Some(message), receipt: None, chain_gap: false }
+        RecordVerdict {
+            index,
+            id,
+            hash,
+            verdict: VerdictKind::Rejected,
+            code: Some(code.as_str().to_owned()),
+            message: Some(message),
+            receipt: None,
+            receipt_hash: None,
+            chain_gap: false,
+        }
+    }
+
+    /// This verdict as the signed answer carries it: the receipt replaced by its hash, so that
+    /// one signature per batch vouches for every receipt in it (a device then need not verify
+    /// each receipt's own signature, which was most of a sync's work).
+    pub fn for_answer(&self) -> RecordVerdict {
+        RecordVerdict { receipt: None, receipt_hash: self.receipt.as_deref().map(crate::record::record_hash), ..self.clone() }
     }
 }
 
@@ -281,6 +302,7 @@ impl FromJson for RecordVerdict {
             code: m.optional("code")?,
             message: m.optional("message")?,
             receipt: m.optional("receipt")?,
+            receipt_hash: m.optional("receiptHash")?,
             chain_gap: m.optional("chainGap")?.unwrap_or(false),
         })
     }
@@ -292,7 +314,8 @@ impl FromJson for RecordVerdict {
 pub struct RecordsAnswer {
     /// Each verdict with its receipt.
     pub verdicts: Vec<RecordVerdict>,
-    /// The authority's signed answer (a JWS of type [`crate::ANSWER_TYP`]) over the verdicts without receipts,
+    /// The authority's signed answer (a JWS of type [`crate::ANSWER_TYP`]) over the verdicts
+    /// with their receipts' hashes in place of the receipts ([`RecordVerdict::for_answer`]),
     /// the time and the nonce: what the device acts on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
