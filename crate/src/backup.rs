@@ -93,12 +93,12 @@ pub struct ImportSummary {
 
 /// Seals `contents` under `passphrase` into the bytes of a backup file.
 pub fn seal_backup(contents: &BackupContents, passphrase: &str, params: KdfParams) -> Result<Vec<u8>> {
-    let plaintext = zeroize::Zeroizing::new(serde_json::to_vec(contents).expect("backup contents serialize"));
+    let plaintext = zeroize::Zeroizing::new(crate::json::to_vec(contents));
     let (kdf, nonce, ciphertext) = seal_bytes(&plaintext, passphrase, params, CONTEXT).map_err(|e| {
         if e.code() == ErrorCode::MalformedInput { Error::new(ErrorCode::MalformedInput, "a backup passphrase has 1 to 1024 bytes") } else { e }
     })?;
     let file = BackupFile { format: FORMAT.into(), v: 1, kdf, aead: AEAD.into(), nonce, ciphertext };
-    Ok(serde_json::to_vec(&file).expect("a backup file serializes"))
+    Ok(crate::json::to_vec(&file))
 }
 
 /// Opens a backup file and checks it: `wrong_passphrase`, or `malformed_backup` for a damaged,

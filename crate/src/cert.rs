@@ -160,7 +160,7 @@ impl Authority {
             exp,
         };
         check_certificate_fields(&cert)?;
-        jws::sign(&self.identity, CERT_TYP, &serde_json::to_vec(&cert).expect("a certificate serializes"))
+        jws::sign(&self.identity, CERT_TYP, &crate::json::to_vec(&cert))
     }
 
     /// Issues a revocation list of `revoked` serials, due for renewal at `next_update`.
@@ -173,7 +173,7 @@ impl Authority {
             revoked,
         };
         check_revocation_list_fields(&list)?;
-        jws::sign(&self.identity, REVOCATION_LIST_TYP, &serde_json::to_vec(&list).expect("a list serializes"))
+        jws::sign(&self.identity, REVOCATION_LIST_TYP, &crate::json::to_vec(&list))
     }
 }
 
@@ -188,7 +188,7 @@ impl Authority {
         if let Some(nonce) = nonce {
             answer["nonce"] = nonce.into();
         }
-        jws::sign_unchecked(&self.identity, ANSWER_TYP, &serde_json::to_vec(&answer).expect("an answer serializes"))
+        jws::sign_unchecked(&self.identity, ANSWER_TYP, &crate::json::to_vec(&answer))
     }
 
     /// Signs a receipt for the record `id` with hash `hash`, received at `received_at`.
@@ -197,7 +197,7 @@ impl Authority {
     /// own signature).
     pub fn issue_receipt(&self, id: &str, hash: &str, received_at: Timestamp) -> Result<String> {
         let receipt = Receipt { v: 1, iss: self.name.clone(), id: id.to_owned(), hash: hash.to_owned(), received_at: received_at.to_string() };
-        jws::sign_unchecked(&self.identity, RECEIPT_TYP, &serde_json::to_vec(&receipt).expect("a receipt serializes"))
+        jws::sign_unchecked(&self.identity, RECEIPT_TYP, &crate::json::to_vec(&receipt))
     }
 }
 

@@ -53,6 +53,18 @@ pub(crate) fn parse_value(text: &[u8]) -> Result<Value, String> {
     }
 }
 
+/// `value` as JSON text. What offsign writes is plain data, which always serializes; were it
+/// ever not, that is a bug, reported without formatting serde's error (whose `Debug` would
+/// cost the wasm its share of formatting code).
+pub(crate) fn to_vec<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_else(|_| unreachable!("plain data serializes to JSON"))
+}
+
+/// [`to_vec`] as a string.
+pub(crate) fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| unreachable!("plain data serializes to JSON"))
+}
+
 /// Reads any JSON value like `serde_json::Value` does, and notes in the cell when an object
 /// repeats a member (without an error of its own, which would cost the wasm as above).
 #[derive(Clone, Copy)]

@@ -102,7 +102,7 @@ pub(crate) fn sign_unchecked(identity: &Identity, typ: &str, payload: &[u8]) -> 
 
 fn sign_with(identity: &Identity, typ: &str, payload: &[u8], signer: impl FnOnce(&[u8]) -> Result<[u8; 64]>) -> Result<String> {
     let header = Header { alg: "Ed25519".into(), typ: Some(typ.into()), kid: Some(identity.kid().into()), crit: None };
-    let header_json = serde_json::to_vec(&header).expect("a header of strings serializes");
+    let header_json = crate::json::to_vec(&header);
     let mut out = format!("{}.{}", b64url(&header_json), b64url(payload));
     let signature = signer(out.as_bytes())?;
     out.push('.');

@@ -279,7 +279,7 @@ impl Identity {
     pub fn from_seed(seed: &[u8; 32]) -> Self {
         let expanded = ExpandedSecretKey::from(seed);
         let public_point = basepoint_table().mul_base(&expanded.scalar);
-        let public = PublicKey::from_bytes(public_point.compress().as_bytes()).expect("a key derived from a seed is canonical");
+        let public = PublicKey::from_bytes(public_point.compress().as_bytes()).unwrap_or_else(|_| unreachable!("a key derived from a seed is canonical"));
         Identity { seed: Zeroizing::new(*seed), expanded, public }
     }
 

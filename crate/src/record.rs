@@ -209,7 +209,7 @@ pub fn sign_record(identity: &Identity, request: RecordRequest<'_>) -> Result<Si
         doc: request.doc,
         claims: request.claims,
     };
-    let payload_json = serde_json::to_vec(&payload).expect("a record payload serializes");
+    let payload_json = crate::json::to_vec(&payload);
     let jws = jws::sign(identity, RECORD_TYP, &payload_json)?;
     Ok(SignedRecord { hash: record_hash(&jws), jws, payload })
 }

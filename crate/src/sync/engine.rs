@@ -103,7 +103,7 @@ impl<H: Host> Engine<'_, H> {
         let challenge: EnrollmentChallenge = challenge.json()?;
         let now = self.host.clock().now()?;
         let proof = self.host.with_identity(now, |identity| enrollment_proof(identity, code, &challenge.challenge))?;
-        let body = serde_json::to_string(&EnrollRequest { code: code.to_owned(), jwk: identity.public_jwk.clone(), proof }).expect("a request serializes");
+        let body = crate::json::to_string(&EnrollRequest { code: code.to_owned(), jwk: identity.public_jwk.clone(), proof });
         let response = transport.post("/v1/enroll", body).await.map_err(unreachable)?;
         if response.status == 403 {
             // The server's code says what the worker can do; the device's code stays one.
@@ -461,7 +461,7 @@ impl<H: Host> Engine<'_, H> {
             return Ok(());
         }
         let request = self.host.with_identity(now, |identity| renewal_request(identity, &cert.serial, now))?;
-        let answer = self.post_with_retries(transport, "/v1/renew", serde_json::to_string(&RenewRequest { request }).expect("a request serializes"), options).await?;
+        let answer = self.post_with_retries(transport, "/v1/renew", crate::json::to_string(&RenewRequest { request }), options).await?;
         let renewed: StoredCredentials = answer.json::<Enrolled>()?.into();
         if renewed.authority != credentials.authority {
             return Err(Error::new(ErrorCode::CertUntrusted, "the renewed certificate comes from another authority"));
@@ -477,6 +477,9 @@ impl<H: Host> Engine<'_, H> {
     }
 }
 
+/// A record's new state, receipt and error.
+type Outcome = (RecordState, Option<String>, Option<RecordError>);
+
 /// Marks each record of `batch` from its verdict; how many were settled is in the result. An
 /// acceptance needs a receipt signed by the record's authority; a rejection must be in the
 /// answer that authority signed (`signed`, by key id): anything else leaves the record to
@@ -488,7 +491,8 @@ fn judge_verdicts(
     authorities: &HashMap<String, PublicKey>,
     summary: &mut SyncSummary,
 ) -> Judged {
-    let mut outcome: HashMap<String, (RecordState, Option<String>, Option<RecordError>)> = HashMap::new();
+    // What each record of the batch becomes, by its position.
+    let mut outcome: Vec<Option<Outcome>> = vec![None; batch.len()];
     let mut rejected = Vec::new();
     for verdict in verdicts {
         let Some(record) = batch.get(verdict.index).filter(|r| r.hash == verdict.hash) else { continue };
@@ -516,7 +520,7 @@ fn judge_verdicts(
                 } else {
                     summary.duplicate += 1;
                 }
-                outcome.insert(record.id.clone(), (RecordState::Accepted, verdict.receipt.clone(), None));
+                outcome[verdict.index] = Some((RecordState::Accepted, verdict.receipt.clone(), None));
             }
             VerdictKind::Rejected => {
                 let authentic = signed.get(record.kid.as_str()).and_then(Option::as_ref).is_some_and(|answer| {
@@ -533,17 +537,18 @@ fn judge_verdicts(
                     message: verdict.message.clone().unwrap_or_default().chars().take(500).collect(),
                 };
                 rejected.push((record.kid.clone(), record.seq, error.clone()));
-                outcome.insert(record.id.clone(), (RecordState::Rejected, None, Some(error)));
+                outcome[verdict.index] = Some((RecordState::Rejected, None, Some(error)));
             }
         }
     }
-    let settled = outcome.len() as u32;
+    let settled = outcome.iter().flatten().count() as u32;
     let answered: Vec<RecordRow> = batch
         .iter()
-        .map(|r| {
+        .zip(outcome)
+        .map(|(r, outcome)| {
             let mut r = r.clone();
             r.attempts = r.attempts.saturating_add(1);
-            match outcome.remove(&r.id) {
+            match outcome {
                 Some((state, receipt, error)) => (r.state, r.receipt, r.error) = (state, receipt, error),
                 None => r.state = RecordState::Pending,
             }

@@ -30,7 +30,7 @@ pub struct RenewalRequest {
 /// Signs a renewal request for certificate `serial`.
 pub fn renewal_request(identity: &Identity, serial: &str, now: Timestamp) -> Result<String> {
     let request = RenewalRequest { v: 1, serial: serial.to_owned(), requested_at: now.to_string() };
-    jws::sign(identity, RENEWAL_TYP, &serde_json::to_vec(&request).expect("a request serializes"))
+    jws::sign(identity, RENEWAL_TYP, &crate::json::to_vec(&request))
 }
 
 /// Reads a renewal request without verifying it (the server needs its serial to find the key).
@@ -72,7 +72,7 @@ pub fn enrollment_code_hash(code: &str) -> String {
 /// Signs the proof that `identity` redeems `code` in answer to `challenge`.
 pub fn enrollment_proof(identity: &Identity, code: &str, challenge: &str) -> Result<String> {
     let proof = EnrollmentProof { v: 1, code: enrollment_code_hash(code), challenge: challenge.to_owned() };
-    jws::sign(identity, ENROLLMENT_TYP, &serde_json::to_vec(&proof).expect("a proof serializes"))
+    jws::sign(identity, ENROLLMENT_TYP, &crate::json::to_vec(&proof))
 }
 
 /// Verifies an enrollment proof against the key being enrolled.
@@ -95,7 +95,7 @@ pub struct SignedReport {
 /// Signs `report` with `identity`, whose certificate is `serial`.
 pub fn sign_report(identity: &Identity, serial: &str, report: &ReportRow) -> Result<String> {
     let signed = SignedReport { v: 1, cert: serial.to_owned(), report: report.clone() };
-    jws::sign(identity, REPORT_TYP, &serde_json::to_vec(&signed).expect("a report serializes"))
+    jws::sign(identity, REPORT_TYP, &crate::json::to_vec(&signed))
 }
 
 /// Reads a signed report without verifying it.

@@ -155,8 +155,8 @@ fn bytes_arg(what: &str, value: &JsValue) -> Result<Vec<u8>, Error> {
 
 /// Writes `value` as plain JS objects and arrays, numbers as numbers (by way of `JSON.parse`).
 fn to_js<T: Serialize + ?Sized, U: JsCast>(value: &T) -> U {
-    let json = serde_json::to_string(value).expect("plain data serializes to JSON");
-    js_sys::JSON::parse(&json).expect("JSON.parse reads what serde_json writes").unchecked_into()
+    let json = crate::json::to_string(value);
+    js_sys::JSON::parse(&json).unwrap_or_else(|_| unreachable!("JSON.parse reads what serde_json writes")).unchecked_into()
 }
 
 fn now_or(now: Option<f64>) -> JsResult<Timestamp> {
