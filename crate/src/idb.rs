@@ -188,26 +188,6 @@ fn from_js<T: FromJson>(value: JsValue) -> Result<T> {
         .map_err(damaged)
 }
 
-/// Rows as plain objects by way of one JSON text, for the batches a sync reads and writes:
-/// one `JSON.parse` costs the page less than building 500 objects member by member.
-fn rows_to_js<T: Serialize>(rows: &[T]) -> Result<js_sys::Array> {
-    let json = serde_json::to_string(rows).map_err(|e| Error::new(ErrorCode::StorageUnavailable, format!("rows did not convert: {e}")))?;
-    js_sys::JSON::parse(&json).map(wasm_bindgen::JsCast::unchecked_into).map_err(|e| raw_error("converting rows", e))
-}
-
-/// Stored rows read by way of one `JSON.stringify` (see [`rows_to_js`]).
-fn rows_from_js<T: FromJson>(values: Vec<JsValue>) -> Result<Vec<T>> {
-    if values.is_empty() {
-        return Ok(Vec::new());
-    }
-    let array: js_sys::Array = values.into_iter().collect();
-    let text = js_sys::JSON::stringify(&array).ok().and_then(|t| t.as_string()).ok_or_else(|| damaged("rows are not plain data".into()))?;
-    match crate::json::parse_value(text.as_bytes()).map_err(damaged)? {
-        serde_json::Value::Array(items) => items.into_iter().map(T::from_json).collect::<std::result::Result<_, String>>().map_err(damaged),
-        _ => Err(damaged("rows are not a list".into())),
-    }
-}
-
 fn damaged(why: String) -> Error {
     Error::new(ErrorCode::StorageUnavailable, format!("a stored row is damaged: {why}"))
 }
@@ -345,7 +325,9 @@ impl Store for IdbStore {
         let mut rows = Vec::new();
         for state in ["sending", "pending"] {
             let values = index.get_all(Some(in_state_since(state, since.unwrap_or(""))?), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
-            rows.extend(rows_from_js::<RecordRow>(values)?);
+            for value in values {
+                rows.push(from_js::<RecordRow>(value)?);
+            }
         }
         crate::store::sort_for_sending(&mut rows);
         rows.truncate(limit as usize);
@@ -375,7 +357,7 @@ impl Store for IdbStore {
         let ended = raw::Ending::watch(&tx);
         let result = (|| {
             let records = raw::store(&tx, RECORDS)?;
-            rows_to_js(rows)?.iter().try_for_each(|row| raw::queue_put(&records, &row))
+            rows.iter().try_for_each(|row| raw::queue_put(&records, &to_js(row)?))
         })();
         raw::finish(&tx, ended, result).await.map_err(|e| raw_error("updating records", e))?
     }
