@@ -156,8 +156,9 @@ impl Authority {
             sub: sub.to_owned(),
             iss: self.name.clone(),
             jwk: jwk.clone(),
-            nbf,
-            exp,
+            // As the certificate will say them, so that the check below is the reader's.
+            nbf: nbf.whole_seconds(),
+            exp: exp.whole_seconds(),
         };
         check_certificate_fields(&cert)?;
         jws::sign(&self.identity, CERT_TYP, &crate::json::to_vec(&cert))
@@ -168,8 +169,8 @@ impl Authority {
         let list = RevocationList {
             v: 1,
             iss: self.name.clone(),
-            issued_at,
-            next_update,
+            issued_at: issued_at.whole_seconds(),
+            next_update: next_update.whole_seconds(),
             revoked,
         };
         check_revocation_list_fields(&list)?;
@@ -649,5 +650,17 @@ mod tests {
         let read = verify_certificate(&cert, w.authority.public_key()).unwrap();
         assert_eq!((read.nbf, read.exp), (t("2026-01-01T00:00:00Z"), last));
         assert_eq!(serde_json::to_value(&read).unwrap()["exp"], 253_402_300_799_i64, "NumericDate seconds in JSON");
+    }
+
+    #[test]
+    fn what_is_issued_is_checked_as_its_reader_will_see_it() {
+        // Validity inside one second is empty in whole seconds: refused at issue, not later.
+        let w = world();
+        let jwk = w.worker.public_key().to_jwk();
+        let e = w.authority.issue_certificate("s-2", "w", &jwk, t("2026-01-01T00:00:00.100Z"), t("2026-01-01T00:00:00.900Z")).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MalformedCertificate);
+        let cert = w.authority.issue_certificate("s-2", "w", &jwk, t("2026-01-01T00:00:00.900Z"), t("2026-01-01T00:00:01.100Z")).unwrap();
+        let read = verify_certificate(&cert, w.authority.public_key()).unwrap();
+        assert_eq!((read.nbf, read.exp), (t("2026-01-01T00:00:00Z"), t("2026-01-01T00:00:01Z")));
     }
 }

@@ -55,6 +55,11 @@ impl Timestamp {
         self.0.div_euclid(1000)
     }
 
+    /// This instant rounded down to a whole second, as a NumericDate carries it.
+    pub(crate) fn whole_seconds(self) -> Self {
+        Timestamp(self.0 - self.0.rem_euclid(1000))
+    }
+
     /// This instant moved by `ms` milliseconds, saturating at the accepted range.
     pub fn plus_millis(self, ms: i64) -> Self {
         Timestamp(self.0.saturating_add(ms).clamp(MIN_MS, MAX_MS))

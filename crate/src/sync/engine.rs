@@ -494,22 +494,38 @@ fn judge_verdicts(
     // What each record of the batch becomes, by its position.
     let mut outcome: Vec<Option<Outcome>> = vec![None; batch.len()];
     let mut rejected = Vec::new();
+    // Per identity: whether the first receipt its authority's answer vouched for also verified
+    // on its own (see below).
+    let mut spot_checked: Vec<(&str, bool)> = Vec::new();
     for verdict in verdicts {
         let Some(record) = batch.get(verdict.index).filter(|r| r.hash == verdict.hash) else { continue };
         match verdict.verdict {
             VerdictKind::Accepted | VerdictKind::Duplicate => {
-                let vouched = signed.get(record.kid.as_str()).and_then(Option::as_ref).and_then(|answer| vouched_receipt(answer, verdict));
-                let receipt_ok = verdict.receipt.as_deref().is_some_and(|receipt| {
-                    let read = match vouched {
-                        // The authority signed this receipt's hash: its content is theirs.
-                        Some(hash) if hash == crate::record::record_hash(receipt) => crate::cert::read_vouched_receipt(receipt),
-                        // An answer that does not name it (from an older server, or a receipt
-                        // swapped on the way): the receipt must prove itself.
-                        _ => match authorities.get(&record.kid) {
-                            Some(authority) => crate::cert::verify_receipt(receipt, authority),
-                            None => return false,
-                        },
+                let authority = authorities.get(&record.kid);
+                // A fresh receipt (issued for this request, under the key that signed the
+                // answer) named in the signed answer is taken on the answer's word, once the
+                // first such receipt of the batch has verified on its own: a server whose
+                // receipts do not verify is caught at once. A duplicate's receipt was issued
+                // earlier, perhaps under another key or from a damaged row: it always proves
+                // itself, as does one the answer does not name (an older server, a receipt
+                // swapped on the way).
+                let vouched = match verdict.verdict {
+                    VerdictKind::Accepted => signed.get(record.kid.as_str()).and_then(Option::as_ref).and_then(|answer| vouched_receipt(answer, verdict)),
+                    _ => None,
+                };
+                let receipt_ok = verdict.receipt.as_deref().zip(authority).is_some_and(|(receipt, authority)| {
+                    let named = vouched.is_some_and(|hash| hash == crate::record::record_hash(receipt));
+                    let trusted = named && {
+                        match spot_checked.iter().find(|(kid, _)| *kid == record.kid) {
+                            Some((_, verified)) => *verified,
+                            None => {
+                                let verified = crate::cert::verify_receipt(receipt, authority).is_ok();
+                                spot_checked.push((record.kid.as_str(), verified));
+                                verified
+                            }
+                        }
                     };
+                    let read = if trusted { crate::cert::read_vouched_receipt(receipt) } else { crate::cert::verify_receipt(receipt, authority) };
                     read.is_ok_and(|r| r.id == record.id && r.hash == record.hash)
                 });
                 if !receipt_ok {
@@ -608,6 +624,11 @@ mod tests {
         forger: Option<Authority>,
         /// Send no signed answer (as an older server, or one whose authority cannot sign now).
         unsigned: bool,
+        /// Issue receipts with this key, yet vouch for them in the authority's answer (a server
+        /// whose receipts do not verify: a damaged key or row).
+        receipt_signer: Option<Authority>,
+        /// Answer "duplicate" instead of "accepted".
+        duplicates: bool,
         /// Sign answers with this key instead (a network attacker's rejections and time).
         answer_forger: Option<Authority>,
         /// The time in the signed answer, when not `server_time`.
@@ -631,6 +652,8 @@ mod tests {
                 refuse_seq: None,
                 forger: None,
                 unsigned: false,
+                receipt_signer: None,
+                duplicates: false,
                 answer_forger: None,
                 answer_time: None,
                 replayed_nonce: None,
@@ -668,9 +691,9 @@ mod tests {
                             if Some(payload.seq) == self.refuse_seq {
                                 return (RecordVerdict::rejected(index, None, hash, ErrorCode::CertRevoked, "revoked".into()), None);
                             }
-                            let receipt = self.authority.issue_receipt(&payload.id, &hash, now).unwrap();
+                            let receipt = self.receipt_signer.as_ref().unwrap_or(self.authority).issue_receipt(&payload.id, &hash, now).unwrap();
                             let forged = self.forger.as_ref().map(|forger| forger.issue_receipt(&payload.id, &hash, now).unwrap());
-                            let verdict = VerdictKind::Accepted;
+                            let verdict = if self.duplicates { VerdictKind::Duplicate } else { VerdictKind::Accepted };
                             (RecordVerdict { index, id: None, hash, verdict, code: None, message: None, receipt: Some(receipt), receipt_hash: None, chain_gap: false }, forged)
                         })
                         .unzip();
@@ -914,6 +937,28 @@ mod tests {
         assert_eq!(summary.accepted, 2);
         let records = run(device.records(&row.kid, 0, 10)).unwrap();
         assert!(records.iter().all(|r| r.state == RecordState::Accepted && r.receipt.is_some()));
+    }
+
+    #[test]
+    fn receipts_the_answer_vouches_for_are_spot_checked_and_old_ones_verify_themselves() {
+        // A server whose receipts do not verify (a damaged key or row) though its signed
+        // answer names them: the first receipt of the batch is checked on its own, fails, and
+        // then every receipt must prove itself.
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        run(device.sign(vec![doc("a"), doc("b"), doc("c")])).unwrap();
+        let mut damaged = FakeServer::new(&authority, vec![]);
+        damaged.receipt_signer = Some(Authority::new(Identity::generate().unwrap(), "Test Authority"));
+        assert_eq!(run(device.sync(&damaged, SyncOptions::default(), &no_progress)).unwrap().accepted, 0);
+        // A duplicate's receipt was issued before this request: the answer naming it is not
+        // enough, it must verify under the pinned key.
+        damaged.duplicates = true;
+        assert_eq!(run(device.sync(&damaged, SyncOptions::default(), &no_progress)).unwrap().duplicate, 0);
+        let records = run(device.records(&row.kid, 0, 10)).unwrap();
+        assert!(records.iter().all(|r| r.state == RecordState::Pending && r.receipt.is_none()));
+        let mut sound = FakeServer::new(&authority, vec![]);
+        sound.duplicates = true;
+        assert_eq!(run(device.sync(&sound, SyncOptions::default(), &no_progress)).unwrap().duplicate, 3, "real duplicates verify");
     }
 
     #[test]
