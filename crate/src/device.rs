@@ -448,9 +448,10 @@ impl<S: Store, C: Clock> Device<S, C> {
     }
 
     /// Sends every record the server has not answered for, in batches, and applies each
-    /// verdict: accepted (the receipt is checked against the pinned authority: named by hash in the
-    /// answer it signed, or by its own signature; and kept),
-    /// duplicate (the same), rejected (kept on the device, marked, and reported). Then sends
+    /// verdict: accepted (the receipt is checked against the pinned authority, through the
+    /// answer it signed, which names the receipt's hash, or by the receipt's own signature, and
+    /// kept), duplicate (the first receipt, which must verify on its own), rejected (kept on
+    /// the device, marked, and reported; only when the authority's answer says so). Then sends
     /// pending failure reports (signed by the unlocked identity, if any) and renews the
     /// unlocked identity's certificate when it expires soon. Network failures, 5xx and 429 are
     /// retried with backoff; when tries run out the records simply wait for the next sync.

@@ -202,7 +202,8 @@ impl<H: Host> Engine<'_, H> {
         let mut heard = false;
         loop {
             if queue.is_empty() {
-                queue.extend(self.read_unsent(in_hand(&[], &queue, &answered, &judged, since.as_deref()), &mut since).await?);
+                let taken = in_hand(&[], &queue, &answered, &judged, since.as_deref());
+                queue.extend(self.read_unsent(taken, &mut since).await?);
             }
             let mut batch: Vec<RecordRow> = queue.drain(..queue.len().min(MAX_SYNC_BATCH)).collect();
             // When what is left would not fill the next batch, more is read during this round.
@@ -235,7 +236,7 @@ impl<H: Host> Engine<'_, H> {
             queue.extend(read?.into_iter().flatten());
             if let Some(settled) = written? {
                 done += settled;
-                progress(done.min(total.max(done)), total.max(done));
+                progress(done, total.max(done));
             }
             judged = fresh?;
             if judged.as_ref().is_some_and(|j| j.settled == 0) {
@@ -251,7 +252,7 @@ impl<H: Host> Engine<'_, H> {
                 Ok(None) => {
                     if let Some(last) = judged.take() {
                         done += self.write_judged(last).await?;
-                        progress(done.min(total.max(done)), total.max(done));
+                        progress(done, total.max(done));
                     }
                     return Ok(heard);
                 }
@@ -510,22 +511,24 @@ fn judge_verdicts(
                 // itself, as does one the answer does not name (an older server, a receipt
                 // swapped on the way).
                 let vouched = match verdict.verdict {
-                    VerdictKind::Accepted => signed.get(record.kid.as_str()).and_then(Option::as_ref).and_then(|answer| vouched_receipt(answer, verdict)),
+                    VerdictKind::Accepted => signed_twin(signed, record, verdict).and_then(|v| v.receipt_hash.as_deref()),
                     _ => None,
                 };
                 let receipt_ok = verdict.receipt.as_deref().zip(authority).is_some_and(|(receipt, authority)| {
                     let named = vouched.is_some_and(|hash| hash == crate::record::record_hash(receipt));
-                    let trusted = named && {
+                    let read = if !named {
+                        crate::cert::verify_receipt(receipt, authority)
+                    } else {
                         match spot_checked.iter().find(|(kid, _)| *kid == record.kid) {
-                            Some((_, verified)) => *verified,
+                            Some((_, true)) => crate::cert::read_vouched_receipt(receipt),
+                            Some((_, false)) => crate::cert::verify_receipt(receipt, authority),
                             None => {
-                                let verified = crate::cert::verify_receipt(receipt, authority).is_ok();
-                                spot_checked.push((record.kid.as_str(), verified));
-                                verified
+                                let first = crate::cert::verify_receipt(receipt, authority);
+                                spot_checked.push((record.kid.as_str(), first.is_ok()));
+                                first
                             }
                         }
                     };
-                    let read = if trusted { crate::cert::read_vouched_receipt(receipt) } else { crate::cert::verify_receipt(receipt, authority) };
                     read.is_ok_and(|r| r.id == record.id && r.hash == record.hash)
                 });
                 if !receipt_ok {
@@ -539,11 +542,7 @@ fn judge_verdicts(
                 outcome[verdict.index] = Some((RecordState::Accepted, verdict.receipt.clone(), None));
             }
             VerdictKind::Rejected => {
-                let authentic = signed.get(record.kid.as_str()).and_then(Option::as_ref).is_some_and(|answer| {
-                    answer.verdicts.iter().any(|v| {
-                        v.index == verdict.index && v.hash == verdict.hash && v.verdict == VerdictKind::Rejected && v.code == verdict.code && v.message == verdict.message
-                    })
-                });
+                let authentic = signed_twin(signed, record, verdict).is_some_and(|v| v.code == verdict.code && v.message == verdict.message);
                 if !authentic {
                     continue; // a refusal the authority did not sign: sent again next time
                 }
@@ -583,13 +582,14 @@ fn in_hand(batch: &[RecordRow], queue: &VecDeque<RecordRow>, answered: &Option<S
     (rows().map(|r| r.id.clone()).collect(), rows().filter(|r| Some(r.signed_at.as_str()) == since).count())
 }
 
-/// The receipt hash that the signed `answer` gives for `verdict` (the same record, index and
-/// verdict), if any.
-fn vouched_receipt<'a>(answer: &'a SignedAnswer<RecordVerdict>, verdict: &RecordVerdict) -> Option<&'a str> {
+/// The entry for `verdict` in the answer that `record`'s authority signed for this request:
+/// the same index, record hash and verdict, if there is one.
+fn signed_twin<'a>(signed: &'a HashMap<&str, Option<SignedAnswer<RecordVerdict>>>, record: &RecordRow, verdict: &RecordVerdict) -> Option<&'a RecordVerdict> {
+    let answer = signed.get(record.kid.as_str())?.as_ref()?;
     // In the batch's order, so nearly always at the verdict's own index.
     let at = answer.verdicts.get(verdict.index).filter(|v| v.index == verdict.index);
     let same = at.or_else(|| answer.verdicts.iter().find(|v| v.index == verdict.index))?;
-    (same.hash == verdict.hash && same.verdict == verdict.verdict).then_some(same.receipt_hash.as_deref()).flatten()
+    (same.hash == verdict.hash && same.verdict == verdict.verdict).then_some(same)
 }
 
 #[cfg(test)]
