@@ -105,12 +105,36 @@ function pageHelpers() {
           await done;
         } finally { db.close(); }
       },
-      /** A JSON snapshot of the identities and records stores. */
+      /** Every stored record row: the device keeps them in pages of consecutive records. */
+      async records(name) {
+        return (await this.all(name, 'pages')).flatMap((page) => page.rows);
+      },
+      /**
+       * Replaces every stored record with `rows`, paged as the device pages them: runs of one
+       * identity's consecutive seqs, at most 32, with the fields its indexes read.
+       */
+      async writeRecords(name, rows) {
+        const pages = [];
+        for (const row of [...rows].sort((x, y) => (x.kid === y.kid ? x.seq - y.seq : x.kid < y.kid ? -1 : 1))) {
+          const last = pages.at(-1)?.rows;
+          if (last && last.length < 32 && last[0].kid === row.kid && last.at(-1).seq + 1 === row.seq) last.push(row);
+          else pages.push({ rows: [row] });
+        }
+        const withState = (page, ...states) => page.rows.filter((r) => states.includes(r.state));
+        const put = pages.map((page) => ({
+          key: [page.rows[0].kid, page.rows[0].seq], kid: page.rows[0].kid, last: page.rows.at(-1).seq, rows: page.rows,
+          unsent: withState(page, 'pending', 'sending').map((r) => [r.signedAt, r.kid, r.seq]),
+          rejected: withState(page, 'rejected').map((r) => r.seq),
+          accepted: withState(page, 'accepted').map((r) => r.signedAt),
+        }));
+        await this.write(name, 'pages', { clear: true, put });
+      },
+      /** A JSON snapshot of the identities and the records. */
       async snapshot(name) {
         const byKey = (key) => (a, b) => (a[key] < b[key] ? -1 : 1);
         return JSON.stringify({
           identities: (await this.all(name, 'identities')).sort(byKey('kid')),
-          records: (await this.all(name, 'records')).sort(byKey('id')),
+          records: (await this.records(name)).sort(byKey('id')),
         });
       },
     },
@@ -387,12 +411,12 @@ test('backup import checks each record\'s signature and each chain link inside t
     await src.signMany([1, 2, 3].map((i) => ({ doc: t.enc(`receipt ${i}`), name: `r${i}.txt` })));
     const honest = await src.exportBackup(passphrase, { kdf: t.FAST });
     const [identityRow] = await t.raw.all('source', 'identities');
-    const rows = (await t.raw.all('source', 'records')).sort((x, y) => x.seq - y.seq);
+    const rows = (await t.raw.records('source')).sort((x, y) => x.seq - y.seq);
     const headOf = (row) => ({ seq: row.seq, hash: row.hash, signedAt: row.signedAt });
     const { recordHash } = window.offsign;
     /** A backup of A holding exactly `records` with chain head `head`, sealed by exportBackup. */
     const fileWith = async (records, head) => {
-      await t.raw.write('source', 'records', { clear: true, put: records });
+      await t.raw.writeRecords('source', records);
       await t.raw.write('source', 'identities', { put: [{ ...identityRow, chain: head }] });
       return src.exportBackup(passphrase, { kdf: t.FAST });
     };

@@ -188,7 +188,7 @@ test('two tabs signing at once make one unbroken chain', withProfile(async (prof
   }
 }));
 
-test('a schema v1 database opens with the current code: rows kept, stores and indexes added', withProfile(async (profile) => {
+test('databases of schema v1 and v2 open with the current code: rows moved into pages, stores and indexes added', withProfile(async (profile) => {
   const chrome = await startChromium(profile);
   try {
     const page = await offsignPage(chrome.context);
@@ -196,47 +196,90 @@ test('a schema v1 database opens with the current code: rows kept, stores and in
     const result = await page.evaluate(async ({ kid, pin }) => {
       await window.device.sign(new TextEncoder().encode('before the upgrade'));
       const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
-      // Copy the rows into a database with the version 1 schema: identities and records only.
       const source = await request(indexedDB.open('source'));
-      const tx = source.transaction(['identities', 'records']);
+      const tx = source.transaction(['identities', 'pages']);
       const identities = await request(tx.objectStore('identities').getAll());
-      const records = await request(tx.objectStore('records').getAll());
+      const records = (await request(tx.objectStore('pages').getAll())).flatMap((p) => p.rows);
       source.close();
-      const open = indexedDB.open('legacy', 1);
-      open.onupgradeneeded = () => {
-        const db = open.result;
-        db.createObjectStore('identities', { keyPath: 'kid' });
-        db.createObjectStore('records', { keyPath: 'id' }).createIndex('byKidSeq', ['kid', 'seq'], { unique: true });
+      /** A database at `version` with `identities` and one row per record, as that version kept them. */
+      const legacyDatabase = async (name, version, rows) => {
+        const open = indexedDB.open(name, version);
+        open.onupgradeneeded = () => {
+          const db = open.result;
+          db.createObjectStore('identities', { keyPath: 'kid' });
+          const store = db.createObjectStore('records', { keyPath: 'id' });
+          store.createIndex('byKidSeq', ['kid', 'seq'], { unique: true });
+          if (version === 2) {
+            store.createIndex('byState', ['state', 'signedAt']);
+            db.createObjectStore('settings', { keyPath: 'key' });
+            db.createObjectStore('reports', { keyPath: 'id' }).createIndex('byFingerprint', ['fingerprint', 'id']);
+          }
+        };
+        const legacy = await request(open);
+        const write = legacy.transaction(['identities', 'records'], 'readwrite');
+        identities.forEach((row) => write.objectStore('identities').put(row));
+        rows.forEach((row) => write.objectStore('records').put(row));
+        await new Promise((resolve) => { write.oncomplete = resolve; });
+        legacy.close();
       };
-      const legacy = await request(open);
-      const write = legacy.transaction(['identities', 'records'], 'readwrite');
-      identities.forEach((row) => write.objectStore('identities').put(row));
-      records.forEach((row) => write.objectStore('records').put(row));
-      await new Promise((resolve) => { write.oncomplete = resolve; });
-      legacy.close();
+      /** The schema and the raw rows of database `name`. */
+      const schemaOf = async (name) => {
+        const db = await request(indexedDB.open(name));
+        const read = db.transaction(['records', 'pages']);
+        const out = {
+          version: db.version,
+          stores: [...db.objectStoreNames].sort(),
+          recordIndexes: [...read.objectStore('records').indexNames].sort(),
+          pageIndexes: [...read.objectStore('pages').indexNames].sort(),
+          oldRows: await request(read.objectStore('records').count()),
+          pages: await request(read.objectStore('pages').count()),
+        };
+        db.close();
+        return out;
+      };
 
+      await legacyDatabase('legacy', 1, records);
       const device = await window.offsign.Device.open({ name: 'legacy' });
-      const upgraded = await request(indexedDB.open('legacy'));
-      const version = upgraded.version;
-      const stores = [...upgraded.objectStoreNames];
-      const recordIndexes = [...upgraded.transaction('records').objectStore('records').indexNames];
-      upgraded.close();
+      const v1 = await schemaOf('legacy');
       await device.unlock(kid, '000000').catch(() => {});
       await device.unlock(kid, pin);
       const next = await device.sign(new TextEncoder().encode('after the upgrade'));
+
+      // Version 2 with more rows than one move takes (2,000): pending, rejected and accepted ones.
+      const many = Array.from({ length: 2500 }, (_, i) => ({
+        ...records[0], id: `legacy-${i + 1}`, seq: i + 1,
+        ...(i % 10 === 9 ? { state: 'rejected', error: { code: 'cert_revoked', message: 'revoked' } } : {}),
+        ...(i % 10 === 8 ? { state: 'accepted', receipt: 'r.e.c' } : {}),
+      }));
+      await legacyDatabase('legacy2', 2, many);
+      const second = await window.offsign.Device.open({ name: 'legacy2' });
+      const moved = [];
+      for (let page; (page = await second.records(kid, { after: moved.at(-1)?.seq ?? 0, limit: 1000 })).length;) moved.push(...page);
+      const health = await second.diagnose();
       return {
-        version, stores, recordIndexes,
+        v1, v2: await schemaOf('legacy2'),
         seqs: (await device.records(kid)).map((r) => r.seq),
         nextPrevIsOldHash: next.record.prev === records[0].hash,
         reports: (await device.reports()).map((r) => r.code),
+        movedSame: JSON.stringify(moved.map((r) => [r.id, r.seq, r.state])) === JSON.stringify(many.map((r) => [r.id, r.seq, r.state])),
+        pending: health.find((c) => c.id === 'pending_records')?.value,
+        rejected: health.find((c) => c.id === 'rejected_records')?.value,
       };
     }, { kid, pin: PIN });
-    assert.equal(result.version, 2);
-    assert.deepEqual(result.stores.sort(), ['identities', 'records', 'reports', 'settings']);
-    assert.deepEqual(result.recordIndexes.sort(), ['byKidSeq', 'byState'], 'the upgrade indexes the existing store');
+    for (const schema of [result.v1, result.v2]) {
+      assert.equal(schema.version, 3);
+      assert.deepEqual(schema.stores, ['identities', 'pages', 'records', 'reports', 'settings']);
+      assert.deepEqual(schema.recordIndexes, ['byKidSeq', 'byState'], 'the old store is kept, indexed as in version 2');
+      assert.deepEqual(schema.pageIndexes, ['byAccepted', 'byKidLast', 'byRejected', 'byUnsent']);
+      assert.equal(schema.oldRows, 0, 'every row moved');
+    }
+    assert.equal(result.v2.pages, Math.ceil(2500 / 32), 'consecutive records share pages');
     assert.deepEqual(result.seqs, [1, 2]);
     assert.equal(result.nextPrevIsOldHash, true, 'the chain continues across the upgrade');
     assert.deepEqual(result.reports, ['wrong_pin']);
+    assert.equal(result.movedSame, true, 'all 2,500 rows of version 2, in order, with their states');
+    assert.match(result.pending, /^2000 waiting, oldest \d+ h$/, 'the outbox counts the 2,000 pending records');
+    assert.equal(result.rejected, '250 refused by the server');
   } finally {
     await chrome.close();
   }

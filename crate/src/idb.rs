@@ -8,11 +8,14 @@
 //! (`QuotaExceededError` must become `storage_full`).
 //!
 //! Rows are stored as plain objects (serde-wasm-bindgen), bytes as strings, never Blobs.
-//! Only IndexedDB requests are awaited inside a transaction, so it never closes early.
+//! Records are kept in pages of consecutive records of one identity (`record_pages`): one
+//! write per page rather than per record. Only IndexedDB requests are awaited inside a
+//! transaction, so it never closes early.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::backup::{BackupContents, ImportSummary};
-use crate::rows::{IdentityRow, RecordRow, ReportRow};
+use crate::record_pages::{Page, PAGE_ROWS};
+use crate::rows::{IdentityRow, RecordRow, RecordState, ReportRow};
 use crate::store::{identity_not_found, import_conflict, merge_head, report_not_found, Store};
 use crate::health::OutboxSummary;
 use crate::time::Timestamp;
@@ -27,16 +30,30 @@ use wasm_bindgen::JsValue;
 /// The schema version this code writes. Opening an older database upgrades it:
 /// - 1: `identities` (by kid), `records` (by id, index `byKidSeq`);
 /// - 2: adds `reports` (by id, index `byFingerprint`), `settings` (by key) and the
-///   `byState` index of `records`.
-pub const SCHEMA_VERSION: u32 = 2;
+///   `byState` index of `records`;
+/// - 3: adds `pages` (by `[kid, first seq]`, indexes `byKidLast`, `byUnsent`, `byRejected`,
+///   `byAccepted`); opening moves the rows of `records` into pages, which leaves it empty.
+pub const SCHEMA_VERSION: u32 = 3;
 const IDENTITIES: &str = "identities";
+/// Records one row each, as versions 1 and 2 kept them; empty once opened by this code.
 const RECORDS: &str = "records";
+const PAGES: &str = "pages";
 const REPORTS: &str = "reports";
 const SETTINGS: &str = "settings";
-/// Records by delivery state, oldest first: `[state, signedAt]`.
+/// Records by delivery state, oldest first: `[state, signedAt]` (version 2, unused since).
 const BY_STATE: &str = "byState";
-/// Records of one identity in chain order: `[kid, seq]`.
+/// Records of one identity in chain order: `[kid, seq]` (versions 1 and 2).
 const BY_KID_SEQ: &str = "byKidSeq";
+/// Pages of one identity in chain order: `[kid, last seq]`.
+const BY_KID_LAST: &str = "byKidLast";
+/// Unsent records in the order of sending: `[signedAt, kid, seq]`, one entry per record.
+const BY_UNSENT: &str = "byUnsent";
+/// Rejected records: their seqs, one entry per record (for counting).
+const BY_REJECTED: &str = "byRejected";
+/// Accepted records: their signing times (for pruning).
+const BY_ACCEPTED: &str = "byAccepted";
+/// How many old rows one transaction moves into pages at open.
+const MOVE_AT_ONCE: u32 = 2_000;
 /// Reports of one failure, oldest first: `[fingerprint, id]`.
 const BY_FINGERPRINT: &str = "byFingerprint";
 
@@ -73,7 +90,23 @@ impl IdbStore {
     pub async fn open(name: &str) -> Result<Self> {
         let store = IdbStore { name: name.to_owned(), connection: Rc::default() };
         store.reopen().await?;
+        store.move_rows_into_pages().await?;
         Ok(store)
+    }
+
+    /// Moves the records a version 1 or 2 database kept one per row into pages, a few
+    /// thousand per transaction: each move is whole (another tab opening the database at the
+    /// same time moves the next rows, or none).
+    async fn move_rows_into_pages(&self) -> Result<()> {
+        loop {
+            let tx = self.begin(|_, db| raw::strict_transaction(db, &[RECORDS, PAGES]).map_err(|e| raw_error("starting a transaction", e))).await?;
+            let ended = raw::Ending::watch(&tx);
+            let result = move_rows_in(&tx).await;
+            let moved = raw::finish(&tx, ended, result).await.map_err(|e| raw_error("moving records into pages", e))??;
+            if moved < MOVE_AT_ONCE {
+                return Ok(());
+            }
+        }
     }
 
     /// Closes whatever is open and opens both connections anew.
@@ -87,6 +120,14 @@ impl IdbStore {
                     .key_path("id")
                     .add_index(Index::new_array(BY_KID_SEQ, ["kid", "seq"]).unique(true))
                     .add_index(Index::new_array(BY_STATE, ["state", "signedAt"])),
+            )
+            .add_object_store(
+                ObjectStore::new(PAGES)
+                    .key_path("key")
+                    .add_index(Index::new_array(BY_KID_LAST, ["kid", "last"]).unique(true))
+                    .add_index(Index::new(BY_UNSENT, "unsent").multi_entry(true))
+                    .add_index(Index::new(BY_REJECTED, "rejected").multi_entry(true))
+                    .add_index(Index::new(BY_ACCEPTED, "accepted").multi_entry(true)),
             )
             .add_object_store(ObjectStore::new(SETTINGS).key_path("key"))
             .add_object_store(
@@ -132,6 +173,11 @@ impl IdbStore {
         self.begin(|_, db| raw::strict_transaction(db, stores).map_err(|e| raw_error("starting a transaction", e))).await
     }
 
+    /// A read-only transaction on the raw connection, whose requests can be issued at once.
+    async fn read_transaction(&self, stores: &[&str]) -> Result<web_sys::IdbTransaction> {
+        self.begin(|_, db| raw::read_transaction(db, stores).map_err(|e| raw_error("starting a transaction", e))).await
+    }
+
     /// Waits for a read-write transaction to commit; an abort is an error. rexie does not say
     /// why a transaction aborted, so a one-row write on the raw connection, which does, asks:
     /// when the origin's quota is used up (`QuotaExceededError` aborts at commit, and an
@@ -149,16 +195,50 @@ impl IdbStore {
     }
 }
 
-/// The `byState` key range of every record in `state`. signedAt strings start with a digit:
-/// "" sorts before and "~" after all of them.
-fn in_state(state: &str) -> Result<KeyRange> {
-    in_state_since(state, "")
+/// The key `[kid, seq]` (of a page, or of the `byKidLast` index).
+fn kid_seq(kid: &str, seq: f64) -> JsValue {
+    js_sys::Array::of2(&kid.into(), &seq.into()).into()
 }
 
-/// The `byState` key range of the records in `state` signed at `since` or later.
-fn in_state_since(state: &str, since: &str) -> Result<KeyRange> {
-    let key = |at: &str| -> JsValue { js_sys::Array::of2(&state.into(), &at.into()).into() };
-    KeyRange::bound(&key(since), &key("~"), Some(false), Some(false)).map_err(|e| storage_error("building a key range", e.into()))
+/// The `byKidLast` range of identity `kid`'s pages that end at `from` or later (and hold
+/// its records from `from` on).
+fn pages_from(kid: &str, from: u64) -> Result<JsValue> {
+    let range = web_sys::IdbKeyRange::bound(&kid_seq(kid, from as f64), &kid_seq(kid, f64::MAX)).map_err(|e| raw_error("building a key range", e))?;
+    Ok(range.into())
+}
+
+/// The pages in `values`, read.
+fn read_all(values: JsValue) -> Result<Vec<Page>> {
+    js_sys::Array::from(&values).iter().map(from_js).collect()
+}
+
+/// Distinct page keys, in their first order. (A list, not a hash set: a few dozen pages at a
+/// time, and less code in the wasm.)
+fn distinct_keys(keys: JsValue) -> Vec<JsValue> {
+    let mut seen: Vec<(Option<String>, Option<u64>)> = Vec::new();
+    let mut distinct = Vec::new();
+    for key in js_sys::Array::from(&keys).iter() {
+        let parts = js_sys::Array::from(&key);
+        let id = (parts.get(0).as_string(), parts.get(1).as_f64().map(f64::to_bits));
+        if !seen.contains(&id) {
+            seen.push(id);
+            distinct.push(key);
+        }
+    }
+    distinct
+}
+
+/// Reads the pages under `keys`, the requests issued at once.
+async fn read_pages(store: &web_sys::IdbObjectStore, keys: &[JsValue]) -> Result<Vec<Page>> {
+    let requests: Vec<web_sys::IdbRequest> = keys.iter().map(|key| store.get(key).map_err(|e| raw_error("reading records", e))).collect::<Result<_>>()?;
+    let mut read = Vec::with_capacity(requests.len());
+    for request in &requests {
+        let value = raw::request(request).await.map_err(|e| raw_error("reading records", e))?;
+        if !value.is_undefined() {
+            read.push(from_js(value)?);
+        }
+    }
+    Ok(read)
 }
 
 /// Maps a rexie failure: a full quota is `storage_full`, anything else `storage_unavailable`.
@@ -234,21 +314,33 @@ impl Store for IdbStore {
     }
 
     async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()> {
-        let tx = self.strict_transaction(&[IDENTITIES, RECORDS]).await?;
+        let tx = self.strict_transaction(&[IDENTITIES, PAGES]).await?;
         let ended = raw::Ending::watch(&tx);
         let result = append_in(&tx, kid, sign).await;
         raw::finish(&tx, ended, result).await.map_err(|e| raw_error("appending records", e))?
     }
 
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
-        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly).await?;
-        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
-        let index = store.index(BY_KID_SEQ).map_err(|e| storage_error("opening the chain index", e))?;
-        let key = |seq: f64| -> JsValue { js_sys::Array::of2(&kid.into(), &seq.into()).into() };
-        let range = KeyRange::bound(&key(after as f64 + 1.0), &key(f64::MAX), Some(false), Some(false))
-            .map_err(|e| storage_error("building a key range", e.into()))?;
-        let values = index.get_all(Some(range), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
-        values.into_iter().map(from_js).collect()
+        let tx = self.read_transaction(&[PAGES]).await?;
+        let chain = raw::store(&tx, PAGES)?.index(BY_KID_LAST).map_err(|e| raw_error("opening the chain index", e))?;
+        let mut rows = Vec::new();
+        let mut from = after.saturating_add(1);
+        while rows.len() < limit as usize {
+            // Enough pages for the rest when they are full, and one more.
+            let wanted = ((limit as usize - rows.len()).div_ceil(PAGE_ROWS) + 1).min(u32::MAX as usize) as u32;
+            let request = chain.get_all_with_key_and_limit(&pages_from(kid, from)?, wanted).map_err(|e| raw_error("reading records", e))?;
+            let read = read_all(raw::request(&request).await.map_err(|e| raw_error("reading records", e))?)?;
+            let complete = read.len() < wanted as usize;
+            for page in read {
+                from = page.last().saturating_add(1);
+                rows.extend(page.rows.into_iter().filter(|r| r.seq > after));
+            }
+            if complete {
+                break;
+            }
+        }
+        rows.truncate(limit as usize);
+        Ok(rows)
     }
 
     async fn record_failure(&self, report: ReportRow, window_ms: i64) -> Result<ReportRow> {
@@ -304,61 +396,66 @@ impl Store for IdbStore {
     }
 
     async fn outbox_summary(&self) -> Result<OutboxSummary> {
-        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly).await?;
-        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
-        let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
-        let pending = index.count(Some(in_state("pending")?)).await.map_err(|e| storage_error("counting records", e))?
-            + index.count(Some(in_state("sending")?)).await.map_err(|e| storage_error("counting records", e))?;
-        let oldest = index.get_all(Some(in_state("pending")?), Some(1)).await.map_err(|e| storage_error("reading records", e))?;
-        let rejected = index.count(Some(in_state("rejected")?)).await.map_err(|e| storage_error("counting records", e))?;
-        let oldest_pending = match oldest.into_iter().next() {
-            Some(value) => Some(from_js::<RecordRow>(value)?.signed_at),
-            None => None,
+        let tx = self.read_transaction(&[PAGES]).await?;
+        let store = raw::store(&tx, PAGES)?;
+        let index = |name| store.index(name).map_err(|e| raw_error("opening an outbox index", e));
+        let (unsent, rejected) = (index(BY_UNSENT)?, index(BY_REJECTED)?);
+        let count = |index: &web_sys::IdbIndex| index.count().map_err(|e| raw_error("counting records", e));
+        let (pending, rejected) = (count(&unsent)?, count(&rejected)?);
+        let oldest = unsent.get_all_keys_with_key_and_limit(&JsValue::UNDEFINED, 1).map_err(|e| raw_error("reading records", e))?;
+        let counted = |request| async move {
+            let count = raw::request(&request).await.map_err(|e| raw_error("counting records", e))?;
+            Ok::<_, Error>(count.as_f64().unwrap_or(0.0) as u32)
         };
+        let (pending, rejected) = (counted(pending).await?, counted(rejected).await?);
+        let oldest = raw::request(&oldest).await.map_err(|e| raw_error("reading records", e))?;
+        let oldest_pending = read_pages(&store, &distinct_keys(oldest))
+            .await?
+            .into_iter()
+            .flat_map(|page| page.rows)
+            .filter(|r| matches!(r.state, RecordState::Pending | RecordState::Sending))
+            .map(|r| r.signed_at)
+            .min();
         Ok(OutboxSummary { pending, oldest_pending, rejected })
     }
 
     async fn unsent(&self, since: Option<&str>, limit: u32) -> Result<Vec<RecordRow>> {
-        let tx = self.transaction(&[RECORDS], TransactionMode::ReadOnly).await?;
-        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
-        let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
-        let mut rows = Vec::new();
-        for state in ["sending", "pending"] {
-            let values = index.get_all(Some(in_state_since(state, since.unwrap_or(""))?), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
-            for value in values {
-                rows.push(from_js::<RecordRow>(value)?);
-            }
-        }
+        let tx = self.read_transaction(&[PAGES]).await?;
+        let store = raw::store(&tx, PAGES)?;
+        let index = store.index(BY_UNSENT).map_err(|e| raw_error("opening the outbox index", e))?;
+        // `[since]` sorts before every `[since, kid, seq]`.
+        let range = match since {
+            Some(since) => web_sys::IdbKeyRange::lower_bound(&js_sys::Array::of1(&since.into())).map_err(|e| raw_error("building a key range", e))?.into(),
+            None => JsValue::UNDEFINED,
+        };
+        let keys = index.get_all_keys_with_key_and_limit(&range, limit).map_err(|e| raw_error("reading records", e))?;
+        let keys = raw::request(&keys).await.map_err(|e| raw_error("reading records", e))?;
+        let since = since.unwrap_or("");
+        let mut rows: Vec<RecordRow> = read_pages(&store, &distinct_keys(keys))
+            .await?
+            .into_iter()
+            .flat_map(|page| page.rows)
+            .filter(|r| matches!(r.state, RecordState::Pending | RecordState::Sending) && r.signed_at.as_str() >= since)
+            .collect();
         crate::store::sort_for_sending(&mut rows);
         rows.truncate(limit as usize);
         Ok(rows)
     }
 
     async fn prune_accepted(&self, before: &str, limit: u32) -> Result<u32> {
-        let tx = self.transaction(&[RECORDS], TransactionMode::ReadWrite).await?;
-        let store = tx.store(RECORDS).map_err(|e| storage_error("opening records", e))?;
-        let index = store.index(BY_STATE).map_err(|e| storage_error("opening the state index", e))?;
-        let key = |at: &str| -> JsValue { js_sys::Array::of2(&"accepted".into(), &at.into()).into() };
-        let range = KeyRange::bound(&key(""), &key(before), Some(false), Some(true))
-            .map_err(|e| storage_error("building a key range", e.into()))?;
-        let ids = index.get_all_keys(Some(range), Some(limit)).await.map_err(|e| storage_error("reading records", e))?;
-        for id in &ids {
-            store.delete(id.clone()).await.map_err(|e| storage_error("deleting a record", e))?;
-        }
-        self.commit(tx).await?;
-        Ok(ids.len() as u32)
+        let tx = self.begin(|_, db| raw::transaction(db, &[PAGES], "default").map_err(|e| raw_error("starting a transaction", e))).await?;
+        let ended = raw::Ending::watch(&tx);
+        let result = prune_in(&tx, before, limit).await;
+        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("deleting records", e))?
     }
 
     async fn put_records(&self, rows: &[RecordRow]) -> Result<()> {
-        // Queued puts on the raw connection: one round trip for the whole batch. Delivery
-        // states need no strict durability: a state lost in a crash only means a resend,
-        // which the server answers with "duplicate".
-        let tx = self.begin(|_, db| raw::transaction(db, &[RECORDS], "default").map_err(|e| raw_error("starting a transaction", e))).await?;
+        // On the raw connection: the pages of the batch are read at once and written back
+        // queued. Delivery states need no strict durability: a state lost in a crash only
+        // means a resend, which the server answers with "duplicate".
+        let tx = self.begin(|_, db| raw::transaction(db, &[PAGES], "default").map_err(|e| raw_error("starting a transaction", e))).await?;
         let ended = raw::Ending::watch(&tx);
-        let result = (|| {
-            let records = raw::store(&tx, RECORDS)?;
-            rows.iter().try_for_each(|row| raw::queue_put(&records, &to_js(row)?))
-        })();
+        let result = put_records_in(&tx, rows).await;
         raw::finish(&tx, ended, result).await.map_err(|e| raw_error("updating records", e))?
     }
 
@@ -387,7 +484,7 @@ impl Store for IdbStore {
     }
 
     async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {
-        let tx = self.strict_transaction(&[IDENTITIES, RECORDS, REPORTS]).await?;
+        let tx = self.strict_transaction(&[IDENTITIES, PAGES, REPORTS]).await?;
         let ended = raw::Ending::watch(&tx);
         let result = import_in(&tx, contents).await;
         raw::finish(&tx, ended, result).await.map_err(|e| raw_error("importing a backup", e))?
@@ -401,15 +498,18 @@ async fn append_in(
     sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>,
 ) -> Result<()> {
     let identities = raw::store(tx, IDENTITIES)?;
-    let records = raw::store(tx, RECORDS)?;
+    let pages = raw::store(tx, PAGES)?;
     let value = raw::get(&identities, &kid.into()).await?;
     let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
-    // Queued, not awaited one by one: a failed write aborts the transaction, and the abort
-    // is what `raw::finish` reports. A record that could not even be queued fails the whole
-    // append, whatever `sign` makes of the error.
+    // Pages are queued as they fill, not awaited one by one: a failed write aborts the
+    // transaction, and the abort is what `raw::finish` reports. A page that could not even be
+    // queued fails the whole append, whatever `sign` makes of the error.
     let mut refused = None;
+    let mut page: Vec<RecordRow> = Vec::with_capacity(PAGE_ROWS);
+    let add = |rows: Vec<RecordRow>| Page::paginate(rows).iter().try_for_each(|p| raw::queue_add(&pages, &to_js(p)?));
     let signed = sign(&mut row, &mut |record| {
-        let queued = to_js(record).and_then(|value| raw::queue_add(&records, &value));
+        page.push(record.clone());
+        let queued = if page.len() == PAGE_ROWS { add(std::mem::take(&mut page)) } else { Ok(()) };
         if let Err(e) = &queued {
             refused.get_or_insert_with(|| e.clone());
         }
@@ -419,30 +519,113 @@ async fn append_in(
         return Err(e);
     }
     signed?;
+    add(page)?;
     raw::queue_put(&identities, &to_js(&row)?)
+}
+
+/// Moves up to [`MOVE_AT_ONCE`] rows of the old `records` store into pages, inside the
+/// transaction; how many it moved.
+async fn move_rows_in(tx: &web_sys::IdbTransaction) -> Result<u32> {
+    let records = raw::store(tx, RECORDS)?;
+    let pages = raw::store(tx, PAGES)?;
+    let chain = records.index(BY_KID_SEQ).map_err(|e| raw_error("opening the chain index", e))?;
+    let read = chain.get_all_with_key_and_limit(&JsValue::UNDEFINED, MOVE_AT_ONCE).map_err(|e| raw_error("reading records", e))?;
+    let rows: Vec<RecordRow> = js_sys::Array::from(&raw::request(&read).await.map_err(|e| raw_error("reading records", e))?)
+        .iter()
+        .map(from_js)
+        .collect::<Result<_>>()?;
+    for row in &rows {
+        records.delete(&row.id.as_str().into()).map_err(|e| raw_error("moving a record", e))?;
+    }
+    let moved = rows.len() as u32;
+    // The rows come in chain order: a page begun in one move is not continued by the next.
+    Page::paginate(rows).iter().try_for_each(|page| raw::queue_add(&pages, &to_js(page)?))?;
+    Ok(moved)
+}
+
+/// The body of [`IdbStore::put_records`], inside its transaction: each record replaces its
+/// namesake in its page, and each changed page is written once.
+async fn put_records_in(tx: &web_sys::IdbTransaction, rows: &[RecordRow]) -> Result<()> {
+    let store = raw::store(tx, PAGES)?;
+    let chain = store.index(BY_KID_LAST).map_err(|e| raw_error("opening the chain index", e))?;
+    // The pages that may hold each identity's records (a page spans fewer than PAGE_ROWS
+    // seqs), read at once. A batch holds one identity's records, nearly always.
+    let mut kids: Vec<(&str, u64, u64)> = Vec::new();
+    for row in rows {
+        match kids.iter_mut().find(|(kid, ..)| *kid == row.kid) {
+            Some((_, low, high)) => (*low, *high) = ((*low).min(row.seq), (*high).max(row.seq)),
+            None => kids.push((&row.kid, row.seq, row.seq)),
+        }
+    }
+    let mut reads = Vec::new();
+    for (kid, low, high) in &kids {
+        let range = web_sys::IdbKeyRange::bound(&kid_seq(kid, *low as f64), &kid_seq(kid, high.saturating_add(PAGE_ROWS as u64) as f64))
+            .map_err(|e| raw_error("building a key range", e))?;
+        reads.push(chain.get_all_with_key(&range).map_err(|e| raw_error("reading records", e))?);
+    }
+    let mut placed = vec![false; rows.len()];
+    for read in &reads {
+        for mut page in read_all(raw::request(read).await.map_err(|e| raw_error("reading records", e))?)? {
+            let (first, last) = (page.first(), page.last());
+            let mut touched = false;
+            for (row, placed) in rows.iter().zip(&mut placed) {
+                if row.kid == page.kid() && (first..=last).contains(&row.seq) {
+                    page.rows[(row.seq - first) as usize] = row.clone();
+                    (*placed, touched) = (true, true);
+                }
+            }
+            if touched {
+                raw::queue_put(&store, &to_js(&page)?)?;
+            }
+        }
+    }
+    // A record in no page (which only the engine's own bookkeeping could cause) is kept anyway.
+    let homeless: Vec<RecordRow> = rows.iter().zip(&placed).filter(|(_, placed)| !**placed).map(|(row, _)| row.clone()).collect();
+    Page::paginate(homeless).iter().try_for_each(|page| raw::queue_add(&store, &to_js(page)?))
+}
+
+/// The body of [`IdbStore::prune_accepted`], inside its transaction: a page that loses
+/// records is written again as the runs that are left.
+async fn prune_in(tx: &web_sys::IdbTransaction, before: &str, limit: u32) -> Result<u32> {
+    let store = raw::store(tx, PAGES)?;
+    let index = store.index(BY_ACCEPTED).map_err(|e| raw_error("opening the accepted index", e))?;
+    let range = web_sys::IdbKeyRange::upper_bound_with_open(&before.into(), true).map_err(|e| raw_error("building a key range", e))?;
+    let keys = index.get_all_keys_with_key_and_limit(&range, limit).map_err(|e| raw_error("reading records", e))?;
+    let keys = distinct_keys(raw::request(&keys).await.map_err(|e| raw_error("reading records", e))?);
+    let mut pruned = 0;
+    for (key, page) in keys.iter().zip(read_pages(&store, &keys).await?) {
+        let (gone, kept): (Vec<RecordRow>, Vec<RecordRow>) = page.rows.into_iter().partition(|r| {
+            let old = r.state == RecordState::Accepted && r.signed_at.as_str() < before && pruned < limit;
+            pruned += u32::from(old);
+            old
+        });
+        if !gone.is_empty() {
+            store.delete(key).map_err(|e| raw_error("deleting records", e))?;
+            Page::paginate(kept).iter().try_for_each(|page| raw::queue_add(&store, &to_js(page)?))?;
+        }
+    }
+    Ok(pruned)
 }
 
 /// The body of [`IdbStore::import`], inside its transaction.
 async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> Result<ImportSummary> {
     let mut summary = ImportSummary::default();
     let identities = raw::store(tx, IDENTITIES)?;
-    let records = raw::store(tx, RECORDS)?;
+    let pages = raw::store(tx, PAGES)?;
     let reports = raw::store(tx, REPORTS)?;
-    let chain = records.index(BY_KID_SEQ).map_err(|e| raw_error("opening the chain index", e))?;
+    let chain = pages.index(BY_KID_LAST).map_err(|e| raw_error("opening the chain index", e))?;
     // What is stored already, one request per identity rather than one per record.
     let mut stored: HashMap<(&str, u64), RecordRow> = HashMap::new();
     let kids: BTreeSet<&str> = contents.records.iter().map(|r| r.kid.as_str()).collect();
     for kid in kids {
-        let key = |seq: f64| -> JsValue { js_sys::Array::of2(&kid.into(), &seq.into()).into() };
-        let range = web_sys::IdbKeyRange::bound(&key(0.0), &key(f64::MAX)).map_err(|e| raw_error("building a key range", e))?;
-        let found = raw::request(&chain.get_all_with_key(&range).map_err(|e| raw_error("reading records", e))?)
+        let found = raw::request(&chain.get_all_with_key(&pages_from(kid, 0)?).map_err(|e| raw_error("reading records", e))?)
             .await
             .map_err(|e| raw_error("reading records", e))?;
-        for value in js_sys::Array::from(&found) {
-            let row: RecordRow = from_js(value)?;
+        for row in read_all(found)?.into_iter().flat_map(|page| page.rows) {
             stored.insert((kid, row.seq), row);
         }
     }
+    let mut added = Vec::new();
     for record in &contents.records {
         match stored.get(&(record.kid.as_str(), record.seq)) {
             Some(existing) => {
@@ -452,11 +635,13 @@ async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> R
                 summary.records_skipped += 1;
             }
             None => {
-                raw::queue_add(&records, &to_js(record)?)?;
+                added.push(record.clone());
                 summary.records_added += 1;
             }
         }
     }
+    // The added records fill the gaps between stored pages: runs of their own.
+    Page::paginate(added).iter().try_for_each(|page| raw::queue_add(&pages, &to_js(page)?))?;
     for incoming in &contents.identities {
         match raw::get(&identities, &incoming.kid.as_str().into()).await? {
             Some(value) => {
@@ -561,6 +746,12 @@ mod raw {
         db.set_onclose(Some(on_lost.as_ref().unchecked_ref()));
         on_lost.forget(); // lives as long as the connection
         Ok(db)
+    }
+
+    /// A read-only transaction.
+    pub(super) fn read_transaction(db: &IdbDatabase, stores: &[&str]) -> std::result::Result<IdbTransaction, JsValue> {
+        let names: js_sys::Array = stores.iter().map(|s| JsValue::from(*s)).collect();
+        db.transaction_with_str_sequence(&names)
     }
 
     /// A read-write transaction with `durability: "strict"`: it completes only once the data

@@ -31,6 +31,8 @@ mod jws;
 mod keys;
 mod random;
 mod record;
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
+mod record_pages;
 mod rows;
 mod split_mul;
 mod store;

@@ -24,37 +24,45 @@ function openBareDb(name) {
   return done(open);
 }
 
-/** A database shaped like offsign's identities and records, for the floor. */
+/** A database shaped like offsign's identities and record pages, for the floor. */
 function openFloorDb(name) {
   const open = indexedDB.open(name, 1);
   open.onupgradeneeded = () => {
     open.result.createObjectStore('identities', { keyPath: 'kid' });
-    const records = open.result.createObjectStore('records', { keyPath: 'id' });
-    records.createIndex('byKidSeq', ['kid', 'seq'], { unique: true });
-    records.createIndex('byState', ['state', 'signedAt']);
+    const pages = open.result.createObjectStore('pages', { keyPath: 'key' });
+    pages.createIndex('byKidLast', ['kid', 'last'], { unique: true });
+    for (const index of ['unsent', 'rejected', 'accepted']) {
+      pages.createIndex(`by${index[0].toUpperCase()}${index.slice(1)}`, index, { multiEntry: true });
+    }
   };
   return done(open);
 }
 
-/** The stored rows of identity `kid` and of one of its records, read from the device's database. */
+/** The stored rows of identity `kid` and of its first record, read from the device's database. */
 async function storedRows(name, kid) {
   const db = await done(indexedDB.open(name));
-  const tx = db.transaction(['identities', 'records'], 'readonly');
+  const tx = db.transaction(['identities', 'pages'], 'readonly');
   const identity = await done(tx.objectStore('identities').get(kid));
-  const record = await done(tx.objectStore('records').index('byKidSeq').get([kid, 1]));
+  const record = (await done(tx.objectStore('pages').get([kid, 1]))).rows[0];
   db.close();
   return { identity, record };
 }
 
 /**
  * offsign's append transaction without the signing: read the identity, add `n` copies of the
- * record, write the identity back, durably.
+ * record in pages of 32 as offsign keeps them, write the identity back, durably.
  */
 function floorAppend(db, { identity, record }, n, tag) {
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(['identities', 'records'], 'readwrite', { durability: 'strict' });
+    const tx = db.transaction(['identities', 'pages'], 'readwrite', { durability: 'strict' });
     tx.objectStore('identities').get(identity.kid).onsuccess = () => {
-      for (let i = 0; i < n; i++) tx.objectStore('records').add({ ...record, id: `${tag}-${i}`, seq: Math.random() });
+      for (let first = 0; first < n; first += 32) {
+        const rows = Array.from({ length: Math.min(32, n - first) }, (_, i) => ({ ...record, id: `${tag}-${first + i}`, kid: tag, seq: first + i + 1 }));
+        tx.objectStore('pages').add({
+          key: [tag, first + 1], kid: tag, last: first + rows.length, rows,
+          unsent: rows.map((r) => [r.signedAt, r.kid, r.seq]), rejected: [], accepted: [],
+        });
+      }
       tx.objectStore('identities').put(identity);
     };
     tx.oncomplete = resolve;

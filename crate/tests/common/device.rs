@@ -2,8 +2,8 @@
 //! test targets, which differ only in where wasm-bindgen-test runs them.
 
 use offsign::{
-    verify_record, Authority, Clock, Device, DeviceConfig, DocumentDigest, ErrorCode, IdbStore, Identity, KdfParams,
-    SignInput, StoredCredentials, Timestamp, DAY_MS,
+    verify_record, Authority, BackupContents, Clock, Device, DeviceConfig, DocumentDigest, ErrorCode, IdbStore, Identity,
+    KdfParams, RecordError, RecordRow, RecordState, SignInput, Store, StoredCredentials, Timestamp, DAY_MS,
 };
 use std::cell::Cell;
 use wasm_bindgen_test::*;
@@ -135,4 +135,91 @@ async fn a_backup_cannot_move_a_chain_head_beyond_its_records_nor_make_the_devic
     let refused = device.import_backup(&serde_json::to_vec(&file).unwrap(), "pass phrase").await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::MalformedBackup);
     assert!(js_sys::Date::now() - started < 50.0, "refused before any work");
+}
+
+/// A record row for the store alone (the store neither signs nor verifies).
+fn stored_row(kid: &str, seq: u64, signed_at: &str) -> RecordRow {
+    RecordRow {
+        id: format!("{kid}-{seq}"),
+        kid: kid.into(),
+        seq,
+        signed_at: signed_at.into(),
+        jws: format!("header.payload-{seq}.signature"),
+        hash: format!("hash-{kid}-{seq}"),
+        doc_name: Some(format!("doc {seq}")),
+        state: RecordState::Pending,
+        attempts: 0,
+        receipt: None,
+        error: None,
+    }
+}
+
+fn backup_of(records: Vec<RecordRow>) -> BackupContents {
+    BackupContents { v: 1, created_at: "2026-12-02T10:00:00.000Z".into(), identities: vec![], records, reports: vec![] }
+}
+
+fn seqs(rows: &[RecordRow]) -> Vec<u64> {
+    rows.iter().map(|r| r.seq).collect()
+}
+
+/// The outbox as the IndexedDB store keeps it, in pages of consecutive records: counting,
+/// the order of sending, delivery states written back across a page boundary, reading on
+/// from any seq, pruning, and a backup's records filling the gaps pruning left. In each engine:
+/// the store's indexes are multiEntry indexes over array keys, where engines could differ.
+#[wasm_bindgen_test]
+async fn the_outbox_kept_in_pages() {
+    let name = db_name("pages");
+    let store = IdbStore::open(&name).await.unwrap();
+    let (early, late) = ("2026-12-02T10:00:00.000Z", "2026-12-02T11:00:00.000Z");
+    // Identity a: 40 records signed early, 30 late; identity b: 3 signed between them.
+    let mut rows: Vec<RecordRow> = (1..=70).map(|s| stored_row("a", s, if s <= 40 { early } else { late })).collect();
+    rows.extend((1..=3).map(|s| stored_row("b", s, "2026-12-02T10:30:00.000Z")));
+    assert_eq!(store.import(&backup_of(rows.clone())).await.unwrap().records_added, 73);
+    let summary = store.outbox_summary().await.unwrap();
+    assert_eq!((summary.pending, summary.oldest_pending.as_deref(), summary.rejected), (73, Some(early), 0));
+
+    // Sent oldest first, in chain order within one time.
+    let first = store.unsent(None, 42).await.unwrap();
+    assert_eq!(first.iter().map(|r| (r.kid.as_str(), r.seq)).collect::<Vec<_>>()[38..], [("a", 39), ("a", 40), ("b", 1), ("b", 2)]);
+    let from_late = store.unsent(Some(late), 500).await.unwrap();
+    assert_eq!(seqs(&from_late), (41..=70).collect::<Vec<_>>(), "only those signed at `since` or later");
+
+    // Answers for a's 30..=36, across the boundary of its first two pages.
+    let mut answered: Vec<RecordRow> = rows[29..36].to_vec();
+    for row in &mut answered {
+        (row.state, row.attempts, row.receipt) = (RecordState::Accepted, 1, Some(format!("receipt-{}", row.seq)));
+    }
+    answered[6].state = RecordState::Rejected;
+    answered[6].receipt = None;
+    answered[6].error = Some(RecordError { code: "cert_revoked".into(), message: "revoked".into() });
+    store.put_records(&answered).await.unwrap();
+    let summary = store.outbox_summary().await.unwrap();
+    assert_eq!((summary.pending, summary.rejected), (66, 1));
+    let unsent = store.unsent(None, 500).await.unwrap();
+    assert_eq!(unsent.len(), 66);
+    assert!(unsent.iter().all(|r| r.kid != "a" || !(30..=36).contains(&r.seq)), "answered records are not sent again");
+    let read = store.records("a", 31, 3).await.unwrap();
+    assert_eq!(seqs(&read), [32, 33, 34], "reading on from a seq crosses pages");
+    assert_eq!(read[1].receipt.as_deref(), Some("receipt-33"));
+
+    // Pruning takes the accepted records only; the rejected one and the rest stay.
+    assert_eq!(store.prune_accepted("2026-12-03T00:00:00.000Z", 1_000).await.unwrap(), 6);
+    let kept = store.records("a", 0, 1_000).await.unwrap();
+    assert_eq!(seqs(&kept), (1..=29).chain(36..=70).collect::<Vec<_>>());
+    assert_eq!(kept[29].state, RecordState::Rejected);
+
+    // A backup brings the pruned records back into the gap; one that differs is refused whole.
+    let restored = store.import(&backup_of(answered[..6].to_vec())).await.unwrap();
+    assert_eq!((restored.records_added, restored.records_skipped), (6, 0));
+    let mut forged = answered[0].clone();
+    forged.hash = "another hash".into();
+    let refused = store.import(&backup_of(vec![stored_row("a", 71, late), forged])).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::ChainBroken);
+
+    // All of it as stored, after reopening.
+    let reopened = IdbStore::open(&name).await.unwrap();
+    let all = reopened.records("a", 0, 1_000).await.unwrap();
+    assert_eq!(seqs(&all), (1..=70).collect::<Vec<_>>(), "nothing of the refused backup");
+    assert_eq!(all[29..36].iter().map(|r| r.state).collect::<Vec<_>>(), [[RecordState::Accepted; 6].as_slice(), &[RecordState::Rejected]].concat());
+    assert_eq!(reopened.records("b", 0, 10).await.unwrap().len(), 3);
 }
