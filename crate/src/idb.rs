@@ -98,6 +98,13 @@ impl IdbStore {
     /// thousand per transaction: each move is whole (another tab opening the database at the
     /// same time moves the next rows, or none).
     async fn move_rows_into_pages(&self) -> Result<()> {
+        // Looked at first in a read-only transaction: a strict one would wait for the disk at
+        // every open.
+        let tx = self.read_transaction(&[RECORDS]).await?;
+        let count = raw::store(&tx, RECORDS)?.count().map_err(|e| raw_error("counting records", e))?;
+        if raw::request(&count).await.map_err(|e| raw_error("counting records", e))?.as_f64() == Some(0.0) {
+            return Ok(());
+        }
         loop {
             let tx = self.begin(|_, db| raw::strict_transaction(db, &[RECORDS, PAGES]).map_err(|e| raw_error("starting a transaction", e))).await?;
             let ended = raw::Ending::watch(&tx);
@@ -323,20 +330,32 @@ impl Store for IdbStore {
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
         let tx = self.read_transaction(&[PAGES]).await?;
         let chain = raw::store(&tx, PAGES)?.index(BY_KID_LAST).map_err(|e| raw_error("opening the chain index", e))?;
+        let chain = &chain;
+        let read = |range: JsValue, count: Option<u32>| async move {
+            let request = match count {
+                Some(count) => chain.get_all_with_key_and_limit(&range, count),
+                None => chain.get_all_with_key(&range),
+            };
+            read_all(raw::request(&request.map_err(|e| raw_error("reading records", e))?).await.map_err(|e| raw_error("reading records", e))?)
+        };
         let mut rows = Vec::new();
         let mut from = after.saturating_add(1);
         while rows.len() < limit as usize {
-            // Enough pages for the rest when they are full, and one more.
-            let wanted = ((limit as usize - rows.len()).div_ceil(PAGE_ROWS) + 1).min(u32::MAX as usize) as u32;
-            let request = chain.get_all_with_key_and_limit(&pages_from(kid, from)?, wanted).map_err(|e| raw_error("reading records", e))?;
-            let read = read_all(raw::request(&request).await.map_err(|e| raw_error("reading records", e))?)?;
-            let complete = read.len() < wanted as usize;
-            for page in read {
+            // The pages that hold the next `remaining` seqs when there is no gap among them: those
+            // ending before `upper` (a page spans fewer than PAGE_ROWS seqs).
+            let upper = from.saturating_add(u64::from(limit) - rows.len() as u64).saturating_add(PAGE_ROWS as u64);
+            let bounded = web_sys::IdbKeyRange::bound(&kid_seq(kid, from as f64), &kid_seq(kid, upper as f64)).map_err(|e| raw_error("building a key range", e))?;
+            let mut pages = read(bounded.into(), None).await?;
+            if pages.is_empty() {
+                // Past a gap wider than that (pruned records), the next page, if there is one.
+                pages = read(pages_from(kid, upper)?, Some(1)).await?;
+                if pages.is_empty() {
+                    break;
+                }
+            }
+            for page in pages {
                 from = page.last().saturating_add(1);
                 rows.extend(page.rows.into_iter().filter(|r| r.seq > after));
-            }
-            if complete {
-                break;
             }
         }
         rows.truncate(limit as usize);
