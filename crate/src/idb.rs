@@ -1,11 +1,11 @@
 //! The IndexedDB [`Store`]: the schema, its versions, and the mapping of browser storage
 //! failures to `storage_full` / `storage_unavailable`.
 //!
-//! rexie declares the schema, upgrades it, and runs every read and most writes. The two
-//! transactions that must survive a power cut and say exactly why they failed (appending
-//! signed records, importing a backup) run on a second connection through web-sys, because
-//! rexie can set neither `durability: "strict"` nor read the reason a transaction aborted
-//! (`QuotaExceededError` must become `storage_full`).
+//! rexie declares the schema and upgrades it. Reads and writes run on a connection of our
+//! own through web-sys, because rexie can set neither `durability: "strict"` (appending signed
+//! records, importing a backup must survive a power cut) nor read why a transaction aborted
+//! (`QuotaExceededError` must become `storage_full`), and awaits requests one by one where
+//! the pages of a batch are read at once.
 //!
 //! Rows are stored as plain objects (serde-wasm-bindgen), bytes as strings, never Blobs.
 //! Records are kept in pages of consecutive records of one identity (`record_pages`): one
@@ -19,7 +19,7 @@ use crate::rows::{IdentityRow, RecordRow, RecordState, ReportRow};
 use crate::store::{identity_not_found, import_conflict, merge_head, report_not_found, Store};
 use crate::health::OutboxSummary;
 use crate::time::Timestamp;
-use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
+use rexie::{Index, ObjectStore, Rexie};
 use crate::json::FromJson;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -60,26 +60,22 @@ const BY_FINGERPRINT: &str = "byFingerprint";
 /// An offsign database in IndexedDB.
 ///
 /// The browser may close a connection: Safari does when it likes, and every browser does when
-/// another tab upgrades or deletes the database (both connections close at once then, so that
-/// tab is not blocked). The next operation reopens the database and tries once more.
+/// another tab upgrades or deletes the database (the connection closes then, so that tab is
+/// not blocked). The next operation reopens the database and tries once more.
 pub struct IdbStore {
     name: String,
     connection: Rc<Connection>,
 }
 
-/// The two connections to one database; `None` once closed.
+/// The connection to one database; `None` once closed.
 #[derive(Default)]
 struct Connection {
-    rexie: RefCell<Option<Rexie>>,
-    strict: RefCell<Option<web_sys::IdbDatabase>>,
+    db: RefCell<Option<web_sys::IdbDatabase>>,
 }
 
 impl Connection {
     fn close(&self) {
-        if let Some(db) = self.rexie.take() {
-            db.close();
-        }
-        if let Some(db) = self.strict.take() {
+        if let Some(db) = self.db.take() {
             db.close();
         }
     }
@@ -105,21 +101,15 @@ impl IdbStore {
         if raw::request(&count).await.map_err(|e| raw_error("counting records", e))?.as_f64() == Some(0.0) {
             return Ok(());
         }
-        loop {
-            let tx = self.begin(|_, db| raw::strict_transaction(db, &[RECORDS, PAGES]).map_err(|e| raw_error("starting a transaction", e))).await?;
-            let ended = raw::Ending::watch(&tx);
-            let result = move_rows_in(&tx).await;
-            let moved = raw::finish(&tx, ended, result).await.map_err(|e| raw_error("moving records into pages", e))??;
-            if moved < MOVE_AT_ONCE {
-                return Ok(());
-            }
-        }
+        while self.write(&[RECORDS, PAGES], Durability::Strict, "moving records into pages", |tx| async move { move_rows_in(&tx).await }).await? == MOVE_AT_ONCE {}
+        Ok(())
     }
 
-    /// Closes whatever is open and opens both connections anew.
+    /// Closes whatever is open, has rexie create or upgrade the schema, and opens the
+    /// connection anew.
     async fn reopen(&self) -> Result<()> {
         self.connection.close();
-        let db = Rexie::builder(&self.name)
+        let schema = Rexie::builder(&self.name)
             .version(SCHEMA_VERSION)
             .add_object_store(ObjectStore::new(IDENTITIES).key_path("kid"))
             .add_object_store(
@@ -143,25 +133,18 @@ impl IdbStore {
             .build()
             .await
             .map_err(|e| storage_error("opening the database", e))?;
-        let strict = raw::open(&self.name, Rc::downgrade(&self.connection)).await;
-        let strict = match strict {
-            Ok(strict) => strict,
-            Err(e) => {
-                db.close();
-                return Err(raw_error("opening the database", e));
-            }
-        };
-        *self.connection.rexie.borrow_mut() = Some(db);
-        *self.connection.strict.borrow_mut() = Some(strict);
+        schema.close();
+        let db = raw::open(&self.name, Rc::downgrade(&self.connection)).await.map_err(|e| raw_error("opening the database", e))?;
+        *self.connection.db.borrow_mut() = Some(db);
         Ok(())
     }
 
     /// Starts a transaction with `start`; when the connection is closed, or starting fails,
     /// reopens the database and starts it once more.
-    async fn begin<T>(&self, start: impl Fn(&Rexie, &web_sys::IdbDatabase) -> Result<T>) -> Result<T> {
-        let attempt = || match (&*self.connection.rexie.borrow(), &*self.connection.strict.borrow()) {
-            (Some(db), Some(strict)) => start(db, strict),
-            _ => Err(Error::new(ErrorCode::StorageUnavailable, "the database connection was closed")),
+    async fn begin<T>(&self, start: impl Fn(&web_sys::IdbDatabase) -> Result<T>) -> Result<T> {
+        let attempt = || match &*self.connection.db.borrow() {
+            Some(db) => start(db),
+            None => Err(Error::new(ErrorCode::StorageUnavailable, "the database connection was closed")),
         };
         match attempt() {
             Ok(started) => Ok(started),
@@ -172,34 +155,37 @@ impl IdbStore {
         }
     }
 
-    async fn transaction(&self, stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction> {
-        self.begin(|db, _| db.transaction(stores, mode).map_err(|e| storage_error("starting a transaction", e))).await
-    }
-
-    async fn strict_transaction(&self, stores: &[&str]) -> Result<web_sys::IdbTransaction> {
-        self.begin(|_, db| raw::strict_transaction(db, stores).map_err(|e| raw_error("starting a transaction", e))).await
-    }
-
-    /// A read-only transaction on the raw connection, whose requests can be issued at once.
+    /// A read-only transaction, whose requests can be issued at once.
     async fn read_transaction(&self, stores: &[&str]) -> Result<web_sys::IdbTransaction> {
-        self.begin(|_, db| raw::read_transaction(db, stores).map_err(|e| raw_error("starting a transaction", e))).await
+        self.begin(|db| raw::read_transaction(db, stores).map_err(|e| raw_error("starting a transaction", e))).await
     }
 
-    /// Waits for a read-write transaction to commit; an abort is an error. rexie does not say
-    /// why a transaction aborted, so a one-row write on the raw connection, which does, asks:
-    /// when the origin's quota is used up (`QuotaExceededError` aborts at commit, and an
-    /// aborted write can leave the origin over its quota for a while) the abort is
-    /// `storage_full`, and the worker is told to free space rather than to close tabs.
-    async fn commit(&self, tx: rexie::Transaction) -> Result<()> {
-        let result = tx.done().await.map_err(|e| storage_error("committing", e))?;
-        if result.is_committed() {
-            return Ok(());
-        }
-        match self.put_setting(QUOTA_PROBE, "").await {
-            Err(full) if full.code() == ErrorCode::StorageFull => Err(full),
-            _ => Err(Error::new(ErrorCode::StorageUnavailable, "the transaction was aborted")),
-        }
+    /// Runs `body` in a read-write transaction on `stores` and waits until it has committed
+    /// (with `Durability::Strict`, until it is on disk). When `body` fails, the transaction is
+    /// aborted and nothing of it is stored; when the transaction aborts (a full quota), its
+    /// reason is the error.
+    async fn write<T, F: std::future::Future<Output = Result<T>>>(
+        &self,
+        stores: &[&str],
+        durability: Durability,
+        doing: &str,
+        body: impl FnOnce(web_sys::IdbTransaction) -> F,
+    ) -> Result<T> {
+        let tx = self.begin(|db| raw::transaction(db, stores, durability).map_err(|e| raw_error("starting a transaction", e))).await?;
+        let ended = raw::Ending::watch(&tx);
+        let result = body(tx.clone()).await;
+        raw::finish(&tx, ended, result).await.map_err(|e| raw_error(doing, e))?
     }
+}
+
+/// How durable a read-write transaction must be when it completes.
+#[derive(Clone, Copy)]
+enum Durability {
+    /// On disk: signed records, imported backups, moved rows.
+    Strict,
+    /// As the browser likes: what a crash may lose without harm (a delivery state only means
+    /// a resend), and what the device kept in rexie's transactions before.
+    Default,
 }
 
 /// The key `[kid, seq]` (of a page, or of the `byKidLast` index).
@@ -214,8 +200,8 @@ fn pages_from(kid: &str, from: u64) -> Result<JsValue> {
     Ok(range.into())
 }
 
-/// The pages in `values`, read.
-fn read_all(values: JsValue) -> Result<Vec<Page>> {
+/// The rows (or pages) in the array `values`, read.
+fn rows_of<T: FromJson>(values: JsValue) -> Result<Vec<T>> {
     js_sys::Array::from(&values).iter().map(from_js).collect()
 }
 
@@ -248,7 +234,8 @@ async fn read_pages(store: &web_sys::IdbObjectStore, keys: &[JsValue]) -> Result
     Ok(read)
 }
 
-/// Maps a rexie failure: a full quota is `storage_full`, anything else `storage_unavailable`.
+/// Maps a failure to create or upgrade the schema: a full quota is `storage_full`, anything else
+/// `storage_unavailable`.
 fn storage_error(doing: &str, e: rexie::Error) -> Error {
     // The DOMException's name is only reachable through the error's debug text.
     let detail = format!("{e:?}");
@@ -279,52 +266,41 @@ fn damaged(why: String) -> Error {
     Error::new(ErrorCode::StorageUnavailable, format!("a stored row is damaged: {why}"))
 }
 
-/// The setting written to learn why a transaction aborted (see [`IdbStore::commit`]).
-const QUOTA_PROBE: &str = "quotaProbe";
-
 impl Store for IdbStore {
     async fn add_identity(&self, row: &IdentityRow) -> Result<()> {
-        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite).await?;
-        let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
-        store.add(&to_js(row)?, None).await.map_err(|e| storage_error("adding an identity", e))?;
-        self.commit(tx).await
+        self.write(&[IDENTITIES], Durability::Default, "adding an identity", |tx| async move {
+            raw::queue_add(&raw::store(&tx, IDENTITIES)?, &to_js(row)?)
+        })
+        .await
     }
 
     async fn identity(&self, kid: &str) -> Result<IdentityRow> {
-        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadOnly).await?;
-        let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
-        let value = store.get(kid.into()).await.map_err(|e| storage_error("reading an identity", e))?;
+        let tx = self.read_transaction(&[IDENTITIES]).await?;
+        let value = raw::get(&raw::store(&tx, IDENTITIES)?, &kid.into()).await?;
         from_js(value.ok_or_else(|| identity_not_found(kid))?)
     }
 
     async fn identities(&self) -> Result<Vec<IdentityRow>> {
-        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadOnly).await?;
-        let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
-        let values = store.get_all(None, None).await.map_err(|e| storage_error("listing identities", e))?;
-        let mut rows: Vec<IdentityRow> = values.into_iter().map(from_js).collect::<Result<_>>()?;
+        let tx = self.read_transaction(&[IDENTITIES]).await?;
+        let all = raw::store(&tx, IDENTITIES)?.get_all().map_err(|e| raw_error("listing identities", e))?;
+        let mut rows: Vec<IdentityRow> = rows_of(raw::request(&all).await.map_err(|e| raw_error("listing identities", e))?)?;
         rows.sort_by(|a, b| a.created_at.cmp(&b.created_at));
         Ok(rows)
     }
 
     async fn update_identity(&self, kid: &str, change: impl FnOnce(&mut IdentityRow) -> Result<()>) -> Result<IdentityRow> {
-        let tx = self.transaction(&[IDENTITIES], TransactionMode::ReadWrite).await?;
-        let store = tx.store(IDENTITIES).map_err(|e| storage_error("opening identities", e))?;
-        let value = store.get(kid.into()).await.map_err(|e| storage_error("reading an identity", e))?;
-        let mut row: IdentityRow = from_js(value.ok_or_else(|| identity_not_found(kid))?)?;
-        if let Err(e) = change(&mut row) {
-            let _ = tx.abort().await;
-            return Err(e);
-        }
-        store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating an identity", e))?;
-        self.commit(tx).await?;
-        Ok(row)
+        self.write(&[IDENTITIES], Durability::Default, "updating an identity", |tx| async move {
+            let store = raw::store(&tx, IDENTITIES)?;
+            let mut row: IdentityRow = from_js(raw::get(&store, &kid.into()).await?.ok_or_else(|| identity_not_found(kid))?)?;
+            change(&mut row)?;
+            raw::queue_put(&store, &to_js(&row)?)?;
+            Ok(row)
+        })
+        .await
     }
 
     async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()> {
-        let tx = self.strict_transaction(&[IDENTITIES, PAGES]).await?;
-        let ended = raw::Ending::watch(&tx);
-        let result = append_in(&tx, kid, sign).await;
-        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("appending records", e))?
+        self.write(&[IDENTITIES, PAGES], Durability::Strict, "appending records", |tx| async move { append_in(&tx, kid, sign).await }).await
     }
 
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
@@ -336,7 +312,7 @@ impl Store for IdbStore {
                 Some(count) => chain.get_all_with_key_and_limit(&range, count),
                 None => chain.get_all_with_key(&range),
             };
-            read_all(raw::request(&request.map_err(|e| raw_error("reading records", e))?).await.map_err(|e| raw_error("reading records", e))?)
+            rows_of::<Page>(raw::request(&request.map_err(|e| raw_error("reading records", e))?).await.map_err(|e| raw_error("reading records", e))?)
         };
         let mut rows = Vec::new();
         let mut from = after.saturating_add(1);
@@ -364,54 +340,50 @@ impl Store for IdbStore {
 
     async fn record_failure(&self, report: ReportRow, window_ms: i64) -> Result<ReportRow> {
         let now = Timestamp::parse_rfc3339(&report.last_at)?;
-        let tx = self.transaction(&[REPORTS], TransactionMode::ReadWrite).await?;
-        let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
-        let index = store.index(BY_FINGERPRINT).map_err(|e| storage_error("opening the report index", e))?;
-        let key = |id: &str| -> JsValue { js_sys::Array::of2(&report.fingerprint.as_str().into(), &id.into()).into() };
-        // Ids are UUID v7 (hex, time-ordered): "" sorts before and "g" after every one of them.
-        let range = KeyRange::bound(&key(""), &key("g"), Some(false), Some(false))
-            .map_err(|e| storage_error("building a key range", e.into()))?;
-        let newest = index
-            .scan(Some(range), Some(1), None, Some(rexie::Direction::Prev))
-            .await
-            .map_err(|e| storage_error("reading reports", e))?;
-        let stored = match newest.into_iter().next() {
-            Some((_, value)) => {
-                let mut existing: ReportRow = from_js(value)?;
-                if existing.absorbs(now, window_ms) {
-                    existing.absorb(&report);
-                    existing
-                } else {
-                    report
+        self.write(&[REPORTS], Durability::Default, "storing a report", |tx| async move {
+            let store = raw::store(&tx, REPORTS)?;
+            let index = store.index(BY_FINGERPRINT).map_err(|e| raw_error("opening the report index", e))?;
+            let key = |id: &str| -> JsValue { js_sys::Array::of2(&report.fingerprint.as_str().into(), &id.into()).into() };
+            // Ids are UUID v7 (hex, time-ordered): "" sorts before and "g" after every one of them.
+            let range = web_sys::IdbKeyRange::bound(&key(""), &key("g")).map_err(|e| raw_error("building a key range", e))?;
+            let newest = index
+                .open_cursor_with_range_and_direction(&range, web_sys::IdbCursorDirection::Prev)
+                .map_err(|e| raw_error("reading reports", e))?;
+            let newest = raw::request(&newest).await.map_err(|e| raw_error("reading reports", e))?;
+            let stored = match wasm_bindgen::JsCast::dyn_ref::<web_sys::IdbCursorWithValue>(&newest) {
+                Some(cursor) => {
+                    let mut existing: ReportRow = from_js(cursor.value().map_err(|e| raw_error("reading reports", e))?)?;
+                    if existing.absorbs(now, window_ms) {
+                        existing.absorb(&report);
+                        existing
+                    } else {
+                        report
+                    }
                 }
-            }
-            None => report,
-        };
-        store.put(&to_js(&stored)?, None).await.map_err(|e| storage_error("storing a report", e))?;
-        self.commit(tx).await?;
-        Ok(stored)
+                None => report,
+            };
+            raw::queue_put(&store, &to_js(&stored)?)?;
+            Ok(stored)
+        })
+        .await
     }
 
     async fn reports(&self, after: &str, limit: u32) -> Result<Vec<ReportRow>> {
-        let tx = self.transaction(&[REPORTS], TransactionMode::ReadOnly).await?;
-        let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
-        let range = KeyRange::lower_bound(&after.into(), Some(true)).map_err(|e| storage_error("building a key range", e.into()))?;
-        let values = store.get_all(Some(range), Some(limit)).await.map_err(|e| storage_error("reading reports", e))?;
-        values.into_iter().map(from_js).collect()
+        let tx = self.read_transaction(&[REPORTS]).await?;
+        let range = web_sys::IdbKeyRange::lower_bound_with_open(&after.into(), true).map_err(|e| raw_error("building a key range", e))?;
+        let all = raw::store(&tx, REPORTS)?.get_all_with_key_and_limit(&range, limit).map_err(|e| raw_error("reading reports", e))?;
+        rows_of(raw::request(&all).await.map_err(|e| raw_error("reading reports", e))?)
     }
 
     async fn update_report(&self, id: &str, change: impl FnOnce(&mut ReportRow) -> Result<()>) -> Result<ReportRow> {
-        let tx = self.transaction(&[REPORTS], TransactionMode::ReadWrite).await?;
-        let store = tx.store(REPORTS).map_err(|e| storage_error("opening reports", e))?;
-        let value = store.get(id.into()).await.map_err(|e| storage_error("reading a report", e))?;
-        let mut row: ReportRow = from_js(value.ok_or_else(|| report_not_found(id))?)?;
-        if let Err(e) = change(&mut row) {
-            let _ = tx.abort().await;
-            return Err(e);
-        }
-        store.put(&to_js(&row)?, None).await.map_err(|e| storage_error("updating a report", e))?;
-        self.commit(tx).await?;
-        Ok(row)
+        self.write(&[REPORTS], Durability::Default, "updating a report", |tx| async move {
+            let store = raw::store(&tx, REPORTS)?;
+            let mut row: ReportRow = from_js(raw::get(&store, &id.into()).await?.ok_or_else(|| report_not_found(id))?)?;
+            change(&mut row)?;
+            raw::queue_put(&store, &to_js(&row)?)?;
+            Ok(row)
+        })
+        .await
     }
 
     async fn outbox_summary(&self) -> Result<OutboxSummary> {
@@ -462,20 +434,14 @@ impl Store for IdbStore {
     }
 
     async fn prune_accepted(&self, before: &str, limit: u32) -> Result<u32> {
-        let tx = self.begin(|_, db| raw::transaction(db, &[PAGES], "default").map_err(|e| raw_error("starting a transaction", e))).await?;
-        let ended = raw::Ending::watch(&tx);
-        let result = prune_in(&tx, before, limit).await;
-        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("deleting records", e))?
+        self.write(&[PAGES], Durability::Default, "deleting records", |tx| async move { prune_in(&tx, before, limit).await }).await
     }
 
     async fn put_records(&self, rows: &[RecordRow]) -> Result<()> {
-        // On the raw connection: the pages of the batch are read at once and written back
-        // queued. Delivery states need no strict durability: a state lost in a crash only
-        // means a resend, which the server answers with "duplicate".
-        let tx = self.begin(|_, db| raw::transaction(db, &[PAGES], "default").map_err(|e| raw_error("starting a transaction", e))).await?;
-        let ended = raw::Ending::watch(&tx);
-        let result = put_records_in(&tx, rows).await;
-        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("updating records", e))?
+        // The pages of the batch are read at once and written back queued. Delivery states need
+        // no strict durability: a state lost in a crash only means a resend, which the server
+        // answers with "duplicate".
+        self.write(&[PAGES], Durability::Default, "updating records", |tx| async move { put_records_in(&tx, rows).await }).await
     }
 
     async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -484,17 +450,15 @@ impl Store for IdbStore {
             key: &'a str,
             value: &'a str,
         }
-        // On the raw connection, which reads why a transaction aborted: `commit` relies on it.
-        let tx = self.begin(|_, db| raw::transaction(db, &[SETTINGS], "default").map_err(|e| raw_error("starting a transaction", e))).await?;
-        let ended = raw::Ending::watch(&tx);
-        let result = raw::store(&tx, SETTINGS).and_then(|settings| raw::queue_put(&settings, &to_js(&Setting { key, value })?));
-        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("writing a setting", e))?
+        self.write(&[SETTINGS], Durability::Default, "writing a setting", |tx| async move {
+            raw::queue_put(&raw::store(&tx, SETTINGS)?, &to_js(&Setting { key, value })?)
+        })
+        .await
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let tx = self.transaction(&[SETTINGS], TransactionMode::ReadOnly).await?;
-        let store = tx.store(SETTINGS).map_err(|e| storage_error("opening settings", e))?;
-        let value = store.get(key.into()).await.map_err(|e| storage_error("reading a setting", e))?;
+        let tx = self.read_transaction(&[SETTINGS]).await?;
+        let value = raw::get(&raw::store(&tx, SETTINGS)?, &key.into()).await?;
         let read = |v| match from_js::<serde_json::Value>(v)?.get_mut("value").map(serde_json::Value::take) {
             Some(serde_json::Value::String(value)) => Ok(value),
             _ => Err(damaged("a setting without a value".into())),
@@ -503,10 +467,7 @@ impl Store for IdbStore {
     }
 
     async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {
-        let tx = self.strict_transaction(&[IDENTITIES, PAGES, REPORTS]).await?;
-        let ended = raw::Ending::watch(&tx);
-        let result = import_in(&tx, contents).await;
-        raw::finish(&tx, ended, result).await.map_err(|e| raw_error("importing a backup", e))?
+        self.write(&[IDENTITIES, PAGES, REPORTS], Durability::Strict, "importing a backup", |tx| async move { import_in(&tx, contents).await }).await
     }
 }
 
@@ -584,7 +545,7 @@ async fn put_records_in(tx: &web_sys::IdbTransaction, rows: &[RecordRow]) -> Res
     }
     let mut placed = vec![false; rows.len()];
     for read in &reads {
-        for mut page in read_all(raw::request(read).await.map_err(|e| raw_error("reading records", e))?)? {
+        for mut page in rows_of::<Page>(raw::request(read).await.map_err(|e| raw_error("reading records", e))?)? {
             let (first, last) = (page.first(), page.last());
             let mut touched = false;
             for (row, placed) in rows.iter().zip(&mut placed) {
@@ -640,7 +601,7 @@ async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> R
         let found = raw::request(&chain.get_all_with_key(&pages_from(kid, 0)?).map_err(|e| raw_error("reading records", e))?)
             .await
             .map_err(|e| raw_error("reading records", e))?;
-        for row in read_all(found)?.into_iter().flat_map(|page| page.rows) {
+        for row in rows_of::<Page>(found)?.into_iter().flat_map(|page| page.rows) {
             stored.insert((kid, row.seq), row);
         }
     }
@@ -693,7 +654,7 @@ fn raw_error(doing: &str, e: JsValue) -> Error {
 
 /// Promises over web-sys IndexedDB, for the strict transactions.
 mod raw {
-    use super::{raw_error, Connection};
+    use super::{raw_error, Connection, Durability};
     use crate::error::Result;
     use std::rc::Weak;
     use wasm_bindgen::prelude::*;
@@ -755,7 +716,7 @@ mod raw {
             this.close();
             if let Some(connection) = connection.upgrade() {
                 // Only if it is still the current one: a reopened connection stays open.
-                let current = connection.strict.borrow().as_ref().is_some_and(|db| db == &this);
+                let current = connection.db.borrow().as_ref().is_some_and(|db| db == &this);
                 if current {
                     connection.close();
                 }
@@ -773,16 +734,15 @@ mod raw {
         db.transaction_with_str_sequence(&names)
     }
 
-    /// A read-write transaction with `durability: "strict"`: it completes only once the data
-    /// is on disk.
-    pub(super) fn strict_transaction(db: &IdbDatabase, stores: &[&str]) -> std::result::Result<IdbTransaction, JsValue> {
-        transaction(db, stores, "strict")
-    }
-
-    /// A read-write transaction with the given durability (`strict`, `relaxed`, `default`).
-    pub(super) fn transaction(db: &IdbDatabase, stores: &[&str], durability: &str) -> std::result::Result<IdbTransaction, JsValue> {
+    /// A read-write transaction; with `Durability::Strict` it completes only once the data is
+    /// on disk.
+    pub(super) fn transaction(db: &IdbDatabase, stores: &[&str], durability: Durability) -> std::result::Result<IdbTransaction, JsValue> {
         let names: js_sys::Array = stores.iter().map(|s| JsValue::from(*s)).collect();
         let options = js_sys::Object::new();
+        let durability = match durability {
+            Durability::Strict => "strict",
+            Durability::Default => "default",
+        };
         js_sys::Reflect::set(&options, &"durability".into(), &durability.into())?;
         db.unchecked_ref::<DatabaseWithOptions>().transaction_with_options(&names, "readwrite", &options)
     }
