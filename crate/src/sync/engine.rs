@@ -500,6 +500,9 @@ fn judge_verdicts(
     let mut spot_checked: Vec<(&str, bool)> = Vec::new();
     for verdict in verdicts {
         let Some(record) = batch.get(verdict.index).filter(|r| r.hash == verdict.hash) else { continue };
+        if outcome[verdict.index].is_some() {
+            continue; // a second verdict for a settled record (the verdict list is not signed)
+        }
         match verdict.verdict {
             VerdictKind::Accepted | VerdictKind::Duplicate => {
                 let authority = authorities.get(&record.kid);
@@ -631,6 +634,8 @@ mod tests {
         duplicates: bool,
         /// Sign answers with this key instead (a network attacker's rejections and time).
         answer_forger: Option<Authority>,
+        /// Send every verdict twice in the (unsigned) verdict list.
+        repeated_verdicts: bool,
         /// The time in the signed answer, when not `server_time`.
         answer_time: Option<&'static str>,
         /// Answer with the nonce of another request (a replayed answer).
@@ -655,6 +660,7 @@ mod tests {
                 receipt_signer: None,
                 duplicates: false,
                 answer_forger: None,
+                repeated_verdicts: false,
                 answer_time: None,
                 replayed_nonce: None,
                 sleeps: RefCell::default(),
@@ -700,7 +706,9 @@ mod tests {
                     let vouched: Vec<RecordVerdict> = verdicts.iter().map(RecordVerdict::for_answer).collect();
                     let signed = self.sign_answer(serde_json::to_value(vouched).unwrap(), request.nonce.as_deref());
                     let answer = (!self.unsigned).then_some(signed);
-                    let verdicts = verdicts.into_iter().zip(swapped).map(|(v, forged)| RecordVerdict { receipt: forged.or(v.receipt.clone()), ..v }).collect();
+                    let verdicts: Vec<RecordVerdict> = verdicts.into_iter().zip(swapped).map(|(v, forged)| RecordVerdict { receipt: forged.or(v.receipt.clone()), ..v }).collect();
+                    let copies = if self.repeated_verdicts { 2 } else { 1 };
+                    let verdicts = verdicts.iter().flat_map(|v| std::iter::repeat_n(v.clone(), copies)).collect();
                     let server_time = self.server_time.to_owned();
                     serde_json::to_string(&RecordsAnswer { verdicts, answer, revocation_list: Some(list), server_time }).unwrap()
                 }
@@ -959,6 +967,19 @@ mod tests {
         let mut sound = FakeServer::new(&authority, vec![]);
         sound.duplicates = true;
         assert_eq!(run(device.sync(&sound, SyncOptions::default(), &no_progress)).unwrap().duplicate, 3, "real duplicates verify");
+    }
+
+    #[test]
+    fn a_verdict_repeated_in_the_answer_counts_once() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        run(device.sign(vec![doc("a"), doc("b"), doc("c")])).unwrap();
+        let mut server = FakeServer::new(&authority, vec![]);
+        server.repeated_verdicts = true;
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((summary.accepted, summary.duplicate), (3, 0));
+        let records = run(device.records(&row.kid, 0, 10)).unwrap();
+        assert!(records.iter().all(|r| r.state == RecordState::Accepted && r.attempts == 1));
     }
 
     #[test]
