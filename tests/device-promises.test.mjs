@@ -745,7 +745,7 @@ test('a damaged stored row is storage_unavailable, reported, and does not stop t
   expectReport(r.reports, { code: 'storage_unavailable', operation: 'unlock', kid: 'broken-row' });
 }));
 
-test('sync and enrollment codes reach JS: server_unreachable (nothing listening), server_refused (a server without the API), enrollment_refused and record_rejected (a scripted server)', { timeout: 120_000 }, () => withPage(async ({ page, server }) => {
+test('sync and enrollment codes reach JS: server_unreachable (nothing listening), server_refused (a server without the API), enrollment_refused, answer_untrusted and record_rejected (a scripted server)', { timeout: 120_000 }, () => withPage(async ({ page, server }) => {
   // A port with nothing listening.
   const closed = await new Promise((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
@@ -755,6 +755,7 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
   const jose = await generateKeyPair('Ed25519');
   const joseJwk = await exportJWK(jose.publicKey);
   let rejectRecords = false;
+  let forgeReceipts = false;
   const requests = [];
   await page.route(`${server.url}/v1/**`, async (route) => {
     const request = route.request();
@@ -763,6 +764,20 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
     const json = (status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
     if (path === '/v1/enroll' && request.method() === 'GET') return json(200, { challenge: 'scripted-challenge' });
     if (path === '/v1/enroll') return json(403, { code: 'enrollment_code_unknown', message: 'no such code' });
+    if (path === '/v1/records' && forgeReceipts) {
+      // Accepted, the answer signed by the authority, but each receipt signed by another key.
+      const { records, nonce } = JSON.parse(request.postData());
+      const impostor = await generateKeyPair('Ed25519');
+      const verdicts = await Promise.all(records.map(async (jws, index) => {
+        const hash = createHash('sha256').update(jws).digest('base64url');
+        const id = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url')).id;
+        const receipt = await joseSign({ v: 1, iss: 'scripted', id, hash, receivedAt: new Date().toISOString() }, 'offsign-receipt+jws', impostor.privateKey);
+        return { index, hash, verdict: 'accepted', receipt };
+      }));
+      const serverTime = new Date().toISOString();
+      const answer = await joseSign({ v: 1, serverTime, verdicts: verdicts.map(({ receipt, ...v }) => v), nonce }, 'offsign-answer+jws', jose.privateKey);
+      return json(200, { verdicts, serverTime, answer });
+    }
     if (path === '/v1/records' && rejectRecords) {
       const { records, nonce } = JSON.parse(request.postData());
       const verdicts = records.map((jws, index) => ({
@@ -801,6 +816,17 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
   expectError(offline.unreachable, 'server_unreachable');
   assert.match(expectError(offline.refused, 'server_refused').message, /HTTP 404 from \/v1\/records/);
   assert.deepEqual(offline.states, ['pending', 'pending'], 'nothing lost: the records wait for the next sync');
+
+  forgeReceipts = true;
+  const forged = await page.evaluate(async ({ kid, server }) => {
+    const device = window.syncDevice;
+    const summary = await device.sync({ server, maxTries: 1 });
+    return { summary, states: (await device.records(kid)).map((x) => x.state), reports: await device.reports() };
+  }, { kid: created.kid, server: server.url });
+  forgeReceipts = false;
+  assert.equal(forged.summary.accepted, 0, JSON.stringify(forged.summary));
+  assert.deepEqual(forged.states, ['pending', 'pending'], 'receipts the authority did not sign prove nothing');
+  assert.match(expectReport(forged.reports, { code: 'answer_untrusted', operation: 'sync', kid: created.kid }).message, /2 verdicts of a batch did not verify/);
 
   rejectRecords = true;
   const rejected = await page.evaluate(async ({ kid, server }) => {

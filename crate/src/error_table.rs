@@ -142,6 +142,11 @@ error_codes! {
         EnrollmentRefused = "enrollment_refused", Error,
             "The server refused the enrollment code; no certificate was issued.",
             "Ask your administrator for a new enrollment code.";
+        /// The server's verdicts on records could not be verified with the pinned authority key;
+        /// those records stay pending.
+        AnswerUntrusted = "answer_untrusted", Error,
+            "The server's answer could not be verified with this device's authority key; the records it named were not marked as sent.",
+            "Your signatures are safe on this device and will be sent again. Ask your administrator: the server's key may have changed, or something on the network altered its answers.";
         /// The server refused a signed record; the record stays on the device, marked rejected.
         RecordRejected = "record_rejected", Error,
             "The server refused a signed record.",

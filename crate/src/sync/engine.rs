@@ -30,6 +30,9 @@ struct Judged {
     rows: Vec<RecordRow>,
     rejected: Vec<(String, u64, RecordError)>,
     settled: u32,
+    /// Verdicts on the batch's records that could not be verified: how many, and the first
+    /// one's key id.
+    untrusted: Option<(String, u32)>,
 }
 
 /// What a sync's answers brought, kept once at its end: the newest revocation list, and the
@@ -308,6 +311,13 @@ impl<H: Host> Engine<'_, H> {
             let report = Error::new(ErrorCode::RecordRejected, format!("record {seq} refused: {} ({})", error.code, error.message));
             let _ = self.host.record_failure("sync", Some(&kid), &report).await;
         }
+        if let Some((kid, count)) = judged.untrusted {
+            // Not an error of the sync (the rest of the answer stands), but one to see: a
+            // changed server key or an altered answer would otherwise leave records pending
+            // without a word.
+            let report = Error::new(ErrorCode::AnswerUntrusted, format!("{count} verdicts of a batch did not verify; those records stay pending"));
+            let _ = self.host.record_failure("sync", Some(&kid), &report).await;
+        }
         Ok(judged.settled)
     }
 
@@ -498,6 +508,8 @@ fn judge_verdicts(
     // Per identity: whether the first receipt its authority's answer vouched for also verified
     // on its own (see below).
     let mut spot_checked: Vec<(&str, bool)> = Vec::new();
+    let mut untrusted: Option<(String, u32)> = None;
+    let mut distrust = |record: &RecordRow| untrusted.get_or_insert_with(|| (record.kid.clone(), 0)).1 += 1;
     for verdict in verdicts {
         let Some(record) = batch.get(verdict.index).filter(|r| r.hash == verdict.hash) else { continue };
         if outcome[verdict.index].is_some() {
@@ -535,6 +547,7 @@ fn judge_verdicts(
                     read.is_ok_and(|r| r.id == record.id && r.hash == record.hash)
                 });
                 if !receipt_ok {
+                    distrust(record);
                     continue; // not proof of anything: the record stays unsent
                 }
                 if verdict.verdict == VerdictKind::Accepted {
@@ -547,6 +560,7 @@ fn judge_verdicts(
             VerdictKind::Rejected => {
                 let authentic = signed_twin(signed, record, verdict).is_some_and(|v| v.code == verdict.code && v.message == verdict.message);
                 if !authentic {
+                    distrust(record);
                     continue; // a refusal the authority did not sign: sent again next time
                 }
                 summary.rejected += 1;
@@ -573,7 +587,7 @@ fn judge_verdicts(
             r
         })
         .collect();
-    Judged { rows: answered, rejected, settled }
+    Judged { rows: answered, rejected, settled, untrusted }
 }
 
 /// The records a sync has in hand (unsent still, but not to be read again): their ids, and
@@ -939,6 +953,9 @@ mod tests {
         swapped.forger = Some(Authority::new(Identity::generate().unwrap(), "Impostor"));
         let summary = run(device.sync(&swapped, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(summary.accepted, 0, "a receipt that neither an answer nor its own signature vouches for");
+        let reports = run(device.reports("", 10)).unwrap();
+        let untrusted = reports.iter().find(|r| r.code == "answer_untrusted").expect("reported");
+        assert_eq!((untrusted.kid.as_deref(), untrusted.message.as_str()), (Some(row.kid.as_str()), "2 verdicts of a batch did not verify; those records stay pending"));
         let mut plain = FakeServer::new(&authority, vec![]);
         plain.unsigned = true;
         let summary = run(device.sync(&plain, SyncOptions::default(), &no_progress)).unwrap();
