@@ -205,6 +205,11 @@ fn rows_of<T: FromJson>(values: JsValue) -> Result<Vec<T>> {
     js_sys::Array::from(&values).iter().map(from_js).collect()
 }
 
+/// Queues the adds of `rows` as pages (see [`Page::paginate`]) to `store`.
+fn add_pages(store: &web_sys::IdbObjectStore, rows: Vec<RecordRow>) -> Result<()> {
+    Page::paginate(rows).iter().try_for_each(|page| raw::queue_add(store, &to_js(page)?))
+}
+
 /// Distinct page keys, in their first order. (A list, not a hash set: a few dozen pages at a
 /// time, and less code in the wasm.)
 fn distinct_keys(keys: JsValue) -> Vec<JsValue> {
@@ -486,10 +491,9 @@ async fn append_in(
     // queued fails the whole append, whatever `sign` makes of the error.
     let mut refused = None;
     let mut page: Vec<RecordRow> = Vec::with_capacity(PAGE_ROWS);
-    let add = |rows: Vec<RecordRow>| Page::paginate(rows).iter().try_for_each(|p| raw::queue_add(&pages, &to_js(p)?));
     let signed = sign(&mut row, &mut |record| {
         page.push(record.clone());
-        let queued = if page.len() == PAGE_ROWS { add(std::mem::take(&mut page)) } else { Ok(()) };
+        let queued = if page.len() == PAGE_ROWS { add_pages(&pages, std::mem::take(&mut page)) } else { Ok(()) };
         if let Err(e) = &queued {
             refused.get_or_insert_with(|| e.clone());
         }
@@ -499,7 +503,7 @@ async fn append_in(
         return Err(e);
     }
     signed?;
-    add(page)?;
+    add_pages(&pages, page)?;
     raw::queue_put(&identities, &to_js(&row)?)
 }
 
@@ -510,16 +514,13 @@ async fn move_rows_in(tx: &web_sys::IdbTransaction) -> Result<u32> {
     let pages = raw::store(tx, PAGES)?;
     let chain = records.index(BY_KID_SEQ).map_err(|e| raw_error("opening the chain index", e))?;
     let read = chain.get_all_with_key_and_limit(&JsValue::UNDEFINED, MOVE_AT_ONCE).map_err(|e| raw_error("reading records", e))?;
-    let rows: Vec<RecordRow> = js_sys::Array::from(&raw::request(&read).await.map_err(|e| raw_error("reading records", e))?)
-        .iter()
-        .map(from_js)
-        .collect::<Result<_>>()?;
+    let rows: Vec<RecordRow> = rows_of(raw::request(&read).await.map_err(|e| raw_error("reading records", e))?)?;
     for row in &rows {
         records.delete(&row.id.as_str().into()).map_err(|e| raw_error("moving a record", e))?;
     }
     let moved = rows.len() as u32;
     // The rows come in chain order: a page begun in one move is not continued by the next.
-    Page::paginate(rows).iter().try_for_each(|page| raw::queue_add(&pages, &to_js(page)?))?;
+    add_pages(&pages, rows)?;
     Ok(moved)
 }
 
@@ -561,7 +562,7 @@ async fn put_records_in(tx: &web_sys::IdbTransaction, rows: &[RecordRow]) -> Res
     }
     // A record in no page (which only the engine's own bookkeeping could cause) is kept anyway.
     let homeless: Vec<RecordRow> = rows.iter().zip(&placed).filter(|(_, placed)| !**placed).map(|(row, _)| row.clone()).collect();
-    Page::paginate(homeless).iter().try_for_each(|page| raw::queue_add(&store, &to_js(page)?))
+    add_pages(&store, homeless)
 }
 
 /// The body of [`IdbStore::prune_accepted`], inside its transaction: a page that loses
@@ -581,7 +582,7 @@ async fn prune_in(tx: &web_sys::IdbTransaction, before: &str, limit: u32) -> Res
         });
         if !gone.is_empty() {
             store.delete(key).map_err(|e| raw_error("deleting records", e))?;
-            Page::paginate(kept).iter().try_for_each(|page| raw::queue_add(&store, &to_js(page)?))?;
+            add_pages(&store, kept)?;
         }
     }
     Ok(pruned)
@@ -621,7 +622,7 @@ async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> R
         }
     }
     // The added records fill the gaps between stored pages: runs of their own.
-    Page::paginate(added).iter().try_for_each(|page| raw::queue_add(&pages, &to_js(page)?))?;
+    add_pages(&pages, added)?;
     for incoming in &contents.identities {
         match raw::get(&identities, &incoming.kid.as_str().into()).await? {
             Some(value) => {
