@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createHash } from 'node:crypto';
 import { generateKeyPair, exportJWK } from 'jose';
-import { openOffsignPage } from './support/browser.mjs';
+import { deviceWorker, openOffsignPage } from './support/browser.mjs';
 import { joseSign } from './support/jose.mjs';
 
 const PIN = '482913';
@@ -527,27 +527,44 @@ test('identity_not_found: an unknown key id is refused with a code, a message an
 }));
 
 test('randomness_unavailable: without crypto.getRandomValues no key is made, nothing is stored, and health says so', { timeout: 120_000 }, () => withPage(async ({ page }) => {
-  // A fresh page: no key has been generated yet. getrandom keeps the `crypto` object after its
-  // first use but calls getRandomValues each time, so the refusal also holds after a success.
-  const r = await page.evaluate(async ({ pin }) => {
-    const { Identity, Device } = window.offsign;
-    const block = () => { crypto.getRandomValues = () => { throw new DOMException('blocked by the test', 'NotSupportedError'); }; };
-    const unblock = () => { delete crypto.getRandomValues; };
-    block();
-    const generate = await t.outcome(() => Identity.generate());
-    const device = await Device.open({ name: 'no-randomness' });
+  // A fresh page and a fresh device worker: no key has been generated yet. getrandom keeps the
+  // `crypto` object after its first use but calls getRandomValues each time, so the refusal
+  // also holds after a success. The page's primitives and the Device (in its own worker) each
+  // lose randomness in their own realm.
+  const blockIn = (realm) => realm.evaluate(() => {
+    crypto.getRandomValues = () => { throw new DOMException('blocked by the test', 'NotSupportedError'); };
+  });
+  const unblockIn = (realm) => realm.evaluate(() => { delete crypto.getRandomValues; });
+  await blockIn(page);
+  const generate = await page.evaluate(async () => {
+    const outcome = await t.outcome(() => window.offsign.Identity.generate());
+    window.noRandomness = await window.offsign.Device.open({ name: 'no-randomness' });
+    return outcome;
+  });
+  const worker = await deviceWorker(page);
+  await blockIn(worker);
+  const blocked = await page.evaluate(async ({ pin }) => {
+    const device = window.noRandomness;
     const create = await t.outcome(device.createIdentity({ label: 'A. Jones', pin, kdf: t.FAST }));
     const stored = (await device.identities()).length;
     const health = (await device.diagnose()).find((c) => c.id === 'randomness');
-    unblock();
-    const created = await device.createIdentity({ label: 'A. Jones', pin, kdf: t.FAST });
-    const afterwards = Identity.generate().kid.length;
-    block();
-    const again = await t.outcome(() => Identity.generate());
-    const seal = await t.outcome(device.exportBackup('a long passphrase', { kdf: t.FAST }));
-    unblock();
-    return { generate, create, stored, health, createdKid: created.kid, afterwards, again, seal, identities: (await device.identities()).length };
+    return { create, stored, health };
   }, { pin: PIN });
+  await unblockIn(page);
+  await unblockIn(worker);
+  const back = await page.evaluate(async ({ pin }) => ({
+    createdKid: (await window.noRandomness.createIdentity({ label: 'A. Jones', pin, kdf: t.FAST })).kid,
+    afterwards: window.offsign.Identity.generate().kid.length,
+  }), { pin: PIN });
+  await blockIn(page);
+  await blockIn(worker);
+  const again = await page.evaluate(async () => ({
+    again: await t.outcome(() => window.offsign.Identity.generate()),
+    seal: await t.outcome(window.noRandomness.exportBackup('a long passphrase', { kdf: t.FAST })),
+  }));
+  await unblockIn(page);
+  await unblockIn(worker);
+  const r = { generate, ...blocked, ...back, ...again, identities: await page.evaluate(async () => (await window.noRandomness.identities()).length) };
   for (const what of ['generate', 'create', 'again', 'seal']) {
     const e = expectError(r[what], 'randomness_unavailable', what);
     assert.match(e.message, /secure randomness failed/);
@@ -652,15 +669,16 @@ test('certificate policy codes reach JS from the device: set_credentials refusal
       jose: await signWith({ authority: joseJwk, certificate: crafted.fine }),
     };
     const storedBeforeSkew = (await device.records(kid)).length;
-    const realNow = Date.now;
-    Date.now = () => realNow() - 60_000;
-    const skew = await t.outcome(device.sign(t.enc('form'), { name: 'form.txt' }));
-    Date.now = realNow;
-    return {
-      refusedCredentials, enrolledAfterRefusals, signs, storedBeforeSkew, skew,
-      stored: (await device.records(kid)).map((x) => x.seq), reports: await device.reports(),
-    };
+    return { refusedCredentials, enrolledAfterRefusals, signs, storedBeforeSkew };
   }, { kid, publicJwk, joseJwk, crafted });
+  // The clock of the Device's realm (its worker) a minute behind the last signature.
+  const worker = await deviceWorker(page);
+  await worker.evaluate(() => { self.realNow = Date.now; Date.now = () => self.realNow() - 60_000; });
+  Object.assign(r, await page.evaluate(async () => ({ skew: await t.outcome(window.policyDevice.sign(t.enc('form'), { name: 'form.txt' })) })));
+  await worker.evaluate(() => { Date.now = self.realNow; });
+  Object.assign(r, await page.evaluate(async ({ kid }) => ({
+    stored: (await window.policyDevice.records(kid)).map((x) => x.seq), reports: await window.policyDevice.reports(),
+  }), { kid }));
   const c = r.refusedCredentials;
   assert.match(expectError(c.otherAuthority, 'cert_untrusted', 'a certificate from another authority').message, /not signed by the pinned authority/);
   assert.match(expectError(c.otherKey, 'cert_untrusted', 'a certificate for another key').message, /another key/);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { assertEngine, serveStatic, launchChromium, CHROMIUM_ARGS } from './support/browser.mjs';
+import { assertEngine, deviceWorker, serveStatic, launchChromium, CHROMIUM_ARGS } from './support/browser.mjs';
 
 const PIN = '482913';
 let server;
@@ -348,38 +348,40 @@ test('the PIN lockout holds: no backup while locked, concurrent unlocks counted 
       // wait and says so), the other eight wait without a guess.
       const together = await Promise.all(Array.from({ length: 10 }, (_, i) => code(device.unlock(kid, `00000${i}`))));
       const failures = (await device.identities())[0].lockout.failures;
-      // The clock a day forward: one look takes a minute off the wait, not the day.
-      const realNow = Date.now;
-      Date.now = () => realNow() + 86_400_000;
-      const leftAfterJump = await device.lockoutRemaining(kid);
-      Date.now = realNow;
-      return { lockedExport, together, failures, leftAfterJump };
+      return { lockedExport, together, failures };
     }, { kid });
+    // The clock of the Device's realm (its worker) a day forward: one look takes a minute off
+    // the wait, not the day.
+    const worker = await deviceWorker(page);
+    const skewBy = (ms) => worker.evaluate((ms) => {
+      self.realNow ??= Date.now;
+      Date.now = () => self.realNow() + ms;
+    }, ms);
+    await skewBy(86_400_000);
+    r.leftAfterJump = await page.evaluate(({ kid }) => window.device.lockoutRemaining(kid), { kid });
+    await skewBy(0);
     assert.equal(r.lockedExport, 'identity_locked');
     assert.deepEqual(r.together.filter((c) => c === 'wrong_pin').length, 1, JSON.stringify(r.together));
     assert.deepEqual(r.together.filter((c) => c === 'pin_locked_out').length, 9);
     assert.equal(r.failures, 5, 'two guesses counted, not ten');
     assert.equal(r.leftAfterJump, 0, 'a 30 s wait: the first minute-long look ends it');
     // A longer wait (after more wrong PINs): a day of clock change still gains only a minute.
-    const long = await page.evaluate(async ({ kid }) => {
-      const device = window.device;
-      const code = (p) => p.then(() => 'resolved', (e) => e.code);
-      const realNow = Date.now;
-      let skew = 86_400_000;
-      Date.now = () => realNow() + skew;
-      for (let i = 0; i < 4; i++) {
-        await code(device.unlock(kid, '000000'));
-        skew += 3_600_000; // each wait skipped by moving the clock an hour: only a minute counts
-      }
-      const waits = [];
-      for (let i = 0; i < 3; i++) {
-        skew += 86_400_000;
-        waits.push(await device.lockoutRemaining(kid));
-      }
-      const tryAgain = await code(device.unlock(kid, '482913'));
-      Date.now = realNow;
-      return { waits, tryAgain };
-    }, { kid });
+    const code = (kid, pin) => page.evaluate(({ kid, pin }) => window.device.unlock(kid, pin).then(() => 'resolved', (e) => e.code), { kid, pin });
+    let skew = 86_400_000;
+    await skewBy(skew);
+    for (let i = 0; i < 4; i++) {
+      await code(kid, '000000');
+      skew += 3_600_000; // each wait skipped by moving the clock an hour: only a minute counts
+      await skewBy(skew);
+    }
+    const waits = [];
+    for (let i = 0; i < 3; i++) {
+      skew += 86_400_000;
+      await skewBy(skew);
+      waits.push(await page.evaluate(({ kid }) => window.device.lockoutRemaining(kid), { kid }));
+    }
+    const long = { waits, tryAgain: await code(kid, '482913') };
+    await skewBy(0);
     assert.equal(long.tryAgain, 'pin_locked_out', JSON.stringify(long));
     assert.ok(long.waits[0] > 0 && long.waits[1] === long.waits[0] - 60_000 && long.waits[2] === long.waits[1] - 60_000, JSON.stringify(long.waits));
   } finally {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, launchChromium } from './support/browser.mjs';
+import { ROOT, deviceWorker, launchChromium } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
 import { enrollThroughTheApp, signAndWait, PIN } from './support/app.mjs';
 
@@ -161,7 +161,9 @@ test('an expired certificate refuses to sign and tells the worker what to do', {
     await page.goto(server.url + '/');
     await page.waitForSelector('body[data-ready]');
     await enrollThroughTheApp(page, server, { days: 1 });
-    await page.clock.setSystemTime(Date.now() + 3 * 86_400_000); // three days later
+    // Three days later, in the page and in the worker its Device runs in.
+    await page.clock.setSystemTime(Date.now() + 3 * 86_400_000);
+    await (await deviceWorker(page)).evaluate(() => { const realNow = Date.now; Date.now = () => realNow() + 3 * 86_400_000; });
     await page.fill('input[name=recipient]', 'J. Smith');
     await page.click('#sign-form button[type=submit]');
     await page.waitForSelector('#unlock:not([hidden])'); // idle for days: locked first

@@ -3,13 +3,14 @@
 // A new build installs beside the running one and waits: the page offers "Update available —
 // reload" and only then is the new code switched in, never under a worker mid-signature.
 import { BUILD } from './build.js';
-import init, { Device } from '/pkg/offsign.js';
+import { Device } from '/pkg/offsign.js';
 
 const CACHE = `offsign-app-${BUILD}`;
 const SHELL = [
   '/', '/index.html', '/app.js', '/ui.js', '/pad.js', '/style.css', '/build.js', '/manifest.webmanifest',
   '/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png', '/icons/apple-touch-icon.png',
-  '/pkg/offsign.js', '/pkg/offsign_bg.wasm',
+  '/pkg/offsign.js', '/pkg/offsign_core.js', '/pkg/offsign_core_bg.wasm',
+  '/pkg/device.js', '/pkg/device_host.js', '/pkg/device_worker.js', '/pkg/offsign_device.js', '/pkg/offsign_device_bg.wasm',
 ];
 
 // Revalidated rather than reloaded: what the page has just downloaded comes back as a 304.
@@ -42,11 +43,11 @@ self.addEventListener('fetch', (event) => {
   })());
 });
 
-const ready = init();
+// Here, with no page to protect, the Device runs in the service worker itself.
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'offsign-sync') return;
-  event.waitUntil(ready.then(async () => {
+  event.waitUntil((async () => {
     const summary = await (await Device.open()).sync();
     for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage({ synced: summary });
-  }));
+  })());
 });

@@ -1,8 +1,9 @@
 //! What only a browser does for the device, behind the core's small traits: the clock
 //! ([`crate::Clock`], a [`ServerClock`] over `Date.now()`), the server reached with `fetch`
-//! ([`Transport`]), timers (the idle lock, `autoSync`'s interval, the delay between retries),
-//! Web Locks (one sync at a time per origin), `navigator.storage` (persistence, the estimate)
-//! and Background Sync. The bindings in `wasm/` only convert arguments and results.
+//! ([`Transport`]), timers (the idle lock, the delay between retries), Web Locks (one sync at
+//! a time per origin) and `navigator.storage` (persistence, the estimate). The bindings in
+//! `wasm/` only convert arguments and results; what needs no key or store (`autoSync`'s
+//! timers, Background Sync, asking for persistent storage) is the proxy's, in `js/device.js`.
 
 use crate::device::Device;
 use crate::idb::IdbStore;
@@ -167,8 +168,8 @@ pub(crate) fn with_sync_lock(work: LocalWork) -> js_sys::Promise {
     }
 }
 
-/// Calls `navigator.storage[method]()` and awaits it, giving up after `timeout_ms` (Firefox
-/// may hold `persist()` behind a prompt). `None` where the API is missing or gave no answer.
+/// Calls `navigator.storage[method]()` and awaits it, giving up after `timeout_ms`. `None`
+/// where the API is missing or gave no answer.
 pub(crate) async fn storage_manager(method: &str, timeout_ms: i32) -> Option<JsValue> {
     let global = js_sys::global();
     let navigator = js_sys::Reflect::get(&global, &"navigator".into()).ok()?;
@@ -190,68 +191,4 @@ pub(crate) async fn browser_facts() -> crate::BrowserFacts {
     });
     let mut probe = [0u8; 1];
     crate::BrowserFacts { randomness: crate::random::fill(&mut probe), persisted, usage }
-}
-
-/// Asks the browser to wake the service worker for a sync (tag `offsign-sync`) when a
-/// connection is there (Background Sync; Chromium only). `false` where there is no Background
-/// Sync, or no service worker registered for this page.
-pub(crate) async fn register_background_sync() -> bool {
-    let global = js_sys::global();
-    // In a service worker its own registration; in a page the active one.
-    let mut registration = get(&global, "registration");
-    if registration.is_undefined() {
-        // `ready` never settles on a page without a service worker: ask first.
-        let container = get(&get(&global, "navigator"), "serviceWorker");
-        let Ok(get_registration) = get(&container, "getRegistration").dyn_into::<js_sys::Function>() else {
-            return false;
-        };
-        let found = match get_registration.call0(&container) {
-            Ok(p) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&p)).await.unwrap_or(JsValue::UNDEFINED),
-            Err(_) => JsValue::UNDEFINED,
-        };
-        if found.is_undefined() {
-            return false;
-        }
-        let ready = js_sys::Promise::resolve(&get(&container, "ready"));
-        registration = wasm_bindgen_futures::JsFuture::from(ready).await.unwrap_or(JsValue::UNDEFINED);
-    }
-    let sync = get(&registration, "sync");
-    let Ok(register) = get(&sync, "register").dyn_into::<js_sys::Function>() else { return false };
-    match register.call1(&sync, &"offsign-sync".into()).map(|p| js_sys::Promise::resolve(&p)) {
-        Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
-        Err(_) => false,
-    }
-}
-
-/// Runs `run` whenever the browser comes back online and every `interval_ms` while this page
-/// or worker lives; the function returned stops both.
-pub(crate) fn repeat_while_alive(run: Rc<dyn Fn()>, interval_ms: f64) -> js_sys::Function {
-    let global = js_sys::global();
-    let call = |name: &str, args: &[&JsValue]| -> JsValue {
-        let Ok(f) = get(&global, name).dyn_into::<js_sys::Function>() else { return JsValue::UNDEFINED };
-        match args {
-            [a] => f.call1(&global, a),
-            [a, b] => f.call2(&global, a, b),
-            _ => f.call0(&global),
-        }
-        .unwrap_or(JsValue::UNDEFINED)
-    };
-    let on_online = Closure::<dyn FnMut()>::new({
-        let run = run.clone();
-        move || run()
-    });
-    let on_tick = Closure::<dyn FnMut()>::new(move || run());
-    call("addEventListener", &[&"online".into(), on_online.as_ref()]);
-    let timer = call("setInterval", &[on_tick.as_ref(), &interval_ms.into()]);
-    let stop = Closure::once_into_js(move || {
-        let global = js_sys::global();
-        if let Ok(remove) = get(&global, "removeEventListener").dyn_into::<js_sys::Function>() {
-            let _ = remove.call2(&global, &"online".into(), on_online.as_ref());
-        }
-        if let Ok(clear) = get(&global, "clearInterval").dyn_into::<js_sys::Function>() {
-            let _ = clear.call1(&global, &timer);
-        }
-        drop((on_online, on_tick));
-    });
-    stop.unchecked_into()
 }

@@ -187,3 +187,26 @@ export interface ImportSummary {
   recordsSkipped: number;
   reportsAdded: number;
 }
+
+/**
+ * What the proxy of a `Device` (the package's `device.js`) adds in JavaScript: these need no
+ * key and no store, and run in the realm of the app (a page, a worker, a service worker).
+ */
+export interface Device {
+  /**
+   * Syncs by itself: now, whenever the browser comes back online, and every
+   * `intervalMinutes` (default 5) while this page or worker lives: the fallback where
+   * Background Sync is missing (Firefox, Safari). `onSynced(summary)` and `onError(error)`
+   * hear of each run; failures are recorded as failure reports too. Returns a function that
+   * stops it.
+   */
+  autoSync(options?: AutoSyncOptions | null): () => void;
+  /**
+   * Asks the browser to wake the service worker for a sync when a connection is there, even
+   * after the app is closed (Background Sync; Chromium only). The service worker must call
+   * `device.sync()` on its `sync` event with tag `"offsign-sync"`. Resolves to whether the
+   * browser took the request (`false`: no Background Sync here, or no service worker
+   * registered for this page; use `autoSync`).
+   */
+  requestBackgroundSync(): Promise<boolean>;
+}

@@ -39,7 +39,7 @@ export function run() {
   return {
     tarball: statSync(packed.tarball).size,
     installed: dry.unpackedSize,
-    wasmGzip: gzip9(path.join(ROOT, 'pkg/offsign_bg.wasm')),
+    wasmGzip: gzip9(path.join(ROOT, 'pkg/offsign_device_bg.wasm')),
     coreWasmGzip: gzip9(path.join(ROOT, 'pkg/offsign_core_bg.wasm')),
     viteWith: weigh(path.join(withOffsign, 'dist')),
     viteWithCore: weigh(path.join(withCore, 'dist')),

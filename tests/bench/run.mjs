@@ -58,10 +58,10 @@ try {
   console.log(`| record sign incl. policy check + self-check (records/s, 256 B doc) | ${fmt(bench.recordRate)} |`);
   console.log(`| unlock, Argon2id m=${bench.kdf.m} KiB t=${bench.kdf.t} p=${bench.kdf.p} (median of 3) | ${Math.round(bench.unlockMs)} ms |`);
   console.log(`| script start to first signature (median of 5 fresh contexts) | ${Math.round(firsts[2])} ms |`);
-  const wasmFiles = ['offsign_bg.wasm', 'offsign_core_bg.wasm'].map((f) => path.join(ROOT, 'pkg', f));
+  const wasmFiles = ['offsign_device_bg.wasm', 'offsign_core_bg.wasm'].map((f) => path.join(ROOT, 'pkg', f));
   const bytes = (sizes) => sizes.map((n) => `${n.toLocaleString('en-US')} B`).join(' / ');
-  console.log(`| wasm size raw: offsign / offsign/core | ${bytes(wasmFiles.map((f) => readFileSync(f).length))} |`);
-  console.log(`| wasm size gzip -9: offsign / offsign/core | ${bytes(wasmFiles.map(gzip9))} |`);
+  console.log(`| wasm size raw: the Device's (offsign) / offsign/core | ${bytes(wasmFiles.map((f) => readFileSync(f).length))} |`);
+  console.log(`| wasm size gzip -9: the Device's (offsign) / offsign/core | ${bytes(wasmFiles.map(gzip9))} |`);
 
   const ms = (x) => `${x.toFixed(2)} ms`;
   console.log(`\n### The device store: IndexedDB on disk, same Chromium, 1,000 signatures of a 256 B document\n`);
@@ -101,7 +101,7 @@ try {
   console.log('| measure | value |\n|---|---:|');
   console.log(`| packed tarball (npm pack) | ${kib(size.tarball)} |`);
   console.log(`| installed (unpacked) | ${kib(size.installed)} |`);
-  console.log(`| offsign_bg.wasm (\`offsign\`), gzip -9 | ${kib(size.wasmGzip)} |`);
+  console.log(`| offsign_device_bg.wasm (the Device of \`offsign\`, in its worker), gzip -9 | ${kib(size.wasmGzip)} |`);
   console.log(`| offsign_core_bg.wasm (\`offsign/core\`), gzip -9 | ${kib(size.coreWasmGzip)} |`);
   console.log(`| Vite production build of the consumer app, with offsign (raw / gzip) | ${kib(size.viteWith.raw)} / ${kib(size.viteWith.gzip)} |`);
   console.log(`| a Vite app that signs and verifies with offsign/core only (raw / gzip) | ${kib(size.viteWithCore.raw)} / ${kib(size.viteWithCore.gzip)} |`);

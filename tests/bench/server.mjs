@@ -122,6 +122,6 @@ async function drain() {
 }
 
 export async function run() {
-  await init({ module_or_path: readFileSync(path.join(ROOT, 'pkg/offsign_bg.wasm')) });
+  await init({ module_or_path: readFileSync(path.join(ROOT, 'pkg/offsign_core_bg.wasm')) });
   return { one: await ingestion(1), two: await ingestion(2), drain: await drain() };
 }

@@ -168,6 +168,20 @@ export async function launchFirefox() {
 }
 
 /**
+ * The realm a page's Device lives in: the newest of the page's dedicated workers running the
+ * package's `device_worker.js`, for tests that change that realm's own environment (its clock,
+ * its randomness) with `evaluate(fn, arg)`. Playwright pages (Chromium) only.
+ */
+export async function deviceWorker(page) {
+  for (let tries = 0; tries < 200; tries++) {
+    const workers = page.workers().filter((w) => w.url().endsWith('/device_worker.js'));
+    if (workers.length) return workers.at(-1);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('no device worker in this page: open a Device first');
+}
+
+/**
  * The engines the JS API is tested in; `OFFSIGN_ENGINES=chromium` narrows the list, and an
  * engine it cannot launch is an error, not a skip.
  */

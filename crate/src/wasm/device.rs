@@ -2,7 +2,7 @@
 //! and backups, over the primitives of the parent module. Types in `device.d.ts`.
 
 use super::*;
-use crate::browser::{browser_clock, browser_facts, get, register_background_sync, repeat_while_alive, storage_manager, to_promise, user_agent, with_sync_lock};
+use crate::browser::{browser_clock, browser_facts, get, to_promise, user_agent, with_sync_lock};
 use crate::browser::{BrowserDevice, FetchTransport, IdleWatch};
 use crate::idb::IdbStore;
 use crate::{Device, DeviceConfig, IdentityRow, SignInput};
@@ -71,12 +71,6 @@ extern "C" {
     /// `{ server?: string } | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "{ server?: string }")]
     pub type JsServerOptions;
-    /// `AutoSyncOptions | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "AutoSyncOptions")]
-    pub type JsAutoSyncOptions;
-    /// `Promise<boolean>` in TypeScript.
-    #[wasm_bindgen(typescript_type = "Promise<boolean>")]
-    pub type PromiseBoolean;
     /// `SyncOptions | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "SyncOptions")]
     pub type JsSyncOptions;
@@ -241,9 +235,9 @@ impl JsDevice {
         Ok(JsDevice { inner: Rc::new(Device::new(store, clock, config)), idle: Rc::default() })
     }
 
-    /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked. Asks the
-    /// browser to keep this app's storage (`navigator.storage.persist()`) and reports whether
-    /// it agreed as `storagePersisted` (`null` when the browser cannot say).
+    /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked. (The proxy in
+    /// `js/device.js` asks the page's browser to keep this app's storage and adds whether it
+    /// agreed as `storagePersisted`: `navigator.storage.persist()` exists only in a page.)
     #[wasm_bindgen(js_name = createIdentity)]
     pub fn create_identity(&self, options: JsCreateIdentityOptions) -> PromiseCreatedIdentity {
         struct CreateArg {
@@ -268,15 +262,7 @@ impl JsDevice {
             };
             let row = device.create_identity(&options.label, &pin, options.kdf.unwrap_or(KdfParams::DEFAULT)).await?;
             idle.arm(&device);
-            #[derive(Serialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Created<'a> {
-                #[serde(flatten)]
-                identity: IdentityInfo<'a>,
-                storage_persisted: Option<bool>,
-            }
-            let storage_persisted = storage_manager("persist", 3000).await.and_then(|v| v.as_bool());
-            Ok(to_js(&Created { identity: identity_info(&row), storage_persisted }))
+            Ok(to_js(&identity_info(&row)))
         })
     }
 
@@ -469,54 +455,6 @@ impl JsDevice {
             Ok(to_js(&device.sync(&transport, sync_options, &progress).await?))
         };
         with_sync_lock(Box::pin(async move { work.await.map_err(js_error) })).unchecked_into()
-    }
-
-    /// Syncs by itself: now, whenever the browser comes back online, and every
-    /// `intervalMinutes` (default 5) while this page or worker lives: the fallback where
-    /// Background Sync is missing (Firefox, Safari). `onSynced(summary)` and `onError(error)`
-    /// hear of each run; failures are recorded as failure reports too. Returns a function
-    /// that stops it.
-    #[wasm_bindgen(js_name = autoSync, unchecked_return_type = "() => void")]
-    pub fn auto_sync(&self, options: Option<JsAutoSyncOptions>) -> JsResult<js_sys::Function> {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let interval = get(&options, "intervalMinutes");
-        let minutes = if interval.is_undefined() { 5.0 } else { interval.as_f64().unwrap_or(f64::NAN) };
-        if !(minutes.is_finite() && (0.05..=1440.0).contains(&minutes)) {
-            return Err(bad_argument("intervalMinutes", "must be a number of minutes from 0.05 to 1440"));
-        }
-        let on_synced = get(&options, "onSynced").dyn_into::<js_sys::Function>().ok();
-        let on_error = get(&options, "onError").dyn_into::<js_sys::Function>().ok();
-        let handle = JsDevice { inner: self.inner.clone(), idle: self.idle.clone() };
-        let sync_options = options;
-        let run = Rc::new(move || {
-            let done: js_sys::Promise = handle.sync(Some(sync_options.clone().unchecked_into())).unchecked_into();
-            let (on_synced, on_error) = (on_synced.clone(), on_error.clone());
-            let ok = Closure::once_into_js(move |summary: JsValue| {
-                if let Some(f) = on_synced {
-                    let _ = f.call1(&JsValue::UNDEFINED, &summary);
-                }
-            });
-            let failed = Closure::once_into_js(move |error: JsValue| {
-                if let Some(f) = on_error {
-                    let _ = f.call1(&JsValue::UNDEFINED, &error);
-                }
-            });
-            if let Ok(then) = get(&done, "then").dyn_into::<js_sys::Function>() {
-                let _ = then.call2(&done, &ok, &failed);
-            }
-        });
-        run();
-        Ok(repeat_while_alive(run, minutes * 60_000.0))
-    }
-
-    /// Asks the browser to wake the service worker for a sync when a connection is there, even
-    /// after the app is closed (Background Sync; Chromium only). The service worker must call
-    /// `device.sync()` on its `sync` event with tag `"offsign-sync"`. Resolves to whether the
-    /// browser took the request (`false`: no Background Sync here, or no service worker
-    /// registered for this page; use `autoSync`).
-    #[wasm_bindgen(js_name = requestBackgroundSync)]
-    pub fn request_background_sync(&self) -> PromiseBoolean {
-        promise(async move { Ok(register_background_sync().await.into()) })
     }
 
     /// Inspects the whole signing system: randomness, storage (writable, persistent, room

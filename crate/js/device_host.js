@@ -1,0 +1,78 @@
+// Serves one offsign Device over a message port: the worker the package starts for a page
+// (`device_worker.js`), or a MessageChannel inside a worker or service worker that opens a
+// Device for itself. The Device's wasm instance, and with it every unlocked key, lives only
+// in this realm; what crosses the port is what the Device's methods take and give.
+//
+// Every message is treated as hostile: only the methods named below are called, each reply
+// carries only cloneable values, and an error crosses as { name, message, code, remedy }.
+import initWasm, { Device, errorCodes } from './offsign_device.js';
+
+/** The Device methods a proxy may call (no wasm-bindgen internals, no `free` twice). */
+const METHODS = new Set([
+  'createIdentity', 'identities', 'unlock', 'lockoutRemaining', 'setCredentials', 'sign', 'signMany',
+  'records', 'reports', 'addFeedback', 'enroll', 'sync', 'diagnose', 'exportBackup', 'importBackup',
+]);
+
+let wasmReady;
+
+/** An error as plain data; `code` and `remedy` only for an OffsignError. */
+function errorData(e) {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const data = { name: e.name, message: e.message };
+  if (typeof e.code === 'string') Object.assign(data, { code: e.code, remedy: e.remedy });
+  return data;
+}
+
+/** The ArrayBuffers of a reply that can move instead of being copied (bytes made for it). */
+const movable = (value) => (value instanceof Uint8Array && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? [value.buffer] : []);
+
+/**
+ * Answers requests `{ id, method, args }` on `port` with `{ id, value }` or `{ id, error }`,
+ * each with `unlocked` (the key id unlocked after it, or undefined). `open` comes first and
+ * answers with the error table (for errors the proxy makes itself); `lock` and `free` answer
+ * too. Functions in an argument's options cross as `{ offsignCallback: n }` and are called
+ * back as `{ id, callback: n, args }`; an idle lock is told as `{ idleLocked: kid }`.
+ */
+export function serve(port) {
+  let device;
+  const post = (message, transfer = []) => port.postMessage({ ...message, unlocked: device?.unlocked }, transfer);
+  const withCallbacks = (id, arg) => {
+    if (!arg || typeof arg !== 'object' || Array.isArray(arg) || ArrayBuffer.isView(arg) || arg instanceof ArrayBuffer) return arg;
+    const out = { ...arg };
+    for (const [key, value] of Object.entries(arg)) {
+      if (value && typeof value === 'object' && Number.isInteger(value.offsignCallback)) {
+        out[key] = (...args) => post({ id, callback: value.offsignCallback, args });
+      }
+    }
+    return out;
+  };
+  port.onmessage = async ({ data }) => {
+    const { id, method, args } = data ?? {};
+    if (!Number.isInteger(id)) return;
+    try {
+      let value;
+      if (method === 'open') {
+        if (device) throw new TypeError('this port already serves a Device');
+        wasmReady ??= initWasm();
+        await wasmReady;
+        device = await Device.open(...(Array.isArray(args) ? args.slice(0, 1) : []));
+        device.onidlelock = (kid) => post({ idleLocked: kid });
+        value = errorCodes();
+      } else if (!device) {
+        throw new TypeError('the Device is not open');
+      } else if (method === 'lock') {
+        device.lock();
+      } else if (method === 'free') {
+        device.free();
+        device = undefined;
+      } else if (METHODS.has(method) && Array.isArray(args)) {
+        value = await device[method](...args.map((arg) => withCallbacks(id, arg)));
+      } else {
+        throw new TypeError(`Device has no method ${String(method).slice(0, 40)}`);
+      }
+      post({ id, value }, movable(value));
+    } catch (e) {
+      post({ id, error: errorData(e) });
+    }
+  };
+}

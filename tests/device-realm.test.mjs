@@ -1,0 +1,172 @@
+// The Device in its own realm (issue 14), in each engine of OFFSIGN_ENGINES: a page's Device
+// runs in a dedicated worker, so a script that arrives in the page after unlock finds no wasm
+// memory holding the Device's key or records (by every route a page script has: globals, the
+// package's modules and their init functions, the proxy object), and the page keeps drawing
+// frames while the worker runs Argon2id or imports 10,000 records.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES, openOffsignPage } from './support/browser.mjs';
+
+const PIN = '482913';
+const FAST_KDF = { m: 8192, t: 1, p: 1 };
+
+/** In the page: an unlocked, enrolled identity on device `name` (set as `window.device`). */
+async function enrolledDevice(page, name, kdf) {
+  return page.evaluate(async ({ name, pin, kdf }) => {
+    const { Device, Authority } = window.offsign;
+    const device = await Device.open({ name });
+    const { kid, publicJwk } = await device.createIdentity({ label: 'Realm', pin, kdf });
+    const ca = Authority.generate('Realm Authority');
+    const now = Date.now();
+    await device.setCredentials(kid, {
+      authority: ca.publicJwk,
+      certificate: ca.issueCertificate('realm-1', 'realm', publicJwk, now - 60_000, now + 30 * 86_400_000),
+      revocationList: ca.issueRevocationList([], now, now + 86_400_000),
+    });
+    window.device = device;
+    return { kid, x: publicJwk.x };
+  }, { name, pin: PIN, kdf });
+}
+
+/**
+ * The injected script: walks everything a page script can reach (globals, each module of the
+ * package and what its init function returns, the proxy and its prototype chain) and returns,
+ * for each needle, whether any reachable WebAssembly memory holds its bytes, with the count of
+ * memories and instances found.
+ */
+async function injectedSearch({ needles }) {
+  const memories = new Set();
+  let instances = 0;
+  const seen = new WeakSet();
+  const walk = (value, depth) => {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value) || depth > 8) return;
+    seen.add(value);
+    if (value instanceof WebAssembly.Memory) memories.add(value);
+    if (value instanceof WebAssembly.Instance) { instances += 1; walk(value.exports, depth + 1); }
+    let keys = [];
+    try { keys = Reflect.ownKeys(value); } catch { return; }
+    for (const key of keys) {
+      let descriptor;
+      try { descriptor = Object.getOwnPropertyDescriptor(value, key); } catch { continue; }
+      // Values only: a getter of the proxy gives a key id at most, and the platform's
+      // getters called on their prototypes only throw.
+      if (descriptor && 'value' in descriptor) walk(descriptor.value, depth + 1);
+    }
+    walk(Object.getPrototypeOf(value), depth + 1);
+  };
+  walk(globalThis, 0);
+  walk(window.device, 0);
+  for (const name of ['offsign.js', 'offsign_core.js', 'offsign_device.js', 'device.js', 'device_host.js']) {
+    const module = await import(`/pkg/${name}`);
+    walk(module, 0);
+    // What an init function hands back: the exports (and memory) of the instance it made,
+    // or of the one it made before.
+    if (typeof module.default === 'function') walk(await module.default(), 0);
+  }
+  const decode = (base64url) => Uint8Array.from(atob(base64url.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  const holds = (haystack, needle) => {
+    outer: for (let i = haystack.indexOf(needle[0]); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(needle[0], i + 1)) {
+      for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+      return true;
+    }
+    return false;
+  };
+  const found = {};
+  for (const [what, needle] of Object.entries(needles)) {
+    const bytes = needle.base64url ? decode(needle.base64url) : new TextEncoder().encode(needle.text);
+    found[what] = [...memories].some((memory) => holds(new Uint8Array(memory.buffer), bytes));
+  }
+  return { found, memories: memories.size, instances };
+}
+
+for (const engine of ENGINES) {
+  test(`${engine}: a script injected after unlock reaches no wasm memory of the Device`, { timeout: 180_000 }, async () => {
+    const ctx = await openOffsignPage(engine);
+    try {
+      const { page } = ctx;
+      const { x } = await enrolledDevice(page, 'realm-isolation', FAST_KDF);
+      const marker = `realm-marker-${Math.random().toString(36).slice(2)}`;
+      const control = `control-marker-${Math.random().toString(36).slice(2)}`;
+      const signed = await page.evaluate(async ({ marker, control }) => {
+        const { record } = await window.device.sign(new TextEncoder().encode(`${marker} document`), { name: marker });
+        // The search's own check: a memory the page made and holds, with a marker in it.
+        window.someonesMemory = new WebAssembly.Memory({ initial: 1 });
+        new Uint8Array(window.someonesMemory.buffer).set(new TextEncoder().encode(control), 4096);
+        return { name: record.name ?? record.doc?.name, unlocked: window.device.unlocked };
+      }, { marker, control });
+      assert.ok(signed.unlocked, 'the identity is unlocked while the script runs');
+      const r = await page.evaluate(injectedSearch, {
+        needles: { control: { text: control }, record: { text: marker }, publicKey: { base64url: x } },
+      });
+      assert.equal(r.found.control, true, `the search finds a marker in a memory the page holds: ${JSON.stringify(r)}`);
+      assert.ok(r.memories >= 2, `the page's own memories are found (the control and the primitives'): ${JSON.stringify(r)}`);
+      assert.equal(r.found.record, false, 'no memory reachable from the page holds the signed record');
+      assert.equal(r.found.publicKey, false, "no memory reachable from the page holds the Device's key");
+      const proxy = await page.evaluate(() => ({
+        own: Reflect.ownKeys(window.device).map(String),
+        keys: Object.keys(window.device),
+        json: JSON.stringify(window.device),
+      }));
+      assert.deepEqual(proxy, { own: [], keys: [], json: '{}' }, 'the proxy shows nothing of its port');
+      assert.deepEqual(ctx.errors.map(String), []);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test(`${engine}: the page keeps drawing frames while the Device unlocks and imports 10,000 records`, { timeout: 300_000 }, async () => {
+    const ctx = await openOffsignPage(engine);
+    try {
+      const { page } = ctx;
+      const { kid } = await enrolledDevice(page, 'realm-frames', undefined); // the default Argon2id cost
+      const r = await page.evaluate(async ({ kid, pin, kdf }) => {
+        const device = window.device;
+        const doc = new TextEncoder().encode('delivery receipt');
+        for (let n = 0; n < 10_000; n += 1000) await device.signMany(Array.from({ length: 1000 }, () => ({ doc, name: 'r.json' })));
+        const backup = await device.exportBackup('correct horse battery staple', { kdf });
+        const fresh = await window.offsign.Device.open({ name: 'realm-frames-import' });
+        /** Runs `work` while counting frames and the longest gap between two of them. */
+        const watched = async (work) => {
+          const longTasks = [];
+          const observer = PerformanceObserver.supportedEntryTypes?.includes('longtask')
+            ? new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)))
+            : undefined;
+          observer?.observe({ type: 'longtask' });
+          let frames = 0;
+          let longestGap = 0;
+          let last = performance.now();
+          let running = true;
+          const frame = (now) => {
+            longestGap = Math.max(longestGap, now - last);
+            last = now;
+            frames += 1;
+            if (running) requestAnimationFrame(frame);
+          };
+          requestAnimationFrame(frame);
+          const started = performance.now();
+          const value = await work();
+          const ms = performance.now() - started;
+          running = false;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          observer?.disconnect();
+          return { value, ms, frames, longestGap, longTasks: observer ? longTasks : null };
+        };
+        device.lock();
+        const unlock = await watched(() => device.unlock(kid, pin));
+        const imported = await watched(() => fresh.importBackup(backup, 'correct horse battery staple'));
+        return { unlock, imported, backupBytes: backup.length };
+      }, { kid, pin: PIN, kdf: FAST_KDF });
+      for (const [what, run] of Object.entries({ unlock: r.unlock, imported: r.imported })) {
+        const seen = JSON.stringify({ ...run, value: undefined });
+        // Frames kept coming: about one each 16 ms; a blocked main thread draws none.
+        assert.ok(run.frames >= Math.floor(run.ms / 100), `${what}: frames kept coming: ${seen}`);
+        if (run.longTasks) assert.deepEqual(run.longTasks.filter((ms) => ms > 50), [], `${what}: no long task on the main thread: ${seen}, backup ${r.backupBytes} B`);
+      }
+      assert.ok(r.unlock.ms > 100, `unlock ran the default Argon2id, long enough to watch: ${r.unlock.ms} ms`);
+      assert.equal(r.imported.value.recordsAdded, 10_000);
+      assert.deepEqual(ctx.errors.map(String), []);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
