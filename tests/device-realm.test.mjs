@@ -1,11 +1,11 @@
-// The Device in its own realm (issue 14), in each engine of OFFSIGN_ENGINES: a page's Device
+// The Device in its own realm (issue 14), in Chromium, Firefox ESR and WebKitGTK: a page's Device
 // runs in a dedicated worker, so a script that arrives in the page after unlock finds no wasm
 // memory holding the Device's key or records (by every route a page script has: globals, the
 // package's modules and their init functions, the proxy object), and the page keeps drawing
 // frames while the worker runs Argon2id or imports 10,000 records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENGINES, openOffsignPage } from './support/browser.mjs';
+import { ENGINES_AND_WEBKIT, openOffsignPage } from './support/browser.mjs';
 
 const PIN = '482913';
 const FAST_KDF = { m: 8192, t: 1, p: 1 };
@@ -79,7 +79,7 @@ async function injectedSearch({ needles }) {
   return { found, memories: memories.size, instances };
 }
 
-for (const engine of ENGINES) {
+for (const engine of ENGINES_AND_WEBKIT) {
   test(`${engine}: a script injected after unlock reaches no wasm memory of the Device`, { timeout: 180_000 }, async () => {
     const ctx = await openOffsignPage(engine);
     try {
@@ -160,7 +160,12 @@ for (const engine of ENGINES) {
         const seen = JSON.stringify({ ...run, value: undefined });
         // Frames kept coming: about one each 16 ms; a blocked main thread draws none.
         assert.ok(run.frames >= Math.floor(run.ms / 100), `${what}: frames kept coming: ${seen}`);
-        if (run.longTasks) assert.deepEqual(run.longTasks.filter((ms) => ms > 50), [], `${what}: no long task on the main thread: ${seen}, backup ${r.backupBytes} B`);
+        // A Device on the page's thread makes one task of the whole unlock (0.5-1 s here) or
+        // import (about 2 s). In the worker the page's longest task was 51-57 ms with the
+        // machine's two cores busy with other tests, 0 over 50 ms otherwise: the benchmark
+        // reports the count over 50 ms; this test allows 200 ms so as not to fail on a busy
+        // machine while still failing any Device that runs on the page's thread.
+        if (run.longTasks) assert.deepEqual(run.longTasks.filter((ms) => ms > 200), [], `${what}: no long task on the main thread: ${seen}, backup ${r.backupBytes} B`);
       }
       assert.ok(r.unlock.ms > 100, `unlock ran the default Argon2id, long enough to watch: ${r.unlock.ms} ms`);
       assert.equal(r.imported.value.recordsAdded, 10_000);

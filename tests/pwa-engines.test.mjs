@@ -9,10 +9,7 @@
 // check. Neither engine has Background Sync: the health screen says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { Builder } from 'selenium-webdriver';
-import { assertEngine, httpProxy, launchFirefox } from './support/browser.mjs';
+import { httpProxy, launchFirefox, launchWebKit } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
 
 const PIN = '482913';
@@ -103,24 +100,9 @@ test('Firefox ESR: offline after the first visit, sign, back online, synced', { 
 
 test('WebKitGTK: offline (server stopped) after the first visit, sign, server back, synced', { timeout: 180_000 }, async () => {
   let server = await startServer();
-  const display = `:${90 + (process.pid % 9)}`;
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x1024x24'], { stdio: 'ignore' });
-  const driverPort = 4400 + (process.pid % 500);
-  const webdriver = spawn('/usr/bin/WebKitWebDriver', [`--port=${driverPort}`], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
-  let driver;
+  const webkit = await launchWebKit();
+  const { driver } = webkit;
   try {
-    // Wait for the display and the driver (a fixed pause was too short on a busy machine).
-    const ready = Date.now() + 20_000;
-    const socket = `/tmp/.X11-unix/X${display.slice(1)}`;
-    while (!existsSync(socket) || !(await fetch(`http://127.0.0.1:${driverPort}/status`).then((r) => r.ok, () => false))) {
-      if (Date.now() > ready) throw new Error('WebKitWebDriver did not start within 20 s');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    driver = await new Builder().usingServer(`http://127.0.0.1:${driverPort}`).withCapabilities({
-      browserName: 'MiniBrowser',
-      'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'] },
-    }).build();
-    assertEngine(await driver.executeScript('return navigator.userAgent'), 'webkit');
     const ui = {
       goto: (url) => driver.get(url),
       fill: (selector, text) => driver.executeScript((s, t) => {
@@ -139,9 +121,7 @@ test('WebKitGTK: offline (server stopped) after the first visit, sign, server ba
       async () => { server = await startServer([], { db, addr: `127.0.0.1:${port}` }); });
     assert.match(health, /background sync: not in this browser/);
   } finally {
-    await driver?.quit();
-    webdriver.kill();
-    xvfb.kill();
+    await webkit.close();
     await server.stop();
   }
 });

@@ -8,6 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { Builder } from 'selenium-webdriver';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -167,6 +170,61 @@ export async function launchFirefox() {
   return browser;
 }
 
+let webkitLaunches = 0;
+
+/**
+ * Launches WebKitGTK's MiniBrowser on an Xvfb display of its own, driven by WebKitWebDriver
+ * through selenium-webdriver, and checks that it is WebKit. Resolves to { driver, close }.
+ */
+export async function launchWebKit() {
+  webkitLaunches += 1;
+  const display = `:${90 + ((process.pid * 7 + webkitLaunches) % 200)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x1024x24'], { stdio: 'ignore' });
+  const driverPort = 4400 + ((process.pid * 7 + webkitLaunches) % 500);
+  const webdriver = spawn('/usr/bin/WebKitWebDriver', [`--port=${driverPort}`], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+  let driver;
+  const close = async () => {
+    await driver?.quit().catch(() => {});
+    webdriver.kill();
+    xvfb.kill();
+  };
+  try {
+    // Wait for the display and the driver (a fixed pause was too short on a busy machine).
+    const ready = Date.now() + 20_000;
+    const socket = `/tmp/.X11-unix/X${display.slice(1)}`;
+    while (!existsSync(socket) || !(await fetch(`http://127.0.0.1:${driverPort}/status`).then((r) => r.ok, () => false))) {
+      if (Date.now() > ready) throw new Error('WebKitWebDriver did not start within 20 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    driver = await new Builder().usingServer(`http://127.0.0.1:${driverPort}`).withCapabilities({
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'] },
+    }).build();
+    assertEngine(await driver.executeScript('return navigator.userAgent'), 'webkit');
+    return { driver, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/**
+ * A selenium-driven WebKit window with the part of a playwright page the tests use: `goto`
+ * and `evaluate(fn, arg)` (async functions too; a rejection is thrown here).
+ */
+function webkitPage(driver) {
+  return {
+    goto: (url) => driver.get(url),
+    evaluate: async (fn, arg) => {
+      const outcome = await driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
+        Promise.resolve().then(() => (${fn})(${JSON.stringify(arg ?? null)}))
+          .then((value) => done({ value }), (e) => done({ error: String(e && e.stack || e) }));`);
+      if (outcome?.error) throw new Error(outcome.error);
+      return outcome?.value;
+    },
+  };
+}
+
 /**
  * The realm a page's Device lives in: the newest of the page's dedicated workers running the
  * package's `device_worker.js`, for tests that change that realm's own environment (its clock,
@@ -187,20 +245,33 @@ export async function deviceWorker(page) {
  */
 export const ENGINES = (process.env.OFFSIGN_ENGINES ?? 'chromium,firefox').split(',');
 for (const engine of ENGINES) {
-  if (!['chromium', 'firefox'].includes(engine)) throw new Error(`OFFSIGN_ENGINES: no launcher for "${engine}" (chromium, firefox)`);
+  if (!['chromium', 'firefox', 'webkit'].includes(engine)) throw new Error(`OFFSIGN_ENGINES: no launcher for "${engine}" (chromium, firefox, webkit)`);
 }
 
+/** ENGINES and WebKitGTK, for the tiers that run there too; `OFFSIGN_ENGINES` still narrows. */
+export const ENGINES_AND_WEBKIT = process.env.OFFSIGN_ENGINES ? ENGINES : [...ENGINES, 'webkit'];
+
 /**
- * Opens a blank page of the static server in `engine` (chromium or firefox) with the offsign
- * package imported as `window.offsign`. Returns { browser, page, server, errors, close }; the
- * page offers `goto` and `evaluate(fn, arg)` in both engines.
+ * Opens a blank page of the static server in `engine` (chromium, firefox or webkit) with the
+ * offsign package imported as `window.offsign`. Returns { browser, page, server, errors,
+ * close }; the page offers `goto` and `evaluate(fn, arg)` in every engine (WebKit's collects no
+ * page errors).
  */
 export async function openOffsignPage(engine = 'chromium') {
   const server = await serveStatic();
-  const browser = engine === 'firefox' ? await launchFirefox() : await launchChromium();
-  const page = await browser.newPage();
+  let browser;
+  let page;
   const errors = [];
-  page.on('pageerror', (e) => errors.push(e));
+  if (engine === 'webkit') {
+    const webkit = await launchWebKit();
+    await webkit.driver.manage().setTimeouts({ script: 280_000 });
+    browser = { close: webkit.close };
+    page = webkitPage(webkit.driver);
+  } else {
+    browser = engine === 'firefox' ? await launchFirefox() : await launchChromium();
+    page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(e));
+  }
   await page.goto(`${server.url}/tests/pages/blank.html`);
   assertEngine(await page.evaluate(() => navigator.userAgent), engine);
   await page.evaluate(async () => {
