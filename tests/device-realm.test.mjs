@@ -175,3 +175,51 @@ for (const engine of ENGINES_AND_WEBKIT) {
     }
   });
 }
+
+test('an app running in a dedicated worker opens the Device in that worker, with the same API', { timeout: 120_000 }, async () => {
+  const ctx = await openOffsignPage('chromium');
+  try {
+    const r = await ctx.page.evaluate(async ({ pin, kdf }) => {
+      // The app's own worker: it imports the package and opens a Device; no page is involved.
+      const source = `
+        import init, { Device, Authority } from '${location.origin}/pkg/offsign.js';
+        onmessage = async () => {
+          try {
+            await init();
+            const device = await Device.open({ name: 'app-in-a-worker' });
+            const me = await device.createIdentity({ label: 'Worker', pin: ${JSON.stringify(pin)}, kdf: ${JSON.stringify(kdf)} });
+            const ca = Authority.generate('Worker Authority');
+            const now = Date.now();
+            await device.setCredentials(me.kid, {
+              authority: ca.publicJwk,
+              certificate: ca.issueCertificate('w-1', 'worker', me.publicJwk, now - 60_000, now + 86_400_000),
+              revocationList: ca.issueRevocationList([], now, now + 86_400_000),
+            });
+            const unlockedAfterCreate = device.unlocked;
+            const signed = await device.sign(new TextEncoder().encode('signed in a worker'), { name: 'w.txt' });
+            const wrong = await device.unlock(me.kid, '000000').then(() => 'resolved', (e) => ({ name: e.name, code: e.code, remedy: typeof e.remedy }));
+            const stored = (await device.records(me.kid)).map((x) => x.seq);
+            postMessage({ kid: me.kid, storagePersisted: me.storagePersisted, unlockedAfterCreate, seq: signed.record.seq, wrong, unlockedAfterWrong: device.unlocked ?? null, stored, nestedWorkers: typeof Worker });
+          } catch (e) {
+            postMessage({ error: String(e) });
+          }
+        };`;
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      const worker = new Worker(url, { type: 'module' });
+      const answer = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); worker.onerror = (e) => resolve({ error: e.message }); });
+      worker.postMessage('go');
+      const result = await answer;
+      worker.terminate();
+      return result;
+    }, { pin: PIN, kdf: FAST_KDF });
+    assert.equal(r.error, undefined, r.error);
+    assert.equal(r.unlockedAfterCreate, r.kid, 'createIdentity leaves the identity unlocked');
+    assert.equal(r.storagePersisted, null, 'persist() exists only in a page: the worker cannot say');
+    assert.equal(r.seq, 1);
+    assert.deepEqual(r.wrong, { name: 'OffsignError', code: 'wrong_pin', remedy: 'string' });
+    assert.equal(r.unlockedAfterWrong, null, 'a failed unlock leaves nothing unlocked');
+    assert.deepEqual(r.stored, [1]);
+  } finally {
+    await ctx.close();
+  }
+});

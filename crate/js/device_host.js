@@ -38,6 +38,7 @@ export function serve(port) {
   const post = (message, transfer = []) => port.postMessage({ ...message, unlocked: device?.unlocked }, transfer);
   const withCallbacks = (id, arg) => {
     if (!arg || typeof arg !== 'object' || Array.isArray(arg) || ArrayBuffer.isView(arg) || arg instanceof ArrayBuffer) return arg;
+    if (!Object.values(arg).some((value) => Number.isInteger(value?.offsignCallback))) return arg;
     const out = { ...arg };
     for (const [key, value] of Object.entries(arg)) {
       if (value && typeof value === 'object' && Number.isInteger(value.offsignCallback)) {

@@ -75,6 +75,42 @@ try {
   console.log(`| page of 50 from the middle of it (median of 21) | ${ms(store.middlePageMs)} |`);
   console.log(`| import a backup of ${store.imported.toLocaleString('en-US')} records into an empty database, each verified (${Math.round(store.backupBytes / 1024).toLocaleString('en-US')} KiB) | ${Math.round(store.importMs).toLocaleString('en-US')} ms |`);
 
+  // The Device in its worker (the package's proxy) next to the same wasm Device on the page's
+  // thread, in one profile on disk; then the first stored signature on fresh profiles.
+  const realmProfile = mkdtempSync(path.join(tmpdir(), 'offsign-bench-'));
+  const realmContext = await chromium.launchPersistentContext(realmProfile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS,
+  });
+  let realm;
+  try {
+    const p = await realmContext.newPage();
+    await p.goto(`${server.url}/tests/pages/blank.html`);
+    realm = await p.evaluate(async () => (await import('/tests/bench/realm.mjs')).run());
+  } finally {
+    await realmContext.close();
+    rmSync(realmProfile, { recursive: true, force: true });
+  }
+  const firstDevice = { page: [], worker: [] };
+  for (let i = 0; i < 5; i++) {
+    for (const host of ['page', 'worker']) {
+      const context = await browser.newContext();
+      const p = await context.newPage();
+      await p.goto(`${server.url}/tests/bench/first-device-signature.html?host=${host}`);
+      firstDevice[host].push(await p.waitForFunction(() => window.firstSignatureMs, null, { timeout: 60_000 }).then((h) => h.jsonValue()));
+      await context.close();
+    }
+  }
+  const mid = (xs) => [...xs].sort((a, b) => a - b)[2];
+  console.log('\n### The Device in its worker, next to the same Device on the page\'s thread\n');
+  console.log('Same run, same profile on disk. "page" is the wasm Device opened on the page\'s thread (how the package ran it before issue 14), "worker" the package\'s Device: a proxy in the page, the Device in a dedicated worker. Long tasks are the page\'s (PerformanceObserver), over 50 ms.\n');
+  console.log('| measure | page | worker |\n|---|---:|---:|');
+  const task = (t) => `${t.count} (longest ${Math.round(t.longest)} ms) in ${Math.round(t.ms).toLocaleString('en-US')} ms`;
+  console.log(`| long tasks during unlock, default Argon2id | ${task(realm.tasks.page.unlock)} | ${task(realm.tasks.worker.unlock)} |`);
+  console.log(`| long tasks during signMany of 1,000 | ${task(realm.tasks.page.signMany)} | ${task(realm.tasks.worker.signMany)} |`);
+  console.log(`| long tasks during the import of 10,000 records (${Math.round(realm.backupBytes / 1024).toLocaleString('en-US')} KiB) | ${task(realm.tasks.page.imported)} | ${task(realm.tasks.worker.imported)} |`);
+  console.log(`| sign-and-store latency p50 (500 interleaved; target: worker ≤ page + 0.3 ms) | ${ms(realm.signP50.page)} | ${ms(realm.signP50.worker)} (+${ms(realm.signP50.worker - realm.signP50.page)}) |`);
+  console.log(`| script start to the first stored signature, fresh profile (median of 5; target: worker ≤ 1.2× page) | ${Math.round(mid(firstDevice.page))} ms | ${Math.round(mid(firstDevice.worker))} ms (${ratio(mid(firstDevice.worker) / mid(firstDevice.page))}) |`);
+
   const sync = await (await import('./server.mjs')).run();
   console.log('\n### Sync: a release offsign-server on loopback with its SQLite file (WAL, synchronous=FULL)\n');
   console.log('24,000 records from 4 workers in batches of 500, signed beforehand; the load generator shares the 2 cores.\n');
