@@ -281,7 +281,10 @@ test('Background Sync wakes the app\'s service worker, which sends the outbox af
     assert.equal(context.pages().length, 0);
     const worker = context.serviceWorkers().find((w) => w.url() === `${server.url}/sw.js`);
     assert.ok(worker, 'the app\'s service worker is running');
-    assert.equal(await worker.evaluate(async () => (await self.clients.matchAll({ includeUncontrolled: true, type: 'all' })).length), 0, 'no page of the app is open');
+    // The closed page's Device worker ends a moment after the page (it is a client too).
+    const clientsLeft = () => worker.evaluate(async () => (await self.clients.matchAll({ includeUncontrolled: true, type: 'all' })).length);
+    for (const end = Date.now() + 10_000; (await clientsLeft()) > 0 && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await clientsLeft(), 0, 'no page of the app is open, nor its Device worker');
     await new Promise((r) => setTimeout(r, 1_000));
     assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[0]], 'nothing is sent while offline');
     assert.deepEqual(posts, []);

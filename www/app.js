@@ -1,7 +1,7 @@
 // The field app: enroll once, then sign offline; the outbox is sent when the network returns.
 // Plain ES modules over the offsign package; every failure is shown with its remedy.
-import init, { Device, errorCodes, version } from '/pkg/offsign.js';
-import { BUILD } from './build.js';
+import init, { Device, errorCodes } from '/pkg/offsign.js';
+import { BUILD, PACKAGE_VERSION } from './build.js';
 import { $, el, showProblem, clearProblem, when, sha256 } from './ui.js';
 import { SignaturePad } from './pad.js';
 
@@ -304,8 +304,9 @@ function showNetwork() {
 
 async function main() {
   registerServiceWorker().catch(() => {}); // the app works without it, only not offline
-  await init();
-  device = await Device.open({ appVersion: `${version()}+${BUILD}` });
+  // The primitives' wasm (for the help page) loads in the page while the Device's compiles in
+  // its worker.
+  [device] = await Promise.all([Device.open({ appVersion: `${PACKAGE_VERSION}+${BUILD}` }), init()]);
   device.onidlelock = () => { if (!$('sign').hidden) show('unlock'); };
   pad = new SignaturePad($('pad'));
   $('pad').addEventListener('pointerup', updatePreview);

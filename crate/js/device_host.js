@@ -15,6 +15,15 @@ const METHODS = new Set([
 
 let wasmReady;
 
+/** The Device's wasm, instantiated once per realm; a failed load is tried again next time. */
+function loadWasm() {
+  wasmReady ??= initWasm().catch((e) => {
+    wasmReady = undefined;
+    throw e;
+  });
+  return wasmReady;
+}
+
 /** An error as plain data; `code` and `remedy` only for an OffsignError. */
 function errorData(e) {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
@@ -35,6 +44,8 @@ const movable = (value) => (value instanceof Uint8Array && value.byteOffset === 
  */
 export function serve(port) {
   let device;
+  // The wasm compiles while the first message is on its way; a failure is `open`'s answer.
+  loadWasm().catch(() => {});
   const post = (message, transfer = []) => port.postMessage({ ...message, unlocked: device?.unlocked }, transfer);
   const withCallbacks = (id, arg) => {
     if (!arg || typeof arg !== 'object' || Array.isArray(arg) || ArrayBuffer.isView(arg) || arg instanceof ArrayBuffer) return arg;
@@ -54,8 +65,7 @@ export function serve(port) {
       let value;
       if (method === 'open') {
         if (device) throw new TypeError('this port already serves a Device');
-        wasmReady ??= initWasm();
-        await wasmReady;
+        await loadWasm();
         device = await Device.open(...(Array.isArray(args) ? args.slice(0, 1) : []));
         device.onidlelock = (kid) => post({ idleLocked: kid });
         value = errorCodes();
