@@ -223,3 +223,45 @@ test('an app running in a dedicated worker opens the Device in that worker, with
     await ctx.close();
   }
 });
+
+test('through the proxy, lock() wins over an unlock still running, and reading the outbox does not keep a key unlocked', { timeout: 120_000 }, async () => {
+  const ctx = await openOffsignPage('chromium');
+  try {
+    const r = await ctx.page.evaluate(async ({ pin, kdf }) => {
+      const { Device } = window.offsign;
+      const code = (p) => p.then(() => 'resolved', (e) => e.code);
+      const device = await Device.open({ name: `lock-race-${Math.random()}` });
+      const { kid } = await device.createIdentity({ label: 'Race', pin, kdf });
+      device.lock();
+      // The worker reaches the unlock's first IndexedDB wait before the lock arrives.
+      const unlocking = device.unlock(kid, pin);
+      device.lock();
+      const unlock = await code(unlocking);
+      const afterRace = { unlocked: device.unlocked ?? null, identities: (await device.identities()).length, stillLocked: device.unlocked ?? null };
+      const sign = await code(device.sign(new TextEncoder().encode('after the race')));
+
+      // A short idle time; the app keeps reading (as an outbox screen or autoSync would): only
+      // a use of the key puts the idle lock off.
+      const idle = await Device.open({ name: `idle-read-${Math.random()}`, idleLockMinutes: 0.01 }); // 600 ms
+      const idleLocked = new Promise((resolve) => { idle.onidlelock = resolve; });
+      const made = await idle.createIdentity({ label: 'Idle', pin, kdf });
+      let reads = 0;
+      let locked;
+      idleLocked.then((kid) => { locked = kid; });
+      const until = performance.now() + 5_000;
+      while (locked === undefined && performance.now() < until) {
+        await idle.records(made.kid);
+        await idle.identities();
+        reads += 1;
+      }
+      return { unlock, afterRace, sign, idleLockedKid: locked ?? null, madeKid: made.kid, reads, idleUnlocked: idle.unlocked ?? null };
+    }, { pin: PIN, kdf: FAST_KDF });
+    assert.equal(r.unlock, 'resolved', 'the PIN was right');
+    assert.deepEqual(r.afterRace, { unlocked: null, identities: 1, stillLocked: null }, 'the lock that came during the unlock wins');
+    assert.equal(r.sign, 'identity_locked');
+    assert.equal(r.idleLockedKid, r.madeKid, `the idle lock came although the app kept reading (${r.reads} reads)`);
+    assert.equal(r.idleUnlocked, null);
+  } finally {
+    await ctx.close();
+  }
+});

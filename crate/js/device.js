@@ -7,6 +7,23 @@ import { serve } from './device_host.js';
 
 const inPage = typeof window !== 'undefined' && globalThis === window;
 
+// What the proxy uses to reach its port, taken when this module loads: a script that arrives
+// later and patches `Worker`, `postMessage`, `terminate` or the `data` getter of message events
+// gets neither the worker nor the messages (nor can it keep `lock()` from arriving).
+// (`new Worker(new URL(…))` below stays written out: that is the form Vite and webpack bundle.)
+const uncurry = (f) => (f ? Function.prototype.call.bind(f) : undefined);
+const ChannelClass = globalThis.MessageChannel;
+const ErrorEventClass = globalThis.ErrorEvent;
+const postToWorker = uncurry(globalThis.Worker?.prototype.postMessage);
+const terminateWorker = uncurry(globalThis.Worker?.prototype.terminate);
+const postToPort = uncurry(globalThis.MessagePort?.prototype.postMessage);
+const startPort = uncurry(globalThis.MessagePort?.prototype.start);
+const closePort = uncurry(globalThis.MessagePort?.prototype.close);
+const listen = uncurry(EventTarget.prototype.addEventListener);
+const dataOf = uncurry(Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data').get);
+const messageOf = uncurry(ErrorEventClass && Object.getOwnPropertyDescriptor(ErrorEventClass.prototype, 'message')?.get);
+const hasOwn = Object.hasOwn;
+
 /** An Error with the shape the wasm gives: `OffsignError` with `code` and `remedy`. */
 function revive({ name, message, code, remedy }) {
   const error = name === 'TypeError' ? new TypeError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
@@ -30,18 +47,24 @@ export class Device {
   #unlocked;
   #lockCall = -1;
   #onIdleLock = null;
+  #stoppers = new Set();
 
   /** Use `Device.open()`. */
   constructor(port, token) {
     if (token !== OPENING) throw new TypeError('use Device.open()');
     this.#port = port;
-    port.onmessage = ({ data }) => this.#receive(data);
+    // Only the browser's own events: a script can dispatch a MessageEvent, not a trusted one.
+    listen(port, 'message', (event) => { if (event.isTrusted) this.#receive(dataOf(event)); });
     // A worker that cannot start (its script or wasm not served) fails the open; once open,
     // every call is answered by the host, errors included.
-    port.onerror = (event) => {
-      if (!this.#table.size) this.#failAll(`the device worker failed to start${event.message ? `: ${event.message}` : ''}`);
-    };
-    port.onmessageerror = () => this.#failAll('a reply from the device worker could not be read');
+    listen(port, 'error', (event) => {
+      if (!event.isTrusted || this.#table.size) return;
+      // A worker refused by a CSP fires a plain Event, a script that failed an ErrorEvent.
+      const message = ErrorEventClass && event instanceof ErrorEventClass ? messageOf?.(event) : undefined;
+      this.#failAll(`the device worker failed to start${message ? `: ${message}` : ''}`);
+    });
+    listen(port, 'messageerror', (event) => { if (event.isTrusted) this.#failAll('a reply from the device worker could not be read'); });
+    if (!inPage) startPort(port);
   }
 
   /** Opens (or creates) the device's database. */
@@ -50,7 +73,7 @@ export class Device {
     if (inPage) {
       port = new Worker(new URL('./device_worker.js', import.meta.url), { type: 'module', name: 'offsign-device' });
     } else {
-      const channel = new MessageChannel();
+      const channel = new ChannelClass();
       serve(channel.port1);
       port = channel.port2;
     }
@@ -67,21 +90,25 @@ export class Device {
 
   #receive(data) {
     if (!data || typeof data !== 'object') return;
+    // Own members only: what a script sets on Object.prototype changes nothing here.
+    const own = (key) => (hasOwn(data, key) ? data[key] : undefined);
     // What the Device says is unlocked, except in answers to calls made before the last
     // `lock()`, which may have left before the lock arrived.
-    if ('unlocked' in data && !(data.id < this.#lockCall)) this.#unlocked = data.unlocked;
-    if (data.idleLocked !== undefined) {
-      this.#onIdleLock?.(data.idleLocked);
+    if (hasOwn(data, 'unlocked') && !(own('id') < this.#lockCall)) this.#unlocked = own('unlocked');
+    if (own('idleLocked') !== undefined) {
+      this.#onIdleLock?.(own('idleLocked'));
       return;
     }
-    const pending = this.#pending.get(data.id);
+    const pending = this.#pending.get(own('id'));
     if (!pending) return;
-    if (data.callback !== undefined) {
-      pending.callbacks[data.callback]?.(...(data.args ?? []));
+    if (own('callback') !== undefined) {
+      pending.callbacks[own('callback')]?.(...(own('args') ?? []));
     } else {
-      this.#pending.delete(data.id);
-      if (data.error) pending.reject(revive(data.error));
-      else pending.resolve(data.value);
+      this.#pending.delete(own('id'));
+      const error = own('error');
+      const field = (key) => (hasOwn(error, key) ? String(error[key]) : undefined);
+      if (error) pending.reject(revive({ name: field('name'), message: field('message'), code: field('code'), remedy: field('remedy') }));
+      else pending.resolve(own('value'));
     }
   }
 
@@ -120,7 +147,7 @@ export class Device {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, callbacks });
       try {
-        this.#port.postMessage({ id, method, args: sent }, transfer);
+        (inPage ? postToWorker : postToPort)(this.#port, { id, method, args: sent }, transfer);
       } catch (e) {
         this.#pending.delete(id);
         reject(this.#error('malformed_input', `${method}: an argument cannot be sent to the device (${e.message})`));
@@ -132,7 +159,8 @@ export class Device {
   async createIdentity(options) {
     const created = await this.#call('createIdentity', [options]);
     const persist = globalThis.navigator?.storage?.persist;
-    const agreed = typeof persist === 'function' ? await within(persist.call(navigator.storage).catch(() => null), 3000, null) : null;
+    const asked = typeof persist === 'function' ? Promise.resolve().then(() => persist.call(navigator.storage)).catch(() => null) : null;
+    const agreed = asked ? await within(asked, 3000, null) : null;
     return { ...created, storagePersisted: typeof agreed === 'boolean' ? agreed : null };
   }
   /** Every identity on this device, oldest first. */
@@ -187,14 +215,18 @@ export class Device {
     if (!(typeof intervalMinutes === 'number' && intervalMinutes >= 0.05 && intervalMinutes <= 1440)) {
       throw this.#error('malformed_input', 'intervalMinutes: must be a number of minutes from 0.05 to 1440');
     }
-    const run = () => this.sync(syncOptions).then((summary) => onSynced?.(summary), (error) => onError?.(error));
+    // An exception in the app's own callbacks is not this loop's to report.
+    const run = () => this.sync(syncOptions).then((summary) => onSynced?.(summary), (error) => onError?.(error)).catch(() => {});
     globalThis.addEventListener?.('online', run);
     const timer = setInterval(run, intervalMinutes * 60_000);
-    run();
-    return () => {
+    const stop = () => {
       globalThis.removeEventListener?.('online', run);
       clearInterval(timer);
+      this.#stoppers.delete(stop);
     };
+    this.#stoppers.add(stop);
+    run();
+    return stop;
   }
 
   /**
@@ -220,9 +252,14 @@ export class Device {
   /** Stops the Device: its worker ends, and every key it held with it. */
   free() {
     if (!this.#port) return;
+    for (const stop of [...this.#stoppers]) stop();
     this.#failAll('this Device was freed');
-    if (inPage) this.#port.terminate();
-    else this.#port.postMessage({ id: -1, method: 'free', args: [] });
+    if (inPage) {
+      terminateWorker(this.#port);
+    } else {
+      postToPort(this.#port, { id: -1, method: 'free', args: [] });
+      closePort(this.#port);
+    }
     this.#port = undefined;
     this.#unlocked = undefined;
   }

@@ -44,9 +44,19 @@ const movable = (value) => (value instanceof Uint8Array && value.byteOffset === 
  */
 export function serve(port) {
   let device;
+  let opening = false;
   // The wasm compiles while the first message is on its way; a failure is `open`'s answer.
   loadWasm().catch(() => {});
-  const post = (message, transfer = []) => port.postMessage({ ...message, unlocked: device?.unlocked }, transfer);
+  // Every answer says what is unlocked after it; a broken instance (after a wasm trap) still
+  // answers, with nothing unlocked.
+  const unlocked = () => {
+    try {
+      return device?.unlocked;
+    } catch {
+      return undefined;
+    }
+  };
+  const post = (message, transfer = []) => port.postMessage({ ...message, unlocked: unlocked() }, transfer);
   const withCallbacks = (id, arg) => {
     if (!arg || typeof arg !== 'object' || Array.isArray(arg) || ArrayBuffer.isView(arg) || arg instanceof ArrayBuffer) return arg;
     if (!Object.values(arg).some((value) => Number.isInteger(value?.offsignCallback))) return arg;
@@ -64,7 +74,8 @@ export function serve(port) {
     try {
       let value;
       if (method === 'open') {
-        if (device) throw new TypeError('this port already serves a Device');
+        if (device || opening) throw new TypeError('this port already serves a Device');
+        opening = true;
         await loadWasm();
         device = await Device.open(...(Array.isArray(args) ? args.slice(0, 1) : []));
         device.onidlelock = (kid) => post({ idleLocked: kid });
@@ -76,6 +87,8 @@ export function serve(port) {
       } else if (method === 'free') {
         device.free();
         device = undefined;
+        if (typeof MessagePort !== 'undefined' && port instanceof MessagePort) port.close();
+        return;
       } else if (METHODS.has(method) && Array.isArray(args)) {
         value = await device[method](...args.map((arg) => withCallbacks(id, arg)));
       } else {
@@ -83,7 +96,11 @@ export function serve(port) {
       }
       post({ id, value }, movable(value));
     } catch (e) {
-      post({ id, error: errorData(e) });
+      try {
+        post({ id, error: errorData(e) });
+      } catch {
+        port.postMessage({ id, error: { name: 'Error', message: 'the device could not answer' } });
+      }
     }
   };
 }

@@ -15,7 +15,7 @@ use crate::sync::engine::{Engine, Host};
 use crate::sync::{SyncOptions, SyncSummary, Transport};
 use crate::time::{Clock, Timestamp};
 use crate::vault::{seal, unseal, KdfParams};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// One document to sign: its digest and the claims that go with it.
 #[derive(Clone, Debug)]
@@ -113,6 +113,10 @@ pub struct Device<S, C> {
     store: S,
     clock: C,
     session: RefCell<Option<Session>>,
+    /// How many times [`Device::lock`] ran: an unlock (or a new identity) that sees it change
+    /// while it waited for the store finishes locked, so that a lock always wins over an
+    /// unlock that was still running when it came.
+    locks: Cell<u64>,
     /// The last credentials signed under, verified once.
     policy_cache: PolicyCache,
     /// Failure reports the store could not take (a full disk), held until it can: stored at
@@ -131,6 +135,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             store,
             clock,
             session: RefCell::new(None),
+            locks: Cell::new(0),
             policy_cache: PolicyCache::default(),
             unsaved_reports: RefCell::new(Vec::new()),
             config,
@@ -307,8 +312,9 @@ impl<S: Store, C: Clock> Device<S, C> {
             lockout: Lockout::default(),
             created_at: now.to_string(),
         };
+        let locks_before = self.locks.get();
         self.store.add_identity(&row).await?;
-        *self.session.borrow_mut() = Some(Session { identity, last_used: now });
+        self.start_session(identity, now, locks_before);
         Ok(row)
     }
 
@@ -327,6 +333,7 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     async fn try_unlock(&self, kid: &str, pin: &str) -> Result<()> {
         self.lock();
+        let locks_before = self.locks.get();
         let now = self.clock.now()?;
         // The check and the count are one transaction: the try is counted as wrong before the
         // key is unsealed, and forgiven when the PIN is right, so unlocks at the same time (two
@@ -356,7 +363,7 @@ impl<S: Store, C: Clock> Device<S, C> {
                         Ok(())
                     })
                     .await?;
-                *self.session.borrow_mut() = Some(Session { identity, last_used: now });
+                self.start_session(identity, now, locks_before);
                 Ok(())
             }
             Err(e) if e.code() == ErrorCode::WrongPin => {
@@ -405,13 +412,26 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     /// Wipes the unlocked key from memory.
     pub fn lock(&self) {
+        self.locks.set(self.locks.get() + 1);
         self.session.borrow_mut().take();
     }
 
-    /// The key id of the unlocked identity, if one is unlocked and not idle too long.
+    /// Starts `identity`'s session, unless [`Device::lock`] ran since `locks_before` (then the
+    /// key is dropped: the lock came after the unlock began, and wins).
+    fn start_session(&self, identity: Identity, now: Timestamp, locks_before: u64) {
+        if self.locks.get() == locks_before {
+            *self.session.borrow_mut() = Some(Session { identity, last_used: now });
+        }
+    }
+
+    /// The key id of the unlocked identity, if one is unlocked and not idle too long. Asking
+    /// is not a use and changes nothing: it does not put off the idle lock, nor lock an idle
+    /// identity itself (that is [`Device::lock_if_idle`]'s, which tells the app).
     pub fn unlocked(&self) -> Option<String> {
-        let now = self.clock.now().ok()?;
-        self.with_identity(now, |id| Ok(id.kid().to_owned())).ok()
+        let session = self.session.borrow();
+        let s = session.as_ref()?;
+        let idle_ms = self.clock.now().ok()?.millis() - s.last_used.millis();
+        (idle_ms <= self.config.idle_lock_ms).then(|| s.identity.kid().to_owned())
     }
 
     /// Locks the unlocked identity when it has been idle longer than the idle time, and says
