@@ -13,16 +13,8 @@ const FAST_KDF = { m: 8192, t: 1, p: 1 };
 /** In the page: an unlocked, enrolled identity on device `name` (set as `window.device`). */
 async function enrolledDevice(page, name, kdf) {
   return page.evaluate(async ({ name, pin, kdf }) => {
-    const { Device, Authority } = window.offsign;
-    const device = await Device.open({ name });
-    const { kid, publicJwk } = await device.createIdentity({ label: 'Realm', pin, kdf });
-    const ca = Authority.generate('Realm Authority');
-    const now = Date.now();
-    await device.setCredentials(kid, {
-      authority: ca.publicJwk,
-      certificate: ca.issueCertificate('realm-1', 'realm', publicJwk, now - 60_000, now + 30 * 86_400_000),
-      revocationList: ca.issueRevocationList([], now, now + 86_400_000),
-    });
+    const { enrolledDevice } = await import('/tests/pages/enrolled-device.mjs');
+    const { device, kid, publicJwk } = await enrolledDevice(window.offsign.Device, name, { pin, kdf });
     window.device = device;
     return { kid, x: publicJwk.x };
   }, { name, pin: PIN, kdf });

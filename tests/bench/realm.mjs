@@ -4,7 +4,8 @@
 // package did before issue 14), in the same run: the page's long tasks while each unlocks with
 // the default Argon2id cost, signs 1,000 documents with signMany and imports 10,000 records,
 // and the latency of one sign() with its durable store (the proxy's cost is the difference).
-import init, { Device as WorkerDevice, Authority } from '/pkg/offsign.js';
+import init, { Device as WorkerDevice } from '/pkg/offsign.js';
+import { enrolledDevice } from '/tests/pages/enrolled-device.mjs';
 import initPageDevice, { Device as PageDevice } from '/pkg/offsign_device.js';
 
 const PIN = '482913';
@@ -27,20 +28,6 @@ async function watched(work) {
   return { ms, count: tasks.length, longest: tasks.length ? Math.max(...tasks) : 0 };
 }
 
-/** A fresh device of `Device`'s kind with one identity, unlocked and enrolled; `kdf` its cost. */
-async function enrolled(Device, name, kdf) {
-  const device = await Device.open({ name });
-  const { kid, publicJwk } = await device.createIdentity({ label: 'Bench', pin: PIN, kdf });
-  const ca = Authority.generate('Bench Authority');
-  const now = Date.now();
-  await device.setCredentials(kid, {
-    authority: ca.publicJwk,
-    certificate: ca.issueCertificate('bench-1', 'bench', publicJwk, now - 60_000, now + 30 * 86_400_000),
-    revocationList: ca.issueRevocationList([], now, now + 86_400_000),
-  });
-  return { device, kid };
-}
-
 export async function run() {
   await init();
   await initPageDevice();
@@ -49,7 +36,7 @@ export async function run() {
   const options = { name: 'receipt-118.pdf', type: 'application/pdf', claims: { recipient: 'J. Smith', ref: 'DN-118' } };
   const hosts = { page: PageDevice, worker: WorkerDevice };
   const devices = {};
-  for (const [host, Device] of Object.entries(hosts)) devices[host] = await enrolled(Device, `realm-${host}-${tag}`, undefined);
+  for (const [host, Device] of Object.entries(hosts)) devices[host] = await enrolledDevice(Device, `realm-${host}-${tag}`, { pin: PIN });
 
   // One sign() with its durable store, interleaved; the first 20 of each warm up.
   const signMs = { page: [], worker: [] };
@@ -62,7 +49,7 @@ export async function run() {
   }
 
   // A backup of 10,000 records to import (made once, by the worker's Device).
-  const source = await enrolled(WorkerDevice, `realm-source-${tag}`, FAST_KDF);
+  const source = await enrolledDevice(WorkerDevice, `realm-source-${tag}`, { pin: PIN, kdf: FAST_KDF });
   for (let n = 0; n < 10_000; n += 1000) await source.device.signMany(Array.from({ length: 1000 }, () => ({ doc, ...options })));
   const backup = await source.device.exportBackup(PASSPHRASE, { kdf: FAST_KDF });
 

@@ -3,7 +3,8 @@
 // row measured in the same page, signMany() throughput, paging an outbox of 10,000 records,
 // and importing those 10,000 records from a backup into an empty database. Beside offsign's
 // figures, the floor: the same transactions in plain JavaScript with nothing signed.
-import init, { Device, Authority } from '/pkg/offsign.js';
+import init, { Device } from '/pkg/offsign.js';
+import { enrolledDevice } from '/tests/pages/enrolled-device.mjs';
 
 const PIN = '482913';
 const FAST_KDF = { m: 8192, t: 1, p: 1 };
@@ -87,24 +88,13 @@ async function timed(op) {
   return performance.now() - t0;
 }
 
-/** Opens a fresh database with one enrolled, unlocked identity; resolves to { device, kid }. */
-async function enrolledDevice(name) {
-  const device = await Device.open({ name });
-  const { kid, publicJwk } = await device.createIdentity({ label: 'Bench', pin: PIN, kdf: FAST_KDF });
-  const ca = Authority.generate('Bench Authority');
-  const now = Date.now();
-  await device.setCredentials(kid, {
-    authority: ca.publicJwk,
-    certificate: ca.issueCertificate('bench-1', 'bench', publicJwk, now - 60_000, now + 30 * 86_400_000),
-    revocationList: ca.issueRevocationList([], now, now + 86_400_000),
-  });
-  return { device, kid };
-}
+/** A fresh database with one enrolled, unlocked identity; resolves to { device, kid }. */
+const enrolled = (name) => enrolledDevice(Device, name, { pin: PIN, kdf: FAST_KDF });
 
 export async function run() {
   await init();
   const tag = crypto.randomUUID();
-  const { device, kid } = await enrolledDevice(`bench-${tag}`);
+  const { device, kid } = await enrolled(`bench-${tag}`);
   const doc = crypto.getRandomValues(new Uint8Array(256));
   const options = { name: 'receipt-118.pdf', type: 'application/pdf', claims: { recipient: 'J. Smith', ref: 'DN-118' } };
 
