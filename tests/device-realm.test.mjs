@@ -106,7 +106,7 @@ for (const engine of ENGINES_AND_WEBKIT) {
     }
   });
 
-  test(`${engine}: the page keeps drawing frames while the Device unlocks and imports 10,000 records`, { timeout: 300_000 }, async () => {
+  test(`${engine}: the page keeps drawing frames while the Device unlocks and imports 10,000 records, and hears the import's progress`, { timeout: 300_000 }, async () => {
     const ctx = await openOffsignPage(engine);
     try {
       const { page } = ctx;
@@ -145,8 +145,12 @@ for (const engine of ENGINES_AND_WEBKIT) {
         };
         device.lock();
         const unlock = await watched(() => device.unlock(kid, pin));
-        const imported = await watched(() => fresh.importBackup(backup, 'correct horse battery staple'));
-        return { unlock, imported, backupBytes: backup.length };
+        const progress = [];
+        const imported = await watched(() => fresh.importBackup(backup, 'correct horse battery staple', {
+          onProgress: (verified, total) => progress.push([verified, total, performance.now()]),
+        }));
+        const resolvedAt = performance.now();
+        return { unlock, imported, backupBytes: backup.length, progress: progress.map(([v, t]) => [v, t]), firstProgressAhead: progress.length ? resolvedAt - progress[0][2] : null };
       }, { kid, pin: PIN, kdf: FAST_KDF });
       for (const [what, run] of Object.entries({ unlock: r.unlock, imported: r.imported })) {
         const seen = JSON.stringify({ ...run, value: undefined });
@@ -161,6 +165,9 @@ for (const engine of ENGINES_AND_WEBKIT) {
       }
       assert.ok(r.unlock.ms > 100, `unlock ran the default Argon2id, long enough to watch: ${r.unlock.ms} ms`);
       assert.equal(r.imported.value.recordsAdded, 10_000);
+      // Progress crosses from the worker while the import runs: every 500 records, then the end.
+      assert.deepEqual(r.progress, [...Array.from({ length: 20 }, (_, i) => [(i + 1) * 500, 10_000]), [10_000, 10_000]]);
+      assert.ok(r.firstProgressAhead > 100, `the first progress came while the import ran: ${r.firstProgressAhead} ms before its end`);
       assert.deepEqual(ctx.errors.map(String), []);
     } finally {
       await ctx.close();

@@ -189,8 +189,8 @@ export class Device {
   diagnose() { return this.#call('diagnose', []); }
   /** Everything on this device, sealed under `passphrase`. */
   exportBackup(passphrase, options) { return this.#call('exportBackup', [passphrase, options]); }
-  /** Restores a backup made by `exportBackup`. */
-  importBackup(bytes, passphrase) { return this.#call('importBackup', [bytes, passphrase]); }
+  /** Restores a backup made by `exportBackup`; `options.onProgress(verified, total)` hears how far the check got. */
+  importBackup(bytes, passphrase, options) { return this.#call('importBackup', [bytes, passphrase, options]); }
 
   /** Wipes the unlocked key from memory. */
   lock() {

@@ -104,6 +104,15 @@ pub fn seal_backup(contents: &BackupContents, passphrase: &str, params: KdfParam
 /// Opens a backup file and checks it: `wrong_passphrase`, or `malformed_backup` for a damaged,
 /// truncated or foreign file, or one whose records do not verify.
 pub fn open_backup(bytes: &[u8], passphrase: &str) -> Result<BackupContents> {
+    open_backup_reporting(bytes, passphrase, &mut |_, _| {})
+}
+
+/// How many records [`check_contents`] verifies between two progress reports.
+const PROGRESS_STEP: usize = 500;
+
+/// [`open_backup`], telling `progress(verified, total)` how far the check of the file's records
+/// got: every [`PROGRESS_STEP`] records, and once at the end.
+pub fn open_backup_reporting(bytes: &[u8], passphrase: &str, progress: &mut dyn FnMut(usize, usize)) -> Result<BackupContents> {
     let malformed = |why: String| Error::new(ErrorCode::MalformedBackup, why);
     if bytes.len() > MAX_BACKUP_BYTES {
         return Err(malformed(format!("a backup is at most {MAX_BACKUP_BYTES} bytes")));
@@ -114,7 +123,7 @@ pub fn open_backup(bytes: &[u8], passphrase: &str) -> Result<BackupContents> {
     }
     let plaintext = open_bytes(&file.kdf, &file.nonce, &file.ciphertext, passphrase, CONTEXT, ErrorCode::MalformedBackup, ErrorCode::WrongPassphrase)?;
     let contents: BackupContents = crate::json::parse(&plaintext).map_err(|e| malformed(format!("the contents do not fit: {e}")))?;
-    check_contents(&contents)?;
+    check_contents(&contents, progress)?;
     Ok(contents)
 }
 
@@ -141,7 +150,7 @@ const MAX_SEQ: u64 = (1 << 53) - 1;
 /// after the retention time), each identity's chain head is at or after its last record and
 /// within [`MAX_SEQ`], and each sealed key asks for no more Argon2id work than this device
 /// would do itself.
-pub(crate) fn check_contents(contents: &BackupContents) -> Result<()> {
+pub(crate) fn check_contents(contents: &BackupContents, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
     let malformed = |why: String| Error::new(ErrorCode::MalformedBackup, why);
     if contents.v != 1 {
         return Err(malformed("unknown backup contents version".into()));
@@ -167,6 +176,8 @@ pub(crate) fn check_contents(contents: &BackupContents) -> Result<()> {
     for record in &contents.records {
         by_identity.entry(record.kid.as_str()).or_default().push(record);
     }
+    let total = contents.records.len();
+    let mut verified = 0;
     for (kid, mut records) in by_identity {
         let key = keys.get(kid).ok_or_else(|| malformed(format!("records of an identity not in the backup: {kid:.20}")))?;
         records.sort_by_key(|r| r.seq);
@@ -182,6 +193,10 @@ pub(crate) fn check_contents(contents: &BackupContents) -> Result<()> {
                 return Err(malformed(format!("record {} of {kid:.20} does not match its JWS", record.seq)));
             }
             prev = Some(record);
+            verified += 1;
+            if verified % PROGRESS_STEP == 0 {
+                progress(verified, total);
+            }
         }
         let head = contents.identities.iter().find(|i| i.kid == kid).and_then(|i| i.chain.as_ref());
         let consistent = match (head, prev) {
@@ -193,5 +208,6 @@ pub(crate) fn check_contents(contents: &BackupContents) -> Result<()> {
             return Err(malformed(format!("the chain head of {kid:.20} is not at or after its last record")));
         }
     }
+    progress(total, total);
     Ok(())
 }

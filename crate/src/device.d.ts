@@ -179,6 +179,12 @@ export interface SyncSummary {
   serverOffsetMs: number | null;
 }
 
+/** Options of `Device.importBackup`. */
+export interface ImportOptions {
+  /** Called as the file's records are checked (every 500, and at the end): show a progress bar. */
+  onProgress?: (verified: number, total: number) => void;
+}
+
 /** What `Device.importBackup` changed. */
 export interface ImportSummary {
   identitiesAdded: number;

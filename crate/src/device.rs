@@ -283,7 +283,18 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// and chain first, then merges it in one transaction without duplicates. Any failure
     /// changes nothing.
     pub async fn import_backup(&self, bytes: &[u8], passphrase: &str) -> Result<crate::backup::ImportSummary> {
-        let result = match crate::backup::open_backup(bytes, passphrase) {
+        self.import_backup_reporting(bytes, passphrase, &mut |_, _| {}).await
+    }
+
+    /// [`Device::import_backup`], telling `progress(verified, total)` how far the check of the
+    /// file's records got (see [`crate::open_backup_reporting`]).
+    pub async fn import_backup_reporting(
+        &self,
+        bytes: &[u8],
+        passphrase: &str,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<crate::backup::ImportSummary> {
+        let result = match crate::backup::open_backup_reporting(bytes, passphrase, progress) {
             Ok(contents) => self.store.import(&contents).await,
             Err(e) => Err(e),
         };
@@ -909,8 +920,10 @@ pub(crate) mod tests {
             // Reports: the wrong PIN and the refused locked export.
             crate::backup::ImportSummary { identities_added: 1, records_added: 2, records_skipped: 0, reports_added: 2 }
         );
-        let again = run(fresh.import_backup(&backup, "correct horse battery")).unwrap();
+        let mut progress = Vec::new();
+        let again = run(fresh.import_backup_reporting(&backup, "correct horse battery", &mut |verified, total| progress.push((verified, total)))).unwrap();
         assert_eq!((again.records_added, again.records_skipped, again.identities_added), (0, 2, 0), "no duplicates");
+        assert_eq!(progress, [(2, 2)], "fewer records than a progress step: told once, at the end");
         assert_eq!(run(fresh.records(&row.kid, 0, 50)).unwrap().len(), 2);
 
         // The restored identity opens with the worker's PIN and continues the chain.

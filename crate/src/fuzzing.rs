@@ -115,6 +115,6 @@ pub fn read_backup(which: u8, data: &[u8]) {
     if which % 2 == 0 {
         let _ = crate::backup::open_backup(data, "a fuzzing passphrase");
     } else if let Ok(contents) = parse::<BackupContents>(data) {
-        let _ = crate::backup::check_contents(&contents);
+        let _ = crate::backup::check_contents(&contents, &mut |_, _| {});
     }
 }

@@ -42,7 +42,7 @@ mod vault;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use backup::{open_backup, seal_backup, BackupContents, ImportSummary, MAX_BACKUP_BYTES};
+pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents, ImportSummary, MAX_BACKUP_BYTES};
 pub use cert::{
     check_policy, inspect_certificate, verify_certificate, verify_receipt, verify_revocation_list, Authority, Certificate, Credentials,
     PolicyOptions, PolicyVerdict, Receipt, RevocationList, ANSWER_TYP, CERT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,

@@ -77,6 +77,9 @@ extern "C" {
     /// `Promise<SyncSummary>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<SyncSummary>")]
     pub type PromiseSyncSummary;
+    /// `ImportOptions | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ImportOptions")]
+    pub type JsImportOptions;
     /// `Promise<ImportSummary>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<ImportSummary>")]
     pub type PromiseImportSummary;
@@ -483,11 +486,22 @@ impl JsDevice {
     /// Restores a backup: checks the passphrase, the file and every record's signature and
     /// chain, then merges it without duplicates in one transaction. Rejects with
     /// `wrong_passphrase`, `malformed_backup` or `chain_broken`; a failure changes nothing.
+    /// `options.onProgress(verified, total)` hears how many of the file's records are checked,
+    /// every 500 and at the end.
     #[wasm_bindgen(js_name = importBackup)]
-    pub fn import_backup(&self, bytes: JsBytes, passphrase: String) -> PromiseImportSummary {
+    pub fn import_backup(&self, bytes: JsBytes, passphrase: String, options: Option<JsImportOptions>) -> PromiseImportSummary {
         let device = self.inner.clone();
         let passphrase = Zeroizing::new(passphrase);
         let bytes = bytes_arg("the backup", &bytes);
-        promise(async move { Ok(to_js(&device.import_backup(&bytes?, &passphrase).await?)) })
+        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let on_progress = get(&options, "onProgress").dyn_into::<js_sys::Function>().ok();
+        promise(async move {
+            let mut progress = |verified: usize, total: usize| {
+                if let Some(f) = &on_progress {
+                    let _ = f.call2(&JsValue::UNDEFINED, &(verified as u32).into(), &(total as u32).into());
+                }
+            };
+            Ok(to_js(&device.import_backup_reporting(&bytes?, &passphrase, &mut progress).await?))
+        })
     }
 }
