@@ -136,7 +136,9 @@ export class Device {
         transfer.push(copy instanceof ArrayBuffer ? copy : copy.buffer);
         return copy;
       }
-      if (!arg || typeof arg !== 'object' || Array.isArray(arg)) return arg;
+      // Bytes and arrays go as they are: only an options object can carry callbacks (and
+      // Object.values of a document would walk every byte of it).
+      if (!arg || typeof arg !== 'object' || Array.isArray(arg) || ArrayBuffer.isView(arg) || arg instanceof ArrayBuffer) return arg;
       if (!Object.values(arg).some((v) => typeof v === 'function')) return arg;
       const out = { ...arg };
       for (const [key, value] of Object.entries(arg)) {
