@@ -863,6 +863,29 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
   assert.ok(requests.includes('POST /v1/records') && requests.includes('GET /v1/enroll'), requests.join(', '));
 }));
 
+test("the Device proxy's own failures are OffsignErrors: a call after free() is device_closed, a worker or wasm the server does not serve is device_unavailable", { timeout: 120_000 }, () => withPage(async ({ page }) => {
+  const freed = await page.evaluate(async () => {
+    const device = await window.offsign.Device.open({ name: `freed-${Math.random()}` });
+    const running = window.t.outcome(device.identities());
+    device.free();
+    return { running: await running, after: await window.t.outcome(device.identities()), unlocked: device.unlocked ?? null };
+  });
+  assert.match(expectError(freed.running, 'device_closed', 'a call still running when free() came').message, /freed/);
+  assert.match(expectError(freed.after, 'device_closed', 'a call after free()').message, /^identities: /);
+  assert.equal(freed.unlocked, null);
+
+  // A server that does not serve the worker's script, then one that does not serve its wasm:
+  // Device.open() fails with the code, and opens again once they are served.
+  for (const missing of ['device_worker.js', 'offsign_device_bg.wasm']) {
+    await page.route(`**/pkg/${missing}`, (route) => route.fulfill({ status: 404, body: 'not here' }));
+    const open = () => window.t.outcome(window.offsign.Device.open({ name: 'unserved' }).then((d) => { d.free(); return 'opened'; }));
+    const refused = await page.evaluate(open);
+    expectError(refused, 'device_unavailable', `Device.open() without ${missing}`);
+    await page.unroute(`**/pkg/${missing}`);
+    assert.deepEqual(await page.evaluate(open), { value: 'opened' }, `served again: ${missing}`);
+  }
+}));
+
 test('every code of the error table crossed the JS boundary in this file, but a short explained list', { timeout: 60_000 }, () => withPage(async ({ page }) => {
   const table = await page.evaluate(() => window.offsign.errorCodes());
   const codes = table.map((c) => c.code);

@@ -264,3 +264,98 @@ test('through the proxy, lock() wins over an unlock still running, and reading t
     await ctx.close();
   }
 });
+
+test("the Device's worker answers hostile messages with errors and goes on serving: junk, unknown methods, a second open, forged callbacks, wrong argument types", { timeout: 120_000 }, async () => {
+  const ctx = await openOffsignPage('chromium');
+  try {
+    const r = await ctx.page.evaluate(async ({ pin, kdf }) => {
+      // The page plays a proxy that lies: it talks to the worker the package ships, directly.
+      const worker = new Worker('/pkg/device_worker.js', { type: 'module' });
+      const replies = [];
+      const waiting = new Map();
+      worker.onmessage = ({ data }) => {
+        replies.push(data);
+        if (data?.callback === undefined) waiting.get(data?.id)?.(data);
+      };
+      let next = 100;
+      const ask = (method, args, id = next++) => new Promise((resolve) => {
+        waiting.set(id, resolve);
+        worker.postMessage({ id, method, args });
+      });
+      const error = ({ error, unlocked }) => (error ? { name: error.name, code: error.code ?? null, message: error.message, unlocked: unlocked ?? null } : 'answered');
+      // No answer is owed to a message without an integer id; none may break the worker.
+      for (const junk of [null, 42, 'open', [], {}, { method: 'open' }, { id: '1', method: 'open' }, { id: 1.5, method: 'open' }, { id: Number.NaN }, new Uint8Array(64), { id: { valueOf: 1 } }]) {
+        worker.postMessage(junk);
+      }
+      const beforeOpen = {
+        sign: error(await ask('sign', [new Uint8Array(4)])),
+        free: error(await ask('free', [])),
+      };
+      const opened = await ask('open', [{ name: `hostile-${Math.random()}` }, 'extra', 'arguments']);
+      const refused = [];
+      for (const [what, method, args] of [
+        ['open twice', 'open', [{ name: 'another' }]],
+        ['constructor', 'constructor', []],
+        ['__proto__', '__proto__', []],
+        ['toString', 'toString', []],
+        ['the unlocked getter', 'unlocked', []],
+        ['wasm-bindgen internals', '__wbg_ptr', []],
+        ['a 100,000-character name', 'x'.repeat(100_000), []],
+        ['a method that is not a string', { toString: 'sign' }, []],
+        ['arguments not an array', 'identities', { 0: 'a' }],
+        ['sign while locked, with a forged callback', 'sign', [new Uint8Array(8), { onProgress: { offsignCallback: 7 } }]],
+        ['a PIN that is an object', 'createIdentity', [{ label: 'x', pin: { length: 6 }, kdf }]],
+        ['a backup of junk with a forged callback', 'importBackup', [new Uint8Array(100), 'passphrase', { onProgress: { offsignCallback: 'x' } }]],
+      ]) refused.push([what, error(await ask(method, args))]);
+      // Then the same worker serves a Device as the package's proxy would.
+      const created = await ask('createIdentity', [{ label: 'After the junk', pin, kdf }]);
+      const ca = window.offsign.Authority.generate('Hostile Test Authority');
+      const now = Date.now();
+      await ask('setCredentials', [created.value?.kid, {
+        authority: ca.publicJwk,
+        certificate: ca.issueCertificate('h-1', 'junk', created.value?.publicJwk, now - 60_000, now + 86_400_000),
+        revocationList: ca.issueRevocationList([], now, now + 86_400_000),
+      }]);
+      const signed = await ask('sign', [new TextEncoder().encode('still serving'), { name: 'ok.txt' }]);
+      const unforged = replies.filter((m) => m?.callback !== undefined).length;
+      await ask('lock', []);
+      const locked = await ask('identities', []);
+      worker.postMessage({ id: next++, method: 'free', args: [] });
+      const afterFree = error(await ask('identities', []));
+      worker.terminate();
+      return {
+        beforeOpen, opened: error(opened), refused, unforged,
+        created: error(created), kid: created.value?.kid, unlockedAfterCreate: created.unlocked,
+        signedSeq: signed.value?.record?.seq ?? signed.error, signedUnlocked: signed.unlocked,
+        lockedUnlocked: locked.unlocked ?? null, identities: locked.value?.length, afterFree,
+        unanswered: replies.filter((m) => !Number.isInteger(m?.id) && m?.idleLocked === undefined).length,
+      };
+    }, { pin: PIN, kdf: FAST_KDF });
+    for (const [what, answer] of Object.entries(r.beforeOpen)) {
+      assert.deepEqual([answer.name, answer.message], ['TypeError', 'the Device is not open'], what);
+    }
+    assert.equal(r.opened, 'answered');
+    // (A Map: the name `__proto__` is a case.)
+    const refusals = new Map(r.refused);
+    assert.match(refusals.get('open twice').message, /already serves a Device/);
+    for (const what of ['constructor', '__proto__', 'toString', 'the unlocked getter', 'wasm-bindgen internals', 'a method that is not a string']) {
+      assert.equal(refusals.get(what).name, 'TypeError', what);
+      assert.match(refusals.get(what).message, /^Device has no method /, what);
+    }
+    assert.ok(refusals.get('a 100,000-character name').message.length < 80, 'the echoed name is cut short');
+    assert.match(refusals.get('arguments not an array').message, /not an array/);
+    assert.equal(refusals.get('sign while locked, with a forged callback').code, 'identity_locked');
+    assert.equal(refusals.get('a PIN that is an object').code, 'malformed_input');
+    assert.equal(refusals.get('a backup of junk with a forged callback').code, 'malformed_backup');
+    assert.equal(r.unforged, 0, 'no callback message for a function nobody sent');
+    assert.equal(r.created, 'answered');
+    assert.equal(r.unlockedAfterCreate, r.kid);
+    assert.equal(r.signedSeq, 1, 'the worker still signs after the junk');
+    assert.equal(r.signedUnlocked, r.kid);
+    assert.deepEqual([r.lockedUnlocked, r.identities], [null, 1]);
+    assert.equal(r.afterFree.message, 'the Device is not open', 'free() ends the Device');
+    assert.equal(r.unanswered, 0, 'every reply names the request it answers');
+  } finally {
+    await ctx.close();
+  }
+});

@@ -4,6 +4,7 @@
 // service worker, which a page's scripts cannot reach, it runs in that same realm over a
 // MessageChannel. Either way the API, the types and the errors are the ones of the wasm Device.
 import { serve } from './device_host.js';
+import { offsignError, revive } from './errors.js';
 
 const inPage = typeof window !== 'undefined' && globalThis === window;
 
@@ -24,14 +25,6 @@ const dataOf = uncurry(Object.getOwnPropertyDescriptor(MessageEvent.prototype, '
 const messageOf = uncurry(ErrorEventClass && Object.getOwnPropertyDescriptor(ErrorEventClass.prototype, 'message')?.get);
 const hasOwn = Object.hasOwn;
 
-/** An Error with the shape the wasm gives: `OffsignError` with `code` and `remedy`. */
-function revive({ name, message, code, remedy }) {
-  const error = name === 'TypeError' ? new TypeError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
-  if (error.name !== name) error.name = name;
-  if (code !== undefined) Object.assign(error, { code, remedy });
-  return error;
-}
-
 /** `promise` settled, or `fallback` after `ms` (a browser may hold `persist()` behind a prompt). */
 const within = (promise, ms, fallback) => Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms, fallback))]);
 
@@ -41,7 +34,7 @@ const within = (promise, ms, fallback) => Promise.race([promise, new Promise((re
  */
 export class Device {
   #port;
-  #table = new Map();
+  #opened = false;
   #pending = new Map();
   #nextId = 0;
   #unlocked;
@@ -58,12 +51,14 @@ export class Device {
     // A worker that cannot start (its script or wasm not served) fails the open; once open,
     // every call is answered by the host, errors included.
     listen(port, 'error', (event) => {
-      if (!event.isTrusted || this.#table.size) return;
+      if (!event.isTrusted || this.#opened) return;
       // A worker refused by a CSP fires a plain Event, a script that failed an ErrorEvent.
       const message = ErrorEventClass && event instanceof ErrorEventClass ? messageOf?.(event) : undefined;
-      this.#failAll(`the device worker failed to start${message ? `: ${message}` : ''}`);
+      this.#failAll('device_unavailable', `the device worker failed to start${message ? `: ${message}` : ''}`);
     });
-    listen(port, 'messageerror', (event) => { if (event.isTrusted) this.#failAll('a reply from the device worker could not be read'); });
+    listen(port, 'messageerror', (event) => {
+      if (event.isTrusted) this.#failAll('device_unavailable', 'a reply from the device worker could not be read');
+    });
     if (!inPage) startPort(port);
   }
 
@@ -79,8 +74,8 @@ export class Device {
     }
     const device = new Device(port, OPENING);
     try {
-      const table = await device.#call('open', [options]);
-      for (const row of table) device.#table.set(row.code, row);
+      await device.#call('open', [options]);
+      device.#opened = true;
     } catch (e) {
       device.free();
       throw e;
@@ -112,18 +107,14 @@ export class Device {
     }
   }
 
-  #failAll(message) {
-    for (const { reject } of this.#pending.values()) reject(new Error(message));
+  /** Rejects every call still waiting for an answer with OffsignError `code`. */
+  #failAll(code, message) {
+    for (const { reject } of this.#pending.values()) reject(offsignError(code, message));
     this.#pending.clear();
   }
 
-  /** An OffsignError made on this side of the port, from the Device's own error table. */
-  #error(code, message) {
-    return revive({ name: 'OffsignError', message, code, remedy: this.#table.get(code)?.remedy ?? '' });
-  }
-
   #call(method, args) {
-    if (!this.#port) return Promise.reject(new Error('this Device was freed'));
+    if (!this.#port) return Promise.reject(offsignError('device_closed', `${method}: this Device was freed`));
     const id = this.#nextId++;
     const callbacks = [];
     const transfer = [];
@@ -152,7 +143,7 @@ export class Device {
         (inPage ? postToWorker : postToPort)(this.#port, { id, method, args: sent }, transfer);
       } catch (e) {
         this.#pending.delete(id);
-        reject(this.#error('malformed_input', `${method}: an argument cannot be sent to the device (${e.message})`));
+        reject(offsignError('malformed_input', `${method}: an argument cannot be sent to the device (${e.message})`));
       }
     });
   }
@@ -215,7 +206,7 @@ export class Device {
   autoSync(options) {
     const { intervalMinutes = 5, onSynced, onError, ...syncOptions } = options ?? {};
     if (!(typeof intervalMinutes === 'number' && intervalMinutes >= 0.05 && intervalMinutes <= 1440)) {
-      throw this.#error('malformed_input', 'intervalMinutes: must be a number of minutes from 0.05 to 1440');
+      throw offsignError('malformed_input', 'intervalMinutes: must be a number of minutes from 0.05 to 1440');
     }
     // An exception in the app's own callbacks is not this loop's to report.
     const run = () => this.sync(syncOptions).then((summary) => onSynced?.(summary), (error) => onError?.(error)).catch(() => {});
@@ -255,7 +246,7 @@ export class Device {
   free() {
     if (!this.#port) return;
     for (const stop of [...this.#stoppers]) stop();
-    this.#failAll('this Device was freed');
+    this.#failAll('device_closed', 'this Device was freed while the call was running');
     if (inPage) {
       terminateWorker(this.#port);
     } else {

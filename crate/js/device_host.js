@@ -5,7 +5,8 @@
 //
 // Every message is treated as hostile: only the methods named below are called, each reply
 // carries only cloneable values, and an error crosses as { name, message, code, remedy }.
-import initWasm, { Device, errorCodes } from './offsign_device.js';
+import initWasm, { Device } from './offsign_device.js';
+import { offsignError } from './errors.js';
 
 /** The Device methods a proxy may call (no wasm-bindgen internals, no `free` twice). */
 const METHODS = new Set([
@@ -37,9 +38,8 @@ const movable = (value) => (value instanceof Uint8Array && value.byteOffset === 
 
 /**
  * Answers requests `{ id, method, args }` on `port` with `{ id, value }` or `{ id, error }`,
- * each with `unlocked` (the key id unlocked after it, or undefined). `open` comes first and
- * answers with the error table (for errors the proxy makes itself); `lock` and `free` answer
- * too. Functions in an argument's options cross as `{ offsignCallback: n }` and are called
+ * each with `unlocked` (the key id unlocked after it, or undefined). `open` comes first;
+ * `lock` answers too, `free` does not (it closes the port). Functions in an argument's options cross as `{ offsignCallback: n }` and are called
  * back as `{ id, callback: n, args }`; an idle lock is told as `{ idleLocked: kid }`.
  */
 export function serve(port) {
@@ -76,10 +76,11 @@ export function serve(port) {
       if (method === 'open') {
         if (device || opening) throw new TypeError('this port already serves a Device');
         opening = true;
-        await loadWasm();
+        await loadWasm().catch((e) => {
+          throw offsignError('device_unavailable', `the Device's wasm could not be loaded: ${e?.message ?? e}`);
+        });
         device = await Device.open(...(Array.isArray(args) ? args.slice(0, 1) : []));
         device.onidlelock = (kid) => post({ idleLocked: kid });
-        value = errorCodes();
       } else if (!device) {
         throw new TypeError('the Device is not open');
       } else if (method === 'lock') {
@@ -89,10 +90,12 @@ export function serve(port) {
         device = undefined;
         if (typeof MessagePort !== 'undefined' && port instanceof MessagePort) port.close();
         return;
-      } else if (METHODS.has(method) && Array.isArray(args)) {
-        value = await device[method](...args.map((arg) => withCallbacks(id, arg)));
+      } else if (!METHODS.has(method)) {
+        throw new TypeError(`Device has no method ${typeof method === 'string' ? method.slice(0, 40) : `named by a ${typeof method}`}`);
+      } else if (!Array.isArray(args)) {
+        throw new TypeError(`${method}: the arguments are not an array`);
       } else {
-        throw new TypeError(`Device has no method ${String(method).slice(0, 40)}`);
+        value = await device[method](...args.map((arg) => withCallbacks(id, arg)));
       }
       post({ id, value }, movable(value));
     } catch (e) {

@@ -130,6 +130,14 @@ error_codes! {
         StorageUnavailable = "storage_unavailable", Error,
             "Storage cannot be opened or written: the browser's IndexedDB, or the server's database.",
             "Close other tabs of this app and open it again. Private browsing may block storage; use a normal window.";
+        /// The app called a `Device` after `free()`: its worker and every key it held are gone.
+        DeviceClosed = "device_closed", Error,
+            "This Device was freed (free()); its worker and every key it held are gone. Open a new one with Device.open().",
+            "Close the app completely and open it again.";
+        /// The Device's worker could not start, or its answer could not be read.
+        DeviceUnavailable = "device_unavailable", Error,
+            "The Device's worker could not start or answer: device_worker.js or offsign_device_bg.wasm is not served beside offsign.js, a content security policy forbids the worker (worker-src) or WebAssembly (wasm-unsafe-eval), or the browser stopped it.",
+            "Close the app completely and open it again while online. If it happens again, tell your administrator.";
         /// The server could not be reached, or answered with a server error, after retries.
         ServerUnreachable = "server_unreachable", Warning,
             "The server could not be reached; nothing was lost.",
