@@ -69,7 +69,11 @@ test('a worker\'s day: enroll, offline, the app loads from the service worker, s
     assert.equal(await page.textContent('#network'), 'Offline');
     await page.fill('#unlock-form input[name=pin]', PIN);
     await page.click('#unlock-form button[type=submit]');
+    // Unlocking has no progress to count: the button's spinner turns while the worker derives.
+    await page.waitForSelector('#unlock-form[aria-busy=true]');
+    assert.ok(await page.evaluate(() => document.getAnimations().some((a) => a.animationName === 'busy' && a.playState === 'running')), 'the spinner turns during the unlock');
     await page.waitForSelector('#sign:not([hidden])');
+    assert.equal(await page.getAttribute('#unlock-form', 'aria-busy'), null, 'and stops after it');
 
     const document = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-doc-')), 'inspection-7.pdf');
     writeFileSync(document, '%PDF-1.4 inspection report 7');

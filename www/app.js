@@ -285,6 +285,9 @@ function onSubmit(id, action) {
     event.preventDefault();
     const button = event.submitter ?? $(id).querySelector('button[type=submit]');
     button.disabled = true;
+    // A spinner on the button while it works: unlocking is one Argon2id step with no progress
+    // to count, and the spinner turns because that work is the Device worker's, not the page's.
+    $(id).setAttribute('aria-busy', 'true');
     clearProblem();
     try {
       await action(event.target);
@@ -293,6 +296,7 @@ function onSubmit(id, action) {
       if (e.code === 'identity_locked') await show('unlock');
     } finally {
       button.disabled = false;
+      $(id).removeAttribute('aria-busy');
     }
   });
 }
