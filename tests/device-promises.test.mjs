@@ -832,7 +832,9 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
     return { unreachable, refused, states: (await device.records(kid)).map((x) => x.state) };
   }, { kid: created.kid, credentials, closed, server: server.url });
   expectError(offline.unreachable, 'server_unreachable');
-  assert.match(expectError(offline.refused, 'server_refused').message, /HTTP 404 from \/v1\/records/);
+  const refused = expectError(offline.refused, 'server_refused');
+  assert.match(refused.message, /HTTP 404 from \/v1\/records/);
+  assert.match(refused.remedy, /No offsign server answers at the server address/, 'a 404 is a wrong address, not an old app');
   assert.deepEqual(offline.states, ['pending', 'pending'], 'nothing lost: the records wait for the next sync');
 
   forgeReceipts = true;

@@ -60,7 +60,9 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
       };
     }, FAST_KDF);
     assert.equal(r.kid, await calculateJwkThumbprint(r.jwk, 'sha256'));
-    assert.deepEqual(Object.keys(r.jwk).sort(), ['crv', 'kty', 'x']);
+    assert.deepEqual(Object.keys(r.jwk).sort(), ['alg', 'crv', 'kid', 'kty', 'x'], 'alg and kid, for JOSE libraries');
+    assert.equal(r.jwk.alg, 'Ed25519');
+    assert.equal(r.jwk.kid, r.kid);
     assert.equal(r.reopenedKid, r.kid);
     assert.equal(r.sealed.kdf.alg, 'argon2id');
     assert.ok(!JSON.stringify(r.sealed).includes('"d"'), 'a sealed key holds no plain private key');
@@ -198,7 +200,7 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     const r = await ctx.page.evaluate(() => {
       const id = window.offsign.Identity.generate();
       const credentials = { authority: id.publicJwk, certificate: 'x' };
-      const cyclic = { credentials };
+      const cyclic = { a: 1 };
       cyclic.self = cyclic;
       const sign = (options) => window.caught(() => id.sign(new Uint8Array(1), options));
       const refused = {
@@ -208,17 +210,24 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
         map: sign({ credentials, claims: { fields: new Map([['a', 1]]) } }),
         set: sign({ credentials, claims: { tags: new Set(['a']) } }),
         bigint: sign({ credentials, claims: { n: 1n } }),
-        cyclic: sign(cyclic),
+        cyclic: sign({ credentials, claims: { cyclic } }),
+      };
+      // Options that are not an object, or have a key no option has, are refused by name.
+      const misnamed = {
         fn: sign(() => 1),
         sealFn: window.caught(() => id.seal('482913', () => 1)),
+        misspelt: sign({ credentials, claim: { a: 1 } }),
       };
       id.lock();
-      return { refused, locked: id.locked };
+      return { refused, misnamed, locked: id.locked };
     });
     for (const [what, e] of Object.entries(r.refused)) {
       assert.equal(e?.code, 'malformed_input', what);
       assert.match(e.message, /plain JSON/, what);
     }
+    assert.equal(r.misnamed.fn.message, 'options must be an object, not function');
+    assert.equal(r.misnamed.sealFn.message, 'options must be an object, not function');
+    assert.match(r.misnamed.misspelt.message, /^options\.claim is not an option \(the options are credentials, .*claims/);
     assert.equal(r.locked, true, 'no refused call left the identity borrowed');
   });
 

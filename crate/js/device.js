@@ -3,8 +3,8 @@
 // or a key, and unlocking or a large import never freezes the screen); in a worker or a
 // service worker, which a page's scripts cannot reach, it runs in that same realm over a
 // MessageChannel. Either way the API, the types and the errors are the ones of the wasm Device.
-import { serve } from './device_host.js';
-import { offsignError, revive } from './errors.js';
+import { offsignError, serve } from './device_host.js';
+import { revive } from './errors.js';
 
 const inPage = typeof window !== 'undefined' && globalThis === window;
 
@@ -118,7 +118,7 @@ export class Device {
     const id = this.#nextId++;
     const callbacks = [];
     const transfer = [];
-    const sent = args.map((arg) => {
+    const prepare = (arg) => {
       // Large bytes move to the worker as a copy of their own (one memcpy) rather than
       // through structured cloning, which took 50 ms of the page's thread for a 12 MB backup;
       // small ones are cloned, which is cheaper than a copy and a transfer.
@@ -136,11 +136,12 @@ export class Device {
         if (typeof value === 'function') out[key] = { offsignCallback: callbacks.push(value) - 1 };
       }
       return out;
-    });
+    };
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, callbacks });
       try {
-        (inPage ? postToWorker : postToPort)(this.#port, { id, method, args: sent }, transfer);
+        // (Inside the try: reading an argument can throw, from a getter or a Proxy's trap.)
+        (inPage ? postToWorker : postToPort)(this.#port, { id, method, args: args.map(prepare) }, transfer);
       } catch (e) {
         this.#pending.delete(id);
         reject(offsignError('malformed_input', `${method}: an argument cannot be sent to the device (${e.message})`));
@@ -196,7 +197,12 @@ export class Device {
   get unlocked() { return this.#unlocked; }
 
   /** Called with the key id when the unlocked identity locks itself after the idle time. */
-  set onidlelock(handler) { this.#onIdleLock = typeof handler === 'function' ? handler : null; }
+  set onidlelock(handler) {
+    if (handler !== null && handler !== undefined && typeof handler !== 'function') {
+      throw offsignError('malformed_input', `onidlelock must be a function or null, not ${typeof handler}`);
+    }
+    this.#onIdleLock = handler ?? null;
+  }
 
   /**
    * Syncs by itself: now, whenever the browser comes back online, and every
@@ -204,9 +210,9 @@ export class Device {
    * stops it.
    */
   autoSync(options) {
-    const { intervalMinutes = 5, onSynced, onError, ...syncOptions } = options ?? {};
+    const { intervalMinutes = 5, onSynced, onError, ...syncOptions } = autoSyncOptions(options);
     if (!(typeof intervalMinutes === 'number' && intervalMinutes >= 0.05 && intervalMinutes <= 1440)) {
-      throw offsignError('malformed_input', 'intervalMinutes: must be a number of minutes from 0.05 to 1440');
+      throw offsignError('malformed_input', 'options.intervalMinutes: must be a number of minutes from 0.05 to 1440');
     }
     // An exception in the app's own callbacks is not this loop's to report.
     const run = () => this.sync(syncOptions).then((summary) => onSynced?.(summary), (error) => onError?.(error)).catch(() => {});
@@ -259,3 +265,26 @@ export class Device {
 }
 
 const OPENING = Symbol('opening');
+
+const AUTO_SYNC_OPTIONS = ['intervalMinutes', 'onSynced', 'onError', 'server', 'maxTries', 'onProgress'];
+
+/** `autoSync`'s options as a plain copy, checked as the wasm checks sync's (its own keys too). */
+function autoSyncOptions(options) {
+  if (options === undefined || options === null) return {};
+  let copy;
+  try {
+    copy = typeof options === 'object' && !Array.isArray(options) ? { ...options } : undefined;
+  } catch (e) {
+    throw offsignError('malformed_input', `options: cannot be read (${e?.message})`);
+  }
+  if (!copy) throw offsignError('malformed_input', `options must be an object, not ${Array.isArray(options) ? 'an array' : typeof options}`);
+  for (const key of Object.keys(copy)) {
+    if (!AUTO_SYNC_OPTIONS.includes(key)) {
+      throw offsignError('malformed_input', `options.${key.slice(0, 40)} is not an option (the options are ${AUTO_SYNC_OPTIONS.join(', ')})`);
+    }
+  }
+  for (const key of ['onSynced', 'onError']) {
+    if (copy[key] != null && typeof copy[key] !== 'function') throw offsignError('malformed_input', `options.${key} must be a function, not ${typeof copy[key]}`);
+  }
+  return copy;
+}

@@ -6,7 +6,13 @@
 // Every message is treated as hostile: only the methods named below are called, each reply
 // carries only cloneable values, and an error crosses as { name, message, code, remedy }.
 import initWasm, { Device } from './offsign_device.js';
-import { offsignError } from './errors.js';
+import { ERROR_TABLE } from './error_table.js';
+import { OffsignError } from './errors.js';
+
+const REMEDIES = new Map(ERROR_TABLE.map(({ code, remedy }) => [code, remedy]));
+
+/** An OffsignError made in JavaScript (the proxy's own failures), with its table remedy. */
+export const offsignError = (code, message) => new OffsignError(code, message, REMEDIES.get(code));
 
 /** The Device methods a proxy may call (no wasm-bindgen internals, no `free` twice). */
 const METHODS = new Set([

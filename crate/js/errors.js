@@ -1,16 +1,45 @@
-// Errors the package's JavaScript makes itself, with the shape and the remedies of the wasm's:
-// an `OffsignError` with `code`, `message` and `remedy` from the one error table.
-import { ERROR_TABLE } from './error_table.js';
+// The error every offsign call throws or rejects with, for both entries. The wasm makes plain
+// Errors named `OffsignError` (with `code` and `remedy`), and the Device's answers cross from
+// its worker as data: `instanceof OffsignError` and `isOffsignError` recognise them all by
+// their shape, whichever module or realm made them.
 
-const REMEDIES = new Map(ERROR_TABLE.map(({ code, remedy }) => [code, remedy]));
+/** Whether `value` is an OffsignError: an Error named `OffsignError` with a string `code`. */
+export function isOffsignError(value) {
+  try {
+    return typeof value === 'object' && value !== null && value.name === 'OffsignError'
+      && typeof value.code === 'string' && typeof value.message === 'string';
+  } catch {
+    return false; // a Proxy or a getter that throws is not an OffsignError
+  }
+}
 
-/** An Error as the wasm gives it: `name` kept, `code` and `remedy` when there is a code. */
+/**
+ * An offsign failure: `code` from the error table (stable), `message` for developers, `remedy`
+ * for the person using the app.
+ */
+export class OffsignError extends Error {
+  /** An OffsignError with `code`, `message` and `remedy` (strings). */
+  constructor(code, message, remedy = '') {
+    if (typeof code !== 'string' || typeof message !== 'string' || typeof remedy !== 'string') {
+      throw new OffsignError('malformed_input', 'new OffsignError(code, message, remedy?): each is a string');
+    }
+    super(message);
+    this.name = 'OffsignError';
+    this.code = code;
+    this.remedy = remedy;
+  }
+
+  /** `instanceof` by shape, so that it holds for the wasm's errors too. */
+  static [Symbol.hasInstance](value) {
+    return isOffsignError(value);
+  }
+}
+
+/** An Error as the wasm gives it, from its data: an OffsignError when it has a code. */
 export function revive({ name, message, code, remedy }) {
+  if (name === 'OffsignError' && code !== undefined) return new OffsignError(code, message, remedy);
   const error = name === 'TypeError' ? new TypeError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
   if (error.name !== name) error.name = name;
   if (code !== undefined) Object.assign(error, { code, remedy });
   return error;
 }
-
-/** An OffsignError with code `code` of the error table and its remedy. */
-export const offsignError = (code, message) => revive({ name: 'OffsignError', message, code, remedy: REMEDIES.get(code) });

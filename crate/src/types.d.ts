@@ -2,13 +2,21 @@
 
 /**
  * What offsign throws: a real `Error` (so `instanceof Error` holds) with a stable `code`,
- * a developer `message`, and a `remedy` to show the field worker.
+ * a developer `message`, and a `remedy` to show the field worker. `instanceof OffsignError`
+ * holds for every error offsign makes, in the wasm, the Device's worker or the proxy.
  */
-export interface OffsignError extends Error {
+export class OffsignError extends Error {
+  /** An OffsignError with a code of the table (for apps that raise their own). */
+  constructor(code: ErrorCode, message: string, remedy?: string);
   name: "OffsignError";
+  /** The stable code (see `errorCodes()`). */
   code: ErrorCode;
+  /** What the person using the app can do about it. */
   remedy: string;
 }
+
+/** Whether `e` is an OffsignError: narrows a `catch (e)` (which is `unknown`) to one. */
+export function isOffsignError(e: unknown): e is OffsignError;
 
 /** A warning that did not stop the operation (e.g. `cert_expiring`). */
 export interface Warning {
@@ -30,14 +38,18 @@ export interface ErrorInfo {
   fromServer: boolean;
 }
 
-/** An Ed25519 public key as an OKP JSON Web Key (RFC 8037). Other members are ignored, but
- * an `alg` must be `"Ed25519"` or `"EdDSA"`. */
+/** An Ed25519 public key as an OKP JSON Web Key (RFC 8037). The keys offsign gives carry
+ * `alg: "Ed25519"` (RFC 9864, what records are signed with) and `kid`, so that a JOSE library
+ * imports them as they are; on input other members are ignored, but an `alg` must be
+ * `"Ed25519"` or `"EdDSA"`. */
 export interface PublicJwk {
   kty: "OKP";
   crv: "Ed25519";
   /** The 32-byte public key, base64url. */
   x: string;
   alg?: "Ed25519" | "EdDSA";
+  /** The key id: the RFC 7638 thumbprint, as in the `kid` header of the records it signs. */
+  kid?: string;
 }
 
 /** Argon2id cost: memory `m` in KiB, `t` passes, `p` lanes. */

@@ -101,7 +101,7 @@ impl<H: Host> Engine<'_, H> {
             return Err(unreachable(format!("HTTP {}", challenge.status)));
         }
         if !(200..300).contains(&challenge.status) {
-            return Err(Error::new(ErrorCode::ServerRefused, format!("HTTP {} from GET /v1/enroll: {:.300}", challenge.status, challenge.body)));
+            return Err(challenge.refused("GET /v1/enroll"));
         }
         let challenge: EnrollmentChallenge = challenge.json()?;
         let now = self.host.clock().now()?;
@@ -118,7 +118,7 @@ impl<H: Host> Engine<'_, H> {
             return Err(Error::new(ErrorCode::ServerUnreachable, format!("HTTP {} from /v1/enroll", response.status)));
         }
         if !(200..300).contains(&response.status) {
-            return Err(Error::new(ErrorCode::ServerRefused, format!("HTTP {} from /v1/enroll: {:.300}", response.status, response.body)));
+            return Err(response.refused("POST /v1/enroll"));
         }
         let enrolled: Enrolled = response.json()?;
         self.host.set_credentials(kid, enrolled.into()).await
@@ -346,12 +346,7 @@ impl<H: Host> Engine<'_, H> {
                     last = format!("HTTP {} from {path}", response.status);
                     response.retry_after.as_deref().and_then(|v| parse_retry_after(v, self.host.clock().now().ok()?))
                 }
-                Ok(response) => {
-                    return Err(Error::new(
-                        ErrorCode::ServerRefused,
-                        format!("HTTP {} from {path}: {:.300}", response.status, response.body),
-                    ))
-                }
+                Ok(response) => return Err(response.refused(path)),
                 Err(reason) => {
                     last = format!("no answer from {path}: {reason:.200}");
                     None

@@ -32,10 +32,28 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// The body as `T`; `server_refused` when it is not what the server should have said.
     pub(super) fn json<T: FromJson>(&self) -> Result<T> {
-        crate::json::parse(self.body.as_bytes())
-            .map_err(|e| Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood: {e}")))
+        crate::json::parse(self.body.as_bytes()).map_err(|e| {
+            Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood (is this an offsign server?): {e}"))
+                .with_remedy(NOT_OFFSIGN)
+        })
+    }
+
+    /// `server_refused` for this answer to `what` (e.g. `POST /v1/records`), which is not a
+    /// success. A 404 or 405 says that no offsign API is at this address, and so does the remedy.
+    pub(super) fn refused(&self, what: &str) -> Error {
+        let error = Error::new(ErrorCode::ServerRefused, format!("HTTP {} from {what}: {:.300}", self.status, self.body));
+        if matches!(self.status, 404 | 405) {
+            error.with_remedy(NOT_OFFSIGN)
+        } else {
+            error
+        }
     }
 }
+
+/// The remedy when the address the app syncs with does not answer as an offsign server: a
+/// wrong `server` option (or none, on an origin that only serves the app), not an old app.
+const NOT_OFFSIGN: &str =
+    "No offsign server answers at the server address this app uses. Check the address (the app's server setting), or ask your administrator.";
 
 /// How the client reaches the server: `fetch` in browsers, anything in tests.
 #[allow(async_fn_in_trait)]

@@ -83,6 +83,9 @@ extern "C" {
     /// `Promise<ImportSummary>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<ImportSummary>")]
     pub type PromiseImportSummary;
+    /// `(kid: string) => void` in TypeScript: `onidlelock`'s handler.
+    #[wasm_bindgen(typescript_type = "((kid: string) => void)")]
+    pub type JsIdleLockHandler;
     /// `Promise<CreatedIdentity>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<CreatedIdentity>")]
     pub type PromiseCreatedIdentity;
@@ -100,13 +103,23 @@ fn boxed_promise(work: std::pin::Pin<Box<dyn std::future::Future<Output = Result
     to_promise(Box::pin(async move { work.await.map_err(js_error) }))
 }
 
+/// Option `key` of `options` (read by [`options_arg`]) as a function, `None` when absent.
+fn callback_arg(what: &str, options: &JsValue, key: &str) -> Result<Option<js_sys::Function>, Error> {
+    let value = if options.is_undefined() { JsValue::UNDEFINED } else { js_sys::Reflect::get(options, &key.into()).unwrap_or_default() };
+    match value.dyn_into::<js_sys::Function>() {
+        Ok(f) => Ok(Some(f)),
+        Err(v) if v.is_undefined() || v.is_null() => Ok(None),
+        Err(v) => Err(not_a(&format!("{what}.{key}"), "a function", &v)),
+    }
+}
+
 /// An `IdentityInfo` for JS: everything but the sealed key.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct IdentityInfo<'a> {
     kid: &'a str,
     label: &'a str,
-    public_jwk: &'a PublicJwk,
+    public_jwk: JwkOut<'a>,
     enrolled: bool,
     chain: &'a Option<ChainHead>,
     lockout: &'a crate::Lockout,
@@ -117,13 +130,16 @@ fn identity_info(row: &IdentityRow) -> IdentityInfo<'_> {
     IdentityInfo {
         kid: &row.kid,
         label: &row.label,
-        public_jwk: &row.public_jwk,
+        public_jwk: jwk_out(&row.public_jwk, &row.kid),
         enrolled: row.credentials.is_some(),
         chain: &row.chain,
         lockout: &row.lockout,
         created_at: &row.created_at,
     }
 }
+
+/// The options of a document to sign.
+const DOCUMENT_KEYS: &[&str] = &["name", "type", "claims"];
 
 #[derive(Default)]
 struct DocumentOptionsArg {
@@ -178,11 +194,11 @@ impl<A: FromJson> FromJson for PageArg<A> {
 }
 
 impl<A: FromJson + Default> PageArg<A> {
-    /// Reads the options of listing `what`; absent options are the first page.
-    fn read(what: &str, options: Option<JsValue>) -> Result<Self, Error> {
-        from_js::<Option<Self>>("", options.unwrap_or(JsValue::UNDEFINED))
+    /// Reads the options of a listing; absent options are the first page.
+    fn read(options: Option<JsValue>) -> Result<Self, Error> {
+        let options = options_arg("options", options.unwrap_or_default(), &["after", "limit"])?;
+        read_js::<Option<Self>>("options", options)
             .map(Option::unwrap_or_default)
-            .map_err(|_| Error::new(ErrorCode::MalformedInput, format!("{what} options are {{ after?, limit? }}")))
     }
 
     /// The page size: 50 unless asked, at most 1,000.
@@ -195,7 +211,8 @@ impl<A: FromJson + Default> PageArg<A> {
 impl JsDevice {
     /// Opens (or creates) the device's database.
     pub async fn open(options: Option<JsDeviceOptions>) -> JsResult<JsDevice> {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        const KEYS: &[&str] = &["name", "idleLockMinutes", "retainAcceptedDays", "expiringWithinDays", "appVersion"];
+        let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), KEYS).map_err(js_error)?;
         #[derive(Default)]
         struct DeviceOptionsArg {
             name: Option<String>,
@@ -216,7 +233,7 @@ impl JsDevice {
                 })
             }
         }
-        let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("device options", options)?.unwrap_or_default();
+        let options: DeviceOptionsArg = from_js::<Option<DeviceOptionsArg>>("options", options)?.unwrap_or_default();
         let idle_minutes = options.idle_lock_minutes.unwrap_or(5.0);
         if !(idle_minutes.is_finite() && (0.0..=24.0 * 60.0).contains(&idle_minutes)) {
             return Err(bad_argument("idleLockMinutes", "must be a number of minutes from 0 to 1440"));
@@ -256,13 +273,16 @@ impl JsDevice {
         let device = self.inner.clone();
         let idle = self.idle.clone();
         // The PIN is read on its own, straight into memory that is wiped, never into JSON.
-        let options: JsValue = options.into();
-        let pin = get(&options, "pin").as_string().map(Zeroizing::new);
-        let rest = pick(&options, &["label", "kdf"]).ok_or(JsValue::NULL).and_then(|rest| from_js::<CreateArg>("", rest));
+        let read = || -> Result<(Zeroizing<String>, CreateArg), Error> {
+            let options = options_arg("options", options.into(), &["label", "pin", "kdf"])?;
+            let pin = Zeroizing::new(text_arg("options.pin", &get(&options, "pin"))?);
+            let rest = pick(&options, &["label", "kdf"]).unwrap_or_default();
+            let rest = read_js::<CreateArg>("options", rest)?;
+            Ok((pin, rest))
+        };
+        let read = read();
         promise(async move {
-            let (Some(pin), Ok(options)) = (pin, rest) else {
-                return Err(Error::new(ErrorCode::MalformedInput, "createIdentity takes { label, pin, kdf? }"));
-            };
+            let (pin, options) = read?;
             let row = device.create_identity(&options.label, &pin, options.kdf.unwrap_or(KdfParams::DEFAULT)).await?;
             idle.arm(&device);
             Ok(to_js(&identity_info(&row)))
@@ -281,11 +301,12 @@ impl JsDevice {
     /// Unlocks identity `kid` with `pin` (locking any other). Rejects with `wrong_pin`, or
     /// `pin_locked_out` after five wrong PINs (the count survives reloads).
     /// After `idleLockMinutes` without use the key is wiped and `onidlelock` is called.
-    pub fn unlock(&self, kid: String, pin: String) -> PromiseVoid {
+    pub fn unlock(&self, kid: JsText, pin: JsText) -> PromiseVoid {
         let device = self.inner.clone();
         let idle = self.idle.clone();
-        let pin = Zeroizing::new(pin);
+        let args = text_arg("kid", &kid).and_then(|kid| Ok((kid, Zeroizing::new(text_arg("pin", &pin)?))));
         promise(async move {
+            let (kid, pin) = args?;
             device.unlock(&kid, &pin).await?;
             idle.arm(&device);
             Ok(JsValue::UNDEFINED)
@@ -296,16 +317,17 @@ impl JsDevice {
     /// wait runs down only by time this device sees pass (a clock set forward does not shorten
     /// it): call this every few seconds while you show the wait, and it counts down in real time.
     #[wasm_bindgen(js_name = lockoutRemaining)]
-    pub fn lockout_remaining(&self, kid: String) -> PromiseNumber {
+    pub fn lockout_remaining(&self, kid: JsText) -> PromiseNumber {
         let device = self.inner.clone();
-        promise(async move { Ok(JsValue::from_f64(device.lockout_remaining(&kid).await? as f64)) })
+        let kid = text_arg("kid", &kid);
+        promise(async move { Ok(JsValue::from_f64(device.lockout_remaining(&kid?).await? as f64)) })
     }
 
     /// Called with the key id when the unlocked identity locks itself after the idle time, so
     /// that the app can show its PIN screen. `null` to stop.
     #[wasm_bindgen(setter)]
-    pub fn set_onidlelock(&self, handler: Option<js_sys::Function>) {
-        *self.idle.on_idle_lock.borrow_mut() = handler;
+    pub fn set_onidlelock(&self, handler: Option<JsIdleLockHandler>) {
+        *self.idle.on_idle_lock.borrow_mut() = handler.and_then(|h| h.dyn_into::<js_sys::Function>().ok());
     }
 
     /// Wipes the unlocked key from memory.
@@ -322,14 +344,13 @@ impl JsDevice {
     /// Stores the authority key, certificate and revocation list of identity `kid`, after
     /// checking that they belong together.
     #[wasm_bindgen(js_name = setCredentials)]
-    pub fn set_credentials(&self, kid: String, credentials: JsCredentials) -> PromiseVoid {
+    pub fn set_credentials(&self, kid: JsText, credentials: JsCredentials) -> PromiseVoid {
         let device = self.inner.clone();
-        let credentials = from_js::<crate::StoredCredentials>("credentials", credentials.into());
+        let kid = text_arg("kid", &kid);
+        let credentials = read_js::<crate::StoredCredentials>("credentials", credentials.into());
         promise(async move {
-            let credentials = credentials.map_err(|_| {
-                Error::new(ErrorCode::MalformedInput, "credentials are { authority, certificate, revocationList? }")
-            })?;
-            device.set_credentials(&kid, credentials).await?;
+            let credentials = credentials?;
+            device.set_credentials(&kid?, credentials).await?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -337,11 +358,10 @@ impl JsDevice {
     /// Signs `doc` with the unlocked identity and stores the record: the policy check, the
     /// chain and the outbox change in one IndexedDB transaction. Resolves once committed.
     pub fn sign(&self, doc: JsBytes, options: Option<JsDocumentOptions>) -> PromiseSignedRecord {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let device = self.inner.clone();
         let input = bytes_arg("doc", &doc).and_then(|doc| {
-            from_js::<Option<DocumentOptionsArg>>("document options", options)
-                .map_err(|_| Error::new(ErrorCode::MalformedInput, "sign options are { name?, type?, claims? }"))
+            let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), DOCUMENT_KEYS)?;
+            read_js::<Option<DocumentOptionsArg>>("options", options)
                 .and_then(|o| o.unwrap_or_default().into_input(&doc))
         });
         promise(async move {
@@ -354,18 +374,19 @@ impl JsDevice {
     #[wasm_bindgen(js_name = signMany)]
     pub fn sign_many(&self, docs: JsDocumentInputs) -> PromiseSignedBatch {
         // Each document's bytes are read as bytes; its other members go through `from_js`.
-        let malformed = || Error::new(ErrorCode::MalformedInput, "signMany takes [{ doc: Uint8Array, name?, type?, claims? }]");
-        let input = |item: JsValue| -> Result<SignInput, Error> {
-            let doc = js_sys::Reflect::get(&item, &"doc".into()).map_err(|_| malformed())?;
-            let options = pick(&item, &["name", "type", "claims"]).ok_or_else(malformed)?;
-            let options = from_js::<DocumentOptionsArg>("", options).map_err(|_| malformed())?;
-            options.into_input(&bytes_arg("doc", &doc)?)
+        let input = |(i, item): (usize, JsValue)| -> Result<SignInput, Error> {
+            let what = format!("docs[{i}]");
+            let item = options_arg(&what, item, &["doc", "name", "type", "claims"])?;
+            let doc = bytes_arg(&format!("{what}.doc"), &get(&item, "doc"))?;
+            let options = pick(&item, &["name", "type", "claims"]).unwrap_or_default();
+            let options = read_js::<DocumentOptionsArg>(&what, options)?;
+            options.into_input(&doc)
         };
         let device = self.inner.clone();
         let docs: JsValue = docs.into();
-        let inputs = match docs.dyn_into::<js_sys::Array>() {
-            Ok(array) => array.iter().map(input).collect::<Result<Vec<_>, Error>>(),
-            Err(_) => Err(malformed()),
+        let inputs = match docs.dyn_ref::<js_sys::Array>() {
+            Some(array) => array.iter().enumerate().map(input).collect::<Result<Vec<_>, Error>>(),
+            None => Err(not_a("docs", "an array of { doc, name?, type?, claims? }", &docs)),
         };
         promise(async move {
             let signed = device.sign(inputs?).await?;
@@ -380,11 +401,12 @@ impl JsDevice {
     }
 
     /// Outbox records of identity `kid` in chain order, a page at a time.
-    pub fn records(&self, kid: String, options: Option<JsRecordsOptions>) -> PromiseOutboxRecords {
+    pub fn records(&self, kid: JsText, options: Option<JsRecordsOptions>) -> PromiseOutboxRecords {
         let device = self.inner.clone();
-        let options = PageArg::<f64>::read("records", options.map(JsValue::from));
+        let kid = text_arg("kid", &kid);
+        let options = PageArg::<f64>::read(options.map(JsValue::from));
         promise(async move {
-            let options = options?;
+            let (kid, options) = (kid?, options?);
             let after = options.after.unwrap_or(0.0).clamp(0.0, 9_007_199_254_740_991.0) as u64;
             Ok(to_js(&device.records(&kid, after, options.limit()).await?))
         })
@@ -393,7 +415,7 @@ impl JsDevice {
     /// Failure reports on this device, oldest first, a page at a time.
     pub fn reports(&self, options: Option<JsReportsOptions>) -> PromiseReports {
         let device = self.inner.clone();
-        let options = PageArg::<String>::read("reports", options.map(JsValue::from));
+        let options = PageArg::<String>::read(options.map(JsValue::from));
         promise(async move {
             let options = options?;
             Ok(to_js(&device.reports(options.after.as_deref().unwrap_or(""), options.limit()).await?))
@@ -403,28 +425,38 @@ impl JsDevice {
     /// Attaches the worker's comment (feedback) to failure report `id`; it is sent with the
     /// next sync.
     #[wasm_bindgen(js_name = addFeedback)]
-    pub fn add_feedback(&self, id: String, comment: String) -> PromiseReport {
+    pub fn add_feedback(&self, id: JsText, comment: JsText) -> PromiseReport {
         let device = self.inner.clone();
-        promise(async move { Ok(to_js(&device.add_feedback(&id, &comment).await?)) })
+        let args = text_arg("id", &id).and_then(|id| Ok((id, text_arg("comment", &comment)?)));
+        promise(async move {
+            let (id, comment) = args?;
+            Ok(to_js(&device.add_feedback(&id, &comment).await?))
+        })
     }
 
     /// Enrolls identity `kid` with the single-use `code` from the administrator
     /// (`offsign-server enroll`): the server at `options.server` (default: this origin) issues
     /// its certificate, which is checked and stored. Needs a connection. Rejects with
     /// `enrollment_refused` (unknown, used or expired code) or `server_unreachable`.
-    pub fn enroll(&self, kid: String, code: String, options: Option<JsServerOptions>) -> PromiseVoid {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let server = get(&options, "server").as_string().unwrap_or_default();
+    pub fn enroll(&self, kid: JsText, code: JsText, options: Option<JsServerOptions>) -> PromiseVoid {
+        let args = (|| -> Result<_, Error> {
+            let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["server"])?;
+            let server = get(&options, "server");
+            let server = if server.is_undefined() || server.is_null() { String::new() } else { text_arg("options.server", &server)? };
+            Ok((text_arg("kid", &kid)?, text_arg("code", &code)?, server))
+        })();
         let device = self.inner.clone();
         promise(async move {
+            let (kid, code, server) = args?;
             let transport = FetchTransport { base: server.trim_end_matches('/').to_owned() };
             device.enroll(&transport, &kid, &code).await?;
             Ok(JsValue::UNDEFINED)
         })
     }
 
-    /// Sends every record the server has not answered for and applies the verdicts (see the
-    /// README's sync section), then pending failure reports, then renews the unlocked
+    /// Sends every record the server has not answered for and applies its signed verdicts
+    /// (`accepted` with a receipt, `duplicate`, or `rejected` with a code, which the record
+    /// keeps in `error`), then pending failure reports, then renews the unlocked
     /// identity's certificate when it expires within 30 days. One sync at a time per origin
     /// (Web Locks). Rejects with `server_unreachable` when the server cannot be reached after
     /// retries: nothing is lost, the records wait for the next sync.
@@ -441,12 +473,14 @@ impl JsDevice {
                 Ok(SyncOptionsArg { server: m.optional("server")?, max_tries: m.optional("maxTries")? })
             }
         }
-        let on_progress = get(&options, "onProgress").dyn_into::<js_sys::Function>().ok();
-        let parsed = from_js::<Option<SyncOptionsArg>>("sync options", options)
-            .map_err(|_| Error::new(ErrorCode::MalformedInput, "sync options are { server?, maxTries?, onProgress? }"));
+        let parsed = options_arg("options", options, &["server", "maxTries", "onProgress"]).and_then(|options| {
+            let on_progress = callback_arg("options", &options, "onProgress")?;
+            let parsed = read_js::<Option<SyncOptionsArg>>("options", options)?;
+            Ok((parsed.unwrap_or_default(), on_progress))
+        });
         let device = self.inner.clone();
         let work = async move {
-            let options = parsed?.unwrap_or_default();
+            let (options, on_progress) = parsed?;
             let transport = FetchTransport { base: options.server.unwrap_or_default().trim_end_matches('/').to_owned() };
             let defaults = crate::SyncOptions::default();
             let sync_options = crate::SyncOptions { max_tries: options.max_tries.unwrap_or(defaults.max_tries).clamp(1, 20), ..defaults };
@@ -471,13 +505,15 @@ impl JsDevice {
     /// Everything on this device (identities with their sealed keys, credentials, records,
     /// failure reports) as one file sealed under `passphrase`. Keep it somewhere safe.
     #[wasm_bindgen(js_name = exportBackup)]
-    pub fn export_backup(&self, passphrase: String, options: Option<JsSealOptions>) -> PromiseBytes {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    pub fn export_backup(&self, passphrase: JsText, options: Option<JsSealOptions>) -> PromiseBytes {
         let device = self.inner.clone();
-        let passphrase = Zeroizing::new(passphrase);
-        let options = from_js::<Option<KdfOptionsArg>>("backup options", options);
+        let args = text_arg("passphrase", &passphrase).map(Zeroizing::new).and_then(|passphrase| {
+            let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["kdf"])?;
+            let options = read_js::<Option<KdfOptionsArg>>("options", options)?;
+            Ok((passphrase, options.unwrap_or_default().kdf))
+        });
         promise(async move {
-            let kdf = options.map_err(|_| Error::new(ErrorCode::MalformedInput, "backup options are { kdf? }"))?.unwrap_or_default().kdf;
+            let (passphrase, kdf) = args?;
             let bytes = device.export_backup(&passphrase, kdf.unwrap_or(KdfParams::DEFAULT)).await?;
             Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
         })
@@ -489,19 +525,21 @@ impl JsDevice {
     /// `options.onProgress(verified, total)` hears how many of the file's records are checked,
     /// every 500 and at the end.
     #[wasm_bindgen(js_name = importBackup)]
-    pub fn import_backup(&self, bytes: JsBytes, passphrase: String, options: Option<JsImportOptions>) -> PromiseImportSummary {
+    pub fn import_backup(&self, bytes: JsBytes, passphrase: JsText, options: Option<JsImportOptions>) -> PromiseImportSummary {
         let device = self.inner.clone();
-        let passphrase = Zeroizing::new(passphrase);
-        let bytes = bytes_arg("the backup", &bytes);
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let on_progress = get(&options, "onProgress").dyn_into::<js_sys::Function>().ok();
+        let args = bytes_arg("bytes", &bytes).and_then(|bytes| {
+            let passphrase = Zeroizing::new(text_arg("passphrase", &passphrase)?);
+            let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["onProgress"])?;
+            Ok((bytes, passphrase, callback_arg("options", &options, "onProgress")?))
+        });
         promise(async move {
+            let (bytes, passphrase, on_progress) = args?;
             let mut progress = |verified: usize, total: usize| {
                 if let Some(f) = &on_progress {
                     let _ = f.call2(&JsValue::UNDEFINED, &(verified as u32).into(), &(total as u32).into());
                 }
             };
-            Ok(to_js(&device.import_backup_reporting(&bytes?, &passphrase, &mut progress).await?))
+            Ok(to_js(&device.import_backup_reporting(&bytes, &passphrase, &mut progress).await?))
         })
     }
 }

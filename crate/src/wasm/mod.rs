@@ -69,6 +69,19 @@ extern "C" {
     /// `ErrorInfo[]` in TypeScript.
     #[wasm_bindgen(typescript_type = "ErrorInfo[]")]
     pub type JsErrorInfos;
+    /// `string` in TypeScript, read with [`text_arg`] (the glue would read any value as one).
+    #[wasm_bindgen(typescript_type = "string")]
+    pub type JsText;
+    /// `string[]` in TypeScript, read with [`texts_arg`].
+    #[wasm_bindgen(typescript_type = "string[]")]
+    pub type JsTexts;
+    /// `number` in TypeScript, read with [`number_arg`].
+    #[wasm_bindgen(typescript_type = "number")]
+    pub type JsNumber;
+    /// `Object.keys(value)`, with what a hostile `Proxy`'s trap throws caught (js-sys's does not
+    /// catch, and an exception must not unwind through the wasm).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(value: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
 type JsResult<T> = Result<T, JsValue>;
@@ -85,7 +98,12 @@ fn js_error(e: Error) -> JsValue {
 }
 
 fn bad_argument(what: &str, e: impl std::fmt::Display) -> JsValue {
-    js_error(Error::new(ErrorCode::MalformedInput, format!("{what}: {e}")))
+    js_error(malformed(what, e))
+}
+
+/// `malformed_input`: argument `what` and what is wrong with it.
+fn malformed(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::MalformedInput, format!("{what}: {e}"))
 }
 
 /// Reads a plain JS value into `T` by way of `JSON.stringify` (`undefined` reads as `null`).
@@ -97,12 +115,17 @@ fn bad_argument(what: &str, e: impl std::fmt::Display) -> JsValue {
 /// write at all (BigInt, cycles, a lone function). Members are read as JSON reads them: own
 /// enumerable properties, after `toJSON`.
 fn from_js<T: FromJson>(what: &str, value: JsValue) -> JsResult<T> {
-    T::from_json(js_to_json(what, value)?).map_err(|e| bad_argument(what, e))
+    read_js(what, value).map_err(js_error)
+}
+
+/// [`from_js`] with the core's error, for work that rejects a promise.
+fn read_js<T: FromJson>(what: &str, value: JsValue) -> Result<T, Error> {
+    T::from_json(js_to_json(what, value)?).map_err(|e| malformed(what, e))
 }
 
 /// The untyped half of [`from_js`], out of line so that its many instances stay small.
 #[inline(never)]
-fn js_to_json(what: &str, value: JsValue) -> JsResult<Value> {
+fn js_to_json(what: &str, value: JsValue) -> Result<Value, Error> {
     if value.is_undefined() {
         return Ok(Value::Null);
     }
@@ -112,8 +135,8 @@ fn js_to_json(what: &str, value: JsValue) -> JsResult<Value> {
         text.filter(|_| !unfaithful.get())
     });
     match text {
-        Some(json) => crate::json::parse_value(json.as_bytes()).map_err(|e| bad_argument(what, e)),
-        None => Err(bad_argument(what, "must be plain JSON data (no NaN or Infinity, binary data, Map, Set, BigInt or cycles)")),
+        Some(json) => crate::json::parse_value(json.as_bytes()).map_err(|e| malformed(what, e)),
+        None => Err(malformed(what, "must be plain JSON data (no NaN or Infinity, binary data, Map, Set, BigInt or cycles)")),
     }
 }
 
@@ -153,10 +176,76 @@ fn bytes_arg(what: &str, value: &JsValue) -> Result<Vec<u8>, Error> {
     }
 }
 
+// Every argument of every export is read by one of the functions below (or `from_js`, or
+// `bytes_arg`) before the core sees it: whatever a caller passes, the answer is an
+// `OffsignError` naming the argument, never a `TypeError` from the glue or a trap in the wasm.
+
+/// Argument `what` as a string; anything else is `malformed_input`.
+fn text_arg(what: &str, value: &JsValue) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| not_a(what, "a string", value))
+}
+
+/// Argument `what` as an array of strings.
+fn texts_arg(what: &str, value: &JsValue) -> Result<Vec<String>, Error> {
+    let array = value.dyn_ref::<js_sys::Array>().ok_or_else(|| not_a(what, "an array of strings", value))?;
+    array.iter().enumerate().map(|(i, item)| text_arg(&format!("{what}[{i}]"), &item)).collect()
+}
+
+/// Argument `what` as a finite number.
+fn number_arg(what: &str, value: &JsValue) -> Result<f64, Error> {
+    value.as_f64().filter(|x| x.is_finite()).ok_or_else(|| not_a(what, "a finite number", value))
+}
+
+/// The error for argument `what`, which is not `expected`.
+#[inline(never)]
+fn not_a(what: &str, expected: &str, value: &JsValue) -> Error {
+    let kind = if value.is_null() {
+        "null".to_owned()
+    } else if js_sys::Array::is_array(value) {
+        "an array".to_owned()
+    } else if value.as_f64().is_some_and(f64::is_nan) {
+        "NaN".to_owned()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    };
+    Error::new(ErrorCode::MalformedInput, format!("{what} must be {expected}, not {kind}"))
+}
+
+/// Options argument `what`: absent (`undefined` or `null`, read as `undefined`) or an object
+/// whose own keys are all in `allowed` (a misspelt option is refused, not ignored).
+fn options_arg(what: &str, value: JsValue, allowed: &[&str]) -> Result<JsValue, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err(not_a(what, "an object", &value));
+    }
+    let keys = own_keys(&value).map_err(|_| Error::new(ErrorCode::MalformedInput, format!("{what}: its members cannot be read")))?;
+    for key in keys.iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            let known = allowed.join(", ");
+            return Err(Error::new(ErrorCode::MalformedInput, format!("{what}.{key:.40} is not an option (the options are {known})")));
+        }
+    }
+    Ok(value)
+}
+
 /// Writes `value` as plain JS objects and arrays, numbers as numbers (by way of `JSON.parse`).
 fn to_js<T: Serialize + ?Sized, U: JsCast>(value: &T) -> U {
     let json = crate::json::to_string(value);
     js_sys::JSON::parse(&json).unwrap_or_else(|_| unreachable!("JSON.parse reads what serde_json writes")).unchecked_into()
+}
+
+/// Argument `what`, a time in milliseconds since the epoch.
+fn millis_arg(what: &str, value: &JsNumber) -> JsResult<Timestamp> {
+    Timestamp::from_js_millis(number_arg(what, value).map_err(js_error)?).map_err(js_error)
+}
+
+/// The options of `Identity.sign` and `signDigest`, checked for misspelt keys.
+fn sign_options_arg(options: JsSignOptions) -> JsResult<JsValue> {
+    const KEYS: &[&str] = &["credentials", "chain", "name", "type", "size", "claims", "expiringWithinDays", "now"];
+    options_arg("options", options.into(), KEYS).map_err(js_error)
 }
 
 fn now_or(now: Option<f64>) -> JsResult<Timestamp> {
@@ -293,8 +382,8 @@ impl JsIdentity {
     }
 
     /// Opens a sealed key with the worker's PIN. Throws `wrong_pin` when it does not fit.
-    pub fn unseal(sealed: JsSealedKey, pin: String) -> JsResult<JsIdentity> {
-        let pin = Zeroizing::new(pin);
+    pub fn unseal(sealed: JsSealedKey, pin: JsText) -> JsResult<JsIdentity> {
+        let pin = Zeroizing::new(text_arg("pin", &pin).map_err(js_error)?);
         let sealed: SealedKey = from_js("sealed key", sealed.into())
             .map_err(|_| js_error(Error::new(ErrorCode::MalformedSealedKey, "not a sealed key object")))?;
         Ok(JsIdentity { inner: Some(crate::unseal(&sealed, &pin).map_err(js_error)?), policy: PolicyCache::default() })
@@ -313,7 +402,7 @@ impl JsIdentity {
     /// The public key as an OKP JWK.
     #[wasm_bindgen(getter, js_name = publicJwk)]
     pub fn public_jwk(&self) -> JsResult<JsPublicJwk> {
-        Ok(to_js(&self.identity()?.public_key().to_jwk()))
+        Ok(jwk_js(self.identity()?.public_key()))
     }
 
     /// Whether `lock` has wiped the key.
@@ -323,10 +412,10 @@ impl JsIdentity {
     }
 
     /// Seals the private key under `pin` (at least 6 characters) for storage.
-    pub fn seal(&self, pin: String, options: Option<JsSealOptions>) -> JsResult<JsSealedKey> {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        let pin = Zeroizing::new(pin);
-        let options: Option<KdfOptionsArg> = from_js("seal options", options)?;
+    pub fn seal(&self, pin: JsText, options: Option<JsSealOptions>) -> JsResult<JsSealedKey> {
+        let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["kdf"]).map_err(js_error)?;
+        let pin = Zeroizing::new(text_arg("pin", &pin).map_err(js_error)?);
+        let options: Option<KdfOptionsArg> = from_js("options", options)?;
         let params = options.unwrap_or_default().kdf.unwrap_or(KdfParams::DEFAULT);
         let sealed = crate::seal(self.identity()?, &pin, params).map_err(js_error)?;
         Ok(to_js(&sealed))
@@ -336,7 +425,7 @@ impl JsIdentity {
     /// The signature is verified once more before it is returned.
     pub fn sign(&self, doc: JsBytes, options: JsSignOptions) -> JsResult<JsSignedRecord> {
         let doc = bytes_arg("doc", &doc).map_err(js_error)?;
-        let options: SignOptionsArg = from_js("sign options", options.into())?;
+        let options: SignOptionsArg = from_js("options", sign_options_arg(options)?)?;
         let digest = DocumentDigest::of_bytes(&doc, options.name.clone(), options.media_type.clone()).map_err(js_error)?;
         self.sign_digest_with(digest, options)
     }
@@ -345,7 +434,7 @@ impl JsIdentity {
     #[wasm_bindgen(js_name = signDigest)]
     pub fn sign_digest(&self, sha256: JsBytes, options: JsSignOptions) -> JsResult<JsSignedRecord> {
         let sha256 = bytes_arg("sha256", &sha256).map_err(js_error)?;
-        let options: SignOptionsArg = from_js("sign options", options.into())?;
+        let options: SignOptionsArg = from_js("options", sign_options_arg(options)?)?;
         let size = match options.size {
             None => None,
             Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= 9_007_199_254_740_991.0 => Some(s as u64),
@@ -391,8 +480,9 @@ impl JsIdentity {
     /// `challenge` from `GET /v1/enroll`, signed with this key (a JWS). `Device.enroll` makes
     /// it itself; this is for apps that enroll an `Identity` of their own.
     #[wasm_bindgen(js_name = enrollmentProof)]
-    pub fn enrollment_proof(&self, code: &str, challenge: &str) -> JsResult<String> {
-        crate::enrollment_proof(self.identity()?, code, challenge).map_err(js_error)
+    pub fn enrollment_proof(&self, code: JsText, challenge: JsText) -> JsResult<String> {
+        let (code, challenge) = (text_arg("code", &code).map_err(js_error)?, text_arg("challenge", &challenge).map_err(js_error)?);
+        crate::enrollment_proof(self.identity()?, &code, &challenge).map_err(js_error)
     }
 
     /// Wipes the private key from memory. Every later use throws `identity_locked`.
@@ -411,31 +501,33 @@ pub struct JsAuthority {
 #[wasm_bindgen(js_class = Authority)]
 impl JsAuthority {
     /// A new authority with a fresh key, writing `name` as `iss`.
-    pub fn generate(name: String) -> JsResult<JsAuthority> {
+    pub fn generate(name: JsText) -> JsResult<JsAuthority> {
+        let name = text_arg("name", &name).map_err(js_error)?;
         Ok(JsAuthority { inner: Authority::new(Identity::generate().map_err(js_error)?, name) })
     }
 
     /// The authority's public key, which devices pin.
     #[wasm_bindgen(getter, js_name = publicJwk)]
     pub fn public_jwk(&self) -> JsPublicJwk {
-        to_js(&self.inner.public_key().to_jwk())
+        jwk_js(self.inner.public_key())
     }
 
     /// Issues a certificate (JWS) binding worker `sub` to `jwk`, valid from `nbf` until `exp`
     /// (ms since the epoch; whole seconds are kept).
     #[wasm_bindgen(js_name = issueCertificate)]
-    pub fn issue_certificate(&self, serial: &str, sub: &str, jwk: JsPublicJwk, nbf: f64, exp: f64) -> JsResult<String> {
+    pub fn issue_certificate(&self, serial: JsText, sub: JsText, jwk: JsPublicJwk, nbf: JsNumber, exp: JsNumber) -> JsResult<String> {
+        let (serial, sub) = (text_arg("serial", &serial).map_err(js_error)?, text_arg("sub", &sub).map_err(js_error)?);
         let jwk = public_jwk_arg(jwk)?;
-        let (nbf, exp) = (Timestamp::from_js_millis(nbf).map_err(js_error)?, Timestamp::from_js_millis(exp).map_err(js_error)?);
-        self.inner.issue_certificate(serial, sub, &jwk, nbf, exp).map_err(js_error)
+        let (nbf, exp) = (millis_arg("nbf", &nbf)?, millis_arg("exp", &exp)?);
+        self.inner.issue_certificate(&serial, &sub, &jwk, nbf, exp).map_err(js_error)
     }
 
     /// Issues a revocation list (JWS) of `revoked` serials, issued at `issued` and due for
     /// renewal at `due` (ms since the epoch): its `issuedAt` and `nextUpdate`.
     #[wasm_bindgen(js_name = issueRevocationList)]
-    pub fn issue_revocation_list(&self, revoked: Vec<String>, issued: f64, due: f64) -> JsResult<String> {
-        let issued = Timestamp::from_js_millis(issued).map_err(js_error)?;
-        let due = Timestamp::from_js_millis(due).map_err(js_error)?;
+    pub fn issue_revocation_list(&self, revoked: JsTexts, issued: JsNumber, due: JsNumber) -> JsResult<String> {
+        let revoked = texts_arg("revoked", &revoked).map_err(js_error)?;
+        let (issued, due) = (millis_arg("issued", &issued)?, millis_arg("due", &due)?);
         self.inner.issue_revocation_list(revoked, issued, due).map_err(js_error)
     }
 }
@@ -444,21 +536,22 @@ impl JsAuthority {
 /// it follows that record). Returns the payload; throws `bad_signature`, `key_mismatch`,
 /// `chain_broken` or a `malformed_*` code.
 #[wasm_bindgen(js_name = verifyRecord)]
-pub fn verify_record_js(jws: &str, signer: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
+pub fn verify_record_js(jws: JsText, signer: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
+    let jws = text_arg("jws", &jws).map_err(js_error)?;
     let key = PublicKey::from_jwk(&public_jwk_arg(signer)?).map_err(js_error)?;
-    verify_record_with(jws, &key, options)
+    verify_record_with(&jws, &key, options)
 }
 
 fn verify_record_with(jws: &str, key: &PublicKey, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
-    let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-    let prev = from_js::<Option<VerifyOptionsArg>>("verify options", options)?.and_then(|o| o.prev);
+    let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["prev"]).map_err(js_error)?;
+    let prev = from_js::<Option<VerifyOptionsArg>>("options", options)?.and_then(|o| o.prev);
     Ok(to_js(&verify_record(jws, key, prev.as_deref()).map_err(js_error)?))
 }
 
 /// An Ed25519 public key decoded once, for verifying many signatures (like a WebCrypto
 /// `CryptoKey`): from its second verification on it keeps 10 KB of tables that make each one
-/// about a third faster, so keep one per signer. Verification is strict: see the README for
-/// exactly what it accepts.
+/// about a third faster, so keep one per signer. Verification is strict: canonical encodings
+/// only, no small-order keys, no repeated JSON members.
 #[wasm_bindgen(js_name = VerifyingKey)]
 pub struct JsVerifyingKey {
     inner: PublicKey,
@@ -489,27 +582,49 @@ impl JsVerifyingKey {
     /// The key as an OKP JWK.
     #[wasm_bindgen(getter)]
     pub fn jwk(&self) -> JsPublicJwk {
-        to_js(&self.inner.to_jwk())
+        jwk_js(&self.inner)
     }
 
     /// `verifyRecord(jws, this.jwk, options)` for many records of one signer: the key is
     /// decoded once, and from the second record on each verification is a third faster.
     #[wasm_bindgen(js_name = verifyRecord)]
-    pub fn verify_record(&self, jws: &str, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
-        verify_record_with(jws, &self.inner, options)
+    pub fn verify_record(&self, jws: JsText, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
+        verify_record_with(&text_arg("jws", &jws).map_err(js_error)?, &self.inner, options)
     }
 
-    /// Verifies a plain Ed25519 signature (64 bytes, a `Uint8Array`) over `message`; returns
-    /// nothing when valid, throws `bad_signature` when not.
-    pub fn verify(&self, message: JsBytes, signature: &[u8]) -> JsResult<()> {
+    /// Verifies a plain Ed25519 signature (64 bytes) over `message`; returns nothing when
+    /// valid, throws `bad_signature` when not.
+    pub fn verify(&self, message: JsBytes, signature: JsBytes) -> JsResult<()> {
         let message = bytes_arg("message", &message).map_err(js_error)?;
-        // Read by the glue, which the hot path needs: anything but a Uint8Array arrives empty
-        // and is refused here.
+        let signature = bytes_arg("signature", &signature).map_err(js_error)?;
         let signature: &[u8; 64] = signature
+            .as_slice()
             .try_into()
             .map_err(|_| bad_argument("signature", format!("expected a Uint8Array of 64 bytes, got {} bytes", signature.len())))?;
         self.inner.verify(&message, signature).map_err(js_error)
     }
+}
+
+/// A public key as the JS API gives it: the OKP JWK with `alg` (RFC 9864's fully specified
+/// `"Ed25519"`, which records are signed with) and `kid` (the RFC 7638 thumbprint, the records'
+/// `kid` header), so that a JOSE library imports it as it is and finds it in a key set.
+#[derive(Serialize)]
+struct JwkOut<'a> {
+    kty: &'a str,
+    crv: &'a str,
+    x: &'a str,
+    alg: &'static str,
+    kid: &'a str,
+}
+
+/// [`JwkOut`] of key `kid`, `jwk`.
+fn jwk_out<'a>(jwk: &'a PublicJwk, kid: &'a str) -> JwkOut<'a> {
+    JwkOut { kty: &jwk.kty, crv: &jwk.crv, x: &jwk.x, alg: "Ed25519", kid }
+}
+
+/// `key` as a JS [`JwkOut`].
+fn jwk_js(key: &PublicKey) -> JsPublicJwk {
+    to_js(&jwk_out(&key.to_jwk(), key.kid()))
 }
 
 fn public_jwk_arg(jwk: JsPublicJwk) -> JsResult<PublicJwk> {
@@ -521,15 +636,16 @@ fn public_jwk_arg(jwk: JsPublicJwk) -> JsResult<PublicJwk> {
 /// `bad_signature` when the authority did not sign it, `malformed_jws` when it does not parse.
 /// Check that its `hash` is `recordHash` of your record.
 #[wasm_bindgen(js_name = verifyReceipt)]
-pub fn verify_receipt_js(jws: &str, authority: JsPublicJwk) -> JsResult<JsReceipt> {
+pub fn verify_receipt_js(jws: JsText, authority: JsPublicJwk) -> JsResult<JsReceipt> {
+    let jws = text_arg("jws", &jws).map_err(js_error)?;
     let key = PublicKey::from_jwk(&public_jwk_arg(authority)?).map_err(js_error)?;
-    Ok(to_js(&verify_receipt(jws, &key).map_err(js_error)?))
+    Ok(to_js(&verify_receipt(&jws, &key).map_err(js_error)?))
 }
 
 /// Decodes a record WITHOUT verifying it (`verified: false`), for display and diagnosis.
 #[wasm_bindgen(js_name = inspectRecord)]
-pub fn inspect_record_js(jws: &str) -> JsResult<JsInspectedRecord> {
-    let (header, payload) = inspect_record(jws).map_err(js_error)?;
+pub fn inspect_record_js(jws: JsText) -> JsResult<JsInspectedRecord> {
+    let (header, payload) = inspect_record(&text_arg("jws", &jws).map_err(js_error)?).map_err(js_error)?;
     #[derive(Serialize)]
     struct Out {
         verified: bool,
@@ -541,19 +657,20 @@ pub fn inspect_record_js(jws: &str) -> JsResult<JsInspectedRecord> {
 
 /// The hash that chains records (base64url SHA-256 of the JWS text).
 #[wasm_bindgen(js_name = recordHash)]
-pub fn record_hash_js(jws: &str) -> String {
-    record_hash(jws)
+pub fn record_hash_js(jws: JsText) -> JsResult<String> {
+    Ok(record_hash(&text_arg("jws", &jws).map_err(js_error)?))
 }
 
 /// The offline policy check alone, for health screens: verifies the certificate of key `kid`
 /// and the revocation list, returns warnings, throws the refusing codes.
 #[wasm_bindgen(js_name = checkPolicy)]
-pub fn check_policy_js(kid: &str, credentials: JsCredentials, options: Option<JsPolicyOptions>) -> JsResult<JsPolicyVerdict> {
-        let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+pub fn check_policy_js(kid: JsText, credentials: JsCredentials, options: Option<JsPolicyOptions>) -> JsResult<JsPolicyVerdict> {
+    let kid = text_arg("kid", &kid).map_err(js_error)?;
+    let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["now", "expiringWithinDays"]).map_err(js_error)?;
     let creds: StoredCredentials = from_js("credentials", credentials.into())?;
-    let options: PolicyOptionsArg = from_js::<Option<PolicyOptionsArg>>("policy options", options)?.unwrap_or_default();
+    let options: PolicyOptionsArg = from_js::<Option<PolicyOptionsArg>>("options", options)?.unwrap_or_default();
     let verdict = creds
-        .check_policy(kid, now_or(options.now)?, policy_options(options.expiring_within_days)?)
+        .check_policy(&kid, now_or(options.now)?, policy_options(options.expiring_within_days)?)
         .map_err(js_error)?;
     #[derive(Serialize)]
     struct Out<'a> {

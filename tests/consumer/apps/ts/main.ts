@@ -1,7 +1,7 @@
 // A TypeScript consumer: everything typed, nothing `any`.
-import init, { Device, Identity, verifyRecord, errorCodes } from 'offsign';
-import type { ErrorCode, OffsignError, OutboxRecord, SignedRecord, SyncSummary, HealthCheck } from 'offsign';
-import initCore, { Authority, Identity as CoreIdentity, verifyRecord as verifyWithCore } from 'offsign/core';
+import init, { Device, Identity, verifyRecord, errorCodes, isOffsignError, OffsignError } from 'offsign';
+import type { ErrorCode, OutboxRecord, SignedRecord, SyncSummary, HealthCheck } from 'offsign';
+import initCore, { Authority, Identity as CoreIdentity, verifyRecord as verifyWithCore, isOffsignError as isCoreError } from 'offsign/core';
 import type { Credentials, RecordPayload } from 'offsign/core';
 
 export async function run(code: string): Promise<SyncSummary> {
@@ -21,6 +21,14 @@ export async function run(code: string): Promise<SyncSummary> {
   const codes: ErrorCode[] = errorCodes().map((c) => c.code);
   const key = Identity.generate();
   key.lock();
+  // A strict `catch (e)` is `unknown`: the guard and the class narrow it.
+  try {
+    key.signBytes(new Uint8Array([1]));
+  } catch (e) {
+    if (isOffsignError(e)) console.log(e.code satisfies ErrorCode, e.remedy);
+    if (e instanceof OffsignError) console.log(e.remedy.length);
+  }
+  device.onidlelock = (kid: string) => console.log(kid.length);
   console.log(state, failing.length, codes.length);
   return device.sync({ onProgress: (done: number, total: number) => console.log(done, total) });
 }
@@ -36,5 +44,9 @@ export async function runCore(): Promise<RecordPayload> {
     certificate: authority.issueCertificate('t-1', 'typed', worker.publicJwk, now, now + 86_400_000),
   };
   const signed = worker.sign(new Uint8Array([4, 5, 6]), { credentials });
-  return verifyWithCore(signed.jws, worker.publicJwk);
+  try {
+    return verifyWithCore(signed.jws, worker.publicJwk);
+  } catch (e) {
+    throw isCoreError(e) ? new Error(e.remedy) : e;
+  }
 }

@@ -20,5 +20,9 @@ export const done: 'done' = record.state;
 export const payload = verifyRecord('a.b.c');
 // @ts-expect-error: sync options have no such member
 export const summary = device.sync({ retries: 3 });
+// @ts-expect-error: the idle-lock handler is told a key id, a string
+device.onidlelock = (kid: number) => kid;
+// @ts-expect-error: a PIN is a string
+export const unlocking = device.unlock('kid', 482913);
 // The import above is used, so that only its missing export is an error.
 export type Unused = CoreDevice;
