@@ -8,11 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchChromium } from './support/browser.mjs';
 import { pack, freshApp as fresh, tool } from './support/consumer.mjs';
 import { startServer } from './support/server.mjs';
+import { readmeBlocks } from './support/readme.mjs';
 
 let packed;
 let browser;
@@ -82,24 +83,51 @@ test('a webpack 5 app built for production does the same, and so does its own se
   const { result, server, page, context } = await runBuiltApp(path.join(dir, 'dist'));
   try {
     assertChecked(result);
-    const { code } = server.admin('enroll', '--worker', 'consumer-sw');
-    const fromWorker = await page.evaluate(async (code) => {
-      await navigator.serviceWorker.register('/sw.js');
-      const registration = await navigator.serviceWorker.ready;
-      const answer = new Promise((resolve) => navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data)));
-      registration.active.postMessage({ code });
-      return answer;
-    }, code);
-    assert.equal(fromWorker.error, undefined, fromWorker.error);
-    assert.equal(fromWorker.accepted, 1);
+    await assertSignsInServiceWorker(page, server, {});
   } finally {
     await context.close();
     await server.stop();
   }
 });
 
-test('TypeScript: a strict consumer compiles, and deliberate type errors are caught', () => {
+/** Registers the app's /sw.js with `options` and asserts that it enrolls, signs and syncs. */
+async function assertSignsInServiceWorker(page, server, options) {
+  const { code } = server.admin('enroll', '--worker', 'consumer-sw');
+  const fromWorker = await page.evaluate(async ({ code, options }) => {
+    await navigator.serviceWorker.register('/sw.js', options);
+    const registration = await navigator.serviceWorker.ready;
+    const answer = new Promise((resolve) => navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data)));
+    registration.active.postMessage({ code });
+    return answer;
+  }, { code, options });
+  assert.equal(fromWorker.error, undefined, fromWorker.error);
+  assert.equal(fromWorker.accepted, 1);
+}
+
+test("a Vite app with the README's service worker config: the worker keeps its name, registers as a module and signs", async () => {
+  // The Vite app, with the webpack app's service worker and the README's config.
+  const dir = fresh(packed, 'vite', { as: 'vite-sw' });
+  mkdirSync(path.join(dir, 'src'));
+  cpSync(path.join(ROOT, 'tests/consumer/apps/webpack/src/sw.js'), path.join(dir, 'src/sw.js'));
+  writeFileSync(path.join(dir, 'vite.config.js'), readmeBlocks().get('vite.config.js with a service worker'));
+  // The config imports `vite`, as an app that has it installed does.
+  symlinkSync(path.join(ROOT, 'tests/consumer/node_modules/vite'), path.join(dir, 'node_modules/vite'));
+  execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: dir });
+  assert.ok(readdirSync(path.join(dir, 'dist')).includes('sw.js'), 'the service worker at a fixed name');
+  const { result, server, page, context } = await runBuiltApp(path.join(dir, 'dist'));
+  try {
+    assertChecked(result);
+    await assertSignsInServiceWorker(page, server, { type: 'module' });
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test("TypeScript: a strict consumer and the README's strict recipe compile, and deliberate type errors are caught", () => {
   const dir = freshApp('ts');
+  // The package README's strict-TypeScript recipe, as printed, compiles with the app.
+  writeFileSync(path.join(dir, 'readme.ts'), readmeBlocks().get('strict TypeScript'));
   execFileSync(tool('tsc'), ['-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8' });
   // Without the directives every marked line must fail: the types are not `any`.
   const loose = path.join(dir, 'type-errors.ts');

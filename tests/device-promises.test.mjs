@@ -269,6 +269,43 @@ test('one identity unlocked at a time: unlocking B locks A, signing follows the 
 
 // The failing operations here are bigger than the room left, and their data compresses; the
 // next test fills the disk for good.
+test('a File or a Blob is a document: read and hashed a slice at a time, named by the file unless the options say otherwise, in sign and signMany', { timeout: 120_000 }, () => withPage(async ({ page }) => {
+  const r = await page.evaluate(async ({ pin }) => {
+    const { verifyRecord } = window.offsign;
+    const device = await window.offsign.Device.open({ name: `blob-${Math.random()}` });
+    const me = await t.enrolled(device, 'Blob Signer', pin);
+    // 3 MiB and 5 bytes: four slices, the last one short.
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 5).map((_, i) => (i * 31 + 7) & 0xff);
+    const hex = async (data) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', data))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const sha256Of = (record) => [...Uint8Array.from(atob(record.doc.sha256.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const file = new File([bytes], 'scan-118.pdf', { type: 'application/pdf' });
+    const fromFile = await device.sign(file, { claims: { page: 1 } });
+    const renamed = await device.sign(file, { name: 'renamed.pdf', type: 'application/octet-stream' });
+    const fromBlob = await device.sign(new Blob(['a note']));
+    const fromBytes = await device.sign(bytes, { name: 'scan-118.pdf', type: 'application/pdf' });
+    const batch = await device.signMany([{ doc: file }, { doc: new TextEncoder().encode('bytes beside a file'), name: 'b.txt' }]);
+    return {
+      expected: await hex(bytes),
+      file: { sha256: sha256Of(fromFile.record), doc: fromFile.record.doc, claims: fromFile.record.claims },
+      renamed: renamed.record.doc,
+      blob: { doc: fromBlob.record.doc, expected: await hex(new TextEncoder().encode('a note')), sha256: sha256Of(fromBlob.record) },
+      sameAsBytes: fromBytes.record.doc.sha256 === fromFile.record.doc.sha256,
+      batch: batch.records.map((x) => x.record.doc.name),
+      verified: verifyRecord(fromFile.jws, me.publicJwk).doc.size,
+    };
+  }, { pin: PIN });
+  assert.equal(r.file.sha256, r.expected, 'the digest of the whole file, read in slices');
+  assert.deepEqual({ ...r.file.doc, sha256: undefined }, { sha256: undefined, name: 'scan-118.pdf', type: 'application/pdf', size: 3 * 1024 * 1024 + 5 });
+  assert.deepEqual(r.file.claims, { page: 1 });
+  assert.deepEqual([r.renamed.name, r.renamed.type], ['renamed.pdf', 'application/octet-stream'], 'the options win over the file');
+  assert.equal(r.blob.sha256, r.blob.expected);
+  assert.ok(r.blob.doc.name == null, 'a Blob has no name');
+  assert.equal(r.blob.doc.size, 6);
+  assert.equal(r.sameAsBytes, true, 'a file and its bytes make the same digest');
+  assert.deepEqual(r.batch, ['scan-118.pdf', 'b.txt']);
+  assert.equal(r.verified, 3 * 1024 * 1024 + 5);
+}));
+
 test('storage_full while signing and while importing is a failure report without secrets, and nothing of the failed operation remains', { timeout: 240_000 }, () => withPage(async ({ browser, page, server }) => {
   // The quota is set before this origin first opens IndexedDB: a lower override set after the
   // origin's storage was in use went unenforced in this Chromium (156).

@@ -12,19 +12,23 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, launchChromium, openOffsignPage } from './support/browser.mjs';
 import { startServer } from './support/server.mjs';
+import { readmeBlocks } from './support/readme.mjs';
 
-const README = readFileSync(path.join(ROOT, 'pkg-scripts/npm/README.md'), 'utf8');
-
-/** The tested blocks of the README, by name. */
-const blocks = new Map([...README.matchAll(/<!-- tested: (.+?) -->\n```(?:js|ts)\n([\s\S]*?)```/g)].map((m) => [m[1], m[2]]));
-const ran = new Set();
+const blocks = readmeBlocks();
+/** Tested blocks that another file runs, with which. */
+const ELSEWHERE = {
+  'vite.config.js with a service worker': 'consumer.test.mjs builds a Vite app with it',
+  'strict TypeScript': 'consumer.test.mjs compiles it with tsc --strict in the TypeScript app',
+};
+const ran = new Set(Object.keys(ELSEWHERE));
 after(() => assert.deepEqual([...blocks.keys()].filter((name) => !ran.has(name)), [], 'tested blocks of the README that no test ran'));
 
 /**
  * Block `name` as the body of an async function of `inputs`, with its imports of the package
- * made dynamic, and `console.log` collected into `printed`.
+ * made dynamic, and `console.log` collected into `printed`; `prelude` runs first (it may
+ * define the names the block uses, and `observe()`, whose result is returned as `observed`).
  */
-function runnable(name) {
+function runnable(name, prelude = '') {
   const source = blocks.get(name);
   assert.ok(source, `the README has a tested block "${name}"`);
   ran.add(name);
@@ -39,17 +43,19 @@ function runnable(name) {
     const console = { log: (...args) => printed.push(args) };
     const showToWorker = (text) => shown.push(text);
     pdfBytes = pdfBytes && new TextEncoder().encode(pdfBytes);
+    let observe;
+    ${prelude}
     try {
       ${body}
     } catch (e) {
       return { thrown: \`\${e?.name}: \${e?.code ?? ''} \${e?.message}\`, printed, shown };
     }
-    return { printed, shown };
+    return { printed, shown, observed: await observe?.() };
   }`;
 }
 
-/** Runs block `name` in `page` with `inputs`. */
-const run = (page, name, inputs = {}) => page.evaluate(`(${runnable(name)})(${JSON.stringify(inputs)})`);
+/** Runs block `name` in `page` with `inputs`, after `prelude`. */
+const run = (page, name, inputs = {}, prelude = '') => page.evaluate(`(${runnable(name, prelude)})(${JSON.stringify(inputs)})`);
 
 test('README: the quick start without a server signs, stores and verifies a record, as printed', { timeout: 120_000 }, async () => {
   const ctx = await openOffsignPage('chromium');
@@ -61,6 +67,42 @@ test('README: the quick start without a server signs, stores and verifies a reco
     assert.match(jws, /^eyJhbGciOiJFZDI1NTE5Iiw/, 'the comment shows how the JWS begins');
     assert.deepEqual(Object.keys(doc).sort(), ['name', 'sha256', 'size', 'type'], 'the comment names the members of doc');
     assert.equal(doc.name, 'receipt-118.txt');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('README: the spinner recipe turns while the Device unlocks (real Argon2id cost) and stops after', { timeout: 120_000 }, async () => {
+  const ctx = await openOffsignPage('chromium');
+  try {
+    // The page of an app: a button with the README's CSS, an identity sealed at the default
+    // cost, and a frame loop that notes what the page shows while the block runs.
+    const prelude = `
+      const style = document.createElement('style');
+      style.textContent = '@keyframes spin { to { transform: rotate(360deg); } } [aria-busy="true"]::after { content: ""; display: inline-block; width: 1em; height: 1em; border: 2px solid; border-right-color: transparent; border-radius: 50%; animation: spin 0.8s linear infinite; }';
+      document.head.append(style);
+      const button = document.body.appendChild(document.createElement('button'));
+      button.textContent = 'Unlock';
+      const device = await window.offsign.Device.open({ name: 'spinner-' + Math.random() });
+      const { kid } = await device.createIdentity({ label: 'Spinner', pin });
+      device.lock();
+      const frames = [];
+      let looping = true;
+      const loop = () => {
+        frames.push({ busy: button.getAttribute('aria-busy') === 'true', spinning: document.getAnimations().some((a) => a.playState === 'running') });
+        if (looping) requestAnimationFrame(loop);
+      };
+      requestAnimationFrame(loop);
+      observe = async () => {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        looping = false;
+        return { busyFrames: frames.filter((f) => f.busy && f.spinning).length, last: frames.at(-1), unlocked: device.unlocked === kid };
+      };`;
+    const r = await run(ctx.page, 'a spinner while unlocking', { pin: '482913' }, prelude);
+    assert.equal(r.thrown, undefined, r.thrown);
+    assert.ok(r.observed.busyFrames >= 5, `the page drew ${r.observed.busyFrames} frames with the spinner turning during the unlock`);
+    assert.deepEqual(r.observed.last, { busy: false, spinning: false }, 'and it stopped after');
+    assert.equal(r.observed.unlocked, true);
   } finally {
     await ctx.close();
   }
@@ -107,7 +149,7 @@ test('README: the quick start with offsign-server enrolls, signs and syncs, surv
   }
 });
 
-test('README: verifying a record with jose, in Node, as printed: one key, and a key set found by kid', { timeout: 60_000 }, async () => {
+test('README: verifying a record with jose in Node and with cryptography in Python, as printed: one key, a key set found by kid, and a tampered record refused', { timeout: 60_000 }, async () => {
   const core = await import(pathToFileURL(path.join(ROOT, 'pkg/core.js')).href);
   core.initSync({ module: readFileSync(path.join(ROOT, 'pkg/offsign_core_bg.wasm')) });
   const ca = core.Authority.generate('Snippet Authority');
@@ -124,4 +166,12 @@ test('README: verifying a record with jose, in Node, as printed: one key, and a 
   writeFileSync(file, `const { jws, publicJwk, anotherWorkersJwk } = JSON.parse(process.argv[2]);\n${blocks.get('verify with jose')}`);
   const printed = execFileSync(process.execPath, [file, JSON.stringify(inputs)], { encoding: 'utf8' });
   assert.equal(printed.trim(), '1 receipt-118.pdf');
+
+  // The Python recipe, with the same record (pyca/cryptography, installed by the set-up).
+  ran.add('verify in Python');
+  const python = `import json, sys\njws = sys.argv[1]\npublic_jwk = json.loads(sys.argv[2])\n${blocks.get('verify in Python')}`;
+  const fromPython = execFileSync('python3', ['-c', python, jws, JSON.stringify(worker.publicJwk)], { encoding: 'utf8' });
+  assert.equal(fromPython.trim(), '1 receipt-118.pdf');
+  const tampered = jws.slice(0, -5) + (jws.at(-5) === 'A' ? 'B' : 'A') + jws.slice(-4);
+  assert.throws(() => execFileSync('python3', ['-c', python, tampered, JSON.stringify(worker.publicJwk)], { stdio: 'pipe' }), /InvalidSignature/);
 });

@@ -43,8 +43,9 @@ export interface IdentityInfo {
 
 /** One document of `Device.signMany`. */
 export interface DocumentInput {
-  /** The document's bytes. */
-  doc: Uint8Array | ArrayBuffer;
+  /** The document: its bytes, or a `Blob` or `File` (read and hashed a slice at a time; a
+   * `File`'s name and type are the record's unless `name` and `type` say otherwise). */
+  doc: Uint8Array | ArrayBuffer | Blob;
   name?: string;
   type?: string;
   /** Free-form claims, plain JSON values only (as in `SignOptions.claims`). */

@@ -83,6 +83,20 @@ extern "C" {
     /// `Promise<ImportSummary>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<ImportSummary>")]
     pub type PromiseImportSummary;
+    /// `Uint8Array | ArrayBuffer | Blob` in TypeScript: a document, read with [`document_arg`].
+    #[wasm_bindgen(typescript_type = "Uint8Array | ArrayBuffer | Blob")]
+    pub type JsDocument;
+    /// A `Blob` (a `File` is one), read a slice at a time.
+    #[wasm_bindgen(js_name = Blob)]
+    type JsBlob;
+    #[wasm_bindgen(method, getter)]
+    fn size(this: &JsBlob) -> f64;
+    #[wasm_bindgen(method, getter, js_name = type)]
+    fn media_type(this: &JsBlob) -> String;
+    #[wasm_bindgen(method)]
+    fn slice(this: &JsBlob, start: f64, end: f64) -> JsBlob;
+    #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
+    fn array_buffer(this: &JsBlob) -> Result<js_sys::Promise, JsValue>;
     /// `(kid: string) => void` in TypeScript: `onidlelock`'s handler.
     #[wasm_bindgen(typescript_type = "((kid: string) => void)")]
     pub type JsIdleLockHandler;
@@ -159,9 +173,61 @@ impl FromJson for DocumentOptionsArg {
     }
 }
 
+/// A document to sign: its bytes, or a `Blob` (a `File`) to read.
+enum DocumentArg {
+    Bytes(Vec<u8>),
+    Blob(JsBlob),
+}
+
+/// Argument `what` as a document: a `Blob` as it is, anything else as [`bytes_arg`] reads it.
+fn document_arg(what: &str, value: &JsValue) -> Result<DocumentArg, Error> {
+    match value.dyn_ref::<JsBlob>() {
+        Some(_) => Ok(DocumentArg::Blob(value.clone().unchecked_into())),
+        None => bytes_arg(what, value).map(DocumentArg::Bytes),
+    }
+}
+
+/// How much of a `Blob` is read at a time: the document is hashed as it is read, so a
+/// 200 MB scan never sits whole in memory (neither in the worker's JS nor in the wasm).
+const BLOB_SLICE: f64 = 1024.0 * 1024.0;
+
+/// The SHA-256 and size of `blob`, read a slice at a time.
+async fn hash_blob(blob: &JsBlob) -> Result<([u8; 32], u64), Error> {
+    use sha2::{Digest, Sha256};
+    let unreadable = |e: JsValue| {
+        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        Error::new(ErrorCode::MalformedInput, format!("doc: the file could not be read: {why:.200}"))
+    };
+    let size = blob.size();
+    let mut hasher = Sha256::new();
+    let mut slice = Vec::new();
+    let mut at = 0.0;
+    while at < size {
+        let end = (at + BLOB_SLICE).min(size);
+        let bytes = wasm_bindgen_futures::JsFuture::from(blob.slice(at, end).array_buffer().map_err(unreadable)?).await.map_err(unreadable)?;
+        let bytes = js_sys::Uint8Array::new(&bytes);
+        slice.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut slice);
+        hasher.update(&slice);
+        at = end;
+    }
+    Ok((hasher.finalize().into(), size as u64))
+}
+
 impl DocumentOptionsArg {
-    fn into_input(self, doc: &[u8]) -> Result<SignInput, Error> {
-        Ok(SignInput { doc: DocumentDigest::of_bytes(doc, self.name, self.media_type)?, claims: self.claims })
+    /// The document to sign with these options; a `File`'s name and type are the record's
+    /// unless the options give others.
+    async fn into_input(self, doc: DocumentArg) -> Result<SignInput, Error> {
+        let doc = match doc {
+            DocumentArg::Bytes(bytes) => DocumentDigest::of_bytes(&bytes, self.name, self.media_type)?,
+            DocumentArg::Blob(blob) => {
+                let name = self.name.or_else(|| get(&blob, "name").as_string());
+                let media_type = self.media_type.or_else(|| Some(blob.media_type()).filter(|t| !t.is_empty()));
+                let (sha256, size) = hash_blob(&blob).await?;
+                DocumentDigest::of_sha256(&sha256, name, media_type, Some(size))?
+            }
+        };
+        Ok(SignInput { doc, claims: self.claims })
     }
 }
 
@@ -357,15 +423,16 @@ impl JsDevice {
 
     /// Signs `doc` with the unlocked identity and stores the record: the policy check, the
     /// chain and the outbox change in one IndexedDB transaction. Resolves once committed.
-    pub fn sign(&self, doc: JsBytes, options: Option<JsDocumentOptions>) -> PromiseSignedRecord {
+    /// A `Blob` or `File` is read and hashed a slice at a time; a `File` names the record.
+    pub fn sign(&self, doc: JsDocument, options: Option<JsDocumentOptions>) -> PromiseSignedRecord {
         let device = self.inner.clone();
-        let input = bytes_arg("doc", &doc).and_then(|doc| {
+        let input = document_arg("doc", &doc).and_then(|doc| {
             let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), DOCUMENT_KEYS)?;
-            read_js::<Option<DocumentOptionsArg>>("options", options)
-                .and_then(|o| o.unwrap_or_default().into_input(&doc))
+            Ok((doc, read_js::<Option<DocumentOptionsArg>>("options", options)?.unwrap_or_default()))
         });
         promise(async move {
-            let signed = device.sign(vec![input?]).await?;
+            let (doc, options) = input?;
+            let signed = device.sign(vec![options.into_input(doc).await?]).await?;
             Ok(to_js(&signed_out(&signed.records[0], &signed.warnings)))
         })
     }
@@ -373,14 +440,13 @@ impl JsDevice {
     /// Signs a batch of documents in one transaction: all of them are stored, or none.
     #[wasm_bindgen(js_name = signMany)]
     pub fn sign_many(&self, docs: JsDocumentInputs) -> PromiseSignedBatch {
-        // Each document's bytes are read as bytes; its other members go through `from_js`.
-        let input = |(i, item): (usize, JsValue)| -> Result<SignInput, Error> {
+        // Each document is read as `sign` reads it; its other members go through `from_js`.
+        let input = |(i, item): (usize, JsValue)| -> Result<(DocumentArg, DocumentOptionsArg), Error> {
             let what = format!("docs[{i}]");
             let item = options_arg(&what, item, &["doc", "name", "type", "claims"])?;
-            let doc = bytes_arg(&format!("{what}.doc"), &get(&item, "doc"))?;
+            let doc = document_arg(&format!("{what}.doc"), &get(&item, "doc"))?;
             let options = pick(&item, &["name", "type", "claims"]).unwrap_or_default();
-            let options = read_js::<DocumentOptionsArg>(&what, options)?;
-            options.into_input(&doc)
+            Ok((doc, read_js::<DocumentOptionsArg>(&what, options)?))
         };
         let device = self.inner.clone();
         let docs: JsValue = docs.into();
@@ -389,7 +455,11 @@ impl JsDevice {
             None => Err(not_a("docs", "an array of { doc, name?, type?, claims? }", &docs)),
         };
         promise(async move {
-            let signed = device.sign(inputs?).await?;
+            let mut documents = Vec::new();
+            for (doc, options) in inputs? {
+                documents.push(options.into_input(doc).await?);
+            }
+            let signed = device.sign(documents).await?;
             #[derive(Serialize)]
             struct Out<'a> {
                 records: Vec<SignedOut<'a>>,

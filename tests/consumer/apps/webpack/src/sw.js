@@ -1,4 +1,4 @@
-// A consumer's own service worker that signs with the package: asked by the page, it makes an
+// A consumer's own service worker (webpack: a classic script; Vite: a module) that signs with the package: asked by the page, it makes an
 // identity, enrolls, signs and syncs, all inside the worker.
 import init, { Device } from 'offsign';
 
