@@ -15,7 +15,13 @@ export class OffsignError extends Error {
   remedy: string;
 }
 
-/** Whether `e` is an OffsignError: narrows a `catch (e)` (which is `unknown`) to one. */
+/**
+ * Whether `e` is an OffsignError: narrows a `catch (e)` (which is `unknown`) to one.
+ * @example
+ * ```ts
+ * try { await device.unlock(kid, pin); } catch (e) { if (isOffsignError(e)) showToWorker(e.remedy); else throw e; }
+ * ```
+ */
 export function isOffsignError(e: unknown): e is OffsignError;
 
 /** A warning that did not stop the operation (e.g. `cert_expiring`). */

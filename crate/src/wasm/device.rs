@@ -276,6 +276,11 @@ impl<A: FromJson + Default> PageArg<A> {
 #[wasm_bindgen(js_class = Device)]
 impl JsDevice {
     /// Opens (or creates) the device's database.
+    ///
+    /// @example
+    /// ```js
+    /// const device = await Device.open({ name: 'offsign', idleLockMinutes: 5, appVersion: '1.4.0' });
+    /// ```
     pub async fn open(options: Option<JsDeviceOptions>) -> JsResult<JsDevice> {
         const KEYS: &[&str] = &["name", "idleLockMinutes", "retainAcceptedDays", "expiringWithinDays", "appVersion"];
         let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), KEYS).map_err(js_error)?;
@@ -324,6 +329,12 @@ impl JsDevice {
     /// Creates an identity sealed under `pin`, stores it, and leaves it unlocked. (The proxy in
     /// `js/device.js` asks the page's browser to keep this app's storage and adds whether it
     /// agreed as `storagePersisted`: `navigator.storage.persist()` exists only in a page.)
+    ///
+    /// @example
+    /// ```js
+    /// const me = await device.createIdentity({ label: 'A. Jones', pin: '482913' });
+    /// if (me.storagePersisted === false) showToWorker('Sync often: this browser may clear stored data.');
+    /// ```
     #[wasm_bindgen(js_name = createIdentity)]
     pub fn create_identity(&self, options: JsCreateIdentityOptions) -> PromiseCreatedIdentity {
         struct CreateArg {
@@ -367,6 +378,12 @@ impl JsDevice {
     /// Unlocks identity `kid` with `pin` (locking any other). Rejects with `wrong_pin`, or
     /// `pin_locked_out` after five wrong PINs (the count survives reloads).
     /// After `idleLockMinutes` without use the key is wiped and `onidlelock` is called.
+    ///
+    /// @example
+    /// ```js
+    /// const [me] = await device.identities();
+    /// await device.unlock(me.kid, pin);   // rejects with code 'wrong_pin' or 'pin_locked_out'
+    /// ```
     pub fn unlock(&self, kid: JsText, pin: JsText) -> PromiseVoid {
         let device = self.inner.clone();
         let idle = self.idle.clone();
@@ -424,6 +441,12 @@ impl JsDevice {
     /// Signs `doc` with the unlocked identity and stores the record: the policy check, the
     /// chain and the outbox change in one IndexedDB transaction. Resolves once committed.
     /// A `Blob` or `File` is read and hashed a slice at a time; a `File` names the record.
+    ///
+    /// @example
+    /// ```js
+    /// const file = input.files[0];        // a File is read a slice at a time
+    /// const { record, warnings } = await device.sign(file, { claims: { recipient: 'J. Smith' } });
+    /// ```
     pub fn sign(&self, doc: JsDocument, options: Option<JsDocumentOptions>) -> PromiseSignedRecord {
         let device = self.inner.clone();
         let input = document_arg("doc", &doc).and_then(|doc| {
@@ -438,6 +461,11 @@ impl JsDevice {
     }
 
     /// Signs a batch of documents in one transaction: all of them are stored, or none.
+    ///
+    /// @example
+    /// ```js
+    /// const { records } = await device.signMany([{ doc: a, name: 'a.pdf' }, { doc: b, name: 'b.pdf' }]);
+    /// ```
     #[wasm_bindgen(js_name = signMany)]
     pub fn sign_many(&self, docs: JsDocumentInputs) -> PromiseSignedBatch {
         // Each document is read as `sign` reads it; its other members go through `from_js`.
@@ -508,6 +536,11 @@ impl JsDevice {
     /// (`offsign-server enroll`): the server at `options.server` (default: this origin) issues
     /// its certificate, which is checked and stored. Needs a connection. Rejects with
     /// `enrollment_refused` (unknown, used or expired code) or `server_unreachable`.
+    ///
+    /// @example
+    /// ```js
+    /// await device.enroll(me.kid, 'K7QM-3XPA-9DHT', { server: 'https://sign.example.com' });
+    /// ```
     pub fn enroll(&self, kid: JsText, code: JsText, options: Option<JsServerOptions>) -> PromiseVoid {
         let args = (|| -> Result<_, Error> {
             let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["server"])?;
@@ -530,6 +563,11 @@ impl JsDevice {
     /// identity's certificate when it expires within 30 days. One sync at a time per origin
     /// (Web Locks). Rejects with `server_unreachable` when the server cannot be reached after
     /// retries: nothing is lost, the records wait for the next sync.
+    ///
+    /// @example
+    /// ```js
+    /// const { accepted, rejected } = await device.sync({ onProgress: (done, total) => { bar.value = done / total; } });
+    /// ```
     pub fn sync(&self, options: Option<JsSyncOptions>) -> PromiseSyncSummary {
         let options: JsValue = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         #[derive(Default)]
@@ -574,6 +612,12 @@ impl JsDevice {
 
     /// Everything on this device (identities with their sealed keys, credentials, records,
     /// failure reports) as one file sealed under `passphrase`. Keep it somewhere safe.
+    ///
+    /// @example
+    /// ```js
+    /// const bytes = await device.exportBackup('correct horse battery staple');
+    /// const url = URL.createObjectURL(new Blob([bytes]));
+    /// ```
     #[wasm_bindgen(js_name = exportBackup)]
     pub fn export_backup(&self, passphrase: JsText, options: Option<JsSealOptions>) -> PromiseBytes {
         let device = self.inner.clone();
@@ -594,6 +638,12 @@ impl JsDevice {
     /// `wrong_passphrase`, `malformed_backup` or `chain_broken`; a failure changes nothing.
     /// `options.onProgress(verified, total)` hears how many of the file's records are checked,
     /// every 500 and at the end.
+    ///
+    /// @example
+    /// ```js
+    /// const summary = await device.importBackup(new Uint8Array(await file.arrayBuffer()), passphrase,
+    ///   { onProgress: (verified, total) => { bar.value = verified / total; } });
+    /// ```
     #[wasm_bindgen(js_name = importBackup)]
     pub fn import_backup(&self, bytes: JsBytes, passphrase: JsText, options: Option<JsImportOptions>) -> PromiseImportSummary {
         let device = self.inner.clone();

@@ -377,6 +377,13 @@ pub struct JsIdentity {
 #[wasm_bindgen(js_class = Identity)]
 impl JsIdentity {
     /// Generates a new identity from `crypto.getRandomValues`.
+    ///
+    /// @example
+    /// ```js
+    /// await init();
+    /// const me = Identity.generate();
+    /// const sealed = me.seal('482913');   // store this; Identity.unseal(sealed, pin) later
+    /// ```
     pub fn generate() -> JsResult<JsIdentity> {
         Ok(JsIdentity { inner: Some(Identity::generate().map_err(js_error)?), policy: PolicyCache::default() })
     }
@@ -423,6 +430,12 @@ impl JsIdentity {
 
     /// Runs the offline policy check, then signs `doc` as a record chained to `options.chain`.
     /// The signature is verified once more before it is returned.
+    ///
+    /// @example
+    /// ```js
+    /// const first = me.sign(bytes, { credentials, name: 'receipt-118.pdf' });
+    /// const second = me.sign(more, { credentials, chain: first.chain });
+    /// ```
     pub fn sign(&self, doc: JsBytes, options: JsSignOptions) -> JsResult<JsSignedRecord> {
         let doc = bytes_arg("doc", &doc).map_err(js_error)?;
         let options: SignOptionsArg = from_js("options", sign_options_arg(options)?)?;
@@ -514,6 +527,12 @@ impl JsAuthority {
 
     /// Issues a certificate (JWS) binding worker `sub` to `jwk`, valid from `nbf` until `exp`
     /// (ms since the epoch; whole seconds are kept).
+    ///
+    /// @example
+    /// ```js
+    /// const ca = Authority.generate('Demo Authority');
+    /// const certificate = ca.issueCertificate('s-1', 'a.jones', me.publicJwk, Date.now(), Date.now() + 90 * 86_400_000);
+    /// ```
     #[wasm_bindgen(js_name = issueCertificate)]
     pub fn issue_certificate(&self, serial: JsText, sub: JsText, jwk: JsPublicJwk, nbf: JsNumber, exp: JsNumber) -> JsResult<String> {
         let (serial, sub) = (text_arg("serial", &serial).map_err(js_error)?, text_arg("sub", &sub).map_err(js_error)?);
@@ -535,6 +554,11 @@ impl JsAuthority {
 /// Verifies a record strictly against the signer's public JWK (and, with `options.prev`, that
 /// it follows that record). Returns the payload; throws `bad_signature`, `key_mismatch`,
 /// `chain_broken` or a `malformed_*` code.
+///
+/// @example
+/// ```js
+/// const payload = verifyRecord(second.jws, me.publicJwk, { prev: first.jws });   // or throws
+/// ```
 #[wasm_bindgen(js_name = verifyRecord)]
 pub fn verify_record_js(jws: JsText, signer: JsPublicJwk, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
     let jws = text_arg("jws", &jws).map_err(js_error)?;

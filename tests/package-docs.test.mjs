@@ -1,0 +1,34 @@
+// The documents the npm package ships beside its README: API.md (TypeDoc, from the entry's
+// declarations) documents every export, with the examples of the doc comments; PROTOCOL.md
+// (from the server's OpenAPI document) has every request; and the tarball holds both.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './support/browser.mjs';
+
+const pkg = (name) => readFileSync(path.join(ROOT, 'pkg', name), 'utf8');
+
+test('API.md has a section for every export of offsign, with its examples', () => {
+  const api = pkg('API.md');
+  const exported = [...pkg('offsign.d.ts').matchAll(/^export (?:declare )?(?:class|function|interface|type) (\w+)/gm)]
+    .map((m) => m[1]).filter((name) => name !== 'InitOutput');
+  assert.ok(exported.length > 40, exported.join(', '));
+  const missing = exported.filter((name) => !new RegExp(`^### ${name}(\\(\\))?$`, 'm').test(api));
+  assert.deepEqual(missing, [], 'exports without a section in API.md');
+  assert.ok((api.match(/^#+ Example$/gm) ?? []).length >= 12, 'the @example of the main calls are rendered');
+  assert.match(api, /await device\.sign\(file, \{ claims/, "Device.sign's example");
+});
+
+test('PROTOCOL.md has every request of the OpenAPI document, and the package ships both documents', () => {
+  const protocol = pkg('PROTOCOL.md');
+  const openapi = JSON.parse(readFileSync(path.join(ROOT, 'server/api/openapi.json'), 'utf8'));
+  for (const [route, methods] of Object.entries(openapi.paths)) {
+    for (const method of Object.keys(methods)) assert.match(protocol, new RegExp(`^## ${method.toUpperCase()} ${route}$`, 'm'));
+  }
+  for (const schema of Object.keys(openapi.components.schemas)) assert.match(protocol, new RegExp(`^### ${schema}$`, 'm'));
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: path.join(ROOT, 'pkg'), encoding: 'utf8' }));
+  const files = packed.files.map((f) => f.path);
+  for (const name of ['README.md', 'CHANGELOG.md', 'API.md', 'PROTOCOL.md']) assert.ok(files.includes(name), `${name} is in the tarball`);
+});
