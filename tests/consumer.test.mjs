@@ -76,6 +76,30 @@ test('a Vite app that imports only offsign/core ships only the small wasm, and s
   }
 });
 
+test("a fresh Vite app whose main.js is the package README's quick start (no server) works on the first try", async () => {
+  const dir = fresh(packed, 'vite', { as: 'vite-readme' });
+  writeFileSync(path.join(dir, 'main.js'), readmeBlocks().get('quick start without a server'));
+  execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: dir });
+  const server = await startServer([], { www: path.join(dir, 'dist') });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const printed = [];
+    const errors = [];
+    page.on('console', (message) => { if (message.type() === 'log') printed.push(message.text()); });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(server.url);
+    const until = Date.now() + 20_000;
+    while (printed.length < 2 && !errors.length && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(errors, []);
+    assert.match(printed[0] ?? '', /^1 eyJhbGciOiJFZDI1NTE5Iiw/, printed.join('\n'));
+    assert.match(printed[1] ?? '', /Object|sha256/, 'the verified payload of the document');
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
 test('a webpack 5 app built for production does the same, and so does its own service worker', async () => {
   const dir = freshApp('webpack', 'src');
   execFileSync(tool('webpack'), ['--config', 'webpack.config.js'], { cwd: dir });
