@@ -4,7 +4,7 @@
 // Chromium with the free names it uses (`pin`, `code`, `server`, `pdfBytes`,
 // `showToWorker`) given; what it prints or shows is asserted. A snippet that stops working
 // fails here; a tested block this file does not run fails too.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -22,7 +22,6 @@ const ELSEWHERE = {
   // (and 'quick start without a server' is also the main.js of a fresh Vite app there)
 };
 const ran = new Set(Object.keys(ELSEWHERE));
-after(() => assert.deepEqual([...blocks.keys()].filter((name) => !ran.has(name)), [], 'tested blocks of the README that no test ran'));
 
 /**
  * Block `name` as the body of an async function of `inputs`, with its imports of the package
@@ -33,8 +32,10 @@ function runnable(name, prelude = '') {
   const source = blocks.get(name);
   assert.ok(source, `the README has a tested block "${name}"`);
   ran.add(name);
-  const body = source.replace(/^import (?:(\w+), )?\{([^}]*)\} from '(offsign(?:\/core)?)';$/gm, (_, init, names, entry) => {
-    const file = entry === 'offsign' ? '/pkg/offsign.js' : '/pkg/core.js';
+  // The package's entries, and jose's browser build from the tests' node_modules.
+  const files = { offsign: '/pkg/offsign.js', 'offsign/core': '/pkg/core.js', jose: '/tests/node_modules/jose/dist/webapi/index.js' };
+  const body = source.replace(/^import (?:(\w+), )?\{([^}]*)\} from '(offsign(?:\/core)?|jose)';$/gm, (_, init, names, entry) => {
+    const file = files[entry];
     return `const { ${init ? `default: ${init}, ` : ''}${names} } = await import('${file}');`;
   });
   assert.doesNotMatch(body, /^import /m, `${name}: every import is of the package`);
@@ -150,7 +151,7 @@ test('README: the quick start with offsign-server enrolls, signs and syncs, surv
   }
 });
 
-test('README: verifying a record with jose in Node and with cryptography in Python, as printed: one key, a key set found by kid, and a tampered record refused', { timeout: 60_000 }, async () => {
+test('README: verifying a record with jose in Node and in Chromium, and with cryptography in Python, as printed: one key, a key set found by kid, and a tampered record refused', { timeout: 60_000 }, async () => {
   const core = await import(pathToFileURL(path.join(ROOT, 'pkg/core.js')).href);
   core.initSync({ module: readFileSync(path.join(ROOT, 'pkg/offsign_core_bg.wasm')) });
   const ca = core.Authority.generate('Snippet Authority');
@@ -168,6 +169,19 @@ test('README: verifying a record with jose in Node and with cryptography in Pyth
   const printed = execFileSync(process.execPath, [file, JSON.stringify(inputs)], { encoding: 'utf8' });
   assert.equal(printed.trim(), '1 receipt-118.pdf');
 
+  // The same block in a browser (jose on WebCrypto's Ed25519).
+  const ctx = await openOffsignPage('chromium');
+  try {
+    const inBrowser = await ctx.page.evaluate(`(async ({ jws, publicJwk, anotherWorkersJwk }) => {
+      const run = ${runnable('verify with jose')};
+      return run({});
+    })(${JSON.stringify(inputs)})`);
+    assert.equal(inBrowser.thrown, undefined, inBrowser.thrown);
+    assert.deepEqual(inBrowser.printed, [[1, 'receipt-118.pdf']]);
+  } finally {
+    await ctx.close();
+  }
+
   // The Python recipe, with the same record (pyca/cryptography, installed by the set-up).
   ran.add('verify in Python');
   const python = `import json, sys\njws = sys.argv[1]\npublic_jwk = json.loads(sys.argv[2])\n${blocks.get('verify in Python')}`;
@@ -175,4 +189,9 @@ test('README: verifying a record with jose in Node and with cryptography in Pyth
   assert.equal(fromPython.trim(), '1 receipt-118.pdf');
   const tampered = jws.slice(0, -5) + (jws.at(-5) === 'A' ? 'B' : 'A') + jws.slice(-4);
   assert.throws(() => execFileSync('python3', ['-c', python, tampered, JSON.stringify(worker.publicJwk)], { stdio: 'pipe' }), /InvalidSignature/);
+});
+
+test('every tested block of the package README was run by a test above or by the file ELSEWHERE names', () => {
+  assert.ok(blocks.size >= 7, [...blocks.keys()].join(', '));
+  assert.deepEqual([...blocks.keys()].filter((name) => !ran.has(name)), [], 'tested blocks of the README that no test ran');
 });
