@@ -3,7 +3,7 @@
 // run in headless Chromium against a real offsign-server: identity, enrollment, signature,
 // verification, storage and sync, all asserted. A Vite app that imports only `offsign/core`
 // bundles only the small wasm. The package also signs inside the webpack
-// app's own service worker. A TypeScript app compiles with `tsc --strict` against the types,
+// app's own service worker (the README's, woken by Background Sync, in the webpack and Vite apps). A TypeScript app compiles with `tsc --strict` against the types,
 // and a file of deliberate type errors proves they are not `any`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSyn
 import path from 'node:path';
 import { ROOT, launchChromium } from './support/browser.mjs';
 import { pack, freshApp as fresh, tool } from './support/consumer.mjs';
-import { startServer } from './support/server.mjs';
+import { sql, startServer } from './support/server.mjs';
 import { readmeBlocks } from './support/readme.mjs';
 
 let packed;
@@ -100,19 +100,66 @@ test("a fresh Vite app whose main.js is the package README's quick start (no ser
   }
 });
 
-test('a webpack 5 app built for production does the same, and so does its own service worker', async () => {
+test("a webpack 5 app built for production does the same, and so does its own service worker, the README's, woken by Background Sync", async () => {
   const dir = freshApp('webpack', 'src');
+  writeServiceWorker(dir);
   execFileSync(tool('webpack'), ['--config', 'webpack.config.js'], { cwd: dir });
   cpSync(path.join(dir, 'index.html'), path.join(dir, 'dist/index.html'));
   const { result, server, page, context } = await runBuiltApp(path.join(dir, 'dist'));
   try {
     assertChecked(result);
     await assertSignsInServiceWorker(page, server, {});
+    await assertBackgroundSync(server, {});
   } finally {
     await context.close();
     await server.stop();
   }
 });
+
+/**
+ * Writes the app's src/sw.js: the package README's service worker (it syncs on Background
+ * Sync), then the tests' part that signs when the page asks (apps/shared/sw-signs.js).
+ */
+function writeServiceWorker(dir) {
+  mkdirSync(path.join(dir, 'src'), { recursive: true });
+  const tail = readFileSync(path.join(ROOT, 'tests/consumer/apps/shared/sw-signs.js'), 'utf8');
+  writeFileSync(path.join(dir, 'src/sw.js'), `${readmeBlocks().get('a service worker that syncs')}\n${tail}`);
+}
+
+/**
+ * A page signs offline and asks for Background Sync, and is closed; back online, the app's
+ * /sw.js (registered with `options`) sends the record with no page open.
+ */
+async function assertBackgroundSync(server, options) {
+  const context = await browser.newContext({ permissions: ['background-sync'] });
+  const stored = () => sql(server.db, 'SELECT count(*) FROM records')[0][0];
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/healthz`);
+    const { code } = server.admin('enroll', '--worker', 'consumer-background');
+    await page.evaluate(async ({ code, options }) => {
+      await navigator.serviceWorker.register('/sw.js', options);
+      await navigator.serviceWorker.ready;
+      const { Device } = await import('/pkg/offsign.js');
+      window.device = await Device.open();              // the database the README's worker opens
+      const me = await window.device.createIdentity({ label: 'Background', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
+      await window.device.enroll(me.kid, code);
+    }, { code, options });
+    const before = stored();
+    await context.setOffline(true);
+    const asked = await page.evaluate(async () => {
+      await window.device.sign(new TextEncoder().encode('signed offline'), { name: 'offline.txt' });
+      return window.device.requestBackgroundSync();
+    });
+    assert.equal(asked, true, 'the browser took the Background Sync request');
+    await page.close();
+    await context.setOffline(false);
+    for (const end = Date.now() + 60_000; stored() === before && Date.now() < end;) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(stored(), before + 1, "the README's service worker sent the record, with the app closed");
+  } finally {
+    await context.close();
+  }
+}
 
 /** Registers the app's /sw.js with `options` and asserts that it enrolls, signs and syncs. */
 async function assertSignsInServiceWorker(page, server, options) {
@@ -128,11 +175,10 @@ async function assertSignsInServiceWorker(page, server, options) {
   assert.equal(fromWorker.accepted, 1);
 }
 
-test("a Vite app with the README's service worker config: the worker keeps its name, registers as a module and signs", async () => {
-  // The Vite app, with the webpack app's service worker and the README's config.
+test("a Vite app with the README's service worker config: the worker keeps its name, registers as a module, signs, and syncs on Background Sync", async () => {
+  // The Vite app, with the same service worker as the webpack app, and the README's config.
   const dir = fresh(packed, 'vite', { as: 'vite-sw' });
-  mkdirSync(path.join(dir, 'src'));
-  cpSync(path.join(ROOT, 'tests/consumer/apps/webpack/src/sw.js'), path.join(dir, 'src/sw.js'));
+  writeServiceWorker(dir);
   writeFileSync(path.join(dir, 'vite.config.js'), readmeBlocks().get('vite.config.js with a service worker'));
   // The config imports `vite`, as an app that has it installed does.
   symlinkSync(path.join(ROOT, 'tests/consumer/node_modules/vite'), path.join(dir, 'node_modules/vite'));
@@ -142,6 +188,7 @@ test("a Vite app with the README's service worker config: the worker keeps its n
   try {
     assertChecked(result);
     await assertSignsInServiceWorker(page, server, { type: 'module' });
+    await assertBackgroundSync(server, { type: 'module' });
   } finally {
     await context.close();
     await server.stop();

@@ -19,6 +19,7 @@ const blocks = readmeBlocks();
 const ELSEWHERE = {
   'vite.config.js with a service worker': 'consumer.test.mjs builds a Vite app with it',
   'strict TypeScript': 'consumer.test.mjs compiles it with tsc --strict in the TypeScript app',
+  'a service worker that syncs': "consumer.test.mjs bundles it as the webpack and Vite apps' service worker, woken by Background Sync",
   // (and 'quick start without a server' is also the main.js of a fresh Vite app there)
 };
 const ran = new Set(Object.keys(ELSEWHERE));

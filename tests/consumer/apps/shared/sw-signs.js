@@ -1,6 +1,8 @@
-// A consumer's own service worker (webpack: a classic script; Vite: a module) that signs with the package: asked by the page, it makes an
+// The tail of a consumer's service worker (webpack: a classic script; Vite: a module); its head
+// is the package README's service worker, which imports `Device` and syncs on Background Sync
+// (tests/consumer.test.mjs joins them into src/sw.js). Asked by the page, this part makes an
 // identity, enrolls, signs and syncs, all inside the worker.
-import init, { Device } from 'offsign';
+import init from 'offsign';
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
