@@ -76,27 +76,39 @@ test('a Vite app that imports only offsign/core ships only the small wasm, and s
   }
 });
 
-test("a fresh Vite app whose main.js is the package README's quick start (no server) works on the first try", async () => {
-  const dir = fresh(packed, 'vite', { as: 'vite-readme' });
-  writeFileSync(path.join(dir, 'main.js'), readmeBlocks().get('quick start without a server'));
-  execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: dir });
-  const server = await startServer([], { www: path.join(dir, 'dist') });
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    const printed = [];
-    const errors = [];
-    page.on('console', (message) => { if (message.type() === 'log') printed.push(message.text()); });
-    page.on('pageerror', (error) => errors.push(String(error)));
-    await page.goto(server.url);
-    const until = Date.now() + 20_000;
-    while (printed.length < 2 && !errors.length && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.deepEqual(errors, []);
-    assert.match(printed[0] ?? '', /^1 eyJhbGciOiJFZDI1NTE5Iiw/, printed.join('\n'));
-    assert.match(printed[1] ?? '', /Object|sha256/, 'the verified payload of the document');
-  } finally {
-    await context.close();
-    await server.stop();
+test("fresh Vite apps whose main.js is the package README's quick start, without and with a server, work on the first try", async () => {
+  // The second quick start's free names, as an app would define them.
+  const names = "const pin = '482913'; const code = new URLSearchParams(location.search).get('code'); const server = location.origin;\n"
+    + "const pdfBytes = new TextEncoder().encode('%PDF-1.4 receipt'); const showToWorker = (text) => console.log(text);\n";
+  const variants = [
+    ['quick start without a server', '', 2, (printed) => {
+      assert.match(printed[0] ?? '', /^1 eyJhbGciOiJFZDI1NTE5Iiw/, printed.join('\n'));
+      assert.match(printed[1] ?? '', /Object|sha256/, 'the verified payload of the document');
+    }],
+    ['quick start with offsign-server', names, 1, (printed) => assert.deepEqual(printed, ['Signed and stored as #1.'])],
+  ];
+  for (const [block, prefix, lines, check] of variants) {
+    const dir = fresh(packed, 'vite', { as: `vite-${block.replace(/\W+/g, '-')}` });
+    writeFileSync(path.join(dir, 'main.js'), prefix + readmeBlocks().get(block));
+    execFileSync(tool('vite'), ['build', '--logLevel', 'error'], { cwd: dir });
+    const server = await startServer([], { www: path.join(dir, 'dist') });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const printed = [];
+      const errors = [];
+      page.on('console', (message) => { if (message.type() === 'log') printed.push(message.text()); });
+      page.on('pageerror', (error) => errors.push(String(error)));
+      const { code } = server.admin('enroll', '--worker', 'vite-readme');
+      await page.goto(`${server.url}/?code=${code}`);
+      const until = Date.now() + 20_000;
+      while (printed.length < lines && !errors.length && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(errors, [], block);
+      check(printed);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
   }
 });
 

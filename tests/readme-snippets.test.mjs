@@ -20,7 +20,7 @@ const ELSEWHERE = {
   'vite.config.js with a service worker': 'consumer.test.mjs builds a Vite app with it',
   'strict TypeScript': 'consumer.test.mjs compiles it with tsc --strict in the TypeScript app',
   'a service worker that syncs': "consumer.test.mjs bundles it as the webpack and Vite apps' service worker, woken by Background Sync",
-  // (and 'quick start without a server' is also the main.js of a fresh Vite app there)
+  // (and both quick starts are also the main.js of fresh Vite apps there)
 };
 const ran = new Set(Object.keys(ELSEWHERE));
 
