@@ -206,6 +206,11 @@ export interface Device {
    * Background Sync is missing (Firefox, Safari). `onSynced(summary)` and `onError(error)`
    * hear of each run; failures are recorded as failure reports too. Returns a function that
    * stops it.
+   *
+   * @example
+   * ```js
+   * const stop = device.autoSync({ intervalMinutes: 5, onError: (e) => banner.show(e.remedy) });
+   * ```
    */
   autoSync(options?: AutoSyncOptions | null): () => void;
   /**
@@ -214,6 +219,11 @@ export interface Device {
    * `device.sync()` on its `sync` event with tag `"offsign-sync"`. Resolves to whether the
    * browser took the request (`false`: no Background Sync here, or no service worker
    * registered for this page; use `autoSync`).
+   *
+   * @example
+   * ```js
+   * if (!(await device.requestBackgroundSync())) device.autoSync();
+   * ```
    */
   requestBackgroundSync(): Promise<boolean>;
 }

@@ -8,8 +8,8 @@
 
 const FAST = { m: 8192, t: 1, p: 1 };
 
-/** Values no argument of offsign should take, by name. */
-function junk() {
+/** Values no argument of offsign should take, by name; `foreign` is an object of another class of the package. */
+function junk(foreign) {
   const throwing = new Proxy({}, { get() { throw new Error('a trap of a hostile Proxy'); }, ownKeys() { throw new Error('a trap of a hostile Proxy'); } });
   const getter = Object.defineProperty({}, 'name', { enumerable: true, get() { throw new Error('a getter that throws'); } });
   return [
@@ -20,7 +20,7 @@ function junk() {
     ['Symbol', Symbol('junk')], ['BigInt', 10n], ['function', () => 1], ['null-prototype object', Object.create(null)],
     ['hostile Proxy', throwing], ['throwing getter', getter], ['cycle', (() => { const o = {}; o.self = o; return o; })()],
     ['deep nesting', JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`)],
-    ['unknown option', { nmae: 'x', claim: {} }],
+    ['unknown option', { nmae: 'x', claim: {} }], ['another class of the package', foreign],
   ];
 }
 
@@ -55,6 +55,7 @@ export async function callEverything(mod, { withDevice }) {
   const sealed = id.seal('482913', { kdf: FAST });
   const signature = id.signBytes(doc);
   const key = VerifyingKey.fromJwk(id.publicJwk);
+  const foreign = Authority.generate('Foreign Authority');
 
   // Each export: [name, call taking the arguments, valid arguments]. Objects made for a call
   // (a victim identity) are made anew each time, so that one call cannot spoil the next.
@@ -153,7 +154,7 @@ export async function callEverything(mod, { withDevice }) {
     // The valid call first, then each position (and one past the last) with each junk value.
     results.push({ name, position: -1, value: 'valid', outcome: await outcome(() => call(...valid)) });
     for (let position = 0; position <= valid.length; position += 1) {
-      for (const [label, value] of junk()) {
+      for (const [label, value] of junk(foreign)) {
         const args = [...valid];
         args[position] = value;
         results.push({ name, position, value: label, outcome: await outcome(() => call(...args)) });

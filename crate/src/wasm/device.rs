@@ -367,6 +367,12 @@ impl JsDevice {
     }
 
     /// Every identity on this device, oldest first.
+    ///
+    /// @example
+    /// ```js
+    /// const [me] = await device.identities();
+    /// if (!me?.enrolled) showEnrollment();
+    /// ```
     pub fn identities(&self) -> PromiseIdentityInfos {
         let device = self.inner.clone();
         promise(async move {
@@ -399,6 +405,11 @@ impl JsDevice {
     /// How long identity `kid` must still wait before the next PIN try (ms; 0 when free). The
     /// wait runs down only by time this device sees pass (a clock set forward does not shorten
     /// it): call this every few seconds while you show the wait, and it counts down in real time.
+    ///
+    /// @example
+    /// ```js
+    /// const waitMs = await device.lockoutRemaining(me.kid);   // 0 when a try is allowed
+    /// ```
     #[wasm_bindgen(js_name = lockoutRemaining)]
     pub fn lockout_remaining(&self, kid: JsText) -> PromiseNumber {
         let device = self.inner.clone();
@@ -408,12 +419,22 @@ impl JsDevice {
 
     /// Called with the key id when the unlocked identity locks itself after the idle time, so
     /// that the app can show its PIN screen. `null` to stop.
+    ///
+    /// @example
+    /// ```js
+    /// device.onidlelock = (kid) => showPinScreen(kid);
+    /// ```
     #[wasm_bindgen(setter)]
     pub fn set_onidlelock(&self, handler: Option<JsIdleLockHandler>) {
         *self.idle.on_idle_lock.borrow_mut() = handler.and_then(|h| h.dyn_into::<js_sys::Function>().ok());
     }
 
     /// Wipes the unlocked key from memory.
+    ///
+    /// @example
+    /// ```js
+    /// logoutButton.onclick = () => device.lock();
+    /// ```
     pub fn lock(&self) {
         self.inner.lock();
     }
@@ -426,6 +447,11 @@ impl JsDevice {
 
     /// Stores the authority key, certificate and revocation list of identity `kid`, after
     /// checking that they belong together.
+    ///
+    /// @example
+    /// ```js
+    /// await device.setCredentials(me.kid, { authority: ca.publicJwk, certificate, revocationList });
+    /// ```
     #[wasm_bindgen(js_name = setCredentials)]
     pub fn set_credentials(&self, kid: JsText, credentials: JsCredentials) -> PromiseVoid {
         let device = self.inner.clone();
@@ -499,6 +525,12 @@ impl JsDevice {
     }
 
     /// Outbox records of identity `kid` in chain order, a page at a time.
+    ///
+    /// @example
+    /// ```js
+    /// const page = await device.records(me.kid, { after: 0, limit: 50 });
+    /// const pending = page.filter((r) => r.state === 'pending').length;
+    /// ```
     pub fn records(&self, kid: JsText, options: Option<JsRecordsOptions>) -> PromiseOutboxRecords {
         let device = self.inner.clone();
         let kid = text_arg("kid", &kid);
@@ -511,6 +543,11 @@ impl JsDevice {
     }
 
     /// Failure reports on this device, oldest first, a page at a time.
+    ///
+    /// @example
+    /// ```js
+    /// const [latest] = (await device.reports({ limit: 50 })).slice(-1);
+    /// ```
     pub fn reports(&self, options: Option<JsReportsOptions>) -> PromiseReports {
         let device = self.inner.clone();
         let options = PageArg::<String>::read(options.map(JsValue::from));
@@ -522,6 +559,11 @@ impl JsDevice {
 
     /// Attaches the worker's comment (feedback) to failure report `id`; it is sent with the
     /// next sync.
+    ///
+    /// @example
+    /// ```js
+    /// await device.addFeedback(report.id, 'The PIN pad froze after the third digit.');
+    /// ```
     #[wasm_bindgen(js_name = addFeedback)]
     pub fn add_feedback(&self, id: JsText, comment: JsText) -> PromiseReport {
         let device = self.inner.clone();
@@ -605,6 +647,12 @@ impl JsDevice {
     /// Inspects the whole signing system: randomness, storage (writable, persistent, room
     /// left), each identity's certificate, revocation list and clock, the outbox, the last
     /// sync and the version. Each check has a status, a value and, when not ok, a remedy.
+    ///
+    /// @example
+    /// ```js
+    /// const problems = (await device.diagnose()).filter((c) => c.status !== 'ok');
+    /// for (const c of problems) console.log(c.id, c.value, c.remedy);
+    /// ```
     pub fn diagnose(&self) -> PromiseChecks {
         let device = self.inner.clone();
         promise(async move { Ok(to_js(&device.diagnose(browser_facts().await).await)) })

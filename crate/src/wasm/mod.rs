@@ -389,6 +389,11 @@ impl JsIdentity {
     }
 
     /// Opens a sealed key with the worker's PIN. Throws `wrong_pin` when it does not fit.
+    ///
+    /// @example
+    /// ```js
+    /// const me = Identity.unseal(JSON.parse(localStorage.sealed), pin);   // throws code 'wrong_pin'
+    /// ```
     pub fn unseal(sealed: JsSealedKey, pin: JsText) -> JsResult<JsIdentity> {
         let pin = Zeroizing::new(text_arg("pin", &pin).map_err(js_error)?);
         let sealed: SealedKey = from_js("sealed key", sealed.into())
@@ -419,6 +424,11 @@ impl JsIdentity {
     }
 
     /// Seals the private key under `pin` (at least 6 characters) for storage.
+    ///
+    /// @example
+    /// ```js
+    /// localStorage.sealed = JSON.stringify(me.seal('482913'));
+    /// ```
     pub fn seal(&self, pin: JsText, options: Option<JsSealOptions>) -> JsResult<JsSealedKey> {
         let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["kdf"]).map_err(js_error)?;
         let pin = Zeroizing::new(text_arg("pin", &pin).map_err(js_error)?);
@@ -444,6 +454,12 @@ impl JsIdentity {
     }
 
     /// Like `sign`, for a document hashed elsewhere: `sha256` is its 32-byte SHA-256.
+    ///
+    /// @example
+    /// ```js
+    /// const sha256 = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    /// const signed = me.signDigest(sha256, { credentials, name: 'scan.pdf', size: bytes.length });
+    /// ```
     #[wasm_bindgen(js_name = signDigest)]
     pub fn sign_digest(&self, sha256: JsBytes, options: JsSignOptions) -> JsResult<JsSignedRecord> {
         let sha256 = bytes_arg("sha256", &sha256).map_err(js_error)?;
@@ -481,6 +497,11 @@ impl JsIdentity {
 
     /// A plain Ed25519 signature over `message` (no record, no policy check). For callers that
     /// bring their own format; prefer `sign`.
+    ///
+    /// @example
+    /// ```js
+    /// const signature = me.signBytes(new TextEncoder().encode('hello'));   // 64 bytes
+    /// ```
     #[wasm_bindgen(js_name = signBytes)]
     pub fn sign_bytes(&self, message: JsBytes) -> JsResult<Vec<u8>> {
         let message = bytes_arg("message", &message).map_err(js_error)?;
@@ -492,6 +513,12 @@ impl JsIdentity {
     /// The proof of possession that `POST /v1/enroll` asks for: the enrollment `code` and the
     /// `challenge` from `GET /v1/enroll`, signed with this key (a JWS). `Device.enroll` makes
     /// it itself; this is for apps that enroll an `Identity` of their own.
+    ///
+    /// @example
+    /// ```js
+    /// const { challenge } = await (await fetch('/v1/enroll')).json();
+    /// const proof = me.enrollmentProof(code, challenge);
+    /// ```
     #[wasm_bindgen(js_name = enrollmentProof)]
     pub fn enrollment_proof(&self, code: JsText, challenge: JsText) -> JsResult<String> {
         let (code, challenge) = (text_arg("code", &code).map_err(js_error)?, text_arg("challenge", &challenge).map_err(js_error)?);
@@ -499,6 +526,11 @@ impl JsIdentity {
     }
 
     /// Wipes the private key from memory. Every later use throws `identity_locked`.
+    ///
+    /// @example
+    /// ```js
+    /// me.lock();   // me.locked === true; me.sign(…) throws code 'identity_locked'
+    /// ```
     pub fn lock(&mut self) {
         self.inner = None;
     }
@@ -514,6 +546,11 @@ pub struct JsAuthority {
 #[wasm_bindgen(js_class = Authority)]
 impl JsAuthority {
     /// A new authority with a fresh key, writing `name` as `iss`.
+    ///
+    /// @example
+    /// ```js
+    /// const ca = Authority.generate('Demo Authority');
+    /// ```
     pub fn generate(name: JsText) -> JsResult<JsAuthority> {
         let name = text_arg("name", &name).map_err(js_error)?;
         Ok(JsAuthority { inner: Authority::new(Identity::generate().map_err(js_error)?, name) })
@@ -543,6 +580,11 @@ impl JsAuthority {
 
     /// Issues a revocation list (JWS) of `revoked` serials, issued at `issued` and due for
     /// renewal at `due` (ms since the epoch): its `issuedAt` and `nextUpdate`.
+    ///
+    /// @example
+    /// ```js
+    /// const revocationList = ca.issueRevocationList(['s-7'], Date.now(), Date.now() + 86_400_000);
+    /// ```
     #[wasm_bindgen(js_name = issueRevocationList)]
     pub fn issue_revocation_list(&self, revoked: JsTexts, issued: JsNumber, due: JsNumber) -> JsResult<String> {
         let revoked = texts_arg("revoked", &revoked).map_err(js_error)?;
@@ -584,6 +626,11 @@ pub struct JsVerifyingKey {
 #[wasm_bindgen(js_class = VerifyingKey)]
 impl JsVerifyingKey {
     /// From an OKP JWK; throws `malformed_jwk` when it is not a canonical Ed25519 key.
+    ///
+    /// @example
+    /// ```js
+    /// const key = VerifyingKey.fromJwk(worker.publicJwk);
+    /// ```
     #[wasm_bindgen(js_name = fromJwk)]
     pub fn from_jwk(jwk: JsPublicJwk) -> JsResult<JsVerifyingKey> {
         let jwk = public_jwk_arg(jwk)?;
@@ -591,6 +638,11 @@ impl JsVerifyingKey {
     }
 
     /// From the 32 raw bytes of the key.
+    ///
+    /// @example
+    /// ```js
+    /// const key = VerifyingKey.fromBytes(rawPublicKey);   // a Uint8Array of 32 bytes
+    /// ```
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: JsBytes) -> JsResult<JsVerifyingKey> {
         let bytes = bytes_arg("bytes", &bytes).map_err(js_error)?;
@@ -611,6 +663,12 @@ impl JsVerifyingKey {
 
     /// `verifyRecord(jws, this.jwk, options)` for many records of one signer: the key is
     /// decoded once, and from the second record on each verification is a third faster.
+    ///
+    /// @example
+    /// ```js
+    /// const key = VerifyingKey.fromJwk(worker.publicJwk);
+    /// for (const jws of records) key.verifyRecord(jws);   // throws on the first bad one
+    /// ```
     #[wasm_bindgen(js_name = verifyRecord)]
     pub fn verify_record(&self, jws: JsText, options: Option<JsVerifyOptions>) -> JsResult<JsRecordPayload> {
         verify_record_with(&text_arg("jws", &jws).map_err(js_error)?, &self.inner, options)
@@ -618,6 +676,11 @@ impl JsVerifyingKey {
 
     /// Verifies a plain Ed25519 signature (64 bytes) over `message`; returns nothing when
     /// valid, throws `bad_signature` when not.
+    ///
+    /// @example
+    /// ```js
+    /// key.verify(new TextEncoder().encode('hello'), signature);   // throws code 'bad_signature'
+    /// ```
     pub fn verify(&self, message: JsBytes, signature: JsBytes) -> JsResult<()> {
         let message = bytes_arg("message", &message).map_err(js_error)?;
         let signature = bytes_arg("signature", &signature).map_err(js_error)?;
@@ -659,6 +722,12 @@ fn public_jwk_arg(jwk: JsPublicJwk) -> JsResult<PublicJwk> {
 /// credentials). Returns the receipt (the record's id and hash, when it arrived); throws
 /// `bad_signature` when the authority did not sign it, `malformed_jws` when it does not parse.
 /// Check that its `hash` is `recordHash` of your record.
+///
+/// @example
+/// ```js
+/// const receipt = verifyReceipt(outboxRecord.receipt, credentials.authority);
+/// console.log(receipt.hash === outboxRecord.hash);
+/// ```
 #[wasm_bindgen(js_name = verifyReceipt)]
 pub fn verify_receipt_js(jws: JsText, authority: JsPublicJwk) -> JsResult<JsReceipt> {
     let jws = text_arg("jws", &jws).map_err(js_error)?;
@@ -667,6 +736,11 @@ pub fn verify_receipt_js(jws: JsText, authority: JsPublicJwk) -> JsResult<JsRece
 }
 
 /// Decodes a record WITHOUT verifying it (`verified: false`), for display and diagnosis.
+///
+/// @example
+/// ```js
+/// const { header, payload } = inspectRecord(jws);   // verified: false
+/// ```
 #[wasm_bindgen(js_name = inspectRecord)]
 pub fn inspect_record_js(jws: JsText) -> JsResult<JsInspectedRecord> {
     let (header, payload) = inspect_record(&text_arg("jws", &jws).map_err(js_error)?).map_err(js_error)?;
@@ -680,6 +754,11 @@ pub fn inspect_record_js(jws: JsText) -> JsResult<JsInspectedRecord> {
 }
 
 /// The hash that chains records (base64url SHA-256 of the JWS text).
+///
+/// @example
+/// ```js
+/// const prev = recordHash(first.jws);   // second.record.prev === prev
+/// ```
 #[wasm_bindgen(js_name = recordHash)]
 pub fn record_hash_js(jws: JsText) -> JsResult<String> {
     Ok(record_hash(&text_arg("jws", &jws).map_err(js_error)?))
@@ -687,6 +766,11 @@ pub fn record_hash_js(jws: JsText) -> JsResult<String> {
 
 /// The offline policy check alone, for health screens: verifies the certificate of key `kid`
 /// and the revocation list, returns warnings, throws the refusing codes.
+///
+/// @example
+/// ```js
+/// const { certificate, warnings } = checkPolicy(me.kid, credentials, { expiringWithinDays: 30 });
+/// ```
 #[wasm_bindgen(js_name = checkPolicy)]
 pub fn check_policy_js(kid: JsText, credentials: JsCredentials, options: Option<JsPolicyOptions>) -> JsResult<JsPolicyVerdict> {
     let kid = text_arg("kid", &kid).map_err(js_error)?;
@@ -706,6 +790,11 @@ pub fn check_policy_js(kid: JsText, credentials: JsCredentials, options: Option<
 
 /// Every error and warning code with its severity, summary and default remedy: the table
 /// behind help pages.
+///
+/// @example
+/// ```js
+/// for (const { code, remedy } of errorCodes()) helpPage.append(`${code}: ${remedy}`);
+/// ```
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> JsErrorInfos {
     #[derive(Serialize)]
@@ -731,6 +820,11 @@ pub fn error_codes() -> JsErrorInfos {
 }
 
 /// The version of the offsign core.
+///
+/// @example
+/// ```js
+/// console.log(version());   // e.g. "0.2.0"
+/// ```
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
