@@ -37,3 +37,11 @@ test('PROTOCOL.md has every request of the OpenAPI document, and the package shi
   const files = packed.files.map((f) => f.path);
   for (const name of ['README.md', 'CHANGELOG.md', 'API.md', 'PROTOCOL.md']) assert.ok(files.includes(name), `${name} is in the tarball`);
 });
+
+test("the CHANGELOG has a section for the package's version, so what a tarball ships is not listed as unreleased", () => {
+  const { version } = JSON.parse(pkg('package.json'));
+  const changelog = pkg('CHANGELOG.md');
+  const section = changelog.match(new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\][^\\n]*\\n([\\s\\S]*?)(?=^## \\[)`, 'm'));
+  assert.ok(section, `CHANGELOG.md has "## [${version}]"`);
+  assert.ok(section[1].split('\n').filter((l) => l.startsWith('- ')).length >= 5, 'and its entries');
+});
