@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './support/browser.mjs';
 import { expireCertificate, sql, startServer } from './support/server.mjs';
+import { consoleClient } from './support/console.mjs';
 import {
   assertRefusal as assertCodeAndMessage, b64, client, codeHash, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
 } from './support/client.mjs';
@@ -294,6 +295,26 @@ test('revocation_list_unavailable: past 100,000 live revoked serials the list is
   }
   assert.equal(await listed(), already, 'the list is back');
   assert.equal((await enroll(key, code)).status, 200, 'the same code enrolls once the list is back');
+});
+
+test('the console: login_required without a session, login_refused, login_locked after five wrong passwords, csrf_refused without the form token, role_refused for an auditor', { timeout: 60_000 }, async () => {
+  const { request, account, login } = consoleClient(server);
+  assertRefusal(await request('GET', '/admin/api/me'), 401, 'login_required', 'no session');
+  assertRefusal(await request('GET', '/admin/api/me', { cookie: 'offsign_console=0000' }), 401, 'login_required', 'an unknown session');
+  await account('codes-admin', 'a long admin password');
+  await account('codes-auditor', 'a long auditor password', 'auditor');
+  assertRefusal(await request('POST', '/admin/login', { form: { name: 'codes-admin', password: 'wrong password!' }, json: true }), 401, 'login_refused', 'a wrong password');
+  assertRefusal(await request('POST', '/admin/login', { form: { name: 'nobody', password: 'wrong password!' }, json: true }), 401, 'login_refused', 'an unknown name');
+  const admin = await login('codes-admin', 'a long admin password');
+  const form = { worker: 'codes-console', days: '30', expires_hours: '2' };
+  assertRefusal(await request('POST', '/admin/enroll', { form, cookie: admin.cookie, json: true }), 403, 'csrf_refused', 'a change without the form token');
+  assertRefusal(await request('POST', '/admin/enroll', { form: { ...form, csrf: 'f'.repeat(64) }, cookie: admin.cookie, json: true }), 403, 'csrf_refused', "another session's token");
+  const auditor = await login('codes-auditor', 'a long auditor password');
+  assertRefusal(await request('POST', '/admin/enroll', { form: { ...form, csrf: auditor.csrf }, cookie: auditor.cookie, json: true }), 403, 'role_refused', "an auditor's change");
+  for (let i = 0; i < 5; i += 1) {
+    assertRefusal(await request('POST', '/admin/login', { form: { name: 'codes-auditor', password: `wrong ${i} password` }, json: true }), 401, 'login_refused', `wrong password ${i + 1}`);
+  }
+  assertRefusal(await request('POST', '/admin/login', { form: { name: 'codes-auditor', password: 'a long auditor password' }, json: true }), 429, 'login_locked', 'the right password, while locked');
 });
 
 test('every code of the server group was answered by the real server, except those excluded with a reason; every code seen is in the table', { timeout: 5_000 }, () => {

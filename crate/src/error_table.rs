@@ -237,6 +237,26 @@ error_codes! {
         Unauthorized = "unauthorized", Error,
             "The request needs the server's bearer token.",
             "Give the monitoring tool the token the server was started with (--metrics-token).";
+        /// A console page or request without a session.
+        LoginRequired = "login_required", Error,
+            "The console needs a session: log in first (or the session has ended).",
+            "Log in to the console again.";
+        /// A console login with a wrong name or password.
+        LoginRefused = "login_refused", Error,
+            "Wrong name or password.",
+            "Check the name and the password. After several wrong passwords the account is locked for a while; an administrator can send a new setup link.";
+        /// Too many wrong passwords: the console account is locked for a while.
+        LoginLocked = "login_locked", Error,
+            "Too many wrong passwords: the account is locked for 15 minutes.",
+            "Wait 15 minutes and try again, or ask an administrator for a new setup link (offsign-server admin add).";
+        /// A console change without its session's CSRF token.
+        CsrfRefused = "csrf_refused", Error,
+            "The change did not carry this session's form token; nothing was changed.",
+            "Reload the console page and make the change again.";
+        /// An auditor's account asked for a change.
+        RoleRefused = "role_refused", Error,
+            "An auditor's account sees everything and changes nothing.",
+            "Ask an administrator to make the change.";
         /// The server cannot sign a revocation list now (too many serials).
         RevocationListUnavailable = "revocation_list_unavailable", Warning,
             "The server cannot sign a revocation list now.",

@@ -5,11 +5,13 @@
 //! - [`ingest`]: the verdict on each record of a batch.
 //! - [`storage`]: what the server keeps, behind the `Storage` interface (SQLite).
 //! - [`authority`]: the authority key, sealed in the database.
+//! - [`console`]: the administrators' console under `/admin` (accounts, sessions, audit log).
 //! - [`metrics`]: counters, histograms and the per-client rate limit.
 //! - [`web`]: the routes beside the app's files, security headers, compression.
 
 pub mod api;
 pub mod authority;
+pub mod console;
 pub mod ingest;
 pub mod metrics;
 pub mod storage;

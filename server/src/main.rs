@@ -7,8 +7,8 @@
 //! administrator's commands, run beside a serving server on the same database file.
 
 use clap::{Parser, Subcommand};
-use offsign_server::storage::{EnrollmentCode, RevokeTarget, Sqlite, Storage};
-use offsign_server::{api, authority, metrics, web};
+use offsign_server::storage::{AuditEntry, RevokeTarget, Role, Sqlite, Storage};
+use offsign_server::{api, authority, console, metrics, web};
 use axum::http::HeaderValue;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -92,6 +92,11 @@ enum Command {
         #[arg(long, default_value_t = 72, value_parser = clap::value_parser!(u32).range(1..=8760))]
         expires_hours: u32,
     },
+    /// Console accounts.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
     /// Revokes a certificate, or all of a worker's, and publishes the new revocation list.
     Revoke {
         /// The certificate serial.
@@ -103,23 +108,22 @@ enum Command {
     },
 }
 
-/// An enrollment code: 12 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
-/// about 59 bits, shown in groups of four.
-fn new_code() -> Result<String, String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
-    let mut code = String::new();
-    while code.len() < 14 {
-        let mut byte = [0u8; 1];
-        getrandom::getrandom(&mut byte).map_err(|e| format!("no randomness: {e}"))?;
-        // Rejection sampling keeps every character equally likely.
-        if usize::from(byte[0]) < 256 - 256 % ALPHABET.len() {
-            if code.len() == 4 || code.len() == 9 {
-                code.push('-');
-            }
-            code.push(ALPHABET[usize::from(byte[0]) % ALPHABET.len()] as char);
-        }
-    }
-    Ok(code)
+/// What `admin` does.
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Adds a console account (or, for one that exists, makes a new link) and prints a
+    /// one-time link, valid 72 hours, that sets its password.
+    Add {
+        /// The login name.
+        #[arg(long)]
+        user: String,
+        /// `admin` (sees and changes) or `auditor` (sees only); an existing account keeps its role.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// The server's address as the administrator's browser reaches it, for the link.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+    },
 }
 
 fn open_storage(db: &Path) -> Result<Sqlite, String> {
@@ -165,15 +169,26 @@ fn run(args: Args) -> Result<(), String> {
             tokio::runtime::Runtime::new().map_err(|e| e.to_string())?.block_on(serve(args))
         }
         Some(Command::Enroll { ref worker, days, expires_hours }) => {
-            if worker.trim().is_empty() || worker.len() > 256 {
-                return Err("--worker must be 1 to 256 bytes".into());
-            }
             let storage = open_storage(&args.db)?;
-            let code = new_code()?;
-            let expires_at = api::now().plus_millis(i64::from(expires_hours) * 3_600_000);
-            let entry = EnrollmentCode { worker: worker.clone(), days, expires_at: expires_at.millis(), used_at: None };
-            storage.add_enrollment_code(&offsign::enrollment_code_hash(&code), &entry).map_err(|e| e.to_string())?;
+            let (code, expires_at) = api::issue_enrollment_code(&storage, worker, days, expires_hours)?;
             println!("{}", serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "days": days }));
+            Ok(())
+        }
+        Some(Command::Admin { action: AdminCommand::Add { ref user, ref role, ref base_url } }) => {
+            if user.trim().is_empty() || user.chars().count() > 256 {
+                return Err("--user must be 1 to 256 characters".into());
+            }
+            let role = Role::parse(role).ok_or("--role is admin or auditor")?;
+            let storage = open_storage(&args.db)?;
+            let token = console::new_token()?;
+            let now = api::now();
+            let account = storage
+                .add_account(user, role, &console::token_hash(&token), now.millis() + console::SETUP_MS, now.millis())
+                .map_err(|e| e.to_string())?;
+            let entry = AuditEntry { at: now.millis(), actor: "command line".into(), action: "account_added".into(), detail: format!("{user} ({})", account.role.as_str()) };
+            storage.audit(&entry).map_err(|e| e.to_string())?;
+            let link = format!("{}/admin/setup?token={token}", base_url.trim_end_matches('/'));
+            println!("{}", serde_json::json!({ "user": user, "role": account.role.as_str(), "setupLink": link, "expiresInHours": console::SETUP_MS / 3_600_000 }));
             Ok(())
         }
         Some(Command::Revoke { ref serial, ref worker }) => {

@@ -187,8 +187,96 @@ pub enum Renewal {
     Existing(CertificateRow),
 }
 
+/// What a console account may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Sees everything and acts: enrolls, revokes, triages, manages accounts.
+    Admin,
+    /// Sees everything and changes nothing.
+    Auditor,
+}
+
+impl Role {
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// The role named `text`.
+    pub fn parse(text: &str) -> Option<Role> {
+        [Role::Admin, Role::Auditor].into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// A console account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// The login name.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+    /// The Argon2id PHC string of its password; `None` until its setup link is used.
+    pub password_hash: Option<String>,
+    /// Wrong passwords since the last good one.
+    pub failed_logins: u32,
+    /// No login is tried before this time (ms), after too many wrong passwords.
+    pub locked_until: Option<i64>,
+}
+
+/// A signed-in session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// The account.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// The token every change must carry (in a form field or a header).
+    pub csrf: String,
+}
+
+/// One line of the audit log: who did what, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When (ms since the epoch).
+    pub at: i64,
+    /// The account that did it.
+    pub actor: String,
+    /// What, in a word or two (`enroll`, `login`, `account_added`, …).
+    pub action: String,
+    /// The details (a worker, a serial), never a secret.
+    pub detail: String,
+}
+
 /// The server's storage.
 pub trait Storage: Send + Sync + 'static {
+    /// Adds account `name` with `role` (or, when it exists, keeps it and its role), and a
+    /// one-time setup link (by its token's hash) valid until `expires_at`: it sets (or resets)
+    /// the password.
+    fn add_account(&self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account>;
+    /// The account `name`.
+    fn account(&self, name: &str) -> Result<Option<Account>>;
+    /// The account a setup link is for, while it is valid at `now`.
+    fn setup_account(&self, setup_hash: &str, now: i64) -> Result<Option<String>>;
+    /// Uses a setup link: sets the account's password hash, clears its lockout, ends its
+    /// sessions and the link. `None` when the link is unknown or expired.
+    fn redeem_setup(&self, setup_hash: &str, password_hash: &str, now: i64) -> Result<Option<String>>;
+    /// Counts a wrong password for `name`; the `lock_after`-th locks logins for `lock_ms`.
+    fn login_failed(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<()>;
+    /// A good password: the count of wrong ones starts again.
+    fn login_succeeded(&self, name: &str) -> Result<()>;
+    /// Stores a session (by its token's hash) until `expires_at`.
+    fn add_session(&self, token_hash: &str, name: &str, csrf: &str, expires_at: i64) -> Result<()>;
+    /// The session with this token's hash, while valid at `now`.
+    fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>>;
+    /// Ends a session.
+    fn end_session(&self, token_hash: &str) -> Result<()>;
+    /// Writes a line of the audit log.
+    fn audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// The newest `limit` lines of the audit log, newest first.
+    fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;
     /// A setting (e.g. the sealed authority key).
     fn setting(&self, key: &str) -> Result<Option<String>>;
     /// Writes a setting.
@@ -298,6 +386,18 @@ const MIGRATIONS: &[&str] = &[
      DELETE FROM rejections WHERE rowid <= (SELECT max(rowid) FROM rejections) - 100000;
      ALTER TABLE certificates ADD COLUMN revocation_reason TEXT;
      ALTER TABLE certificates ADD COLUMN superseded_by TEXT;",
+    // 4: the console's accounts, their one-time setup links and sessions (each by the SHA-256
+    // of its token, never the token), and the audit log of what was done in the console.
+    "CREATE TABLE accounts (
+       name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT, failed_logins INTEGER NOT NULL DEFAULT 0,
+       locked_until INTEGER, created_at INTEGER NOT NULL);
+     CREATE TABLE account_setups (
+       token_hash TEXT PRIMARY KEY, name TEXT NOT NULL REFERENCES accounts (name), expires_at INTEGER NOT NULL);
+     CREATE TABLE sessions (
+       token_hash TEXT PRIMARY KEY, name TEXT NOT NULL REFERENCES accounts (name), csrf TEXT NOT NULL,
+       expires_at INTEGER NOT NULL);
+     CREATE TABLE audit_log (
+       id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);",
 ];
 
 /// SQLite storage in one file.
@@ -334,6 +434,19 @@ impl Sqlite {
         // it back), so a poisoned lock is still usable.
         self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+fn select_account(connection: &Connection, name: &str) -> Result<Option<Account>> {
+    let found = connection
+        .query_row(
+            "SELECT name, role, password_hash, failed_logins, locked_until FROM accounts WHERE name = ?1",
+            [name],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get(2)?, row.get::<_, u32>(3)?, row.get(4)?)),
+        )
+        .optional()?;
+    Ok(found.and_then(|(name, role, password_hash, failed_logins, locked_until)| {
+        Some(Account { name, role: Role::parse(&role)?, password_hash, failed_logins, locked_until })
+    }))
 }
 
 fn certificate_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow> {
@@ -452,6 +565,102 @@ impl Batch for SqliteBatch<'_> {
 }
 
 impl Storage for Sqlite {
+    fn add_account(&self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        tx.execute(
+            "INSERT INTO accounts (name, role, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
+            params![name, role.as_str(), now],
+        )?;
+        tx.execute("DELETE FROM account_setups WHERE name = ?1 OR expires_at <= ?2", params![name, now])?;
+        tx.execute("INSERT INTO account_setups (token_hash, name, expires_at) VALUES (?1, ?2, ?3)", params![setup_hash, name, expires_at])?;
+        let account = select_account(&tx, name)?.ok_or_else(|| StorageError("the account just added is missing".into()))?;
+        tx.commit()?;
+        Ok(account)
+    }
+
+    fn account(&self, name: &str) -> Result<Option<Account>> {
+        select_account(&self.lock(), name)
+    }
+
+    fn setup_account(&self, setup_hash: &str, now: i64) -> Result<Option<String>> {
+        Ok(self
+            .lock()
+            .query_row("SELECT name FROM account_setups WHERE token_hash = ?1 AND expires_at > ?2", params![setup_hash, now], |row| row.get(0))
+            .optional()?)
+    }
+
+    fn redeem_setup(&self, setup_hash: &str, password_hash: &str, now: i64) -> Result<Option<String>> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        let name: Option<String> = tx
+            .query_row("SELECT name FROM account_setups WHERE token_hash = ?1 AND expires_at > ?2", params![setup_hash, now], |row| row.get(0))
+            .optional()?;
+        if let Some(name) = &name {
+            tx.execute("UPDATE accounts SET password_hash = ?2, failed_logins = 0, locked_until = NULL WHERE name = ?1", params![name, password_hash])?;
+            tx.execute("DELETE FROM sessions WHERE name = ?1", params![name])?;
+            tx.execute("DELETE FROM account_setups WHERE name = ?1", params![name])?;
+        }
+        tx.commit()?;
+        Ok(name)
+    }
+
+    fn login_failed(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<()> {
+        self.lock().execute(
+            "UPDATE accounts SET failed_logins = failed_logins + 1,
+               locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
+             WHERE name = ?1",
+            params![name, lock_after, now + lock_ms],
+        )?;
+        Ok(())
+    }
+
+    fn login_succeeded(&self, name: &str) -> Result<()> {
+        self.lock().execute("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE name = ?1", params![name])?;
+        Ok(())
+    }
+
+    fn add_session(&self, token_hash: &str, name: &str, csrf: &str, expires_at: i64) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO sessions (token_hash, name, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![token_hash, name, csrf, expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>> {
+        let found = self
+            .lock()
+            .query_row(
+                "SELECT s.name, a.role, s.csrf FROM sessions s JOIN accounts a ON a.name = s.name
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                params![token_hash, now],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
+            )
+            .optional()?;
+        Ok(found.and_then(|(name, role, csrf)| Some(Session { name, role: Role::parse(&role)?, csrf })))
+    }
+
+    fn end_session(&self, token_hash: &str) -> Result<()> {
+        self.lock().execute("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash])?;
+        Ok(())
+    }
+
+    fn audit(&self, entry: &AuditEntry) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![entry.at, entry.actor, entry.action, entry.detail],
+        )?;
+        Ok(())
+    }
+
+    fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare("SELECT at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?1")?;
+        let rows = statement.query_map([limit], |row| Ok(AuditEntry { at: row.get(0)?, actor: row.get(1)?, action: row.get(2)?, detail: row.get(3)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self.lock().query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0)).optional()?)
     }

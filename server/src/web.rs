@@ -44,6 +44,7 @@ pub fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf,
     let files = Arc::new(StaticCache::default());
     Router::new()
         .merge(api::routes(state.clone(), !metrics_apart))
+        .merge(crate::console::routes(state.clone()))
         .merge(
             Router::new()
                 .nest_service("/pkg", ServeDir::new(pkg))

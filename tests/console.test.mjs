@@ -1,0 +1,93 @@
+// The administrators' console of a real offsign-server, in headless Chromium and over HTTP:
+// an account made from the command line sets its password through its one-time link, logs in
+// through the form (a session cookie that scripts cannot read, sent only to /admin and only
+// from the console's own pages), makes an enrollment code that a device then redeems, reads
+// the audit log of who did what, and logs out. No page breaks the strict CSP.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium } from './support/browser.mjs';
+import { client, keyPair } from './support/client.mjs';
+import { consoleClient } from './support/console.mjs';
+import { startServer } from './support/server.mjs';
+
+const server = await startServer();
+after(() => server.stop());
+const { request, account, login } = consoleClient(server);
+
+test('a new account sets its password once through its link; the link then answers that it was used', async () => {
+  const { setupLink, token } = await account('link-admin', 'correct horse battery');
+  const again = await request('GET', new URL(setupLink).pathname + new URL(setupLink).search);
+  assert.equal(again.status, 404, 'a used link');
+  assert.match(again.text, /expired or was used/);
+  const reuse = await request('POST', '/admin/setup', { form: { token, password: 'another long password' } });
+  assert.equal(reuse.status, 404);
+  // A second link for the same account resets the password; a short one is refused first.
+  const { setupLink: reset } = server.admin('admin', 'add', '--user', 'link-admin', '--base-url', server.url);
+  const resetToken = new URL(reset).searchParams.get('token');
+  const short = await request('POST', '/admin/setup', { form: { token: resetToken, password: 'short' } });
+  assert.equal(short.status, 400);
+  assert.match(short.text, /needs 12 to 256 characters/);
+  assert.equal((await request('POST', '/admin/setup', { form: { token: resetToken, password: 'a new long password' } })).status, 303);
+  assert.equal((await request('POST', '/admin/login', { form: { name: 'link-admin', password: 'correct horse battery' } })).status, 401, 'the old password no longer works');
+  await login('link-admin', 'a new long password');
+});
+
+test('the session cookie is HttpOnly, SameSite=Strict, for /admin only, and ends at logout', async () => {
+  await account('cookie-admin', 'a long cookie password');
+  const { cookie, csrf, setCookie } = await login('cookie-admin', 'a long cookie password');
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  assert.match(setCookie, /Path=\/admin/);
+  assert.match(setCookie, /Max-Age=28800/);
+  assert.doesNotMatch(setCookie, /Secure/, 'plain HTTP on loopback, no proxy saying HTTPS');
+  const overview = await request('GET', '/admin', { cookie });
+  assert.equal(overview.status, 200);
+  assert.match(overview.text, /<h1>Overview<\/h1>/);
+  const out = await request('POST', '/admin/logout', { form: { csrf }, cookie });
+  assert.equal(out.status, 303);
+  assert.equal(out.location, '/admin/login');
+  assert.equal((await request('GET', '/admin', { cookie })).location, '/admin/login', 'the session has ended');
+});
+
+test('in Chromium: log in through the form, make an enrollment code a device redeems, read the audit log, log out; no CSP violation', { timeout: 120_000 }, async () => {
+  await account('ann', 'a long password for ann');
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const violations = [];
+    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) violations.push(message.text()); });
+    await page.goto(`${server.url}/admin`);
+    assert.equal(new URL(page.url()).pathname, '/admin/login', 'no session: the login page');
+    await page.getByLabel('Name').fill('ann');
+    await page.getByLabel('Password').fill('a long password for ann');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${server.url}/admin`);
+    assert.equal(await page.evaluate(() => document.cookie), '', 'the session cookie is not readable by scripts');
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Overview');
+
+    await page.getByLabel('Worker id').fill('driver-42');
+    await page.getByLabel('Certificate valid for (days)').fill('90');
+    await page.getByRole('button', { name: 'Make an enrollment code' }).click();
+    const code = (await page.locator('.code output').textContent()).trim();
+    assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    // The code is a real one: a device enrolls with it.
+    const key = await keyPair();
+    const enrolled = await client(server).enroll(key, code);
+    assert.equal(enrolled.status, 200, enrolled.text);
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(1).map((td) => td.textContent)));
+    assert.deepEqual(rows.slice(0, 2), [['ann', 'enroll', rows[0][2]], ['ann', 'login', '']]);
+    assert.match(rows[0][2], /^worker driver-42, code expires /);
+    assert.ok(rows.some(([actor, action, detail]) => actor === 'command line' && action === 'account_added' && detail === 'ann (admin)'));
+    assert.ok(!rows.some((row) => row.join(' ').includes(code)), 'the code itself is not in the log');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(`${server.url}/admin/login`);
+    await page.goto(`${server.url}/admin/audit`);
+    assert.equal(new URL(page.url()).pathname, '/admin/login', 'logged out');
+    assert.deepEqual(violations, []);
+  } finally {
+    await browser.close();
+  }
+});
