@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from './support/browser.mjs';
-import { client, keyPair } from './support/client.mjs';
+import { client, jwsPayload, keyPair } from './support/client.mjs';
 import { consoleClient } from './support/console.mjs';
 import { startServer } from './support/server.mjs';
 
@@ -49,7 +49,7 @@ test('the session cookie is HttpOnly, SameSite=Strict, for /admin only, and ends
   assert.equal((await request('GET', '/admin', { cookie })).location, '/admin/login', 'the session has ended');
 });
 
-test('in Chromium: log in through the form, make an enrollment code a device redeems, read the audit log, log out; no CSP violation', { timeout: 120_000 }, async () => {
+test('in Chromium: log in through the form, make an enrollment code a device redeems, find the worker and revoke it, read the audit log, log out; no CSP violation', { timeout: 120_000 }, async () => {
   await account('ann', 'a long password for ann');
   const browser = await launchChromium();
   try {
@@ -75,10 +75,27 @@ test('in Chromium: log in through the form, make an enrollment code a device red
     const enrolled = await client(server).enroll(key, code);
     assert.equal(enrolled.status, 200, enrolled.text);
 
+    // Workers: found by a search, with the certificate just issued, and revoked from there.
+    await page.getByRole('link', { name: 'Workers' }).click();
+    await page.getByLabel('Search by worker id').fill('DRIVER-4');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'driver-42' }).click();
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Worker driver-42');
+    const serial = jwsPayload(enrolled.json.certificate).serial;
+    assert.equal(await page.locator('tbody tr td code').first().textContent(), serial);
+    assert.deepEqual(await page.locator('tbody tr td:nth-child(5)').allTextContents(), ['live']);
+    await page.getByRole('button', { name: 'Revoke every certificate of driver-42' }).click();
+    await page.waitForURL(/\/admin\/worker\?id=driver-42$/);
+    assert.deepEqual(await page.locator('tbody tr td:nth-child(5)').allTextContents(), ['revoked']);
+    assert.equal(await page.getByRole('button', { name: /^Revoke/ }).count(), 0, 'nothing left to revoke');
+    const list = await client(server).call('GET', '/v1/revocations');
+    assert.ok(jwsPayload(list.json.revocationList).revoked.includes(serial), 'the revocation list devices fetch names it');
+
     await page.getByRole('link', { name: 'Audit log' }).click();
     const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(1).map((td) => td.textContent)));
-    assert.deepEqual(rows.slice(0, 2), [['ann', 'enroll', rows[0][2]], ['ann', 'login', '']]);
-    assert.match(rows[0][2], /^worker driver-42, code expires /);
+    assert.deepEqual(rows.slice(0, 3).map(([actor, action]) => [actor, action]), [['ann', 'revoke'], ['ann', 'enroll'], ['ann', 'login']]);
+    assert.equal(rows[0][2], `worker driver-42: ${serial}`);
+    assert.match(rows[1][2], /^worker driver-42, code expires /);
     assert.ok(rows.some(([actor, action, detail]) => actor === 'command line' && action === 'account_added' && detail === 'ann (admin)'));
     assert.ok(!rows.some((row) => row.join(' ').includes(code)), 'the code itself is not in the log');
 
@@ -90,4 +107,19 @@ test('in Chromium: log in through the form, make an enrollment code a device red
   } finally {
     await browser.close();
   }
+});
+
+test("an auditor sees a worker's certificates without a revoke button, and a revoke it posts anyway is refused", async () => {
+  await account('audrey', 'a long auditor password', 'auditor');
+  const { code } = server.admin('enroll', '--worker', 'driver-43');
+  assert.equal((await client(server).enroll(await keyPair(), code)).status, 200);
+  const { cookie, csrf } = await login('audrey', 'a long auditor password');
+  const page = await request('GET', '/admin/worker?id=driver-43', { cookie });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<td>live<\/td>/);
+  assert.doesNotMatch(page.text, /action="\/admin\/revoke"/, 'no revoke form for an auditor');
+  const refused = await request('POST', '/admin/revoke', { form: { csrf, worker: 'driver-43' }, cookie, json: true });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.json.code, 'role_refused');
+  assert.match((await request('GET', '/admin/worker?id=driver-43', { cookie })).text, /<td>live<\/td>/, 'still live');
 });

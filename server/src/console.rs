@@ -12,7 +12,7 @@
 //! refused as the API refuses, `{code, message}` with a code of the error table.
 
 use crate::api::{self, blocking, AppState, ApiError, ApiResult};
-use crate::storage::{AuditEntry, Role, Session, Storage};
+use crate::storage::{AuditEntry, CertificateRow, RevokeTarget, Role, Session, Storage, SUPERSEDED};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -47,6 +47,9 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/admin/logout", post(logout::<S>))
         .route("/admin/setup", get(setup_page::<S>).post(setup::<S>))
         .route("/admin/enroll", post(enroll::<S>))
+        .route("/admin/workers", get(workers::<S>))
+        .route("/admin/worker", get(worker::<S>))
+        .route("/admin/revoke", post(revoke::<S>))
         .route("/admin/audit", get(audit::<S>))
         .route("/admin/api/me", get(me::<S>))
         .route("/admin/console.css", get(stylesheet))
@@ -184,6 +187,7 @@ fn page(title: &str, session: Option<&Session>, body: Markup) -> Markup {
                     header {
                         nav aria-label="Console" {
                             a href="/admin" { "Overview" }
+                            a href="/admin/workers" { "Workers" }
                             a href="/admin/audit" { "Audit log" }
                         }
                         form method="post" action="/admin/logout" {
@@ -496,4 +500,174 @@ async fn me<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMa
         Ok(signed) => Json(serde_json::json!({ "name": signed.session.name, "role": signed.session.role.as_str(), "csrf": signed.session.csrf })).into_response(),
         Err(refused) => refused.into_response(),
     }
+}
+
+/// Workers shown on a page of the list.
+const WORKERS_PER_PAGE: u32 = 100;
+
+/// The workers list's query: a search and the last worker of the page before.
+#[derive(Deserialize)]
+struct WorkersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: String,
+}
+
+/// A time (ms) as the console shows it: UTC, to the second.
+fn shown(ms: i64) -> String {
+    offsign::Timestamp::from_millis(ms).map(|t| t.to_string()).unwrap_or_default()
+}
+
+async fn workers<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Query(query): Query<WorkersQuery>) -> Response {
+    let signed = match signed_in(&state, &headers, "/admin/workers").await {
+        Ok(signed) => signed,
+        Err(refused) => return refused.into_response(),
+    };
+    let (search, after) = (query.q.chars().take(MAX_FIELD_CHARS).collect::<String>(), query.after.clone());
+    let lookup = search.clone();
+    let listed = blocking(&state, move |state| Ok(state.storage.workers(&lookup, &after, WORKERS_PER_PAGE, api::now().millis())?)).await;
+    let listed = match listed {
+        Ok(listed) => listed,
+        Err(e) => return e.into_response(),
+    };
+    let next = (listed.len() == WORKERS_PER_PAGE as usize).then(|| listed.last().map(|w| w.worker.clone())).flatten();
+    page("Workers", Some(&signed.session), html! {
+        h1 { "Workers" }
+        form method="get" action="/admin/workers" role="search" {
+            label { "Search by worker id " input name="q" type="search" value=(search); }
+            button type="submit" { "Search" }
+        }
+        table {
+            caption { "Workers with a certificate, by id" }
+            thead { tr { th scope="col" { "Worker" } th scope="col" { "Certificates" } th scope="col" { "Live" } th scope="col" { "Newest expires (UTC)" } } }
+            tbody {
+                @for w in &listed {
+                    tr {
+                        td { a href={ "/admin/worker?id=" (urlencode(&w.worker)) } { (w.worker) } }
+                        td { (w.certificates) } td { (w.live) } td { (shown(w.newest_exp)) }
+                    }
+                }
+            }
+        }
+        @if let Some(next) = next {
+            p { a href={ "/admin/workers?q=" (urlencode(&search)) "&after=" (urlencode(&next)) } { "Next page" } }
+        }
+    })
+    .into_response()
+}
+
+/// `text` for a URL's query.
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// A worker page's query.
+#[derive(Deserialize)]
+struct WorkerQuery {
+    #[serde(default)]
+    id: String,
+}
+
+/// What a certificate is now, in a word.
+fn certificate_state(cert: &CertificateRow, now: i64) -> &'static str {
+    match (cert.revoked_at, cert.revocation_reason.as_deref()) {
+        (Some(_), Some(SUPERSEDED)) => "renewed",
+        (Some(_), _) => "revoked",
+        (None, _) if cert.exp <= now => "expired",
+        (None, _) if cert.nbf > now => "not yet valid",
+        _ => "live",
+    }
+}
+
+async fn worker<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Query(query): Query<WorkerQuery>) -> Response {
+    let signed = match signed_in(&state, &headers, "/admin/worker").await {
+        Ok(signed) => signed,
+        Err(refused) => return refused.into_response(),
+    };
+    let id = query.id.clone();
+    let certificates = match blocking(&state, move |state| Ok(state.storage.worker_certificates(&id)?)).await {
+        Ok(certificates) => certificates,
+        Err(e) => return e.into_response(),
+    };
+    let now = api::now().millis();
+    let admin = signed.session.role == Role::Admin;
+    let any_live = certificates.iter().any(|c| c.revoked_at.is_none());
+    page(&query.id, Some(&signed.session), html! {
+        h1 { "Worker " (query.id) }
+        @if certificates.is_empty() { p { "No certificate was issued to this worker." } }
+        @else {
+            table {
+                caption { "Certificates, newest first" }
+                thead { tr { th scope="col" { "Serial" } th scope="col" { "Key id" } th scope="col" { "Valid from (UTC)" } th scope="col" { "Until" } th scope="col" { "State" } @if admin { th scope="col" { "Action" } } } }
+                tbody {
+                    @for cert in &certificates {
+                        tr {
+                            td { code { (cert.serial) } } td { code { (cert.kid) } }
+                            td { (shown(cert.nbf)) } td { (shown(cert.exp)) } td { (certificate_state(cert, now)) }
+                            @if admin {
+                                td {
+                                    @if cert.revoked_at.is_none() {
+                                        form method="post" action="/admin/revoke" {
+                                            input type="hidden" name="csrf" value=(signed.session.csrf);
+                                            input type="hidden" name="serial" value=(cert.serial);
+                                            button type="submit" aria-label={ "Revoke certificate " (cert.serial) } { "Revoke" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if admin && any_live {
+                form method="post" action="/admin/revoke" {
+                    input type="hidden" name="csrf" value=(signed.session.csrf);
+                    input type="hidden" name="worker" value=(query.id);
+                    button type="submit" { "Revoke every certificate of " (query.id) }
+                }
+            }
+        }
+    })
+    .into_response()
+}
+
+/// The revoke form's fields: a serial, or a worker for all its certificates.
+#[derive(Deserialize)]
+struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+    serial: Option<String>,
+    worker: Option<String>,
+}
+
+async fn revoke<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Form(form): Form<RevokeForm>) -> Response {
+    let signed = match may_change(&state, &headers, "/admin/revoke", &form.csrf, true).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused.into_response(),
+    };
+    let outcome = blocking(&state, move |state| {
+        let (target, worker) = match (form.serial, form.worker) {
+            (Some(serial), _) => {
+                let worker = state.storage.certificate(&serial)?.map(|c| c.worker).ok_or_else(|| ApiError::malformed("no certificate has this serial"))?;
+                (RevokeTarget::Serial(serial), worker)
+            }
+            (None, Some(worker)) => (RevokeTarget::Worker(worker.clone()), worker),
+            (None, None) => return Err(ApiError::malformed("give a serial or a worker")),
+        };
+        Ok((state.storage.revoke(&target, api::now().millis())?, worker))
+    })
+    .await;
+    let (revoked, worker) = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => return e.into_response(),
+    };
+    let detail = format!("worker {worker}: {}", if revoked.is_empty() { "nothing left to revoke".to_owned() } else { revoked.join(", ") });
+    if let Err(e) = audit_line(&state, &signed.session.name, "revoke", detail).await {
+        return e.into_response();
+    }
+    if wants_json(&headers, "/admin/revoke") {
+        return Json(serde_json::json!({ "worker": worker, "revoked": revoked })).into_response();
+    }
+    Redirect::to(&format!("/admin/worker?id={}", urlencode(&worker))).into_response()
 }

@@ -250,8 +250,26 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// A worker as the console lists it: from its certificates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerSummary {
+    /// The worker id.
+    pub worker: String,
+    /// Certificates issued to it (renewals included).
+    pub certificates: u64,
+    /// Of those, the ones neither revoked, superseded nor expired.
+    pub live: u64,
+    /// When its newest certificate expires (ms).
+    pub newest_exp: i64,
+}
+
 /// The server's storage.
 pub trait Storage: Send + Sync + 'static {
+    /// Workers whose id contains `search` (case-insensitive), after `after` in id order, at
+    /// most `limit`; `now` (ms) tells live certificates from expired ones.
+    fn workers(&self, search: &str, after: &str, limit: u32, now: i64) -> Result<Vec<WorkerSummary>>;
+    /// Every certificate of `worker`, newest first.
+    fn worker_certificates(&self, worker: &str) -> Result<Vec<CertificateRow>>;
     /// Adds account `name` with `role` (or, when it exists, keeps it and its role), and a
     /// one-time setup link (by its token's hash) valid until `expires_at`: it sets (or resets)
     /// the password.
@@ -565,6 +583,26 @@ impl Batch for SqliteBatch<'_> {
 }
 
 impl Storage for Sqlite {
+    fn workers(&self, search: &str, after: &str, limit: u32, now: i64) -> Result<Vec<WorkerSummary>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT worker, count(*), sum(revoked_at IS NULL AND exp > ?4), max(exp) FROM certificates
+             WHERE worker > ?2 AND instr(lower(worker), lower(?1)) > 0
+             GROUP BY worker ORDER BY worker LIMIT ?3",
+        )?;
+        let rows = statement.query_map(params![search, after, limit, now], |row| {
+            Ok(WorkerSummary { worker: row.get(0)?, certificates: row.get::<_, i64>(1)? as u64, live: row.get::<_, i64>(2)? as u64, newest_exp: row.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn worker_certificates(&self, worker: &str) -> Result<Vec<CertificateRow>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(&format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE worker = ?1 ORDER BY nbf DESC, serial"))?;
+        let rows = statement.query_map([worker], certificate_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn add_account(&self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account> {
         let mut connection = self.lock();
         let tx = connection.transaction()?;
