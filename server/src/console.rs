@@ -480,12 +480,11 @@ async fn audit<S: Storage>(State(state): State<Arc<AppState<S>>>, request: Reque
     page("Audit log", Some(&signed.session), html! {
         h1 { "Audit log" }
         table {
-            caption { "The newest 200 changes and logins, newest first" }
-            thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Details" } } }
+            (table_head("The newest 200 changes and logins, newest first", &["When (UTC)", "Who", "What", "Details"]))
             tbody {
                 @for line in &lines {
                     tr {
-                        td { (offsign::Timestamp::from_millis(line.at).map(|t| t.to_string()).unwrap_or_default()) }
+                        td { (shown(line.at)) }
                         td { (line.actor) } td { (line.action) } td { (line.detail) }
                     }
                 }
@@ -514,6 +513,14 @@ struct WorkersQuery {
     after: String,
 }
 
+/// A table's caption and its head row of `columns`.
+fn table_head(caption: &str, columns: &[&str]) -> Markup {
+    html! {
+        caption { (caption) }
+        thead { tr { @for column in columns { th scope="col" { (column) } } } }
+    }
+}
+
 /// A time (ms) as the console shows it: UTC, to the second.
 fn shown(ms: i64) -> String {
     offsign::Timestamp::from_millis(ms).map(|t| t.to_string()).unwrap_or_default()
@@ -539,8 +546,7 @@ async fn workers<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
             button type="submit" { "Search" }
         }
         table {
-            caption { "Workers with a certificate, by id" }
-            thead { tr { th scope="col" { "Worker" } th scope="col" { "Certificates" } th scope="col" { "Live" } th scope="col" { "Newest expires (UTC)" } } }
+            (table_head("Workers with a certificate, by id", &["Worker", "Certificates", "Live", "Newest expires (UTC)"]))
             tbody {
                 @for w in &listed {
                     tr {
@@ -598,8 +604,7 @@ async fn worker<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
         @if certificates.is_empty() { p { "No certificate was issued to this worker." } }
         @else {
             table {
-                caption { "Certificates, newest first" }
-                thead { tr { th scope="col" { "Serial" } th scope="col" { "Key id" } th scope="col" { "Valid from (UTC)" } th scope="col" { "Until" } th scope="col" { "State" } @if admin { th scope="col" { "Action" } } } }
+                (table_head("Certificates, newest first", if admin { &["Serial", "Key id", "Valid from (UTC)", "Until", "State", "Action"] } else { &["Serial", "Key id", "Valid from (UTC)", "Until", "State"] }))
                 tbody {
                     @for cert in &certificates {
                         tr {
