@@ -123,3 +123,33 @@ test("an auditor sees a worker's certificates without a revoke button, and a rev
   assert.equal(refused.json.code, 'role_refused');
   assert.match((await request('GET', '/admin/worker?id=driver-43', { cookie })).text, /<td>live<\/td>/, 'still live');
 });
+
+test('logins sent at once cannot pass the lockout: at most five wrong passwords are tried, then the right one is locked out too', async () => {
+  await account('racer', 'the right long password');
+  // Waves of twelve at once until the account is locked: the server tries two passwords at a
+  // time (the rest are `rate_limited`), and counts each try before checking it.
+  const codes = [];
+  for (let wave = 0; wave < 20 && !codes.includes('login_locked'); wave += 1) {
+    const tries = await Promise.all(Array.from({ length: 12 }, (_, i) => request('POST', '/admin/login', { form: { name: 'racer', password: `wrong password ${i}` }, json: true })));
+    codes.push(...tries.map((t) => t.json?.code));
+  }
+  assert.ok(codes.every((c) => ['login_refused', 'login_locked', 'rate_limited'].includes(c)), codes.join());
+  assert.equal(codes.filter((c) => c === 'login_refused').length, 5, `wrong passwords tried: ${codes.join()}`);
+  const right = await request('POST', '/admin/login', { form: { name: 'racer', password: 'the right long password' }, json: true });
+  assert.equal(right.json?.code, 'login_locked', right.text);
+});
+
+test('a form posted from another site is refused; console answers are never cached; a new link ends the old password and sessions at once', async () => {
+  await account('guarded', 'the first long password');
+  const fromElsewhere = await request('POST', '/admin/login', { form: { name: 'guarded', password: 'the first long password' }, json: true, headers: { 'sec-fetch-site': 'cross-site' } });
+  assert.equal(fromElsewhere.status, 403);
+  assert.equal(fromElsewhere.json.code, 'csrf_refused');
+  const { cookie } = await login('guarded', 'the first long password');
+  assert.equal((await request('GET', '/admin', { cookie })).cacheControl, 'no-store');
+  assert.equal((await request('GET', '/admin/login')).cacheControl, 'no-store');
+  // The password leaked: a new link is made, and before it is used nothing of the old works.
+  server.admin('admin', 'add', '--user', 'guarded', '--base-url', server.url);
+  assert.equal((await request('GET', '/admin/api/me', { cookie })).status, 401, 'the session ended');
+  const old = await request('POST', '/admin/login', { form: { name: 'guarded', password: 'the first long password' }, json: true });
+  assert.equal(old.json.code, 'login_refused', 'the old password no longer works');
+});

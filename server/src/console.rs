@@ -55,6 +55,12 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/admin/console.css", get(stylesheet))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), api::limit_and_measure::<S>))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), mark_https::<S>))
+        // Forms are small; and no page (a code, a form token) is kept by a cache or history.
+        .layer(axum::extract::DefaultBodyLimit::max(16 << 10))
+        .layer(axum::middleware::map_response(|mut response: Response| async move {
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }))
         .with_state(state)
 }
 
@@ -86,6 +92,29 @@ fn password_matches(password: &str, hash: &str) -> bool {
 /// A PHC string of no password, verified when the name is unknown, so that an unknown name
 /// takes as long as a wrong password.
 static DECOY_HASH: std::sync::LazyLock<Option<String>> = std::sync::LazyLock::new(|| hash_password("no account has this password").ok());
+
+/// Argon2id runs (each about 19 MiB and tens of milliseconds) at once: past two, a login or a
+/// password setting is answered `rate_limited` at once rather than queued, so that a flood
+/// of logins cannot take the server's memory and cores from the devices' syncs.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The answer while [`HASHING`] is full.
+fn busy(json: bool) -> Response {
+    Refused { status: StatusCode::TOO_MANY_REQUESTS, code: ErrorCode::RateLimited, message: "too many logins at once: try again in a moment".into(), json }
+        .into_response()
+}
+
+/// A POST that a browser says comes from another site (`Sec-Fetch-Site`): refused, as a
+/// change without its token is (a login made for the victim by another site included).
+fn cross_site(headers: &HeaderMap, json: bool) -> Option<Refused> {
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())?;
+    matches!(site, "cross-site" | "same-site").then(|| Refused {
+        status: StatusCode::FORBIDDEN,
+        code: ErrorCode::CsrfRefused,
+        message: format!("a console form sent from another site ({site})"),
+        json,
+    })
+}
 
 /// A refusal of the console: a page for people, `{code, message}` for a program.
 struct Refused {
@@ -152,6 +181,9 @@ async fn signed_in<S: Storage>(state: &Arc<AppState<S>>, headers: &HeaderMap, pa
 /// A change's checks: a session, its CSRF token, and (for `admin_only`) the admin role.
 async fn may_change<S: Storage>(state: &Arc<AppState<S>>, headers: &HeaderMap, path: &str, csrf: &str, admin_only: bool) -> Result<Signed, Refused> {
     let json = wants_json(headers, path);
+    if let Some(refusal) = cross_site(headers, json) {
+        return Err(refusal);
+    }
     let signed = signed_in(state, headers, path).await?;
     // Compared in constant time: the token is a secret of the session.
     let good: bool = csrf.len() == signed.session.csrf.len()
@@ -241,23 +273,26 @@ async fn login<S: Storage>(
     if form.name.chars().count() > MAX_FIELD_CHARS || form.password.chars().count() > MAX_FIELD_CHARS {
         return refused(StatusCode::UNAUTHORIZED, ErrorCode::LoginRefused, "wrong name or password").into_response();
     }
+    if let Some(refusal) = cross_site(&headers, json) {
+        return refusal.into_response();
+    }
+    let Ok(_hashing) = HASHING.try_acquire() else { return busy(json) };
     let name = form.name.clone();
     let outcome = blocking(&state, move |state| {
         let now = api::now().millis();
-        let account = state.storage.account(&form.name)?;
-        if let Some(until) = account.as_ref().and_then(|a| a.locked_until).filter(|until| *until > now) {
-            return Ok(Err((ErrorCode::LoginLocked, until)));
+        if !state.storage.reserve_login(&form.name, now, LOCK_AFTER, LOCK_MS)? {
+            return Ok(Err(ErrorCode::LoginLocked));
         }
+        let account = state.storage.account(&form.name)?;
         let hash = account.as_ref().and_then(|a| a.password_hash.clone()).or_else(|| DECOY_HASH.clone()).unwrap_or_default();
         let matches = password_matches(&form.password, &hash) && account.as_ref().is_some_and(|a| a.password_hash.is_some());
         if !matches {
-            state.storage.login_failed(&form.name, now, LOCK_AFTER, LOCK_MS)?;
-            return Ok(Err((ErrorCode::LoginRefused, 0)));
+            return Ok(Err(ErrorCode::LoginRefused));
         }
         state.storage.login_succeeded(&form.name)?;
         let token = new_token().map_err(ApiError::internal)?;
         let csrf = new_token().map_err(ApiError::internal)?;
-        state.storage.add_session(&token_hash(&token), &form.name, &csrf, now + SESSION_MS)?;
+        state.storage.add_session(&token_hash(&token), &form.name, &csrf, now + SESSION_MS, now)?;
         Ok(Ok(token))
     })
     .await;
@@ -277,7 +312,7 @@ async fn login<S: Storage>(
             }
             response
         }
-        Ok(Err((ErrorCode::LoginLocked, _))) => {
+        Ok(Err(ErrorCode::LoginLocked)) => {
             let message = "too many wrong passwords: this account is locked for a while";
             if json {
                 return refused(StatusCode::TOO_MANY_REQUESTS, ErrorCode::LoginLocked, message).into_response();
@@ -324,7 +359,12 @@ async fn logout<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
         return e.into_response();
     }
     let _ = audit_line(&state, &signed.session.name, "logout", String::new()).await;
-    let expired = cookie::Cookie::build((COOKIE, "")).path("/admin").max_age(cookie::time::Duration::ZERO).build();
+    let expired = cookie::Cookie::build((COOKIE, ""))
+        .path("/admin")
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .max_age(cookie::time::Duration::ZERO)
+        .build();
     let mut response = Redirect::to("/admin/login").into_response();
     if let Ok(value) = HeaderValue::from_str(&expired.to_string()) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -373,7 +413,10 @@ struct SetupForm {
     password: zeroize::Zeroizing<String>,
 }
 
-async fn setup<S: Storage>(State(state): State<Arc<AppState<S>>>, Form(form): Form<SetupForm>) -> Response {
+async fn setup<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Form(form): Form<SetupForm>) -> Response {
+    if let Some(refusal) = cross_site(&headers, false) {
+        return refusal.into_response();
+    }
     let length = form.password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_FIELD_CHARS).contains(&length) {
         let hash = token_hash(&form.token);
@@ -381,9 +424,15 @@ async fn setup<S: Storage>(State(state): State<Arc<AppState<S>>>, Form(form): Fo
         let problem = format!("The password needs {MIN_PASSWORD_CHARS} to {MAX_FIELD_CHARS} characters.");
         return (StatusCode::BAD_REQUEST, setup_form(&name.unwrap_or_default(), &form.token, Some(&problem))).into_response();
     }
+    let Ok(_hashing) = HASHING.try_acquire() else { return busy(false) };
     let outcome = blocking(&state, move |state| {
+        // A link that does not exist costs no hashing.
+        let setup_hash = token_hash(&form.token);
+        if state.storage.setup_account(&setup_hash, api::now().millis())?.is_none() {
+            return Ok(None);
+        }
         let hash = hash_password(&form.password).map_err(ApiError::internal)?;
-        Ok(state.storage.redeem_setup(&token_hash(&form.token), &hash, api::now().millis())?)
+        Ok(state.storage.redeem_setup(&setup_hash, &hash, api::now().millis())?)
     })
     .await;
     match outcome {
@@ -657,7 +706,8 @@ async fn revoke<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
                 let worker = state.storage.certificate(&serial)?.map(|c| c.worker).ok_or_else(|| ApiError::malformed("no certificate has this serial"))?;
                 (RevokeTarget::Serial(serial), worker)
             }
-            (None, Some(worker)) => (RevokeTarget::Worker(worker.clone()), worker),
+            (None, Some(worker)) if worker.len() <= 256 => (RevokeTarget::Worker(worker.clone()), worker),
+            (None, Some(_)) => return Err(ApiError::malformed("a worker id has at most 256 bytes")),
             (None, None) => return Err(ApiError::malformed("give a serial or a worker")),
         };
         Ok((state.storage.revoke(&target, api::now().millis())?, worker))

@@ -108,6 +108,9 @@ enum Command {
     },
 }
 
+/// Who the audit log says made a change from the command line.
+const AUDIT_CLI_ACTOR: &str = "command line";
+
 /// What `admin` does.
 #[derive(Subcommand)]
 enum AdminCommand {
@@ -175,8 +178,11 @@ fn run(args: Args) -> Result<(), String> {
             Ok(())
         }
         Some(Command::Admin { action: AdminCommand::Add { ref user, ref role, ref base_url } }) => {
-            if user.trim().is_empty() || user.chars().count() > 256 {
-                return Err("--user must be 1 to 256 characters".into());
+            if user.trim() != user || user.is_empty() || user.chars().count() > 256 || user.chars().any(char::is_control) {
+                return Err("--user must be 1 to 256 characters, with no control characters or spaces around it".into());
+            }
+            if user == AUDIT_CLI_ACTOR {
+                return Err(format!("{AUDIT_CLI_ACTOR:?} names the command line in the audit log: choose another name"));
             }
             let role = Role::parse(role).ok_or("--role is admin or auditor")?;
             let storage = open_storage(&args.db)?;
@@ -185,7 +191,7 @@ fn run(args: Args) -> Result<(), String> {
             let account = storage
                 .add_account(user, role, &console::token_hash(&token), now.millis() + console::SETUP_MS, now.millis())
                 .map_err(|e| e.to_string())?;
-            let entry = AuditEntry { at: now.millis(), actor: "command line".into(), action: "account_added".into(), detail: format!("{user} ({})", account.role.as_str()) };
+            let entry = AuditEntry { at: now.millis(), actor: AUDIT_CLI_ACTOR.into(), action: "account_added".into(), detail: format!("{user} ({})", account.role.as_str()) };
             storage.audit(&entry).map_err(|e| e.to_string())?;
             let link = format!("{}/admin/setup?token={token}", base_url.trim_end_matches('/'));
             println!("{}", serde_json::json!({ "user": user, "role": account.role.as_str(), "setupLink": link, "expiresInHours": console::SETUP_MS / 3_600_000 }));

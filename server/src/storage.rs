@@ -270,9 +270,9 @@ pub trait Storage: Send + Sync + 'static {
     fn workers(&self, search: &str, after: &str, limit: u32, now: i64) -> Result<Vec<WorkerSummary>>;
     /// Every certificate of `worker`, newest first.
     fn worker_certificates(&self, worker: &str) -> Result<Vec<CertificateRow>>;
-    /// Adds account `name` with `role` (or, when it exists, keeps it and its role), and a
-    /// one-time setup link (by its token's hash) valid until `expires_at`: it sets (or resets)
-    /// the password.
+    /// Adds account `name` with `role` (or, when it exists, keeps it and its role, and ends
+    /// its password and sessions), and a one-time setup link (by its token's hash) valid until
+    /// `expires_at`: it sets (or resets) the password.
     fn add_account(&self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account>;
     /// The account `name`.
     fn account(&self, name: &str) -> Result<Option<Account>>;
@@ -281,12 +281,16 @@ pub trait Storage: Send + Sync + 'static {
     /// Uses a setup link: sets the account's password hash, clears its lockout, ends its
     /// sessions and the link. `None` when the link is unknown or expired.
     fn redeem_setup(&self, setup_hash: &str, password_hash: &str, now: i64) -> Result<Option<String>>;
-    /// Counts a wrong password for `name`; the `lock_after`-th locks logins for `lock_ms`.
-    fn login_failed(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<()>;
-    /// A good password: the count of wrong ones starts again.
+    /// Counts a login try of `name` before its password is checked (so that tries sent at
+    /// once cannot all pass a check made before any is counted): the `lock_after`-th try in a
+    /// row locks the account for `lock_ms`. `false` when it is locked now (no try is counted);
+    /// `true` for an unknown name.
+    fn reserve_login(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<bool>;
+    /// A good password: the count of tries starts again and any lock ends.
     fn login_succeeded(&self, name: &str) -> Result<()>;
-    /// Stores a session (by its token's hash) until `expires_at`.
-    fn add_session(&self, token_hash: &str, name: &str, csrf: &str, expires_at: i64) -> Result<()>;
+    /// Stores a session (by its token's hash) until `expires_at`, and drops the sessions that
+    /// have ended by `now`.
+    fn add_session(&self, token_hash: &str, name: &str, csrf: &str, expires_at: i64, now: i64) -> Result<()>;
     /// The session with this token's hash, while valid at `now`.
     fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>>;
     /// Ends a session.
@@ -606,6 +610,10 @@ impl Storage for Sqlite {
     fn add_account(&self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account> {
         let mut connection = self.lock();
         let tx = connection.transaction()?;
+        // A new link for an account that exists is a reset: its password and sessions end now,
+        // not when the link is used (the old password may be what leaked).
+        tx.execute("UPDATE accounts SET password_hash = NULL WHERE name = ?1", [name])?;
+        tx.execute("DELETE FROM sessions WHERE name = ?1", [name])?;
         tx.execute(
             "INSERT INTO accounts (name, role, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
             params![name, role.as_str(), now],
@@ -643,14 +651,22 @@ impl Storage for Sqlite {
         Ok(name)
     }
 
-    fn login_failed(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<()> {
-        self.lock().execute(
-            "UPDATE accounts SET failed_logins = failed_logins + 1,
-               locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
-             WHERE name = ?1",
-            params![name, lock_after, now + lock_ms],
+    fn reserve_login(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<bool> {
+        let connection = self.lock();
+        // A lock that has run out starts the count again at this try.
+        let counted = connection.execute(
+            "UPDATE accounts SET
+               failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END,
+               locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= ?3
+                                   THEN ?2 + ?4 ELSE NULL END
+             WHERE name = ?1 AND (locked_until IS NULL OR locked_until <= ?2)",
+            params![name, now, lock_after, lock_ms],
         )?;
-        Ok(())
+        if counted == 1 {
+            return Ok(true);
+        }
+        let exists = connection.query_row("SELECT 1 FROM accounts WHERE name = ?1", [name], |_| Ok(())).optional()?.is_some();
+        Ok(!exists)
     }
 
     fn login_succeeded(&self, name: &str) -> Result<()> {
@@ -658,8 +674,10 @@ impl Storage for Sqlite {
         Ok(())
     }
 
-    fn add_session(&self, token_hash: &str, name: &str, csrf: &str, expires_at: i64) -> Result<()> {
-        self.lock().execute(
+    fn add_session(&self, token_hash: &str, name: &str, csrf: &str, expires_at: i64, now: i64) -> Result<()> {
+        let connection = self.lock();
+        connection.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+        connection.execute(
             "INSERT INTO sessions (token_hash, name, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![token_hash, name, csrf, expires_at],
         )?;

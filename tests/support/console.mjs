@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 
 /**
  * Console requests to `server` (from startServer):
- * - `request(method, path, { form, cookie, json })` resolves to `{ status, location,
- *   setCookie, text, json }` (`json` asks for a JSON answer with `Accept`);
+ * - `request(method, path, { form, cookie, json, headers })` resolves to `{ status, location,
+ *   setCookie, cacheControl, text, json }` (`json` asks for a JSON answer with `Accept`);
  * - `account(user, password, role)`: `offsign-server admin add`, then the setup link's form;
  * - `login(user, password)`: resolves to `{ cookie, csrf, setCookie }`.
  */
 export function consoleClient(server) {
-  async function request(method, path, { form, cookie, json = false } = {}) {
-    const headers = {};
+  async function request(method, path, { form, cookie, json = false, headers: extra = {} } = {}) {
+    const headers = { ...extra };
     if (cookie) headers.cookie = cookie;
     if (json) headers.accept = 'application/json';
     let body;
@@ -23,7 +23,10 @@ export function consoleClient(server) {
     const text = await response.text();
     let parsed = null;
     try { parsed = JSON.parse(text); } catch { /* a page */ }
-    return { status: response.status, location: response.headers.get('location'), setCookie: response.headers.getSetCookie(), text, json: parsed };
+    return {
+      status: response.status, location: response.headers.get('location'), setCookie: response.headers.getSetCookie(),
+      cacheControl: response.headers.get('cache-control'), text, json: parsed,
+    };
   }
 
   async function account(user, password, role = 'admin') {
