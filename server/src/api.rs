@@ -571,7 +571,7 @@ fn signed_answer<S: Storage>(state: &AppState<S>, now: Timestamp, verdicts: serd
 fn random_serial() -> ApiResult<String> {
     let mut bytes = [0u8; 16];
     getrandom::getrandom(&mut bytes).map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::RandomnessUnavailable, "no randomness"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::hex::hex(&bytes))
 }
 
 /// `GET /v1/revocations?nonce=…`.

@@ -48,7 +48,7 @@ impl Secret {
             Err(_) => {
                 let mut bytes = Zeroizing::new([0u8; 32]);
                 getrandom::getrandom(bytes.as_mut()).map_err(|e| format!("no randomness: {e}"))?;
-                let text = Zeroizing::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                let text = Zeroizing::new(crate::hex::hex(bytes.as_ref()));
                 let mut file = std::fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)

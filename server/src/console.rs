@@ -68,12 +68,12 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
 pub fn new_token() -> Result<String, String> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::hex::hex(&bytes))
 }
 
 /// How a token is kept: the hex SHA-256 of it.
 pub fn token_hash(token: &str) -> String {
-    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::hex(&sha2::Sha256::digest(token.as_bytes()))
 }
 
 /// The Argon2id PHC string of `password`, with a fresh salt.

@@ -6,12 +6,14 @@
 //! - [`storage`]: what the server keeps, behind the `Storage` interface (SQLite).
 //! - [`authority`]: the authority key, sealed in the database.
 //! - [`console`]: the administrators' console under `/admin` (accounts, sessions, audit log).
+//! - [`hex`]: bytes as lower-case hex.
 //! - [`metrics`]: counters, histograms and the per-client rate limit.
 //! - [`web`]: the routes beside the app's files, security headers, compression.
 
 pub mod api;
 pub mod authority;
 pub mod console;
+pub mod hex;
 pub mod ingest;
 pub mod metrics;
 pub mod storage;

@@ -218,7 +218,7 @@ async fn content_etag(State(files): State<Arc<StaticCache>>, request: Request, n
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let digest = sha2::Sha256::digest(&bytes);
-    let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = crate::hex::hex(&digest[..16]);
     let etag = format!("W/\"{tag}\"");
     parts.headers.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex in quotes is a header value"));
     let unchanged = if_none_match.as_ref().and_then(|v| v.to_str().ok()).is_some_and(|list| {
