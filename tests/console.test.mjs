@@ -95,8 +95,8 @@ test('in Chromium: log in through the form, make an enrollment code a device red
     const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(1).map((td) => td.textContent)));
     assert.deepEqual(rows.slice(0, 3).map(([actor, action]) => [actor, action]), [['ann', 'revoke'], ['ann', 'enroll'], ['ann', 'login']]);
     assert.equal(rows[0][2], `worker driver-42: ${serial}`);
-    assert.match(rows[1][2], /^worker driver-42, code expires /);
-    assert.ok(rows.some(([actor, action, detail]) => actor === 'command line' && action === 'account_added' && detail === 'ann (admin)'));
+    assert.match(rows[1][2], /^worker driver-42, certificate for 90 days, code expires /);
+    assert.ok(rows.some(([actor, action, detail]) => actor === 'command line' && action === 'account_added' && detail === 'ann (admin), password set by a new link'));
     assert.ok(!rows.some((row) => row.join(' ').includes(code)), 'the code itself is not in the log');
 
     await page.getByRole('button', { name: 'Log out' }).click();
@@ -137,6 +137,29 @@ test('logins sent at once cannot pass the lockout: at most five wrong passwords 
   assert.equal(codes.filter((c) => c === 'login_refused').length, 5, `wrong passwords tried: ${codes.join()}`);
   const right = await request('POST', '/admin/login', { form: { name: 'racer', password: 'the right long password' }, json: true });
   assert.equal(right.json?.code, 'login_locked', right.text);
+  // A name without an account locks the same way: a lockout does not tell which names exist.
+  const strangers = [];
+  for (let i = 0; i < 6; i += 1) strangers.push((await request('POST', '/admin/login', { form: { name: 'no-such-admin', password: `guess ${i}` }, json: true })).json?.code);
+  assert.deepEqual(strangers, ['login_refused', 'login_refused', 'login_refused', 'login_refused', 'login_refused', 'login_locked']);
+  // The wrong passwords and the lock are in the audit log under the account; the stranger's
+  // name (which may be a password typed in the wrong field) is not.
+  await account('racer-watch', 'a long watching password', 'auditor');
+  const { cookie } = await login('racer-watch', 'a long watching password');
+  const log = (await request('GET', '/admin/audit', { cookie })).text;
+  assert.equal([...log.matchAll(/<td>racer<\/td><td>login_refused<\/td>/g)].length, 4, 'four wrong passwords before the lock');
+  assert.match(log, /<td>racer<\/td><td>account_locked<\/td><td>wrong password 5 of 5 in a row<\/td>/);
+  assert.doesNotMatch(log, /no-such-admin/);
+});
+
+test('a revocation and an enrollment code made from the command line are in the audit log, each with its change', async () => {
+  const { code } = server.admin('enroll', '--worker', 'driver-cli');
+  assert.equal((await client(server).enroll(await keyPair(), code)).status, 200);
+  server.admin('revoke', '--worker', 'driver-cli');
+  await account('cli-watch', 'a long watching password', 'auditor');
+  const { cookie } = await login('cli-watch', 'a long watching password');
+  const log = (await request('GET', '/admin/audit', { cookie })).text;
+  assert.match(log, /<td>command line<\/td><td>revoke<\/td><td>worker driver-cli: [0-9a-f-]+<\/td>/);
+  assert.match(log, /<td>command line<\/td><td>enroll<\/td><td>worker driver-cli, certificate for 365 days, code expires /);
 });
 
 test('a form posted from another site is refused; console answers are never cached; a new link ends the old password and sessions at once', async () => {

@@ -172,43 +172,6 @@ impl From<crate::storage::StorageError> for ApiError {
 /// A handler's result: its answer, or a refusal.
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
-/// An enrollment code: 12 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
-/// about 59 bits, shown in groups of four.
-fn new_code() -> Result<String, String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
-    let mut code = String::new();
-    while code.len() < 14 {
-        let mut byte = [0u8; 1];
-        getrandom::getrandom(&mut byte).map_err(|e| format!("no randomness: {e}"))?;
-        // Rejection sampling keeps every character equally likely.
-        if usize::from(byte[0]) < 256 - 256 % ALPHABET.len() {
-            if code.len() == 4 || code.len() == 9 {
-                code.push('-');
-            }
-            code.push(ALPHABET[usize::from(byte[0]) % ALPHABET.len()] as char);
-        }
-    }
-    Ok(code)
-}
-
-/// Makes and stores a single-use enrollment code for `worker` (1 to 256 bytes): its
-/// certificate will be valid `days` (1 to 3650), the code `expires_hours` (1 to 8760).
-/// Returns the code (shown once; only its hash is kept) and when it expires. For the command
-/// line and the console.
-pub fn issue_enrollment_code<S: Storage>(storage: &S, worker: &str, days: u32, expires_hours: u32) -> Result<(String, Timestamp), String> {
-    if worker.trim().is_empty() || worker.len() > 256 {
-        return Err("the worker id must be 1 to 256 bytes".into());
-    }
-    if !(1..=3650).contains(&days) || !(1..=8760).contains(&expires_hours) {
-        return Err("days must be 1 to 3650, and the code's hours 1 to 8760".into());
-    }
-    let code = new_code()?;
-    let expires_at = now().plus_millis(i64::from(expires_hours) * 3_600_000);
-    let entry = crate::storage::EnrollmentCode { worker: worker.to_owned(), days, expires_at: expires_at.millis(), used_at: None };
-    storage.add_enrollment_code(&offsign::enrollment_code_hash(&code), &entry).map_err(|e| e.to_string())?;
-    Ok((code, expires_at))
-}
-
 /// The server's clock.
 pub fn now() -> Timestamp {
     let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);

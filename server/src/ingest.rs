@@ -205,6 +205,7 @@ fn judge(batch: &mut dyn Batch, record: Prepared, authority: &Authority, now: Ti
         Some(receipt) => receipt,
         None => authority.issue_receipt(&payload.id, &hash, now).map_err(|e| crate::storage::StorageError(e.to_string()))?,
     };
+    let (doc_name, reference) = StoredRecord::searched_fields(&payload);
     Ok(Judged::Accept(StoredRecord {
         id: payload.id,
         kid: payload.kid,
@@ -216,6 +217,9 @@ fn judge(batch: &mut dyn Batch, record: Prepared, authority: &Authority, now: Ti
         jws: record.jws,
         receipt,
         chain_gap,
+        worker: cert.worker,
+        doc_name,
+        reference,
     }))
 }
 

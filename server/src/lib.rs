@@ -1,6 +1,7 @@
 //! offsign-server as a library: the reference server's parts, for its command line
 //! (`main.rs`), its tests and its fuzz targets (`server/fuzz`).
 //!
+//! - [`admin`]: what an administrator changes (enrollment codes, revocations), audited.
 //! - [`api`]: the `/v1` routes, `/healthz`, `/metrics`, `/openapi.json`.
 //! - [`ingest`]: the verdict on each record of a batch.
 //! - [`storage`]: what the server keeps, behind the `Storage` interface (SQLite).
@@ -10,6 +11,7 @@
 //! - [`metrics`]: counters, histograms and the per-client rate limit.
 //! - [`web`]: the routes beside the app's files, security headers, compression.
 
+pub mod admin;
 pub mod api;
 pub mod authority;
 pub mod console;

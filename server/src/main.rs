@@ -7,8 +7,8 @@
 //! administrator's commands, run beside a serving server on the same database file.
 
 use clap::{Parser, Subcommand};
-use offsign_server::storage::{AuditEntry, RevokeTarget, Role, Sqlite, Storage};
-use offsign_server::{api, authority, console, metrics, web};
+use offsign_server::storage::{AuditEntry, RevokeTarget, Role, Sqlite, Storage, StorageError};
+use offsign_server::{admin, api, authority, console, metrics, web};
 use axum::http::HeaderValue;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -108,9 +108,6 @@ enum Command {
     },
 }
 
-/// Who the audit log says made a change from the command line.
-const AUDIT_CLI_ACTOR: &str = "command line";
-
 /// What `admin` does.
 #[derive(Subcommand)]
 enum AdminCommand {
@@ -173,7 +170,7 @@ fn run(args: Args) -> Result<(), String> {
         }
         Some(Command::Enroll { ref worker, days, expires_hours }) => {
             let storage = open_storage(&args.db)?;
-            let (code, expires_at) = api::issue_enrollment_code(&storage, worker, days, expires_hours)?;
+            let (code, expires_at) = admin::issue_enrollment_code(&storage, admin::COMMAND_LINE, worker, days, expires_hours)?;
             println!("{}", serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "days": days }));
             Ok(())
         }
@@ -181,18 +178,21 @@ fn run(args: Args) -> Result<(), String> {
             if user.trim() != user || user.is_empty() || user.chars().count() > 256 || user.chars().any(char::is_control) {
                 return Err("--user must be 1 to 256 characters, with no control characters or spaces around it".into());
             }
-            if user == AUDIT_CLI_ACTOR {
-                return Err(format!("{AUDIT_CLI_ACTOR:?} names the command line in the audit log: choose another name"));
+            if user == admin::COMMAND_LINE {
+                return Err(format!("{:?} names the command line in the audit log: choose another name", admin::COMMAND_LINE));
             }
             let role = Role::parse(role).ok_or("--role is admin or auditor")?;
             let storage = open_storage(&args.db)?;
             let token = console::new_token()?;
             let now = api::now();
             let account = storage
-                .add_account(user, role, &console::token_hash(&token), now.millis() + console::SETUP_MS, now.millis())
+                .batch(|b| {
+                    let account = b.add_account(user, role, &console::token_hash(&token), now.millis() + console::SETUP_MS, now.millis())?;
+                    let detail = format!("{user} ({}), password set by a new link", account.role.as_str());
+                    b.audit(&AuditEntry { at: now.millis(), actor: admin::COMMAND_LINE.into(), action: "account_added".into(), detail })?;
+                    Ok(account)
+                })
                 .map_err(|e| e.to_string())?;
-            let entry = AuditEntry { at: now.millis(), actor: AUDIT_CLI_ACTOR.into(), action: "account_added".into(), detail: format!("{user} ({})", account.role.as_str()) };
-            storage.audit(&entry).map_err(|e| e.to_string())?;
             let link = format!("{}/admin/setup?token={token}", base_url.trim_end_matches('/'));
             println!("{}", serde_json::json!({ "user": user, "role": account.role.as_str(), "setupLink": link, "expiresInHours": console::SETUP_MS / 3_600_000 }));
             Ok(())
@@ -204,10 +204,20 @@ fn run(args: Args) -> Result<(), String> {
                 (None, Some(worker)) => RevokeTarget::Worker(worker.clone()),
                 (None, None) => return Err("give --serial or --worker".into()),
             };
-            let revoked = storage.revoke(&target, api::now().millis()).map_err(|e| e.to_string())?;
-            if revoked.is_empty() {
-                return Err("no certificate to revoke matches (unknown, or revoked already)".into());
-            }
+            let worker = match &target {
+                RevokeTarget::Worker(worker) => worker.clone(),
+                RevokeTarget::Serial(serial) => storage.certificate(serial).map_err(|e| e.to_string())?.map(|c| c.worker).unwrap_or_default(),
+            };
+            // A revocation that finds nothing to revoke is not a change: nothing is logged.
+            let revoked = storage
+                .batch(|b| {
+                    let revoked = admin::revoke(b, admin::COMMAND_LINE, &target, &worker)?;
+                    if revoked.is_empty() {
+                        return Err(StorageError("no certificate to revoke matches (unknown, or revoked already)".into()));
+                    }
+                    Ok(revoked)
+                })
+                .map_err(|e| e.0)?;
             println!("{}", serde_json::json!({ "revoked": revoked }));
             Ok(())
         }

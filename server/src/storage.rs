@@ -127,6 +127,26 @@ pub struct StoredRecord {
     pub receipt: String,
     /// Whether the record before it in the chain was missing when it arrived.
     pub chain_gap: bool,
+    /// The signer's worker id (from the certificate), for searches.
+    pub worker: String,
+    /// The signed document's name (at most [`MAX_SEARCHED_CHARS`]), for searches.
+    pub doc_name: String,
+    /// The record's `reference` claim, if it is text (at most [`MAX_SEARCHED_CHARS`]), for
+    /// searches.
+    pub reference: String,
+}
+
+/// How much of a document name or reference is kept for searches (the record keeps it all).
+pub const MAX_SEARCHED_CHARS: usize = 200;
+
+impl StoredRecord {
+    /// The searched fields of a record: its document's name and its `reference` claim, cut
+    /// to [`MAX_SEARCHED_CHARS`].
+    pub fn searched_fields(payload: &offsign::RecordPayload) -> (String, String) {
+        let cut = |text: &str| text.chars().take(MAX_SEARCHED_CHARS).collect::<String>();
+        let reference = payload.claims.get("reference").and_then(|v| v.as_str()).map(cut).unwrap_or_default();
+        (payload.doc.name.as_deref().map(cut).unwrap_or_default(), reference)
+    }
 }
 
 /// A record of a certified signer that the server refused, kept for monitoring (at most
@@ -159,7 +179,8 @@ pub struct StoredReport {
     pub received_at: i64,
 }
 
-/// Reads and writes inside one batch transaction.
+/// Reads and writes inside one transaction: a batch of records, or a change made in the
+/// console together with its audit line.
 pub trait Batch {
     /// The stored record with this id.
     fn record_by_id(&mut self, id: &str) -> Result<Option<StoredRecord>>;
@@ -175,6 +196,18 @@ pub trait Batch {
     /// Counts a rejection of a record from an unknown or unverifiable signer, keeping nothing
     /// it chose: one counter per day and code.
     fn count_rejection(&mut self, code: &str, received_at: i64) -> Result<()>;
+    /// Revokes the certificate `serial`, or every certificate of `worker` (also those a
+    /// renewal superseded, and the unused enrollment codes that would issue more), at `now`;
+    /// returns the serials newly revoked.
+    fn revoke(&mut self, target: &RevokeTarget, now: i64) -> Result<Vec<String>>;
+    /// Stores an enrollment code by its hash.
+    fn add_enrollment_code(&mut self, code_hash: &str, code: &EnrollmentCode) -> Result<()>;
+    /// Writes a line of the audit log (in the transaction of the change it describes).
+    fn audit(&mut self, entry: &AuditEntry) -> Result<()>;
+    /// [`Storage::add_account`] in this transaction.
+    fn add_account(&mut self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account>;
+    /// Sets the triage of report `id` of key `kid`; whether there is such a report.
+    fn triage(&mut self, kid: &str, id: &str, triage: &Triage) -> Result<bool>;
 }
 
 /// What [`Storage::renew`] did.
@@ -263,17 +296,183 @@ pub struct WorkerSummary {
     pub newest_exp: i64,
 }
 
+/// Where a failure report stands with the people who analyse failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TriageState {
+    /// Nobody has dealt with it yet (also a resolved report that happened again).
+    Open,
+    /// Someone is on it.
+    Acknowledged,
+    /// Its cause is dealt with.
+    Resolved,
+}
+
+impl TriageState {
+    /// Every state, in the order a case moves through them.
+    pub const ALL: [TriageState; 3] = [TriageState::Open, TriageState::Acknowledged, TriageState::Resolved];
+
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriageState::Open => "open",
+            TriageState::Acknowledged => "acknowledged",
+            TriageState::Resolved => "resolved",
+        }
+    }
+
+    /// The state a stored word names.
+    pub fn parse(text: &str) -> Option<TriageState> {
+        TriageState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// A report's triage: its state, a note, who set it and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Triage {
+    /// The state.
+    pub state: TriageState,
+    /// What was found or done.
+    pub note: String,
+    /// The console account that set it (`None` while untouched).
+    pub by: Option<String>,
+    /// When (ms; `None` while untouched).
+    pub at: Option<i64>,
+}
+
+/// A search of stored records: the console's records list and its CSV export. An empty
+/// field does not narrow the search.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordSearch {
+    /// Only this worker's records.
+    pub worker: String,
+    /// Only records whose document name or reference contains this (case-insensitive).
+    pub text: String,
+    /// Signed at or after this time (RFC 3339, or a day `YYYY-MM-DD`).
+    pub from: String,
+    /// Signed before this time (RFC 3339, or a day: before it).
+    pub to: String,
+    /// Only the records that arrived after a gap in their chain.
+    pub after_gap: bool,
+}
+
+/// Where a list sorted newest first goes on: the last row shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    /// The last row's sort time (RFC 3339 for records, ms for reports).
+    pub at: String,
+    /// The last row's key (a record id; `kid` and report id joined by a space for reports).
+    pub key: String,
+}
+
+/// A stored record as lists show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordSummary {
+    /// The record id.
+    pub id: String,
+    /// The signer's key id.
+    pub kid: String,
+    /// Its place in the signer's chain.
+    pub seq: u64,
+    /// The signer's worker id.
+    pub worker: String,
+    /// When it was signed, as the device said (RFC 3339).
+    pub signed_at: String,
+    /// When it arrived (ms).
+    pub received_at: i64,
+    /// The document's name.
+    pub doc_name: String,
+    /// The `reference` claim.
+    pub reference: String,
+    /// Whether the record before it was missing when it arrived.
+    pub chain_gap: bool,
+}
+
+/// Sequence numbers missing from a signer's chain, before a stored record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainGap {
+    /// The signer's key id.
+    pub kid: String,
+    /// The signer's worker id.
+    pub worker: String,
+    /// The first missing sequence number.
+    pub first_missing: u64,
+    /// The last missing one (the stored record after the gap has the next).
+    pub last_missing: u64,
+    /// The id of the record after the gap.
+    pub next_id: String,
+    /// Since when they are known missing: the arrival of the record after the gap (ms).
+    pub since: i64,
+}
+
+/// Failure reports of one code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportGroup {
+    /// The error code.
+    pub code: String,
+    /// Reports (one per device and failure).
+    pub reports: u64,
+    /// Occurrences counted in them.
+    pub occurrences: u64,
+    /// Reports still open.
+    pub open: u64,
+    /// The latest arrival (ms).
+    pub latest: i64,
+}
+
+/// A search of failure reports (empty fields do not narrow it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportSearch {
+    /// Only this code.
+    pub code: String,
+    /// Only this worker's.
+    pub worker: String,
+    /// Only reports in this triage state.
+    pub state: Option<TriageState>,
+}
+
+/// A stored failure report with its triage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportEntry {
+    /// The report and its signer.
+    pub stored: StoredReport,
+    /// Where it stands.
+    pub triage: Triage,
+}
+
 /// The server's storage.
 pub trait Storage: Send + Sync + 'static {
     /// Workers whose id contains `search` (case-insensitive), after `after` in id order, at
-    /// most `limit`; `now` (ms) tells live certificates from expired ones.
-    fn workers(&self, search: &str, after: &str, limit: u32, now: i64) -> Result<Vec<WorkerSummary>>;
+    /// most `limit`; `now` (ms) tells live certificates from expired ones. With
+    /// `expiring_within` (ms), only the workers [`Storage::workers_expiring`] counts.
+    fn workers(&self, search: &str, after: &str, limit: u32, now: i64, expiring_within: Option<i64>) -> Result<Vec<WorkerSummary>>;
+    /// Stored records matching `search`, newest signature first, after `after`; at most `limit`.
+    fn records(&self, search: &RecordSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<RecordSummary>>;
+    /// The stored record with this id.
+    fn record(&self, id: &str) -> Result<Option<StoredRecord>>;
+    /// The nearest stored records before and after `seq` in the chain of `kid`.
+    fn chain_neighbours(&self, kid: &str, seq: u64) -> Result<(Option<RecordSummary>, Option<RecordSummary>)>;
+    /// Gaps still open in the signers' chains, the oldest first; at most `limit`.
+    fn open_gaps(&self, limit: u32) -> Result<Vec<ChainGap>>;
+    /// Records that arrived per day (days since the epoch) from day `since`.
+    fn records_per_day(&self, since: i64) -> Result<Vec<(i64, u64)>>;
+    /// Failure reports that arrived per day and code from day `since`.
+    fn reports_per_day(&self, since: i64) -> Result<Vec<(i64, String, u64)>>;
+    /// Refused records per code from day `since`: kept rejections and counted ones.
+    fn rejections_per_code(&self, since: i64) -> Result<Vec<(String, u64)>>;
+    /// Failure reports grouped by code, the most recent first.
+    fn report_groups(&self) -> Result<Vec<ReportGroup>>;
+    /// Failure reports matching `search`, the latest arrival first, after `after`.
+    fn failure_reports(&self, search: &ReportSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<ReportEntry>>;
+    /// Workers whose newest live certificate expires in `(now, now + within]` (ms).
+    fn workers_expiring(&self, now: i64, within: i64) -> Result<u64>;
     /// Every certificate of `worker`, newest first.
     fn worker_certificates(&self, worker: &str) -> Result<Vec<CertificateRow>>;
     /// Adds account `name` with `role` (or, when it exists, keeps it and its role, and ends
     /// its password and sessions), and a one-time setup link (by its token's hash) valid until
     /// `expires_at`: it sets (or resets) the password.
-    fn add_account(&self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account>;
+    fn add_account(&self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account> {
+        self.batch(|b| b.add_account(name, role, setup_hash, expires_at, now))
+    }
     /// The account `name`.
     fn account(&self, name: &str) -> Result<Option<Account>>;
     /// The account a setup link is for, while it is valid at `now`.
@@ -283,8 +482,8 @@ pub trait Storage: Send + Sync + 'static {
     fn redeem_setup(&self, setup_hash: &str, password_hash: &str, now: i64) -> Result<Option<String>>;
     /// Counts a login try of `name` before its password is checked (so that tries sent at
     /// once cannot all pass a check made before any is counted): the `lock_after`-th try in a
-    /// row locks the account for `lock_ms`. `false` when it is locked now (no try is counted);
-    /// `true` for an unknown name.
+    /// row locks the account for `lock_ms`. `false` when it is locked now (no try is counted).
+    /// A name without an account is counted and locked alike.
     fn reserve_login(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<bool>;
     /// A good password: the count of tries starts again and any lock ends.
     fn login_succeeded(&self, name: &str) -> Result<()>;
@@ -296,7 +495,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Ends a session.
     fn end_session(&self, token_hash: &str) -> Result<()>;
     /// Writes a line of the audit log.
-    fn audit(&self, entry: &AuditEntry) -> Result<()>;
+    fn audit(&self, entry: &AuditEntry) -> Result<()> {
+        self.batch(|b| b.audit(entry))
+    }
     /// The newest `limit` lines of the audit log, newest first.
     fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;
     /// A setting (e.g. the sealed authority key).
@@ -304,7 +505,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Writes a setting.
     fn put_setting(&self, key: &str, value: &str) -> Result<()>;
     /// Stores a new enrollment code by its hash.
-    fn add_enrollment_code(&self, code_hash: &str, code: &EnrollmentCode) -> Result<()>;
+    fn add_enrollment_code(&self, code_hash: &str, code: &EnrollmentCode) -> Result<()> {
+        self.batch(|b| b.add_enrollment_code(code_hash, code))
+    }
     /// Redeems a code: reads it, lets `issue` decide (it returns the certificate to store, or
     /// a refusal), and on success marks the code used and stores the certificate, all in one
     /// transaction. `None` when no such code exists.
@@ -331,10 +534,10 @@ pub trait Storage: Send + Sync + 'static {
     fn store_reports(&self, reports: &[(StoredReport, u64)], since: i64) -> Result<Vec<bool>>;
     /// How many reports of key `kid` arrived since `since` (ms).
     fn reports_since(&self, kid: &str, since: i64) -> Result<u64>;
-    /// Revokes the certificate `serial`, or every certificate of `worker` (also those a
-    /// renewal superseded, and the unused enrollment codes that would issue more), at `now`;
-    /// returns the serials newly revoked.
-    fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>>;
+    /// [`Batch::revoke`] in a transaction of its own.
+    fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
+        self.batch(|b| b.revoke(target, now))
+    }
     /// The serials for the revocation list: revoked (not merely superseded) certificates that
     /// expire after `not_expired_before` (ms). An expired certificate needs no listing.
     fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<String>>;
@@ -420,7 +623,49 @@ const MIGRATIONS: &[&str] = &[
        expires_at INTEGER NOT NULL);
      CREATE TABLE audit_log (
        id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);",
+    // 5: what the console searches and sorts by, the triage of failure reports, and login
+    // tries of names that have no account (counted as an account's are). The
+    // records' document names and references are read from their JWS by
+    // `backfill_searched_fields`.
+    "ALTER TABLE records ADD COLUMN worker TEXT NOT NULL DEFAULT '';
+     ALTER TABLE records ADD COLUMN doc_name TEXT NOT NULL DEFAULT '';
+     ALTER TABLE records ADD COLUMN reference TEXT NOT NULL DEFAULT '';
+     UPDATE records SET worker = coalesce((SELECT worker FROM certificates c WHERE c.serial = records.cert_serial), '');
+     CREATE INDEX records_by_signing ON records (signed_at, id);
+     CREATE INDEX records_by_worker ON records (worker, signed_at, id);
+     CREATE INDEX records_by_arrival ON records (received_at);
+     CREATE INDEX records_after_gap ON records (kid, seq) WHERE chain_gap = 1;
+     ALTER TABLE reports ADD COLUMN triage TEXT NOT NULL DEFAULT 'open';
+     ALTER TABLE reports ADD COLUMN triage_note TEXT NOT NULL DEFAULT '';
+     ALTER TABLE reports ADD COLUMN triaged_by TEXT;
+     ALTER TABLE reports ADD COLUMN triaged_at INTEGER;
+     DROP INDEX reports_by_code;
+     CREATE INDEX reports_by_code ON reports (code, received_at);
+     CREATE INDEX reports_by_arrival ON reports (received_at);
+     CREATE INDEX reports_by_worker ON reports (worker, received_at);
+     CREATE TABLE unknown_logins (
+       name TEXT PRIMARY KEY, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, last_try INTEGER NOT NULL);
+     CREATE INDEX unknown_logins_by_time ON unknown_logins (last_try);",
 ];
+
+/// Data a migration's SQL cannot compute, filled in by code in the same transaction: the
+/// schema version it completes, and the step.
+const BACKFILLS: &[(usize, fn(&Connection) -> Result<()>)] = &[(5, backfill_searched_fields)];
+
+/// Schema 5: each stored record's document name and reference, read from its JWS.
+fn backfill_searched_fields(connection: &Connection) -> Result<()> {
+    let mut read = connection.prepare("SELECT id, jws FROM records")?;
+    let mut write = connection.prepare("UPDATE records SET doc_name = ?2, reference = ?3 WHERE id = ?1")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, jws): (String, String) = (row.get(0)?, row.get(1)?);
+        if let Ok((_, payload)) = offsign::inspect_record(&jws) {
+            let (doc_name, reference) = StoredRecord::searched_fields(&payload);
+            write.execute(params![id, doc_name, reference])?;
+        }
+    }
+    Ok(())
+}
 
 /// SQLite storage in one file.
 pub struct Sqlite {
@@ -445,6 +690,9 @@ impl Sqlite {
         for (version, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
             let tx = connection.transaction()?;
             tx.execute_batch(sql)?;
+            for (_, backfill) in BACKFILLS.iter().filter(|(completes, _)| *completes == version + 1) {
+                backfill(&tx)?;
+            }
             tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit()?;
         }
@@ -487,7 +735,7 @@ fn certificate_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow>
 }
 
 const CERTIFICATE_COLUMNS: &str = "serial, worker, kid, jwk, jws, nbf, exp, revoked_at, revocation_reason, superseded_by";
-const RECORD_COLUMNS: &str = "id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap";
+const RECORD_COLUMNS: &str = "id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference";
 
 fn record_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
     Ok(StoredRecord {
@@ -501,7 +749,99 @@ fn record_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
         jws: row.get(7)?,
         receipt: row.get(8)?,
         chain_gap: row.get(9)?,
+        worker: row.get(10)?,
+        doc_name: row.get(11)?,
+        reference: row.get(12)?,
     })
+}
+
+const SUMMARY_COLUMNS: &str = "id, kid, seq, worker, signed_at, received_at, doc_name, reference, chain_gap";
+
+fn summary_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<RecordSummary> {
+    Ok(RecordSummary {
+        id: row.get(0)?,
+        kid: row.get(1)?,
+        seq: row.get::<_, i64>(2)? as u64,
+        worker: row.get(3)?,
+        signed_at: row.get(4)?,
+        received_at: row.get(5)?,
+        doc_name: row.get(6)?,
+        reference: row.get(7)?,
+        chain_gap: row.get(8)?,
+    })
+}
+
+const REPORT_COLUMNS: &str = "id, kid, worker, cert_serial, code, operation, message, first_at, last_at, count, app_version,
+   user_agent, comment, received_at, triage, triage_note, triaged_by, triaged_at";
+
+fn report_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReportEntry> {
+    let code: String = row.get(4)?;
+    let kid: String = row.get(1)?;
+    let report = offsign::ReportRow {
+        id: row.get(0)?,
+        fingerprint: String::new(),
+        remedy: offsign::ErrorCode::parse(&code).map(|c| c.default_remedy().to_owned()).unwrap_or_default(),
+        code,
+        operation: row.get(5)?,
+        message: row.get(6)?,
+        kid: Some(kid.clone()),
+        first_at: row.get(7)?,
+        last_at: row.get(8)?,
+        count: row.get(9)?,
+        app_version: row.get(10)?,
+        user_agent: row.get(11)?,
+        comment: row.get(12)?,
+        state: offsign::ReportState::Sent,
+    };
+    let state: String = row.get(14)?;
+    Ok(ReportEntry {
+        stored: StoredReport { report, kid, worker: row.get(2)?, cert_serial: row.get(3)?, received_at: row.get(13)? },
+        triage: Triage { state: TriageState::parse(&state).unwrap_or(TriageState::Open), note: row.get(15)?, by: row.get(16)?, at: row.get(17)? },
+    })
+}
+
+/// A query's conditions and their values, built from a search's non-empty fields (so that
+/// SQLite's planner sees only what narrows, and picks the index for it).
+#[derive(Default)]
+struct Conditions {
+    sql: Vec<String>,
+    values: Vec<Box<dyn rusqlite::ToSql>>,
+}
+
+impl Conditions {
+    /// Adds `condition`, in which `?` stands for each of `values` in turn.
+    fn add(&mut self, condition: &str, values: Vec<Box<dyn rusqlite::ToSql>>) {
+        let mut numbered = String::new();
+        for (i, part) in condition.split('?').enumerate() {
+            if i > 0 {
+                numbered.push_str(&format!("?{}", self.values.len() + i));
+            }
+            numbered.push_str(part);
+        }
+        self.sql.push(numbered);
+        self.values.extend(values);
+    }
+
+    /// `WHERE …` (or nothing), then `tail` with `?` standing for `tail_values`.
+    fn query(mut self, select: &str, tail: &str, tail_values: Vec<Box<dyn rusqlite::ToSql>>) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+        let filter = if self.sql.is_empty() { String::new() } else { format!(" WHERE {}", self.sql.join(" AND ")) };
+        let mut tail_conditions = Conditions { sql: Vec::new(), values: std::mem::take(&mut self.values) };
+        tail_conditions.add(tail, tail_values);
+        (format!("{select}{filter} {}", tail_conditions.sql.concat()), tail_conditions.values)
+    }
+}
+
+
+/// Workers whose newest live certificate expires in `(now, now + within]` (ms).
+fn count_expiring(connection: &Connection, now: i64, within: i64) -> Result<u64> {
+    Ok(connection.query_row(
+        "SELECT count(DISTINCT worker) FROM certificates c
+         WHERE revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + ?2
+           AND NOT EXISTS (SELECT 1 FROM certificates d
+                           WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)",
+        [now, within],
+        |row| row.get::<_, i64>(0),
+    )? as u64)
 }
 
 fn select_certificate(connection: &Connection, serial: &str) -> Result<Option<CertificateRow>> {
@@ -548,8 +888,8 @@ impl Batch for SqliteBatch<'_> {
     fn insert_record(&mut self, r: &StoredRecord) -> Result<()> {
         self.0
             .prepare_cached(
-                "INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 r.id,
@@ -561,7 +901,10 @@ impl Batch for SqliteBatch<'_> {
                 r.received_at,
                 r.jws,
                 r.receipt,
-                r.chain_gap
+                r.chain_gap,
+                r.worker,
+                r.doc_name,
+                r.reference
             ])?;
         Ok(())
     }
@@ -584,32 +927,38 @@ impl Batch for SqliteBatch<'_> {
             .execute(params![received_at.div_euclid(offsign::DAY_MS), code])?;
         Ok(())
     }
-}
 
-impl Storage for Sqlite {
-    fn workers(&self, search: &str, after: &str, limit: u32, now: i64) -> Result<Vec<WorkerSummary>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare(
-            "SELECT worker, count(*), sum(revoked_at IS NULL AND exp > ?4), max(exp) FROM certificates
-             WHERE worker > ?2 AND instr(lower(worker), lower(?1)) > 0
-             GROUP BY worker ORDER BY worker LIMIT ?3",
+    fn revoke(&mut self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
+        let tx = self.0;
+        // A serial, with the certificates it superseded (the same key, still good for records
+        // until they expire); or all of a worker's.
+        let (condition, value) = match target {
+            RevokeTarget::Serial(serial) => (
+                "serial IN (WITH RECURSIVE earlier(serial) AS (SELECT ?1 UNION SELECT c.serial FROM certificates c
+                   JOIN earlier e ON c.superseded_by = e.serial) SELECT serial FROM earlier)",
+                serial,
+            ),
+            RevokeTarget::Worker(worker) => ("worker = ?1", worker),
+        };
+        // Live certificates, and superseded ones: those still let records signed before the
+        // renewal in, which a revocation ends.
+        let revocable = format!("{condition} AND (revoked_at IS NULL OR revocation_reason IS NOT NULL)");
+        let serials: Vec<String> = tx
+            .prepare(&format!("SELECT serial FROM certificates WHERE {revocable} ORDER BY serial"))?
+            .query_map([value], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        tx.execute(
+            &format!("UPDATE certificates SET revoked_at = min(coalesce(revoked_at, ?2), ?2), revocation_reason = NULL WHERE {revocable}"),
+            params![value, now],
         )?;
-        let rows = statement.query_map(params![search, after, limit, now], |row| {
-            Ok(WorkerSummary { worker: row.get(0)?, certificates: row.get::<_, i64>(1)? as u64, live: row.get::<_, i64>(2)? as u64, newest_exp: row.get(3)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        if let RevokeTarget::Worker(worker) = target {
+            tx.execute("UPDATE enrollment_codes SET expires_at = min(expires_at, ?2) WHERE worker = ?1 AND used_at IS NULL", params![worker, now])?;
+        }
+        Ok(serials)
     }
 
-    fn worker_certificates(&self, worker: &str) -> Result<Vec<CertificateRow>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare(&format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE worker = ?1 ORDER BY nbf DESC, serial"))?;
-        let rows = statement.query_map([worker], certificate_from)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    fn add_account(&self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account> {
-        let mut connection = self.lock();
-        let tx = connection.transaction()?;
+    fn add_account(&mut self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account> {
+        let tx = self.0;
         // A new link for an account that exists is a reset: its password and sessions end now,
         // not when the link is used (the old password may be what leaked).
         tx.execute("UPDATE accounts SET password_hash = NULL WHERE name = ?1", [name])?;
@@ -621,8 +970,199 @@ impl Storage for Sqlite {
         tx.execute("DELETE FROM account_setups WHERE name = ?1 OR expires_at <= ?2", params![name, now])?;
         tx.execute("INSERT INTO account_setups (token_hash, name, expires_at) VALUES (?1, ?2, ?3)", params![setup_hash, name, expires_at])?;
         let account = select_account(&tx, name)?.ok_or_else(|| StorageError("the account just added is missing".into()))?;
-        tx.commit()?;
         Ok(account)
+    }
+
+    fn add_enrollment_code(&mut self, code_hash: &str, code: &EnrollmentCode) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO enrollment_codes (code_hash, worker, days, expires_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code_hash, code.worker, code.days, code.expires_at, code.used_at],
+        )?;
+        Ok(())
+    }
+
+    fn audit(&mut self, entry: &AuditEntry) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![entry.at, entry.actor, entry.action, entry.detail],
+        )?;
+        Ok(())
+    }
+
+    fn triage(&mut self, kid: &str, id: &str, triage: &Triage) -> Result<bool> {
+        let changed = self.0.execute(
+            "UPDATE reports SET triage = ?3, triage_note = ?4, triaged_by = ?5, triaged_at = ?6 WHERE kid = ?1 AND id = ?2",
+            params![kid, id, triage.state.as_str(), triage.note, triage.by, triage.at],
+        )?;
+        Ok(changed == 1)
+    }
+}
+
+impl Storage for Sqlite {
+    fn records(&self, search: &RecordSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<RecordSummary>> {
+        let mut conditions = Conditions::default();
+        if !search.worker.is_empty() {
+            conditions.add("worker = ?", vec![Box::new(search.worker.clone())]);
+        }
+        if !search.text.is_empty() {
+            let text = search.text.to_lowercase();
+            conditions.add("(instr(lower(doc_name), ?) > 0 OR instr(lower(reference), ?) > 0)", vec![Box::new(text.clone()), Box::new(text)]);
+        }
+        if !search.from.is_empty() {
+            conditions.add("signed_at >= ?", vec![Box::new(search.from.clone())]);
+        }
+        if !search.to.is_empty() {
+            conditions.add("signed_at < ?", vec![Box::new(search.to.clone())]);
+        }
+        if search.after_gap {
+            conditions.add("chain_gap = 1", vec![]);
+        }
+        if let Some(after) = after {
+            conditions.add("(signed_at, id) < (?, ?)", vec![Box::new(after.at.clone()), Box::new(after.key.clone())]);
+        }
+        let (sql, values) = conditions.query(&format!("SELECT {SUMMARY_COLUMNS} FROM records"), "ORDER BY signed_at DESC, id DESC LIMIT ?", vec![Box::new(limit)]);
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values.iter().map(|v| v.as_ref())), summary_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn record(&self, id: &str) -> Result<Option<StoredRecord>> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
+        Ok(self.lock().prepare_cached(&sql)?.query_row([id], record_from).optional()?)
+    }
+
+    fn chain_neighbours(&self, kid: &str, seq: u64) -> Result<(Option<RecordSummary>, Option<RecordSummary>)> {
+        let connection = self.lock();
+        let before = format!("SELECT {SUMMARY_COLUMNS} FROM records WHERE kid = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1");
+        let after = format!("SELECT {SUMMARY_COLUMNS} FROM records WHERE kid = ?1 AND seq > ?2 ORDER BY seq LIMIT 1");
+        let before = connection.prepare_cached(&before)?.query_row(params![kid, seq as i64], summary_from).optional()?;
+        let after = connection.prepare_cached(&after)?.query_row(params![kid, seq as i64], summary_from).optional()?;
+        Ok((before, after))
+    }
+
+    fn open_gaps(&self, limit: u32) -> Result<Vec<ChainGap>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT r.kid, r.worker, r.seq, r.id, r.received_at,
+               (SELECT max(p.seq) FROM records p WHERE p.kid = r.kid AND p.seq < r.seq)
+             FROM records r
+             WHERE r.chain_gap = 1 AND NOT EXISTS (SELECT 1 FROM records p WHERE p.kid = r.kid AND p.seq = r.seq - 1)
+             ORDER BY r.received_at, r.kid, r.seq LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |row| {
+            let seq = row.get::<_, i64>(2)? as u64;
+            let before: Option<i64> = row.get(5)?;
+            Ok(ChainGap {
+                kid: row.get(0)?,
+                worker: row.get(1)?,
+                first_missing: before.map_or(1, |b| b as u64 + 1),
+                last_missing: seq - 1,
+                next_id: row.get(3)?,
+                since: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn records_per_day(&self, since: i64) -> Result<Vec<(i64, u64)>> {
+        let connection = self.lock();
+        let mut statement = connection
+            .prepare_cached("SELECT received_at / 86400000, count(*) FROM records WHERE received_at >= ?1 * 86400000 GROUP BY 1 ORDER BY 1")?;
+        let rows = statement.query_map([since], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn reports_per_day(&self, since: i64) -> Result<Vec<(i64, String, u64)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT received_at / 86400000, code, count(*) FROM reports WHERE received_at >= ?1 * 86400000 GROUP BY 1, 2 ORDER BY 1, 2",
+        )?;
+        let rows = statement.query_map([since], |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)? as u64)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn rejections_per_code(&self, since: i64) -> Result<Vec<(String, u64)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT code, sum(n) FROM (
+               SELECT code, count(*) AS n FROM rejections WHERE received_at >= ?1 * 86400000 GROUP BY code
+               UNION ALL SELECT code, sum(count) FROM rejection_counts WHERE day >= ?1 GROUP BY code)
+             GROUP BY code ORDER BY 2 DESC, code",
+        )?;
+        let rows = statement.query_map([since], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn report_groups(&self) -> Result<Vec<ReportGroup>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT code, count(*), sum(count), sum(triage = 'open'), max(received_at) FROM reports GROUP BY code ORDER BY 5 DESC, code",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(ReportGroup {
+                code: row.get(0)?,
+                reports: row.get::<_, i64>(1)? as u64,
+                occurrences: row.get::<_, i64>(2)? as u64,
+                open: row.get::<_, i64>(3)? as u64,
+                latest: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn failure_reports(&self, search: &ReportSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<ReportEntry>> {
+        let mut conditions = Conditions::default();
+        if !search.code.is_empty() {
+            conditions.add("code = ?", vec![Box::new(search.code.clone())]);
+        }
+        if !search.worker.is_empty() {
+            conditions.add("worker = ?", vec![Box::new(search.worker.clone())]);
+        }
+        if let Some(state) = search.state {
+            conditions.add("triage = ?", vec![Box::new(state.as_str())]);
+        }
+        if let Some(after) = after {
+            let at: i64 = after.at.parse().unwrap_or(i64::MAX);
+            let (kid, id) = after.key.split_once(' ').unwrap_or((&after.key, ""));
+            conditions.add("(received_at, kid, id) < (?, ?, ?)", vec![Box::new(at), Box::new(kid.to_owned()), Box::new(id.to_owned())]);
+        }
+        let (sql, values) = conditions.query(
+            &format!("SELECT {REPORT_COLUMNS} FROM reports"),
+            "ORDER BY received_at DESC, kid DESC, id DESC LIMIT ?",
+            vec![Box::new(limit)],
+        );
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values.iter().map(|v| v.as_ref())), report_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn workers_expiring(&self, now: i64, within: i64) -> Result<u64> {
+        count_expiring(&self.lock(), now, within)
+    }
+
+    fn workers(&self, search: &str, after: &str, limit: u32, now: i64, expiring_within: Option<i64>) -> Result<Vec<WorkerSummary>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT worker, count(*), sum(revoked_at IS NULL AND exp > ?4), max(exp) FROM certificates
+             WHERE worker > ?2 AND instr(lower(worker), lower(?1)) > 0
+             GROUP BY worker
+             HAVING ?5 IS NULL OR (max(CASE WHEN revoked_at IS NULL THEN exp END) > ?4
+                                   AND max(CASE WHEN revoked_at IS NULL THEN exp END) <= ?4 + ?5)
+             ORDER BY worker LIMIT ?3",
+        )?;
+        let rows = statement.query_map(params![search, after, limit, now, expiring_within], |row| {
+            Ok(WorkerSummary { worker: row.get(0)?, certificates: row.get::<_, i64>(1)? as u64, live: row.get::<_, i64>(2)? as u64, newest_exp: row.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn worker_certificates(&self, worker: &str) -> Result<Vec<CertificateRow>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(&format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE worker = ?1 ORDER BY nbf DESC, serial"))?;
+        let rows = statement.query_map([worker], certificate_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn account(&self, name: &str) -> Result<Option<Account>> {
@@ -654,19 +1194,32 @@ impl Storage for Sqlite {
     fn reserve_login(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<bool> {
         let connection = self.lock();
         // A lock that has run out starts the count again at this try.
-        let counted = connection.execute(
-            "UPDATE accounts SET
-               failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END,
-               locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= ?3
-                                   THEN ?2 + ?4 ELSE NULL END
-             WHERE name = ?1 AND (locked_until IS NULL OR locked_until <= ?2)",
-            params![name, now, lock_after, lock_ms],
-        )?;
-        if counted == 1 {
+        let count = |table: &str| {
+            connection.execute(
+                &format!(
+                    "UPDATE {table} SET
+                       failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END,
+                       locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= ?3
+                                           THEN ?2 + ?4 ELSE NULL END
+                     WHERE name = ?1 AND (locked_until IS NULL OR locked_until <= ?2)"
+                ),
+                params![name, now, lock_after, lock_ms],
+            )
+        };
+        if count("accounts")? == 1 {
             return Ok(true);
         }
-        let exists = connection.query_row("SELECT 1 FROM accounts WHERE name = ?1", [name], |_| Ok(())).optional()?.is_some();
-        Ok(!exists)
+        if connection.query_row("SELECT 1 FROM accounts WHERE name = ?1", [name], |_| Ok(())).optional()?.is_some() {
+            return Ok(false);
+        }
+        // A name without an account is counted and locked the same way, so that a lockout
+        // does not tell which names have accounts. Its row goes once its tries are old.
+        connection.execute("DELETE FROM unknown_logins WHERE last_try <= ?1", [now - lock_ms])?;
+        connection.execute(
+            "INSERT INTO unknown_logins (name, last_try) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET last_try = excluded.last_try",
+            params![name, now],
+        )?;
+        Ok(count("unknown_logins")? == 1)
     }
 
     fn login_succeeded(&self, name: &str) -> Result<()> {
@@ -702,14 +1255,6 @@ impl Storage for Sqlite {
         Ok(())
     }
 
-    fn audit(&self, entry: &AuditEntry) -> Result<()> {
-        self.lock().execute(
-            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![entry.at, entry.actor, entry.action, entry.detail],
-        )?;
-        Ok(())
-    }
-
     fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         let connection = self.lock();
         let mut statement = connection.prepare("SELECT at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?1")?;
@@ -725,14 +1270,6 @@ impl Storage for Sqlite {
         self.lock().execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [key, value],
-        )?;
-        Ok(())
-    }
-
-    fn add_enrollment_code(&self, code_hash: &str, code: &EnrollmentCode) -> Result<()> {
-        self.lock().execute(
-            "INSERT INTO enrollment_codes (code_hash, worker, days, expires_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![code_hash, code.worker, code.days, code.expires_at, code.used_at],
         )?;
         Ok(())
     }
@@ -805,9 +1342,15 @@ impl Storage for Sqlite {
             let mut exists = tx.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND id = ?2")?;
             let mut recent = tx.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND received_at >= ?2")?;
             let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO reports (id, kid, worker, cert_serial, code, operation, message, first_at, last_at,
+                "INSERT INTO reports (id, kid, worker, cert_serial, code, operation, message, first_at, last_at,
                    count, app_version, user_agent, comment, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (kid, id) DO UPDATE SET worker = excluded.worker, cert_serial = excluded.cert_serial,
+                   code = excluded.code, operation = excluded.operation, message = excluded.message,
+                   first_at = excluded.first_at, last_at = excluded.last_at, count = excluded.count,
+                   app_version = excluded.app_version, user_agent = excluded.user_agent, comment = excluded.comment,
+                   received_at = excluded.received_at,
+                   triage = CASE WHEN triage = 'resolved' AND excluded.count > count THEN 'open' ELSE triage END",
             )?;
             for (stored, allowance) in reports {
                 let r = &stored.report;
@@ -844,37 +1387,6 @@ impl Storage for Sqlite {
         let connection = self.lock();
         let mut statement = connection.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND received_at >= ?2")?;
         Ok(statement.query_row(params![kid, since], |row| row.get::<_, i64>(0))? as u64)
-    }
-
-    fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // A serial, with the certificates it superseded (the same key, still good for records
-        // until they expire); or all of a worker's.
-        let (condition, value) = match target {
-            RevokeTarget::Serial(serial) => (
-                "serial IN (WITH RECURSIVE earlier(serial) AS (SELECT ?1 UNION SELECT c.serial FROM certificates c
-                   JOIN earlier e ON c.superseded_by = e.serial) SELECT serial FROM earlier)",
-                serial,
-            ),
-            RevokeTarget::Worker(worker) => ("worker = ?1", worker),
-        };
-        // Live certificates, and superseded ones: those still let records signed before the
-        // renewal in, which a revocation ends.
-        let revocable = format!("{condition} AND (revoked_at IS NULL OR revocation_reason IS NOT NULL)");
-        let serials: Vec<String> = tx
-            .prepare(&format!("SELECT serial FROM certificates WHERE {revocable} ORDER BY serial"))?
-            .query_map([value], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        tx.execute(
-            &format!("UPDATE certificates SET revoked_at = min(coalesce(revoked_at, ?2), ?2), revocation_reason = NULL WHERE {revocable}"),
-            params![value, now],
-        )?;
-        if let RevokeTarget::Worker(worker) = target {
-            tx.execute("UPDATE enrollment_codes SET expires_at = min(expires_at, ?2) WHERE worker = ?1 AND used_at IS NULL", params![worker, now])?;
-        }
-        tx.commit()?;
-        Ok(serials)
     }
 
     fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<String>> {
@@ -918,14 +1430,7 @@ impl Storage for Sqlite {
             [],
             |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)),
         )?;
-        let expiring_within_14_days = connection.query_row(
-            "SELECT count(DISTINCT worker) FROM certificates c
-             WHERE revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + 14 * 86400000
-               AND NOT EXISTS (SELECT 1 FROM certificates d
-                               WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)",
-            [now],
-            |row| row.get::<_, i64>(0),
-        )? as u64;
+        let expiring_within_14_days = count_expiring(&connection, now, 14 * offsign::DAY_MS)?;
         Ok(crate::metrics::Gauges { records_stored, chain_gaps, expiring_within_14_days })
     }
 }
@@ -1155,6 +1660,9 @@ mod tests {
             jws: "j".into(),
             receipt: "r".into(),
             chain_gap: false,
+            worker: "w-1".into(),
+            doc_name: "d".into(),
+            reference: String::new(),
         };
         let failed = db.batch(|b| {
             b.insert_record(&record)?;
@@ -1164,5 +1672,139 @@ mod tests {
         assert_eq!(db.record_count().unwrap(), 0);
         db.batch(|b| b.insert_record(&record)).unwrap();
         assert_eq!(db.batch(|b| b.record_at("k", 1)).unwrap(), Some(record));
+    }
+
+    /// A record of key `kid` at `seq`, signed at `signed_at`, with a document name and a
+    /// reference, stored without a JWS (the console lists read only the columns).
+    fn stored(kid: &str, seq: u64, signed_at: &str, doc_name: &str, reference: &str, chain_gap: bool) -> StoredRecord {
+        StoredRecord {
+            id: format!("{kid}-{seq}"),
+            kid: kid.into(),
+            seq,
+            hash: format!("h-{kid}-{seq}"),
+            cert_serial: "s-1".into(),
+            signed_at: signed_at.into(),
+            received_at: seq as i64 * 1_000,
+            jws: "j".into(),
+            receipt: "r".into(),
+            chain_gap,
+            worker: "w-1".into(),
+            doc_name: doc_name.into(),
+            reference: reference.into(),
+        }
+    }
+
+    #[test]
+    fn records_are_searched_by_worker_text_and_time_and_paged_by_key() {
+        let db = Sqlite::open(&temp_db("search")).unwrap();
+        db.add_certificate(&cert("s-1", "w-1")).unwrap();
+        db.batch(|b| {
+            b.insert_record(&stored("k", 1, "2026-11-01T08:00:00.000Z", "receipt-118.pdf", "ORDER-7", false))?;
+            b.insert_record(&stored("k", 2, "2026-11-02T08:00:00.000Z", "photo.jpg", "order-8", false))?;
+            b.insert_record(&stored("k", 5, "2026-11-03T08:00:00.000Z", "receipt-119.pdf", "", true))?;
+            b.insert_record(&stored("k", 6, "2026-11-03T08:00:00.000Z", "receipt-120.pdf", "", false))
+        })
+        .unwrap();
+        let ids = |search: &RecordSearch, after: Option<&Cursor>, limit| -> Vec<String> {
+            db.records(search, after, limit).unwrap().into_iter().map(|r| r.id).collect()
+        };
+        assert_eq!(ids(&RecordSearch::default(), None, 10), ["k-6", "k-5", "k-2", "k-1"], "newest signature first");
+        assert_eq!(ids(&RecordSearch { text: "Order".into(), ..Default::default() }, None, 10), ["k-2", "k-1"], "reference, any case");
+        assert_eq!(ids(&RecordSearch { text: "RECEIPT-11".into(), ..Default::default() }, None, 10), ["k-5", "k-1"], "document name");
+        let november_2 = RecordSearch { from: "2026-11-02T00:00:00.000Z".into(), to: "2026-11-03T00:00:00.000Z".into(), ..Default::default() };
+        assert_eq!(ids(&november_2, None, 10), ["k-2"]);
+        assert_eq!(ids(&RecordSearch { after_gap: true, ..Default::default() }, None, 10), ["k-5"]);
+        assert!(ids(&RecordSearch { worker: "w-2".into(), ..Default::default() }, None, 10).is_empty());
+        // Two records signed at the same millisecond are both listed, one per page.
+        let first = db.records(&RecordSearch::default(), None, 1).unwrap().remove(0);
+        let cursor = Cursor { at: first.signed_at, key: first.id };
+        assert_eq!(ids(&RecordSearch::default(), Some(&cursor), 2), ["k-5", "k-2"]);
+        // The gap: seq 3 and 4 are missing before seq 5; seq 5's neighbours are 2 and 6.
+        let gaps = db.open_gaps(10).unwrap();
+        assert_eq!(gaps.len(), 1);
+        assert_eq!((gaps[0].first_missing, gaps[0].last_missing, gaps[0].next_id.as_str(), gaps[0].since), (3, 4, "k-5", 5_000));
+        let (before, after) = db.chain_neighbours("k", 5).unwrap();
+        assert_eq!((before.unwrap().seq, after.unwrap().seq), (2, 6));
+        // Filling the last missing record leaves seq 3 missing, now before seq 4.
+        db.batch(|b| b.insert_record(&stored("k", 4, "2026-11-02T09:00:00.000Z", "late.pdf", "", true))).unwrap();
+        let gaps = db.open_gaps(10).unwrap();
+        assert_eq!(gaps.iter().map(|g| (g.first_missing, g.last_missing)).collect::<Vec<_>>(), [(3, 3)]);
+        assert_eq!(db.records_per_day(0).unwrap(), [(0, 5)]);
+    }
+
+    #[test]
+    fn a_triage_survives_a_resent_report_and_a_resolved_report_that_happens_again_reopens() {
+        let db = Sqlite::open(&temp_db("triage")).unwrap();
+        let row = offsign::ReportRow {
+            id: "r-1".into(),
+            fingerprint: "f".into(),
+            code: "wrong_pin".into(),
+            message: "m".into(),
+            remedy: String::new(),
+            operation: "unlock".into(),
+            kid: Some("k".into()),
+            first_at: "a".into(),
+            last_at: "b".into(),
+            count: 1,
+            app_version: "1".into(),
+            user_agent: "ua".into(),
+            comment: None,
+            state: offsign::ReportState::Pending,
+        };
+        let report = StoredReport { report: row.clone(), kid: "k".into(), worker: "w".into(), cert_serial: "s".into(), received_at: 1 };
+        db.store_reports(&[(report.clone(), 10)], 0).unwrap();
+        let acknowledged = Triage { state: TriageState::Acknowledged, note: "looking".into(), by: Some("ann".into()), at: Some(2) };
+        assert!(db.batch(|b| b.triage("k", "r-1", &acknowledged)).unwrap());
+        assert!(!db.batch(|b| b.triage("other", "r-1", &acknowledged)).unwrap(), "a report is its signer's");
+        let commented = StoredReport { report: offsign::ReportRow { comment: Some("the PIN pad froze".into()), ..row.clone() }, ..report.clone() };
+        db.store_reports(&[(commented, 10)], 0).unwrap();
+        let listed = db.failure_reports(&ReportSearch::default(), None, 10).unwrap();
+        assert_eq!((listed[0].triage.clone(), listed[0].stored.report.comment.as_deref()), (acknowledged, Some("the PIN pad froze")));
+        assert_eq!(listed[0].stored.report.remedy, offsign::ErrorCode::WrongPin.default_remedy(), "the remedy the worker was shown");
+        let resolved = Triage { state: TriageState::Resolved, note: "new pads".into(), by: Some("ann".into()), at: Some(3) };
+        db.batch(|b| b.triage("k", "r-1", &resolved)).unwrap();
+        db.store_reports(&[(report.clone(), 10)], 0).unwrap();
+        let open = ReportSearch { state: Some(TriageState::Open), ..Default::default() };
+        assert!(db.failure_reports(&open, None, 10).unwrap().is_empty(), "the same count again is not a new failure");
+        let again = StoredReport { report: offsign::ReportRow { count: 2, ..row }, ..report };
+        db.store_reports(&[(again, 10)], 0).unwrap();
+        let reopened = db.failure_reports(&open, None, 10).unwrap();
+        assert_eq!((reopened.len(), reopened[0].triage.note.as_str()), (1, "new pads"), "reopened, its note kept");
+        let groups = db.report_groups().unwrap();
+        assert_eq!((groups[0].code.as_str(), groups[0].reports, groups[0].occurrences, groups[0].open), ("wrong_pin", 1, 2, 1));
+    }
+
+    #[test]
+    fn a_schema_4_database_gets_its_records_searchable() {
+        let path = temp_db("v4");
+        let who = offsign::Identity::generate().unwrap();
+        let doc = offsign::DocumentDigest::of_bytes(b"doc", Some("receipt-118.pdf".into()), None).unwrap();
+        let claims = serde_json::json!({ "reference": "ORDER-7" }).as_object().unwrap().clone();
+        let now = offsign::Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap();
+        let request = offsign::RecordRequest { doc, claims, chain: None, cert_serial: Some("s-1"), now };
+        let jws = offsign::sign_record(&who, request).unwrap().jws;
+        {
+            let connection = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..4] {
+                connection.execute_batch(sql).unwrap();
+            }
+            connection.pragma_update(None, "user_version", 4).unwrap();
+            connection
+                .execute(
+                    "INSERT INTO certificates VALUES ('s-1', 'w-1', 'k', '{}', 'j', 0, 10, NULL, NULL, NULL)",
+                    [],
+                )
+                .unwrap();
+            connection
+                .execute(
+                    "INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap)
+                     VALUES ('r-1', 'k', 1, 'h', 's-1', '2026-11-25T08:00:00.000Z', 1, ?1, 'r', 0)",
+                    [&jws],
+                )
+                .unwrap();
+        }
+        let db = Sqlite::open(&path).unwrap();
+        let found = db.records(&RecordSearch { worker: "w-1".into(), text: "order-7".into(), ..Default::default() }, None, 10).unwrap();
+        assert_eq!(found.iter().map(|r| (r.doc_name.as_str(), r.reference.as_str())).collect::<Vec<_>>(), [("receipt-118.pdf", "ORDER-7")]);
     }
 }

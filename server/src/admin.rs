@@ -1,0 +1,69 @@
+//! What an administrator changes, from the command line or the console: enrollment codes and
+//! revocations. Each change is stored with its line of the audit log in one transaction, so
+//! that the log holds every change and nothing that did not happen.
+
+use crate::api::now;
+use crate::storage::{AuditEntry, Batch, EnrollmentCode, RevokeTarget, Storage};
+use offsign::Timestamp;
+
+/// Who the audit log says made a change from the command line.
+pub const COMMAND_LINE: &str = "command line";
+
+/// An enrollment code: 12 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
+/// about 59 bits, shown in groups of four.
+fn new_code() -> Result<String, String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
+    let mut code = String::new();
+    while code.len() < 14 {
+        let mut byte = [0u8; 1];
+        getrandom::getrandom(&mut byte).map_err(|e| format!("no randomness: {e}"))?;
+        // Rejection sampling keeps every character equally likely.
+        if usize::from(byte[0]) < 256 - 256 % ALPHABET.len() {
+            if code.len() == 4 || code.len() == 9 {
+                code.push('-');
+            }
+            code.push(ALPHABET[usize::from(byte[0]) % ALPHABET.len()] as char);
+        }
+    }
+    Ok(code)
+}
+
+/// Makes and stores a single-use enrollment code for `worker` (1 to 256 bytes), audited as
+/// `actor`'s: its certificate will be valid `days` (1 to 3650), the code `expires_hours`
+/// (1 to 8760). Returns the code (shown once; only its hash is kept) and when it expires; a
+/// refusal says why.
+pub fn issue_enrollment_code<S: Storage>(storage: &S, actor: &str, worker: &str, days: u32, expires_hours: u32) -> Result<(String, Timestamp), String> {
+    if worker.trim().is_empty() || worker.len() > 256 {
+        return Err("the worker id must be 1 to 256 bytes".into());
+    }
+    if !(1..=3650).contains(&days) || !(1..=8760).contains(&expires_hours) {
+        return Err("days must be 1 to 3650, and the code's hours 1 to 8760".into());
+    }
+    let code = new_code()?;
+    let now = now();
+    let expires_at = now.plus_millis(i64::from(expires_hours) * 3_600_000);
+    let entry = EnrollmentCode { worker: worker.to_owned(), days, expires_at: expires_at.millis(), used_at: None };
+    let line = AuditEntry {
+        at: now.millis(),
+        actor: actor.to_owned(),
+        action: "enroll".into(),
+        detail: format!("worker {worker}, certificate for {days} days, code expires {expires_at}"),
+    };
+    storage
+        .batch(|b| {
+            b.add_enrollment_code(&offsign::enrollment_code_hash(&code), &entry)?;
+            b.audit(&line)
+        })
+        .map_err(|e| e.to_string())?;
+    Ok((code, expires_at))
+}
+
+/// Revokes `target` as [`Batch::revoke`] does, audited as `actor`'s (with the serials revoked),
+/// in `batch`. `worker` names the worker for the log.
+pub fn revoke(batch: &mut dyn Batch, actor: &str, target: &RevokeTarget, worker: &str) -> crate::storage::Result<Vec<String>> {
+    let now = now().millis();
+    let revoked = batch.revoke(target, now)?;
+    let serials = if revoked.is_empty() { "nothing left to revoke".to_owned() } else { revoked.join(", ") };
+    batch.audit(&AuditEntry { at: now, actor: actor.to_owned(), action: "revoke".into(), detail: format!("worker {worker}: {serials}") })?;
+    Ok(revoked)
+}
