@@ -5,7 +5,7 @@
 // words is triaged (admins only, audited).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { b64, chain, client, codes, jwsPayload, reportRow, sha256, signedReport } from './support/client.mjs';
+import { b64, chain, client, codes, jws, jwsPayload, keyPair, reportRow, sha256, signedReport } from './support/client.mjs';
 import { consoleClient } from './support/console.mjs';
 import { startServer } from './support/server.mjs';
 
@@ -136,4 +136,47 @@ test('the overview counts what needs attention, each a link to its list, and dra
   const expiring = await request('GET', '/admin/workers?expiring=400', { cookie: auditor.cookie });
   assert.match(expiring.text, /courier-7/, 'a one-year certificate expires within 400 days');
   assert.doesNotMatch((await request('GET', '/admin/workers?expiring=14', { cookie: auditor.cookie })).text, /courier-7/);
+});
+
+/** A device status as the Device sends it at a sync (`offsign-status+jws`). */
+function deviceStatus(fields = {}) {
+  return {
+    v: 1, cert: courier.serial, sentAt: new Date().toISOString(), appVersion: '0.2.0', userAgent: 'Mozilla/5.0 Field tablet',
+    checks: [{ id: 'randomness', status: 'ok', value: 'available' }, { id: 'storage', status: 'fail', value: 'not persisted, 97% full' }],
+    pending: 2, oldestPendingAt: '2026-12-01T08:00:00.000Z', storageUsed: 97e6, storageQuota: 100e6, clockOffsetMs: -1200, ...fields,
+  };
+}
+const sendStatus = async (signer, status) => api.call('POST', '/v1/status', { status: await jws(signer, 'offsign-status+jws', status) });
+
+test('a device status signed by its key is listed with the device: last heard from, version, pending, failing checks marked, and its history', async () => {
+  assert.equal((await sendStatus(courier, deviceStatus({ appVersion: '0.1.9' }))).status, 204);
+  assert.equal((await sendStatus(courier, deviceStatus())).status, 204);
+  const list = await request('GET', '/admin/devices?failing=1', { cookie: auditor.cookie });
+  assert.match(list.text, /<tr class="attention">.*courier-7.*<td>0\.2\.0<\/td><td>2 \(oldest signed 2026-12-01T08:00:00\.000Z\)<\/td><td>1 failed, 0 warnings<\/td><td><strong>1 failed checks<\/strong>/s);
+  assert.doesNotMatch((await request('GET', '/admin/devices?silent=1', { cookie: auditor.cookie })).text, /courier-7/, 'heard from just now');
+  const page = await request('GET', `/admin/device?kid=${courier.kid}`, { cookie: auditor.cookie });
+  assert.match(page.text, /Needs attention: 1 failed checks/);
+  assert.match(page.text, /97\.0 MB of 100 MB \(97%\)/);
+  assert.match(page.text, /<td>storage<\/td><td>fail<\/td><td>not persisted, 97% full<\/td>/);
+  assert.match(page.text, /<td>0\.2\.0<\/td><td>2<\/td><td>1<\/td><td>0<\/td><\/tr><tr><td>[^<]+<\/td><td>0\.1\.9<\/td>/, 'the history, newest first');
+  const worker = await request('GET', '/admin/worker?id=courier-7', { cookie: auditor.cookie });
+  assert.match(worker.text, new RegExp(`/admin/device\\?kid=${courier.kid}`), "on the worker's page");
+  const overview = await request('GET', '/admin', { cookie: auditor.cookie });
+  assert.match(overview.text, /<a href="\/admin\/devices\?failing=1"><strong>1<\/strong> devices whose health checks fail/);
+});
+
+test('a status with a forged signature, an unknown certificate or out of bounds is refused and changes nothing', async () => {
+  const stranger = await keyPair();
+  const forged = await sendStatus({ ...stranger, kid: courier.kid }, deviceStatus({ appVersion: 'forged' }));
+  assert.deepEqual([forged.status, forged.json.code], [403, 'bad_signature']);
+  const unknown = await sendStatus(courier, deviceStatus({ cert: 'no-such-serial' }));
+  assert.deepEqual([unknown.status, unknown.json.code], [403, 'cert_unknown']);
+  const bogus = await sendStatus(courier, deviceStatus({ checks: [{ id: 'x', status: 'splendid', value: '' }] }));
+  assert.equal(bogus.status, 400);
+  const huge = await sendStatus(courier, deviceStatus({ userAgent: 'x'.repeat(10_000) }));
+  assert.equal(huge.status, 400);
+  const extra = await sendStatus(courier, { ...deviceStatus(), admin: true });
+  assert.equal(extra.status, 400, 'no member the format does not have');
+  const page = await request('GET', `/admin/device?kid=${courier.kid}`, { cookie: auditor.cookie });
+  assert.doesNotMatch(page.text, /forged|splendid|xxxxxxxxxx/);
 });

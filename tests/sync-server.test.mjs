@@ -75,6 +75,14 @@ test('offline, sign 20, online, sync: receipts, renewal, lost answers, revocatio
       assert.deepEqual([receipt.id, receipt.hash], [record.id, record.hash]);
     }
     assert.deepEqual(sql(server.db, 'SELECT count(*), min(seq), max(seq), sum(chain_gap) FROM records'), [[20, 1, 20, 0]]);
+    // The device said how it is, signed: what the browser knows (storage) and its checks.
+    assert.equal(online.summary.statusSent, true);
+    assert.deepEqual(sql(server.db, "SELECT worker, pending, app_version <> '', status_at IS NOT NULL FROM devices"), [['driver-17', 0, 1, 1]]);
+    const [[statusJson]] = sql(server.db, 'SELECT status FROM device_statuses ORDER BY id DESC LIMIT 1');
+    const status = JSON.parse(statusJson);
+    assert.ok(status.storageQuota > 0 && status.storageUsed >= 0, statusJson);
+    assert.match(status.userAgent, /Chrom/);
+    assert.ok(status.checks.some((c) => c.id === 'randomness' && c.status === 'ok'), statusJson);
 
     // The server stores a batch but its answer is lost: the device sends it again at the next
     // sync and is told "duplicate", with the receipts issued the first time.

@@ -174,6 +174,8 @@ export interface SyncSummary {
   rejected: number;
   /** Failure reports the server stored. */
   reportsSent: number;
+  /** Whether the server took the device's status (sent at each sync while an identity is unlocked). */
+  statusSent: boolean;
   /** Whether the unlocked identity's certificate was renewed. */
   renewed: boolean;
   /** Server time minus device time (ms), now used to correct the device clock. */

@@ -637,6 +637,41 @@ impl<S: Store, C: Clock> Host for Device<S, C> {
     async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow> {
         Device::record_failure(self, operation, kid, e).await
     }
+
+    async fn status(&self, serial: &str) -> Result<crate::sync::DeviceStatus> {
+        let facts = here_facts().await;
+        let usage = facts.usage;
+        let checks = self.diagnose(facts).await;
+        let outbox = self.store.outbox_summary().await?;
+        // A device status stays small whatever a check says (the server bounds it too).
+        let cut = |text: &str, chars: usize| text.chars().take(chars).collect::<String>();
+        Ok(crate::sync::DeviceStatus {
+            v: 1,
+            cert: serial.to_owned(),
+            sent_at: self.clock.now()?.to_string(),
+            app_version: cut(&self.config.app_version, 100),
+            user_agent: cut(&self.config.user_agent, 400),
+            checks: checks
+                .iter()
+                .take(40)
+                .map(|c| crate::sync::StatusCheck { id: cut(&c.id, 100), status: c.status.as_str().to_owned(), value: cut(&c.value, 200) })
+                .collect(),
+            pending: outbox.pending,
+            oldest_pending_at: outbox.oldest_pending,
+            storage_used: usage.map(|(used, _)| used),
+            storage_quota: usage.map(|(_, quota)| quota),
+            clock_offset_ms: self.store.setting(setting::SERVER_OFFSET).await?.and_then(|v| v.parse().ok()),
+        })
+    }
+}
+
+/// The facts only the browser knows, where the device runs: asked of the browser in wasm;
+/// natively (tests, tools) nothing is known of persistence or quota.
+async fn here_facts() -> BrowserFacts {
+    #[cfg(all(target_arch = "wasm32", feature = "device"))]
+    return crate::browser::browser_facts().await;
+    #[cfg(not(all(target_arch = "wasm32", feature = "device")))]
+    BrowserFacts { randomness: Ok(()), persisted: None, usage: None }
 }
 
 #[cfg(test)]

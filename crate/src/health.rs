@@ -19,6 +19,17 @@ pub enum Status {
     Fail,
 }
 
+impl Status {
+    /// The word written in JSON: `ok`, `warn` or `fail`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+}
+
 /// One line of the diagnosis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {

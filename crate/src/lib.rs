@@ -64,7 +64,8 @@ pub use rows::{
 };
 pub use store::{identity_not_found, report_not_found, Store};
 pub use sync::{
-    enrollment_code_hash, enrollment_proof, inspect_renewal_request, inspect_report, verify_enrollment_proof, EnrollmentProof,
+    enrollment_code_hash, enrollment_proof, inspect_renewal_request, inspect_report, inspect_status, sign_status, verify_status,
+    DeviceStatus, StatusCheck, STATUS_TYP, verify_enrollment_proof, EnrollmentProof,
     ENROLLMENT_TYP, parse_retry_after, renewal_request, sign_report, verify_renewal_request,
     verify_report, Backoff, HttpResponse, RenewalRequest, SignedReport, SyncOptions, SyncSummary, Transport, MAX_SYNC_BATCH,
     RENEWAL_TYP, REPORT_TYP, SERVER_OFFSET_SETTING, ServerClock,
@@ -74,7 +75,7 @@ pub use sync::{
 pub mod wire {
     pub use crate::sync::{
         BatchRequest, EnrollRequest, Enrolled, EnrollmentChallenge, RecordVerdict, RecordsAnswer, Refusal, RenewRequest,
-        ReportVerdict, ReportVerdictKind, ReportsAnswer, RevocationsAnswer, VerdictKind, MAX_SYNC_BATCH,
+        ReportVerdict, ReportVerdictKind, ReportsAnswer, RevocationsAnswer, StatusRequest, VerdictKind, MAX_SYNC_BATCH,
     };
 }
 pub use time::{Clock, Timestamp, DAY_MS};

@@ -3,7 +3,7 @@
 
 use crate::ingest::{ingest, prepare, Known, Prepared};
 use crate::ingest::CLOCK_TOLERANCE_MS;
-use crate::storage::{CertificateRow, Renewal, Storage, StoredReport};
+use crate::storage::{CertificateRow, DeviceRow, Renewal, Storage, StoredReport};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use offsign::wire::{
     BatchRequest, EnrollRequest, Enrolled, EnrollmentChallenge, RecordVerdict, RecordsAnswer, Refusal, RenewRequest, ReportVerdict, ReportVerdictKind,
-    ReportsAnswer, RevocationsAnswer, VerdictKind,
+    ReportsAnswer, RevocationsAnswer, StatusRequest, VerdictKind,
 };
 use offsign::{Authority, ErrorCode, PublicJwk, PublicKey, Timestamp, DAY_MS, MAX_SYNC_BATCH};
 use serde::Deserialize;
@@ -256,6 +256,7 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>, with_metrics: bool) -> Router
         .route("/v1/records", post(records::<S>))
         .route("/v1/renew", post(renew::<S>))
         .route("/v1/reports", post(reports::<S>))
+        .route("/v1/status", post(status::<S>))
         .route("/openapi.json", get(openapi))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_and_measure::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -488,6 +489,51 @@ async fn reports<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         }
         let answer = signed_answer(state, now, serde_json::to_value(&verdicts).expect("verdicts serialize"), body.nonce.as_deref());
         Ok(Json(ReportsAnswer { verdicts, server_time: now.to_string(), answer }))
+    })
+    .await
+}
+
+/// Stores a device's status, signed by a key the server certified: 204. A revoked or expired
+/// certificate's device is heard too (what such a device does matters most); an unknown
+/// certificate or a bad signature is refused (403), a status out of bounds is malformed (400).
+async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
+    let body: StatusRequest = json_body(&headers, &body)?;
+    let claimed = offsign::inspect_status(&body.status).map_err(|e| ApiError::malformed(e.message().to_owned()))?;
+    blocking(&state, move |state| {
+        let refused = |code, message: &str| ApiError::new(StatusCode::FORBIDDEN, code, message);
+        let Some(cert) = state.storage.certificate(&claimed.cert)? else {
+            return Err(refused(ErrorCode::CertUnknown, "no such certificate was issued here"));
+        };
+        let key = PublicKey::from_jwk_json(&cert.jwk).map_err(|e| ApiError::internal(e.to_string()))?;
+        let status = offsign::verify_status(&body.status, &key).map_err(|_| refused(ErrorCode::BadSignature, "the status is not signed by the certified key"))?;
+        // Everything kept is bounded (bytes), as a device of this version sends it.
+        let too_long = status.app_version.len() > 128
+            || status.user_agent.len() > 512
+            || status.sent_at.len() > 40
+            || status.oldest_pending_at.as_ref().is_some_and(|t| t.len() > 40)
+            || status.checks.len() > 64
+            || status.checks.iter().any(|c| c.id.len() > 400 || c.value.len() > 800 || !matches!(c.status.as_str(), "ok" | "warn" | "fail"));
+        if status.v != 1 || too_long {
+            return Err(ApiError::malformed("a device status of version 1 with its fields in bounds"));
+        }
+        let count = |level: &str| status.checks.iter().filter(|c| c.status == level).count() as u32;
+        let now = now().millis();
+        let device = DeviceRow {
+            kid: cert.kid,
+            worker: cert.worker,
+            first_seen: now,
+            last_seen: now,
+            app_version: status.app_version.clone(),
+            user_agent: status.user_agent.clone(),
+            failing: count("fail"),
+            warnings: count("warn"),
+            pending: status.pending,
+            oldest_pending_at: status.oldest_pending_at.clone(),
+            status_at: Some(now),
+        };
+        let json = serde_json::to_string(&status).map_err(|e| ApiError::internal(e.to_string()))?;
+        state.storage.store_status(&device, &json)?;
+        Ok(StatusCode::NO_CONTENT)
     })
     .await
 }

@@ -120,6 +120,13 @@ fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, 
 /// records of the batch see the earlier ones as stored.
 pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authority, now: Timestamp) -> Result<Vec<RecordVerdict>> {
     let mut verdicts = Vec::with_capacity(records.len());
+    // The devices heard from: each signer of an accepted or duplicate record, once.
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut heard = |stored: &StoredRecord| {
+        if !seen.iter().any(|(kid, _)| *kid == stored.kid) {
+            seen.push((stored.kid.clone(), stored.worker.clone()));
+        }
+    };
     for (index, record) in records.into_iter().enumerate() {
         let id = record.payload.as_ref().ok().map(|p| p.id.clone());
         let kid = record.payload.as_ref().ok().map(|p| p.kid.clone());
@@ -130,9 +137,11 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
         verdicts.push(match decided {
             Judged::Accept(stored) => {
                 batch.insert_record(&stored)?;
+                heard(&stored);
                 RecordVerdict { index, id, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(stored.receipt), receipt_hash: None, chain_gap: stored.chain_gap }
             }
             Judged::Duplicate(stored) => {
+                heard(&stored);
                 RecordVerdict { index, id, hash, verdict: VerdictKind::Duplicate, code: None, message: None, receipt: Some(stored.receipt), receipt_hash: None, chain_gap: stored.chain_gap }
             }
             Judged::Refuse(code, message) => {
@@ -146,6 +155,9 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
                 RecordVerdict::rejected(index, id, hash, code, message)
             }
         });
+    }
+    for (kid, worker) in &seen {
+        batch.seen(kid, worker, now.millis())?;
     }
     Ok(verdicts)
 }

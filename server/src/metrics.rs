@@ -40,6 +40,7 @@ pub struct Metrics {
     records_stored: Gauge,
     chain_gaps: Gauge,
     expiring_within_14_days: Gauge,
+    devices_silent: Gauge,
 }
 
 /// Gauges read from the database when scraped.
@@ -50,6 +51,9 @@ pub struct Gauges {
     pub chain_gaps: u64,
     /// Workers whose newest live certificate expires within 14 days.
     pub expiring_within_14_days: u64,
+    /// Devices with a live certificate not heard from for
+    /// [`crate::storage::SILENT_AFTER_MS`].
+    pub devices_silent: u64,
 }
 
 impl Default for Metrics {
@@ -59,7 +63,7 @@ impl Default for Metrics {
         let reports = Family::<CodeLabels, Counter>::default();
         let rate_limited = Counter::default();
         let requests = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(|| Histogram::new(BUCKETS));
-        let (records_stored, chain_gaps, expiring_within_14_days) = (Gauge::default(), Gauge::default(), Gauge::default());
+        let (records_stored, chain_gaps, expiring_within_14_days, devices_silent): (Gauge, Gauge, Gauge, Gauge) = Default::default();
         // Counters are exposed with the suffix `_total`.
         registry.register("offsign_records", "Records answered, by verdict and rejection code", records.clone());
         registry.register("offsign_failure_reports", "Failure reports stored, by error code", reports.clone());
@@ -71,8 +75,13 @@ impl Default for Metrics {
             "Workers whose newest unrevoked certificate expires within 14 days",
             expiring_within_14_days.clone(),
         );
+        registry.register(
+            "offsign_devices_silent",
+            "Devices with a live certificate not heard from (record, report or status) for 3 days",
+            devices_silent.clone(),
+        );
         registry.register("offsign_http_request_duration_seconds", "Request latency by route and status", requests.clone());
-        Metrics { registry, records, reports, rate_limited, requests, records_stored, chain_gaps, expiring_within_14_days }
+        Metrics { registry, records, reports, rate_limited, requests, records_stored, chain_gaps, expiring_within_14_days, devices_silent }
     }
 }
 
@@ -106,6 +115,7 @@ impl Metrics {
         self.records_stored.set(clamp(gauges.records_stored));
         self.chain_gaps.set(clamp(gauges.chain_gaps));
         self.expiring_within_14_days.set(clamp(gauges.expiring_within_14_days));
+        self.devices_silent.set(clamp(gauges.devices_silent));
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry).expect("writing to a String cannot fail");
         out
@@ -155,11 +165,12 @@ mod tests {
         m.report("wrong_pin");
         m.report("evil\"} 1\nfake");
         m.request("/v1/records", 200, Duration::from_millis(30));
-        let text = m.render(&Gauges { records_stored: 1, chain_gaps: 0, expiring_within_14_days: 2 });
+        let text = m.render(&Gauges { records_stored: 1, chain_gaps: 0, expiring_within_14_days: 2, devices_silent: 3 });
         assert!(text.contains("offsign_records_total{verdict=\"rejected\",code=\"cert_revoked\"} 1"), "{text}");
         assert!(text.contains("offsign_failure_reports_total{code=\"wrong_pin\"} 1"));
         assert!(text.contains("offsign_failure_reports_total{code=\"other\"} 1"), "device codes cannot inject lines or new series");
         assert!(text.contains("offsign_certificates_expiring_14d 2"));
+        assert!(text.contains("offsign_devices_silent 3"));
         assert!(text.contains("offsign_http_request_duration_seconds_bucket{le=\"0.025\",route=\"/v1/records\",status=\"200\"} 0"));
         assert!(text.contains("offsign_http_request_duration_seconds_bucket{le=\"0.05\",route=\"/v1/records\",status=\"200\"} 1"));
         assert!(text.contains("offsign_http_request_duration_seconds_count{route=\"/v1/records\",status=\"200\"} 1"));

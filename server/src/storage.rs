@@ -206,6 +206,8 @@ pub trait Batch {
     fn audit(&mut self, entry: &AuditEntry) -> Result<()>;
     /// [`Storage::add_account`] in this transaction.
     fn add_account(&mut self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account>;
+    /// Notes that the device holding key `kid` (worker `worker`) was heard from at `at` (ms).
+    fn seen(&mut self, kid: &str, worker: &str, at: i64) -> Result<()>;
     /// Sets the triage of report `id` of key `kid`; whether there is such a report.
     fn triage(&mut self, kid: &str, id: &str, triage: &Triage) -> Result<bool>;
 }
@@ -439,6 +441,51 @@ pub struct ReportEntry {
     pub triage: Triage,
 }
 
+/// A device not heard from for this long (ms) is silent: the console highlights it, and
+/// `offsign_devices_silent` counts it while its key has a live certificate.
+pub const SILENT_AFTER_MS: i64 = 3 * offsign::DAY_MS;
+
+/// How many statuses of each device are kept (its history); older ones are dropped.
+pub const STATUSES_KEPT: u32 = 50;
+
+/// A device (one key: a worker's identity on one phone or tablet) as the console lists it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeviceRow {
+    /// The key id.
+    pub kid: String,
+    /// Its worker.
+    pub worker: String,
+    /// First heard from (ms).
+    pub first_seen: i64,
+    /// Last heard from (ms): a record, a report or a status.
+    pub last_seen: i64,
+    /// From its last status: the app's version.
+    pub app_version: String,
+    /// The browser's user agent.
+    pub user_agent: String,
+    /// Health checks that failed.
+    pub failing: u32,
+    /// Health checks that warned.
+    pub warnings: u32,
+    /// Records waiting on the device.
+    pub pending: u32,
+    /// When the oldest of them was signed.
+    pub oldest_pending_at: Option<String>,
+    /// When its last status arrived (ms), if one did.
+    pub status_at: Option<i64>,
+}
+
+/// A search of devices (empty fields do not narrow it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeviceSearch {
+    /// Only this worker's.
+    pub worker: String,
+    /// Only devices last heard from before this time (ms).
+    pub silent_since: Option<i64>,
+    /// Only devices whose last status has a failed check.
+    pub failing: bool,
+}
+
 /// The server's storage.
 pub trait Storage: Send + Sync + 'static {
     /// Workers whose id contains `search` (case-insensitive), after `after` in id order, at
@@ -465,6 +512,13 @@ pub trait Storage: Send + Sync + 'static {
     fn failure_reports(&self, search: &ReportSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<ReportEntry>>;
     /// Workers whose newest live certificate expires in `(now, now + within]` (ms).
     fn workers_expiring(&self, now: i64, within: i64) -> Result<u64>;
+    /// Stores a device's status (its JSON `status` and what is listed of it) as its newest,
+    /// keeping the last [`STATUSES_KEPT`] of its history; the device was seen at `received_at`.
+    fn store_status(&self, device: &DeviceRow, status: &str) -> Result<()>;
+    /// Devices matching `search`, the longest silent first, after `after`; at most `limit`.
+    fn devices(&self, search: &DeviceSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<DeviceRow>>;
+    /// The device with key `kid`, and its status history (arrival in ms, status JSON), newest first.
+    fn device(&self, kid: &str, history: u32) -> Result<Option<(DeviceRow, Vec<(i64, String)>)>>;
     /// Every certificate of `worker`, newest first.
     fn worker_certificates(&self, worker: &str) -> Result<Vec<CertificateRow>>;
     /// Adds account `name` with `role` (or, when it exists, keeps it and its role, and ends
@@ -624,7 +678,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE audit_log (
        id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);",
     // 5: what the console searches and sorts by, the triage of failure reports, and login
-    // tries of names that have no account (counted as an account's are). The
+    // tries of names that have no account (counted as an account's are), and the devices: when
+    // each was last heard from, its last status and their history. The
     // records' document names and references are read from their JWS by
     // `backfill_searched_fields`.
     "ALTER TABLE records ADD COLUMN worker TEXT NOT NULL DEFAULT '';
@@ -645,7 +700,19 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX reports_by_worker ON reports (worker, received_at);
      CREATE TABLE unknown_logins (
        name TEXT PRIMARY KEY, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, last_try INTEGER NOT NULL);
-     CREATE INDEX unknown_logins_by_time ON unknown_logins (last_try);",
+     CREATE INDEX unknown_logins_by_time ON unknown_logins (last_try);
+     CREATE TABLE devices (
+       kid TEXT PRIMARY KEY, worker TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+       app_version TEXT NOT NULL DEFAULT '', user_agent TEXT NOT NULL DEFAULT '', failing INTEGER NOT NULL DEFAULT 0,
+       warnings INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0, oldest_pending_at TEXT, status_at INTEGER);
+     CREATE INDEX devices_by_last_seen ON devices (last_seen, kid);
+     CREATE INDEX devices_by_worker ON devices (worker, last_seen);
+     INSERT INTO devices (kid, worker, first_seen, last_seen)
+       SELECT kid, max(worker), min(received_at), max(received_at) FROM records GROUP BY kid;
+     CREATE TABLE device_statuses (
+       id INTEGER PRIMARY KEY, kid TEXT NOT NULL, received_at INTEGER NOT NULL, status TEXT NOT NULL);
+     CREATE INDEX device_statuses_by_kid ON device_statuses (kid, id);
+     CREATE INDEX certificates_by_kid ON certificates (kid);",
 ];
 
 /// Data a migration's SQL cannot compute, filled in by code in the same transaction: the
@@ -771,6 +838,29 @@ fn summary_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<RecordSummary> {
     })
 }
 
+const DEVICE_COLUMNS: &str =
+    "kid, worker, first_seen, last_seen, app_version, user_agent, failing, warnings, pending, oldest_pending_at, status_at";
+
+fn device_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
+    Ok(DeviceRow {
+        kid: row.get(0)?,
+        worker: row.get(1)?,
+        first_seen: row.get(2)?,
+        last_seen: row.get(3)?,
+        app_version: row.get(4)?,
+        user_agent: row.get(5)?,
+        failing: row.get(6)?,
+        warnings: row.get(7)?,
+        pending: row.get(8)?,
+        oldest_pending_at: row.get(9)?,
+        status_at: row.get(10)?,
+    })
+}
+
+/// A condition on devices `d`: its key has a certificate neither revoked nor expired at `?2`
+/// (a renewal's superseded certificate has a live successor for the same key).
+const HAS_LIVE_CERTIFICATE: &str = "EXISTS (SELECT 1 FROM certificates c WHERE c.kid = d.kid AND c.revoked_at IS NULL AND c.exp > ?2)";
+
 const REPORT_COLUMNS: &str = "id, kid, worker, cert_serial, code, operation, message, first_at, last_at, count, app_version,
    user_agent, comment, received_at, triage, triage_note, triaged_by, triaged_at";
 
@@ -831,6 +921,17 @@ impl Conditions {
     }
 }
 
+
+/// [`Batch::seen`] on `connection`.
+fn mark_seen(connection: &Connection, kid: &str, worker: &str, at: i64) -> Result<()> {
+    connection
+        .prepare_cached(
+            "INSERT INTO devices (kid, worker, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (kid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+        )?
+        .execute(params![kid, worker, at])?;
+    Ok(())
+}
 
 /// Workers whose newest live certificate expires in `(now, now + within]` (ms).
 fn count_expiring(connection: &Connection, now: i64, within: i64) -> Result<u64> {
@@ -989,6 +1090,10 @@ impl Batch for SqliteBatch<'_> {
         Ok(())
     }
 
+    fn seen(&mut self, kid: &str, worker: &str, at: i64) -> Result<()> {
+        mark_seen(self.0, kid, worker, at)
+    }
+
     fn triage(&mut self, kid: &str, id: &str, triage: &Triage) -> Result<bool> {
         let changed = self.0.execute(
             "UPDATE reports SET triage = ?3, triage_note = ?4, triaged_by = ?5, triaged_at = ?6 WHERE kid = ?1 AND id = ?2",
@@ -1140,6 +1245,69 @@ impl Storage for Sqlite {
 
     fn workers_expiring(&self, now: i64, within: i64) -> Result<u64> {
         count_expiring(&self.lock(), now, within)
+    }
+
+    fn store_status(&self, device: &DeviceRow, status: &str) -> Result<()> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO devices (kid, worker, first_seen, last_seen, app_version, user_agent, failing, warnings, pending,
+               oldest_pending_at, status_at)
+             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3)
+             ON CONFLICT (kid) DO UPDATE SET worker = excluded.worker, last_seen = max(last_seen, excluded.last_seen),
+               app_version = excluded.app_version, user_agent = excluded.user_agent, failing = excluded.failing,
+               warnings = excluded.warnings, pending = excluded.pending, oldest_pending_at = excluded.oldest_pending_at,
+               status_at = excluded.status_at",
+            params![
+                device.kid,
+                device.worker,
+                device.last_seen,
+                device.app_version,
+                device.user_agent,
+                device.failing,
+                device.warnings,
+                device.pending,
+                device.oldest_pending_at
+            ],
+        )?;
+        tx.execute("INSERT INTO device_statuses (kid, received_at, status) VALUES (?1, ?2, ?3)", params![device.kid, device.last_seen, status])?;
+        tx.execute(
+            "DELETE FROM device_statuses WHERE kid = ?1 AND id <= (SELECT id FROM device_statuses WHERE kid = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+            params![device.kid, STATUSES_KEPT],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn devices(&self, search: &DeviceSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<DeviceRow>> {
+        let mut conditions = Conditions::default();
+        if !search.worker.is_empty() {
+            conditions.add("worker = ?", vec![Box::new(search.worker.clone())]);
+        }
+        if let Some(since) = search.silent_since {
+            conditions.add("last_seen < ?", vec![Box::new(since)]);
+        }
+        if search.failing {
+            conditions.add("failing > 0", vec![]);
+        }
+        if let Some(after) = after {
+            let at: i64 = after.at.parse().unwrap_or(i64::MIN);
+            conditions.add("(last_seen, kid) > (?, ?)", vec![Box::new(at), Box::new(after.key.clone())]);
+        }
+        let (sql, values) = conditions.query(&format!("SELECT {DEVICE_COLUMNS} FROM devices"), "ORDER BY last_seen, kid LIMIT ?", vec![Box::new(limit)]);
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values.iter().map(|v| v.as_ref())), device_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn device(&self, kid: &str, history: u32) -> Result<Option<(DeviceRow, Vec<(i64, String)>)>> {
+        let connection = self.lock();
+        let device = connection.prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE kid = ?1"))?.query_row([kid], device_from).optional()?;
+        let Some(device) = device else { return Ok(None) };
+        let mut statement = connection.prepare_cached("SELECT received_at, status FROM device_statuses WHERE kid = ?1 ORDER BY id DESC LIMIT ?2")?;
+        let statuses = statement.query_map(params![kid, history], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(Some((device, statuses)))
     }
 
     fn workers(&self, search: &str, after: &str, limit: u32, now: i64, expiring_within: Option<i64>) -> Result<Vec<WorkerSummary>> {
@@ -1376,6 +1544,7 @@ impl Storage for Sqlite {
                     r.comment,
                     stored.received_at
                 ])?;
+                mark_seen(&tx, &stored.kid, &stored.worker, stored.received_at)?;
                 kept.push(true);
             }
         }
@@ -1431,7 +1600,12 @@ impl Storage for Sqlite {
             |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)),
         )?;
         let expiring_within_14_days = count_expiring(&connection, now, 14 * offsign::DAY_MS)?;
-        Ok(crate::metrics::Gauges { records_stored, chain_gaps, expiring_within_14_days })
+        let devices_silent = connection.query_row(
+            &format!("SELECT count(*) FROM devices d WHERE last_seen < ?1 AND {HAS_LIVE_CERTIFICATE}"),
+            params![now - SILENT_AFTER_MS, now],
+            |row| row.get::<_, i64>(0),
+        )? as u64;
+        Ok(crate::metrics::Gauges { records_stored, chain_gaps, expiring_within_14_days, devices_silent })
     }
 }
 
@@ -1806,5 +1980,37 @@ mod tests {
         let db = Sqlite::open(&path).unwrap();
         let found = db.records(&RecordSearch { worker: "w-1".into(), text: "order-7".into(), ..Default::default() }, None, 10).unwrap();
         assert_eq!(found.iter().map(|r| (r.doc_name.as_str(), r.reference.as_str())).collect::<Vec<_>>(), [("receipt-118.pdf", "ORDER-7")]);
+    }
+
+    #[test]
+    fn a_device_is_silent_after_three_days_while_its_key_is_certified_and_keeps_its_last_statuses() {
+        let db = Sqlite::open(&temp_db("devices")).unwrap();
+        let day = offsign::DAY_MS;
+        let now = 100 * day;
+        let live = CertificateRow { kid: "k-live".into(), exp: now + day, ..cert("s-1", "w-1") };
+        let revoked = CertificateRow { kid: "k-gone".into(), exp: now + day, ..cert("s-2", "w-2") };
+        db.add_certificate(&live).unwrap();
+        db.add_certificate(&revoked).unwrap();
+        db.revoke(&RevokeTarget::Serial("s-2".into()), now - 10 * day).unwrap();
+        db.batch(|b| {
+            b.seen("k-live", "w-1", now - 4 * day)?;
+            b.seen("k-gone", "w-2", now - 4 * day)?;
+            b.seen("k-live", "w-1", now - 5 * day) // an older contact does not move it back
+        })
+        .unwrap();
+        assert_eq!(db.gauges(now).unwrap().devices_silent, 1, "the revoked key's device is expected to be silent");
+        let silent = DeviceSearch { silent_since: Some(now - SILENT_AFTER_MS), ..Default::default() };
+        assert_eq!(db.devices(&silent, None, 10).unwrap().iter().map(|d| d.kid.as_str()).collect::<Vec<_>>(), ["k-gone", "k-live"]);
+        for i in 0..(STATUSES_KEPT as i64 + 5) {
+            let device = DeviceRow { kid: "k-live".into(), worker: "w-1".into(), last_seen: now + i, failing: 1, ..Default::default() };
+            db.store_status(&device, &format!("{{\"n\":{i}}}")).unwrap();
+        }
+        assert_eq!(db.gauges(now).unwrap().devices_silent, 0, "a status is a contact");
+        let (device, history) = db.device("k-live", 1_000).unwrap().unwrap();
+        assert_eq!((device.first_seen, device.last_seen, device.failing), (now - 4 * day, now + STATUSES_KEPT as i64 + 4, 1));
+        assert_eq!(history.len(), STATUSES_KEPT as usize, "the oldest statuses go");
+        assert_eq!(history[0].1, format!("{{\"n\":{}}}", STATUSES_KEPT + 4), "newest first");
+        let failing = DeviceSearch { failing: true, ..Default::default() };
+        assert_eq!(db.devices(&failing, None, 10).unwrap().len(), 1);
     }
 }

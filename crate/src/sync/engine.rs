@@ -71,6 +71,8 @@ pub(crate) trait Host {
     async fn reported<T>(&self, operation: &str, kid: Option<&str>, result: Result<T>) -> Result<T>;
     /// Records a failure report for `e`.
     async fn record_failure(&self, operation: &str, kid: Option<&str>, e: &Error) -> Result<ReportRow>;
+    /// The device's status now, to sign under certificate `serial`.
+    async fn status(&self, serial: &str) -> Result<super::DeviceStatus>;
 }
 
 /// Enrollment and sync over a [`Host`].
@@ -164,6 +166,8 @@ impl<H: Host> Engine<'_, H> {
         // Records are what matters: a failure past this point is reported, not thrown.
         let reports = self.send_reports(transport, options, &mut summary).await;
         let _ = self.host.reported("send_reports", self.host.unlocked().as_deref(), reports).await;
+        let status = self.send_status(transport, options, &mut summary).await;
+        let _ = self.host.reported("send_status", self.host.unlocked().as_deref(), status).await;
         let renewal = self.renew_if_due(transport, options, &mut summary).await;
         let _ = self.host.reported("renew", self.host.unlocked().as_deref(), renewal).await;
         if let Some(retain) = self.host.retain_accepted_ms() {
@@ -457,6 +461,20 @@ impl<H: Host> Engine<'_, H> {
         Ok(())
     }
 
+    /// Sends the device's status, signed by the unlocked identity (without one unlocked, or
+    /// enrolled, it waits for the next sync). A server that does not take statuses (an older
+    /// version) is no failure.
+    async fn send_status(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
+        let Some((_, _, cert)) = self.unlocked_enrollment().await? else { return Ok(()) };
+        let status = self.host.status(&cert.serial).await?;
+        let now = self.host.clock().now()?;
+        let signed = self.host.with_identity(now, |identity| sign_status(identity, &status))?;
+        let body = crate::json::to_string(&StatusRequest { status: signed });
+        let answer = self.post_with_retries(transport, "/v1/status", body, options).await?;
+        summary.status_sent = (200..300).contains(&answer.status);
+        Ok(())
+    }
+
     /// Renews the unlocked identity's certificate when it expires within the renewal window.
     async fn renew_if_due(&self, transport: &impl Transport, options: SyncOptions, summary: &mut SyncSummary) -> Result<()> {
         let now = self.host.clock().now()?;
@@ -653,6 +671,8 @@ mod tests {
         paths: RefCell<Vec<String>>,
         /// Records received, resends included.
         received: RefCell<usize>,
+        /// Device statuses received.
+        statuses: RefCell<Vec<DeviceStatus>>,
         server_time: &'static str,
         /// The worker's key, for renewals.
         worker: Option<crate::keys::PublicJwk>,
@@ -675,6 +695,7 @@ mod tests {
                 sleeps: RefCell::default(),
                 paths: RefCell::default(),
                 received: RefCell::default(),
+                statuses: RefCell::default(),
                 server_time: "2026-11-25T08:01:05.000Z",
                 worker: None,
             }
@@ -745,6 +766,15 @@ mod tests {
                     let authority = self.authority.public_key().to_jwk();
                     serde_json::to_string(&Enrolled { worker: "jones".into(), authority, certificate, revocation_list: list, server_time: self.server_time.into() }).unwrap()
                 }
+                "/v1/status" => {
+                    let StatusRequest { status } = crate::json::parse(body.as_bytes()).unwrap();
+                    let read = match &self.worker {
+                        Some(jwk) => verify_status(&status, &crate::keys::PublicKey::from_jwk(jwk).unwrap()),
+                        None => inspect_status(&status),
+                    };
+                    self.statuses.borrow_mut().push(read.unwrap());
+                    "{}".into()
+                }
                 other => panic!("unexpected path {other}"),
             }
         }
@@ -805,7 +835,19 @@ mod tests {
         assert_eq!(list.issued_at.seconds(), Timestamp::parse_rfc3339(server.server_time).unwrap().seconds(), "the fresh list is kept");
         let again = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(again.accepted, 0, "nothing left to send");
-        assert_eq!(*server.paths.borrow(), ["/v1/records", "/v1/revocations"], "with nothing to send, the list and time still come");
+        assert_eq!(
+            *server.paths.borrow(),
+            ["/v1/records", "/v1/status", "/v1/revocations", "/v1/status"],
+            "with nothing to send, the list and time still come; the unlocked device's status each time"
+        );
+        assert!(summary.status_sent && again.status_sent);
+        // The status: after the records went, signed under the certificate, with the checks.
+        let statuses = server.statuses.borrow();
+        let status = &statuses[0];
+        let serial = crate::cert::inspect_certificate(&run(device.store().identity(&row.kid)).unwrap().credentials.unwrap().certificate).unwrap().serial;
+        assert_eq!((status.cert.as_str(), status.pending, status.oldest_pending_at.as_deref()), (serial.as_str(), 0, None));
+        assert_eq!(status.clock_offset_ms, Some(5_000));
+        assert!(status.checks.iter().any(|c| c.id == "randomness" && c.status == "ok"), "{:?}", status.checks);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The signed messages a device sends besides records: renewal requests, enrollment
-//! proofs and failure reports.
+//! proofs, failure reports and its status.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::jws::{self, Jws};
@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub const RENEWAL_TYP: &str = "offsign-renewal+jws";
 /// The JWS `typ` of a failure report.
 pub const REPORT_TYP: &str = "offsign-report+jws";
+/// The JWS `typ` of a device status.
+pub const STATUS_TYP: &str = "offsign-status+jws";
 
 /// A device asks for a new certificate for its key, signed by that key while its current
 /// certificate is still valid.
@@ -121,3 +123,59 @@ pub(super) fn read<T: serde::de::DeserializeOwned>(jws_text: &str, typ: &str, ke
         .map_err(|e| Error::new(ErrorCode::MalformedJws, format!("the payload is not a {typ} message: {e}")))
 }
 
+
+/// What a device says about itself at each sync, signed by the unlocked identity: what the
+/// administrators' console lists as the device's last status.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeviceStatus {
+    /// Format version, 1.
+    pub v: u32,
+    /// The serial of the signer's certificate.
+    pub cert: String,
+    /// When it was made (the device's trusted time, RFC 3339).
+    pub sent_at: String,
+    /// The app's version.
+    pub app_version: String,
+    /// The browser's user agent.
+    pub user_agent: String,
+    /// The health checks of `diagnose()`, without their remedies.
+    pub checks: Vec<StatusCheck>,
+    /// Records not yet accepted or refused by the server.
+    pub pending: u32,
+    /// When the oldest of them was signed.
+    pub oldest_pending_at: Option<String>,
+    /// Bytes of storage used, as the browser estimates it.
+    pub storage_used: Option<f64>,
+    /// Bytes of storage the browser allows.
+    pub storage_quota: Option<f64>,
+    /// The correction the device clock needed at the last sync (ms).
+    pub clock_offset_ms: Option<i64>,
+}
+
+/// One health check in a [`DeviceStatus`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatusCheck {
+    /// The check's identifier, e.g. `certificate`.
+    pub id: String,
+    /// `ok`, `warn` or `fail`.
+    pub status: String,
+    /// What was found.
+    pub value: String,
+}
+
+/// Signs `status` with `identity`.
+pub fn sign_status(identity: &Identity, status: &DeviceStatus) -> Result<String> {
+    jws::sign(identity, STATUS_TYP, &crate::json::to_vec(status))
+}
+
+/// Reads a signed device status without verifying it.
+pub fn inspect_status(jws_text: &str) -> Result<DeviceStatus> {
+    read::<DeviceStatus>(jws_text, STATUS_TYP, None)
+}
+
+/// Verifies a signed device status against its signer's key.
+pub fn verify_status(jws_text: &str, key: &PublicKey) -> Result<DeviceStatus> {
+    read::<DeviceStatus>(jws_text, STATUS_TYP, Some(key))
+}

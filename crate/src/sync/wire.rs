@@ -97,6 +97,8 @@ pub struct SyncSummary {
     pub rejected: u32,
     /// Failure reports the server stored.
     pub reports_sent: u32,
+    /// Whether the server took the device's status (sent when an identity is unlocked).
+    pub status_sent: bool,
     /// Whether the unlocked identity's certificate was renewed.
     pub renewed: bool,
     /// The correction the device clock needs to read the server's time (ms), learned from
@@ -136,6 +138,21 @@ impl FromJson for RenewRequest {
     fn from_json(value: Value) -> std::result::Result<Self, String> {
         let mut m = Members::of(value, "the request")?;
         let request = RenewRequest { request: m.required("request")? };
+        m.deny_unknown().map(|()| request)
+    }
+}
+
+/// `POST /v1/status`: a device status ([`crate::sign_status`]), signed by the unlocked identity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusRequest {
+    /// The device status JWS.
+    pub status: String,
+}
+
+impl FromJson for StatusRequest {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "the request")?;
+        let request = StatusRequest { status: m.required("status")? };
         m.deny_unknown().map(|()| request)
     }
 }
@@ -464,7 +481,7 @@ impl FromJson for Refusal {
     }
 }
 
-deserialize_from_json!(EnrollRequest, RenewRequest);
+deserialize_from_json!(EnrollRequest, RenewRequest, StatusRequest);
 
 /// A server's answer as the authority signed it ([`crate::Authority::sign_answer`]).
 pub(super) struct SignedAnswer<T> {

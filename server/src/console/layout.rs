@@ -22,6 +22,7 @@ pub(super) fn page(title: &str, session: Option<&Session>, body: Markup) -> Mark
                         nav aria-label="Console" {
                             a href="/admin" { "Overview" }
                             a href="/admin/workers" { "Workers" }
+                            a href="/admin/devices" { "Devices" }
                             a href="/admin/records" { "Records" }
                             a href="/admin/reports" { "Failure reports" }
                             a href="/admin/gaps" { "Chain gaps" }

@@ -13,6 +13,7 @@
 
 mod auth;
 mod chart;
+mod devices;
 mod layout;
 mod overview;
 mod records;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 
 pub use auth::{new_token, token_hash, SETUP_MS};
 use auth::{login, login_page, logout, mark_https, me, setup, setup_page};
+use devices::{device, devices};
 use layout::stylesheet;
 use overview::overview;
 use records::{gaps, record, records, records_csv};
@@ -51,6 +53,8 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/admin/records.csv", get(records_csv::<S>))
         .route("/admin/record", get(record::<S>))
         .route("/admin/gaps", get(gaps::<S>))
+        .route("/admin/devices", get(devices::<S>))
+        .route("/admin/device", get(device::<S>))
         .route("/admin/reports", get(reports::<S>))
         .route("/admin/triage", post(triage::<S>))
         .route("/admin/api/me", get(me::<S>))

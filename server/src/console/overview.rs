@@ -5,7 +5,7 @@ use super::chart::{bar_chart, Series};
 use super::layout::{page, urlencode};
 use super::reports::CHART_DAYS;
 use crate::api::{blocking, now, AppState};
-use crate::storage::{Role, Storage};
+use crate::storage::{DeviceSearch, Role, Storage, SILENT_AFTER_MS};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -13,8 +13,8 @@ use maud::html;
 use offsign::DAY_MS;
 use std::sync::Arc;
 
-/// Open chain gaps counted on the overview at most (the gaps page lists them).
-const GAPS_COUNTED: u32 = 1_000;
+/// Open chain gaps, or failing devices, counted on the overview at most (their pages list them).
+const COUNTED: u32 = 1_000;
 
 /// What the overview shows.
 struct Overview {
@@ -25,6 +25,8 @@ struct Overview {
     expiring_14: u64,
     expiring_30: u64,
     open_reports: u64,
+    devices_silent: u64,
+    devices_failing: usize,
 }
 
 pub(super) async fn overview<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap) -> Result<Response, Response> {
@@ -38,10 +40,12 @@ pub(super) async fn overview<S: Storage>(State(state): State<Arc<AppState<S>>>, 
             records_per_day: storage.records_per_day(since)?,
             reports_per_day: storage.reports_per_day(since)?,
             rejections: storage.rejections_per_code(since)?,
-            open_gaps: storage.open_gaps(GAPS_COUNTED)?.len(),
+            open_gaps: storage.open_gaps(COUNTED)?.len(),
             expiring_14: storage.workers_expiring(now, 14 * DAY_MS)?,
             expiring_30: storage.workers_expiring(now, 30 * DAY_MS)?,
             open_reports: storage.report_groups()?.iter().map(|g| g.open).sum(),
+            devices_silent: storage.gauges(now)?.devices_silent,
+            devices_failing: storage.devices(&DeviceSearch { failing: true, ..Default::default() }, None, COUNTED)?.len(),
         })
     })
     .await
@@ -62,7 +66,9 @@ pub(super) async fn overview<S: Storage>(State(state): State<Arc<AppState<S>>>, 
             h2 id="attention" { "Needs attention" }
             ul class="tiles" {
                 li { a href="/admin/reports?state=open" { strong { (seen.open_reports) } " open failure reports" } }
-                li { a href="/admin/gaps" { strong { (seen.open_gaps) @if seen.open_gaps as u32 == GAPS_COUNTED { "+" } } " open gaps in record chains" } }
+                li { a href="/admin/gaps" { strong { (seen.open_gaps) @if seen.open_gaps as u32 == COUNTED { "+" } } " open gaps in record chains" } }
+                li { a href="/admin/devices?silent=1" { strong { (seen.devices_silent) } " devices silent for " (SILENT_AFTER_MS / DAY_MS) " days or more" } }
+                li { a href="/admin/devices?failing=1" { strong { (seen.devices_failing) @if seen.devices_failing as u32 == COUNTED { "+" } } " devices whose health checks fail" } }
                 li { a href="/admin/workers?expiring=14" { strong { (seen.expiring_14) } " workers whose certificate expires within 14 days" } }
                 li { a href="/admin/workers?expiring=30" { strong { (seen.expiring_30) } " within 30 days" } }
             }

@@ -3,7 +3,7 @@
 
 use crate::admin;
 use crate::api::{self, blocking, AppState, ApiError};
-use crate::storage::{CertificateRow, RevokeTarget, Role, Storage, SUPERSEDED};
+use crate::storage::{DeviceSearch, CertificateRow, RevokeTarget, Role, Storage, SUPERSEDED};
 use axum::extract::{Query, Request, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,6 +12,7 @@ use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
 use super::auth::{may_change, signed_in, wants_json, MAX_FIELD_CHARS};
+use super::devices::device_table;
 use super::layout::{page, shown, table_head, urlencode};
 
 /// The enrollment form's fields.
@@ -154,8 +155,12 @@ pub(super) async fn worker<S: Storage>(State(state): State<Arc<AppState<S>>>, he
         Err(refused) => return refused.into_response(),
     };
     let id = query.id.clone();
-    let certificates = match blocking(&state, move |state| Ok(state.storage.worker_certificates(&id)?)).await {
-        Ok(certificates) => certificates,
+    let found = blocking(&state, move |state| {
+        let devices = state.storage.devices(&DeviceSearch { worker: id.clone(), ..Default::default() }, None, 100)?;
+        Ok((state.storage.worker_certificates(&id)?, devices))
+    });
+    let (certificates, devices) = match found.await {
+        Ok(found) => found,
         Err(e) => return e.into_response(),
     };
     let now = api::now().millis();
@@ -196,6 +201,9 @@ pub(super) async fn worker<S: Storage>(State(state): State<Arc<AppState<S>>>, he
                 }
             }
         }
+        h2 { "Devices" }
+        @if devices.is_empty() { p { "No device of this worker has been heard from." } }
+        @else { (device_table("This worker's devices, the longest silent first", &devices, now)) }
     })
     .into_response()
 }
