@@ -122,6 +122,8 @@ pub struct Device<S, C> {
     /// Failure reports the store could not take (a full disk), held until it can: stored at
     /// the next operation that succeeds, and before reports are listed.
     unsaved_reports: RefCell<Vec<ReportRow>>,
+    /// What the browser said of itself before a sync, for the status that sync sends.
+    browser: RefCell<Option<BrowserFacts>>,
     config: DeviceConfig,
 }
 
@@ -138,8 +140,15 @@ impl<S: Store, C: Clock> Device<S, C> {
             locks: Cell::new(0),
             policy_cache: PolicyCache::default(),
             unsaved_reports: RefCell::new(Vec::new()),
+            browser: RefCell::new(None),
             config,
         }
+    }
+
+    /// Notes what only the browser knows (persistence, quota), for the status the next sync
+    /// sends; without it the status says they are not known.
+    pub fn note_browser(&self, facts: BrowserFacts) {
+        *self.browser.borrow_mut() = Some(facts);
     }
 
     /// The offline policy this device signs under.
@@ -639,7 +648,7 @@ impl<S: Store, C: Clock> Host for Device<S, C> {
     }
 
     async fn status(&self, serial: &str) -> Result<crate::sync::DeviceStatus> {
-        let facts = here_facts().await;
+        let facts = self.browser.borrow_mut().take().unwrap_or(BrowserFacts { randomness: Ok(()), persisted: None, usage: None });
         let usage = facts.usage;
         let checks = self.diagnose(facts).await;
         let outbox = self.store.outbox_summary().await?;
@@ -663,15 +672,6 @@ impl<S: Store, C: Clock> Host for Device<S, C> {
             clock_offset_ms: self.store.setting(setting::SERVER_OFFSET).await?.and_then(|v| v.parse().ok()),
         })
     }
-}
-
-/// The facts only the browser knows, where the device runs: asked of the browser in wasm;
-/// natively (tests, tools) nothing is known of persistence or quota.
-async fn here_facts() -> BrowserFacts {
-    #[cfg(all(target_arch = "wasm32", feature = "device"))]
-    return crate::browser::browser_facts().await;
-    #[cfg(not(all(target_arch = "wasm32", feature = "device")))]
-    BrowserFacts { randomness: Ok(()), persisted: None, usage: None }
 }
 
 #[cfg(test)]

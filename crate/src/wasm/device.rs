@@ -639,6 +639,7 @@ impl JsDevice {
                     let _ = f.call2(&JsValue::UNDEFINED, &done.into(), &total.into());
                 }
             };
+            device.note_browser(browser_facts().await);
             Ok(to_js(&device.sync(&transport, sync_options, &progress).await?))
         };
         with_sync_lock(Box::pin(async move { work.await.map_err(js_error) })).unchecked_into()
