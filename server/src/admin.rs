@@ -3,7 +3,7 @@
 //! that the log holds every change and nothing that did not happen.
 
 use crate::api::now;
-use crate::storage::{AuditEntry, Batch, EnrollmentCode, RevokeTarget, Storage};
+use crate::storage::{AuditEntry, Batch, EnrollmentCode, Event, EventKind, RevokeTarget, Storage};
 use offsign::Timestamp;
 
 /// Who the audit log says made a change from the command line.
@@ -58,12 +58,16 @@ pub fn issue_enrollment_code<S: Storage>(storage: &S, actor: &str, worker: &str,
     Ok((code, expires_at))
 }
 
-/// Revokes `target` as [`Batch::revoke`] does, audited as `actor`'s (with the serials revoked),
-/// in `batch`. `worker` names the worker for the log.
+/// Revokes `target` as [`Batch::revoke`] does, audited as `actor`'s (with the serials revoked)
+/// and told to the webhooks (`certificate.revoked`), in `batch`. `worker` names the worker for the log.
 pub fn revoke(batch: &mut dyn Batch, actor: &str, target: &RevokeTarget, worker: &str) -> crate::storage::Result<Vec<String>> {
     let now = now().millis();
     let revoked = batch.revoke(target, now)?;
     let serials = if revoked.is_empty() { "nothing left to revoke".to_owned() } else { revoked.join(", ") };
     batch.audit(&AuditEntry { at: now, actor: actor.to_owned(), action: "revoke".into(), detail: format!("worker {worker}: {serials}") })?;
+    if !revoked.is_empty() {
+        let data = serde_json::json!({ "worker": worker, "serials": revoked, "by": actor });
+        batch.event(&Event { kind: EventKind::CertificateRevoked, notice: None, data, at: now })?;
+    }
     Ok(revoked)
 }

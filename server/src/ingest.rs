@@ -2,7 +2,7 @@
 //! checked against that certificate's validity and revocation, linked into the signer's
 //! chain, and stored with a signed receipt; or refused with a code.
 
-use crate::storage::{Batch, CertificateRow, Rejection, Result, StoredRecord};
+use crate::storage::{Batch, CertificateRow, Event, EventKind, Rejection, Result, StoredRecord};
 use offsign::wire::{RecordVerdict, VerdictKind};
 use offsign::{inspect_record, record_hash, verify_record, Authority, ErrorCode, PublicKey, Timestamp};
 use rayon::prelude::*;
@@ -138,6 +138,11 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
             Judged::Accept(stored) => {
                 batch.insert_record(&stored)?;
                 heard(&stored);
+                if stored.chain_gap {
+                    let data = serde_json::json!({ "worker": stored.worker, "kid": stored.kid, "recordId": stored.id, "seq": stored.seq });
+                    let notice = Some(format!("{} {}", stored.kid, stored.seq));
+                    batch.event(&Event { kind: EventKind::ChainGap, notice, data, at: now.millis() })?;
+                }
                 RecordVerdict { index, id, hash, verdict: VerdictKind::Accepted, code: None, message: None, receipt: Some(stored.receipt), receipt_hash: None, chain_gap: stored.chain_gap }
             }
             Judged::Duplicate(stored) => {

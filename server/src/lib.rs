@@ -9,6 +9,7 @@
 //! - [`console`]: the administrators' console under `/admin` (accounts, sessions, audit log).
 //! - [`hex`]: bytes as lower-case hex.
 //! - [`metrics`]: counters, histograms and the per-client rate limit.
+//! - [`webhooks`]: events posted to administrators' URLs, signed (Standard Webhooks).
 //! - [`web`]: the routes beside the app's files, security headers, compression.
 
 pub mod admin;
@@ -20,3 +21,4 @@ pub mod ingest;
 pub mod metrics;
 pub mod storage;
 pub mod web;
+pub mod webhooks;

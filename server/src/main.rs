@@ -8,7 +8,7 @@
 
 use clap::{Parser, Subcommand};
 use offsign_server::storage::{AuditEntry, RevokeTarget, Role, Sqlite, Storage, StorageError};
-use offsign_server::{admin, api, authority, console, metrics, web};
+use offsign_server::{admin, api, authority, console, metrics, web, webhooks};
 use axum::http::HeaderValue;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -143,6 +143,7 @@ async fn serve(args: Args) -> Result<(), String> {
         trusted_proxies: api::TrustedProxies(args.trusted_proxies),
         metrics_token: args.metrics_token.map(zeroize::Zeroizing::new),
     });
+    webhooks::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!("database {}, authority key sealed under {}", args.db.display(), secret.describe());

@@ -208,6 +208,9 @@ pub trait Batch {
     fn add_account(&mut self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account>;
     /// Notes that the device holding key `kid` (worker `worker`) was heard from at `at` (ms).
     fn seen(&mut self, kid: &str, worker: &str, at: i64) -> Result<()>;
+    /// Queues `event` for every webhook that takes its kind; an event with a notice key is
+    /// queued once (the next with the same kind and key is dropped).
+    fn event(&mut self, event: &Event) -> Result<()>;
     /// Sets the triage of report `id` of key `kid`; whether there is such a report.
     fn triage(&mut self, kid: &str, id: &str, triage: &Triage) -> Result<bool>;
 }
@@ -486,6 +489,108 @@ pub struct DeviceSearch {
     pub failing: bool,
 }
 
+/// What a webhook can be told of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// A failure report with a code never reported before.
+    FailureNewCode,
+    /// A code reported more often than usual within an hour.
+    FailureSpike,
+    /// A device with a live certificate not heard from for [`SILENT_AFTER_MS`].
+    DeviceSilent,
+    /// A worker's newest live certificate expires within 14 days.
+    CertificateExpiring,
+    /// A certificate was revoked.
+    CertificateRevoked,
+    /// A record arrived whose predecessors in its chain are missing.
+    ChainGap,
+}
+
+impl EventKind {
+    /// Every kind, in the order the console lists them.
+    pub const ALL: [EventKind; 6] = [
+        EventKind::FailureNewCode,
+        EventKind::FailureSpike,
+        EventKind::DeviceSilent,
+        EventKind::CertificateExpiring,
+        EventKind::CertificateRevoked,
+        EventKind::ChainGap,
+    ];
+
+    /// The event type as webhooks receive it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::FailureNewCode => "failure.new_code",
+            EventKind::FailureSpike => "failure.spike",
+            EventKind::DeviceSilent => "device.silent",
+            EventKind::CertificateExpiring => "certificate.expiring",
+            EventKind::CertificateRevoked => "certificate.revoked",
+            EventKind::ChainGap => "chain.gap",
+        }
+    }
+
+    /// The kind a type names.
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// Something to tell the webhooks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Its kind.
+    pub kind: EventKind,
+    /// Said once per kind and key (a device silent since a time, a certificate): `None` for
+    /// events that are each news.
+    pub notice: Option<String>,
+    /// What happened, as the webhook's `data`.
+    pub data: serde_json::Value,
+    /// When (ms).
+    pub at: i64,
+}
+
+/// A receiver of events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Webhook {
+    /// Its id.
+    pub id: i64,
+    /// Where deliveries are posted (http or https).
+    pub url: String,
+    /// The event kinds it takes.
+    pub events: Vec<EventKind>,
+    /// Its signing secret, `whsec_` and base64 (Standard Webhooks).
+    pub secret: zeroize::Zeroizing<String>,
+    /// When it was added (ms), and by whom.
+    pub created_at: i64,
+    /// The console account that added it.
+    pub created_by: String,
+}
+
+/// One event on its way to one webhook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    /// Its id.
+    pub id: i64,
+    /// The webhook's id.
+    pub webhook: i64,
+    /// The event's id (`webhook-id`), the same for every webhook it goes to.
+    pub event_id: String,
+    /// The event type.
+    pub event: String,
+    /// The JSON body posted.
+    pub payload: String,
+    /// When it was queued (ms).
+    pub created_at: i64,
+    /// Attempts made.
+    pub attempts: u32,
+    /// `pending`, `delivered` or `failed` (given up).
+    pub state: String,
+    /// The HTTP status of the last attempt, if one answered.
+    pub last_status: Option<u16>,
+    /// Why the last attempt failed, if it did without an answer.
+    pub last_error: Option<String>,
+}
+
 /// The server's storage.
 pub trait Storage: Send + Sync + 'static {
     /// Workers whose id contains `search` (case-insensitive), after `after` in id order, at
@@ -517,6 +622,26 @@ pub trait Storage: Send + Sync + 'static {
     fn store_status(&self, device: &DeviceRow, status: &str) -> Result<()>;
     /// Devices matching `search`, the longest silent first, after `after`; at most `limit`.
     fn devices(&self, search: &DeviceSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<DeviceRow>>;
+    /// [`Batch::event`] in a transaction of its own.
+    fn event(&self, event: &Event) -> Result<()> {
+        self.batch(|b| b.event(event))
+    }
+    /// Adds a webhook; returns its id.
+    fn add_webhook(&self, webhook: &Webhook, audit: &AuditEntry) -> Result<i64>;
+    /// Removes webhook `id` (its pending deliveries are dropped); whether it existed.
+    fn remove_webhook(&self, id: i64, at: i64, audit: &AuditEntry) -> Result<bool>;
+    /// The webhooks not removed, and their secrets.
+    fn webhooks(&self) -> Result<Vec<Webhook>>;
+    /// Deliveries due at `now`, oldest first, at most `limit`, with their webhook's URL and secret.
+    fn due_deliveries(&self, now: i64, limit: u32) -> Result<Vec<(Delivery, Webhook)>>;
+    /// Records the outcome of an attempt of delivery `id`: delivered, or tried again at
+    /// `retry_at`, or given up when `retry_at` is `None`.
+    fn delivery_attempted(&self, id: i64, at: i64, status: Option<u16>, error: Option<&str>, delivered: bool, retry_at: Option<i64>) -> Result<()>;
+    /// The latest deliveries, newest first.
+    fn deliveries(&self, limit: u32) -> Result<Vec<Delivery>>;
+    /// Events the periodic scan finds at `now`: devices gone silent, certificates expiring
+    /// within 14 days, failure codes reported more than `spike` times in the last hour.
+    fn scan_events(&self, now: i64, spike: u64) -> Result<Vec<Event>>;
     /// The device with key `kid`, and its status history (arrival in ms, status JSON), newest first.
     fn device(&self, kid: &str, history: u32) -> Result<Option<(DeviceRow, Vec<(i64, String)>)>>;
     /// Every certificate of `worker`, newest first.
@@ -679,7 +804,8 @@ const MIGRATIONS: &[&str] = &[
        id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);",
     // 5: what the console searches and sorts by, the triage of failure reports, and login
     // tries of names that have no account (counted as an account's are), and the devices: when
-    // each was last heard from, its last status and their history. The
+    // each was last heard from, its last status and their history; webhooks, their deliveries
+    // and the notices already sent (an event said once). The
     // records' document names and references are read from their JWS by
     // `backfill_searched_fields`.
     "ALTER TABLE records ADD COLUMN worker TEXT NOT NULL DEFAULT '';
@@ -712,7 +838,16 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE device_statuses (
        id INTEGER PRIMARY KEY, kid TEXT NOT NULL, received_at INTEGER NOT NULL, status TEXT NOT NULL);
      CREATE INDEX device_statuses_by_kid ON device_statuses (kid, id);
-     CREATE INDEX certificates_by_kid ON certificates (kid);",
+     CREATE INDEX certificates_by_kid ON certificates (kid);
+     CREATE TABLE webhooks (
+       id INTEGER PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL, created_at INTEGER NOT NULL,
+       created_by TEXT NOT NULL, removed_at INTEGER);
+     CREATE TABLE webhook_deliveries (
+       id INTEGER PRIMARY KEY, webhook INTEGER NOT NULL REFERENCES webhooks (id), event_id TEXT NOT NULL, event TEXT NOT NULL,
+       payload TEXT NOT NULL, created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+       state TEXT NOT NULL DEFAULT 'pending', last_status INTEGER, last_error TEXT, finished_at INTEGER);
+     CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';
+     CREATE TABLE webhook_notices (kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (kind, key));",
 ];
 
 /// Data a migration's SQL cannot compute, filled in by code in the same transaction: the
@@ -861,6 +996,36 @@ fn device_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
 /// (a renewal's superseded certificate has a live successor for the same key).
 const HAS_LIVE_CERTIFICATE: &str = "EXISTS (SELECT 1 FROM certificates c WHERE c.kid = d.kid AND c.revoked_at IS NULL AND c.exp > ?2)";
 
+const DELIVERY_COLUMNS: &str = "d.id, d.webhook, d.event_id, d.event, d.payload, d.created_at, d.attempts, d.state, d.last_status, d.last_error";
+
+fn delivery_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
+    Ok(Delivery {
+        id: row.get(0)?,
+        webhook: row.get(1)?,
+        event_id: row.get(2)?,
+        event: row.get(3)?,
+        payload: row.get(4)?,
+        created_at: row.get(5)?,
+        attempts: row.get(6)?,
+        state: row.get(7)?,
+        last_status: row.get(8)?,
+        last_error: row.get(9)?,
+    })
+}
+
+/// A webhook read from `row`, its columns from `at` on (id, url, events, secret, created_at,
+/// created_by).
+fn webhook_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Webhook> {
+    Ok(Webhook {
+        id: row.get(at)?,
+        url: row.get(at + 1)?,
+        events: row.get::<_, String>(at + 2)?.split(',').filter_map(EventKind::parse).collect(),
+        secret: zeroize::Zeroizing::new(row.get(at + 3)?),
+        created_at: row.get(at + 4)?,
+        created_by: row.get(at + 5)?,
+    })
+}
+
 const REPORT_COLUMNS: &str = "id, kid, worker, cert_serial, code, operation, message, first_at, last_at, count, app_version,
    user_agent, comment, received_at, triage, triage_note, triaged_by, triaged_at";
 
@@ -921,6 +1086,42 @@ impl Conditions {
     }
 }
 
+
+/// Whether a failure report with `code` is stored already.
+fn known_code(connection: &Connection, code: &str) -> Result<bool> {
+    Ok(connection.prepare_cached("SELECT 1 FROM reports WHERE code = ?1 LIMIT 1")?.query_row([code], |_| Ok(())).optional()?.is_some())
+}
+
+/// [`Batch::event`] on `connection`.
+fn queue_event(connection: &Connection, event: &Event) -> Result<()> {
+    let kind = event.kind.as_str();
+    if let Some(key) = &event.notice {
+        let fresh = connection.prepare_cached("INSERT OR IGNORE INTO webhook_notices (kind, key, at) VALUES (?1, ?2, ?3)")?.execute(params![kind, key, event.at])?;
+        if fresh == 0 {
+            return Ok(());
+        }
+    }
+    let hooks: Vec<(i64, String)> = connection
+        .prepare_cached("SELECT id, events FROM webhooks WHERE removed_at IS NULL")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let hooks: Vec<i64> = hooks.into_iter().filter(|(_, events)| events.split(',').any(|e| e == kind)).map(|(id, _)| id).collect();
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    let mut random = [0u8; 16];
+    getrandom::getrandom(&mut random).map_err(|e| StorageError(format!("no randomness: {e}")))?;
+    let event_id = format!("msg_{}", crate::hex::hex(&random));
+    let timestamp = offsign::Timestamp::from_millis(event.at).map(|t| t.to_string()).unwrap_or_default();
+    let payload = serde_json::json!({ "type": kind, "timestamp": timestamp, "data": event.data }).to_string();
+    let mut insert = connection.prepare_cached(
+        "INSERT INTO webhook_deliveries (webhook, event_id, event, payload, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?;
+    for hook in hooks {
+        insert.execute(params![hook, event_id, kind, payload, event.at])?;
+    }
+    Ok(())
+}
 
 /// [`Batch::seen`] on `connection`.
 fn mark_seen(connection: &Connection, kid: &str, worker: &str, at: i64) -> Result<()> {
@@ -1094,6 +1295,10 @@ impl Batch for SqliteBatch<'_> {
         mark_seen(self.0, kid, worker, at)
     }
 
+    fn event(&mut self, event: &Event) -> Result<()> {
+        queue_event(self.0, event)
+    }
+
     fn triage(&mut self, kid: &str, id: &str, triage: &Triage) -> Result<bool> {
         let changed = self.0.execute(
             "UPDATE reports SET triage = ?3, triage_note = ?4, triaged_by = ?5, triaged_at = ?6 WHERE kid = ?1 AND id = ?2",
@@ -1245,6 +1450,100 @@ impl Storage for Sqlite {
 
     fn workers_expiring(&self, now: i64, within: i64) -> Result<u64> {
         count_expiring(&self.lock(), now, within)
+    }
+
+    fn add_webhook(&self, webhook: &Webhook, audit: &AuditEntry) -> Result<i64> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        let events = webhook.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",");
+        tx.execute(
+            "INSERT INTO webhooks (url, events, secret, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![webhook.url, events, webhook.secret.as_str(), webhook.created_at, webhook.created_by],
+        )?;
+        let id = tx.last_insert_rowid();
+        SqliteBatch(&tx).audit(audit)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn remove_webhook(&self, id: i64, at: i64, audit: &AuditEntry) -> Result<bool> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        let removed = tx.execute("UPDATE webhooks SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL", params![id, at])? == 1;
+        if removed {
+            tx.execute("UPDATE webhook_deliveries SET state = 'failed', last_error = 'the webhook was removed', finished_at = ?2 WHERE webhook = ?1 AND state = 'pending'", params![id, at])?;
+            SqliteBatch(&tx).audit(audit)?;
+        }
+        tx.commit()?;
+        Ok(removed)
+    }
+
+    fn webhooks(&self) -> Result<Vec<Webhook>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached("SELECT id, url, events, secret, created_at, created_by FROM webhooks WHERE removed_at IS NULL ORDER BY id")?;
+        let rows = statement.query_map([], |row| webhook_at(row, 0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn due_deliveries(&self, now: i64, limit: u32) -> Result<Vec<(Delivery, Webhook)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {DELIVERY_COLUMNS}, w.id, w.url, w.events, w.secret, w.created_at, w.created_by
+             FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook
+             WHERE d.state = 'pending' AND d.next_at <= ?1 ORDER BY d.next_at, d.id LIMIT ?2"
+        ))?;
+        let rows = statement.query_map(params![now, limit], |row| Ok((delivery_from(row)?, webhook_at(row, 10)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn delivery_attempted(&self, id: i64, at: i64, status: Option<u16>, error: Option<&str>, delivered: bool, retry_at: Option<i64>) -> Result<()> {
+        let state = if delivered { "delivered" } else if retry_at.is_some() { "pending" } else { "failed" };
+        self.lock().execute(
+            "UPDATE webhook_deliveries SET attempts = attempts + 1, state = ?2, last_status = ?3, last_error = ?4,
+               next_at = coalesce(?5, next_at), finished_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?6 END
+             WHERE id = ?1",
+            params![id, state, status, error, retry_at, at],
+        )?;
+        Ok(())
+    }
+
+    fn deliveries(&self, limit: u32) -> Result<Vec<Delivery>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries d ORDER BY d.id DESC LIMIT ?1"))?;
+        let rows = statement.query_map([limit], delivery_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn scan_events(&self, now: i64, spike: u64) -> Result<Vec<Event>> {
+        let connection = self.lock();
+        let mut events = Vec::new();
+        let mut silent = connection.prepare_cached(&format!(
+            "SELECT kid, worker, last_seen FROM devices d WHERE last_seen < ?1 AND {HAS_LIVE_CERTIFICATE} ORDER BY last_seen LIMIT 1000"
+        ))?;
+        for row in silent.query_map(params![now - SILENT_AFTER_MS, now], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))? {
+            let (kid, worker, last_seen) = row?;
+            let data = serde_json::json!({ "kid": kid, "worker": worker, "lastSeen": offsign::Timestamp::from_millis(last_seen).map(|t| t.to_string()).ok() });
+            events.push(Event { kind: EventKind::DeviceSilent, notice: Some(format!("{kid} {last_seen}")), data, at: now });
+        }
+        let mut expiring = connection.prepare_cached(
+            "SELECT serial, worker, exp FROM certificates c
+             WHERE revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + 14 * 86400000
+               AND NOT EXISTS (SELECT 1 FROM certificates d WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)
+             LIMIT 1000",
+        )?;
+        for row in expiring.query_map([now], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))? {
+            let (serial, worker, exp) = row?;
+            let data = serde_json::json!({ "serial": serial, "worker": worker, "expiresAt": offsign::Timestamp::from_millis(exp).map(|t| t.to_string()).ok() });
+            events.push(Event { kind: EventKind::CertificateExpiring, notice: Some(serial), data, at: now });
+        }
+        let mut spikes = connection.prepare_cached("SELECT code, count(*) FROM reports WHERE received_at > ?1 GROUP BY code HAVING count(*) > ?2")?;
+        for row in spikes.query_map(params![now - 3_600_000, spike as i64], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))? {
+            let (code, count) = row?;
+            let data = serde_json::json!({ "code": code, "reportsInTheLastHour": count });
+            // Once an hour per code at most.
+            events.push(Event { kind: EventKind::FailureSpike, notice: Some(format!("{code} {}", now / 3_600_000)), data, at: now });
+        }
+        Ok(events)
     }
 
     fn store_status(&self, device: &DeviceRow, status: &str) -> Result<()> {
@@ -1528,6 +1827,7 @@ impl Storage for Sqlite {
                     kept.push(false);
                     continue;
                 }
+                let new_code = !known_code(&tx, &r.code)?;
                 insert.execute(params![
                     r.id,
                     stored.kid,
@@ -1545,6 +1845,13 @@ impl Storage for Sqlite {
                     stored.received_at
                 ])?;
                 mark_seen(&tx, &stored.kid, &stored.worker, stored.received_at)?;
+                if new_code {
+                    let data = serde_json::json!({
+                        "code": r.code, "worker": stored.worker, "kid": stored.kid, "operation": r.operation,
+                        "message": r.message, "comment": r.comment, "appVersion": r.app_version,
+                    });
+                    queue_event(&tx, &Event { kind: EventKind::FailureNewCode, notice: Some(r.code.clone()), data, at: stored.received_at })?;
+                }
                 kept.push(true);
             }
         }
@@ -2012,5 +2319,36 @@ mod tests {
         assert_eq!(history[0].1, format!("{{\"n\":{}}}", STATUSES_KEPT + 4), "newest first");
         let failing = DeviceSearch { failing: true, ..Default::default() };
         assert_eq!(db.devices(&failing, None, 10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_scan_finds_silent_devices_expiring_certificates_and_spikes_and_each_is_told_once() {
+        let db = Sqlite::open(&temp_db("scan")).unwrap();
+        let day = offsign::DAY_MS;
+        let now = 100 * day;
+        db.add_certificate(&CertificateRow { kid: "k-1".into(), exp: now + 10 * day, ..cert("s-1", "w-1") }).unwrap();
+        db.batch(|b| b.seen("k-1", "w-1", now - 4 * day)).unwrap();
+        let hook = Webhook { id: 0, url: "http://127.0.0.1:1/".into(), events: EventKind::ALL.to_vec(), secret: zeroize::Zeroizing::new("whsec_AAAA".into()), created_at: now, created_by: "ann".into() };
+        let line = AuditEntry { at: now, actor: "ann".into(), action: "webhook_added".into(), detail: String::new() };
+        db.add_webhook(&hook, &line).unwrap();
+        let report = |i: u32| StoredReport {
+            report: offsign::ReportRow {
+                id: format!("r-{i}"), fingerprint: String::new(), code: "storage_full".into(), message: String::new(), remedy: String::new(),
+                operation: "sign".into(), kid: None, first_at: String::new(), last_at: String::new(), count: 1, app_version: String::new(),
+                user_agent: String::new(), comment: None, state: offsign::ReportState::Pending,
+            },
+            kid: "k-2".into(), worker: "w-2".into(), cert_serial: "s-2".into(), received_at: now - 1_000,
+        };
+        db.store_reports(&(0..3).map(|i| (report(i), 100)).collect::<Vec<_>>(), 0).unwrap();
+        let kinds = |events: &[Event]| events.iter().map(|e| e.kind).collect::<Vec<_>>();
+        let found = db.scan_events(now, 2).unwrap();
+        assert_eq!(kinds(&found), [EventKind::DeviceSilent, EventKind::CertificateExpiring, EventKind::FailureSpike]);
+        for event in &found {
+            db.event(event).unwrap();
+            db.event(event).unwrap(); // a second scan finds the same: it is not news
+        }
+        let queued: Vec<String> = db.deliveries(100).unwrap().into_iter().map(|d| d.event).collect();
+        assert_eq!(queued, ["failure.spike", "certificate.expiring", "device.silent", "failure.new_code"], "each once, newest first");
+        assert_eq!(db.due_deliveries(now, 100).unwrap().len(), 4);
     }
 }

@@ -18,6 +18,7 @@ mod layout;
 mod overview;
 mod records;
 mod reports;
+mod webhooks;
 mod workers;
 
 use crate::api::{self, AppState};
@@ -35,6 +36,7 @@ use layout::stylesheet;
 use overview::overview;
 use records::{gaps, record, records, records_csv};
 use reports::{reports, triage};
+use webhooks::{add_webhook, remove_webhook, webhooks};
 use workers::{audit, enroll, revoke, worker, workers};
 
 /// The console's routes.
@@ -54,6 +56,8 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/admin/record", get(record::<S>))
         .route("/admin/gaps", get(gaps::<S>))
         .route("/admin/devices", get(devices::<S>))
+        .route("/admin/webhooks", get(webhooks::<S>).post(add_webhook::<S>))
+        .route("/admin/webhooks/remove", post(remove_webhook::<S>))
         .route("/admin/device", get(device::<S>))
         .route("/admin/reports", get(reports::<S>))
         .route("/admin/triage", post(triage::<S>))
