@@ -91,6 +91,57 @@ async function enroll(form) {
   await show('sign');
 }
 
+// ---- enrollment links and QR codes from the administrators' console ----
+
+/** The enrollment code in a link (`…#enroll=CODE`) or a QR code (the link, or the code alone). */
+function codeFrom(text) {
+  const match = /(?:#enroll=)?([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})$/i.exec(String(text ?? '').trim());
+  return match ? match[1].toUpperCase() : null;
+}
+
+/**
+ * Opened from an enrollment link (`#enroll=CODE`): the code goes into the form, and out of the
+ * address bar and the history (it works once, but nobody else needs to see it).
+ */
+function takeLinkCode() {
+  if (!location.hash.startsWith('#enroll=')) return;
+  const code = codeFrom(location.hash);
+  history.replaceState(null, '', '#enroll');
+  if (code) $('enroll-form').code.value = code;
+}
+
+/** Reads an enrollment QR code with the camera, where the browser can (`BarcodeDetector`). */
+async function scanCode() {
+  const video = $('camera');
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+  } catch (e) {
+    throw Object.assign(new Error(`camera: ${e.name}`), { code: 'malformed_input', remedy: 'The camera could not be opened. Allow the camera for this app, or type the code.' });
+  }
+  try {
+    video.srcObject = stream;
+    video.hidden = false;
+    await video.play();
+    const detector = new BarcodeDetector({ formats: ['qr_code'] });
+    for (const end = Date.now() + 60_000; Date.now() < end;) {
+      const seen = await detector.detect(video).catch(() => []);
+      const code = seen.map((found) => codeFrom(found.rawValue)).find(Boolean);
+      if (code) {
+        $('enroll-form').code.value = code;
+        $('enroll-form').code.focus();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw Object.assign(new Error('no code seen'), { code: 'malformed_input', remedy: 'No enrollment QR code was seen. Hold the code steady in view, or type it.' });
+  } finally {
+    for (const track of stream.getTracks()) track.stop();
+    video.srcObject = null;
+    video.hidden = true;
+  }
+}
+
 /** Where the worker is, if they allowed it and the GPS answers within 10 s (no network needed). */
 function position() {
   return new Promise((resolve) => {
@@ -335,7 +386,9 @@ async function main() {
   onSubmit('feedback-form', sendFeedback);
   onSubmit('export-form', exportBackup);
   onSubmit('import-form', async (form) => { await importBackup(form); await show(location.hash.slice(1) || 'sign'); });
-  addEventListener('hashchange', () => { clearProblem(); show(location.hash.slice(1)); });
+  addEventListener('hashchange', () => { clearProblem(); takeLinkCode(); show(location.hash.slice(1)); });
+  $('scan').hidden = !('BarcodeDetector' in globalThis && navigator.mediaDevices?.getUserMedia);
+  $('scan').addEventListener('click', () => { clearProblem(); scanCode().catch(showProblem); });
   addEventListener('online', showNetwork);
   addEventListener('offline', showNetwork);
   showNetwork();
@@ -346,6 +399,7 @@ async function main() {
     onSynced: () => { if (!$('outbox').hidden) renderOutbox(); },
     onError: () => { device.requestBackgroundSync().catch(() => false); },
   });
+  takeLinkCode();
   await show(location.hash.slice(1) || 'sign');
   $('loading').hidden = true;
   document.body.dataset.ready = 'true';

@@ -273,7 +273,7 @@ pub(super) async fn login<S: Storage>(
 /// Whether a request came over HTTPS (a trusted proxy says so): the session cookie is then
 /// `Secure`.
 #[derive(Clone, Copy)]
-pub(super) struct Https(bool);
+pub(super) struct Https(pub(super) bool);
 
 /// Marks each request with [`Https`].
 pub(super) async fn mark_https<S: Storage>(State(state): State<Arc<AppState<S>>>, mut request: Request, next: axum::middleware::Next) -> Response {

@@ -5,13 +5,13 @@ use crate::admin;
 use crate::api::{self, blocking, AppState, ApiError};
 use crate::storage::{DeviceSearch, CertificateRow, RevokeTarget, Role, Storage, SUPERSEDED};
 use axum::extract::{Query, Request, State};
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use maud::html;
 use serde::Deserialize;
 use std::sync::Arc;
-use super::auth::{may_change, signed_in, wants_json, MAX_FIELD_CHARS};
+use super::auth::{Https, may_change, signed_in, wants_json, MAX_FIELD_CHARS};
 use super::devices::device_table;
 use super::layout::{page, shown, table_head, urlencode};
 
@@ -25,7 +25,34 @@ pub(super) struct EnrollForm {
     expires_hours: u32,
 }
 
-pub(super) async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Form(form): Form<EnrollForm>) -> Response {
+/// The field app's address on this server, as the administrator's browser reached it (its
+/// `Host`, and https when a trusted proxy said so), followed by `#enroll=CODE`: the app opens
+/// straight into enrollment with the code filled in. The code is in the fragment, which
+/// browsers never send to a server, so no log keeps it.
+fn enrollment_link(headers: &HeaderMap, https: bool, code: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| !h.is_empty() && h.len() <= 255 && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .unwrap_or("127.0.0.1:8080");
+    format!("{}://{host}/#enroll={code}", if https { "https" } else { "http" })
+}
+
+/// `text` as a QR code, an SVG for the page.
+fn qr_svg(text: &str) -> Option<maud::PreEscaped<String>> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).build();
+    // The XML declaration has no place inside an HTML page.
+    let svg = svg.find("<svg").map(|at| svg[at..].to_owned())?;
+    Some(maud::PreEscaped(svg.replacen("<svg ", "<svg role=\"img\" aria-label=\"QR code of the enrollment link\" ", 1)))
+}
+
+pub(super) async fn enroll<S: Storage>(
+    State(state): State<Arc<AppState<S>>>,
+    axum::Extension(Https(https)): axum::Extension<Https>,
+    headers: HeaderMap,
+    Form(form): Form<EnrollForm>,
+) -> Response {
     let signed = match may_change(&state, &headers, "/admin/enroll", &form.csrf, true).await {
         Ok(signed) => signed,
         Err(refused) => return refused.into_response(),
@@ -40,12 +67,17 @@ pub(super) async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, he
         Err(e) => return e.into_response(),
     };
     if wants_json(&headers, "/admin/enroll") {
-        return Json(serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string() })).into_response();
+        return Json(serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "link": enrollment_link(&headers, https, &code) }))
+            .into_response();
     }
+    let link = enrollment_link(&headers, https, &code);
     page("Enrollment code", Some(&signed.session), html! {
         h1 { "Enrollment code for " (worker) }
         p { "Give the worker this code; it works once, until " (expires_at.to_string()) "." }
         p class="code" { output { (code) } }
+        p { "Or let the worker open this link on the phone, or scan the QR code with the app's " em { "Scan" } " button or the phone's camera:" }
+        p { a href=(link) { (link) } }
+        @if let Some(svg) = qr_svg(&link) { figure class="qr" { (svg) } }
         p { a href="/admin" { "Back to the overview" } }
     })
     .into_response()
