@@ -396,6 +396,31 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_console_login_warns_when_a_password_would_cross_the_network_unencrypted_and_takes_no_large_form() {
+        let (state, www, pkg) = fixture("console-login");
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
+        let warned = |peer: &'static str, headers: &'static [(&'static str, &'static str)]| {
+            let app = app();
+            async move {
+                let page = app.oneshot(from_peer("/admin/login", peer, headers)).await.unwrap();
+                assert_eq!(page.status(), StatusCode::OK);
+                String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap().contains("not encrypted")
+            }
+        };
+        assert!(warned("192.0.2.1", &[]).await, "plain HTTP from another machine");
+        assert!(!warned("127.0.0.1", &[]).await, "from this machine");
+        assert!(!warned("10.1.2.3", &[("x-forwarded-proto", "https")]).await, "HTTPS at a trusted proxy");
+        assert!(warned("192.0.2.1", &[("x-forwarded-proto", "https")]).await, "an untrusted peer's word is not taken");
+        // Console forms are small: a 20 KiB one is refused before it is read as a form.
+        let mut big = Request::post("/admin/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("name=ann&password={}", "x".repeat(20 << 10))))
+            .unwrap();
+        big.extensions_mut().insert(axum::extract::ConnectInfo("127.0.0.1:40000".parse::<SocketAddr>().unwrap()));
+        assert_eq!(app().oneshot(big).await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
     async fn every_answer_has_the_security_headers_and_hsts_only_behind_a_trusted_https_proxy() {
         let (state, www, pkg) = fixture("headers");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);

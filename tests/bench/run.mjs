@@ -131,6 +131,10 @@ try {
   console.log(`| navigation to "ready to sign", offline from the service worker, CPU slowed 4×, 360×740 (median of 5 fresh profiles; range) | ${Math.round(app.coldStartMs)} ms (${app.coldStartRange.map(Math.round).join('–')}) |`);
   console.log(`| first visit: everything transferred, page and service-worker precache (gzip/Brotli) | ${Math.round(app.firstVisitBytes / 1024).toLocaleString('en-US')} KiB |`);
 
+  const consoleBench = await import('./console.mjs');
+  console.log('\n### The administrators\' console on a large database\n');
+  console.log(consoleBench.tables(await consoleBench.run()));
+
   const size = (await import('./package.mjs')).run();
   const kib = (n) => `${Math.round(n / 1024).toLocaleString('en-US')} KiB`;
   console.log('\n### The npm package\n');

@@ -62,6 +62,11 @@ async function ingest(server, lanes) {
   return { records, perSecond: records / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
+/** Ingestion into `server` (running): 4 workers' 6,000 records each, one client. */
+export async function ingestInto(server) {
+  return ingest(server, [(await signedBatches(server, 4, 6_000)).flat()]);
+}
+
 async function ingestion(clients) {
   const server = await startServer(['--rate-limit', '0'], { bin: BIN });
   try {

@@ -173,13 +173,17 @@ pub(super) async fn audit_line<S: Storage>(state: &Arc<AppState<S>>, actor: &str
     blocking(state, move |state| Ok(state.storage.audit(&entry)?)).await
 }
 
-pub(super) async fn login_page() -> Markup {
-    login_form(None)
+pub(super) async fn login_page(axum::Extension(Exposed(exposed)): axum::Extension<Exposed>) -> Markup {
+    login_form(None, exposed)
 }
 
-fn login_form(problem: Option<&str>) -> Markup {
+/// The login page; `exposed` warns that the password would cross the network unencrypted.
+fn login_form(problem: Option<&str>, exposed: bool) -> Markup {
     page("Log in", None, html! {
         h1 { "offsign console" }
+        @if exposed {
+            p role="alert" { "This connection is not encrypted: a password typed here can be read on the network. Reach the console over HTTPS (a reverse proxy named with --trusted-proxy), or from this machine." }
+        }
         @if let Some(problem) = problem { p role="alert" { (problem) } }
         form method="post" action="/admin/login" {
             label { "Name " input name="name" autocomplete="username" required; }
@@ -199,6 +203,7 @@ pub(super) struct Credentials {
 pub(super) async fn login<S: Storage>(
     State(state): State<Arc<AppState<S>>>,
     axum::Extension(Https(secure)): axum::Extension<Https>,
+    axum::Extension(Exposed(exposed)): axum::Extension<Exposed>,
     headers: HeaderMap,
     Form(form): Form<Credentials>,
 ) -> Response {
@@ -258,13 +263,13 @@ pub(super) async fn login<S: Storage>(
             if json {
                 return refused(StatusCode::TOO_MANY_REQUESTS, ErrorCode::LoginLocked, message).into_response();
             }
-            (StatusCode::TOO_MANY_REQUESTS, login_form(Some(ErrorCode::LoginLocked.default_remedy()))).into_response()
+            (StatusCode::TOO_MANY_REQUESTS, login_form(Some(ErrorCode::LoginLocked.default_remedy()), exposed)).into_response()
         }
         Ok(Err(_)) => {
             if json {
                 return refused(StatusCode::UNAUTHORIZED, ErrorCode::LoginRefused, "wrong name or password").into_response();
             }
-            (StatusCode::UNAUTHORIZED, login_form(Some("Wrong name or password."))).into_response()
+            (StatusCode::UNAUTHORIZED, login_form(Some("Wrong name or password."), exposed)).into_response()
         }
         Err(e) => e.into_response(),
     }
@@ -275,11 +280,16 @@ pub(super) async fn login<S: Storage>(
 #[derive(Clone, Copy)]
 pub(super) struct Https(pub(super) bool);
 
-/// Marks each request with [`Https`].
+/// Whether a request crossed a network unencrypted: not HTTPS, and not from this machine.
+#[derive(Clone, Copy)]
+pub(super) struct Exposed(pub(super) bool);
+
+/// Marks each request with [`Https`] and [`Exposed`].
 pub(super) async fn mark_https<S: Storage>(State(state): State<Arc<AppState<S>>>, mut request: Request, next: axum::middleware::Next) -> Response {
     let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     let https = peer.is_some_and(|peer| state.forwarded_https(peer, request.headers()));
     request.extensions_mut().insert(Https(https));
+    request.extensions_mut().insert(Exposed(!https && !peer.is_some_and(|peer| peer.is_loopback())));
     next.run(request).await
 }
 
