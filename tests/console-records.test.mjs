@@ -149,8 +149,14 @@ function deviceStatus(fields = {}) {
 const sendStatus = async (signer, status) => api.call('POST', '/v1/status', { status: await jws(signer, 'offsign-status+jws', status) });
 
 test('a device status signed by its key is listed with the device: last heard from, version, pending, failing checks marked, and its history', async () => {
-  assert.equal((await sendStatus(courier, deviceStatus({ appVersion: '0.1.9' }))).status, 204);
-  assert.equal((await sendStatus(courier, deviceStatus())).status, 204);
+  assert.equal((await sendStatus(courier, deviceStatus({ appVersion: '0.1.9', sentAt: new Date(Date.now() - 60_000).toISOString() }))).status, 204);
+  const latest = await jws(courier, 'offsign-status+jws', deviceStatus());
+  assert.equal((await api.call('POST', '/v1/status', { status: latest })).status, 204);
+  // The same status again, or one made long ago, is no sign of life.
+  const replayed = await api.call('POST', '/v1/status', { status: latest });
+  assert.deepEqual([replayed.status, replayed.json.code], [403, 'request_stale']);
+  const old = await sendStatus(courier, deviceStatus({ sentAt: new Date(Date.now() - 3_600_000).toISOString() }));
+  assert.deepEqual([old.status, old.json.code], [403, 'request_stale']);
   const list = await request('GET', '/admin/devices?failing=1', { cookie: auditor.cookie });
   assert.match(list.text, /<tr class="attention">.*courier-7.*<td>0\.2\.0<\/td><td>2 \(oldest signed 2026-12-01T08:00:00\.000Z\)<\/td><td>1 failed, 0 warnings<\/td><td><strong>1 failed checks<\/strong>/s);
   assert.doesNotMatch((await request('GET', '/admin/devices?silent=1', { cookie: auditor.cookie })).text, /courier-7/, 'heard from just now');

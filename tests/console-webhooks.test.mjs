@@ -93,7 +93,9 @@ test('events arrive signed: a new failure code once, a chain gap, a revocation; 
   assert.match(page.text, /<td>certificate\.revoked<\/td><td><code>msg_[0-9a-f]+<\/code><\/td><td>delivered<\/td><td>2<\/td><td>HTTP 204<\/td>/, 'delivered at the second attempt');
   assert.doesNotMatch(page.text, /whsec_/, 'secrets are shown once, when added');
   const audit = await request('GET', '/admin/audit', { cookie: auditor.cookie });
-  assert.match(audit.text, new RegExp(`<td>ann</td><td>webhook_added</td><td>${base}/flaky: certificate\\.revoked</td>`));
+  assert.match(audit.text, new RegExp(`<td>ann</td><td>webhook_added</td><td>${base}/…: certificate\\.revoked</td>`));
+  assert.doesNotMatch(audit.text, /\/flaky/, "a receiver's path may be its secret: not in the log");
+  assert.doesNotMatch(page.text, /\/flaky/, 'nor shown to auditors');
   assert.doesNotMatch(audit.text, /whsec_/);
 });
 
@@ -112,4 +114,24 @@ test('an auditor cannot add or remove a webhook; a URL that is not http(s), or h
   const removed = await request('POST', '/admin/webhooks/remove', { form: { csrf: admin.csrf, id: '1' }, cookie: admin.cookie });
   assert.equal(removed.status, 303);
   assert.doesNotMatch((await request('GET', '/admin/webhooks', { cookie: admin.cookie })).text, new RegExp(`<code>${base}/in</code>`));
+});
+
+test('a device cannot make news: a resent report keeps its code, invented codes are told once as one, and gaps once an hour per device', { timeout: 60_000 }, async () => {
+  const hook = await request('POST', '/admin/webhooks', {
+    form: new URLSearchParams([['csrf', admin.csrf], ['url', `${base}/news`], ['events', 'failure.new_code'], ['events', 'chain.gap']]), cookie: admin.cookie, json: true,
+  });
+  assert.equal(hook.status, 200, hook.text);
+  const noisy = await api.enrolledWorker('driver-noisy');
+  const send = async (row) => api.call('POST', '/v1/reports', { reports: [await signedReport(noisy, row)] });
+  const first = reportRow({ code: 'clock_skew', kid: noisy.kid });
+  await send(first);
+  for (const code of ['made_up_1', 'made_up_2', 'made_up_3']) await send({ ...first, code, count: 2 });
+  for (const code of ['invented_a', 'invented_b', 'invented_c']) await send(reportRow({ code, kid: noisy.kid }));
+  const records = await chain(noisy, 9);
+  assert.deepEqual(codes(await api.send([records[0], records[2], records[4], records[6], records[8]])), Array(5).fill('accepted'));
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const news = received.filter((r) => r.path === '/news').map((r) => verified(r, hook.json.secret));
+  assert.deepEqual(news.map((e) => [e.type, e.data.code ?? e.data.seq]).sort(), [['chain.gap', 3], ['failure.new_code', 'clock_skew'], ['failure.new_code', 'invented_a']]);
+  const stored = await request('GET', '/admin/reports?code=clock_skew', { cookie: admin.cookie });
+  assert.match(stored.text, /<code>clock_skew<\/code> during unlock/, 'the resent report kept its code');
 });

@@ -176,3 +176,19 @@ test('a form posted from another site is refused; console answers are never cach
   const old = await request('POST', '/admin/login', { form: { name: 'guarded', password: 'the first long password' }, json: true });
   assert.equal(old.json.code, 'login_refused', 'the old password no longer works');
 });
+
+test('enrollment links point at --public-url when it is given; a URL with a path or another scheme is refused at start', async () => {
+  const named = await startServer(['--public-url', 'https://sign.example.com/']);
+  try {
+    const { account: add, login: enter, request: ask } = consoleClient(named);
+    await add('pub-admin', 'a long public password');
+    const { cookie, csrf } = await enter('pub-admin', 'a long public password');
+    const made = await ask('POST', '/admin/enroll', { form: { csrf, worker: 'driver-pub', days: '30', expires_hours: '24' }, cookie, json: true });
+    assert.equal(made.json.link, `https://sign.example.com/#enroll=${made.json.code}`);
+  } finally {
+    await named.stop();
+  }
+  for (const bad of ['ftp://sign.example.com', 'https://sign.example.com/app', 'sign.example.com']) {
+    await assert.rejects(startServer(['--public-url', bad], { captureStderr: true }), /public-url/, bad);
+  }
+});

@@ -126,7 +126,7 @@ fn main() -> Result<(), String> {
         let status = serde_json::json!({ "v": 1, "cert": "", "sentAt": now.to_string(), "appVersion": "0.2.0", "userAgent": "Chrome", "checks": [], "pending": i % 4,
             "oldestPendingAt": null, "storageUsed": 1e6, "storageQuota": 1e9, "clockOffsetMs": 0 });
         let device = DeviceRow { kid: kid.clone(), worker: worker.clone(), last_seen: now.millis() - (i as i64 % 5) * DAY_MS, app_version: "0.2.0".into(), failing: (i % 40 == 0) as u32, ..Default::default() };
-        storage.store_status(&device, &status.to_string()).map_err(|e| e.to_string())?;
+        storage.store_status(&device, &now.to_string(), &status.to_string()).map_err(|e| e.to_string())?;
     }
     eprintln!("{} records, {reports} reports, {} devices in {:.0} s", storage.record_count().map_err(|e| e.to_string())?, kids.len(), started.elapsed().as_secs_f64());
     Ok(())

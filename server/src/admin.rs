@@ -63,9 +63,10 @@ pub fn issue_enrollment_code<S: Storage>(storage: &S, actor: &str, worker: &str,
 pub fn revoke(batch: &mut dyn Batch, actor: &str, target: &RevokeTarget, worker: &str) -> crate::storage::Result<Vec<String>> {
     let now = now().millis();
     let revoked = batch.revoke(target, now)?;
-    let serials = if revoked.is_empty() { "nothing left to revoke".to_owned() } else { revoked.join(", ") };
-    batch.audit(&AuditEntry { at: now, actor: actor.to_owned(), action: "revoke".into(), detail: format!("worker {worker}: {serials}") })?;
+    // Nothing revoked is no change: nothing is logged or told.
     if !revoked.is_empty() {
+        let detail = format!("worker {worker}: {}", revoked.join(", "));
+        batch.audit(&AuditEntry { at: now, actor: actor.to_owned(), action: "revoke".into(), detail })?;
         let data = serde_json::json!({ "worker": worker, "serials": revoked, "by": actor });
         batch.event(&Event { kind: EventKind::CertificateRevoked, notice: None, data, at: now })?;
     }

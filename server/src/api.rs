@@ -47,6 +47,9 @@ pub struct AppState<S> {
     pub trusted_proxies: TrustedProxies,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
     pub metrics_token: Option<zeroize::Zeroizing<String>>,
+    /// The address workers' phones reach this server at (`--public-url`), for enrollment
+    /// links; `None`: the address the administrator's browser used.
+    pub public_url: Option<String>,
 }
 
 /// The reverse proxies (`--trusted-proxy`) whose forwarding headers are believed and whose
@@ -516,6 +519,12 @@ async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
         if status.v != 1 || too_long {
             return Err(ApiError::malformed("a device status of version 1 with its fields in bounds"));
         }
+        // A status is news only when fresh: one made long ago (a replay) or not after the last
+        // one stored cannot make a lost device look alive.
+        let sent_at = Timestamp::parse_rfc3339(&status.sent_at).map_err(|_| ApiError::malformed("sentAt is an RFC 3339 time"))?;
+        if (sent_at.millis() - now().millis()).abs() > 2 * CLOCK_TOLERANCE_MS {
+            return Err(refused(ErrorCode::RequestStale, "the status was made too long ago or the device clock is off"));
+        }
         let count = |level: &str| status.checks.iter().filter(|c| c.status == level).count() as u32;
         let now = now().millis();
         let device = DeviceRow {
@@ -532,7 +541,9 @@ async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
             status_at: Some(now),
         };
         let json = serde_json::to_string(&status).map_err(|e| ApiError::internal(e.to_string()))?;
-        state.storage.store_status(&device, &json)?;
+        if !state.storage.store_status(&device, &sent_at.to_string(), &json)? {
+            return Err(refused(ErrorCode::RequestStale, "a status as new as this one is stored already"));
+        }
         Ok(StatusCode::NO_CONTENT)
     })
     .await

@@ -51,6 +51,11 @@ struct Args {
     /// RUST_LOG (default `info`: start-up, one line per request, batches, errors).
     #[arg(long, env = "OFFSIGN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Plain)]
     log_format: LogFormat,
+    /// The address workers' phones reach this server at, e.g. https://sign.example.com: the
+    /// console's enrollment links and QR codes point there (by default, at the address the
+    /// administrator's browser used).
+    #[arg(long, env = "OFFSIGN_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<String>,
     /// Answer /metrics only with `Authorization: Bearer TOKEN` (at least 16 characters).
     #[arg(long, env = "OFFSIGN_METRICS_TOKEN", hide_env_values = true, value_parser = web::parse_token)]
     metrics_token: Option<String>,
@@ -126,6 +131,17 @@ enum AdminCommand {
     },
 }
 
+/// `--public-url`: http(s)://host[:port] with no path, query or fragment.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let url = text.trim_end_matches('/');
+    let (scheme, host) = url.split_once("://").ok_or("--public-url is http(s)://host[:port], e.g. https://sign.example.com")?;
+    let plain_host = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    if !matches!(scheme, "http" | "https") || !plain_host {
+        return Err("--public-url is http(s)://host[:port], e.g. https://sign.example.com".into());
+    }
+    Ok(url.to_owned())
+}
+
 fn open_storage(db: &Path) -> Result<Sqlite, String> {
     Sqlite::open(db).map_err(|e| format!("{}: {e}", db.display()))
 }
@@ -142,6 +158,7 @@ async fn serve(args: Args) -> Result<(), String> {
         allowed_origins: args.allow_origins,
         trusted_proxies: api::TrustedProxies(args.trusted_proxies),
         metrics_token: args.metrics_token.map(zeroize::Zeroizing::new),
+        public_url: args.public_url.map(|url| url.trim_end_matches('/').to_owned()),
     });
     webhooks::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;

@@ -550,7 +550,7 @@ pub struct Event {
 }
 
 /// A receiver of events.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Webhook {
     /// Its id.
     pub id: i64,
@@ -564,6 +564,22 @@ pub struct Webhook {
     pub created_at: i64,
     /// The console account that added it.
     pub created_by: String,
+}
+
+/// Never the secret (nor the URL's path, which some receivers treat as one).
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook").field("id", &self.id).field("url", &url_origin(&self.url)).field("events", &self.events).finish_non_exhaustive()
+    }
+}
+
+/// The scheme and host of a URL (`https://hooks.example.com`): what the console shows of a
+/// webhook's address to everyone but administrators, and what its audit lines say, since
+/// some receivers (chat services) take the path as their secret.
+pub fn url_origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    format!("{scheme}://{host}")
 }
 
 /// One event on its way to one webhook.
@@ -611,15 +627,17 @@ pub trait Storage: Send + Sync + 'static {
     fn reports_per_day(&self, since: i64) -> Result<Vec<(i64, String, u64)>>;
     /// Refused records per code from day `since`: kept rejections and counted ones.
     fn rejections_per_code(&self, since: i64) -> Result<Vec<(String, u64)>>;
-    /// Failure reports grouped by code, the most recent first.
+    /// Failure reports grouped by code, the most recent first (the 200 most recent codes).
     fn report_groups(&self) -> Result<Vec<ReportGroup>>;
     /// Failure reports matching `search`, the latest arrival first, after `after`.
     fn failure_reports(&self, search: &ReportSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<ReportEntry>>;
     /// Workers whose newest live certificate expires in `(now, now + within]` (ms).
     fn workers_expiring(&self, now: i64, within: i64) -> Result<u64>;
-    /// Stores a device's status (its JSON `status` and what is listed of it) as its newest,
-    /// keeping the last [`STATUSES_KEPT`] of its history; the device was seen at `received_at`.
-    fn store_status(&self, device: &DeviceRow, status: &str) -> Result<()>;
+    /// Stores a device's status (its JSON `status`, made at `sent_at`, and what is listed of
+    /// it) as its newest, keeping the last [`STATUSES_KEPT`] of its history; the device was seen
+    /// at `device.last_seen`. `false`, storing nothing, when a status made at `sent_at` or later
+    /// is stored already (a replayed status cannot make a lost device look alive).
+    fn store_status(&self, device: &DeviceRow, sent_at: &str, status: &str) -> Result<bool>;
     /// Devices matching `search`, the longest silent first, after `after`; at most `limit`.
     fn devices(&self, search: &DeviceSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<DeviceRow>>;
     /// [`Batch::event`] in a transaction of its own.
@@ -640,7 +658,8 @@ pub trait Storage: Send + Sync + 'static {
     /// The latest deliveries, newest first.
     fn deliveries(&self, limit: u32) -> Result<Vec<Delivery>>;
     /// Events the periodic scan finds at `now`: devices gone silent, certificates expiring
-    /// within 14 days, failure codes reported more than `spike` times in the last hour.
+    /// within 14 days, failure codes reported more than `spike` times in the last hour (those
+    /// already told left out). Drops finished deliveries and notices older than 30 days.
     fn scan_events(&self, now: i64, spike: u64) -> Result<Vec<Event>>;
     /// The device with key `kid`, and its status history (arrival in ms, status JSON), newest first.
     fn device(&self, kid: &str, history: u32) -> Result<Option<(DeviceRow, Vec<(i64, String)>)>>;
@@ -824,13 +843,15 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX reports_by_code ON reports (code, received_at);
      CREATE INDEX reports_by_arrival ON reports (received_at);
      CREATE INDEX reports_by_worker ON reports (worker, received_at);
+     ALTER TABLE accounts ADD COLUMN last_try INTEGER;
      CREATE TABLE unknown_logins (
        name TEXT PRIMARY KEY, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, last_try INTEGER NOT NULL);
      CREATE INDEX unknown_logins_by_time ON unknown_logins (last_try);
      CREATE TABLE devices (
        kid TEXT PRIMARY KEY, worker TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
        app_version TEXT NOT NULL DEFAULT '', user_agent TEXT NOT NULL DEFAULT '', failing INTEGER NOT NULL DEFAULT 0,
-       warnings INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0, oldest_pending_at TEXT, status_at INTEGER);
+       warnings INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0, oldest_pending_at TEXT, status_at INTEGER,
+       status_sent_at TEXT);
      CREATE INDEX devices_by_last_seen ON devices (last_seen, kid);
      CREATE INDEX devices_by_worker ON devices (worker, last_seen);
      INSERT INTO devices (kid, worker, first_seen, last_seen)
@@ -1095,12 +1116,6 @@ fn known_code(connection: &Connection, code: &str) -> Result<bool> {
 /// [`Batch::event`] on `connection`.
 fn queue_event(connection: &Connection, event: &Event) -> Result<()> {
     let kind = event.kind.as_str();
-    if let Some(key) = &event.notice {
-        let fresh = connection.prepare_cached("INSERT OR IGNORE INTO webhook_notices (kind, key, at) VALUES (?1, ?2, ?3)")?.execute(params![kind, key, event.at])?;
-        if fresh == 0 {
-            return Ok(());
-        }
-    }
     let hooks: Vec<(i64, String)> = connection
         .prepare_cached("SELECT id, events FROM webhooks WHERE removed_at IS NULL")?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
@@ -1108,6 +1123,12 @@ fn queue_event(connection: &Connection, event: &Event) -> Result<()> {
     let hooks: Vec<i64> = hooks.into_iter().filter(|(_, events)| events.split(',').any(|e| e == kind)).map(|(id, _)| id).collect();
     if hooks.is_empty() {
         return Ok(());
+    }
+    if let Some(key) = &event.notice {
+        let fresh = connection.prepare_cached("INSERT OR IGNORE INTO webhook_notices (kind, key, at) VALUES (?1, ?2, ?3)")?.execute(params![kind, key, event.at])?;
+        if fresh == 0 {
+            return Ok(());
+        }
     }
     let mut random = [0u8; 16];
     getrandom::getrandom(&mut random).map_err(|e| StorageError(format!("no randomness: {e}")))?;
@@ -1407,7 +1428,7 @@ impl Storage for Sqlite {
     fn report_groups(&self) -> Result<Vec<ReportGroup>> {
         let connection = self.lock();
         let mut statement = connection.prepare_cached(
-            "SELECT code, count(*), sum(count), sum(triage = 'open'), max(received_at) FROM reports GROUP BY code ORDER BY 5 DESC, code",
+            "SELECT code, count(*), sum(count), sum(triage = 'open'), max(received_at) FROM reports GROUP BY code ORDER BY 5 DESC, code LIMIT 200",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(ReportGroup {
@@ -1516,9 +1537,14 @@ impl Storage for Sqlite {
 
     fn scan_events(&self, now: i64, spike: u64) -> Result<Vec<Event>> {
         let connection = self.lock();
+        // Housekeeping first: finished deliveries and notices are kept for 30 days.
+        connection.execute("DELETE FROM webhook_deliveries WHERE state <> 'pending' AND finished_at < ?1", [now - 30 * offsign::DAY_MS])?;
+        connection.execute("DELETE FROM webhook_notices WHERE at < ?1", [now - 30 * offsign::DAY_MS])?;
         let mut events = Vec::new();
         let mut silent = connection.prepare_cached(&format!(
-            "SELECT kid, worker, last_seen FROM devices d WHERE last_seen < ?1 AND {HAS_LIVE_CERTIFICATE} ORDER BY last_seen LIMIT 1000"
+            "SELECT kid, worker, last_seen FROM devices d WHERE last_seen < ?1 AND {HAS_LIVE_CERTIFICATE}
+               AND NOT EXISTS (SELECT 1 FROM webhook_notices n WHERE n.kind = 'device.silent' AND n.key = d.kid || ' ' || d.last_seen)
+             ORDER BY last_seen LIMIT 1000"
         ))?;
         for row in silent.query_map(params![now - SILENT_AFTER_MS, now], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))? {
             let (kid, worker, last_seen) = row?;
@@ -1529,6 +1555,7 @@ impl Storage for Sqlite {
             "SELECT serial, worker, exp FROM certificates c
              WHERE revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + 14 * 86400000
                AND NOT EXISTS (SELECT 1 FROM certificates d WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)
+               AND NOT EXISTS (SELECT 1 FROM webhook_notices n WHERE n.kind = 'certificate.expiring' AND n.key = c.serial)
              LIMIT 1000",
         )?;
         for row in expiring.query_map([now], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))? {
@@ -1546,17 +1573,24 @@ impl Storage for Sqlite {
         Ok(events)
     }
 
-    fn store_status(&self, device: &DeviceRow, status: &str) -> Result<()> {
+    fn store_status(&self, device: &DeviceRow, sent_at: &str, status: &str) -> Result<bool> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let newer = tx
+            .query_row("SELECT 1 FROM devices WHERE kid = ?1 AND status_sent_at >= ?2", params![device.kid, sent_at], |_| Ok(()))
+            .optional()?
+            .is_none();
+        if !newer {
+            return Ok(false);
+        }
         tx.execute(
             "INSERT INTO devices (kid, worker, first_seen, last_seen, app_version, user_agent, failing, warnings, pending,
-               oldest_pending_at, status_at)
-             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3)
+               oldest_pending_at, status_at, status_sent_at)
+             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10)
              ON CONFLICT (kid) DO UPDATE SET worker = excluded.worker, last_seen = max(last_seen, excluded.last_seen),
                app_version = excluded.app_version, user_agent = excluded.user_agent, failing = excluded.failing,
                warnings = excluded.warnings, pending = excluded.pending, oldest_pending_at = excluded.oldest_pending_at,
-               status_at = excluded.status_at",
+               status_at = excluded.status_at, status_sent_at = excluded.status_sent_at",
             params![
                 device.kid,
                 device.worker,
@@ -1566,7 +1600,8 @@ impl Storage for Sqlite {
                 device.failing,
                 device.warnings,
                 device.pending,
-                device.oldest_pending_at
+                device.oldest_pending_at,
+                sent_at
             ],
         )?;
         tx.execute("INSERT INTO device_statuses (kid, received_at, status) VALUES (?1, ?2, ?3)", params![device.kid, device.last_seen, status])?;
@@ -1575,7 +1610,7 @@ impl Storage for Sqlite {
             params![device.kid, STATUSES_KEPT],
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     fn devices(&self, search: &DeviceSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<DeviceRow>> {
@@ -1660,33 +1695,35 @@ impl Storage for Sqlite {
 
     fn reserve_login(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<bool> {
         let connection = self.lock();
-        // A lock that has run out starts the count again at this try.
-        let count = |table: &str| {
+        // A lock that has run out, or tries that stopped for as long as a lock lasts, start the
+        // count again at this try (the same for accounts and for names without one).
+        let restart = "locked_until IS NOT NULL OR coalesce(last_try, 0) <= ?2 - ?4";
+        let count = |table: &str, name: &str| {
             connection.execute(
                 &format!(
                     "UPDATE {table} SET
-                       failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END,
-                       locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= ?3
-                                           THEN ?2 + ?4 ELSE NULL END
+                       failed_logins = CASE WHEN {restart} THEN 1 ELSE failed_logins + 1 END,
+                       locked_until = CASE WHEN (CASE WHEN {restart} THEN 1 ELSE failed_logins + 1 END) >= ?3
+                                           THEN ?2 + ?4 ELSE NULL END,
+                       last_try = ?2
                      WHERE name = ?1 AND (locked_until IS NULL OR locked_until <= ?2)"
                 ),
                 params![name, now, lock_after, lock_ms],
             )
         };
-        if count("accounts")? == 1 {
+        if count("accounts", name)? == 1 {
             return Ok(true);
         }
         if connection.query_row("SELECT 1 FROM accounts WHERE name = ?1", [name], |_| Ok(())).optional()?.is_some() {
             return Ok(false);
         }
         // A name without an account is counted and locked the same way, so that a lockout
-        // does not tell which names have accounts. Its row goes once its tries are old.
+        // does not tell which names have accounts. It is kept as its SHA-256 (it may be a
+        // password typed in the wrong field), and its row goes once its tries are old.
+        let hashed = crate::hex::hex(&<sha2::Sha256 as sha2::Digest>::digest(name.as_bytes()));
         connection.execute("DELETE FROM unknown_logins WHERE last_try <= ?1", [now - lock_ms])?;
-        connection.execute(
-            "INSERT INTO unknown_logins (name, last_try) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET last_try = excluded.last_try",
-            params![name, now],
-        )?;
-        Ok(count("unknown_logins")? == 1)
+        connection.execute("INSERT OR IGNORE INTO unknown_logins (name, last_try) VALUES (?1, 0)", params![hashed])?;
+        Ok(count("unknown_logins", &hashed)? == 1)
     }
 
     fn login_succeeded(&self, name: &str) -> Result<()> {
@@ -1813,7 +1850,7 @@ impl Storage for Sqlite {
                    count, app_version, user_agent, comment, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (kid, id) DO UPDATE SET worker = excluded.worker, cert_serial = excluded.cert_serial,
-                   code = excluded.code, operation = excluded.operation, message = excluded.message,
+                   message = excluded.message,
                    first_at = excluded.first_at, last_at = excluded.last_at, count = excluded.count,
                    app_version = excluded.app_version, user_agent = excluded.user_agent, comment = excluded.comment,
                    received_at = excluded.received_at,
@@ -1827,7 +1864,11 @@ impl Storage for Sqlite {
                     kept.push(false);
                     continue;
                 }
-                let new_code = !known_code(&tx, &r.code)?;
+                // A code is news once, and only a report's first copy can bring it (a resent
+                // report keeps the code it was stored with); codes not in the error table are
+                // one notice, "other", so that a device cannot invent news.
+                let news_code = if offsign::ErrorCode::parse(&r.code).is_some() { r.code.as_str() } else { "other" };
+                let new_code = known == 0 && !known_code(&tx, &r.code)?;
                 insert.execute(params![
                     r.id,
                     stored.kid,
@@ -1850,7 +1891,7 @@ impl Storage for Sqlite {
                         "code": r.code, "worker": stored.worker, "kid": stored.kid, "operation": r.operation,
                         "message": r.message, "comment": r.comment, "appVersion": r.app_version,
                     });
-                    queue_event(&tx, &Event { kind: EventKind::FailureNewCode, notice: Some(r.code.clone()), data, at: stored.received_at })?;
+                    queue_event(&tx, &Event { kind: EventKind::FailureNewCode, notice: Some(news_code.to_owned()), data, at: stored.received_at })?;
                 }
                 kept.push(true);
             }
@@ -2310,8 +2351,10 @@ mod tests {
         assert_eq!(db.devices(&silent, None, 10).unwrap().iter().map(|d| d.kid.as_str()).collect::<Vec<_>>(), ["k-gone", "k-live"]);
         for i in 0..(STATUSES_KEPT as i64 + 5) {
             let device = DeviceRow { kid: "k-live".into(), worker: "w-1".into(), last_seen: now + i, failing: 1, ..Default::default() };
-            db.store_status(&device, &format!("{{\"n\":{i}}}")).unwrap();
+            assert!(db.store_status(&device, &format!("2026-12-01T00:00:{:02}.000Z", i), &format!("{{\"n\":{i}}}")).unwrap());
         }
+        let replayed = DeviceRow { kid: "k-live".into(), worker: "w-1".into(), last_seen: now + 10_000, ..Default::default() };
+        assert!(!db.store_status(&replayed, "2026-12-01T00:00:03.000Z", "{}").unwrap(), "an older status is not news");
         assert_eq!(db.gauges(now).unwrap().devices_silent, 0, "a status is a contact");
         let (device, history) = db.device("k-live", 1_000).unwrap().unwrap();
         assert_eq!((device.first_seen, device.last_seen, device.failing), (now - 4 * day, now + STATUSES_KEPT as i64 + 4, 1));

@@ -356,6 +356,7 @@ mod tests {
             allowed_origins,
             trusted_proxies: crate::api::TrustedProxies(vec!["10.0.0.0/8".parse().unwrap()]),
             metrics_token: (test == "token").then(|| zeroize::Zeroizing::new("a-token-of-16-chars".to_owned())),
+            public_url: None,
         };
         (Arc::new(state), www, pkg)
     }

@@ -125,7 +125,8 @@ async fn attempt(client: &reqwest::Client, delivery: &Delivery, webhook: &Webhoo
         .body(delivery.payload.clone())
         .send()
         .await
-        .map_err(|e| format!("{:.200}", e.to_string()))?;
+        // The error without the URL: its path may be the receiver's secret.
+        .map_err(|e| format!("{:.200}", e.without_url().to_string()))?;
     Ok(answer.status().as_u16())
 }
 

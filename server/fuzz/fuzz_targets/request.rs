@@ -35,6 +35,7 @@ fn server() -> &'static (tokio::runtime::Runtime, axum::Router) {
             allowed_origins: vec![],
             trusted_proxies: Default::default(),
             metrics_token: None,
+            public_url: None,
         };
         let app = web::app(Arc::new(state), dir.join("www"), dir.join("pkg"), false);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");

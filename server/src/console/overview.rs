@@ -51,14 +51,13 @@ pub(super) async fn overview<S: Storage>(State(state): State<Arc<AppState<S>>>, 
     .await
     .map_err(IntoResponse::into_response)?;
     let reports_per_day: Vec<(i64, u64)> = seen.reports_per_day.iter().map(|(day, _, n)| (*day, *n)).collect();
-    let mut failure_codes: Vec<(String, u64)> = Vec::new();
+    let mut by_code: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     for (_, code, n) in &seen.reports_per_day {
-        match failure_codes.iter_mut().find(|(c, _)| c == code) {
-            Some((_, total)) => *total += n,
-            None => failure_codes.push((code.clone(), *n)),
-        }
+        *by_code.entry(code).or_default() += n;
     }
-    failure_codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut failure_codes: Vec<(&str, u64)> = by_code.into_iter().collect();
+    failure_codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    failure_codes.truncate(50);
     let admin = signed.session.role == Role::Admin;
     Ok(page("Overview", Some(&signed.session), html! {
         h1 { "Overview" }

@@ -173,7 +173,7 @@ pub(super) async fn records_csv<S: Storage>(State(state): State<Arc<AppState<S>>
                 let _ = csv.write_record([
                     spreadsheet_safe(&r.id).as_ref(),
                     &spreadsheet_safe(&r.worker),
-                    &r.kid,
+                    &spreadsheet_safe(&r.kid),
                     &seq,
                     &r.signed_at,
                     &received,
@@ -183,8 +183,9 @@ pub(super) async fn records_csv<S: Storage>(State(state): State<Arc<AppState<S>>
                 ]);
             }
             let bytes = csv.into_inner().unwrap_or_default();
-            // The administrator closed the download: stop reading.
-            if sender.blocking_send(Ok(bytes)).is_err() || rows.len() < CSV_STEP as usize {
+            // The administrator closed the download, or reads it so slowly that a minute goes by
+            // without room for the next thousand rows: stop reading (the slot is freed).
+            if !send_within(&sender, Ok(bytes), std::time::Duration::from_secs(60)) || rows.len() < CSV_STEP as usize {
                 return;
             }
             cursor = rows.last().map(|r| Cursor { at: r.signed_at.clone(), key: r.id.clone() });
@@ -199,6 +200,24 @@ pub(super) async fn records_csv<S: Storage>(State(state): State<Arc<AppState<S>>
         body,
     )
         .into_response())
+}
+
+/// Sends `chunk` through `sender` from a blocking thread, waiting at most `patience` for room;
+/// whether it went.
+fn send_within(sender: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>, chunk: Result<Vec<u8>, std::io::Error>, patience: std::time::Duration) -> bool {
+    let deadline = std::time::Instant::now() + patience;
+    let mut chunk = chunk;
+    loop {
+        match sender.try_send(chunk) {
+            Ok(()) => return true,
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => return false,
+            Err(tokio::sync::mpsc::error::TrySendError::Full(back)) if std::time::Instant::now() < deadline => {
+                chunk = back;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => return false,
+        }
+    }
 }
 
 /// A record page's query.

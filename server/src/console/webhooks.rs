@@ -5,7 +5,7 @@
 use super::auth::{may_change, signed_in, wants_json};
 use super::layout::{page, shown, table_head};
 use crate::api::{blocking, now, ApiError, AppState};
-use crate::storage::{AuditEntry, EventKind, Role, Storage, Webhook};
+use crate::storage::{url_origin, AuditEntry, EventKind, Role, Storage, Webhook};
 use crate::webhooks::{check_url, new_secret};
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -34,7 +34,7 @@ pub(super) async fn webhooks<S: Storage>(State(state): State<Arc<AppState<S>>>, 
             tbody {
                 @for hook in &hooks {
                     tr {
-                        td { code { (hook.url) } }
+                        td { code { @if admin { (hook.url) } @else { (url_origin(&hook.url)) "/…" } } }
                         td { (hook.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ")) }
                         td { (shown(hook.created_at)) } td { (hook.created_by) }
                         @if admin {
@@ -110,7 +110,7 @@ pub(super) async fn add_webhook<S: Storage>(State(state): State<Arc<AppState<S>>
     let at = now().millis();
     let webhook = Webhook { id: 0, url: url.clone(), events: kinds, secret: secret.clone(), created_at: at, created_by: signed.session.name.clone() };
     let names = webhook.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ");
-    let line = AuditEntry { at, actor: signed.session.name.clone(), action: "webhook_added".into(), detail: format!("{url}: {names}") };
+    let line = AuditEntry { at, actor: signed.session.name.clone(), action: "webhook_added".into(), detail: format!("{}/…: {names}", url_origin(&url)) };
     let id = blocking(&state, move |state| {
         if state.storage.webhooks()?.len() >= MAX_WEBHOOKS {
             return Err(ApiError::malformed(format!("at most {MAX_WEBHOOKS} webhooks: remove one first")));

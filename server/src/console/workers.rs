@@ -25,11 +25,14 @@ pub(super) struct EnrollForm {
     expires_hours: u32,
 }
 
-/// The field app's address on this server, as the administrator's browser reached it (its
-/// `Host`, and https when a trusted proxy said so), followed by `#enroll=CODE`: the app opens
+/// The field app's address on this server — `--public-url`, or as the administrator's browser
+/// reached it (its `Host`, and https when a trusted proxy said so) — followed by `#enroll=CODE`: the app opens
 /// straight into enrollment with the code filled in. The code is in the fragment, which
 /// browsers never send to a server, so no log keeps it.
-fn enrollment_link(headers: &HeaderMap, https: bool, code: &str) -> String {
+fn enrollment_link(public_url: Option<&str>, headers: &HeaderMap, https: bool, code: &str) -> String {
+    if let Some(base) = public_url {
+        return format!("{base}/#enroll={code}");
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -67,10 +70,10 @@ pub(super) async fn enroll<S: Storage>(
         Err(e) => return e.into_response(),
     };
     if wants_json(&headers, "/admin/enroll") {
-        return Json(serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "link": enrollment_link(&headers, https, &code) }))
+        return Json(serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "link": enrollment_link(state.public_url.as_deref(), &headers, https, &code) }))
             .into_response();
     }
-    let link = enrollment_link(&headers, https, &code);
+    let link = enrollment_link(state.public_url.as_deref(), &headers, https, &code);
     page("Enrollment code", Some(&signed.session), html! {
         h1 { "Enrollment code for " (worker) }
         p { "Give the worker this code; it works once, until " (expires_at.to_string()) "." }
