@@ -143,7 +143,7 @@ test('enroll from the console by link, sign offline, fail once, sync; the consol
   assert.match(await desk.locator('main').textContent(), /Last status, received/);
   await checkPage(desk, 'device');
   await desk.getByRole('link', { name: 'Records', exact: true }).click();
-  await desk.getByLabel('Document name or reference contains').fill('order-55');
+  await desk.getByLabel('Document name or reference begins with').fill('order-55');
   await desk.getByRole('button', { name: 'Search' }).click();
   await desk.getByRole('link', { name: /^\d{4}-/ }).first().click();
   assert.match(desk.url(), new RegExp(`id=${recordId}`));

@@ -350,7 +350,7 @@ pub struct Triage {
 pub struct RecordSearch {
     /// Only this worker's records.
     pub worker: String,
-    /// Only records whose document name or reference contains this (case-insensitive).
+    /// Only records whose document name or reference begins with this (case-insensitive).
     pub text: String,
     /// Signed at or after this time (RFC 3339, or a day `YYYY-MM-DD`).
     pub from: String,
@@ -835,6 +835,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX records_by_worker ON records (worker, signed_at, id);
      CREATE INDEX records_by_arrival ON records (received_at);
      CREATE INDEX records_after_gap ON records (kid, seq) WHERE chain_gap = 1;
+     CREATE INDEX records_by_reference ON records (reference COLLATE NOCASE);
+     CREATE INDEX records_by_doc_name ON records (doc_name COLLATE NOCASE);
      ALTER TABLE reports ADD COLUMN triage TEXT NOT NULL DEFAULT 'open';
      ALTER TABLE reports ADD COLUMN triage_note TEXT NOT NULL DEFAULT '';
      ALTER TABLE reports ADD COLUMN triaged_by TEXT;
@@ -1336,8 +1338,10 @@ impl Storage for Sqlite {
             conditions.add("worker = ?", vec![Box::new(search.worker.clone())]);
         }
         if !search.text.is_empty() {
-            let text = search.text.to_lowercase();
-            conditions.add("(instr(lower(doc_name), ?) > 0 OR instr(lower(reference), ?) > 0)", vec![Box::new(text.clone()), Box::new(text)]);
+            // A prefix, any case (ASCII), read from the two indexes: a search for text inside
+            // the names would read every row while holding the database.
+            let prefix = format!("{}%", search.text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            conditions.add("(reference LIKE ? ESCAPE '\\' OR doc_name LIKE ? ESCAPE '\\')", vec![Box::new(prefix.clone()), Box::new(prefix)]);
         }
         if !search.from.is_empty() {
             conditions.add("signed_at >= ?", vec![Box::new(search.from.clone())]);
@@ -1377,8 +1381,8 @@ impl Storage for Sqlite {
         let mut statement = connection.prepare_cached(
             "SELECT r.kid, r.worker, r.seq, r.id, r.received_at,
                (SELECT max(p.seq) FROM records p WHERE p.kid = r.kid AND p.seq < r.seq)
-             FROM records r
-             WHERE r.chain_gap = 1 AND NOT EXISTS (SELECT 1 FROM records p WHERE p.kid = r.kid AND p.seq = r.seq - 1)
+             FROM (SELECT kid, worker, seq, id, received_at FROM records INDEXED BY records_after_gap WHERE chain_gap = 1) r
+             WHERE NOT EXISTS (SELECT 1 FROM records p WHERE p.kid = r.kid AND p.seq = r.seq - 1)
              ORDER BY r.received_at, r.kid, r.seq LIMIT ?1",
         )?;
         let rows = statement.query_map([limit], |row| {
@@ -1943,7 +1947,7 @@ impl Storage for Sqlite {
     fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges> {
         let connection = self.lock();
         let (records_stored, chain_gaps) = connection.query_row(
-            "SELECT count(*), coalesce(sum(chain_gap), 0) FROM records",
+            "SELECT count(*), (SELECT count(*) FROM records WHERE chain_gap = 1) FROM records",
             [],
             |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)),
         )?;
@@ -2233,6 +2237,8 @@ mod tests {
         assert_eq!(ids(&RecordSearch::default(), None, 10), ["k-6", "k-5", "k-2", "k-1"], "newest signature first");
         assert_eq!(ids(&RecordSearch { text: "Order".into(), ..Default::default() }, None, 10), ["k-2", "k-1"], "reference, any case");
         assert_eq!(ids(&RecordSearch { text: "RECEIPT-11".into(), ..Default::default() }, None, 10), ["k-5", "k-1"], "document name");
+        assert!(ids(&RecordSearch { text: "%".into(), ..Default::default() }, None, 10).is_empty(), "a wildcard typed is a character");
+        assert!(ids(&RecordSearch { text: "118".into(), ..Default::default() }, None, 10).is_empty(), "a prefix, not any part");
         let november_2 = RecordSearch { from: "2026-11-02T00:00:00.000Z".into(), to: "2026-11-03T00:00:00.000Z".into(), ..Default::default() };
         assert_eq!(ids(&november_2, None, 10), ["k-2"]);
         assert_eq!(ids(&RecordSearch { after_gap: true, ..Default::default() }, None, 10), ["k-5"]);

@@ -97,7 +97,7 @@ pub(super) async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, h
         h1 { "Records" }
         form method="get" action="/admin/records" role="search" class="filters" {
             label { "Worker id " input name="worker" value=(query.worker); }
-            label { "Document name or reference contains " input name="q" type="search" value=(query.q); }
+            label { "Document name or reference begins with " input name="q" type="search" value=(query.q); }
             label { "Signed from " input name="from" type="date" value=(query.from); }
             label { "Signed until " input name="to" type="date" value=(query.to); }
             label class="inline" { input name="gap" type="checkbox" value="1" checked[query.gap == "1"]; " Only records after a gap in their chain" }
