@@ -186,3 +186,14 @@ test('a status with a forged signature, an unknown certificate or out of bounds 
   const page = await request('GET', `/admin/device?kid=${courier.kid}`, { cookie: auditor.cookie });
   assert.doesNotMatch(page.text, /forged|splendid|xxxxxxxxxx/);
 });
+
+test("refused records of a certified signer are listed with the worker and the code's remedy, linked from the overview", async () => {
+  const [fork] = await chain(courier, 2, (seq) => ({ doc: `another document ${seq}`, signedAt: new Date(base).toISOString() }));
+  assert.deepEqual(codes(await api.send([fork])), ['chain_fork'], 'another record with seq 1 of this key');
+  const overview = await request('GET', '/admin', { cookie: auditor.cookie });
+  assert.match(overview.text, /<a href="\/admin\/refused\?code=chain_fork"><code>chain_fork<\/code><\/a>/);
+  const refused = await request('GET', '/admin/refused?code=chain_fork', { cookie: auditor.cookie });
+  assert.match(refused.text, new RegExp(`<td><a href="/admin/worker\\?id=courier-7">courier-7</a></td><td><a href="/admin/device\\?kid=${courier.kid}">`));
+  assert.match(refused.text, new RegExp(`<code>${jwsPayload(fork).id}</code>`));
+  assert.match(refused.text, /What the worker is told: /);
+});

@@ -135,3 +135,23 @@ test('a device cannot make news: a resent report keeps its code, invented codes 
   const stored = await request('GET', '/admin/reports?code=clock_skew', { cookie: admin.cookie });
   assert.match(stored.text, /<code>clock_skew<\/code> during unlock/, 'the resent report kept its code');
 });
+
+test('a receiver that never answers delays only its own events', { timeout: 60_000 }, async () => {
+  const hanging = http.createServer(() => { /* never answers: the server gives up after 10 s */ });
+  await new Promise((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  try {
+    const add = async (url) => (await request('POST', '/admin/webhooks', {
+      form: new URLSearchParams([['csrf', admin.csrf], ['url', url], ['events', 'certificate.revoked']]), cookie: admin.cookie, json: true,
+    })).status;
+    assert.equal(await add(`http://127.0.0.1:${hanging.address().port}/stuck`), 200);
+    assert.equal(await add(`${base}/prompt`), 200);
+    await api.enrolledWorker('driver-prompt');
+    server.admin('revoke', '--worker', 'driver-prompt');
+    const started = Date.now();
+    await until(() => received.some((r) => r.path === '/prompt'), 'the prompt receiver', 8_000);
+    assert.ok(Date.now() - started < 8_000, 'well before the stuck receiver times out');
+  } finally {
+    hanging.closeAllConnections();
+    hanging.close();
+  }
+});

@@ -627,6 +627,9 @@ pub trait Storage: Send + Sync + 'static {
     fn reports_per_day(&self, since: i64) -> Result<Vec<(i64, String, u64)>>;
     /// Refused records per code from day `since`: kept rejections and counted ones.
     fn rejections_per_code(&self, since: i64) -> Result<Vec<(String, u64)>>;
+    /// The refusals kept (of records whose signature verified; see [`MAX_REJECTIONS_KEPT`]),
+    /// of `code` (empty: any), the newest first, each with its signer's worker; at most `limit`.
+    fn refusals(&self, code: &str, limit: u32) -> Result<Vec<(Rejection, String)>>;
     /// Failure reports grouped by code, the most recent first (the 200 most recent codes).
     fn report_groups(&self) -> Result<Vec<ReportGroup>>;
     /// Failure reports matching `search`, the latest arrival first, after `after`.
@@ -843,6 +846,7 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE reports ADD COLUMN triaged_at INTEGER;
      DROP INDEX reports_by_code;
      CREATE INDEX reports_by_code ON reports (code, received_at);
+     CREATE INDEX reports_grouped ON reports (code, count, triage, received_at);
      CREATE INDEX reports_by_arrival ON reports (received_at);
      CREATE INDEX reports_by_worker ON reports (worker, received_at);
      ALTER TABLE accounts ADD COLUMN last_try INTEGER;
@@ -1426,6 +1430,18 @@ impl Storage for Sqlite {
              GROUP BY code ORDER BY 2 DESC, code",
         )?;
         let rows = statement.query_map([since], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn refusals(&self, code: &str, limit: u32) -> Result<Vec<(Rejection, String)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT r.id, r.kid, r.code, r.received_at, coalesce((SELECT c.worker FROM certificates c WHERE c.kid = r.kid LIMIT 1), '')
+             FROM rejections r WHERE ?1 = '' OR r.code = ?1 ORDER BY r.rowid DESC LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![code, limit], |row| {
+            Ok((Rejection { id: row.get(0)?, kid: row.get(1)?, code: row.get(2)?, received_at: row.get(3)? }, row.get(4)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

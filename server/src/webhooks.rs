@@ -5,8 +5,8 @@
 //! secret, so that receivers can check them with that standard's published libraries.
 //!
 //! Events are queued in the transaction of what caused them (a revocation, a stored report, a
-//! record after a gap); a task delivers them, one at a time per due delivery, and tries again
-//! with growing waits (5 s to 4 h) for about a day before it gives up; each attempt's result is
+//! record after a gap); a task delivers them, each webhook's in order and the webhooks side
+//! by side, and tries again with growing waits (5 s to 4 h) for about a day before it gives up; each attempt's result is
 //! kept and shown in the console. Another task looks every minute for silent devices,
 //! expiring certificates and failure spikes.
 
@@ -88,28 +88,49 @@ pub fn spawn<S: Storage>(state: Arc<AppState<S>>) -> Result<(), String> {
     Ok(())
 }
 
-/// Attempts every delivery due now.
+/// Attempts the deliveries due now, each webhook's in order and the webhooks side by side:
+/// a receiver that does not answer delays only its own events (its other due deliveries wait
+/// for the next round, a second later), never another webhook's.
 async fn deliver_due<S: Storage>(state: &Arc<AppState<S>>, client: &reqwest::Client) {
-    let due = match crate::api::blocking(state, |state| Ok(state.storage.due_deliveries(now().millis(), 50)?)).await {
+    let due = match crate::api::blocking(state, |state| Ok(state.storage.due_deliveries(now().millis(), 200)?)).await {
         Ok(due) => due,
         Err(e) => return tracing::warn!("webhook deliveries: {:?}", e),
     };
+    let mut per_webhook: std::collections::BTreeMap<i64, Vec<(Delivery, Webhook)>> = std::collections::BTreeMap::new();
     for (delivery, webhook) in due {
-        let outcome = attempt(client, &delivery, &webhook).await;
-        let at = now().millis();
-        let delivered = matches!(outcome, Ok(status) if (200..300).contains(&status));
-        let retry_at = (!delivered).then(|| RETRY_WAITS_MS.get(delivery.attempts as usize).map(|wait| at + wait)).flatten();
-        let (status, error) = match &outcome {
-            Ok(status) => (Some(*status), None),
-            Err(e) => (None, Some(e.clone())),
-        };
-        tracing::info!(webhook = webhook.id, event = %delivery.event_id, ?status, delivered, "webhook delivery");
-        let id = delivery.id;
-        let recorded = crate::api::blocking(state, move |state| Ok(state.storage.delivery_attempted(id, at, status, error.as_deref(), delivered, retry_at)?)).await;
-        if let Err(e) = recorded {
-            tracing::warn!("webhook delivery {id}: {:?}", e);
-        }
+        per_webhook.entry(webhook.id).or_default().push((delivery, webhook));
     }
+    let mut running = tokio::task::JoinSet::new();
+    for (_, queue) in per_webhook {
+        let (state, client) = (state.clone(), client.clone());
+        running.spawn(async move {
+            for (delivery, webhook) in queue {
+                if !deliver(&state, &client, &delivery, &webhook).await {
+                    break;
+                }
+            }
+        });
+    }
+    while running.join_next().await.is_some() {}
+}
+
+/// One attempt of `delivery`, its result recorded; whether the receiver answered at all.
+async fn deliver<S: Storage>(state: &Arc<AppState<S>>, client: &reqwest::Client, delivery: &Delivery, webhook: &Webhook) -> bool {
+    let outcome = attempt(client, delivery, webhook).await;
+    let at = now().millis();
+    let delivered = matches!(outcome, Ok(status) if (200..300).contains(&status));
+    let retry_at = (!delivered).then(|| RETRY_WAITS_MS.get(delivery.attempts as usize).map(|wait| at + wait)).flatten();
+    let (status, error) = match &outcome {
+        Ok(status) => (Some(*status), None),
+        Err(e) => (None, Some(e.clone())),
+    };
+    tracing::info!(webhook = webhook.id, event = %delivery.event_id, ?status, delivered, "webhook delivery");
+    let id = delivery.id;
+    let recorded = crate::api::blocking(state, move |state| Ok(state.storage.delivery_attempted(id, at, status, error.as_deref(), delivered, retry_at)?)).await;
+    if let Err(e) = recorded {
+        tracing::warn!("webhook delivery {id}: {:?}", e);
+    }
+    status.is_some()
 }
 
 /// Posts `delivery` to `webhook`: the answer's status, or why there was none.

@@ -34,7 +34,7 @@ use auth::{login, login_page, logout, mark_https, me, setup, setup_page};
 use devices::{device, devices};
 use layout::stylesheet;
 use overview::overview;
-use records::{gaps, record, records, records_csv};
+use records::{gaps, record, records, records_csv, refused};
 use reports::{reports, triage};
 use webhooks::{add_webhook, remove_webhook, webhooks};
 use workers::{audit, enroll, revoke, worker, workers};
@@ -55,6 +55,7 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/admin/records.csv", get(records_csv::<S>))
         .route("/admin/record", get(record::<S>))
         .route("/admin/gaps", get(gaps::<S>))
+        .route("/admin/refused", get(refused::<S>))
         .route("/admin/devices", get(devices::<S>))
         .route("/admin/webhooks", get(webhooks::<S>).post(add_webhook::<S>))
         .route("/admin/webhooks/remove", post(remove_webhook::<S>))

@@ -94,7 +94,7 @@ pub(super) async fn overview<S: Storage>(State(state): State<Arc<AppState<S>>>, 
                 table {
                     caption { "Records the server refused, by code, last " (CHART_DAYS) " days" }
                     thead { tr { th scope="col" { "Code" } th scope="col" { "Refused" } } }
-                    tbody { @for (code, n) in &seen.rejections { tr { td { code { (code) } } td { (n) } } } }
+                    tbody { @for (code, n) in &seen.rejections { tr { td { a href={ "/admin/refused?code=" (urlencode(code)) } { code { (code) } } } td { (n) } } } }
                 }
             }
         }

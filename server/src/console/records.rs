@@ -350,6 +350,46 @@ pub(super) async fn gaps<S: Storage>(State(state): State<Arc<AppState<S>>>, head
     }).into_response())
 }
 
+/// Refused records shown at most.
+const REFUSALS_SHOWN: u32 = 200;
+
+/// The refused records page's query.
+#[derive(Deserialize)]
+pub(super) struct RefusedQuery {
+    #[serde(default)]
+    code: String,
+}
+
+/// Records the server refused: the kept refusals (of signers whose signature verified) with
+/// their worker and the reason's remedy; refusals of strangers are only counted (overview).
+pub(super) async fn refused<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Query(query): Query<RefusedQuery>) -> Result<Response, Response> {
+    let signed = signed_in(&state, &headers, "/admin/refused").await.map_err(IntoResponse::into_response)?;
+    let code = query.code.chars().take(64).collect::<String>();
+    let lookup = code.clone();
+    let rows = blocking(&state, move |state| Ok(state.storage.refusals(&lookup, REFUSALS_SHOWN)?)).await.map_err(IntoResponse::into_response)?;
+    let remedy = ErrorCode::parse(&code).map(ErrorCode::default_remedy);
+    Ok(page("Refused records", Some(&signed.session), html! {
+        h1 { "Refused records" @if !code.is_empty() { " — " code { (code) } } }
+        @if let Some(remedy) = remedy { p { "What the worker is told: " (remedy) } }
+        p { "The newest " (REFUSALS_SHOWN) " refusals of records whose signature verified under a certificate issued here. Records from unknown or unverifiable signers are only counted, per day and code (see the overview)." }
+        table {
+            (table_head("Refused records, newest first", &["Arrived (UTC)", "Worker", "Device key", "Record id", "Code"]))
+            tbody {
+                @for (r, worker) in &rows {
+                    tr {
+                        td { (shown(r.received_at)) }
+                        td { a href={ "/admin/worker?id=" (urlencode(worker)) } { (worker) } }
+                        td { a href={ "/admin/device?kid=" (urlencode(&r.kid)) } { code { (r.kid) } } }
+                        td { code { (r.id) } }
+                        td { a href={ "/admin/refused?code=" (urlencode(&r.code)) } { code { (r.code) } } }
+                    }
+                }
+            }
+        }
+    })
+    .into_response())
+}
+
 /// A duration (ms) in words: days, hours or minutes.
 pub(super) fn duration(ms: i64) -> String {
     let minutes = ms.max(0) / 60_000;
