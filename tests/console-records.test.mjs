@@ -132,6 +132,7 @@ test('the overview counts what needs attention, each a link to its list, and dra
   assert.match(overview.text, /<svg[^>]+role="img" aria-label="Records received per day: 5 in the last 28 days, most \(5\) on \d{4}-\d\d-\d\d"/);
   assert.match(overview.text, /aria-label="Failure reports received per day: [1-9]\d* in the last 28 days/);
   assert.match(overview.text, /<a href="\/admin\/reports\?code=wrong_pin"><code>wrong_pin<\/code><\/a>/);
+  assert.match(overview.text, /<svg class="sparkline"[^>]+role="img" aria-label="wrong_pin: 1 in the last 28 days, most \(1\) on \d{4}-\d\d-\d\d"/, 'each code with its days');
   assert.doesNotMatch(overview.text, /Enroll a worker/, 'an auditor has no enrollment form');
   const expiring = await request('GET', '/admin/workers?expiring=400', { cookie: auditor.cookie });
   assert.match(expiring.text, /courier-7/, 'a one-year certificate expires within 400 days');

@@ -2,7 +2,9 @@
 // signed records, 100,000 failure reports and 5,000 devices (made by the server's
 // `console_data` example), every console page and the CSV export asked 20 times each: the time
 // until the answer starts (its head: the page is rendered before it is sent; the CSV streams).
-// Also ingestion of 500-record batches into that database next to an empty one, same run.
+// Also ingestion of 500-record batches, same run: by the server as it was before the console
+// (`BASELINE`, built by pkg-scripts/bench from a worktree) and by this one, each into an empty
+// database, and by this one into the large database.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,8 @@ import { ingestInto } from './server.mjs';
 import init from '../../pkg/offsign.js';
 
 const BIN = path.join(ROOT, 'target/release/offsign-server');
+/** The server before the console's work (issue 16), for ingestion in the same run. */
+export const BASELINE = { commit: '65a2daf', bin: path.join(ROOT, 'target/bench-baseline/release/offsign-server') };
 const DATA = path.join(ROOT, 'target/release/examples/console_data');
 const SIZE = { devices: 5_000, records: 1_000_000, reports: 100_000 };
 const TRIES = 20;
@@ -79,14 +83,17 @@ export async function run() {
       const rows = [];
       for (const [name, target] of pages) rows.push({ name, ...(await timed(server, cookie, target)) });
       const full = await ingestInto(server);
-      const emptyServer = await startServer(['--rate-limit', '0'], { bin: BIN });
-      let empty;
-      try {
-        empty = await ingestInto(emptyServer);
-      } finally {
-        await emptyServer.stop();
-      }
-      return { rows, madeSeconds, full, empty };
+      const intoEmpty = async (bin) => {
+        const fresh = await startServer(['--rate-limit', '0'], { bin });
+        try {
+          return await ingestInto(fresh);
+        } finally {
+          await fresh.stop();
+        }
+      };
+      const before = await intoEmpty(BASELINE.bin);
+      const empty = await intoEmpty(BIN);
+      return { rows, madeSeconds, full, empty, before };
     } finally {
       await server.stop();
     }
@@ -96,7 +103,7 @@ export async function run() {
 }
 
 /** The tables of `run()`'s result, as Markdown. */
-export function tables({ rows, madeSeconds, full, empty }) {
+export function tables({ rows, madeSeconds, full, empty, before }) {
   const out = [];
   out.push(`A release offsign-server with ${SIZE.records.toLocaleString('en-US')} signed records, ${SIZE.reports.toLocaleString('en-US')} failure reports and ${SIZE.devices.toLocaleString('en-US')} devices in its SQLite file (made in ${Math.round(madeSeconds)} s by \`console_data\`); each page asked ${TRIES} times by one client on loopback; the time until the answer starts. Target: ≤ 200 ms p95.\n`);
   out.push('| page | p50 | p95 | status | ≤ 200 ms |');
@@ -105,8 +112,9 @@ export function tables({ rows, madeSeconds, full, empty }) {
   out.push('');
   out.push('| ingestion, 500-record batches, one client | records/s | batch p50 | ratio |');
   out.push('|---|---|---|---|');
-  out.push(`| into an empty database | ${Math.round(empty.perSecond).toLocaleString('en-US')} | ${empty.p50.toFixed(0)} ms | 1.00 |`);
-  out.push(`| into the database above | ${Math.round(full.perSecond).toLocaleString('en-US')} | ${full.p50.toFixed(0)} ms | ${(full.perSecond / empty.perSecond).toFixed(2)} |`);
+  out.push(`| the server before the console (${BASELINE.commit}), into an empty database | ${Math.round(before.perSecond).toLocaleString('en-US')} | ${before.p50.toFixed(0)} ms | 1.00 |`);
+  out.push(`| this server, into an empty database | ${Math.round(empty.perSecond).toLocaleString('en-US')} | ${empty.p50.toFixed(0)} ms | ${(empty.perSecond / before.perSecond).toFixed(2)} |`);
+  out.push(`| this server, into the database above | ${Math.round(full.perSecond).toLocaleString('en-US')} | ${full.p50.toFixed(0)} ms | ${(full.perSecond / before.perSecond).toFixed(2)} |`);
   return out.join('\n');
 }
 

@@ -1,7 +1,7 @@
 //! The overview: what needs attention, at a glance, each number a link to the list behind it.
 
 use super::auth::signed_in;
-use super::chart::{bar_chart, Series};
+use super::chart::{bar_chart, sparkline, Series};
 use super::layout::{page, urlencode};
 use super::reports::CHART_DAYS;
 use crate::api::{blocking, now, AppState};
@@ -51,12 +51,15 @@ pub(super) async fn overview<S: Storage>(State(state): State<Arc<AppState<S>>>, 
     .await
     .map_err(IntoResponse::into_response)?;
     let reports_per_day: Vec<(i64, u64)> = seen.reports_per_day.iter().map(|(day, _, n)| (*day, *n)).collect();
-    let mut by_code: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-    for (_, code, n) in &seen.reports_per_day {
-        *by_code.entry(code).or_default() += n;
+    // Per code: its total and its days, for a row with a small chart each.
+    let mut by_code: std::collections::HashMap<&str, (u64, Vec<(i64, u64)>)> = std::collections::HashMap::new();
+    for (day, code, n) in &seen.reports_per_day {
+        let entry = by_code.entry(code).or_default();
+        entry.0 += n;
+        entry.1.push((*day, *n));
     }
-    let mut failure_codes: Vec<(&str, u64)> = by_code.into_iter().collect();
-    failure_codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut failure_codes: Vec<(&str, (u64, Vec<(i64, u64)>))> = by_code.into_iter().collect();
+    failure_codes.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
     failure_codes.truncate(50);
     let admin = signed.session.role == Role::Admin;
     Ok(page("Overview", Some(&signed.session), html! {
@@ -82,8 +85,16 @@ pub(super) async fn overview<S: Storage>(State(state): State<Arc<AppState<S>>>, 
             @if !failure_codes.is_empty() {
                 table {
                     caption { "Failure reports by code, last " (CHART_DAYS) " days" }
-                    thead { tr { th scope="col" { "Code" } th scope="col" { "Reports" } } }
-                    tbody { @for (code, n) in &failure_codes { tr { td { a href={ "/admin/reports?code=" (urlencode(code)) } { code { (code) } } } td { (n) } } } }
+                    thead { tr { th scope="col" { "Code" } th scope="col" { "Reports" } th scope="col" { "Per day" } } }
+                    tbody {
+                        @for (code, (n, days)) in &failure_codes {
+                            tr {
+                                td { a href={ "/admin/reports?code=" (urlencode(code)) } { code { (code) } } }
+                                td { (n) }
+                                td { (sparkline(&Series { title: code, days: CHART_DAYS, today, counts: days })) }
+                            }
+                        }
+                    }
                 }
             }
         }
