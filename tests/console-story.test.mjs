@@ -220,3 +220,36 @@ test("the app's Scan button reads the enrollment QR code with the camera where t
   assert.equal(await app.isHidden('#camera'), true);
   await context.close();
 });
+
+test('the console works from the keyboard alone: log in, move through the navigation, search, and see where the focus is', { timeout: 60_000 }, async () => {
+  const { account } = consoleClient(server);
+  await account('kim', 'a long keyboard password');
+  const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+  await page.goto(`${server.url}/admin/login`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'name', 'the first stop is the name');
+  await page.keyboard.type('kim');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('a long keyboard password');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${server.url}/admin`);
+  // Through the navigation by Tab: each link named, and marked where the focus is.
+  const stops = [];
+  for (let i = 0; i < 9; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(await page.evaluate(() => ({ text: document.activeElement.textContent.trim(), outline: getComputedStyle(document.activeElement).outlineStyle })));
+  }
+  assert.deepEqual(stops.map((s) => s.text), ['Overview', 'Workers', 'Devices', 'Records', 'Failure reports', 'Chain gaps', 'Webhooks', 'Audit log', 'Log out']);
+  assert.ok(stops.every((s) => s.outline !== 'none'), 'a visible focus ring on each');
+  // To the records by keyboard, then a search typed and sent with Enter.
+  await page.keyboard.press('Shift+Tab'); // Audit log
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab'); // back to Records
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Records');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${server.url}/admin/records`);
+  await page.keyboard.press('Tab'); // past the navigation to the first field
+  while (await page.evaluate(() => document.activeElement.name !== 'worker')) await page.keyboard.press('Tab');
+  await page.keyboard.type('sam-driver');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/admin\/records\?worker=sam-driver/);
+});
