@@ -1104,12 +1104,15 @@ impl Conditions {
         self.values.extend(values);
     }
 
-    /// `WHERE …` (or nothing), then `tail` with `?` standing for `tail_values`.
-    fn query(mut self, select: &str, tail: &str, tail_values: Vec<Box<dyn rusqlite::ToSql>>) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    /// Runs `select`, `WHERE …` (or nothing), then `ORDER BY {order} LIMIT limit` on
+    /// `connection`, each row read by `read`.
+    fn rows<T>(mut self, connection: &Connection, select: &str, order: &str, limit: u32, read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> Result<Vec<T>> {
         let filter = if self.sql.is_empty() { String::new() } else { format!(" WHERE {}", self.sql.join(" AND ")) };
-        let mut tail_conditions = Conditions { sql: Vec::new(), values: std::mem::take(&mut self.values) };
-        tail_conditions.add(tail, tail_values);
-        (format!("{select}{filter} {}", tail_conditions.sql.concat()), tail_conditions.values)
+        let mut tail = Conditions { sql: Vec::new(), values: std::mem::take(&mut self.values) };
+        tail.add(&format!("ORDER BY {order} LIMIT ?"), vec![Box::new(limit)]);
+        let mut statement = connection.prepare_cached(&format!("{select}{filter} {}", tail.sql.concat()))?;
+        let rows = statement.query_map(rusqlite::params_from_iter(tail.values.iter().map(|v| v.as_ref())), read)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
@@ -1161,16 +1164,21 @@ fn mark_seen(connection: &Connection, kid: &str, worker: &str, at: i64) -> Resul
     Ok(())
 }
 
+/// A condition on certificates `c`: the newest live certificate of its worker, expiring in
+/// `(?1, ?1 + ?2]` (ms).
+const NEWEST_EXPIRING: &str = "revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + ?2
+    AND NOT EXISTS (SELECT 1 FROM certificates d WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)";
+
 /// Workers whose newest live certificate expires in `(now, now + within]` (ms).
 fn count_expiring(connection: &Connection, now: i64, within: i64) -> Result<u64> {
-    Ok(connection.query_row(
-        "SELECT count(DISTINCT worker) FROM certificates c
-         WHERE revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + ?2
-           AND NOT EXISTS (SELECT 1 FROM certificates d
-                           WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)",
-        [now, within],
-        |row| row.get::<_, i64>(0),
-    )? as u64)
+    let sql = format!("SELECT count(DISTINCT worker) FROM certificates c WHERE {NEWEST_EXPIRING}");
+    Ok(connection.query_row(&sql, [now, within], |row| row.get::<_, i64>(0))? as u64)
+}
+
+/// The stored record with this id.
+fn select_record(connection: &Connection, id: &str) -> Result<Option<StoredRecord>> {
+    let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
+    Ok(connection.prepare_cached(&sql)?.query_row([id], record_from).optional()?)
 }
 
 fn select_certificate(connection: &Connection, serial: &str) -> Result<Option<CertificateRow>> {
@@ -1201,8 +1209,7 @@ struct SqliteBatch<'c>(&'c rusqlite::Transaction<'c>);
 
 impl Batch for SqliteBatch<'_> {
     fn record_by_id(&mut self, id: &str) -> Result<Option<StoredRecord>> {
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
-        Ok(self.0.prepare_cached(&sql)?.query_row([id], record_from).optional()?)
+        select_record(self.0, id)
     }
 
     fn record_at(&mut self, kid: &str, seq: u64) -> Result<Option<StoredRecord>> {
@@ -1359,16 +1366,11 @@ impl Storage for Sqlite {
         if let Some(after) = after {
             conditions.add("(signed_at, id) < (?, ?)", vec![Box::new(after.at.clone()), Box::new(after.key.clone())]);
         }
-        let (sql, values) = conditions.query(&format!("SELECT {SUMMARY_COLUMNS} FROM records"), "ORDER BY signed_at DESC, id DESC LIMIT ?", vec![Box::new(limit)]);
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values.iter().map(|v| v.as_ref())), summary_from)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        conditions.rows(&self.lock(), &format!("SELECT {SUMMARY_COLUMNS} FROM records"), "signed_at DESC, id DESC", limit, summary_from)
     }
 
     fn record(&self, id: &str) -> Result<Option<StoredRecord>> {
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
-        Ok(self.lock().prepare_cached(&sql)?.query_row([id], record_from).optional()?)
+        select_record(&self.lock(), id)
     }
 
     fn chain_neighbours(&self, kid: &str, seq: u64) -> Result<(Option<RecordSummary>, Option<RecordSummary>)> {
@@ -1478,15 +1480,7 @@ impl Storage for Sqlite {
             let (kid, id) = after.key.split_once(' ').unwrap_or((&after.key, ""));
             conditions.add("(received_at, kid, id) < (?, ?, ?)", vec![Box::new(at), Box::new(kid.to_owned()), Box::new(id.to_owned())]);
         }
-        let (sql, values) = conditions.query(
-            &format!("SELECT {REPORT_COLUMNS} FROM reports"),
-            "ORDER BY received_at DESC, kid DESC, id DESC LIMIT ?",
-            vec![Box::new(limit)],
-        );
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values.iter().map(|v| v.as_ref())), report_from)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        conditions.rows(&self.lock(), &format!("SELECT {REPORT_COLUMNS} FROM reports"), "received_at DESC, kid DESC, id DESC", limit, report_from)
     }
 
     fn workers_expiring(&self, now: i64, within: i64) -> Result<u64> {
@@ -1571,14 +1565,12 @@ impl Storage for Sqlite {
             let data = serde_json::json!({ "kid": kid, "worker": worker, "lastSeen": offsign::Timestamp::from_millis(last_seen).map(|t| t.to_string()).ok() });
             events.push(Event { kind: EventKind::DeviceSilent, notice: Some(format!("{kid} {last_seen}")), data, at: now });
         }
-        let mut expiring = connection.prepare_cached(
-            "SELECT serial, worker, exp FROM certificates c
-             WHERE revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + 14 * 86400000
-               AND NOT EXISTS (SELECT 1 FROM certificates d WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)
+        let mut expiring = connection.prepare_cached(&format!(
+            "SELECT serial, worker, exp FROM certificates c WHERE {NEWEST_EXPIRING}
                AND NOT EXISTS (SELECT 1 FROM webhook_notices n WHERE n.kind = 'certificate.expiring' AND n.key = c.serial)
-             LIMIT 1000",
-        )?;
-        for row in expiring.query_map([now], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))? {
+             LIMIT 1000"
+        ))?;
+        for row in expiring.query_map([now, 14 * offsign::DAY_MS], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))? {
             let (serial, worker, exp) = row?;
             let data = serde_json::json!({ "serial": serial, "worker": worker, "expiresAt": offsign::Timestamp::from_millis(exp).map(|t| t.to_string()).ok() });
             events.push(Event { kind: EventKind::CertificateExpiring, notice: Some(serial), data, at: now });
@@ -1648,11 +1640,7 @@ impl Storage for Sqlite {
             let at: i64 = after.at.parse().unwrap_or(i64::MIN);
             conditions.add("(last_seen, kid) > (?, ?)", vec![Box::new(at), Box::new(after.key.clone())]);
         }
-        let (sql, values) = conditions.query(&format!("SELECT {DEVICE_COLUMNS} FROM devices"), "ORDER BY last_seen, kid LIMIT ?", vec![Box::new(limit)]);
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values.iter().map(|v| v.as_ref())), device_from)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        conditions.rows(&self.lock(), &format!("SELECT {DEVICE_COLUMNS} FROM devices"), "last_seen, kid", limit, device_from)
     }
 
     fn device(&self, kid: &str, history: u32) -> Result<Option<(DeviceRow, Vec<(i64, String)>)>> {

@@ -25,7 +25,6 @@ pub const SETUP_MS: i64 = 72 * 3_600_000;
 
 /// Wrong passwords in a row that lock an account, and for how long (ms).
 const LOCK_AFTER: u32 = 5;
-
 const LOCK_MS: i64 = 15 * 60_000;
 
 /// The shortest password an account may have.
