@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from './support/browser.mjs';
 import { consoleClient } from './support/console.mjs';
 import { startServer } from './support/server.mjs';
-import { PIN, signAndWait } from './support/app.mjs';
+import { PIN, drawSignature, signAndWait } from './support/app.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
@@ -117,7 +117,7 @@ test('enroll from the console by link, sign offline, fail once, sync; the consol
   await app.waitForSelector('#unlock:not([hidden])');
   await app.fill('#unlock-form input[name=pin]', '000000');
   await app.click('#unlock-form button[type=submit]');
-  await app.waitForFunction(() => document.querySelector('#problem').textContent.includes('wrong_pin'));
+  await app.waitForFunction(() => document.querySelector('#unlock-form .form-problem').textContent.includes('wrong_pin'));
   await app.fill('#unlock-form input[name=pin]', PIN);
   await app.click('#unlock-form button[type=submit]');
   await app.waitForSelector('#sign:not([hidden])');
@@ -132,7 +132,7 @@ test('enroll from the console by link, sign offline, fail once, sync; the consol
   await app.goto(`${server.url}/#outbox`);
   await app.waitForSelector('#outbox:not([hidden])');
   await app.click('#sync-now');
-  await app.waitForFunction(() => /accepted/i.test(document.querySelector('#records').textContent));
+  await app.waitForSelector('#records li.accepted[data-shown=sent]');
 
   // The console shows the device, the record and the failure with the worker's words.
   await desk.getByRole('link', { name: 'Devices' }).click();
@@ -167,13 +167,15 @@ test('enroll from the console by link, sign offline, fail once, sync; the consol
   await checkPage(desk, 'worker');
   await desk.getByRole('button', { name: 'Revoke every certificate of sam-driver' }).click();
   await desk.waitForURL(/\/admin\/worker\?id=sam-driver$/);
+  await app.evaluate(() => { document.querySelector('#sync-result').textContent = ''; });
   await app.click('#sync-now');
-  await app.waitForFunction(() => !document.querySelector('#sync-progress') || document.querySelector('#sync-progress').hidden);
+  await app.waitForFunction(() => document.querySelector('#sync-result').textContent !== '' && !/…$/.test(document.querySelector('#sync-result').textContent));
   await app.goto(`${server.url}/#sign`);
   await app.waitForSelector('#sign:not([hidden])');
   await app.fill('input[name=recipient]', 'Too late');
+  await drawSignature(app);
   await app.click('#sign-form button[type=submit]');
-  await app.waitForFunction(() => document.querySelector('#problem').textContent.includes('cert_revoked'));
+  await app.waitForFunction(() => document.querySelector('#sign-problem').textContent.includes('cert_revoked'));
 
   // The webhook receiver got the failure and the revocation, signed with the secret.
   const secret = Buffer.from(hook.json.secret.slice('whsec_'.length), 'base64');

@@ -46,7 +46,7 @@ test('the app says only codes of the error table', { timeout: 10_000 }, () => {
   assert.ok(table.size >= 30, `${table.size} codes read from the table`);
   const www = path.join(ROOT, 'www');
   const used = readdirSync(www).filter((f) => f.endsWith('.js'))
-    .flatMap((f) => [...readFileSync(path.join(www, f), 'utf8').matchAll(/\bcode: '([a-z_]+)'/g)].map(([, code]) => `${f}: ${code}`));
+    .flatMap((f) => [...readFileSync(path.join(www, f), 'utf8').matchAll(/\bproblem\('([a-z_]+)'|\bcode: '([a-z_]+)'/g)].map(([, a, b]) => `${f}: ${a ?? b}`));
   assert.ok(used.length > 0, 'the app throws errors of its own');
   assert.deepEqual(used.filter((u) => !table.has(u.split(': ')[1])), []);
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, deviceWorker, launchChromium } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
-import { enrollThroughTheApp, signAndWait, PIN } from './support/app.mjs';
+import { drawSignature, enrollThroughTheApp, signAndWait, PIN } from './support/app.mjs';
 
 const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 const PHONE = { width: 360, height: 740 };
@@ -31,14 +31,6 @@ async function openApp(server, { viewport = PHONE, context } = {}) {
   await page.goto(server.url + '/');
   await page.waitForSelector('body[data-ready]');
   return { context, page, problems };
-}
-
-async function drawSignature(page) {
-  const box = await page.locator('#pad').boundingBox();
-  await page.mouse.move(box.x + 20, box.y + box.height * 0.6);
-  await page.mouse.down();
-  for (const [x, y] of [[0.2, 0.3], [0.35, 0.7], [0.5, 0.35], [0.7, 0.6]]) await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 5 });
-  await page.mouse.up();
 }
 
 test('a worker\'s day: enroll, offline, the app loads from the service worker, sign three, back online, synced', { timeout: 180_000 }, async () => {
@@ -121,10 +113,15 @@ test('a refused enrollment code, then wrong PINs: remaining tries, then the lock
     await page.fill('input[name=pin]', PIN);
     await page.fill('input[name=pin2]', PIN);
     await page.click('#enroll-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#problem').textContent.includes('enrollment_refused'));
-    assert.match(await page.textContent('#problem'), /This code is not known\. .*\(enrollment_refused\)/);
-    // The identity is kept: only a good code is needed now.
+    // Said in words by the button, next to the code field (marked), the code only for support.
+    await page.waitForFunction(() => document.querySelector('#enroll-form .form-problem').textContent.includes('enrollment_refused'));
+    assert.match(await page.textContent('#enroll-form .form-problem'), /^This code is not known\. .*Code for support: enrollment_refused$/);
+    assert.match(await page.textContent('#code-error'), /^This code is not known\./);
+    assert.equal(await page.getAttribute('input[name=code]', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'code', 'focus on the field to correct');
+    // The identity is kept: only a good code is needed now, and the screen says so.
     assert.equal(await page.isHidden('#new-identity'), true);
+    assert.match(await page.textContent('#pending-note'), /Your name \(Ann Field\) and PIN are saved on this device: only a valid enrollment code is needed now\./);
     assert.equal(await page.isHidden('#pending-pin'), true, 'still unlocked: no PIN asked');
     // After a reload the kept identity is locked, and enrollment signs with its key: its PIN.
     await page.reload();
@@ -138,17 +135,21 @@ test('a refused enrollment code, then wrong PINs: remaining tries, then the lock
     await page.waitForSelector('#unlock:not([hidden])');
     const messages = [];
     for (let i = 0; i < 6; i++) {
-      await page.evaluate(() => { document.querySelector('#problem').textContent = ''; });
+      await page.evaluate(() => { document.querySelector('#unlock-form .form-problem').textContent = ''; });
       await page.fill('#unlock-form input[name=pin]', '000000');
       await page.click('#unlock-form button[type=submit]');
-      await page.waitForFunction(() => document.querySelector('#problem').textContent !== '');
-      messages.push(await page.textContent('#problem'));
+      await page.waitForFunction(() => document.querySelector('#unlock-form .form-problem').textContent !== '');
+      messages.push(await page.textContent('#unlock-form .form-problem'));
     }
-    assert.match(messages[0], /4 more tries before you must wait\. \(wrong_pin\)/);
-    assert.match(messages[4], /Wait 1 minute before the next try.*\(pin_locked_out\)/);
-    assert.match(messages[5], /\(pin_locked_out\)/);
+    assert.match(messages[0], /4 more tries before you must wait\.Code for support: wrong_pin$/);
+    assert.match(messages[4], /Wait 1 minute before the next try.*Code for support: pin_locked_out$/);
+    assert.match(messages[5], /Code for support: pin_locked_out$/);
+    assert.doesNotMatch(messages[5], /administrator/, 'nobody can reset a PIN: the words do not send the worker to someone who cannot');
     await page.waitForSelector('#lockout-wait:not([hidden])');
-    assert.match(await page.textContent('#lockout-wait'), /^Next try in 0:[0-5]\d\. Keep the app open/, 'the wait, counting down');
+    const first = await page.textContent('#lockout-wait');
+    assert.match(first, /^Next try in 0:[0-5]\d\. Keep the app open/, 'the wait');
+    await page.waitForFunction((was) => document.querySelector('#lockout-wait').textContent !== was, first, { timeout: 3_000 });
+    assert.ok(await page.textContent('#lockout-wait') < first, 'counting down by the second');
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-locked-out.png') });
     await context.close();
   } finally {
@@ -169,15 +170,18 @@ test('an expired certificate refuses to sign and tells the worker what to do', {
     await page.clock.setSystemTime(Date.now() + 3 * 86_400_000);
     await (await deviceWorker(page)).evaluate(() => { const realNow = Date.now; Date.now = () => realNow() + 3 * 86_400_000; });
     await page.fill('input[name=recipient]', 'J. Smith');
+    await drawSignature(page);
     await page.click('#sign-form button[type=submit]');
     await page.waitForSelector('#unlock:not([hidden])'); // idle for days: locked first
     await page.fill('#unlock-form input[name=pin]', PIN);
     await page.click('#unlock-form button[type=submit]');
     await page.waitForSelector('#sign:not([hidden])');
     await page.fill('input[name=recipient]', 'J. Smith');
+    await drawSignature(page);
     await page.click('#sign-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#problem').textContent.includes('cert_expired'));
-    assert.match(await page.textContent('#problem'), /Your certificate expired on .*Connect to the internet and open the app to renew it, or ask your administrator\. \(cert_expired\)/);
+    // By the Sign button, where the thumb is; the code only for support.
+    await page.waitForFunction(() => document.querySelector('#sign-problem').textContent.includes('cert_expired'));
+    assert.match(await page.textContent('#sign-problem'), /^Your certificate expired on .*Connect to the internet and open the app to renew it, or ask your administrator\.Code for support: cert_expired$/);
     await context.close();
   } finally {
     await server.stop();
@@ -227,10 +231,24 @@ test('backup: export to a file, import into a fresh browser profile', { timeout:
     await page.fill('input[name=recipient]', 'J. Smith');
     const signed = await signAndWait(page);
     await page.click('nav a[href="#backup"]');
+    // The passphrase twice: two that differ are refused next to the second, nothing is saved.
     await page.fill('#export-form input[name=passphrase]', 'correct horse battery');
+    await page.fill('#export-form input[name=passphrase2]', 'correct horse batery');
+    let downloads = 0;
+    page.on('download', () => { downloads++; });
+    await page.click('#export-form button[type=submit]');
+    await page.waitForSelector('#passphrase2-error:not([hidden])');
+    assert.match(await page.textContent('#passphrase2-error'), /The two passphrases differ/);
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'passphrase2');
+    assert.equal(downloads, 0);
+    await page.fill('#export-form input[name=passphrase2]', 'correct horse battery');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-form button[type=submit]')]);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-backup-')), download.suggestedFilename());
     await download.saveAs(file);
+    // Where it went, by name.
+    await page.waitForSelector('#backup-done:not([hidden])');
+    assert.match(await page.textContent('#backup-done'), new RegExp(`^Backup saved as "${download.suggestedFilename()}" \\(\\d+ KB\\) where this browser puts downloads`));
+    assert.match(download.suggestedFilename(), /^offsign-backup-\d{4}-\d\d-\d\d\.offsign$/);
     await context.close();
 
     const fresh = await openApp(server);

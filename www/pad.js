@@ -1,29 +1,53 @@
 // The handwritten-signature pad: Pointer Events (finger, stylus, mouse), undo and clear, and
-// the drawing as PNG bytes.
+// the drawing as PNG bytes. The canvas follows its box on screen at the screen's pixel density
+// (sharp on a phone); when the box changes (full screen, a turned phone) the drawing is scaled
+// to fit the new box, keeping its shape.
 
 export class SignaturePad {
   constructor(canvas) {
     this.canvas = canvas;
     this.context = canvas.getContext('2d');
+    /** Strokes in CSS pixels of the box they are drawn in (`this.box`). */
     this.strokes = [];
+    this.box = { width: 0, height: 0 };
     canvas.style.touchAction = 'none';
     canvas.addEventListener('pointerdown', (e) => {
-      canvas.setPointerCapture(e.pointerId);
+      try {
+        canvas.setPointerCapture(e.pointerId); // the stroke goes on past the pad's edge
+      } catch { /* a pointer the browser does not know as active (a script's events) */ }
       this.strokes.push([this.point(e)]);
       this.draw();
     });
     canvas.addEventListener('pointermove', (e) => {
       if (e.buttons === 0 || !this.strokes.length) return;
-      for (const p of e.getCoalescedEvents?.() ?? [e]) this.strokes.at(-1).push(this.point(p));
+      const coalesced = e.getCoalescedEvents?.() ?? [];
+      for (const p of coalesced.length ? coalesced : [e]) this.strokes.at(-1).push(this.point(p));
       this.draw();
     });
+    new ResizeObserver(() => this.fit()).observe(canvas);
+    this.fit();
   }
 
-  /** A pointer position in canvas pixels, with its pressure for the line width. */
+  /** Sizes the canvas to its box at the screen's density; scales what is drawn to the new box. */
+  fit() {
+    const { width, height } = this.canvas.getBoundingClientRect();
+    if (!width || !height) return; // hidden: keep the drawing as it is
+    const scale = this.box.width ? Math.min(width / this.box.width, height / this.box.height) : 1;
+    if (scale !== 1) {
+      this.strokes = this.strokes.map((stroke) => stroke.map((p) => ({ x: p.x * scale, y: p.y * scale, w: p.w })));
+    }
+    this.box = { width, height };
+    const density = globalThis.devicePixelRatio || 1;
+    this.canvas.width = Math.round(width * density);
+    this.canvas.height = Math.round(height * density);
+    this.context.setTransform(density, 0, 0, density, 0, 0);
+    this.draw();
+  }
+
+  /** A pointer position in CSS pixels of the box, with its pressure for the line width. */
   point(e) {
     const box = this.canvas.getBoundingClientRect();
-    const scale = this.canvas.width / box.width;
-    return { x: (e.clientX - box.left) * scale, y: (e.clientY - box.top) * scale, w: 1.5 + 3 * (e.pressure || 0.5) };
+    return { x: e.clientX - box.left, y: e.clientY - box.top, w: 1.5 + 2.5 * (e.pressure || 0.5) };
   }
 
   get empty() {
@@ -42,10 +66,11 @@ export class SignaturePad {
 
   draw() {
     const c = this.context;
-    c.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    c.clearRect(0, 0, this.box.width, this.box.height);
     c.lineCap = 'round';
     c.lineJoin = 'round';
     c.strokeStyle = '#0b1f3a';
+    c.fillStyle = '#0b1f3a';
     for (const stroke of this.strokes) {
       for (let i = 1; i < stroke.length; i++) {
         c.lineWidth = stroke[i].w;

@@ -7,7 +7,7 @@ import { Device } from '/pkg/offsign.js';
 
 const CACHE = `offsign-app-${BUILD}`;
 const SHELL = [
-  '/', '/index.html', '/app.js', '/ui.js', '/pad.js', '/style.css', '/build.js', '/manifest.webmanifest',
+  '/', '/index.html', '/app.js', '/ui.js', '/pad.js', '/forms.js', '/keep.js', '/sending.js', '/signing.js', '/outbox.js', '/health.js', '/style.css', '/build.js', '/manifest.webmanifest',
   '/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png', '/icons/apple-touch-icon.png',
   '/pkg/offsign.js', '/pkg/offsign_core.js', '/pkg/core.js', '/pkg/offsign_core_bg.wasm',
   '/pkg/device.js', '/pkg/device_host.js', '/pkg/device_worker.js', '/pkg/errors.js', '/pkg/error_table.js', '/pkg/offsign_device.js', '/pkg/offsign_device_bg.wasm',

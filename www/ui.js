@@ -1,4 +1,4 @@
-// Small helpers shared by the app's screens.
+// Small helpers shared by the app's screens: elements, times, and how a problem is shown.
 
 /** The element with this id. */
 export const $ = (id) => document.getElementById(id);
@@ -11,15 +11,72 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** Shows a failure the way a field worker needs it: what to do first, the code for support. */
-export function showProblem(error) {
-  const box = $('problem');
-  box.hidden = false;
-  box.textContent = error?.remedy ? `${error.remedy} (${error.code})` : String(error?.message ?? error);
+/**
+ * An error the app raises itself, shaped like the device's (`code`, `remedy`); `field` names
+ * the form field it is about, so that the message goes next to it.
+ */
+export function problem(code, remedy, field) {
+  return Object.assign(new Error(remedy), { code, remedy, field });
 }
 
+/**
+ * Fills `box` with a failure the way a field worker needs it: what to do, in words; the code
+ * only in a small line for support.
+ */
+function describe(box, error) {
+  const words = error?.remedy ?? String(error?.message ?? error);
+  box.replaceChildren(el('span', { class: 'remedy' }, words));
+  if (error?.code) box.append(el('small', { class: 'support-code' }, `Code for support: ${error.code}`));
+  box.hidden = false;
+}
+
+/** Shows a failure that belongs to no form (starting up, sending) at the top of the page. */
+export function showProblem(error) {
+  describe($('problem'), error);
+}
+
+/** Hides the page's failure line and every form's. */
 export function clearProblem() {
   $('problem').hidden = true;
+  for (const box of document.querySelectorAll('.form-problem')) box.hidden = true;
+  for (const box of document.querySelectorAll('.field-error')) box.hidden = true;
+  for (const field of document.querySelectorAll('[aria-invalid]')) field.removeAttribute('aria-invalid');
+}
+
+/**
+ * Shows a failure of `form` where the worker is looking: next to its field when it is about
+ * one (the field marked invalid), and by the form's button; focus goes to the field, or to
+ * the message.
+ */
+export function showFormProblem(form, error) {
+  const field = error?.field && form.elements.namedItem(error.field);
+  const box = form.querySelector('.form-problem');
+  if (field) {
+    markField(field, error.remedy);
+    field.focus();
+  }
+  if (box) {
+    describe(box, error);
+    if (!field) focusMessage(box);
+  } else {
+    showProblem(error);
+  }
+}
+
+/** Marks `field` invalid with `words` in its own error line (the one it is described by). */
+export function markField(field, words) {
+  field.setAttribute('aria-invalid', 'true');
+  const line = $(field.getAttribute('aria-describedby') ?? '');
+  if (line) {
+    line.textContent = words;
+    line.hidden = false;
+  }
+}
+
+/** Moves focus to a message (made focusable for it), so that a screen reader reads it. */
+export function focusMessage(node) {
+  node.tabIndex = -1;
+  node.focus();
 }
 
 /** A time for people: "26 Nov, 14:05". */
@@ -31,4 +88,20 @@ export function when(iso) {
 export async function sha256(bytes) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The payload of a JWS (compact form) as an object; `null` when it cannot be read. */
+export function jwsPayload(jws) {
+  try {
+    const part = String(jws).split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
+}
+
+/** "1 record" / "3 records". */
+export function count(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -20,36 +20,38 @@ macro_rules! error_codes {
     (
         device { $( $(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident, $summary:literal, $remedy:literal; )* }
         server { $( $(#[$sdoc:meta])* $svariant:ident = $scode:literal, $sseverity:ident, $ssummary:literal, $sremedy:literal; )* }
+        app { $( $(#[$adoc:meta])* $avariant:ident = $acode:literal, $aseverity:ident, $asummary:literal, $aremedy:literal; )* }
     ) => {
         /// A stable, machine-readable failure code. Its string form never changes once released.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
             $( $(#[$doc])* $variant, )*
             $( $(#[$sdoc])* $svariant, )*
+            $( $(#[$adoc])* $avariant, )*
         }
 
         impl ErrorCode {
             /// Every code, in the order of the table.
-            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)* $(ErrorCode::$svariant,)*];
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)* $(ErrorCode::$svariant,)* $(ErrorCode::$avariant,)*];
 
             /// The stable snake_case string of this code.
             pub const fn as_str(self) -> &'static str {
-                match self { $(ErrorCode::$variant => $code,)* $(ErrorCode::$svariant => $scode,)* }
+                match self { $(ErrorCode::$variant => $code,)* $(ErrorCode::$svariant => $scode,)* $(ErrorCode::$avariant => $acode,)* }
             }
 
             /// Whether the code refuses the operation or only warns.
             pub const fn severity(self) -> Severity {
-                match self { $(ErrorCode::$variant => Severity::$severity,)* $(ErrorCode::$svariant => Severity::$sseverity,)* }
+                match self { $(ErrorCode::$variant => Severity::$severity,)* $(ErrorCode::$svariant => Severity::$sseverity,)* $(ErrorCode::$avariant => Severity::$aseverity,)* }
             }
 
             /// One sentence saying what went wrong, for developers and the help page.
             pub const fn summary(self) -> &'static str {
-                match self { $(ErrorCode::$variant => $summary,)* $(ErrorCode::$svariant => $ssummary,)* }
+                match self { $(ErrorCode::$variant => $summary,)* $(ErrorCode::$svariant => $ssummary,)* $(ErrorCode::$avariant => $asummary,)* }
             }
 
             /// What a field worker should do, when no more specific remedy is known.
             pub const fn default_remedy(self) -> &'static str {
-                match self { $(ErrorCode::$variant => $remedy,)* $(ErrorCode::$svariant => $sremedy,)* }
+                match self { $(ErrorCode::$variant => $remedy,)* $(ErrorCode::$svariant => $sremedy,)* $(ErrorCode::$avariant => $aremedy,)* }
             }
 
             /// Whether only the server answers with this code (a rejected record or report, a
@@ -58,9 +60,15 @@ macro_rules! error_codes {
                 matches!(self, $(ErrorCode::$svariant)|*)
             }
 
+            /// Whether only an app raises this code (the field app's own checks: a form not
+            /// filled in, no location, no camera); the package never does.
+            pub const fn from_app(self) -> bool {
+                matches!(self, $(ErrorCode::$avariant)|*)
+            }
+
             /// The code for a string, if there is one.
             pub fn parse(code: &str) -> Option<ErrorCode> {
-                match code { $($code => Some(ErrorCode::$variant),)* $($scode => Some(ErrorCode::$svariant),)* _ => None }
+                match code { $($code => Some(ErrorCode::$variant),)* $($scode => Some(ErrorCode::$svariant),)* $($acode => Some(ErrorCode::$avariant),)* _ => None }
             }
         }
     };

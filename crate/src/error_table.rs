@@ -3,7 +3,8 @@
 // the remedy a field worker reads. Included by `error.rs` (the `ErrorCode` enum) and by
 // `build.rs` (the TypeScript union); a string never changes once released. `device` codes are
 // raised on the device (some the server answers with too); `server` codes only the server
-// answers with: a record's or report's rejection, or a refused request.
+// answers with: a record's or report's rejection, or a refused request; `app` codes only an app
+// raises (the field app in `www/`), for what it checks before it calls the device.
 error_codes! {
     device {
         /// The PIN or passphrase does not open the sealed key.
@@ -17,7 +18,7 @@ error_codes! {
         /// Too many wrong PINs: the next try must wait.
         PinLockedOut = "pin_locked_out", Error,
             "Too many wrong PINs; the next try must wait.",
-            "Too many wrong PINs. Wait a few minutes before the next try, or ask your administrator.";
+            "Too many wrong PINs. Wait for the countdown to end before the next try. Nobody can reset a PIN: if it is lost, restore a backup or set up again with a new enrollment code.";
         /// The passphrase does not open the backup.
         WrongPassphrase = "wrong_passphrase", Error,
             "The passphrase does not open this backup.",
@@ -265,5 +266,19 @@ error_codes! {
         InternalError = "internal_error", Error,
             "The server failed while answering.",
             "Nothing is lost; the app tries again later. Tell your administrator if it goes on.";
+    }
+    app {
+        /// A part the form requires is missing (a signature, a name, a photo): nothing was signed.
+        FormIncomplete = "form_incomplete", Error,
+            "A part the form requires is missing; nothing was signed.",
+            "Fill in the marked parts, then sign.";
+        /// The location was asked for, and the device could not tell it: nothing was signed.
+        LocationUnavailable = "location_unavailable", Error,
+            "The device's location was asked for and could not be found; nothing was signed.",
+            "Allow location for this app and try again outdoors, or sign without your location if the form allows it.";
+        /// The camera could not be opened, or saw no code in time.
+        CameraUnavailable = "camera_unavailable", Error,
+            "The camera could not be opened, or it saw no enrollment QR code in time.",
+            "Allow the camera for this app and hold the code steady in view, or type the code.";
     }
 }

@@ -54,7 +54,7 @@ impl Lockout {
         let minutes = (self.wait_ms + 59_999) / 60_000;
         Err(Error::new(ErrorCode::PinLockedOut, format!("{} wrong PINs; next try in {} ms", self.failures, self.wait_ms))
             .with_remedy(format!(
-                "Too many wrong PINs. Wait {minutes} minute{} before the next try (keep the app open: the wait counts while it is), or ask your administrator.",
+                "Too many wrong PINs. Wait {minutes} minute{} before the next try (keep the app open: the wait counts while it is). Nobody can reset a PIN: if it is lost, restore a backup or set up again with a new enrollment code.",
                 if minutes == 1 { "" } else { "s" }
             )))
     }

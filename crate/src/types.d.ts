@@ -42,6 +42,9 @@ export interface ErrorInfo {
   /** Only the server answers with this code (a rejected record or report, a refused
    * request): it reaches the app in a record's `error` or a report, never as a throw. */
   fromServer: boolean;
+  /** Only an app raises this code, for its own checks (the field app: a form not filled in,
+   * no location, no camera); the package never does. */
+  fromApp: boolean;
 }
 
 /** An Ed25519 public key as an OKP JSON Web Key (RFC 8037). The keys offsign gives carry

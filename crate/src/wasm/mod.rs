@@ -805,6 +805,8 @@ pub fn error_codes() -> JsErrorInfos {
         remedy: &'static str,
         #[serde(rename = "fromServer")]
         from_server: bool,
+        #[serde(rename = "fromApp")]
+        from_app: bool,
     }
     let rows: Vec<Info> = ErrorCode::ALL
         .iter()
@@ -814,6 +816,7 @@ pub fn error_codes() -> JsErrorInfos {
             summary: c.summary(),
             remedy: c.default_remedy(),
             from_server: c.from_server(),
+            from_app: c.from_app(),
         })
         .collect();
     to_js(&rows)

@@ -1,0 +1,436 @@
+// The worker's daily flow in the field app (www/), against a real offsign-server, in headless
+// Chromium at phone and tablet sizes: a record signed online is sent at once and the screen
+// says "Sent ✓"; closed right after signing, the record still arrives (Background Sync, with
+// the page's own request cut on the way); the form refuses, next to the cause, to sign what
+// it requires and lacks; Enter never signs; a failing location is said; the pad goes full
+// screen and to the customer, who cannot leave it; the outbox is readable and opens each
+// record; every screen from the keyboard alone. Screenshots go to tests/artifacts/field-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, httpProxy, launchChromium } from './support/browser.mjs';
+import { startServer, sql } from './support/server.mjs';
+import { PIN, drawSignature, enrollThroughTheApp, signAndWait } from './support/app.mjs';
+
+const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
+const PHONE = { width: 360, height: 740 };
+const TABLET = { width: 800, height: 1280 };
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+});
+after(async () => { await browser.close(); });
+
+/** A fresh profile on the app at `url`, enrolled; page errors collected in `problems`. */
+async function enrolledApp(server, { url = server.url, viewport = PHONE, name = 'Ann Field', ...options } = {}) {
+  const context = await browser.newContext({ viewport, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(url + '/');
+  await page.waitForSelector('body[data-ready]');
+  await enrollThroughTheApp(page, server, { name });
+  return { context, page, problems };
+}
+
+/** The server's records, as [id, recipient, reference]. */
+function storedRecords(server) {
+  return sql(server.db, 'SELECT id, jws FROM records ORDER BY seq').map(([id, jws]) => {
+    const { claims } = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url'));
+    return [id, claims.recipient ?? null, claims.reference ?? null];
+  });
+}
+
+/** The records on the device of `page` (through the app's Device). */
+function deviceRecords(page) {
+  return page.evaluate(async () => {
+    const { Device } = await import('/pkg/offsign.js');
+    const device = await Device.open();
+    try {
+      const [identity] = (await device.identities()).filter((i) => i.enrolled);
+      return (await device.records(identity.kid, { limit: 1000 })).map((r) => r.state);
+    } finally {
+      device.free();
+    }
+  });
+}
+
+test('signed online: the result turns to "Sent ✓" at once, and the server has the record', { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page, problems } = await enrolledApp(server);
+    await page.fill('input[name=recipient]', 'J. Smith');
+    await page.fill('input[name=reference]', 'DN-118');
+    await drawSignature(page);
+    const tapped = Date.now();
+    await page.click('#sign-button');
+    await page.waitForSelector('#signed:not([hidden])');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'signed-title', 'focus on the result');
+    assert.match(await page.textContent('#signed-what'), /^Delivery receipt · DN-118 · for J\. Smith$/);
+    await page.waitForFunction(() => document.querySelector('#signed-state').dataset.state === 'accepted', null, { timeout: 10_000 });
+    const seconds = (Date.now() - tapped) / 1000;
+    assert.match(await page.textContent('#signed-state'), /^Sent ✓ — the server has it; its receipt is kept on this device\.$/);
+    assert.deepEqual(storedRecords(server).map(([, r, ref]) => [r, ref]), [['J. Smith', 'DN-118']]);
+    assert.ok(seconds < 10, `sent within seconds (${seconds} s), not at the next timer`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-sent.png') });
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('signed online and the app closed at once: Background Sync delivers it with no page open, while the page\'s own request was cut', { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  // The page's first POST /v1/records loses its body on the way: the server never gets it,
+  // and the page is closed before it could try again.
+  let cut = 0;
+  const proxy = await httpProxy(new URL(server.url).port, {
+    intercept: (request) => (request.method === 'POST' && request.path === '/v1/records' && cut++ === 0 ? { cutBodyAt: 10 } : undefined),
+  });
+  try {
+    const { context, page } = await enrolledApp(server, { url: proxy.url, permissions: ['background-sync'] });
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    const posts = [];
+    context.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/v1/records') posts.push(request.serviceWorker()?.url() ?? 'page');
+    });
+    await page.fill('input[name=recipient]', 'K. Jones');
+    await drawSignature(page);
+    await page.click('#sign-button');
+    await page.waitForSelector('#signed:not([hidden])');
+    const id = await page.textContent('#signed-id');
+    for (const end = Date.now() + 10_000; !cut && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(cut, 1, "the page's own send was under way, and cut");
+    await page.close();
+    assert.equal(context.pages().length, 0, 'the app is closed');
+    for (const end = Date.now() + 60_000; !storedRecords(server).length && Date.now() < end;) await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(storedRecords(server).map(([stored]) => stored), [id], 'the server has the record');
+    assert.equal(context.pages().length, 0, 'with no page of the app open');
+    assert.ok(posts.includes(`${proxy.url}/sw.js`), `sent by the app's service worker: ${JSON.stringify(posts)}`);
+    await context.close();
+  } finally {
+    await proxy.close();
+    await server.stop();
+  }
+});
+
+test('the form refuses, next to the cause, what it requires and lacks; Enter never signs; a failing location is said', { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page } = await enrolledApp(server);
+    // An empty form: the recipient and the signature are marked, focus on the first.
+    await page.click('#sign-button');
+    await page.waitForSelector('#sign-problem:not([hidden])');
+    assert.match(await page.textContent('#sign-problem'), /^Not signed: 2 parts of the form need you \(marked above\)\.Code for support: form_incomplete$/);
+    assert.equal(await page.textContent('#recipient-error'), "Write the recipient's name.");
+    assert.equal(await page.textContent('#pad-error'), 'The customer has not signed yet: ask them to sign on the pad.');
+    assert.equal(await page.getAttribute('input[name=recipient]', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'recipient');
+    // The messages are next to their fields and the button (within a screen's height of it).
+    const near = await page.evaluate(() => {
+      const top = (id) => document.getElementById(id).getBoundingClientRect().top;
+      return { recipient: top('recipient-error') - document.querySelector('input[name=recipient]').getBoundingClientRect().bottom, button: top('sign-button') - document.getElementById('sign-problem').getBoundingClientRect().bottom };
+    });
+    assert.ok(near.recipient >= -1 && near.recipient < 30, `the recipient's message is under its field (${near.recipient} px)`);
+    assert.ok(near.button >= 0 && near.button < 30, `the form's message is just above the Sign button (${near.button} px)`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-incomplete.png'), fullPage: true });
+
+    // A recipient but no signature: only the pad is marked.
+    await page.fill('input[name=recipient]', 'J. Smith');
+    await page.click('#sign-button');
+    await page.waitForFunction(() => !document.querySelector('#pad-error').hidden && document.querySelector('#recipient-error').hidden);
+    assert.match(await page.textContent('#sign-problem'), /^Not signed: 1 part of the form needs you/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'pad-error', 'focus on the message by the pad');
+
+    // Enter in the Reference field moves on and signs nothing, even with the form complete.
+    await drawSignature(page);
+    await page.fill('input[name=reference]', 'DN-7');
+    await page.focus('input[name=reference]');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'notes', 'Enter moved to the next field');
+    await page.focus('input[name=recipient]');
+    await page.keyboard.press('Enter');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await page.isHidden('#signed'), true, 'nothing was signed');
+    assert.deepEqual(await deviceRecords(page), []);
+
+    // "Add my location" ticked, and the browser refuses it: said by the box, nothing signed.
+    await page.check('input[name=location]');
+    await page.click('#sign-button');
+    await page.waitForSelector('#location-error:not([hidden])', { timeout: 60_000 });
+    assert.match(await page.textContent('#location-error'), /^Your location could not be found \((this app may not use your location|no position within 15 seconds)\)\. Try again outdoors, or untick "Add my location" to sign without it\.$/);
+    assert.match(await page.textContent('#sign-problem'), /Code for support: location_unavailable$/);
+    assert.deepEqual(await deviceRecords(page), []);
+    assert.deepEqual(storedRecords(server), []);
+
+    // Allowed, it is signed with the position.
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ latitude: 51.5072, longitude: -0.1276, accuracy: 12 });
+    await page.click('#sign-button');
+    await page.waitForSelector('#signed:not([hidden])');
+    await page.waitForFunction(() => document.querySelector('#signed-state').dataset.state === 'accepted', null, { timeout: 10_000 });
+    const [[jws]] = sql(server.db, 'SELECT jws FROM records');
+    const { claims } = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url'));
+    assert.deepEqual(claims.location, { lat: 51.5072, lon: -0.1276, accuracyM: 12 });
+    assert.equal(claims.reference, 'DN-7');
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a deployment that requires a photo and the location: both marked, refused without them', { timeout: 120_000 }, async () => {
+  const www = mkdtempSync(path.join(tmpdir(), 'offsign-www-'));
+  cpSync(path.join(ROOT, 'www'), www, { recursive: true });
+  const forms = path.join(www, 'forms.js');
+  writeFileSync(forms, readFileSync(forms, 'utf8').replace('photo: false', 'photo: true').replace('location: false', 'location: true'));
+  const server = await startServer([], { www });
+  try {
+    const { context, page } = await enrolledApp(server);
+    const marks = await page.$$eval('.required-mark', (all) => all.filter((m) => !m.hidden).map((m) => m.dataset.requires));
+    assert.deepEqual(marks.sort(), ['location', 'photo', 'recipient', 'signature']);
+    assert.deepEqual(await page.$eval('input[name=location]', (box) => [box.checked, box.disabled]), [true, true], 'the location cannot be unticked');
+    await page.fill('input[name=recipient]', 'J. Smith');
+    await drawSignature(page);
+    await page.click('#sign-button');
+    await page.waitForSelector('#file-error:not([hidden])');
+    assert.equal(await page.textContent('#file-error'), 'Take a photo or pick the document: this form needs one.');
+    const photo = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-photo-')), 'parcel.png');
+    writeFileSync(photo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+    await page.setInputFiles('input[name=file]', photo);
+    await page.click('#sign-button');
+    await page.waitForSelector('#location-error:not([hidden])', { timeout: 60_000 });
+    assert.match(await page.textContent('#location-error'), /and this form needs it\. Allow location for this app, and try again outdoors\.$/);
+    assert.deepEqual(await deviceRecords(page), []);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('the pad full screen, and handed to the customer: only the summary and the pad, back only through the worker', { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page } = await enrolledApp(server);
+    // On a phone the pad is large enough to sign on, and sharp (drawn at the screen's density).
+    const pad = await page.$eval('#pad', (c) => ({ width: c.getBoundingClientRect().width, height: c.getBoundingClientRect().height, pixels: c.width }));
+    assert.ok(pad.width >= 320 && pad.height >= 150, `pad ${pad.width}×${pad.height}`);
+    await page.click('#pad-full');
+    const full = await page.$eval('#pad', (c) => c.getBoundingClientRect().height);
+    assert.ok(full > 400, `full screen: the pad fills the screen (${full} px high)`);
+    await drawSignature(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-pad-full.png') });
+    await page.click('#pad-full');
+    assert.equal(await page.textContent('#preview-text').then((t) => t.includes('"handwrittenSignature": "drawn')), true, 'the drawing is kept');
+    await page.click('#pad-clear');
+
+    await page.fill('input[name=recipient]', 'J. Smith');
+    await page.fill('input[name=reference]', 'DN-42');
+    await page.click('#handoff');
+    assert.match(await page.textContent('#handoff-summary'), /Please sign for:Delivery receipt · DN-42 · for J\. Smith/);
+    for (const hidden of ['nav', 'header', '#sign-button', 'input[name=recipient]']) assert.equal(await page.isVisible(hidden), false, `${hidden} is out of sight`);
+    assert.equal(await page.evaluate(() => document.querySelector('nav').inert && document.querySelector('#sign-button').inert), true, 'and out of reach');
+    // Neither a link nor the Back button leaves it.
+    await page.evaluate(() => { location.hash = '#outbox'; });
+    await page.waitForFunction(() => location.hash === '#sign');
+    assert.equal(await page.isVisible('#pad'), true);
+    assert.equal(await page.isHidden('#outbox'), true);
+    await drawSignature(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-handoff.png') });
+    // A tap is not enough: it asks for the worker's PIN; a wrong one keeps the customer's view.
+    await page.click('#handback-hold');
+    await page.waitForSelector('#handback-form:not([hidden])');
+    await page.fill('#handback-form input[name=pin]', '000000');
+    await page.click('#handback-form button[type=submit]');
+    await page.waitForSelector('#handback-pin-error:not([hidden])');
+    assert.equal(await page.evaluate(() => document.body.classList.contains('handoff')), true, 'still with the customer');
+    await page.fill('#handback-form input[name=pin]', PIN);
+    await page.click('#handback-form button[type=submit]');
+    await page.waitForFunction(() => !document.body.classList.contains('handoff'));
+    assert.equal(await page.isVisible('nav'), true);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'sign-button', 'the worker is back at the Sign button');
+    // The other way back: a long press.
+    await page.click('#handoff');
+    const hold = await page.locator('#handback-hold').boundingBox();
+    await page.mouse.move(hold.x + 10, hold.y + 10);
+    await page.mouse.down();
+    await new Promise((r) => setTimeout(r, 1_300));
+    await page.mouse.up();
+    await page.waitForFunction(() => !document.body.classList.contains('handoff'));
+    assert.equal(await page.isHidden('#handback-form'), true, 'no PIN needed after a long press');
+    await page.click('#sign-button');
+    await page.waitForSelector('#signed:not([hidden])');
+    const [[jws]] = await (async () => {
+      for (let i = 0; i < 40 && !sql(server.db, 'SELECT count(*) FROM records')[0][0]; i++) await new Promise((r) => setTimeout(r, 250));
+      return sql(server.db, 'SELECT jws FROM records');
+    })();
+    assert.match(JSON.parse(Buffer.from(jws.split('.')[1], 'base64url')).claims.signatureImage.sha256, /^[\w-]{43}$/, "the customer's drawing was signed");
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('the outbox reads as what was signed; a row opens with its receipt; search by reference; "Send now" says what it did', { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page } = await enrolledApp(server, { viewport: TABLET });
+    const sent = [];
+    for (const [recipient, reference] of [['J. Smith', 'DN-118'], ['K. Jones', 'DN-119']]) {
+      await page.fill('input[name=recipient]', recipient);
+      await page.fill('input[name=reference]', reference);
+      sent.push(await signAndWait(page));
+    }
+    await page.waitForFunction(() => true);
+    for (let i = 0; i < 40 && storedRecords(server).length < 2; i++) await new Promise((r) => setTimeout(r, 250));
+    // Offline: a third one waits, and says so in words.
+    await context.setOffline(true);
+    await page.fill('input[name=recipient]', 'L. Brown');
+    await page.fill('input[name=reference]', 'PU-5');
+    await drawSignature(page);
+    await page.click('#sign-button');
+    await page.waitForSelector('#signed:not([hidden])');
+    assert.match(await page.textContent('#signed-state'), /^Saved on this device\. No connection now\. It is sent when the connection returns/);
+    await page.click('nav a[href="#outbox"]');
+    await page.waitForSelector('#records li');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'outbox-title');
+    const rows = await page.$$eval('#records li', (items) => items.map((li) => li.innerText.replace(/\s+/g, ' ').trim()));
+    assert.equal(rows.length, 3);
+    assert.match(rows[0], /^For L\. Brown PU-5 · delivery-receipt\.json · .+ Waiting for a connection$/i);
+    assert.match(rows[1], /^For K\. Jones DN-119 · delivery-receipt\.json · .+ Sent ✓$/i);
+    assert.match(await page.textContent('#outbox-summary'), /^1 record waiting to be sent\. This browser sends them in the background when a connection returns, even if you close the app\.$/);
+    await page.click('#sync-now');
+    await page.waitForFunction(() => document.querySelector('#sync-result').textContent !== '');
+    assert.equal(await page.textContent('#sync-result'), 'No connection: the records wait on this device and are sent when the connection returns.');
+    assert.equal(await page.isHidden('#sync-progress'), true, 'no empty bar');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-tablet-outbox-offline.png'), fullPage: true });
+
+    // Search by reference.
+    await page.fill('#search', 'dn-11');
+    await page.waitForFunction(() => document.querySelectorAll('#records li[data-id]').length === 2);
+    await page.fill('#search', 'PU');
+    await page.waitForFunction(() => document.querySelectorAll('#records li[data-id]').length === 1);
+    await page.fill('#search', 'nothing-like-it');
+    await page.waitForFunction(() => /No record with a reference containing/.test(document.querySelector('#records').textContent));
+    await page.fill('#search', '');
+
+    // Back online: "Send now" sends it and says so; then there is nothing to send, and it says that.
+    await context.setOffline(false);
+    await page.evaluate(() => { document.querySelector('#sync-result').textContent = ''; });
+    await page.click('#sync-now');
+    await page.waitForFunction(() => /^(Sent 1 record\.|Nothing to send)/.test(document.querySelector('#sync-result').textContent));
+    await page.waitForFunction(() => document.querySelectorAll('#records li[data-shown=sent]').length === 3);
+    await page.evaluate(() => { document.querySelector('#sync-result').textContent = ''; });
+    await page.click('#sync-now');
+    await page.waitForFunction(() => document.querySelector('#sync-result').textContent.startsWith('Nothing to send'));
+    assert.equal(await page.textContent('#outbox-summary'), 'Nothing waiting: the server has every record.');
+
+    // A row opens: the fields, the signature, the receipt; the technical part folded.
+    await page.click(`#records li[data-id="${sent[0]}"] a`);
+    await page.waitForSelector('#record:not([hidden])');
+    assert.equal(await page.textContent('#record-title'), 'Signed for J. Smith');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'record-title');
+    const fields = await page.$$eval('#record-fields dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+    assert.equal(fields.Recipient, 'J. Smith');
+    assert.equal(fields.Reference, 'DN-118');
+    assert.ok(fields['Received by the server'], 'the receipt says when the server received it');
+    assert.match(await page.textContent('#record-state'), /^Sent ✓/);
+    assert.equal(await page.isVisible('#record-pad img'), true, 'the handwritten signature is shown');
+    assert.ok(await page.$eval('#record-pad img', (img) => img.complete && img.naturalWidth > 0), 'and loads');
+    assert.match(await page.textContent('#record-tech'), /Receipt/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-tablet-record-open.png'), fullPage: true });
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('every screen from the keyboard alone: focus on each screen\'s heading or first field; Health opens with a verdict; Help has the guides', { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page } = await enrolledApp(server);
+    await page.reload();
+    await page.waitForSelector('#unlock:not([hidden])');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'pin', 'Unlock: the PIN field');
+    await page.keyboard.type(PIN);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#sign:not([hidden])');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'sign-title', 'after unlocking: the heading of the sign screen, not <body>');
+    const visits = {};
+    for (const [tab, heading] of [['#outbox', 'outbox-title'], ['#health', 'health-title'], ['#backup', 'backup-title'], ['#help', 'help-title'], ['#sign', 'sign-title']]) {
+      // Back from the screen's heading to the tab's link (the navigation comes before it), then Enter.
+      let reached = false;
+      for (let i = 0; i < 12 && !reached; i++) {
+        await page.keyboard.press('Shift+Tab');
+        reached = await page.evaluate((hash) => document.activeElement?.getAttribute('href') === hash, tab);
+      }
+      assert.ok(reached, `${tab} reached with Tab`);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((id) => document.activeElement?.id === id, heading, { timeout: 5_000 });
+      visits[tab] = await page.evaluate(() => document.activeElement.id);
+      if (tab === '#health') {
+        assert.match(await page.textContent('#verdict'), /^Ready to sign$/);
+        assert.equal(await page.$eval('#health-details', (d) => d.open), false, 'the checks folded below the verdict');
+        assert.match(await page.textContent('#checks'), /Certificate \(Ann Field\): /, 'each check named for people');
+        await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-health.png'), fullPage: true });
+      }
+      if (tab === '#help') {
+        const guides = await page.$$eval('#help details summary', (all) => all.map((s) => s.textContent));
+        assert.deepEqual(guides, ['Your first day', 'Signing with no signal', 'A record the server refused', 'A new phone', 'A forgotten PIN']);
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Your first day', 'the guides come next');
+        await page.keyboard.press('Enter');
+        assert.equal(await page.$eval('#help-first-day', (d) => d.open), true, 'opened from the keyboard');
+        assert.ok(await page.$$eval('#codes dt', (all) => all.length) > 50, 'the error table below the guides');
+        await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-help.png'), fullPage: true });
+      }
+    }
+    assert.deepEqual(Object.values(visits), ['outbox-title', 'health-title', 'backup-title', 'help-title', 'sign-title']);
+    // "Forgot your PIN?" from the unlock screen opens its guide.
+    await page.evaluate(() => { location.hash = '#help-forgot'; });
+    await page.waitForFunction(() => document.querySelector('#help-forgot').open && document.activeElement === document.querySelector('#help-forgot summary'));
+    // A form's problem from the keyboard: focus lands on the field to correct.
+    await page.evaluate(() => { location.hash = '#sign'; });
+    await page.waitForSelector('#sign:not([hidden])');
+    await page.focus('#sign-button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#recipient-error:not([hidden])');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'recipient');
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('screenshots of every screen at phone and tablet sizes, nothing wider than the screen', { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  try {
+    const overflow = {};
+    for (const [size, viewport] of [['phone', PHONE], ['tablet', TABLET]]) {
+      const { context, page } = await enrolledApp(server, { viewport, name: `Shot ${size}` });
+      await page.fill('input[name=recipient]', 'J. Smith');
+      await page.fill('input[name=reference]', 'DN-118');
+      await drawSignature(page);
+      await page.screenshot({ path: path.join(ARTIFACTS, `field-${size}-sign.png`), fullPage: true });
+      const id = await signAndWait(page);
+      await page.click('#sign-another').catch(() => {});
+      for (const screen of ['outbox', `record=${id}`, 'health', 'backup', 'help']) {
+        await page.evaluate((s) => { location.hash = `#${s}`; }, screen);
+        const section = screen.split('=')[0];
+        await page.waitForSelector(`#${section}:not([hidden])`);
+        await page.waitForTimeout(200);
+        await page.screenshot({ path: path.join(ARTIFACTS, `field-${size}-${section}.png`), fullPage: true });
+        overflow[`${size}/${section}`] = await page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
+      }
+      await context.close();
+    }
+    assert.deepEqual(Object.entries(overflow).filter(([, px]) => px > 0), []);
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,183 @@
+// The outbox a worker can read: each record by what was signed (recipient, reference,
+// document, time) and its state in words true to the network; a record opens to its fields,
+// signature, document, receipt, and a refusal's reason and remedy; "Send now" says what it did.
+import { errorCodes } from '/pkg/offsign.js';
+import { kept } from './keep.js';
+import { sendSoon, sending, onSending } from './sending.js';
+import { $, el, when, jwsPayload, count, showProblem, focusMessage } from './ui.js';
+
+let device;
+/** Object URLs of the record view (an image, a document), revoked when it is left. */
+let urls = [];
+
+/** Wires the outbox and the record view to `opened`, the app's Device. */
+export function setUpOutbox(opened) {
+  device = opened;
+  $('filter').addEventListener('change', () => renderOutbox());
+  $('search').addEventListener('input', () => renderOutbox());
+  $('sync-now').addEventListener('click', () => sendNow().catch(showProblem));
+  onSending(({ phase, done, total }) => {
+    const bar = $('sync-progress');
+    if (phase === 'progress' && total) {
+      bar.hidden = false;
+      bar.value = done / total;
+    }
+    if (phase === 'done' || phase === 'failed') bar.hidden = true;
+    if (!$('outbox').hidden && phase !== 'progress') renderOutbox().catch(() => {});
+  });
+  const redraw = () => { if (!$('outbox').hidden) renderOutbox().catch(() => {}); };
+  addEventListener('online', redraw);
+  addEventListener('offline', redraw);
+}
+
+/** The enrolled identity whose outbox is shown: the unlocked one, else the first. */
+async function owner() {
+  const enrolled = (await device.identities()).filter((i) => i.enrolled);
+  return enrolled.find((i) => i.kid === device.unlocked) ?? enrolled[0];
+}
+
+/** Every record of `identity` on this device, newest first. */
+async function allRecords(identity) {
+  const rows = [];
+  for (let after = 0; ;) {
+    const page = await device.records(identity.kid, { after, limit: 1000 });
+    rows.push(...page);
+    if (page.length < 1000) break;
+    after = page.at(-1).seq;
+  }
+  return rows.reverse();
+}
+
+/** What a record says was signed: its claims and document, read from its JWS. */
+function signedContent(row) {
+  const payload = jwsPayload(row.jws) ?? {};
+  return { claims: payload.claims ?? {}, doc: payload.doc ?? {}, payload };
+}
+
+/** A record's state in words, true to the network: waiting, sending, sent or refused. */
+function stateWords(row) {
+  if (row.state === 'accepted') return ['sent', 'Sent ✓'];
+  if (row.state === 'rejected') return ['refused', 'Refused'];
+  if (!navigator.onLine) return ['waiting', 'Waiting for a connection'];
+  return sending() ? ['sending', 'Sending…'] : ['waiting', 'Waiting to be sent'];
+}
+
+/** Whether this browser sends the outbox after the app is closed (Background Sync). */
+function sendsInBackground() {
+  return 'serviceWorker' in navigator && 'SyncManager' in globalThis && Boolean(navigator.serviceWorker.controller);
+}
+
+/** Draws the outbox: a summary line, then the rows the filter and the search leave. */
+export async function renderOutbox() {
+  const identity = await owner();
+  if (!identity) return;
+  const rows = await allRecords(identity);
+  const waiting = rows.filter((r) => r.state === 'pending' || r.state === 'sending').length;
+  const refused = rows.filter((r) => r.state === 'rejected').length;
+  const parts = [waiting ? `${count(waiting, 'record')} waiting to be sent.` : 'Nothing waiting: the server has every record.'];
+  if (waiting) {
+    parts.push(sendsInBackground()
+      ? 'This browser sends them in the background when a connection returns, even if you close the app.'
+      : 'This browser sends them only while the app is open: open it when you have a connection.');
+  }
+  if (refused) parts.push(`${count(refused, 'record')} refused by the server: open ${refused === 1 ? 'it' : 'them'} to see why.`);
+  $('outbox-summary').textContent = parts.join(' ');
+
+  const filter = $('filter').value;
+  const query = $('search').value.trim().toLowerCase();
+  const shown = rows.filter((r) => !filter || r.state === filter || (filter === 'pending' && r.state === 'sending'))
+    .map((r) => ({ row: r, ...signedContent(r) }))
+    .filter(({ claims }) => !query || String(claims.reference ?? '').toLowerCase().includes(query));
+  const items = shown.slice(0, 200).map(({ row, claims, doc }) => {
+    const [state, words] = stateWords(row);
+    const title = claims.recipient ? `For ${claims.recipient}` : (doc.name ?? 'Document');
+    const details = [claims.reference, doc.name, when(row.signedAt)].filter(Boolean).join(' · ');
+    return el('li', { class: row.state, 'data-id': row.id, 'data-shown': state },
+      el('a', { href: `#record=${row.id}` }, el('strong', {}, title), el('span', { class: 'row-details' }, details)),
+      el('span', { class: `state ${state}` }, words));
+  });
+  const empty = rows.length
+    ? el('li', { class: 'empty' }, query ? `No record with a reference containing "${query}".` : 'No record in this list.')
+    : el('li', { class: 'empty' }, 'Nothing signed yet on this device.');
+  $('records').replaceChildren(...(items.length ? items : [empty]));
+  if (shown.length > 200) $('records').append(el('li', { class: 'empty' }, `${shown.length - 200} older records not shown: search by reference to find one.`));
+  const lastSync = (await device.diagnose()).find((c) => c.id === 'last_sync');
+  $('last-sync').textContent = `Last sent: ${lastSync ? (lastSync.value.startsWith('never') ? 'never' : when(lastSync.value)) : 'unknown'}`;
+}
+
+/** "Send now": says in words what happened, whatever happened. */
+async function sendNow() {
+  const result = $('sync-result');
+  if (!navigator.onLine) {
+    result.textContent = 'No connection: the records wait on this device and are sent when the connection returns.';
+    return;
+  }
+  const identity = await owner();
+  const before = identity ? (await allRecords(identity)).filter((r) => r.state === 'pending' || r.state === 'sending').length : 0;
+  result.textContent = before ? `Sending ${count(before, 'record')}…` : 'Checking with the server…';
+  try {
+    const summary = await sendSoon();
+    const said = [];
+    if (summary.accepted) said.push(`Sent ${count(summary.accepted, 'record')}.`);
+    if (summary.duplicate) said.push(`${count(summary.duplicate, 'record')} the server had already.`);
+    if (summary.rejected) said.push(`${count(summary.rejected, 'record')} refused: open ${summary.rejected === 1 ? 'it' : 'them'} to see why.`);
+    if (summary.renewed) said.push('Your certificate was renewed.');
+    result.textContent = said.length ? said.join(' ') : 'Nothing to send: the server has every record.';
+  } catch (e) {
+    result.textContent = `Not sent: ${e.remedy ?? e.message}`;
+  }
+  focusMessage(result);
+}
+
+/** The record `id`'s own screen: what was signed, its signature and document, its receipt or refusal. */
+export async function renderRecord(id) {
+  for (const url of urls) URL.revokeObjectURL(url);
+  urls = [];
+  const identity = await owner();
+  const row = identity && (await allRecords(identity)).find((r) => r.id === id);
+  const fields = $('record-fields');
+  $('record-pad').hidden = true;
+  $('record-document').replaceChildren();
+  $('record-tech').replaceChildren();
+  if (!row) {
+    $('record-title').textContent = 'Record not found';
+    $('record-state').textContent = 'No record with this id is on this device.';
+    fields.replaceChildren();
+    return;
+  }
+  const { claims, doc, payload } = signedContent(row);
+  const [state, words] = stateWords(row);
+  $('record-title').textContent = claims.recipient ? `Signed for ${claims.recipient}` : (doc.name ?? 'Record');
+  $('record-state').dataset.state = state;
+  const remedy = row.error && (errorCodes().find((c) => c.code === row.error.code)?.remedy ?? errorCodes().find((c) => c.code === 'record_rejected').remedy);
+  $('record-state').replaceChildren(words, ...(row.error ? [': ', row.error.message, '. ', el('strong', {}, remedy), el('small', { class: 'support-code' }, `Code for support: ${row.error.code}`)] : []));
+  const receipt = row.receipt ? jwsPayload(row.receipt) : null;
+  const rows = [
+    ['Recipient', claims.recipient], ['Reference', claims.reference], ['Notes', claims.notes],
+    ['Document', [doc.name, doc.type, doc.size != null ? `${doc.size} bytes` : null].filter(Boolean).join(', ')],
+    ['Signed', when(row.signedAt)],
+    ['Location', claims.location ? `${claims.location.lat.toFixed(5)}, ${claims.location.lon.toFixed(5)} (±${claims.location.accuracyM} m)` : null],
+    ['Received by the server', receipt ? when(receipt.receivedAt) : null],
+  ].filter(([, value]) => value);
+  fields.replaceChildren(...rows.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
+  const tech = [['Record id', row.id], ['Number in the chain', String(row.seq)], ['Document SHA-256', doc.sha256], ['Record hash', row.hash],
+    ['Certificate', payload.cert], ['Receipt', row.receipt ?? 'none yet']];
+  $('record-tech').replaceChildren(...tech.filter(([, v]) => v).flatMap(([name, value]) => [el('dt', {}, name), el('dd', { class: 'mono' }, value)]));
+
+  const { image, document } = await kept(row.id).catch(() => ({}));
+  if (image) {
+    const url = URL.createObjectURL(new Blob([image], { type: 'image/png' }));
+    urls.push(url);
+    $('record-pad').querySelector('img').src = url;
+    $('record-pad').hidden = false;
+  }
+  if (document) {
+    const url = URL.createObjectURL(document);
+    urls.push(url);
+    const preview = String(document.type).startsWith('image/')
+      ? [el('img', { src: url, alt: `The signed photo: ${doc.name ?? 'document'}`, class: 'document-preview' })]
+      : [];
+    $('record-document').replaceChildren(...preview,
+      el('p', {}, el('a', { href: url, download: doc.name ?? 'document' }, `Open the document (${doc.name ?? 'document'})`)));
+  }
+}

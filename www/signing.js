@@ -1,0 +1,322 @@
+// The sign screen: what the form requires, checked next to each part before anything is
+// signed; the signature pad, full screen or handed to the customer; and the result, which
+// turns from "saved on this device" into "Sent ✓" as soon as the server has the record.
+import { DELIVERY_RECEIPT } from './forms.js';
+import { keep } from './keep.js';
+import { SignaturePad } from './pad.js';
+import { sendSoon, onSending } from './sending.js';
+import { $, el, problem, markField, focusMessage, showFormProblem, clearProblem, when, sha256, count } from './ui.js';
+
+let device;
+let pad;
+/** The record the result panel shows: `{ kid, seq, id }`. */
+let shown = null;
+/** Whether the browser took a Background Sync request for the record shown. */
+let inBackground = false;
+/** The identity that handed the device to the customer (it takes it back). */
+let handedOffBy = null;
+
+const NEED = DELIVERY_RECEIPT.require;
+
+/** Wires the sign screen to `opened`, the app's Device. */
+export function setUpSigning(opened) {
+  device = opened;
+  pad = new SignaturePad($('pad'));
+  const form = $('sign-form');
+  for (const mark of document.querySelectorAll('.required-mark')) mark.hidden = !NEED[mark.dataset.requires];
+  requireLocation();
+  $('pad').addEventListener('pointerup', () => { $('pad-error').hidden = true; updatePreview(); });
+  $('pad-undo').addEventListener('click', () => { pad.undo(); updatePreview(); });
+  $('pad-clear').addEventListener('click', () => { pad.clear(); updatePreview(); });
+  $('pad-full').addEventListener('click', () => setFullScreen(!document.body.classList.contains('pad-full')));
+  $('handoff').addEventListener('click', handOff);
+  wireHandBack();
+  form.addEventListener('input', updatePreview);
+  form.addEventListener('keydown', nextFieldOnEnter);
+  $('sign-another').addEventListener('click', () => {
+    $('signed').hidden = true;
+    shown = null;
+    form.hidden = false;
+    form.elements[0].focus();
+  });
+  onSending(({ phase, error }) => {
+    if (!shown || $('signed').hidden) return;
+    if (phase === 'start' && navigator.onLine) sayState('sending', 'Saved on this device. Sending…');
+    if (phase === 'done' || phase === 'failed') showSentState(error).catch(() => {});
+  });
+  updatePreview();
+}
+
+/** Whether the screen is handed to the customer (navigation elsewhere is refused meanwhile). */
+export function handedOff() {
+  return handedOffBy !== null;
+}
+
+/** A required location is ticked for good. */
+function requireLocation() {
+  const box = $('sign-form').location;
+  box.checked ||= NEED.location;
+  box.disabled = NEED.location;
+}
+
+/**
+ * Enter in a field moves to the next field and never signs (a phone's keyboard has Enter where
+ * the thumb is); only the Sign button signs. Enter in the notes still starts a new line.
+ */
+function nextFieldOnEnter(event) {
+  const target = event.target;
+  if (event.key !== 'Enter' || !(target instanceof HTMLInputElement) || target.type === 'file') return;
+  event.preventDefault();
+  const fields = [...$('sign-form').elements].filter((f) => !f.disabled && !f.hidden && f.type !== 'fieldset' && f.offsetParent !== null);
+  fields[fields.indexOf(target) + 1]?.focus();
+}
+
+/** The form's fields that were filled in, in the form's order. */
+function formFields(form) {
+  const fields = {};
+  for (const name of DELIVERY_RECEIPT.fields) {
+    const value = form[name].value.trim();
+    if (value) fields[name] = value;
+  }
+  return fields;
+}
+
+/** What keeps the form from being signed: one problem per part, each naming its field. */
+function missing(form) {
+  const found = [];
+  const file = form.file.files[0];
+  const fields = formFields(form);
+  if (NEED.photo && !file) found.push(problem('form_incomplete', 'Take a photo or pick the document: this form needs one.', 'file'));
+  if (NEED.recipient && !fields.recipient) found.push(problem('form_incomplete', "Write the recipient's name.", 'recipient'));
+  if (NEED.signature && pad.empty) found.push(problem('form_incomplete', 'The customer has not signed yet: ask them to sign on the pad.', 'pad'));
+  if (!found.length && !file && !Object.keys(fields).length && pad.empty) {
+    found.push(problem('form_incomplete', 'Nothing to sign yet: take a photo, fill in the form or sign on the pad.'));
+  }
+  return found;
+}
+
+/** Marks each problem next to its part and says, by the Sign button, that nothing was signed. */
+function showMissing(found) {
+  const form = $('sign-form');
+  for (const p of found) {
+    if (p.field === 'pad') markField($('pad'), p.remedy);
+    else if (p.field) markField(form.elements.namedItem(p.field), p.remedy);
+  }
+  const box = $('sign-problem');
+  box.replaceChildren(el('span', { class: 'remedy' }, found.length === 1 && !found[0].field
+    ? `Not signed. ${found[0].remedy}`
+    : `Not signed: ${count(found.length, 'part')} of the form ${found.length === 1 ? 'needs' : 'need'} you (marked above).`),
+  el('small', { class: 'support-code' }, 'Code for support: form_incomplete'));
+  box.hidden = false;
+  const first = found.find((p) => p.field && p.field !== 'pad');
+  if (first) form.elements.namedItem(first.field).focus();
+  else if (found[0].field === 'pad') focusMessage($('pad-error'));
+  else focusMessage(box);
+}
+
+/** Where the worker is, if the browser can tell within 15 s (no network needed): `{ where }`
+ * or `{ failed }` with the reason in words. The browser's own timeout does not run while it
+ * asks the worker for permission, so an unanswered question ends here too. */
+function position() {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve({ failed: 'this browser cannot tell where it is' });
+    setTimeout(() => resolve({ failed: 'no position within 15 seconds' }), 15_000);
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ where: { lat: p.coords.latitude, lon: p.coords.longitude, accuracyM: Math.round(p.coords.accuracy) } }),
+      (e) => resolve({ failed: ['', 'this app may not use your location', 'no position could be found', 'no position within 10 seconds'][e.code] || 'no position' }),
+      { timeout: 10_000, maximumAge: 60_000 },
+    );
+  });
+}
+
+/** Signs what the form holds, if it is complete; says what is missing otherwise. */
+export async function sign(form) {
+  const found = missing(form);
+  if (found.length) return showMissing(found);
+  const fields = formFields(form);
+  const claims = { ...fields };
+  if (form.location.checked) {
+    const at = await position();
+    if (at.failed) {
+      throw problem('location_unavailable', NEED.location
+        ? `Your location could not be found (${at.failed}), and this form needs it. Allow location for this app, and try again outdoors.`
+        : `Your location could not be found (${at.failed}). Try again outdoors, or untick "Add my location" to sign without it.`, 'location');
+    }
+    claims.location = at.where;
+  }
+  const image = pad.empty ? undefined : await pad.png();
+  if (image) claims.signatureImage = { sha256: await sha256(image), type: 'image/png' };
+  const file = form.file.files[0];
+  // A picked file goes to the Device's worker as it is: it is read and hashed there, a slice
+  // at a time, so a large photo never holds up this page.
+  const signed = file
+    ? await device.sign(file, { name: file.name, type: file.type || 'application/octet-stream', claims })
+    : await device.sign(new TextEncoder().encode(JSON.stringify({ receipt: fields })), { name: DELIVERY_RECEIPT.documentName, type: 'application/json', claims });
+  const record = signed.record;
+  showSigned(record, fields, file);
+  performance.mark('offsign-saved'); // for the benchmark: "saved on this device" is on screen
+  form.reset();
+  pad.clear();
+  requireLocation();
+  updatePreview();
+  await keep(record.id, { image, document: file }).catch(() => {}); // only for looking at it again
+  await follow(record);
+}
+
+/** The result panel for a record just signed, with focus on its heading. */
+function showSigned(record, fields, file) {
+  shown = { kid: record.kid, seq: record.seq, id: record.id };
+  $('signed-id').textContent = record.id;
+  $('signed-time').textContent = when(record.signedAt);
+  $('signed-what').textContent = [file ? file.name : 'Delivery receipt', fields.reference, fields.recipient && `for ${fields.recipient}`].filter(Boolean).join(' · ');
+  $('signed-open').href = `#record=${record.id}`;
+  sayState('pending', 'Saved on this device.');
+  $('sign-form').hidden = true;
+  $('signed').hidden = false;
+  $('signed-title').focus();
+}
+
+/** The result's line about sending. */
+function sayState(state, words) {
+  $('signed-state').dataset.state = state;
+  $('signed-state').textContent = words;
+}
+
+/**
+ * Hands the record to the sender at once when online, and asks the browser to send it after the
+ * app is closed where it can (Background Sync): closing the app right after signing loses
+ * nothing. Offline, says when it will go.
+ */
+async function follow(record) {
+  const sent = navigator.onLine ? sendSoon().catch((e) => e) : null;
+  inBackground = await device.requestBackgroundSync().catch(() => false);
+  if (!sent) return showSentState();
+  const outcome = await sent;
+  await showSentState(outcome instanceof Error || outcome?.code ? outcome : undefined);
+}
+
+/** Reads the shown record's state and says it: sent, refused, or waiting and why. */
+async function showSentState(error) {
+  if (!shown) return;
+  const { kid, seq, id } = shown;
+  const [row] = await device.records(kid, { after: seq - 1, limit: 1 });
+  if (shown?.id !== id || row?.id !== id) return;
+  if (row.state === 'accepted') return sayState('accepted', 'Sent ✓ — the server has it; its receipt is kept on this device.');
+  if (row.state === 'rejected') return sayState('rejected', 'Refused by the server. Open it in the outbox to see why; it stays on this device.');
+  const later = inBackground
+    ? 'It is sent when the connection returns, even if you close the app.'
+    : 'It is sent when the connection returns while the app is open, or the next time you open it.';
+  if (!navigator.onLine) return sayState('pending', `Saved on this device. No connection now. ${later}`);
+  sayState('pending', `Saved on this device, not sent yet${error?.remedy ? `: ${error.remedy}` : '.'} ${later}`);
+}
+
+function updatePreview() {
+  const form = $('sign-form');
+  const file = form.file.files[0];
+  const fields = formFields(form);
+  $('pad-name').textContent = fields.recipient ? `Signed by ${fields.recipient}` : 'Signature of the recipient';
+  $('preview-text').textContent = JSON.stringify({
+    document: file ? { name: file.name, type: file.type, size: file.size } : 'the delivery receipt below',
+    ...fields,
+    location: form.location.checked ? 'added when you sign' : undefined,
+    handwrittenSignature: pad.empty ? 'none' : 'drawn (its digest is signed, the image is kept)',
+  }, null, 2);
+}
+
+// ---- the pad full screen, and handed to the customer ----
+
+/** The pad over the whole screen (landscape on a phone, where the browser allows), or back. */
+function setFullScreen(on) {
+  document.body.classList.toggle('pad-full', on);
+  $('pad-full').setAttribute('aria-pressed', String(on));
+  $('pad-full').textContent = on ? 'Done' : 'Full screen';
+  if (on && !document.fullscreenElement) {
+    document.documentElement.requestFullscreen?.().then(
+      () => screen.orientation?.lock?.('landscape').catch(() => {}),
+      () => {},
+    );
+  } else if (!on && document.fullscreenElement) {
+    document.exitFullscreen?.().catch(() => {});
+  }
+}
+
+/** What the customer is asked to sign, in one line. */
+function summary() {
+  const form = $('sign-form');
+  const fields = formFields(form);
+  const file = form.file.files[0];
+  return [file ? file.name : 'Delivery receipt', fields.reference, fields.recipient && `for ${fields.recipient}`].filter(Boolean).join(' · ');
+}
+
+/**
+ * Hands the device to the customer: only the summary of what they sign and the pad are left
+ * (everything else is hidden and inert), until the worker takes it back with a long press or
+ * their PIN.
+ */
+function handOff() {
+  clearProblem();
+  handedOffBy = device.unlocked ?? null;
+  if (!handedOffBy) return;
+  $('handoff-summary').replaceChildren(el('p', {}, 'Please sign for:'), el('p', { class: 'handoff-what' }, summary()));
+  $('handoff-summary').hidden = false;
+  document.body.classList.add('handoff');
+  for (const node of inertDuringHandOff()) node.inert = true;
+  $('handback').hidden = false;
+  $('handback-form').hidden = true;
+  setFullScreen(true);
+  focusMessage($('handoff-summary'));
+}
+
+/** Everything the customer must not reach while holding the device. */
+function inertDuringHandOff() {
+  const form = $('sign-form');
+  return [document.querySelector('header'), $('tabs'), $('update'), $('problem'), $('sign-title'),
+    ...[...form.children].filter((child) => child !== $('pad-box')), $('pad-full')];
+}
+
+/** The worker has the device again: the form as it was, the drawing kept. */
+function handBack() {
+  handedOffBy = null;
+  document.body.classList.remove('handoff');
+  for (const node of inertDuringHandOff()) node.inert = false;
+  $('handoff-summary').hidden = true;
+  $('handback').hidden = true;
+  $('handback-form').reset();
+  setFullScreen(false);
+  $('sign-button').focus();
+}
+
+/** The two ways back: hold the button for a second, or type the worker's PIN. */
+function wireHandBack() {
+  const hold = $('handback-hold');
+  let timer;
+  let taken = false;
+  const release = () => { clearTimeout(timer); hold.classList.remove('holding'); };
+  hold.addEventListener('pointerdown', () => {
+    taken = false;
+    hold.classList.add('holding');
+    timer = setTimeout(() => { taken = true; release(); handBack(); }, 1_000);
+  });
+  for (const type of ['pointerup', 'pointerleave', 'pointercancel']) hold.addEventListener(type, release);
+  hold.addEventListener('contextmenu', (e) => e.preventDefault()); // a long press is not a menu
+  hold.addEventListener('click', () => {
+    if (taken) return;
+    $('handback-form').hidden = false;
+    $('handback-form').pin.focus();
+  });
+  $('handback-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    clearProblem();
+    if (!form.pin.value) {
+      showFormProblem(form, problem('form_incomplete', "Type the worker's PIN, or hold the button for a second.", 'pin'));
+      return;
+    }
+    try {
+      await device.unlock(handedOffBy, form.pin.value);
+      handBack();
+    } catch (e) {
+      showFormProblem(form, Object.assign(e, { field: 'pin' }));
+    }
+  });
+}
