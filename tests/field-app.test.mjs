@@ -350,6 +350,34 @@ test('the outbox reads as what was signed; a row opens with its receipt; search 
   }
 });
 
+test('a refused record: the outbox says so, and the record says why and what to do', { timeout: 120_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page } = await enrolledApp(server, { name: 'Rae Field' });
+    // Revoked while the device is offline: it signs (it cannot know), the server refuses.
+    await context.setOffline(true);
+    server.admin('revoke', '--worker', 'rae-field');
+    await page.fill('input[name=recipient]', 'J. Smith');
+    await page.fill('input[name=reference]', 'DN-500');
+    const id = await signAndWait(page);
+    await context.setOffline(false);
+    await page.click('nav a[href="#outbox"]');
+    await page.waitForSelector(`#records li[data-id="${id}"][data-shown=refused]`, { timeout: 20_000 });
+    assert.match(await page.textContent('#outbox-summary'), /1 record refused by the server: open it to see why\./);
+    await page.click(`#records li[data-id="${id}"] a`);
+    await page.waitForSelector('#record:not([hidden])');
+    const state = await page.textContent('#record-state');
+    assert.match(state, /^Refused: .+\. .+Code for support: cert_revoked \(.+\)$/, state);
+    const remedy = await page.evaluate(async () => (await import('/pkg/offsign.js')).errorCodes().find((c) => c.code === 'cert_revoked').remedy);
+    assert.ok(state.includes(remedy), "the code's remedy is there, in words");
+    assert.equal(await page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth), 0, 'a long serial does not widen the page');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-record-refused.png'), fullPage: true });
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('every screen from the keyboard alone: focus on each screen\'s heading or first field; Health opens with a verdict; Help has the guides', { timeout: 120_000 }, async () => {
   const server = await startServer();
   try {

@@ -149,8 +149,11 @@ export async function renderRecord(id) {
   const [state, words] = stateWords(row);
   $('record-title').textContent = claims.recipient ? `Signed for ${claims.recipient}` : (doc.name ?? 'Record');
   $('record-state').dataset.state = state;
-  const remedy = row.error && (errorCodes().find((c) => c.code === row.error.code)?.remedy ?? errorCodes().find((c) => c.code === 'record_rejected').remedy);
-  $('record-state').replaceChildren(words, ...(row.error ? [': ', row.error.message, '. ', el('strong', {}, remedy), el('small', { class: 'support-code' }, `Code for support: ${row.error.code}`)] : []));
+  // A refusal in words: what the code means and what to do; the server's own message (ids,
+  // serials) only in the line for support.
+  const known = row.error && (errorCodes().find((c) => c.code === row.error.code) ?? errorCodes().find((c) => c.code === 'record_rejected'));
+  $('record-state').replaceChildren(words, ...(known ? [': ', known.summary, ' ', el('strong', {}, known.remedy),
+    el('small', { class: 'support-code' }, `Code for support: ${row.error.code} (${row.error.message})`)] : []));
   const receipt = row.receipt ? jwsPayload(row.receipt) : null;
   const rows = [
     ['Recipient', claims.recipient], ['Reference', claims.reference], ['Notes', claims.notes],
