@@ -12,11 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, httpProxy, launchChromium } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
-import { PIN, drawSignature, enrollThroughTheApp, signAndWait } from './support/app.mjs';
+import { ARTIFACTS, PHONE, TABLET, PIN, drawSignature, enrollThroughTheApp, openApp, signAndWait } from './support/app.mjs';
 
-const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
-const PHONE = { width: 360, height: 740 };
-const TABLET = { width: 800, height: 1280 };
 let browser;
 
 before(async () => {
@@ -25,16 +22,11 @@ before(async () => {
 });
 after(async () => { await browser.close(); });
 
-/** A fresh profile on the app at `url`, enrolled; page errors collected in `problems`. */
-async function enrolledApp(server, { url = server.url, viewport = PHONE, name = 'Ann Field', ...options } = {}) {
-  const context = await browser.newContext({ viewport, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(url + '/');
-  await page.waitForSelector('body[data-ready]');
-  await enrollThroughTheApp(page, server, { name });
-  return { context, page, problems };
+/** A fresh profile on the app at `url`, enrolled. */
+async function enrolledApp(server, { url = server.url, name = 'Ann Field', ...options } = {}) {
+  const opened = await openApp(browser, url, options);
+  await enrollThroughTheApp(opened.page, server, { name });
+  return opened;
 }
 
 /** The server's records, as [id, recipient, reference]. */
@@ -446,7 +438,6 @@ test('screenshots of every screen at phone and tablet sizes, nothing wider than 
       await drawSignature(page);
       await page.screenshot({ path: path.join(ARTIFACTS, `field-${size}-sign.png`), fullPage: true });
       const id = await signAndWait(page);
-      await page.click('#sign-another').catch(() => {});
       for (const screen of ['outbox', `record=${id}`, 'health', 'backup', 'help']) {
         await page.evaluate((s) => { location.hash = `#${s}`; }, screen);
         const section = screen.split('=')[0];

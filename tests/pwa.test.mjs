@@ -8,11 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, deviceWorker, launchChromium } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
-import { drawSignature, enrollThroughTheApp, signAndWait, PIN } from './support/app.mjs';
+import { ARTIFACTS, PHONE, TABLET, drawSignature, enrollThroughTheApp, openApp as openAppIn, signAndWait, PIN } from './support/app.mjs';
 
-const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
-const PHONE = { width: 360, height: 740 };
-const TABLET = { width: 800, height: 1280 };
 let browser;
 
 before(async () => {
@@ -21,17 +18,8 @@ before(async () => {
 });
 after(async () => { await browser.close(); });
 
-/** A fresh browser profile on the app; page errors are collected in `problems`. */
-async function openApp(server, { viewport = PHONE, context } = {}) {
-  context ??= await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(m.text())) problems.push(m.text()); });
-  await page.goto(server.url + '/');
-  await page.waitForSelector('body[data-ready]');
-  return { context, page, problems };
-}
+/** A fresh browser profile on the app. */
+const openApp = (server, options) => openAppIn(browser, server.url, options);
 
 test('a worker\'s day: enroll, offline, the app loads from the service worker, sign three, back online, synced', { timeout: 180_000 }, async () => {
   const server = await startServer();

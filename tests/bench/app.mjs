@@ -6,10 +6,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ROOT, launchChromium } from '../support/browser.mjs';
 import { startServer } from '../support/server.mjs';
-import { PIN, drawSignature, enrollThroughTheApp } from '../support/app.mjs';
+import { PHONE, PIN, drawSignature, enrollThroughTheApp } from '../support/app.mjs';
 
 const BIN = path.join(ROOT, 'target/release/offsign-server');
-const PHONE = { width: 360, height: 740 };
 
 /** One fresh profile: the first visit online (enroll, service worker installed), then a cold
  * start offline with the CPU slowed 4×; returns the first visit's bytes and the cold start. */

@@ -1,8 +1,32 @@
 // The field app driven as a worker does it (first run, signing), for tests and benchmarks
-// (playwright-core; `signInPage` also from any driver that can run a script).
+// (playwright-core; `drawInPage` also from any driver that can run a script).
+import path from 'node:path';
+import { ROOT } from './browser.mjs';
 
 /** The PIN the tests' workers choose. */
 export const PIN = '482913';
+
+/** Where the app's tests save their screenshots (git-ignored). */
+export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
+
+/** The screen sizes the app is tried at. */
+export const PHONE = { width: 360, height: 740 };
+export const TABLET = { width: 800, height: 1280 };
+
+/**
+ * The app at `url` in a fresh profile of `browser` (or in `context`), loaded; page errors and
+ * console errors (but failed loads while offline) are collected in `problems`.
+ */
+export async function openApp(browser, url, { viewport = PHONE, context, ...options } = {}) {
+  context ??= await browser.newContext({ viewport, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(m.text())) problems.push(m.text()); });
+  await page.goto(url + '/');
+  await page.waitForSelector('body[data-ready]');
+  return { context, page, problems };
+}
 
 /** Enrolls through the app's first-run screen with a code from the administrator's command. */
 export async function enrollThroughTheApp(page, server, { days = 365, name = 'Ann Field' } = {}) {
