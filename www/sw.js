@@ -47,6 +47,10 @@ self.addEventListener('fetch', (event) => {
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'offsign-sync') return;
   event.waitUntil((async () => {
+    // The app asks for this after every signature; while it is open it sends by itself, so
+    // this waits a little for it rather than race it for the sync lock (the worker's Device
+    // starts slower than the page's). What the page has sent by then is not sent again.
+    if ((await self.clients.matchAll({ type: 'window' })).length) await new Promise((resolve) => setTimeout(resolve, 3_000));
     const summary = await (await Device.open()).sync();
     for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage({ synced: summary });
   })());
