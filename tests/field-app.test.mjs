@@ -223,6 +223,7 @@ test('the pad full screen, and handed to the customer: only the summary and the 
 
     await page.fill('input[name=recipient]', 'J. Smith');
     await page.fill('input[name=reference]', 'DN-42');
+    assert.equal(await page.textContent('#pad-name'), 'Signed by J. Smith', "the signer's name under the line");
     await page.click('#handoff');
     assert.match(await page.textContent('#handoff-summary'), /Please sign for:Delivery receipt · DN-42 · for J\. Smith/);
     for (const hidden of ['nav', 'header', '#sign-button', 'input[name=recipient]']) assert.equal(await page.isVisible(hidden), false, `${hidden} is out of sight`);
@@ -336,6 +337,20 @@ test('the outbox reads as what was signed; a row opens with its receipt; search 
     assert.ok(await page.$eval('#record-pad img', (img) => img.complete && img.naturalWidth > 0), 'and loads');
     assert.match(await page.textContent('#record-tech'), /Receipt/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-tablet-record-open.png'), fullPage: true });
+
+    // A photo signed: its record shows the photo and offers the file.
+    await page.click('nav a[href="#sign"]');
+    await page.waitForSelector('#sign:not([hidden])');
+    const photo = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-photo-')), 'parcel.png');
+    writeFileSync(photo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+    await page.setInputFiles('input[name=file]', photo);
+    await page.fill('input[name=recipient]', 'M. Green');
+    const withPhoto = await signAndWait(page);
+    await page.evaluate((id) => { location.hash = `#record=${id}`; }, withPhoto);
+    await page.waitForSelector('#record-document img.document-preview');
+    assert.ok(await page.$eval('#record-document img', (img) => img.complete && img.naturalWidth === 1), 'the photo is shown');
+    assert.equal(await page.getAttribute('#record-document a', 'download'), 'parcel.png');
+    assert.match(await page.textContent('#record-fields'), /parcel\.png, image\/png, 70 bytes/);
     await context.close();
   } finally {
     await server.stop();
