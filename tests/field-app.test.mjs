@@ -212,6 +212,15 @@ test('the pad full screen, and handed to the customer: only the summary and the 
     // On a phone the pad is large enough to sign on, and sharp (drawn at the screen's density).
     const pad = await page.$eval('#pad', (c) => ({ width: c.getBoundingClientRect().width, height: c.getBoundingClientRect().height, pixels: c.width }));
     assert.ok(pad.width >= 320 && pad.height >= 150, `pad ${pad.width}×${pad.height}`);
+    // A drawing survives the box changing and changing back (full screen and out) unchanged.
+    const inked = () => page.$eval('#pad', (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length);
+    await drawSignature(page);
+    const before = await inked();
+    await page.click('#pad-full');
+    await page.click('#pad-full');
+    await page.waitForTimeout(100);
+    assert.equal(await inked(), before, 'the same drawing after full screen and back');
+    await page.click('#pad-clear');
     await page.click('#pad-full');
     const full = await page.$eval('#pad', (c) => c.getBoundingClientRect().height);
     assert.ok(full > 400, `full screen: the pad fills the screen (${full} px high)`);
@@ -255,7 +264,26 @@ test('the pad full screen, and handed to the customer: only the summary and the 
     await new Promise((r) => setTimeout(r, 1_300));
     await page.mouse.up();
     await page.waitForFunction(() => !document.body.classList.contains('handoff'));
-    assert.equal(await page.isHidden('#handback-form'), true, 'no PIN needed after a long press');
+    assert.equal(await page.isHidden('#handback-form'), true, 'the view is back after a long press');
+    // But the key was locked while the customer held the device: signing asks for the PIN.
+    await page.click('#sign-button');
+    await page.waitForSelector('#unlock:not([hidden])');
+    await page.fill('#unlock-form input[name=pin]', PIN);
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+    assert.equal(await page.inputValue('input[name=reference]'), 'DN-42', 'the form as it was');
+    // Changed after the customer signed: refused, the customer signs again.
+    await page.fill('input[name=reference]', 'DN-43');
+    await page.click('#sign-button');
+    await page.waitForSelector('#pad-error:not([hidden])');
+    assert.match(await page.textContent('#pad-error'), /^The form changed after the customer signed/);
+    assert.match(await page.textContent('#preview-text'), /"handwrittenSignature": "none"/, 'their signature is gone');
+    await page.click('#handoff');
+    await drawSignature(page);
+    await page.click('#handback-hold');
+    await page.fill('#handback-form input[name=pin]', PIN);
+    await page.click('#handback-form button[type=submit]');
+    await page.waitForFunction(() => !document.body.classList.contains('handoff'));
     await page.click('#sign-button');
     await page.waitForSelector('#signed:not([hidden])');
     const [[jws]] = await (async () => {

@@ -235,7 +235,7 @@ test('backup: export to a file, import into a fresh browser profile', { timeout:
     await download.saveAs(file);
     // Where it went, by name.
     await page.waitForSelector('#backup-done:not([hidden])');
-    assert.match(await page.textContent('#backup-done'), new RegExp(`^Backup saved as "${download.suggestedFilename()}" \\(\\d+ KB\\) where this browser puts downloads`));
+    assert.match(await page.textContent('#backup-done'), new RegExp(`^Your browser is saving the backup as "${download.suggestedFilename()}" \\(\\d+ KB\\) where it puts downloads`));
     assert.match(download.suggestedFilename(), /^offsign-backup-\d{4}-\d\d-\d\d\.offsign$/);
     await context.close();
 

@@ -192,7 +192,7 @@ async function exportBackup(form) {
   link.remove();
   form.reset();
   $('backup-done').hidden = false;
-  $('backup-done').textContent = `Backup saved as "${name}" (${Math.ceil(bytes.length / 1024)} KB) where this browser puts downloads, usually the Downloads folder. Copy it off this device, and keep the file and its passphrase apart.`;
+  $('backup-done').textContent = `Your browser is saving the backup as "${name}" (${Math.ceil(bytes.length / 1024)} KB) where it puts downloads, usually the Downloads folder. Copy it off this device, and keep the file and its passphrase apart.`;
   $('backup-done').tabIndex = -1;
   $('backup-done').focus();
 }
@@ -213,22 +213,29 @@ let lockoutTimer;
 /**
  * Shows how long the worker must wait before the next PIN try, counting down each second;
  * the device counts only time it sees pass (a clock moved forward does not end it), so the
- * app asks it again every few seconds while it is open.
+ * app asks it again every few seconds while it is open. A newer watch replaces an older one,
+ * whose late answers are dropped.
  */
 function watchLockout(kid) {
   clearInterval(lockoutTimer);
   if (!kid) return;
   let left = 0;
   let asked = 0;
+  const timer = setInterval(() => tick(), 1_000);
+  lockoutTimer = timer;
   const tick = async () => {
-    if (asked++ % 5 === 0) left = await device.lockoutRemaining(kid).catch(() => 0);
-    else left -= 1000;
+    if (asked++ % 5 === 0) {
+      const answer = await device.lockoutRemaining(kid).catch(() => 0);
+      if (lockoutTimer !== timer) return;
+      left = answer;
+    } else {
+      left -= 1000;
+    }
     const seconds = Math.max(0, Math.ceil(left / 1000));
     $('lockout-wait').hidden = seconds <= 0;
     $('lockout-wait').textContent = seconds > 0 ? `Next try in ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}. Keep the app open: the wait counts while it is.` : '';
-    if (seconds <= 0 && asked > 1) clearInterval(lockoutTimer);
+    if (seconds <= 0 && asked > 1) clearInterval(timer);
   };
-  lockoutTimer = setInterval(tick, 1_000);
   tick();
 }
 

@@ -136,6 +136,7 @@ export async function renderRecord(id) {
   const identity = await owner();
   const row = identity && (await allRecords(identity)).find((r) => r.id === id);
   const fields = $('record-fields');
+  fields.replaceChildren();
   $('record-pad').hidden = true;
   $('record-document').replaceChildren();
   $('record-tech').replaceChildren();
@@ -159,7 +160,8 @@ export async function renderRecord(id) {
     ['Recipient', claims.recipient], ['Reference', claims.reference], ['Notes', claims.notes],
     ['Document', [doc.name, doc.type, doc.size != null ? `${doc.size} bytes` : null].filter(Boolean).join(', ')],
     ['Signed', when(row.signedAt)],
-    ['Location', claims.location ? `${claims.location.lat.toFixed(5)}, ${claims.location.lon.toFixed(5)} (±${claims.location.accuracyM} m)` : null],
+    ['Location', Number.isFinite(claims.location?.lat) && Number.isFinite(claims.location?.lon)
+      ? `${claims.location.lat.toFixed(5)}, ${claims.location.lon.toFixed(5)} (±${claims.location.accuracyM} m)` : null],
     ['Received by the server', receipt ? when(receipt.receivedAt) : null],
   ].filter(([, value]) => value);
   fields.replaceChildren(...rows.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
@@ -175,9 +177,12 @@ export async function renderRecord(id) {
     $('record-pad').hidden = false;
   }
   if (document) {
-    const url = URL.createObjectURL(document);
+    // Shown as an image when it is one; any other file is only offered to save, never opened
+    // as a page of this origin (an HTML or SVG file would be one).
+    const image = /^image\/(png|jpeg|gif|webp|avif|heic)$/.test(String(document.type));
+    const url = URL.createObjectURL(image ? document : new Blob([document], { type: 'application/octet-stream' }));
     urls.push(url);
-    const preview = String(document.type).startsWith('image/')
+    const preview = image
       ? [el('img', { src: url, alt: `The signed photo: ${doc.name ?? 'document'}`, class: 'document-preview' })]
       : [];
     $('record-document').replaceChildren(...preview,

@@ -1,13 +1,14 @@
 // The handwritten-signature pad: Pointer Events (finger, stylus, mouse), undo and clear, and
 // the drawing as PNG bytes. The canvas follows its box on screen at the screen's pixel density
-// (sharp on a phone); when the box changes (full screen, a turned phone) the drawing is scaled
-// to fit the new box, keeping its shape.
+// (sharp on a phone); when the box changes (full screen, a turned phone, a keyboard opening)
+// the drawing is scaled to fit the new box, keeping its shape: each stroke keeps the box it was
+// drawn in and is scaled when drawn, so no sequence of resizes shrinks it for good.
 
 export class SignaturePad {
   constructor(canvas) {
     this.canvas = canvas;
     this.context = canvas.getContext('2d');
-    /** Strokes in CSS pixels of the box they are drawn in (`this.box`). */
+    /** Strokes: `{ box, points }`, points in CSS pixels of the box the stroke was drawn in. */
     this.strokes = [];
     this.box = { width: 0, height: 0 };
     canvas.style.touchAction = 'none';
@@ -15,27 +16,24 @@ export class SignaturePad {
       try {
         canvas.setPointerCapture(e.pointerId); // the stroke goes on past the pad's edge
       } catch { /* a pointer the browser does not know as active (a script's events) */ }
-      this.strokes.push([this.point(e)]);
+      if (!this.box.width) this.fit();
+      this.strokes.push({ box: this.box, points: [this.point(e)] });
       this.draw();
     });
     canvas.addEventListener('pointermove', (e) => {
       if (e.buttons === 0 || !this.strokes.length) return;
       const coalesced = e.getCoalescedEvents?.() ?? [];
-      for (const p of coalesced.length ? coalesced : [e]) this.strokes.at(-1).push(this.point(p));
+      for (const p of coalesced.length ? coalesced : [e]) this.strokes.at(-1).points.push(this.point(p));
       this.draw();
     });
     new ResizeObserver(() => this.fit()).observe(canvas);
     this.fit();
   }
 
-  /** Sizes the canvas to its box at the screen's density; scales what is drawn to the new box. */
+  /** Sizes the canvas to its box at the screen's density, and draws again. */
   fit() {
     const { width, height } = this.canvas.getBoundingClientRect();
     if (!width || !height) return; // hidden: keep the drawing as it is
-    const scale = this.box.width ? Math.min(width / this.box.width, height / this.box.height) : 1;
-    if (scale !== 1) {
-      this.strokes = this.strokes.map((stroke) => stroke.map((p) => ({ x: p.x * scale, y: p.y * scale, w: p.w })));
-    }
     this.box = { width, height };
     const density = globalThis.devicePixelRatio || 1;
     this.canvas.width = Math.round(width * density);
@@ -71,15 +69,16 @@ export class SignaturePad {
     c.lineJoin = 'round';
     c.strokeStyle = '#0b1f3a';
     c.fillStyle = '#0b1f3a';
-    for (const stroke of this.strokes) {
-      for (let i = 1; i < stroke.length; i++) {
-        c.lineWidth = stroke[i].w;
+    for (const { box, points } of this.strokes) {
+      const k = Math.min(this.box.width / box.width, this.box.height / box.height);
+      for (let i = 1; i < points.length; i++) {
+        c.lineWidth = points[i].w;
         c.beginPath();
-        c.moveTo(stroke[i - 1].x, stroke[i - 1].y);
-        c.lineTo(stroke[i].x, stroke[i].y);
+        c.moveTo(points[i - 1].x * k, points[i - 1].y * k);
+        c.lineTo(points[i].x * k, points[i].y * k);
         c.stroke();
       }
-      if (stroke.length === 1) c.fillRect(stroke[0].x - 1.5, stroke[0].y - 1.5, 3, 3);
+      if (points.length === 1) c.fillRect(points[0].x * k - 1.5, points[0].y * k - 1.5, 3, 3);
     }
   }
 

@@ -15,6 +15,8 @@ let shown = null;
 let inBackground = false;
 /** The identity that handed the device to the customer (it takes it back). */
 let handedOffBy = null;
+/** What the customer was shown to sign for (`handedOverNow()` then), until it is signed. */
+let handedOverContent = null;
 
 const NEED = DELIVERY_RECEIPT.require;
 
@@ -27,7 +29,7 @@ export function setUpSigning(opened) {
   requireLocation();
   $('pad').addEventListener('pointerup', () => { $('pad-error').hidden = true; updatePreview(); });
   $('pad-undo').addEventListener('click', () => { pad.undo(); updatePreview(); });
-  $('pad-clear').addEventListener('click', () => { pad.clear(); updatePreview(); });
+  $('pad-clear').addEventListener('click', () => { pad.clear(); handedOverContent = null; updatePreview(); });
   $('pad-full').addEventListener('click', () => setFullScreen(!document.body.classList.contains('pad-full')));
   $('handoff').addEventListener('click', handOff);
   wireHandBack();
@@ -41,7 +43,8 @@ export function setUpSigning(opened) {
   });
   onSending(({ phase, error }) => {
     if (!shown || $('signed').hidden) return;
-    if (phase === 'start' && navigator.onLine) sayState('sending', 'Saved on this device. Sending…');
+    const final = ['accepted', 'rejected'].includes($('signed-state').dataset.state);
+    if (phase === 'start' && navigator.onLine && !final) sayState('sending', 'Saved on this device. Sending…');
     if (phase === 'done' || phase === 'failed') showSentState(error).catch(() => {});
   });
   updatePreview();
@@ -133,34 +136,52 @@ function position() {
 export async function sign(form) {
   const found = missing(form);
   if (found.length) return showMissing(found);
+  if (handedOverContent !== null && handedOverContent !== handedOverNow()) {
+    // The customer signed for what the hand-off screen showed; the form changed since.
+    pad.clear();
+    handedOverContent = null;
+    updatePreview();
+    return showMissing([problem('form_incomplete', 'The form changed after the customer signed: hand the device to them again to sign what it says now.', 'pad')]);
+  }
+  // What is signed is taken now, before any wait: a change made while the location is looked
+  // up is not half in the record; the form stays out of reach until the record is saved.
   const fields = formFields(form);
   const claims = { ...fields };
-  if (form.location.checked) {
-    const at = await position();
-    if (at.failed) {
-      throw problem('location_unavailable', NEED.location
-        ? `Your location could not be found (${at.failed}), and this form needs it. Allow location for this app, and try again outdoors.`
-        : `Your location could not be found (${at.failed}). Try again outdoors, or untick "Add my location" to sign without it.`, 'location');
-    }
-    claims.location = at.where;
-  }
-  const image = pad.empty ? undefined : await pad.png();
-  if (image) claims.signatureImage = { sha256: await sha256(image), type: 'image/png' };
   const file = form.file.files[0];
-  // A picked file goes to the Device's worker as it is: it is read and hashed there, a slice
-  // at a time, so a large photo never holds up this page.
-  const signed = file
-    ? await device.sign(file, { name: file.name, type: file.type || 'application/octet-stream', claims })
-    : await device.sign(new TextEncoder().encode(JSON.stringify({ receipt: fields })), { name: DELIVERY_RECEIPT.documentName, type: 'application/json', claims });
-  const record = signed.record;
-  showSigned(record, fields, file);
-  performance.mark('offsign-saved'); // for the benchmark: "saved on this device" is on screen
-  form.reset();
-  pad.clear();
-  requireLocation();
-  updatePreview();
-  await keep(record.id, { image, document: file }).catch(() => {}); // only for looking at it again
-  await follow(record);
+  const image = pad.empty ? undefined : await pad.png();
+  $('handoff').disabled = true;
+  form.inert = true;
+  try {
+    if (form.location.checked) {
+      const at = await position();
+      if (at.failed) {
+        throw problem('location_unavailable', NEED.location
+          ? `Your location could not be found (${at.failed}), and this form needs it. Allow location for this app, and try again outdoors.`
+          : `Your location could not be found (${at.failed}). Try again outdoors, or untick "Add my location" to sign without it.`, 'location');
+      }
+      claims.location = at.where;
+    }
+    if (image) claims.signatureImage = { sha256: await sha256(image), type: 'image/png' };
+    // A picked file goes to the Device's worker as it is: it is read and hashed there, a slice
+    // at a time, so a large photo never holds up this page.
+    const signed = file
+      ? await device.sign(file, { name: file.name, type: file.type || 'application/octet-stream', claims })
+      : await device.sign(new TextEncoder().encode(JSON.stringify({ receipt: fields })), { name: DELIVERY_RECEIPT.documentName, type: 'application/json', claims });
+    const record = signed.record;
+    showSigned(record, fields, file);
+    performance.mark('offsign-saved'); // for the benchmark: "saved on this device" is on screen
+    form.reset();
+    pad.clear();
+    handedOverContent = null;
+    requireLocation();
+    updatePreview();
+    await keep(record.id, { image, document: file }).catch(() => {}); // only for looking at it again
+    // Sending goes on by itself: the worker can sign the next one meanwhile.
+    follow(record).catch(() => {});
+  } finally {
+    form.inert = false;
+    $('handoff').disabled = false;
+  }
 }
 
 /** The result panel for a record just signed, with focus on its heading. */
@@ -256,15 +277,30 @@ function summary() {
 function handOff() {
   clearProblem();
   handedOffBy = device.unlocked ?? null;
-  if (!handedOffBy) return;
+  if (!handedOffBy) {
+    location.hash = '#unlock'; // locked meanwhile: the worker unlocks first
+    return;
+  }
+  handedOverContent = handedOverNow();
+  // The key is locked while the customer holds the device: nothing can be signed, nor the
+  // session taken over, until the worker's PIN unlocks it again.
+  device.lock();
   $('handoff-summary').replaceChildren(el('p', {}, 'Please sign for:'), el('p', { class: 'handoff-what' }, summary()));
   $('handoff-summary').hidden = false;
   document.body.classList.add('handoff');
   for (const node of inertDuringHandOff()) node.inert = true;
   $('handback').hidden = false;
   $('handback-form').hidden = true;
+  resetHold();
   setFullScreen(true);
   focusMessage($('handoff-summary'));
+}
+
+/** Everything signed that the customer was shown, to tell whether the form changed since. */
+function handedOverNow() {
+  const form = $('sign-form');
+  const file = form.file.files[0];
+  return JSON.stringify([formFields(form), file ? [file.name, file.size, file.lastModified] : null]);
 }
 
 /** Everything the customer must not reach while holding the device. */
@@ -286,11 +322,18 @@ function handBack() {
   $('sign-button').focus();
 }
 
-/** The two ways back: hold the button for a second, or type the worker's PIN. */
+/** Forgets a long press that already gave the device back. */
+let resetHold = () => {};
+
+/**
+ * The two ways back: hold the button for a second (the view comes back, the key stays locked:
+ * signing asks for the PIN), or type the worker's PIN (unlocked again, straight back to Sign).
+ */
 function wireHandBack() {
   const hold = $('handback-hold');
   let timer;
   let taken = false;
+  resetHold = () => { taken = false; };
   const release = () => { clearTimeout(timer); hold.classList.remove('holding'); };
   hold.addEventListener('pointerdown', () => {
     taken = false;
@@ -307,16 +350,22 @@ function wireHandBack() {
   $('handback-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const form = event.target;
+    const button = form.querySelector('button[type=submit]');
     clearProblem();
     if (!form.pin.value) {
       showFormProblem(form, problem('form_incomplete', "Type the worker's PIN, or hold the button for a second.", 'pin'));
       return;
     }
+    button.disabled = true; // one try per tap: unlocking takes a moment
+    form.setAttribute('aria-busy', 'true');
     try {
       await device.unlock(handedOffBy, form.pin.value);
       handBack();
     } catch (e) {
       showFormProblem(form, Object.assign(e, { field: 'pin' }));
+    } finally {
+      button.disabled = false;
+      form.removeAttribute('aria-busy');
     }
   });
 }
