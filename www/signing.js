@@ -126,7 +126,7 @@ function position() {
     setTimeout(() => resolve({ failed: 'no position within 15 seconds' }), 15_000);
     navigator.geolocation.getCurrentPosition(
       (p) => resolve({ where: { lat: p.coords.latitude, lon: p.coords.longitude, accuracyM: Math.round(p.coords.accuracy) } }),
-      (e) => resolve({ failed: ['', 'this app may not use your location', 'no position could be found', 'no position within 10 seconds'][e.code] || 'no position' }),
+      (e) => resolve({ failed: ['', 'this app may not use your location', 'the device has no position fix', 'no position within 10 seconds'][e.code] || 'no position' }),
       { timeout: 10_000, maximumAge: 60_000 },
     );
   });
