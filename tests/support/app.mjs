@@ -54,6 +54,8 @@ export function drawInPage() {
 
 /** Draws a signature on the pad with the mouse, as a person would. */
 export async function drawSignature(page) {
+  // The mouse reaches only what is on screen: a pad below the fold would get no event.
+  await page.locator('#pad').scrollIntoViewIfNeeded();
   const box = await page.locator('#pad').boundingBox();
   await page.mouse.move(box.x + 20, box.y + box.height * 0.6);
   await page.mouse.down();
