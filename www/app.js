@@ -7,7 +7,7 @@ import { renderHealth, renderHelp } from './health.js';
 import { renderOutbox, renderRecord, setUpOutbox } from './outbox.js';
 import { sendFor, sendWhileOpen } from './sending.js';
 import { handedOff, setUpSigning, sign } from './signing.js';
-import { $, el, problem, showProblem, showFormProblem, clearProblem } from './ui.js';
+import { $, el, problem, onSubmit, showProblem, showFormProblem, clearProblem } from './ui.js';
 
 const SCREENS = ['enroll', 'unlock', 'sign', 'outbox', 'record', 'health', 'backup', 'help'];
 /** The tab each screen belongs to. */
@@ -241,28 +241,12 @@ function watchLockout(kid) {
 
 // ---- wiring ----
 
-/**
- * Runs a form's action with its errors shown next to the field they are about and by the
- * form's button, the button disabled meanwhile.
- */
-function onSubmit(id, action) {
-  $(id).addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const button = event.submitter ?? $(id).querySelector('button[type=submit]');
-    button.disabled = true;
-    // A spinner on the button while it works: unlocking is one Argon2id step with no progress
-    // to count, and the spinner turns because that work is the Device worker's, not the page's.
-    $(id).setAttribute('aria-busy', 'true');
-    clearProblem();
-    try {
-      await action(event.target);
-    } catch (e) {
-      if (e.code === 'identity_locked') await show('unlock');
-      else showFormProblem(event.target, e);
-    } finally {
-      button.disabled = false;
-      $(id).removeAttribute('aria-busy');
-    }
+/** Runs a form's action on submit (see `onSubmit`); a locked identity goes to Unlock first. */
+function submit(id, action) {
+  onSubmit($(id), action, async (e) => {
+    if (e.code !== 'identity_locked') return false;
+    await show('unlock');
+    return true;
   });
 }
 
@@ -280,8 +264,8 @@ async function main() {
   sendFor(device);
   setUpSigning(device);
   setUpOutbox(device);
-  onSubmit('enroll-form', enroll);
-  onSubmit('unlock-form', async (form) => {
+  submit('enroll-form', enroll);
+  submit('unlock-form', async (form) => {
     if (!form.pin.value) throw problem('form_incomplete', 'Type your PIN.', 'pin');
     try {
       await device.unlock(form.kid.value, form.pin.value);
@@ -292,10 +276,10 @@ async function main() {
     form.reset();
     await show(location.hash.slice(1) || 'sign');
   });
-  onSubmit('sign-form', sign);
-  onSubmit('feedback-form', sendFeedback);
-  onSubmit('export-form', exportBackup);
-  onSubmit('import-form', async (form) => { await importBackup(form); await show(location.hash.slice(1) || 'sign'); });
+  submit('sign-form', sign);
+  submit('feedback-form', sendFeedback);
+  submit('export-form', exportBackup);
+  submit('import-form', async (form) => { await importBackup(form); await show(location.hash.slice(1) || 'sign'); });
   addEventListener('hashchange', () => {
     // Handed to the customer: the worker's screens stay out of reach (the Back button too).
     if (handedOff()) return history.replaceState(null, '', '#sign');

@@ -1,7 +1,7 @@
 // The outbox a worker can read: each record by what was signed (recipient, reference,
 // document, time) and its state in words true to the network; a record opens to its fields,
 // signature, document, receipt, and a refusal's reason and remedy; "Send now" says what it did.
-import { errorCodes } from '/pkg/offsign.js';
+import { errorCodes, inspectRecord } from '/pkg/offsign.js';
 import { kept } from './keep.js';
 import { sendSoon, sending, onSending } from './sending.js';
 import { $, el, when, jwsPayload, count, showProblem, focusMessage } from './ui.js';
@@ -48,9 +48,12 @@ async function allRecords(identity) {
   return rows.reverse();
 }
 
-/** What a record says was signed: its claims and document, read from its JWS. */
+/** What a record says was signed: its claims and document, read (not verified) from its JWS. */
 function signedContent(row) {
-  const payload = jwsPayload(row.jws) ?? {};
+  let payload = {};
+  try {
+    payload = inspectRecord(row.jws).payload;
+  } catch { /* shown with what the row itself says */ }
   return { claims: payload.claims ?? {}, doc: payload.doc ?? {}, payload };
 }
 

@@ -63,7 +63,8 @@ export function sendSoon() {
 
 /**
  * Sends by itself while the app is open: now, whenever the connection returns, and every
- * five minutes. Failures are recorded by the device as failure reports; where the browser
+ * five minutes. (The package's `autoSync` does the same, but its runs would not go through
+ * `sendSoon`: the screens could not tell "sending" and runs would pile up behind a signature's.) Failures are recorded by the device as failure reports; where the browser
  * has Background Sync it is asked to try again after the app is closed.
  */
 export function sendWhileOpen() {

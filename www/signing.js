@@ -5,7 +5,7 @@ import { DELIVERY_RECEIPT } from './forms.js';
 import { keep } from './keep.js';
 import { SignaturePad } from './pad.js';
 import { sendSoon, onSending } from './sending.js';
-import { $, el, problem, markField, focusMessage, showFormProblem, clearProblem, when, sha256, count } from './ui.js';
+import { $, el, problem, markField, focusMessage, onSubmit, clearProblem, when, sha256, count } from './ui.js';
 
 let device;
 let pad;
@@ -177,7 +177,7 @@ export async function sign(form) {
     updatePreview();
     await keep(record.id, { image, document: file }).catch(() => {}); // only for looking at it again
     // Sending goes on by itself: the worker can sign the next one meanwhile.
-    follow(record).catch(() => {});
+    follow().catch(() => {});
   } finally {
     form.inert = false;
     $('handoff').disabled = false;
@@ -189,7 +189,7 @@ function showSigned(record, fields, file) {
   shown = { kid: record.kid, seq: record.seq, id: record.id };
   $('signed-id').textContent = record.id;
   $('signed-time').textContent = when(record.signedAt);
-  $('signed-what').textContent = [file ? file.name : 'Delivery receipt', fields.reference, fields.recipient && `for ${fields.recipient}`].filter(Boolean).join(' · ');
+  $('signed-what').textContent = describe(fields, file);
   $('signed-open').href = `#record=${record.id}`;
   sayState('pending', 'Saved on this device.');
   $('sign-form').hidden = true;
@@ -204,16 +204,14 @@ function sayState(state, words) {
 }
 
 /**
- * Hands the record to the sender at once when online, and asks the browser to send it after the
- * app is closed where it can (Background Sync): closing the app right after signing loses
- * nothing. Offline, says when it will go.
+ * Asks the browser to send the record after the app is closed where it can (Background Sync):
+ * closing the app right after signing loses nothing. Then hands it to the sender at once when
+ * online (the `onSending` listener says how that went); offline, says when it will go.
  */
-async function follow(record) {
-  const sent = navigator.onLine ? sendSoon().catch((e) => e) : null;
+async function follow() {
   inBackground = await device.requestBackgroundSync().catch(() => false);
-  if (!sent) return showSentState();
-  const outcome = await sent;
-  await showSentState(outcome instanceof Error || outcome?.code ? outcome : undefined);
+  if (navigator.onLine) sendSoon().catch(() => {});
+  else await showSentState();
 }
 
 /** Reads the shown record's state and says it: sent, refused, or waiting and why. */
@@ -261,11 +259,8 @@ function setFullScreen(on) {
   }
 }
 
-/** What the customer is asked to sign, in one line. */
-function summary() {
-  const form = $('sign-form');
-  const fields = formFields(form);
-  const file = form.file.files[0];
+/** What is signed, in one line: "Delivery receipt · DN-118 · for J. Smith". */
+function describe(fields, file) {
   return [file ? file.name : 'Delivery receipt', fields.reference, fields.recipient && `for ${fields.recipient}`].filter(Boolean).join(' · ');
 }
 
@@ -285,7 +280,7 @@ function handOff() {
   // The key is locked while the customer holds the device: nothing can be signed, nor the
   // session taken over, until the worker's PIN unlocks it again.
   device.lock();
-  $('handoff-summary').replaceChildren(el('p', {}, 'Please sign for:'), el('p', { class: 'handoff-what' }, summary()));
+  $('handoff-summary').replaceChildren(el('p', {}, 'Please sign for:'), el('p', { class: 'handoff-what' }, describe(formFields($('sign-form')), $('sign-form').file.files[0])));
   $('handoff-summary').hidden = false;
   document.body.classList.add('handoff');
   for (const node of inertDuringHandOff()) node.inert = true;
@@ -347,25 +342,9 @@ function wireHandBack() {
     $('handback-form').hidden = false;
     $('handback-form').pin.focus();
   });
-  $('handback-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const form = event.target;
-    const button = form.querySelector('button[type=submit]');
-    clearProblem();
-    if (!form.pin.value) {
-      showFormProblem(form, problem('form_incomplete', "Type the worker's PIN, or hold the button for a second.", 'pin'));
-      return;
-    }
-    button.disabled = true; // one try per tap: unlocking takes a moment
-    form.setAttribute('aria-busy', 'true');
-    try {
-      await device.unlock(handedOffBy, form.pin.value);
-      handBack();
-    } catch (e) {
-      showFormProblem(form, Object.assign(e, { field: 'pin' }));
-    } finally {
-      button.disabled = false;
-      form.removeAttribute('aria-busy');
-    }
+  onSubmit($('handback-form'), async (form) => {
+    if (!form.pin.value) throw problem('form_incomplete', "Type the worker's PIN, or hold the button for a second.", 'pin');
+    await device.unlock(handedOffBy, form.pin.value).catch((e) => { throw Object.assign(e, { field: 'pin' }); });
+    handBack();
   });
 }

@@ -63,6 +63,31 @@ export function showFormProblem(form, error) {
   }
 }
 
+/**
+ * Runs `action(form)` when `form` is submitted, with its errors shown next to the field they
+ * are about and by the form's button (unless `recover(error)` resolves true: it dealt with
+ * it), the button disabled and the form busy meanwhile.
+ */
+export function onSubmit(form, action, recover = async () => false) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = event.submitter ?? form.querySelector('button[type=submit]');
+    button.disabled = true;
+    // A spinner on the button while it works: unlocking is one Argon2id step with no progress
+    // to count, and the spinner turns because that work is the Device worker's, not the page's.
+    form.setAttribute('aria-busy', 'true');
+    clearProblem();
+    try {
+      await action(form);
+    } catch (e) {
+      if (!(await recover(e))) showFormProblem(form, e);
+    } finally {
+      button.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  });
+}
+
 /** Marks `field` invalid with `words` in its own error line (the one it is described by). */
 export function markField(field, words) {
   field.setAttribute('aria-invalid', 'true');
