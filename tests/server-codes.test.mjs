@@ -317,6 +317,31 @@ test('the console: login_required without a session, login_refused, login_locked
   assertRefusal(await request('POST', '/admin/login', { form: { name: 'codes-auditor', password: 'a long auditor password' }, json: true }), 429, 'login_locked', 'the right password, while locked');
 });
 
+test('evidence uploads: record_unknown for a record the server does not hold, upload_offset_mismatch for a chunk sent twice, evidence_too_large past the limit; nothing is kept for any', { timeout: 30_000 }, async () => {
+  const signer = await enrolledWorker('codes-evidence');
+  const first = await record(signer, { seq: 1 });
+  assert.deepEqual((await send([first])).map((v) => v.verdict), ['accepted']);
+  const { id } = jwsPayload(first);
+  // The sealed length of `plain` bytes (offsign::sealed_len): the header, the bytes, a tag per 64 KiB.
+  const sealedLength = (plain) => 164 + plain + 16 * Math.max(1, Math.ceil(plain / 65536));
+  const chunk = (path, offset, length, bytes) => call('PATCH', path, bytes, 'application/offset+octet-stream', {
+    headers: { 'upload-offset': String(offset), 'upload-length': String(length), 'tus-resumable': '1.0.0' },
+  });
+  const unknown = await chunk(`/v1/evidence/${randomUUID()}/document`, 0, sealedLength(10), 'x'.repeat(10));
+  assertRefusal(unknown, 404, 'record_unknown', 'evidence for a record never sent');
+  const path = `/v1/evidence/${id}/document`;
+  const length = sealedLength(100);
+  const held = await chunk(path, 0, length, 'x'.repeat(100));
+  assert.equal(held.status, 204, held.text);
+  assert.equal(held.headers['upload-offset'], '100');
+  const again = await chunk(path, 0, length, 'x'.repeat(100));
+  assertRefusal(again, 409, 'upload_offset_mismatch', 'the same chunk sent twice');
+  assert.equal(again.headers['upload-offset'], '100', 'the refusal says where to go on');
+  const large = await chunk(path, 0, sealedLength(65 << 20), 'x');
+  assertRefusal(large, 413, 'evidence_too_large', 'a piece over the default 64 MiB');
+  assert.equal(count('evidence'), 0, 'nothing kept');
+});
+
 test('every code of the server group was answered by the real server, except those excluded with a reason; every code seen is in the table', { timeout: 5_000 }, () => {
   const excluded = Object.keys(EXCLUDED);
   assert.ok(excluded.length <= 3, `at most 3 excluded: ${excluded}`);

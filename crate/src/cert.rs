@@ -125,6 +125,118 @@ impl FromJson for Receipt {
     }
 }
 
+/// The `typ` of an evidence receipt.
+pub const EVIDENCE_RECEIPT_TYP: &str = "offsign-evidence-receipt+jws";
+
+/// The server's proof that it holds a record's evidence: signed by the authority, it names the
+/// record, the kind of evidence, and the digest and size of the bytes it checked and stored.
+/// The device frees its copy only after it has verified one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceReceipt {
+    /// Format version, 1.
+    pub v: u32,
+    /// The issuing authority's name.
+    pub iss: String,
+    /// The record's id.
+    pub id: String,
+    /// `document` or `signature-image`.
+    pub kind: String,
+    /// The SHA-256 of the stored bytes, base64url: the digest the record signed.
+    pub sha256: String,
+    /// The stored bytes' length.
+    pub size: u64,
+    /// When the server stored them (RFC 3339).
+    pub stored_at: String,
+}
+
+impl FromJson for EvidenceReceipt {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "an evidence receipt")?;
+        let receipt = EvidenceReceipt {
+            v: m.required("v")?,
+            iss: m.required("iss")?,
+            id: m.required("id")?,
+            kind: m.required("kind")?,
+            sha256: m.required("sha256")?,
+            size: m.required("size")?,
+            stored_at: m.required("storedAt")?,
+        };
+        m.deny_unknown().map(|()| receipt)
+    }
+}
+
+/// Verifies an evidence receipt against the authority key: `bad_signature` when it is not the
+/// authority's, `malformed_jws` when it is not an evidence receipt.
+pub fn verify_evidence_receipt(jws_text: &str, authority: &PublicKey) -> Result<EvidenceReceipt> {
+    let parsed = Jws::parse(jws_text)?;
+    if parsed.header.typ.as_deref() != Some(EVIDENCE_RECEIPT_TYP) {
+        return Err(Error::new(ErrorCode::MalformedJws, format!("typ is not {EVIDENCE_RECEIPT_TYP}")));
+    }
+    parsed.verify(authority)?;
+    parsed.payload_json(ErrorCode::MalformedJws)
+}
+
+/// The `typ` of a certificate status.
+pub const CERT_STATUS_TYP: &str = "offsign-cert-status+jws";
+
+/// The authority's answer to "what is the state of this certificate now?": the online inquiry a
+/// verifier makes, signed so that it can be kept with what it checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateStatus {
+    /// Format version, 1.
+    pub v: u32,
+    /// The issuing authority's name.
+    pub iss: String,
+    /// The certificate's serial.
+    pub serial: String,
+    /// Its worker.
+    pub sub: String,
+    /// `valid`, `not_yet_valid`, `expired`, `revoked` or `superseded` (replaced by a renewal:
+    /// records signed under it stay good until it expires).
+    pub status: String,
+    /// When it was revoked or superseded (RFC 3339), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    /// The serial of the certificate that replaced it, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
+    /// When the authority answered (RFC 3339).
+    pub checked_at: String,
+    /// The certificate itself (its JWS).
+    pub certificate: String,
+}
+
+impl FromJson for CertificateStatus {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "a certificate status")?;
+        let status = CertificateStatus {
+            v: m.required("v")?,
+            iss: m.required("iss")?,
+            serial: m.required("serial")?,
+            sub: m.required("sub")?,
+            status: m.required("status")?,
+            revoked_at: m.optional("revokedAt")?,
+            superseded_by: m.optional("supersededBy")?,
+            checked_at: m.required("checkedAt")?,
+            certificate: m.required("certificate")?,
+        };
+        m.deny_unknown().map(|()| status)
+    }
+}
+
+/// Verifies a certificate status against the authority key: `bad_signature` when it is not the
+/// authority's, `malformed_jws` when it is not a certificate status.
+pub fn verify_certificate_status(jws_text: &str, authority: &PublicKey) -> Result<CertificateStatus> {
+    let parsed = Jws::parse(jws_text)?;
+    if parsed.header.typ.as_deref() != Some(CERT_STATUS_TYP) {
+        return Err(Error::new(ErrorCode::MalformedJws, format!("typ is not {CERT_STATUS_TYP}")));
+    }
+    parsed.verify(authority)?;
+    parsed.payload_json(ErrorCode::MalformedJws)
+}
+
 /// The certificate authority: the server's signing key and name.
 pub struct Authority {
     identity: Identity,
@@ -199,6 +311,33 @@ impl Authority {
     pub fn issue_receipt(&self, id: &str, hash: &str, received_at: Timestamp) -> Result<String> {
         let receipt = Receipt { v: 1, iss: self.name.clone(), id: id.to_owned(), hash: hash.to_owned(), received_at: received_at.to_string() };
         jws::sign_unchecked(&self.identity, RECEIPT_TYP, &crate::json::to_vec(&receipt))
+    }
+
+    /// Signs a receipt for the `kind` evidence of record `id`: `size` bytes whose SHA-256 is
+    /// `sha256` (base64url), stored at `stored_at`.
+    pub fn issue_evidence_receipt(&self, id: &str, kind: &str, sha256: &str, size: u64, stored_at: Timestamp) -> Result<String> {
+        let receipt = EvidenceReceipt {
+            v: 1,
+            iss: self.name.clone(),
+            id: id.to_owned(),
+            kind: kind.to_owned(),
+            sha256: sha256.to_owned(),
+            size,
+            stored_at: stored_at.to_string(),
+        };
+        jws::sign(&self.identity, EVIDENCE_RECEIPT_TYP, &crate::json::to_vec(&receipt))
+    }
+
+    /// Signs a certificate status (its `v` and `iss` are set here).
+    pub fn issue_certificate_status(&self, status: CertificateStatus) -> Result<String> {
+        let status = CertificateStatus { v: 1, iss: self.name.clone(), ..status };
+        jws::sign(&self.identity, CERT_STATUS_TYP, &crate::json::to_vec(&status))
+    }
+
+    /// The authority's signing identity, for what other modules derive from it.
+    #[cfg(feature = "evidence")]
+    pub(crate) fn identity(&self) -> &Identity {
+        &self.identity
     }
 }
 

@@ -164,6 +164,15 @@ error_codes! {
         MalformedInput = "malformed_input", Error,
             "An argument has the wrong type, length, encoding or size.",
             "This is a problem in the app. Send feedback from the Health page.";
+        /// Sealed evidence does not open: not offsign's format, sealed to another key or for
+        /// another record, altered, or cut short.
+        MalformedEvidence = "malformed_evidence", Error,
+            "Sealed evidence (a document or signature image) could not be opened: it is damaged, incomplete, or for another key or record.",
+            "Nothing was kept from it. The app sends it again from the start; if it goes on, send feedback from the Health page.";
+        /// Evidence opened, but its bytes are not the ones whose digest the record signed.
+        DigestMismatch = "digest_mismatch", Error,
+            "The bytes of a document or signature image do not match the digest signed in its record.",
+            "The copy was changed or mixed up after signing; it was not kept. Use the copy kept with the record on the signing device, and ask your administrator.";
     }
     server {
         /// The server holds another record at the same place in this key's chain.
@@ -262,6 +271,18 @@ error_codes! {
         RevocationListUnavailable = "revocation_list_unavailable", Warning,
             "The server cannot sign a revocation list now.",
             "Nothing is lost. Ask your administrator to look at the server's revocations.";
+        /// Evidence was sent for a record the server does not hold.
+        RecordUnknown = "record_unknown", Error,
+            "The server holds no record with this id, so it takes no evidence for it.",
+            "Nothing is lost: the app sends the record first, then its evidence.";
+        /// A piece of evidence is larger than its record says, or than the server takes.
+        EvidenceTooLarge = "evidence_too_large", Error,
+            "The evidence is larger than its record declares, or than this server accepts.",
+            "The record itself is safe on the server; the file stays on this device. Ask your administrator to raise the server's evidence limit.";
+        /// An upload chunk did not start where the server's copy ends.
+        UploadOffsetMismatch = "upload_offset_mismatch", Warning,
+            "An upload chunk does not start where the server's copy of the upload ends.",
+            "Nothing is lost: the app asks the server where to go on and resumes from there.";
         /// The server failed while answering: a fault in the server, in its logs.
         InternalError = "internal_error", Error,
             "The server failed while answering.",

@@ -20,6 +20,8 @@ mod cert;
 mod device;
 mod encoding;
 mod error;
+#[cfg(feature = "evidence")]
+mod evidence;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -44,13 +46,19 @@ mod wasm;
 
 pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents, ImportSummary, MAX_BACKUP_BYTES};
 pub use cert::{
-    check_policy, inspect_certificate, verify_certificate, verify_receipt, verify_revocation_list, Authority, Certificate, Credentials,
-    PolicyOptions, PolicyVerdict, Receipt, RevocationList, ANSWER_TYP, CERT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
+    check_policy, inspect_certificate, verify_certificate, verify_certificate_status, verify_evidence_receipt, verify_receipt,
+    verify_revocation_list, Authority, Certificate, CertificateStatus, Credentials, EvidenceReceipt, PolicyOptions, PolicyVerdict, Receipt,
+    RevocationList, ANSWER_TYP, CERT_STATUS_TYP, CERT_TYP, EVIDENCE_RECEIPT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
 };
 pub use device::{BrowserFacts, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
 #[cfg(all(target_arch = "wasm32", feature = "device"))]
 pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};
+#[cfg(feature = "evidence")]
+pub use evidence::{
+    open_evidence, open_evidence_from, plain_len, seal_evidence, sealed_len, EvidenceKey, EvidenceKind, EvidenceOpener, EvidenceSealer,
+    EvidenceSecret, verify_evidence_key, EVIDENCE_CHUNK, EVIDENCE_HEADER_LEN, EVIDENCE_KEY_TYP,
+};
 pub use health::{diagnose, Check, Facts, OutboxSummary, Status};
 pub use jws::{Header, MAX_JWS_LEN};
 pub use keys::{Identity, PrivateJwk, PublicJwk, PublicKey};

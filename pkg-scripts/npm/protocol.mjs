@@ -31,7 +31,11 @@ const lines = [
   '| request | what it does | answers |',
   '|---|---|---|',
 ];
-const endpoints = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+// A path's own members beside its operations (e.g. `parameters`) are not requests.
+const METHODS = new Set(['get', 'head', 'post', 'put', 'patch', 'delete']);
+const endpoints = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods)
+  .filter(([method]) => METHODS.has(method))
+  .map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
 for (const { path, method, op } of endpoints) {
   lines.push(`| \`${method} ${path}\` | ${cell(op.summary)} | ${Object.keys(op.responses).join(', ')} |`);
 }
@@ -39,6 +43,10 @@ for (const { path, method, op } of endpoints) {
   lines.push('', `## ${method} ${path}`, '', cell(op.summary) + (op.description ? `. ${op.description}` : ''), '');
   const body = op.requestBody?.content?.['application/json']?.schema;
   if (body) lines.push(`Request body (JSON): ${typeOf(body)}.`, '');
+  const otherBody = !body && op.requestBody && Object.keys(op.requestBody.content)[0];
+  if (otherBody) lines.push(`Request body: \`${otherBody}\`.`, '');
+  const headers = (op.parameters ?? []).filter((p) => p.in === 'header');
+  if (headers.length) lines.push(`Request headers: ${headers.map((h) => `\`${h.name}\` (${cell(h.description)})`).join('; ')}.`, '');
   for (const [status, answer] of Object.entries(op.responses)) {
     const resolved = answer.$ref ? sharedResponses[refName(answer.$ref)] : answer;
     const schema = resolved?.content && Object.values(resolved.content)[0]?.schema;

@@ -6,7 +6,7 @@ use crate::ingest::CLOCK_TOLERANCE_MS;
 use crate::storage::{CertificateRow, DeviceRow, Renewal, Storage, StoredReport};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -50,6 +50,8 @@ pub struct AppState<S> {
     /// The address workers' phones reach this server at (`--public-url`), for enrollment
     /// links; `None`: the address the administrator's browser used.
     pub public_url: Option<String>,
+    /// Where records' documents and signature images are kept.
+    pub evidence: crate::evidence::EvidenceStore,
 }
 
 /// The reverse proxies (`--trusted-proxy`) whose forwarding headers are believed and whose
@@ -260,6 +262,9 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>, with_metrics: bool) -> Router
         .route("/v1/renew", post(renew::<S>))
         .route("/v1/reports", post(reports::<S>))
         .route("/v1/status", post(status::<S>))
+        .route("/v1/evidence-key", get(evidence_key::<S>))
+        .route("/v1/certificates/{serial}", get(certificate_status::<S>))
+        .route("/v1/evidence/{id}/{kind}", get(crate::evidence::status::<S>).patch(crate::evidence::append::<S>))
         .route("/openapi.json", get(openapi))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_and_measure::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -273,9 +278,9 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>, with_metrics: bool) -> Router
     routes.layer(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
-            .allow_methods([Method::GET, Method::POST])
-            .allow_headers([header::CONTENT_TYPE])
-            .expose_headers([header::RETRY_AFTER])
+            .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::PATCH])
+            .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("upload-offset"), HeaderName::from_static("upload-length"), HeaderName::from_static("tus-resumable")])
+            .expose_headers([header::RETRY_AFTER, HeaderName::from_static("upload-offset"), HeaderName::from_static("upload-length")])
             .max_age(std::time::Duration::from_secs(86_400)),
     )
 }
@@ -325,6 +330,54 @@ async fn metrics<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
 
 async fn authority<S: Storage>(State(state): State<Arc<AppState<S>>>) -> Json<serde_json::Value> {
     Json(json!({ "name": state.authority.name(), "jwk": state.authority.public_key().to_jwk() }))
+}
+
+/// `GET /v1/evidence-key`: the key devices seal evidence to, in a statement signed by the
+/// authority (`offsign-evidence-key+jws`), which a device checks with the key it pinned.
+async fn evidence_key<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
+    let statement = state.authority.issue_evidence_key(now()).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(Json(json!({ "evidenceKey": statement })))
+}
+
+/// `GET /v1/certificates/{serial}`: the certificate's state now, signed by the authority
+/// (`offsign-cert-status+jws`): valid, not yet valid, expired, revoked (since when), or
+/// superseded by a renewal (by which). 404 `cert_unknown` for a serial never issued.
+async fn certificate_status<S: Storage>(
+    State(state): State<Arc<AppState<S>>>,
+    axum::extract::Path(serial): axum::extract::Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    blocking(&state, move |state| {
+        let unknown = || ApiError::new(StatusCode::NOT_FOUND, ErrorCode::CertUnknown, "this authority issued no certificate with this serial");
+        if serial.len() > 128 {
+            return Err(unknown());
+        }
+        let row = state.storage.certificate(&serial)?.ok_or_else(unknown)?;
+        let now = now();
+        let time = |ms: i64| Timestamp::from_millis(ms).map(|t| t.to_string()).ok();
+        let status = match (&row.revoked_at, &row.superseded_by) {
+            (Some(_), None) => "revoked",
+            _ if now.millis() >= row.exp => "expired",
+            (Some(_), Some(_)) => "superseded",
+            _ if now.millis() < row.nbf => "not_yet_valid",
+            _ => "valid",
+        };
+        let signed = state
+            .authority
+            .issue_certificate_status(offsign::CertificateStatus {
+                v: 1,
+                iss: String::new(),
+                serial: row.serial.clone(),
+                sub: row.worker.clone(),
+                status: status.to_owned(),
+                revoked_at: row.revoked_at.and_then(time),
+                superseded_by: row.superseded_by.clone(),
+                checked_at: now.to_string(),
+                certificate: row.jws.clone(),
+            })
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+        Ok(Json(json!({ "status": signed })))
+    })
+    .await
 }
 
 /// How old an enrollment challenge may be when its proof arrives (either way: the clocks

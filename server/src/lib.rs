@@ -3,6 +3,8 @@
 //!
 //! - [`admin`]: what an administrator changes (enrollment codes, revocations), audited.
 //! - [`api`]: the `/v1` routes, `/healthz`, `/metrics`, `/openapi.json`.
+//! - [`evidence`]: documents and signature images uploaded in resumable chunks, checked
+//!   against their records' digests, kept in a blob store.
 //! - [`ingest`]: the verdict on each record of a batch.
 //! - [`storage`]: what the server keeps, behind the `Storage` interface (SQLite).
 //! - [`authority`]: the authority key, sealed in the database.
@@ -16,6 +18,7 @@ pub mod admin;
 pub mod api;
 pub mod authority;
 pub mod console;
+pub mod evidence;
 pub mod hex;
 pub mod ingest;
 pub mod metrics;

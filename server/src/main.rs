@@ -8,7 +8,7 @@
 
 use clap::{Parser, Subcommand};
 use offsign_server::storage::{AuditEntry, RevokeTarget, Role, Sqlite, Storage, StorageError};
-use offsign_server::{admin, api, authority, console, metrics, web, webhooks};
+use offsign_server::{admin, api, authority, console, evidence, metrics, web, webhooks};
 use axum::http::HeaderValue;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -59,6 +59,14 @@ struct Args {
     /// Answer /metrics only with `Authorization: Bearer TOKEN` (at least 16 characters).
     #[arg(long, env = "OFFSIGN_METRICS_TOKEN", hide_env_values = true, value_parser = web::parse_token)]
     metrics_token: Option<String>,
+    /// Where records' documents and signature images are kept (a folder, created readable by
+    /// this user only). Default: beside the database, `<db>.evidence`.
+    #[arg(long, env = "OFFSIGN_EVIDENCE_DIR")]
+    evidence_dir: Option<PathBuf>,
+    /// The largest document or photo taken as evidence, in MiB; a larger one stays on the
+    /// device that signed it.
+    #[arg(long, env = "OFFSIGN_MAX_EVIDENCE_MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_evidence_mb: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -150,6 +158,11 @@ async fn serve(args: Args) -> Result<(), String> {
     let storage = open_storage(&args.db)?;
     let secret = authority::Secret::find(&args.db)?;
     let authority = authority::load_or_create(&storage, &secret)?;
+    let evidence_dir = args.evidence_dir.clone().unwrap_or_else(|| {
+        let mut name = args.db.as_os_str().to_owned();
+        name.push(".evidence");
+        PathBuf::from(name)
+    });
     let state = Arc::new(api::AppState {
         storage,
         authority,
@@ -159,6 +172,7 @@ async fn serve(args: Args) -> Result<(), String> {
         trusted_proxies: api::TrustedProxies(args.trusted_proxies),
         metrics_token: args.metrics_token.map(zeroize::Zeroizing::new),
         public_url: args.public_url.map(|url| url.trim_end_matches('/').to_owned()),
+        evidence: evidence::EvidenceStore::local(&evidence_dir, args.max_evidence_mb << 20)?,
     });
     webhooks::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;

@@ -727,6 +727,11 @@ pub trait Storage: Send + Sync + 'static {
     fn renew(&self, current: &str, now: i64, issue: impl FnOnce() -> Result<CertificateRow>) -> Result<Renewal>;
     /// The certificate with this serial.
     fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>>;
+    /// The evidence held for record `record_id`, by kind.
+    fn evidence(&self, record_id: &str) -> Result<Vec<EvidenceRow>>;
+    /// Keeps `row` unless that record's evidence of that kind is held already; returns the row
+    /// held (the first one stored: a piece uploaded twice keeps its first receipt).
+    fn add_evidence(&self, row: &EvidenceRow) -> Result<EvidenceRow>;
     /// Stores failure reports in one transaction, each with its signer's allowance: a report
     /// sent again by the same signer (same key and id) replaces the earlier copy (its count or
     /// comment may have grown); a new one is stored only while fewer than its allowance of
@@ -750,6 +755,23 @@ pub trait Storage: Send + Sync + 'static {
     fn record_count(&self) -> Result<u64>;
     /// The gauges of `/metrics` at `now` (ms).
     fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges>;
+}
+
+/// A piece of evidence the server holds for a record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceRow {
+    /// The record's id.
+    pub record_id: String,
+    /// `document` or `signature-image`.
+    pub kind: String,
+    /// The SHA-256 of the bytes, base64url (as the record signed it).
+    pub sha256: String,
+    /// The bytes' length.
+    pub size: u64,
+    /// When they were stored (ms).
+    pub stored_at: i64,
+    /// The evidence receipt the server signed.
+    pub receipt: String,
 }
 
 /// What `revoke` revokes.
@@ -875,6 +897,11 @@ const MIGRATIONS: &[&str] = &[
        state TEXT NOT NULL DEFAULT 'pending', last_status INTEGER, last_error TEXT, finished_at INTEGER);
      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';
      CREATE TABLE webhook_notices (kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (kind, key));",
+    // 6: the evidence the server holds for its records: each piece's digest (its name in the
+    // blob store), size and the receipt signed for it.
+    "CREATE TABLE evidence (
+       record_id TEXT NOT NULL REFERENCES records (id), kind TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+       stored_at INTEGER NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (record_id, kind));",
 ];
 
 /// Data a migration's SQL cannot compute, filled in by code in the same transaction: the
@@ -1179,6 +1206,22 @@ fn count_expiring(connection: &Connection, now: i64, within: i64) -> Result<u64>
 fn select_record(connection: &Connection, id: &str) -> Result<Option<StoredRecord>> {
     let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
     Ok(connection.prepare_cached(&sql)?.query_row([id], record_from).optional()?)
+}
+
+fn select_evidence(connection: &Connection, record_id: &str) -> Result<Vec<EvidenceRow>> {
+    let mut statement =
+        connection.prepare_cached("SELECT record_id, kind, sha256, size, stored_at, receipt FROM evidence WHERE record_id = ?1 ORDER BY kind")?;
+    let rows = statement.query_map([record_id], |row| {
+        Ok(EvidenceRow {
+            record_id: row.get(0)?,
+            kind: row.get(1)?,
+            sha256: row.get(2)?,
+            size: row.get::<_, i64>(3)? as u64,
+            stored_at: row.get(4)?,
+            receipt: row.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn select_certificate(connection: &Connection, serial: &str) -> Result<Option<CertificateRow>> {
@@ -1844,6 +1887,22 @@ impl Storage for Sqlite {
 
     fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>> {
         select_certificate(&self.lock(), serial)
+    }
+
+    fn evidence(&self, record_id: &str) -> Result<Vec<EvidenceRow>> {
+        select_evidence(&self.lock(), record_id)
+    }
+
+    fn add_evidence(&self, row: &EvidenceRow) -> Result<EvidenceRow> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO evidence (record_id, kind, sha256, size, stored_at, receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![row.record_id, row.kind, row.sha256, row.size as i64, row.stored_at, row.receipt],
+        )?;
+        let held = select_evidence(&tx, &row.record_id)?.into_iter().find(|held| held.kind == row.kind);
+        tx.commit()?;
+        held.ok_or_else(|| StorageError(format!("the evidence of {} was not kept", row.record_id)))
     }
 
     fn store_reports(&self, reports: &[(StoredReport, u64)], since: i64) -> Result<Vec<bool>> {

@@ -328,7 +328,7 @@ impl StaticCache {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::metrics;
     use crate::storage::{self, EnrollmentCode, RevokeTarget, Sqlite};
@@ -337,7 +337,9 @@ mod tests {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
-    fn fixture(test: &str) -> (Arc<api::AppState<Sqlite>>, PathBuf, PathBuf) {
+    /// A server's state in a fresh folder for `test` (some names change its settings), with its
+    /// app and package folders.
+    pub(crate) fn fixture(test: &str) -> (Arc<api::AppState<Sqlite>>, PathBuf, PathBuf) {
         let root = std::env::temp_dir().join(format!("offsign-server-{test}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         let (www, pkg) = (root.join("www"), root.join("pkg"));
@@ -357,6 +359,7 @@ mod tests {
             trusted_proxies: crate::api::TrustedProxies(vec!["10.0.0.0/8".parse().unwrap()]),
             metrics_token: (test == "token").then(|| zeroize::Zeroizing::new("a-token-of-16-chars".to_owned())),
             public_url: None,
+            evidence: crate::evidence::EvidenceStore::local(&root.join("evidence"), 1 << 20).unwrap(),
         };
         (Arc::new(state), www, pkg)
     }
@@ -640,7 +643,8 @@ mod tests {
         }
     }
 
-    async fn post(app: Router, uri: &str, content_type: &str, body: impl Into<Body>) -> (StatusCode, serde_json::Value) {
+    /// POSTs `body` to `uri`: the status and the JSON answer (null when not JSON).
+    pub(crate) async fn post(app: Router, uri: &str, content_type: &str, body: impl Into<Body>) -> (StatusCode, serde_json::Value) {
         let request = Request::post(uri).header(header::CONTENT_TYPE, content_type).body(body.into()).unwrap();
         let response = app.oneshot(request).await.unwrap();
         let status = response.status();
@@ -766,7 +770,7 @@ mod tests {
     }
 
     /// Enrolls `worker` through the API; returns the certificate's serial.
-    async fn enrolled(state: &Arc<api::AppState<Sqlite>>, app: Router, worker: &offsign::Identity) -> String {
+    pub(crate) async fn enrolled(state: &Arc<api::AppState<Sqlite>>, app: Router, worker: &offsign::Identity) -> String {
         add_code(state, "ZZZZ-ZZZZ-ZZZZ", 3_600_000);
         let (status, enrolled) = post(app, "/v1/enroll", "application/json", enroll_body(worker, "ZZZZ-ZZZZ-ZZZZ")).await;
         assert_eq!(status, StatusCode::OK);

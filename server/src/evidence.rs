@@ -1,0 +1,601 @@
+//! Evidence: the bytes of a record's document and of its handwritten signature's image,
+//! uploaded by devices after the record was accepted, sealed to the server's evidence key
+//! (`offsign::EvidenceSealer`), and kept in a blob store under their digest.
+//!
+//! The upload follows the core of tus 1.0 (resumable uploads): `HEAD` (or `GET`, which also
+//! answers in JSON) tells how many bytes of an upload the server holds (`Upload-Offset`), and
+//! `PATCH` with `Upload-Offset` and `Upload-Length` appends one chunk. A chunk that does not
+//! start where the server's copy ends is refused (409, `upload_offset_mismatch`, with the
+//! server's offset), so a repeated chunk never lands twice. When the last chunk lands the
+//! server opens the whole, checks the plain bytes against the digest the record signed, keeps
+//! them, and answers with a receipt the authority signed; every later `PATCH` or `GET` of that
+//! piece answers the same receipt. A piece that does not open or does not match is dropped
+//! (`malformed_evidence`, `digest_mismatch`): the device starts it again.
+//!
+//! Who may upload: anyone who knows an accepted record's id (a UUIDv7 with 74 random bits,
+//! known to its device and the server's staff). Nothing is kept that the record's signed digest
+//! does not vouch for, and a record's uploads are bounded by the size it declares (or
+//! [`MAX_SIGNATURE_IMAGE_BYTES`]) and the server's limit.
+
+use crate::api::{blocking, ApiError, ApiResult, AppState};
+use crate::storage::{EvidenceRow, Storage, StoredRecord};
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine as _;
+use offsign::{plain_len, sealed_len, EvidenceKind, ErrorCode};
+use serde_json::json;
+use sha2::Digest as _;
+use std::collections::HashSet;
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The largest handwritten signature image taken (its size is not in the record): 2 MiB, ten
+/// times a full-screen pad's PNG on a tablet.
+pub const MAX_SIGNATURE_IMAGE_BYTES: u64 = 2 << 20;
+/// The largest chunk one `PATCH` may carry: 4 MiB (devices send 1 MiB).
+pub const MAX_CHUNK_BYTES: usize = 4 << 20;
+/// The server's default limit on one piece of evidence (`--max-evidence-mb`): 64 MiB.
+pub const DEFAULT_MAX_EVIDENCE_BYTES: u64 = 64 << 20;
+/// The media type of a tus chunk.
+const CHUNK_TYPE: &str = "application/offset+octet-stream";
+
+static UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
+static UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
+static TUS_RESUMABLE: HeaderName = HeaderName::from_static("tus-resumable");
+
+/// Where checked evidence is kept, by the lower-case hex SHA-256 of its bytes. Content
+/// addressed: the same bytes under two records are kept once.
+pub trait BlobStore: Send + Sync + 'static {
+    /// Keeps the file at `path` (checked bytes) as blob `digest`, consuming the file; keeping
+    /// a blob already held is a no-op.
+    fn keep(&self, digest: &str, path: &Path) -> std::io::Result<()>;
+    /// The bytes of blob `digest`, if held.
+    fn open(&self, digest: &str) -> std::io::Result<Option<Box<dyn Read + Send>>>;
+}
+
+/// A blob store in a local directory: `<dir>/sha256/<first two hex digits>/<hex digest>`.
+pub struct LocalBlobs {
+    root: PathBuf,
+}
+
+impl LocalBlobs {
+    fn path(&self, digest: &str) -> PathBuf {
+        self.root.join("sha256").join(&digest[..2]).join(digest)
+    }
+}
+
+impl BlobStore for LocalBlobs {
+    fn keep(&self, digest: &str, path: &Path) -> std::io::Result<()> {
+        let target = self.path(digest);
+        if target.exists() {
+            return std::fs::remove_file(path);
+        }
+        private_dir(target.parent().expect("a blob's path has a folder"))?;
+        // Same file system (the staging folder is beside it): the rename is atomic, so a blob
+        // is whole or absent.
+        std::fs::rename(path, &target)?;
+        std::fs::File::open(target.parent().expect("a blob's path has a folder"))?.sync_all()
+    }
+
+    fn open(&self, digest: &str) -> std::io::Result<Option<Box<dyn Read + Send>>> {
+        match std::fs::File::open(self.path(digest)) {
+            Ok(file) => Ok(Some(Box::new(file))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A folder only the server's user can read.
+fn private_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
+}
+
+/// The evidence side of the server: the blob store, the folder of uploads under way, the
+/// limit on one piece, and the uploads being appended to right now.
+pub struct EvidenceStore {
+    blobs: Box<dyn BlobStore>,
+    uploads: PathBuf,
+    max_bytes: u64,
+    busy: Mutex<HashSet<String>>,
+}
+
+impl EvidenceStore {
+    /// Evidence kept in `dir` (created, readable by the server's user only): blobs under
+    /// `dir/blobs`, uploads under way in `dir/uploads`; pieces up to `max_bytes`.
+    pub fn local(dir: &Path, max_bytes: u64) -> Result<EvidenceStore, String> {
+        let (blobs, uploads) = (dir.join("blobs"), dir.join("uploads"));
+        for folder in [&blobs, &uploads] {
+            private_dir(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        }
+        Ok(EvidenceStore { blobs: Box::new(LocalBlobs { root: blobs }), uploads, max_bytes, busy: Mutex::default() })
+    }
+
+    /// The bytes of a piece of evidence held for a record, if its blob is there.
+    pub fn open(&self, row: &EvidenceRow) -> std::io::Result<Option<Box<dyn Read + Send>>> {
+        self.blobs.open(&hex_digest(&row.sha256).ok_or_else(|| std::io::Error::other("a stored digest is not base64url"))?)
+    }
+}
+
+/// A base64url SHA-256 as lower-case hex; `None` when it is not 32 bytes of base64url.
+fn hex_digest(b64url: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64url).ok()?;
+    (bytes.len() == 32).then(|| crate::hex::hex(&bytes))
+}
+
+/// An upload under way: its file, named for the record, the kind and the total length (a
+/// new length starts a new upload).
+struct Upload {
+    path: PathBuf,
+    key: String,
+}
+
+/// The checks every request on a piece makes: a well-formed id and kind, a record the server
+/// holds, and what that record signed about the piece (its digest and, for a document, its
+/// size).
+struct Piece {
+    record: StoredRecord,
+    kind: EvidenceKind,
+    sha256: String,
+    declared_size: Option<u64>,
+}
+
+fn piece<S: Storage>(state: &AppState<S>, id: &str, kind: &str) -> ApiResult<Piece> {
+    let kind = EvidenceKind::parse(kind)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::MalformedRequest, "evidence is a document or a signature-image"))?;
+    // Ids are UUIDs; anything else cannot be a record and must not reach a file name.
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, ErrorCode::RecordUnknown, "no record has this id"));
+    }
+    let record = state
+        .storage
+        .record(id)?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::RecordUnknown, "the server holds no record with this id; send the record first"))?;
+    let (_, payload) = offsign::inspect_record(&record.jws).map_err(|e| ApiError::internal(format!("a stored record does not read: {e}")))?;
+    let (sha256, declared_size) = match kind {
+        EvidenceKind::Document => (payload.doc.sha256, payload.doc.size),
+        EvidenceKind::SignatureImage => {
+            let digest = payload.claims.get("signatureImage").and_then(|image| image.get("sha256")).and_then(|d| d.as_str());
+            let digest = digest.ok_or_else(|| {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::MalformedRequest, "this record signs no signature image")
+            })?;
+            (digest.to_owned(), None)
+        }
+    };
+    Ok(Piece { record, kind, sha256, declared_size })
+}
+
+/// The answer for a piece held: the receipt and what it names.
+fn held(row: &EvidenceRow) -> Response {
+    let length = sealed_len(row.size).to_string();
+    let mut answer = Json(json!({
+        "id": row.record_id, "kind": row.kind, "sha256": row.sha256, "size": row.size, "receipt": row.receipt,
+    }))
+    .into_response();
+    let headers = answer.headers_mut();
+    headers.insert(&UPLOAD_OFFSET, HeaderValue::from_str(&length).expect("digits"));
+    headers.insert(&UPLOAD_LENGTH, HeaderValue::from_str(&length).expect("digits"));
+    answer
+}
+
+fn tus(mut response: Response) -> Response {
+    response.headers_mut().insert(&TUS_RESUMABLE, HeaderValue::from_static("1.0.0"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A refusal that says where the server's copy ends.
+fn offset_mismatch(offset: u64) -> Response {
+    let mut refused = ApiError::new(StatusCode::CONFLICT, ErrorCode::UploadOffsetMismatch, format!("the server holds {offset} bytes of this upload"))
+        .into_response();
+    refused.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from_str(&offset.to_string()).expect("digits"));
+    refused
+}
+
+/// `GET` / `HEAD /v1/evidence/{id}/{kind}`: the receipt when the piece is held; otherwise the
+/// bytes held of the upload under way (`Upload-Offset`, 0 when none began), in the headers and
+/// as `{offset}`.
+pub async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, UrlPath((id, kind)): UrlPath<(String, String)>) -> Response {
+    let answer = blocking(&state, move |state| {
+        let piece = piece(state, &id, &kind)?;
+        if let Some(row) = state.storage.evidence(&id)?.into_iter().find(|row| row.kind == piece.kind.as_str()) {
+            return Ok(held(&row));
+        }
+        let offset = std::fs::read_dir(&state.evidence.uploads)
+            .map_err(|e| ApiError::internal(format!("the uploads folder: {e}")))?
+            .filter_map(|entry| entry.ok())
+            .find(|entry| entry.file_name().to_string_lossy().starts_with(&format!("{id}.{}.", piece.kind.as_str())))
+            .and_then(|entry| entry.metadata().ok())
+            .map_or(0, |meta| meta.len());
+        let mut answer = Json(json!({ "id": id, "kind": piece.kind.as_str(), "offset": offset })).into_response();
+        answer.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from_str(&offset.to_string()).expect("digits"));
+        Ok(answer)
+    })
+    .await;
+    tus(answer.unwrap_or_else(IntoResponse::into_response))
+}
+
+/// A header's value as a number of bytes.
+fn length_header(headers: &HeaderMap, name: &HeaderName) -> ApiResult<u64> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| ApiError::malformed(format!("send the {name} header (a number of bytes)")))
+}
+
+/// `PATCH /v1/evidence/{id}/{kind}`: appends a chunk at `Upload-Offset` of an upload of
+/// `Upload-Length` sealed bytes. 204 with the new `Upload-Offset`; 200 with the receipt once
+/// the piece is whole, checked and kept (and for every later request on a piece held).
+pub async fn append<S: Storage>(
+    State(state): State<Arc<AppState<S>>>,
+    UrlPath((id, kind)): UrlPath<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let answer = blocking(&state, move |state| append_chunk(state, &id, &kind, &headers, &body)).await;
+    tus(answer.unwrap_or_else(IntoResponse::into_response))
+}
+
+fn append_chunk<S: Storage>(state: &AppState<S>, id: &str, kind: &str, headers: &HeaderMap, body: &[u8]) -> ApiResult<Response> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type != CHUNK_TYPE {
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType, format!("send {CHUNK_TYPE}")));
+    }
+    if body.len() > MAX_CHUNK_BYTES {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::MalformedRequest, format!("send chunks of at most {MAX_CHUNK_BYTES} bytes")));
+    }
+    let piece = piece(state, id, kind)?;
+    if let Some(row) = state.storage.evidence(id)?.into_iter().find(|row| row.kind == piece.kind.as_str()) {
+        return Ok(held(&row));
+    }
+    let (offset, length) = (length_header(headers, &UPLOAD_OFFSET)?, length_header(headers, &UPLOAD_LENGTH)?);
+    let plain = plain_len(length).ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::MalformedEvidence, "Upload-Length is not the length of sealed evidence")
+    })?;
+    let limit = match piece.kind {
+        EvidenceKind::Document => state.evidence.max_bytes,
+        EvidenceKind::SignatureImage => MAX_SIGNATURE_IMAGE_BYTES.min(state.evidence.max_bytes),
+    };
+    if plain > limit {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::EvidenceTooLarge,
+            format!("this server takes {} of {limit} bytes at most", piece.kind.as_str()),
+        ));
+    }
+    if piece.declared_size.is_some_and(|size| size != plain) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::MalformedEvidence,
+            "Upload-Length does not fit the document size the record signed",
+        ));
+    }
+    let upload = Upload {
+        path: state.evidence.uploads.join(format!("{id}.{}.{length}", piece.kind.as_str())),
+        key: format!("{id}.{}", piece.kind.as_str()),
+    };
+    // One request at a time appends to an upload; another one meanwhile is told to ask again.
+    if !state.evidence.busy.lock().unwrap_or_else(|p| p.into_inner()).insert(upload.key.clone()) {
+        return Ok(offset_mismatch(std::fs::metadata(&upload.path).map_or(0, |m| m.len())));
+    }
+    let result = append_locked(state, &piece, &upload, offset, length, body);
+    state.evidence.busy.lock().unwrap_or_else(|p| p.into_inner()).remove(&upload.key);
+    result
+}
+
+fn append_locked<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Upload, offset: u64, length: u64, body: &[u8]) -> ApiResult<Response> {
+    let io = |e: std::io::Error| ApiError::internal(format!("{}: {e}", upload.path.display()));
+    // An upload of this piece with another length was another sealing: it is dropped.
+    for entry in std::fs::read_dir(&state.evidence.uploads).map_err(io)?.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&format!("{}.", upload.key)) && entry.path() != upload.path {
+            std::fs::remove_file(entry.path()).map_err(io)?;
+        }
+    }
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&upload.path).map_err(io)?;
+    let on_disk = file.metadata().map_err(io)?.len();
+    if offset != on_disk {
+        return Ok(offset_mismatch(on_disk));
+    }
+    if offset + body.len() as u64 > length {
+        return Err(ApiError::malformed("this chunk goes past Upload-Length"));
+    }
+    file.write_all(body).map_err(io)?;
+    file.sync_data().map_err(io)?;
+    let now_held = offset + body.len() as u64;
+    if now_held < length {
+        let mut answer = StatusCode::NO_CONTENT.into_response();
+        answer.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from_str(&now_held.to_string()).expect("digits"));
+        return Ok(answer);
+    }
+    drop(file);
+    let checked = check_and_keep(state, piece, upload, length);
+    // Kept or refused, the upload is done with: a refused one starts again from nothing.
+    let _ = std::fs::remove_file(&upload.path);
+    checked.map(|row| held(&row))
+}
+
+/// Opens the whole upload with the server's evidence key, checks the plain bytes against the
+/// record's digest, keeps them in the blob store and signs the receipt.
+fn check_and_keep<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Upload, length: u64) -> ApiResult<EvidenceRow> {
+    let io = |e: std::io::Error| ApiError::internal(format!("{}: {e}", upload.path.display()));
+    let plain_path = upload.path.with_extension("plain");
+    let mut plain_file = std::fs::OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(&plain_path).map_err(io)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut sealed = std::io::BufReader::new(std::fs::File::open(&upload.path).map_err(io)?);
+    let secret = state.authority.evidence_secret();
+    let opened = offsign::open_evidence_from(&mut sealed, length, &secret, &piece.record.id, piece.kind, &mut |chunk| {
+        hasher.update(chunk);
+        plain_file.write_all(chunk).map_err(|e| offsign::Error::new(ErrorCode::InternalError, e.to_string()))
+    });
+    let refuse = |code: ErrorCode, message: String| {
+        let _ = std::fs::remove_file(&plain_path);
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    };
+    let size = match opened {
+        Ok(size) => size,
+        Err(e) if e.code() == ErrorCode::InternalError => {
+            let _ = std::fs::remove_file(&plain_path);
+            return Err(ApiError::internal(e.message().to_owned()));
+        }
+        Err(e) => return Err(refuse(ErrorCode::MalformedEvidence, e.message().to_owned())),
+    };
+    let digest = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hasher.finalize());
+    if digest != piece.sha256 {
+        return Err(refuse(
+            ErrorCode::DigestMismatch,
+            format!("the {} does not match the digest its record signed", piece.kind.as_str()),
+        ));
+    }
+    plain_file.sync_all().map_err(io)?;
+    drop(plain_file);
+    let hex = hex_digest(&digest).expect("a digest just computed");
+    state.evidence.blobs.keep(&hex, &plain_path).map_err(io)?;
+    let now = crate::api::now();
+    let receipt = state
+        .authority
+        .issue_evidence_receipt(&piece.record.id, piece.kind.as_str(), &digest, size, now)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let row = EvidenceRow {
+        record_id: piece.record.id.clone(),
+        kind: piece.kind.as_str().to_owned(),
+        sha256: digest,
+        size,
+        stored_at: now.millis(),
+        receipt,
+    };
+    Ok(state.storage.add_evidence(&row)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{RevokeTarget, Sqlite};
+    use crate::web::tests::{enrolled, fixture, post};
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::Router;
+    use http_body_util::BodyExt;
+    use offsign::{seal_evidence, DocumentDigest, Identity, RecordRequest};
+    use tower::ServiceExt;
+
+    struct Answer {
+        status: StatusCode,
+        offset: Option<u64>,
+        json: serde_json::Value,
+    }
+
+    async fn send(app: Router, request: Request<Body>) -> Answer {
+        let response = app.oneshot(request).await.unwrap();
+        let status = response.status();
+        assert_eq!(response.headers()["tus-resumable"], "1.0.0");
+        let offset = response.headers().get("upload-offset").map(|v| v.to_str().unwrap().parse().unwrap());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer { status, offset, json: serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null) }
+    }
+
+    async fn patch(app: Router, uri: &str, offset: u64, length: u64, chunk: &[u8]) -> Answer {
+        let request = Request::patch(uri)
+            .header(header::CONTENT_TYPE, CHUNK_TYPE)
+            .header("upload-offset", offset.to_string())
+            .header("upload-length", length.to_string())
+            .body(Body::from(chunk.to_vec()))
+            .unwrap();
+        send(app, request).await
+    }
+
+    async fn head(app: Router, uri: &str) -> Answer {
+        send(app, Request::head(uri).body(Body::empty()).unwrap()).await
+    }
+
+    /// A worker enrolled on a fresh server, one accepted record signing `document` and a pad
+    /// image, and the app to upload with.
+    struct Signed {
+        state: Arc<AppState<Sqlite>>,
+        app: Box<dyn Fn() -> Router>,
+        worker: Identity,
+        serial: String,
+        id: String,
+        document: Vec<u8>,
+        image: Vec<u8>,
+    }
+
+    async fn signed(test: &str, document_len: usize) -> Signed {
+        let (state, www, pkg) = fixture(test);
+        let app = {
+            let state = state.clone();
+            move || crate::web::app(state.clone(), www.clone(), pkg.clone(), false)
+        };
+        let worker = Identity::generate().unwrap();
+        let serial = enrolled(&state, app(), &worker).await;
+        let document: Vec<u8> = (0..document_len).map(|i| (i * 31 % 251) as u8).collect();
+        let image = b"\x89PNG pad strokes".to_vec();
+        let image_digest = DocumentDigest::of_bytes(&image, None, None).unwrap().sha256;
+        let mut claims = serde_json::Map::new();
+        claims.insert("signatureImage".into(), json!({ "sha256": image_digest, "type": "image/png" }));
+        let request = RecordRequest {
+            doc: DocumentDigest::of_bytes(&document, Some("photo.jpg".into()), Some("image/jpeg".into())).unwrap(),
+            claims,
+            chain: None,
+            cert_serial: Some(serial.as_str()),
+            now: crate::api::now(),
+        };
+        let record = offsign::sign_record(&worker, request).unwrap();
+        let body = json!({ "records": [record.jws] }).to_string();
+        let (status, answer) = post(app(), "/v1/records", "application/json", body).await;
+        assert_eq!((status, answer["verdicts"][0]["verdict"].as_str()), (StatusCode::OK, Some("accepted")), "{answer}");
+        Signed { state, app: Box::new(app), worker, serial, id: record.payload.id, document, image }
+    }
+
+    impl Signed {
+        fn sealed(&self, plain: &[u8], id: &str, kind: EvidenceKind) -> Vec<u8> {
+            let server = self.state.authority.evidence_secret();
+            seal_evidence(plain, server.public_key(), self.worker.evidence_secret().public_key(), id, kind).unwrap()
+        }
+
+        fn uri(&self, kind: &str) -> String {
+            format!("/v1/evidence/{}/{kind}", self.id)
+        }
+
+        /// Uploads `sealed` whole in chunks of `chunk` bytes; the last answer.
+        async fn upload(&self, kind: &str, sealed: &[u8], chunk: usize) -> Answer {
+            let mut offset = 0;
+            loop {
+                let end = (offset + chunk).min(sealed.len());
+                let answer = patch((self.app)(), &self.uri(kind), offset as u64, sealed.len() as u64, &sealed[offset..end]).await;
+                if answer.status != StatusCode::NO_CONTENT {
+                    return answer;
+                }
+                assert_eq!(answer.offset, Some(end as u64));
+                offset = end;
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn evidence_sent_in_chunks_is_opened_checked_against_its_record_kept_and_receipted_once() {
+        let s = signed("evidence-whole", 300_000).await;
+        let sealed = s.sealed(&s.document, &s.id, EvidenceKind::Document);
+        assert_eq!(head((s.app)(), &s.uri("document")).await.offset, Some(0), "nothing held yet");
+        let done = s.upload("document", &sealed, 100_000).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+        let receipt = offsign::verify_evidence_receipt(done.json["receipt"].as_str().unwrap(), s.state.authority.public_key()).unwrap();
+        let signed_digest = DocumentDigest::of_bytes(&s.document, None, None).unwrap().sha256;
+        assert_eq!((receipt.id.as_str(), receipt.kind.as_str(), receipt.sha256.as_str(), receipt.size), (s.id.as_str(), "document", signed_digest.as_str(), 300_000));
+        let row = s.state.storage.evidence(&s.id).unwrap().pop().unwrap();
+        let mut kept = Vec::new();
+        s.state.evidence.open(&row).unwrap().unwrap().read_to_end(&mut kept).unwrap();
+        assert_eq!(kept, s.document, "the blob store holds the plain bytes");
+        assert_eq!(std::fs::read_dir(&s.state.evidence.uploads).unwrap().count(), 0, "no upload left behind");
+
+        // Sent again (a device that never saw the answer), asked for, or sent sealed anew: the
+        // same receipt, nothing stored twice.
+        let again = s.upload("document", &s.sealed(&s.document, &s.id, EvidenceKind::Document), 1 << 20).await;
+        assert_eq!((again.status, &again.json["receipt"]), (StatusCode::OK, &done.json["receipt"]));
+        let asked = send((s.app)(), Request::get(s.uri("document")).body(Body::empty()).unwrap()).await;
+        assert_eq!((asked.status, &asked.json["receipt"], asked.offset), (StatusCode::OK, &done.json["receipt"], Some(sealed.len() as u64)));
+        assert_eq!(s.state.storage.evidence(&s.id).unwrap().len(), 1);
+
+        let image = s.upload("signature-image", &s.sealed(&s.image, &s.id, EvidenceKind::SignatureImage), 1 << 20).await;
+        assert_eq!((image.status, image.json["size"].as_u64()), (StatusCode::OK, Some(s.image.len() as u64)), "{}", image.json);
+    }
+
+    #[tokio::test]
+    async fn a_cut_upload_resumes_where_the_server_stopped_and_a_repeated_chunk_lands_once() {
+        let s = signed("evidence-resume", 200_000).await;
+        let sealed = s.sealed(&s.document, &s.id, EvidenceKind::Document);
+        let (uri, length) = (s.uri("document"), sealed.len() as u64);
+        assert_eq!(patch((s.app)(), &uri, 0, length, &sealed[..70_000]).await.offset, Some(70_000));
+        // The answer was lost: the device sends the same chunk again, and is told where to go on.
+        let repeated = patch((s.app)(), &uri, 0, length, &sealed[..70_000]).await;
+        assert_eq!((repeated.status, repeated.json["code"].as_str(), repeated.offset), (StatusCode::CONFLICT, Some("upload_offset_mismatch"), Some(70_000)));
+        let ahead = patch((s.app)(), &uri, 90_000, length, &sealed[90_000..100_000]).await;
+        assert_eq!((ahead.status, ahead.offset), (StatusCode::CONFLICT, Some(70_000)), "a gap is refused too");
+        assert_eq!(head((s.app)(), &uri).await.offset, Some(70_000));
+        let past = patch((s.app)(), &uri, 70_000, length, &[0u8; 200_000]).await;
+        assert_eq!((past.status, past.json["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+        let done = patch((s.app)(), &uri, 70_000, length, &sealed[70_000..]).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+    }
+
+    #[tokio::test]
+    async fn altered_foreign_or_misdirected_evidence_is_refused_with_its_code_and_nothing_is_kept() {
+        let s = signed("evidence-refused", 100_000).await;
+        let other_bytes: Vec<u8> = s.document.iter().map(|b| b ^ 1).collect();
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("another document of the same size", s.sealed(&other_bytes, &s.id, EvidenceKind::Document), "digest_mismatch"),
+            ("sealed for another record", s.sealed(&s.document, "01930000-0000-7000-8000-000000000009", EvidenceKind::Document), "malformed_evidence"),
+            ("sealed as the signature image", s.sealed(&s.document, &s.id, EvidenceKind::SignatureImage), "malformed_evidence"),
+            ("altered on the way", { let mut b = s.sealed(&s.document, &s.id, EvidenceKind::Document); b[500] ^= 1; b }, "malformed_evidence"),
+            ("sealed to a key that is not the server's", {
+                let stranger = Identity::generate().unwrap().evidence_secret();
+                seal_evidence(&s.document, stranger.public_key(), stranger.public_key(), &s.id, EvidenceKind::Document).unwrap()
+            }, "malformed_evidence"),
+        ];
+        for (case, sealed, code) in cases {
+            let refused = s.upload("document", &sealed, 40_000).await;
+            assert_eq!((refused.status, refused.json["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(code)), "{case}: {}", refused.json);
+            assert_eq!(head((s.app)(), &s.uri("document")).await.offset, Some(0), "{case}: the upload starts again from nothing");
+        }
+        assert!(s.state.storage.evidence(&s.id).unwrap().is_empty());
+        assert_eq!(std::fs::read_dir(s.state.evidence.uploads.parent().unwrap().join("blobs")).unwrap().count(), 0, "no blob kept");
+
+        let sealed = s.sealed(&s.document, &s.id, EvidenceKind::Document);
+        let length = sealed.len() as u64;
+        let unknown = "/v1/evidence/01930000-0000-7000-8000-00000000000f/document";
+        let requests: Vec<(&str, Request<Body>, StatusCode, &str)> = vec![
+            ("a record the server does not hold", Request::patch(unknown).header(header::CONTENT_TYPE, CHUNK_TYPE).header("upload-offset", "0").header("upload-length", length.to_string()).body(Body::from(sealed.clone())).unwrap(), StatusCode::NOT_FOUND, "record_unknown"),
+            ("an id that is not one", Request::get("/v1/evidence/..%2F..%2Fetc/document").body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "record_unknown"),
+            ("a kind that is not one", Request::get(s.uri("passport")).body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "malformed_request"),
+            ("not a chunk", Request::patch(s.uri("document")).header(header::CONTENT_TYPE, "application/json").header("upload-offset", "0").header("upload-length", length.to_string()).body(Body::from("{}")).unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            ("no offset", Request::patch(s.uri("document")).header(header::CONTENT_TYPE, CHUNK_TYPE).header("upload-length", length.to_string()).body(Body::from(sealed.clone())).unwrap(), StatusCode::BAD_REQUEST, "malformed_request"),
+            ("a length that is not the record's document size", Request::patch(s.uri("document")).header(header::CONTENT_TYPE, CHUNK_TYPE).header("upload-offset", "0").header("upload-length", (length + 1).to_string()).body(Body::from(sealed.clone())).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "malformed_evidence"),
+            ("more than the server takes (1 MiB in this test)", Request::patch(s.uri("document")).header(header::CONTENT_TYPE, CHUNK_TYPE).header("upload-offset", "0").header("upload-length", sealed_len(2 << 20).to_string()).body(Body::from(vec![0u8; 10])).unwrap(), StatusCode::PAYLOAD_TOO_LARGE, "evidence_too_large"),
+        ];
+        for (case, request, status, code) in requests {
+            let answer = send((s.app)(), request).await;
+            assert_eq!((answer.status, answer.json["code"].as_str()), (status, Some(code)), "{case}: {}", answer.json);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_certificate_status_is_signed_and_follows_renewal_and_revocation() {
+        let s = signed("certificate-status", 10).await;
+        let status = |serial: String| {
+            let app = (s.app)();
+            let authority = s.state.authority.public_key().clone();
+            async move {
+                let response = app.oneshot(Request::get(format!("/v1/certificates/{serial}")).body(Body::empty()).unwrap()).await.unwrap();
+                let json: serde_json::Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+                match json["status"].as_str() {
+                    Some(jws) => Ok(offsign::verify_certificate_status(jws, &authority).unwrap()),
+                    None => Err(json["code"].as_str().unwrap().to_owned()),
+                }
+            }
+        };
+        let first = status(s.serial.clone()).await.unwrap();
+        assert_eq!((first.status.as_str(), first.sub.as_str(), first.revoked_at.as_deref()), ("valid", "w-1", None));
+        offsign::verify_certificate(&first.certificate, s.state.authority.public_key()).unwrap();
+
+        let request = json!({ "request": offsign::renewal_request(&s.worker, &s.serial, crate::api::now()).unwrap() }).to_string();
+        let (code, renewed) = post((s.app)(), "/v1/renew", "application/json", request).await;
+        assert_eq!(code, StatusCode::OK);
+        let renewed = offsign::inspect_certificate(renewed["certificate"].as_str().unwrap()).unwrap().serial;
+        let old = status(s.serial.clone()).await.unwrap();
+        assert_eq!((old.status.as_str(), old.superseded_by.as_deref()), ("superseded", Some(renewed.as_str())));
+        assert!(old.revoked_at.is_some());
+
+        s.state.storage.revoke(&RevokeTarget::Serial(renewed.clone()), crate::api::now().millis()).unwrap();
+        let revoked = status(renewed).await.unwrap();
+        assert_eq!((revoked.status.as_str(), revoked.superseded_by.as_deref()), ("revoked", None));
+        assert!(revoked.revoked_at.is_some());
+        assert_eq!(status("no-such-serial".into()).await.unwrap_err(), "cert_unknown");
+        assert_eq!(status("x".repeat(300)).await.unwrap_err(), "cert_unknown");
+    }
+}
