@@ -169,11 +169,20 @@ impl FromJson for EvidenceReceipt {
 /// Verifies an evidence receipt against the authority key: `bad_signature` when it is not the
 /// authority's, `malformed_jws` when it is not an evidence receipt.
 pub fn verify_evidence_receipt(jws_text: &str, authority: &PublicKey) -> Result<EvidenceReceipt> {
+    read_signed(jws_text, EVIDENCE_RECEIPT_TYP, Some(authority))
+}
+
+/// The payload of a JWS of type `typ`, its signature checked against `authority` when given:
+/// `malformed_jws` for another type or a payload that does not fit, `bad_signature` when the
+/// authority did not sign it.
+pub(crate) fn read_signed<T: FromJson>(jws_text: &str, typ: &str, authority: Option<&PublicKey>) -> Result<T> {
     let parsed = Jws::parse(jws_text)?;
-    if parsed.header.typ.as_deref() != Some(EVIDENCE_RECEIPT_TYP) {
-        return Err(Error::new(ErrorCode::MalformedJws, format!("typ is not {EVIDENCE_RECEIPT_TYP}")));
+    if parsed.header.typ.as_deref() != Some(typ) {
+        return Err(Error::new(ErrorCode::MalformedJws, format!("typ is not {typ}")));
     }
-    parsed.verify(authority)?;
+    if let Some(authority) = authority {
+        parsed.verify(authority)?;
+    }
     parsed.payload_json(ErrorCode::MalformedJws)
 }
 
@@ -229,12 +238,7 @@ impl FromJson for CertificateStatus {
 /// Verifies a certificate status against the authority key: `bad_signature` when it is not the
 /// authority's, `malformed_jws` when it is not a certificate status.
 pub fn verify_certificate_status(jws_text: &str, authority: &PublicKey) -> Result<CertificateStatus> {
-    let parsed = Jws::parse(jws_text)?;
-    if parsed.header.typ.as_deref() != Some(CERT_STATUS_TYP) {
-        return Err(Error::new(ErrorCode::MalformedJws, format!("typ is not {CERT_STATUS_TYP}")));
-    }
-    parsed.verify(authority)?;
-    parsed.payload_json(ErrorCode::MalformedJws)
+    read_signed(jws_text, CERT_STATUS_TYP, Some(authority))
 }
 
 /// The certificate authority: the server's signing key and name.
@@ -354,14 +358,7 @@ pub(crate) fn read_vouched_receipt(jws_text: &str) -> Result<Receipt> {
 }
 
 fn read_receipt(jws_text: &str, authority: Option<&PublicKey>) -> Result<Receipt> {
-    let parsed = Jws::parse(jws_text)?;
-    if parsed.header.typ.as_deref() != Some(RECEIPT_TYP) {
-        return Err(Error::new(ErrorCode::MalformedJws, format!("typ is not {RECEIPT_TYP}")));
-    }
-    if let Some(authority) = authority {
-        parsed.verify(authority)?;
-    }
-    parsed.payload_json(ErrorCode::MalformedJws)
+    read_signed(jws_text, RECEIPT_TYP, authority)
 }
 
 fn check_certificate_fields(cert: &Certificate) -> Result<()> {

@@ -169,6 +169,10 @@ error_codes! {
         MalformedEvidence = "malformed_evidence", Error,
             "Sealed evidence (a document or signature image) could not be opened: it is damaged, incomplete, or for another key or record.",
             "Nothing was kept from it. The app sends it again from the start; if it goes on, send feedback from the Health page.";
+        /// A file offered as an evidence bundle is not one, or is damaged.
+        MalformedBundle = "malformed_bundle", Error,
+            "The file is not an offsign evidence bundle, or it is damaged or incomplete.",
+            "Download the bundle again from the app or the console, and open it as it came (do not unpack and repack it).";
         /// Evidence opened, but its bytes are not the ones whose digest the record signed.
         DigestMismatch = "digest_mismatch", Error,
             "The bytes of a document or signature image do not match the digest signed in its record.",

@@ -275,8 +275,11 @@ impl EvidenceSealer {
     /// Seals the next chunk: exactly [`EVIDENCE_CHUNK`] bytes, or up to that many when `last`.
     /// `malformed_input` for a chunk of the wrong size or one after the last.
     pub fn seal_chunk(&mut self, plain: &[u8], last: bool) -> Result<Vec<u8>> {
-        if self.finished || plain.len() > EVIDENCE_CHUNK || (!last && plain.len() != EVIDENCE_CHUNK) {
-            return Err(Error::new(ErrorCode::MalformedInput, "evidence is sealed in whole chunks, the last one flagged"));
+        // An empty last chunk after full ones would seal to a length no plain length has: a
+        // sealer that meets the end of its input after a full chunk flags that chunk instead.
+        let empty_tail = last && plain.is_empty() && self.index > 0;
+        if self.finished || empty_tail || plain.len() > EVIDENCE_CHUNK || (!last && plain.len() != EVIDENCE_CHUNK) {
+            return Err(Error::new(ErrorCode::MalformedInput, "evidence is sealed in whole chunks, the last one flagged and not empty unless it is the only one"));
         }
         let sealed = self
             .cipher
@@ -493,5 +496,8 @@ mod tests {
         assert_eq!(sealer.seal_chunk(&[1; 10], false).unwrap_err().code(), ErrorCode::MalformedInput);
         sealer.seal_chunk(&[1; 10], true).unwrap();
         assert_eq!(sealer.seal_chunk(&[], true).unwrap_err().code(), ErrorCode::MalformedInput);
+        let (_, mut sealer) = EvidenceSealer::new(server.public_key(), worker.public_key(), "r", EvidenceKind::Document).unwrap();
+        sealer.seal_chunk(&[1; EVIDENCE_CHUNK], false).unwrap();
+        assert_eq!(sealer.seal_chunk(&[], true).unwrap_err().code(), ErrorCode::MalformedInput, "an empty tail after a full chunk");
     }
 }

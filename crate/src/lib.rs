@@ -14,6 +14,9 @@
 #![deny(missing_docs)]
 
 mod backup;
+mod bundle;
+#[cfg(feature = "bundle-file")]
+mod bundle_file;
 #[cfg(all(target_arch = "wasm32", feature = "device"))]
 mod browser;
 mod cert;
@@ -44,6 +47,9 @@ mod vault;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use bundle::{verify_bundle, Bundle, BundleCheck, Outcome};
+#[cfg(feature = "bundle-file")]
+pub use bundle_file::{read_bundle, write_bundle, BundleFile, BUNDLE_FORMAT, MAX_BUNDLE_DOCUMENT, MAX_BUNDLE_ENTRIES};
 pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents, ImportSummary, MAX_BACKUP_BYTES};
 pub use cert::{
     check_policy, inspect_certificate, verify_certificate, verify_certificate_status, verify_evidence_receipt, verify_receipt,

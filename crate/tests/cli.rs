@@ -122,3 +122,75 @@ fn verify_raw_rfc8032_test_1() {
     assert_eq!(failure_code(&offsign(&["verify-raw", "--public", "00", "--message", "", "--signature", sig])), "malformed_jwk");
     assert_eq!(failure_code(&offsign(&["verify-raw", "--public", pk, "--message", "", "--signature", "00"])), "malformed_input");
 }
+
+/// An evidence bundle as a server writes it: a second record of its chain with its document
+/// and signature image, its certificate, status, list and receipt; `alter` changes it first.
+fn bundle_file(dir: &Dir, name: &str, authority: &offsign::Authority, alter: impl FnOnce(&mut offsign::Bundle)) -> String {
+    use offsign::{DocumentDigest, Identity, RecordRequest, Timestamp};
+    let at = |day: i64| Timestamp::from_millis(1_800_000_000_000 + day * 86_400_000).unwrap();
+    let worker = Identity::generate().unwrap();
+    let certificate = authority.issue_certificate("s-1", "ann", &worker.public_key().to_jwk(), at(0), at(365)).unwrap();
+    let first_request = RecordRequest { doc: DocumentDigest::of_bytes(b"first", None, None).unwrap(), claims: Default::default(), chain: None, cert_serial: Some("s-1"), now: at(1) };
+    let first = offsign::sign_record(&worker, first_request).unwrap();
+    let (document, image) = (b"%PDF-1.7 receipt 118".to_vec(), b"\x89PNG strokes".to_vec());
+    let mut claims = serde_json::Map::new();
+    claims.insert("signatureImage".into(), serde_json::json!({ "sha256": DocumentDigest::of_bytes(&image, None, None).unwrap().sha256 }));
+    let head = first.chain_head();
+    let request = RecordRequest { doc: DocumentDigest::of_bytes(&document, None, None).unwrap(), claims, chain: Some(&head), cert_serial: Some("s-1"), now: at(2) };
+    let record = offsign::sign_record(&worker, request).unwrap();
+    let mut bundle = offsign::Bundle {
+        receipt: Some(authority.issue_receipt(&record.payload.id, &record.hash, at(2)).unwrap()),
+        record: record.jws,
+        certificate: Some(certificate),
+        revocation_list: Some(authority.issue_revocation_list(vec![], at(3), at(10)).unwrap()),
+        previous_record: Some(first.jws),
+        document: Some(document),
+        signature_image: Some(image),
+        certificate_status: None,
+    };
+    alter(&mut bundle);
+    let bytes = offsign::write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &authority.public_key().to_jwk(), Some("receipt 118.pdf"), at(3))
+        .unwrap()
+        .into_inner();
+    dir.write(name, bytes)
+}
+
+#[test]
+fn verify_bundle_reports_each_check_and_exits_by_the_worst() {
+    let dir = Dir::new("bundle");
+    let authority = offsign::Authority::new(offsign::Identity::generate().unwrap(), "test");
+    let pinned = dir.write("authority.jwk", serde_json::to_string(&authority.public_key().to_jwk()).unwrap());
+    let foreign = dir.write("foreign.jwk", serde_json::to_string(&offsign::Identity::generate().unwrap().public_key().to_jwk()).unwrap());
+    let good = bundle_file(&dir, "good.zip", &authority, |_| {});
+    let outcomes = |report: &Value| -> Vec<(String, String)> {
+        report["checks"].as_array().unwrap().iter().map(|c| (c["check"].as_str().unwrap().to_owned(), c["outcome"].as_str().unwrap().to_owned())).collect()
+    };
+
+    let out = offsign(&["verify-bundle", &good, "--authority", &pinned]);
+    let report = stdout_json(&out);
+    assert_eq!((out.status.code(), report["verdict"].as_str(), report["authority"]["pinned"].as_bool()), (Some(0), Some("valid"), Some(true)), "{report:#}");
+    assert!(outcomes(&report).iter().all(|(_, outcome)| outcome == "pass"), "{report:#}");
+    assert_eq!(outcomes(&report).len(), 9);
+
+    let out = offsign(&["verify-bundle", &good]);
+    let report = stdout_json(&out);
+    assert_eq!((out.status.code(), report["authority"]["pinned"].as_bool()), (Some(0), Some(false)));
+    assert!(report["authority"]["note"].as_str().unwrap().contains("NOT pinned"));
+
+    let out = offsign(&["verify-bundle", &good, "--authority", &foreign]);
+    let report = stdout_json(&out);
+    assert_eq!((out.status.code(), report["verdict"].as_str()), (Some(1), Some("invalid")));
+    assert!(outcomes(&report).contains(&("certificate".into(), "fail".into())), "{report:#}");
+
+    let altered = bundle_file(&dir, "altered.zip", &authority, |b| b.document.as_mut().unwrap()[0] ^= 1);
+    let out = offsign(&["verify-bundle", &altered, "--authority", &pinned]);
+    let failed: Vec<String> = outcomes(&stdout_json(&out)).into_iter().filter(|(_, o)| o != "pass").map(|(c, _)| c).collect();
+    assert_eq!((out.status.code(), failed), (Some(1), vec!["document".to_owned()]));
+
+    let without = bundle_file(&dir, "without.zip", &authority, |b| b.document = None);
+    let out = offsign(&["verify-bundle", &without, "--authority", &pinned]);
+    assert_eq!((out.status.code(), stdout_json(&out)["verdict"].as_str()), (Some(2), Some("incomplete")));
+
+    let not_a_bundle = dir.write("photo.zip", b"PK\x03\x04 not really");
+    assert_eq!(failure_code(&offsign(&["verify-bundle", &not_a_bundle])), "malformed_bundle");
+}

@@ -31,11 +31,7 @@ const lines = [
   '| request | what it does | answers |',
   '|---|---|---|',
 ];
-// A path's own members beside its operations (e.g. `parameters`) are not requests.
-const METHODS = new Set(['get', 'head', 'post', 'put', 'patch', 'delete']);
-const endpoints = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods)
-  .filter(([method]) => METHODS.has(method))
-  .map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+const endpoints = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
 for (const { path, method, op } of endpoints) {
   lines.push(`| \`${method} ${path}\` | ${cell(op.summary)} | ${Object.keys(op.responses).join(', ')} |`);
 }

@@ -155,6 +155,11 @@ impl ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError, message)
     }
 
+    /// The HTTP status it answers with.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// A request the server cannot read (400).
     pub(crate) fn malformed(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest, message)
@@ -354,12 +359,15 @@ async fn certificate_status<S: Storage>(
         let row = state.storage.certificate(&serial)?.ok_or_else(unknown)?;
         let now = now();
         let time = |ms: i64| Timestamp::from_millis(ms).map(|t| t.to_string()).ok();
-        let status = match (&row.revoked_at, &row.superseded_by) {
-            (Some(_), None) => "revoked",
+        // A revocation is told by its reason, not by `superseded_by`: revoking a worker also
+        // revokes the certificates a renewal had replaced, which keep their successor's serial.
+        let superseded = row.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
+        let status = match row.revoked_at {
+            Some(_) if !superseded => "revoked",
             _ if now.millis() >= row.exp => "expired",
-            (Some(_), Some(_)) => "superseded",
-            _ if now.millis() < row.nbf => "not_yet_valid",
-            _ => "valid",
+            Some(_) => "superseded",
+            None if now.millis() < row.nbf => "not_yet_valid",
+            None => "valid",
         };
         let signed = state
             .authority

@@ -113,12 +113,52 @@ impl EvidenceStore {
         for folder in [&blobs, &uploads] {
             private_dir(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
         }
+        sweep(&uploads).map_err(|e| format!("{}: {e}", uploads.display()))?;
         Ok(EvidenceStore { blobs: Box::new(LocalBlobs { root: blobs }), uploads, max_bytes, busy: Mutex::default() })
     }
 
     /// The bytes of a piece of evidence held for a record, if its blob is there.
     pub fn open(&self, row: &EvidenceRow) -> std::io::Result<Option<Box<dyn Read + Send>>> {
         self.blobs.open(&hex_digest(&row.sha256).ok_or_else(|| std::io::Error::other("a stored digest is not base64url"))?)
+    }
+}
+
+/// How long an upload may wait for its next chunk before it is dropped at the next start.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(14 * 86_400);
+
+/// Drops what a crash or an abandoned upload left in the uploads folder: plain bytes not yet
+/// checked, and uploads untouched for [`ABANDONED_AFTER`].
+fn sweep(uploads: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(uploads)?.filter_map(|e| e.ok()) {
+        let unchecked = entry.file_name().to_string_lossy().ends_with(".plain");
+        let abandoned = entry.metadata()?.modified()?.elapsed().is_ok_and(|age| age > ABANDONED_AFTER);
+        if unchecked || abandoned {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `name` in the uploads folder is an upload of `key` (`<id>.<kind>`): `<key>.<length>`.
+fn is_upload_of(name: &str, key: &str) -> bool {
+    name.strip_prefix(key).and_then(|rest| rest.strip_prefix('.')).is_some_and(|length| !length.is_empty() && length.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// An upload's place in the `busy` set, given back when dropped (also on an early return).
+struct Busy<'a> {
+    set: &'a Mutex<HashSet<String>>,
+    key: String,
+}
+
+impl<'a> Busy<'a> {
+    fn take(set: &'a Mutex<HashSet<String>>, key: &str) -> Option<Busy<'a>> {
+        set.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_owned()).then(|| Busy { set, key: key.to_owned() })
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.set.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.key);
     }
 }
 
@@ -209,7 +249,7 @@ pub async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, UrlPath((
         let offset = std::fs::read_dir(&state.evidence.uploads)
             .map_err(|e| ApiError::internal(format!("the uploads folder: {e}")))?
             .filter_map(|entry| entry.ok())
-            .find(|entry| entry.file_name().to_string_lossy().starts_with(&format!("{id}.{}.", piece.kind.as_str())))
+            .find(|entry| is_upload_of(&entry.file_name().to_string_lossy(), &format!("{id}.{}", piece.kind.as_str())))
             .and_then(|entry| entry.metadata().ok())
             .map_or(0, |meta| meta.len());
         let mut answer = Json(json!({ "id": id, "kind": piece.kind.as_str(), "offset": offset })).into_response();
@@ -281,24 +321,32 @@ fn append_chunk<S: Storage>(state: &AppState<S>, id: &str, kind: &str, headers: 
         key: format!("{id}.{}", piece.kind.as_str()),
     };
     // One request at a time appends to an upload; another one meanwhile is told to ask again.
-    if !state.evidence.busy.lock().unwrap_or_else(|p| p.into_inner()).insert(upload.key.clone()) {
+    let Some(_busy) = Busy::take(&state.evidence.busy, &upload.key) else {
         return Ok(offset_mismatch(std::fs::metadata(&upload.path).map_or(0, |m| m.len())));
+    };
+    // Completed by the request that held the place just now: its receipt, and no new upload.
+    if let Some(row) = state.storage.evidence(id)?.into_iter().find(|row| row.kind == piece.kind.as_str()) {
+        return Ok(held(&row));
     }
-    let result = append_locked(state, &piece, &upload, offset, length, body);
-    state.evidence.busy.lock().unwrap_or_else(|p| p.into_inner()).remove(&upload.key);
-    result
+    append_locked(state, &piece, &upload, offset, length, body)
 }
 
 fn append_locked<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Upload, offset: u64, length: u64, body: &[u8]) -> ApiResult<Response> {
     let io = |e: std::io::Error| ApiError::internal(format!("{}: {e}", upload.path.display()));
-    // An upload of this piece with another length was another sealing: it is dropped.
-    for entry in std::fs::read_dir(&state.evidence.uploads).map_err(io)?.filter_map(|e| e.ok()) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(&format!("{}.", upload.key)) && entry.path() != upload.path {
-            std::fs::remove_file(entry.path()).map_err(io)?;
+    if offset == 0 {
+        // A new start with another length is another sealing: the older upload is dropped.
+        for entry in std::fs::read_dir(&state.evidence.uploads).map_err(io)?.filter_map(|e| e.ok()) {
+            if is_upload_of(&entry.file_name().to_string_lossy(), &upload.key) && entry.path() != upload.path {
+                std::fs::remove_file(entry.path()).map_err(io)?;
+            }
         }
     }
-    let mut file = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&upload.path).map_err(io)?;
+    // Only a chunk at 0 creates the file: a refused chunk leaves nothing behind.
+    let file = std::fs::OpenOptions::new().create(offset == 0).append(true).mode(0o600).open(&upload.path);
+    let mut file = match file {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(offset_mismatch(0)),
+        other => other.map_err(io)?,
+    };
     let on_disk = file.metadata().map_err(io)?.len();
     if offset != on_disk {
         return Ok(offset_mismatch(on_disk));
@@ -316,8 +364,13 @@ fn append_locked<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Upload
     }
     drop(file);
     let checked = check_and_keep(state, piece, upload, length);
-    // Kept or refused, the upload is done with: a refused one starts again from nothing.
-    let _ = std::fs::remove_file(&upload.path);
+    // Kept or refused, the upload is done with: a refused one starts again from nothing. After
+    // a fault of the server's own (a full disk, a busy database) it stays, and the device's
+    // retry of the last chunk checks it again.
+    let refused = checked.as_ref().is_err_and(|e| e.status() == StatusCode::UNPROCESSABLE_ENTITY);
+    if checked.is_ok() || refused {
+        let _ = std::fs::remove_file(&upload.path);
+    }
     checked.map(|row| held(&row))
 }
 
@@ -511,6 +564,9 @@ mod tests {
         let s = signed("evidence-resume", 200_000).await;
         let sealed = s.sealed(&s.document, &s.id, EvidenceKind::Document);
         let (uri, length) = (s.uri("document"), sealed.len() as u64);
+        let early = patch((s.app)(), &uri, 50, length, &sealed[50..100]).await;
+        assert_eq!((early.status, early.offset), (StatusCode::CONFLICT, Some(0)));
+        assert_eq!(std::fs::read_dir(&s.state.evidence.uploads).unwrap().count(), 0, "a refused chunk leaves no file");
         assert_eq!(patch((s.app)(), &uri, 0, length, &sealed[..70_000]).await.offset, Some(70_000));
         // The answer was lost: the device sends the same chunk again, and is told where to go on.
         let repeated = patch((s.app)(), &uri, 0, length, &sealed[..70_000]).await;
@@ -595,6 +651,9 @@ mod tests {
         let revoked = status(renewed).await.unwrap();
         assert_eq!((revoked.status.as_str(), revoked.superseded_by.as_deref()), ("revoked", None));
         assert!(revoked.revoked_at.is_some());
+        // Revoking the renewed certificate revokes the one it replaced too: no longer "superseded".
+        let old = status(s.serial.clone()).await.unwrap();
+        assert_eq!(old.status, "revoked", "{old:?}");
         assert_eq!(status("no-such-serial".into()).await.unwrap_err(), "cert_unknown");
         assert_eq!(status("x".repeat(300)).await.unwrap_err(), "cert_unknown");
     }

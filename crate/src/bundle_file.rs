@@ -1,0 +1,235 @@
+//! An evidence bundle as one ZIP file that anyone can open: the record and everything that
+//! vouches for it, one entry each, beside a manifest and a note on how to check it.
+//!
+//! ```text
+//! offsign-bundle.json     {format, v: 1, record, authority (JWK), documentName?, madeAt}
+//! README.txt              how to verify
+//! record.jws  certificate.jws  certificate-status.jws  revocation-list.jws  receipt.jws
+//! previous-record.jws     (when the record is not its key's first)
+//! document/<name>         the signed document's bytes
+//! signature-image.png     the handwritten signature
+//! ```
+//!
+//! Reading treats the file as hostile: at most [`MAX_BUNDLE_ENTRIES`] entries, each read up to
+//! its own limit, stored (uncompressed) entries only, unknown names refused.
+
+use crate::bundle::Bundle;
+use crate::error::{Error, ErrorCode, Result};
+use crate::jws::MAX_JWS_LEN;
+use crate::keys::PublicJwk;
+use crate::time::Timestamp;
+use std::io::{Read, Seek, Write};
+
+/// The `format` of a bundle's manifest.
+pub const BUNDLE_FORMAT: &str = "offsign-evidence-bundle";
+/// Entries a bundle may hold.
+pub const MAX_BUNDLE_ENTRIES: usize = 16;
+/// The largest document a bundle is read with: 512 MiB.
+pub const MAX_BUNDLE_DOCUMENT: u64 = 512 << 20;
+/// The largest signature image a bundle is read with: 16 MiB.
+const MAX_BUNDLE_IMAGE: u64 = 16 << 20;
+const MANIFEST: &str = "offsign-bundle.json";
+const DOCUMENT_FOLDER: &str = "document/";
+const IMAGE: &str = "signature-image.png";
+
+/// A bundle as read from its file, with what its manifest says.
+#[derive(Clone, Debug)]
+pub struct BundleFile {
+    /// The parts to check.
+    pub bundle: Bundle,
+    /// The authority key the bundle names (not to be trusted unless the verifier compares it
+    /// with one they know).
+    pub authority: PublicJwk,
+    /// The document's file name.
+    pub document_name: Option<String>,
+    /// When the bundle was made (RFC 3339).
+    pub made_at: String,
+}
+
+fn malformed(why: impl Into<String>) -> Error {
+    Error::new(ErrorCode::MalformedBundle, why.into())
+}
+
+/// A file name safe to unpack anywhere: letters, digits, `.`, `-`, `_` and spaces, at most 100
+/// characters, never hidden or empty.
+fn safe_name(name: Option<&str>) -> String {
+    let cleaned: String = name
+        .unwrap_or("")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })
+        .take(100)
+        .collect();
+    let cleaned = cleaned.trim_start_matches(['.', ' ']).trim_end();
+    if cleaned.is_empty() { "document".to_owned() } else { cleaned.to_owned() }
+}
+
+const README: &str = "This is the evidence bundle of one record signed with offsign.
+
+It holds the signed record (record.jws), the signer's certificate and its status, the server's
+receipt, the record before it in the signer's chain, the document that was signed (in document/)
+and the image of the handwritten signature. Anyone can check them, with no network:
+
+  offsign verify-bundle THIS-FILE.zip --authority AUTHORITY.jwk
+
+or on the verify page of the organisation's offsign server (/verify), which works offline once
+loaded and uploads nothing. AUTHORITY.jwk is the organisation's authority key, obtained from the
+organisation itself; without it the check uses the key named in offsign-bundle.json, and says so.
+";
+
+/// Writes `bundle` as a ZIP file to `out`, naming `authority` and the document's `document_name`.
+pub fn write_bundle<W: Write + Seek>(out: W, bundle: &Bundle, authority: &PublicJwk, document_name: Option<&str>, made_at: Timestamp) -> Result<W> {
+    let failed = |e: &dyn std::fmt::Display| Error::new(ErrorCode::InternalError, format!("the bundle could not be written: {e}"));
+    let manifest = serde_json::json!({
+        "format": BUNDLE_FORMAT,
+        "v": 1,
+        "record": crate::record::inspect_record(&bundle.record)?.1.id,
+        "authority": authority,
+        "documentName": document_name,
+        "madeAt": made_at.to_string(),
+    });
+    let mut zip = zip::ZipWriter::new(out);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(false);
+    let mut entry = |name: &str, bytes: &[u8]| -> Result<()> {
+        zip.start_file(name, options).map_err(|e| failed(&e))?;
+        zip.write_all(bytes).map_err(|e| failed(&e))
+    };
+    entry(MANIFEST, &crate::json::to_vec(&manifest))?;
+    entry("README.txt", README.as_bytes())?;
+    entry("record.jws", bundle.record.as_bytes())?;
+    let texts = [
+        ("certificate.jws", &bundle.certificate),
+        ("certificate-status.jws", &bundle.certificate_status),
+        ("revocation-list.jws", &bundle.revocation_list),
+        ("receipt.jws", &bundle.receipt),
+        ("previous-record.jws", &bundle.previous_record),
+    ];
+    for (name, text) in texts {
+        if let Some(text) = text {
+            entry(name, text.as_bytes())?;
+        }
+    }
+    if let Some(document) = &bundle.document {
+        entry(&format!("{DOCUMENT_FOLDER}{}", safe_name(document_name)), document)?;
+    }
+    if let Some(image) = &bundle.signature_image {
+        entry(IMAGE, image)?;
+    }
+    zip.finish().map_err(|e| failed(&e))
+}
+
+/// Reads a bundle's ZIP file; `malformed_bundle` when it is not one (not a ZIP, no manifest or
+/// record, an unknown or compressed entry, too many or too large entries).
+pub fn read_bundle<R: Read + Seek>(file: R) -> Result<BundleFile> {
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| malformed(format!("this is not a ZIP file: {e}")))?;
+    if zip.len() > MAX_BUNDLE_ENTRIES {
+        return Err(malformed(format!("a bundle holds at most {MAX_BUNDLE_ENTRIES} files; this one holds {}", zip.len())));
+    }
+    let mut bundle = Bundle::default();
+    let mut manifest = None;
+    let mut record = None;
+    for index in 0..zip.len() {
+        let mut entry = zip.by_index(index).map_err(|e| malformed(format!("entry {index} cannot be read: {e}")))?;
+        if entry.compression() != zip::CompressionMethod::Stored {
+            return Err(malformed(format!("{} is compressed; bundles store their files as they are", entry.name())));
+        }
+        let name = entry.name().to_owned();
+        let limit = match name.as_str() {
+            n if n.starts_with(DOCUMENT_FOLDER) => MAX_BUNDLE_DOCUMENT,
+            IMAGE => MAX_BUNDLE_IMAGE,
+            "README.txt" => 64 << 10,
+            _ => MAX_JWS_LEN as u64,
+        };
+        let mut bytes = Vec::new();
+        (&mut entry).take(limit + 1).read_to_end(&mut bytes).map_err(|e| malformed(format!("{name} cannot be read: {e}")))?;
+        if bytes.len() as u64 > limit {
+            return Err(malformed(format!("{name} is larger than a bundle's {limit} bytes for it")));
+        }
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).map_err(|_| malformed(format!("{name} is not text")));
+        match name.as_str() {
+            MANIFEST => manifest = Some(bytes),
+            "README.txt" => {}
+            "record.jws" => record = Some(text(bytes)?),
+            "certificate.jws" => bundle.certificate = Some(text(bytes)?),
+            "certificate-status.jws" => bundle.certificate_status = Some(text(bytes)?),
+            "revocation-list.jws" => bundle.revocation_list = Some(text(bytes)?),
+            "receipt.jws" => bundle.receipt = Some(text(bytes)?),
+            "previous-record.jws" => bundle.previous_record = Some(text(bytes)?),
+            IMAGE => bundle.signature_image = Some(bytes),
+            n if n.starts_with(DOCUMENT_FOLDER) && bundle.document.is_none() => bundle.document = Some(bytes),
+            other => return Err(malformed(format!("{other} is not a file of an evidence bundle"))),
+        }
+    }
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest.ok_or_else(|| malformed(format!("{MANIFEST} is missing")))?)
+        .map_err(|e| malformed(format!("{MANIFEST} is not JSON: {e}")))?;
+    if manifest["format"] != BUNDLE_FORMAT || manifest["v"] != 1 {
+        return Err(malformed(format!("{MANIFEST} is not that of a version 1 {BUNDLE_FORMAT}")));
+    }
+    let authority: PublicJwk = crate::json::parse(manifest["authority"].to_string().as_bytes())
+        .map_err(|e| malformed(format!("the manifest's authority is not a public key: {e}")))?;
+    bundle.record = record.ok_or_else(|| malformed("record.jws is missing"))?;
+    Ok(BundleFile {
+        bundle,
+        authority,
+        document_name: manifest["documentName"].as_str().map(str::to_owned),
+        made_at: manifest["madeAt"].as_str().unwrap_or("").to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::Identity;
+    use crate::record::{sign_record, DocumentDigest, RecordRequest};
+
+    fn sample() -> (Bundle, PublicJwk) {
+        let worker = Identity::generate().unwrap();
+        let now = Timestamp::from_millis(1_800_000_000_000).unwrap();
+        let doc = DocumentDigest::of_bytes(b"the pdf", None, None).unwrap();
+        let record = sign_record(&worker, RecordRequest { doc, claims: Default::default(), chain: None, cert_serial: Some("s"), now }).unwrap();
+        let bundle = Bundle { record: record.jws, document: Some(b"the pdf".to_vec()), receipt: Some("r.e.c".into()), ..Default::default() };
+        (bundle, Identity::generate().unwrap().public_key().to_jwk())
+    }
+
+    #[test]
+    fn a_written_bundle_reads_back_with_a_safe_document_name() {
+        let (bundle, authority) = sample();
+        let now = Timestamp::from_millis(1_800_000_000_000).unwrap();
+        let bytes = write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &authority, Some("../../etc/passwd"), now).unwrap().into_inner();
+        let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap().file_names().map(str::to_owned).collect();
+        assert!(names.contains(&"document/_.._etc_passwd".to_owned()), "{names:?}");
+        let read = read_bundle(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!((read.bundle.record, read.bundle.document, read.bundle.receipt), (bundle.record, bundle.document, bundle.receipt));
+        assert_eq!(read.authority, authority);
+        assert_eq!(read.document_name.as_deref(), Some("../../etc/passwd"));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_bundle_is_refused_with_malformed_bundle() {
+        let (bundle, authority) = sample();
+        let zip_of = |entries: &[(&str, &[u8])], method: zip::CompressionMethod| {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            for (name, bytes) in entries {
+                zip.start_file(*name, zip::write::SimpleFileOptions::default().compression_method(method)).unwrap();
+                zip.write_all(bytes).unwrap();
+            }
+            zip.finish().unwrap().into_inner()
+        };
+        let manifest = serde_json::json!({ "format": BUNDLE_FORMAT, "v": 1, "authority": authority }).to_string();
+        let stored = zip::CompressionMethod::Stored;
+        let many: Vec<(String, Vec<u8>)> = (0..20).map(|i| (format!("document/{i}"), vec![])).collect();
+        let many: Vec<(&str, &[u8])> = many.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("not a ZIP", b"PK\x03\x04 but nothing else".to_vec()),
+            ("no manifest", zip_of(&[("record.jws", bundle.record.as_bytes())], stored)),
+            ("no record", zip_of(&[(MANIFEST, manifest.as_bytes())], stored)),
+            ("an unknown file", zip_of(&[(MANIFEST, manifest.as_bytes()), ("record.jws", bundle.record.as_bytes()), ("run.sh", b"rm -rf /")], stored)),
+            ("another format", zip_of(&[(MANIFEST, br#"{"format":"x","v":1}"#), ("record.jws", bundle.record.as_bytes())], stored)),
+            ("too many files", zip_of(&many, stored)),
+            ("a record past the JWS limit", zip_of(&[(MANIFEST, manifest.as_bytes()), ("record.jws", &vec![b'a'; MAX_JWS_LEN + 1])], stored)),
+        ];
+        for (case, bytes) in cases {
+            let e = read_bundle(std::io::Cursor::new(bytes)).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::MalformedBundle, "{case}: {e}");
+        }
+    }
+}
