@@ -8,6 +8,10 @@ import assert from 'node:assert/strict';
 import { b64, chain, client, codes, jws, jwsPayload, keyPair, reportRow, sha256, signedReport } from './support/client.mjs';
 import { consoleClient } from './support/console.mjs';
 import { startServer } from './support/server.mjs';
+import { offsign, scratch } from './support/cli.mjs';
+import { ROOT } from './support/browser.mjs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 
 const server = await startServer();
 after(() => server.stop());
@@ -55,6 +59,38 @@ test('records are found by worker, by document name or reference (any case), by 
   const bad = await request('GET', '/admin/records?from=yesterday', { cookie: admin.cookie, json: true });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.code, 'malformed_request');
+});
+
+test("a record's evidence bundle downloads for a signed-in auditor, is audited, and the offsign CLI checks it offline against the pinned authority", async () => {
+  const download = (cookie, recordId) => fetch(`${server.url}/admin/record/bundle?id=${encodeURIComponent(recordId)}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+  const answer = await download(auditor.cookie, id(records[1]));
+  assert.equal(answer.status, 200);
+  assert.equal(answer.headers.get('content-type'), 'application/zip');
+  assert.equal(answer.headers.get('content-disposition'), `attachment; filename="offsign-record-${id(records[1])}.zip"`);
+  const files = scratch();
+  const zip = files.write('bundle.zip', Buffer.from(await answer.arrayBuffer()));
+  const authority = files.write('authority.jwk', JSON.stringify((await (await fetch(`${server.url}/v1/authority`)).json()).jwk));
+  const checked = offsign('verify-bundle', zip, '--authority', authority);
+  const report = JSON.parse(checked.stdout);
+  const outcome = Object.fromEntries(report.checks.map((c) => [c.check, c.outcome]));
+  // The device has not sent the document and the pad image: the record is sound, the bundle incomplete.
+  assert.deepEqual(outcome, {
+    record_format: 'pass', certificate: 'pass', signature: 'pass', valid_at_signing: 'pass', not_revoked: 'pass', receipt: 'pass',
+    document: 'absent', signature_image: 'absent', chain: 'pass',
+  }, checked.stdout);
+  assert.equal(checked.status, 2, 'exit 2: incomplete');
+  assert.equal(report.authority.pinned, true);
+  // A third JOSE implementation (jwcrypto, Python) verifies the record, certificate and receipt.
+  const python = spawnSync('python3', [path.join(ROOT, 'tests/interop/jwcrypto_bundle.py'), zip, authority], { encoding: 'utf8' });
+  assert.equal(python.status, 0, python.stdout + python.stderr);
+  const third = JSON.parse(python.stdout);
+  assert.deepEqual({ ...third, receipt: undefined }, { record: id(records[1]), certificate: courier.serial, receipt: undefined, kid: courier.kid });
+  assert.ok(Date.parse(third.receipt) <= Date.now(), third.receipt);
+
+  assert.notEqual((await download(undefined, id(records[1]))).status, 200, 'no session, no bundle');
+  assert.equal((await download(admin.cookie, '01930000-0000-7000-8000-00000000dead')).status, 404);
+  const audit = await request('GET', '/admin/audit', { cookie: admin.cookie });
+  assert.match(audit.text, new RegExp(`bundle_downloaded[\\s\\S]*record ${id(records[1])}`));
 });
 
 test("a record's page checks its signature and receipt again and shows its claims and its place in the chain", async () => {

@@ -40,7 +40,9 @@ const DEVICE_CODES = tableGroup('device');
  * 3). Empty: every one is produced below. (internal_error also answers a panic inside a
  * request's blocking task, which no request can cause; it is produced by the other path.)
  */
-const EXCLUDED = {};
+const EXCLUDED = {
+  digest_mismatch: 'needs evidence sealed with HPKE to the server key over other bytes, which no client in these tests makes yet; server/src/evidence.rs produces it over HTTP',
+};
 
 const METRICS_TOKEN = `codes-metrics-${randomUUID()}`;
 // Its log (a line per request, some hundred for the flood) is kept, not shown.
@@ -317,7 +319,7 @@ test('the console: login_required without a session, login_refused, login_locked
   assertRefusal(await request('POST', '/admin/login', { form: { name: 'codes-auditor', password: 'a long auditor password' }, json: true }), 429, 'login_locked', 'the right password, while locked');
 });
 
-test('evidence uploads: record_unknown for a record the server does not hold, upload_offset_mismatch for a chunk sent twice, evidence_too_large past the limit; nothing is kept for any', { timeout: 30_000 }, async () => {
+test('evidence uploads: record_unknown for a record the server does not hold, upload_offset_mismatch for a chunk sent twice, evidence_too_large past the limit, malformed_evidence for bytes not sealed to the server; nothing is kept for any', { timeout: 30_000 }, async () => {
   const signer = await enrolledWorker('codes-evidence');
   const first = await record(signer, { seq: 1 });
   assert.deepEqual((await send([first])).map((v) => v.verdict), ['accepted']);
@@ -339,6 +341,11 @@ test('evidence uploads: record_unknown for a record the server does not hold, up
   assert.equal(again.headers['upload-offset'], '100', 'the refusal says where to go on');
   const large = await chunk(path, 0, sealedLength(65 << 20), 'x');
   assertRefusal(large, 413, 'evidence_too_large', 'a piece over the default 64 MiB');
+  // The rest of the upload arrives: the whole is not sealed evidence, and is dropped.
+  const rest = await chunk(path, 100, length, 'x'.repeat(length - 100));
+  assertRefusal(rest, 422, 'malformed_evidence', 'bytes that are not sealed to the server');
+  const after = await call('GET', path);
+  assert.equal(after.headers['upload-offset'], '0', 'the upload starts again from nothing');
   assert.equal(count('evidence'), 0, 'nothing kept');
 });
 

@@ -8,6 +8,7 @@
 //! previous-record.jws     (when the record is not its key's first)
 //! document/<name>         the signed document's bytes
 //! signature-image.png     the handwritten signature
+//! summary.pdf             the record and its checks on one page, for people
 //! ```
 //!
 //! Reading treats the file as hostile: at most [`MAX_BUNDLE_ENTRIES`] entries, each read up to
@@ -31,6 +32,7 @@ const MAX_BUNDLE_IMAGE: u64 = 16 << 20;
 const MANIFEST: &str = "offsign-bundle.json";
 const DOCUMENT_FOLDER: &str = "document/";
 const IMAGE: &str = "signature-image.png";
+const SUMMARY: &str = "summary.pdf";
 
 /// A bundle as read from its file, with what its manifest says.
 #[derive(Clone, Debug)]
@@ -77,7 +79,15 @@ organisation itself; without it the check uses the key named in offsign-bundle.j
 ";
 
 /// Writes `bundle` as a ZIP file to `out`, naming `authority` and the document's `document_name`.
-pub fn write_bundle<W: Write + Seek>(out: W, bundle: &Bundle, authority: &PublicJwk, document_name: Option<&str>, made_at: Timestamp) -> Result<W> {
+/// `summary_pdf`, when given, is the page a person reads (the server writes it).
+pub fn write_bundle<W: Write + Seek>(
+    out: W,
+    bundle: &Bundle,
+    authority: &PublicJwk,
+    document_name: Option<&str>,
+    summary_pdf: Option<&[u8]>,
+    made_at: Timestamp,
+) -> Result<W> {
     let failed = |e: &dyn std::fmt::Display| Error::new(ErrorCode::InternalError, format!("the bundle could not be written: {e}"));
     let manifest = serde_json::json!({
         "format": BUNDLE_FORMAT,
@@ -114,6 +124,9 @@ pub fn write_bundle<W: Write + Seek>(out: W, bundle: &Bundle, authority: &Public
     if let Some(image) = &bundle.signature_image {
         entry(IMAGE, image)?;
     }
+    if let Some(pdf) = summary_pdf {
+        entry(SUMMARY, pdf)?;
+    }
     zip.finish().map_err(|e| failed(&e))
 }
 
@@ -135,7 +148,7 @@ pub fn read_bundle<R: Read + Seek>(file: R) -> Result<BundleFile> {
         let name = entry.name().to_owned();
         let limit = match name.as_str() {
             n if n.starts_with(DOCUMENT_FOLDER) => MAX_BUNDLE_DOCUMENT,
-            IMAGE => MAX_BUNDLE_IMAGE,
+            IMAGE | SUMMARY => MAX_BUNDLE_IMAGE,
             "README.txt" => 64 << 10,
             _ => MAX_JWS_LEN as u64,
         };
@@ -147,7 +160,7 @@ pub fn read_bundle<R: Read + Seek>(file: R) -> Result<BundleFile> {
         let text = |bytes: Vec<u8>| String::from_utf8(bytes).map_err(|_| malformed(format!("{name} is not text")));
         match name.as_str() {
             MANIFEST => manifest = Some(bytes),
-            "README.txt" => {}
+            "README.txt" | SUMMARY => {}
             "record.jws" => record = Some(text(bytes)?),
             "certificate.jws" => bundle.certificate = Some(text(bytes)?),
             "certificate-status.jws" => bundle.certificate_status = Some(text(bytes)?),
@@ -194,7 +207,7 @@ mod tests {
     fn a_written_bundle_reads_back_with_a_safe_document_name() {
         let (bundle, authority) = sample();
         let now = Timestamp::from_millis(1_800_000_000_000).unwrap();
-        let bytes = write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &authority, Some("../../etc/passwd"), now).unwrap().into_inner();
+        let bytes = write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &authority, Some("../../etc/passwd"), Some(b"%PDF-1.7"), now).unwrap().into_inner();
         let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap().file_names().map(str::to_owned).collect();
         assert!(names.contains(&"document/_.._etc_passwd".to_owned()), "{names:?}");
         let read = read_bundle(std::io::Cursor::new(bytes)).unwrap();

@@ -164,19 +164,10 @@ error_codes! {
         MalformedInput = "malformed_input", Error,
             "An argument has the wrong type, length, encoding or size.",
             "This is a problem in the app. Send feedback from the Health page.";
-        /// Sealed evidence does not open: not offsign's format, sealed to another key or for
-        /// another record, altered, or cut short.
-        MalformedEvidence = "malformed_evidence", Error,
-            "Sealed evidence (a document or signature image) could not be opened: it is damaged, incomplete, or for another key or record.",
-            "Nothing was kept from it. The app sends it again from the start; if it goes on, send feedback from the Health page.";
         /// A file offered as an evidence bundle is not one, or is damaged.
         MalformedBundle = "malformed_bundle", Error,
             "The file is not an offsign evidence bundle, or it is damaged or incomplete.",
             "Download the bundle again from the app or the console, and open it as it came (do not unpack and repack it).";
-        /// Evidence opened, but its bytes are not the ones whose digest the record signed.
-        DigestMismatch = "digest_mismatch", Error,
-            "The bytes of a document or signature image do not match the digest signed in its record.",
-            "The copy was changed or mixed up after signing; it was not kept. Use the copy kept with the record on the signing device, and ask your administrator.";
     }
     server {
         /// The server holds another record at the same place in this key's chain.
@@ -275,6 +266,15 @@ error_codes! {
         RevocationListUnavailable = "revocation_list_unavailable", Warning,
             "The server cannot sign a revocation list now.",
             "Nothing is lost. Ask your administrator to look at the server's revocations.";
+        /// Sealed evidence does not open: not offsign's format, sealed to another key or for
+        /// another record, altered, or cut short.
+        MalformedEvidence = "malformed_evidence", Error,
+            "Sealed evidence (a document or signature image) could not be opened: it is damaged, incomplete, or for another key or record.",
+            "Nothing was kept from it. The app sends it again from the start; if it goes on, send feedback from the Health page.";
+        /// Evidence opened, but its bytes are not the ones whose digest the record signed.
+        DigestMismatch = "digest_mismatch", Error,
+            "The bytes of a document or signature image do not match the digest signed in its record.",
+            "The copy was changed or mixed up after signing; it was not kept. Use the copy kept with the record on the signing device, and ask your administrator.";
         /// Evidence was sent for a record the server does not hold.
         RecordUnknown = "record_unknown", Error,
             "The server holds no record with this id, so it takes no evidence for it.",

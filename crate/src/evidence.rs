@@ -235,22 +235,33 @@ fn malformed(why: &str) -> Error {
     Error::new(ErrorCode::MalformedEvidence, why.to_owned())
 }
 
-/// Seals evidence a chunk at a time: [`EvidenceSealer::new`] gives the header, then each
-/// [`EvidenceSealer::seal_chunk`] a chunk, the last one flagged.
+/// Seals evidence a chunk at a time under a new random content key: each
+/// [`EvidenceSealer::seal_chunk`] gives a chunk, the last one flagged, and
+/// [`EvidenceSealer::header`] the header that opens them, at any time (a device seals a
+/// document while it reads and hashes it, and writes the header, bound to the record's id,
+/// when it signs).
 pub struct EvidenceSealer {
+    content_key: Zeroizing<[u8; 32]>,
     cipher: ChaCha20Poly1305,
     index: u64,
     finished: bool,
 }
 
 impl EvidenceSealer {
-    /// A sealer for a new random content key, and the header that carries that key sealed to
-    /// `server` and to `worker`, bound to `record_id` and `kind`.
-    pub fn new(server: &EvidenceKey, worker: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<(Vec<u8>, EvidenceSealer)> {
+    /// A sealer with a new random content key; `randomness_unavailable` without randomness.
+    pub fn new() -> Result<EvidenceSealer> {
         let mut content_key = Zeroizing::new([0u8; 32]);
+        crate::random::fill(content_key.as_mut())?;
+        let cipher = ChaCha20Poly1305::new(content_key.as_ref().into());
+        Ok(EvidenceSealer { content_key, cipher, index: 0, finished: false })
+    }
+
+    /// The header that carries the content key sealed to `server` and to `worker`, bound to
+    /// `record_id` and `kind`.
+    pub fn header(&self, server: &EvidenceKey, worker: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<Vec<u8>> {
         // Drawn through our own call first: it fails with `randomness_unavailable`, where a
         // random source inside HPKE's encapsulation can only panic.
-        crate::random::fill(content_key.as_mut())?;
+        crate::random::fill(&mut [0u8; 1])?;
         let aad = binding(record_id, kind);
         let mut header = Vec::with_capacity(EVIDENCE_HEADER_LEN);
         header.extend_from_slice(MAGIC);
@@ -259,7 +270,7 @@ impl EvidenceSealer {
                 &OpModeS::Base,
                 &recipient.key,
                 INFO,
-                content_key.as_ref(),
+                self.content_key.as_ref(),
                 &aad,
                 &mut Randomness,
             )
@@ -268,8 +279,7 @@ impl EvidenceSealer {
             header.extend_from_slice(&sealed);
         }
         debug_assert_eq!(header.len(), EVIDENCE_HEADER_LEN);
-        let cipher = ChaCha20Poly1305::new(content_key.as_ref().into());
-        Ok((header, EvidenceSealer { cipher, index: 0, finished: false }))
+        Ok(header)
     }
 
     /// Seals the next chunk: exactly [`EVIDENCE_CHUNK`] bytes, or up to that many when `last`.
@@ -340,7 +350,8 @@ impl EvidenceOpener {
 /// Seals `plain` whole (for small pieces and tests; the device seals large ones a chunk at a
 /// time).
 pub fn seal_evidence(plain: &[u8], server: &EvidenceKey, worker: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<Vec<u8>> {
-    let (mut out, mut sealer) = EvidenceSealer::new(server, worker, record_id, kind)?;
+    let mut sealer = EvidenceSealer::new()?;
+    let mut out = sealer.header(server, worker, record_id, kind)?;
     out.reserve(sealed_len(plain.len() as u64) as usize - out.len());
     let chunks = plain.len().div_ceil(EVIDENCE_CHUNK).max(1);
     for index in 0..chunks {
@@ -434,6 +445,18 @@ mod tests {
     }
 
     #[test]
+    fn the_header_can_be_made_after_the_chunks_once_the_record_id_is_known() {
+        let (server, worker) = keys();
+        let plain = vec![9u8; EVIDENCE_CHUNK + 5];
+        let mut sealer = EvidenceSealer::new().unwrap();
+        let mut chunks = sealer.seal_chunk(&plain[..EVIDENCE_CHUNK], false).unwrap();
+        chunks.extend(sealer.seal_chunk(&plain[EVIDENCE_CHUNK..], true).unwrap());
+        let mut sealed = sealer.header(server.public_key(), worker.public_key(), "signed-later", EvidenceKind::Document).unwrap();
+        sealed.extend(chunks);
+        assert_eq!(*open_evidence(&sealed, &worker, "signed-later", EvidenceKind::Document).unwrap(), plain);
+    }
+
+    #[test]
     fn sealed_evidence_is_bound_to_its_record_and_kind() {
         let (server, worker) = keys();
         let sealed = seal_evidence(b"photo", server.public_key(), worker.public_key(), "rec-1", EvidenceKind::Document).unwrap();
@@ -491,12 +514,11 @@ mod tests {
 
     #[test]
     fn a_sealer_refuses_ragged_chunks_and_chunks_after_the_last() {
-        let (server, worker) = keys();
-        let (_, mut sealer) = EvidenceSealer::new(server.public_key(), worker.public_key(), "r", EvidenceKind::Document).unwrap();
+        let mut sealer = EvidenceSealer::new().unwrap();
         assert_eq!(sealer.seal_chunk(&[1; 10], false).unwrap_err().code(), ErrorCode::MalformedInput);
         sealer.seal_chunk(&[1; 10], true).unwrap();
         assert_eq!(sealer.seal_chunk(&[], true).unwrap_err().code(), ErrorCode::MalformedInput);
-        let (_, mut sealer) = EvidenceSealer::new(server.public_key(), worker.public_key(), "r", EvidenceKind::Document).unwrap();
+        let mut sealer = EvidenceSealer::new().unwrap();
         sealer.seal_chunk(&[1; EVIDENCE_CHUNK], false).unwrap();
         assert_eq!(sealer.seal_chunk(&[], true).unwrap_err().code(), ErrorCode::MalformedInput, "an empty tail after a full chunk");
     }

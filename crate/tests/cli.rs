@@ -149,7 +149,7 @@ fn bundle_file(dir: &Dir, name: &str, authority: &offsign::Authority, alter: imp
         certificate_status: None,
     };
     alter(&mut bundle);
-    let bytes = offsign::write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &authority.public_key().to_jwk(), Some("receipt 118.pdf"), at(3))
+    let bytes = offsign::write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &authority.public_key().to_jwk(), Some("receipt 118.pdf"), None, at(3))
         .unwrap()
         .into_inner();
     dir.write(name, bytes)

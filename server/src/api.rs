@@ -51,7 +51,7 @@ pub struct AppState<S> {
     /// links; `None`: the address the administrator's browser used.
     pub public_url: Option<String>,
     /// Where records' documents and signature images are kept.
-    pub evidence: crate::evidence::EvidenceStore,
+    pub evidence: crate::blobs::EvidenceStore,
 }
 
 /// The reverse proxies (`--trusted-proxy`) whose forwarding headers are believed and whose
@@ -236,7 +236,7 @@ pub(crate) async fn blocking<S: Storage, T: Send + 'static>(
 /// The current revocation list, signed now: the revoked certificates that have not expired
 /// (a week's grace for devices whose clock is behind). `revocation_list_unavailable` (503)
 /// when it cannot be signed, e.g. more serials than a device accepts.
-fn revocation_list<S: Storage>(state: &AppState<S>, now: Timestamp) -> ApiResult<String> {
+pub(crate) fn revocation_list<S: Storage>(state: &AppState<S>, now: Timestamp) -> ApiResult<String> {
     let revoked = state.storage.revoked_serials(now.millis() - REVOCATION_LIST_LIFETIME_MS)?;
     state.authority.issue_revocation_list(revoked, now, now.plus_millis(REVOCATION_LIST_LIFETIME_MS)).map_err(|e| {
         tracing::error!("the revocation list cannot be signed: {e}");
@@ -269,12 +269,21 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>, with_metrics: bool) -> Router
         .route("/v1/status", post(status::<S>))
         .route("/v1/evidence-key", get(evidence_key::<S>))
         .route("/v1/certificates/{serial}", get(certificate_status::<S>))
-        .route("/v1/evidence/{id}/{kind}", get(crate::evidence::status::<S>).patch(crate::evidence::append::<S>))
-        .route("/openapi.json", get(openapi))
+        .route("/openapi.json", get(openapi));
+    with_cors(with_api_layers(routes, state).merge(metrics), &origins)
+}
+
+/// The layers of every API route: the per-client rate limit and latency (`/metrics`), and the
+/// body limit.
+pub(crate) fn with_api_layers<S: Storage>(routes: Router<Arc<AppState<S>>>, state: Arc<AppState<S>>) -> Router {
+    routes
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_and_measure::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
-        .merge(metrics);
+}
+
+/// CORS for the allowed `origins` (none: only the app this server serves calls the API).
+pub(crate) fn with_cors(routes: Router, origins: &[HeaderValue]) -> Router {
     if origins.is_empty() {
         return routes;
     }
@@ -282,7 +291,7 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>, with_metrics: bool) -> Router
     // the client's backoff.
     routes.layer(
         CorsLayer::new()
-            .allow_origin(AllowOrigin::list(origins))
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
             .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::PATCH])
             .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("upload-offset"), HeaderName::from_static("upload-length"), HeaderName::from_static("tus-resumable")])
             .expose_headers([header::RETRY_AFTER, HeaderName::from_static("upload-offset"), HeaderName::from_static("upload-length")])
@@ -357,35 +366,40 @@ async fn certificate_status<S: Storage>(
             return Err(unknown());
         }
         let row = state.storage.certificate(&serial)?.ok_or_else(unknown)?;
-        let now = now();
-        let time = |ms: i64| Timestamp::from_millis(ms).map(|t| t.to_string()).ok();
-        // A revocation is told by its reason, not by `superseded_by`: revoking a worker also
-        // revokes the certificates a renewal had replaced, which keep their successor's serial.
-        let superseded = row.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
-        let status = match row.revoked_at {
-            Some(_) if !superseded => "revoked",
-            _ if now.millis() >= row.exp => "expired",
-            Some(_) => "superseded",
-            None if now.millis() < row.nbf => "not_yet_valid",
-            None => "valid",
-        };
-        let signed = state
-            .authority
-            .issue_certificate_status(offsign::CertificateStatus {
-                v: 1,
-                iss: String::new(),
-                serial: row.serial.clone(),
-                sub: row.worker.clone(),
-                status: status.to_owned(),
-                revoked_at: row.revoked_at.and_then(time),
-                superseded_by: row.superseded_by.clone(),
-                checked_at: now.to_string(),
-                certificate: row.jws.clone(),
-            })
-            .map_err(|e| ApiError::internal(e.to_string()))?;
+        let signed = certificate_status_now(state, &row)?;
         Ok(Json(json!({ "status": signed })))
     })
     .await
+}
+
+/// The status of the certificate in `row` now, signed by the authority.
+pub(crate) fn certificate_status_now<S>(state: &AppState<S>, row: &CertificateRow) -> ApiResult<String> {
+    let now = now();
+    let time = |ms: i64| Timestamp::from_millis(ms).map(|t| t.to_string()).ok();
+    // A revocation is told by its reason, not by `superseded_by`: revoking a worker also
+    // revokes the certificates a renewal had replaced, which keep their successor's serial.
+    let superseded = row.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
+    let status = match row.revoked_at {
+        Some(_) if !superseded => "revoked",
+        _ if now.millis() >= row.exp => "expired",
+        Some(_) => "superseded",
+        None if now.millis() < row.nbf => "not_yet_valid",
+        None => "valid",
+    };
+    state
+        .authority
+        .issue_certificate_status(offsign::CertificateStatus {
+            v: 1,
+            iss: String::new(),
+            serial: row.serial.clone(),
+            sub: row.worker.clone(),
+            status: status.to_owned(),
+            revoked_at: row.revoked_at.and_then(time),
+            superseded_by: row.superseded_by.clone(),
+            checked_at: now.to_string(),
+            certificate: row.jws.clone(),
+        })
+        .map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// How old an enrollment challenge may be when its proof arrives (either way: the clocks

@@ -18,29 +18,28 @@
 //! [`MAX_SIGNATURE_IMAGE_BYTES`]) and the server's limit.
 
 use crate::api::{blocking, ApiError, ApiResult, AppState};
+use crate::blobs::{hex_digest, is_upload_of};
 use crate::storage::{EvidenceRow, Storage, StoredRecord};
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use base64::Engine as _;
 use offsign::{plain_len, sealed_len, EvidenceKind, ErrorCode};
 use serde_json::json;
 use sha2::Digest as _;
-use std::collections::HashSet;
 use std::io::{Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The largest handwritten signature image taken (its size is not in the record): 2 MiB, ten
 /// times a full-screen pad's PNG on a tablet.
 pub const MAX_SIGNATURE_IMAGE_BYTES: u64 = 2 << 20;
 /// The largest chunk one `PATCH` may carry: 4 MiB (devices send 1 MiB).
 pub const MAX_CHUNK_BYTES: usize = 4 << 20;
-/// The server's default limit on one piece of evidence (`--max-evidence-mb`): 64 MiB.
-pub const DEFAULT_MAX_EVIDENCE_BYTES: u64 = 64 << 20;
 /// The media type of a tus chunk.
 const CHUNK_TYPE: &str = "application/offset+octet-stream";
 
@@ -48,124 +47,11 @@ static UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
 static UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
 static TUS_RESUMABLE: HeaderName = HeaderName::from_static("tus-resumable");
 
-/// Where checked evidence is kept, by the lower-case hex SHA-256 of its bytes. Content
-/// addressed: the same bytes under two records are kept once.
-pub trait BlobStore: Send + Sync + 'static {
-    /// Keeps the file at `path` (checked bytes) as blob `digest`, consuming the file; keeping
-    /// a blob already held is a no-op.
-    fn keep(&self, digest: &str, path: &Path) -> std::io::Result<()>;
-    /// The bytes of blob `digest`, if held.
-    fn open(&self, digest: &str) -> std::io::Result<Option<Box<dyn Read + Send>>>;
-}
-
-/// A blob store in a local directory: `<dir>/sha256/<first two hex digits>/<hex digest>`.
-pub struct LocalBlobs {
-    root: PathBuf,
-}
-
-impl LocalBlobs {
-    fn path(&self, digest: &str) -> PathBuf {
-        self.root.join("sha256").join(&digest[..2]).join(digest)
-    }
-}
-
-impl BlobStore for LocalBlobs {
-    fn keep(&self, digest: &str, path: &Path) -> std::io::Result<()> {
-        let target = self.path(digest);
-        if target.exists() {
-            return std::fs::remove_file(path);
-        }
-        private_dir(target.parent().expect("a blob's path has a folder"))?;
-        // Same file system (the staging folder is beside it): the rename is atomic, so a blob
-        // is whole or absent.
-        std::fs::rename(path, &target)?;
-        std::fs::File::open(target.parent().expect("a blob's path has a folder"))?.sync_all()
-    }
-
-    fn open(&self, digest: &str) -> std::io::Result<Option<Box<dyn Read + Send>>> {
-        match std::fs::File::open(self.path(digest)) {
-            Ok(file) => Ok(Some(Box::new(file))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// A folder only the server's user can read.
-fn private_dir(path: &Path) -> std::io::Result<()> {
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
-}
-
-/// The evidence side of the server: the blob store, the folder of uploads under way, the
-/// limit on one piece, and the uploads being appended to right now.
-pub struct EvidenceStore {
-    blobs: Box<dyn BlobStore>,
-    uploads: PathBuf,
-    max_bytes: u64,
-    busy: Mutex<HashSet<String>>,
-}
-
-impl EvidenceStore {
-    /// Evidence kept in `dir` (created, readable by the server's user only): blobs under
-    /// `dir/blobs`, uploads under way in `dir/uploads`; pieces up to `max_bytes`.
-    pub fn local(dir: &Path, max_bytes: u64) -> Result<EvidenceStore, String> {
-        let (blobs, uploads) = (dir.join("blobs"), dir.join("uploads"));
-        for folder in [&blobs, &uploads] {
-            private_dir(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-        }
-        sweep(&uploads).map_err(|e| format!("{}: {e}", uploads.display()))?;
-        Ok(EvidenceStore { blobs: Box::new(LocalBlobs { root: blobs }), uploads, max_bytes, busy: Mutex::default() })
-    }
-
-    /// The bytes of a piece of evidence held for a record, if its blob is there.
-    pub fn open(&self, row: &EvidenceRow) -> std::io::Result<Option<Box<dyn Read + Send>>> {
-        self.blobs.open(&hex_digest(&row.sha256).ok_or_else(|| std::io::Error::other("a stored digest is not base64url"))?)
-    }
-}
-
-/// How long an upload may wait for its next chunk before it is dropped at the next start.
-const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(14 * 86_400);
-
-/// Drops what a crash or an abandoned upload left in the uploads folder: plain bytes not yet
-/// checked, and uploads untouched for [`ABANDONED_AFTER`].
-fn sweep(uploads: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(uploads)?.filter_map(|e| e.ok()) {
-        let unchecked = entry.file_name().to_string_lossy().ends_with(".plain");
-        let abandoned = entry.metadata()?.modified()?.elapsed().is_ok_and(|age| age > ABANDONED_AFTER);
-        if unchecked || abandoned {
-            std::fs::remove_file(entry.path())?;
-        }
-    }
-    Ok(())
-}
-
-/// Whether `name` in the uploads folder is an upload of `key` (`<id>.<kind>`): `<key>.<length>`.
-fn is_upload_of(name: &str, key: &str) -> bool {
-    name.strip_prefix(key).and_then(|rest| rest.strip_prefix('.')).is_some_and(|length| !length.is_empty() && length.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// An upload's place in the `busy` set, given back when dropped (also on an early return).
-struct Busy<'a> {
-    set: &'a Mutex<HashSet<String>>,
-    key: String,
-}
-
-impl<'a> Busy<'a> {
-    fn take(set: &'a Mutex<HashSet<String>>, key: &str) -> Option<Busy<'a>> {
-        set.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_owned()).then(|| Busy { set, key: key.to_owned() })
-    }
-}
-
-impl Drop for Busy<'_> {
-    fn drop(&mut self) {
-        self.set.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.key);
-    }
-}
-
-/// A base64url SHA-256 as lower-case hex; `None` when it is not 32 bytes of base64url.
-fn hex_digest(b64url: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64url).ok()?;
-    (bytes.len() == 32).then(|| crate::hex::hex(&bytes))
+/// The evidence routes, under the API's rate limit, body limit and CORS.
+pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
+    let origins = state.allowed_origins.clone();
+    let routes = Router::new().route("/v1/evidence/{id}/{kind}", get(status::<S>).patch(append::<S>));
+    crate::api::with_cors(crate::api::with_api_layers(routes, state), &origins)
 }
 
 /// An upload under way: its file, named for the record, the kind and the total length (a
@@ -321,7 +207,7 @@ fn append_chunk<S: Storage>(state: &AppState<S>, id: &str, kind: &str, headers: 
         key: format!("{id}.{}", piece.kind.as_str()),
     };
     // One request at a time appends to an upload; another one meanwhile is told to ask again.
-    let Some(_busy) = Busy::take(&state.evidence.busy, &upload.key) else {
+    let Some(_busy) = state.evidence.begin(&upload.key) else {
         return Ok(offset_mismatch(std::fs::metadata(&upload.path).map_or(0, |m| m.len())));
     };
     // Completed by the request that held the place just now: its receipt, and no new upload.
@@ -426,6 +312,58 @@ fn check_and_keep<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Uploa
     Ok(state.storage.add_evidence(&row)?)
 }
 
+/// The evidence bundle of `record` as a ZIP file (`offsign::write_bundle`): the record, its
+/// certificate and that certificate's status now, the revocation list now, the receipt, the
+/// record before it in its chain (when the server holds it), and the evidence the server holds.
+pub fn bundle<S: Storage>(state: &AppState<S>, record: &StoredRecord) -> ApiResult<Vec<u8>> {
+    let internal = |e: &dyn std::fmt::Display| ApiError::internal(format!("the bundle of {}: {e}", record.id));
+    let certificate = state.storage.certificate(&record.cert_serial)?;
+    let certificate_status = certificate.as_ref().map(|row| crate::api::certificate_status_now(state, row)).transpose()?;
+    let previous_record = match state.storage.chain_neighbours(&record.kid, record.seq)?.0 {
+        Some(before) if before.seq + 1 == record.seq => state.storage.record(&before.id)?.map(|r| r.jws),
+        _ => None,
+    };
+    let mut parts = offsign::Bundle {
+        record: record.jws.clone(),
+        certificate: certificate.map(|row| row.jws),
+        certificate_status,
+        // Left out when it cannot be signed now: the status says what it would.
+        revocation_list: crate::api::revocation_list(state, crate::api::now()).ok(),
+        receipt: Some(record.receipt.clone()),
+        previous_record,
+        document: None,
+        signature_image: None,
+    };
+    for row in state.storage.evidence(&record.id)? {
+        let Some(mut blob) = state.evidence.open(&row).map_err(|e| internal(&e))? else {
+            tracing::error!("the blob of {} {} is missing from the evidence store", row.record_id, row.kind);
+            continue;
+        };
+        let mut bytes = Vec::with_capacity(row.size as usize);
+        blob.read_to_end(&mut bytes).map_err(|e| internal(&e))?;
+        match EvidenceKind::parse(&row.kind) {
+            Some(EvidenceKind::Document) => parts.document = Some(bytes),
+            Some(EvidenceKind::SignatureImage) => parts.signature_image = Some(bytes),
+            None => {}
+        }
+    }
+    let (_, payload) = offsign::inspect_record(&record.jws).map_err(|e| internal(&e))?;
+    let checks = offsign::verify_bundle(&parts, state.authority.public_key());
+    let received = offsign::Timestamp::from_millis(record.received_at).ok().map(|t| t.to_string());
+    let summary = crate::pdf::Summary {
+        payload: &payload,
+        worker: Some(record.worker.as_str()).filter(|w| !w.is_empty()),
+        received_at: received.as_deref(),
+        checks: &checks,
+        signature_png: parts.signature_image.as_deref(),
+    };
+    let pdf = crate::pdf::summary_pdf(&summary).map_err(|e| internal(&e))?;
+    let authority = state.authority.public_key().to_jwk();
+    let zip = offsign::write_bundle(std::io::Cursor::new(Vec::new()), &parts, &authority, payload.doc.name.as_deref(), Some(&pdf), crate::api::now())
+        .map_err(|e| internal(&e))?;
+    Ok(zip.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,6 +417,16 @@ mod tests {
         image: Vec<u8>,
     }
 
+    /// A small pad image: 8 × 4 pixels, black strokes on a transparent ground, as a canvas saves it.
+    fn pad_png() -> Vec<u8> {
+        let mut png = Vec::new();
+        let mut encoder = png::Encoder::new(&mut png, 8, 4);
+        encoder.set_color(png::ColorType::Rgba);
+        let pixels: Vec<u8> = (0..32).flat_map(|i| if i % 3 == 0 { [0, 0, 0, 255] } else { [0, 0, 0, 0] }).collect();
+        encoder.write_header().unwrap().write_image_data(&pixels).unwrap();
+        png
+    }
+
     async fn signed(test: &str, document_len: usize) -> Signed {
         let (state, www, pkg) = fixture(test);
         let app = {
@@ -488,7 +436,7 @@ mod tests {
         let worker = Identity::generate().unwrap();
         let serial = enrolled(&state, app(), &worker).await;
         let document: Vec<u8> = (0..document_len).map(|i| (i * 31 % 251) as u8).collect();
-        let image = b"\x89PNG pad strokes".to_vec();
+        let image = pad_png();
         let image_digest = DocumentDigest::of_bytes(&image, None, None).unwrap().sha256;
         let mut claims = serde_json::Map::new();
         claims.insert("signatureImage".into(), json!({ "sha256": image_digest, "type": "image/png" }));
@@ -618,6 +566,46 @@ mod tests {
             let answer = send((s.app)(), request).await;
             assert_eq!((answer.status, answer.json["code"].as_str()), (status, Some(code)), "{case}: {}", answer.json);
         }
+    }
+
+    #[tokio::test]
+    async fn the_bundle_of_a_record_with_its_evidence_passes_every_check_of_a_verifier() {
+        let s = signed("evidence-bundle", 150_000).await;
+        for (kind, plain, evidence_kind) in [("document", &s.document, EvidenceKind::Document), ("signature-image", &s.image, EvidenceKind::SignatureImage)] {
+            let done = s.upload(kind, &s.sealed(plain, &s.id, evidence_kind), 1 << 20).await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+        }
+        let record = s.state.storage.record(&s.id).unwrap().unwrap();
+        let zip = bundle(&s.state, &record).unwrap();
+        let read = offsign::read_bundle(std::io::Cursor::new(zip)).unwrap();
+        assert_eq!(read.authority, s.state.authority.public_key().to_jwk());
+        assert_eq!(read.document_name.as_deref(), Some("photo.jpg"));
+        let checks = offsign::verify_bundle(&read.bundle, s.state.authority.public_key());
+        let not_passed: Vec<_> = checks.iter().filter(|c| c.outcome != offsign::Outcome::Pass).collect();
+        assert!(not_passed.is_empty(), "{not_passed:#?}");
+        assert_eq!(read.bundle.document.as_deref(), Some(&s.document[..]));
+
+        // The summary page is a sound PDF (qpdf, from Debian, checks its structure), with the
+        // pad image drawn and each check said.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bundle(&s.state, &record).unwrap())).unwrap();
+        let mut pdf = Vec::new();
+        zip.by_name("summary.pdf").unwrap().read_to_end(&mut pdf).unwrap();
+        let path = std::env::temp_dir().join(format!("offsign-summary-{}.pdf", std::process::id()));
+        std::fs::write(&path, &pdf).unwrap();
+        let qpdf = std::process::Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf is installed (pkg-scripts/setup)");
+        assert!(qpdf.status.success(), "{}", String::from_utf8_lossy(&qpdf.stdout));
+        let text = String::from_utf8_lossy(&pdf);
+        for expected in ["(PASS  signature: ", "(PASS  document: ", "/SMask", "Record ", "photo.jpg"] {
+            assert!(text.contains(expected), "the page shows {expected:?}");
+        }
+
+        // Revoked now, after the record arrived: the bundle still stands, and says so.
+        s.state.storage.revoke(&RevokeTarget::Serial(s.serial.clone()), crate::api::now().millis() + 1).unwrap();
+        let read = offsign::read_bundle(std::io::Cursor::new(bundle(&s.state, &record).unwrap())).unwrap();
+        let checks = offsign::verify_bundle(&read.bundle, s.state.authority.public_key());
+        let revocation = checks.iter().find(|c| c.check == "not_revoked").unwrap();
+        assert_eq!(revocation.outcome, offsign::Outcome::Pass, "{revocation:?}");
+        assert!(revocation.detail.contains("after the record was signed and received"), "{}", revocation.detail);
     }
 
     #[tokio::test]

@@ -8,7 +8,7 @@
 
 use clap::{Parser, Subcommand};
 use offsign_server::storage::{AuditEntry, RevokeTarget, Role, Sqlite, Storage, StorageError};
-use offsign_server::{admin, api, authority, console, evidence, metrics, web, webhooks};
+use offsign_server::{admin, api, authority, blobs, console, metrics, web, webhooks};
 use axum::http::HeaderValue;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -172,7 +172,7 @@ async fn serve(args: Args) -> Result<(), String> {
         trusted_proxies: api::TrustedProxies(args.trusted_proxies),
         metrics_token: args.metrics_token.map(zeroize::Zeroizing::new),
         public_url: args.public_url.map(|url| url.trim_end_matches('/').to_owned()),
-        evidence: evidence::EvidenceStore::local(&evidence_dir, args.max_evidence_mb << 20)?,
+        evidence: blobs::EvidenceStore::local(&evidence_dir, args.max_evidence_mb << 20)?,
     });
     webhooks::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;

@@ -44,6 +44,7 @@ pub fn app<S: Storage>(state: Arc<api::AppState<S>>, www: PathBuf, pkg: PathBuf,
     let files = Arc::new(StaticCache::default());
     Router::new()
         .merge(api::routes(state.clone(), !metrics_apart))
+        .merge(crate::evidence::routes(state.clone()))
         .merge(crate::console::routes(state.clone()))
         .merge(
             Router::new()
@@ -359,7 +360,7 @@ pub(crate) mod tests {
             trusted_proxies: crate::api::TrustedProxies(vec!["10.0.0.0/8".parse().unwrap()]),
             metrics_token: (test == "token").then(|| zeroize::Zeroizing::new("a-token-of-16-chars".to_owned())),
             public_url: None,
-            evidence: crate::evidence::EvidenceStore::local(&root.join("evidence"), 1 << 20).unwrap(),
+            evidence: crate::blobs::EvidenceStore::local(&root.join("evidence"), 1 << 20).unwrap(),
         };
         (Arc::new(state), www, pkg)
     }
@@ -958,7 +959,7 @@ pub(crate) mod tests {
         let (state, www, pkg) = fixture("docs");
         let doc: serde_json::Value = serde_json::from_str(api::OPENAPI).unwrap();
         let described: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
-        let source = include_str!("api.rs");
+        let source = [include_str!("api.rs"), include_str!("evidence.rs")].concat();
         let routed: Vec<&str> = source.split(".route(\"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
         let mut described_sorted = described.clone();
         described_sorted.sort();

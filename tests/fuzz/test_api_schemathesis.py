@@ -18,6 +18,7 @@ signatures, so schema-valid requests carrying random "JWS" are rightly refused w
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import tempfile
@@ -72,17 +73,18 @@ def responses(schema, operation):
     return schema["paths"][path][method.lower()]["responses"]
 
 
-def schemathesis(location, reports, *args):
+def schemathesis(location, reports, *args, exclude=()):
     """Runs `schemathesis run` with its JSON, JUnit and VCR reports in `reports`; returns the
     finished process, the JSON run report, the JUnit test cases by operation (None when the
     case passed, else its failure or error text) and the VCR interactions."""
     paths = {kind: reports / f"report.{ext}" for kind, ext in (("json", "json"), ("junit", "xml"), ("vcr", "yaml"))}
     run = subprocess.run(
-        ["schemathesis", "run", location, "--checks", "all", "--exclude-checks", "positive_data_acceptance",
+        ["schemathesis", "run", location, "--checks", "all", "--exclude-checks", ",".join(("positive_data_acceptance", *exclude)),
          "--generation-deterministic", "--request-timeout", "10", "--workers", "1",
          "--report", "json,junit,vcr", "--report-json-path", str(paths["json"]),
          "--report-junit-path", str(paths["junit"]), "--report-vcr-path", str(paths["vcr"]), *args],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks", "PYTHONPATH": str(Path(__file__).parent)})
     output = run.stdout[-4000:] + run.stderr[-2000:]
     for kind, path in paths.items():
         assert path.is_file(), f"no {kind} report: {output}"
@@ -95,9 +97,17 @@ def schemathesis(location, reports, *args):
     return run, output, report, cases, interactions
 
 
-def label(interaction):
+def label(interaction, operations):
+    """The operation ("GET /v1/evidence/{id}/{kind}") whose path template the request's path
+    fills; the path itself when none does."""
     request = interaction["request"]
-    return f"{request['method']} {urlsplit(request['uri']).path}"
+    path = urlsplit(request["uri"]).path
+    for operation in sorted(operations):
+        method, template = operation.split(" ", 1)
+        pattern = "".join("[^/]*" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template))
+        if method == request["method"] and re.fullmatch(pattern, path):
+            return operation
+    return f"{request['method']} {path}"
 
 
 def assert_clean_run(run, output, report, cases, interactions, expected_operations):
@@ -110,12 +120,14 @@ def assert_clean_run(run, output, report, cases, interactions, expected_operatio
     assert report["test_cases"]["generated"] > 0, (report["test_cases"], output)
     assert report["test_cases"]["with_failures"] == 0 and report["test_cases"]["errored"] == 0, (report["test_cases"], output)
     assert report["failures"] == [] and report["errors"] == [], (report["failures"], report["errors"], output)
-    assert set(cases) == expected_operations, (sorted(cases), output)
+    # Beside one case per operation, the stateful phase has its own when schemathesis finds
+    # links between operations (GET and PATCH of one evidence upload).
+    assert set(cases) - {"Stateful tests"} == expected_operations, (sorted(cases), output)
     assert {name: trouble for name, trouble in cases.items() if trouble} == {}, output
-    sent = Counter(label(i) for i in interactions)
+    sent = Counter(label(i, expected_operations) for i in interactions)
     assert {op: sent[op] for op in expected_operations if sent[op] == 0} == {}, f"operations with no request: {sent}"
     assert len(interactions) >= len(expected_operations)
-    failed = [(i["id"], label(i), [c["name"] for c in i["checks"] if c["status"] not in ("SUCCESS", "SKIP")])
+    failed = [(i["id"], label(i, expected_operations), [c["name"] for c in i["checks"] if c["status"] not in ("SUCCESS", "SKIP")])
               for i in interactions if i["status"] != "SUCCESS"]
     assert failed == [], failed
 
@@ -147,21 +159,23 @@ def test_a_rate_limited_server_answers_the_documented_429_with_retry_after(tmp_p
         expected = operations(served)
         undocumented = sorted(op for op in expected if "429" not in responses(served, op))
         assert undocumented == [], undocumented
+        # A request refused for its rate is refused before its headers are read: a 429 for one
+        # that lacks a required header is the limit, not a missing check.
         run, output, report, cases, interactions = schemathesis(
-            str(schema), tmp_path, "--url", url, "--max-examples", "20")
+            str(schema), tmp_path, "--url", url, "--max-examples", "20", exclude=("missing_required_header",))
         assert_clean_run(run, output, report, cases, interactions, expected)
         # schemathesis saw the limit on every operation ...
         assert set(report["warnings"]["rate_limited"]) == expected, report["warnings"]["rate_limited"]
         # ... and each 429 it got passed its checks (status code, content type, headers and
         # body schema as documented) and carries what a client needs to wait.
         limited = [i for i in interactions if i.get("response") and i["response"]["status"]["code"] == "429"]
-        assert expected <= {label(i) for i in limited}, Counter(label(i) for i in limited)
+        assert expected <= {label(i, expected) for i in limited}, Counter(label(i, expected) for i in limited)
         checked = Counter()
         for interaction in limited:
             assert interaction["status"] == "SUCCESS", interaction["id"]
             for check in interaction["checks"]:
                 assert check["status"] in ("SUCCESS", "SKIP"), (interaction["id"], check)
-                checked[(label(interaction), check["name"])] += check["status"] == "SUCCESS"
+                checked[(label(interaction, expected), check["name"])] += check["status"] == "SUCCESS"
             headers = {name.lower(): values for name, values in interaction["response"]["headers"].items()}
             assert headers["content-type"] == ["application/json"], (interaction["id"], headers)
             [retry_after] = headers["retry-after"]

@@ -34,7 +34,7 @@ use auth::{login, login_page, logout, mark_https, me, setup, setup_page};
 use devices::{device, devices};
 use layout::stylesheet;
 use overview::overview;
-use records::{gaps, record, records, records_csv, refused};
+use records::{gaps, record, record_bundle, records, records_csv, refused};
 use reports::{reports, triage};
 use webhooks::{add_webhook, remove_webhook, webhooks};
 use workers::{audit, enroll, revoke, worker, workers};
@@ -54,6 +54,7 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/admin/records", get(records::<S>))
         .route("/admin/records.csv", get(records_csv::<S>))
         .route("/admin/record", get(record::<S>))
+        .route("/admin/record/bundle", get(record_bundle::<S>))
         .route("/admin/gaps", get(gaps::<S>))
         .route("/admin/refused", get(refused::<S>))
         .route("/admin/devices", get(devices::<S>))

@@ -5,7 +5,7 @@
 use super::auth::{signed_in, MAX_FIELD_CHARS};
 use super::layout::{page, shown, table_head, urlencode};
 use crate::api::{blocking, ApiError, AppState};
-use crate::storage::{ChainGap, Cursor, RecordSearch, RecordSummary, Storage, StoredRecord};
+use crate::storage::{AuditEntry, ChainGap, Cursor, EvidenceRow, RecordSearch, RecordSummary, Storage, StoredRecord};
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -227,6 +227,27 @@ pub(super) struct RecordQuery {
     id: String,
 }
 
+/// `/admin/record/bundle?id=`: the record's evidence bundle as a ZIP download, for an auditor or
+/// an administrator; each download is in the audit log (evidence is personal data).
+pub(super) async fn record_bundle<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Query(query): Query<RecordQuery>) -> Result<Response, Response> {
+    let signed = signed_in(&state, &headers, "/admin/record/bundle").await.map_err(IntoResponse::into_response)?;
+    let id = query.id.chars().take(64).collect::<String>();
+    let actor = signed.session.name.clone();
+    let zip = blocking(&state, move |state| {
+        let Some(record) = state.storage.record(&id)? else { return Ok(None) };
+        let zip = crate::evidence::bundle(state, &record)?;
+        state.storage.audit(&AuditEntry { at: crate::api::now().millis(), actor, action: "bundle_downloaded".into(), detail: format!("record {id}") })?;
+        Ok(Some((id, zip)))
+    })
+    .await
+    .map_err(IntoResponse::into_response)?;
+    let Some((id, zip)) = zip else {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, ErrorCode::RecordUnknown, "no record has this id").into_response());
+    };
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"offsign-record-{id}.zip\"")).map_err(|_| StatusCode::BAD_REQUEST.into_response())?;
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/zip")), (header::CONTENT_DISPOSITION, disposition)], zip).into_response())
+}
+
 /// What the console found when it checked a record again: its signature under its
 /// certificate's key, and the receipt under the authority's key.
 struct Checked {
@@ -237,6 +258,7 @@ struct Checked {
 /// Everything the record page shows.
 struct RecordView {
     record: StoredRecord,
+    evidence: Vec<EvidenceRow>,
     checked: Checked,
     before: Option<RecordSummary>,
     after: Option<RecordSummary>,
@@ -256,7 +278,8 @@ pub(super) async fn record<S: Storage>(State(state): State<Arc<AppState<S>>>, he
             .map_err(|e| e.to_string())
             .and_then(|r| if r.id == record.id && r.hash == record.hash { Ok(r) } else { Err("the receipt is for another record".into()) });
         let (before, after) = state.storage.chain_neighbours(&record.kid, record.seq)?;
-        Ok(Some(RecordView { record, checked: Checked { signature, receipt }, before, after }))
+        let evidence = state.storage.evidence(&record.id)?;
+        Ok(Some(RecordView { record, evidence, checked: Checked { signature, receipt }, before, after }))
     })
     .await
     .map_err(IntoResponse::into_response)?;
@@ -305,6 +328,20 @@ pub(super) async fn record<S: Storage>(State(state): State<Arc<AppState<S>>>, he
                     }
                 }
             }
+        }
+        h2 { "Evidence" }
+        @if view.evidence.is_empty() { p { "The server holds none of this record's evidence yet: the device sends it after the record." } }
+        @else {
+            ul {
+                @for piece in &view.evidence {
+                    li { (piece.kind) ": " (piece.size) " bytes, checked against the signed digest and kept " (shown(piece.stored_at)) }
+                }
+            }
+        }
+        p {
+            a href={ "/admin/record/bundle?id=" (urlencode(&r.id)) } download { "Download the evidence bundle (.zip)" }
+            " — the record, its certificate and status, the receipt and the evidence, for anyone to check with "
+            code { "offsign verify-bundle" } "."
         }
         h2 { "Chain" }
         p {

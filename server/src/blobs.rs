@@ -1,0 +1,136 @@
+//! Where the server keeps evidence: the blob store of checked bytes (a trait; a local folder
+//! by default), the folder of uploads under way, and which uploads are being appended to.
+//! The HTTP side is `evidence`.
+
+use crate::storage::EvidenceRow;
+use base64::Engine as _;
+use std::collections::HashSet;
+use std::io::Read;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where checked evidence is kept, by the lower-case hex SHA-256 of its bytes. Content
+/// addressed: the same bytes under two records are kept once.
+pub trait BlobStore: Send + Sync + 'static {
+    /// Keeps the file at `path` (checked bytes) as blob `digest`, consuming the file; keeping
+    /// a blob already held is a no-op.
+    fn keep(&self, digest: &str, path: &Path) -> std::io::Result<()>;
+    /// The bytes of blob `digest`, if held.
+    fn open(&self, digest: &str) -> std::io::Result<Option<Box<dyn Read + Send>>>;
+}
+
+/// A blob store in a local directory: `<dir>/sha256/<first two hex digits>/<hex digest>`.
+pub struct LocalBlobs {
+    root: PathBuf,
+}
+
+impl LocalBlobs {
+    fn path(&self, digest: &str) -> PathBuf {
+        self.root.join("sha256").join(&digest[..2]).join(digest)
+    }
+}
+
+impl BlobStore for LocalBlobs {
+    fn keep(&self, digest: &str, path: &Path) -> std::io::Result<()> {
+        let target = self.path(digest);
+        if target.exists() {
+            return std::fs::remove_file(path);
+        }
+        private_dir(target.parent().expect("a blob's path has a folder"))?;
+        // Same file system (the staging folder is beside it): the rename is atomic, so a blob
+        // is whole or absent.
+        std::fs::rename(path, &target)?;
+        std::fs::File::open(target.parent().expect("a blob's path has a folder"))?.sync_all()
+    }
+
+    fn open(&self, digest: &str) -> std::io::Result<Option<Box<dyn Read + Send>>> {
+        match std::fs::File::open(self.path(digest)) {
+            Ok(file) => Ok(Some(Box::new(file))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A folder only the server's user can read.
+fn private_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
+}
+
+/// The evidence side of the server: the blob store, the folder of uploads under way, the
+/// limit on one piece, and the uploads being appended to right now.
+pub struct EvidenceStore {
+    pub(crate) blobs: Box<dyn BlobStore>,
+    pub(crate) uploads: PathBuf,
+    pub(crate) max_bytes: u64,
+    busy: Mutex<HashSet<String>>,
+}
+
+impl EvidenceStore {
+    /// Evidence kept in `dir` (created, readable by the server's user only): blobs under
+    /// `dir/blobs`, uploads under way in `dir/uploads`; pieces up to `max_bytes`.
+    pub fn local(dir: &Path, max_bytes: u64) -> Result<EvidenceStore, String> {
+        let (blobs, uploads) = (dir.join("blobs"), dir.join("uploads"));
+        for folder in [&blobs, &uploads] {
+            private_dir(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        }
+        sweep(&uploads).map_err(|e| format!("{}: {e}", uploads.display()))?;
+        Ok(EvidenceStore { blobs: Box::new(LocalBlobs { root: blobs }), uploads, max_bytes, busy: Mutex::default() })
+    }
+
+    /// Marks the upload `key` as being appended to; `None` while another request does.
+    pub(crate) fn begin(&self, key: &str) -> Option<Busy<'_>> {
+        Busy::take(&self.busy, key)
+    }
+
+    /// The bytes of a piece of evidence held for a record, if its blob is there.
+    pub fn open(&self, row: &EvidenceRow) -> std::io::Result<Option<Box<dyn Read + Send>>> {
+        self.blobs.open(&hex_digest(&row.sha256).ok_or_else(|| std::io::Error::other("a stored digest is not base64url"))?)
+    }
+}
+
+/// How long an upload may wait for its next chunk before it is dropped at the next start.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(14 * 86_400);
+
+/// Drops what a crash or an abandoned upload left in the uploads folder: plain bytes not yet
+/// checked, and uploads untouched for [`ABANDONED_AFTER`].
+fn sweep(uploads: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(uploads)?.filter_map(|e| e.ok()) {
+        let unchecked = entry.file_name().to_string_lossy().ends_with(".plain");
+        let abandoned = entry.metadata()?.modified()?.elapsed().is_ok_and(|age| age > ABANDONED_AFTER);
+        if unchecked || abandoned {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `name` in the uploads folder is an upload of `key` (`<id>.<kind>`): `<key>.<length>`.
+pub(crate) fn is_upload_of(name: &str, key: &str) -> bool {
+    name.strip_prefix(key).and_then(|rest| rest.strip_prefix('.')).is_some_and(|length| !length.is_empty() && length.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// An upload's place in the `busy` set, given back when dropped (also on an early return).
+pub(crate) struct Busy<'a> {
+    set: &'a Mutex<HashSet<String>>,
+    key: String,
+}
+
+impl<'a> Busy<'a> {
+    fn take(set: &'a Mutex<HashSet<String>>, key: &str) -> Option<Busy<'a>> {
+        set.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_owned()).then(|| Busy { set, key: key.to_owned() })
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.set.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.key);
+    }
+}
+
+/// A base64url SHA-256 as lower-case hex; `None` when it is not 32 bytes of base64url.
+pub(crate) fn hex_digest(b64url: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64url).ok()?;
+    (bytes.len() == 32).then(|| crate::hex::hex(&bytes))
+}
