@@ -15,6 +15,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { offsign, scratch } from './support/cli.mjs';
 import path from 'node:path';
 import { ROOT } from './support/browser.mjs';
 import { expireCertificate, sql, startServer } from './support/server.mjs';
@@ -40,9 +41,7 @@ const DEVICE_CODES = tableGroup('device');
  * 3). Empty: every one is produced below. (internal_error also answers a panic inside a
  * request's blocking task, which no request can cause; it is produced by the other path.)
  */
-const EXCLUDED = {
-  digest_mismatch: 'needs evidence sealed with HPKE to the server key over other bytes, which no client in these tests makes yet; server/src/evidence.rs produces it over HTTP',
-};
+const EXCLUDED = {};
 
 const METRICS_TOKEN = `codes-metrics-${randomUUID()}`;
 // Its log (a line per request, some hundred for the flood) is kept, not shown.
@@ -319,7 +318,7 @@ test('the console: login_required without a session, login_refused, login_locked
   assertRefusal(await request('POST', '/admin/login', { form: { name: 'codes-auditor', password: 'a long auditor password' }, json: true }), 429, 'login_locked', 'the right password, while locked');
 });
 
-test('evidence uploads: record_unknown for a record the server does not hold, upload_offset_mismatch for a chunk sent twice, evidence_too_large past the limit, malformed_evidence for bytes not sealed to the server; nothing is kept for any', { timeout: 30_000 }, async () => {
+test('evidence uploads: record_unknown for a record the server does not hold, upload_offset_mismatch for a chunk sent twice, evidence_too_large past the limit, malformed_evidence for bytes not sealed to the server, digest_mismatch for sealed bytes that are not the signed ones; nothing is kept for any of them', { timeout: 30_000 }, async () => {
   const signer = await enrolledWorker('codes-evidence');
   const first = await record(signer, { seq: 1 });
   assert.deepEqual((await send([first])).map((v) => v.verdict), ['accepted']);
@@ -346,7 +345,27 @@ test('evidence uploads: record_unknown for a record the server does not hold, up
   assertRefusal(rest, 422, 'malformed_evidence', 'bytes that are not sealed to the server');
   const after = await call('GET', path);
   assert.equal(after.headers['upload-offset'], '0', 'the upload starts again from nothing');
+
+  // Sealed to the server's key by the offsign command line, as a device seals: other bytes than
+  // the record signed are digest_mismatch; the signed bytes ("doc 1") are kept and receipted.
+  const files = scratch();
+  const statement = files.write('evidence-key.jws', (await call('GET', '/v1/evidence-key')).json.evidenceKey);
+  const authority = files.write('authority.jwk', JSON.stringify((await call('GET', '/v1/authority')).json.jwk));
+  const sealed = (text) => {
+    const out = `${files.dir}/${text}.sealed`;
+    const sealing = offsign('seal-evidence', '--server-key', statement, '--authority', authority, '--record-id', id, '--kind', 'document', '--out', out, files.write(text, text));
+    assert.equal(sealing.status, 0, sealing.stdout);
+    return readFileSync(out);
+  };
+  const upload = (bytes) => call('PATCH', path, bytes, 'application/offset+octet-stream', {
+    headers: { 'upload-offset': '0', 'upload-length': String(bytes.length), 'tus-resumable': '1.0.0' },
+  });
+  assertRefusal(await upload(sealed('doc 2')), 422, 'digest_mismatch', 'sealed bytes that are not the signed document');
   assert.equal(count('evidence'), 0, 'nothing kept');
+  const kept = await upload(sealed('doc 1'));
+  assert.equal(kept.status, 200, kept.text);
+  assert.equal(kept.json.sha256, b64(sha256('doc 1')));
+  assert.equal(count('evidence'), 1);
 });
 
 test('every code of the server group was answered by the real server, except those excluded with a reason; every code seen is in the table', { timeout: 5_000 }, () => {

@@ -160,6 +160,11 @@ impl ApiError {
         self.status
     }
 
+    /// Its code.
+    pub(crate) fn code(&self) -> ErrorCode {
+        self.code
+    }
+
     /// A request the server cannot read (400).
     pub(crate) fn malformed(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::MalformedRequest, message)

@@ -25,6 +25,11 @@ struct CodeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     route: String,
     status: u16,
@@ -36,6 +41,7 @@ pub struct Metrics {
     records: Family<VerdictLabels, Counter>,
     reports: Family<CodeLabels, Counter>,
     rate_limited: Counter,
+    evidence: Family<OutcomeLabels, Counter>,
     requests: Family<RequestLabels, Histogram, fn() -> Histogram>,
     records_stored: Gauge,
     chain_gaps: Gauge,
@@ -62,12 +68,18 @@ impl Default for Metrics {
         let records = Family::<VerdictLabels, Counter>::default();
         let reports = Family::<CodeLabels, Counter>::default();
         let rate_limited = Counter::default();
+        let evidence = Family::<OutcomeLabels, Counter>::default();
         let requests = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(|| Histogram::new(BUCKETS));
         let (records_stored, chain_gaps, expiring_within_14_days, devices_silent): (Gauge, Gauge, Gauge, Gauge) = Default::default();
         // Counters are exposed with the suffix `_total`.
         registry.register("offsign_records", "Records answered, by verdict and rejection code", records.clone());
         registry.register("offsign_failure_reports", "Failure reports stored, by error code", reports.clone());
         registry.register("offsign_rate_limited", "Requests refused with 429 by the rate limit", rate_limited.clone());
+        registry.register(
+            "offsign_evidence",
+            "Whole evidence uploads: stored, or refused with digest_mismatch or malformed_evidence",
+            evidence.clone(),
+        );
         registry.register("offsign_records_stored", "Records stored", records_stored.clone());
         registry.register("offsign_chain_gaps", "Stored records whose predecessor in the chain had not arrived", chain_gaps.clone());
         registry.register(
@@ -81,7 +93,7 @@ impl Default for Metrics {
             devices_silent.clone(),
         );
         registry.register("offsign_http_request_duration_seconds", "Request latency by route and status", requests.clone());
-        Metrics { registry, records, reports, rate_limited, requests, records_stored, chain_gaps, expiring_within_14_days, devices_silent }
+        Metrics { registry, records, reports, rate_limited, evidence, requests, records_stored, chain_gaps, expiring_within_14_days, devices_silent }
     }
 }
 
@@ -97,6 +109,11 @@ impl Metrics {
         // device cannot grow the set of series.
         let code = if offsign::ErrorCode::parse(code).is_some() { code } else { "other" }.to_owned();
         self.reports.get_or_create(&CodeLabels { code }).inc();
+    }
+
+    /// Counts one whole evidence upload: `stored`, or the code it was refused with.
+    pub fn evidence(&self, outcome: &str) {
+        self.evidence.get_or_create(&OutcomeLabels { outcome: outcome.to_owned() }).inc();
     }
 
     /// Counts one request refused by the rate limit.
@@ -165,11 +182,13 @@ mod tests {
         m.report("wrong_pin");
         m.report("evil\"} 1\nfake");
         m.request("/v1/records", 200, Duration::from_millis(30));
+        m.evidence("digest_mismatch");
         let text = m.render(&Gauges { records_stored: 1, chain_gaps: 0, expiring_within_14_days: 2, devices_silent: 3 });
         assert!(text.contains("offsign_records_total{verdict=\"rejected\",code=\"cert_revoked\"} 1"), "{text}");
         assert!(text.contains("offsign_failure_reports_total{code=\"wrong_pin\"} 1"));
         assert!(text.contains("offsign_failure_reports_total{code=\"other\"} 1"), "device codes cannot inject lines or new series");
         assert!(text.contains("offsign_certificates_expiring_14d 2"));
+        assert!(text.contains("offsign_evidence_total{outcome=\"digest_mismatch\"} 1"), "{text}");
         assert!(text.contains("offsign_devices_silent 3"));
         assert!(text.contains("offsign_http_request_duration_seconds_bucket{le=\"0.025\",route=\"/v1/records\",status=\"200\"} 0"));
         assert!(text.contains("offsign_http_request_duration_seconds_bucket{le=\"0.05\",route=\"/v1/records\",status=\"200\"} 1"));

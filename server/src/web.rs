@@ -971,6 +971,7 @@ pub(crate) mod tests {
         state.metrics.request("/v1/records", 200, std::time::Duration::from_millis(1));
         state.metrics.record("rejected", Some("bad_signature"));
         state.metrics.report("wrong_pin");
+        state.metrics.evidence("digest_mismatch");
         let text = state.metrics.render(&state.storage.gauges(0).unwrap());
         let rules = include_str!("../prometheus/alerts.yml");
         for name in rules.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| w.starts_with("offsign_")) {

@@ -89,7 +89,8 @@ export function assertRefusal(answer, status, code, what) {
 export function client(server) {
   async function call(method, path, body, contentType = 'application/json', { headers = {}, localAddress } = {}) {
     const allHeaders = { ...(body === undefined ? {} : { 'content-type': contentType }), ...headers };
-    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    // Text and bytes go as they are; anything else as JSON.
+    const text = body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
     let status;
     let answerHeaders;
     let answer;

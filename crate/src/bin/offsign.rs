@@ -69,6 +69,32 @@ enum Command {
         /// The bundle file.
         bundle: String,
     },
+    /// Seal a file as a record's evidence, as a device does, for an upload with any tus 1.0
+    /// client (`PATCH /v1/evidence/{id}/{kind}`): e.g. a document recovered from a device.
+    SealEvidence {
+        /// The server's evidence key statement (file with the JWS, `evidenceKey` of
+        /// `GET /v1/evidence-key`).
+        #[arg(long)]
+        server_key: String,
+        /// The authority's public key (OKP JWK file) the statement must be signed by.
+        #[arg(long)]
+        authority: String,
+        /// The record's id.
+        #[arg(long)]
+        record_id: String,
+        /// `document` or `signature-image`.
+        #[arg(long)]
+        kind: String,
+        /// The signer's private key (OKP JWK file), so that its evidence key can open the copy
+        /// too; without it the copy is sealed to the server only.
+        #[arg(long)]
+        key: Option<String>,
+        /// Where to write the sealed bytes.
+        #[arg(long)]
+        out: String,
+        /// The file to seal.
+        file: String,
+    },
     /// Verify a plain Ed25519 signature (strict), for conformance checks.
     VerifyRaw {
         /// The 32-byte public key, hex.
@@ -99,6 +125,20 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(String, ExitCode)> {
     let out = match command {
         Command::VerifyBundle { authority, bundle } => return verify_bundle_file(&bundle, authority.as_deref()),
+        Command::SealEvidence { server_key, authority, record_id, kind, key, out, file } => {
+            let authority = PublicKey::from_jwk_json(&read_text(&authority)?)?;
+            let server = offsign::verify_evidence_key(&read_text(&server_key)?, &authority)?;
+            let worker = match key {
+                Some(path) => Identity::from_private_jwk_json(&read_text(&path)?)?.evidence_secret().public_key().clone(),
+                None => server.clone(),
+            };
+            let kind = offsign::EvidenceKind::parse(&kind)
+                .ok_or_else(|| Error::new(ErrorCode::MalformedInput, "--kind is document or signature-image"))?;
+            let plain = std::fs::read(&file).map_err(|e| unreadable(&file, e))?;
+            let sealed = offsign::seal_evidence(&plain, &server, &worker, &record_id, kind)?;
+            std::fs::write(&out, &sealed).map_err(|e| Error::new(ErrorCode::MalformedInput, format!("cannot write {out}: {e}")))?;
+            Ok(json!({ "out": out, "plainBytes": plain.len(), "sealedBytes": sealed.len() }).to_string())
+        }
         Command::Keygen => {
             let id = Identity::generate()?;
             Ok(json!({"private": id.dangerous_private_jwk(), "public": id.public_key().to_jwk()}).to_string())

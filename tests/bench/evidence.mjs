@@ -1,0 +1,133 @@
+// Evidence upload benchmark (not a test): a 20 MB photo, sealed as a device seals it (the
+// offsign command line, not timed), uploaded to a release offsign-server on loopback in 1 MiB
+// tus chunks: each chunk fsynced, then the whole opened with the server's key, hashed against
+// the record's digest and moved into the blob store. Next to it, in the same run, a plain HTTP
+// PUT of the same sealed bytes to a Node server that streams them to a file and fsyncs it once:
+// what any upload costs on this machine. Also the storage a sealed piece takes.
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes, generateKeyPairSync, sign as edSign } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../support/browser.mjs';
+import { startServer } from '../support/server.mjs';
+
+const SERVER = path.join(ROOT, 'target/release/offsign-server');
+const CLI = path.join(ROOT, 'target/release/offsign');
+const PHOTO_BYTES = 20_000_000;
+const CHUNK = 1 << 20;
+const ROUNDS = 5;
+const b64 = (bytes) => Buffer.from(bytes).toString('base64url');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A key enrolled on `server` and a JWS signer for it (node:crypto Ed25519). */
+async function enrolled(server) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const jwk = publicKey.export({ format: 'jwk' });
+  const kid = b64(createHash('sha256').update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x: jwk.x })).digest());
+  const jws = (typ, payload) => {
+    const input = `${b64(JSON.stringify({ alg: 'Ed25519', typ, kid }))}.${b64(JSON.stringify(payload))}`;
+    return `${input}.${b64(edSign(null, Buffer.from(input), privateKey))}`;
+  };
+  const { code } = server.admin('enroll', '--worker', 'bench-evidence');
+  const { challenge } = await (await fetch(`${server.url}/v1/enroll`)).json();
+  const codeHash = createHash('sha256').update(code.replace(/[^0-9a-z]/gi, '').toUpperCase()).digest('hex');
+  const proof = jws('offsign-enroll+jws', { v: 1, code: codeHash, challenge });
+  const answer = await (await fetch(`${server.url}/v1/enroll`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, proof }),
+  })).json();
+  const serial = JSON.parse(Buffer.from(answer.certificate.split('.')[1], 'base64url')).serial;
+  return { kid, serial, jws };
+}
+
+/** Uploads `sealed` in 1 MiB chunks; the milliseconds it took, from the first byte to the receipt. */
+async function upload(url, sealed) {
+  const started = performance.now();
+  for (let offset = 0; offset < sealed.length; offset += CHUNK) {
+    const chunk = sealed.subarray(offset, Math.min(sealed.length, offset + CHUNK));
+    const response = await fetch(url, {
+      method: 'PATCH', body: chunk,
+      headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset), 'upload-length': String(sealed.length), 'tus-resumable': '1.0.0' },
+    });
+    await response.arrayBuffer();
+    const last = offset + chunk.length === sealed.length;
+    if (response.status !== (last ? 200 : 204)) throw new Error(`chunk at ${offset}: HTTP ${response.status}`);
+  }
+  return performance.now() - started;
+}
+
+/** A Node server that takes a PUT to a file and fsyncs it: the plain upload to compare with. */
+function plainPutServer(folder) {
+  let n = 0;
+  const server = http.createServer((request, response) => {
+    const file = path.join(folder, `put-${n++}`);
+    const out = createWriteStream(file);
+    request.pipe(out);
+    out.on('finish', () => {
+      const fd = openSync(file, 'r+');
+      fsyncSync(fd);
+      closeSync(fd);
+      response.writeHead(201).end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export async function run() {
+  const folder = mkdtempSync(path.join(tmpdir(), 'offsign-bench-evidence-'));
+  const server = await startServer(['--rate-limit', '0'], { bin: SERVER, captureStderr: true });
+  const plain = await plainPutServer(folder);
+  try {
+    const signer = await enrolled(server);
+    const authority = path.join(folder, 'authority.jwk');
+    writeFileSync(authority, JSON.stringify((await (await fetch(`${server.url}/v1/authority`)).json()).jwk));
+    const statement = path.join(folder, 'evidence-key.jws');
+    writeFileSync(statement, (await (await fetch(`${server.url}/v1/evidence-key`)).json()).evidenceKey);
+    const evidenceMs = [];
+    const putMs = [];
+    let sealedBytes = 0;
+    let prev = null;
+    for (let round = 0; round < ROUNDS; round++) {
+      const photo = randomBytes(PHOTO_BYTES);
+      const id = crypto.randomUUID();
+      const record = signer.jws('offsign-record+jws', {
+        v: 1, id, seq: round + 1, prev, signedAt: new Date().toISOString(), kid: signer.kid, cert: signer.serial,
+        doc: { sha256: b64(createHash('sha256').update(photo).digest()), name: 'photo.jpg', type: 'image/jpeg', size: photo.length }, claims: {},
+      });
+      prev = b64(createHash('sha256').update(record).digest());
+      const sent = await (await fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: [record] }) })).json();
+      if (sent.verdicts[0].verdict !== 'accepted') throw new Error(JSON.stringify(sent.verdicts[0]));
+      const photoFile = path.join(folder, 'photo.jpg');
+      const sealedFile = path.join(folder, 'photo.sealed');
+      writeFileSync(photoFile, photo);
+      execFileSync(CLI, ['seal-evidence', '--server-key', statement, '--authority', authority, '--record-id', id, '--kind', 'document', '--out', sealedFile, photoFile]);
+      const sealed = readFileSync(sealedFile);
+      sealedBytes = sealed.length;
+      // Alternate which goes first, so neither always meets a warm or a cold disk cache.
+      const put = async () => {
+        const started = performance.now();
+        const response = await fetch(`http://127.0.0.1:${plain.address().port}/photo`, { method: 'PUT', body: sealed });
+        if (response.status !== 201) throw new Error(`PUT: HTTP ${response.status}`);
+        putMs.push(performance.now() - started);
+      };
+      const evidence = async () => evidenceMs.push(await upload(`${server.url}/v1/evidence/${id}/document`, sealed));
+      if (round % 2) { await put(); await evidence(); } else { await evidence(); await put(); }
+    }
+    const mbps = (ms) => PHOTO_BYTES / 1e6 / (ms / 1000);
+    return {
+      evidenceMBps: mbps(median(evidenceMs)),
+      putMBps: mbps(median(putMs)),
+      overhead: sealedBytes / PHOTO_BYTES,
+      photoBytes: PHOTO_BYTES,
+      rounds: ROUNDS,
+    };
+  } finally {
+    plain.close();
+    await server.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+// Run alone: node tests/bench/evidence.mjs
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await run());
