@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// Where checked evidence is kept, by the lower-case hex SHA-256 of its bytes. Content
@@ -65,6 +66,8 @@ pub struct EvidenceStore {
     pub(crate) uploads: PathBuf,
     pub(crate) max_bytes: u64,
     busy: Mutex<HashSet<String>>,
+    /// When abandoned uploads were last dropped (seconds since the epoch).
+    swept_at: AtomicU64,
 }
 
 impl EvidenceStore {
@@ -75,12 +78,21 @@ impl EvidenceStore {
         for folder in [&blobs, &uploads] {
             private_dir(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
         }
-        sweep(&uploads).map_err(|e| format!("{}: {e}", uploads.display()))?;
-        Ok(EvidenceStore { blobs: Box::new(LocalBlobs { root: blobs }), uploads, max_bytes, busy: Mutex::default() })
+        sweep(&uploads, true).map_err(|e| format!("{}: {e}", uploads.display()))?;
+        let store = EvidenceStore { blobs: Box::new(LocalBlobs { root: blobs }), uploads, max_bytes, busy: Mutex::default(), swept_at: AtomicU64::new(0) };
+        store.swept_at.store(seconds_now(), Ordering::Relaxed);
+        Ok(store)
     }
 
-    /// Marks the upload `key` as being appended to; `None` while another request does.
+    /// Marks the upload `key` as being appended to; `None` while another request does. Once an
+    /// hour, the first to come also drops the uploads abandoned meanwhile.
     pub(crate) fn begin(&self, key: &str) -> Option<Busy<'_>> {
+        let (now, last) = (seconds_now(), self.swept_at.load(Ordering::Relaxed));
+        if now >= last + 3_600 && self.swept_at.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+            if let Err(e) = sweep(&self.uploads, false) {
+                tracing::error!("{}: {e}", self.uploads.display());
+            }
+        }
         Busy::take(&self.busy, key)
     }
 
@@ -90,14 +102,19 @@ impl EvidenceStore {
     }
 }
 
-/// How long an upload may wait for its next chunk before it is dropped at the next start.
+/// How long an upload may wait for its next chunk before it is dropped (at the next start, or
+/// within the hour while the server runs).
 const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(14 * 86_400);
 
-/// Drops what a crash or an abandoned upload left in the uploads folder: plain bytes not yet
-/// checked, and uploads untouched for [`ABANDONED_AFTER`].
-fn sweep(uploads: &Path) -> std::io::Result<()> {
+fn seconds_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Drops uploads untouched for [`ABANDONED_AFTER`] from the uploads folder, and `at_start`
+/// also the plain bytes a crash left unchecked (while running, a check may be reading them).
+fn sweep(uploads: &Path, at_start: bool) -> std::io::Result<()> {
     for entry in std::fs::read_dir(uploads)?.filter_map(|e| e.ok()) {
-        let unchecked = entry.file_name().to_string_lossy().ends_with(".plain");
+        let unchecked = at_start && entry.file_name().to_string_lossy().ends_with(".plain");
         let abandoned = entry.metadata()?.modified()?.elapsed().is_ok_and(|age| age > ABANDONED_AFTER);
         if unchecked || abandoned {
             std::fs::remove_file(entry.path())?;
@@ -133,4 +150,33 @@ impl Drop for Busy<'_> {
 pub(crate) fn hex_digest(b64url: &str) -> Option<String> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64url).ok()?;
     (bytes.len() == 32).then(|| crate::hex::hex(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abandoned_uploads_and_unchecked_bytes_are_dropped_and_live_ones_kept() {
+        let dir = std::env::temp_dir().join(format!("offsign-sweep-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let uploads = dir.join("uploads");
+        private_dir(&uploads).unwrap();
+        let old = std::time::SystemTime::now() - ABANDONED_AFTER - std::time::Duration::from_secs(60);
+        for (name, modified) in [("a.document.300", Some(old)), ("b.document.300", None), ("c.document.plain", None)] {
+            let file = std::fs::File::create(uploads.join(name)).unwrap();
+            if let Some(at) = modified {
+                file.set_modified(at).unwrap();
+            }
+        }
+        sweep(&uploads, false).unwrap();
+        let left = |dir: &Path| {
+            let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(left(&uploads), ["b.document.300", "c.document.plain"], "running: only the abandoned upload goes");
+        EvidenceStore::local(&dir, 1 << 20).unwrap();
+        assert_eq!(left(&uploads), ["b.document.300"], "at start, unchecked bytes go too");
+    }
 }

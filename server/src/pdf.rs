@@ -250,6 +250,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_a_signer_chose_cannot_break_out_of_its_string_and_the_file_is_sound() {
+        let worker = offsign::Identity::generate().unwrap();
+        let mut claims = serde_json::Map::new();
+        claims.insert("recipient".into(), ") Tj ET BT /F2 40 Tf (forged".into());
+        claims.insert("note".into(), "((( \\ \r ) endstream endobj %%EOF".into());
+        let request = offsign::RecordRequest {
+            doc: offsign::DocumentDigest::of_bytes(b"x", Some("a)b(.pdf".into()), None).unwrap(),
+            claims,
+            chain: None,
+            cert_serial: Some("s"),
+            now: offsign::Timestamp::from_millis(1_800_000_000_000).unwrap(),
+        };
+        let record = offsign::sign_record(&worker, request).unwrap();
+        let pdf = summary_pdf(&Summary {
+            payload: &record.payload,
+            worker: Some("ann (night shift)"),
+            received_at: None,
+            checks: &[],
+            signature_png: Some(b"\x89PNG not really"),
+        })
+        .unwrap();
+        let path = std::env::temp_dir().join(format!("offsign-hostile-summary-{}.pdf", std::process::id()));
+        std::fs::write(&path, &pdf).unwrap();
+        let qpdf = std::process::Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf is installed (pkg-scripts/setup)");
+        assert!(qpdf.status.success(), "{}", String::from_utf8_lossy(&qpdf.stdout));
+        let content = lopdf::Document::load_mem(&pdf).unwrap();
+        let page = *content.get_pages().values().next().unwrap();
+        let text = content.extract_text(&[1]).unwrap_or_default();
+        assert!(text.contains("forged"), "the claim is shown as text: {text}");
+        let operations = lopdf::content::Content::decode(&content.get_page_content(page).unwrap()).unwrap().operations;
+        let fonts: Vec<_> = operations.iter().filter(|o| o.operator == "Tf").map(|o| o.operands[1].as_float().unwrap()).collect();
+        assert!(fonts.iter().all(|size| *size <= 16.0), "no operator the claim wrote: {fonts:?}");
+        assert!(String::from_utf8_lossy(&pdf).contains("could not be drawn"), "a broken image is said, not drawn");
+    }
+
+    #[test]
     fn lines_wrap_at_spaces_and_cut_what_has_none() {
         assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
         assert_eq!(wrap(&"x".repeat(10), 4), ["xxxx", "xxxx", "xx"]);
