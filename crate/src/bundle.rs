@@ -5,7 +5,7 @@
 //! check passes, fails or finds its part absent, with the reason in words. The container (a
 //! ZIP file) is read by the command line and the server; this module takes its parts.
 
-use crate::cert::{verify_certificate, verify_certificate_status, verify_receipt, verify_revocation_list};
+use crate::cert::{verify_certificate, verify_certificate_status, verify_receipt, verify_revocation_list, CLOCK_TOLERANCE_MS};
 use crate::encoding::b64url;
 use crate::keys::PublicKey;
 use crate::record::{inspect_record, record_hash, verify_record, RecordPayload};
@@ -112,13 +112,18 @@ pub fn verify_bundle(bundle: &Bundle, authority: &PublicKey) -> Vec<BundleCheck>
     }
     checks.push(match &certified_key {
         None => check("valid_at_signing", Outcome::Absent, "no certificate"),
-        Some((_, cert)) if payload.signed_at < cert.nbf => {
+        // With the server's tolerance for a device clock a little off: what it accepted passes.
+        Some((_, cert)) if payload.signed_at < cert.nbf.plus_millis(-CLOCK_TOLERANCE_MS) => {
             check("valid_at_signing", Outcome::Fail, format!("signed at {}, before the certificate began ({})", payload.signed_at, cert.nbf))
         }
-        Some((_, cert)) if payload.signed_at >= cert.exp => {
+        Some((_, cert)) if payload.signed_at >= cert.exp.plus_millis(CLOCK_TOLERANCE_MS) => {
             check("valid_at_signing", Outcome::Fail, format!("signed at {}, after the certificate expired ({})", payload.signed_at, cert.exp))
         }
-        Some((_, cert)) => check("valid_at_signing", Outcome::Pass, format!("signed within the certificate's validity ({} to {})", cert.nbf, cert.exp)),
+        Some((_, cert)) => check(
+            "valid_at_signing",
+            Outcome::Pass,
+            format!("signed within the certificate's validity ({} to {}, give or take 5 minutes of device clock)", cert.nbf, cert.exp),
+        ),
     });
     let receipt = bundle.receipt.as_deref().map(|r| verify_receipt(r, authority));
     let received_at = match &receipt {
@@ -140,7 +145,9 @@ pub fn verify_bundle(bundle: &Bundle, authority: &PublicKey) -> Vec<BundleCheck>
     });
     let image_digest = payload.claims.get("signatureImage").and_then(|image| image.get("sha256")).and_then(|d| d.as_str());
     checks.push(match (&bundle.signature_image, image_digest) {
-        (_, None) => check("signature_image", Outcome::Absent, "the record signs no handwritten signature image"),
+        // Nothing is missing: there is no image to check.
+        (None, None) => check("signature_image", Outcome::Pass, "the record signs no handwritten signature image"),
+        (Some(_), None) => check("signature_image", Outcome::Fail, "the bundle holds an image the record does not sign"),
         (None, Some(_)) => check("signature_image", Outcome::Absent, "the bundle holds no signature image"),
         (Some(bytes), digest) => digest_check("signature_image", bytes, digest, None),
     });
@@ -329,6 +336,27 @@ mod tests {
         let checks = verify_bundle(&unreadable, authority.public_key());
         assert_eq!(checks[0].outcome, Outcome::Fail);
         assert!(checks[1..].iter().all(|c| c.outcome == Outcome::Absent));
+    }
+
+    #[test]
+    fn the_servers_clock_tolerance_holds_and_a_record_without_a_pad_image_lacks_nothing() {
+        let authority = Authority::new(Identity::generate().unwrap(), "test");
+        let worker = Identity::generate().unwrap();
+        let certificate = authority.issue_certificate("s-1", "ann", &worker.public_key().to_jwk(), at(0), at(30)).unwrap();
+        let signed_at = |minutes_before: i64| {
+            let request = RecordRequest {
+                doc: DocumentDigest::of_bytes(b"doc", None, None).unwrap(),
+                claims: Default::default(),
+                chain: None,
+                cert_serial: Some("s-1"),
+                now: at(0).plus_millis(-minutes_before * 60_000),
+            };
+            let record = sign_record(&worker, request).unwrap().jws;
+            let checks = verify_bundle(&Bundle { record, certificate: Some(certificate.clone()), ..Default::default() }, authority.public_key());
+            (checks[3].outcome, checks[7].outcome)
+        };
+        assert_eq!(signed_at(2), (Outcome::Pass, Outcome::Pass), "2 minutes early: within the 5 the server allows; no image signed, none missing");
+        assert_eq!(signed_at(10).0, Outcome::Fail, "10 minutes early");
     }
 
     #[test]

@@ -73,9 +73,12 @@ and the image of the handwritten signature. Anyone can check them, with no netwo
 
   offsign verify-bundle THIS-FILE.zip --authority AUTHORITY.jwk
 
-or on the verify page of the organisation's offsign server (/verify), which works offline once
-loaded and uploads nothing. AUTHORITY.jwk is the organisation's authority key, obtained from the
-organisation itself; without it the check uses the key named in offsign-bundle.json, and says so.
+(`offsign` is the command line of the offsign project; build it with `cargo build --release -p
+offsign`). AUTHORITY.jwk is the organisation's authority key (the `jwk` member of its server's
+/v1/authority), obtained from the organisation itself and kept on record. Without it the check
+uses the key named in offsign-bundle.json and says it was not pinned: a bundle forged under a key
+of its own would then pass, so compare the report's authority kid with the organisation's.
+Keep this file as it came: a bundle unpacked and packed again is refused.
 ";
 
 /// Writes `bundle` as a ZIP file to `out`, naming `authority` and the document's `document_name`.

@@ -186,6 +186,11 @@ pub(crate) fn read_signed<T: FromJson>(jws_text: &str, typ: &str, authority: Opt
     parsed.payload_json(ErrorCode::MalformedJws)
 }
 
+/// How far a device's clock may be off when a certificate's validity is checked at a record's
+/// `signedAt`: the server accepts, and a bundle's verifier accepts, a record signed this long
+/// before its certificate began or after it ended.
+pub const CLOCK_TOLERANCE_MS: i64 = 5 * 60_000;
+
 /// The `typ` of a certificate status.
 pub const CERT_STATUS_TYP: &str = "offsign-cert-status+jws";
 

@@ -54,7 +54,7 @@ pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents
 pub use cert::{
     check_policy, inspect_certificate, verify_certificate, verify_certificate_status, verify_evidence_receipt, verify_receipt,
     verify_revocation_list, Authority, Certificate, CertificateStatus, Credentials, EvidenceReceipt, PolicyOptions, PolicyVerdict, Receipt,
-    RevocationList, ANSWER_TYP, CERT_STATUS_TYP, CERT_TYP, EVIDENCE_RECEIPT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
+    RevocationList, ANSWER_TYP, CERT_STATUS_TYP, CLOCK_TOLERANCE_MS, CERT_TYP, EVIDENCE_RECEIPT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
 };
 pub use device::{BrowserFacts, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
 #[cfg(all(target_arch = "wasm32", feature = "device"))]

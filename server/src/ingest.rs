@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 /// How far a device's clock may be off when the server checks a certificate's validity at
 /// the record's `signedAt`, and how far in the future a record may claim to be signed.
-pub const CLOCK_TOLERANCE_MS: i64 = 5 * 60_000;
+pub const CLOCK_TOLERANCE_MS: i64 = offsign::CLOCK_TOLERANCE_MS;
 
 /// What [`judge`] decided.
 enum Judged {

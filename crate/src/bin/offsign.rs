@@ -58,7 +58,7 @@ enum Command {
         /// The record (file with its JWS, or - for standard input).
         record: String,
     },
-    /// Check an evidence bundle (.zip from the app or the console) offline: the record's
+    /// Check an evidence bundle (.zip from the console) offline: the record's
     /// signature, its certificate, revocation, the server's receipt, the document, the
     /// signature image and the chain; prints a report of each check.
     VerifyBundle {
