@@ -98,15 +98,20 @@ fn piece<S: Storage>(state: &AppState<S>, id: &str, kind: &str) -> ApiResult<Pie
 
 /// The answer for a piece held: the receipt and what it names.
 fn held(row: &EvidenceRow) -> Response {
-    let length = sealed_len(row.size).to_string();
+    let length = sealed_len(row.size);
     let mut answer = Json(json!({
         "id": row.record_id, "kind": row.kind, "sha256": row.sha256, "size": row.size, "receipt": row.receipt,
     }))
     .into_response();
     let headers = answer.headers_mut();
-    headers.insert(&UPLOAD_OFFSET, HeaderValue::from_str(&length).expect("digits"));
-    headers.insert(&UPLOAD_LENGTH, HeaderValue::from_str(&length).expect("digits"));
+    headers.insert(&UPLOAD_OFFSET, HeaderValue::from(length));
+    headers.insert(&UPLOAD_LENGTH, HeaderValue::from(length));
     answer
+}
+
+/// The receipt's answer when the server holds `piece` already.
+fn held_answer<S: Storage>(state: &AppState<S>, piece: &Piece) -> ApiResult<Option<Response>> {
+    Ok(state.storage.evidence(&piece.record.id)?.into_iter().find(|row| row.kind == piece.kind.as_str()).map(|row| held(&row)))
 }
 
 fn tus(mut response: Response) -> Response {
@@ -119,7 +124,7 @@ fn tus(mut response: Response) -> Response {
 fn offset_mismatch(offset: u64) -> Response {
     let mut refused = ApiError::new(StatusCode::CONFLICT, ErrorCode::UploadOffsetMismatch, format!("the server holds {offset} bytes of this upload"))
         .into_response();
-    refused.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from_str(&offset.to_string()).expect("digits"));
+    refused.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from(offset));
     refused
 }
 
@@ -129,8 +134,8 @@ fn offset_mismatch(offset: u64) -> Response {
 pub async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, UrlPath((id, kind)): UrlPath<(String, String)>) -> Response {
     let answer = blocking(&state, move |state| {
         let piece = piece(state, &id, &kind)?;
-        if let Some(row) = state.storage.evidence(&id)?.into_iter().find(|row| row.kind == piece.kind.as_str()) {
-            return Ok(held(&row));
+        if let Some(answer) = held_answer(state, &piece)? {
+            return Ok(answer);
         }
         let offset = std::fs::read_dir(&state.evidence.uploads)
             .map_err(|e| ApiError::internal(format!("the uploads folder: {e}")))?
@@ -139,7 +144,7 @@ pub async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, UrlPath((
             .and_then(|entry| entry.metadata().ok())
             .map_or(0, |meta| meta.len());
         let mut answer = Json(json!({ "id": id, "kind": piece.kind.as_str(), "offset": offset })).into_response();
-        answer.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from_str(&offset.to_string()).expect("digits"));
+        answer.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from(offset));
         Ok(answer)
     })
     .await;
@@ -177,8 +182,8 @@ fn append_chunk<S: Storage>(state: &AppState<S>, id: &str, kind: &str, headers: 
         return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::MalformedRequest, format!("send chunks of at most {MAX_CHUNK_BYTES} bytes")));
     }
     let piece = piece(state, id, kind)?;
-    if let Some(row) = state.storage.evidence(id)?.into_iter().find(|row| row.kind == piece.kind.as_str()) {
-        return Ok(held(&row));
+    if let Some(answer) = held_answer(state, &piece)? {
+        return Ok(answer);
     }
     let (offset, length) = (length_header(headers, &UPLOAD_OFFSET)?, length_header(headers, &UPLOAD_LENGTH)?);
     let plain = plain_len(length).ok_or_else(|| {
@@ -211,8 +216,8 @@ fn append_chunk<S: Storage>(state: &AppState<S>, id: &str, kind: &str, headers: 
         return Ok(offset_mismatch(std::fs::metadata(&upload.path).map_or(0, |m| m.len())));
     };
     // Completed by the request that held the place just now: its receipt, and no new upload.
-    if let Some(row) = state.storage.evidence(id)?.into_iter().find(|row| row.kind == piece.kind.as_str()) {
-        return Ok(held(&row));
+    if let Some(answer) = held_answer(state, &piece)? {
+        return Ok(answer);
     }
     append_locked(state, &piece, &upload, offset, length, body)
 }
@@ -243,12 +248,12 @@ fn append_locked<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Upload
     // Not synced chunk by chunk: after a crash the file holds what reached the disk, its
     // length is the offset the device resumes from, and a torn tail fails the check of the
     // whole (the device then starts again). Only the checked bytes are synced, once, before
-    // they are kept. (Syncing every chunk halved the upload rate: see BENCHMARKS.md.)
+    // they are kept. (Syncing every chunk cost nearly a third of the upload rate: tests/bench/evidence.mjs.)
     file.write_all(body).map_err(io)?;
     let now_held = offset + body.len() as u64;
     if now_held < length {
         let mut answer = StatusCode::NO_CONTENT.into_response();
-        answer.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from_str(&now_held.to_string()).expect("digits"));
+        answer.headers_mut().insert(&UPLOAD_OFFSET, HeaderValue::from(now_held));
         return Ok(answer);
     }
     drop(file);
