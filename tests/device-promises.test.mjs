@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { generateKeyPair, exportJWK } from 'jose';
 import { deviceWorker, openOffsignPage } from './support/browser.mjs';
 import { joseSign } from './support/jose.mjs';
@@ -801,7 +801,7 @@ test('a damaged stored row is storage_unavailable, reported, and does not stop t
   expectReport(r.reports, { code: 'storage_unavailable', operation: 'unlock', kid: 'broken-row' });
 }));
 
-test('sync and enrollment codes reach JS: server_unreachable (nothing listening), server_refused (a server without the API), enrollment_refused, answer_untrusted and record_rejected (a scripted server)', { timeout: 120_000 }, () => withPage(async ({ page, server }) => {
+test('sync and enrollment codes reach JS: server_unreachable (nothing listening), server_refused (a server without the API), enrollment_refused, answer_untrusted, record_rejected, evidence_refused and evidence_not_found (a scripted server)', { timeout: 120_000 }, () => withPage(async ({ page, server }) => {
   // A port with nothing listening.
   const closed = await new Promise((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
@@ -812,6 +812,10 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
   const joseJwk = await exportJWK(jose.publicKey);
   let rejectRecords = false;
   let forgeReceipts = false;
+  let acceptRecords = false;
+  let evidenceKey;
+  /** Sealed bytes the scripted server took, by upload path. */
+  const uploads = {};
   const requests = [];
   await page.route(`${server.url}/v1/**`, async (route) => {
     const request = route.request();
@@ -833,6 +837,30 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
       const serverTime = new Date().toISOString();
       const answer = await joseSign({ v: 1, serverTime, verdicts: verdicts.map(({ receipt, ...v }) => v), nonce }, 'offsign-answer+jws', jose.privateKey);
       return json(200, { verdicts, serverTime, answer });
+    }
+    if (path === '/v1/evidence-key' && evidenceKey) return json(200, { evidenceKey });
+    if (path === '/v1/records' && acceptRecords) {
+      const { records, nonce } = JSON.parse(request.postData());
+      const verdicts = await Promise.all(records.map(async (jws, index) => {
+        const hash = createHash('sha256').update(jws).digest('base64url');
+        const id = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url')).id;
+        const receipt = await joseSign({ v: 1, iss: 'scripted', id, hash, receivedAt: new Date().toISOString() }, 'offsign-receipt+jws', jose.privateKey);
+        return { index, hash, verdict: 'accepted', receipt };
+      }));
+      const serverTime = new Date().toISOString();
+      const answer = await joseSign({ v: 1, serverTime, verdicts: verdicts.map(({ receipt, ...v }) => v), nonce }, 'offsign-answer+jws', jose.privateKey);
+      return json(200, { verdicts, serverTime, answer });
+    }
+    if (path.startsWith('/v1/evidence/') && request.method() === 'GET') return json(200, { offset: uploads[path]?.length ?? 0 });
+    if (path.startsWith('/v1/evidence/') && request.method() === 'PATCH') {
+      // Takes every chunk at its offset; the whole does not match its record (as offsign-server
+      // says when the bytes are not what the record signed).
+      const headers = request.headers();
+      const held = uploads[path] ?? Buffer.alloc(0);
+      if (Number(headers['upload-offset']) !== held.length) return json(409, { code: 'upload_offset_mismatch', message: 'elsewhere' });
+      uploads[path] = Buffer.concat([held, request.postDataBuffer()]);
+      if (uploads[path].length < Number(headers['upload-length'])) return route.fulfill({ status: 204 });
+      return json(422, { code: 'digest_mismatch', message: 'the document does not match the digest its record signed' });
     }
     if (path === '/v1/records' && rejectRecords) {
       const { records, nonce } = JSON.parse(request.postData());
@@ -897,6 +925,35 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
   const report = expectReport(rejected.reports, { code: 'record_rejected', operation: 'sync', kid: created.kid, count: 2 });
   assert.match(report.message, /refused: cert_revoked/);
   expectReport(rejected.reports, { code: 'enrollment_refused', operation: 'enroll', kid: created.kid });
+
+  // The server's evidence key arrives signed by the authority; a record is accepted; its
+  // document and pad image, sealed on the device, go up in chunks and are refused.
+  rejectRecords = false;
+  acceptRecords = true;
+  const x25519 = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' });
+  evidenceKey = await joseSign({ v: 1, iss: 'scripted', jwk: { kty: 'OKP', crv: 'X25519', x: x25519.x }, issuedAt: now }, 'offsign-evidence-key+jws', jose.privateKey);
+  const evidence = await page.evaluate(async ({ kid, server }) => {
+    const device = window.syncDevice;
+    const { record } = await device.sign(t.enc('three'), { type: 'text/plain', signatureImage: t.enc('a drawn line') });
+    const summary = await device.sync({ server, maxTries: 1 });
+    const [first] = await device.records(kid);
+    return {
+      id: record.id,
+      summary,
+      document: await (await device.evidence(record.id, 'document')).text(),
+      image: await (await device.evidence(record.id, 'signature-image')).text(),
+      none: await t.outcome(device.evidence(first.id, 'signature-image')),
+      reports: await device.reports(),
+    };
+  }, { kid: created.kid, server: server.url });
+  assert.equal(evidence.summary.accepted, 1, JSON.stringify(evidence.summary));
+  assert.equal(evidence.summary.evidenceStored, 0);
+  const sent = uploads[`/v1/evidence/${evidence.id}/document`];
+  assert.equal(sent?.length, 164 + 5 + 16, 'the whole sealed document went up: header, bytes, tag');
+  assert.ok(!sent.includes('three') && !uploads[`/v1/evidence/${evidence.id}/signature-image`].includes('a drawn line'), 'sealed on the wire');
+  assert.deepEqual([evidence.document, evidence.image], ['three', 'a drawn line'], 'refused by the server, still readable by its worker');
+  assert.match(expectReport(evidence.reports, { code: 'evidence_refused', operation: 'sync', kid: created.kid, count: 2 }).message, /digest_mismatch/);
+  expectError(evidence.none, 'evidence_not_found');
   expectReport(rejected.reports, { code: 'server_unreachable', operation: 'sync' });
   expectReport(rejected.reports, { code: 'server_refused', operation: 'sync' });
   assertNoSecrets(rejected.reports, [PIN]);

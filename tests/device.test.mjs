@@ -5,50 +5,15 @@
 // and a hostile backup file is refused before any work.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { assertEngine, deviceWorker, serveStatic, launchChromium, CHROMIUM_ARGS } from './support/browser.mjs';
+import { deviceWorker, serveStatic, launchChromium, startChromium } from './support/browser.mjs';
 
 const PIN = '482913';
 let server;
 before(async () => { server = await serveStatic(); });
 after(async () => { await server.close(); });
-
-/**
- * Starts Chromium on `profile`, in its own process group, and connects over CDP. `kill()`
- * SIGKILLs the whole group, as when the system kills the browser: no clean shutdown anywhere.
- */
-async function startChromium(profile) {
-  const child = spawn(process.env.CHROMIUM ?? '/usr/bin/chromium', [
-    '--headless=new', ...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
-  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  const endpoint = await new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`chromium did not start: ${err}`)), 20_000);
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = err.match(/DevTools listening on (ws:\/\/\S+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-  });
-  const browser = await chromium.connectOverCDP(endpoint);
-  assertEngine((await (await browser.newBrowserCDPSession()).send('Browser.getVersion')).userAgent, 'chromium');
-  const exited = new Promise((r) => child.once('exit', r));
-  const killGroup = async () => {
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-    await exited;
-    // Give the kernel a moment to reap the group's other processes.
-    await new Promise((r) => setTimeout(r, 200));
-  };
-  return {
-    context: browser.contexts()[0],
-    kill: killGroup,
-    close: async () => { await browser.close().catch(() => {}); await killGroup(); },
-  };
-}
 
 /** A page of the static server with the package loaded as `window.offsign`. */
 async function offsignPage(context) {
@@ -225,10 +190,11 @@ test('databases of schema v1 and v2 open with the current code: rows moved into 
       /** The schema and the raw rows of database `name`. */
       const schemaOf = async (name) => {
         const db = await request(indexedDB.open(name));
-        const read = db.transaction(['records', 'pages']);
+        const read = db.transaction(['records', 'pages', 'evidence']);
         const out = {
           version: db.version,
           stores: [...db.objectStoreNames].sort(),
+          evidenceIndexes: [...read.objectStore('evidence').indexNames].sort(),
           recordIndexes: [...read.objectStore('records').indexNames].sort(),
           pageIndexes: [...read.objectStore('pages').indexNames].sort(),
           oldRows: await request(read.objectStore('records').count()),
@@ -267,11 +233,12 @@ test('databases of schema v1 and v2 open with the current code: rows moved into 
       };
     }, { kid, pin: PIN });
     for (const schema of [result.v1, result.v2]) {
-      assert.equal(schema.version, 3);
-      assert.deepEqual(schema.stores, ['identities', 'pages', 'records', 'reports', 'settings']);
+      assert.equal(schema.version, 4);
+      assert.deepEqual(schema.stores, ['evidence', 'evidencePieces', 'identities', 'pages', 'records', 'reports', 'settings']);
       assert.deepEqual(schema.recordIndexes, ['byKidSeq', 'byState'], 'the old store is kept, indexed as in version 2');
       assert.deepEqual(schema.pageIndexes, ['byAccepted', 'byKidLast', 'byRejected', 'byUnsent']);
       assert.equal(schema.oldRows, 0, 'every row moved');
+      assert.deepEqual(schema.evidenceIndexes, ['byPending', 'byStaged'], 'version 4 keeps evidence beside the records');
     }
     assert.equal(result.v2.pages, Math.ceil(2500 / 32), 'consecutive records share pages');
     assert.deepEqual(result.seqs, [1, 2]);

@@ -1,7 +1,7 @@
 // The worker's daily flow in the field app (www/), against a real offsign-server, in headless
 // Chromium at phone and tablet sizes: a record signed online is sent at once and the screen
 // says "Sent ✓"; closed right after signing, the record still arrives (Background Sync, with
-// the page's own request cut on the way); the form refuses, next to the cause, to sign what
+// the page's own request cut on the way), with its document and pad image; the form refuses, next to the cause, to sign what
 // it requires and lacks; Enter never signs; a failing location is said; the pad goes full
 // screen and to the customer, who cannot leave it; the outbox is readable and opens each
 // record; every screen from the keyboard alone. Screenshots go to tests/artifacts/field-*.png.
@@ -102,6 +102,11 @@ test('signed online and the app closed at once: Background Sync delivers it with
     assert.equal(context.pages().length, 0, 'the app is closed');
     for (const end = Date.now() + 60_000; !storedRecords(server).length && Date.now() < end;) await new Promise((r) => setTimeout(r, 250));
     assert.deepEqual(storedRecords(server).map(([stored]) => stored), [id], 'the server has the record');
+    // And its evidence, sent by the same sync with the worker's key locked away: the receipt's
+    // JSON document and the pad's image, sealed to the server's key pinned at enrollment.
+    const evidence = () => sql(server.db, `SELECT kind FROM evidence WHERE record_id = '${id}' ORDER BY kind`).flat();
+    for (const end = Date.now() + 30_000; evidence().length < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(evidence(), ['document', 'signature-image'], 'the evidence reached the server too');
     assert.equal(context.pages().length, 0, 'with no page of the app open');
     assert.ok(posts.includes(`${proxy.url}/sw.js`), `sent by the app's service worker: ${JSON.stringify(posts)}`);
     await context.close();

@@ -1,6 +1,6 @@
-// What the app keeps beside each record, for the worker to look at again: the handwritten
-// signature's PNG (the record holds only its digest) and the document as picked. In its own
-// IndexedDB database, apart from the device's: nothing here is needed to verify or send.
+// What the app kept beside each record before the Device kept evidence itself (sealed, see
+// Device.evidence): the handwritten signature's PNG and the document as picked, in the app's
+// own IndexedDB database, unencrypted. Read only now, for the records signed then.
 
 const NAME = 'offsign-app';
 const STORES = ['images', 'documents'];
@@ -18,19 +18,6 @@ function database() {
     open.onerror = () => { opening = undefined; reject(open.error); };
   });
   return opening;
-}
-
-/** Keeps the pad's PNG and the document (a Blob) of the record `id`, in one transaction. */
-export async function keep(id, { image, document }) {
-  const db = await database();
-  await new Promise((resolve, reject) => {
-    const tx = db.transaction(STORES, 'readwrite');
-    if (image) tx.objectStore('images').put(image, id);
-    if (document) tx.objectStore('documents').put(document, id);
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
-  });
 }
 
 /** What was kept for the record `id`: `{ image, document }`, each possibly undefined. */

@@ -7,6 +7,19 @@ import { sendSoon, sending, onSending } from './sending.js';
 import { $, el, when, jwsPayload, count, showProblem, focusMessage } from './ui.js';
 
 let device;
+
+/**
+ * The document and the pad's image of record `row`: opened from the Device, which keeps them
+ * sealed for the worker who signed; records signed before it kept them have theirs in the
+ * app's own database of that time.
+ */
+async function recordFiles(row) {
+  const open = (kind) => device.evidence(row.id, kind).catch(() => undefined);
+  const [document, image] = await Promise.all([open('document'), open('signature-image')]);
+  if (document || image) return { document, image };
+  return kept(row.id).catch(() => ({}));
+}
+
 /** Object URLs of the record view (an image, a document), revoked when it is left. */
 let urls = [];
 
@@ -172,7 +185,7 @@ export async function renderRecord(id) {
     ['Certificate', payload.cert], ['Receipt', row.receipt ?? 'none yet']];
   $('record-tech').replaceChildren(...tech.filter(([, v]) => v).flatMap(([name, value]) => [el('dt', {}, name), el('dd', { class: 'mono' }, value)]));
 
-  const { image, document } = await kept(row.id).catch(() => ({}));
+  const { image, document } = await recordFiles(row);
   if (image) {
     const url = URL.createObjectURL(new Blob([image], { type: 'image/png' }));
     urls.push(url);

@@ -2,10 +2,9 @@
 // signed; the signature pad, full screen or handed to the customer; and the result, which
 // turns from "saved on this device" into "Sent ✓" as soon as the server has the record.
 import { DELIVERY_RECEIPT } from './forms.js';
-import { keep } from './keep.js';
 import { SignaturePad } from './pad.js';
 import { sendSoon, onSending } from './sending.js';
-import { $, el, problem, markField, focusMessage, onSubmit, clearProblem, when, sha256, count } from './ui.js';
+import { $, el, problem, markField, focusMessage, onSubmit, clearProblem, when, count } from './ui.js';
 
 let device;
 let pad;
@@ -161,12 +160,14 @@ export async function sign(form) {
       }
       claims.location = at.where;
     }
-    if (image) claims.signatureImage = { sha256: await sha256(image), type: 'image/png' };
-    // A picked file goes to the Device's worker as it is: it is read and hashed there, a slice
-    // at a time, so a large photo never holds up this page.
+    // A picked file goes to the Device's worker as it is: it is read, hashed and sealed there, a
+    // slice at a time, so a large photo never holds up this page. The Device keeps the document
+    // and the pad's image sealed beside the record (for the worker to see again, and to send to
+    // the office once the record is accepted), and signs the image's digest as
+    // claims.signatureImage.
     const signed = file
-      ? await device.sign(file, { name: file.name, type: file.type || 'application/octet-stream', claims })
-      : await device.sign(new TextEncoder().encode(JSON.stringify({ receipt: fields })), { name: DELIVERY_RECEIPT.documentName, type: 'application/json', claims });
+      ? await device.sign(file, { name: file.name, type: file.type || 'application/octet-stream', claims, signatureImage: image })
+      : await device.sign(new TextEncoder().encode(JSON.stringify({ receipt: fields })), { name: DELIVERY_RECEIPT.documentName, type: 'application/json', claims, signatureImage: image });
     const record = signed.record;
     showSigned(record, fields, file);
     performance.mark('offsign-saved'); // for the benchmark: "saved on this device" is on screen
@@ -175,7 +176,6 @@ export async function sign(form) {
     handedOverContent = null;
     requireLocation();
     updatePreview();
-    await keep(record.id, { image, document: file }).catch(() => {}); // only for looking at it again
     // Sending goes on by itself: the worker can sign the next one meanwhile.
     follow().catch(() => {});
   } finally {

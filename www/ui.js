@@ -109,12 +109,6 @@ export function when(iso) {
   return iso ? new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) : '';
 }
 
-/** base64url of the SHA-256 of `bytes`. */
-export async function sha256(bytes) {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /** The payload of a JWS (compact form) as an object; `null` when it cannot be read. */
 export function jwsPayload(jws) {
   try {

@@ -171,6 +171,8 @@ export class Device {
   signMany(docs) { return this.#call('signMany', [docs]); }
   /** A page of identity `kid`'s records. */
   records(kid, options) { return this.#call('records', [kid, options]); }
+  /** The document or signature image (`kind`) of record `recordId`, opened for its unlocked worker, as a Blob. */
+  evidence(recordId, kind) { return this.#call('evidence', [recordId, kind]); }
   /** Failure reports, newest first. */
   reports(options) { return this.#call('reports', [options]); }
   /** Adds the worker's comment to failure report `id`. */

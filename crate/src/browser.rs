@@ -96,19 +96,21 @@ pub(crate) struct FetchTransport {
 }
 
 impl FetchTransport {
-    /// One `fetch`: a POST of JSON when there is a body, else a GET.
-    async fn fetch(&self, path: &str, body: Option<String>) -> Result<HttpResponse, String> {
+    /// One `fetch` of `method` with `headers` (name, value) and `body`.
+    async fn fetch(&self, path: &str, method: &str, headers: &[(&str, String)], body: JsValue) -> Result<HttpResponse, String> {
         let describe = |e: JsValue| e.as_string().or_else(|| get(&e, "message").as_string()).unwrap_or_else(|| "fetch failed".into());
         let global = js_sys::global();
         let fetch: js_sys::Function = get(&global, "fetch").dyn_into().map_err(|_| "fetch is not available here".to_owned())?;
         let init = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
-        if let Some(body) = body {
-            let headers = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into());
-            let _ = js_sys::Reflect::set(&init, &"method".into(), &"POST".into());
-            let _ = js_sys::Reflect::set(&init, &"headers".into(), &headers);
-            let _ = js_sys::Reflect::set(&init, &"body".into(), &body.into());
+        let _ = js_sys::Reflect::set(&init, &"method".into(), &method.into());
+        let header_object = js_sys::Object::new();
+        for (name, value) in headers {
+            let _ = js_sys::Reflect::set(&header_object, &(*name).into(), &value.as_str().into());
+        }
+        let _ = js_sys::Reflect::set(&init, &"headers".into(), &header_object);
+        if !body.is_undefined() {
+            let _ = js_sys::Reflect::set(&init, &"body".into(), &body);
         }
         let url = format!("{}{path}", self.base);
         let started: js_sys::Promise = fetch.call2(&global, &url.into(), &init).map_err(describe)?.unchecked_into();
@@ -133,11 +135,21 @@ impl FetchTransport {
 
 impl Transport for FetchTransport {
     async fn post(&self, path: &str, body: String) -> Result<HttpResponse, String> {
-        self.fetch(path, Some(body)).await
+        self.fetch(path, "POST", &[("content-type", "application/json".into())], body.into()).await
     }
 
     async fn get(&self, path: &str) -> Result<HttpResponse, String> {
-        self.fetch(path, None).await
+        self.fetch(path, "GET", &[], JsValue::UNDEFINED).await
+    }
+
+    async fn patch(&self, path: &str, offset: u64, length: u64, bytes: Vec<u8>) -> Result<HttpResponse, String> {
+        let headers = [
+            ("content-type", "application/offset+octet-stream".to_owned()),
+            ("tus-resumable", "1.0.0".to_owned()),
+            ("upload-offset", offset.to_string()),
+            ("upload-length", length.to_string()),
+        ];
+        self.fetch(path, "PATCH", &headers, js_sys::Uint8Array::from(bytes.as_slice()).into()).await
     }
 
     async fn sleep(&self, ms: u64) {

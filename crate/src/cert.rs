@@ -561,6 +561,11 @@ pub struct StoredCredentials {
     pub certificate: String,
     /// The latest revocation list (JWS).
     pub revocation_list: Option<String>,
+    /// The server's evidence key, as the authority signed it (`offsign-evidence-key+jws`):
+    /// what the device seals documents and images to. Fetched at enrollment, or at the first
+    /// sync of a device enrolled before servers had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_key: Option<String>,
 }
 
 impl FromJson for StoredCredentials {
@@ -570,6 +575,7 @@ impl FromJson for StoredCredentials {
             authority: m.required("authority")?,
             certificate: m.required("certificate")?,
             revocation_list: m.optional("revocationList")?,
+            evidence_key: m.optional("evidenceKey")?,
         })
     }
 }
@@ -654,6 +660,7 @@ mod tests {
             authority: w.authority.public_key().to_jwk(),
             certificate: w.cert.clone(),
             revocation_list: Some(list),
+            evidence_key: None,
         };
         let cache = PolicyCache::default();
         let code = |credentials: &StoredCredentials, kid: &str, now: &str| {

@@ -180,6 +180,8 @@ export interface SyncSummary {
   renewed: boolean;
   /** Server time minus device time (ms), now used to correct the device clock. */
   serverOffsetMs: number | null;
+  /** Documents and signature images the server stored now, each checked against its record. */
+  evidenceStored: number;
 }
 
 /** Options of `Device.importBackup`. */

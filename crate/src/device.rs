@@ -15,15 +15,23 @@ use crate::sync::engine::{Engine, Host};
 use crate::sync::{SyncOptions, SyncSummary, Transport};
 use crate::time::{Clock, Timestamp};
 use crate::vault::{seal, unseal, KdfParams};
+#[cfg(feature = "evidence")]
+pub(crate) mod evidence;
+#[cfg(feature = "evidence")]
+pub use evidence::StagedEvidence;
 use std::cell::{Cell, RefCell};
 
 /// One document to sign: its digest and the claims that go with it.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SignInput {
     /// The document's digest, name, type and size.
     pub doc: DocumentDigest,
     /// Free-form claims (a JSON object).
     pub claims: serde_json::Map<String, serde_json::Value>,
+    /// The document's bytes and its signature image, sealed as they were read
+    /// ([`Device::stage_evidence`]), to keep with the record.
+    #[cfg(feature = "evidence")]
+    pub evidence: Vec<StagedEvidence>,
 }
 
 /// The result of signing a batch: the records, and the policy warnings that did not stop it.
@@ -516,6 +524,10 @@ impl<S: Store, C: Clock> Device<S, C> {
         if let Some(list) = &credentials.revocation_list {
             crate::cert::verify_revocation_list(list, &authority)?;
         }
+        #[cfg(feature = "evidence")]
+        if let Some(key) = &credentials.evidence_key {
+            crate::evidence::verify_evidence_key(key, &authority)?;
+        }
         self.store
             .update_identity(kid, |r| {
                 r.credentials = Some(credentials);
@@ -549,7 +561,11 @@ impl<S: Store, C: Clock> Device<S, C> {
                     Error::new(ErrorCode::NotEnrolled, "this identity has no certificate yet")
                 })?;
                 let verdict = self.policy_cache.check(stored, &kid, now, self.policy())?;
+                #[cfg(feature = "evidence")]
+                let server_key = evidence::server_evidence_key(stored);
                 warnings = verdict.warnings;
+                #[cfg_attr(not(feature = "evidence"), allow(unused_mut))]
+                let mut kept = Vec::new();
                 for input in inputs {
                     let record = self.with_identity(now, |identity| {
                         sign_record(
@@ -565,9 +581,11 @@ impl<S: Store, C: Clock> Device<S, C> {
                     })?;
                     row.chain = Some(record.chain_head());
                     add(&outbox_row(&record))?;
+                    #[cfg(feature = "evidence")]
+                    kept.extend(self.with_identity(now, |identity| evidence::evidence_rows(input.evidence, &record, identity, server_key.as_ref()))?);
                     signed.push(record);
                 }
-                Ok(())
+                Ok(kept)
             })
             .await?;
         Ok(Signed { records: signed, warnings })
@@ -723,7 +741,12 @@ pub(crate) mod tests {
     pub(crate) type TestDevice<'c> = Device<MemoryStore, &'c TestClock>;
 
     pub(crate) fn doc(name: &str) -> SignInput {
-        SignInput { doc: DocumentDigest::of_bytes(name.as_bytes(), Some(name.into()), None).unwrap(), claims: Default::default() }
+        SignInput {
+            doc: DocumentDigest::of_bytes(name.as_bytes(), Some(name.into()), None).unwrap(),
+            claims: Default::default(),
+            #[cfg(feature = "evidence")]
+            evidence: Vec::new(),
+        }
     }
 
     pub(crate) fn enrolled_device(clock: &TestClock) -> (TestDevice<'_>, IdentityRow, Authority) {
@@ -736,7 +759,7 @@ pub(crate) mod tests {
             .issue_certificate("s-1", "jones", &row.public_jwk, now.plus_millis(-DAY_MS), now.plus_millis(100 * DAY_MS))
             .unwrap();
         let revocation_list = Some(authority.issue_revocation_list(vec![], now, now.plus_millis(7 * DAY_MS)).unwrap());
-        let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list };
+        let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list, evidence_key: None };
         run(device.set_credentials(&row.kid, creds)).unwrap();
         (device, row, authority)
     }
@@ -847,7 +870,7 @@ pub(crate) mod tests {
         let certificate = authority
             .issue_certificate("s-2", "x", &other.public_key().to_jwk(), now, now.plus_millis(DAY_MS))
             .unwrap();
-        let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list: None };
+        let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list: None, evidence_key: None };
         assert_eq!(run(device.set_credentials(&row.kid, creds)).unwrap_err().code(), ErrorCode::CertUntrusted);
         let missing = run(device.set_credentials("nope", run(device.identities()).unwrap()[0].credentials.clone().unwrap()));
         assert_eq!(missing.unwrap_err().code(), ErrorCode::CertUntrusted);

@@ -35,6 +35,14 @@ error_codes! {
         ReportNotFound = "report_not_found", Error,
             "No failure report with this id is stored on this device.",
             "Open the Health page again and choose the problem from the list.";
+        /// The device keeps no document or signature image of this kind for the record.
+        EvidenceNotFound = "evidence_not_found", Error,
+            "This device keeps no such document or signature image for the record.",
+            "It was signed on another device, before this app kept documents, or it was freed after the server stored it: ask your office for the record's evidence bundle.";
+        /// The server refused a document or signature image a record signs.
+        EvidenceRefused = "evidence_refused", Error,
+            "The server refused a document or signature image: it does not match its record, or is larger than the server takes.",
+            "The signed record is safe on the server; the file itself stays on this device. Send feedback from the Health page so your administrator can collect it.";
         /// The identity has no certificate yet, so it cannot sign.
         NotEnrolled = "not_enrolled", Error,
             "This identity has no certificate yet.",

@@ -33,17 +33,14 @@ use chacha20poly1305::ChaCha20Poly1305;
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
+use crate::evidence_size::{plain_len, sealed_len, EVIDENCE_CHUNK, EVIDENCE_HEADER_LEN};
 
-/// Plain bytes per sealed chunk: 64 KiB.
-pub const EVIDENCE_CHUNK: usize = 64 * 1024;
 /// AEAD tag bytes after each chunk.
-const TAG: usize = 16;
+const TAG: usize = crate::evidence_size::EVIDENCE_TAG;
 /// The first bytes of every sealed piece of evidence: the format, version 1.
 const MAGIC: &[u8; 4] = b"OSE1";
 /// One recipient's stanza: the encapsulated key and the sealed content key.
 const STANZA: usize = 32 + 32 + TAG;
-/// The bytes before the first chunk.
-pub const EVIDENCE_HEADER_LEN: usize = MAGIC.len() + 2 * STANZA;
 /// HPKE's `info`: what the keys are for.
 const INFO: &[u8] = b"offsign evidence v1";
 
@@ -75,23 +72,6 @@ impl EvidenceKind {
     pub fn parse(text: &str) -> Option<EvidenceKind> {
         EvidenceKind::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
-}
-
-/// The bytes a piece of `plain_len` bytes takes once sealed: the header, the bytes, and one
-/// tag per chunk (an empty piece still has its one, empty, last chunk).
-pub fn sealed_len(plain_len: u64) -> u64 {
-    let chunks = plain_len.div_ceil(EVIDENCE_CHUNK as u64).max(1);
-    EVIDENCE_HEADER_LEN as u64 + plain_len + chunks * TAG as u64
-}
-
-/// The plain length of a sealed piece of `sealed` bytes; `None` when no plain length seals
-/// to exactly that many bytes.
-pub fn plain_len(sealed: u64) -> Option<u64> {
-    let body = sealed.checked_sub(EVIDENCE_HEADER_LEN as u64)?;
-    let full = (EVIDENCE_CHUNK + TAG) as u64;
-    let chunks = body.div_ceil(full).max(1);
-    let plain = body.checked_sub(chunks * TAG as u64)?;
-    (sealed_len(plain) == sealed).then_some(plain)
 }
 
 /// A public X25519 key evidence is sealed to: the server's (signed by the authority and
@@ -259,27 +239,7 @@ impl EvidenceSealer {
     /// The header that carries the content key sealed to `server` and to `worker`, bound to
     /// `record_id` and `kind`.
     pub fn header(&self, server: &EvidenceKey, worker: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<Vec<u8>> {
-        // Drawn through our own call first: it fails with `randomness_unavailable`, where a
-        // random source inside HPKE's encapsulation can only panic.
-        crate::random::fill(&mut [0u8; 1])?;
-        let aad = binding(record_id, kind);
-        let mut header = Vec::with_capacity(EVIDENCE_HEADER_LEN);
-        header.extend_from_slice(MAGIC);
-        for recipient in [server, worker] {
-            let (encapped, sealed) = hpke::single_shot_seal::<HpkeAead, HpkeKdf, X25519HkdfSha256, _>(
-                &OpModeS::Base,
-                &recipient.key,
-                INFO,
-                self.content_key.as_ref(),
-                &aad,
-                &mut Randomness,
-            )
-            .map_err(|e| Error::new(ErrorCode::InternalError, format!("HPKE could not seal the content key: {e}")))?;
-            header.extend_from_slice(&encapped.to_bytes());
-            header.extend_from_slice(&sealed);
-        }
-        debug_assert_eq!(header.len(), EVIDENCE_HEADER_LEN);
-        Ok(header)
+        seal_header(&self.content_key, server, worker, record_id, kind)
     }
 
     /// Seals the next chunk: exactly [`EVIDENCE_CHUNK`] bytes, or up to that many when `last`.
@@ -313,21 +273,8 @@ impl EvidenceOpener {
     /// evidence of `kind` of record `record_id`; `malformed_evidence` when the header is not
     /// one, is for another key, or is bound to another record or kind.
     pub fn new(header: &[u8], secret: &EvidenceSecret, record_id: &str, kind: EvidenceKind) -> Result<EvidenceOpener> {
-        if header.len() != EVIDENCE_HEADER_LEN || &header[..MAGIC.len()] != MAGIC {
-            return Err(malformed("this is not sealed offsign evidence (version 1)"));
-        }
-        let aad = binding(record_id, kind);
-        let content_key = header[MAGIC.len()..]
-            .chunks_exact(STANZA)
-            .find_map(|stanza| {
-                let encapped = <X25519HkdfSha256 as hpke::Kem>::EncappedKey::from_bytes(&stanza[..32]).ok()?;
-                hpke::single_shot_open::<HpkeAead, HpkeKdf, X25519HkdfSha256>(&OpModeR::Base, &secret.secret, &encapped, INFO, &stanza[32..], &aad)
-                    .ok()
-                    .map(Zeroizing::new)
-            })
-            .filter(|key| key.len() == 32)
-            .ok_or_else(|| malformed("this evidence is not sealed to this key, or not for this record"))?;
-        let cipher = ChaCha20Poly1305::new(content_key.as_slice().into());
+        let content_key = open_content_key(header, secret, record_id, kind)?;
+        let cipher = ChaCha20Poly1305::new(content_key.as_ref().into());
         Ok(EvidenceOpener { cipher, index: 0, finished: false })
     }
 
@@ -345,6 +292,52 @@ impl EvidenceOpener {
         self.finished = last;
         Ok(Zeroizing::new(plain))
     }
+}
+
+/// `header` ([`EVIDENCE_HEADER_LEN`] bytes) with its content key sealed anew to `server`
+/// and `worker`: for evidence a device sealed before it had the server's key (its server
+/// stanza went to the worker too), once it has it. Needs the worker's `secret`;
+/// `malformed_evidence` as [`EvidenceOpener::new`].
+pub fn readdress_evidence(header: &[u8], secret: &EvidenceSecret, server: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<Vec<u8>> {
+    let content_key = open_content_key(header, secret, record_id, kind)?;
+    seal_header(&content_key, server, secret.public_key(), record_id, kind)
+}
+
+/// The header: the magic, then `content_key` sealed to `server` and to `worker`, each bound to
+/// `record_id` and `kind`.
+fn seal_header(content_key: &[u8; 32], server: &EvidenceKey, worker: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<Vec<u8>> {
+    // Drawn through our own call first: it fails with `randomness_unavailable`, where a
+    // random source inside HPKE's encapsulation can only panic.
+    crate::random::fill(&mut [0u8; 1])?;
+    let aad = binding(record_id, kind);
+    let mut header = Vec::with_capacity(EVIDENCE_HEADER_LEN);
+    header.extend_from_slice(MAGIC);
+    for recipient in [server, worker] {
+        let (encapped, sealed) =
+            hpke::single_shot_seal::<HpkeAead, HpkeKdf, X25519HkdfSha256, _>(&OpModeS::Base, &recipient.key, INFO, content_key, &aad, &mut Randomness)
+                .map_err(|e| Error::new(ErrorCode::InternalError, format!("HPKE could not seal the content key: {e}")))?;
+        header.extend_from_slice(&encapped.to_bytes());
+        header.extend_from_slice(&sealed);
+    }
+    debug_assert_eq!(header.len(), EVIDENCE_HEADER_LEN);
+    Ok(header)
+}
+
+/// The content key in `header`, opened with `secret` (see [`EvidenceOpener::new`]).
+fn open_content_key(header: &[u8], secret: &EvidenceSecret, record_id: &str, kind: EvidenceKind) -> Result<Zeroizing<[u8; 32]>> {
+    if header.len() != EVIDENCE_HEADER_LEN || &header[..MAGIC.len()] != MAGIC {
+        return Err(malformed("this is not sealed offsign evidence (version 1)"));
+    }
+    let aad = binding(record_id, kind);
+    header[MAGIC.len()..]
+        .chunks_exact(STANZA)
+        .find_map(|stanza| {
+            let encapped = <X25519HkdfSha256 as hpke::Kem>::EncappedKey::from_bytes(&stanza[..32]).ok()?;
+            let key = hpke::single_shot_open::<HpkeAead, HpkeKdf, X25519HkdfSha256>(&OpModeR::Base, &secret.secret, &encapped, INFO, &stanza[32..], &aad);
+            let key = Zeroizing::new(key.ok()?);
+            Some(Zeroizing::new(<[u8; 32]>::try_from(key.as_slice()).ok()?))
+        })
+        .ok_or_else(|| malformed("this evidence is not sealed to this key, or not for this record"))
 }
 
 /// Seals `plain` whole (for small pieces and tests; the device seals large ones a chunk at a

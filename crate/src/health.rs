@@ -270,7 +270,7 @@ mod tests {
             label: "Jones".into(),
             sealed: seal(&id, "482913", KdfParams::MIN).unwrap(),
             public_jwk: jwk,
-            credentials: Some(StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list: Some(list) }),
+            credentials: Some(StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list: Some(list), evidence_key: None }),
             chain: None,
             lockout: Lockout::default(),
             created_at: "2026-11-01T00:00:00.000Z".into(),

@@ -15,8 +15,8 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::backup::{BackupContents, ImportSummary};
 use crate::record_pages::{Page, PAGE_ROWS};
-use crate::rows::{IdentityRow, RecordRow, RecordState, ReportRow};
-use crate::store::{identity_not_found, import_conflict, merge_head, report_not_found, Store};
+use crate::rows::{EvidenceRow, EvidenceState, IdentityRow, RecordRow, RecordState, ReportRow};
+use crate::store::{identity_not_found, import_conflict, merge_head, missing_piece, report_not_found, Store};
 use crate::health::OutboxSummary;
 use crate::time::Timestamp;
 use rexie::{Index, ObjectStore, Rexie};
@@ -32,14 +32,23 @@ use wasm_bindgen::JsValue;
 /// - 2: adds `reports` (by id, index `byFingerprint`), `settings` (by key) and the
 ///   `byState` index of `records`;
 /// - 3: adds `pages` (by `[kid, first seq]`, indexes `byKidLast`, `byUnsent`, `byRejected`,
-///   `byAccepted`); opening moves the rows of `records` into pages, which leaves it empty.
-pub const SCHEMA_VERSION: u32 = 3;
+///   `byAccepted`); opening moves the rows of `records` into pages, which leaves it empty;
+/// - 4: adds `evidence` (by `recordId/kind`, indexes `byPending`, `byStaged`) and
+///   `evidencePieces` (sealed bytes as `Uint8Array`s, by `[staged, index]`).
+pub const SCHEMA_VERSION: u32 = 4;
 const IDENTITIES: &str = "identities";
 /// Records one row each, as versions 1 and 2 kept them; empty once opened by this code.
 const RECORDS: &str = "records";
 const PAGES: &str = "pages";
 const REPORTS: &str = "reports";
 const SETTINGS: &str = "settings";
+const EVIDENCE: &str = "evidence";
+/// Sealed evidence, a `Uint8Array` per piece under the out-of-line key `[staged, index]`.
+const EVIDENCE_PIECES: &str = "evidencePieces";
+/// Evidence not yet stored or refused by the server, oldest first: `pending` (its signing time).
+const BY_PENDING: &str = "byPending";
+/// Evidence rows by the id their pieces are staged under.
+const BY_STAGED: &str = "byStaged";
 /// Records by delivery state, oldest first: `[state, signedAt]` (version 2, unused since).
 const BY_STATE: &str = "byState";
 /// Records of one identity in chain order: `[kid, seq]` (versions 1 and 2).
@@ -127,6 +136,10 @@ impl IdbStore {
                     .add_index(Index::new(BY_ACCEPTED, "accepted").multi_entry(true)),
             )
             .add_object_store(ObjectStore::new(SETTINGS).key_path("key"))
+            .add_object_store(
+                ObjectStore::new(EVIDENCE).key_path("key").add_index(Index::new(BY_PENDING, "pending")).add_index(Index::new(BY_STAGED, "staged")),
+            )
+            .add_object_store(ObjectStore::new(EVIDENCE_PIECES))
             .add_object_store(
                 ObjectStore::new(REPORTS).key_path("id").add_index(Index::new_array(BY_FINGERPRINT, ["fingerprint", "id"])),
             )
@@ -304,8 +317,8 @@ impl Store for IdbStore {
         .await
     }
 
-    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()> {
-        self.write(&[IDENTITIES, PAGES], Durability::Strict, "appending records", |tx| async move { append_in(&tx, kid, sign).await }).await
+    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<Vec<EvidenceRow>>) -> Result<()> {
+        self.write(&[IDENTITIES, PAGES, EVIDENCE], Durability::Strict, "appending records", |tx| async move { append_in(&tx, kid, sign).await }).await
     }
 
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
@@ -474,13 +487,94 @@ impl Store for IdbStore {
     async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {
         self.write(&[IDENTITIES, PAGES, REPORTS], Durability::Strict, "importing a backup", |tx| async move { import_in(&tx, contents).await }).await
     }
+
+    async fn stage_evidence(&self, staged: &str, index: u32, piece: &[u8]) -> Result<()> {
+        // Strict: the record that claims these bytes commits strictly after them, and must not
+        // outlive them in a power cut.
+        self.write(&[EVIDENCE_PIECES], Durability::Strict, "storing evidence", |tx| async move {
+            let bytes = js_sys::Uint8Array::from(piece);
+            raw::store(&tx, EVIDENCE_PIECES)?.put_with_key(&bytes, &piece_key(staged, index)).map(|_| ()).map_err(|e| raw_error("storing evidence", e))
+        })
+        .await
+    }
+
+    async fn evidence_piece(&self, staged: &str, index: u32) -> Result<Vec<u8>> {
+        let tx = self.read_transaction(&[EVIDENCE_PIECES]).await?;
+        let value = raw::get(&raw::store(&tx, EVIDENCE_PIECES)?, &piece_key(staged, index)).await?.ok_or_else(|| missing_piece(staged, index))?;
+        let bytes: js_sys::Uint8Array = wasm_bindgen::JsCast::dyn_into(value).map_err(|_| damaged("a piece of evidence that is not bytes".into()))?;
+        Ok(bytes.to_vec())
+    }
+
+    async fn evidence(&self, record_id: &str) -> Result<Vec<EvidenceRow>> {
+        let tx = self.read_transaction(&[EVIDENCE]).await?;
+        // `id/…` keys: '0' is the character after '/'.
+        let range = web_sys::IdbKeyRange::bound(&format!("{record_id}/").into(), &format!("{record_id}0").into()).map_err(|e| raw_error("building a key range", e))?;
+        let all = raw::store(&tx, EVIDENCE)?.get_all_with_key(&range).map_err(|e| raw_error("reading evidence", e))?;
+        rows_of(raw::request(&all).await.map_err(|e| raw_error("reading evidence", e))?)
+    }
+
+    async fn pending_evidence(&self, limit: u32) -> Result<Vec<EvidenceRow>> {
+        let tx = self.read_transaction(&[EVIDENCE]).await?;
+        let index = raw::store(&tx, EVIDENCE)?.index(BY_PENDING).map_err(|e| raw_error("opening the evidence index", e))?;
+        let all = index.get_all_with_key_and_limit(&JsValue::UNDEFINED, limit).map_err(|e| raw_error("reading evidence", e))?;
+        rows_of(raw::request(&all).await.map_err(|e| raw_error("reading evidence", e))?)
+    }
+
+    async fn put_evidence(&self, row: &EvidenceRow) -> Result<()> {
+        self.write(&[EVIDENCE], Durability::Default, "updating evidence", |tx| async move { raw::queue_put(&raw::store(&tx, EVIDENCE)?, &to_js(row)?) }).await
+    }
+
+    async fn prune_evidence(&self, before: &str, staged_before: &str) -> Result<u32> {
+        self.write(&[EVIDENCE, EVIDENCE_PIECES], Durability::Default, "deleting evidence", |tx| async move { prune_evidence_in(&tx, before, staged_before).await }).await
+    }
+}
+
+/// The key of piece `index` of the evidence staged under `staged`.
+fn piece_key(staged: &str, index: u32) -> JsValue {
+    js_sys::Array::of2(&staged.into(), &index.into()).into()
+}
+
+/// The body of [`IdbStore::prune_evidence`], inside its transaction.
+async fn prune_evidence_in(tx: &web_sys::IdbTransaction, before: &str, staged_before: &str) -> Result<u32> {
+    let rows = raw::store(tx, EVIDENCE)?;
+    let pieces = raw::store(tx, EVIDENCE_PIECES)?;
+    let drop_pieces = |staged: &str| -> Result<()> {
+        let range = web_sys::IdbKeyRange::bound(&piece_key(staged, 0), &piece_key(staged, u32::MAX)).map_err(|e| raw_error("building a key range", e))?;
+        pieces.delete(&range).map(|_| ()).map_err(|e| raw_error("deleting evidence", e))
+    };
+    let mut pruned = 0;
+    if !before.is_empty() {
+        // Evidence rows are few (two per record at most) and small: read whole.
+        let all = rows.get_all().map_err(|e| raw_error("reading evidence", e))?;
+        for row in rows_of::<EvidenceRow>(raw::request(&all).await.map_err(|e| raw_error("reading evidence", e))?)? {
+            if row.state == EvidenceState::Stored && row.signed_at.as_str() < before {
+                rows.delete(&row.key.as_str().into()).map_err(|e| raw_error("deleting evidence", e))?;
+                drop_pieces(&row.staged)?;
+                pruned += 1;
+            }
+        }
+    }
+    // `[staged_before]` sorts after every `[staged, index]` of an earlier staged id.
+    let range = web_sys::IdbKeyRange::upper_bound_with_open(&js_sys::Array::of1(&staged_before.into()), true).map_err(|e| raw_error("building a key range", e))?;
+    let keys = pieces.get_all_keys_with_key(&range).map_err(|e| raw_error("reading evidence", e))?;
+    let keys = raw::request(&keys).await.map_err(|e| raw_error("reading evidence", e))?;
+    let mut staged_ids: Vec<String> = js_sys::Array::from(&keys).iter().filter_map(|key| js_sys::Array::from(&key).get(0).as_string()).collect();
+    staged_ids.dedup();
+    let claims = rows.index(BY_STAGED).map_err(|e| raw_error("opening the evidence index", e))?;
+    for staged in staged_ids {
+        let count = claims.count_with_key(&staged.as_str().into()).map_err(|e| raw_error("reading evidence", e))?;
+        if raw::request(&count).await.map_err(|e| raw_error("reading evidence", e))?.as_f64() == Some(0.0) {
+            drop_pieces(&staged)?;
+        }
+    }
+    Ok(pruned)
 }
 
 /// The body of [`IdbStore::append`], inside its transaction.
 async fn append_in(
     tx: &web_sys::IdbTransaction,
     kid: &str,
-    sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>,
+    sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<Vec<EvidenceRow>>,
 ) -> Result<()> {
     let identities = raw::store(tx, IDENTITIES)?;
     let pages = raw::store(tx, PAGES)?;
@@ -502,8 +596,12 @@ async fn append_in(
     if let Some(e) = refused {
         return Err(e);
     }
-    signed?;
+    let evidence = signed?;
     add_pages(&pages, page)?;
+    let evidence_store = raw::store(tx, EVIDENCE)?;
+    for e in &evidence {
+        raw::queue_add(&evidence_store, &to_js(e)?)?;
+    }
     raw::queue_put(&identities, &to_js(&row)?)
 }
 

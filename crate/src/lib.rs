@@ -25,6 +25,7 @@ mod encoding;
 mod error;
 #[cfg(feature = "evidence")]
 mod evidence;
+mod evidence_size;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -57,14 +58,17 @@ pub use cert::{
     RevocationList, ANSWER_TYP, CERT_STATUS_TYP, CLOCK_TOLERANCE_MS, CERT_TYP, EVIDENCE_RECEIPT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
 };
 pub use device::{BrowserFacts, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
+#[cfg(feature = "evidence")]
+pub use device::StagedEvidence;
 #[cfg(all(target_arch = "wasm32", feature = "device"))]
 pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};
 #[cfg(feature = "evidence")]
 pub use evidence::{
-    open_evidence, open_evidence_from, plain_len, seal_evidence, sealed_len, EvidenceKey, EvidenceKind, EvidenceOpener, EvidenceSealer,
-    EvidenceSecret, verify_evidence_key, EVIDENCE_CHUNK, EVIDENCE_HEADER_LEN, EVIDENCE_KEY_TYP,
+    open_evidence, open_evidence_from, readdress_evidence, seal_evidence, EvidenceKey, EvidenceKind, EvidenceOpener, EvidenceSealer,
+    EvidenceSecret, verify_evidence_key, EVIDENCE_KEY_TYP,
 };
+pub use evidence_size::{plain_len, sealed_len, EVIDENCE_CHUNK, EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
 pub use health::{diagnose, Check, Facts, OutboxSummary, Status};
 pub use jws::{Header, MAX_JWS_LEN};
 pub use keys::{Identity, PrivateJwk, PublicJwk, PublicKey};
@@ -73,7 +77,7 @@ pub use record::{
     SignedRecord, MAX_CLAIMS_BYTES, RECORD_TYP,
 };
 pub use rows::{
-    IdentityRow, Lockout, RecordError, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials, FREE_PIN_TRIES,
+    EvidenceRow, EvidenceState, IdentityRow, Lockout, RecordError, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials, FREE_PIN_TRIES,
     MAX_OBSERVED_STEP_MS,
 };
 pub use store::{identity_not_found, report_not_found, Store};

@@ -34,6 +34,13 @@ pub(crate) fn uuid_v7(now: crate::Timestamp) -> Result<String> {
     Ok(format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]))
 }
 
+/// The first 13 characters of the [`uuid_v7`] ids of time `at` (its milliseconds, as
+/// `xxxxxxxx-xxxx`): every id made before `at` sorts before it.
+pub(crate) fn uuid_v7_prefix(at: crate::Timestamp) -> String {
+    let h = crate::encoding::hex(&(at.millis().max(0) as u64).to_be_bytes()[2..]);
+    format!("{}-{}", &h[..8], &h[8..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +50,8 @@ mod tests {
         // Later than any other test's time: ids are monotonic across the whole process.
         let t = crate::Timestamp::from_millis(4102531200000).unwrap();
         let id = uuid_v7(t).unwrap();
+        assert!(id.starts_with(&uuid_v7_prefix(t)), "{id}");
+        assert!(uuid_v7_prefix(crate::Timestamp::from_millis(4102531199999).unwrap()).as_str() < id.as_str());
         assert_eq!(id.len(), 36);
         assert!(id.starts_with("03bb31ea-3400-7"), "{id}");
         assert!(matches!(id.as_bytes()[19], b'8' | b'9' | b'a' | b'b'), "{id}");

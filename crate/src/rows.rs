@@ -3,6 +3,7 @@
 //! and written with serde. The rules for changing them live in [`crate::store`].
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::evidence_size::{sealed_len, EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
 use crate::keys::PublicJwk;
 use crate::record::ChainHead;
 use crate::time::Timestamp;
@@ -189,6 +190,108 @@ pub struct ReportRow {
     pub state: ReportState,
 }
 
+/// Where a piece of evidence is on its way to the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceState {
+    /// Sealed and stored on the device; not yet stored by the server.
+    Pending,
+    /// The server checked it against its record and keeps it (its receipt is kept).
+    Stored,
+    /// The server refused it (`digest_mismatch`, `malformed_evidence`, `evidence_too_large`):
+    /// it stays on the device, readable by its worker, and is not sent again.
+    Refused,
+}
+
+/// A record's document or handwritten signature image, sealed (`crate::EvidenceSealer`) and
+/// kept on the device: the header here, the sealed bytes in pieces of
+/// [`EVIDENCE_PIECE`] bytes stored apart under `staged` (they are written while the document
+/// is read, before the record exists).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceRow {
+    /// `{record id}/{kind}` (primary key).
+    pub key: String,
+    /// The record's id.
+    pub record_id: String,
+    /// The signer's key id.
+    pub kid: String,
+    /// The record's sequence number in the signer's chain.
+    pub seq: u64,
+    /// When the record was signed (RFC 3339).
+    pub signed_at: String,
+    /// `document` or `signature-image`.
+    pub kind: String,
+    /// The media type of the plain bytes.
+    pub media_type: String,
+    /// The id the sealed pieces are stored under.
+    pub staged: String,
+    /// The sealed header (base64url).
+    pub header: String,
+    /// The plain length in bytes.
+    pub plain_len: u64,
+    /// The SHA-256 of the plain bytes (base64url): the digest the record signs.
+    pub sha256: String,
+    /// Whether the header is sealed to the server's evidence key; `false` when the device had
+    /// none yet when it signed (both stanzas go to the worker until a sync re-addresses it).
+    pub addressed: bool,
+    /// Where it is on its way to the server.
+    pub state: EvidenceState,
+    /// `signed_at` while pending, absent after: the outbox index of evidence.
+    pub pending: Option<String>,
+    /// The server's evidence receipt (JWS), once stored.
+    pub receipt: Option<String>,
+    /// Why the server refused it.
+    pub error: Option<RecordError>,
+}
+
+impl EvidenceRow {
+    /// The bytes of the whole sealed piece: the header and every chunk.
+    pub fn sealed_len(&self) -> u64 {
+        sealed_len(self.plain_len)
+    }
+
+    /// How many stored pieces hold its chunks.
+    pub fn pieces(&self) -> u32 {
+        (self.sealed_len() - EVIDENCE_HEADER_LEN as u64).div_ceil(EVIDENCE_PIECE as u64) as u32
+    }
+}
+
+impl FromJson for EvidenceState {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match String::from_json(value)?.as_str() {
+            "pending" => Ok(EvidenceState::Pending),
+            "stored" => Ok(EvidenceState::Stored),
+            "refused" => Ok(EvidenceState::Refused),
+            other => Err(format!("unknown evidence state `{other:.20}`")),
+        }
+    }
+}
+
+impl FromJson for EvidenceRow {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let mut m = Members::of(value, "an evidence row")?;
+        Ok(EvidenceRow {
+            key: m.required("key")?,
+            record_id: m.required("recordId")?,
+            kid: m.required("kid")?,
+            seq: m.required("seq")?,
+            signed_at: m.required("signedAt")?,
+            kind: m.required("kind")?,
+            media_type: m.required("mediaType")?,
+            staged: m.required("staged")?,
+            header: m.required("header")?,
+            plain_len: m.required("plainLen")?,
+            sha256: m.required("sha256")?,
+            addressed: m.required("addressed")?,
+            state: m.required("state")?,
+            pending: m.optional("pending")?,
+            receipt: m.optional("receipt")?,
+            error: m.optional("error")?,
+        })
+    }
+}
+
 impl FromJson for Lockout {
     fn from_json(value: Value) -> Result<Self, String> {
         let mut m = Members::of(value, "a lockout")?;
@@ -286,7 +389,7 @@ impl FromJson for ReportRow {
         })
     }
 }
-deserialize_from_json!(Lockout, IdentityRow, RecordState, RecordRow, RecordError, ReportState, ReportRow);
+deserialize_from_json!(Lockout, IdentityRow, RecordState, RecordRow, RecordError, ReportState, ReportRow, EvidenceState, EvidenceRow);
 
 impl ReportRow {
     /// Whether `self` (the newest report with the same fingerprint) absorbs another occurrence

@@ -8,7 +8,7 @@
 use crate::backup::{BackupContents, ImportSummary};
 use crate::error::{Error, ErrorCode, Result};
 use crate::health::OutboxSummary;
-use crate::rows::{IdentityRow, RecordRow, ReportRow};
+use crate::rows::{EvidenceRow, IdentityRow, RecordRow, ReportRow};
 
 /// The device's storage, one implementation per platform. Each method is atomic.
 ///
@@ -31,7 +31,9 @@ pub trait Store {
     /// handing each record to `add` as soon as it is made (so that storage works while the next
     /// one is signed); then writes the identity back. One transaction: when `sign` or any
     /// write fails, nothing is stored.
-    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()>;
+    /// `sign` returns the rows of the evidence it sealed for the records, written in the same
+    /// transaction.
+    async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<Vec<EvidenceRow>>) -> Result<()>;
 
     /// Up to `limit` records of identity `kid` with `seq > after`, in chain order.
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>>;
@@ -74,6 +76,29 @@ pub trait Store {
 
     /// A stored setting (see [`Store::put_setting`]).
     async fn setting(&self, key: &str) -> Result<Option<String>>;
+
+    /// Stores piece `index` (of [`crate::EVIDENCE_PIECE`] sealed bytes, the last one fewer) of
+    /// the evidence staged under `staged`, durably. Pieces are written while a document is
+    /// read, before its record exists; [`Store::append`] writes the row that claims them.
+    async fn stage_evidence(&self, staged: &str, index: u32, piece: &[u8]) -> Result<()>;
+
+    /// Piece `index` of the evidence staged under `staged`; `storage_unavailable` when it is
+    /// not stored (deleted, or damaged storage).
+    async fn evidence_piece(&self, staged: &str, index: u32) -> Result<Vec<u8>>;
+
+    /// The evidence rows of record `record_id`.
+    async fn evidence(&self, record_id: &str) -> Result<Vec<EvidenceRow>>;
+
+    /// Up to `limit` evidence rows the server has not stored or refused yet, oldest first.
+    async fn pending_evidence(&self, limit: u32) -> Result<Vec<EvidenceRow>>;
+
+    /// Writes back an evidence row whose state or header changed.
+    async fn put_evidence(&self, row: &EvidenceRow) -> Result<()>;
+
+    /// Deletes the rows and pieces of evidence the server stores whose records were signed
+    /// before `before` (RFC 3339), and pieces staged before `staged_before` (a UUID v7 prefix)
+    /// that no row claims (a signature that never committed); how many rows went.
+    async fn prune_evidence(&self, before: &str, staged_before: &str) -> Result<u32>;
 }
 
 /// The names of the device's settings, in one place for the modules that read and write them.
@@ -121,6 +146,12 @@ pub fn report_not_found(id: &str) -> Error {
     Error::new(ErrorCode::ReportNotFound, format!("no failure report {id:.60} on this device"))
 }
 
+/// `storage_unavailable`: piece `index` of the evidence staged under `staged` is not stored.
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
+pub(crate) fn missing_piece(staged: &str, index: u32) -> Error {
+    Error::new(ErrorCode::StorageUnavailable, format!("piece {index} of the evidence {staged:.40} is missing from this device"))
+}
+
 /// `identity_not_found` for `kid`.
 pub fn identity_not_found(kid: &str) -> Error {
     Error::new(ErrorCode::IdentityNotFound, format!("no identity {kid:.60} on this device"))
@@ -143,6 +174,8 @@ pub(crate) mod memory {
         records: RefCell<BTreeMap<(String, u64), RecordRow>>,
         reports: RefCell<BTreeMap<String, ReportRow>>,
         settings: RefCell<BTreeMap<String, String>>,
+        evidence: RefCell<BTreeMap<String, EvidenceRow>>,
+        pub(crate) pieces: RefCell<BTreeMap<(String, u32), Vec<u8>>>,
         /// A full disk: appending records and recording failures are `storage_full`.
         pub(crate) full: std::cell::Cell<bool>,
     }
@@ -181,17 +214,20 @@ pub(crate) mod memory {
             Ok(row)
         }
 
-        async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<()>) -> Result<()> {
+        async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<Vec<EvidenceRow>>) -> Result<()> {
             self.room()?;
             let mut row = self.identity(kid).await?;
             let mut new = Vec::new();
-            sign(&mut row, &mut |record| {
+            let evidence = sign(&mut row, &mut |record| {
                 new.push(record.clone());
                 Ok(())
             })?;
             let mut records = self.records.borrow_mut();
             for r in new {
                 records.insert((r.kid.clone(), r.seq), r);
+            }
+            for e in evidence {
+                self.evidence.borrow_mut().insert(e.key.clone(), e);
             }
             self.commit_identity(&row);
             Ok(())
@@ -320,6 +356,47 @@ pub(crate) mod memory {
 
         async fn setting(&self, key: &str) -> Result<Option<String>> {
             Ok(self.settings.borrow().get(key).cloned())
+        }
+
+        async fn stage_evidence(&self, staged: &str, index: u32, piece: &[u8]) -> Result<()> {
+            self.room()?;
+            self.pieces.borrow_mut().insert((staged.to_owned(), index), piece.to_vec());
+            Ok(())
+        }
+
+        async fn evidence_piece(&self, staged: &str, index: u32) -> Result<Vec<u8>> {
+            self.pieces.borrow().get(&(staged.to_owned(), index)).cloned().ok_or_else(|| super::missing_piece(staged, index))
+        }
+
+        async fn evidence(&self, record_id: &str) -> Result<Vec<EvidenceRow>> {
+            Ok(self.evidence.borrow().values().filter(|e| e.record_id == record_id).cloned().collect())
+        }
+
+        async fn pending_evidence(&self, limit: u32) -> Result<Vec<EvidenceRow>> {
+            let mut rows: Vec<EvidenceRow> = self.evidence.borrow().values().filter(|e| e.pending.is_some()).cloned().collect();
+            rows.sort_by(|a, b| (&a.pending, &a.key).cmp(&(&b.pending, &b.key)));
+            rows.truncate(limit as usize);
+            Ok(rows)
+        }
+
+        async fn put_evidence(&self, row: &EvidenceRow) -> Result<()> {
+            self.evidence.borrow_mut().insert(row.key.clone(), row.clone());
+            Ok(())
+        }
+
+        async fn prune_evidence(&self, before: &str, staged_before: &str) -> Result<u32> {
+            let mut evidence = self.evidence.borrow_mut();
+            let gone: Vec<String> = evidence
+                .values()
+                .filter(|e| e.state == crate::rows::EvidenceState::Stored && e.signed_at.as_str() < before)
+                .map(|e| e.key.clone())
+                .collect();
+            for key in &gone {
+                evidence.remove(key);
+            }
+            let claimed: Vec<String> = evidence.values().map(|e| e.staged.clone()).collect();
+            self.pieces.borrow_mut().retain(|(staged, _), _| claimed.contains(staged) || staged.as_str() >= staged_before);
+            Ok(gone.len() as u32)
         }
     }
 

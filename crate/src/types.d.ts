@@ -99,6 +99,9 @@ export interface Credentials {
   certificate: string;
   /** The latest revocation list, a JWS signed by the authority. */
   revocationList?: string;
+  /** The server's evidence key (`GET /v1/evidence-key`, a JWS signed by the authority): what
+   * the Device seals documents and signature images to. The Device fetches it itself. */
+  evidenceKey?: string;
 }
 
 /** Options of `Identity.sign` and `Identity.signDigest`. */

@@ -105,6 +105,7 @@ export async function callEverything(mod, { withDevice }) {
       ['Device#sign', (...a) => device.sign(...a), [doc, { name: 'a.txt', claims: { a: 1 } }]],
       ['Device#signMany', (...a) => device.signMany(...a), [[{ doc, name: 'b.txt' }]]],
       ['Device#records', (...a) => device.records(...a), [me.kid, { limit: 5 }]],
+      ['Device#evidence', (...a) => device.evidence(...a), ['no-such-record', 'document']],
       ['Device#reports', (...a) => device.reports(...a), [{ limit: 5 }]],
       ['Device#addFeedback', (...a) => device.addFeedback(...a), ['no-such-report', 'a comment']],
       ['Device#enroll', (...a) => device.enroll(...a), [me.kid, 'AAAA-BBBB-CCCC', server]],

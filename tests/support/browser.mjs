@@ -49,6 +49,8 @@ export async function serveStatic() {
  *   { holdResponse: true, onResponse(request) }  forward the whole request but no byte of its
  *       answer; onResponse is called when the answer's first bytes arrive (the target has
  *       answered; the client never learns it).
+ * With `reset: true` besides either, both connections are closed at that moment, as when a
+ * link drops: the client sees the connection fail instead of waiting.
  * Resolves to { url, port, requests, close }.
  */
 export async function httpProxy(targetPort, { intercept = () => undefined } = {}) {
@@ -76,8 +78,11 @@ export async function httpProxy(targetPort, { intercept = () => undefined } = {}
           cutLeft -= allowed.length;
           if (allowed.length < part.length || (cutLeft === 0 && bodyLeft > 0)) {
             stalled = true;
-            const { onCut } = current.action;
-            upstream.write(allowed, () => onCut?.(current.request));
+            const { onCut, reset } = current.action;
+            upstream.write(allowed, () => {
+              onCut?.(current.request);
+              if (reset) { client.destroy(); upstream.destroy(); }
+            });
           } else {
             upstream.write(allowed);
           }
@@ -111,6 +116,7 @@ export async function httpProxy(targetPort, { intercept = () => undefined } = {}
     upstream.on('data', (chunk) => {
       if (current?.action.holdResponse) {
         if (!current.held) { current.held = true; current.action.onResponse?.(current.request); }
+        if (current.action.reset) { client.destroy(); upstream.destroy(); }
         return;
       }
       client.write(chunk);
@@ -282,5 +288,38 @@ export async function openOffsignPage(engine = 'chromium') {
   return {
     browser, page, server, errors,
     close: async () => { await browser.close(); await server.close(); },
+  };
+}
+
+/**
+ * Starts Chromium on `profile`, in its own process group, and connects over CDP. `kill()`
+ * SIGKILLs the whole group, as when the system kills the browser: no clean shutdown anywhere.
+ */
+export async function startChromium(profile) {
+  const child = spawn(process.env.CHROMIUM ?? '/usr/bin/chromium', [
+    '--headless=new', ...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank',
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const endpoint = await new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`chromium did not start: ${err}`)), 20_000);
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/DevTools listening on (ws:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+  const browser = await chromium.connectOverCDP(endpoint);
+  assertEngine((await (await browser.newBrowserCDPSession()).send('Browser.getVersion')).userAgent, 'chromium');
+  const exited = new Promise((r) => child.once('exit', r));
+  const killGroup = async () => {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    await exited;
+    // Give the kernel a moment to reap the group's other processes.
+    await new Promise((r) => setTimeout(r, 200));
+  };
+  return {
+    context: browser.contexts()[0],
+    kill: killGroup,
+    close: async () => { await browser.close().catch(() => {}); await killGroup(); },
   };
 }

@@ -11,6 +11,8 @@ use super::retry::*;
 use super::wire::*;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
+#[cfg(feature = "evidence")]
+mod uploads;
 
 /// Batches of the outbox read from the store at a time while a sync sends it.
 const READ_AHEAD: usize = 4;
@@ -123,7 +125,15 @@ impl<H: Host> Engine<'_, H> {
             return Err(response.refused("POST /v1/enroll"));
         }
         let enrolled: Enrolled = response.json()?;
-        self.host.set_credentials(kid, enrolled.into()).await
+        self.host.set_credentials(kid, enrolled.into()).await?;
+        // The key documents are sealed to; without it they wait, sealed to the worker alone,
+        // and a later sync fetches it.
+        #[cfg(feature = "evidence")]
+        {
+            let pinned = self.pin_evidence_keys(transport, SyncOptions { max_tries: 1, ..SyncOptions::default() }).await;
+            let _ = self.host.reported("pin_evidence_key", Some(kid), pinned).await;
+        }
+        Ok(())
     }
 
     /// [`crate::Device::sync`]: sync, with its failure reported.
@@ -164,6 +174,13 @@ impl<H: Host> Engine<'_, H> {
             self.learn_from_contact(contact, applied_offset, &mut summary).await?;
         }
         // Records are what matters: a failure past this point is reported, not thrown.
+        #[cfg(feature = "evidence")]
+        {
+            let pinned = self.pin_evidence_keys(transport, options).await;
+            let _ = self.host.reported("pin_evidence_key", None, pinned).await;
+            let uploaded = self.upload_evidence(transport, options, &authorities, &mut summary).await;
+            let _ = self.host.reported("upload_evidence", None, uploaded).await;
+        }
         let reports = self.send_reports(transport, options, &mut summary).await;
         let _ = self.host.reported("send_reports", self.host.unlocked().as_deref(), reports).await;
         let status = self.send_status(transport, options, &mut summary).await;
@@ -174,8 +191,19 @@ impl<H: Host> Engine<'_, H> {
             let before = self.host.clock().now()?.plus_millis(-retain).to_string();
             while self.host.store().prune_accepted(&before, 1_000).await? == 1_000 {}
         }
+        self.prune_evidence().await?;
         self.host.store().put_setting(crate::store::setting::LAST_SYNC, &self.host.clock().now()?.to_string()).await?;
         Ok(summary)
+    }
+
+    /// Deletes evidence the server stores once its record is as old as accepted records are
+    /// kept, and pieces of signatures that never committed (staged a day ago or more).
+    async fn prune_evidence(&self) -> Result<()> {
+        let now = self.host.clock().now()?;
+        let before = self.host.retain_accepted_ms().map(|retain| now.plus_millis(-retain).to_string()).unwrap_or_default();
+        let staged_before = crate::random::uuid_v7_prefix(now.plus_millis(-crate::time::DAY_MS));
+        self.host.store().prune_evidence(&before, &staged_before).await?;
+        Ok(())
     }
 
     /// Sends the outbox in batches and applies each verdict ([`judge_verdicts`]); notes
@@ -494,6 +522,7 @@ impl<H: Host> Engine<'_, H> {
             authority: renewed.authority,
             certificate: renewed.certificate,
             revocation_list: renewed.revocation_list.or(credentials.revocation_list),
+            evidence_key: credentials.evidence_key,
         };
         self.host.set_credentials(&kid, fresh).await?;
         summary.renewed = true;
@@ -630,6 +659,7 @@ mod tests {
     use crate::cert::Authority;
     use crate::device::tests::{doc, enrolled_device, run, TestClock};
     use crate::record::inspect_record;
+    use crate::rows::EvidenceState;
     use std::cell::RefCell;
     use std::collections::VecDeque;
 
@@ -676,6 +706,19 @@ mod tests {
         server_time: &'static str,
         /// The worker's key, for renewals.
         worker: Option<crate::keys::PublicJwk>,
+        /// Evidence uploads under way, by `id/kind`.
+        uploads: RefCell<HashMap<String, Vec<u8>>>,
+        /// Evidence held (the plain bytes), by `id/kind`.
+        held: RefCell<HashMap<String, Vec<u8>>>,
+        /// What each accepted record signed: `id/kind` → digest.
+        digests: RefCell<HashMap<String, String>>,
+        /// Cut the connection after every this many PATCHes (the server keeps the chunk, the
+        /// device hears nothing), as a link that drops does.
+        cut_every: Option<usize>,
+        patches: RefCell<usize>,
+        /// The record whose document the server holds another digest for (the upload does
+        /// not match).
+        tampered: Option<String>,
     }
 
     impl<'a> FakeServer<'a> {
@@ -698,6 +741,59 @@ mod tests {
                 statuses: RefCell::default(),
                 server_time: "2026-11-25T08:01:05.000Z",
                 worker: None,
+                uploads: RefCell::default(),
+                held: RefCell::default(),
+                digests: RefCell::default(),
+                cut_every: None,
+                patches: RefCell::default(),
+                tampered: None,
+            }
+        }
+
+        /// `GET /v1/evidence/{id}/{kind}` as offsign-server answers it.
+        fn evidence_status(&self, key: &str) -> HttpResponse {
+            let body = match (self.held.borrow().get(key), self.digests.borrow().get(key)) {
+                (_, None) => return HttpResponse { status: 404, retry_after: None, body: r#"{"code":"record_unknown"}"#.into() },
+                (Some(plain), Some(_)) => self.evidence_receipt(key, plain),
+                (None, Some(_)) => serde_json::json!({ "offset": self.uploads.borrow().get(key).map_or(0, Vec::len) }).to_string(),
+            };
+            HttpResponse { status: 200, retry_after: None, body }
+        }
+
+        fn evidence_receipt(&self, key: &str, plain: &[u8]) -> String {
+            let (id, kind) = key.split_once('/').unwrap();
+            let now = Timestamp::parse_rfc3339(self.server_time).unwrap();
+            let digest = crate::encoding::b64url(&<sha2::Sha256 as sha2::Digest>::digest(plain));
+            let receipt = self.receipt_signer.as_ref().unwrap_or(self.authority).issue_evidence_receipt(id, kind, &digest, plain.len() as u64, now).unwrap();
+            serde_json::json!({ "receipt": receipt }).to_string()
+        }
+
+        /// `PATCH /v1/evidence/{id}/{kind}` as offsign-server answers it.
+        fn evidence_append(&self, key: &str, offset: u64, length: u64, bytes: &[u8]) -> HttpResponse {
+            let answer = |status: u16, body: String| HttpResponse { status, retry_after: None, body };
+            if self.held.borrow().contains_key(key) {
+                return self.evidence_status(key);
+            }
+            let Some(digest) = self.digests.borrow().get(key).cloned() else { return answer(404, r#"{"code":"record_unknown"}"#.into()) };
+            let mut uploads = self.uploads.borrow_mut();
+            let upload = uploads.entry(key.to_owned()).or_default();
+            if upload.len() as u64 != offset {
+                return answer(409, r#"{"code":"upload_offset_mismatch"}"#.into());
+            }
+            upload.extend_from_slice(bytes);
+            if (upload.len() as u64) < length {
+                return answer(204, String::new());
+            }
+            let sealed = uploads.remove(key).unwrap();
+            let (id, kind) = key.split_once('/').unwrap();
+            let plain = crate::evidence::open_evidence(&sealed, &self.authority.evidence_secret(), id, crate::EvidenceKind::parse(kind).unwrap());
+            match plain {
+                Ok(plain) if crate::encoding::b64url(&<sha2::Sha256 as sha2::Digest>::digest(&plain)) == digest => {
+                    self.held.borrow_mut().insert(key.to_owned(), plain.to_vec());
+                    answer(200, self.evidence_receipt(key, &plain))
+                }
+                Ok(_) => answer(422, r#"{"code":"digest_mismatch","message":"does not match"}"#.into()),
+                Err(_) => answer(422, r#"{"code":"malformed_evidence","message":"does not open"}"#.into()),
             }
         }
 
@@ -726,6 +822,12 @@ mod tests {
                             let hash = crate::record_hash(jws);
                             if Some(payload.seq) == self.refuse_seq {
                                 return (RecordVerdict::rejected(index, None, hash, ErrorCode::CertRevoked, "revoked".into()), None);
+                            }
+                            let mut digests = self.digests.borrow_mut();
+                            let sha256 = if self.tampered.as_ref() == Some(&payload.id) { "tampered".into() } else { payload.doc.sha256.clone() };
+                            digests.insert(format!("{}/document", payload.id), sha256);
+                            if let Some(image) = payload.claims.get("signatureImage").and_then(|i| i["sha256"].as_str()) {
+                                digests.insert(format!("{}/signature-image", payload.id), image.to_owned());
                             }
                             let receipt = self.receipt_signer.as_ref().unwrap_or(self.authority).issue_receipt(&payload.id, &hash, now).unwrap();
                             let forged = self.forger.as_ref().map(|forger| forger.issue_receipt(&payload.id, &hash, now).unwrap());
@@ -793,6 +895,15 @@ mod tests {
         }
 
         async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String> {
+            self.paths.borrow_mut().push(path.to_owned());
+            if path == "/v1/evidence-key" {
+                let statement = self.authority.issue_evidence_key(Timestamp::parse_rfc3339(self.server_time).unwrap()).unwrap();
+                return Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::json!({ "evidenceKey": statement }).to_string() });
+            }
+            if let Some(key) = path.strip_prefix("/v1/evidence/") {
+                return Ok(self.evidence_status(key));
+            }
+            self.paths.borrow_mut().pop();
             let (path, nonce) = path.split_once("?nonce=").unwrap();
             assert_eq!(path, "/v1/revocations");
             self.paths.borrow_mut().push(path.to_owned());
@@ -803,12 +914,170 @@ mod tests {
             Ok(HttpResponse { status: 200, retry_after: None, body })
         }
 
+        async fn patch(&self, path: &str, offset: u64, length: u64, bytes: Vec<u8>) -> std::result::Result<HttpResponse, String> {
+            self.paths.borrow_mut().push(format!("PATCH {path}"));
+            let answer = self.evidence_append(path.strip_prefix("/v1/evidence/").unwrap(), offset, length, &bytes);
+            *self.patches.borrow_mut() += 1;
+            match self.cut_every {
+                Some(every) if *self.patches.borrow() % every == 0 => Err("connection reset".into()),
+                _ => Ok(answer),
+            }
+        }
+
         async fn sleep(&self, ms: u64) {
             self.sleeps.borrow_mut().push(ms);
         }
     }
 
     fn no_progress(_: u32, _: u32) {}
+
+    /// A document (and a pad image) to sign, read and sealed as a device reads a file: in
+    /// parts of 300,000 bytes.
+    fn with_evidence(device: &crate::device::tests::TestDevice<'_>, bytes: &[u8], image: Option<&[u8]>) -> crate::SignInput {
+        use crate::EvidenceKind;
+        let stage = |kind, media_type, bytes: &[u8]| {
+            let mut staged = device.stage_evidence(kind, media_type, bytes.len() as u64).unwrap();
+            for part in bytes.chunks(300_000) {
+                run(device.feed_evidence(&mut staged, part)).unwrap();
+            }
+            let sha256 = run(device.finish_evidence(&mut staged)).unwrap();
+            (staged, sha256)
+        };
+        let (document, sha256) = stage(EvidenceKind::Document, "image/jpeg", bytes);
+        let doc = crate::DocumentDigest::of_sha256(&sha256, Some("photo.jpg".into()), Some("image/jpeg".into()), Some(bytes.len() as u64)).unwrap();
+        let mut input = crate::SignInput { doc, claims: Default::default(), evidence: vec![document] };
+        if let Some(image) = image {
+            let (staged, sha256) = stage(EvidenceKind::SignatureImage, "image/png", image);
+            input.claims.insert("signatureImage".into(), serde_json::json!({ "sha256": crate::encoding::b64url(&sha256), "type": "image/png" }));
+            input.evidence.push(staged);
+        }
+        input
+    }
+
+    /// Bytes that do not repeat (a photo, as far as sealing can tell).
+    fn photo(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()
+    }
+
+    #[test]
+    fn evidence_of_accepted_records_is_uploaded_through_a_link_that_keeps_dropping_and_kept_with_its_receipt() {
+        let clock = TestClock::default();
+        let (device, _, authority) = enrolled_device(&clock);
+        let mut server = FakeServer::new(&authority, vec![]);
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        clock.set("2026-11-25T08:01:00Z");
+        // 2.5 MiB: three stored pieces, a header and three PATCHes of up to 1 MiB.
+        let (bytes, image) = (photo(2_621_440 + 7), photo(9_000));
+        let signed = run(device.sign(vec![with_evidence(&device, &bytes, Some(&image))])).unwrap();
+        let id = signed.records[0].payload.id.clone();
+        let rows = run(device.store().evidence(&id)).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|e| e.addressed && e.state == EvidenceState::Pending), "sealed to the server's key pinned at the first sync");
+        // Every second request is cut after the server took its bytes: the device hears nothing.
+        server.cut_every = Some(2);
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((summary.accepted, summary.evidence_stored), (1, 2), "{summary:?}");
+        assert_eq!(server.held.borrow()[&format!("{id}/document")], bytes, "the server opened and checked the photo");
+        assert_eq!(server.held.borrow()[&format!("{id}/signature-image")], image);
+        let patches = server.paths.borrow().iter().filter(|p| p.starts_with("PATCH")).count();
+        assert!(patches <= 6, "resumed where the server's copy ended, never from the start: {patches} PATCHes");
+        for stored in run(device.store().evidence(&id)).unwrap() {
+            assert_eq!((stored.state, stored.pending.as_deref()), (EvidenceState::Stored, None));
+            let receipt = crate::cert::verify_evidence_receipt(stored.receipt.as_deref().unwrap(), authority.public_key()).unwrap();
+            assert_eq!((receipt.id.as_str(), receipt.sha256.as_str()), (id.as_str(), stored.sha256.as_str()));
+        }
+        // Kept on the device (records are kept for ever by default), readable by its worker.
+        let mut read = Vec::new();
+        run(device.open_evidence(&id, crate::EvidenceKind::Document, &mut |plain| read.extend_from_slice(&plain))).unwrap();
+        assert_eq!(read, bytes);
+        let again = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(again.evidence_stored, 0, "nothing is sent twice");
+    }
+
+    #[test]
+    fn evidence_sealed_before_the_server_key_was_known_is_readdressed_by_its_unlocked_worker() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        let bytes = photo(70_000);
+        let signed = run(device.sign(vec![with_evidence(&device, &bytes, None)])).unwrap();
+        let id = signed.records[0].payload.id.clone();
+        assert!(!run(device.store().evidence(&id)).unwrap()[0].addressed, "no server key yet: sealed to the worker alone");
+        let server = FakeServer::new(&authority, vec![]);
+        device.lock();
+        let locked = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((locked.accepted, locked.evidence_stored), (1, 0), "the worker's key is needed to readdress it");
+        assert!(server.uploads.borrow().is_empty() && server.held.borrow().is_empty(), "nothing the server cannot open is sent");
+        run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
+        assert_eq!(run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().evidence_stored, 1);
+        assert_eq!(server.held.borrow()[&format!("{id}/document")], bytes);
+    }
+
+    #[test]
+    fn refused_evidence_and_the_evidence_of_refused_records_stay_on_the_device_and_are_not_sent_again() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        let mut server = FakeServer::new(&authority, vec![]);
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        server.refuse_seq = Some(2);
+        let first = run(device.sign(vec![with_evidence(&device, &photo(1000), None)])).unwrap().records[0].payload.id.clone();
+        let refused_record = run(device.sign(vec![with_evidence(&device, &photo(1000), None)])).unwrap().records[0].payload.id.clone();
+        // The server's copy of what the first record signed is another digest: the upload does not match.
+        server.tampered = Some(first.clone());
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!((summary.accepted, summary.rejected, summary.evidence_stored), (1, 1, 0), "{summary:?}");
+        let mismatch = &run(device.store().evidence(&first)).unwrap()[0];
+        assert_eq!((mismatch.state, mismatch.error.as_ref().map(|e| e.code.as_str())), (EvidenceState::Refused, Some("digest_mismatch")));
+        let never_sent = &run(device.store().evidence(&refused_record)).unwrap()[0];
+        assert_eq!((never_sent.state, never_sent.error.as_ref().map(|e| e.code.as_str())), (EvidenceState::Refused, Some("cert_revoked")));
+        assert!(!server.paths.borrow().iter().any(|p| p.contains(&refused_record)), "the evidence of a refused record is not sent");
+        let reports = run(device.reports("", 50)).unwrap();
+        assert!(reports.iter().any(|r| r.code == "evidence_refused" && r.kid.as_deref() == Some(row.kid.as_str())), "{reports:?}");
+        let patches = server.paths.borrow().len();
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert!(!server.paths.borrow()[patches..].iter().any(|p| p.contains("/v1/evidence/")), "not sent again");
+        let mut read = Vec::new();
+        run(device.open_evidence(&first, crate::EvidenceKind::Document, &mut |plain| read.extend_from_slice(&plain))).unwrap();
+        assert_eq!(read, photo(1000), "still readable by its worker");
+    }
+
+    #[test]
+    fn a_forged_evidence_receipt_leaves_the_evidence_pending() {
+        let clock = TestClock::default();
+        let (device, _, authority) = enrolled_device(&clock);
+        let mut server = FakeServer::new(&authority, vec![]);
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        let id = run(device.sign(vec![with_evidence(&device, &photo(500), None)])).unwrap().records[0].payload.id.clone();
+        let forger = Authority::new(Identity::generate().unwrap(), "Forger");
+        server.receipt_signer = Some(forger);
+        // Records' receipts are forged too: the record stays pending, and so does its evidence.
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        let row = &run(device.store().evidence(&id)).unwrap()[0];
+        assert_eq!((row.state, row.receipt.as_deref()), (EvidenceState::Pending, None));
+    }
+
+    #[test]
+    fn evidence_opens_only_for_its_unlocked_worker_and_pieces_no_record_claims_are_swept() {
+        let clock = TestClock::default();
+        let (device, _, authority) = enrolled_device(&clock);
+        let signed = run(device.sign(vec![with_evidence(&device, &photo(100), None)])).unwrap();
+        let id = signed.records[0].payload.id.clone();
+        let mut sink = |_: zeroize::Zeroizing<Vec<u8>>| {};
+        let missing = run(device.open_evidence(&id, crate::EvidenceKind::SignatureImage, &mut sink)).unwrap_err();
+        assert_eq!(missing.code(), ErrorCode::EvidenceNotFound);
+        device.lock();
+        assert_eq!(run(device.open_evidence(&id, crate::EvidenceKind::Document, &mut sink)).unwrap_err().code(), ErrorCode::IdentityLocked);
+        // A document read and sealed whose signature never committed (the tab closed).
+        let mut abandoned = device.stage_evidence(crate::EvidenceKind::Document, "", 10).unwrap();
+        run(device.feed_evidence(&mut abandoned, b"0123456789")).unwrap();
+        run(device.finish_evidence(&mut abandoned)).unwrap();
+        let too_long = run(device.feed_evidence(&mut device.stage_evidence(crate::EvidenceKind::Document, "", 3).unwrap(), b"four"));
+        assert_eq!(too_long.unwrap_err().code(), ErrorCode::MalformedInput, "a file that grew while it was read");
+        assert_eq!(device.store().pieces.borrow().len(), 2);
+        clock.set("2026-11-26T08:00:01Z");
+        let server = FakeServer::new(&authority, vec![]);
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(device.store().pieces.borrow().len(), 1, "a day later the unclaimed piece is gone, the record's stays");
+    }
 
     #[test]
     fn sync_sends_the_outbox_keeps_verified_receipts_and_learns_time_and_list() {
@@ -837,8 +1106,8 @@ mod tests {
         assert_eq!(again.accepted, 0, "nothing left to send");
         assert_eq!(
             *server.paths.borrow(),
-            ["/v1/records", "/v1/status", "/v1/revocations", "/v1/status"],
-            "with nothing to send, the list and time still come; the unlocked device's status each time"
+            ["/v1/records", "/v1/evidence-key", "/v1/status", "/v1/revocations", "/v1/status"],
+            "with nothing to send, the list and time still come; the unlocked device's status each time; the evidence key once"
         );
         assert!(summary.status_sent && again.status_sent);
         // The status: after the records went, signed under the certificate, with the checks.
@@ -1119,9 +1388,16 @@ mod tests {
                 Ok(HttpResponse { status: self.2, retry_after: None, body })
             }
             async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String> {
+                if path == "/v1/evidence-key" {
+                    let statement = self.0.issue_evidence_key(Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap()).unwrap();
+                    return Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::json!({ "evidenceKey": statement }).to_string() });
+                }
                 assert_eq!(path, "/v1/enroll");
                 let challenge = EnrollmentChallenge { challenge: "2026-11-25T08:00:00.000Z".into() };
                 Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::to_string(&challenge).unwrap() })
+            }
+            async fn patch(&self, path: &str, _: u64, _: u64, _: Vec<u8>) -> std::result::Result<HttpResponse, String> {
+                unreachable!("enrollment uploads nothing: {path}")
             }
             async fn sleep(&self, _: u64) {}
         }
@@ -1136,7 +1412,9 @@ mod tests {
         assert_eq!(locked.code(), ErrorCode::IdentityLocked, "the proof needs the key");
         run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
         run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap();
-        assert!(run(device.identities()).unwrap()[0].credentials.is_some());
+        let credentials = run(device.identities()).unwrap()[0].credentials.clone().unwrap();
+        let pinned = crate::evidence::verify_evidence_key(&credentials.evidence_key.unwrap(), authority.public_key()).unwrap();
+        assert_eq!(pinned, *authority.evidence_secret().public_key(), "the evidence key comes with enrollment, checked");
     }
 
     #[test]

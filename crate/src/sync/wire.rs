@@ -63,6 +63,10 @@ pub trait Transport {
     async fn post(&self, path: &str, body: String) -> std::result::Result<HttpResponse, String>;
     /// GETs `path` on the server, like [`Transport::post`].
     async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String>;
+    /// PATCHes `bytes` to `path`, at byte `offset` of an upload of `length` bytes in all (tus:
+    /// `Upload-Offset`, `Upload-Length`, `application/offset+octet-stream`), like
+    /// [`Transport::post`].
+    async fn patch(&self, path: &str, offset: u64, length: u64, bytes: Vec<u8>) -> std::result::Result<HttpResponse, String>;
     /// Waits `ms` milliseconds before a retry.
     async fn sleep(&self, ms: u64);
 }
@@ -104,6 +108,8 @@ pub struct SyncSummary {
     /// The correction the device clock needs to read the server's time (ms), learned from
     /// the last answer; it is kept and applied from then on.
     pub server_offset_ms: Option<i64>,
+    /// Documents and signature images the server stored now (checked against their records).
+    pub evidence_stored: u32,
 }
 
 // Requests. The server refuses members it does not know (`malformed_request`).
@@ -233,6 +239,7 @@ impl From<Enrolled> for crate::cert::StoredCredentials {
             authority: enrolled.authority,
             certificate: enrolled.certificate,
             revocation_list: Some(enrolled.revocation_list),
+            evidence_key: None,
         }
     }
 }

@@ -5,7 +5,7 @@ use super::*;
 use crate::browser::{browser_clock, browser_facts, get, to_promise, user_agent, with_sync_lock};
 use crate::browser::{BrowserDevice, FetchTransport, IdleWatch};
 use crate::idb::IdbStore;
-use crate::{Device, DeviceConfig, IdentityRow, SignInput};
+use crate::{Device, DeviceConfig, EvidenceKind, IdentityRow, SignInput, StagedEvidence};
 
 #[wasm_bindgen(typescript_custom_section)]
 const DEVICE_TYPES: &str = include_str!("../device.d.ts");
@@ -65,6 +65,9 @@ extern "C" {
     /// `Promise<Uint8Array>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<Uint8Array>")]
     pub type PromiseBytes;
+    /// `Promise<Blob>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<Blob>")]
+    pub type PromiseBlob;
     /// `Promise<number>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<number>")]
     pub type PromiseNumber;
@@ -153,7 +156,7 @@ fn identity_info(row: &IdentityRow) -> IdentityInfo<'_> {
 }
 
 /// The options of a document to sign.
-const DOCUMENT_KEYS: &[&str] = &["name", "type", "claims"];
+const DOCUMENT_KEYS: &[&str] = &["name", "type", "claims", "signatureImage"];
 
 #[derive(Default)]
 struct DocumentOptionsArg {
@@ -187,19 +190,27 @@ fn document_arg(what: &str, value: &JsValue) -> Result<DocumentArg, Error> {
     }
 }
 
-/// How much of a `Blob` is read at a time: the document is hashed as it is read, so a
-/// 200 MB scan never sits whole in memory (neither in the worker's JS nor in the wasm).
+/// Option `signatureImage` of `options` (the pad's PNG), when given: bytes as [`bytes_arg`]
+/// reads them.
+fn signature_image_arg(what: &str, options: &JsValue) -> Result<Option<Vec<u8>>, Error> {
+    let value = if options.is_object() { get(options, "signatureImage") } else { JsValue::UNDEFINED };
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    bytes_arg(&format!("{what}.signatureImage"), &value).map(Some)
+}
+
+/// How much of a `Blob` is read at a time: the document is hashed and sealed as it is read,
+/// so a 200 MB scan never sits whole in memory (neither in the worker's JS nor in the wasm).
 const BLOB_SLICE: f64 = 1024.0 * 1024.0;
 
-/// The SHA-256 and size of `blob`, read a slice at a time.
-async fn hash_blob(blob: &JsBlob) -> Result<([u8; 32], u64), Error> {
-    use sha2::{Digest, Sha256};
+/// Reads `blob` a slice at a time into `staged` (which hashes and seals it); its SHA-256.
+async fn read_blob(device: &BrowserDevice, blob: &JsBlob, staged: &mut StagedEvidence) -> Result<[u8; 32], Error> {
     let unreadable = |e: JsValue| {
         let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
         Error::new(ErrorCode::MalformedInput, format!("doc: the file could not be read: {why:.200}"))
     };
     let size = blob.size();
-    let mut hasher = Sha256::new();
     let mut slice = Vec::new();
     let mut at = 0.0;
     while at < size {
@@ -208,26 +219,47 @@ async fn hash_blob(blob: &JsBlob) -> Result<([u8; 32], u64), Error> {
         let bytes = js_sys::Uint8Array::new(&bytes);
         slice.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut slice);
-        hasher.update(&slice);
+        device.feed_evidence(staged, &slice).await?;
         at = end;
     }
-    Ok((hasher.finalize().into(), size as u64))
+    device.finish_evidence(staged).await
+}
+
+/// `bytes` sealed as evidence of `kind`; with its SHA-256.
+async fn stage_bytes(device: &BrowserDevice, kind: EvidenceKind, media_type: &str, bytes: &[u8]) -> Result<(StagedEvidence, [u8; 32]), Error> {
+    let mut staged = device.stage_evidence(kind, media_type, bytes.len() as u64)?;
+    device.feed_evidence(&mut staged, bytes).await?;
+    let sha256 = device.finish_evidence(&mut staged).await?;
+    Ok((staged, sha256))
 }
 
 impl DocumentOptionsArg {
-    /// The document to sign with these options; a `File`'s name and type are the record's
-    /// unless the options give others.
-    async fn into_input(self, doc: DocumentArg) -> Result<SignInput, Error> {
-        let doc = match doc {
-            DocumentArg::Bytes(bytes) => DocumentDigest::of_bytes(&bytes, self.name, self.media_type)?,
+    /// The document to sign with these options, its bytes (and the signature image's, when
+    /// given) sealed to keep with the record; a `File`'s name and type are the record's unless
+    /// the options give others. The record signs the image's digest as
+    /// `claims.signatureImage`.
+    async fn into_input(mut self, device: &BrowserDevice, doc: DocumentArg, image: Option<Vec<u8>>) -> Result<SignInput, Error> {
+        let (doc, document) = match doc {
+            DocumentArg::Bytes(bytes) => {
+                let (staged, sha256) = stage_bytes(device, EvidenceKind::Document, self.media_type.as_deref().unwrap_or(""), &bytes).await?;
+                (DocumentDigest::of_sha256(&sha256, self.name, self.media_type, Some(bytes.len() as u64))?, staged)
+            }
             DocumentArg::Blob(blob) => {
                 let name = self.name.or_else(|| get(&blob, "name").as_string());
                 let media_type = self.media_type.or_else(|| Some(blob.media_type()).filter(|t| !t.is_empty()));
-                let (sha256, size) = hash_blob(&blob).await?;
-                DocumentDigest::of_sha256(&sha256, name, media_type, Some(size))?
+                let size = blob.size() as u64;
+                let mut staged = device.stage_evidence(EvidenceKind::Document, media_type.as_deref().unwrap_or(""), size)?;
+                let sha256 = read_blob(device, &blob, &mut staged).await?;
+                (DocumentDigest::of_sha256(&sha256, name, media_type, Some(size))?, staged)
             }
         };
-        Ok(SignInput { doc, claims: self.claims })
+        let mut evidence = vec![document];
+        if let Some(image) = image {
+            let (staged, sha256) = stage_bytes(device, EvidenceKind::SignatureImage, "image/png", &image).await?;
+            self.claims.insert("signatureImage".into(), serde_json::json!({ "sha256": crate::encoding::b64url(&sha256), "type": "image/png" }));
+            evidence.push(staged);
+        }
+        Ok(SignInput { doc, claims: self.claims, evidence })
     }
 }
 
@@ -477,11 +509,13 @@ impl JsDevice {
         let device = self.inner.clone();
         let input = document_arg("doc", &doc).and_then(|doc| {
             let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), DOCUMENT_KEYS)?;
-            Ok((doc, read_js::<Option<DocumentOptionsArg>>("options", options)?.unwrap_or_default()))
+            let image = signature_image_arg("options", &options)?;
+            let rest = pick(&options, &["name", "type", "claims"]).unwrap_or_default();
+            Ok((doc, read_js::<Option<DocumentOptionsArg>>("options", rest)?.unwrap_or_default(), image))
         });
         promise(async move {
-            let (doc, options) = input?;
-            let signed = device.sign(vec![options.into_input(doc).await?]).await?;
+            let (doc, options, image) = input?;
+            let signed = device.sign(vec![options.into_input(&device, doc, image).await?]).await?;
             Ok(to_js(&signed_out(&signed.records[0], &signed.warnings)))
         })
     }
@@ -495,23 +529,24 @@ impl JsDevice {
     #[wasm_bindgen(js_name = signMany)]
     pub fn sign_many(&self, docs: JsDocumentInputs) -> PromiseSignedBatch {
         // Each document is read as `sign` reads it; its other members go through `from_js`.
-        let input = |(i, item): (usize, JsValue)| -> Result<(DocumentArg, DocumentOptionsArg), Error> {
+        let input = |(i, item): (usize, JsValue)| -> Result<(DocumentArg, DocumentOptionsArg, Option<Vec<u8>>), Error> {
             let what = format!("docs[{i}]");
-            let item = options_arg(&what, item, &["doc", "name", "type", "claims"])?;
+            let item = options_arg(&what, item, &["doc", "name", "type", "claims", "signatureImage"])?;
             let doc = document_arg(&format!("{what}.doc"), &get(&item, "doc"))?;
+            let image = signature_image_arg(&what, &item)?;
             let options = pick(&item, &["name", "type", "claims"]).unwrap_or_default();
-            Ok((doc, read_js::<DocumentOptionsArg>(&what, options)?))
+            Ok((doc, read_js::<DocumentOptionsArg>(&what, options)?, image))
         };
         let device = self.inner.clone();
         let docs: JsValue = docs.into();
         let inputs = match docs.dyn_ref::<js_sys::Array>() {
             Some(array) => array.iter().enumerate().map(input).collect::<Result<Vec<_>, Error>>(),
-            None => Err(not_a("docs", "an array of { doc, name?, type?, claims? }", &docs)),
+            None => Err(not_a("docs", "an array of { doc, name?, type?, claims?, signatureImage? }", &docs)),
         };
         promise(async move {
             let mut documents = Vec::new();
-            for (doc, options) in inputs? {
-                documents.push(options.into_input(doc).await?);
+            for (doc, options, image) in inputs? {
+                documents.push(options.into_input(&device, doc, image).await?);
             }
             let signed = device.sign(documents).await?;
             #[derive(Serialize)]
@@ -521,6 +556,39 @@ impl JsDevice {
             }
             let records = signed.records.iter().map(|r| signed_out(r, &signed.warnings)).collect();
             Ok(to_js(&Out { records, warnings: warnings_out(&signed.warnings) }))
+        })
+    }
+
+    /// The document (`kind` `'document'`) or handwritten signature image
+    /// (`'signature-image'`) of record `recordId`, as the worker signed it: opened from its
+    /// sealed copy on this device with the unlocked identity's key. Rejects with
+    /// `identity_locked` unless the worker who signed it is unlocked, `evidence_not_found` when
+    /// the device keeps none.
+    ///
+    /// @example
+    /// ```js
+    /// const photo = await device.evidence(record.id, 'document');
+    /// img.src = URL.createObjectURL(photo);
+    /// ```
+    pub fn evidence(&self, record_id: JsText, kind: JsText) -> PromiseBlob {
+        let device = self.inner.clone();
+        let args = text_arg("recordId", &record_id).and_then(|id| {
+            let kind = text_arg("kind", &kind)?;
+            let kind = EvidenceKind::parse(&kind).ok_or_else(|| Error::new(ErrorCode::MalformedInput, "kind must be 'document' or 'signature-image'"))?;
+            Ok((id, kind))
+        });
+        promise(async move {
+            let (id, kind) = args?;
+            let parts = js_sys::Array::new();
+            let row = device.open_evidence(&id, kind, &mut |plain| {
+                parts.push(&js_sys::Uint8Array::from(plain.as_slice()));
+            }).await?;
+            let options = js_sys::Object::new();
+            let media_type = if row.media_type.is_empty() { "application/octet-stream" } else { row.media_type.as_str() };
+            let _ = js_sys::Reflect::set(&options, &"type".into(), &media_type.into());
+            let blob = get(&js_sys::global(), "Blob").dyn_into::<js_sys::Function>().map_err(|_| Error::new(ErrorCode::InternalError, "this browser has no Blob"))?;
+            js_sys::Reflect::construct(&blob, &js_sys::Array::of2(&parts, &options))
+                .map_err(|_| Error::new(ErrorCode::InternalError, "the Blob could not be made"))
         })
     }
 

@@ -1,0 +1,239 @@
+//! Evidence on its way to the server: the server's evidence key pinned, and each document and
+//! signature image of an accepted record uploaded in pieces, resumably (tus 1.0 core: the
+//! server says how much it holds, the device sends the rest from there).
+
+use super::{Engine, Host};
+use crate::device::evidence::server_evidence_key;
+use crate::encoding::{b64url, b64url_decode};
+use crate::error::{Error, ErrorCode, Result};
+use crate::evidence::{readdress_evidence, verify_evidence_key, EvidenceKind};
+use crate::evidence_size::{EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
+use crate::json::{FromJson, Members};
+use crate::keys::PublicKey;
+use crate::rows::{EvidenceRow, EvidenceState, RecordError, RecordState};
+use crate::store::Store;
+use crate::sync::retry::{parse_retry_after, unit_random};
+use crate::sync::{SyncOptions, SyncSummary, Transport};
+use crate::time::Clock;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Pieces of evidence looked at per sync.
+const UPLOADS_PER_SYNC: u32 = 200;
+
+/// The server's answer about a piece: how much of the upload it holds, or its receipt.
+struct PieceAnswer {
+    offset: Option<u64>,
+    receipt: Option<String>,
+}
+
+impl FromJson for PieceAnswer {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "the answer")?;
+        Ok(PieceAnswer { offset: m.optional("offset")?, receipt: m.optional("receipt")? })
+    }
+}
+
+/// What became of one piece in this sync.
+enum Uploaded {
+    /// The server stores it: its receipt is kept.
+    Stored,
+    /// It waits for the next sync (the server does not hold its record yet, or its receipt
+    /// did not verify).
+    Later,
+    /// The server refused it; it is not sent again.
+    Refused,
+}
+
+/// `storage_unavailable`: a stored evidence header does not read.
+fn damaged_header() -> Error {
+    Error::new(ErrorCode::StorageUnavailable, "a stored evidence header is damaged")
+}
+
+impl<H: Host> Engine<'_, H> {
+    /// Fetches the server's evidence key (`GET /v1/evidence-key`) for every enrolled identity
+    /// that has none, and keeps it where the authority it pinned signed it. A server without
+    /// evidence (an older version) is no failure: the evidence waits on the device.
+    pub(super) async fn pin_evidence_keys(&self, transport: &impl Transport, options: SyncOptions) -> Result<()> {
+        let identities = self.host.store().identities().await?;
+        let missing: Vec<_> = identities.into_iter().filter(|row| row.credentials.as_ref().is_some_and(|c| server_evidence_key(c).is_none())).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let answer = match self.get_with_retries(transport, "/v1/evidence-key", options).await {
+            Ok(answer) => answer,
+            Err(e) if e.message().starts_with("HTTP 404") => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let statement = answer.json::<Value>()?.get("evidenceKey").and_then(Value::as_str).map(str::to_owned).unwrap_or_default();
+        for row in missing {
+            let Some(authority) = row.credentials.as_ref().and_then(|c| PublicKey::from_jwk(&c.authority).ok()) else { continue };
+            if verify_evidence_key(&statement, &authority).is_err() {
+                let e = Error::new(ErrorCode::AnswerUntrusted, "the server's evidence key is not signed by the authority this identity pinned");
+                let _ = self.host.record_failure("sync", Some(&row.kid), &e).await;
+                continue;
+            }
+            let update = |r: &mut crate::rows::IdentityRow| {
+                if let Some(c) = r.credentials.as_mut() {
+                    c.evidence_key = Some(statement.clone());
+                }
+                Ok(())
+            };
+            self.host.store().update_identity(&row.kid, update).await?;
+        }
+        Ok(())
+    }
+
+    /// Uploads the evidence of accepted records, a piece at a time, oldest first; marks what
+    /// the server stored (its receipt checked against the pinned authority) or refused. The
+    /// evidence of a refused record is not sent.
+    pub(super) async fn upload_evidence(
+        &self,
+        transport: &impl Transport,
+        options: SyncOptions,
+        authorities: &HashMap<String, PublicKey>,
+        summary: &mut SyncSummary,
+    ) -> Result<()> {
+        for mut row in self.host.store().pending_evidence(UPLOADS_PER_SYNC).await? {
+            let Some(authority) = authorities.get(&row.kid) else { continue };
+            let record = self.host.store().records(&row.kid, row.seq.saturating_sub(1), 1).await?.into_iter().find(|r| r.id == row.record_id);
+            match record.as_ref().map(|r| r.state) {
+                // Only accepted records are ever deleted.
+                Some(RecordState::Accepted) | None => {}
+                Some(RecordState::Rejected) => {
+                    let refusal = record.and_then(|r| r.error).unwrap_or(RecordError { code: "record_rejected".into(), message: String::new() });
+                    self.settle(&mut row, EvidenceState::Refused, None, Some(refusal)).await?;
+                    continue;
+                }
+                Some(RecordState::Pending | RecordState::Sending) => continue,
+            }
+            if !row.addressed && !self.readdress(&mut row).await? {
+                continue;
+            }
+            if let Uploaded::Stored = self.upload_piece(transport, options, &mut row, authority).await? {
+                summary.evidence_stored += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Seals the header of `row` anew to the server's key, which the device did not have when
+    /// it signed: needs the signer unlocked. Whether it is addressed now.
+    async fn readdress(&self, row: &mut EvidenceRow) -> Result<bool> {
+        let Some(credentials) = self.host.store().identity(&row.kid).await?.credentials else { return Ok(false) };
+        let (Some(server), Some(kind)) = (server_evidence_key(&credentials), EvidenceKind::parse(&row.kind)) else { return Ok(false) };
+        if self.host.unlocked().as_deref() != Some(row.kid.as_str()) {
+            return Ok(false);
+        }
+        let header = b64url_decode(&row.header).ok_or_else(damaged_header)?;
+        let now = self.host.clock().now()?;
+        let header = self.host.with_identity(now, |identity| readdress_evidence(&header, &identity.evidence_secret(), &server, &row.record_id, kind))?;
+        row.header = b64url(&header);
+        row.addressed = true;
+        self.host.store().put_evidence(row).await?;
+        Ok(true)
+    }
+
+    /// Uploads `row` from where the server's copy ends. Each request that lands resets the
+    /// count of failures, so a link that drops every few requests still gets through; only
+    /// `max_tries` failures in a row end the upload until the next sync (which resumes it).
+    async fn upload_piece(&self, transport: &impl Transport, options: SyncOptions, row: &mut EvidenceRow, authority: &PublicKey) -> Result<Uploaded> {
+        let path = format!("/v1/evidence/{}/{}", row.record_id, row.kind);
+        let total = row.sealed_len();
+        let header = b64url_decode(&row.header).ok_or_else(damaged_header)?;
+        let mut failures = 0;
+        // Where the server's copy ends; `None` until it says.
+        let mut offset: Option<u64> = None;
+        loop {
+            let (answer, sent) = match offset {
+                None => (transport.get(&path).await, 0),
+                Some(at) => {
+                    let bytes = self.sealed_from(row, &header, at).await?;
+                    let sent = bytes.len() as u64;
+                    (transport.patch(&path, at, total, bytes).await, sent)
+                }
+            };
+            let (retry_after, last) = match answer {
+                Ok(answer) if answer.status == 204 => {
+                    offset = offset.map(|at| at + sent);
+                    failures = 0;
+                    continue;
+                }
+                Ok(answer) if answer.status == 200 => {
+                    let said: PieceAnswer = answer.json()?;
+                    if let Some(receipt) = said.receipt {
+                        return self.keep_receipt(row, receipt, authority).await;
+                    }
+                    match said.offset {
+                        Some(at) if at < total => offset = Some(at),
+                        _ => return Err(Error::new(ErrorCode::ServerRefused, format!("{path}: the server holds more than the whole upload"))),
+                    }
+                    continue;
+                }
+                Ok(answer) if answer.status == 404 => return Ok(Uploaded::Later),
+                Ok(answer) if matches!(answer.status, 413 | 422) => return self.refused(row, &answer).await,
+                Ok(answer) if answer.status == 409 || answer.status == 429 || answer.status >= 500 => {
+                    let retry_after = answer.retry_after.as_deref().and_then(|v| parse_retry_after(v, self.host.clock().now().ok()?));
+                    (retry_after, format!("HTTP {} from {path}", answer.status))
+                }
+                Ok(answer) => return Err(answer.refused(&path)),
+                Err(reason) => (None, format!("no answer from {path}: {reason:.200}")),
+            };
+            offset = None;
+            failures += 1;
+            if failures >= options.max_tries.max(1) {
+                return Err(Error::new(ErrorCode::ServerUnreachable, format!("{failures} tries in a row failed; last: {last}")));
+            }
+            transport.sleep(options.backoff.delay_ms(failures, retry_after, unit_random())).await;
+        }
+    }
+
+    /// The sealed bytes of `row` from `at` to the end of the stored part they are in (the
+    /// header, or one piece).
+    async fn sealed_from(&self, row: &EvidenceRow, header: &[u8], at: u64) -> Result<Vec<u8>> {
+        if at < EVIDENCE_HEADER_LEN as u64 {
+            return Ok(header[at as usize..].to_vec());
+        }
+        let into_body = at - EVIDENCE_HEADER_LEN as u64;
+        let index = (into_body / EVIDENCE_PIECE as u64) as u32;
+        let mut piece = self.host.store().evidence_piece(&row.staged, index).await?;
+        piece.drain(..((into_body % EVIDENCE_PIECE as u64) as usize).min(piece.len()));
+        Ok(piece)
+    }
+
+    /// Marks `row` refused with the server's code, and reports it.
+    async fn refused(&self, row: &mut EvidenceRow, answer: &crate::sync::HttpResponse) -> Result<Uploaded> {
+        let refusal: Value = answer.json().unwrap_or_default();
+        let code: String = refusal["code"].as_str().unwrap_or("malformed_evidence").chars().take(60).collect();
+        let message: String = refusal["message"].as_str().unwrap_or_default().chars().take(300).collect();
+        let e = Error::new(ErrorCode::EvidenceRefused, format!("the server refused the {} of record {}: {code} ({message})", row.kind, row.record_id));
+        let _ = self.host.record_failure("sync", Some(&row.kid), &e).await;
+        self.settle(row, EvidenceState::Refused, None, Some(RecordError { code, message })).await?;
+        Ok(Uploaded::Refused)
+    }
+
+    /// Checks the server's receipt for `row` and keeps it: it must be the pinned authority's,
+    /// for this record, kind, digest and size. A receipt that does not check leaves the piece
+    /// pending, and is reported.
+    async fn keep_receipt(&self, row: &mut EvidenceRow, receipt: String, authority: &PublicKey) -> Result<Uploaded> {
+        let checked = crate::cert::verify_evidence_receipt(&receipt, authority)
+            .ok()
+            .filter(|r| r.id == row.record_id && r.kind == row.kind && r.sha256 == row.sha256 && r.size == row.plain_len);
+        if checked.is_none() {
+            let e = Error::new(ErrorCode::AnswerUntrusted, format!("the receipt for the {} of record {} does not verify; it stays on this device", row.kind, row.record_id));
+            let _ = self.host.record_failure("sync", Some(&row.kid), &e).await;
+            return Ok(Uploaded::Later);
+        }
+        self.settle(row, EvidenceState::Stored, Some(receipt), None).await?;
+        Ok(Uploaded::Stored)
+    }
+
+    /// Writes `row` in its final `state`.
+    async fn settle(&self, row: &mut EvidenceRow, state: EvidenceState, receipt: Option<String>, error: Option<RecordError>) -> Result<()> {
+        row.state = state;
+        row.pending = None;
+        row.receipt = receipt;
+        row.error = error;
+        self.host.store().put_evidence(row).await
+    }
+}
