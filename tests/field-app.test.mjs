@@ -76,7 +76,7 @@ test('signed online: the result turns to "Sent ✓" at once, and the server has 
   }
 });
 
-test('signed online and the app closed at once: Background Sync delivers it with no page open, while the page\'s own request was cut', { timeout: 180_000 }, async () => {
+test('signed online and the app closed at once: Background Sync delivers the record and its evidence with no page open, while the first request of the page was cut', { timeout: 180_000 }, async () => {
   const server = await startServer();
   // The page's first POST /v1/records loses its body on the way: the server never gets it,
   // and the page is closed before it could try again.

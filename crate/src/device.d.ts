@@ -43,13 +43,17 @@ export interface IdentityInfo {
 
 /** One document of `Device.signMany`. */
 export interface DocumentInput {
-  /** The document: its bytes, or a `Blob` or `File` (read and hashed a slice at a time; a
+  /** The document: its bytes, or a `Blob` or `File` (read, hashed and sealed a slice at a
+   * time, kept with the record, and sent to the server once it accepted the record; a
    * `File`'s name and type are the record's unless `name` and `type` say otherwise). */
   doc: Uint8Array | ArrayBuffer | Blob;
   name?: string;
   type?: string;
   /** Free-form claims, plain JSON values only (as in `SignOptions.claims`). */
   claims?: Record<string, unknown>;
+  /** The handwritten signature's image (the pad's PNG): kept sealed with the record, and its
+   * digest signed as `claims.signatureImage` ({ sha256, type: 'image/png' }). */
+  signatureImage?: Uint8Array | ArrayBuffer;
 }
 
 /** Options of `Device.sign`. */
@@ -58,6 +62,9 @@ export interface DocumentOptions {
   type?: string;
   /** Free-form claims, plain JSON values only (as in `SignOptions.claims`). */
   claims?: Record<string, unknown>;
+  /** The handwritten signature's image (the pad's PNG): kept sealed with the record, and its
+   * digest signed as `claims.signatureImage` ({ sha256, type: 'image/png' }). */
+  signatureImage?: Uint8Array | ArrayBuffer;
 }
 
 /** The result of `Device.signMany`: records in chain order, and policy warnings. */
