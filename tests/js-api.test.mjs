@@ -439,6 +439,7 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     assert.equal(r.after['certificate:Jones'].status, 'warn', 'expires within 14 days');
     assert.equal(r.after['certificate:Jones'].value, '9 days left');
     assert.equal(r.after.pending_records.value, '1 waiting, oldest 0 h');
+    assert.equal(r.after.pending_evidence.value, '1 document or image (0.0 MiB) waiting to be sent', 'the sealed document counts');
     assert.equal(r.after.last_sync.status, 'warn');
     assert.deepEqual(r.signed.warnings.map((w) => w.code), ['cert_expiring']);
     assert.deepEqual(r.wrong, { code: 'wrong_pin', isError: true });

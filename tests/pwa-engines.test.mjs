@@ -1,7 +1,8 @@
 // The field app's offline story in the two other engines, against a real offsign-server:
 // Firefox ESR (puppeteer-core over WebDriver BiDi, offline emulated) and WebKitGTK
 // (selenium-webdriver and WebKitWebDriver under Xvfb; offline means the server is stopped).
-// Enroll, load the app again with no network, sign, outbox pending, network back, synced.
+// Enroll, load the app again with no network, sign, outbox pending, network back, synced, the
+// document and the pad's image uploaded after the record and shown again from the device.
 // In Firefox the browser reaches the server through a loopback proxy that logs each request,
 // so the test checks that the page was offline while it loaded and signed: navigator.onLine is
 // false, the page's own request to the server fails while the same request from outside the
@@ -61,6 +62,13 @@ async function workerDay(ui, server, goOffline, goOnline, whileOffline = async (
   await ui.click('#sync-now');
   await ui.until("document.querySelector('#records li.accepted')", 20_000);
   assert.deepEqual(sql(server.db(), 'SELECT id FROM records'), [[id]]);
+  // The document (the receipt as JSON) and the pad's image followed the record, sealed in this
+  // engine's IndexedDB, and still open for the worker.
+  const kinds = () => sql(server.db(), `SELECT kind FROM evidence WHERE record_id = '${id}' ORDER BY kind`).flat();
+  for (const end = Date.now() + 20_000; kinds().length < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 250));
+  assert.deepEqual(kinds(), ['document', 'signature-image']);
+  await ui.run(`location.hash = '#record=${id}'`);
+  await ui.until("document.querySelector('#record-pad img')?.complete && document.querySelector('#record-pad img').naturalWidth > 0");
   await ui.run("location.hash = '#health'");
   await ui.until("document.querySelector('#checks li')");
   return ui.run("return document.querySelector('#checks').textContent");

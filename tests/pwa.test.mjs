@@ -211,14 +211,19 @@ test('a new build shows "Update available — reload", and reload switches to it
   }
 });
 
-test('backup: export to a file, import into a fresh browser profile', { timeout: 180_000 }, async () => {
+test('backup: export to a file, import into a fresh browser profile, with the documents not yet sent', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const { context, page } = await openApp(server);
     await enrollThroughTheApp(page, server);
+    // Signed offline: the receipt's document and the pad's image wait on the device.
+    await context.setOffline(true);
     await page.fill('input[name=recipient]', 'J. Smith');
     const signed = await signAndWait(page);
     await page.click('nav a[href="#backup"]');
+    // What the file will hold is said first, with the size of what waits to be sent.
+    await page.waitForFunction(() => document.querySelector('#backup-holds').textContent.length > 0);
+    assert.match(await page.textContent('#backup-holds'), /the documents and signature images not yet sent to the office: 2 documents and images \(\d+\.\d MiB\) waiting to be sent\./);
     // The passphrase twice: two that differ are refused next to the second, nothing is saved.
     await page.fill('#export-form input[name=passphrase]', 'correct horse battery');
     await page.fill('#export-form input[name=passphrase2]', 'correct horse batery');
@@ -247,7 +252,7 @@ test('backup: export to a file, import into a fresh browser profile', { timeout:
     await fresh.page.fill('#import-form input[name=passphrase]', 'correct horse battery');
     await fresh.page.click('#import-form button[type=submit]');
     await fresh.page.waitForFunction(() => document.querySelector('#backup-done')?.textContent.includes('Imported'));
-    assert.match(await fresh.page.textContent('#backup-done'), /Imported 1 identities and 1 records/);
+    assert.match(await fresh.page.textContent('#backup-done'), /^Imported 1 identities, 1 records \(0 were here already\) and 2 documents and images not yet sent\.$/);
     await fresh.page.click('nav a[href="#outbox"]');
     await fresh.page.waitForSelector(`#records li[data-id="${signed}"]`);
     await fresh.context.close();

@@ -71,6 +71,7 @@ async function show(hash) {
   if (name === 'outbox') await renderOutbox();
   if (name === 'record') await renderRecord(argument ?? '');
   if (name === 'health') await renderHealth(device);
+  if (name === 'backup') await describeBackup();
   if (name === 'help' && renderHelp(argument)) focus = null;
   focus?.focus();
 }
@@ -180,6 +181,13 @@ async function sendFeedback(form) {
   $('feedback-done').hidden = false;
 }
 
+/** Says, before a backup is saved, what it will hold: the documents and images not yet sent, with their size. */
+async function describeBackup() {
+  const waiting = (await device.diagnose().catch(() => [])).find((c) => c.id === 'pending_evidence');
+  const files = waiting && waiting.value !== 'none waiting' ? `, and the documents and signature images not yet sent to the office: ${waiting.value}` : '';
+  $('backup-holds').textContent = `It holds your identity (its key still sealed under your PIN), your records and failure reports${files}. Files the office has already received are safe there and are not in it.`;
+}
+
 /** Saves a backup file, the passphrase typed twice; says the file's name and where it went. */
 async function exportBackup(form) {
   if (form.passphrase.value.length < 8) throw problem('pin_too_short', 'Choose a passphrase of at least 8 characters.', 'passphrase');
@@ -205,7 +213,7 @@ async function importBackup(form) {
     .catch((e) => { throw Object.assign(e, { field: e.code === 'wrong_passphrase' ? 'passphrase' : 'file' }); });
   form.reset();
   $('backup-done').hidden = false;
-  $('backup-done').textContent = `Imported ${summary.identitiesAdded} identities and ${summary.recordsAdded} records (${summary.recordsSkipped} were here already).`;
+  $('backup-done').textContent = `Imported ${summary.identitiesAdded} identities, ${summary.recordsAdded} records (${summary.recordsSkipped} were here already) and ${summary.evidenceAdded} documents and images not yet sent.`;
 }
 
 let lockoutTimer;

@@ -7,7 +7,7 @@ import { $, el, when } from './ui.js';
 const CHECK_NAMES = {
   randomness: 'Secure random numbers', storage_writable: 'Saving on this device', storage_persistent: 'Kept when space runs low',
   storage_headroom: 'Free space', certificate: 'Certificate', revocation_list: 'List of revoked certificates', clock: 'Clock',
-  identity: 'Identity', pending_records: 'Records waiting', rejected_records: 'Refused records', clock_offset: 'Clock against the server',
+  identity: 'Identity', pending_records: 'Records waiting', pending_evidence: 'Documents waiting', rejected_records: 'Refused records', clock_offset: 'Clock against the server',
   last_sync: 'Last sent', version: 'App version', background_sync: 'Sending after the app is closed', offline_app: 'Opens without a connection',
 };
 

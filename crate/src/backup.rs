@@ -5,7 +5,9 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::PublicKey;
 use crate::record::verify_record;
-use crate::rows::{IdentityRow, RecordRow, ReportRow};
+use crate::encoding::b64url_decode;
+use crate::evidence_size::{EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
+use crate::rows::{EvidenceRow, EvidenceState, IdentityRow, RecordRow, ReportRow};
 use crate::vault::{open_bytes, seal_bytes, KdfParams, KdfSpec, AEAD};
 use crate::json::{deserialize_from_json, FromJson, Members};
 use serde::Serialize;
@@ -44,6 +46,28 @@ pub struct BackupContents {
     pub records: Vec<RecordRow>,
     /// Failure reports.
     pub reports: Vec<ReportRow>,
+    /// Documents and signature images the server has not stored yet, still sealed (those it
+    /// stores are safe there, and left out).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceCopy>,
+}
+
+/// A document or signature image in a backup: its row and its sealed pieces (base64url), as
+/// the device keeps them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvidenceCopy {
+    /// The evidence row.
+    pub row: EvidenceRow,
+    /// The sealed pieces, in order.
+    pub pieces: Vec<String>,
+}
+
+impl FromJson for EvidenceCopy {
+    fn from_json(value: Value) -> std::result::Result<Self, String> {
+        let mut m = Members::of(value, "a piece of evidence")?;
+        let copy = EvidenceCopy { row: m.required("row")?, pieces: m.required("pieces")? };
+        m.deny_unknown().map(|()| copy)
+    }
 }
 
 /// No other members, in the file or its contents.
@@ -71,11 +95,12 @@ impl FromJson for BackupContents {
             identities: m.required("identities")?,
             records: m.required("records")?,
             reports: m.required("reports")?,
+            evidence: m.optional("evidence")?.unwrap_or_default(),
         };
         m.deny_unknown().map(|()| contents)
     }
 }
-deserialize_from_json!(BackupContents);
+deserialize_from_json!(BackupContents, EvidenceCopy);
 
 /// What an import changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -89,6 +114,8 @@ pub struct ImportSummary {
     pub records_skipped: u32,
     /// Reports that were not on the device.
     pub reports_added: u32,
+    /// Documents and signature images that were not on the device.
+    pub evidence_added: u32,
 }
 
 /// Seals `contents` under `passphrase` into the bytes of a backup file.
@@ -208,6 +235,44 @@ pub(crate) fn check_contents(contents: &BackupContents, progress: &mut dyn FnMut
             return Err(malformed(format!("the chain head of {kid:.20} is not at or after its last record")));
         }
     }
+    for copy in &contents.evidence {
+        check_evidence(copy, &contents.records)?;
+    }
     progress(total, total);
+    Ok(())
+}
+
+/// A backup's piece of evidence belongs to one of its records (same id, signer and position),
+/// is pending, names the digest that record signed for its kind, and has the header and pieces
+/// its length calls for: nothing else is imported.
+fn check_evidence(copy: &EvidenceCopy, records: &[RecordRow]) -> Result<()> {
+    let row = &copy.row;
+    let malformed = |why: &str| Error::new(ErrorCode::MalformedBackup, format!("the {:.20} of record {:.40} {why}", row.kind, row.record_id));
+    let record = records
+        .iter()
+        .find(|r| r.id == row.record_id && r.kid == row.kid && r.seq == row.seq)
+        .ok_or_else(|| malformed("belongs to no record of the backup"))?;
+    let (_, payload) = crate::record::inspect_record(&record.jws)?;
+    let signed = match row.kind.as_str() {
+        "document" => Some(payload.doc.sha256.as_str()),
+        "signature-image" => payload.claims.get("signatureImage").and_then(|i| i.get("sha256")).and_then(Value::as_str),
+        _ => None,
+    };
+    if signed != Some(row.sha256.as_str()) || row.key != format!("{}/{}", row.record_id, row.kind) {
+        return Err(malformed("is not what its record signed"));
+    }
+    if row.state != EvidenceState::Pending || row.pending.is_none() || b64url_decode(&row.header).is_none_or(|h| h.len() != EVIDENCE_HEADER_LEN) {
+        return Err(malformed("is not sealed evidence waiting to be sent"));
+    }
+    let body = row.sealed_len() - EVIDENCE_HEADER_LEN as u64;
+    let sizes: Option<Vec<usize>> = copy.pieces.iter().map(|p| b64url_decode(p).map(|bytes| bytes.len())).collect();
+    let whole = sizes.is_some_and(|sizes| {
+        sizes.len() == row.pieces() as usize
+            && sizes.iter().rev().skip(1).all(|&size| size == EVIDENCE_PIECE)
+            && sizes.iter().map(|&size| size as u64).sum::<u64>() == body
+    });
+    if !whole {
+        return Err(malformed("does not have the sealed bytes its length calls for"));
+    }
     Ok(())
 }

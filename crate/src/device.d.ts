@@ -204,6 +204,8 @@ export interface ImportSummary {
   /** Records already on the device (same id and hash). */
   recordsSkipped: number;
   reportsAdded: number;
+  /** Documents and signature images (sealed, not yet sent) that were not on the device. */
+  evidenceAdded: number;
 }
 
 /**

@@ -292,7 +292,15 @@ impl<S: Store, C: Clock> Device<S, C> {
         let identities = vec![self.store.identity(&kid).await?];
         let records = self.store.records(&kid, 0, u32::MAX).await?;
         let reports = self.store.reports("", u32::MAX).await?.into_iter().filter(|r| r.kid.as_deref().is_none_or(|k| k == kid)).collect();
-        let contents = crate::backup::BackupContents { v: 1, created_at: self.clock.now()?.to_string(), identities, records, reports };
+        let mut evidence = Vec::new();
+        for row in self.store.pending_evidence(u32::MAX).await?.into_iter().filter(|row| row.kid == kid) {
+            let mut pieces = Vec::new();
+            for index in 0..row.pieces() {
+                pieces.push(crate::encoding::b64url(&self.store.evidence_piece(&row.staged, index).await?));
+            }
+            evidence.push(crate::backup::EvidenceCopy { row, pieces });
+        }
+        let contents = crate::backup::BackupContents { v: 1, created_at: self.clock.now()?.to_string(), identities, records, reports, evidence };
         crate::backup::seal_backup(&contents, passphrase, kdf)
     }
 
@@ -976,7 +984,7 @@ pub(crate) mod tests {
         assert_eq!(
             summary,
             // Reports: the wrong PIN and the refused locked export.
-            crate::backup::ImportSummary { identities_added: 1, records_added: 2, records_skipped: 0, reports_added: 2 }
+            crate::backup::ImportSummary { identities_added: 1, records_added: 2, records_skipped: 0, reports_added: 2, evidence_added: 0 }
         );
         let mut progress = Vec::new();
         let again = run(fresh.import_backup_reporting(&backup, "correct horse battery", &mut |verified, total| progress.push((verified, total)))).unwrap();

@@ -52,6 +52,10 @@ pub struct OutboxSummary {
     pub oldest_pending: Option<String>,
     /// Records the server refused.
     pub rejected: u32,
+    /// Documents and signature images kept sealed for the server, not yet stored by it.
+    pub evidence_pending: u32,
+    /// Their sealed bytes on this device.
+    pub evidence_pending_bytes: u64,
 }
 
 /// What the browser layer found out.
@@ -121,6 +125,7 @@ pub fn diagnose(facts: &Facts) -> Vec<Check> {
         checks.extend(identity_checks(identity, facts.now, facts.policy));
     }
     checks.push(outbox_check(&facts.outbox, facts.now));
+    checks.push(evidence_check(&facts.outbox));
     checks.push(if facts.outbox.rejected == 0 {
         check("rejected_records", Status::Ok, "none", None)
     } else {
@@ -215,6 +220,20 @@ fn clock_offset_check(offset_ms: Option<i64>) -> Check {
     }
 }
 
+/// The documents and images waiting for the server, and the room they take on the device (the
+/// storage checks count it in the browser's usage).
+fn evidence_check(outbox: &OutboxSummary) -> Check {
+    match outbox.evidence_pending {
+        0 => check("pending_evidence", Status::Ok, "none waiting", None),
+        n => {
+            let files = if n == 1 { "1 document or image" } else { "documents and images" };
+            let count = if n == 1 { String::new() } else { format!("{n} ") };
+            let size = outbox.evidence_pending_bytes as f64 / (1024.0 * 1024.0);
+            check("pending_evidence", Status::Ok, format!("{count}{files} ({size:.1} MiB) waiting to be sent"), None)
+        }
+    }
+}
+
 fn outbox_check(outbox: &OutboxSummary, now: Timestamp) -> Check {
     let oldest = outbox.oldest_pending.as_deref().and_then(|t| Timestamp::parse_rfc3339(t).ok());
     match oldest {
@@ -296,7 +315,7 @@ mod tests {
         f.randomness = Err(Error::new(ErrorCode::RandomnessUnavailable, "no crypto"));
         f.persisted = Some(false);
         f.usage = Some((1000.0 * 1024.0 * 1024.0, 1002.0 * 1024.0 * 1024.0));
-        f.outbox = OutboxSummary { pending: 3, oldest_pending: Some("2026-11-23T00:00:00.000Z".into()), rejected: 1 };
+        f.outbox = OutboxSummary { pending: 3, oldest_pending: Some("2026-11-23T00:00:00.000Z".into()), rejected: 1, evidence_pending: 4, evidence_pending_bytes: 6 << 20 };
         f.identities[0].chain = Some(crate::ChainHead { seq: 1, hash: "h".into(), signed_at: Timestamp::parse_rfc3339("2026-11-26T00:00:00.000Z").unwrap() });
         let checks = diagnose(&f);
         assert_eq!(status_of(&checks, "randomness").1, Status::Fail);
@@ -305,6 +324,7 @@ mod tests {
         assert_eq!(status_of(&checks, "certificate:Jones"), ("6 days left", Status::Warn));
         assert_eq!(status_of(&checks, "clock:Jones").1, Status::Fail);
         assert_eq!(status_of(&checks, "pending_records"), ("3 waiting, oldest 48 h", Status::Warn));
+        assert_eq!(status_of(&checks, "pending_evidence"), ("4 documents and images (6.0 MiB) waiting to be sent", Status::Ok));
         assert_eq!(status_of(&checks, "rejected_records").1, Status::Warn);
         assert_eq!(status_of(&checks, "last_sync"), ("never", Status::Warn));
         assert_eq!(status_of(&checks, "clock_offset").1, Status::Ok);

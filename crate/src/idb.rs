@@ -405,7 +405,7 @@ impl Store for IdbStore {
     }
 
     async fn outbox_summary(&self) -> Result<OutboxSummary> {
-        let tx = self.read_transaction(&[PAGES]).await?;
+        let tx = self.read_transaction(&[PAGES, EVIDENCE]).await?;
         let store = raw::store(&tx, PAGES)?;
         let index = |name| store.index(name).map_err(|e| raw_error("opening an outbox index", e));
         let (unsent, rejected) = (index(BY_UNSENT)?, index(BY_REJECTED)?);
@@ -425,7 +425,12 @@ impl Store for IdbStore {
             .filter(|r| matches!(r.state, RecordState::Pending | RecordState::Sending))
             .map(|r| r.signed_at)
             .min();
-        Ok(OutboxSummary { pending, oldest_pending, rejected })
+        // Asked only now: a request is awaited before the next one's answer can arrive.
+        let waiting = raw::store(&tx, EVIDENCE)?.index(BY_PENDING).map_err(|e| raw_error("opening the evidence index", e))?;
+        let waiting = waiting.get_all().map_err(|e| raw_error("reading evidence", e))?;
+        let waiting: Vec<EvidenceRow> = rows_of(raw::request(&waiting).await.map_err(|e| raw_error("reading evidence", e))?)?;
+        let evidence_pending_bytes = waiting.iter().map(EvidenceRow::sealed_len).sum();
+        Ok(OutboxSummary { pending, oldest_pending, rejected, evidence_pending: waiting.len() as u32, evidence_pending_bytes })
     }
 
     async fn unsent(&self, since: Option<&str>, limit: u32) -> Result<Vec<RecordRow>> {
@@ -485,7 +490,7 @@ impl Store for IdbStore {
     }
 
     async fn import(&self, contents: &BackupContents) -> Result<ImportSummary> {
-        self.write(&[IDENTITIES, PAGES, REPORTS], Durability::Strict, "importing a backup", |tx| async move { import_in(&tx, contents).await }).await
+        self.write(&[IDENTITIES, PAGES, REPORTS, EVIDENCE, EVIDENCE_PIECES], Durability::Strict, "importing a backup", |tx| async move { import_in(&tx, contents).await }).await
     }
 
     async fn stage_evidence(&self, staged: &str, index: u32, piece: &[u8]) -> Result<()> {
@@ -738,6 +743,19 @@ async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> R
         if raw::get(&reports, &report.id.as_str().into()).await?.is_none() {
             raw::queue_add(&reports, &to_js(report)?)?;
             summary.reports_added += 1;
+        }
+    }
+    let evidence = raw::store(tx, EVIDENCE)?;
+    let pieces = raw::store(tx, EVIDENCE_PIECES)?;
+    for copy in &contents.evidence {
+        if raw::get(&evidence, &copy.row.key.as_str().into()).await?.is_none() {
+            raw::queue_add(&evidence, &to_js(&copy.row)?)?;
+            for (index, piece) in copy.pieces.iter().enumerate() {
+                let bytes = crate::encoding::b64url_decode(piece).ok_or_else(|| Error::new(ErrorCode::MalformedBackup, "a piece of evidence is not base64url"))?;
+                let bytes = js_sys::Uint8Array::from(bytes.as_slice());
+                pieces.put_with_key(&bytes, &piece_key(&copy.row.staged, index as u32)).map_err(|e| raw_error("importing evidence", e))?;
+            }
+            summary.evidence_added += 1;
         }
     }
     Ok(summary)

@@ -296,6 +296,17 @@ pub(crate) mod memory {
                     summary.reports_added += 1;
                 }
             }
+            let mut evidence = self.evidence.borrow_mut();
+            for copy in &contents.evidence {
+                if !evidence.contains_key(&copy.row.key) {
+                    evidence.insert(copy.row.key.clone(), copy.row.clone());
+                    for (index, piece) in copy.pieces.iter().enumerate() {
+                        let bytes = crate::encoding::b64url_decode(piece).ok_or_else(|| Error::new(ErrorCode::MalformedBackup, "a piece of evidence is not base64url"))?;
+                        self.pieces.borrow_mut().insert((copy.row.staged.clone(), index as u32), bytes);
+                    }
+                    summary.evidence_added += 1;
+                }
+            }
             *self.records.borrow_mut() = records;
             *self.identities.borrow_mut() = identities;
             Ok(summary)
@@ -346,6 +357,8 @@ pub(crate) mod memory {
                 pending: pending.len() as u32,
                 oldest_pending: pending.iter().map(|r| r.signed_at.clone()).min(),
                 rejected: records.values().filter(|r| r.state == RecordState::Rejected).count() as u32,
+                evidence_pending: self.evidence.borrow().values().filter(|e| e.pending.is_some()).count() as u32,
+                evidence_pending_bytes: self.evidence.borrow().values().filter(|e| e.pending.is_some()).map(EvidenceRow::sealed_len).sum(),
             })
         }
 

@@ -1040,6 +1040,41 @@ mod tests {
         assert_eq!(read, photo(1000), "still readable by its worker");
     }
 
+
+    #[test]
+    fn evidence_not_yet_sent_travels_in_the_backup_checked_and_opens_after_a_restore() {
+        let clock = TestClock::default();
+        let (device, row, _) = enrolled_device(&clock);
+        let (bytes, image) = (photo(1_200_000), photo(3_000));
+        let id = run(device.sign(vec![with_evidence(&device, &bytes, Some(&image))])).unwrap().records[0].payload.id.clone();
+        let backup = run(device.export_backup("correct horse battery", crate::KdfParams::MIN)).unwrap();
+        let contents = crate::backup::open_backup(&backup, "correct horse battery").unwrap();
+        assert_eq!(contents.evidence.len(), 2, "the photo and the pad, not yet at the server");
+        assert!(!String::from_utf8_lossy(&backup).contains("signature-image"), "sealed under the passphrase");
+
+        let fresh = crate::Device::new(crate::store::memory::MemoryStore::default(), &clock, crate::device::tests::config());
+        // A backup whose evidence is not what its record signed, or lacks a piece, imports nothing.
+        let reseal = |contents: &crate::BackupContents| crate::backup::seal_backup(contents, "pass phrase", crate::KdfParams::MIN).unwrap();
+        let mut swapped = contents.clone();
+        swapped.evidence[0].row.sha256 = swapped.evidence[1].row.sha256.clone();
+        let mut short = contents.clone();
+        short.evidence.iter_mut().find(|e| e.row.kind == "document").unwrap().pieces.pop();
+        let mut stray = contents.clone();
+        stray.evidence[0].row.record_id = "another-record".into();
+        for forged in [swapped, short, stray] {
+            assert_eq!(run(fresh.import_backup(&reseal(&forged), "pass phrase")).unwrap_err().code(), ErrorCode::MalformedBackup);
+        }
+        assert!(fresh.store().pieces.borrow().is_empty(), "nothing of a refused backup is kept");
+
+        let summary = run(fresh.import_backup(&backup, "correct horse battery")).unwrap();
+        assert_eq!((summary.records_added, summary.evidence_added), (1, 2));
+        run(fresh.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
+        let mut read = Vec::new();
+        run(fresh.open_evidence(&id, crate::EvidenceKind::Document, &mut |plain| read.extend_from_slice(&plain))).unwrap();
+        assert_eq!(read, bytes, "the restored device opens the photo");
+        assert_eq!(run(fresh.import_backup(&backup, "correct horse battery")).unwrap().evidence_added, 0, "no duplicates");
+    }
+
     #[test]
     fn a_forged_evidence_receipt_leaves_the_evidence_pending() {
         let clock = TestClock::default();
