@@ -659,6 +659,7 @@ mod tests {
     use crate::cert::Authority;
     use crate::device::tests::{doc, enrolled_device, run, TestClock};
     use crate::record::inspect_record;
+    #[cfg(feature = "evidence")]
     use crate::rows::EvidenceState;
     use std::cell::RefCell;
     use std::collections::VecDeque;
@@ -706,15 +707,19 @@ mod tests {
         server_time: &'static str,
         /// The worker's key, for renewals.
         worker: Option<crate::keys::PublicJwk>,
+        #[cfg(feature = "evidence")]
         /// Evidence uploads under way, by `id/kind`.
         uploads: RefCell<HashMap<String, Vec<u8>>>,
+        #[cfg(feature = "evidence")]
         /// Evidence held (the plain bytes), by `id/kind`.
         held: RefCell<HashMap<String, Vec<u8>>>,
         /// What each accepted record signed: `id/kind` → digest.
         digests: RefCell<HashMap<String, String>>,
+        #[cfg(feature = "evidence")]
         /// Cut the connection after every this many PATCHes (the server keeps the chunk, the
         /// device hears nothing), as a link that drops does.
         cut_every: Option<usize>,
+        #[cfg(feature = "evidence")]
         patches: RefCell<usize>,
         /// The record whose document the server holds another digest for (the upload does
         /// not match).
@@ -741,15 +746,20 @@ mod tests {
                 statuses: RefCell::default(),
                 server_time: "2026-11-25T08:01:05.000Z",
                 worker: None,
+                #[cfg(feature = "evidence")]
                 uploads: RefCell::default(),
+                #[cfg(feature = "evidence")]
                 held: RefCell::default(),
                 digests: RefCell::default(),
+                #[cfg(feature = "evidence")]
                 cut_every: None,
+                #[cfg(feature = "evidence")]
                 patches: RefCell::default(),
                 tampered: None,
             }
         }
 
+        #[cfg(feature = "evidence")]
         /// `GET /v1/evidence/{id}/{kind}` as offsign-server answers it.
         fn evidence_status(&self, key: &str) -> HttpResponse {
             let body = match (self.held.borrow().get(key), self.digests.borrow().get(key)) {
@@ -760,6 +770,7 @@ mod tests {
             HttpResponse { status: 200, retry_after: None, body }
         }
 
+        #[cfg(feature = "evidence")]
         fn evidence_receipt(&self, key: &str, plain: &[u8]) -> String {
             let (id, kind) = key.split_once('/').unwrap();
             let now = Timestamp::parse_rfc3339(self.server_time).unwrap();
@@ -768,6 +779,7 @@ mod tests {
             serde_json::json!({ "receipt": receipt }).to_string()
         }
 
+        #[cfg(feature = "evidence")]
         /// `PATCH /v1/evidence/{id}/{kind}` as offsign-server answers it.
         fn evidence_append(&self, key: &str, offset: u64, length: u64, bytes: &[u8]) -> HttpResponse {
             let answer = |status: u16, body: String| HttpResponse { status, retry_after: None, body };
@@ -896,10 +908,12 @@ mod tests {
 
         async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String> {
             self.paths.borrow_mut().push(path.to_owned());
+            #[cfg(feature = "evidence")]
             if path == "/v1/evidence-key" {
                 let statement = self.authority.issue_evidence_key(Timestamp::parse_rfc3339(self.server_time).unwrap()).unwrap();
                 return Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::json!({ "evidenceKey": statement }).to_string() });
             }
+            #[cfg(feature = "evidence")]
             if let Some(key) = path.strip_prefix("/v1/evidence/") {
                 return Ok(self.evidence_status(key));
             }
@@ -914,6 +928,12 @@ mod tests {
             Ok(HttpResponse { status: 200, retry_after: None, body })
         }
 
+        #[cfg(not(feature = "evidence"))]
+        async fn patch(&self, path: &str, _: u64, _: u64, _: Vec<u8>) -> std::result::Result<HttpResponse, String> {
+            unreachable!("no evidence without the feature: {path}")
+        }
+
+        #[cfg(feature = "evidence")]
         async fn patch(&self, path: &str, offset: u64, length: u64, bytes: Vec<u8>) -> std::result::Result<HttpResponse, String> {
             self.paths.borrow_mut().push(format!("PATCH {path}"));
             let answer = self.evidence_append(path.strip_prefix("/v1/evidence/").unwrap(), offset, length, &bytes);
@@ -931,6 +951,7 @@ mod tests {
 
     fn no_progress(_: u32, _: u32) {}
 
+    #[cfg(feature = "evidence")]
     /// A document (and a pad image) to sign, read and sealed as a device reads a file: in
     /// parts of 300,000 bytes.
     fn with_evidence(device: &crate::device::tests::TestDevice<'_>, bytes: &[u8], image: Option<&[u8]>) -> crate::SignInput {
@@ -954,12 +975,14 @@ mod tests {
         input
     }
 
+    #[cfg(feature = "evidence")]
     /// Bytes that do not repeat (a photo, as far as sealing can tell).
     fn photo(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()
     }
 
     #[test]
+    #[cfg(feature = "evidence")]
     fn evidence_of_accepted_records_is_uploaded_through_a_link_that_keeps_dropping_and_kept_with_its_receipt() {
         let clock = TestClock::default();
         let (device, _, authority) = enrolled_device(&clock);
@@ -995,6 +1018,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "evidence")]
     fn evidence_sealed_before_the_server_key_was_known_is_readdressed_by_its_unlocked_worker() {
         let clock = TestClock::default();
         let (device, row, authority) = enrolled_device(&clock);
@@ -1013,6 +1037,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "evidence")]
     fn refused_evidence_and_the_evidence_of_refused_records_stay_on_the_device_and_are_not_sent_again() {
         let clock = TestClock::default();
         let (device, row, authority) = enrolled_device(&clock);
@@ -1042,6 +1067,7 @@ mod tests {
 
 
     #[test]
+    #[cfg(feature = "evidence")]
     fn evidence_not_yet_sent_travels_in_the_backup_checked_and_opens_after_a_restore() {
         let clock = TestClock::default();
         let (device, row, _) = enrolled_device(&clock);
@@ -1076,6 +1102,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "evidence")]
     fn a_forged_evidence_receipt_leaves_the_evidence_pending() {
         let clock = TestClock::default();
         let (device, _, authority) = enrolled_device(&clock);
@@ -1091,6 +1118,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "evidence")]
     fn evidence_opens_only_for_its_unlocked_worker_and_pieces_no_record_claims_are_swept() {
         let clock = TestClock::default();
         let (device, _, authority) = enrolled_device(&clock);
@@ -1141,7 +1169,11 @@ mod tests {
         assert_eq!(again.accepted, 0, "nothing left to send");
         assert_eq!(
             *server.paths.borrow(),
-            ["/v1/records", "/v1/evidence-key", "/v1/status", "/v1/revocations", "/v1/status"],
+            if cfg!(feature = "evidence") {
+                &["/v1/records", "/v1/evidence-key", "/v1/status", "/v1/revocations", "/v1/status"][..]
+            } else {
+                &["/v1/records", "/v1/status", "/v1/revocations", "/v1/status"][..]
+            },
             "with nothing to send, the list and time still come; the unlocked device's status each time; the evidence key once"
         );
         assert!(summary.status_sent && again.status_sent);
@@ -1423,6 +1455,7 @@ mod tests {
                 Ok(HttpResponse { status: self.2, retry_after: None, body })
             }
             async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String> {
+                #[cfg(feature = "evidence")]
                 if path == "/v1/evidence-key" {
                     let statement = self.0.issue_evidence_key(Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap()).unwrap();
                     return Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::json!({ "evidenceKey": statement }).to_string() });
@@ -1448,8 +1481,12 @@ mod tests {
         run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
         run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap();
         let credentials = run(device.identities()).unwrap()[0].credentials.clone().unwrap();
+        #[cfg(feature = "evidence")]
         let pinned = crate::evidence::verify_evidence_key(&credentials.evidence_key.unwrap(), authority.public_key()).unwrap();
+        #[cfg(feature = "evidence")]
         assert_eq!(pinned, *authority.evidence_secret().public_key(), "the evidence key comes with enrollment, checked");
+        #[cfg(not(feature = "evidence"))]
+        assert_eq!(credentials.evidence_key, None);
     }
 
     #[test]
