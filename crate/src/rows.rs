@@ -237,7 +237,10 @@ pub struct EvidenceRow {
     pub addressed: bool,
     /// Where it is on its way to the server.
     pub state: EvidenceState,
-    /// `signed_at` while pending, absent after: the outbox index of evidence.
+    /// `signed_at` while pending, absent after: the outbox index of evidence. (Left out of
+    /// the row, not written as `null`, when absent: WebKit keeps a row whose key path holds an
+    /// explicit `undefined` in the index.)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<String>,
     /// The server's evidence receipt (JWS), once stored.
     pub receipt: Option<String>,

@@ -2,8 +2,8 @@
 //! test targets, which differ only in where wasm-bindgen-test runs them.
 
 use offsign::{
-    verify_record, Authority, BackupContents, Clock, Device, DeviceConfig, DocumentDigest, ErrorCode, IdbStore, Identity,
-    KdfParams, RecordError, RecordRow, RecordState, SignInput, Store, StoredCredentials, Timestamp, DAY_MS,
+    verify_record, Authority, BackupContents, Clock, Device, DeviceConfig, DocumentDigest, ErrorCode, EvidenceKind, EvidenceState, IdbStore,
+    Identity, KdfParams, RecordError, RecordRow, RecordState, SignInput, Store, StoredCredentials, Timestamp, DAY_MS,
 };
 use std::cell::Cell;
 use wasm_bindgen_test::*;
@@ -34,7 +34,7 @@ fn db_name(test: &str) -> String {
 }
 
 fn input(text: &str) -> SignInput {
-    SignInput { doc: DocumentDigest::of_bytes(text.as_bytes(), Some(format!("{text}.txt")), None).unwrap(), claims: Default::default() }
+    SignInput { doc: DocumentDigest::of_bytes(text.as_bytes(), Some(format!("{text}.txt")), None).unwrap(), claims: Default::default(), evidence: vec![] }
 }
 
 async fn enrolled<'c>(name: &str, clock: &'c SkippingClock) -> (TestDevice<'c>, String, Authority) {
@@ -46,7 +46,7 @@ async fn enrolled<'c>(name: &str, clock: &'c SkippingClock) -> (TestDevice<'c>, 
         .issue_certificate("s-1", "jones", &row.public_jwk, t.plus_millis(-DAY_MS), t.plus_millis(30 * DAY_MS))
         .unwrap();
     let revocation_list = Some(authority.issue_revocation_list(vec![], t, t.plus_millis(DAY_MS)).unwrap());
-    let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list };
+    let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list, evidence_key: None };
     device.set_credentials(&row.kid, creds).await.unwrap();
     (device, row.kid, authority)
 }
@@ -158,7 +158,7 @@ fn stored_row(kid: &str, seq: u64, signed_at: &str) -> RecordRow {
 }
 
 fn backup_of(records: Vec<RecordRow>) -> BackupContents {
-    BackupContents { v: 1, created_at: "2026-12-02T10:00:00.000Z".into(), identities: vec![], records, reports: vec![] }
+    BackupContents { v: 1, created_at: "2026-12-02T10:00:00.000Z".into(), identities: vec![], records, reports: vec![], evidence: vec![] }
 }
 
 fn seqs(rows: &[RecordRow]) -> Vec<u64> {
@@ -226,4 +226,59 @@ async fn the_outbox_kept_in_pages() {
     assert_eq!(seqs(&all), (1..=70).collect::<Vec<_>>(), "nothing of the refused backup");
     assert_eq!(all[29..36].iter().map(|r| r.state).collect::<Vec<_>>(), [[RecordState::Accepted; 6].as_slice(), &[RecordState::Rejected]].concat());
     assert_eq!(reopened.records("b", 0, 10).await.unwrap().len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn evidence_is_kept_sealed_beside_its_record_read_back_counted_and_pruned() {
+    let name = db_name("evidence");
+    let clock = SkippingClock::default();
+    let (device, kid, _) = enrolled(&name, &clock).await;
+    // 2.2 MB read a MiB at a time: three stored pieces, written before the record exists.
+    let photo: Vec<u8> = (0..2_200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let mut staged = device.stage_evidence(EvidenceKind::Document, "image/jpeg", photo.len() as u64).unwrap();
+    for part in photo.chunks(1 << 20) {
+        device.feed_evidence(&mut staged, part).await.unwrap();
+    }
+    let sha256 = device.finish_evidence(&mut staged).await.unwrap();
+    // Another document read and sealed, whose signature never happens (the tab closed).
+    let mut abandoned = device.stage_evidence(EvidenceKind::Document, "text/plain", 3).unwrap();
+    device.feed_evidence(&mut abandoned, b"abc").await.unwrap();
+    device.finish_evidence(&mut abandoned).await.unwrap();
+    let doc = DocumentDigest::of_sha256(&sha256, Some("porch.jpg".into()), Some("image/jpeg".into()), Some(photo.len() as u64)).unwrap();
+    let signed = device.sign(vec![SignInput { doc, claims: Default::default(), evidence: vec![staged] }]).await.unwrap();
+    let id = signed.records[0].payload.id.clone();
+    drop(device);
+
+    let store = IdbStore::open(&name).await.unwrap();
+    let rows = store.evidence(&id).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = rows[0].clone();
+    assert_eq!((row.state, row.plain_len, row.pieces(), row.kid.as_str()), (EvidenceState::Pending, photo.len() as u64, 3, kid.as_str()));
+    assert_eq!(store.pending_evidence(10).await.unwrap(), rows);
+    let summary = store.outbox_summary().await.unwrap();
+    assert_eq!((summary.evidence_pending, summary.evidence_pending_bytes), (1, row.sealed_len()));
+    let first = store.evidence_piece(&row.staged, 0).await.unwrap();
+    assert_eq!(first.len(), offsign::EVIDENCE_PIECE);
+    assert_ne!(&first[..64], &photo[..64], "sealed, not the photo");
+
+    // Its worker, and only its worker, opens it after a reopen.
+    let reopened = Device::new(IdbStore::open(&name).await.unwrap(), &clock, DeviceConfig::default());
+    let mut read = Vec::new();
+    let locked = reopened.open_evidence(&id, EvidenceKind::Document, &mut |plain| read.extend_from_slice(&plain)).await;
+    assert_eq!(locked.unwrap_err().code(), ErrorCode::IdentityLocked);
+    reopened.unlock(&kid, PIN).await.unwrap();
+    reopened.open_evidence(&id, EvidenceKind::Document, &mut |plain| read.extend_from_slice(&plain)).await.unwrap();
+    assert!(read == photo, "the photo, whole");
+
+    // The sweep takes the pieces no record claims; stored evidence goes with its record's age.
+    let later = "ffffffff-ffff";
+    assert_eq!(store.prune_evidence("", later).await.unwrap(), 0);
+    assert!(store.evidence_piece(&row.staged, 2).await.is_ok(), "the record's pieces stay");
+    let mut stored = row.clone();
+    (stored.state, stored.pending, stored.receipt) = (EvidenceState::Stored, None, Some("a receipt".into()));
+    store.put_evidence(&stored).await.unwrap();
+    assert!(store.pending_evidence(10).await.unwrap().is_empty());
+    assert_eq!(store.prune_evidence("9999-01-01T00:00:00.000Z", later).await.unwrap(), 1);
+    assert!(store.evidence(&id).await.unwrap().is_empty());
+    assert_eq!(store.evidence_piece(&row.staged, 0).await.unwrap_err().code(), ErrorCode::StorageUnavailable);
 }
