@@ -20,6 +20,9 @@ const FORMAT: &str = "offsign-backup";
 const CONTEXT: &[u8] = b"offsign-backup-v1";
 /// The largest backup file accepted: 256 MiB.
 pub const MAX_BACKUP_BYTES: usize = 256 << 20;
+/// The most sealed evidence bytes one backup carries: 96 MiB, which base64 twice over (in the
+/// contents, then in the file) keeps within [`MAX_BACKUP_BYTES`].
+pub const MAX_EVIDENCE_IN_BACKUP: u64 = 96 << 20;
 
 /// The outer, unencrypted part of a backup file (JSON).
 #[derive(Serialize)]
@@ -46,8 +49,9 @@ pub struct BackupContents {
     pub records: Vec<RecordRow>,
     /// Failure reports.
     pub reports: Vec<ReportRow>,
-    /// Documents and signature images the server has not stored yet, still sealed (those it
-    /// stores are safe there, and left out).
+    /// Documents and signature images waiting to be sent, still sealed, oldest first, up to
+    /// [`MAX_EVIDENCE_IN_BACKUP`] sealed bytes (those the server stores are safe there, and
+    /// those it refused stay on the device; both are left out, as is what is past the limit).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<EvidenceCopy>,
 }
@@ -235,8 +239,14 @@ pub(crate) fn check_contents(contents: &BackupContents, progress: &mut dyn FnMut
             return Err(malformed(format!("the chain head of {kid:.20} is not at or after its last record")));
         }
     }
+    let mut staged = std::collections::HashSet::new();
+    let mut carried: u64 = 0;
     for copy in &contents.evidence {
         check_evidence(copy, &contents.records)?;
+        carried = carried.saturating_add(copy.row.sealed_len());
+        if !staged.insert(copy.row.staged.as_str()) || carried > MAX_EVIDENCE_IN_BACKUP {
+            return Err(malformed("the backup's evidence repeats itself or is larger than a backup carries".into()));
+        }
     }
     progress(total, total);
     Ok(())
@@ -261,8 +271,12 @@ fn check_evidence(copy: &EvidenceCopy, records: &[RecordRow]) -> Result<()> {
     if signed != Some(row.sha256.as_str()) || row.key != format!("{}/{}", row.record_id, row.kind) {
         return Err(malformed("is not what its record signed"));
     }
-    if row.state != EvidenceState::Pending || row.pending.is_none() || b64url_decode(&row.header).is_none_or(|h| h.len() != EVIDENCE_HEADER_LEN) {
+    let pending = row.state == EvidenceState::Pending && row.pending.as_deref() == Some(record.signed_at.as_str()) && row.signed_at == record.signed_at;
+    if !pending || row.plain_len > MAX_EVIDENCE_IN_BACKUP || b64url_decode(&row.header).is_none_or(|h| h.len() != EVIDENCE_HEADER_LEN) {
         return Err(malformed("is not sealed evidence waiting to be sent"));
+    }
+    if (row.kind == "signature-image" && row.media_type != "image/png") || row.staged.is_empty() || row.staged.len() > 64 {
+        return Err(malformed("is not described as the device describes it"));
     }
     let body = row.sealed_len() - EVIDENCE_HEADER_LEN as u64;
     let sizes: Option<Vec<usize>> = copy.pieces.iter().map(|p| b64url_decode(p).map(|bytes| bytes.len())).collect();

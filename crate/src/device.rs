@@ -293,7 +293,13 @@ impl<S: Store, C: Clock> Device<S, C> {
         let records = self.store.records(&kid, 0, u32::MAX).await?;
         let reports = self.store.reports("", u32::MAX).await?.into_iter().filter(|r| r.kid.as_deref().is_none_or(|k| k == kid)).collect();
         let mut evidence = Vec::new();
+        let mut carried: u64 = 0;
         for row in self.store.pending_evidence(u32::MAX).await?.into_iter().filter(|row| row.kid == kid) {
+            // Oldest first, up to what a backup carries; the rest stays on the device.
+            carried = carried.saturating_add(row.sealed_len());
+            if carried > crate::backup::MAX_EVIDENCE_IN_BACKUP {
+                break;
+            }
             let mut pieces = Vec::new();
             for index in 0..row.pieces() {
                 pieces.push(crate::encoding::b64url(&self.store.evidence_piece(&row.staged, index).await?));

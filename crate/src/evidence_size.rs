@@ -16,7 +16,8 @@ pub const EVIDENCE_PIECE: usize = 16 * (EVIDENCE_CHUNK + EVIDENCE_TAG);
 /// tag per chunk (an empty piece still has its one, empty, last chunk).
 pub fn sealed_len(plain_len: u64) -> u64 {
     let chunks = plain_len.div_ceil(EVIDENCE_CHUNK as u64).max(1);
-    EVIDENCE_HEADER_LEN as u64 + plain_len + chunks * EVIDENCE_TAG as u64
+    // Saturating: a length read from storage or a backup may be anything.
+    (EVIDENCE_HEADER_LEN as u64).saturating_add(plain_len).saturating_add(chunks.saturating_mul(EVIDENCE_TAG as u64))
 }
 
 /// The plain length of a sealed piece of `sealed` bytes; `None` when no plain length seals

@@ -318,7 +318,7 @@ impl Store for IdbStore {
     }
 
     async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<Vec<EvidenceRow>>) -> Result<()> {
-        self.write(&[IDENTITIES, PAGES, EVIDENCE], Durability::Strict, "appending records", |tx| async move { append_in(&tx, kid, sign).await }).await
+        self.write(&[IDENTITIES, PAGES, EVIDENCE, EVIDENCE_PIECES], Durability::Strict, "appending records", |tx| async move { append_in(&tx, kid, sign).await }).await
     }
 
     async fn records(&self, kid: &str, after: u64, limit: u32) -> Result<Vec<RecordRow>> {
@@ -515,7 +515,8 @@ impl Store for IdbStore {
         // `id/…` keys: '0' is the character after '/'.
         let range = web_sys::IdbKeyRange::bound(&format!("{record_id}/").into(), &format!("{record_id}0").into()).map_err(|e| raw_error("building a key range", e))?;
         let all = raw::store(&tx, EVIDENCE)?.get_all_with_key(&range).map_err(|e| raw_error("reading evidence", e))?;
-        rows_of(raw::request(&all).await.map_err(|e| raw_error("reading evidence", e))?)
+        let rows: Vec<EvidenceRow> = rows_of(raw::request(&all).await.map_err(|e| raw_error("reading evidence", e))?)?;
+        Ok(rows.into_iter().filter(|row| row.record_id == record_id).collect())
     }
 
     async fn pending_evidence(&self, limit: u32) -> Result<Vec<EvidenceRow>> {
@@ -604,7 +605,16 @@ async fn append_in(
     let evidence = signed?;
     add_pages(&pages, page)?;
     let evidence_store = raw::store(tx, EVIDENCE)?;
+    let pieces = raw::store(tx, EVIDENCE_PIECES)?;
     for e in &evidence {
+        // Every piece the row needs, still there: a sweep of unclaimed pieces (another tab's
+        // sync) cannot have taken them while the document was read.
+        let range = web_sys::IdbKeyRange::bound(&piece_key(&e.staged, 0), &piece_key(&e.staged, e.pieces().saturating_sub(1))).map_err(|e| raw_error("building a key range", e))?;
+        let count = pieces.count_with_key(&range).map_err(|e| raw_error("reading evidence", e))?;
+        let count = raw::request(&count).await.map_err(|e| raw_error("reading evidence", e))?.as_f64().unwrap_or(0.0);
+        if count != f64::from(e.pieces()) {
+            return Err(crate::store::pieces_gone(e));
+        }
         raw::queue_add(&evidence_store, &to_js(e)?)?;
     }
     raw::queue_put(&identities, &to_js(&row)?)
@@ -747,8 +757,19 @@ async fn import_in(tx: &web_sys::IdbTransaction, contents: &BackupContents) -> R
     }
     let evidence = raw::store(tx, EVIDENCE)?;
     let pieces = raw::store(tx, EVIDENCE_PIECES)?;
+    let claims = evidence.index(BY_STAGED).map_err(|e| raw_error("opening the evidence index", e))?;
     for copy in &contents.evidence {
         if raw::get(&evidence, &copy.row.key.as_str().into()).await?.is_none() {
+            // Pieces are stored under the backup's staged id: one this device uses already
+            // (for a row, or for a document being signed) would mix two documents' bytes.
+            let claimed = claims.count_with_key(&copy.row.staged.as_str().into()).map_err(|e| raw_error("reading evidence", e))?;
+            let claimed = raw::request(&claimed).await.map_err(|e| raw_error("reading evidence", e))?.as_f64().unwrap_or(1.0);
+            let range = web_sys::IdbKeyRange::bound(&piece_key(&copy.row.staged, 0), &piece_key(&copy.row.staged, u32::MAX)).map_err(|e| raw_error("building a key range", e))?;
+            let stored = pieces.count_with_key(&range).map_err(|e| raw_error("reading evidence", e))?;
+            let stored = raw::request(&stored).await.map_err(|e| raw_error("reading evidence", e))?.as_f64().unwrap_or(1.0);
+            if claimed != 0.0 || stored != 0.0 {
+                return Err(crate::store::staged_collision());
+            }
             raw::queue_add(&evidence, &to_js(&copy.row)?)?;
             for (index, piece) in copy.pieces.iter().enumerate() {
                 let bytes = crate::encoding::b64url_decode(piece).ok_or_else(|| Error::new(ErrorCode::MalformedBackup, "a piece of evidence is not base64url"))?;

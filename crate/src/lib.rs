@@ -51,7 +51,7 @@ mod wasm;
 pub use bundle::{verify_bundle, Bundle, BundleCheck, Outcome};
 #[cfg(feature = "bundle-file")]
 pub use bundle_file::{read_bundle, write_bundle, BundleFile, BUNDLE_FORMAT, MAX_BUNDLE_DOCUMENT, MAX_BUNDLE_ENTRIES};
-pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents, EvidenceCopy, ImportSummary, MAX_BACKUP_BYTES};
+pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents, EvidenceCopy, ImportSummary, MAX_BACKUP_BYTES, MAX_EVIDENCE_IN_BACKUP};
 pub use cert::{
     check_policy, inspect_certificate, verify_certificate, verify_certificate_status, verify_evidence_receipt, verify_receipt,
     verify_revocation_list, Authority, Certificate, CertificateStatus, Credentials, EvidenceReceipt, PolicyOptions, PolicyVerdict, Receipt,

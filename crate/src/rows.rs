@@ -198,8 +198,9 @@ pub enum EvidenceState {
     Pending,
     /// The server checked it against its record and keeps it (its receipt is kept).
     Stored,
-    /// The server refused it (`digest_mismatch`, `malformed_evidence`, `evidence_too_large`):
-    /// it stays on the device, readable by its worker, and is not sent again.
+    /// The server refused it (`digest_mismatch`, `malformed_evidence`, `evidence_too_large`),
+    /// or refused its record (the record's code): it stays on the device, readable by its
+    /// worker, and is neither sent again nor carried by backups.
     Refused,
 }
 

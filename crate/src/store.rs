@@ -32,7 +32,8 @@ pub trait Store {
     /// one is signed); then writes the identity back. One transaction: when `sign` or any
     /// write fails, nothing is stored.
     /// `sign` returns the rows of the evidence it sealed for the records, written in the same
-    /// transaction.
+    /// transaction once every piece each row needs is found stored (`storage_unavailable`
+    /// otherwise, and nothing is stored).
     async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<Vec<EvidenceRow>>) -> Result<()>;
 
     /// Up to `limit` records of identity `kid` with `seq > after`, in chain order.
@@ -152,6 +153,21 @@ pub(crate) fn missing_piece(staged: &str, index: u32) -> Error {
     Error::new(ErrorCode::StorageUnavailable, format!("piece {index} of the evidence {staged:.40} is missing from this device"))
 }
 
+/// `storage_unavailable`: the sealed pieces of `row`'s document or image are no longer stored
+/// when its record is about to be.
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
+pub(crate) fn pieces_gone(row: &EvidenceRow) -> Error {
+    Error::new(ErrorCode::StorageUnavailable, format!("the sealed copy of the {} to sign is no longer stored on this device", row.kind))
+        .with_remedy("Nothing was signed. Sign the document again.")
+}
+
+/// `malformed_backup`: a backup's evidence would be stored under an id this device already
+/// stores other evidence under.
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
+pub(crate) fn staged_collision() -> Error {
+    Error::new(ErrorCode::MalformedBackup, "the backup's evidence collides with evidence on this device")
+}
+
 /// `identity_not_found` for `kid`.
 pub fn identity_not_found(kid: &str) -> Error {
     Error::new(ErrorCode::IdentityNotFound, format!("no identity {kid:.60} on this device"))
@@ -222,6 +238,11 @@ pub(crate) mod memory {
                 new.push(record.clone());
                 Ok(())
             })?;
+            for e in &evidence {
+                if (0..e.pieces()).any(|index| !self.pieces.borrow().contains_key(&(e.staged.clone(), index))) {
+                    return Err(super::pieces_gone(e));
+                }
+            }
             let mut records = self.records.borrow_mut();
             for r in new {
                 records.insert((r.kid.clone(), r.seq), r);
@@ -289,24 +310,30 @@ pub(crate) mod memory {
                     }
                 }
             }
-            let mut reports = self.reports.borrow_mut();
+            let mut reports = self.reports.borrow().clone();
             for report in &contents.reports {
                 if !reports.contains_key(&report.id) {
                     reports.insert(report.id.clone(), report.clone());
                     summary.reports_added += 1;
                 }
             }
-            let mut evidence = self.evidence.borrow_mut();
+            let (mut evidence, mut pieces) = (self.evidence.borrow().clone(), self.pieces.borrow().clone());
             for copy in &contents.evidence {
                 if !evidence.contains_key(&copy.row.key) {
+                    if evidence.values().any(|e| e.staged == copy.row.staged) || pieces.keys().any(|(staged, _)| *staged == copy.row.staged) {
+                        return Err(super::staged_collision());
+                    }
                     evidence.insert(copy.row.key.clone(), copy.row.clone());
                     for (index, piece) in copy.pieces.iter().enumerate() {
                         let bytes = crate::encoding::b64url_decode(piece).ok_or_else(|| Error::new(ErrorCode::MalformedBackup, "a piece of evidence is not base64url"))?;
-                        self.pieces.borrow_mut().insert((copy.row.staged.clone(), index as u32), bytes);
+                        pieces.insert((copy.row.staged.clone(), index as u32), bytes);
                     }
                     summary.evidence_added += 1;
                 }
             }
+            *self.reports.borrow_mut() = reports;
+            *self.evidence.borrow_mut() = evidence;
+            *self.pieces.borrow_mut() = pieces;
             *self.records.borrow_mut() = records;
             *self.identities.borrow_mut() = identities;
             Ok(summary)
@@ -404,11 +431,12 @@ pub(crate) mod memory {
                 .filter(|e| e.state == crate::rows::EvidenceState::Stored && e.signed_at.as_str() < before)
                 .map(|e| e.key.clone())
                 .collect();
+            let mut freed = Vec::new();
             for key in &gone {
-                evidence.remove(key);
+                freed.extend(evidence.remove(key).map(|e| e.staged));
             }
             let claimed: Vec<String> = evidence.values().map(|e| e.staged.clone()).collect();
-            self.pieces.borrow_mut().retain(|(staged, _), _| claimed.contains(staged) || staged.as_str() >= staged_before);
+            self.pieces.borrow_mut().retain(|(staged, _), _| !freed.contains(staged) && (claimed.contains(staged) || staged.as_str() >= staged_before));
             Ok(gone.len() as u32)
         }
     }

@@ -1,6 +1,6 @@
 //! The device's evidence: a document's bytes and a handwritten signature's image, sealed while
 //! they are read (before the record exists), kept beside the record, and read back by the
-//! worker who signed them. The sync engine uploads them (`sync/engine.rs`).
+//! worker who signed them. The sync engine uploads them (`sync/engine/uploads.rs`).
 //!
 //! Sealing runs as the document is hashed: [`Device::stage_evidence`] starts a piece,
 //! [`Device::feed_evidence`] hashes and seals what is read, a chunk at a time, and stores it
@@ -143,8 +143,11 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// type. `identity_locked` unless the worker who signed it is unlocked; `evidence_not_found`
     /// when the device keeps none (never kept, or freed after the server stored it).
     pub async fn open_evidence(&self, record_id: &str, kind: EvidenceKind, sink: &mut dyn FnMut(Zeroizing<Vec<u8>>)) -> Result<EvidenceRow> {
-        let result = self.try_open_evidence(record_id, kind, sink).await;
-        self.reported("open_evidence", self.unlocked().as_deref(), result).await
+        match self.try_open_evidence(record_id, kind, sink).await {
+            // Asking for what the device does not keep (a record signed elsewhere) is no failure.
+            Err(e) if e.code() == ErrorCode::EvidenceNotFound => Err(e),
+            result => self.reported("open_evidence", self.unlocked().as_deref(), result).await,
+        }
     }
 
     async fn try_open_evidence(&self, record_id: &str, kind: EvidenceKind, sink: &mut dyn FnMut(Zeroizing<Vec<u8>>)) -> Result<EvidenceRow> {
@@ -191,7 +194,9 @@ pub(crate) fn evidence_rows(staged: Vec<StagedEvidence>, record: &SignedRecord, 
     staged
         .into_iter()
         .map(|staged| {
-            let Some(sha256) = staged.sha256 else { return Err(changed_while_read()) };
+            let Some(sha256) = staged.sha256 else {
+                return Err(Error::new(ErrorCode::InternalError, "evidence was signed before it was read whole"));
+            };
             let header = staged.sealer.header(server.unwrap_or(worker), worker, id, staged.kind)?;
             Ok(EvidenceRow {
                 key: format!("{id}/{}", staged.kind.as_str()),

@@ -724,6 +724,16 @@ mod tests {
         /// The record whose document the server holds another digest for (the upload does
         /// not match).
         tampered: Option<String>,
+        /// The record whose document uploads never finish: every GET says offset 0, every
+        /// PATCH "go on" (a hostile or broken server).
+        #[cfg(feature = "evidence")]
+        stalled: Option<String>,
+        /// Answer every PATCH with a proxy's 413 page (a body limit on the way).
+        #[cfg(feature = "evidence")]
+        proxy_limit: bool,
+        /// Fail once when an upload is whole, keeping it unchecked (a full disk on the server).
+        #[cfg(feature = "evidence")]
+        fault_when_whole: std::cell::Cell<bool>,
     }
 
     impl<'a> FakeServer<'a> {
@@ -756,12 +766,21 @@ mod tests {
                 #[cfg(feature = "evidence")]
                 patches: RefCell::default(),
                 tampered: None,
+                #[cfg(feature = "evidence")]
+                stalled: None,
+                #[cfg(feature = "evidence")]
+                proxy_limit: false,
+                #[cfg(feature = "evidence")]
+                fault_when_whole: std::cell::Cell::new(false),
             }
         }
 
         #[cfg(feature = "evidence")]
         /// `GET /v1/evidence/{id}/{kind}` as offsign-server answers it.
         fn evidence_status(&self, key: &str) -> HttpResponse {
+            if self.stalled.as_ref().is_some_and(|id| key.starts_with(id.as_str())) {
+                return HttpResponse { status: 200, retry_after: None, body: r#"{"offset":0}"#.into() };
+            }
             let body = match (self.held.borrow().get(key), self.digests.borrow().get(key)) {
                 (_, None) => return HttpResponse { status: 404, retry_after: None, body: r#"{"code":"record_unknown"}"#.into() },
                 (Some(plain), Some(_)) => self.evidence_receipt(key, plain),
@@ -783,6 +802,12 @@ mod tests {
         /// `PATCH /v1/evidence/{id}/{kind}` as offsign-server answers it.
         fn evidence_append(&self, key: &str, offset: u64, length: u64, bytes: &[u8]) -> HttpResponse {
             let answer = |status: u16, body: String| HttpResponse { status, retry_after: None, body };
+            if self.stalled.as_ref().is_some_and(|id| key.starts_with(id.as_str())) {
+                return answer(204, String::new());
+            }
+            if self.proxy_limit {
+                return answer(413, "<html><body>413 Request Entity Too Large</body></html>".into());
+            }
             if self.held.borrow().contains_key(key) {
                 return self.evidence_status(key);
             }
@@ -795,6 +820,9 @@ mod tests {
             upload.extend_from_slice(bytes);
             if (upload.len() as u64) < length {
                 return answer(204, String::new());
+            }
+            if self.fault_when_whole.replace(false) {
+                return answer(500, r#"{"code":"internal_error"}"#.into());
             }
             let sealed = uploads.remove(key).unwrap();
             let (id, kind) = key.split_once('/').unwrap();
@@ -1099,6 +1127,60 @@ mod tests {
         run(fresh.open_evidence(&id, crate::EvidenceKind::Document, &mut |plain| read.extend_from_slice(&plain))).unwrap();
         assert_eq!(read, bytes, "the restored device opens the photo");
         assert_eq!(run(fresh.import_backup(&backup, "correct horse battery")).unwrap().evidence_added, 0, "no duplicates");
+
+        // A later backup whose new evidence names the pieces of evidence already on the device.
+        run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
+        let later = run(device.sign(vec![with_evidence(&device, &photo(500), None)])).unwrap().records[0].payload.id.clone();
+        let mut borrowing = crate::backup::open_backup(&run(device.export_backup("pass phrase", crate::KdfParams::MIN)).unwrap(), "pass phrase").unwrap();
+        borrowing.evidence.retain(|e| e.row.record_id == later);
+        borrowing.evidence[0].row.staged = contents.evidence[0].row.staged.clone();
+        let refused = run(fresh.import_backup(&reseal(&borrowing), "pass phrase")).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::MalformedBackup, "another piece's bytes are never replaced");
+        let mut again = Vec::new();
+        run(fresh.open_evidence(&id, crate::EvidenceKind::Document, &mut |plain| again.extend_from_slice(&plain))).unwrap();
+        assert_eq!(again, bytes, "and the photo is untouched");
+    }
+
+
+    #[test]
+    #[cfg(feature = "evidence")]
+    fn a_server_that_never_lets_an_upload_finish_runs_out_of_requests_and_the_next_piece_still_goes() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        let mut server = FakeServer::new(&authority, vec![]);
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        let stuck = run(device.sign(vec![with_evidence(&device, &photo(150_000), None)])).unwrap().records[0].payload.id.clone();
+        let next = run(device.sign(vec![with_evidence(&device, &photo(2_000), None)])).unwrap().records[0].payload.id.clone();
+        server.stalled = Some(stuck.clone());
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(summary.evidence_stored, 1, "the piece after the stuck one still goes");
+        assert_eq!(server.held.borrow()[&format!("{next}/document")], photo(2_000));
+        let asked = server.paths.borrow().iter().filter(|p| p.contains(&stuck)).count();
+        assert!(asked <= 3 * (1 + 2) + 5, "a bounded number of requests, not for ever: {asked}");
+        let reports = run(device.reports("", 50)).unwrap();
+        let report = reports.iter().find(|r| r.operation == "upload_evidence").expect("reported");
+        assert_eq!((report.code.as_str(), report.kid.as_deref()), ("server_refused", Some(row.kid.as_str())));
+        assert_eq!(run(device.store().evidence(&stuck)).unwrap()[0].state, EvidenceState::Pending, "it waits for a server that takes it");
+    }
+
+    #[test]
+    #[cfg(feature = "evidence")]
+    fn a_proxy_body_limit_is_no_verdict_and_an_unchecked_whole_upload_is_checked_again() {
+        let clock = TestClock::default();
+        let (device, _, authority) = enrolled_device(&clock);
+        let mut server = FakeServer::new(&authority, vec![]);
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        let id = run(device.sign(vec![with_evidence(&device, &photo(80_000), None)])).unwrap().records[0].payload.id.clone();
+        server.proxy_limit = true;
+        let limited = run(device.sync(&server, SyncOptions { max_tries: 2, ..SyncOptions::default() }, &no_progress)).unwrap();
+        assert_eq!(limited.evidence_stored, 0);
+        assert_eq!(run(device.store().evidence(&id)).unwrap()[0].state, EvidenceState::Pending, "a 413 without the server's code refuses nothing");
+        server.proxy_limit = false;
+        // The server fails once as the upload becomes whole, and keeps it unchecked.
+        server.fault_when_whole.set(true);
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(summary.evidence_stored, 1, "the device asks again and the whole is checked");
+        assert_eq!(server.held.borrow()[&format!("{id}/document")], photo(80_000));
     }
 
     #[test]

@@ -211,7 +211,8 @@ async fn read_blob(device: &BrowserDevice, blob: &JsBlob, staged: &mut StagedEvi
         Error::new(ErrorCode::MalformedInput, format!("doc: the file could not be read: {why:.200}"))
     };
     let size = blob.size();
-    let mut slice = Vec::new();
+    // The document in the clear, a slice at a time: wiped when done.
+    let mut slice = Zeroizing::new(Vec::new());
     let mut at = 0.0;
     while at < size {
         let end = (at + BLOB_SLICE).min(size);
@@ -241,6 +242,7 @@ impl DocumentOptionsArg {
     async fn into_input(mut self, device: &BrowserDevice, doc: DocumentArg, image: Option<Vec<u8>>) -> Result<SignInput, Error> {
         let (doc, document) = match doc {
             DocumentArg::Bytes(bytes) => {
+                let bytes = Zeroizing::new(bytes);
                 let (staged, sha256) = stage_bytes(device, EvidenceKind::Document, self.media_type.as_deref().unwrap_or(""), &bytes).await?;
                 (DocumentDigest::of_sha256(&sha256, self.name, self.media_type, Some(bytes.len() as u64))?, staged)
             }
@@ -254,7 +256,7 @@ impl DocumentOptionsArg {
             }
         };
         let mut evidence = vec![document];
-        if let Some(image) = image {
+        if let Some(image) = image.map(Zeroizing::new) {
             let (staged, sha256) = stage_bytes(device, EvidenceKind::SignatureImage, "image/png", &image).await?;
             self.claims.insert("signatureImage".into(), serde_json::json!({ "sha256": crate::encoding::b64url(&sha256), "type": "image/png" }));
             evidence.push(staged);
@@ -584,7 +586,10 @@ impl JsDevice {
                 parts.push(&js_sys::Uint8Array::from(plain.as_slice()));
             }).await?;
             let options = js_sys::Object::new();
-            let media_type = if row.media_type.is_empty() { "application/octet-stream" } else { row.media_type.as_str() };
+            // Only types that cannot run in the app's origin when opened (an SVG or HTML document
+            // would): anything else is bytes to save.
+            const SAFE: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/heic", "application/pdf", "text/plain", "application/json"];
+            let media_type = if SAFE.contains(&row.media_type.as_str()) { row.media_type.as_str() } else { "application/octet-stream" };
             let _ = js_sys::Reflect::set(&options, &"type".into(), &media_type.into());
             let blob = get(&js_sys::global(), "Blob").dyn_into::<js_sys::Function>().map_err(|_| Error::new(ErrorCode::InternalError, "this browser has no Blob"))?;
             js_sys::Reflect::construct(&blob, &js_sys::Array::of2(&parts, &options))

@@ -45,6 +45,14 @@ enum Uploaded {
     Refused,
 }
 
+/// The server's own refusal of a piece in `answer`: its JSON with one of the codes that are a
+/// verdict on the evidence; `None` for anything else (a proxy's error page).
+fn refusal_code(answer: &crate::sync::HttpResponse) -> Option<ErrorCode> {
+    let refusal: Value = answer.json().ok()?;
+    let code = ErrorCode::parse(refusal.get("code")?.as_str()?)?;
+    matches!(code, ErrorCode::DigestMismatch | ErrorCode::MalformedEvidence | ErrorCode::EvidenceTooLarge).then_some(code)
+}
+
 /// `storage_unavailable`: a stored evidence header does not read.
 fn damaged_header() -> Error {
     Error::new(ErrorCode::StorageUnavailable, "a stored evidence header is damaged")
@@ -86,7 +94,8 @@ impl<H: Host> Engine<'_, H> {
 
     /// Uploads the evidence of accepted records, a piece at a time, oldest first; marks what
     /// the server stored (its receipt checked against the pinned authority) or refused. The
-    /// evidence of a refused record is not sent.
+    /// evidence of a refused record is not sent. A piece that fails is reported and the next
+    /// one tried; only an unreachable server ends the round (the rest waits for the next sync).
     pub(super) async fn upload_evidence(
         &self,
         transport: &impl Transport,
@@ -96,25 +105,34 @@ impl<H: Host> Engine<'_, H> {
     ) -> Result<()> {
         for mut row in self.host.store().pending_evidence(UPLOADS_PER_SYNC).await? {
             let Some(authority) = authorities.get(&row.kid) else { continue };
-            let record = self.host.store().records(&row.kid, row.seq.saturating_sub(1), 1).await?.into_iter().find(|r| r.id == row.record_id);
-            match record.as_ref().map(|r| r.state) {
-                // Only accepted records are ever deleted.
-                Some(RecordState::Accepted) | None => {}
-                Some(RecordState::Rejected) => {
-                    let refusal = record.and_then(|r| r.error).unwrap_or(RecordError { code: "record_rejected".into(), message: String::new() });
-                    self.settle(&mut row, EvidenceState::Refused, None, Some(refusal)).await?;
-                    continue;
-                }
-                Some(RecordState::Pending | RecordState::Sending) => continue,
-            }
-            if !row.addressed && !self.readdress(&mut row).await? {
-                continue;
-            }
-            if let Uploaded::Stored = self.upload_piece(transport, options, &mut row, authority).await? {
-                summary.evidence_stored += 1;
+            let kid = row.kid.clone();
+            match self.upload_row(transport, options, &mut row, authority).await {
+                Ok(Uploaded::Stored) => summary.evidence_stored += 1,
+                Ok(Uploaded::Later | Uploaded::Refused) => {}
+                Err(e) if e.code() == ErrorCode::ServerUnreachable => return Err(e),
+                Err(e) => drop(self.host.record_failure("upload_evidence", Some(&kid), &e).await),
             }
         }
         Ok(())
+    }
+
+    /// Uploads one piece when its record was accepted (and it is addressed to the server).
+    async fn upload_row(&self, transport: &impl Transport, options: SyncOptions, row: &mut EvidenceRow, authority: &PublicKey) -> Result<Uploaded> {
+        let record = self.host.store().records(&row.kid, row.seq.saturating_sub(1), 1).await?.into_iter().find(|r| r.id == row.record_id);
+        match record.as_ref().map(|r| r.state) {
+            // Only accepted records are ever deleted.
+            Some(RecordState::Accepted) | None => {}
+            Some(RecordState::Rejected) => {
+                let refusal = record.and_then(|r| r.error).unwrap_or(RecordError { code: "record_rejected".into(), message: String::new() });
+                self.settle(row, EvidenceState::Refused, None, Some(refusal)).await?;
+                return Ok(Uploaded::Refused);
+            }
+            Some(RecordState::Pending | RecordState::Sending) => return Ok(Uploaded::Later),
+        }
+        if !row.addressed && !self.readdress(row).await? {
+            return Ok(Uploaded::Later);
+        }
+        self.upload_piece(transport, options, row, authority).await
     }
 
     /// Seals the header of `row` anew to the server's key, which the device did not have when
@@ -136,18 +154,26 @@ impl<H: Host> Engine<'_, H> {
 
     /// Uploads `row` from where the server's copy ends. Each request that lands resets the
     /// count of failures, so a link that drops every few requests still gets through; only
-    /// `max_tries` failures in a row end the upload until the next sync (which resumes it).
+    /// `max_tries` failures in a row end the upload until the next sync (which resumes it). A
+    /// server that never lets the upload finish (offsets that do not move forward, a whole
+    /// upload it neither checks nor refuses) runs out of requests: the piece's stored parts
+    /// three times over, and the tries.
     async fn upload_piece(&self, transport: &impl Transport, options: SyncOptions, row: &mut EvidenceRow, authority: &PublicKey) -> Result<Uploaded> {
         let path = format!("/v1/evidence/{}/{}", row.record_id, row.kind);
         let total = row.sealed_len();
-        let header = b64url_decode(&row.header).ok_or_else(damaged_header)?;
+        let header = b64url_decode(&row.header).filter(|h| h.len() == EVIDENCE_HEADER_LEN).ok_or_else(damaged_header)?;
         let mut failures = 0;
+        let mut requests_left = 3 * (u64::from(row.pieces()) + 2) + u64::from(options.max_tries);
+        let stalled = || Error::new(ErrorCode::ServerRefused, format!("{path}: the server does not let the upload finish"));
         // Where the server's copy ends; `None` until it says.
         let mut offset: Option<u64> = None;
         loop {
+            requests_left = requests_left.checked_sub(1).ok_or_else(stalled)?;
             let (answer, sent) = match offset {
                 None => (transport.get(&path).await, 0),
                 Some(at) => {
+                    // At the total: a whole upload the server has not checked yet (it failed
+                    // on its side): an empty chunk there makes it check again.
                     let bytes = self.sealed_from(row, &header, at).await?;
                     let sent = bytes.len() as u64;
                     (transport.patch(&path, at, total, bytes).await, sent)
@@ -155,7 +181,12 @@ impl<H: Host> Engine<'_, H> {
             };
             let (retry_after, last) = match answer {
                 Ok(answer) if answer.status == 204 => {
-                    offset = offset.map(|at| at + sent);
+                    let at = offset.map_or(0, |at| at + sent);
+                    if sent == 0 || at >= total {
+                        // The last chunk is answered with the receipt, never with "go on".
+                        return Err(stalled());
+                    }
+                    offset = Some(at);
                     failures = 0;
                     continue;
                 }
@@ -165,14 +196,16 @@ impl<H: Host> Engine<'_, H> {
                         return self.keep_receipt(row, receipt, authority).await;
                     }
                     match said.offset {
-                        Some(at) if at < total => offset = Some(at),
+                        Some(at) if at <= total => offset = Some(at),
                         _ => return Err(Error::new(ErrorCode::ServerRefused, format!("{path}: the server holds more than the whole upload"))),
                     }
                     continue;
                 }
                 Ok(answer) if answer.status == 404 => return Ok(Uploaded::Later),
-                Ok(answer) if matches!(answer.status, 413 | 422) => return self.refused(row, &answer).await,
-                Ok(answer) if answer.status == 409 || answer.status == 429 || answer.status >= 500 => {
+                Ok(answer) if matches!(answer.status, 413 | 422) && refusal_code(&answer).is_some() => return self.refused(row, &answer).await,
+                Ok(answer) if matches!(answer.status, 409 | 413 | 422 | 429) || answer.status >= 500 => {
+                    // A 413 or 422 without the server's own code comes from something on the
+                    // way (a proxy's body limit): not a verdict on the evidence.
                     let retry_after = answer.retry_after.as_deref().and_then(|v| parse_retry_after(v, self.host.clock().now().ok()?));
                     (retry_after, format!("HTTP {} from {path}", answer.status))
                 }
@@ -192,7 +225,10 @@ impl<H: Host> Engine<'_, H> {
     /// header, or one piece).
     async fn sealed_from(&self, row: &EvidenceRow, header: &[u8], at: u64) -> Result<Vec<u8>> {
         if at < EVIDENCE_HEADER_LEN as u64 {
-            return Ok(header[at as usize..].to_vec());
+            return Ok(header.get(at as usize..).unwrap_or_default().to_vec());
+        }
+        if at >= row.sealed_len() {
+            return Ok(Vec::new());
         }
         let into_body = at - EVIDENCE_HEADER_LEN as u64;
         let index = (into_body / EVIDENCE_PIECE as u64) as u32;
@@ -204,7 +240,7 @@ impl<H: Host> Engine<'_, H> {
     /// Marks `row` refused with the server's code, and reports it.
     async fn refused(&self, row: &mut EvidenceRow, answer: &crate::sync::HttpResponse) -> Result<Uploaded> {
         let refusal: Value = answer.json().unwrap_or_default();
-        let code: String = refusal["code"].as_str().unwrap_or("malformed_evidence").chars().take(60).collect();
+        let code = refusal_code(answer).unwrap_or(ErrorCode::MalformedEvidence).as_str().to_owned();
         let message: String = refusal["message"].as_str().unwrap_or_default().chars().take(300).collect();
         let e = Error::new(ErrorCode::EvidenceRefused, format!("the server refused the {} of record {}: {code} ({message})", row.kind, row.record_id));
         let _ = self.host.record_failure("sync", Some(&row.kid), &e).await;
