@@ -801,7 +801,7 @@ test('a damaged stored row is storage_unavailable, reported, and does not stop t
   expectReport(r.reports, { code: 'storage_unavailable', operation: 'unlock', kid: 'broken-row' });
 }));
 
-test('sync and enrollment codes reach JS: server_unreachable (nothing listening), server_refused (a server without the API), enrollment_refused, answer_untrusted, record_rejected, evidence_refused and evidence_not_found (a scripted server)', { timeout: 120_000 }, () => withPage(async ({ page, server }) => {
+test('sync and enrollment codes reach JS: server_unreachable (nothing listening), server_refused (a server without the API), enrollment_refused, answer_untrusted, record_rejected, evidence_refused, evidence_not_found and record_not_found (a scripted server)', { timeout: 120_000 }, () => withPage(async ({ page, server }) => {
   // A port with nothing listening.
   const closed = await new Promise((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
@@ -943,6 +943,7 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
       document: await (await device.evidence(record.id, 'document')).text(),
       image: await (await device.evidence(record.id, 'signature-image')).text(),
       none: await t.outcome(device.evidence(first.id, 'signature-image')),
+      noRecord: await t.outcome(device.bundle('no-such-record')),
       reports: await device.reports(),
     };
   }, { kid: created.kid, server: server.url });
@@ -954,6 +955,7 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
   assert.deepEqual([evidence.document, evidence.image], ['three', 'a drawn line'], 'refused by the server, still readable by its worker');
   assert.match(expectReport(evidence.reports, { code: 'evidence_refused', operation: 'sync', kid: created.kid, count: 2 }).message, /digest_mismatch/);
   expectError(evidence.none, 'evidence_not_found');
+  expectError(evidence.noRecord, 'record_not_found');
   expectReport(rejected.reports, { code: 'server_unreachable', operation: 'sync' });
   expectReport(rejected.reports, { code: 'server_refused', operation: 'sync' });
   assertNoSecrets(rejected.reports, [PIN]);

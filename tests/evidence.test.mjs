@@ -5,15 +5,18 @@
 // drops every few chunks (a chunk cut on the way, an answer lost after the server kept the
 // chunk): the upload resumes where the server's copy ends, never from the start. The server
 // opens each piece, checks it against the digest its record signed, and keeps the plain
-// bytes; the device keeps the server's receipt, and its worker can still open the photo.
+// bytes; the device keeps the server's receipt, and its worker can still open the photo and,
+// offline, make the record's evidence bundle, which passes every check of `offsign verify-bundle`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
 import { httpProxy, startChromium } from './support/browser.mjs';
+import { offsign, scratch } from './support/cli.mjs';
 import { startServer, sql } from './support/server.mjs';
 
 const PIN = '482913';
@@ -122,12 +125,34 @@ test('a photo and the pad signed offline survive SIGKILL; online, both reach the
     }, { ...signed, pin: PIN });
     assert.equal(after.length, PHOTO_BYTES);
     assert.equal(after.digest, sha256(photo).toString('base64'));
-    const authority = await importJWK((await (await fetch(`${server.url}/v1/authority`)).json()).jwk, 'Ed25519');
+    const authorityJwk = (await (await fetch(`${server.url}/v1/authority`)).json()).jwk;
+    const authority = await importJWK(authorityJwk, 'Ed25519');
     for (const [kind, state, receipt] of after.rows) {
       assert.equal(state, 'stored', kind);
       const { payload } = await compactVerify(receipt, authority);
       assert.equal(JSON.parse(new TextDecoder().decode(payload)).id, signed.id);
     }
+
+    // The worker's own bundle, made on the device with no network: every check of the
+    // command line passes against the organisation's authority.
+    await chrome.context.setOffline(true);
+    const zip = await page.evaluate(async (id) => {
+      const bytes = await window.device.bundle(id);
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 32_768) text += String.fromCharCode(...bytes.subarray(i, i + 32_768));
+      return btoa(text);
+    }, signed.id);
+    const files = scratch();
+    const bundleFile = files.write('bundle.zip', Buffer.from(zip, 'base64'));
+    // A ZIP file any tool opens: Python's zipfile reads every entry and checks its CRC-32.
+    const listed = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(" ".join(z.namelist()))', bundleFile], { encoding: 'utf8' });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(listed.stdout, /^offsign-bundle\.json README\.txt record\.jws certificate\.jws revocation-list\.jws receipt\.jws document\/porch\.jpg signature-image\.png$/m);
+    const checked = offsign('verify-bundle', bundleFile, '--authority', files.write('authority.jwk', JSON.stringify(authorityJwk)));
+    const report = JSON.parse(checked.stdout);
+    assert.deepEqual(report.checks.filter((c) => c.outcome !== 'pass'), [], checked.stdout);
+    assert.equal(checked.status, 0);
+    assert.equal(report.authority.pinned, true);
   } finally {
     await chrome.close();
     await proxy.close();

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, httpProxy, launchChromium } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
+import { offsign, scratch } from './support/cli.mjs';
 import { ARTIFACTS, PHONE, TABLET, PIN, drawSignature, enrollThroughTheApp, openApp, signAndWait } from './support/app.mjs';
 
 let browser;
@@ -302,7 +303,7 @@ test('the pad full screen, and handed to the customer: only the summary and the 
   }
 });
 
-test('the outbox reads as what was signed; a row opens with its receipt; search by reference; "Send now" says what it did', { timeout: 180_000 }, async () => {
+test('the outbox reads as what was signed; a row opens with its receipt and saves its evidence bundle; search by reference; "Send now" says what it did', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const { context, page } = await enrolledApp(server, { viewport: TABLET });
@@ -370,6 +371,19 @@ test('the outbox reads as what was signed; a row opens with its receipt; search 
     assert.ok(await page.$eval('#record-pad img', (img) => img.complete && img.naturalWidth > 0), 'and loads');
     assert.match(await page.textContent('#record-tech'), /Receipt/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-tablet-record-open.png'), fullPage: true });
+
+    // Its evidence bundle, made on the device: every check of the command line passes.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#bundle-button')]);
+    assert.equal(download.suggestedFilename(), `offsign-record-${sent[0]}.zip`);
+    const files = scratch();
+    const zip = path.join(files.dir, download.suggestedFilename());
+    await download.saveAs(zip);
+    await page.waitForSelector('#bundle-done:not([hidden])');
+    assert.match(await page.textContent('#bundle-done'), /anyone can check it, without a connection, with "offsign verify-bundle"/);
+    const authority = files.write('authority.jwk', JSON.stringify((await (await fetch(`${server.url}/v1/authority`)).json()).jwk));
+    const checked = offsign('verify-bundle', zip, '--authority', authority);
+    assert.deepEqual(JSON.parse(checked.stdout).checks.filter((c) => c.outcome !== 'pass'), [], checked.stdout);
+    assert.equal(checked.status, 0);
 
     // A photo signed: its record shows the photo and offers the file.
     await page.click('nav a[href="#sign"]');

@@ -7,6 +7,22 @@ import { sendSoon, sending, onSending } from './sending.js';
 import { $, el, when, jwsPayload, count, showProblem, focusMessage } from './ui.js';
 
 let device;
+/** The id of the record the record view shows. */
+let shownId;
+
+/**
+ * Saves the shown record's evidence bundle, made on this device (no connection needed): a ZIP
+ * file anyone can check with `offsign verify-bundle`, to hand to a customer or an auditor.
+ */
+async function saveBundle() {
+  const bytes = await device.bundle(shownId);
+  const name = `offsign-record-${shownId}.zip`;
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
+  urls.push(url);
+  el('a', { href: url, download: name }).click();
+  $('bundle-done').hidden = false;
+  $('bundle-done').textContent = `Your browser is saving "${name}" (${Math.ceil(bytes.length / 1024)} KB) where it puts downloads. It holds the signed record, its certificate and receipt, the document and the signature: anyone can check it, without a connection, with "offsign verify-bundle".`;
+}
 
 /**
  * The document and the pad's image of record `row`: opened from the Device, which keeps them
@@ -29,6 +45,7 @@ export function setUpOutbox(opened) {
   $('filter').addEventListener('change', () => renderOutbox());
   $('search').addEventListener('input', () => renderOutbox());
   $('sync-now').addEventListener('click', () => sendNow().catch(showProblem));
+  $('bundle-button').addEventListener('click', () => saveBundle().catch(showProblem));
   onSending(({ phase, done, total }) => {
     const bar = $('sync-progress');
     if (phase === 'progress' && total) {
@@ -149,6 +166,8 @@ async function sendNow() {
 export async function renderRecord(id) {
   for (const url of urls) URL.revokeObjectURL(url);
   urls = [];
+  shownId = id;
+  $('bundle-done').hidden = true;
   const identity = await owner();
   const row = identity && (await allRecords(identity)).find((r) => r.id === id);
   const fields = $('record-fields');
@@ -156,6 +175,7 @@ export async function renderRecord(id) {
   $('record-pad').hidden = true;
   $('record-document').replaceChildren();
   $('record-tech').replaceChildren();
+  $('bundle-button').hidden = !row;
   if (!row) {
     $('record-title').textContent = 'Record not found';
     $('record-state').textContent = 'No record with this id is on this device.';

@@ -173,6 +173,8 @@ export class Device {
   records(kid, options) { return this.#call('records', [kid, options]); }
   /** The document or signature image (`kind`) of record `recordId`, opened for its unlocked worker, as a Blob. */
   evidence(recordId, kind) { return this.#call('evidence', [recordId, kind]); }
+  /** The evidence bundle (a ZIP file) of record `recordId`, made on this device for its unlocked worker. */
+  bundle(recordId) { return this.#call('bundle', [recordId]); }
   /** Failure reports, newest first. */
   reports(options) { return this.#call('reports', [options]); }
   /** Adds the worker's comment to failure report `id`. */

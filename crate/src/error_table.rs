@@ -35,6 +35,10 @@ error_codes! {
         ReportNotFound = "report_not_found", Error,
             "No failure report with this id is stored on this device.",
             "Open the Health page again and choose the problem from the list.";
+        /// The device keeps no record with this id.
+        RecordNotFound = "record_not_found", Error,
+            "This device keeps no record with this id.",
+            "Open the outbox and choose the record from the list. Records the server accepted long ago may have been removed from this device: ask your office for them.";
         /// The device keeps no document or signature image of this kind for the record.
         EvidenceNotFound = "evidence_not_found", Error,
             "This device keeps no such document or signature image for the record.",

@@ -15,7 +15,7 @@
 
 mod backup;
 mod bundle;
-#[cfg(feature = "bundle-file")]
+#[cfg(feature = "bundle-write")]
 mod bundle_file;
 #[cfg(all(target_arch = "wasm32", feature = "device"))]
 mod browser;
@@ -50,7 +50,9 @@ mod wasm;
 
 pub use bundle::{verify_bundle, Bundle, BundleCheck, Outcome};
 #[cfg(feature = "bundle-file")]
-pub use bundle_file::{read_bundle, write_bundle, BundleFile, BUNDLE_FORMAT, MAX_BUNDLE_DOCUMENT, MAX_BUNDLE_ENTRIES};
+pub use bundle_file::{read_bundle, BundleFile, MAX_BUNDLE_DOCUMENT, MAX_BUNDLE_ENTRIES};
+#[cfg(feature = "bundle-write")]
+pub use bundle_file::{write_bundle, BUNDLE_FORMAT};
 pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents, EvidenceCopy, ImportSummary, MAX_BACKUP_BYTES, MAX_EVIDENCE_IN_BACKUP};
 pub use cert::{
     check_policy, inspect_certificate, verify_certificate, verify_certificate_status, verify_evidence_receipt, verify_receipt,

@@ -106,6 +106,7 @@ export async function callEverything(mod, { withDevice }) {
       ['Device#signMany', (...a) => device.signMany(...a), [[{ doc, name: 'b.txt' }]]],
       ['Device#records', (...a) => device.records(...a), [me.kid, { limit: 5 }]],
       ['Device#evidence', (...a) => device.evidence(...a), ['no-such-record', 'document']],
+      ['Device#bundle', (...a) => device.bundle(...a), ['no-such-record']],
       ['Device#reports', (...a) => device.reports(...a), [{ limit: 5 }]],
       ['Device#addFeedback', (...a) => device.addFeedback(...a), ['no-such-report', 'a comment']],
       ['Device#enroll', (...a) => device.enroll(...a), [me.kid, 'AAAA-BBBB-CCCC', server]],

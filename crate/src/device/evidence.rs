@@ -173,6 +173,72 @@ impl<S: Store, C: Clock> Device<S, C> {
     }
 }
 
+#[cfg(feature = "bundle-write")]
+impl<S: Store, C: Clock> Device<S, C> {
+    /// The evidence bundle of record `record_id` (see `crate::write_bundle`), made on the
+    /// device with no network, for its unlocked worker: the record, the certificate it was
+    /// signed under (when the device still has it), the revocation list the device holds, the
+    /// server's receipt, the record before it, and the document and pad image opened from their
+    /// sealed copies. No summary page (the server writes that) and no certificate status (an
+    /// online answer). `record_not_found` when the unlocked worker's records do not hold it.
+    pub async fn bundle(&self, record_id: &str) -> Result<Vec<u8>> {
+        let result = self.try_bundle(record_id).await;
+        self.reported("bundle", self.unlocked().as_deref(), result).await
+    }
+
+    async fn try_bundle(&self, record_id: &str) -> Result<Vec<u8>> {
+        let kid = self.unlocked().ok_or_else(|| {
+            Error::new(ErrorCode::IdentityLocked, "a bundle opens the worker's evidence: unlock first").with_remedy("Unlock with your PIN, then make the bundle again.")
+        })?;
+        let record = self.find_record(&kid, record_id).await?;
+        let identity = self.store.identity(&kid).await?;
+        let credentials = identity.credentials.ok_or_else(|| Error::new(ErrorCode::NotEnrolled, "this identity has no certificate"))?;
+        let (_, payload) = crate::record::inspect_record(&record.jws)?;
+        let certificate = Some(credentials.certificate).filter(|c| crate::cert::inspect_certificate(c).is_ok_and(|c| Some(c.serial) == payload.cert));
+        let previous = match record.seq {
+            0 | 1 => None,
+            seq => self.store.records(&kid, seq - 2, 1).await?.into_iter().find(|r| r.seq == seq - 1).map(|r| r.jws),
+        };
+        let opened = |kind| async move {
+            let mut plain = Vec::new();
+            match self.try_open_evidence(record_id, kind, &mut |chunk| plain.extend_from_slice(&chunk)).await {
+                Ok(_) => Ok(Some(plain)),
+                Err(e) if e.code() == ErrorCode::EvidenceNotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        let bundle = crate::Bundle {
+            record: record.jws,
+            certificate,
+            certificate_status: None,
+            revocation_list: credentials.revocation_list,
+            receipt: record.receipt,
+            previous_record: previous,
+            document: opened(EvidenceKind::Document).await?,
+            signature_image: opened(EvidenceKind::SignatureImage).await?,
+        };
+        let out = crate::write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &credentials.authority, payload.doc.name.as_deref(), None, self.clock.now()?)?;
+        Ok(out.into_inner())
+    }
+
+    /// Record `record_id` of identity `kid`: where its evidence row says, or by reading the
+    /// chain a page at a time.
+    async fn find_record(&self, kid: &str, record_id: &str) -> Result<crate::rows::RecordRow> {
+        let not_found = || Error::new(ErrorCode::RecordNotFound, format!("no record {record_id:.40} of this worker on this device"));
+        if let Some(row) = self.store.evidence(record_id).await?.into_iter().find(|row| row.kid == kid) {
+            return self.store.records(kid, row.seq.saturating_sub(1), 1).await?.into_iter().find(|r| r.id == record_id).ok_or_else(not_found);
+        }
+        let mut after = 0;
+        loop {
+            let page = self.store.records(kid, after, 1000).await?;
+            if let Some(found) = page.iter().find(|r| r.id == record_id) {
+                return Ok(found.clone());
+            }
+            after = page.last().ok_or_else(not_found)?.seq;
+        }
+    }
+}
+
 /// `storage_unavailable`: the stored evidence does not open.
 fn damaged(row: &EvidenceRow) -> Error {
     Error::new(ErrorCode::StorageUnavailable, format!("the stored {} of record {:.40} is damaged", row.kind, row.record_id))

@@ -1183,6 +1183,28 @@ mod tests {
         assert_eq!(server.held.borrow()[&format!("{id}/document")], photo(80_000));
     }
 
+
+    #[test]
+    #[cfg(feature = "evidence")]
+    fn the_device_makes_a_bundle_offline_that_passes_every_check_of_a_verifier() {
+        let clock = TestClock::default();
+        let (device, _, authority) = enrolled_device(&clock);
+        let server = FakeServer::new(&authority, vec![]);
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        let (bytes, image) = (photo(200_000), photo(1_500));
+        run(device.sign(vec![with_evidence(&device, b"the first", None)])).unwrap();
+        let id = run(device.sign(vec![with_evidence(&device, &bytes, Some(&image))])).unwrap().records[0].payload.id.clone();
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        let file = run(device.bundle(&id)).unwrap();
+        let read = crate::read_bundle(std::io::Cursor::new(&file)).unwrap();
+        assert_eq!((read.bundle.document.as_deref(), read.bundle.signature_image.as_deref()), (Some(&bytes[..]), Some(&image[..])));
+        let report = crate::verify_bundle(&read.bundle, authority.public_key());
+        assert!(report.iter().all(|c| c.outcome == crate::Outcome::Pass), "{report:#?}");
+        assert_eq!(run(device.bundle("no-such-record")).unwrap_err().code(), ErrorCode::RecordNotFound);
+        device.lock();
+        assert_eq!(run(device.bundle(&id)).unwrap_err().code(), ErrorCode::IdentityLocked);
+    }
+
     #[test]
     #[cfg(feature = "evidence")]
     fn a_forged_evidence_receipt_leaves_the_evidence_pending() {

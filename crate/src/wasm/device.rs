@@ -597,6 +597,23 @@ impl JsDevice {
         })
     }
 
+    /// The evidence bundle of record `recordId` as a ZIP file, made on this device with no
+    /// network for its unlocked worker: the record, its certificate, the revocation list, the
+    /// server's receipt (once accepted), the record before it, the document and the pad image.
+    /// Anyone checks it with `offsign verify-bundle FILE --authority AUTHORITY.jwk`. Rejects with
+    /// `identity_locked` or `record_not_found`.
+    ///
+    /// @example
+    /// ```js
+    /// const zip = await device.bundle(record.id);
+    /// link.href = URL.createObjectURL(new Blob([zip], { type: 'application/zip' }));
+    /// ```
+    pub fn bundle(&self, record_id: JsText) -> PromiseBytes {
+        let device = self.inner.clone();
+        let id = text_arg("recordId", &record_id);
+        promise(async move { Ok(js_sys::Uint8Array::from(device.bundle(&id?).await?.as_slice()).into()) })
+    }
+
     /// Outbox records of identity `kid` in chain order, a page at a time.
     ///
     /// @example
