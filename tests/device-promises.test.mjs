@@ -824,33 +824,23 @@ test('sync and enrollment codes reach JS: server_unreachable (nothing listening)
     const json = (status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
     if (path === '/v1/enroll' && request.method() === 'GET') return json(200, { challenge: 'scripted-challenge' });
     if (path === '/v1/enroll') return json(403, { code: 'enrollment_code_unknown', message: 'no such code' });
-    if (path === '/v1/records' && forgeReceipts) {
-      // Accepted, the answer signed by the authority, but each receipt signed by another key.
+    // Accepted, the answer signed by the authority; each receipt signed by it too, or (forged)
+    // by another key.
+    const accept = async (receiptKey) => {
       const { records, nonce } = JSON.parse(request.postData());
-      const impostor = await generateKeyPair('Ed25519');
       const verdicts = await Promise.all(records.map(async (jws, index) => {
         const hash = createHash('sha256').update(jws).digest('base64url');
         const id = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url')).id;
-        const receipt = await joseSign({ v: 1, iss: 'scripted', id, hash, receivedAt: new Date().toISOString() }, 'offsign-receipt+jws', impostor.privateKey);
+        const receipt = await joseSign({ v: 1, iss: 'scripted', id, hash, receivedAt: new Date().toISOString() }, 'offsign-receipt+jws', receiptKey);
         return { index, hash, verdict: 'accepted', receipt };
       }));
       const serverTime = new Date().toISOString();
       const answer = await joseSign({ v: 1, serverTime, verdicts: verdicts.map(({ receipt, ...v }) => v), nonce }, 'offsign-answer+jws', jose.privateKey);
       return json(200, { verdicts, serverTime, answer });
-    }
+    };
+    if (path === '/v1/records' && forgeReceipts) return accept((await generateKeyPair('Ed25519')).privateKey);
+    if (path === '/v1/records' && acceptRecords) return accept(jose.privateKey);
     if (path === '/v1/evidence-key' && evidenceKey) return json(200, { evidenceKey });
-    if (path === '/v1/records' && acceptRecords) {
-      const { records, nonce } = JSON.parse(request.postData());
-      const verdicts = await Promise.all(records.map(async (jws, index) => {
-        const hash = createHash('sha256').update(jws).digest('base64url');
-        const id = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url')).id;
-        const receipt = await joseSign({ v: 1, iss: 'scripted', id, hash, receivedAt: new Date().toISOString() }, 'offsign-receipt+jws', jose.privateKey);
-        return { index, hash, verdict: 'accepted', receipt };
-      }));
-      const serverTime = new Date().toISOString();
-      const answer = await joseSign({ v: 1, serverTime, verdicts: verdicts.map(({ receipt, ...v }) => v), nonce }, 'offsign-answer+jws', jose.privateKey);
-      return json(200, { verdicts, serverTime, answer });
-    }
     if (path.startsWith('/v1/evidence/') && request.method() === 'GET') return json(200, { offset: uploads[path]?.length ?? 0 });
     if (path.startsWith('/v1/evidence/') && request.method() === 'PATCH') {
       // Takes every chunk at its offset; the whole does not match its record (as offsign-server

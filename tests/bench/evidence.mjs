@@ -1,16 +1,18 @@
-// Evidence upload benchmark (not a test): a 20 MB photo, sealed as a device seals it (the
+// Evidence benchmark (not a test). The server: a 20 MB photo, sealed as a device seals it (the
 // offsign command line, not timed), uploaded to a release offsign-server on loopback in 1 MiB
-// tus chunks: each chunk fsynced, then the whole opened with the server's key, hashed against
-// the record's digest and moved into the blob store. Next to it, in the same run, a plain HTTP
-// PUT of the same sealed bytes to a Node server that streams them to a file and fsyncs it once:
-// what any upload costs on this machine. Also the storage a sealed piece takes.
+// tus chunks, then the whole opened with the server's key, hashed against the record's digest
+// and moved into the blob store. Next to it, in the same run, a plain HTTP PUT of the same
+// sealed bytes to a Node server that streams them to a file and fsyncs it once: what any upload
+// costs on this machine. The device: the same photo signed as a File in headless Chromium with
+// a profile on disk (read, hashed, sealed and stored in IndexedDB, with the record), next to
+// WebCrypto hashing the same bytes; and the storage the browser reports it took.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, generateKeyPairSync, sign as edSign } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../support/browser.mjs';
+import { ROOT, startChromium } from '../support/browser.mjs';
 import { startServer } from '../support/server.mjs';
 
 const SERVER = path.join(ROOT, 'target/release/offsign-server');
@@ -74,6 +76,45 @@ function plainPutServer(folder) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** The device side: signing the photo as a File, against hashing it alone, and what it takes on disk. */
+async function onTheDevice(server) {
+  const profile = mkdtempSync(path.join(tmpdir(), 'offsign-bench-profile-'));
+  const chrome = await startChromium(profile);
+  try {
+    const page = await chrome.context.newPage();
+    await page.goto(`${server.url}/`);
+    const { code } = server.admin('enroll', '--worker', 'bench-device');
+    return await page.evaluate(async ({ code, size, rounds }) => {
+      const { default: init, Device } = await import('/pkg/offsign.js');
+      await init();
+      const device = await Device.open({ name: 'bench-evidence' });
+      const me = await device.createIdentity({ label: 'Bench', pin: '482913', kdf: { m: 8192, t: 1, p: 1 } });
+      await device.enroll(me.kid, code);
+      const signMs = [];
+      const hashMs = [];
+      const grown = [];
+      for (let round = 0; round < rounds; round++) {
+        const bytes = new Uint8Array(size);
+        for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65_536)));
+        const file = new File([bytes], 'photo.jpg', { type: 'image/jpeg' });
+        const before = (await navigator.storage.estimate()).usage;
+        let started = performance.now();
+        await device.sign(file);
+        signMs.push(performance.now() - started);
+        grown.push((await navigator.storage.estimate()).usage - before);
+        started = performance.now();
+        await crypto.subtle.digest('SHA-256', bytes);
+        hashMs.push(performance.now() - started);
+      }
+      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      return { signMs: median(signMs), hashMs: median(hashMs), storedPerPlain: median(grown) / size };
+    }, { code, size: PHOTO_BYTES, rounds: ROUNDS });
+  } finally {
+    await chrome.close();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  }
+}
+
 export async function run() {
   const folder = mkdtempSync(path.join(tmpdir(), 'offsign-bench-evidence-'));
   const server = await startServer(['--rate-limit', '0'], { bin: SERVER, captureStderr: true });
@@ -115,7 +156,11 @@ export async function run() {
       if (round % 2) { await put(); await evidence(); } else { await evidence(); await put(); }
     }
     const mbps = (ms) => PHOTO_BYTES / 1e6 / (ms / 1000);
+    const device = await onTheDevice(server);
     return {
+      deviceSignMBps: mbps(device.signMs),
+      deviceHashMBps: mbps(device.hashMs),
+      deviceStoredPerPlain: device.storedPerPlain,
       evidenceMBps: mbps(median(evidenceMs)),
       putMBps: mbps(median(putMs)),
       overhead: sealedBytes / PHOTO_BYTES,

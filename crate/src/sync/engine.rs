@@ -1004,6 +1004,13 @@ mod tests {
     }
 
     #[cfg(feature = "evidence")]
+    /// The id of a record signed with `bytes` (and `image`) as its evidence.
+    #[cfg(feature = "evidence")]
+    fn signed_with_evidence(device: &crate::device::tests::TestDevice<'_>, bytes: &[u8], image: Option<&[u8]>) -> String {
+        run(device.sign(vec![with_evidence(device, bytes, image)])).unwrap().records[0].payload.id.clone()
+    }
+
+    #[cfg(feature = "evidence")]
     /// Bytes that do not repeat (a photo, as far as sealing can tell).
     fn photo(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()
@@ -1072,8 +1079,8 @@ mod tests {
         let mut server = FakeServer::new(&authority, vec![]);
         run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         server.refuse_seq = Some(2);
-        let first = run(device.sign(vec![with_evidence(&device, &photo(1000), None)])).unwrap().records[0].payload.id.clone();
-        let refused_record = run(device.sign(vec![with_evidence(&device, &photo(1000), None)])).unwrap().records[0].payload.id.clone();
+        let first = signed_with_evidence(&device, &photo(1000), None);
+        let refused_record = signed_with_evidence(&device, &photo(1000), None);
         // The server's copy of what the first record signed is another digest: the upload does not match.
         server.tampered = Some(first.clone());
         let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
@@ -1093,14 +1100,13 @@ mod tests {
         assert_eq!(read, photo(1000), "still readable by its worker");
     }
 
-
     #[test]
     #[cfg(feature = "evidence")]
     fn evidence_not_yet_sent_travels_in_the_backup_checked_and_opens_after_a_restore() {
         let clock = TestClock::default();
         let (device, row, _) = enrolled_device(&clock);
         let (bytes, image) = (photo(1_200_000), photo(3_000));
-        let id = run(device.sign(vec![with_evidence(&device, &bytes, Some(&image))])).unwrap().records[0].payload.id.clone();
+        let id = signed_with_evidence(&device, &bytes, Some(&image));
         let backup = run(device.export_backup("correct horse battery", crate::KdfParams::MIN)).unwrap();
         let contents = crate::backup::open_backup(&backup, "correct horse battery").unwrap();
         assert_eq!(contents.evidence.len(), 2, "the photo and the pad, not yet at the server");
@@ -1130,7 +1136,7 @@ mod tests {
 
         // A later backup whose new evidence names the pieces of evidence already on the device.
         run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
-        let later = run(device.sign(vec![with_evidence(&device, &photo(500), None)])).unwrap().records[0].payload.id.clone();
+        let later = signed_with_evidence(&device, &photo(500), None);
         let mut borrowing = crate::backup::open_backup(&run(device.export_backup("pass phrase", crate::KdfParams::MIN)).unwrap(), "pass phrase").unwrap();
         borrowing.evidence.retain(|e| e.row.record_id == later);
         borrowing.evidence[0].row.staged = contents.evidence[0].row.staged.clone();
@@ -1141,7 +1147,6 @@ mod tests {
         assert_eq!(again, bytes, "and the photo is untouched");
     }
 
-
     #[test]
     #[cfg(feature = "evidence")]
     fn a_server_that_never_lets_an_upload_finish_runs_out_of_requests_and_the_next_piece_still_goes() {
@@ -1149,8 +1154,8 @@ mod tests {
         let (device, row, authority) = enrolled_device(&clock);
         let mut server = FakeServer::new(&authority, vec![]);
         run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
-        let stuck = run(device.sign(vec![with_evidence(&device, &photo(150_000), None)])).unwrap().records[0].payload.id.clone();
-        let next = run(device.sign(vec![with_evidence(&device, &photo(2_000), None)])).unwrap().records[0].payload.id.clone();
+        let stuck = signed_with_evidence(&device, &photo(150_000), None);
+        let next = signed_with_evidence(&device, &photo(2_000), None);
         server.stalled = Some(stuck.clone());
         let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(summary.evidence_stored, 1, "the piece after the stuck one still goes");
@@ -1170,7 +1175,7 @@ mod tests {
         let (device, _, authority) = enrolled_device(&clock);
         let mut server = FakeServer::new(&authority, vec![]);
         run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
-        let id = run(device.sign(vec![with_evidence(&device, &photo(80_000), None)])).unwrap().records[0].payload.id.clone();
+        let id = signed_with_evidence(&device, &photo(80_000), None);
         server.proxy_limit = true;
         let limited = run(device.sync(&server, SyncOptions { max_tries: 2, ..SyncOptions::default() }, &no_progress)).unwrap();
         assert_eq!(limited.evidence_stored, 0);
@@ -1183,7 +1188,6 @@ mod tests {
         assert_eq!(server.held.borrow()[&format!("{id}/document")], photo(80_000));
     }
 
-
     #[test]
     #[cfg(feature = "evidence")]
     fn the_device_makes_a_bundle_offline_that_passes_every_check_of_a_verifier() {
@@ -1193,7 +1197,7 @@ mod tests {
         run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         let (bytes, image) = (photo(200_000), photo(1_500));
         run(device.sign(vec![with_evidence(&device, b"the first", None)])).unwrap();
-        let id = run(device.sign(vec![with_evidence(&device, &bytes, Some(&image))])).unwrap().records[0].payload.id.clone();
+        let id = signed_with_evidence(&device, &bytes, Some(&image));
         run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         let file = run(device.bundle(&id)).unwrap();
         let read = crate::read_bundle(std::io::Cursor::new(&file)).unwrap();
@@ -1212,7 +1216,7 @@ mod tests {
         let (device, _, authority) = enrolled_device(&clock);
         let mut server = FakeServer::new(&authority, vec![]);
         run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
-        let id = run(device.sign(vec![with_evidence(&device, &photo(500), None)])).unwrap().records[0].payload.id.clone();
+        let id = signed_with_evidence(&device, &photo(500), None);
         let forger = Authority::new(Identity::generate().unwrap(), "Forger");
         server.receipt_signer = Some(forger);
         // Records' receipts are forged too: the record stays pending, and so does its evidence.
