@@ -259,7 +259,7 @@ test('one identity unlocked at a time: unlocking B locks A, signing follows the 
   expectError(r.wrongA, 'wrong_pin');
   assert.equal(r.afterWrongA, undefined, 'a failed unlock of A also locked B');
   expectError(r.signWhileNone, 'identity_locked');
-  assert.deepEqual(r.summary, { identitiesAdded: 1, recordsAdded: 1, recordsSkipped: 0, reportsAdded: 1 });
+  assert.deepEqual(r.summary, { identitiesAdded: 1, recordsAdded: 1, recordsSkipped: 0, reportsAdded: 1, evidenceAdded: 1 });
   assert.deepEqual(r.restored, [r.b], 'B\'s backup holds B, not A');
   assert.equal(r.otherTab, undefined);
   assert.equal(r.afterLock, undefined);
@@ -387,7 +387,7 @@ test('storage_full while signing and while importing is a failure report without
   }, { passphrase: PASSPHRASE, kid: r.kid, bigKid: big.kid });
   assert.deepEqual(after.seqs, Array.from({ length: 60 }, (_, i) => i + 4));
   assert.equal(after.stored, 63);
-  assert.deepEqual(after.summary, { identitiesAdded: 1, recordsAdded: 60, recordsSkipped: 0, reportsAdded: 0 });
+  assert.deepEqual(after.summary, { identitiesAdded: 1, recordsAdded: 60, recordsSkipped: 0, reportsAdded: 0, evidenceAdded: 60 }, 'the documents not yet sent come too');
   assert.equal(after.bigRecords, 60);
 }));
 
@@ -528,8 +528,8 @@ test('backup import checks each record\'s signature and each chain link inside t
     assert.match(e.message, reason, what);
   }
   assert.equal(r.unchanged, true, 'refused files changed no identity and no record');
-  assert.deepEqual(r.gapSummary, { identitiesAdded: 1, recordsAdded: 2, recordsSkipped: 0, reportsAdded: 0 }, 'a gap between records is no broken link');
-  assert.deepEqual(r.honestSummary, { identitiesAdded: 0, recordsAdded: 1, recordsSkipped: 2, reportsAdded: 0 });
+  assert.deepEqual(r.gapSummary, { identitiesAdded: 1, recordsAdded: 2, recordsSkipped: 0, reportsAdded: 0, evidenceAdded: 2 }, 'a gap between records is no broken link');
+  assert.deepEqual(r.honestSummary, { identitiesAdded: 0, recordsAdded: 1, recordsSkipped: 2, reportsAdded: 0, evidenceAdded: 1 });
   assert.deepEqual(r.seqs, r.original, 'the honest records, in order');
   expectError(r.conflict, 'chain_broken', 'a valid file whose records differ from the stored ones');
   assert.equal(r.unchangedByConflict, true);

@@ -288,8 +288,8 @@ test('a backup restores into a fresh browser profile; wrong passphrase and trunc
       assert.equal(r.wrong, 'wrong_passphrase');
       assert.equal(r.truncated, 'malformed_backup');
       assert.equal(r.afterFailures, 0, 'failed imports change nothing');
-      assert.deepEqual(r.summary, { identitiesAdded: 1, recordsAdded: 3, recordsSkipped: 0, reportsAdded: 0 });
-      assert.deepEqual(r.again, { identitiesAdded: 0, recordsAdded: 0, recordsSkipped: 3, reportsAdded: 0 });
+      assert.deepEqual(r.summary, { identitiesAdded: 1, recordsAdded: 3, recordsSkipped: 0, reportsAdded: 0, evidenceAdded: 3 });
+      assert.deepEqual(r.again, { identitiesAdded: 0, recordsAdded: 0, recordsSkipped: 3, reportsAdded: 0, evidenceAdded: 0 });
       assert.deepEqual(r.seqs, [1, 2, 3, 4]);
       assert.equal(r.nextSeq, 4, 'the restored identity continues its chain');
     } finally {

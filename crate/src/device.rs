@@ -294,7 +294,10 @@ impl<S: Store, C: Clock> Device<S, C> {
         let reports = self.store.reports("", u32::MAX).await?.into_iter().filter(|r| r.kid.as_deref().is_none_or(|k| k == kid)).collect();
         let mut evidence = Vec::new();
         let mut carried: u64 = 0;
-        for row in self.store.pending_evidence(u32::MAX).await?.into_iter().filter(|row| row.kid == kid) {
+        // Only with its record: evidence still pending after its accepted record was deleted
+        // (retainAcceptedDays) would make the backup one its own import refuses.
+        let exported: std::collections::HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        for row in self.store.pending_evidence(u32::MAX).await?.into_iter().filter(|row| row.kid == kid && exported.contains(row.record_id.as_str())) {
             // Oldest first, up to what a backup carries; the rest stays on the device.
             carried = carried.saturating_add(row.sealed_len());
             if carried > crate::backup::MAX_EVIDENCE_IN_BACKUP {
