@@ -13,7 +13,7 @@ use crate::keys::PublicKey;
 use crate::rows::{EvidenceRow, EvidenceState, RecordError, RecordState};
 use crate::store::Store;
 use crate::sync::retry::{parse_retry_after, unit_random};
-use crate::sync::{SyncOptions, SyncSummary, Transport};
+use crate::sync::wire::{HttpResponse, SyncOptions, SyncSummary, Transport};
 use crate::time::Clock;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -47,7 +47,7 @@ enum Uploaded {
 
 /// The server's own refusal of a piece in `answer`: its JSON with one of the codes that are a
 /// verdict on the evidence; `None` for anything else (a proxy's error page).
-fn refusal_code(answer: &crate::sync::HttpResponse) -> Option<ErrorCode> {
+fn refusal_code(answer: &HttpResponse) -> Option<ErrorCode> {
     let refusal: Value = answer.json().ok()?;
     let code = ErrorCode::parse(refusal.get("code")?.as_str()?)?;
     matches!(code, ErrorCode::DigestMismatch | ErrorCode::MalformedEvidence | ErrorCode::EvidenceTooLarge).then_some(code)
@@ -238,7 +238,7 @@ impl<H: Host> Engine<'_, H> {
     }
 
     /// Marks `row` refused with the server's code, and reports it.
-    async fn refused(&self, row: &mut EvidenceRow, answer: &crate::sync::HttpResponse) -> Result<Uploaded> {
+    async fn refused(&self, row: &mut EvidenceRow, answer: &HttpResponse) -> Result<Uploaded> {
         let refusal: Value = answer.json().unwrap_or_default();
         let code = refusal_code(answer).unwrap_or(ErrorCode::MalformedEvidence).as_str().to_owned();
         let message: String = refusal["message"].as_str().unwrap_or_default().chars().take(300).collect();
