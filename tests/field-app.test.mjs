@@ -360,6 +360,8 @@ test('the outbox reads as what was signed; a row opens with its receipt and save
     // A row opens: the fields, the signature, the receipt; the technical part folded.
     await page.click(`#records li[data-id="${sent[0]}"] a`);
     await page.waitForSelector('#record:not([hidden])');
+    // The screen shows at once; its contents follow once the device has read the record.
+    await page.waitForFunction(() => document.querySelector('#record-title').textContent !== 'Record');
     assert.equal(await page.textContent('#record-title'), 'Signed for J. Smith');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'record-title');
     const fields = await page.$$eval('#record-fields dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
