@@ -272,7 +272,7 @@ fn check_evidence(copy: &EvidenceCopy, records: &[RecordRow]) -> Result<()> {
         return Err(malformed("is not what its record signed"));
     }
     let pending = row.state == EvidenceState::Pending && row.pending.as_deref() == Some(record.signed_at.as_str()) && row.signed_at == record.signed_at;
-    if !pending || row.plain_len > MAX_EVIDENCE_IN_BACKUP || b64url_decode(&row.header).is_none_or(|h| h.len() != EVIDENCE_HEADER_LEN) {
+    if !pending || row.plain_len > MAX_EVIDENCE_IN_BACKUP || row.header_bytes().is_none() {
         return Err(malformed("is not sealed evidence waiting to be sent"));
     }
     if (row.kind == "signature-image" && row.media_type != "image/png") || row.staged.is_empty() || row.staged.len() > 64 {

@@ -255,6 +255,12 @@ impl EvidenceRow {
         sealed_len(self.plain_len)
     }
 
+    /// The sealed header, decoded; `None` when the stored text is not one (damaged storage, or
+    /// a hostile backup).
+    pub fn header_bytes(&self) -> Option<Vec<u8>> {
+        crate::encoding::b64url_decode(&self.header).filter(|h| h.len() == EVIDENCE_HEADER_LEN)
+    }
+
     /// How many stored pieces hold its chunks.
     pub fn pieces(&self) -> u32 {
         (self.sealed_len() - EVIDENCE_HEADER_LEN as u64).div_ceil(EVIDENCE_PIECE as u64) as u32

@@ -12,7 +12,7 @@
 
 use crate::cert::StoredCredentials;
 use super::Device;
-use crate::encoding::{b64url, b64url_decode};
+use crate::encoding::b64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::evidence::{verify_evidence_key, EvidenceKey, EvidenceKind, EvidenceOpener, EvidenceSealer};
 use crate::evidence_size::{EVIDENCE_CHUNK, EVIDENCE_PIECE, EVIDENCE_TAG};
@@ -157,7 +157,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         if self.unlocked().as_deref() != Some(row.kid.as_str()) {
             return Err(Error::new(ErrorCode::IdentityLocked, "evidence opens with the key of the worker who signed it: unlock that identity first"));
         }
-        let header = b64url_decode(&row.header).ok_or_else(|| damaged(&row))?;
+        let header = row.header_bytes().ok_or_else(|| damaged(&row))?;
         let now = self.clock.now()?;
         let mut opener = self.with_identity(now, |identity| EvidenceOpener::new(&header, &identity.evidence_secret(), record_id, kind))?;
         let pieces = row.pieces();

@@ -4,7 +4,7 @@
 
 use super::{Engine, Host};
 use crate::device::evidence::server_evidence_key;
-use crate::encoding::{b64url, b64url_decode};
+use crate::encoding::b64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::evidence::{readdress_evidence, verify_evidence_key, EvidenceKind};
 use crate::evidence_size::{EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
@@ -143,7 +143,7 @@ impl<H: Host> Engine<'_, H> {
         if self.host.unlocked().as_deref() != Some(row.kid.as_str()) {
             return Ok(false);
         }
-        let header = b64url_decode(&row.header).ok_or_else(damaged_header)?;
+        let header = row.header_bytes().ok_or_else(damaged_header)?;
         let now = self.host.clock().now()?;
         let header = self.host.with_identity(now, |identity| readdress_evidence(&header, &identity.evidence_secret(), &server, &row.record_id, kind))?;
         row.header = b64url(&header);
@@ -161,7 +161,7 @@ impl<H: Host> Engine<'_, H> {
     async fn upload_piece(&self, transport: &impl Transport, options: SyncOptions, row: &mut EvidenceRow, authority: &PublicKey) -> Result<Uploaded> {
         let path = format!("/v1/evidence/{}/{}", row.record_id, row.kind);
         let total = row.sealed_len();
-        let header = b64url_decode(&row.header).filter(|h| h.len() == EVIDENCE_HEADER_LEN).ok_or_else(damaged_header)?;
+        let header = row.header_bytes().ok_or_else(damaged_header)?;
         let mut failures = 0;
         let mut requests_left = 3 * (u64::from(row.pieces()) + 2) + u64::from(options.max_tries);
         let stalled = || Error::new(ErrorCode::ServerRefused, format!("{path}: the server does not let the upload finish"));
