@@ -1,5 +1,6 @@
 // Every export of the package, called with hostile arguments (tests/pages/hostile-args.mjs):
-// `offsign` in Chromium (the Device through its worker included) and `offsign/core` in Node.
+// `offsign` in Chromium (the Device through its worker included), `offsign/core` and
+// `offsign/verify` in Node.
 // Whatever a caller passes, the answer is a value or an OffsignError (most often
 // `malformed_input`, naming the argument), never a TypeError from the glue or a trap of the
 // wasm; the exports found by reflection are all called; and the instance still signs and
@@ -43,4 +44,10 @@ test('offsign/core in Node: every export answers hostile arguments with a value 
   const core = await import(pathToFileURL(path.join(ROOT, 'pkg/core.js')).href);
   core.initSync({ module: readFileSync(path.join(ROOT, 'pkg/offsign_core_bg.wasm')) });
   assertReport(await callEverything(core, { withDevice: false }), 'offsign/core', 20);
+});
+
+test('offsign/verify in Node: every export, verifyBundle included, answers hostile arguments with a value or an OffsignError', { timeout: 300_000 }, async () => {
+  const verify = await import(pathToFileURL(path.join(ROOT, 'pkg/verify.js')).href);
+  verify.initSync({ module: readFileSync(path.join(ROOT, 'pkg/offsign_verify_bg.wasm')) });
+  assertReport(await callEverything(verify, { withDevice: false }), 'offsign/verify', 22);
 });

@@ -34,7 +34,9 @@ self.addEventListener('message', (event) => {
 // The shell from the cache (it is versioned as a whole); the API always from the network.
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/')) return;
+  // The verify page (/verify/) has a worker of its own.
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/')
+    || url.pathname === '/verify' || url.pathname.startsWith('/verify/')) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     const hit = await cache.match(event.request, { ignoreSearch: true })

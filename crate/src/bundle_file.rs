@@ -15,6 +15,12 @@
 //! its own limit, stored (uncompressed) entries only, unknown names refused.
 
 use crate::bundle::Bundle;
+#[cfg(feature = "bundle-file")]
+use crate::bundle::{BundleCheck, Outcome};
+#[cfg(feature = "bundle-file")]
+use crate::keys::PublicKey;
+#[cfg(feature = "bundle-file")]
+use serde::Serialize;
 use crate::error::{Error, ErrorCode, Result};
 #[cfg(feature = "bundle-file")]
 use crate::jws::MAX_JWS_LEN;
@@ -35,6 +41,10 @@ pub const MAX_BUNDLE_DOCUMENT: u64 = 512 << 20;
 /// The largest signature image a bundle is read with: 16 MiB.
 #[cfg(feature = "bundle-file")]
 const MAX_BUNDLE_IMAGE: u64 = 16 << 20;
+/// The largest file read as a bundle: its largest document, signature image and summary, the
+/// README, a manifest and six JWS files at their limits, and 1 MiB for the ZIP's own records.
+#[cfg(feature = "bundle-file")]
+pub const MAX_BUNDLE_FILE: u64 = MAX_BUNDLE_DOCUMENT + 2 * MAX_BUNDLE_IMAGE + (64 << 10) + 7 * MAX_JWS_LEN as u64 + (1 << 20);
 const MANIFEST: &str = "offsign-bundle.json";
 const DOCUMENT_FOLDER: &str = "document/";
 const IMAGE: &str = "signature-image.png";
@@ -53,6 +63,12 @@ pub struct BundleFile {
     pub document_name: Option<String>,
     /// When the bundle was made (RFC 3339).
     pub made_at: String,
+}
+
+/// `malformed_bundle` for a file of `size` bytes, past [`MAX_BUNDLE_FILE`].
+#[cfg(feature = "bundle-file")]
+pub(crate) fn too_large_for_a_bundle(size: u64) -> Error {
+    malformed(format!("the file is {size} bytes; an evidence bundle is at most {MAX_BUNDLE_FILE}"))
 }
 
 #[cfg(feature = "bundle-file")]
@@ -237,7 +253,13 @@ fn not_written(e: std::io::Error) -> Error {
 #[cfg(feature = "bundle-file")]
 /// Reads a bundle's ZIP file; `malformed_bundle` when it is not one (not a ZIP, no manifest or
 /// record, an unknown or compressed entry, too many or too large entries).
-pub fn read_bundle<R: Read + Seek>(file: R) -> Result<BundleFile> {
+pub fn read_bundle<R: Read + Seek>(mut file: R) -> Result<BundleFile> {
+    let size = file.seek(std::io::SeekFrom::End(0)).and_then(|size| file.rewind().map(|()| size));
+    match size {
+        Err(e) => return Err(malformed(format!("the file cannot be read: {e}"))),
+        Ok(size) if size > MAX_BUNDLE_FILE => return Err(too_large_for_a_bundle(size)),
+        Ok(_) => {}
+    }
     let mut zip = zip::ZipArchive::new(file).map_err(|e| malformed(format!("this is not a ZIP file: {e}")))?;
     if zip.len() > MAX_BUNDLE_ENTRIES {
         return Err(malformed(format!("a bundle holds at most {MAX_BUNDLE_ENTRIES} files; this one holds {}", zip.len())));
@@ -290,6 +312,88 @@ pub fn read_bundle<R: Read + Seek>(file: R) -> Result<BundleFile> {
         authority,
         document_name: manifest["documentName"].as_str().map(str::to_owned),
         made_at: manifest["madeAt"].as_str().unwrap_or("").to_owned(),
+    })
+}
+
+/// What a verifier learns from a bundle file: the verdict, each check, and which authority key
+/// the checks used. The command line prints it (`offsign verify-bundle`); the verify page shows it.
+#[cfg(feature = "bundle-file")]
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleReport {
+    /// `valid` (every check passes), `invalid` (one fails) or `incomplete` (none fails, but the
+    /// bundle lacks a part that one needs).
+    pub verdict: Verdict,
+    /// The record's id (empty when the record cannot be read).
+    pub record: String,
+    /// The authority key the checks used.
+    pub authority: AuthorityUsed,
+    /// When the bundle was made (RFC 3339), as its manifest says.
+    pub made_at: String,
+    /// The document's file name, as its manifest says.
+    pub document_name: Option<String>,
+    /// Each check, in the order of [`verify_bundle`](crate::verify_bundle).
+    pub checks: Vec<BundleCheck>,
+}
+
+/// A bundle's verdict, from its checks.
+#[cfg(feature = "bundle-file")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every check passes.
+    Valid,
+    /// At least one check fails.
+    Invalid,
+    /// None fails, but at least one finds its part absent.
+    Incomplete,
+}
+
+/// The authority key a report's checks used, and whether the verifier chose it.
+#[cfg(feature = "bundle-file")]
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorityUsed {
+    /// Its key id (RFC 7638 thumbprint), to compare with the organisation's.
+    pub kid: String,
+    /// Whether the verifier gave it; if not, it is the key the bundle names.
+    pub pinned: bool,
+    /// Whether it is the key the bundle names.
+    pub named_in_bundle: bool,
+    /// What that means, in words.
+    pub note: &'static str,
+}
+
+/// Reads a bundle file and checks it against the `pinned` authority key, or when none is given
+/// against the key the bundle names (and the report says so). `malformed_bundle` when the file
+/// is not a bundle; a bundle that is one but does not hold up gets a report, not an error.
+#[cfg(feature = "bundle-file")]
+pub fn check_bundle_file<R: Read + Seek>(file: R, pinned: Option<&PublicKey>) -> Result<BundleReport> {
+    let read = read_bundle(file)?;
+    let named = PublicKey::from_jwk(&read.authority)?;
+    let key = pinned.unwrap_or(&named);
+    let checks = crate::bundle::verify_bundle(&read.bundle, key);
+    let verdict = match () {
+        _ if checks.iter().any(|c| c.outcome == Outcome::Fail) => Verdict::Invalid,
+        _ if checks.iter().any(|c| c.outcome == Outcome::Absent) => Verdict::Incomplete,
+        _ => Verdict::Valid,
+    };
+    Ok(BundleReport {
+        verdict,
+        record: crate::record::inspect_record(&read.bundle.record).map(|(_, payload)| payload.id).unwrap_or_default(),
+        authority: AuthorityUsed {
+            kid: key.kid().to_owned(),
+            pinned: pinned.is_some(),
+            named_in_bundle: key.kid() == named.kid(),
+            note: if pinned.is_some() {
+                "checked against the authority key the verifier gave"
+            } else {
+                "NOT pinned: checked against the key the bundle names; compare this kid with the organisation's"
+            },
+        },
+        made_at: read.made_at,
+        document_name: read.document_name,
+        checks,
     })
 }
 

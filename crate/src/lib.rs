@@ -50,7 +50,7 @@ mod wasm;
 
 pub use bundle::{verify_bundle, Bundle, BundleCheck, Outcome};
 #[cfg(feature = "bundle-file")]
-pub use bundle_file::{read_bundle, BundleFile, MAX_BUNDLE_DOCUMENT, MAX_BUNDLE_ENTRIES};
+pub use bundle_file::{check_bundle_file, read_bundle, AuthorityUsed, BundleFile, BundleReport, Verdict, MAX_BUNDLE_DOCUMENT, MAX_BUNDLE_ENTRIES, MAX_BUNDLE_FILE};
 #[cfg(feature = "bundle-write")]
 pub use bundle_file::{write_bundle, BUNDLE_FORMAT};
 pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents, EvidenceCopy, ImportSummary, MAX_BACKUP_BYTES, MAX_EVIDENCE_IN_BACKUP};

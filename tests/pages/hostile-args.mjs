@@ -85,6 +85,15 @@ export async function callEverything(mod, { withDevice }) {
     ['isOffsignError', (...a) => { if (typeof mod.isOffsignError(...a) !== 'boolean') throw new Error('not a boolean'); }, [new Error('x')]],
     ['OffsignError', (...a) => new mod.OffsignError(...a), ['malformed_input', 'message']],
   ];
+  if (mod.verifyBundle) {
+    // `offsign/verify`: an empty ZIP (its end record alone) is a ZIP, but not a bundle.
+    const emptyZip = new Uint8Array(22);
+    emptyZip.set([0x50, 0x4b, 0x05, 0x06]);
+    calls.push(
+      ['verifyBundle', (...a) => mod.verifyBundle(...a), [emptyZip, { authority: ca.publicJwk }]],
+      ['maxBundleBytes', (...a) => mod.maxBundleBytes(...a), []],
+    );
+  }
   if (withDevice) {
     const { Device } = mod;
     const device = await Device.open({ name: `hostile-args-${Math.random()}` });

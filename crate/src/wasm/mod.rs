@@ -835,3 +835,5 @@ pub fn version() -> String {
 
 #[cfg(feature = "device")]
 mod device;
+#[cfg(feature = "verify")]
+mod verify;

@@ -1,0 +1,151 @@
+// The verify page: checks an evidence bundle with `offsign/verify` in this browser. Nothing is
+// uploaded; the only request it makes is for this server's authority key, and its own service
+// worker keeps the page and the wasm so that it opens and works with no network.
+import init, { errorCodes, maxBundleBytes, verifyBundle, VerifyingKey } from '/pkg/verify.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** The check names of the report, in words. */
+const CHECKS = {
+  record_format: 'The record is well formed',
+  certificate: "The signer's certificate is signed by the authority",
+  signature: "The record is signed by the certificate's key",
+  valid_at_signing: 'The certificate was valid when the record was signed',
+  not_revoked: 'The certificate was not revoked before the server received the record',
+  receipt: "The server's receipt is authentic and for this record",
+  document: 'The document is the one signed',
+  signature_image: 'The handwritten signature image is the one signed',
+  chain: "The record's place in the signer's chain",
+};
+const OUTCOMES = { pass: 'Pass', fail: 'Fail', absent: 'Not in the bundle' };
+const VERDICTS = {
+  valid: ['Valid', 'Every check passes: this record is what it says, signed by a certified worker and received by the server.'],
+  invalid: ['Not valid', 'At least one check fails: the record, a file in the bundle or its certificate is not what it claims. See the failing checks below.'],
+  incomplete: ['Incomplete', 'Nothing fails, but the bundle lacks a part that a check needs: what those checks would prove is not proven either way.'],
+};
+
+/** This server's authority key, when it answered while the page loaded. */
+let serverAuthority;
+
+async function fetchServerAuthority() {
+  try {
+    const answer = await fetch('/v1/authority', { signal: AbortSignal.timeout(5_000), cache: 'no-store' });
+    if (!answer.ok) return;
+    const { jwk, name } = await answer.json();
+    serverAuthority = jwk;
+    const fetched = $('authority-fetched');
+    fetched.textContent = `This server's authority key${name ? ` (${name})` : ''}, id ${VerifyingKey.fromJwk(jwk).kid}, was fetched from ${location.origin} and is used unless you give another one below.`;
+    fetched.hidden = false;
+  } catch {
+    // Offline, or no offsign server here: the verifier gives the key, or the bundle's is shown.
+  }
+}
+
+async function keepOffline() {
+  const badge = $('offline-ready');
+  if (!('serviceWorker' in navigator)) {
+    badge.textContent = 'Online only';
+    return;
+  }
+  try {
+    await navigator.serviceWorker.register('/verify/sw.js', { scope: '/verify/', type: 'module', updateViaCache: 'none' });
+    await navigator.serviceWorker.ready;
+    badge.textContent = 'Works offline';
+  } catch {
+    badge.textContent = 'Online only';
+  }
+}
+
+/** The remedy the error table gives for `code`. */
+const remedyOf = (code) => errorCodes().find((c) => c.code === code)?.remedy ?? '';
+
+function showProblem(error) {
+  const problem = $('verify-problem');
+  problem.replaceChildren(document.createTextNode(error.message));
+  if (error.remedy) problem.append(document.createElement('br'), document.createTextNode(error.remedy));
+  if (error.code) {
+    const code = document.createElement('span');
+    code.className = 'support-code';
+    code.textContent = `Code: ${error.code}`;
+    problem.append(code);
+  }
+  problem.hidden = false;
+  problem.dataset.code = error.code ?? '';
+  $('report').hidden = true;
+}
+
+/** The authority key to pin: the one given on the page, else this server's, else none. */
+function pinnedAuthority() {
+  const text = $('authority-jwk').value.trim();
+  if (!text) return serverAuthority;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw Object.assign(new Error('The authority key is not a JWK: it must be the JSON text the organisation gave you.'),
+      { code: 'malformed_jwk', remedy: remedyOf('malformed_jwk') });
+  }
+}
+
+function showReport(report, file) {
+  const [title, words] = VERDICTS[report.verdict];
+  $('verdict').textContent = `${title}: ${file.name}`;
+  $('report').dataset.verdict = report.verdict;
+  $('verdict-words').textContent = words;
+  $('report-record').textContent = report.record || '(unreadable)';
+  $('report-document').textContent = report.documentName ?? '(no name)';
+  $('report-made').textContent = report.madeAt || '(not said)';
+  const { kid, pinned, namedInBundle } = report.authority;
+  $('report-authority').textContent = pinned
+    ? `${kid}, given by you${namedInBundle ? ', the key the bundle names' : ' (the bundle names another key)'}`
+    : `${kid}, NOT pinned: the key the bundle names itself. Compare this id with the one the organisation gives you; a forged bundle would pass under a key of its own.`;
+  $('checks').replaceChildren(...report.checks.map(({ check, outcome, detail }) => {
+    const item = document.createElement('li');
+    item.className = { pass: 'ok', fail: 'fail', absent: 'warn' }[outcome];
+    item.dataset.check = check;
+    item.dataset.outcome = outcome;
+    const state = document.createElement('span');
+    state.className = 'state';
+    state.textContent = OUTCOMES[outcome];
+    const name = document.createElement('strong');
+    name.textContent = ` ${CHECKS[check] ?? check}`;
+    const why = document.createElement('div');
+    why.textContent = detail;
+    item.append(state, name, why);
+    return item;
+  }));
+  $('verify-problem').hidden = true;
+  $('report').hidden = false;
+  $('verdict').focus();
+}
+
+async function verify(event) {
+  event.preventDefault();
+  const file = $('bundle-file').files[0];
+  if (!file) return;
+  const form = $('verify-form');
+  form.setAttribute('aria-busy', 'true');
+  $('report').hidden = true;
+  $('verify-problem').hidden = true;
+  try {
+    if (file.size > maxBundleBytes()) {
+      throw Object.assign(new Error(`The file is ${file.size} bytes; an evidence bundle is at most ${maxBundleBytes()}.`),
+        { code: 'malformed_bundle', remedy: remedyOf('malformed_bundle') });
+    }
+    const authority = pinnedAuthority();
+    const report = verifyBundle(new Uint8Array(await file.arrayBuffer()), authority ? { authority } : undefined);
+    showReport(report, file);
+  } catch (error) {
+    showProblem(error);
+  } finally {
+    form.removeAttribute('aria-busy');
+  }
+}
+
+$('authority-file').addEventListener('change', async () => {
+  const [file] = $('authority-file').files;
+  if (file) $('authority-jwk').value = file.size > 64 << 10 ? '' : (await file.text()).trim();
+});
+$('verify-form').addEventListener('submit', verify);
+await init();
+await Promise.all([fetchServerAuthority(), keepOffline()]);
+document.body.dataset.ready = 'true';
