@@ -359,12 +359,14 @@ pub fn bundle<S: Storage>(state: &AppState<S>, record: &StoredRecord) -> ApiResu
     let (_, payload) = offsign::inspect_record(&record.jws).map_err(|e| internal(&e))?;
     let checks = offsign::verify_bundle(&parts, state.authority.public_key());
     let received = offsign::Timestamp::from_millis(record.received_at).ok().map(|t| t.to_string());
+    let verify_url = state.public_url.as_ref().map(|url| format!("{url}/verify/"));
     let summary = crate::pdf::Summary {
         payload: &payload,
         worker: Some(record.worker.as_str()).filter(|w| !w.is_empty()),
         received_at: received.as_deref(),
         checks: &checks,
         signature_png: parts.signature_image.as_deref(),
+        verify_url: verify_url.as_deref(),
     };
     let pdf = crate::pdf::summary_pdf(&summary).map_err(|e| internal(&e))?;
     let authority = state.authority.public_key().to_jwk();

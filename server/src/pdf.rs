@@ -23,6 +23,9 @@ pub struct Summary<'a> {
     pub checks: &'a [BundleCheck],
     /// The handwritten signature's PNG, if the bundle holds it.
     pub signature_png: Option<&'a [u8]>,
+    /// The organisation's verify page (`{--public-url}/verify/`), drawn as a QR code; none when
+    /// the server does not know the address it is reached at.
+    pub verify_url: Option<&'a str>,
 }
 
 const PAGE_WIDTH: f32 = 595.0;
@@ -159,6 +162,28 @@ fn image_objects(doc: &mut Document, png: &[u8]) -> Option<(lopdf::ObjectId, u32
     Some((doc.add_object(colour), width, height))
 }
 
+/// The side of the verify page's QR code on the page, in points (about 3 cm).
+const QR_SIDE: f32 = 84.0;
+
+/// The QR code of `url` (error correction M, with its quiet zone of 4 modules) as black
+/// squares filling `side` points, its lower left corner at `x`, `y`; `None` when `url` is too
+/// long for a QR code.
+fn qr_code(url: &str, x: f32, y: f32, side: f32) -> Option<Vec<Operation>> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let width = code.width();
+    let module = side / (width + 8) as f32;
+    let mut operations = vec![Operation::new("q", vec![]), Operation::new("g", vec![0.into()])];
+    for (index, colour) in code.to_colors().into_iter().enumerate() {
+        if colour == qrcode::Color::Dark {
+            let (column, row) = ((index % width) as f32, (index / width) as f32);
+            let (left, bottom) = (x + (column + 4.0) * module, y + side - (row + 5.0) * module);
+            operations.push(Operation::new("re", vec![left.into(), bottom.into(), module.into(), module.into()]));
+        }
+    }
+    operations.extend([Operation::new("f", vec![]), Operation::new("Q", vec![])]);
+    Some(operations)
+}
+
 /// The summary page as a PDF file.
 pub fn summary_pdf(summary: &Summary) -> Result<Vec<u8>, String> {
     let payload = summary.payload;
@@ -224,8 +249,17 @@ pub fn summary_pdf(summary: &Summary) -> Result<Vec<u8>, String> {
         w.field(&format!("{word}  {}", check.check), &check.detail);
     }
     w.gap(6.0);
+    w.line("F2", 11.0, "Check it yourself");
+    if let Some(url) = summary.verify_url {
+        if let Some(square) = qr_code(url, MARGIN, w.y - QR_SIDE, QR_SIDE) {
+            w.operations.extend(square);
+            w.y -= QR_SIDE + 4.0;
+            w.line("F1", 9.0, &format!("The verify page: {url}"));
+            w.line("F1", 8.0, "Open it once and it works with no network; the bundle you give it is checked in the browser, never uploaded.");
+        }
+    }
     for line in wrap(
-        "Check it yourself, offline: offsign verify-bundle BUNDLE.zip --authority AUTHORITY.jwk, with the organisation's authority key obtained from the organisation. This page is a reading aid; the signed files in the bundle are the evidence.",
+        "Or with the command line, offline: offsign verify-bundle BUNDLE.zip --authority AUTHORITY.jwk, with the organisation's authority key obtained from the organisation. This page is a reading aid; the signed files in the bundle are the evidence.",
         WRAP + 5,
     ) {
         w.line("F1", 8.0, &line);
@@ -269,6 +303,7 @@ mod tests {
             received_at: None,
             checks: &[],
             signature_png: Some(b"\x89PNG not really"),
+            verify_url: None,
         })
         .unwrap();
         let path = std::env::temp_dir().join(format!("offsign-hostile-summary-{}.pdf", std::process::id()));
@@ -283,6 +318,50 @@ mod tests {
         let fonts: Vec<_> = operations.iter().filter(|o| o.operator == "Tf").map(|o| o.operands[1].as_float().unwrap()).collect();
         assert!(fonts.iter().all(|size| *size <= 16.0), "no operator the claim wrote: {fonts:?}");
         assert!(String::from_utf8_lossy(&pdf).contains("could not be drawn"), "a broken image is said, not drawn");
+    }
+
+    #[test]
+    fn the_qr_code_on_the_page_reads_back_as_the_verify_page_when_a_pdf_reader_draws_it() {
+        let worker = offsign::Identity::generate().unwrap();
+        let request = offsign::RecordRequest {
+            doc: offsign::DocumentDigest::of_bytes(b"x", Some("receipt.pdf".into()), None).unwrap(),
+            claims: serde_json::Map::new(),
+            chain: None,
+            cert_serial: Some("s"),
+            now: offsign::Timestamp::from_millis(1_800_000_000_000).unwrap(),
+        };
+        let record = offsign::sign_record(&worker, request).unwrap();
+        let url = "https://sign.example.com/verify/";
+        let summary = |verify_url| Summary { payload: &record.payload, worker: None, received_at: None, checks: &[], signature_png: None, verify_url };
+        let dir = std::env::temp_dir().join(format!("offsign-summary-qr-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("summary.pdf"), summary_pdf(&summary(Some(url))).unwrap()).unwrap();
+        // Poppler draws the page (150 dpi, grey); rqrr, a decoder of its own, finds the code.
+        let drawn = std::process::Command::new("pdftoppm")
+            .args(["-r", "150", "-gray", "-png", "-singlefile"])
+            .arg(dir.join("summary.pdf"))
+            .arg(dir.join("page"))
+            .status()
+            .expect("pdftoppm is installed (poppler-utils, pkg-scripts/setup)");
+        assert!(drawn.success());
+        let mut decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(dir.join("page.png")).unwrap()));
+        decoder.set_transformations(png::Transformations::normalize_to_color8());
+        let mut reader = decoder.read_info().unwrap();
+        let mut pixels = vec![0u8; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut pixels).unwrap();
+        let (width, channels) = (frame.width as usize, frame.color_type.samples());
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, frame.height as usize, |x, y| pixels[(y * width + x) * channels]);
+        let found: Vec<String> = image.detect_grids().iter().filter_map(|grid| grid.decode().ok()).map(|(_, text)| text).collect();
+        assert_eq!(found, [url]);
+        let text = String::from_utf8_lossy(&std::fs::read(dir.join("summary.pdf")).unwrap()).into_owned();
+        assert!(text.contains(&format!("(The verify page: {url})")), "the address is written out too");
+        // No address known: no code, and the command line is still named.
+        let without = summary_pdf(&summary(None)).unwrap();
+        assert!(!String::from_utf8_lossy(&without).contains("verify page"));
+        assert!(String::from_utf8_lossy(&without).contains("offsign verify-bundle"));
+        if std::env::var_os("OFFSIGN_KEEP_SUMMARY").is_none() {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
     }
 
     #[test]
