@@ -6,7 +6,9 @@ behind the parsers. Run once from this folder: python3 make_seeds.py (needs `cry
 """
 import base64
 import hashlib
+import io
 import json
+import zipfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -67,7 +69,31 @@ contents = {"v": 1, "createdAt": "2026-11-25T09:00:00.000Z", "identities": [iden
 backup_file = {"format": "offsign-backup", "v": 1, "kdf": sealed["kdf"], "aead": "xchacha20poly1305",
                "nonce": b64(b"n" * 24), "ciphertext": b64(b"c" * 64)}
 
+
+
+def bundle(record_jws: str, previous, document: bytes) -> bytes:
+    """An evidence bundle of `record_jws`, as offsign writes one (stored entries)."""
+    payload = json.loads(base64.urlsafe_b64decode(record_jws.split(".")[1] + "=="))
+    receipt = dict(payloads[3], id=payload["id"], hash=b64(hashlib.sha256(record_jws.encode()).digest()))
+    entries = {
+        "offsign-bundle.json": compact({"format": "offsign-evidence-bundle", "v": 1, "record": payload["id"], "authority": JWK,
+                                        "documentName": payload["doc"]["name"], "madeAt": "2026-11-25T09:00:00.000Z"}),
+        "record.jws": record_jws.encode(),
+        "certificate.jws": jws(typs[1], compact(payloads[1])).encode(),
+        "revocation-list.jws": jws(typs[2], compact(payloads[2])).encode(),
+        "receipt.jws": jws(typs[3], compact(receipt)).encode(),
+        **({"previous-record.jws": previous.encode()} if previous else {}),
+        f"document/{payload['doc']['name']}": document,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zip_file:
+        for name, data in entries.items():
+            zip_file.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
+
+
 seeds = {
+    "bundle": [bundle(first, None, b"doc 1"), bundle(second, first, b"doc 2")],
     "json": [compact(p) for p in payloads.values()] + [compact(JWK), compact(sealed), compact(identity), compact(rows[0]), compact(contents)],
     "jws": [first.encode(), second.encode()] + [jws(typs[k], compact(p)).encode() for k, p in payloads.items()],
     "signed": [bytes([k]) + compact(p) for k, p in payloads.items()],

@@ -118,3 +118,10 @@ pub fn read_backup(which: u8, data: &[u8]) {
         let _ = crate::backup::check_contents(&contents, &mut |_, _| {});
     }
 }
+
+/// `data` as an evidence bundle file: the ZIP, its manifest and every part, then each check of
+/// the record it holds (against the key the bundle names, as the verify page does unpinned).
+#[cfg(feature = "bundle-file")]
+pub fn read_bundle_file(data: &[u8]) {
+    let _ = crate::check_bundle_file(std::io::Cursor::new(data), None);
+}
