@@ -77,7 +77,7 @@ test("a record's evidence bundle downloads for a signed-in auditor, is audited, 
   // no pad image, so none is missing).
   assert.deepEqual(outcome, {
     record_format: 'pass', certificate: 'pass', signature: 'pass', valid_at_signing: 'pass', not_revoked: 'pass', receipt: 'pass',
-    document: 'absent', signature_image: 'pass', chain: 'pass',
+    document: 'absent', signature_image: 'pass', stamped_copy: 'pass', chain: 'pass',
   }, checked.stdout);
   assert.equal(checked.status, 2, 'exit 2: incomplete');
   assert.equal(report.authority.pinned, true);

@@ -2,8 +2,9 @@
 // console is checked on the verify page (/verify/) in a fresh Chromium profile that has never
 // seen the app, once online, then with the server gone (the page and its wasm come from the
 // page's own service worker) and nothing uploaded; and with the offsign command line. A sound
-// bundle passes every check; an altered document, a foreign authority, a certificate revoked
-// before the record was signed and a forged receipt each fail their own check, with its reason.
+// bundle passes every check (its stamped copy of the PDF begins with the signed bytes); an
+// altered document, a foreign authority, a certificate revoked before the record was signed and
+// a forged receipt each fail their own check, with its reason.
 // The forgeries are written with Python's zipfile, not offsign's writer.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,7 +32,29 @@ const files = scratch();
 // A courier signs a delivery receipt with the pad; the record, the document and the image
 // reach the server (sealed to its evidence key by the command line, as a device seals them).
 const courier = await api.enrolledWorker('courier-v');
-const documentBytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(200_000)]);
+/** A one-page PDF with `padding` random bytes in a stream of its own, written here by hand. */
+function pdf(text, padding) {
+  const content = `BT /F1 24 Tf 72 700 Td (${text}) Tj ET`;
+  const objects = [
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'), Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>'),
+    Buffer.from(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`), Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
+    Buffer.concat([Buffer.from(`<< /Length ${padding} >>\nstream\n`), randomBytes(padding), Buffer.from('\nendstream')]),
+  ];
+  const parts = [Buffer.from('%PDF-1.7\n')];
+  const offsets = [];
+  let length = parts[0].length;
+  objects.forEach((body, i) => {
+    offsets.push(length);
+    const object = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
+    parts.push(object);
+    length += object.length;
+  });
+  const table = [`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`, ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
+  parts.push(Buffer.from(`${table}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
+  return Buffer.concat(parts);
+}
+const documentBytes = pdf('Delivery receipt 7', 200_000);
 const padImage = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), randomBytes(3_000)]);
 const signatureImage = { sha256: b64(sha256(padImage)), type: 'image/png' };
 const first = await record(courier, { seq: 1, doc: documentBytes, name: 'receipt-7.pdf', type: 'application/pdf', claims: { signatureImage } });
@@ -71,7 +94,7 @@ function rezip(source, name, changes) {
 
 // The forgeries.
 const altered = Buffer.from(documentBytes);
-altered[1_000] ^= 1;
+altered[100_000] ^= 1;
 const alteredDocument = rezip(sound, 'altered-document.zip', { 'document/receipt-7.pdf': altered });
 const stranger = await keyPair();
 const soundReceipt = spawnSync('python3', ['-c', 'import sys,zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("receipt.jws").decode())', sound], { encoding: 'utf8' }).stdout;
@@ -95,7 +118,7 @@ const revokedBeforeSigning = rezip(sound, 'revoked-before-signing.zip', {
 
 /** What each case should show: the verdict and the check that fails. */
 const CASES = [
-  { name: 'sound', file: sound, verdict: 'valid' },
+  { name: 'sound', file: sound, verdict: 'valid', stamped: true },
   { name: 'revoked after signing', file: afterRevocation, verdict: 'valid' },
   { name: 'altered document', file: alteredDocument, verdict: 'invalid', failing: 'document', reason: /digest|differ|not the/i },
   { name: 'foreign authority', file: sound, authority: foreignAuthority, verdict: 'invalid', failing: 'certificate', reason: /not signed by this authority/ },
@@ -117,6 +140,9 @@ test('the command line: the sound bundle passes every check; each forgery fails 
       reasons.add(`${c.failing}: ${failed.detail}`);
     } else {
       assert.deepEqual(report.checks.filter((check) => check.outcome !== 'pass'), [], c.name);
+    }
+    if (c.stamped) {
+      assert.match(report.checks.find((check) => check.check === 'stamped_copy').detail, new RegExp(`first ${documentBytes.length} bytes are the signed document`));
     }
   }
   assert.equal(reasons.size, 4, [...reasons].join('\n'));
@@ -175,7 +201,7 @@ test('the verify page, in a fresh profile: online it pins the server\'s key; wit
     for (const c of CASES) {
       const shown = await verifyOnPage(c.file, c.authority ?? authorityFile);
       assert.equal(shown.verdict, c.verdict, `${c.name}: ${JSON.stringify(shown)}`);
-      assert.equal(Object.keys(shown.checks).length, 9, c.name);
+      assert.equal(Object.keys(shown.checks).length, 10, c.name);
       if (c.failing) {
         assert.equal(shown.checks[c.failing].outcome, 'fail', `${c.name}: ${JSON.stringify(shown.checks)}`);
         assert.match(shown.checks[c.failing].text, c.reason, c.name);

@@ -32,6 +32,9 @@ pub struct Bundle {
     pub document: Option<Vec<u8>>,
     /// The handwritten signature's image.
     pub signature_image: Option<Vec<u8>>,
+    /// The stamped copy of a PDF document: the document, byte for byte, with the summary page
+    /// appended and the record attached by an incremental update (the server makes it).
+    pub stamped_document: Option<Vec<u8>>,
 }
 
 /// How a check ended.
@@ -50,13 +53,17 @@ pub enum Outcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BundleCheck {
     /// Its stable name: `record_format`, `certificate`, `signature`, `valid_at_signing`,
-    /// `not_revoked`, `receipt`, `document`, `signature_image`, `chain`.
+    /// `not_revoked`, `receipt`, `document`, `signature_image`, `stamped_copy`, `chain`.
     pub check: &'static str,
     /// How it ended.
     pub outcome: Outcome,
     /// Why, in words.
     pub detail: String,
 }
+
+/// The checks of a bundle, in the order of a report.
+pub const CHECKS: [&str; 10] =
+    ["record_format", "certificate", "signature", "valid_at_signing", "not_revoked", "receipt", "document", "signature_image", "stamped_copy", "chain"];
 
 fn check(check: &'static str, outcome: Outcome, detail: impl Into<String>) -> BundleCheck {
     BundleCheck { check, outcome, detail: detail.into() }
@@ -70,7 +77,7 @@ pub fn verify_bundle(bundle: &Bundle, authority: &PublicKey) -> Vec<BundleCheck>
         Ok((_, payload)) => payload,
         Err(e) => {
             let why = format!("the record cannot be read: {}", e.message());
-            return ["record_format", "certificate", "signature", "valid_at_signing", "not_revoked", "receipt", "document", "signature_image", "chain"]
+            return CHECKS
                 .into_iter()
                 .map(|name| check(name, if name == "record_format" { Outcome::Fail } else { Outcome::Absent }, why.clone()))
                 .collect();
@@ -151,8 +158,30 @@ pub fn verify_bundle(bundle: &Bundle, authority: &PublicKey) -> Vec<BundleCheck>
         (None, Some(_)) => check("signature_image", Outcome::Absent, "the bundle holds no signature image"),
         (Some(bytes), digest) => digest_check("signature_image", bytes, digest, None),
     });
+    checks.push(stamped_copy(bundle, &payload));
     checks.push(chain(bundle, &payload));
     checks
+}
+
+/// Whether the stamped copy, when the bundle holds one, begins with the signed document byte
+/// for byte: its first `doc.size` bytes have the SHA-256 the record signed. (What follows, the
+/// summary page and the record, is the server's addition, which the other checks cover.)
+fn stamped_copy(bundle: &Bundle, payload: &RecordPayload) -> BundleCheck {
+    let Some(stamped) = &bundle.stamped_document else {
+        return check("stamped_copy", Outcome::Pass, "the bundle holds no stamped copy, which is only ever a reading aid");
+    };
+    let Some(length) = payload.doc.size.or(bundle.document.as_ref().map(|d| d.len() as u64)) else {
+        return check("stamped_copy", Outcome::Absent, "the record signs no document size, and the bundle holds no document to take it from");
+    };
+    let original = usize::try_from(length).ok().and_then(|length| stamped.get(..length));
+    match original {
+        Some(original) if b64url(&Sha256::digest(original)) == payload.doc.sha256 => check(
+            "stamped_copy",
+            Outcome::Pass,
+            format!("its first {length} bytes are the signed document; the {} bytes after them add the summary page and the record", stamped.len() as u64 - length),
+        ),
+        _ => check("stamped_copy", Outcome::Fail, "the stamped copy does not begin with the signed document: it is not a copy of it"),
+    }
 }
 
 /// Whether the certificate was live when the record was signed and received: from the
@@ -277,6 +306,7 @@ mod tests {
             previous_record: Some(first.jws),
             document: Some(document),
             signature_image: Some(image),
+            stamped_document: None,
         }
     }
 
@@ -288,7 +318,7 @@ mod tests {
     fn a_whole_bundle_passes_every_check() {
         let authority = Authority::new(Identity::generate().unwrap(), "test");
         let checks = verify_bundle(&bundle(&authority, "expired", None), authority.public_key());
-        assert_eq!(checks.len(), 9);
+        assert_eq!(checks.len(), CHECKS.len());
         assert_eq!(failed(&checks), Vec::<&str>::new(), "{checks:#?}");
         // Revoked long after the record was received: the record stands.
         let later = verify_bundle(&bundle(&authority, "revoked", Some(20)), authority.public_key());
@@ -306,6 +336,18 @@ mod tests {
         let checks = verify_bundle(&altered, authority.public_key());
         assert_eq!(failed(&checks), ["document"]);
         assert!(checks[6].detail.contains("changed or swapped"), "{}", checks[6].detail);
+
+        // A stamped copy is the document and then whatever the server appended; one that does
+        // not begin with the signed bytes is no copy.
+        let mut stamped = good.clone();
+        stamped.stamped_document = Some([good.document.clone().unwrap(), b"\n% the summary page".to_vec()].concat());
+        assert_eq!(failed(&verify_bundle(&stamped, authority.public_key())), Vec::<&str>::new());
+        stamped.stamped_document.as_mut().unwrap()[0] ^= 1;
+        let checks = verify_bundle(&stamped, authority.public_key());
+        assert_eq!(failed(&checks), ["stamped_copy"]);
+        assert!(checks[8].detail.contains("not a copy"), "{}", checks[8].detail);
+        stamped.stamped_document = Some(b"%PDF".to_vec());
+        assert_eq!(failed(&verify_bundle(&stamped, authority.public_key())), ["stamped_copy"], "shorter than the document");
 
         let checks = verify_bundle(&good, foreign.public_key());
         assert_eq!(failed(&checks)[..2], ["certificate", "signature"], "{checks:#?}");
@@ -365,6 +407,7 @@ mod tests {
         let bare = Bundle { record: bundle(&authority, "valid", None).record, ..Default::default() };
         let checks = verify_bundle(&bare, authority.public_key());
         assert_eq!(checks[0].outcome, Outcome::Pass);
-        assert!(checks[1..].iter().all(|c| c.outcome == Outcome::Absent), "{checks:#?}");
+        // A stamped copy is a reading aid: without one there is nothing to check.
+        assert!(checks[1..].iter().all(|c| c.outcome == if c.check == "stamped_copy" { Outcome::Pass } else { Outcome::Absent }), "{checks:#?}");
     }
 }

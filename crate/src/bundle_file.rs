@@ -9,6 +9,7 @@
 //! document/<name>         the signed document's bytes
 //! signature-image.png     the handwritten signature
 //! summary.pdf             the record and its checks on one page, for people
+//! stamped.pdf             a PDF document with that page appended and the record attached
 //! ```
 //!
 //! Reading treats the file as hostile: at most [`MAX_BUNDLE_ENTRIES`] entries, each read up to
@@ -41,14 +42,16 @@ pub const MAX_BUNDLE_DOCUMENT: u64 = 512 << 20;
 /// The largest signature image a bundle is read with: 16 MiB.
 #[cfg(feature = "bundle-file")]
 const MAX_BUNDLE_IMAGE: u64 = 16 << 20;
-/// The largest file read as a bundle: its largest document, signature image and summary, the
-/// README, a manifest and six JWS files at their limits, and 1 MiB for the ZIP's own records.
+/// The largest file read as a bundle: its largest document, signature image, summary and
+/// stamped copy, the README, a manifest and six JWS files at their limits, and 1 MiB for the
+/// ZIP's own records.
 #[cfg(feature = "bundle-file")]
-pub const MAX_BUNDLE_FILE: u64 = MAX_BUNDLE_DOCUMENT + 2 * MAX_BUNDLE_IMAGE + (64 << 10) + 7 * MAX_JWS_LEN as u64 + (1 << 20);
+pub const MAX_BUNDLE_FILE: u64 = 2 * MAX_BUNDLE_DOCUMENT + 4 * MAX_BUNDLE_IMAGE + (64 << 10) + 7 * MAX_JWS_LEN as u64 + (1 << 20);
 const MANIFEST: &str = "offsign-bundle.json";
 const DOCUMENT_FOLDER: &str = "document/";
 const IMAGE: &str = "signature-image.png";
 const SUMMARY: &str = "summary.pdf";
+const STAMPED: &str = "stamped.pdf";
 
 /// A bundle as read from its file, with what its manifest says.
 #[cfg(feature = "bundle-file")]
@@ -93,7 +96,11 @@ const README: &str = "This is the evidence bundle of one record signed with offs
 
 It holds the signed record (record.jws), the signer's certificate and its status, the server's
 receipt, the record before it in the signer's chain, the document that was signed (in document/)
-and the image of the handwritten signature. Anyone can check them, with no network:
+and the image of the handwritten signature; from the organisation's server also summary.pdf, one
+page to read, and for a PDF document stamped.pdf: the document with that page appended and the
+record attached, whose first bytes are the original, unchanged. Anyone can check them, with no
+network, on the organisation's verify page (/verify/ on its offsign server: once opened it works
+offline, and the file is checked in the browser, never uploaded) or with the command line:
 
   offsign verify-bundle THIS-FILE.zip --authority AUTHORITY.jwk
 
@@ -102,7 +109,7 @@ offsign`). AUTHORITY.jwk is the organisation's authority key (the `jwk` member o
 /v1/authority), obtained from the organisation itself and kept on record. Without it the check
 uses the key named in offsign-bundle.json and says it was not pinned: a bundle forged under a key
 of its own would then pass, so compare the report's authority kid with the organisation's.
-Keep this file as it came: a bundle unpacked and packed again is refused.
+Keep this file as it came: a bundle unpacked and packed again with compression is refused.
 ";
 
 /// Writes `bundle` as a ZIP file to `out`, naming `authority` and the document's `document_name`.
@@ -147,6 +154,9 @@ pub fn write_bundle<W: Write>(
     }
     if let Some(pdf) = summary_pdf {
         zip.entry(SUMMARY, pdf)?;
+    }
+    if let Some(stamped) = &bundle.stamped_document {
+        zip.entry(STAMPED, stamped)?;
     }
     zip.finish()
 }
@@ -275,6 +285,7 @@ pub fn read_bundle<R: Read + Seek>(mut file: R) -> Result<BundleFile> {
         let name = entry.name().to_owned();
         let limit = match name.as_str() {
             n if n.starts_with(DOCUMENT_FOLDER) => MAX_BUNDLE_DOCUMENT,
+            STAMPED => MAX_BUNDLE_DOCUMENT + 2 * MAX_BUNDLE_IMAGE,
             IMAGE | SUMMARY => MAX_BUNDLE_IMAGE,
             "README.txt" => 64 << 10,
             _ => MAX_JWS_LEN as u64,
@@ -295,6 +306,7 @@ pub fn read_bundle<R: Read + Seek>(mut file: R) -> Result<BundleFile> {
             "receipt.jws" => bundle.receipt = Some(text(bytes)?),
             "previous-record.jws" => bundle.previous_record = Some(text(bytes)?),
             IMAGE => bundle.signature_image = Some(bytes),
+            STAMPED => bundle.stamped_document = Some(bytes),
             n if n.starts_with(DOCUMENT_FOLDER) && bundle.document.is_none() => bundle.document = Some(bytes),
             other => return Err(malformed(format!("{other} is not a file of an evidence bundle"))),
         }

@@ -144,6 +144,7 @@ fn bundle_file(dir: &Dir, name: &str, authority: &offsign::Authority, alter: imp
         certificate: Some(certificate),
         revocation_list: Some(authority.issue_revocation_list(vec![], at(3), at(10)).unwrap()),
         previous_record: Some(first.jws),
+        stamped_document: Some([document.as_slice(), b"\n% the summary page and the record, appended"].concat()),
         document: Some(document),
         signature_image: Some(image),
         certificate_status: None,
@@ -170,7 +171,7 @@ fn verify_bundle_reports_each_check_and_exits_by_the_worst() {
     let report = stdout_json(&out);
     assert_eq!((out.status.code(), report["verdict"].as_str(), report["authority"]["pinned"].as_bool()), (Some(0), Some("valid"), Some(true)), "{report:#}");
     assert!(outcomes(&report).iter().all(|(_, outcome)| outcome == "pass"), "{report:#}");
-    assert_eq!(outcomes(&report).len(), 9);
+    assert_eq!(outcomes(&report).len(), 10);
 
     let out = offsign(&["verify-bundle", &good]);
     let report = stdout_json(&out);

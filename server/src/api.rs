@@ -52,6 +52,9 @@ pub struct AppState<S> {
     pub public_url: Option<String>,
     /// Where records' documents and signature images are kept.
     pub evidence: crate::blobs::EvidenceStore,
+    /// The program that makes the stamped copy of a PDF document in a child process (this
+    /// server's executable, `offsign-server stamp-pdf`); `None`: bundles hold no stamped copy.
+    pub pdf_stamper: Option<std::path::PathBuf>,
 }
 
 /// The reverse proxies (`--trusted-proxy`) whose forwarding headers are believed and whose

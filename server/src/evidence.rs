@@ -342,6 +342,7 @@ pub fn bundle<S: Storage>(state: &AppState<S>, record: &StoredRecord) -> ApiResu
         previous_record,
         document: None,
         signature_image: None,
+        stamped_document: None,
     };
     for row in state.storage.evidence(&record.id)? {
         let Some(mut blob) = state.evidence.open(&row).map_err(|e| internal(&e))? else {
@@ -369,6 +370,16 @@ pub fn bundle<S: Storage>(state: &AppState<S>, record: &StoredRecord) -> ApiResu
         verify_url: verify_url.as_deref(),
     };
     let pdf = crate::pdf::summary_pdf(&summary).map_err(|e| internal(&e))?;
+    // A PDF document gets a stamped copy, made apart from this process (see `crate::stamp`); a
+    // document it cannot stamp (damaged, encrypted, hostile) is in the bundle as it is.
+    if let (Some(program), Some(document)) = (&state.pdf_stamper, &parts.document) {
+        if document.starts_with(b"%PDF-") {
+            match crate::stamp::stamped_copy(program, document, &pdf, &record.jws) {
+                Ok(stamped) => parts.stamped_document = Some(stamped),
+                Err(why) => tracing::warn!("no stamped copy of the document of record {}: {why}", record.id),
+            }
+        }
+    }
     let authority = state.authority.public_key().to_jwk();
     let zip = offsign::write_bundle(std::io::Cursor::new(Vec::new()), &parts, &authority, payload.doc.name.as_deref(), Some(&pdf), crate::api::now())
         .map_err(|e| internal(&e))?;

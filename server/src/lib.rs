@@ -26,6 +26,7 @@ pub mod hex;
 pub mod ingest;
 pub mod metrics;
 pub mod pdf;
+pub mod stamp;
 pub mod storage;
 pub mod web;
 pub mod webhooks;

@@ -8,7 +8,7 @@
 
 use clap::{Parser, Subcommand};
 use offsign_server::storage::{AuditEntry, RevokeTarget, Role, Sqlite, Storage, StorageError};
-use offsign_server::{admin, api, authority, blobs, console, metrics, web, webhooks};
+use offsign_server::{admin, api, authority, blobs, console, metrics, stamp, web, webhooks};
 use axum::http::HeaderValue;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -110,6 +110,10 @@ enum Command {
         #[command(subcommand)]
         action: AdminCommand,
     },
+    /// Makes the stamped copy of a signed PDF from standard input (the server runs itself with
+    /// this, in a child process, to parse a device's PDF apart from its own memory).
+    #[command(name = "stamp-pdf", hide = true)]
+    StampPdf,
     /// Revokes a certificate, or all of a worker's, and publishes the new revocation list.
     Revoke {
         /// The certificate serial.
@@ -173,6 +177,7 @@ async fn serve(args: Args) -> Result<(), String> {
         metrics_token: args.metrics_token.map(zeroize::Zeroizing::new),
         public_url: args.public_url.map(|url| url.trim_end_matches('/').to_owned()),
         evidence: blobs::EvidenceStore::local(&evidence_dir, args.max_evidence_mb << 20)?,
+        pdf_stamper: std::env::current_exe().ok(),
     });
     webhooks::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;
@@ -229,6 +234,7 @@ fn run(args: Args) -> Result<(), String> {
             println!("{}", serde_json::json!({ "user": user, "role": account.role.as_str(), "setupLink": link, "expiresInHours": console::SETUP_MS / 3_600_000 }));
             Ok(())
         }
+        Some(Command::StampPdf) => stamp::run_child(),
         Some(Command::Revoke { ref serial, ref worker }) => {
             let storage = open_storage(&args.db)?;
             let target = match (serial, worker) {

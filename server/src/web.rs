@@ -361,6 +361,7 @@ pub(crate) mod tests {
             metrics_token: (test == "token").then(|| zeroize::Zeroizing::new("a-token-of-16-chars".to_owned())),
             public_url: None,
             evidence: crate::blobs::EvidenceStore::local(&root.join("evidence"), 1 << 20).unwrap(),
+            pdf_stamper: None,
         };
         (Arc::new(state), www, pkg)
     }

@@ -134,6 +134,8 @@ try {
   console.log(`| sealed size / plain size (target ≤ 1.01×) | ${evidence.overhead.toFixed(5)}× |`);
   console.log(`| device: storage the browser reports for a signed photo / plain size (target ≤ 1.01×) | ${evidence.deviceStoredPerPlain.toFixed(3)}× |`);
   console.log(`| device: signing a photo File, read, sealed and stored (plain MB/s) | ${evidence.deviceSignMBps.toFixed(0)} MB/s: ${ratio(evidence.deviceSignMBps / evidence.deviceHashMBps)} of WebCrypto hashing it (${evidence.deviceHashMBps.toFixed(0)} MB/s) |`);
+  const { verify } = evidence;
+  console.log(`| verify page: a ${(verify.bundleBytes / 1e6).toFixed(1)} MB bundle (10 MB document) from the click on Verify to the report | ${Math.round(verify.pageMs)} ms: ${ratio(verify.hashMs / verify.pageMs)} of WebCrypto hashing the document (${Math.round(verify.hashMs)} ms); the native command line ${Math.round(verify.cliMs)} ms (${ratio(verify.cliMs / verify.pageMs)}) |`);
 
   const app = await (await import('./app.mjs')).run();
   console.log('\n### The field app on a slow phone: cold start, and a tap on "Sign" to the result on screen\n');

@@ -216,6 +216,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             previous_record: previous,
             document: opened(EvidenceKind::Document).await?,
             signature_image: opened(EvidenceKind::SignatureImage).await?,
+            stamped_document: None,
         };
         let out = crate::write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &credentials.authority, payload.doc.name.as_deref(), None, self.clock.now()?)?;
         Ok(out.into_inner())
