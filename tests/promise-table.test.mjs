@@ -41,11 +41,11 @@ test('every test the promise table names exists', { timeout: 10_000 }, () => {
   }
 });
 
-test('the app says only codes of the error table', { timeout: 10_000 }, () => {
+test('the app and the verify page say only codes of the error table', { timeout: 10_000 }, () => {
   const table = new Set([...readFileSync(path.join(ROOT, 'crate/src/error_table.rs'), 'utf8').matchAll(/^\s+[A-Z]\w* = "([a-z_]+)",/gm)].map(([, code]) => code));
   assert.ok(table.size >= 30, `${table.size} codes read from the table`);
   const www = path.join(ROOT, 'www');
-  const used = readdirSync(www).filter((f) => f.endsWith('.js'))
+  const used = readdirSync(www, { recursive: true }).filter((f) => f.endsWith('.js'))
     .flatMap((f) => [...readFileSync(path.join(www, f), 'utf8').matchAll(/\bproblem\('([a-z_]+)'|\bcode: '([a-z_]+)'/g)].map(([, a, b]) => `${f}: ${a ?? b}`));
   assert.ok(used.length > 0, 'the app throws errors of its own');
   assert.deepEqual(used.filter((u) => !table.has(u.split(': ')[1])), []);

@@ -2,30 +2,17 @@
 // the build, serves them offline, and sends the outbox when Background Sync wakes it.
 // A new build installs beside the running one and waits: the page offers "Update available —
 // reload" and only then is the new code switched in, never under a worker mid-signature.
-import { BUILD } from './build.js';
 import { Device } from '/pkg/offsign.js';
+import { keepShell } from './shell-cache.js';
 
-const CACHE = `offsign-app-${BUILD}`;
 const SHELL = [
-  '/', '/index.html', '/app.js', '/ui.js', '/pad.js', '/forms.js', '/keep.js', '/sending.js', '/signing.js', '/outbox.js', '/health.js', '/style.css', '/build.js', '/manifest.webmanifest',
+  '/', '/index.html', '/shell-cache.js', '/app.js', '/ui.js', '/pad.js', '/forms.js', '/keep.js', '/sending.js', '/signing.js', '/outbox.js', '/health.js', '/style.css', '/build.js', '/manifest.webmanifest',
   '/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png', '/icons/apple-touch-icon.png',
   '/pkg/offsign.js', '/pkg/offsign_core.js', '/pkg/core.js', '/pkg/offsign_core_bg.wasm',
   '/pkg/device.js', '/pkg/device_host.js', '/pkg/device_worker.js', '/pkg/errors.js', '/pkg/error_table.js', '/pkg/offsign_device.js', '/pkg/offsign_device_bg.wasm',
 ];
 
-// Revalidated rather than reloaded: what the page has just downloaded comes back as a 304.
-self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'no-cache' })))));
-});
-
-self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith('offsign-app-') && name !== CACHE) await caches.delete(name);
-    }
-    await self.clients.claim();
-  })());
-});
+const fromCache = keepShell('offsign-app-', SHELL);
 
 self.addEventListener('message', (event) => {
   if (event.data === 'skip-waiting') self.skipWaiting();
@@ -37,12 +24,8 @@ self.addEventListener('fetch', (event) => {
   // The verify page (/verify/) has a worker of its own.
   if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/')
     || url.pathname === '/verify' || url.pathname.startsWith('/verify/')) return;
-  event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    const hit = await cache.match(event.request, { ignoreSearch: true })
-      ?? (event.request.mode === 'navigate' ? await cache.match('/index.html') : undefined);
-    return hit ?? fetch(event.request);
-  })());
+  // A page the shell does not have is the app's (its screens are in the URL's fragment).
+  event.respondWith(fromCache(event.request, (cache) => (event.request.mode === 'navigate' ? cache.match('/index.html') : undefined)));
 });
 
 // Here, with no page to protect, the Device runs in the service worker itself.

@@ -2,35 +2,21 @@
 // `offsign/verify` wasm in a cache named after the build, so that the page opens and checks
 // bundles with no network. Apart from the app's worker, so that a stranger who only verifies
 // never downloads the signing app, and a worker's phone does not carry the verifier unasked.
-import { BUILD } from '/build.js';
+import { keepShell } from '/shell-cache.js';
 
-const CACHE = `offsign-verify-${BUILD}`;
 const PAGE = [
-  '/verify/', '/verify/verify.js', '/style.css', '/icon.svg', '/build.js',
+  '/verify/', '/verify/verify.js', '/style.css', '/icon.svg', '/build.js', '/shell-cache.js',
   '/pkg/verify.js', '/pkg/offsign_verify.js', '/pkg/offsign_verify_bg.wasm', '/pkg/errors.js',
 ];
 
-self.addEventListener('install', (event) => {
-  self.skipWaiting();
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PAGE.map((url) => new Request(url, { cache: 'no-cache' })))));
-});
+const fromCache = keepShell('offsign-verify-', PAGE);
 
 // A new build takes over at once: the page holds nothing that a reload could lose.
-self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith('offsign-verify-') && name !== CACHE) await caches.delete(name);
-    }
-    await self.clients.claim();
-  })());
-});
+self.addEventListener('install', () => self.skipWaiting());
 
 // The page from the cache, then the network; the API (the authority key) always from the network.
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/')) return;
-  event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    return (await cache.match(event.request, { ignoreSearch: true })) ?? fetch(event.request);
-  })());
+  event.respondWith(fromCache(event.request));
 });
