@@ -1,9 +1,11 @@
 //! Where the server keeps evidence: the blob store of checked bytes (a trait; a local folder
-//! by default), the folder of uploads under way, and which uploads are being appended to.
+//! by default, or S3-compatible object storage), the folder of uploads under way, and which
+//! uploads are being appended to.
 //! The HTTP side is `evidence`.
 
 use crate::storage::EvidenceRow;
 use base64::Engine as _;
+use object_store::ObjectStore as _;
 use std::collections::HashSet;
 use std::io::Read;
 use std::os::unix::fs::DirBuilderExt;
@@ -54,6 +56,71 @@ impl BlobStore for LocalBlobs {
     }
 }
 
+/// A blob store in S3-compatible object storage (`--evidence-store s3://BUCKET[/PREFIX]`),
+/// through the `object_store` crate: object `PREFIX/sha256/<hex digest>`. Credentials, region
+/// and endpoint come from the usual `AWS_*` environment variables (`AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT` for a store other than Amazon's,
+/// `AWS_ALLOW_HTTP=true` for one without TLS). Uploads under way stay in the local folder; only
+/// checked bytes go to the bucket.
+pub struct ObjectBlobs {
+    store: Box<dyn object_store::ObjectStore>,
+    prefix: object_store::path::Path,
+    /// The server's runtime: the trait is called from its blocking threads.
+    runtime: tokio::runtime::Handle,
+}
+
+impl ObjectBlobs {
+    /// The store at `url` (`s3://BUCKET[/PREFIX]`), checked by listing its prefix: a wrong
+    /// bucket, credentials or endpoint stop the server at its start, not at the first upload.
+    pub async fn connect(url: &str) -> Result<ObjectBlobs, String> {
+        let parsed = url.strip_prefix("s3://").ok_or("--evidence-store is s3://BUCKET[/PREFIX]")?;
+        let (bucket, prefix) = parsed.split_once('/').unwrap_or((parsed, ""));
+        if bucket.is_empty() {
+            return Err("--evidence-store names no bucket: s3://BUCKET[/PREFIX]".into());
+        }
+        let store = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .build()
+            .map_err(|e| format!("--evidence-store {url}: {e}"))?;
+        let prefix = object_store::path::Path::parse(prefix.trim_matches('/')).map_err(|e| format!("--evidence-store {url}: {e}"))?;
+        let mut listing = store.list(Some(&prefix));
+        if let Some(Err(e)) = futures_util::StreamExt::next(&mut listing).await {
+            return Err(format!("--evidence-store {url}: the bucket cannot be read: {e}"));
+        }
+        drop(listing);
+        Ok(ObjectBlobs { store: Box::new(store), prefix, runtime: tokio::runtime::Handle::current() })
+    }
+
+    fn path(&self, digest: &str) -> object_store::path::Path {
+        self.prefix.child("sha256").child(digest)
+    }
+}
+
+impl BlobStore for ObjectBlobs {
+    fn keep(&self, digest: &str, path: &Path) -> std::io::Result<()> {
+        let target = self.path(digest);
+        match self.runtime.block_on(self.store.head(&target)) {
+            Ok(_) => return std::fs::remove_file(path),
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(std::io::Error::other(e)),
+        }
+        // Content addressed: a put that races another of the same digest writes the same bytes.
+        let bytes = std::fs::read(path)?;
+        self.runtime.block_on(self.store.put(&target, bytes.into())).map_err(std::io::Error::other)?;
+        std::fs::remove_file(path)
+    }
+
+    fn open(&self, digest: &str) -> std::io::Result<Option<Box<dyn Read + Send>>> {
+        self.runtime.block_on(async {
+            match self.store.get(&self.path(digest)).await {
+                Ok(found) => Ok(Some(Box::new(std::io::Cursor::new(found.bytes().await.map_err(std::io::Error::other)?)) as Box<dyn Read + Send>)),
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(std::io::Error::other(e)),
+            }
+        })
+    }
+}
+
 /// A folder only the server's user can read.
 fn private_dir(path: &Path) -> std::io::Result<()> {
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
@@ -74,12 +141,18 @@ impl EvidenceStore {
     /// Evidence kept in `dir` (created, readable by the server's user only): blobs under
     /// `dir/blobs`, uploads under way in `dir/uploads`; pieces up to `max_bytes`.
     pub fn local(dir: &Path, max_bytes: u64) -> Result<EvidenceStore, String> {
-        let (blobs, uploads) = (dir.join("blobs"), dir.join("uploads"));
-        for folder in [&blobs, &uploads] {
-            private_dir(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-        }
+        let blobs = dir.join("blobs");
+        private_dir(&blobs).map_err(|e| format!("{}: {e}", blobs.display()))?;
+        EvidenceStore::new(Box::new(LocalBlobs { root: blobs }), dir, max_bytes)
+    }
+
+    /// Evidence kept in `blobs`, with the uploads under way in `dir/uploads` (created, readable
+    /// by the server's user only); pieces up to `max_bytes`.
+    pub fn new(blobs: Box<dyn BlobStore>, dir: &Path, max_bytes: u64) -> Result<EvidenceStore, String> {
+        let uploads = dir.join("uploads");
+        private_dir(&uploads).map_err(|e| format!("{}: {e}", uploads.display()))?;
         sweep(&uploads, true).map_err(|e| format!("{}: {e}", uploads.display()))?;
-        let store = EvidenceStore { blobs: Box::new(LocalBlobs { root: blobs }), uploads, max_bytes, busy: Mutex::default(), swept_at: AtomicU64::new(0) };
+        let store = EvidenceStore { blobs, uploads, max_bytes, busy: Mutex::default(), swept_at: AtomicU64::new(0) };
         store.swept_at.store(seconds_now(), Ordering::Relaxed);
         Ok(store)
     }

@@ -63,6 +63,11 @@ struct Args {
     /// this user only). Default: beside the database, `<db>.evidence`.
     #[arg(long, env = "OFFSIGN_EVIDENCE_DIR")]
     evidence_dir: Option<PathBuf>,
+    /// Keep checked evidence in S3-compatible object storage instead of the evidence folder:
+    /// s3://BUCKET[/PREFIX], with credentials, region and endpoint from the AWS_* environment
+    /// variables (the folder still holds uploads under way).
+    #[arg(long, env = "OFFSIGN_EVIDENCE_STORE")]
+    evidence_store: Option<String>,
     /// The largest document or photo taken as evidence, in MiB; a larger one stays on the
     /// device that signed it.
     #[arg(long, env = "OFFSIGN_MAX_EVIDENCE_MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
@@ -167,6 +172,10 @@ async fn serve(args: Args) -> Result<(), String> {
         name.push(".evidence");
         PathBuf::from(name)
     });
+    let evidence = match &args.evidence_store {
+        None => blobs::EvidenceStore::local(&evidence_dir, args.max_evidence_mb << 20)?,
+        Some(url) => blobs::EvidenceStore::new(Box::new(blobs::ObjectBlobs::connect(url).await?), &evidence_dir, args.max_evidence_mb << 20)?,
+    };
     let state = Arc::new(api::AppState {
         storage,
         authority,
@@ -176,7 +185,7 @@ async fn serve(args: Args) -> Result<(), String> {
         trusted_proxies: api::TrustedProxies(args.trusted_proxies),
         metrics_token: args.metrics_token.map(zeroize::Zeroizing::new),
         public_url: args.public_url.map(|url| url.trim_end_matches('/').to_owned()),
-        evidence: blobs::EvidenceStore::local(&evidence_dir, args.max_evidence_mb << 20)?,
+        evidence,
         pdf_stamper: std::env::current_exe().ok(),
     });
     webhooks::spawn(state.clone())?;
