@@ -747,6 +747,12 @@ pub(crate) mod tests {
         pub(crate) fn set(&self, at: &str) {
             self.0.set(t(at).millis());
         }
+
+        /// Moves the clock `ms` milliseconds on.
+        #[cfg(feature = "evidence")]
+        pub(crate) fn advance(&self, ms: i64) {
+            self.0.set(self.0.get() + ms);
+        }
     }
 
     impl Clock for TestClock {

@@ -661,6 +661,8 @@ mod tests {
     use crate::record::inspect_record;
     #[cfg(feature = "evidence")]
     use crate::rows::EvidenceState;
+    #[cfg(feature = "evidence")]
+    use crate::evidence_size::{EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
     use std::cell::RefCell;
     use std::collections::VecDeque;
 
@@ -728,9 +730,16 @@ mod tests {
         /// PATCH "go on" (a hostile or broken server).
         #[cfg(feature = "evidence")]
         stalled: Option<String>,
-        /// Answer every PATCH with a proxy's 413 page (a body limit on the way).
+        /// Answer a PATCH whose body is longer than this with a proxy's 413 page (a body limit
+        /// on the way).
         #[cfg(feature = "evidence")]
-        proxy_limit: bool,
+        proxy_limit: Option<usize>,
+        /// The body length of each PATCH, in order.
+        #[cfg(feature = "evidence")]
+        patch_lengths: RefCell<Vec<usize>>,
+        /// A link on which each PATCH takes 2 seconds of this clock.
+        #[cfg(feature = "evidence")]
+        slow_link: Option<&'a TestClock>,
         /// Fail once when an upload is whole, keeping it unchecked (a full disk on the server).
         #[cfg(feature = "evidence")]
         fault_when_whole: std::cell::Cell<bool>,
@@ -769,7 +778,11 @@ mod tests {
                 #[cfg(feature = "evidence")]
                 stalled: None,
                 #[cfg(feature = "evidence")]
-                proxy_limit: false,
+                proxy_limit: None,
+                #[cfg(feature = "evidence")]
+                patch_lengths: RefCell::default(),
+                #[cfg(feature = "evidence")]
+                slow_link: None,
                 #[cfg(feature = "evidence")]
                 fault_when_whole: std::cell::Cell::new(false),
             }
@@ -805,7 +818,7 @@ mod tests {
             if self.stalled.as_ref().is_some_and(|id| key.starts_with(id.as_str())) {
                 return answer(204, String::new());
             }
-            if self.proxy_limit {
+            if self.proxy_limit.is_some_and(|limit| bytes.len() > limit) {
                 return answer(413, "<html><body>413 Request Entity Too Large</body></html>".into());
             }
             if self.held.borrow().contains_key(key) {
@@ -964,6 +977,10 @@ mod tests {
         #[cfg(feature = "evidence")]
         async fn patch(&self, path: &str, offset: u64, length: u64, bytes: Vec<u8>) -> std::result::Result<HttpResponse, String> {
             self.paths.borrow_mut().push(format!("PATCH {path}"));
+            self.patch_lengths.borrow_mut().push(bytes.len());
+            if let Some(clock) = self.slow_link {
+                clock.advance(2_000);
+            }
             let answer = self.evidence_append(path.strip_prefix("/v1/evidence/").unwrap(), offset, length, &bytes);
             *self.patches.borrow_mut() += 1;
             match self.cut_every {
@@ -1176,16 +1193,49 @@ mod tests {
         let mut server = FakeServer::new(&authority, vec![]);
         run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         let id = signed_with_evidence(&device, &photo(80_000), None);
-        server.proxy_limit = true;
+        server.proxy_limit = Some(0);
         let limited = run(device.sync(&server, SyncOptions { max_tries: 2, ..SyncOptions::default() }, &no_progress)).unwrap();
         assert_eq!(limited.evidence_stored, 0);
         assert_eq!(run(device.store().evidence(&id)).unwrap()[0].state, EvidenceState::Pending, "a 413 without the server's code refuses nothing");
-        server.proxy_limit = false;
+        server.proxy_limit = None;
         // The server fails once as the upload becomes whole, and keeps it unchecked.
         server.fault_when_whole.set(true);
         let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
         assert_eq!(summary.evidence_stored, 1, "the device asks again and the whole is checked");
         assert_eq!(server.held.borrow()[&format!("{id}/document")], photo(80_000));
+    }
+
+    #[test]
+    #[cfg(feature = "evidence")]
+    fn on_a_fast_link_patches_grow_to_three_pieces_and_never_again_past_a_body_a_proxy_refused() {
+        let clock = TestClock::default();
+        let (device, _, authority) = enrolled_device(&clock);
+        let mut server = FakeServer::new(&authority, vec![]);
+        run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        // Nine stored pieces. The test clock stands still: every answer is quick.
+        let bytes = photo(9 * 1_048_576 - 100);
+        let id = signed_with_evidence(&device, &bytes, None);
+        let piece = EVIDENCE_PIECE;
+        // A proxy on the way takes bodies of 2.5 MiB at most.
+        server.proxy_limit = Some(5 << 19);
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(summary.evidence_stored, 1, "{summary:?}");
+        assert_eq!(server.held.borrow()[&format!("{id}/document")], bytes);
+        let lengths = server.patch_lengths.borrow().clone();
+        // The header rides with the first piece; then one piece more each time, up to three,
+        // which the proxy refuses; one piece again, then never more than two.
+        assert_eq!(lengths[..4], [EVIDENCE_HEADER_LEN + piece, 2 * piece, 3 * piece, piece], "{lengths:?}");
+        assert!(lengths[4..].iter().all(|&length| length <= 2 * piece), "{lengths:?}");
+        assert_eq!(lengths.iter().filter(|&&length| length > 5 << 19).count(), 1, "one body refused, once: {lengths:?}");
+        assert!(lengths.len() <= 8, "nine pieces in fewer requests: {lengths:?}");
+
+        // On a slow link (2 s a PATCH) every PATCH carries one piece, so that a cut loses little.
+        server.slow_link = Some(&clock);
+        let slow = signed_with_evidence(&device, &photo(4 * 1_048_576), None);
+        server.patch_lengths.borrow_mut().clear();
+        assert_eq!(run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().evidence_stored, 1);
+        assert!(server.held.borrow().contains_key(&format!("{slow}/document")));
+        assert!(server.patch_lengths.borrow().iter().all(|&length| length <= EVIDENCE_HEADER_LEN + piece), "{:?}", server.patch_lengths.borrow());
     }
 
     #[test]

@@ -47,6 +47,14 @@ enum Uploaded {
 
 /// The server's own refusal of a piece in `answer`: its JSON with one of the codes that are a
 /// verdict on the evidence; `None` for anything else (a proxy's error page).
+/// Stored pieces one PATCH carries at most: three (3 MiB and the header) stay under the 4 MiB
+/// a chunk the server takes.
+const MAX_PIECES_PER_PATCH: usize = 3;
+/// A PATCH answered within this many milliseconds lets the next one carry one piece more: on a
+/// fast link fewer round trips, on a slow or dropping one (a piece takes seconds) pieces one
+/// by one, so that a cut loses little.
+const FAST_PATCH_MS: i64 = 1_000;
+
 fn refusal_code(answer: &HttpResponse) -> Option<ErrorCode> {
     let refusal: Value = answer.json().ok()?;
     let code = ErrorCode::parse(refusal.get("code")?.as_str()?)?;
@@ -163,22 +171,27 @@ impl<H: Host> Engine<'_, H> {
         let total = row.sealed_len();
         let header = row.header_bytes().ok_or_else(damaged_header)?;
         let mut failures = 0;
+        // Stored pieces a PATCH carries: one after any failure; one more after each that was
+        // answered quickly; never again as many as a body a proxy refused.
+        let (mut pieces, mut most_pieces) = (1, MAX_PIECES_PER_PATCH);
         let mut requests_left = 3 * (u64::from(row.pieces()) + 2) + u64::from(options.max_tries);
         let stalled = || Error::new(ErrorCode::ServerRefused, format!("{path}: the server does not let the upload finish"));
         // Where the server's copy ends; `None` until it says.
         let mut offset: Option<u64> = None;
         loop {
             requests_left = requests_left.checked_sub(1).ok_or_else(stalled)?;
+            let started = self.host.clock().now()?;
             let (answer, sent) = match offset {
                 None => (transport.get(&path).await, 0),
                 Some(at) => {
                     // At the total: a whole upload the server has not checked yet (it failed
                     // on its side): an empty chunk there makes it check again.
-                    let bytes = self.sealed_from(row, &header, at).await?;
+                    let bytes = self.sealed_from(row, &header, at, pieces).await?;
                     let sent = bytes.len() as u64;
                     (transport.patch(&path, at, total, bytes).await, sent)
                 }
             };
+            let answered_quickly = self.host.clock().now().is_ok_and(|now| now.millis() - started.millis() < FAST_PATCH_MS);
             let (retry_after, last) = match answer {
                 Ok(answer) if answer.status == 204 => {
                     let at = offset.map_or(0, |at| at + sent);
@@ -188,6 +201,9 @@ impl<H: Host> Engine<'_, H> {
                     }
                     offset = Some(at);
                     failures = 0;
+                    if answered_quickly {
+                        pieces = (pieces + 1).min(most_pieces);
+                    }
                     continue;
                 }
                 Ok(answer) if answer.status == 200 => {
@@ -206,6 +222,9 @@ impl<H: Host> Engine<'_, H> {
                 Ok(answer) if matches!(answer.status, 409 | 413 | 422 | 429) || answer.status >= 500 => {
                     // A 413 or 422 without the server's own code comes from something on the
                     // way (a proxy's body limit): not a verdict on the evidence.
+                    if answer.status == 413 {
+                        most_pieces = pieces.saturating_sub(1).max(1);
+                    }
                     let retry_after = answer.retry_after.as_deref().and_then(|v| parse_retry_after(v, self.host.clock().now().ok()?));
                     (retry_after, format!("HTTP {} from {path}", answer.status))
                 }
@@ -213,6 +232,7 @@ impl<H: Host> Engine<'_, H> {
                 Err(reason) => (None, format!("no answer from {path}: {reason:.200}")),
             };
             offset = None;
+            pieces = 1;
             failures += 1;
             if failures >= options.max_tries.max(1) {
                 return Err(Error::new(ErrorCode::ServerUnreachable, format!("{failures} tries in a row failed; last: {last}")));
@@ -221,20 +241,30 @@ impl<H: Host> Engine<'_, H> {
         }
     }
 
-    /// The sealed bytes of `row` from `at` to the end of the stored part they are in (the
-    /// header, or one piece).
-    async fn sealed_from(&self, row: &EvidenceRow, header: &[u8], at: u64) -> Result<Vec<u8>> {
-        if at < EVIDENCE_HEADER_LEN as u64 {
-            return Ok(header.get(at as usize..).unwrap_or_default().to_vec());
+    /// The sealed bytes of `row` from `at` to the end of the `pieces`th stored piece they
+    /// reach (with what is left of the header before the first); empty at the end.
+    async fn sealed_from(&self, row: &EvidenceRow, header: &[u8], at: u64, pieces: usize) -> Result<Vec<u8>> {
+        let mut bytes = header.get(at.min(EVIDENCE_HEADER_LEN as u64) as usize..).unwrap_or_default().to_vec();
+        let mut at = at.max(EVIDENCE_HEADER_LEN as u64);
+        for _ in 0..pieces {
+            if at >= row.sealed_len() {
+                break;
+            }
+            let into_body = at - EVIDENCE_HEADER_LEN as u64;
+            let index = (into_body / EVIDENCE_PIECE as u64) as u32;
+            let mut piece = self.host.store().evidence_piece(&row.staged, index).await?;
+            piece.drain(..((into_body % EVIDENCE_PIECE as u64) as usize).min(piece.len()));
+            if piece.is_empty() {
+                break;
+            }
+            at += piece.len() as u64;
+            if bytes.is_empty() {
+                bytes = piece;
+            } else {
+                bytes.extend_from_slice(&piece);
+            }
         }
-        if at >= row.sealed_len() {
-            return Ok(Vec::new());
-        }
-        let into_body = at - EVIDENCE_HEADER_LEN as u64;
-        let index = (into_body / EVIDENCE_PIECE as u64) as u32;
-        let mut piece = self.host.store().evidence_piece(&row.staged, index).await?;
-        piece.drain(..((into_body % EVIDENCE_PIECE as u64) as usize).min(piece.len()));
-        Ok(piece)
+        Ok(bytes)
     }
 
     /// Marks `row` refused with the server's code, and reports it.
