@@ -297,7 +297,9 @@ test('a File or a Blob is a document: read and hashed a slice at a time, named b
   }, { pin: PIN });
   assert.equal(r.file.sha256, r.expected, 'the digest of the whole file, read in slices');
   assert.deepEqual({ ...r.file.doc, sha256: undefined }, { sha256: undefined, name: 'scan-118.pdf', type: 'application/pdf', size: 3 * 1024 * 1024 + 5 });
-  assert.deepEqual(r.file.claims, { page: 1 });
+  // The device adds the commitment to the content key its sealed copy of the file is under.
+  assert.deepEqual({ ...r.file.claims, evidenceSealing: undefined }, { page: 1, evidenceSealing: undefined });
+  assert.match(r.file.claims.evidenceSealing.document, /^[A-Za-z0-9_-]{43}$/);
   assert.deepEqual([r.renamed.name, r.renamed.type], ['renamed.pdf', 'application/octet-stream'], 'the options win over the file');
   assert.equal(r.blob.sha256, r.blob.expected);
   assert.ok(r.blob.doc.name == null, 'a Blob has no name');

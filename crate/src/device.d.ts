@@ -52,7 +52,8 @@ export interface DocumentInput {
   /** Free-form claims, plain JSON values only (as in `SignOptions.claims`). */
   claims?: Record<string, unknown>;
   /** The handwritten signature's image (the pad's PNG): kept sealed with the record, and its
-   * digest signed as `claims.signatureImage` ({ sha256, type: 'image/png' }). */
+   * digest signed as `claims.signatureImage` ({ sha256, type: 'image/png' }). The record also
+   * signs `claims.evidenceSealing`, which names the key each sealed copy is under. */
   signatureImage?: Uint8Array | ArrayBuffer;
 }
 
@@ -63,7 +64,8 @@ export interface DocumentOptions {
   /** Free-form claims, plain JSON values only (as in `SignOptions.claims`). */
   claims?: Record<string, unknown>;
   /** The handwritten signature's image (the pad's PNG): kept sealed with the record, and its
-   * digest signed as `claims.signatureImage` ({ sha256, type: 'image/png' }). */
+   * digest signed as `claims.signatureImage` ({ sha256, type: 'image/png' }). The record also
+   * signs `claims.evidenceSealing`, which names the key each sealed copy is under. */
   signatureImage?: Uint8Array | ArrayBuffer;
 }
 

@@ -584,12 +584,16 @@ impl<S: Store, C: Clock> Device<S, C> {
                 #[cfg_attr(not(feature = "evidence"), allow(unused_mut))]
                 let mut kept = Vec::new();
                 for input in inputs {
+                    #[cfg(feature = "evidence")]
+                    let claims = evidence::with_sealing_claim(input.claims, &input.evidence);
+                    #[cfg(not(feature = "evidence"))]
+                    let claims = input.claims;
                     let record = self.with_identity(now, |identity| {
                         sign_record(
                             identity,
                             RecordRequest {
                                 doc: input.doc,
-                                claims: input.claims,
+                                claims,
                                 chain: row.chain.as_ref(),
                                 cert_serial: Some(&verdict.certificate.serial),
                                 now,

@@ -21,6 +21,13 @@
 //! another record's. The chunks follow the STREAM construction (Hoang, Reyhanitabar, Rogaway,
 //! Vizár 2015, as `age` uses it): a chunk cannot be dropped, repeated, reordered or cut short
 //! without the opening failing. A 64 KiB chunk costs 16 bytes: 0.025% over the plain bytes.
+//!
+//! Anyone can seal bytes to the server's public key, so the record commits to its evidence's
+//! content key: `claims.evidenceSealing` maps each kind to [`content_key_commitment`] of the
+//! key, and the server takes an upload only when the header it starts with opens to that key.
+//! A stranger who knows a record's id cannot replace or spoil its upload; re-sealing the header
+//! to the server's key later (evidence signed before the device had it) keeps the key, and so
+//! the commitment.
 
 use crate::cert::Authority;
 use crate::encoding::{b64url, b64url_decode};
@@ -198,6 +205,23 @@ pub fn verify_evidence_key(jws_text: &str, authority: &PublicKey) -> Result<Evid
     EvidenceKey::from_bytes(&x)
 }
 
+/// The claim of a record that commits to its evidence's content keys: `{kind: commitment}`.
+pub const EVIDENCE_SEALING_CLAIM: &str = "evidenceSealing";
+
+/// The commitment to a content key a record signs (base64url of SHA-256 of a label and the
+/// key): it names the key without revealing it.
+fn content_key_commitment(content_key: &[u8; 32]) -> String {
+    use sha2::Digest as _;
+    b64url(&sha2::Sha256::new().chain_update(b"offsign evidence content key v1\0").chain_update(content_key).finalize())
+}
+
+/// The commitment to the content key in `header`, opened with `secret` (the server's): what
+/// the record's `claims.evidenceSealing` must name for an upload to be taken.
+/// `malformed_evidence` as [`EvidenceOpener::new`].
+pub fn header_commitment(header: &[u8], secret: &EvidenceSecret, record_id: &str, kind: EvidenceKind) -> Result<String> {
+    Ok(content_key_commitment(&*open_content_key(header, secret, record_id, kind)?))
+}
+
 /// What a sealed piece of evidence is bound to: its record and its kind.
 fn binding(record_id: &str, kind: EvidenceKind) -> Vec<u8> {
     [MAGIC.as_slice(), record_id.as_bytes(), b"\0", kind.as_str().as_bytes()].concat()
@@ -236,10 +260,28 @@ impl EvidenceSealer {
         Ok(EvidenceSealer { content_key, cipher, index: 0, finished: false })
     }
 
+    /// The commitment to this sealer's content key, for the record's `claims.evidenceSealing`.
+    pub fn commitment(&self) -> String {
+        content_key_commitment(&self.content_key)
+    }
+
     /// The header that carries the content key sealed to `server` and to `worker`, bound to
     /// `record_id` and `kind`.
     pub fn header(&self, server: &EvidenceKey, worker: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<Vec<u8>> {
         seal_header(&self.content_key, server, worker, record_id, kind)
+    }
+
+    /// Seals `plain` whole with this sealer, which has sealed nothing yet: the header and every
+    /// chunk (see [`seal_evidence`]).
+    pub fn seal_whole(mut self, plain: &[u8], server: &EvidenceKey, worker: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<Vec<u8>> {
+        let mut out = self.header(server, worker, record_id, kind)?;
+        out.reserve(sealed_len(plain.len() as u64) as usize - out.len());
+        let chunks = plain.len().div_ceil(EVIDENCE_CHUNK).max(1);
+        for index in 0..chunks {
+            let part = &plain[(index * EVIDENCE_CHUNK).min(plain.len())..((index + 1) * EVIDENCE_CHUNK).min(plain.len())];
+            out.extend_from_slice(&self.seal_chunk(part, index + 1 == chunks)?);
+        }
+        Ok(out)
     }
 
     /// Seals the next chunk: exactly [`EVIDENCE_CHUNK`] bytes, or up to that many when `last`.
@@ -343,15 +385,7 @@ fn open_content_key(header: &[u8], secret: &EvidenceSecret, record_id: &str, kin
 /// Seals `plain` whole (for small pieces and tests; the device seals large ones a chunk at a
 /// time).
 pub fn seal_evidence(plain: &[u8], server: &EvidenceKey, worker: &EvidenceKey, record_id: &str, kind: EvidenceKind) -> Result<Vec<u8>> {
-    let mut sealer = EvidenceSealer::new()?;
-    let mut out = sealer.header(server, worker, record_id, kind)?;
-    out.reserve(sealed_len(plain.len() as u64) as usize - out.len());
-    let chunks = plain.len().div_ceil(EVIDENCE_CHUNK).max(1);
-    for index in 0..chunks {
-        let part = &plain[(index * EVIDENCE_CHUNK).min(plain.len())..((index + 1) * EVIDENCE_CHUNK).min(plain.len())];
-        out.extend_from_slice(&sealer.seal_chunk(part, index + 1 == chunks)?);
-    }
-    Ok(out)
+    EvidenceSealer::new()?.seal_whole(plain, server, worker, record_id, kind)
 }
 
 /// Opens sealed evidence read from `reader`, `sealed_len` bytes in all, handing each plain

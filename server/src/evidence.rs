@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use base64::Engine as _;
-use offsign::{plain_len, sealed_len, EvidenceKind, ErrorCode};
+use offsign::{plain_len, sealed_len, EvidenceKind, ErrorCode, EVIDENCE_HEADER_LEN};
 use serde_json::json;
 use sha2::Digest as _;
 use std::io::{Read, Write};
@@ -69,6 +69,10 @@ struct Piece {
     kind: EvidenceKind,
     sha256: String,
     declared_size: Option<u64>,
+    /// What the record's `claims.evidenceSealing` names for this kind: `None` when the record
+    /// commits to no content key (a client that seals otherwise), `Some(None)` when it commits
+    /// to others but not this kind's.
+    commitment: Option<Option<String>>,
 }
 
 fn piece<S: Storage>(state: &AppState<S>, id: &str, kind: &str) -> ApiResult<Piece> {
@@ -93,7 +97,23 @@ fn piece<S: Storage>(state: &AppState<S>, id: &str, kind: &str) -> ApiResult<Pie
             (digest.to_owned(), None)
         }
     };
-    Ok(Piece { record, kind, sha256, declared_size })
+    let commitment = payload.claims.get(offsign::EVIDENCE_SEALING_CLAIM).map(|sealing| sealing.get(kind.as_str()).and_then(|c| c.as_str()).map(str::to_owned));
+    Ok(Piece { record, kind, sha256, declared_size, commitment })
+}
+
+/// Whether the first chunk of an upload starts with a header that opens to the content key
+/// the record committed to: only the device that signed can start an upload of a record
+/// that commits (anyone can seal to the server's key). Nothing is written or dropped for one
+/// that does not.
+fn check_first_chunk<S: Storage>(state: &AppState<S>, piece: &Piece, body: &[u8]) -> ApiResult<()> {
+    let Some(committed) = &piece.commitment else { return Ok(()) };
+    let refuse = |why: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::MalformedEvidence, why.to_owned());
+    let header = body.get(..EVIDENCE_HEADER_LEN).ok_or_else(|| refuse("the first chunk of an upload carries the whole sealed header"))?;
+    let opened = offsign::header_commitment(header, &state.authority.evidence_secret(), &piece.record.id, piece.kind);
+    match (opened, committed) {
+        (Ok(opened), Some(committed)) if &opened == committed => Ok(()),
+        _ => Err(refuse("this evidence is not sealed under the content key its record committed to")),
+    }
 }
 
 /// The answer for a piece held: the receipt and what it names.
@@ -206,6 +226,9 @@ fn append_chunk<S: Storage>(state: &AppState<S>, id: &str, kind: &str, headers: 
             ErrorCode::MalformedEvidence,
             "Upload-Length does not fit the document size the record signed",
         ));
+    }
+    if offset == 0 {
+        check_first_chunk(state, &piece, body)?;
     }
     let upload = Upload {
         path: state.evidence.uploads.join(format!("{id}.{}.{length}", piece.kind.as_str())),
@@ -450,6 +473,12 @@ mod tests {
     }
 
     async fn signed(test: &str, document_len: usize) -> Signed {
+        signed_committing(test, document_len, None).await
+    }
+
+    /// [`signed`], the record committing (`claims.evidenceSealing`) to the content key of
+    /// `sealer` for its document, when given.
+    async fn signed_committing(test: &str, document_len: usize, sealer: Option<&offsign::EvidenceSealer>) -> Signed {
         let (state, www, pkg) = fixture(test);
         let app = {
             let state = state.clone();
@@ -462,6 +491,9 @@ mod tests {
         let image_digest = DocumentDigest::of_bytes(&image, None, None).unwrap().sha256;
         let mut claims = serde_json::Map::new();
         claims.insert("signatureImage".into(), json!({ "sha256": image_digest, "type": "image/png" }));
+        if let Some(sealer) = sealer {
+            claims.insert(offsign::EVIDENCE_SEALING_CLAIM.into(), json!({ "document": sealer.commitment() }));
+        }
         let request = RecordRequest {
             doc: DocumentDigest::of_bytes(&document, Some("photo.jpg".into()), Some("image/jpeg".into())).unwrap(),
             claims,
@@ -499,6 +531,35 @@ mod tests {
                 offset = end;
             }
         }
+    }
+
+    #[tokio::test]
+    async fn only_the_device_that_signed_can_start_an_upload_of_a_record_that_commits_to_its_content_key() {
+        let sealer = offsign::EvidenceSealer::new().unwrap();
+        let s = signed_committing("evidence-commitment", 300_000, Some(&sealer)).await;
+        let server = s.state.authority.evidence_secret();
+        let worker = s.worker.evidence_secret();
+        let sealed = sealer.seal_whole(&s.document, server.public_key(), worker.public_key(), &s.id, EvidenceKind::Document).unwrap();
+        let first = patch((s.app)(), &s.uri("document"), 0, sealed.len() as u64, &sealed[..100_000]).await;
+        assert_eq!((first.status, first.offset), (StatusCode::NO_CONTENT, Some(100_000)), "{}", first.json);
+        // A stranger who knows the record's id seals the same document to the server's key (as
+        // anyone can) and starts over: refused, and the device's upload is untouched.
+        let forged = seal_evidence(&s.document, server.public_key(), Identity::generate().unwrap().evidence_secret().public_key(), &s.id, EvidenceKind::Document).unwrap();
+        for (case, chunk, length) in [
+            ("another content key, another length", &forged[..50_000], forged.len() as u64 + 1),
+            ("another content key, the same length", &forged[..50_000], forged.len() as u64),
+            ("less than the header", &sealed[..100], sealed.len() as u64),
+        ] {
+            let refused = patch((s.app)(), &s.uri("document"), 0, length, chunk).await;
+            assert_eq!((refused.status, refused.json["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("malformed_evidence")), "{case}: {}", refused.json);
+        }
+        assert_eq!(head((s.app)(), &s.uri("document")).await.offset, Some(100_000), "the device's upload is where it was");
+        let done = patch((s.app)(), &s.uri("document"), 100_000, sealed.len() as u64, &sealed[100_000..]).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+        // A record that commits to no content key for a kind takes no upload of it.
+        let image = s.sealed(&s.image, &s.id, EvidenceKind::SignatureImage);
+        let refused = patch((s.app)(), &s.uri("signature-image"), 0, image.len() as u64, &image).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
     }
 
     #[tokio::test]

@@ -214,7 +214,7 @@ pub fn summary_pdf(summary: &Summary) -> Result<Vec<u8>, String> {
         payload.doc.sha256
     );
     w.field("Document", &doc_line);
-    for (name, value) in payload.claims.iter().filter(|(name, _)| !matches!(name.as_str(), "location" | "signatureImage")) {
+    for (name, value) in payload.claims.iter().filter(|(name, _)| !matches!(name.as_str(), "location" | "signatureImage" | "evidenceSealing")) {
         let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
         w.field(name, &value.chars().take(300).collect::<String>());
     }

@@ -70,7 +70,9 @@ enum Command {
         bundle: String,
     },
     /// Seal a file as a record's evidence, as a device does, for an upload with any tus 1.0
-    /// client (`PATCH /v1/evidence/{id}/{kind}`): e.g. a document recovered from a device.
+    /// client (`PATCH /v1/evidence/{id}/{kind}`): for records signed without
+    /// `claims.evidenceSealing` (by `offsign sign` or another client); the server takes the
+    /// evidence of a record that commits to a content key only under that key.
     SealEvidence {
         /// The server's evidence key statement (file with the JWS, `evidenceKey` of
         /// `GET /v1/evidence-key`).

@@ -252,6 +252,16 @@ pub(crate) fn server_evidence_key(credentials: &StoredCredentials) -> Option<Evi
     verify_evidence_key(credentials.evidence_key.as_deref()?, &authority).ok()
 }
 
+/// `claims` with `evidenceSealing` naming the content key of each piece of `evidence` (see
+/// `crate::evidence`), in place of any the caller wrote; as they are when there is none.
+pub(crate) fn with_sealing_claim(mut claims: serde_json::Map<String, serde_json::Value>, evidence: &[StagedEvidence]) -> serde_json::Map<String, serde_json::Value> {
+    if !evidence.is_empty() {
+        let sealing = evidence.iter().map(|staged| (staged.kind.as_str().to_owned(), serde_json::Value::String(staged.sealer.commitment()))).collect();
+        claims.insert(crate::EVIDENCE_SEALING_CLAIM.into(), serde_json::Value::Object(sealing));
+    }
+    claims
+}
+
 /// The rows of the evidence staged for `record`, their headers bound to it: sealed to the
 /// server's evidence key when the device has it, and to the worker's own key.
 pub(crate) fn evidence_rows(staged: Vec<StagedEvidence>, record: &SignedRecord, identity: &Identity, server: Option<&EvidenceKey>) -> Result<Vec<EvidenceRow>> {

@@ -737,6 +737,9 @@ mod tests {
         /// The body length of each PATCH, in order.
         #[cfg(feature = "evidence")]
         patch_lengths: RefCell<Vec<usize>>,
+        /// What accepted records committed to (`claims.evidenceSealing`): `id/kind` → commitment.
+        #[cfg(feature = "evidence")]
+        commitments: RefCell<HashMap<String, String>>,
         /// A link on which each PATCH takes 2 seconds of this clock.
         #[cfg(feature = "evidence")]
         slow_link: Option<&'a TestClock>,
@@ -782,6 +785,8 @@ mod tests {
                 #[cfg(feature = "evidence")]
                 patch_lengths: RefCell::default(),
                 #[cfg(feature = "evidence")]
+                commitments: RefCell::default(),
+                #[cfg(feature = "evidence")]
                 slow_link: None,
                 #[cfg(feature = "evidence")]
                 fault_when_whole: std::cell::Cell::new(false),
@@ -823,6 +828,15 @@ mod tests {
             }
             if self.held.borrow().contains_key(key) {
                 return self.evidence_status(key);
+            }
+            // As offsign-server: the first chunk's header must open to the key the record named.
+            if let Some(committed) = self.commitments.borrow().get(key).filter(|_| offset == 0) {
+                let (id, kind) = key.split_once('/').unwrap();
+                let kind = crate::EvidenceKind::parse(kind).unwrap();
+                let opened = bytes.get(..EVIDENCE_HEADER_LEN).and_then(|header| crate::header_commitment(header, &self.authority.evidence_secret(), id, kind).ok());
+                if opened.as_ref() != Some(committed) {
+                    return answer(422, r#"{"code":"malformed_evidence"}"#.into());
+                }
             }
             let Some(digest) = self.digests.borrow().get(key).cloned() else { return answer(404, r#"{"code":"record_unknown"}"#.into()) };
             let mut uploads = self.uploads.borrow_mut();
@@ -881,6 +895,12 @@ mod tests {
                             digests.insert(format!("{}/document", payload.id), sha256);
                             if let Some(image) = payload.claims.get("signatureImage").and_then(|i| i["sha256"].as_str()) {
                                 digests.insert(format!("{}/signature-image", payload.id), image.to_owned());
+                            }
+                            #[cfg(feature = "evidence")]
+                            if let Some(sealing) = payload.claims.get(crate::EVIDENCE_SEALING_CLAIM).and_then(|s| s.as_object()) {
+                                for (kind, commitment) in sealing {
+                                    self.commitments.borrow_mut().insert(format!("{}/{kind}", payload.id), commitment.as_str().unwrap_or_default().to_owned());
+                                }
                             }
                             let receipt = self.receipt_signer.as_ref().unwrap_or(self.authority).issue_receipt(&payload.id, &hash, now).unwrap();
                             let forged = self.forger.as_ref().map(|forger| forger.issue_receipt(&payload.id, &hash, now).unwrap());
