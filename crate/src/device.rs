@@ -297,7 +297,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         // Only with its record: evidence still pending after its accepted record was deleted
         // (retainAcceptedDays) would make the backup one its own import refuses.
         let exported: std::collections::HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
-        for row in self.store.pending_evidence(u32::MAX).await?.into_iter().filter(|row| row.kid == kid && exported.contains(row.record_id.as_str())) {
+        for row in self.store.pending_evidence(None, u32::MAX).await?.into_iter().filter(|row| row.kid == kid && exported.contains(row.record_id.as_str())) {
             // Oldest first, up to what a backup carries; the rest stays on the device.
             carried = carried.saturating_add(row.sealed_len());
             if carried > crate::backup::MAX_EVIDENCE_IN_BACKUP {

@@ -519,11 +519,25 @@ impl Store for IdbStore {
         Ok(rows.into_iter().filter(|row| row.record_id == record_id).collect())
     }
 
-    async fn pending_evidence(&self, limit: u32) -> Result<Vec<EvidenceRow>> {
+    async fn pending_evidence(&self, after: Option<(&str, &str)>, limit: u32) -> Result<Vec<EvidenceRow>> {
         let tx = self.read_transaction(&[EVIDENCE]).await?;
         let index = raw::store(&tx, EVIDENCE)?.index(BY_PENDING).map_err(|e| raw_error("opening the evidence index", e))?;
-        let all = index.get_all_with_key_and_limit(&JsValue::UNDEFINED, limit).map_err(|e| raw_error("reading evidence", e))?;
-        rows_of(raw::request(&all).await.map_err(|e| raw_error("reading evidence", e))?)
+        let read = |range: &JsValue, limit: u32| index.get_all_with_key_and_limit(range, limit).map_err(|e| raw_error("reading evidence", e));
+        let range_error = |e| raw_error("building a key range", e);
+        let Some((pending, key)) = after else {
+            return rows_of(raw::request(&read(&JsValue::UNDEFINED, limit)?).await.map_err(|e| raw_error("reading evidence", e))?);
+        };
+        // The index orders rows of one `pending` by key: those after `key` of the same
+        // `pending` (rows signed in one batch share it), then the later ones.
+        let same = web_sys::IdbKeyRange::only(&pending.into()).map_err(range_error)?;
+        let same: Vec<EvidenceRow> = rows_of(raw::request(&read(&same, u32::MAX)?).await.map_err(|e| raw_error("reading evidence", e))?)?;
+        let mut rows: Vec<EvidenceRow> = same.into_iter().filter(|row| row.key.as_str() > key).take(limit as usize).collect();
+        let left = limit.saturating_sub(rows.len() as u32);
+        if left > 0 {
+            let later = web_sys::IdbKeyRange::lower_bound_with_open(&pending.into(), true).map_err(range_error)?;
+            rows.extend(rows_of::<EvidenceRow>(raw::request(&read(&later, left)?).await.map_err(|e| raw_error("reading evidence", e))?)?);
+        }
+        Ok(rows)
     }
 
     async fn put_evidence(&self, row: &EvidenceRow) -> Result<()> {

@@ -90,8 +90,10 @@ pub trait Store {
     /// The evidence rows of record `record_id`.
     async fn evidence(&self, record_id: &str) -> Result<Vec<EvidenceRow>>;
 
-    /// Up to `limit` evidence rows the server has not stored or refused yet, oldest first.
-    async fn pending_evidence(&self, limit: u32) -> Result<Vec<EvidenceRow>>;
+    /// Up to `limit` evidence rows the server has not stored or refused yet, oldest first
+    /// (by `pending`, then key), after the row at `after` (`(pending, key)`) when given: a
+    /// page of them.
+    async fn pending_evidence(&self, after: Option<(&str, &str)>, limit: u32) -> Result<Vec<EvidenceRow>>;
 
     /// Writes back an evidence row whose state or header changed.
     async fn put_evidence(&self, row: &EvidenceRow) -> Result<()>;
@@ -412,8 +414,14 @@ pub(crate) mod memory {
             Ok(self.evidence.borrow().values().filter(|e| e.record_id == record_id).cloned().collect())
         }
 
-        async fn pending_evidence(&self, limit: u32) -> Result<Vec<EvidenceRow>> {
-            let mut rows: Vec<EvidenceRow> = self.evidence.borrow().values().filter(|e| e.pending.is_some()).cloned().collect();
+        async fn pending_evidence(&self, after: Option<(&str, &str)>, limit: u32) -> Result<Vec<EvidenceRow>> {
+            let mut rows: Vec<EvidenceRow> = self
+                .evidence
+                .borrow()
+                .values()
+                .filter(|e| e.pending.as_deref().is_some_and(|pending| after.is_none_or(|after| (pending, e.key.as_str()) > after)))
+                .cloned()
+                .collect();
             rows.sort_by(|a, b| (&a.pending, &a.key).cmp(&(&b.pending, &b.key)));
             rows.truncate(limit as usize);
             Ok(rows)

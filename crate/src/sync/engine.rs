@@ -1110,6 +1110,28 @@ mod tests {
 
     #[test]
     #[cfg(feature = "evidence")]
+    fn evidence_that_must_wait_for_its_worker_does_not_hold_back_evidence_that_can_go() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        // Five pieces signed before the device had the server's key (more than a page of
+        // pending rows, in tests 3), then one after: the first five wait for their worker.
+        let waiting: Vec<String> = (0..5).map(|i| signed_with_evidence(&device, &photo(1_000 + i), None)).collect();
+        let server = FakeServer::new(&authority, vec![]);
+        device.lock();
+        assert_eq!(run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().evidence_stored, 0, "the server's key is pinned now");
+        run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
+        let ready = signed_with_evidence(&device, &photo(2_000), None);
+        device.lock();
+        let summary = run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap();
+        assert_eq!(summary.evidence_stored, 1, "{summary:?}");
+        assert!(server.held.borrow().contains_key(&format!("{ready}/document")), "sent past the rows that wait");
+        assert!(waiting.iter().all(|id| !server.held.borrow().contains_key(&format!("{id}/document"))));
+        run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
+        assert_eq!(run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().evidence_stored, 5, "and they go once their worker is back");
+    }
+
+    #[test]
+    #[cfg(feature = "evidence")]
     fn refused_evidence_and_the_evidence_of_refused_records_stay_on_the_device_and_are_not_sent_again() {
         let clock = TestClock::default();
         let (device, row, authority) = enrolled_device(&clock);

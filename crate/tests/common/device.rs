@@ -254,7 +254,7 @@ async fn evidence_is_kept_sealed_beside_its_record_read_back_counted_and_pruned(
     assert_eq!(rows.len(), 1);
     let row = rows[0].clone();
     assert_eq!((row.state, row.plain_len, row.pieces(), row.kid.as_str()), (EvidenceState::Pending, photo.len() as u64, 3, kid.as_str()));
-    assert_eq!(store.pending_evidence(10).await.unwrap(), rows);
+    assert_eq!(store.pending_evidence(None, 10).await.unwrap(), rows);
     let summary = store.outbox_summary().await.unwrap();
     assert_eq!((summary.evidence_pending, summary.evidence_pending_bytes), (1, row.sealed_len()));
     let first = store.evidence_piece(&row.staged, 0).await.unwrap();
@@ -277,8 +277,41 @@ async fn evidence_is_kept_sealed_beside_its_record_read_back_counted_and_pruned(
     let mut stored = row.clone();
     (stored.state, stored.pending, stored.receipt) = (EvidenceState::Stored, None, Some("a receipt".into()));
     store.put_evidence(&stored).await.unwrap();
-    assert!(store.pending_evidence(10).await.unwrap().is_empty());
+    assert!(store.pending_evidence(None, 10).await.unwrap().is_empty());
     assert_eq!(store.prune_evidence("9999-01-01T00:00:00.000Z", later).await.unwrap(), 1);
     assert!(store.evidence(&id).await.unwrap().is_empty());
     assert_eq!(store.evidence_piece(&row.staged, 0).await.unwrap_err().code(), ErrorCode::StorageUnavailable);
+}
+
+#[wasm_bindgen_test]
+async fn pending_evidence_is_read_a_page_at_a_time_also_past_rows_signed_together() {
+    let name = db_name("evidence-pages");
+    let clock = SkippingClock::default();
+    let (device, _, _) = enrolled(&name, &clock).await;
+    let mut batch = Vec::new();
+    for i in 0..4u8 {
+        let mut staged = device.stage_evidence(EvidenceKind::Document, "text/plain", 10).unwrap();
+        device.feed_evidence(&mut staged, &[i; 10]).await.unwrap();
+        let sha256 = device.finish_evidence(&mut staged).await.unwrap();
+        let doc = DocumentDigest::of_sha256(&sha256, None, None, Some(10)).unwrap();
+        batch.push(SignInput { doc, claims: Default::default(), evidence: vec![staged] });
+    }
+    let later = batch.split_off(3);
+    device.sign(batch).await.unwrap();
+    device.sign(later).await.unwrap();
+    drop(device);
+    let store = IdbStore::open(&name).await.unwrap();
+    let all = store.pending_evidence(None, 10).await.unwrap();
+    assert_eq!(all.len(), 4);
+    assert!(all[0].pending == all[2].pending && all[2].pending < all[3].pending, "three signed in one batch, one after");
+    let mut paged = Vec::new();
+    let mut after: Option<(String, String)> = None;
+    loop {
+        let page = store.pending_evidence(after.as_ref().map(|(pending, key)| (pending.as_str(), key.as_str())), 2).await.unwrap();
+        let Some(last) = page.last() else { break };
+        assert!(page.len() <= 2);
+        after = Some((last.pending.clone().unwrap(), last.key.clone()));
+        paged.extend(page);
+    }
+    assert_eq!(paged, all, "every row once, in order, across a page boundary inside the batch");
 }

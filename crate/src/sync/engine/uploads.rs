@@ -18,8 +18,11 @@ use crate::time::Clock;
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// Pieces of evidence looked at per sync.
+/// Pieces of evidence a sync tries to upload at most; those not ready (their record not
+/// accepted yet, or sealed to the worker alone while the worker is locked) do not count.
 const UPLOADS_PER_SYNC: u32 = 200;
+/// Pending evidence rows read at a time.
+const PENDING_PAGE: u32 = if cfg!(test) { 3 } else { 100 };
 
 /// The server's answer about a piece: how much of the upload it holds, or its receipt.
 struct PieceAnswer {
@@ -111,17 +114,27 @@ impl<H: Host> Engine<'_, H> {
         authorities: &HashMap<String, PublicKey>,
         summary: &mut SyncSummary,
     ) -> Result<()> {
-        for mut row in self.host.store().pending_evidence(UPLOADS_PER_SYNC).await? {
-            let Some(authority) = authorities.get(&row.kid) else { continue };
-            let kid = row.kid.clone();
-            match self.upload_row(transport, options, &mut row, authority).await {
-                Ok(Uploaded::Stored) => summary.evidence_stored += 1,
-                Ok(Uploaded::Later | Uploaded::Refused) => {}
-                Err(e) if e.code() == ErrorCode::ServerUnreachable => return Err(e),
-                Err(e) => drop(self.host.record_failure("upload_evidence", Some(&kid), &e).await),
+        let (mut tried, mut after) = (0, None::<(String, String)>);
+        loop {
+            let page = self.host.store().pending_evidence(after.as_ref().map(|(p, k)| (p.as_str(), k.as_str())), PENDING_PAGE).await?;
+            let Some(last) = page.last() else { return Ok(()) };
+            after = Some((last.pending.clone().unwrap_or_default(), last.key.clone()));
+            for mut row in page {
+                let Some(authority) = authorities.get(&row.kid) else { continue };
+                let kid = row.kid.clone();
+                let outcome = self.upload_row(transport, options, &mut row, authority).await;
+                tried += u32::from(!matches!(outcome, Ok(Uploaded::Later)));
+                match outcome {
+                    Ok(Uploaded::Stored) => summary.evidence_stored += 1,
+                    Ok(Uploaded::Later | Uploaded::Refused) => {}
+                    Err(e) if e.code() == ErrorCode::ServerUnreachable => return Err(e),
+                    Err(e) => drop(self.host.record_failure("upload_evidence", Some(&kid), &e).await),
+                }
+                if tried >= UPLOADS_PER_SYNC {
+                    return Ok(());
+                }
             }
         }
-        Ok(())
     }
 
     /// Uploads one piece when its record was accepted (and it is addressed to the server).
