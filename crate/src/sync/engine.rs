@@ -370,15 +370,31 @@ impl<H: Host> Engine<'_, H> {
         options: SyncOptions,
         request: impl Fn() -> F,
     ) -> Result<HttpResponse> {
+        let response = self.answered_with_retries(transport, path, options, request).await?;
+        if (200..300).contains(&response.status) {
+            Ok(response)
+        } else {
+            Err(response.refused(path))
+        }
+    }
+
+    /// The first answer to `request` that is not worth another try (a success or a refusal),
+    /// with `max_tries` and backoff; `server_unreachable` when every try failed.
+    async fn answered_with_retries<F: std::future::Future<Output = std::result::Result<HttpResponse, String>>>(
+        &self,
+        transport: &impl Transport,
+        path: &str,
+        options: SyncOptions,
+        request: impl Fn() -> F,
+    ) -> Result<HttpResponse> {
         let mut last = String::new();
         for attempt in 1..=options.max_tries.max(1) {
             let retry_after = match request().await {
-                Ok(response) if (200..300).contains(&response.status) => return Ok(response),
                 Ok(response) if response.status == 429 || response.status >= 500 => {
                     last = format!("HTTP {} from {path}", response.status);
                     response.retry_after.as_deref().and_then(|v| parse_retry_after(v, self.host.clock().now().ok()?))
                 }
-                Ok(response) => return Err(response.refused(path)),
+                Ok(response) => return Ok(response),
                 Err(reason) => {
                     last = format!("no answer from {path}: {reason:.200}");
                     None

@@ -79,11 +79,13 @@ impl<H: Host> Engine<'_, H> {
         if missing.is_empty() {
             return Ok(());
         }
-        let answer = match self.get_with_retries(transport, "/v1/evidence-key", options).await {
-            Ok(answer) => answer,
-            Err(e) if e.message().starts_with("HTTP 404") => return Ok(()),
-            Err(e) => return Err(e),
-        };
+        let path = "/v1/evidence-key";
+        let answer = self.answered_with_retries(transport, path, options, || transport.get(path)).await?;
+        match answer.status {
+            200..=299 => {}
+            404 => return Ok(()),
+            _ => return Err(answer.refused(path)),
+        }
         let statement = answer.json::<Value>()?.get("evidenceKey").and_then(Value::as_str).map(str::to_owned).unwrap_or_default();
         for row in missing {
             let Some(authority) = row.credentials.as_ref().and_then(|c| PublicKey::from_jwk(&c.authority).ok()) else { continue };
