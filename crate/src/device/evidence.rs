@@ -240,8 +240,8 @@ impl<S: Store, C: Clock> Device<S, C> {
     }
 }
 
-/// `storage_unavailable`: the stored evidence does not open.
-fn damaged(row: &EvidenceRow) -> Error {
+/// `storage_unavailable`: the stored evidence of `row` (its header or a piece) does not read.
+pub(crate) fn damaged(row: &EvidenceRow) -> Error {
     Error::new(ErrorCode::StorageUnavailable, format!("the stored {} of record {:.40} is damaged", row.kind, row.record_id))
 }
 

@@ -3,7 +3,7 @@
 //! server says how much it holds, the device sends the rest from there).
 
 use super::{Engine, Host};
-use crate::device::evidence::server_evidence_key;
+use crate::device::evidence::{damaged, server_evidence_key};
 use crate::encoding::b64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::evidence::{readdress_evidence, verify_evidence_key, EvidenceKind};
@@ -62,11 +62,6 @@ fn refusal_code(answer: &HttpResponse) -> Option<ErrorCode> {
     let refusal: Value = answer.json().ok()?;
     let code = ErrorCode::parse(refusal.get("code")?.as_str()?)?;
     matches!(code, ErrorCode::DigestMismatch | ErrorCode::MalformedEvidence | ErrorCode::EvidenceTooLarge).then_some(code)
-}
-
-/// `storage_unavailable`: a stored evidence header does not read.
-fn damaged_header() -> Error {
-    Error::new(ErrorCode::StorageUnavailable, "a stored evidence header is damaged")
 }
 
 impl<H: Host> Engine<'_, H> {
@@ -166,7 +161,7 @@ impl<H: Host> Engine<'_, H> {
         if self.host.unlocked().as_deref() != Some(row.kid.as_str()) {
             return Ok(false);
         }
-        let header = row.header_bytes().ok_or_else(damaged_header)?;
+        let header = row.header_bytes().ok_or_else(|| damaged(row))?;
         let now = self.host.clock().now()?;
         let header = self.host.with_identity(now, |identity| readdress_evidence(&header, &identity.evidence_secret(), &server, &row.record_id, kind))?;
         row.header = b64url(&header);
@@ -184,7 +179,7 @@ impl<H: Host> Engine<'_, H> {
     async fn upload_piece(&self, transport: &impl Transport, options: SyncOptions, row: &mut EvidenceRow, authority: &PublicKey) -> Result<Uploaded> {
         let path = format!("/v1/evidence/{}/{}", row.record_id, row.kind);
         let total = row.sealed_len();
-        let header = row.header_bytes().ok_or_else(damaged_header)?;
+        let header = row.header_bytes().ok_or_else(|| damaged(row))?;
         let mut failures = 0;
         // Stored pieces a PATCH carries: one after any failure; one more after each that was
         // answered quickly; never again as many as a body a proxy refused.
