@@ -381,7 +381,7 @@ test('the outbox reads as what was signed; a row opens with its receipt and save
     const zip = path.join(files.dir, download.suggestedFilename());
     await download.saveAs(zip);
     await page.waitForSelector('#bundle-done:not([hidden])');
-    assert.match(await page.textContent('#bundle-done'), /anyone can check it, without a connection, with "offsign verify-bundle"/);
+    assert.match(await page.textContent('#bundle-done'), /anyone can check it, without a connection, on the verify page \(http:\/\/127\.0\.0\.1:\d+\/verify\/\) or with "offsign verify-bundle"/);
     const authority = files.write('authority.jwk', JSON.stringify((await (await fetch(`${server.url}/v1/authority`)).json()).jwk));
     const checked = offsign('verify-bundle', zip, '--authority', authority);
     assert.deepEqual(JSON.parse(checked.stdout).checks.filter((c) => c.outcome !== 'pass'), [], checked.stdout);

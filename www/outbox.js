@@ -21,7 +21,7 @@ async function saveBundle() {
   urls.push(url);
   el('a', { href: url, download: name }).click();
   $('bundle-done').hidden = false;
-  $('bundle-done').textContent = `Your browser is saving "${name}" (${Math.ceil(bytes.length / 1024)} KB) where it puts downloads. It holds the signed record, its certificate and receipt, the document and the signature: anyone can check it, without a connection, with "offsign verify-bundle".`;
+  $('bundle-done').textContent = `Your browser is saving "${name}" (${Math.ceil(bytes.length / 1024)} KB) where it puts downloads. It holds the signed record, its certificate and receipt, the document and the signature: anyone can check it, without a connection, on the verify page (${location.origin}/verify/) or with "offsign verify-bundle".`;
 }
 
 /**
