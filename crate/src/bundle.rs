@@ -164,8 +164,10 @@ pub fn verify_bundle(bundle: &Bundle, authority: &PublicKey) -> Vec<BundleCheck>
 }
 
 /// Whether the stamped copy, when the bundle holds one, begins with the signed document byte
-/// for byte: its first `doc.size` bytes have the SHA-256 the record signed. (What follows, the
-/// summary page and the record, is the server's addition, which the other checks cover.)
+/// for byte: its first `doc.size` bytes have the SHA-256 the record signed. What follows (the
+/// server's summary page and the record, as an incremental update) no signature covers, and
+/// an update can change how a reader shows the pages before it: the report says so, and the
+/// evidence is the document in `document/`.
 fn stamped_copy(bundle: &Bundle, payload: &RecordPayload) -> BundleCheck {
     let Some(stamped) = &bundle.stamped_document else {
         return check("stamped_copy", Outcome::Pass, "the bundle holds no stamped copy, which is only ever a reading aid");
@@ -178,7 +180,10 @@ fn stamped_copy(bundle: &Bundle, payload: &RecordPayload) -> BundleCheck {
         Some(original) if b64url(&Sha256::digest(original)) == payload.doc.sha256 => check(
             "stamped_copy",
             Outcome::Pass,
-            format!("its first {length} bytes are the signed document; the {} bytes after them add the summary page and the record", stamped.len() as u64 - length),
+            format!(
+                "its first {length} bytes are the signed document; the {} bytes after them (the summary page and the record) are a reading aid no signature covers: the evidence is the document itself",
+                stamped.len() as u64 - length
+            ),
         ),
         _ => check("stamped_copy", Outcome::Fail, "the stamped copy does not begin with the signed document: it is not a copy of it"),
     }

@@ -153,9 +153,11 @@ impl ApiError {
         ApiError { status, code, message: message.into() }
     }
 
-    /// A failure of the server itself (500), e.g. no randomness.
+    /// A fault of the server's own: what went wrong goes to the log, never to the client (it
+    /// may name files, the object store's address or its answers).
     pub(crate) fn internal(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError, message)
+        tracing::error!("{}", message.into());
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError, "the server failed to do this; try again later")
     }
 
     /// The HTTP status it answers with.

@@ -17,6 +17,8 @@ use std::path::Path;
 pub const STAMP_COMMAND: &str = "stamp-pdf";
 /// CPU seconds the child may spend.
 const CHILD_CPU_SECONDS: u64 = 20;
+/// How long the child may take in all.
+const CHILD_WALL_CLOCK: std::time::Duration = std::time::Duration::from_secs(60);
 /// The child's address space: 1 GiB, plus 8 bytes for each byte it is given.
 const CHILD_MEMORY_BASE: u64 = 1 << 30;
 
@@ -39,13 +41,39 @@ pub fn stamped_copy(program: &Path, original: &[u8], summary_pdf: &[u8], record_
         .map_err(|e| format!("{}: {e}", program.display()))?;
     let (mut stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
     let writer = std::thread::spawn(move || stdin.as_mut().map(|stdin| stdin.write_all(&request)));
+    // Its error output on a thread of its own, so that neither pipe can fill and stall the other.
+    let errors = std::thread::spawn(move || {
+        let mut why = String::new();
+        let _ = stderr.map(|err| err.take(4 << 10).read_to_string(&mut why));
+        why
+    });
+    // A child that takes longer than CHILD_WALL_CLOCK in all (waiting uses no CPU time) is
+    // ended; neither side holds the child for more than a moment.
+    let child = std::sync::Arc::new(std::sync::Mutex::new(child));
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let deadline = {
+        let child = child.clone();
+        std::thread::spawn(move || {
+            if finished.recv_timeout(CHILD_WALL_CLOCK).is_err() {
+                let _ = child.lock().map(|mut child| child.kill());
+            }
+        })
+    };
     let limit = (original.len() + summary_pdf.len() + record_jws.len()) as u64 + (1 << 20);
     let mut stamped = Vec::new();
     let read = stdout.map(|out| out.take(limit + 1).read_to_end(&mut stamped));
-    let mut why = String::new();
-    let _ = stderr.map(|err| err.take(4 << 10).read_to_string(&mut why));
     let _ = writer.join();
-    let status = child.wait().map_err(|e| e.to_string())?;
+    let status = loop {
+        match child.lock().map_err(|_| "the stamping process was lost".to_owned())?.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Err(e) => break Err(e.to_string()),
+        }
+    };
+    let _ = done.send(());
+    let _ = deadline.join();
+    let why = errors.join().unwrap_or_default();
+    let status = status?;
     if !status.success() {
         return Err(format!("the stamping process failed ({status}): {}", why.trim()));
     }
@@ -58,6 +86,9 @@ pub fn stamped_copy(program: &Path, original: &[u8], summary_pdf: &[u8], record_
 /// `offsign-server stamp-pdf`: reads the request of [`stamped_copy`] from standard input and
 /// writes the stamped copy to standard output, within its limits.
 pub fn run_child() -> Result<(), String> {
+    // A crash leaves no core file: it would hold the document in the clear, outside the
+    // evidence store.
+    rlimit::setrlimit(rlimit::Resource::CORE, 0, 0).map_err(|e| format!("cannot turn off core files: {e}"))?;
     let mut request = Vec::new();
     std::io::stdin().lock().read_to_end(&mut request).map_err(|e| e.to_string())?;
     let limit = CHILD_MEMORY_BASE.saturating_add((request.len() as u64).saturating_mul(8));
@@ -124,6 +155,10 @@ fn stamp(original: &[u8], summary_pdf: &[u8], record_jws: &str) -> Result<Vec<u8
     });
     let page = target.get_dictionary_mut(page_id).map_err(pdf_error)?;
     page.set("Parent", pages_id);
+    // Nothing inherited from the signer's page tree crops or turns the summary page.
+    let media_box = page.get(b"MediaBox").map_err(pdf_error)?.clone();
+    page.set("CropBox", media_box);
+    page.set("Rotate", 0);
     page.set("Annots", vec![annotation.into()]);
     let mut pages = pages;
     let mut kids = pages.get(b"Kids").and_then(Object::as_array).map_err(pdf_error)?.clone();

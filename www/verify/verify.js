@@ -15,7 +15,7 @@ const CHECKS = {
   receipt: "The server's receipt is authentic and for this record",
   document: 'The document is the one signed',
   signature_image: 'The handwritten signature image is the one signed',
-  stamped_copy: 'The stamped copy holds the signed document unchanged',
+  stamped_copy: 'The stamped copy begins with the signed document',
   chain: "The record's place in the signer's chain",
 };
 const OUTCOMES = { pass: 'Pass', fail: 'Fail', absent: 'Not in the bundle' };
