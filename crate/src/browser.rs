@@ -142,13 +142,16 @@ impl Transport for FetchTransport {
         self.fetch(path, "GET", &[], JsValue::UNDEFINED).await
     }
 
-    async fn patch(&self, path: &str, offset: u64, length: u64, bytes: Vec<u8>) -> Result<HttpResponse, String> {
-        let headers = [
+    async fn patch(&self, path: &str, offset: u64, length: u64, token: Option<&str>, bytes: Vec<u8>) -> Result<HttpResponse, String> {
+        let mut headers = vec![
             ("content-type", "application/offset+octet-stream".to_owned()),
             ("tus-resumable", "1.0.0".to_owned()),
             ("upload-offset", offset.to_string()),
             ("upload-length", length.to_string()),
         ];
+        if let Some(token) = token {
+            headers.push(("offsign-upload-token", token.to_owned()));
+        }
         self.fetch(path, "PATCH", &headers, js_sys::Uint8Array::from(bytes.as_slice()).into()).await
     }
 

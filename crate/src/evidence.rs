@@ -24,10 +24,11 @@
 //!
 //! Anyone can seal bytes to the server's public key, so the record commits to its evidence's
 //! content key: `claims.evidenceSealing` maps each kind to [`content_key_commitment`] of the
-//! key, and the server takes an upload only when the header it starts with opens to that key.
-//! A stranger who knows a record's id cannot replace or spoil its upload; re-sealing the header
-//! to the server's key later (evidence signed before the device had it) keeps the key, and so
-//! the commitment.
+//! key, and the server takes an upload only when the header it starts with opens to that key;
+//! each chunk after it carries a token derived from the key, record and kind, which the server
+//! recomputes from the header it holds. A stranger who knows a record's id can neither start,
+//! replace nor add to its upload; re-sealing the header to the server's key later (evidence
+//! signed before the device had it) keeps the key, and so the commitment and the token.
 
 use crate::cert::Authority;
 use crate::encoding::{b64url, b64url_decode};
@@ -215,11 +216,30 @@ fn content_key_commitment(content_key: &[u8; 32]) -> String {
     b64url(&sha2::Sha256::new().chain_update(b"offsign evidence content key v1\0").chain_update(content_key).finalize())
 }
 
-/// The commitment to the content key in `header`, opened with `secret` (the server's): what
-/// the record's `claims.evidenceSealing` must name for an upload to be taken.
-/// `malformed_evidence` as [`EvidenceOpener::new`].
-pub fn header_commitment(header: &[u8], secret: &EvidenceSecret, record_id: &str, kind: EvidenceKind) -> Result<String> {
-    Ok(content_key_commitment(&*open_content_key(header, secret, record_id, kind)?))
+/// The token each chunk of an upload carries (`Offsign-Upload-Token`), which proves that its
+/// sender holds the content key: SHA-256 of a label of its own, the key, the record id and the
+/// kind. The commitment, which the record makes public, does not give it.
+fn upload_token(content_key: &[u8; 32], record_id: &str, kind: EvidenceKind) -> String {
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::new().chain_update(b"offsign evidence upload token v1\0").chain_update(content_key).chain_update(binding(record_id, kind));
+    b64url(&hash.finalize())
+}
+
+/// What a server learns from the header of an upload it opened: the commitment the record must
+/// name (`claims.evidenceSealing`) and the token each chunk must carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeaderProofs {
+    /// The commitment to the content key.
+    pub commitment: String,
+    /// The upload token of this record and kind.
+    pub upload_token: String,
+}
+
+/// The [`HeaderProofs`] of `header`, opened with `secret` (the server's); `malformed_evidence`
+/// as [`EvidenceOpener::new`].
+pub fn header_proofs(header: &[u8], secret: &EvidenceSecret, record_id: &str, kind: EvidenceKind) -> Result<HeaderProofs> {
+    let content_key = open_content_key(header, secret, record_id, kind)?;
+    Ok(HeaderProofs { commitment: content_key_commitment(&content_key), upload_token: upload_token(&content_key, record_id, kind) })
 }
 
 /// What a sealed piece of evidence is bound to: its record and its kind.
@@ -263,6 +283,11 @@ impl EvidenceSealer {
     /// The commitment to this sealer's content key, for the record's `claims.evidenceSealing`.
     pub fn commitment(&self) -> String {
         content_key_commitment(&self.content_key)
+    }
+
+    /// The token the chunks of this evidence carry when uploaded, for record `record_id`.
+    pub fn upload_token(&self, record_id: &str, kind: EvidenceKind) -> String {
+        upload_token(&self.content_key, record_id, kind)
     }
 
     /// The header that carries the content key sealed to `server` and to `worker`, bound to

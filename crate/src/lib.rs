@@ -67,8 +67,8 @@ pub use idb::{IdbStore, SCHEMA_VERSION};
 pub use error::{Error, ErrorCode, Result, Severity};
 #[cfg(feature = "evidence")]
 pub use evidence::{
-    header_commitment, open_evidence, open_evidence_from, readdress_evidence, seal_evidence, EvidenceKey, EvidenceKind, EvidenceOpener,
-    EvidenceSealer, EvidenceSecret, verify_evidence_key, EVIDENCE_KEY_TYP, EVIDENCE_SEALING_CLAIM,
+    header_proofs, open_evidence, open_evidence_from, readdress_evidence, seal_evidence, EvidenceKey, EvidenceKind, EvidenceOpener,
+    EvidenceSealer, EvidenceSecret, HeaderProofs, verify_evidence_key, EVIDENCE_KEY_TYP, EVIDENCE_SEALING_CLAIM,
 };
 pub use evidence_size::{plain_len, sealed_len, EVIDENCE_CHUNK, EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
 pub use health::{diagnose, Check, Facts, OutboxSummary, Status};

@@ -247,6 +247,10 @@ pub struct EvidenceRow {
     pub receipt: Option<String>,
     /// Why the server refused it.
     pub error: Option<RecordError>,
+    /// The token each chunk of its upload carries (see `crate::evidence`); absent in rows
+    /// signed before there were tokens, whose records commit to no content key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upload_token: Option<String>,
 }
 
 impl EvidenceRow {
@@ -298,6 +302,7 @@ impl FromJson for EvidenceRow {
             pending: m.optional("pending")?,
             receipt: m.optional("receipt")?,
             error: m.optional("error")?,
+            upload_token: m.optional("uploadToken")?,
         })
     }
 }

@@ -303,7 +303,13 @@ pub(crate) fn with_cors(routes: Router, origins: &[HeaderValue]) -> Router {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins.iter().cloned()))
             .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::PATCH])
-            .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("upload-offset"), HeaderName::from_static("upload-length"), HeaderName::from_static("tus-resumable")])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                HeaderName::from_static("upload-offset"),
+                HeaderName::from_static("upload-length"),
+                HeaderName::from_static("tus-resumable"),
+                crate::evidence::UPLOAD_TOKEN.clone(),
+            ])
             .expose_headers([header::RETRY_AFTER, HeaderName::from_static("upload-offset"), HeaderName::from_static("upload-length")])
             .max_age(std::time::Duration::from_secs(86_400)),
     )

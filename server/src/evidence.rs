@@ -46,6 +46,8 @@ const CHUNK_TYPE: &str = "application/offset+octet-stream";
 static UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
 static UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
 static TUS_RESUMABLE: HeaderName = HeaderName::from_static("tus-resumable");
+/// The token a device sends with each chunk of evidence whose record commits to its key.
+pub static UPLOAD_TOKEN: HeaderName = HeaderName::from_static("offsign-upload-token");
 
 /// The evidence routes, under the API's rate limit, body limit and CORS.
 pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
@@ -101,17 +103,23 @@ fn piece<S: Storage>(state: &AppState<S>, id: &str, kind: &str) -> ApiResult<Pie
     Ok(Piece { record, kind, sha256, declared_size, commitment })
 }
 
-/// Whether the first chunk of an upload starts with a header that opens to the content key
-/// the record committed to: only the device that signed can start an upload of a record
-/// that commits (anyone can seal to the server's key). Nothing is written or dropped for one
-/// that does not.
-fn check_first_chunk<S: Storage>(state: &AppState<S>, piece: &Piece, body: &[u8]) -> ApiResult<()> {
+/// Whether a chunk comes from the device that sealed the evidence, for a record that commits
+/// to its content key (anyone can seal to the server's key): the upload's header (`header`:
+/// the first chunk's, or the one held) opens to the committed key, and the chunk carries the
+/// upload token of that key. Nothing is written or dropped for a chunk that does not.
+fn check_sender<S: Storage>(state: &AppState<S>, piece: &Piece, header: Option<&[u8]>, token: Option<&str>) -> ApiResult<()> {
     let Some(committed) = &piece.commitment else { return Ok(()) };
     let refuse = |why: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::MalformedEvidence, why.to_owned());
-    let header = body.get(..EVIDENCE_HEADER_LEN).ok_or_else(|| refuse("the first chunk of an upload carries the whole sealed header"))?;
-    let opened = offsign::header_commitment(header, &state.authority.evidence_secret(), &piece.record.id, piece.kind);
-    match (opened, committed) {
-        (Ok(opened), Some(committed)) if &opened == committed => Ok(()),
+    let header = header.ok_or_else(|| refuse("the first chunk of an upload carries the whole sealed header"))?;
+    let proofs = offsign::header_proofs(header, &state.authority.evidence_secret(), &piece.record.id, piece.kind);
+    match (proofs, committed) {
+        (Ok(proofs), Some(committed)) if &proofs.commitment == committed => {
+            if token == Some(proofs.upload_token.as_str()) {
+                Ok(())
+            } else {
+                Err(refuse("this chunk does not carry the upload token of the evidence it adds to"))
+            }
+        }
         _ => Err(refuse("this evidence is not sealed under the content key its record committed to")),
     }
 }
@@ -227,8 +235,9 @@ fn append_chunk<S: Storage>(state: &AppState<S>, id: &str, kind: &str, headers: 
             "Upload-Length does not fit the document size the record signed",
         ));
     }
+    let token = headers.get(&UPLOAD_TOKEN).and_then(|v| v.to_str().ok());
     if offset == 0 {
-        check_first_chunk(state, &piece, body)?;
+        check_sender(state, &piece, body.get(..EVIDENCE_HEADER_LEN), token)?;
     }
     let upload = Upload {
         path: state.evidence.uploads.join(format!("{id}.{}.{length}", piece.kind.as_str())),
@@ -242,10 +251,10 @@ fn append_chunk<S: Storage>(state: &AppState<S>, id: &str, kind: &str, headers: 
     if let Some(answer) = held_answer(state, &piece)? {
         return Ok(answer);
     }
-    append_locked(state, &piece, &upload, offset, length, body)
+    append_locked(state, &piece, &upload, offset, length, token, body)
 }
 
-fn append_locked<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Upload, offset: u64, length: u64, body: &[u8]) -> ApiResult<Response> {
+fn append_locked<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Upload, offset: u64, length: u64, token: Option<&str>, body: &[u8]) -> ApiResult<Response> {
     let io = |e: std::io::Error| ApiError::internal(format!("{}: {e}", upload.path.display()));
     if offset == 0 {
         // A new start with another length is another sealing: the older upload is dropped.
@@ -267,6 +276,11 @@ fn append_locked<S: Storage>(state: &AppState<S>, piece: &Piece, upload: &Upload
     }
     if offset + body.len() as u64 > length {
         return Err(ApiError::malformed("this chunk goes past Upload-Length"));
+    }
+    if offset > 0 && piece.commitment.is_some() {
+        let mut header = [0u8; EVIDENCE_HEADER_LEN];
+        let held = std::fs::File::open(&upload.path).and_then(|mut held| std::io::Read::read_exact(&mut held, &mut header));
+        check_sender(state, piece, held.is_ok().then_some(header.as_slice()), token)?;
     }
     // Not synced chunk by chunk: after a crash the file holds what reached the disk, its
     // length is the offset the device resumes from, and a torn tail fails the check of the
@@ -437,13 +451,18 @@ mod tests {
     }
 
     async fn patch(app: Router, uri: &str, offset: u64, length: u64, chunk: &[u8]) -> Answer {
-        let request = Request::patch(uri)
+        patch_with_token(app, uri, offset, length, None, chunk).await
+    }
+
+    async fn patch_with_token(app: Router, uri: &str, offset: u64, length: u64, token: Option<&str>, chunk: &[u8]) -> Answer {
+        let mut request = Request::patch(uri)
             .header(header::CONTENT_TYPE, CHUNK_TYPE)
             .header("upload-offset", offset.to_string())
-            .header("upload-length", length.to_string())
-            .body(Body::from(chunk.to_vec()))
-            .unwrap();
-        send(app, request).await
+            .header("upload-length", length.to_string());
+        if let Some(token) = token {
+            request = request.header("offsign-upload-token", token);
+        }
+        send(app, request.body(Body::from(chunk.to_vec())).unwrap()).await
     }
 
     async fn head(app: Router, uri: &str) -> Answer {
@@ -534,27 +553,38 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn only_the_device_that_signed_can_start_an_upload_of_a_record_that_commits_to_its_content_key() {
+    async fn only_the_device_that_sealed_the_evidence_can_start_or_add_to_the_upload_of_a_record_that_commits_to_its_key() {
         let sealer = offsign::EvidenceSealer::new().unwrap();
         let s = signed_committing("evidence-commitment", 300_000, Some(&sealer)).await;
         let server = s.state.authority.evidence_secret();
         let worker = s.worker.evidence_secret();
+        let token = sealer.upload_token(&s.id, EvidenceKind::Document);
         let sealed = sealer.seal_whole(&s.document, server.public_key(), worker.public_key(), &s.id, EvidenceKind::Document).unwrap();
-        let first = patch((s.app)(), &s.uri("document"), 0, sealed.len() as u64, &sealed[..100_000]).await;
+        let uri = s.uri("document");
+        let device = |offset: usize, end: usize| patch_with_token((s.app)(), &uri, offset as u64, sealed.len() as u64, Some(&token), &sealed[offset..end]);
+        let without_token = patch((s.app)(), &uri, 0, sealed.len() as u64, &sealed[..100_000]).await;
+        assert_eq!(without_token.status, StatusCode::UNPROCESSABLE_ENTITY, "the header alone does not do: {}", without_token.json);
+        let first = device(0, 100_000).await;
         assert_eq!((first.status, first.offset), (StatusCode::NO_CONTENT, Some(100_000)), "{}", first.json);
         // A stranger who knows the record's id seals the same document to the server's key (as
-        // anyone can) and starts over: refused, and the device's upload is untouched.
-        let forged = seal_evidence(&s.document, server.public_key(), Identity::generate().unwrap().evidence_secret().public_key(), &s.id, EvidenceKind::Document).unwrap();
-        for (case, chunk, length) in [
-            ("another content key, another length", &forged[..50_000], forged.len() as u64 + 1),
-            ("another content key, the same length", &forged[..50_000], forged.len() as u64),
-            ("less than the header", &sealed[..100], sealed.len() as u64),
-        ] {
-            let refused = patch((s.app)(), &s.uri("document"), 0, length, chunk).await;
+        // anyone can) and starts over, or adds to the upload where it ends: refused each time,
+        // and the device's upload is untouched.
+        let stranger = offsign::EvidenceSealer::new().unwrap();
+        let stranger_token = stranger.upload_token(&s.id, EvidenceKind::Document);
+        let forged = stranger.seal_whole(&s.document, server.public_key(), worker.public_key(), &s.id, EvidenceKind::Document).unwrap();
+        let cases: [(&str, u64, u64, Option<&str>, &[u8]); 5] = [
+            ("another content key, another length", 0, forged.len() as u64 + 1, Some(&stranger_token), &forged[..50_000]),
+            ("another content key, the same length", 0, forged.len() as u64, Some(&stranger_token), &forged[..50_000]),
+            ("less than the header", 0, sealed.len() as u64, Some(&token), &sealed[..100]),
+            ("bytes added where the upload ends, with no token", 100_000, sealed.len() as u64, None, b"garbage"),
+            ("bytes added where the upload ends, with another key's token", 100_000, sealed.len() as u64, Some(&stranger_token), b"garbage"),
+        ];
+        for (case, offset, length, token, chunk) in cases {
+            let refused = patch_with_token((s.app)(), &uri, offset, length, token, chunk).await;
             assert_eq!((refused.status, refused.json["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("malformed_evidence")), "{case}: {}", refused.json);
         }
-        assert_eq!(head((s.app)(), &s.uri("document")).await.offset, Some(100_000), "the device's upload is where it was");
-        let done = patch((s.app)(), &s.uri("document"), 100_000, sealed.len() as u64, &sealed[100_000..]).await;
+        assert_eq!(head((s.app)(), &uri).await.offset, Some(100_000), "the device's upload is where it was");
+        let done = device(100_000, sealed.len()).await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.json);
         // A record that commits to no content key for a kind takes no upload of it.
         let image = s.sealed(&s.image, &s.id, EvidenceKind::SignatureImage);

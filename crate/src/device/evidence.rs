@@ -292,6 +292,7 @@ pub(crate) fn evidence_rows(staged: Vec<StagedEvidence>, record: &SignedRecord, 
                 pending: Some(record.payload.signed_at.to_string()),
                 receipt: None,
                 error: None,
+                upload_token: Some(staged.sealer.upload_token(id, staged.kind)),
             })
         })
         .collect()

@@ -834,7 +834,7 @@ mod tests {
 
         #[cfg(feature = "evidence")]
         /// `PATCH /v1/evidence/{id}/{kind}` as offsign-server answers it.
-        fn evidence_append(&self, key: &str, offset: u64, length: u64, bytes: &[u8]) -> HttpResponse {
+        fn evidence_append(&self, key: &str, offset: u64, length: u64, token: Option<&str>, bytes: &[u8]) -> HttpResponse {
             let answer = |status: u16, body: String| HttpResponse { status, retry_after: None, body };
             if self.stalled.as_ref().is_some_and(|id| key.starts_with(id.as_str())) {
                 return answer(204, String::new());
@@ -845,12 +845,15 @@ mod tests {
             if self.held.borrow().contains_key(key) {
                 return self.evidence_status(key);
             }
-            // As offsign-server: the first chunk's header must open to the key the record named.
-            if let Some(committed) = self.commitments.borrow().get(key).filter(|_| offset == 0) {
+            // As offsign-server: the header (the first chunk's, or the one held) must open to
+            // the key the record named, and the chunk carry the token of that key.
+            if let Some(committed) = self.commitments.borrow().get(key) {
                 let (id, kind) = key.split_once('/').unwrap();
                 let kind = crate::EvidenceKind::parse(kind).unwrap();
-                let opened = bytes.get(..EVIDENCE_HEADER_LEN).and_then(|header| crate::header_commitment(header, &self.authority.evidence_secret(), id, kind).ok());
-                if opened.as_ref() != Some(committed) {
+                let held = self.uploads.borrow().get(key).cloned().unwrap_or_default();
+                let header = if offset == 0 { bytes.get(..EVIDENCE_HEADER_LEN) } else { held.get(..EVIDENCE_HEADER_LEN) };
+                let proofs = header.and_then(|header| crate::header_proofs(header, &self.authority.evidence_secret(), id, kind).ok());
+                if !proofs.is_some_and(|p| &p.commitment == committed && Some(p.upload_token.as_str()) == token) {
                     return answer(422, r#"{"code":"malformed_evidence"}"#.into());
                 }
             }
@@ -1006,18 +1009,18 @@ mod tests {
         }
 
         #[cfg(not(feature = "evidence"))]
-        async fn patch(&self, path: &str, _: u64, _: u64, _: Vec<u8>) -> std::result::Result<HttpResponse, String> {
+        async fn patch(&self, path: &str, _: u64, _: u64, _: Option<&str>, _: Vec<u8>) -> std::result::Result<HttpResponse, String> {
             unreachable!("no evidence without the feature: {path}")
         }
 
         #[cfg(feature = "evidence")]
-        async fn patch(&self, path: &str, offset: u64, length: u64, bytes: Vec<u8>) -> std::result::Result<HttpResponse, String> {
+        async fn patch(&self, path: &str, offset: u64, length: u64, token: Option<&str>, bytes: Vec<u8>) -> std::result::Result<HttpResponse, String> {
             self.paths.borrow_mut().push(format!("PATCH {path}"));
             self.patch_lengths.borrow_mut().push(bytes.len());
             if let Some(clock) = self.slow_link {
                 clock.advance(2_000);
             }
-            let answer = self.evidence_append(path.strip_prefix("/v1/evidence/").unwrap(), offset, length, &bytes);
+            let answer = self.evidence_append(path.strip_prefix("/v1/evidence/").unwrap(), offset, length, token, &bytes);
             *self.patches.borrow_mut() += 1;
             match self.cut_every {
                 Some(every) if *self.patches.borrow() % every == 0 => Err("connection reset".into()),
@@ -1680,7 +1683,7 @@ mod tests {
                 let challenge = EnrollmentChallenge { challenge: "2026-11-25T08:00:00.000Z".into() };
                 Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::to_string(&challenge).unwrap() })
             }
-            async fn patch(&self, path: &str, _: u64, _: u64, _: Vec<u8>) -> std::result::Result<HttpResponse, String> {
+            async fn patch(&self, path: &str, _: u64, _: u64, _: Option<&str>, _: Vec<u8>) -> std::result::Result<HttpResponse, String> {
                 unreachable!("enrollment uploads nothing: {path}")
             }
             async fn sleep(&self, _: u64) {}

@@ -64,9 +64,9 @@ pub trait Transport {
     /// GETs `path` on the server, like [`Transport::post`].
     async fn get(&self, path: &str) -> std::result::Result<HttpResponse, String>;
     /// PATCHes `bytes` to `path`, at byte `offset` of an upload of `length` bytes in all (tus:
-    /// `Upload-Offset`, `Upload-Length`, `application/offset+octet-stream`), like
-    /// [`Transport::post`].
-    async fn patch(&self, path: &str, offset: u64, length: u64, bytes: Vec<u8>) -> std::result::Result<HttpResponse, String>;
+    /// `Upload-Offset`, `Upload-Length`, `application/offset+octet-stream`), with the upload's
+    /// `token` (`Offsign-Upload-Token`) when it has one, like [`Transport::post`].
+    async fn patch(&self, path: &str, offset: u64, length: u64, token: Option<&str>, bytes: Vec<u8>) -> std::result::Result<HttpResponse, String>;
     /// Waits `ms` milliseconds before a retry.
     async fn sleep(&self, ms: u64);
 }

@@ -198,7 +198,7 @@ impl<H: Host> Engine<'_, H> {
                     // on its side): an empty chunk there makes it check again.
                     let bytes = self.sealed_from(row, &header, at, pieces).await?;
                     let sent = bytes.len() as u64;
-                    (transport.patch(&path, at, total, bytes).await, sent)
+                    (transport.patch(&path, at, total, row.upload_token.as_deref(), bytes).await, sent)
                 }
             };
             let answered_quickly = self.host.clock().now().is_ok_and(|now| now.millis() - started.millis() < FAST_PATCH_MS);
