@@ -150,7 +150,7 @@ impl Transport for FetchTransport {
             ("upload-length", length.to_string()),
         ];
         if let Some(token) = token {
-            headers.push(("offsign-upload-token", token.to_owned()));
+            headers.push((crate::sync::UPLOAD_TOKEN_HEADER, token.to_owned()));
         }
         self.fetch(path, "PATCH", &headers, js_sys::Uint8Array::from(bytes.as_slice()).into()).await
     }

@@ -95,7 +95,7 @@ pub use sync::{
 pub mod wire {
     pub use crate::sync::{
         BatchRequest, EnrollRequest, Enrolled, EnrollmentChallenge, RecordVerdict, RecordsAnswer, Refusal, RenewRequest,
-        ReportVerdict, ReportVerdictKind, ReportsAnswer, RevocationsAnswer, StatusRequest, VerdictKind, MAX_SYNC_BATCH,
+        ReportVerdict, ReportVerdictKind, ReportsAnswer, RevocationsAnswer, StatusRequest, VerdictKind, MAX_SYNC_BATCH, UPLOAD_TOKEN_HEADER,
     };
 }
 pub use time::{Clock, Timestamp, DAY_MS};

@@ -308,7 +308,7 @@ pub(crate) fn with_cors(routes: Router, origins: &[HeaderValue]) -> Router {
                 HeaderName::from_static("upload-offset"),
                 HeaderName::from_static("upload-length"),
                 HeaderName::from_static("tus-resumable"),
-                crate::evidence::UPLOAD_TOKEN.clone(),
+                HeaderName::from_static(offsign::wire::UPLOAD_TOKEN_HEADER),
             ])
             .expose_headers([header::RETRY_AFTER, HeaderName::from_static("upload-offset"), HeaderName::from_static("upload-length")])
             .max_age(std::time::Duration::from_secs(86_400)),

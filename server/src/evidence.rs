@@ -47,7 +47,7 @@ static UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
 static UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
 static TUS_RESUMABLE: HeaderName = HeaderName::from_static("tus-resumable");
 /// The token a device sends with each chunk of evidence whose record commits to its key.
-pub static UPLOAD_TOKEN: HeaderName = HeaderName::from_static("offsign-upload-token");
+static UPLOAD_TOKEN: HeaderName = HeaderName::from_static(offsign::wire::UPLOAD_TOKEN_HEADER);
 
 /// The evidence routes, under the API's rate limit, body limit and CORS.
 pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
@@ -460,7 +460,7 @@ mod tests {
             .header("upload-offset", offset.to_string())
             .header("upload-length", length.to_string());
         if let Some(token) = token {
-            request = request.header("offsign-upload-token", token);
+            request = request.header(offsign::wire::UPLOAD_TOKEN_HEADER, token);
         }
         send(app, request.body(Body::from(chunk.to_vec())).unwrap()).await
     }
@@ -572,7 +572,8 @@ mod tests {
         let stranger = offsign::EvidenceSealer::new().unwrap();
         let stranger_token = stranger.upload_token(&s.id, EvidenceKind::Document);
         let forged = stranger.seal_whole(&s.document, server.public_key(), worker.public_key(), &s.id, EvidenceKind::Document).unwrap();
-        let cases: [(&str, u64, u64, Option<&str>, &[u8]); 5] = [
+        type Case<'a> = (&'a str, u64, u64, Option<&'a str>, &'a [u8]);
+        let cases: [Case; 5] = [
             ("another content key, another length", 0, forged.len() as u64 + 1, Some(&stranger_token), &forged[..50_000]),
             ("another content key, the same length", 0, forged.len() as u64, Some(&stranger_token), &forged[..50_000]),
             ("less than the header", 0, sealed.len() as u64, Some(&token), &sealed[..100]),

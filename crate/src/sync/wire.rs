@@ -18,6 +18,10 @@ use serde_json::Value;
 /// accepts in one request.
 pub const MAX_SYNC_BATCH: usize = 500;
 
+/// The request header that carries an evidence upload's token (`PATCH /v1/evidence/…`): the
+/// proof, chunk by chunk, that the sender holds the content key the record committed to.
+pub const UPLOAD_TOKEN_HEADER: &str = "offsign-upload-token";
+
 /// One HTTP answer, as the client engine needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpResponse {
