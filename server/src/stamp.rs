@@ -17,6 +17,8 @@ use std::path::Path;
 pub const STAMP_COMMAND: &str = "stamp-pdf";
 /// CPU seconds the child may spend.
 const CHILD_CPU_SECONDS: u64 = 20;
+/// Held while a child stamps.
+static STAMPING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// How long the child may take in all.
 const CHILD_WALL_CLOCK: std::time::Duration = std::time::Duration::from_secs(60);
 /// The child's address space: 1 GiB, plus 8 bytes for each byte it is given.
@@ -25,6 +27,9 @@ const CHILD_MEMORY_BASE: u64 = 1 << 30;
 /// The stamped copy of `original`, made by `program` (this server's executable) in a child
 /// process; `Err` with the reason when it cannot be made.
 pub fn stamped_copy(program: &Path, original: &[u8], summary_pdf: &[u8], record_jws: &str) -> Result<Vec<u8>, String> {
+    // One stamping at a time: each child may take a GiB and 20 s of CPU, and bundles are
+    // downloaded rarely (a console session asks for them one by one).
+    let _one_at_a_time = STAMPING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut request = Vec::with_capacity(16 + original.len() + summary_pdf.len() + record_jws.len());
     for part in [original, summary_pdf] {
         request.extend_from_slice(&(part.len() as u64).to_le_bytes());
