@@ -69,6 +69,9 @@ pub struct ObjectBlobs {
     runtime: tokio::runtime::Handle,
 }
 
+/// The size of the parts a blob is sent to object storage in (S3 takes parts of 5 MiB and up).
+const PART_BYTES: usize = 8 << 20;
+
 impl ObjectBlobs {
     /// The store at `url` (`s3://BUCKET[/PREFIX]`), checked by listing its prefix: a wrong
     /// bucket, credentials or endpoint stop the server at its start, not at the first upload.
@@ -105,8 +108,31 @@ impl BlobStore for ObjectBlobs {
             Err(e) => return Err(std::io::Error::other(e)),
         }
         // Content addressed: a put that races another of the same digest writes the same bytes.
-        let bytes = std::fs::read(path)?;
-        self.runtime.block_on(self.store.put(&target, bytes.into())).map_err(std::io::Error::other)?;
+        // Streamed from the file in parts, never whole in memory (a piece may be gigabytes).
+        let mut file = std::fs::File::open(path)?;
+        self.runtime.block_on(async {
+            let upload = self.store.put_multipart(&target).await.map_err(std::io::Error::other)?;
+            let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+            let mut buf = vec![0u8; PART_BYTES];
+            let sent: std::io::Result<()> = async {
+                loop {
+                    let read = file.read(&mut buf)?;
+                    if read == 0 {
+                        return Ok(());
+                    }
+                    writer.wait_for_capacity(2).await.map_err(std::io::Error::other)?;
+                    writer.write(&buf[..read]);
+                }
+            }
+            .await;
+            match sent {
+                Ok(()) => writer.finish().await.map(drop).map_err(std::io::Error::other),
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    Err(e)
+                }
+            }
+        })?;
         std::fs::remove_file(path)
     }
 
