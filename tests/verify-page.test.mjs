@@ -184,7 +184,7 @@ test('the verify page, in a fresh profile: online it pins the server\'s key; wit
     // Online: the server's own key is fetched, shown and pinned.
     const online = await verifyOnPage(sound);
     assert.equal(online.verdict, 'valid');
-    assert.match(online.authority, /given by you, the key the bundle names/);
+    assert.match(online.authority, /the key of http:\/\/127\.0\.0\.1:\d+, the server that served this page, the key the bundle names\. It is the organisation's only if/);
     assert.ok(fetched.includes(online.authority.split(',')[0]), `${fetched} names the key used: ${online.authority}`);
 
     // The server goes away; the page reloads from its service worker's cache.
@@ -201,6 +201,7 @@ test('the verify page, in a fresh profile: online it pins the server\'s key; wit
     for (const c of CASES) {
       const shown = await verifyOnPage(c.file, c.authority ?? authorityFile);
       assert.equal(shown.verdict, c.verdict, `${c.name}: ${JSON.stringify(shown)}`);
+      assert.match(shown.authority, /, given by you/, c.name);
       assert.equal(Object.keys(shown.checks).length, 10, c.name);
       if (c.failing) {
         assert.equal(shown.checks[c.failing].outcome, 'fail', `${c.name}: ${JSON.stringify(shown.checks)}`);

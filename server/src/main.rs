@@ -68,9 +68,9 @@ struct Args {
     /// variables (the folder still holds uploads under way).
     #[arg(long, env = "OFFSIGN_EVIDENCE_STORE")]
     evidence_store: Option<String>,
-    /// The largest document or photo taken as evidence, in MiB; a larger one stays on the
-    /// device that signed it.
-    #[arg(long, env = "OFFSIGN_MAX_EVIDENCE_MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    /// The largest document or photo taken as evidence, in MiB (at most 512, the largest an
+    /// evidence bundle is read with); a larger one stays on the device that signed it.
+    #[arg(long, env = "OFFSIGN_MAX_EVIDENCE_MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=512))]
     max_evidence_mb: u64,
     #[command(subcommand)]
     command: Option<Command>,

@@ -35,7 +35,7 @@ async function fetchServerAuthority() {
     const { jwk, name } = await answer.json();
     serverAuthority = jwk;
     const fetched = $('authority-fetched');
-    fetched.textContent = `This server's authority key${name ? ` (${name})` : ''}, id ${VerifyingKey.fromJwk(jwk).kid}, was fetched from ${location.origin} and is used unless you give another one below.`;
+    fetched.textContent = `This server's authority key${name ? ` (${name})` : ''}, id ${VerifyingKey.fromJwk(jwk).kid}, was fetched from ${location.origin} and is used unless you give another one below. It is the organisation's key only if this is the organisation's own address: type it or use a bookmark, never a link or QR code from the bundle you are checking.`;
     fetched.hidden = false;
   } catch {
     // Offline, or no offsign server here: the verifier gives the key, or the bundle's is shown.
@@ -75,19 +75,22 @@ function showProblem(error) {
   $('report').hidden = true;
 }
 
-/** The authority key to pin: the one given on the page, else this server's, else none. */
+/**
+ * The authority key to pin and where it came from: the one given on the page (`given`), else
+ * the key of the server that served this page (`server`), else none.
+ */
 function pinnedAuthority() {
   const text = $('authority-jwk').value.trim();
-  if (!text) return serverAuthority;
+  if (!text) return serverAuthority ? { jwk: serverAuthority, source: 'server' } : { jwk: undefined, source: 'none' };
   try {
-    return JSON.parse(text);
+    return { jwk: JSON.parse(text), source: 'given' };
   } catch {
     throw Object.assign(new Error('The authority key is not a JWK: it must be the JSON text the organisation gave you.'),
       { code: 'malformed_jwk', remedy: remedyOf('malformed_jwk') });
   }
 }
 
-function showReport(report, file) {
+function showReport(report, file, source) {
   const [title, words] = VERDICTS[report.verdict];
   $('verdict').textContent = `${title}: ${file.name}`;
   $('report').dataset.verdict = report.verdict;
@@ -96,9 +99,12 @@ function showReport(report, file) {
   $('report-document').textContent = report.documentName ?? '(no name)';
   $('report-made').textContent = report.madeAt || '(not said)';
   const { kid, pinned, namedInBundle } = report.authority;
-  $('report-authority').textContent = pinned
-    ? `${kid}, given by you${namedInBundle ? ', the key the bundle names' : ' (the bundle names another key)'}`
-    : `${kid}, NOT pinned: the key the bundle names itself. Compare this id with the one the organisation gives you; a forged bundle would pass under a key of its own.`;
+  const names = namedInBundle ? ', the key the bundle names' : ' (the bundle names another key)';
+  $('report-authority').textContent = !pinned
+    ? `${kid}, NOT pinned: the key the bundle names itself. Compare this id with the one the organisation gives you; a forged bundle would pass under a key of its own.`
+    : source === 'given'
+      ? `${kid}, given by you${names}`
+      : `${kid}, the key of ${location.origin}, the server that served this page${names}. It is the organisation's only if you opened this page at the organisation's own address (typed or bookmarked, not from a link or QR code in the bundle you are checking).`;
   $('checks').replaceChildren(...report.checks.map(({ check, outcome, detail }) => {
     const item = document.createElement('li');
     item.className = { pass: 'ok', fail: 'fail', absent: 'warn' }[outcome];
@@ -133,8 +139,8 @@ async function verify(event) {
         { code: 'malformed_bundle', remedy: remedyOf('malformed_bundle') });
     }
     const authority = pinnedAuthority();
-    const report = verifyBundle(new Uint8Array(await file.arrayBuffer()), authority ? { authority } : undefined);
-    showReport(report, file);
+    const report = verifyBundle(new Uint8Array(await file.arrayBuffer()), authority.jwk ? { authority: authority.jwk } : undefined);
+    showReport(report, file, authority.source);
   } catch (error) {
     showProblem(error);
   } finally {

@@ -16,7 +16,7 @@ export interface VerifyBundleOptions {
 /** One check of a bundle, as `offsign verify-bundle` prints it. */
 export interface BundleCheck {
   /** `record_format`, `certificate`, `signature`, `valid_at_signing`, `not_revoked`, `receipt`,
-   * `document`, `signature_image` or `chain`. */
+   * `document`, `signature_image`, `stamped_copy` or `chain`. */
   check: string;
   /** `pass`; `fail` (the record is not what it claims on this point); `absent` (the bundle
    * lacks what the check needs: nothing is proven either way). */
@@ -28,7 +28,8 @@ export interface BundleCheck {
 /** What a bundle file proves. */
 export interface BundleReport {
   /** `valid` when every check passes, `invalid` when one fails, `incomplete` when none fails
-   * but one lacks its part. */
+   * but one lacks its part. `valid` proves the record only when `authority.pinned`: otherwise
+   * the checks used the key the bundle names, under which a forger's bundle passes too. */
   verdict: 'valid' | 'invalid' | 'incomplete';
   /** The record's id. */
   record: string;
