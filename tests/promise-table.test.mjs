@@ -46,7 +46,7 @@ test('the app and the verify page say only codes of the error table', { timeout:
   assert.ok(table.size >= 30, `${table.size} codes read from the table`);
   const www = path.join(ROOT, 'www');
   const used = readdirSync(www, { recursive: true }).filter((f) => f.endsWith('.js'))
-    .flatMap((f) => [...readFileSync(path.join(www, f), 'utf8').matchAll(/\bproblem\('([a-z_]+)'|\bcode: '([a-z_]+)'/g)].map(([, a, b]) => `${f}: ${a ?? b}`));
+    .flatMap((f) => [...readFileSync(path.join(www, f), 'utf8').matchAll(/\b(?:problem|refusal)\('([a-z_]+)'|\bcode: '([a-z_]+)'/g)].map(([, a, b]) => `${f}: ${a ?? b}`));
   assert.ok(used.length > 0, 'the app throws errors of its own');
   assert.deepEqual(used.filter((u) => !table.has(u.split(': ')[1])), []);
 });

@@ -5,7 +5,7 @@
 import { keepShell } from '/shell-cache.js';
 
 const PAGE = [
-  '/verify/', '/verify/verify.js', '/style.css', '/icon.svg', '/build.js', '/shell-cache.js',
+  '/verify/', '/verify/verify.js', '/ui.js', '/style.css', '/icon.svg', '/build.js', '/shell-cache.js',
   '/pkg/verify.js', '/pkg/offsign_verify.js', '/pkg/offsign_verify_bg.wasm', '/pkg/errors.js',
 ];
 

@@ -1,9 +1,8 @@
 // The verify page: checks an evidence bundle with `offsign/verify` in this browser. Nothing is
 // uploaded; the only request it makes is for this server's authority key, and its own service
 // worker keeps the page and the wasm so that it opens and works with no network.
-import init, { errorCodes, maxBundleBytes, verifyBundle, VerifyingKey } from '/pkg/verify.js';
-
-const $ = (id) => document.getElementById(id);
+import init, { errorCodes, maxBundleBytes, OffsignError, verifyBundle, VerifyingKey } from '/pkg/verify.js';
+import { $, el } from '/ui.js';
 
 /** The check names of the report, in words. */
 const CHECKS = {
@@ -57,19 +56,14 @@ async function keepOffline() {
   }
 }
 
-/** The remedy the error table gives for `code`. */
-const remedyOf = (code) => errorCodes().find((c) => c.code === code)?.remedy ?? '';
+/** An OffsignError of the page's own, with the remedy the error table gives for `code`. */
+const refusal = (code, message) => new OffsignError(code, message, errorCodes().find((c) => c.code === code)?.remedy ?? '');
 
 function showProblem(error) {
   const problem = $('verify-problem');
-  problem.replaceChildren(document.createTextNode(error.message));
-  if (error.remedy) problem.append(document.createElement('br'), document.createTextNode(error.remedy));
-  if (error.code) {
-    const code = document.createElement('span');
-    code.className = 'support-code';
-    code.textContent = `Code: ${error.code}`;
-    problem.append(code);
-  }
+  problem.replaceChildren(error.message);
+  if (error.remedy) problem.append(el('br'), error.remedy);
+  if (error.code) problem.append(el('span', { class: 'support-code' }, `Code: ${error.code}`));
   problem.hidden = false;
   problem.dataset.code = error.code ?? '';
   $('report').hidden = true;
@@ -85,8 +79,7 @@ function pinnedAuthority() {
   try {
     return { jwk: JSON.parse(text), source: 'given' };
   } catch {
-    throw Object.assign(new Error('The authority key is not a JWK: it must be the JSON text the organisation gave you.'),
-      { code: 'malformed_jwk', remedy: remedyOf('malformed_jwk') });
+    throw refusal('malformed_jwk', 'The authority key is not a JWK: it must be the JSON text the organisation gave you.');
   }
 }
 
@@ -105,21 +98,13 @@ function showReport(report, file, source) {
     : source === 'given'
       ? `${kid}, given by you${names}`
       : `${kid}, the key of ${location.origin}, the server that served this page${names}. It is the organisation's only if you opened this page at the organisation's own address (typed or bookmarked, not from a link or QR code in the bundle you are checking).`;
-  $('checks').replaceChildren(...report.checks.map(({ check, outcome, detail }) => {
-    const item = document.createElement('li');
-    item.className = { pass: 'ok', fail: 'fail', absent: 'warn' }[outcome];
-    item.dataset.check = check;
-    item.dataset.outcome = outcome;
-    const state = document.createElement('span');
-    state.className = 'state';
-    state.textContent = OUTCOMES[outcome];
-    const name = document.createElement('strong');
-    name.textContent = ` ${CHECKS[check] ?? check}`;
-    const why = document.createElement('div');
-    why.textContent = detail;
-    item.append(state, name, why);
-    return item;
-  }));
+  $('checks').replaceChildren(...report.checks.map(({ check, outcome, detail }) => el(
+    'li',
+    { class: { pass: 'ok', fail: 'fail', absent: 'warn' }[outcome], 'data-check': check, 'data-outcome': outcome },
+    el('span', { class: 'state' }, OUTCOMES[outcome]),
+    el('strong', {}, ` ${CHECKS[check] ?? check}`),
+    el('div', {}, detail),
+  )));
   $('verify-problem').hidden = true;
   $('report').hidden = false;
   $('verdict').focus();
@@ -135,8 +120,7 @@ async function verify(event) {
   $('verify-problem').hidden = true;
   try {
     if (file.size > maxBundleBytes()) {
-      throw Object.assign(new Error(`The file is ${file.size} bytes; an evidence bundle is at most ${maxBundleBytes()}.`),
-        { code: 'malformed_bundle', remedy: remedyOf('malformed_bundle') });
+      throw refusal('malformed_bundle', `The file is ${file.size} bytes; an evidence bundle is at most ${maxBundleBytes()}.`);
     }
     const authority = pinnedAuthority();
     const report = verifyBundle(new Uint8Array(await file.arrayBuffer()), authority.jwk ? { authority: authority.jwk } : undefined);
