@@ -165,6 +165,7 @@ test('enroll from the console by link, sign offline, fail once, sync; the consol
   // Revoked in the console: the app's next sync learns it and refuses to sign.
   await desk.getByRole('link', { name: 'sam-driver' }).click();
   await checkPage(desk, 'worker');
+  await desk.locator('#reason-all').selectOption('superseded');
   await desk.getByRole('button', { name: 'Revoke every certificate of sam-driver' }).click();
   await desk.waitForURL(/\/admin\/worker\?id=sam-driver$/);
   await app.evaluate(() => { document.querySelector('#sync-result').textContent = ''; });

@@ -74,7 +74,7 @@ test('events arrive signed: a new failure code once, a chain gap, a revocation; 
   await api.call('POST', '/v1/reports', { reports: [await report({})] });
   const records = await chain(worker, 3);
   assert.deepEqual(codes(await api.send([records[0], records[2]])), ['accepted', 'accepted']);
-  const revoked = await request('POST', '/admin/revoke', { form: { csrf: admin.csrf, worker: 'driver-88' }, cookie: admin.cookie });
+  const revoked = await request('POST', '/admin/revoke', { form: { csrf: admin.csrf, worker: 'driver-88', reason: 'keyCompromise' }, cookie: admin.cookie });
   assert.equal(revoked.status, 303);
 
   const at = (path) => received.filter((r) => r.path === path);
@@ -84,7 +84,8 @@ test('events arrive signed: a new failure code once, a chain gap, a revocation; 
   const byType = Object.fromEntries(events.map((e) => [e.type, e.data]));
   assert.deepEqual([byType['failure.new_code'].code, byType['failure.new_code'].worker, byType['failure.new_code'].comment], ['storage_full', 'driver-88', 'the phone is full']);
   assert.deepEqual([byType['chain.gap'].worker, byType['chain.gap'].seq], ['driver-88', 3]);
-  assert.deepEqual([byType['certificate.revoked'].worker, byType['certificate.revoked'].serials, byType['certificate.revoked'].by], ['driver-88', [worker.serial], 'ann']);
+  const told = byType['certificate.revoked'];
+  assert.deepEqual([told.worker, told.serials, told.by, told.reason], ['driver-88', [worker.serial], 'ann', 'keyCompromise']);
   const [first, second] = at('/flaky').map((r) => verified(r, flaky.json.secret));
   assert.deepEqual(first, second, 'the same event again');
   assert.equal(at('/flaky')[0].headers['webhook-id'], at('/flaky')[1].headers['webhook-id'], 'with the same id, for receivers that deduplicate');
@@ -146,7 +147,7 @@ test('a receiver that never answers delays only its own events', { timeout: 60_0
     assert.equal(await add(`http://127.0.0.1:${hanging.address().port}/stuck`), 200);
     assert.equal(await add(`${base}/prompt`), 200);
     await api.enrolledWorker('driver-prompt');
-    server.admin('revoke', '--worker', 'driver-prompt');
+    server.admin('revoke', '--worker', 'driver-prompt', '--reason', 'superseded');
     const started = Date.now();
     await until(() => received.some((r) => r.path === '/prompt'), 'the prompt receiver', 8_000);
     assert.ok(Date.now() - started < 8_000, 'well before the stuck receiver times out');

@@ -84,17 +84,23 @@ test('in Chromium: log in through the form, make an enrollment code a device red
     const serial = jwsPayload(enrolled.json.certificate).serial;
     assert.equal(await page.locator('tbody tr td code').first().textContent(), serial);
     assert.deepEqual(await page.locator('tbody tr td:nth-child(5)').allTextContents(), ['live']);
+    // The reason must be chosen: the form does not go without one.
+    await page.getByRole('button', { name: 'Revoke every certificate of driver-42' }).click();
+    assert.match(page.url(), /\/admin\/worker\?id=driver-42$/);
+    assert.equal(await page.locator('#reason-all').evaluate((select) => select.validity.valueMissing), true);
+    await page.locator('#reason-all').selectOption('keyCompromise');
     await page.getByRole('button', { name: 'Revoke every certificate of driver-42' }).click();
     await page.waitForURL(/\/admin\/worker\?id=driver-42$/);
-    assert.deepEqual(await page.locator('tbody tr td:nth-child(5)').allTextContents(), ['revoked']);
+    assert.deepEqual(await page.locator('tbody tr td:nth-child(5)').allTextContents(), ['revoked (keyCompromise): every record refused']);
     assert.equal(await page.getByRole('button', { name: /^Revoke/ }).count(), 0, 'nothing left to revoke');
     const list = await client(server).call('GET', '/v1/revocations');
     assert.ok(jwsPayload(list.json.revocationList).revoked.includes(serial), 'the revocation list devices fetch names it');
+    assert.equal(jwsPayload(list.json.revocationList).reasons[serial], 'keyCompromise', 'with its reason');
 
     await page.getByRole('link', { name: 'Audit log' }).click();
     const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(1).map((td) => td.textContent)));
     assert.deepEqual(rows.slice(0, 3).map(([actor, action]) => [actor, action]), [['ann', 'revoke'], ['ann', 'enroll'], ['ann', 'login']]);
-    assert.equal(rows[0][2], `worker driver-42: ${serial}`);
+    assert.equal(rows[0][2], `worker driver-42: ${serial} (keyCompromise)`);
     assert.match(rows[1][2], /^worker driver-42, certificate for 90 days, code expires /);
     assert.ok(rows.some(([actor, action, detail]) => actor === 'command line' && action === 'account_added' && detail === 'ann (admin), password set by a new link'));
     assert.ok(!rows.some((row) => row.join(' ').includes(code)), 'the code itself is not in the log');
@@ -118,7 +124,7 @@ test("an auditor sees a worker's certificates without a revoke button, and a rev
   assert.equal(page.status, 200);
   assert.match(page.text, /<td>live<\/td>/);
   assert.doesNotMatch(page.text, /action="\/admin\/revoke"/, 'no revoke form for an auditor');
-  const refused = await request('POST', '/admin/revoke', { form: { csrf, worker: 'driver-43' }, cookie, json: true });
+  const refused = await request('POST', '/admin/revoke', { form: { csrf, worker: 'driver-43', reason: 'superseded' }, cookie, json: true });
   assert.equal(refused.status, 403);
   assert.equal(refused.json.code, 'role_refused');
   assert.match((await request('GET', '/admin/worker?id=driver-43', { cookie })).text, /<td>live<\/td>/, 'still live');
@@ -154,11 +160,11 @@ test('logins sent at once cannot pass the lockout: at most five wrong passwords 
 test('a revocation and an enrollment code made from the command line are in the audit log, each with its change', async () => {
   const { code } = server.admin('enroll', '--worker', 'driver-cli');
   assert.equal((await client(server).enroll(await keyPair(), code)).status, 200);
-  server.admin('revoke', '--worker', 'driver-cli');
+  server.admin('revoke', '--worker', 'driver-cli', '--reason', 'cessationOfOperation');
   await account('cli-watch', 'a long watching password', 'auditor');
   const { cookie } = await login('cli-watch', 'a long watching password');
   const log = (await request('GET', '/admin/audit', { cookie })).text;
-  assert.match(log, /<td>command line<\/td><td>revoke<\/td><td>worker driver-cli: [0-9a-f-]+<\/td>/);
+  assert.match(log, /<td>command line<\/td><td>revoke<\/td><td>worker driver-cli: [0-9a-f-]+ \(cessationOfOperation\)<\/td>/);
   assert.match(log, /<td>command line<\/td><td>enroll<\/td><td>worker driver-cli, certificate for 365 days, code expires /);
 });
 

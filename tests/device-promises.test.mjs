@@ -684,7 +684,7 @@ test('certificate policy codes reach JS from the device: set_credentials refusal
     const rogue = Authority.generate('Rogue');
     const { DAY } = t;
     const now = Date.now();
-    const list = (revoked = [], due = now + DAY) => ca.issueRevocationList(revoked, now - DAY, due);
+    const list = (revoked = [], due = now + DAY, reason = undefined) => ca.issueRevocationList(revoked, now - DAY, due, reason);
     const cert = (serial, nbf, exp, by = ca, jwk = publicJwk) => by.issueCertificate(serial, 'jones', jwk, nbf, exp);
     const set = (credentials) => t.outcome(device.setCredentials(kid, credentials));
     const normal = [now - DAY, now + 90 * DAY];
@@ -704,7 +704,8 @@ test('certificate policy codes reach JS from the device: set_credentials refusal
     const signs = {
       expired: await signWith({ authority: ca.publicJwk, certificate: cert('s-2', now - 90 * DAY, now - DAY), revocationList: list() }),
       notYetValid: await signWith({ authority: ca.publicJwk, certificate: cert('s-3', now + DAY, now + 90 * DAY), revocationList: list() }),
-      revoked: await signWith({ authority: ca.publicJwk, certificate: cert('s-4', ...normal), revocationList: list(['s-4']) }),
+      revoked: await signWith({ authority: ca.publicJwk, certificate: cert('s-4', ...normal), revocationList: list(['s-4'], now + DAY, 'superseded') }),
+      compromised: await signWith({ authority: ca.publicJwk, certificate: cert('s-6', ...normal), revocationList: list(['s-6'], now + DAY, 'keyCompromise') }),
       warned: await signWith({ authority: ca.publicJwk, certificate: cert('s-5', now - DAY, now + 3 * DAY), revocationList: list([], now - 1000) }),
       jose: await signWith({ authority: joseJwk, certificate: crafted.fine }),
     };
@@ -729,7 +730,8 @@ test('certificate policy codes reach JS from the device: set_credentials refusal
   assert.equal(r.enrolledAfterRefusals, false, 'refused credentials are not stored');
   assert.match(expectError(r.signs.expired, 'cert_expired').remedy, /Your certificate expired on/);
   expectError(r.signs.notYetValid, 'cert_not_yet_valid');
-  expectError(r.signs.revoked, 'cert_revoked');
+  assert.match(expectError(r.signs.revoked, 'cert_revoked').remedy, /choose Enroll again/);
+  assert.match(expectError(r.signs.compromised, 'key_compromised').remedy, /sign those documents again with the new key/);
   expectWarnings(r.signs.warned.value.warnings, ['cert_expiring', 'revocation_list_stale']);
   assert.equal(r.signs.warned.value.record.cert, 's-5');
   assert.equal(r.signs.jose.value.record.cert, 'j-1', 'an authority on another stack (jose) is trusted alike');
@@ -738,7 +740,7 @@ test('certificate policy codes reach JS from the device: set_credentials refusal
   assert.deepEqual(r.stored, [1, 2], 'refused signatures stored nothing');
   for (const code of ['cert_untrusted', 'malformed_certificate']) expectReport(r.reports, { code, operation: 'set_credentials', kid, count: 2 });
   for (const code of ['revocation_list_untrusted', 'malformed_revocation_list']) expectReport(r.reports, { code, operation: 'set_credentials', kid });
-  for (const code of ['cert_expired', 'cert_not_yet_valid', 'cert_revoked', 'clock_skew']) expectReport(r.reports, { code, operation: 'sign', kid });
+  for (const code of ['cert_expired', 'cert_not_yet_valid', 'cert_revoked', 'key_compromised', 'clock_skew']) expectReport(r.reports, { code, operation: 'sign', kid });
 }));
 
 test('verification codes reach JS: bad_signature, key_mismatch, chain_broken, unsupported_algorithm, malformed_jws, malformed_jwk, malformed_record', { timeout: 120_000 }, () => withPage(async ({ page }) => {

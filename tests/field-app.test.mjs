@@ -411,9 +411,10 @@ test('a refused record: the outbox says so, and the record says why and what to 
   const server = await startServer();
   try {
     const { context, page } = await enrolledApp(server, { name: 'Rae Field' });
-    // Revoked while the device is offline: it signs (it cannot know), the server refuses.
+    // Revoked as compromised while the device is offline: it signs (it cannot know), the
+    // server refuses, and the record's remedy says that what this key signed is refused.
     await context.setOffline(true);
-    server.admin('revoke', '--worker', 'rae-field');
+    server.admin('revoke', '--worker', 'rae-field', '--reason', 'keyCompromise');
     await page.fill('input[name=recipient]', 'J. Smith');
     await page.fill('input[name=reference]', 'DN-500');
     const id = await signAndWait(page);
@@ -424,8 +425,9 @@ test('a refused record: the outbox says so, and the record says why and what to 
     await page.click(`#records li[data-id="${id}"] a`);
     await page.waitForSelector('#record:not([hidden])');
     const state = await page.textContent('#record-state');
-    assert.match(state, /^Refused: .+\. .+Code for support: cert_revoked \(.+\)$/, state);
-    const remedy = await page.evaluate(async () => (await import('/pkg/offsign.js')).errorCodes().find((c) => c.code === 'cert_revoked').remedy);
+    assert.match(state, /^Refused: .+\. .+Code for support: key_compromised \(.+\)$/, state);
+    const remedy = await page.evaluate(async () => (await import('/pkg/offsign.js')).errorCodes().find((c) => c.code === 'key_compromised').remedy);
+    assert.match(remedy, /refused by the server, also those still waiting on this device/);
     assert.ok(state.includes(remedy), "the code's remedy is there, in words");
     assert.equal(await page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth), 0, 'a long serial does not widen the page');
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-record-refused.png'), fullPage: true });

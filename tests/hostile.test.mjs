@@ -163,7 +163,7 @@ test('renewal: a replayed request gets the same certificate, and the old one is 
     assert.equal(again.json.certificate, first.json.certificate);
   }
   assert.equal(count('certificates', `worker = 'hostile-renew'`), 2, 'one renewal, one new certificate');
-  assert.deepEqual(sql(server.db, `SELECT revocation_reason FROM certificates WHERE serial = '${signer.serial}'`), [['superseded']]);
+  assert.deepEqual(sql(server.db, `SELECT revocation_reason FROM certificates WHERE serial = '${signer.serial}'`), [['renewed']]);
   table.push(['renewal request replayed 3×', 'the same certificate', '2 certificates for the worker, the first superseded']);
 });
 

@@ -41,8 +41,8 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     return joseSign(payload, 'offsign-cert+jws', key);
   }
 
-  function revocationList(revoked = [], { nextUpdate = Date.now() + DAY } = {}) {
-    const payload = { v: 1, iss: 'jose test authority', issuedAt: Math.floor(Date.now() / 1000) - 60, nextUpdate: Math.floor(nextUpdate / 1000), revoked };
+  function revocationList(revoked = [], { nextUpdate = Date.now() + DAY, reasons } = {}) {
+    const payload = { v: 1, iss: 'jose test authority', issuedAt: Math.floor(Date.now() / 1000) - 60, nextUpdate: Math.floor(nextUpdate / 1000), revoked, ...(reasons && { reasons }) };
     return joseSign(payload, 'offsign-crl+jws');
   }
 
@@ -163,7 +163,7 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     assert.deepEqual(r.byCore, r.byFull);
     const { payload } = await compactVerify(r.signed.jws, await importJWK(core.jwk, 'Ed25519'));
     assert.deepEqual(JSON.parse(new TextDecoder().decode(payload)), r.signed.record);
-    assert.equal(r.refused.code, 'cert_revoked');
+    assert.equal(r.refused.code, 'key_compromised', 'a list without reasons (from a server before them): taken as compromised');
     assert.equal(r.refused.isError, true);
   });
 
@@ -275,7 +275,8 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
     const matrix = {
       expired: await forWorker({ nbf: Date.UTC(2025, 0, 1), exp: Date.UTC(2026, 0, 3) }),
       notYet: await forWorker({ nbf: now + DAY, exp: now + 100 * DAY }),
-      revoked: await forWorker({ serial: 's-9' }, ['s-9']),
+      revoked: await forWorker({ serial: 's-9' }, ['s-9'], { reasons: { 's-9': 'superseded' } }),
+      compromised: await forWorker({ serial: 's-9' }, ['s-9'], { reasons: { 's-9': 'keyCompromise' } }),
       expiring: await forWorker({ exp: now + 3 * DAY }),
       stale: await forWorker({}, [], { nextUpdate: now - 1000 }),
       untrusted: await forWorker({ key: other.privateKey }),
@@ -288,7 +289,7 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
       const warn = (credentials) => w.sign(doc, { credentials }).warnings.map((x) => x.code);
       const first = w.sign(doc, { credentials: matrix.fine });
       return {
-        expired: sign(matrix.expired), notYet: sign(matrix.notYet), revoked: sign(matrix.revoked), untrusted: sign(matrix.untrusted),
+        expired: sign(matrix.expired), notYet: sign(matrix.notYet), revoked: sign(matrix.revoked), compromised: sign(matrix.compromised), untrusted: sign(matrix.untrusted),
         expiring: warn(matrix.expiring), stale: warn(matrix.stale),
         skew: (() => {
           // The device clock set back (the test's hook: the page's Date.now), not an option.
@@ -302,9 +303,11 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
       };
     }, matrix);
     assert.equal(v.expired.code, 'cert_expired');
-    assert.equal(v.expired.remedy, 'Your certificate expired on 3 Jan 2026. Connect to the internet and open the app to renew it, or ask your administrator.');
+    assert.equal(v.expired.remedy, 'Your certificate expired on 3 Jan 2026. Ask your office for a new enrollment code and choose Enroll again: records you signed before are still sent.');
     assert.equal(v.notYet.code, 'cert_not_yet_valid');
     assert.equal(v.revoked.code, 'cert_revoked');
+    assert.match(v.revoked.remedy, /Records you signed before it was revoked are still sent/);
+    assert.equal(v.compromised.code, 'key_compromised');
     assert.equal(v.untrusted.code, 'cert_untrusted');
     assert.deepEqual(v.expiring, ['cert_expiring']);
     assert.deepEqual(v.stale, ['revocation_list_stale']);

@@ -21,7 +21,7 @@ import { ROOT } from './support/browser.mjs';
 import { expireCertificate, sql, startServer } from './support/server.mjs';
 import { consoleClient } from './support/console.mjs';
 import {
-  assertRefusal as assertCodeAndMessage, b64, client, codeHash, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
+  assertRefusal as assertCodeAndMessage, b64, client, codeHash, jws, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
 } from './support/client.mjs';
 
 /** The codes of group `group` (`device` or `server`) of the error table, in its order. */
@@ -117,6 +117,29 @@ test('enrollment refusals: weak_key, proof_invalid, challenge_stale and unknown,
   assert.equal(count('certificates'), certificates + 1, 'one code, one certificate');
 });
 
+test('a superseded key: records signed after the revocation are cert_revoked_at_signing, those before are accepted; an enrollment naming a key that is not the worker\'s is replaced_key_unknown (403) and keeps the code', { timeout: 30_000 }, async () => {
+  const signer = await enrolledWorker('codes-superseded');
+  const before = await record(signer, { seq: 1, signedAt: iso(-60_000) });
+  server.admin('revoke', '--serial', signer.serial, '--reason', 'superseded');
+  const later = await record(signer, { seq: 2, prev: b64(sha256(before)), signedAt: iso(60_000) });
+  const verdicts = await send([before, later]);
+  assert.equal(verdicts[0].verdict, 'accepted', 'signed before the revocation, sent after it');
+  assertRejected(verdicts[1], 'cert_revoked_at_signing', 'signed after the revocation');
+
+  // An enrollment that says it replaces a key of another worker.
+  const other = await enrolledWorker('codes-other-worker');
+  const { code } = server.admin('enroll', '--worker', 'codes-superseded');
+  const fresh = await keyPair();
+  const challenge = (await call('GET', '/v1/enroll')).json.challenge;
+  const continues = { kid: other.kid, seq: 0, hash: null };
+  const proof = await jws(fresh, 'offsign-enroll+jws', { v: 1, code: codeHash(code), challenge, continues });
+  const certificates = count('certificates');
+  assertRefusal(await call('POST', '/v1/enroll', { code, jwk: fresh.jwk, proof }), 403, 'replaced_key_unknown', "another worker's key");
+  assert.equal(count('certificates'), certificates, 'nothing issued');
+  const own = await jws(fresh, 'offsign-enroll+jws', { v: 1, code: codeHash(code), challenge, continues: { kid: signer.kid, seq: 1, hash: b64(sha256(before)) } });
+  assert.equal((await call('POST', '/v1/enroll', { code, jwk: fresh.jwk, proof: own })).status, 200, 'the code was kept: the own key is taken');
+});
+
 test('record rejections: chain_fork, id_conflict, cert_unknown, signed_in_future, cert_not_yet_valid_at_signing and cert_expired_at_signing are per-record verdicts of a 200 answer, and store no record', { timeout: 30_000 }, async () => {
   const signer = await enrolledWorker('codes-records');
   const lapsed = await enrolledWorker('codes-records-expired', ['--days', '1']);
@@ -171,7 +194,7 @@ test('report rejections: malformed_report for an unreadable report or an over-lo
 
   // A revoked certificate's key may still store 50 new reports a day; the 51st is refused.
   const revoked = await enrolledWorker('codes-reports-revoked');
-  server.admin('revoke', '--serial', revoked.serial);
+  server.admin('revoke', '--serial', revoked.serial, '--reason', 'keyCompromise');
   const many = await Promise.all(Array.from({ length: 51 }, () => signedReport(revoked, reportRow())));
   const allowance = await post(many);
   assert.deepEqual(allowance.slice(0, 50).map((v) => v.verdict), Array(50).fill('stored'));
@@ -269,7 +292,7 @@ test('revocation_list_unavailable: past 100,000 live revoked serials the list is
     assert.equal(answer.status, 200, answer.text.slice(0, 300));
     return jwsPayload(answer.json.revocationList).revoked.length;
   };
-  // Revoked certificates as the `revoke` command leaves them (revoked_at set, no reason),
+  // Revoked certificates as servers before revocation reasons left them (revoked_at set, no reason: unspecified),
   // written in bulk: 100,000 of them with those listed already, then one more.
   const bulk = (from, to) => sql(server.db, `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to})
     INSERT INTO certificates (serial, worker, kid, jwk, jws, nbf, exp, revoked_at)

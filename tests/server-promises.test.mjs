@@ -113,7 +113,7 @@ test('renewal refusals: cert_unknown, cert_expired, cert_revoked, bad_signature,
   const expired = await enrolledWorker('promises-renew-expired', ['--days', '1']);
   expireCertificate(server.db, expired.serial);
   const revoked = await enrolledWorker('promises-renew-revoked');
-  server.admin('revoke', '--serial', revoked.serial);
+  server.admin('revoke', '--serial', revoked.serial, '--reason', 'superseded');
   const stranger = await keyPair();
   const now = () => new Date().toISOString();
   const before = count('certificates');
@@ -155,7 +155,7 @@ test('renewal refusals: cert_unknown, cert_expired, cert_revoked, bad_signature,
 
 test('reports: keys whose certificate expired or was revoked still store theirs, 50 new a day (rate_limited past that); a live key 1,000', { timeout: 120_000 }, async () => {
   const revoked = await enrolledWorker('promises-reports-revoked');
-  server.admin('revoke', '--serial', revoked.serial);
+  server.admin('revoke', '--serial', revoked.serial, '--reason', 'superseded');
   const expired = await enrolledWorker('promises-reports-expired', ['--days', '1']);
   expireCertificate(server.db, expired.serial);
   const live = await enrolledWorker('promises-reports-live');

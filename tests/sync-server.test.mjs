@@ -4,7 +4,7 @@
 // the database. A request whose answer was lost is answered
 // "duplicate" with the first receipts. A server killed mid-sync and restarted loses nothing
 // and stores nothing twice (killed at known points inside a sync, through a loopback proxy).
-// After revocation, new records are refused with cert_revoked. autoSync sends when the
+// After a revocation (superseded), records signed later are refused with cert_revoked_at_signing. autoSync sends when the
 // browser comes back online; after the field app signed offline and was closed, Background
 // Sync wakes the app's own service worker, which sends the outbox. An app served from another
 // origin syncs once the server allows that origin.
@@ -98,18 +98,69 @@ test('offline, sign 20, online, sync: receipts, renewal, lost answers, revocatio
     assert.ok(lost.same, 'the first receipts are kept');
     assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[23]]);
 
-    // Revoked: the next record is refused and stays on the device, marked with the reason.
-    server.admin('revoke', '--worker', 'driver-17');
+    // Superseded: the next record, signed after, is refused and stays on the device, marked
+    // with the reason; the 23 signed before stay accepted.
+    server.admin('revoke', '--worker', 'driver-17', '--reason', 'superseded');
     const revoked = await page.evaluate(async () => {
       await window.device.sign(new TextEncoder().encode('after revocation'), { name: 'late.txt' }).catch(() => null);
       const summary = await window.device.sync();
       return { summary, last: (await window.allRecords()).at(-1), reports: await window.device.reports() };
     });
     assert.equal(revoked.summary.rejected, 1);
-    assert.deepEqual([revoked.last.state, revoked.last.error.code], ['rejected', 'cert_revoked']);
+    assert.deepEqual([revoked.last.state, revoked.last.error.code], ['rejected', 'cert_revoked_at_signing']);
     assert.ok(revoked.reports.some((r) => r.code === 'record_rejected'));
     assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records'), [[23]], 'the 23 before stay accepted');
     assert.deepEqual(sql(server.db, 'SELECT count(*) FROM reports WHERE code = \'server_unreachable\''), [[1]], 'the offline failure was reported');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('a forgotten PIN: the office supersedes the key, the worker enrolls again on the same device, the records still waiting are accepted and the chains are linked; after key compromise they are refused', { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchChromium();
+  try {
+    for (const reason of ['superseded', 'keyCompromise']) {
+      const { context, page, kid } = await enrolledPage(browser, server, 365);
+      const worker = sql(server.db, `SELECT worker FROM certificates WHERE kid = '${kid}'`)[0][0];
+      // Three records signed offline, then the PIN is forgotten: the identity is locked for good.
+      await context.setOffline(true);
+      await page.evaluate(async () => { await window.signMany(3, 'waiting'); await window.device.lock(); });
+      await context.setOffline(false);
+      server.admin('revoke', '--worker', worker, '--reason', reason);
+      const { code, live } = server.admin('enroll', '--worker', worker);
+      assert.deepEqual(live, [], 'revoked: no live certificate left to warn about');
+      const after = await page.evaluate(async ({ code, old }) => {
+        const fresh = await window.device.createIdentity({ label: 'Driver 17, new key', pin: '739214', kdf: { m: 8192, t: 1, p: 1 } });
+        const refused = await window.device.enroll(fresh.kid, code, { replaces: fresh.kid }).catch((e) => e.code);
+        await window.device.enroll(fresh.kid, code, { replaces: old });
+        const summary = await window.device.sync();
+        await window.device.sign(new TextEncoder().encode('with the new key'), { name: 'new.txt' });
+        const next = await window.device.sync();
+        const oldRecords = await window.device.records(old, { limit: 10 });
+        return { refused, fresh: fresh.kid, summary, next, old: oldRecords.map((r) => [r.state, r.error?.code ?? null]) };
+      }, { code, old: kid });
+      assert.equal(after.refused, 'malformed_input', 'an identity cannot replace itself');
+      assert.equal(after.next.accepted, 1, 'the new key signs and is accepted');
+      const link = sql(server.db, `SELECT continues_kid, continues_seq, continues_hash IS NOT NULL FROM certificates WHERE kid = '${after.fresh}'`);
+      assert.deepEqual(link, [[kid, 3, 1]], 'the new certificate names the key it replaced and where its chain ended');
+      if (reason === 'superseded') {
+        assert.equal(after.summary.accepted, 3, 'the records signed before the revocation are accepted');
+        assert.deepEqual(after.old, Array(3).fill(['accepted', null]));
+        assert.deepEqual(sql(server.db, `SELECT count(*) FROM records WHERE kid = '${kid}'`), [[3]]);
+      } else {
+        assert.equal(after.summary.rejected, 3, 'after key compromise, none is taken');
+        assert.deepEqual(after.old, Array(3).fill(['rejected', 'key_compromised']));
+        assert.deepEqual(sql(server.db, `SELECT count(*) FROM records WHERE kid = '${kid}'`), [[0]]);
+      }
+      await context.close();
+    }
+    // A worker with a live certificate: enroll says what will happen to it.
+    const { kid } = await (async () => { const e = await enrolledPage(browser, server, 30); await e.context.close(); return e; })();
+    const worker = sql(server.db, `SELECT worker FROM certificates WHERE kid = '${kid}'`)[0][0];
+    const { live } = server.admin('enroll', '--worker', worker);
+    assert.ok(live.some((certificate) => certificate.kid === kid && certificate.expiresAt), JSON.stringify(live));
   } finally {
     await browser.close();
     await server.stop();

@@ -105,12 +105,12 @@ const foreignAuthority = files.write('foreign.jwk', JSON.stringify(stranger.jwk)
 // The courier's certificate is revoked; the bundle of the record signed before still holds up.
 // A second record, signed after the revocation (the server refuses it), is packed with the
 // authority's own signed word that the certificate was revoked.
-server.admin('revoke', '--worker', 'courier-v');
+server.admin('revoke', '--worker', 'courier-v', '--reason', 'superseded');
 await new Promise((resolve) => setTimeout(resolve, 1_100));
 const afterRevocation = await consoleBundle(recordId, 'after-revocation.zip');
 const status = (await api.call('GET', `/v1/certificates/${courier.serial}`)).json;
 const second = await record(courier, { seq: 2, prev: b64(sha256(first)), doc: documentBytes, name: 'receipt-7.pdf', type: 'application/pdf' });
-assert.deepEqual(codes(await api.send([second])), ['cert_revoked']);
+assert.deepEqual(codes(await api.send([second])), ['cert_revoked_at_signing']);
 const revokedBeforeSigning = rezip(sound, 'revoked-before-signing.zip', {
   'record.jws': second, 'previous-record.jws': first, 'certificate-status.jws': status.status,
   'receipt.jws': null, 'signature-image.png': null,

@@ -5,7 +5,7 @@
 //! check passes, fails or finds its part absent, with the reason in words. The container (a
 //! ZIP file) is read by the command line and the server; this module takes its parts.
 
-use crate::cert::{verify_certificate, verify_certificate_status, verify_receipt, verify_revocation_list, CLOCK_TOLERANCE_MS};
+use crate::cert::{verify_certificate, verify_certificate_status, verify_receipt, verify_revocation_list, RevocationReason, CLOCK_TOLERANCE_MS};
 use crate::encoding::b64url;
 use crate::keys::PublicKey;
 use crate::record::{inspect_record, record_hash, verify_record, RecordPayload};
@@ -201,14 +201,26 @@ fn not_revoked(bundle: &Bundle, authority: &PublicKey, payload: &RecordPayload, 
             Err(e) => return check("not_revoked", Outcome::Fail, format!("the certificate status is not signed by this authority ({})", e.message())),
         };
         let revoked_at = status.revoked_at.as_deref().and_then(|t| Timestamp::parse_rfc3339(t).ok());
+        // A key revoked as compromised (or with no reason given) vouches for nothing the
+        // server had not received before; after any other reason (superseded: a forgotten
+        // PIN, a new phone) what was signed before stays good, wherever it waited.
+        let keeps_earlier = status.reason.is_some_and(RevocationReason::keeps_earlier_records);
+        let why = status.reason.map(|reason| format!(" ({})", reason.as_str())).unwrap_or_default();
         return match (status.status.as_str(), revoked_at) {
-            ("revoked", Some(at)) if at <= payload.signed_at => {
-                check("not_revoked", Outcome::Fail, format!("the certificate was revoked at {at}, before the record was signed at {}", payload.signed_at))
-            }
+            ("revoked", Some(at)) if at <= payload.signed_at => check(
+                "not_revoked",
+                Outcome::Fail,
+                format!("the certificate was revoked{why} at {at}, before the record was signed at {}", payload.signed_at),
+            ),
+            ("revoked", Some(at)) if keeps_earlier => check(
+                "not_revoked",
+                Outcome::Pass,
+                format!("revoked{why} at {at}, after the record was signed: records signed before such a revocation stay good"),
+            ),
             ("revoked", Some(at)) if received_at.is_some_and(|received| at <= received) => check(
                 "not_revoked",
                 Outcome::Fail,
-                format!("the certificate was revoked at {at}, before the server received the record"),
+                format!("the certificate was revoked{why} at {at}, before the server received the record"),
             ),
             ("revoked", Some(at)) => check("not_revoked", Outcome::Pass, format!("revoked only at {at}, after the record was signed and received")),
             ("revoked", None) => check("not_revoked", Outcome::Fail, "the certificate is revoked, and its status does not say since when"),
@@ -297,6 +309,7 @@ mod tests {
                 sub: "ann".into(),
                 status: status.into(),
                 revoked_at: revoked_day.map(|d| at(d).to_string()),
+                reason: None,
                 superseded_by: None,
                 checked_at: at(40).to_string(),
                 certificate: certificate.clone(),

@@ -61,6 +61,94 @@ pub struct RevocationList {
     pub next_update: Timestamp,
     /// Revoked serials.
     pub revoked: Vec<String>,
+    /// Why each was revoked, by serial (a serial not named here: [`RevocationReason::Unspecified`]).
+    /// In JSON an object, serial → RFC 5280 name, left out when empty. Pairs rather than a
+    /// map: a `BTreeMap` (its sorting, cloning and serializing) cost the core's wasm ~7 KB.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "reasons_as_object")]
+    pub reasons: Vec<(String, RevocationReason)>,
+}
+
+/// Why a certificate was revoked: the reason codes of RFC 5280 §5.3.1 that apply to a
+/// worker's key, by their RFC names. What a revocation does to records signed before it
+/// depends on the reason ([`RevocationReason::keeps_earlier_records`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RevocationReason {
+    /// No reason given (also every revocation made before reasons were kept): taken as a
+    /// compromised key.
+    Unspecified,
+    /// The key, or the PIN that opens it, is in someone else's hands (a lost or stolen device).
+    KeyCompromise,
+    /// The worker moved to another part of the organisation.
+    AffiliationChanged,
+    /// A new key replaces this one (a forgotten PIN, a new phone, an expired certificate).
+    Superseded,
+    /// The worker no longer signs for the organisation.
+    CessationOfOperation,
+    /// The worker may no longer sign.
+    PrivilegeWithdrawn,
+}
+
+impl RevocationReason {
+    /// Every reason, in RFC 5280's order.
+    pub const ALL: [RevocationReason; 6] = [
+        Self::Unspecified,
+        Self::KeyCompromise,
+        Self::AffiliationChanged,
+        Self::Superseded,
+        Self::CessationOfOperation,
+        Self::PrivilegeWithdrawn,
+    ];
+
+    /// The RFC 5280 name, as the JSON and the command line spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unspecified => "unspecified",
+            Self::KeyCompromise => "keyCompromise",
+            Self::AffiliationChanged => "affiliationChanged",
+            Self::Superseded => "superseded",
+            Self::CessationOfOperation => "cessationOfOperation",
+            Self::PrivilegeWithdrawn => "privilegeWithdrawn",
+        }
+    }
+
+    /// The reason named `name` (its RFC 5280 name).
+    pub fn parse(name: &str) -> Option<RevocationReason> {
+        Self::ALL.into_iter().find(|reason| reason.as_str() == name)
+    }
+
+    /// Whether records signed before the revocation stay good. Only a compromised key (or a
+    /// revocation that gave no reason) taints what was signed before: then nobody can tell
+    /// the worker's signatures from the thief's.
+    pub fn keeps_earlier_records(self) -> bool {
+        !matches!(self, Self::Unspecified | Self::KeyCompromise)
+    }
+}
+
+/// [`RevocationList::reasons`] as a JSON object.
+fn reasons_as_object<S: serde::Serializer>(reasons: &[(String, RevocationReason)], serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(reasons.len()))?;
+    for (serial, reason) in reasons {
+        map.serialize_entry(serial, reason.as_str())?;
+    }
+    map.end()
+}
+
+impl FromJson for RevocationReason {
+    fn from_json(value: Value) -> Result<Self, String> {
+        let name = String::from_json(value)?;
+        Self::parse(&name).ok_or_else(|| format!("unknown revocation reason {name:.40}"))
+    }
+}
+
+impl RevocationList {
+    /// Why `serial` is on the list, if it is.
+    pub fn reason(&self, serial: &str) -> Option<RevocationReason> {
+        let listed = self.revoked.iter().any(|s| s == serial);
+        let named = self.reasons.iter().find(|(s, _)| s == serial).map(|(_, reason)| *reason);
+        listed.then(|| named.unwrap_or(RevocationReason::Unspecified))
+    }
 }
 
 /// The server's proof that it received a record: signed by the authority, it names the
@@ -100,13 +188,18 @@ impl FromJson for Certificate {
 impl FromJson for RevocationList {
     fn from_json(value: Value) -> Result<Self, String> {
         let mut m = Members::of(value, "a revocation list")?;
-        let list = RevocationList {
+        let mut list = RevocationList {
             v: m.required("v")?,
             iss: m.required("iss")?,
             issued_at: numeric_date::required(&mut m, "issuedAt")?,
             next_update: numeric_date::required(&mut m, "nextUpdate")?,
             revoked: m.required("revoked")?,
+            reasons: Vec::new(),
         };
+        let named: Option<serde_json::Map<String, Value>> = m.optional("reasons")?;
+        for (serial, reason) in named.unwrap_or_default() {
+            list.reasons.push((serial, RevocationReason::from_json(reason).map_err(|e| format!("`reasons`: {e}"))?));
+        }
         m.deny_unknown().map(|()| list)
     }
 }
@@ -213,6 +306,10 @@ pub struct CertificateStatus {
     /// When it was revoked or superseded (RFC 3339), if it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
+    /// Why it was revoked, when `status` is `revoked` (statuses signed before reasons were
+    /// kept have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RevocationReason>,
     /// The serial of the certificate that replaced it, if one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<String>,
@@ -232,6 +329,7 @@ impl FromJson for CertificateStatus {
             sub: m.required("sub")?,
             status: m.required("status")?,
             revoked_at: m.optional("revokedAt")?,
+            reason: m.optional("reason")?,
             superseded_by: m.optional("supersededBy")?,
             checked_at: m.required("checkedAt")?,
             certificate: m.required("certificate")?,
@@ -285,14 +383,17 @@ impl Authority {
         jws::sign(&self.identity, CERT_TYP, &crate::json::to_vec(&cert))
     }
 
-    /// Issues a revocation list of `revoked` serials, due for renewal at `next_update`.
-    pub fn issue_revocation_list(&self, revoked: Vec<String>, issued_at: Timestamp, next_update: Timestamp) -> Result<String> {
+    /// Issues a revocation list of `revoked` serials, each with its reason, due for renewal
+    /// at `next_update`.
+    pub fn issue_revocation_list(&self, revoked: Vec<(String, RevocationReason)>, issued_at: Timestamp, next_update: Timestamp) -> Result<String> {
+        let reasons = revoked.iter().filter(|(_, reason)| *reason != RevocationReason::Unspecified).cloned().collect();
         let list = RevocationList {
             v: 1,
             iss: self.name.clone(),
             issued_at: issued_at.whole_seconds(),
             next_update: next_update.whole_seconds(),
-            revoked,
+            revoked: revoked.into_iter().map(|(serial, _)| serial).collect(),
+            reasons,
         };
         check_revocation_list_fields(&list)?;
         jws::sign(&self.identity, REVOCATION_LIST_TYP, &crate::json::to_vec(&list))
@@ -385,8 +486,8 @@ fn check_revocation_list_fields(list: &RevocationList) -> Result<()> {
     if list.v != 1 {
         return bad("unknown revocation list version");
     }
-    if list.revoked.len() > MAX_REVOKED {
-        return bad("too many revoked serials");
+    if list.revoked.len() > MAX_REVOKED || list.reasons.len() > list.revoked.len() {
+        return bad("too many revoked serials or reasons");
     }
     if list.issued_at > list.next_update {
         return bad("issuedAt must not be after nextUpdate");
@@ -521,7 +622,7 @@ impl Verified {
         if now >= exp {
             return Err(Error::new(ErrorCode::CertExpired, format!("the certificate expired at {exp}"))
                 .with_remedy(format!(
-                    "Your certificate expired on {}. Connect to the internet and open the app to renew it, or ask your administrator.",
+                    "Your certificate expired on {}. Ask your office for a new enrollment code and choose Enroll again: records you signed before are still sent.",
                     human_date(exp)
                 )));
         }
@@ -530,8 +631,9 @@ impl Verified {
             None => warnings.push(Error::new(ErrorCode::RevocationListStale, "there is no revocation list")),
             Some(list) => {
                 let list = list.as_ref().map_err(Error::clone)?;
-                if list.revoked.contains(&cert.serial) {
-                    return Err(Error::new(ErrorCode::CertRevoked, format!("certificate {} is revoked", cert.serial)));
+                if let Some(reason) = list.reason(&cert.serial) {
+                    let code = if reason.keeps_earlier_records() { ErrorCode::CertRevoked } else { ErrorCode::KeyCompromised };
+                    return Err(Error::new(code, format!("certificate {} is revoked ({})", cert.serial, reason.as_str())));
                 }
                 let next = list.next_update;
                 if now >= next {
@@ -640,7 +742,7 @@ mod tests {
     }
 
     fn fresh_list(a: &Authority, revoked: &[&str]) -> String {
-        let revoked = revoked.iter().map(|s| s.to_string()).collect();
+        let revoked = revoked.iter().map(|s| (s.to_string(), RevocationReason::Superseded)).collect();
         a.issue_revocation_list(revoked, t("2026-11-01T00:00:00Z"), t("2026-11-30T00:00:00Z")).unwrap()
     }
 
@@ -679,6 +781,39 @@ mod tests {
     }
 
     #[test]
+    fn a_revocations_reason_decides_between_cert_revoked_and_key_compromised() {
+        let w = world();
+        let list = |reasons: &[(&str, RevocationReason)]| {
+            let revoked = reasons.iter().map(|(serial, reason)| (serial.to_string(), *reason)).collect();
+            w.authority.issue_revocation_list(revoked, t("2026-11-01T00:00:00Z"), t("2026-11-30T00:00:00Z")).unwrap()
+        };
+        let at = |list: &str| check(&w, Some(list), "2026-11-10T00:00:00Z").map(|_| ()).map_err(|e| e.code());
+        for reason in RevocationReason::ALL {
+            let expected = if reason.keeps_earlier_records() { ErrorCode::CertRevoked } else { ErrorCode::KeyCompromised };
+            assert_eq!(at(&list(&[("s-0", RevocationReason::KeyCompromise), ("s-1", reason)])), Err(expected), "{reason:?}");
+            let read = verify_revocation_list(&list(&[("s-1", reason)]), w.authority.public_key()).unwrap();
+            assert_eq!(read.reason("s-1"), Some(reason));
+            assert_eq!(read.reason("s-2"), None);
+        }
+        assert_eq!(at(&list(&[("s-0", RevocationReason::KeyCompromise)])), Ok(()), "another serial's reason is not this one's");
+        // `unspecified` is left out of the JSON (a list without reasons is what servers before
+        // reasons signed); other reasons are named by their RFC 5280 names.
+        let mixed = list(&[("s-1", RevocationReason::Unspecified), ("s-2", RevocationReason::CessationOfOperation)]);
+        let payload: Value = serde_json::from_slice(&Jws::parse(&mixed).unwrap().payload).unwrap();
+        assert_eq!(payload["reasons"], serde_json::json!({ "s-2": "cessationOfOperation" }));
+        assert_eq!(payload["revoked"], serde_json::json!(["s-1", "s-2"]));
+        let none = list(&[("s-1", RevocationReason::Unspecified)]);
+        let payload: Value = serde_json::from_slice(&Jws::parse(&none).unwrap().payload).unwrap();
+        assert!(payload.get("reasons").is_none(), "{payload}");
+        // A reason that is not RFC 5280's is refused, as any unknown member is.
+        let forged = serde_json::json!({"v": 1, "iss": "Test Authority", "issuedAt": 0, "nextUpdate": 1, "revoked": ["s-1"], "reasons": {"s-1": "oops"}});
+        let forged = jws::sign(&w.authority.identity, REVOCATION_LIST_TYP, forged.to_string().as_bytes()).unwrap();
+        let refused = verify_revocation_list(&forged, w.authority.public_key()).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::MalformedRevocationList);
+        assert!(refused.message().contains("unknown revocation reason oops"), "{}", refused.message());
+    }
+
+    #[test]
     fn receipts_verify_only_against_their_authority() {
         let w = world();
         let at = t("2026-11-25T08:00:00Z");
@@ -707,7 +842,7 @@ mod tests {
         assert_eq!(expired.code(), ErrorCode::CertExpired);
         assert_eq!(
             expired.remedy(),
-            "Your certificate expired on 1 Dec 2026. Connect to the internet and open the app to renew it, or ask your administrator."
+            "Your certificate expired on 1 Dec 2026. Ask your office for a new enrollment code and choose Enroll again: records you signed before are still sent."
         );
 
         // Within 14 days of exp: warns, and also stale once the list is past nextUpdate.

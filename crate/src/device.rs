@@ -508,8 +508,14 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// that the certificate returned is for this key and signed by the authority that comes
     /// with it, and stores the credentials. Needs a connection; `enrollment_refused` for an
     /// unknown, used or expired code.
-    pub async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
-        Engine { host: self }.enroll(transport, kid, code).await
+    ///
+    /// With `replaces`, the new identity takes over from an identity on this device that can
+    /// no longer sign (its PIN forgotten, its certificate expired or superseded): the proof
+    /// names that key and where its chain ends, and the server supersedes its certificate and
+    /// links the chains (`replaced_key_unknown` when that key is not the code's worker's).
+    /// The replaced identity stays, so that its records still waiting are sent.
+    pub async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str, replaces: Option<&str>) -> Result<()> {
+        Engine { host: self }.enroll(transport, kid, code, replaces).await
     }
 
     /// Sends every record the server has not answered for, in batches, and applies each

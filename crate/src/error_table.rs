@@ -18,7 +18,7 @@ error_codes! {
         /// Too many wrong PINs: the next try must wait.
         PinLockedOut = "pin_locked_out", Error,
             "Too many wrong PINs; the next try must wait.",
-            "Too many wrong PINs. Wait for the countdown to end before the next try. Nobody can reset a PIN: if it is lost, restore a backup or set up again with a new enrollment code.";
+            "Too many wrong PINs. Wait for the countdown to end before the next try. Nobody can reset a PIN: if it is forgotten, ask your office for a new enrollment code and choose Enroll again (the records waiting on this device are still sent), or restore a backup.";
         /// The passphrase does not open the backup.
         WrongPassphrase = "wrong_passphrase", Error,
             "The passphrase does not open this backup.",
@@ -70,11 +70,16 @@ error_codes! {
         /// The certificate has expired.
         CertExpired = "cert_expired", Error,
             "The certificate has expired.",
-            "Connect to the internet and open the app to renew your certificate, or ask your administrator.";
+            "Ask your office for a new enrollment code and choose Enroll again on the unlock screen: you get a new key on this device, and records you signed before the certificate expired are still sent.";
         /// The certificate is on the authority's revocation list.
         CertRevoked = "cert_revoked", Error,
-            "The certificate has been revoked by the authority.",
-            "You can no longer sign with this device. Ask your administrator.";
+            "The certificate has been revoked by the authority (superseded, or the worker left): nothing more can be signed under it; records signed before the revocation are still accepted.",
+            "You can no longer sign with this key. Records you signed before it was revoked are still sent. Ask your office for a new enrollment code and choose Enroll again on the unlock screen.";
+        /// The key was revoked as compromised (or with no reason given): every record under
+        /// its certificate is refused, also those signed before the revocation.
+        KeyCompromised = "key_compromised", Error,
+            "The key was revoked as compromised (a lost or stolen device, a PIN someone else knows), or with no reason given: every record signed with it is refused, also those signed before.",
+            "Records signed with this key are refused by the server, also those still waiting on this device. Ask your office for a new enrollment code, choose Enroll again, and sign those documents again with the new key.";
         /// The certificate expires soon (warning).
         CertExpiring = "cert_expiring", Warning,
             "The certificate expires soon.",
@@ -206,6 +211,15 @@ error_codes! {
         CertExpiredAtSigning = "cert_expired_at_signing", Error,
             "The record was signed after its certificate expired.",
             "Connect to the internet to renew your certificate, and tell your administrator.";
+        /// A record was signed after its certificate was revoked (superseded, or the worker
+        /// left); records signed before the revocation are accepted.
+        CertRevokedAtSigning = "cert_revoked_at_signing", Error,
+            "The record was signed after its certificate was revoked.",
+            "Records signed after the revocation are refused. Ask your office for a new enrollment code, choose Enroll again, and sign the document again with the new key.";
+        /// An enrollment names a key to replace that is not one of the code's worker.
+        ReplacedKeyUnknown = "replaced_key_unknown", Error,
+            "The key this enrollment replaces is not a key of the worker the code is for.",
+            "Enroll again from the worker's own name on the unlock screen, or ask your administrator for a code for that worker.";
         /// A failure report does not have the offsign report format.
         MalformedReport = "malformed_report", Error,
             "The failure report does not have the offsign report format.",

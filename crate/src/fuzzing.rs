@@ -86,7 +86,7 @@ pub fn read_signed(kind: u8, payload: &[u8]) {
             let now = Timestamp::from_millis(1_795_000_000_000).expect("a time in range");
             let authority = crate::cert::Authority::new(Identity::from_seed(&[7; 32]), "fuzz");
             let other = if kind % 7 == 1 {
-                authority.issue_revocation_list(vec!["s-1".into()], now, now.plus_millis(crate::time::DAY_MS))
+                authority.issue_revocation_list(vec![("s-1".into(), crate::cert::RevocationReason::Superseded)], now, now.plus_millis(crate::time::DAY_MS))
             } else {
                 authority.issue_certificate("s-1", "w", &key.to_jwk(), now, now.plus_millis(crate::time::DAY_MS))
             };

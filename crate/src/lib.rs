@@ -57,7 +57,7 @@ pub use backup::{open_backup, open_backup_reporting, seal_backup, BackupContents
 pub use cert::{
     check_policy, inspect_certificate, verify_certificate, verify_certificate_status, verify_evidence_receipt, verify_receipt,
     verify_revocation_list, Authority, Certificate, CertificateStatus, Credentials, EvidenceReceipt, PolicyOptions, PolicyVerdict, Receipt,
-    RevocationList, ANSWER_TYP, CERT_STATUS_TYP, CLOCK_TOLERANCE_MS, CERT_TYP, EVIDENCE_RECEIPT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
+    RevocationList, RevocationReason, ANSWER_TYP, CERT_STATUS_TYP, CLOCK_TOLERANCE_MS, CERT_TYP, EVIDENCE_RECEIPT_TYP, RECEIPT_TYP, REVOCATION_LIST_TYP,
 };
 pub use device::{BrowserFacts, Device, DeviceConfig, Idle, SignInput, Signed, MAX_BATCH, MAX_COMMENT_CHARS};
 #[cfg(feature = "evidence")]
@@ -85,7 +85,7 @@ pub use rows::{
 pub use store::{identity_not_found, report_not_found, Store};
 pub use sync::{
     enrollment_code_hash, enrollment_proof, inspect_renewal_request, inspect_report, inspect_status, sign_status, verify_status,
-    DeviceStatus, StatusCheck, STATUS_TYP, verify_enrollment_proof, EnrollmentProof,
+    DeviceStatus, StatusCheck, STATUS_TYP, verify_enrollment_proof, Continuation, EnrollmentProof,
     ENROLLMENT_TYP, parse_retry_after, renewal_request, sign_report, verify_renewal_request,
     verify_report, Backoff, HttpResponse, RenewalRequest, SignedReport, SyncOptions, SyncSummary, Transport, MAX_SYNC_BATCH,
     RENEWAL_TYP, REPORT_TYP, SERVER_OFFSET_SETTING, ServerClock,

@@ -104,6 +104,12 @@ export interface Credentials {
   evidenceKey?: string;
 }
 
+/** Why a certificate was revoked: RFC 5280's reason names. After `keyCompromise` or
+ * `unspecified` every record under the certificate is refused (`key_compromised`); after the
+ * others, records signed before the revocation are still accepted (`cert_revoked`). */
+export type RevocationReason =
+  | 'unspecified' | 'keyCompromise' | 'affiliationChanged' | 'superseded' | 'cessationOfOperation' | 'privilegeWithdrawn';
+
 /** Options of `Identity.sign` and `Identity.signDigest`. */
 export interface SignOptions {
   /** The credentials to run the offline policy check with. Required: no unchecked signatures. */

@@ -2,12 +2,14 @@
 //! revocations. Each change is stored with its line of the audit log in one transaction, so
 //! that the log holds every change and nothing that did not happen.
 
-use crate::api::now;
-use crate::storage::{AuditEntry, Batch, EnrollmentCode, Event, EventKind, RevokeTarget, Storage};
+use crate::clock::now;
+use crate::storage::{AuditEntry, Batch, CertificateRow, EnrollmentCode, Event, EventKind, RevokeTarget, Storage};
 use offsign::Timestamp;
 
 /// Who the audit log says made a change from the command line.
 pub const COMMAND_LINE: &str = "command line";
+/// Who the audit log says superseded a key: the worker's device, enrolling a new key in its place.
+pub const ENROLLMENT: &str = "enrollment";
 
 /// An enrollment code: 12 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
 /// about 59 bits, shown in groups of four.
@@ -58,16 +60,50 @@ pub fn issue_enrollment_code<S: Storage>(storage: &S, actor: &str, worker: &str,
     Ok((code, expires_at))
 }
 
-/// Revokes `target` as [`Batch::revoke`] does, audited as `actor`'s (with the serials revoked)
-/// and told to the webhooks (`certificate.revoked`), in `batch`. `worker` names the worker for the log.
-pub fn revoke(batch: &mut dyn Batch, actor: &str, target: &RevokeTarget, worker: &str) -> crate::storage::Result<Vec<String>> {
+/// The worker's certificates that are live now (not revoked, renewed or expired), newest first.
+pub fn live_certificates(storage: &impl Storage, worker: &str) -> Result<Vec<CertificateRow>, String> {
     let now = now().millis();
-    let revoked = batch.revoke(target, now)?;
+    let all = storage.worker_certificates(worker).map_err(|e| e.to_string())?;
+    Ok(all.into_iter().filter(|c| c.revoked_at.is_none() && now < c.exp).collect())
+}
+
+/// What happens to a worker's live certificates when a new enrollment code is redeemed, for the
+/// administrator who issues it.
+pub fn live_certificates_warning(worker: &str, live: &[CertificateRow]) -> String {
+    let serials: Vec<String> = live.iter().map(|c| format!("{} (until {})", c.serial, time(c.exp))).collect();
+    format!(
+        "{worker} already has {} live certificate(s): {}. If this code is for the same device (Enroll again after a forgotten PIN \
+         or an expired certificate), the app names the old key and it is superseded when the code is redeemed: records signed \
+         under it before then are still accepted. If it is for another device, the old certificate stays valid: revoke it with \
+         `offsign-server revoke --serial SERIAL --reason superseded` (or --reason keyCompromise for a lost or stolen device, \
+         which refuses every record under it).",
+        live.len(),
+        serials.join(", ")
+    )
+}
+
+/// A time in ms as RFC 3339, or empty when out of range.
+pub fn time(ms: i64) -> String {
+    Timestamp::from_millis(ms).map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// Revokes `target` for `reason` as [`Batch::revoke`] does, audited as `actor`'s (with the
+/// serials revoked and the reason) and told to the webhooks (`certificate.revoked`), in `batch`.
+/// `worker` names the worker for the log.
+pub fn revoke(
+    batch: &mut dyn Batch,
+    actor: &str,
+    target: &RevokeTarget,
+    reason: offsign::RevocationReason,
+    worker: &str,
+) -> crate::storage::Result<Vec<String>> {
+    let now = now().millis();
+    let revoked = batch.revoke(target, reason, now)?;
     // Nothing revoked is no change: nothing is logged or told.
     if !revoked.is_empty() {
-        let detail = format!("worker {worker}: {}", revoked.join(", "));
+        let detail = format!("worker {worker}: {} ({})", revoked.join(", "), reason.as_str());
         batch.audit(&AuditEntry { at: now, actor: actor.to_owned(), action: "revoke".into(), detail })?;
-        let data = serde_json::json!({ "worker": worker, "serials": revoked, "by": actor });
+        let data = serde_json::json!({ "worker": worker, "serials": revoked, "by": actor, "reason": reason.as_str() });
         batch.event(&Event { kind: EventKind::CertificateRevoked, notice: None, data, at: now })?;
     }
     Ok(revoked)

@@ -192,11 +192,7 @@ impl From<crate::storage::StorageError> for ApiError {
 /// A handler's result: its answer, or a refusal.
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
-/// The server's clock.
-pub fn now() -> Timestamp {
-    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
-    Timestamp::from_millis(ms).expect("the system clock is within years 0000-9999")
-}
+pub use crate::clock::now;
 
 /// Refuses a body that is not declared as JSON (415).
 fn require_json(headers: &HeaderMap) -> ApiResult<()> {
@@ -394,9 +390,9 @@ pub(crate) fn certificate_status_now<S>(state: &AppState<S>, row: &CertificateRo
     let time = |ms: i64| Timestamp::from_millis(ms).map(|t| t.to_string()).ok();
     // A revocation is told by its reason, not by `superseded_by`: revoking a worker also
     // revokes the certificates a renewal had replaced, which keep their successor's serial.
-    let superseded = row.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
+    let revocation = row.revocation();
     let status = match row.revoked_at {
-        Some(_) if !superseded => "revoked",
+        Some(_) if revocation.is_some() => "revoked",
         _ if now.millis() >= row.exp => "expired",
         Some(_) => "superseded",
         None if now.millis() < row.nbf => "not_yet_valid",
@@ -411,6 +407,7 @@ pub(crate) fn certificate_status_now<S>(state: &AppState<S>, row: &CertificateRo
             sub: row.worker.clone(),
             status: status.to_owned(),
             revoked_at: row.revoked_at.and_then(time),
+            reason: revocation,
             superseded_by: row.superseded_by.clone(),
             checked_at: now.to_string(),
             certificate: row.jws.clone(),
@@ -428,8 +425,8 @@ async fn enrollment_challenge() -> Json<EnrollmentChallenge> {
 }
 
 /// Refuses a key that must not be certified (`weak_key`) and a proof that is not by this
-/// key, for this code, made in answer to a fresh challenge.
-fn check_possession(request: &EnrollRequest, key: &PublicKey, now: Timestamp) -> ApiResult<()> {
+/// key, for this code, made in answer to a fresh challenge; the proof.
+fn check_possession(request: &EnrollRequest, key: &PublicKey, now: Timestamp) -> ApiResult<offsign::EnrollmentProof> {
     let refused = |code, message: &str| ApiError::new(StatusCode::FORBIDDEN, code, message);
     if !key.is_prime_order() {
         return Err(refused(ErrorCode::WeakKey, "the key is of small order or has a torsion component"));
@@ -443,30 +440,45 @@ fn check_possession(request: &EnrollRequest, key: &PublicKey, now: Timestamp) ->
     if (now.millis() - issued.millis()).abs() > CHALLENGE_LIFETIME_MS {
         return Err(refused(ErrorCode::ChallengeStale, "the challenge is too old: fetch GET /v1/enroll again"));
     }
-    Ok(())
+    Ok(proof)
 }
 
 async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Enrolled>> {
     let request: EnrollRequest = json_body(&headers, &body)?;
     let key = PublicKey::from_jwk(&request.jwk).map_err(|e| ApiError::malformed(format!("jwk: {}", e.message())))?;
-    check_possession(&request, &key, now())?;
+    let continues = check_possession(&request, &key, now())?.continues;
     blocking(&state, move |state| {
         let now = now();
         let serial = random_serial()?;
         // Everything that can fail before the code is spent: a device that gets no answer
         // must be able to enroll again with the same code.
         let list = revocation_list(state, now)?;
-        let redeemed = state.storage.redeem_code(&offsign::enrollment_code_hash(&request.code), now.millis(), |code| {
+        let hash = offsign::enrollment_code_hash(&request.code);
+        let redeemed = state.storage.redeem_code(&hash, now.millis(), |code, theirs| {
             if code.used_at.is_some() {
                 return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeUsed, "this code was used already; ask for a new one"));
             }
             if now.millis() >= code.expires_at {
                 return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeExpired, "this code has expired; ask for a new one"));
             }
+            // The key replaced must be one of this worker's, and not the one being enrolled.
+            if let Some(replaced) = &continues {
+                if replaced.kid == key.kid() || !theirs.iter().any(|c| c.kid == replaced.kid) {
+                    return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::ReplacedKeyUnknown, "the key this enrollment replaces is not one of this worker's"));
+                }
+            }
             let nbf = now.plus_millis(-BACKDATE_MS);
             let exp = now.plus_millis(i64::from(code.days) * DAY_MS);
-            CertificateRow::issue(&state.authority, &serial, &code.worker, &request.jwk, nbf, exp)
-                .map_err(|e| ApiError::malformed(e.message().to_owned()))
+            let cert = CertificateRow::issue(&state.authority, &serial, &code.worker, &request.jwk, nbf, exp)
+                .map_err(|e| ApiError::malformed(e.message().to_owned()))?;
+            Ok(CertificateRow { continues: continues.clone(), ..cert })
+        }, |batch, cert| {
+            // The replaced key can sign no more; what it signed before still counts.
+            if let Some(replaced) = &cert.continues {
+                let target = crate::storage::RevokeTarget::Key { worker: cert.worker.clone(), kid: replaced.kid.clone() };
+                crate::admin::revoke(batch, crate::admin::ENROLLMENT, &target, offsign::RevocationReason::Superseded, &cert.worker)?;
+            }
+            Ok(())
         })?;
         let cert = match redeemed {
             None => return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeUnknown, "no such enrollment code")),
@@ -503,8 +515,7 @@ async fn renew<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Heade
         };
         let key = PublicKey::from_jwk_json(&current.jwk).map_err(internal)?;
         offsign::verify_renewal_request(&body.request, &key).map_err(|_| refused(ErrorCode::BadSignature, "the request is not signed by the certified key"))?;
-        let superseded = current.revocation_reason.as_deref() == Some(crate::storage::SUPERSEDED);
-        if current.revoked_at.is_some() && !superseded {
+        if current.revocation().is_some() {
             return Err(refused(ErrorCode::CertRevoked, "the certificate is revoked; enroll again"));
         }
         if now.millis() >= current.exp {

@@ -717,7 +717,7 @@ mod tests {
         }
 
         // Revoked now, after the record arrived: the bundle still stands, and says so.
-        s.state.storage.revoke(&RevokeTarget::Serial(s.serial.clone()), crate::api::now().millis() + 1).unwrap();
+        s.state.storage.revoke(&RevokeTarget::Serial(s.serial.clone()), offsign::RevocationReason::KeyCompromise, crate::api::now().millis() + 1).unwrap();
         let read = offsign::read_bundle(std::io::Cursor::new(bundle(&s.state, &record).unwrap())).unwrap();
         let checks = offsign::verify_bundle(&read.bundle, s.state.authority.public_key());
         let revocation = checks.iter().find(|c| c.check == "not_revoked").unwrap();
@@ -752,9 +752,9 @@ mod tests {
         assert_eq!((old.status.as_str(), old.superseded_by.as_deref()), ("superseded", Some(renewed.as_str())));
         assert!(old.revoked_at.is_some());
 
-        s.state.storage.revoke(&RevokeTarget::Serial(renewed.clone()), crate::api::now().millis()).unwrap();
+        s.state.storage.revoke(&RevokeTarget::Serial(renewed.clone()), offsign::RevocationReason::KeyCompromise, crate::api::now().millis()).unwrap();
         let revoked = status(renewed).await.unwrap();
-        assert_eq!((revoked.status.as_str(), revoked.superseded_by.as_deref()), ("revoked", None));
+        assert_eq!((revoked.status.as_str(), revoked.superseded_by.as_deref(), revoked.reason), ("revoked", None, Some(offsign::RevocationReason::KeyCompromise)));
         assert!(revoked.revoked_at.is_some());
         // Revoking the renewed certificate revokes the one it replaced too: no longer "superseded".
         let old = status(s.serial.clone()).await.unwrap();

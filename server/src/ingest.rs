@@ -104,11 +104,20 @@ fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, 
     if signed_at.millis() >= cert.exp + CLOCK_TOLERANCE_MS {
         return Some((ErrorCode::CertExpiredAtSigning, format!("signed at {signed_at}, after the certificate expired")));
     }
-    // A certificate that a renewal superseded stays good for records until it expires: a
+    // A certificate that a renewal replaced stays good for records until it expires: a
     // device that never got the renewal's answer goes on signing under it, and its records are
-    // honest. Only a revocation ends a certificate early.
-    if cert.revoked_at.is_some() && cert.revocation_reason.as_deref() != Some(crate::storage::SUPERSEDED) {
-        return Some((ErrorCode::CertRevoked, format!("certificate {serial} is revoked")));
+    // honest. A revocation ends it early: for a compromised key (or no reason given) nothing
+    // under it is taken any more; for any other reason (superseded: a forgotten PIN, a new
+    // phone) what was signed before the revocation still is.
+    match (cert.revocation(), cert.revoked_at) {
+        (Some(reason), _) if !reason.keeps_earlier_records() => {
+            return Some((ErrorCode::KeyCompromised, format!("certificate {serial} is revoked ({})", reason.as_str())));
+        }
+        (Some(reason), Some(at)) if signed_at.millis() >= at => {
+            let at = Timestamp::from_millis(at).map(|t| t.to_string()).unwrap_or_default();
+            return Some((ErrorCode::CertRevokedAtSigning, format!("signed at {signed_at}, after certificate {serial} was revoked ({}) at {at}", reason.as_str())));
+        }
+        _ => {}
     }
     if signed_at.millis() > now.millis() + CLOCK_TOLERANCE_MS {
         return Some((ErrorCode::SignedInFuture, format!("signed at {signed_at}, later than the server's time {now}")));
@@ -435,9 +444,32 @@ mod tests {
         w.db.renew("s-1", t("2026-11-04T00:00:00Z").millis(), || Ok(CertificateRow { serial: "s-2".into(), ..current })).unwrap();
         let verdicts = run(&w, &records, NOW);
         assert_eq!(verdicts.iter().map(|v| v.code.as_deref()).collect::<Vec<_>>(), [None; 4], "honest records under the old certificate");
-        w.db.revoke(&crate::storage::RevokeTarget::Serial("s-2".into()), t(NOW).millis()).unwrap();
+        w.db.revoke(&crate::storage::RevokeTarget::Serial("s-2".into()), offsign::RevocationReason::KeyCompromise, t(NOW).millis()).unwrap();
         let more = chain(&w.worker, "s-1", 1); // another seq 1 under s-1, after the revocation
-        assert_eq!(run(&w, &more, NOW)[0].code.as_deref(), Some("cert_revoked"), "revoking the new serial ends the old one too");
+        assert_eq!(run(&w, &more, NOW)[0].code.as_deref(), Some("key_compromised"), "revoking the new serial ends the old one too");
+    }
+
+    #[test]
+    fn a_revocations_reason_decides_whether_records_signed_before_it_are_taken() {
+        use offsign::RevocationReason::*;
+        let records = |w: &World| chain(&w.worker, "s-1", 4); // signed 2, 3, 4 and 5 Nov
+        let codes = |verdicts: Vec<RecordVerdict>| verdicts.into_iter().map(|v| v.code).collect::<Vec<_>>();
+        let revoked_on_4_nov = t("2026-11-04T00:00:00Z").millis();
+        // Superseded (a forgotten PIN) or the worker gone: what was signed before still counts.
+        for reason in [Superseded, CessationOfOperation, AffiliationChanged, PrivilegeWithdrawn] {
+            let w = world(&format!("reason-{}", reason.as_str()));
+            w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), reason, revoked_on_4_nov).unwrap();
+            let after = Some("cert_revoked_at_signing".to_owned());
+            assert_eq!(codes(run(&w, &records(&w), NOW)), [None, None, after.clone(), after], "{reason:?}");
+            assert_eq!(w.db.record_count().unwrap(), 2);
+        }
+        // A compromised key, or no reason given: nothing under it is taken.
+        for reason in [KeyCompromise, Unspecified] {
+            let w = world(&format!("reason-{}", reason.as_str()));
+            w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), reason, revoked_on_4_nov).unwrap();
+            assert_eq!(codes(run(&w, &records(&w), NOW)), vec![Some("key_compromised".to_owned()); 4], "{reason:?}");
+            assert_eq!(w.db.record_count().unwrap(), 0);
+        }
     }
 
     #[test]
@@ -456,8 +488,8 @@ mod tests {
             [Some("bad_signature"), Some("key_mismatch"), Some("cert_unknown"), Some("malformed_record")]
         );
         assert_eq!(run(&w, std::slice::from_ref(&good), "2026-11-01T00:00:00Z")[0].code.as_deref(), Some("signed_in_future"));
-        w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), t(NOW).millis()).unwrap();
-        assert_eq!(run(&w, &[good], NOW)[0].code.as_deref(), Some("cert_revoked"));
+        w.db.revoke(&crate::storage::RevokeTarget::Worker("w-1".into()), offsign::RevocationReason::KeyCompromise, t(NOW).millis()).unwrap();
+        assert_eq!(run(&w, &[good], NOW)[0].code.as_deref(), Some("key_compromised"));
         assert_eq!(w.db.record_count().unwrap(), 0);
     }
 

@@ -21,6 +21,7 @@ pub mod api;
 pub mod authority;
 pub mod blobs;
 pub mod console;
+pub mod clock;
 pub mod evidence;
 pub mod hex;
 pub mod ingest;

@@ -127,7 +127,22 @@ enum Command {
         /// The worker id.
         #[arg(long)]
         worker: Option<String>,
+        /// Why, by its RFC 5280 name: `superseded` (a new key replaces it: a forgotten PIN, a
+        /// new phone; records signed before stay good), `keyCompromise` (a lost or stolen
+        /// device: every record under it is refused, also those still waiting on the device),
+        /// `cessationOfOperation` (the worker left), `affiliationChanged`, `privilegeWithdrawn`,
+        /// or `unspecified` (taken as compromised).
+        #[arg(long, value_parser = parse_reason)]
+        reason: offsign::RevocationReason,
     },
+}
+
+/// A revocation reason by its RFC 5280 name.
+fn parse_reason(name: &str) -> Result<offsign::RevocationReason, String> {
+    offsign::RevocationReason::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = offsign::RevocationReason::ALL.iter().map(|r| r.as_str()).collect();
+        format!("one of {}", names.join(", "))
+    })
 }
 
 /// What `admin` does.
@@ -217,7 +232,12 @@ fn run(args: Args) -> Result<(), String> {
         Some(Command::Enroll { ref worker, days, expires_hours }) => {
             let storage = open_storage(&args.db)?;
             let (code, expires_at) = admin::issue_enrollment_code(&storage, admin::COMMAND_LINE, worker, days, expires_hours)?;
-            println!("{}", serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "days": days }));
+            let live = admin::live_certificates(&storage, worker)?;
+            if !live.is_empty() {
+                eprintln!("{}", admin::live_certificates_warning(worker, &live));
+            }
+            let live: Vec<_> = live.iter().map(|c| serde_json::json!({ "serial": c.serial, "kid": c.kid, "expiresAt": admin::time(c.exp) })).collect();
+            println!("{}", serde_json::json!({ "code": code, "worker": worker, "expiresAt": expires_at.to_string(), "days": days, "live": live }));
             Ok(())
         }
         Some(Command::Admin { action: AdminCommand::Add { ref user, ref role, ref base_url } }) => {
@@ -244,7 +264,7 @@ fn run(args: Args) -> Result<(), String> {
             Ok(())
         }
         Some(Command::StampPdf) => stamp::run_child(),
-        Some(Command::Revoke { ref serial, ref worker }) => {
+        Some(Command::Revoke { ref serial, ref worker, reason }) => {
             let storage = open_storage(&args.db)?;
             let target = match (serial, worker) {
                 (Some(serial), _) => RevokeTarget::Serial(serial.clone()),
@@ -252,13 +272,13 @@ fn run(args: Args) -> Result<(), String> {
                 (None, None) => return Err("give --serial or --worker".into()),
             };
             let worker = match &target {
-                RevokeTarget::Worker(worker) => worker.clone(),
+                RevokeTarget::Worker(worker) | RevokeTarget::Key { worker, .. } => worker.clone(),
                 RevokeTarget::Serial(serial) => storage.certificate(serial).map_err(|e| e.to_string())?.map(|c| c.worker).unwrap_or_default(),
             };
             // A revocation that finds nothing to revoke is not a change: nothing is logged.
             let revoked = storage
                 .batch(|b| {
-                    let revoked = admin::revoke(b, admin::COMMAND_LINE, &target, &worker)?;
+                    let revoked = admin::revoke(b, admin::COMMAND_LINE, &target, reason, &worker)?;
                     if revoked.is_empty() {
                         return Err(StorageError("no certificate to revoke matches (unknown, or revoked already)".into()));
                     }

@@ -59,15 +59,18 @@ pub struct CertificateRow {
     pub nbf: i64,
     /// Valid until (ms, exclusive).
     pub exp: i64,
-    /// When it was revoked or superseded, if it was (ms).
+    /// When it was revoked or renewed, if it was (ms).
     pub revoked_at: Option<i64>,
-    /// Why it was revoked: `None` for a revocation (every record under it that arrives
-    /// afterwards is refused), [`SUPERSEDED`] when a renewal replaced it (it can no longer be
-    /// renewed, is not on the revocation list, and records under it are accepted until it
-    /// expires).
+    /// Why it ended: an RFC 5280 reason name ([`offsign::RevocationReason`]) for a revocation
+    /// (see [`CertificateRow::revocation`]), or [`RENEWED`] when a renewal replaced it (it can
+    /// no longer be renewed, is not on the revocation list, and records under it are accepted
+    /// until it expires). `None` while it is live.
     pub revocation_reason: Option<String>,
     /// The serial of the certificate that replaced it, after a renewal.
     pub superseded_by: Option<String>,
+    /// The key this certificate's key replaced on the same device, and where that key's chain
+    /// ended (from the enrollment's proof): the worker's history goes on from there.
+    pub continues: Option<offsign::Continuation>,
 }
 
 impl CertificateRow {
@@ -93,12 +96,33 @@ impl CertificateRow {
             revoked_at: None,
             revocation_reason: None,
             superseded_by: None,
+            continues: None,
         })
+    }
+
+    /// Why it was revoked, if it was (a renewal is no revocation). A revocation stored
+    /// without a reason, from before reasons were kept, reads as `unspecified`.
+    pub fn revocation(&self) -> Option<offsign::RevocationReason> {
+        match (self.revoked_at, self.revocation_reason.as_deref()) {
+            (None, _) | (Some(_), Some(RENEWED)) => None,
+            (Some(_), stored) => Some(stored_reason(stored)),
+        }
+    }
+
+    /// Whether a renewal replaced it (and nothing revoked it since).
+    pub fn renewed(&self) -> bool {
+        self.revoked_at.is_some() && self.revocation_reason.as_deref() == Some(RENEWED)
     }
 }
 
-/// [`CertificateRow::revocation_reason`] of a certificate a renewal replaced (RFC 5280's name).
-pub const SUPERSEDED: &str = "superseded";
+/// [`CertificateRow::revocation_reason`] of a certificate a renewal replaced.
+pub const RENEWED: &str = "renewed";
+
+/// The reason of a revocation as stored: one without, or with a word this server does not
+/// know, reads as `unspecified` (which taints every record, the safe reading).
+fn stored_reason(stored: Option<&str>) -> offsign::RevocationReason {
+    stored.and_then(offsign::RevocationReason::parse).unwrap_or(offsign::RevocationReason::Unspecified)
+}
 
 /// How many rejections of authenticated records are kept for monitoring; older ones are
 /// dropped. Records from unknown or unverifiable signers are only counted (per day and code).
@@ -196,10 +220,13 @@ pub trait Batch {
     /// Counts a rejection of a record from an unknown or unverifiable signer, keeping nothing
     /// it chose: one counter per day and code.
     fn count_rejection(&mut self, code: &str, received_at: i64) -> Result<()>;
-    /// Revokes the certificate `serial`, or every certificate of `worker` (also those a
-    /// renewal superseded, and the unused enrollment codes that would issue more), at `now`;
-    /// returns the serials newly revoked.
-    fn revoke(&mut self, target: &RevokeTarget, now: i64) -> Result<Vec<String>>;
+    /// Revokes for `reason` the certificate `serial` (with those it renewed), every
+    /// certificate of one key, or every certificate of a worker (with the unused enrollment
+    /// codes that would issue more), at `now`; returns the serials newly revoked. Live and
+    /// renewed certificates are revoked; a revoked one only when `reason` taints records
+    /// signed before (a key found compromised after it was superseded), keeping its earlier
+    /// revocation time.
+    fn revoke(&mut self, target: &RevokeTarget, reason: offsign::RevocationReason, now: i64) -> Result<Vec<String>>;
     /// Stores an enrollment code by its hash.
     fn add_enrollment_code(&mut self, code_hash: &str, code: &EnrollmentCode) -> Result<()>;
     /// Writes a line of the audit log (in the transaction of the change it describes).
@@ -709,14 +736,16 @@ pub trait Storage: Send + Sync + 'static {
     fn add_enrollment_code(&self, code_hash: &str, code: &EnrollmentCode) -> Result<()> {
         self.batch(|b| b.add_enrollment_code(code_hash, code))
     }
-    /// Redeems a code: reads it, lets `issue` decide (it returns the certificate to store, or
-    /// a refusal), and on success marks the code used and stores the certificate, all in one
-    /// transaction. `None` when no such code exists.
+    /// Redeems a code: reads it, lets `issue` decide from it and the worker's certificates
+    /// (it returns the certificate to store, or a refusal), and on success marks the code used,
+    /// stores the certificate and runs `then` with it (what else the enrollment changes), all
+    /// in one transaction. `None` when no such code exists.
     fn redeem_code<E>(
         &self,
         code_hash: &str,
         now: i64,
-        issue: impl FnOnce(&EnrollmentCode) -> std::result::Result<CertificateRow, E>,
+        issue: impl FnOnce(&EnrollmentCode, &[CertificateRow]) -> std::result::Result<CertificateRow, E>,
+        then: impl FnOnce(&mut dyn Batch, &CertificateRow) -> Result<()>,
     ) -> Result<Option<std::result::Result<CertificateRow, E>>>;
     /// Stores a certificate.
     fn add_certificate(&self, cert: &CertificateRow) -> Result<()>;
@@ -741,12 +770,13 @@ pub trait Storage: Send + Sync + 'static {
     /// How many reports of key `kid` arrived since `since` (ms).
     fn reports_since(&self, kid: &str, since: i64) -> Result<u64>;
     /// [`Batch::revoke`] in a transaction of its own.
-    fn revoke(&self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
-        self.batch(|b| b.revoke(target, now))
+    fn revoke(&self, target: &RevokeTarget, reason: offsign::RevocationReason, now: i64) -> Result<Vec<String>> {
+        self.batch(|b| b.revoke(target, reason, now))
     }
-    /// The serials for the revocation list: revoked (not merely superseded) certificates that
-    /// expire after `not_expired_before` (ms). An expired certificate needs no listing.
-    fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<String>>;
+    /// The serials for the revocation list, with their reasons: revoked (not merely renewed)
+    /// certificates that expire after `not_expired_before` (ms). An expired certificate needs
+    /// no listing.
+    fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<(String, offsign::RevocationReason)>>;
     /// Runs `work` in one transaction; it commits when `work` returns `Ok`.
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T>;
     /// Which of `ids` are ids of stored records.
@@ -779,6 +809,13 @@ pub struct EvidenceRow {
 pub enum RevokeTarget {
     /// One certificate.
     Serial(String),
+    /// Every certificate of one of a worker's keys.
+    Key {
+        /// The worker.
+        worker: String,
+        /// The key id.
+        kid: String,
+    },
     /// Every certificate of a worker.
     Worker(String),
 }
@@ -887,7 +924,6 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE device_statuses (
        id INTEGER PRIMARY KEY, kid TEXT NOT NULL, received_at INTEGER NOT NULL, status TEXT NOT NULL);
      CREATE INDEX device_statuses_by_kid ON device_statuses (kid, id);
-     CREATE INDEX certificates_by_kid ON certificates (kid);
      CREATE TABLE webhooks (
        id INTEGER PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL, created_at INTEGER NOT NULL,
        created_by TEXT NOT NULL, removed_at INTEGER);
@@ -902,6 +938,16 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE evidence (
        record_id TEXT NOT NULL REFERENCES records (id), kind TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
        stored_at INTEGER NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (record_id, kind));",
+    // 7: revocations keep their RFC 5280 reason (those made before had none: `unspecified`;
+    // a renewal's mark, which was `superseded`, is now `renewed`), and a certificate names the
+    // key it replaced on its device and where that key's chain ended.
+    "UPDATE certificates SET revocation_reason = 'renewed' WHERE revocation_reason = 'superseded';
+     UPDATE certificates SET revocation_reason = 'unspecified' WHERE revoked_at IS NOT NULL AND revocation_reason IS NULL;
+     ALTER TABLE certificates ADD COLUMN continues_kid TEXT;
+     ALTER TABLE certificates ADD COLUMN continues_seq INTEGER;
+     ALTER TABLE certificates ADD COLUMN continues_hash TEXT;
+     CREATE INDEX certificates_by_kid ON certificates (kid);
+     CREATE INDEX certificates_continuing ON certificates (continues_kid) WHERE continues_kid IS NOT NULL;",
 ];
 
 /// Data a migration's SQL cannot compute, filled in by code in the same transaction: the
@@ -987,10 +1033,15 @@ fn certificate_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow>
         revoked_at: row.get(7)?,
         revocation_reason: row.get(8)?,
         superseded_by: row.get(9)?,
+        continues: match row.get::<_, Option<String>>(10)? {
+            Some(kid) => Some(offsign::Continuation { kid, seq: row.get::<_, i64>(11)? as u64, hash: row.get(12)? }),
+            None => None,
+        },
     })
 }
 
-const CERTIFICATE_COLUMNS: &str = "serial, worker, kid, jwk, jws, nbf, exp, revoked_at, revocation_reason, superseded_by";
+const CERTIFICATE_COLUMNS: &str =
+    "serial, worker, kid, jwk, jws, nbf, exp, revoked_at, revocation_reason, superseded_by, continues_kid, continues_seq, continues_hash";
 const RECORD_COLUMNS: &str = "id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference";
 
 fn record_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
@@ -1231,7 +1282,7 @@ fn select_certificate(connection: &Connection, serial: &str) -> Result<Option<Ce
 
 fn insert_certificate(connection: &Connection, cert: &CertificateRow) -> Result<()> {
     connection.execute(
-        &format!("INSERT INTO certificates ({CERTIFICATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+        &format!("INSERT INTO certificates ({CERTIFICATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
         params![
             cert.serial,
             cert.worker,
@@ -1242,7 +1293,10 @@ fn insert_certificate(connection: &Connection, cert: &CertificateRow) -> Result<
             cert.exp,
             cert.revoked_at,
             cert.revocation_reason,
-            cert.superseded_by
+            cert.superseded_by,
+            cert.continues.as_ref().map(|c| &c.kid),
+            cert.continues.as_ref().map(|c| c.seq as i64),
+            cert.continues.as_ref().and_then(|c| c.hash.as_ref()),
         ],
     )?;
     Ok(())
@@ -1307,28 +1361,40 @@ impl Batch for SqliteBatch<'_> {
         Ok(())
     }
 
-    fn revoke(&mut self, target: &RevokeTarget, now: i64) -> Result<Vec<String>> {
+    fn revoke(&mut self, target: &RevokeTarget, reason: offsign::RevocationReason, now: i64) -> Result<Vec<String>> {
         let tx = self.0;
-        // A serial, with the certificates it superseded (the same key, still good for records
-        // until they expire); or all of a worker's.
-        let (condition, value) = match target {
+        // A serial, with the certificates it renewed (the same key, still good for records
+        // until they expire); one key's; or all of a worker's.
+        let (condition, first, second) = match target {
             RevokeTarget::Serial(serial) => (
                 "serial IN (WITH RECURSIVE earlier(serial) AS (SELECT ?1 UNION SELECT c.serial FROM certificates c
-                   JOIN earlier e ON c.superseded_by = e.serial) SELECT serial FROM earlier)",
+                   JOIN earlier e ON c.superseded_by = e.serial) SELECT serial FROM earlier) AND ?2 IS NOT NULL",
+                serial,
                 serial,
             ),
-            RevokeTarget::Worker(worker) => ("worker = ?1", worker),
+            RevokeTarget::Key { worker, kid } => ("worker = ?1 AND kid = ?2", worker, kid),
+            RevokeTarget::Worker(worker) => ("worker = ?1 AND ?2 IS NOT NULL", worker, worker),
         };
-        // Live certificates, and superseded ones: those still let records signed before the
-        // renewal in, which a revocation ends.
-        let revocable = format!("{condition} AND (revoked_at IS NULL OR revocation_reason IS NOT NULL)");
+        // Live certificates, and renewed ones (those still let records signed before the
+        // renewal in); revoked ones only to taint what they signed before.
+        let taints = !reason.keeps_earlier_records();
+        let revocable = format!(
+            "{condition} AND (revoked_at IS NULL OR revocation_reason = '{RENEWED}'
+               OR (?3 AND revocation_reason NOT IN ('unspecified', 'keyCompromise')))"
+        );
         let serials: Vec<String> = tx
             .prepare(&format!("SELECT serial FROM certificates WHERE {revocable} ORDER BY serial"))?
-            .query_map([value], |row| row.get(0))?
+            .query_map(params![first, second, taints], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // A renewed certificate took records until now: a revocation that keeps earlier
+        // records keeps those too. A revoked one keeps its earlier time.
         tx.execute(
-            &format!("UPDATE certificates SET revoked_at = min(coalesce(revoked_at, ?2), ?2), revocation_reason = NULL WHERE {revocable}"),
-            params![value, now],
+            &format!(
+                "UPDATE certificates SET revocation_reason = ?5,
+                   revoked_at = CASE WHEN revocation_reason = '{RENEWED}' THEN ?4 ELSE min(coalesce(revoked_at, ?4), ?4) END
+                 WHERE {revocable}"
+            ),
+            params![first, second, taints, now, reason.as_str()],
         )?;
         if let RevokeTarget::Worker(worker) = target {
             tx.execute("UPDATE enrollment_codes SET expires_at = min(expires_at, ?2) WHERE worker = ?1 AND used_at IS NULL", params![worker, now])?;
@@ -1833,7 +1899,8 @@ impl Storage for Sqlite {
         &self,
         code_hash: &str,
         now: i64,
-        issue: impl FnOnce(&EnrollmentCode) -> std::result::Result<CertificateRow, E>,
+        issue: impl FnOnce(&EnrollmentCode, &[CertificateRow]) -> std::result::Result<CertificateRow, E>,
+        then: impl FnOnce(&mut dyn Batch, &CertificateRow) -> Result<()>,
     ) -> Result<Option<std::result::Result<CertificateRow, E>>> {
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -1845,12 +1912,15 @@ impl Storage for Sqlite {
             )
             .optional()?;
         let Some(code) = code else { return Ok(None) };
-        let cert = match issue(&code) {
+        let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE worker = ?1");
+        let theirs = tx.prepare_cached(&sql)?.query_map([&code.worker], certificate_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let cert = match issue(&code, &theirs) {
             Ok(cert) => cert,
             Err(refused) => return Ok(Some(Err(refused))),
         };
         insert_certificate(&tx, &cert)?;
         tx.execute("UPDATE enrollment_codes SET used_at = ?1, serial = ?2 WHERE code_hash = ?3", params![now, cert.serial, code_hash])?;
+        then(&mut SqliteBatch(&tx), &cert)?;
         tx.commit()?;
         Ok(Some(Ok(cert)))
     }
@@ -1879,7 +1949,7 @@ impl Storage for Sqlite {
         insert_certificate(&tx, &renewed)?;
         tx.execute(
             "UPDATE certificates SET superseded_by = ?1, revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?4 AND revoked_at IS NULL",
-            params![renewed.serial, now, SUPERSEDED, current],
+            params![renewed.serial, now, RENEWED, current],
         )?;
         tx.commit()?;
         Ok(Renewal::Issued(renewed))
@@ -1973,13 +2043,14 @@ impl Storage for Sqlite {
         Ok(statement.query_row(params![kid, since], |row| row.get::<_, i64>(0))? as u64)
     }
 
-    fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<String>> {
+    fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<(String, offsign::RevocationReason)>> {
         let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT serial FROM certificates WHERE revoked_at IS NOT NULL AND revocation_reason IS NULL AND exp > ?1 ORDER BY serial",
-        )?;
-        let serials = statement.query_map([not_expired_before], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(serials)
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT serial, revocation_reason FROM certificates
+             WHERE revoked_at IS NOT NULL AND revocation_reason IS NOT '{RENEWED}' AND exp > ?1 ORDER BY serial"
+        ))?;
+        let rows = statement.query_map([not_expired_before], |row| Ok((row.get(0)?, stored_reason(row.get::<_, Option<String>>(1)?.as_deref()))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T> {
@@ -2027,6 +2098,7 @@ impl Storage for Sqlite {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use offsign::RevocationReason::*;
 
     pub(crate) fn temp_db(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("offsign-storage-{name}-{}", std::process::id()));
@@ -2039,7 +2111,7 @@ mod tests {
         CertificateRow {
             serial: serial.into(),
             worker: worker.into(),
-            kid: "k".into(),
+            kid: format!("k-{serial}"),
             jwk: "{}".into(),
             jws: "j".into(),
             nbf: 0,
@@ -2047,7 +2119,32 @@ mod tests {
             revoked_at: None,
             revocation_reason: None,
             superseded_by: None,
+            continues: None,
         }
+    }
+
+    #[test]
+    fn schema_7_keeps_the_meaning_of_earlier_revocations_and_renewals() {
+        let path = temp_db("schema-7");
+        {
+            let connection = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..6] {
+                connection.execute_batch(sql).unwrap();
+            }
+            connection.pragma_update(None, "user_version", 6).unwrap();
+            let insert = "INSERT INTO certificates (serial, worker, kid, jwk, jws, nbf, exp, revoked_at, revocation_reason, superseded_by)
+                          VALUES (?1, 'w-1', ?1, '{}', 'j', 0, 100, ?2, ?3, ?4)";
+            for (serial, revoked_at, reason, by) in [("live", None, None, None), ("revoked", Some(5), None, None), ("renewed", Some(6), Some("superseded"), Some("live"))] {
+                connection.execute(insert, params![serial, revoked_at, reason, by]).unwrap();
+            }
+        }
+        let db = Sqlite::open(&path).unwrap();
+        let read = |serial: &str| db.certificate(serial).unwrap().unwrap();
+        assert_eq!((read("live").revocation(), read("live").renewed()), (None, false));
+        assert_eq!(read("revoked").revocation(), Some(Unspecified), "a revocation without a reason refuses every record, as it did");
+        assert_eq!((read("renewed").revocation(), read("renewed").renewed()), (None, true), "a renewal is no revocation");
+        assert_eq!(db.revoked_serials(0).unwrap(), [("revoked".to_owned(), Unspecified)]);
+        assert_eq!(read("live").continues, None);
     }
 
     #[test]
@@ -2141,13 +2238,13 @@ mod tests {
         let db = Sqlite::open(&temp_db("redeem")).unwrap();
         let code = EnrollmentCode { worker: "w-1".into(), days: 365, expires_at: 1000, used_at: None };
         db.add_enrollment_code("h", &code).unwrap();
-        let refused: Option<std::result::Result<CertificateRow, &str>> = db.redeem_code("h", 5, |_| Err("no")).unwrap();
+        let refused: Option<std::result::Result<CertificateRow, &str>> = db.redeem_code("h", 5, |_, _| Err("no"), |_, _| unreachable!()).unwrap();
         assert_eq!(refused, Some(Err("no")));
-        let issued = db.redeem_code::<()>("h", 5, |c| Ok(cert("s-1", &c.worker))).unwrap().unwrap().unwrap();
+        let issued = db.redeem_code::<()>("h", 5, |c, _| Ok(cert("s-1", &c.worker)), |_, _| Ok(())).unwrap().unwrap().unwrap();
         assert_eq!(issued.worker, "w-1");
-        let again = db.redeem_code::<&str>("h", 6, |c| if c.used_at.is_some() { Err("used") } else { Ok(cert("s-2", "w")) });
+        let again = db.redeem_code::<&str>("h", 6, |c, _| if c.used_at.is_some() { Err("used") } else { Ok(cert("s-2", "w")) }, |_, _| Ok(()));
         assert_eq!(again.unwrap(), Some(Err("used")));
-        assert!(db.redeem_code::<()>("unknown", 6, |_| unreachable!()).unwrap().is_none());
+        assert!(db.redeem_code::<()>("unknown", 6, |_, _| unreachable!(), |_, _| unreachable!()).unwrap().is_none());
     }
 
     #[test]
@@ -2156,10 +2253,17 @@ mod tests {
         for (s, w) in [("s-1", "w-1"), ("s-2", "w-1"), ("s-3", "w-2")] {
             db.add_certificate(&cert(s, w)).unwrap();
         }
-        assert_eq!(db.revoke(&RevokeTarget::Worker("w-1".into()), 7).unwrap(), ["s-1", "s-2"]);
-        assert!(db.revoke(&RevokeTarget::Worker("w-1".into()), 8).unwrap().is_empty(), "already revoked");
-        assert_eq!(db.revoke(&RevokeTarget::Serial("s-3".into()), 9).unwrap(), ["s-3"]);
-        assert_eq!(db.revoked_serials(0).unwrap(), ["s-1", "s-2", "s-3"]);
+        assert_eq!(db.revoke(&RevokeTarget::Worker("w-1".into()), Superseded, 7).unwrap(), ["s-1", "s-2"]);
+        assert!(db.revoke(&RevokeTarget::Worker("w-1".into()), Superseded, 8).unwrap().is_empty(), "already revoked");
+        assert_eq!(db.revoke(&RevokeTarget::Serial("s-3".into()), CessationOfOperation, 9).unwrap(), ["s-3"]);
+        assert_eq!(db.revoked_serials(0).unwrap(), [("s-1".into(), Superseded), ("s-2".into(), Superseded), ("s-3".into(), CessationOfOperation)]);
+        // A key found compromised after it was superseded taints what it signed before; its
+        // revocation keeps the first time. The other way round changes nothing.
+        assert_eq!(db.revoke(&RevokeTarget::Key { worker: "w-1".into(), kid: "k-s-1".into() }, KeyCompromise, 10).unwrap(), ["s-1"]);
+        let s1 = db.certificate("s-1").unwrap().unwrap();
+        assert_eq!((s1.revoked_at, s1.revocation()), (Some(7), Some(KeyCompromise)));
+        assert!(db.revoke(&RevokeTarget::Serial("s-1".into()), Superseded, 11).unwrap().is_empty(), "a compromise stays one");
+        assert!(db.revoke(&RevokeTarget::Key { worker: "w-2".into(), kid: "k-s-1".into() }, KeyCompromise, 10).unwrap().is_empty(), "another worker's");
         assert_eq!(db.certificate("s-1").unwrap().unwrap().revoked_at, Some(7));
         assert!(db.revoked_serials(10).unwrap().is_empty(), "expired certificates leave the list");
     }
@@ -2171,7 +2275,8 @@ mod tests {
         let issued = db.renew("s-1", 5, || Ok(CertificateRow { exp: 100, ..cert("s-2", "w-1") })).unwrap();
         assert_eq!(issued, Renewal::Issued(CertificateRow { exp: 100, ..cert("s-2", "w-1") }));
         let old = db.certificate("s-1").unwrap().unwrap();
-        assert_eq!((old.revoked_at, old.revocation_reason.as_deref(), old.superseded_by.as_deref()), (Some(5), Some(SUPERSEDED), Some("s-2")));
+        assert_eq!((old.revoked_at, old.revocation_reason.as_deref(), old.superseded_by.as_deref()), (Some(5), Some(RENEWED), Some("s-2")));
+        assert!(old.renewed() && old.revocation().is_none());
         let replay = db.renew("s-1", 6, || panic!("a second certificate for one renewal")).unwrap();
         assert!(matches!(replay, Renewal::Existing(c) if c.serial == "s-2"));
         db.renew("s-2", 7, || Ok(CertificateRow { exp: 100, ..cert("s-3", "w-1") })).unwrap();
@@ -2179,14 +2284,15 @@ mod tests {
         assert!(db.revoked_serials(0).unwrap().is_empty(), "a superseded certificate is not on the list");
 
         db.add_enrollment_code("h", &EnrollmentCode { worker: "w-1".into(), days: 1, expires_at: 1_000, used_at: None }).unwrap();
-        assert_eq!(db.revoke(&RevokeTarget::Worker("w-1".into()), 9).unwrap(), ["s-1", "s-2", "s-3"]);
+        assert_eq!(db.revoke(&RevokeTarget::Worker("w-1".into()), Superseded, 9).unwrap(), ["s-1", "s-2", "s-3"]);
         let old = db.certificate("s-1").unwrap().unwrap();
-        assert_eq!((old.revoked_at, old.revocation_reason), (Some(5), None), "now a revocation, from the earlier time");
-        assert_eq!(db.revoked_serials(0).unwrap(), ["s-1", "s-2", "s-3"]);
-        let code = db.redeem_code::<()>("h", 10, |c| {
+        // It took records until now (a device may never have had the renewal): those stay good.
+        assert_eq!((old.revoked_at, old.revocation()), (Some(9), Some(Superseded)), "now a revocation, from now");
+        assert_eq!(db.revoked_serials(0).unwrap().len(), 3);
+        let code = db.redeem_code::<()>("h", 10, |c, _| {
             assert!(c.expires_at <= 9, "the worker's unused code expired with the revocation");
             Err(())
-        });
+        }, |_, _| unreachable!());
         assert_eq!(code.unwrap(), Some(Err(())));
     }
 
@@ -2230,7 +2336,7 @@ mod tests {
         db.add_certificate(&at("s-3", "renewed", 300 * day)).unwrap();
         db.add_certificate(&at("s-4", "revoked", 10 * day)).unwrap();
         db.add_certificate(&at("s-5", "expired", -day)).unwrap();
-        db.revoke(&RevokeTarget::Worker("revoked".into()), 0).unwrap();
+        db.revoke(&RevokeTarget::Worker("revoked".into()), KeyCompromise, 0).unwrap();
         assert_eq!(db.gauges(0).unwrap().expiring_within_14_days, 1);
     }
 
@@ -2408,7 +2514,7 @@ mod tests {
         let revoked = CertificateRow { kid: "k-gone".into(), exp: now + day, ..cert("s-2", "w-2") };
         db.add_certificate(&live).unwrap();
         db.add_certificate(&revoked).unwrap();
-        db.revoke(&RevokeTarget::Serial("s-2".into()), now - 10 * day).unwrap();
+        db.revoke(&RevokeTarget::Serial("s-2".into()), KeyCompromise, now - 10 * day).unwrap();
         db.batch(|b| {
             b.seen("k-live", "w-1", now - 4 * day)?;
             b.seen("k-gone", "w-2", now - 4 * day)?;

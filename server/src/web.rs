@@ -657,7 +657,7 @@ pub(crate) mod tests {
     /// A `POST /v1/enroll` body: `worker`'s key, `code`, and the proof of possession for a
     /// challenge issued now.
     fn enroll_body(worker: &offsign::Identity, code: &str) -> String {
-        let proof = offsign::enrollment_proof(worker, code, &api::now().to_string()).unwrap();
+        let proof = offsign::enrollment_proof(worker, code, &api::now().to_string(), None).unwrap();
         serde_json::json!({ "code": code, "jwk": worker.public_key().to_jwk(), "proof": proof }).to_string()
     }
 
@@ -725,13 +725,13 @@ pub(crate) mod tests {
         let order_8 = [0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05,
             0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05];
         let refusals = [
-            (body(weak(&identity_point), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh).unwrap()), "weak_key"),
-            (body(weak(&order_8), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh).unwrap()), "weak_key"),
-            (body(weak(&torsioned), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh).unwrap()), "weak_key"),
-            (body(jwk.clone(), offsign::enrollment_proof(&stranger, "ABCD-EFGH-JKMN", &fresh).unwrap()), "proof_invalid"),
-            (body(jwk.clone(), offsign::enrollment_proof(&worker, "PQRS-TVWX-YZ23", &fresh).unwrap()), "proof_invalid"),
-            (body(jwk.clone(), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &hour_ago).unwrap()), "challenge_stale"),
-            (body(jwk.clone(), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", "not a time").unwrap()), "proof_invalid"),
+            (body(weak(&identity_point), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh, None).unwrap()), "weak_key"),
+            (body(weak(&order_8), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh, None).unwrap()), "weak_key"),
+            (body(weak(&torsioned), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &fresh, None).unwrap()), "weak_key"),
+            (body(jwk.clone(), offsign::enrollment_proof(&stranger, "ABCD-EFGH-JKMN", &fresh, None).unwrap()), "proof_invalid"),
+            (body(jwk.clone(), offsign::enrollment_proof(&worker, "PQRS-TVWX-YZ23", &fresh, None).unwrap()), "proof_invalid"),
+            (body(jwk.clone(), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", &hour_ago, None).unwrap()), "challenge_stale"),
+            (body(jwk.clone(), offsign::enrollment_proof(&worker, "ABCD-EFGH-JKMN", "not a time", None).unwrap()), "proof_invalid"),
             (body(jwk.clone(), offsign::renewal_request(&worker, "s", api::now()).unwrap()), "proof_invalid"),
         ];
         for (request, code) in refusals {
@@ -740,7 +740,7 @@ pub(crate) mod tests {
         }
         let (status, missing) = post(app(), "/v1/enroll", "application/json", serde_json::json!({ "code": "ABCD-EFGH-JKMN", "jwk": jwk }).to_string()).await;
         assert_eq!((status, missing["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")), "no proof, no certificate");
-        let proof = offsign::enrollment_proof(&worker, "abcd-efgh-jkmn", &fresh).unwrap();
+        let proof = offsign::enrollment_proof(&worker, "abcd-efgh-jkmn", &fresh, None).unwrap();
         let (status, enrolled) = post(app(), "/v1/enroll", "application/json", body(jwk, proof)).await;
         assert_eq!(status, StatusCode::OK, "the code was not used up by the refusals: {enrolled}");
     }
@@ -780,6 +780,36 @@ pub(crate) mod tests {
     }
 
     #[tokio::test]
+    async fn enrolling_again_in_place_of_a_key_supersedes_it_and_links_the_chains() {
+        let (state, www, pkg) = fixture("continue");
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
+        let (old, fresh) = (offsign::Identity::generate().unwrap(), offsign::Identity::generate().unwrap());
+        let old_serial = enrolled(&state, app(), &old).await;
+        let link = |kid: &str| offsign::Continuation { kid: kid.to_owned(), seq: 7, hash: Some("aGFzaA".into()) };
+        let body = |who: &offsign::Identity, code: &str, continues: offsign::Continuation| {
+            let proof = offsign::enrollment_proof(who, code, &api::now().to_string(), Some(continues)).unwrap();
+            serde_json::json!({ "code": code, "jwk": who.public_key().to_jwk(), "proof": proof }).to_string()
+        };
+        // A key that is not the worker's, or the enrolling key itself: refused, the code kept.
+        add_code(&state, "CCCC-CCCC-CCCC", 3_600_000);
+        let stranger = offsign::Identity::generate().unwrap();
+        for wrong in [link(stranger.kid()), link(fresh.kid())] {
+            let (status, refused) = post(app(), "/v1/enroll", "application/json", body(&fresh, "CCCC-CCCC-CCCC", wrong)).await;
+            assert_eq!((status, refused["code"].as_str()), (StatusCode::FORBIDDEN, Some("replaced_key_unknown")), "{refused}");
+        }
+        let (status, enrolled) = post(app(), "/v1/enroll", "application/json", body(&fresh, "CCCC-CCCC-CCCC", link(old.kid()))).await;
+        assert_eq!(status, StatusCode::OK, "{enrolled}");
+        let serial = offsign::verify_certificate(enrolled["certificate"].as_str().unwrap(), state.authority.public_key()).unwrap().serial;
+        assert_eq!(state.storage.certificate(&serial).unwrap().unwrap().continues, Some(link(old.kid())));
+        let superseded = state.storage.certificate(&old_serial).unwrap().unwrap();
+        assert_eq!(superseded.revocation(), Some(offsign::RevocationReason::Superseded));
+        // The next revocation list says so, and the audit log says who.
+        assert_eq!(state.storage.revoked_serials(0).unwrap(), [(old_serial.clone(), offsign::RevocationReason::Superseded)]);
+        let audit = state.storage.audit_log(10).unwrap();
+        assert!(audit.iter().any(|e| e.actor == crate::admin::ENROLLMENT && e.detail.contains(&old_serial) && e.detail.contains("superseded")), "{audit:?}");
+    }
+
+    #[tokio::test]
     async fn renewal_needs_the_current_key_a_fresh_request_and_a_live_certificate() {
         let (state, www, pkg) = fixture("renew");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -800,7 +830,7 @@ pub(crate) mod tests {
             assert_eq!((status, &replayed["certificate"]), (StatusCode::OK, &renewed["certificate"]));
         }
         let old = state.storage.certificate(&serial).unwrap().unwrap();
-        assert_eq!((old.revocation_reason.as_deref(), old.superseded_by.as_deref()), (Some(storage::SUPERSEDED), Some(cert.serial.as_str())));
+        assert_eq!((old.revocation_reason.as_deref(), old.superseded_by.as_deref()), (Some(storage::RENEWED), Some(cert.serial.as_str())));
         assert_eq!((cert.sub.as_str(), cert.jwk.x.as_str()), ("w-1", worker.public_key().to_jwk().x.as_str()));
         assert_eq!(cert.exp.millis() - cert.nbf.millis(), (30 * 86_400 + 300) * 1000, "as long as the first");
 
@@ -813,7 +843,7 @@ pub(crate) mod tests {
             let (status, refused) = post(app(), "/v1/renew", "application/json", body).await;
             assert_eq!((status, refused["code"].as_str()), (StatusCode::FORBIDDEN, Some(code)));
         }
-        state.storage.revoke(&RevokeTarget::Serial(serial.clone()), api::now().millis()).unwrap();
+        state.storage.revoke(&RevokeTarget::Serial(serial.clone()), offsign::RevocationReason::Superseded, api::now().millis()).unwrap();
         let (status, refused) = post(app(), "/v1/renew", "application/json", renew(&worker, api::now())).await;
         assert_eq!((status, refused["code"].as_str()), (StatusCode::FORBIDDEN, Some("cert_revoked")));
     }
@@ -869,7 +899,7 @@ pub(crate) mod tests {
         assert_eq!(state.storage.reports_since(other.kid(), 0).unwrap(), 1);
 
         // A revoked key may still report, a little: past the day's allowance, rate_limited.
-        state.storage.revoke(&RevokeTarget::Serial(serial.clone()), api::now().millis()).unwrap();
+        state.storage.revoke(&RevokeTarget::Serial(serial.clone()), offsign::RevocationReason::KeyCompromise, api::now().millis()).unwrap();
         let many: Vec<String> = (0..api::REPORTS_PER_DAY_UNCERTIFIED + 5)
             .map(|i| offsign::sign_report(&worker, &serial, &offsign::ReportRow { id: format!("r-{i}"), ..report.clone() }).unwrap())
             .collect();

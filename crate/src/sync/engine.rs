@@ -85,17 +85,29 @@ pub(crate) struct Engine<'h, H> {
 
 impl<H: Host> Engine<'_, H> {
     /// [`crate::Device::enroll`]: enrollment, with its failure reported.
-    pub(crate) async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
-        let result = self.try_enroll(transport, kid, code).await;
+    pub(crate) async fn enroll(&self, transport: &impl Transport, kid: &str, code: &str, replaces: Option<&str>) -> Result<()> {
+        let result = self.try_enroll(transport, kid, code, replaces).await;
         self.host.reported("enroll", Some(kid), result).await
     }
 
-    async fn try_enroll(&self, transport: &impl Transport, kid: &str, code: &str) -> Result<()> {
+    async fn try_enroll(&self, transport: &impl Transport, kid: &str, code: &str, replaces: Option<&str>) -> Result<()> {
         let identity = self.host.store().identity(kid).await?;
         if self.host.unlocked().as_deref() != Some(kid) {
             return Err(Error::new(ErrorCode::IdentityLocked, "enrollment signs with the key: unlock this identity first")
                 .with_remedy("Unlock with your PIN, then enroll again."));
         }
+        let continues = match replaces {
+            Some(old) if old == kid => return Err(Error::new(ErrorCode::MalformedInput, "an identity cannot replace itself")),
+            Some(old) => {
+                let chain = self.host.store().identity(old).await?.chain;
+                Some(Continuation {
+                    kid: old.to_owned(),
+                    seq: chain.as_ref().map_or(0, |head| head.seq),
+                    hash: chain.map(|head| head.hash),
+                })
+            }
+            None => None,
+        };
         let unreachable = |reason: String| {
             Error::new(ErrorCode::ServerUnreachable, format!("no answer from /v1/enroll: {reason:.200}"))
                 .with_remedy("Enrollment needs a connection. Connect to the internet and try again.")
@@ -109,7 +121,7 @@ impl<H: Host> Engine<'_, H> {
         }
         let challenge: EnrollmentChallenge = challenge.json()?;
         let now = self.host.clock().now()?;
-        let proof = self.host.with_identity(now, |identity| enrollment_proof(identity, code, &challenge.challenge))?;
+        let proof = self.host.with_identity(now, |identity| enrollment_proof(identity, code, &challenge.challenge, continues))?;
         let body = crate::json::to_string(&EnrollRequest { code: code.to_owned(), jwk: identity.public_jwk.clone(), proof });
         let response = transport.post("/v1/enroll", body).await.map_err(unreachable)?;
         if response.status == 403 {
@@ -1688,17 +1700,17 @@ mod tests {
             }
             async fn sleep(&self, _: u64) {}
         }
-        let refused = run(device.enroll(&Enroller(&authority, &row.public_jwk, 403), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
+        let refused = run(device.enroll(&Enroller(&authority, &row.public_jwk, 403), &row.kid, "ABCD-EFGH-JKMN", None)).unwrap_err();
         assert_eq!(refused.code(), ErrorCode::EnrollmentRefused);
         assert_eq!(refused.remedy(), ErrorCode::EnrollmentCodeUsed.default_remedy(), "the server's code says what to do");
         let stranger = Identity::generate().unwrap().public_key().to_jwk();
-        let wrong_key = run(device.enroll(&Enroller(&authority, &stranger, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
+        let wrong_key = run(device.enroll(&Enroller(&authority, &stranger, 200), &row.kid, "ABCD-EFGH-JKMN", None)).unwrap_err();
         assert_eq!(wrong_key.code(), ErrorCode::CertUntrusted, "a certificate for another key is not stored");
         device.lock();
-        let locked = run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap_err();
+        let locked = run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN", None)).unwrap_err();
         assert_eq!(locked.code(), ErrorCode::IdentityLocked, "the proof needs the key");
         run(device.unlock(&row.kid, crate::device::tests::PIN)).unwrap();
-        run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN")).unwrap();
+        run(device.enroll(&Enroller(&authority, &row.public_jwk, 200), &row.kid, "ABCD-EFGH-JKMN", None)).unwrap();
         let credentials = run(device.identities()).unwrap()[0].credentials.clone().unwrap();
         #[cfg(feature = "evidence")]
         let pinned = crate::evidence::verify_evidence_key(&credentials.evidence_key.unwrap(), authority.public_key()).unwrap();

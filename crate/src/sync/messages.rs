@@ -60,6 +60,23 @@ pub struct EnrollmentProof {
     /// The challenge from `GET /v1/enroll` (the server's time): the server refuses a proof
     /// made more than a few minutes ago.
     pub challenge: String,
+    /// The key this one replaces on the same device (a forgotten PIN, an expired or superseded
+    /// certificate), and where that key's chain ended: the server supersedes that key's
+    /// certificate and links the two chains, so the worker's history has no gap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continues: Option<Continuation>,
+}
+
+/// Where the chain of a replaced key ends, as the device that held it saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Continuation {
+    /// The replaced key's id.
+    pub kid: String,
+    /// The `seq` of the last record it signed; 0 when it signed none.
+    pub seq: u64,
+    /// That record's hash; `None` when it signed none.
+    pub hash: Option<String>,
 }
 
 /// The SHA-256 of an enrollment code, hex, after dropping everything but letters and digits
@@ -71,9 +88,10 @@ pub fn enrollment_code_hash(code: &str) -> String {
     sha2::Sha256::digest(normalized.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Signs the proof that `identity` redeems `code` in answer to `challenge`.
-pub fn enrollment_proof(identity: &Identity, code: &str, challenge: &str) -> Result<String> {
-    let proof = EnrollmentProof { v: 1, code: enrollment_code_hash(code), challenge: challenge.to_owned() };
+/// Signs the proof that `identity` redeems `code` in answer to `challenge`, continuing the
+/// chain `continues` of a key it replaces, if any.
+pub fn enrollment_proof(identity: &Identity, code: &str, challenge: &str, continues: Option<Continuation>) -> Result<String> {
+    let proof = EnrollmentProof { v: 1, code: enrollment_code_hash(code), challenge: challenge.to_owned(), continues };
     jws::sign(identity, ENROLLMENT_TYP, &crate::json::to_vec(&proof))
 }
 

@@ -71,9 +71,9 @@ extern "C" {
     /// `Promise<number>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<number>")]
     pub type PromiseNumber;
-    /// `{ server?: string } | undefined` in TypeScript.
-    #[wasm_bindgen(typescript_type = "{ server?: string }")]
-    pub type JsServerOptions;
+    /// `{ server?: string, replaces?: string } | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "{ server?: string; replaces?: string }")]
+    pub type JsEnrollOptions;
     /// `SyncOptions | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "SyncOptions")]
     pub type JsSyncOptions;
@@ -669,22 +669,36 @@ impl JsDevice {
     /// its certificate, which is checked and stored. Needs a connection. Rejects with
     /// `enrollment_refused` (unknown, used or expired code) or `server_unreachable`.
     ///
+    /// `options.replaces` names an identity on this device that the new one takes over from
+    /// (its PIN forgotten, its certificate expired or superseded): the server supersedes that
+    /// key's certificate (records it signed before stay good) and links the two chains. The
+    /// old identity stays, so that its records still waiting are sent; it needs no PIN for
+    /// that. `replaced_key_unknown` when it is not a key of the code's worker.
+    ///
     /// @example
     /// ```js
     /// await device.enroll(me.kid, 'K7QM-3XPA-9DHT', { server: 'https://sign.example.com' });
+    /// // A new key for a worker who forgot the PIN of `old.kid`:
+    /// const fresh = await device.createIdentity({ label: 'Ann', pin: '739214' });
+    /// await device.enroll(fresh.kid, 'M4TR-8WQE-2HJK', { replaces: old.kid });
     /// ```
-    pub fn enroll(&self, kid: JsText, code: JsText, options: Option<JsServerOptions>) -> PromiseVoid {
+    pub fn enroll(&self, kid: JsText, code: JsText, options: Option<JsEnrollOptions>) -> PromiseVoid {
         let args = (|| -> Result<_, Error> {
-            let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["server"])?;
-            let server = get(&options, "server");
-            let server = if server.is_undefined() || server.is_null() { String::new() } else { text_arg("options.server", &server)? };
-            Ok((text_arg("kid", &kid)?, text_arg("code", &code)?, server))
+            let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["server", "replaces"])?;
+            let optional_text = |name: &str| {
+                let value = get(&options, name);
+                let what = format!("options.{name}");
+                if value.is_undefined() || value.is_null() { Ok(None) } else { text_arg(&what, &value).map(Some) }
+            };
+            let server = optional_text("server")?.unwrap_or_default();
+            let replaces = optional_text("replaces")?;
+            Ok((text_arg("kid", &kid)?, text_arg("code", &code)?, server, replaces))
         })();
         let device = self.inner.clone();
         promise(async move {
-            let (kid, code, server) = args?;
+            let (kid, code, server, replaces) = args?;
             let transport = FetchTransport { base: server.trim_end_matches('/').to_owned() };
-            device.enroll(&transport, &kid, &code).await?;
+            device.enroll(&transport, &kid, &code, replaces.as_deref()).await?;
             Ok(JsValue::UNDEFINED)
         })
     }

@@ -6,7 +6,7 @@
 //! all of the `offsign/core` package entry; [`device`] adds the `Device` (IndexedDB, sync)
 //! of the full `offsign` entry.
 
-use crate::cert::PolicyCache;
+use crate::cert::{PolicyCache, RevocationReason};
 use crate::{
     inspect_record, verify_receipt, Authority, record_hash, sign_record, verify_record, ChainHead, DocumentDigest, Error,
     ErrorCode, Identity, KdfParams, PolicyOptions, PublicJwk, PublicKey, RecordRequest, SealedKey, Severity, StoredCredentials,
@@ -72,6 +72,9 @@ extern "C" {
     /// `string` in TypeScript, read with [`text_arg`] (the glue would read any value as one).
     #[wasm_bindgen(typescript_type = "string")]
     pub type JsText;
+    /// `RevocationReason` in TypeScript.
+    #[wasm_bindgen(typescript_type = "RevocationReason")]
+    pub type JsRevocationReason;
     /// `string[]` in TypeScript, read with [`texts_arg`].
     #[wasm_bindgen(typescript_type = "string[]")]
     pub type JsTexts;
@@ -522,7 +525,7 @@ impl JsIdentity {
     #[wasm_bindgen(js_name = enrollmentProof)]
     pub fn enrollment_proof(&self, code: JsText, challenge: JsText) -> JsResult<String> {
         let (code, challenge) = (text_arg("code", &code).map_err(js_error)?, text_arg("challenge", &challenge).map_err(js_error)?);
-        crate::enrollment_proof(self.identity()?, &code, &challenge).map_err(js_error)
+        crate::enrollment_proof(self.identity()?, &code, &challenge, None).map_err(js_error)
     }
 
     /// Wipes the private key from memory. Every later use throws `identity_locked`.
@@ -579,16 +582,21 @@ impl JsAuthority {
     }
 
     /// Issues a revocation list (JWS) of `revoked` serials, issued at `issued` and due for
-    /// renewal at `due` (ms since the epoch): its `issuedAt` and `nextUpdate`.
+    /// renewal at `due` (ms since the epoch): its `issuedAt` and `nextUpdate`, each serial
+    /// revoked for `reason` (RFC 5280's name; default `unspecified`, which, like
+    /// `keyCompromise`, makes a device refuse with `key_compromised` rather than `cert_revoked`).
     ///
     /// @example
     /// ```js
-    /// const revocationList = ca.issueRevocationList(['s-7'], Date.now(), Date.now() + 86_400_000);
+    /// const revocationList = ca.issueRevocationList(['s-7'], Date.now(), Date.now() + 86_400_000, 'superseded');
     /// ```
     #[wasm_bindgen(js_name = issueRevocationList)]
-    pub fn issue_revocation_list(&self, revoked: JsTexts, issued: JsNumber, due: JsNumber) -> JsResult<String> {
+    pub fn issue_revocation_list(&self, revoked: JsTexts, issued: JsNumber, due: JsNumber, reason: Option<JsRevocationReason>) -> JsResult<String> {
         let revoked = texts_arg("revoked", &revoked).map_err(js_error)?;
         let (issued, due) = (millis_arg("issued", &issued)?, millis_arg("due", &due)?);
+        let reason = from_js::<Option<RevocationReason>>("reason", reason.map_or(JsValue::UNDEFINED, JsValue::from))?;
+        let reason = reason.unwrap_or(RevocationReason::Unspecified);
+        let revoked = revoked.into_iter().map(|serial| (serial, reason)).collect();
         self.inner.issue_revocation_list(revoked, issued, due).map_err(js_error)
     }
 }

@@ -3,12 +3,12 @@
 
 use crate::admin;
 use crate::api::{self, blocking, AppState, ApiError};
-use crate::storage::{DeviceSearch, CertificateRow, RevokeTarget, Role, Storage, SUPERSEDED};
+use crate::storage::{DeviceSearch, CertificateRow, RevokeTarget, Role, Storage};
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
-use maud::html;
+use maud::{html, Markup};
 use serde::Deserialize;
 use std::sync::Arc;
 use super::auth::{Https, may_change, signed_in, wants_json, MAX_FIELD_CHARS};
@@ -173,14 +173,15 @@ pub(super) struct WorkerQuery {
     id: String,
 }
 
-/// What a certificate is now, in a word.
-fn certificate_state(cert: &CertificateRow, now: i64) -> &'static str {
-    match (cert.revoked_at, cert.revocation_reason.as_deref()) {
-        (Some(_), Some(SUPERSEDED)) => "renewed",
-        (Some(_), _) => "revoked",
-        (None, _) if cert.exp <= now => "expired",
-        (None, _) if cert.nbf > now => "not yet valid",
-        _ => "live",
+/// What a certificate is now, in words.
+fn certificate_state(cert: &CertificateRow, now: i64) -> String {
+    match cert.revocation() {
+        Some(reason) if reason.keeps_earlier_records() => format!("revoked ({}): records signed before stay good", reason.as_str()),
+        Some(reason) => format!("revoked ({}): every record refused", reason.as_str()),
+        None if cert.renewed() => "renewed".into(),
+        None if cert.exp <= now => "expired".into(),
+        None if cert.nbf > now => "not yet valid".into(),
+        None => "live".into(),
     }
 }
 
@@ -219,6 +220,7 @@ pub(super) async fn worker<S: Storage>(State(state): State<Arc<AppState<S>>>, he
                                         form method="post" action="/admin/revoke" {
                                             input type="hidden" name="csrf" value=(signed.session.csrf);
                                             input type="hidden" name="serial" value=(cert.serial);
+                                            (reason_choice(&format!("reason-{}", cert.serial)))
                                             button type="submit" aria-label={ "Revoke certificate " (cert.serial) } { "Revoke" }
                                         }
                                     }
@@ -232,6 +234,7 @@ pub(super) async fn worker<S: Storage>(State(state): State<Arc<AppState<S>>>, he
                 form method="post" action="/admin/revoke" {
                     input type="hidden" name="csrf" value=(signed.session.csrf);
                     input type="hidden" name="worker" value=(query.id);
+                    (reason_choice("reason-all"))
                     button type="submit" { "Revoke every certificate of " (query.id) }
                 }
             }
@@ -243,13 +246,35 @@ pub(super) async fn worker<S: Storage>(State(state): State<Arc<AppState<S>>>, he
     .into_response()
 }
 
-/// The revoke form's fields: a serial, or a worker for all its certificates.
+/// The reasons an administrator chooses from, with what each does to the worker's records.
+const REASON_CHOICES: [(offsign::RevocationReason, &str); 5] = [
+    (offsign::RevocationReason::Superseded, "Superseded: a new key replaces it (forgotten PIN, new phone, expired). Records signed before stay good."),
+    (offsign::RevocationReason::KeyCompromise, "Key compromised: a lost or stolen device, a PIN someone else knows. Every record under it is refused, also those still waiting on the device."),
+    (offsign::RevocationReason::CessationOfOperation, "Stopped signing for us: the worker left. Records signed before stay good."),
+    (offsign::RevocationReason::AffiliationChanged, "Moved: the worker changed team or employer. Records signed before stay good."),
+    (offsign::RevocationReason::PrivilegeWithdrawn, "May no longer sign. Records signed before stay good."),
+];
+
+/// The reason list of a revoke form (`id` tells its label apart from the others on the page).
+fn reason_choice(id: &str) -> Markup {
+    html! {
+        label for=(id) { "Reason" }
+        select id=(id) name="reason" required {
+            option value="" { "Choose why" }
+            @for (reason, words) in REASON_CHOICES { option value=(reason.as_str()) { (words) } }
+        }
+    }
+}
+
+/// The revoke form's fields: a serial, or a worker for all its certificates, and the reason.
 #[derive(Deserialize)]
 pub(super) struct RevokeForm {
     #[serde(default)]
     csrf: String,
     serial: Option<String>,
     worker: Option<String>,
+    #[serde(default)]
+    reason: String,
 }
 
 pub(super) async fn revoke<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: HeaderMap, Form(form): Form<RevokeForm>) -> Response {
@@ -259,6 +284,8 @@ pub(super) async fn revoke<S: Storage>(State(state): State<Arc<AppState<S>>>, he
     };
     let actor = signed.session.name.clone();
     let outcome = blocking(&state, move |state| {
+        let reason = offsign::RevocationReason::parse(&form.reason)
+            .ok_or_else(|| ApiError::malformed("choose a reason: superseded, keyCompromise, cessationOfOperation, affiliationChanged or privilegeWithdrawn"))?;
         let (target, worker) = match (form.serial, form.worker) {
             (Some(serial), _) => {
                 let worker = state.storage.certificate(&serial)?.map(|c| c.worker).ok_or_else(|| ApiError::malformed("no certificate has this serial"))?;
@@ -268,7 +295,7 @@ pub(super) async fn revoke<S: Storage>(State(state): State<Arc<AppState<S>>>, he
             (None, Some(_)) => return Err(ApiError::malformed("a worker id has at most 256 bytes")),
             (None, None) => return Err(ApiError::malformed("give a serial or a worker")),
         };
-        Ok((state.storage.batch(|b| admin::revoke(b, &actor, &target, &worker))?, worker))
+        Ok((state.storage.batch(|b| admin::revoke(b, &actor, &target, reason, &worker))?, worker))
     })
     .await;
     let (revoked, worker) = match outcome {
