@@ -407,6 +407,57 @@ test('the outbox reads as what was signed; a row opens with its receipt and save
   }
 });
 
+test('a forgotten PIN: the office supersedes the key, the worker enrolls again from the Unlock screen with a new PIN, the record still waiting is sent, and the outbox shows one history', { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page, problems } = await enrolledApp(server, { name: 'Pia Field' });
+    const oldKid = sql(server.db, "SELECT kid FROM certificates WHERE worker = 'pia-field'")[0][0];
+    await context.setOffline(true);
+    await page.fill('input[name=recipient]', 'Signed before the PIN was lost');
+    const before = await signAndWait(page);
+    // Closed and opened again: the key is locked, and its PIN is gone from the worker's head.
+    await page.reload();
+    await page.waitForSelector('body[data-ready]');
+    await page.waitForSelector('#unlock:not([hidden])');
+    await context.setOffline(false);
+    server.admin('revoke', '--worker', 'pia-field', '--reason', 'superseded');
+    const { code } = server.admin('enroll', '--worker', 'pia-field');
+
+    await page.getByRole('link', { name: 'Enroll again with a new code' }).click();
+    await page.waitForSelector('#enroll:not([hidden])');
+    assert.equal(await page.textContent('#enroll-title'), 'Enroll again: Pia Field');
+    assert.match(await page.textContent('#replacing-note'), /records still waiting under Pia Field's old key are sent as before/);
+    assert.equal(await page.inputValue('input[name=label]'), 'Pia Field', 'the name is kept');
+    await page.fill('input[name=code]', code);
+    await page.fill('input[name=pin]', '739214');
+    await page.fill('input[name=pin2]', '739214');
+    await page.click('#enroll-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+    await page.fill('input[name=recipient]', 'Signed with the new key');
+    const after = await signAndWait(page);
+
+    await page.click('nav a[href="#outbox"]');
+    for (const id of [before, after]) await page.waitForSelector(`#records li[data-id="${id}"][data-shown=sent]`, { timeout: 20_000 });
+    assert.deepEqual(storedRecords(server).map(([id, recipient]) => [id, recipient]).sort(), [[before, 'Signed before the PIN was lost'], [after, 'Signed with the new key']].sort());
+    const link = sql(server.db, "SELECT continues_kid, continues_seq FROM certificates WHERE worker = 'pia-field' AND continues_kid IS NOT NULL");
+    assert.deepEqual(link, [[oldKid, 1]], "the new key's certificate continues the old key's chain after its record 1");
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-enrolled-again.png'), fullPage: true });
+
+    // Locked again: the Unlock screen offers the worker once, with the new key.
+    await page.click('nav a[href="#sign"]');
+    await page.reload();
+    await page.waitForSelector('#unlock:not([hidden])');
+    assert.deepEqual(await page.locator('#who option').allTextContents(), ['Pia Field']);
+    await page.fill('#unlock-form input[name=pin]', '739214');
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('a refused record: the outbox says so, and the record says why and what to do', { timeout: 120_000 }, async () => {
   const server = await startServer();
   try {

@@ -139,9 +139,11 @@ test('a forgotten PIN: the office supersedes the key, the worker enrolls again o
         await window.device.sign(new TextEncoder().encode('with the new key'), { name: 'new.txt' });
         const next = await window.device.sync();
         const oldRecords = await window.device.records(old, { limit: 10 });
-        return { refused, fresh: fresh.kid, summary, next, old: oldRecords.map((r) => [r.state, r.error?.code ?? null]) };
+        const replacedBy = (await window.device.identities()).find((i) => i.kid === old).replacedBy;
+        return { refused, fresh: fresh.kid, replacedBy, summary, next, old: oldRecords.map((r) => [r.state, r.error?.code ?? null]) };
       }, { code, old: kid });
       assert.equal(after.refused, 'malformed_input', 'an identity cannot replace itself');
+      assert.equal(after.replacedBy, after.fresh, 'the device knows which identity took over');
       assert.equal(after.next.accepted, 1, 'the new key signs and is accepted');
       const link = sql(server.db, `SELECT continues_kid, continues_seq, continues_hash IS NOT NULL FROM certificates WHERE kid = '${after.fresh}'`);
       assert.deepEqual(link, [[kid, 3, 1]], 'the new certificate names the key it replaced and where its chain ended');

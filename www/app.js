@@ -46,7 +46,13 @@ async function show(hash) {
   let [name, argument] = hash.split('=');
   if (name.startsWith('help-')) [name, argument] = ['help', name];
   const all = await identities();
-  const enrolled = all.filter((i) => i.enrolled);
+  // An identity enrolled again in its place only sends what it signed: nobody signs with it.
+  const enrolled = all.filter((i) => i.enrolled && !i.replacedBy);
+  let replacing = null;
+  if (name === 'enroll-again') {
+    replacing = enrolled.find((i) => i.kid === (argument ?? $('who').value)) ?? null;
+    name = replacing ? 'enroll' : 'unlock';
+  }
   if (!enrolled.length && name !== 'backup') name = 'enroll';
   else if (name === 'sign' && !device.unlocked) name = 'unlock';
   if (!SCREENS.includes(name)) name = 'sign';
@@ -57,6 +63,7 @@ async function show(hash) {
   let focus = $(`${name}-title`);
   if (name === 'enroll') {
     const pending = all.find((i) => !i.enrolled);
+    showReplacing(replacing);
     askForNewIdentity(!pending, pending);
     // Enrollment signs with the key: a name chosen earlier needs its PIN again once locked.
     askForPin(Boolean(pending) && device.unlocked !== pending.kid);
@@ -74,6 +81,20 @@ async function show(hash) {
   if (name === 'backup') await describeBackup();
   if (name === 'help' && renderHelp(argument)) focus = null;
   focus?.focus();
+}
+
+/**
+ * Says, when the worker enrolls again in place of an identity (a forgotten PIN, an expired or
+ * revoked certificate), what happens to it, and keeps its key id for the enrollment.
+ */
+function showReplacing(replacing) {
+  const form = $('enroll-form');
+  form.replaces.value = replacing?.kid ?? '';
+  $('replacing-note').hidden = !replacing;
+  $('enroll-title').textContent = replacing ? `Enroll again: ${replacing.label}` : 'Set up this device';
+  if (!replacing) return;
+  $('replacing-note').textContent = `You get a new key and choose a new PIN. The records still waiting under ${replacing.label}'s old key are sent as before, and the office sees one history.`;
+  if (!form.label.value) form.label.value = replacing.label;
 }
 
 /**
@@ -113,8 +134,11 @@ async function enroll(form) {
       ? 'This browser will keep your signatures even when space runs low.'
       : 'This browser may clear stored data when space runs low: sync often.';
   }
-  await device.enroll(identity.kid, codeFrom(form.code.value)).catch((e) => { throw Object.assign(e, { field: e.code?.startsWith('enrollment_') ? 'code' : undefined }); });
+  const replaces = form.replaces.value || undefined;
+  await device.enroll(identity.kid, codeFrom(form.code.value), { replaces })
+    .catch((e) => { throw Object.assign(e, { field: e.code?.startsWith('enrollment_') || e.code === 'replaced_key_unknown' ? 'code' : undefined }); });
   form.reset();
+  showReplacing(null);
   location.hash = '#sign';
   await show('sign');
 }
@@ -296,6 +320,11 @@ async function main() {
     show(location.hash.slice(1));
   });
   $('who').addEventListener('change', () => watchLockout($('who').value));
+  // Enroll again in place of the worker chosen on the Unlock screen.
+  $('enroll-again').addEventListener('click', (e) => {
+    e.preventDefault();
+    location.hash = `#enroll-again=${$('who').value}`;
+  });
   $('scan').hidden = !('BarcodeDetector' in globalThis && navigator.mediaDevices?.getUserMedia);
   $('scan').addEventListener('click', () => { clearProblem(); scanCode().catch((e) => showFormProblem($('enroll-form'), e)); });
   addEventListener('online', showNetwork);

@@ -60,22 +60,32 @@ export function setUpOutbox(opened) {
   addEventListener('offline', redraw);
 }
 
-/** The enrolled identity whose outbox is shown: the unlocked one, else the first. */
+/**
+ * The worker whose outbox is shown: the unlocked identity, else the first that signs; with the
+ * identities it was enrolled again in place of on this device (one worker's history).
+ */
 async function owner() {
-  const enrolled = (await device.identities()).filter((i) => i.enrolled);
-  return enrolled.find((i) => i.kid === device.unlocked) ?? enrolled[0];
+  const all = await device.identities();
+  const signing = all.filter((i) => i.enrolled && !i.replacedBy);
+  const current = signing.find((i) => i.kid === device.unlocked) ?? signing[0];
+  if (!current) return null;
+  const line = [current];
+  for (let i = 0; i < line.length; i++) line.push(...all.filter((other) => other.replacedBy === line[i].kid));
+  return line;
 }
 
-/** Every record of `identity` on this device, newest first. */
-async function allRecords(identity) {
+/** Every record of the identities in `line` on this device, newest first. */
+async function allRecords(line) {
   const rows = [];
-  for (let after = 0; ;) {
-    const page = await device.records(identity.kid, { after, limit: 1000 });
-    rows.push(...page);
-    if (page.length < 1000) break;
-    after = page.at(-1).seq;
+  for (const identity of line) {
+    for (let after = 0; ;) {
+      const page = await device.records(identity.kid, { after, limit: 1000 });
+      rows.push(...page);
+      if (page.length < 1000) break;
+      after = page.at(-1).seq;
+    }
   }
-  return rows.reverse();
+  return rows.sort((a, b) => b.signedAt.localeCompare(a.signedAt));
 }
 
 /** What a record says was signed: its claims and document, read (not verified) from its JWS. */
@@ -102,9 +112,9 @@ function sendsInBackground() {
 
 /** Draws the outbox: a summary line, then the rows the filter and the search leave. */
 export async function renderOutbox() {
-  const identity = await owner();
-  if (!identity) return;
-  const rows = await allRecords(identity);
+  const line = await owner();
+  if (!line) return;
+  const rows = await allRecords(line);
   const waiting = rows.filter((r) => r.state === 'pending' || r.state === 'sending').length;
   const refused = rows.filter((r) => r.state === 'rejected').length;
   const parts = [waiting ? `${count(waiting, 'record')} waiting to be sent.` : 'Nothing waiting: the server has every record.'];
@@ -145,8 +155,8 @@ async function sendNow() {
     result.textContent = 'No connection: the records wait on this device and are sent when the connection returns.';
     return;
   }
-  const identity = await owner();
-  const before = identity ? (await allRecords(identity)).filter((r) => r.state === 'pending' || r.state === 'sending').length : 0;
+  const line = await owner();
+  const before = line ? (await allRecords(line)).filter((r) => r.state === 'pending' || r.state === 'sending').length : 0;
   result.textContent = before ? `Sending ${count(before, 'record')}…` : 'Checking with the server…';
   try {
     const summary = await sendSoon();
@@ -168,8 +178,8 @@ export async function renderRecord(id) {
   urls = [];
   shownId = id;
   $('bundle-done').hidden = true;
-  const identity = await owner();
-  const row = identity && (await allRecords(identity)).find((r) => r.id === id);
+  const line = await owner();
+  const row = line && (await allRecords(line)).find((r) => r.id === id);
   const fields = $('record-fields');
   fields.replaceChildren();
   $('record-pad').hidden = true;

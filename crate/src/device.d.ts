@@ -39,6 +39,9 @@ export interface IdentityInfo {
    */
   lockout: { failures: number; waitMs: number; seenAt: number };
   createdAt: string;
+  /** The identity enrolled in its place (`Device.enroll` with `replaces`), if one was: this
+   * one no longer signs, and only sends what it signed before. */
+  replacedBy: string | null;
 }
 
 /** One document of `Device.signMany`. */

@@ -356,6 +356,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             chain: None,
             lockout: Lockout::default(),
             created_at: now.to_string(),
+            replaced_by: None,
         };
         let locks_before = self.locks.get();
         self.store.add_identity(&row).await?;

@@ -293,6 +293,7 @@ mod tests {
             chain: None,
             lockout: Lockout::default(),
             created_at: "2026-11-01T00:00:00.000Z".into(),
+            replaced_by: None,
         }
     }
 

@@ -92,6 +92,10 @@ pub struct IdentityRow {
     pub lockout: Lockout,
     /// When it was created (RFC 3339).
     pub created_at: String,
+    /// The identity enrolled in its place on this device (a forgotten PIN, an expired or
+    /// superseded certificate), once one was: this one only sends what it signed before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
 }
 
 /// Where a record is on its way to the server.
@@ -331,6 +335,7 @@ impl FromJson for IdentityRow {
             chain: m.optional("chain")?,
             lockout: m.required("lockout")?,
             created_at: m.required("createdAt")?,
+            replaced_by: m.optional("replacedBy")?,
         })
     }
 }

@@ -430,8 +430,13 @@ pub struct ChainGap {
     pub first_missing: u64,
     /// The last missing one (the stored record after the gap has the next).
     pub last_missing: u64,
-    /// The id of the record after the gap.
+    /// The id of the record after the gap; empty when the gap is at the end of a key's chain,
+    /// which a key enrolled in its place names (`continued_by`).
     pub next_id: String,
+    /// The key id that took over from this one, when the gap is at the end of the replaced
+    /// key's chain: its device said the chain ended at `last_missing`, and those records have
+    /// not all arrived.
+    pub continued_by: Option<String>,
     /// Since when they are known missing: the arrival of the record after the gap (ms).
     pub since: i64,
 }
@@ -646,7 +651,9 @@ pub trait Storage: Send + Sync + 'static {
     fn record(&self, id: &str) -> Result<Option<StoredRecord>>;
     /// The nearest stored records before and after `seq` in the chain of `kid`.
     fn chain_neighbours(&self, kid: &str, seq: u64) -> Result<(Option<RecordSummary>, Option<RecordSummary>)>;
-    /// Gaps still open in the signers' chains, the oldest first; at most `limit`.
+    /// Gaps still open in the signers' chains, the oldest first; at most `limit`. Besides
+    /// records missing before a stored one, the end of a replaced key's chain that has not
+    /// all arrived: the certificate of the key that took over says where it ended.
     fn open_gaps(&self, limit: u32) -> Result<Vec<ChainGap>>;
     /// Records that arrived per day (days since the epoch) from day `since`.
     fn records_per_day(&self, since: i64) -> Result<Vec<(i64, u64)>>;
@@ -1510,9 +1517,34 @@ impl Storage for Sqlite {
                 last_missing: seq - 1,
                 next_id: row.get(3)?,
                 since: row.get(4)?,
+                continued_by: None,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut gaps: Vec<ChainGap> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut ends = connection.prepare_cached(
+            "SELECT c.continues_kid, c.worker, c.continues_seq, c.kid, c.nbf,
+               (SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid)
+             FROM certificates c INDEXED BY certificates_continuing
+             WHERE c.continues_kid IS NOT NULL
+               AND c.continues_seq > coalesce((SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid), 0)
+             ORDER BY c.nbf LIMIT ?1",
+        )?;
+        let ends = ends.query_map([limit], |row| {
+            let stored: Option<i64> = row.get(5)?;
+            Ok(ChainGap {
+                kid: row.get(0)?,
+                worker: row.get(1)?,
+                first_missing: stored.map_or(1, |s| s as u64 + 1),
+                last_missing: row.get::<_, i64>(2)? as u64,
+                next_id: String::new(),
+                since: row.get(4)?,
+                continued_by: Some(row.get(3)?),
+            })
+        })?;
+        gaps.extend(ends.collect::<rusqlite::Result<Vec<_>>>()?);
+        gaps.sort_by_key(|g| g.since);
+        gaps.truncate(limit as usize);
+        Ok(gaps)
     }
 
     fn records_per_day(&self, since: i64) -> Result<Vec<(i64, u64)>> {
@@ -2422,11 +2454,21 @@ mod tests {
         assert_eq!((gaps[0].first_missing, gaps[0].last_missing, gaps[0].next_id.as_str(), gaps[0].since), (3, 4, "k-5", 5_000));
         let (before, after) = db.chain_neighbours("k", 5).unwrap();
         assert_eq!((before.unwrap().seq, after.unwrap().seq), (2, 6));
+        // A key enrolled in place of "k" says its chain ended at seq 8: 7 and 8 have not come.
+        let next = CertificateRow { kid: "k-new".into(), nbf: 9_000, continues: Some(offsign::Continuation { kid: "k".into(), seq: 8, hash: None }), ..cert("s-2", "w-1") };
+        db.add_certificate(&next).unwrap();
+        let gaps = db.open_gaps(10).unwrap();
+        assert_eq!(gaps.len(), 2);
+        assert_eq!((gaps[1].first_missing, gaps[1].last_missing, gaps[1].continued_by.as_deref(), gaps[1].since), (7, 8, Some("k-new"), 9_000));
+        db.batch(|b| b.insert_record(&stored("k", 8, "2026-11-04T09:00:00.000Z", "last.pdf", "", true))).unwrap();
+        assert_eq!(db.open_gaps(10).unwrap().len(), 2, "seq 7 is now missing before seq 8");
+        assert!(db.open_gaps(10).unwrap().iter().all(|g| g.continued_by.is_none()), "the end has arrived");
+        db.batch(|b| b.insert_record(&stored("k", 7, "2026-11-04T08:00:00.000Z", "7.pdf", "", true))).unwrap();
         // Filling the last missing record leaves seq 3 missing, now before seq 4.
         db.batch(|b| b.insert_record(&stored("k", 4, "2026-11-02T09:00:00.000Z", "late.pdf", "", true))).unwrap();
         let gaps = db.open_gaps(10).unwrap();
         assert_eq!(gaps.iter().map(|g| (g.first_missing, g.last_missing)).collect::<Vec<_>>(), [(3, 3)]);
-        assert_eq!(db.records_per_day(0).unwrap(), [(0, 5)]);
+        assert_eq!(db.records_per_day(0).unwrap(), [(0, 7)]);
     }
 
     #[test]

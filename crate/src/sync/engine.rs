@@ -138,6 +138,12 @@ impl<H: Host> Engine<'_, H> {
         }
         let enrolled: Enrolled = response.json()?;
         self.host.set_credentials(kid, enrolled.into()).await?;
+        if let Some(old) = replaces {
+            self.host.store().update_identity(old, |row| {
+                row.replaced_by = Some(kid.to_owned());
+                Ok(())
+            }).await?;
+        }
         // The key documents are sealed to; without it they wait, sealed to the worker alone,
         // and a later sync fetches it.
         #[cfg(feature = "evidence")]

@@ -141,6 +141,7 @@ struct IdentityInfo<'a> {
     chain: &'a Option<ChainHead>,
     lockout: &'a crate::Lockout,
     created_at: &'a str,
+    replaced_by: &'a Option<String>,
 }
 
 fn identity_info(row: &IdentityRow) -> IdentityInfo<'_> {
@@ -152,6 +153,7 @@ fn identity_info(row: &IdentityRow) -> IdentityInfo<'_> {
         chain: &row.chain,
         lockout: &row.lockout,
         created_at: &row.created_at,
+        replaced_by: &row.replaced_by,
     }
 }
 

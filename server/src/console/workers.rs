@@ -213,7 +213,13 @@ pub(super) async fn worker<S: Storage>(State(state): State<Arc<AppState<S>>>, he
                     @for cert in &certificates {
                         tr {
                             td { code { (cert.serial) } } td { code { (cert.kid) } }
-                            td { (shown(cert.nbf)) } td { (shown(cert.exp)) } td { (certificate_state(cert, now)) }
+                            td { (shown(cert.nbf)) } td { (shown(cert.exp)) }
+                            td {
+                                (certificate_state(cert, now))
+                                @if let Some(link) = &cert.continues {
+                                    br; "Continues key " code { (link.kid) } @if link.seq > 0 { " after its record #" (link.seq) } " (enrolled again on the same device)"
+                                }
+                            }
                             @if admin {
                                 td {
                                     @if cert.revoked_at.is_none() {
