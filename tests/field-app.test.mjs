@@ -458,6 +458,63 @@ test('a forgotten PIN: the office supersedes the key, the worker enrolls again f
   }
 });
 
+test('a crew on one tablet: a second worker is added, the two take turns offline under their own keys and PINs, each sees their own outbox, and after sync the server holds two unbroken chains', { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page, problems } = await enrolledApp(server, { name: 'Ann Crew', viewport: TABLET });
+    assert.equal(await page.textContent('#signer-name'), 'Ann Crew');
+    await page.click('#switch-worker');
+    await page.waitForSelector('#unlock:not([hidden])');
+    await page.getByRole('link', { name: 'Add a worker' }).click();
+    await page.waitForSelector('#enroll:not([hidden])');
+    assert.equal(await page.textContent('#enroll-title'), 'Add a worker to this device');
+    const { code } = server.admin('enroll', '--worker', 'bo-crew');
+    await page.fill('input[name=code]', code);
+    await page.fill('input[name=label]', 'Bo Crew');
+    await page.fill('input[name=pin]', '739214');
+    await page.fill('input[name=pin2]', '739214');
+    await page.click('#enroll-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+    assert.equal(await page.textContent('#signer-name'), 'Bo Crew');
+
+    await context.setOffline(true);
+    const turn = async (label, pin) => {
+      await page.click('#switch-worker');
+      await page.waitForSelector('#unlock:not([hidden])');
+      assert.deepEqual((await page.locator('#who option').allTextContents()).sort(), ['Ann Crew', 'Bo Crew']);
+      await page.locator('#who').selectOption({ label });
+      await page.fill('#unlock-form input[name=pin]', pin);
+      await page.click('#unlock-form button[type=submit]');
+      await page.waitForSelector('#sign:not([hidden])');
+      assert.equal(await page.textContent('#signer-name'), label);
+    };
+    const signed = { 'Bo Crew': [], 'Ann Crew': [] };
+    signed['Bo Crew'].push(await signAndWait(page, { recipient: 'Bo, first' }));
+    await turn('Ann Crew', PIN);
+    signed['Ann Crew'].push(await signAndWait(page, { recipient: 'Ann' }));
+    await turn('Bo Crew', '739214');
+    signed['Bo Crew'].push(await signAndWait(page, { recipient: 'Bo, second' }));
+    await page.click('nav a[href="#outbox"]');
+    await page.waitForSelector('#records li');
+    assert.deepEqual((await page.locator('#records li').evaluateAll((lis) => lis.map((li) => li.dataset.id))).sort(), [...signed['Bo Crew']].sort(), "Bo's outbox holds Bo's records");
+    assert.match(await page.textContent('#outbox-summary'), /^Bo Crew's records\. 2 records waiting to be sent\./);
+
+    await context.setOffline(false);
+    for (const id of signed['Bo Crew']) await page.waitForSelector(`#records li[data-id="${id}"][data-shown=sent]`, { timeout: 20_000 });
+    // One sync sends every worker's records, Ann's too.
+    for (let i = 0; i < 50 && sql(server.db, 'SELECT count(*) FROM records')[0][0] < 3; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+    const chain = (worker) => sql(server.db, `SELECT seq, id FROM records WHERE worker = '${worker}' ORDER BY seq`);
+    assert.deepEqual(chain('bo-crew'), [[1, signed['Bo Crew'][0]], [2, signed['Bo Crew'][1]]], "Bo's chain: 1, 2");
+    assert.deepEqual(chain('ann-crew'), [[1, signed['Ann Crew'][0]]], "Ann's chain: 1");
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records WHERE chain_gap = 1'), [[0]], 'no gap in either chain');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-tablet-crew-outbox.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('a refused record: the outbox says so, and the record says why and what to do', { timeout: 120_000 }, async () => {
   const server = await startServer();
   try {

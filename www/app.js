@@ -49,6 +49,8 @@ async function show(hash) {
   // An identity enrolled again in its place only sends what it signed: nobody signs with it.
   const enrolled = all.filter((i) => i.enrolled && !i.replacedBy);
   let replacing = null;
+  const adding = name === 'add-worker';
+  if (adding) name = 'enroll';
   if (name === 'enroll-again') {
     replacing = enrolled.find((i) => i.kid === (argument ?? $('who').value)) ?? null;
     name = replacing ? 'enroll' : 'unlock';
@@ -64,6 +66,7 @@ async function show(hash) {
   if (name === 'enroll') {
     const pending = all.find((i) => !i.enrolled);
     showReplacing(replacing);
+    if (adding && !replacing) $('enroll-title').textContent = 'Add a worker to this device';
     askForNewIdentity(!pending, pending);
     // Enrollment signs with the key: a name chosen earlier needs its PIN again once locked.
     askForPin(Boolean(pending) && device.unlocked !== pending.kid);
@@ -74,6 +77,7 @@ async function show(hash) {
     focus = $('unlock-form').pin;
     watchLockout($('who').value);
   }
+  if (name === 'sign') $('signer-name').textContent = enrolled.find((i) => i.kid === device.unlocked)?.label ?? '';
   if (name === 'sign' && !$('signed').hidden) focus = $('signed-title');
   if (name === 'outbox') await renderOutbox();
   if (name === 'record') await renderRecord(argument ?? '');
@@ -306,7 +310,8 @@ async function main() {
       throw Object.assign(e, { field: 'pin' });
     }
     form.reset();
-    await show(location.hash.slice(1) || 'sign');
+    const next = location.hash.slice(1);
+    await show(next && next !== 'unlock' ? next : 'sign');
   });
   submit('sign-form', sign);
   submit('feedback-form', sendFeedback);
@@ -320,6 +325,11 @@ async function main() {
     show(location.hash.slice(1));
   });
   $('who').addEventListener('change', () => watchLockout($('who').value));
+  // Another worker of the crew takes the device: this one's key is wiped from memory first.
+  $('switch-worker').addEventListener('click', () => {
+    device.lock();
+    show('unlock');
+  });
   // Enroll again in place of the worker chosen on the Unlock screen.
   $('enroll-again').addEventListener('click', (e) => {
     e.preventDefault();

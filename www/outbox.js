@@ -71,6 +71,7 @@ async function owner() {
   if (!current) return null;
   const line = [current];
   for (let i = 0; i < line.length; i++) line.push(...all.filter((other) => other.replacedBy === line[i].kid));
+  line.crew = signing.length > 1;
   return line;
 }
 
@@ -118,6 +119,8 @@ export async function renderOutbox() {
   const waiting = rows.filter((r) => r.state === 'pending' || r.state === 'sending').length;
   const refused = rows.filter((r) => r.state === 'rejected').length;
   const parts = [waiting ? `${count(waiting, 'record')} waiting to be sent.` : 'Nothing waiting: the server has every record.'];
+  // On a shared device, whose records these are.
+  if (line.crew) parts.unshift(`${line[0].label}'s records.`);
   if (waiting) {
     parts.push(sendsInBackground()
       ? 'This browser sends them in the background when a connection returns, even if you close the app.'

@@ -73,12 +73,12 @@ error_codes! {
             "Ask your office for a new enrollment code and choose Enroll again on the unlock screen: you get a new key on this device, and records you signed before the certificate expired are still sent.";
         /// The certificate is on the authority's revocation list.
         CertRevoked = "cert_revoked", Error,
-            "The certificate has been revoked by the authority (superseded, or the worker left): nothing more can be signed under it; records signed before the revocation are still accepted.",
+            "The certificate was revoked (superseded, or the worker left): records signed before still count.",
             "You can no longer sign with this key. Records you signed before it was revoked are still sent. Ask your office for a new enrollment code and choose Enroll again on the unlock screen.";
         /// The key was revoked as compromised (or with no reason given): every record under
         /// its certificate is refused, also those signed before the revocation.
         KeyCompromised = "key_compromised", Error,
-            "The key was revoked as compromised (a lost or stolen device, a PIN someone else knows), or with no reason given: every record signed with it is refused, also those signed before.",
+            "The key was revoked as compromised, or with no reason given: every record signed with it is refused.",
             "Records signed with this key are refused by the server, also those still waiting on this device. Ask your office for a new enrollment code, choose Enroll again, and sign those documents again with the new key.";
         /// The certificate expires soon (warning).
         CertExpiring = "cert_expiring", Warning,
@@ -218,7 +218,7 @@ error_codes! {
             "Records signed after the revocation are refused. Ask your office for a new enrollment code, choose Enroll again, and sign the document again with the new key.";
         /// An enrollment names a key to replace that is not one of the code's worker.
         ReplacedKeyUnknown = "replaced_key_unknown", Error,
-            "The key this enrollment replaces is not a key of the worker the code is for.",
+            "The key this enrollment replaces is not one of the code's worker.",
             "Enroll again from the worker's own name on the unlock screen, or ask your administrator for a code for that worker.";
         /// A failure report does not have the offsign report format.
         MalformedReport = "malformed_report", Error,

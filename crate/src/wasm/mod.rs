@@ -596,8 +596,11 @@ impl JsAuthority {
         let (issued, due) = (millis_arg("issued", &issued)?, millis_arg("due", &due)?);
         let reason = from_js::<Option<RevocationReason>>("reason", reason.map_or(JsValue::UNDEFINED, JsValue::from))?;
         let reason = reason.unwrap_or(RevocationReason::Unspecified);
-        let revoked = revoked.into_iter().map(|serial| (serial, reason)).collect();
-        self.inner.issue_revocation_list(revoked, issued, due).map_err(js_error)
+        let mut listed = Vec::with_capacity(revoked.len());
+        for serial in revoked {
+            listed.push((serial, reason));
+        }
+        self.inner.issue_revocation_list(listed, issued, due).map_err(js_error)
     }
 }
 
