@@ -566,6 +566,25 @@ test('identity_not_found: an unknown key id is refused with a code, a message an
   assertNoSecrets(r.reports, [PIN]);
 }));
 
+test('unsent_records: removing a worker whose records are not sent is refused and changes nothing, unless asked to discard them', { timeout: 120_000 }, () => withPage(async ({ page }) => {
+  const r = await page.evaluate(async ({ pin }) => {
+    const device = await window.offsign.Device.open({ name: 'remove-worker' });
+    const a = await t.enrolled(device, 'A. Jones', pin);
+    await device.sign(new TextEncoder().encode('not sent yet'), { name: 'a.txt' });
+    const refused = await t.outcome(device.removeIdentity(a.kid));
+    const kept = (await device.records(a.kid)).length;
+    const badOption = await t.outcome(device.removeIdentity(a.kid, { discardUnsent: 'yes' }));
+    const removed = await device.removeIdentity(a.kid, { discardUnsent: true });
+    return { kid: a.kid, refused, kept, badOption, removed, unlocked: device.unlocked ?? null, identities: (await device.identities()).length, reports: await device.reports() };
+  }, { pin: PIN });
+  assert.match(expectError(r.refused, 'unsent_records').message, /has unsent records \(1\); nothing was removed/);
+  assert.equal(r.kept, 1);
+  expectError(r.badOption, 'malformed_input');
+  assert.deepEqual(r.removed, { records: 1, unsent: 1, rejected: 0 });
+  assert.deepEqual([r.unlocked, r.identities], [null, 0], 'locked first, then gone');
+  expectReport(r.reports, { code: 'unsent_records', operation: 'remove_identity', kid: r.kid });
+}));
+
 test('randomness_unavailable: without crypto.getRandomValues no key is made, nothing is stored, and health says so', { timeout: 120_000 }, () => withPage(async ({ page }) => {
   // A fresh page and a fresh device worker: no key has been generated yet. getrandom keeps the
   // `crypto` object after its first use but calls getRandomValues each time, so the refusal

@@ -494,6 +494,23 @@ test('a crew on one tablet: a second worker is added, the two take turns offline
     signed['Ann Crew'].push(await signAndWait(page, { recipient: 'Ann' }));
     await turn('Bo Crew', '739214');
     signed['Bo Crew'].push(await signAndWait(page, { recipient: 'Bo, second' }));
+    // Removing Ann now would lose her unsent record: the app says so and asks.
+    const removal = async (label) => {
+      await page.click('#switch-worker');
+      await page.waitForSelector('#unlock:not([hidden])');
+      await page.locator('#who').selectOption({ label });
+      if (!(await page.locator('#remove-worker').evaluate((details) => details.open))) await page.click('#remove-worker summary');
+      await page.click('#remove-ask');
+      await page.waitForSelector('#remove-choice:not([hidden])');
+      return page.textContent('#remove-says');
+    };
+    assert.match(await removal('Ann Crew'), /^Ann Crew has 1 record not sent yet\. .+ the office never had it, and it is lost\.$/);
+    assert.equal(await page.textContent('#remove-confirm'), 'Remove Ann Crew and 1 unsent record');
+    await page.click('#remove-keep');
+    await page.locator('#who').selectOption({ label: 'Bo Crew' });
+    await page.fill('#unlock-form input[name=pin]', '739214');
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
     await page.click('nav a[href="#outbox"]');
     await page.waitForSelector('#records li');
     assert.deepEqual((await page.locator('#records li').evaluateAll((lis) => lis.map((li) => li.dataset.id))).sort(), [...signed['Bo Crew']].sort(), "Bo's outbox holds Bo's records");
@@ -508,6 +525,17 @@ test('a crew on one tablet: a second worker is added, the two take turns offline
     assert.deepEqual(chain('ann-crew'), [[1, signed['Ann Crew'][0]]], "Ann's chain: 1");
     assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records WHERE chain_gap = 1'), [[0]], 'no gap in either chain');
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-tablet-crew-outbox.png'), fullPage: true });
+    // Everything sent: Ann leaves the crew, and the device forgets her.
+    await page.click('nav a[href="#sign"]');
+    assert.match(await removal('Ann Crew'), /^Everything Ann Crew signed here has reached the office\./);
+    await page.click('#remove-confirm');
+    await page.waitForFunction(() => document.querySelector('#remove-says').textContent === 'Ann Crew was removed from this device.');
+    assert.deepEqual(await page.locator('#who option').allTextContents(), ['Bo Crew']);
+    assert.deepEqual(await page.evaluate(async () => {
+      const { Device } = await import('/pkg/offsign.js');
+      const device = await Device.open();
+      try { return (await device.identities()).map((i) => i.label); } finally { device.free(); }
+    }), ['Bo Crew']);
     assert.deepEqual(problems, []);
     await context.close();
   } finally {

@@ -4,10 +4,10 @@
 import init, { Device } from '/pkg/offsign.js';
 import { BUILD, PACKAGE_VERSION } from './build.js';
 import { renderHealth, renderHelp } from './health.js';
-import { renderOutbox, renderRecord, setUpOutbox } from './outbox.js';
+import { renderOutbox, renderRecord, setUpOutbox, withReplaced } from './outbox.js';
 import { sendFor, sendWhileOpen } from './sending.js';
 import { handedOff, setUpSigning, sign } from './signing.js';
-import { $, el, problem, onSubmit, showProblem, showFormProblem, clearProblem } from './ui.js';
+import { $, count, el, problem, onSubmit, showProblem, showFormProblem, clearProblem } from './ui.js';
 
 const SCREENS = ['enroll', 'unlock', 'sign', 'outbox', 'record', 'health', 'backup', 'help'];
 /** The tab each screen belongs to. */
@@ -244,6 +244,52 @@ async function importBackup(form) {
   $('backup-done').textContent = `Imported ${summary.identitiesAdded} identities, ${summary.recordsAdded} records (${summary.recordsSkipped} were here already) and ${summary.evidenceAdded} documents and images not yet sent.`;
 }
 
+/** The identity chosen on the Unlock screen, with those it was enrolled again in place of. */
+async function chosenWorker() {
+  const all = await identities();
+  const chosen = all.find((i) => i.kid === $('who').value);
+  return chosen ? withReplaced(chosen, all) : [];
+}
+
+/** How many records of the identities in `line` the server has not received. */
+async function unsentOf(line) {
+  let unsent = 0;
+  for (const identity of line) {
+    for (let after = 0; ;) {
+      const page = await device.records(identity.kid, { after, limit: 1000 });
+      unsent += page.filter((r) => r.state === 'pending' || r.state === 'sending').length;
+      if (page.length < 1000) break;
+      after = page.at(-1).seq;
+    }
+  }
+  return unsent;
+}
+
+/** Says what removing the chosen worker deletes, and asks. */
+async function askToRemove() {
+  const line = await chosenWorker();
+  if (!line.length) return;
+  const [worker] = line;
+  const unsent = await unsentOf(line);
+  $('remove-says').hidden = false;
+  $('remove-says').textContent = unsent
+    ? `${worker.label} has ${count(unsent, 'record')} not sent yet. Connect and send ${unsent === 1 ? 'it' : 'them'} first (Outbox, Send now), or remove ${unsent === 1 ? 'it' : 'them'} with ${worker.label}: the office never had ${unsent === 1 ? 'it' : 'them'}, and ${unsent === 1 ? 'it is' : 'they are'} lost.`
+    : `Everything ${worker.label} signed here has reached the office. Removing deletes the key and the copies on this device.`;
+  $('remove-confirm').textContent = unsent ? `Remove ${worker.label} and ${count(unsent, 'unsent record')}` : `Remove ${worker.label}`;
+  $('remove-confirm').dataset.kid = worker.kid;
+  $('remove-choice').hidden = false;
+}
+
+/** Removes the worker the confirmation names, with the identities they replaced. */
+async function removeWorker() {
+  const line = await chosenWorker();
+  if (line[0]?.kid !== $('remove-confirm').dataset.kid) return;
+  for (const identity of line) await device.removeIdentity(identity.kid, { discardUnsent: true });
+  $('remove-choice').hidden = true;
+  $('remove-says').textContent = `${line[0].label} was removed from this device.`;
+  await show('unlock');
+}
+
 let lockoutTimer;
 
 /**
@@ -324,7 +370,14 @@ async function main() {
     takeLinkCode();
     show(location.hash.slice(1));
   });
-  $('who').addEventListener('change', () => watchLockout($('who').value));
+  $('who').addEventListener('change', () => {
+    watchLockout($('who').value);
+    $('remove-choice').hidden = true;
+    $('remove-says').hidden = true;
+  });
+  $('remove-ask').addEventListener('click', () => { clearProblem(); askToRemove().catch(showProblem); });
+  $('remove-keep').addEventListener('click', () => { $('remove-choice').hidden = true; $('remove-says').hidden = true; });
+  $('remove-confirm').addEventListener('click', () => { clearProblem(); removeWorker().catch(showProblem); });
   // Another worker of the crew takes the device: this one's key is wiped from memory first.
   $('switch-worker').addEventListener('click', () => {
     device.lock();

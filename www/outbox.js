@@ -69,9 +69,15 @@ async function owner() {
   const signing = all.filter((i) => i.enrolled && !i.replacedBy);
   const current = signing.find((i) => i.kid === device.unlocked) ?? signing[0];
   if (!current) return null;
-  const line = [current];
-  for (let i = 0; i < line.length; i++) line.push(...all.filter((other) => other.replacedBy === line[i].kid));
+  const line = withReplaced(current, all);
   line.crew = signing.length > 1;
+  return line;
+}
+
+/** `identity` and the identities of `all` it was enrolled again in place of: one worker's history on this device. */
+export function withReplaced(identity, all) {
+  const line = [identity];
+  for (let i = 0; i < line.length; i++) line.push(...all.filter((other) => other.replacedBy === line[i].kid));
   return line;
 }
 

@@ -159,6 +159,8 @@ export class Device {
   }
   /** Every identity on this device, oldest first. */
   identities() { return this.#call('identities', []); }
+  /** Removes identity `kid` with its records (`unsent_records` while some are not sent, unless `options.discardUnsent`). */
+  removeIdentity(kid, options) { return this.#call('removeIdentity', [kid, options]); }
   /** Unlocks identity `kid` with `pin` (locking any other). */
   unlock(kid, pin) { return this.#call('unlock', [kid, pin]); }
   /** How long identity `kid` must still wait before the next PIN try (ms; 0 when free). */

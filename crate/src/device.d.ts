@@ -202,6 +202,16 @@ export interface ImportOptions {
   onProgress?: (verified: number, total: number) => void;
 }
 
+/** What `Device.removeIdentity` deleted with the identity. */
+export interface RemovedIdentity {
+  /** Its records on the device. */
+  records: number;
+  /** Of those, the ones the server had not received (lost, unless sent from a backup). */
+  unsent: number;
+  /** Of those, the ones the server refused. */
+  rejected: number;
+}
+
 /** What `Device.importBackup` changed. */
 export interface ImportSummary {
   identitiesAdded: number;

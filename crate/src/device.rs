@@ -9,7 +9,7 @@ use crate::cert::{verify_certificate, PolicyCache, PolicyOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Identity, PublicKey};
 use crate::record::{sign_record, DocumentDigest, RecordRequest, SignedRecord};
-use crate::rows::{IdentityRow, Lockout, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials};
+use crate::rows::{IdentityRow, Lockout, RecordRow, RecordState, RemovedIdentity, ReportRow, ReportState, StoredCredentials};
 use crate::store::{setting, Store};
 use crate::sync::engine::{Engine, Host};
 use crate::sync::{SyncOptions, SyncSummary, Transport};
@@ -368,6 +368,18 @@ impl<S: Store, C: Clock> Device<S, C> {
     pub async fn identities(&self) -> Result<Vec<IdentityRow>> {
         let result = self.store.identities().await;
         self.reported("list_identities", None, result).await
+    }
+
+    /// Removes identity `kid` from this device (a worker who left the crew), with its records
+    /// and their sealed evidence, in one transaction; locks it first if it is unlocked. While
+    /// some of its records are not sent yet, only with `discard_unsent` (they are lost: the
+    /// server never had them); otherwise `unsent_records`, and nothing changes.
+    pub async fn remove_identity(&self, kid: &str, discard_unsent: bool) -> Result<RemovedIdentity> {
+        if self.unlocked().as_deref() == Some(kid) {
+            self.lock();
+        }
+        let result = self.store.remove_identity(kid, discard_unsent).await;
+        self.reported("remove_identity", Some(kid), result).await
     }
 
     /// Unlocks identity `kid` with `pin`, locking any other. A wrong PIN is counted in the

@@ -31,6 +31,10 @@ error_codes! {
         IdentityNotFound = "identity_not_found", Error,
             "No identity with this key id is stored on this device.",
             "Choose your name from the list, or set up this device again.";
+        /// An identity to remove still has records the server has not had: nothing was removed.
+        UnsentRecords = "unsent_records", Error,
+            "The worker has records on this device that the server has not received; nothing was removed.",
+            "Send them first (Outbox, Send now, with a connection), or confirm that they are deleted with the worker.";
         /// No failure report with this id is stored on the device.
         ReportNotFound = "report_not_found", Error,
             "No failure report with this id is stored on this device.",

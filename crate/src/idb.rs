@@ -15,8 +15,8 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::backup::{BackupContents, ImportSummary};
 use crate::record_pages::{Page, PAGE_ROWS};
-use crate::rows::{EvidenceRow, EvidenceState, IdentityRow, RecordRow, RecordState, ReportRow};
-use crate::store::{identity_not_found, import_conflict, merge_head, missing_piece, report_not_found, Store};
+use crate::rows::{EvidenceRow, EvidenceState, IdentityRow, RecordRow, RecordState, RemovedIdentity, ReportRow};
+use crate::store::{identity_not_found, import_conflict, merge_head, missing_piece, report_not_found, unsent_records, Store};
 use crate::health::OutboxSummary;
 use crate::time::Timestamp;
 use rexie::{Index, ObjectStore, Rexie};
@@ -317,6 +317,13 @@ impl Store for IdbStore {
         .await
     }
 
+    async fn remove_identity(&self, kid: &str, discard_unsent: bool) -> Result<RemovedIdentity> {
+        self.write(&[IDENTITIES, PAGES, EVIDENCE, EVIDENCE_PIECES], Durability::Strict, "removing an identity", |tx| async move {
+            remove_identity_in(&tx, kid, discard_unsent).await
+        })
+        .await
+    }
+
     async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<Vec<EvidenceRow>>) -> Result<()> {
         self.write(&[IDENTITIES, PAGES, EVIDENCE, EVIDENCE_PIECES], Durability::Strict, "appending records", |tx| async move { append_in(&tx, kid, sign).await }).await
     }
@@ -554,14 +561,50 @@ fn piece_key(staged: &str, index: u32) -> JsValue {
     js_sys::Array::of2(&staged.into(), &index.into()).into()
 }
 
+/// The body of [`IdbStore::remove_identity`], inside its transaction: an error aborts it.
+async fn remove_identity_in(tx: &web_sys::IdbTransaction, kid: &str, discard_unsent: bool) -> Result<RemovedIdentity> {
+    let identities = raw::store(tx, IDENTITIES)?;
+    if raw::get(&identities, &kid.into()).await?.is_none() {
+        return Err(identity_not_found(kid));
+    }
+    let pages = raw::store(tx, PAGES)?;
+    let chain = pages.index(BY_KID_LAST).map_err(|e| raw_error("opening the chain index", e))?;
+    let all = pages_from(kid, 0)?;
+    let found = chain.get_all_with_key(&all).map_err(|e| raw_error("reading records", e))?;
+    let found: Vec<Page> = rows_of(raw::request(&found).await.map_err(|e| raw_error("reading records", e))?)?;
+    let removed = RemovedIdentity::of(found.iter().flat_map(|page| &page.rows));
+    if removed.unsent > 0 && !discard_unsent {
+        return Err(unsent_records(kid, &removed));
+    }
+    let keys = chain.get_all_keys_with_key(&all).map_err(|e| raw_error("reading records", e))?;
+    for key in js_sys::Array::from(&raw::request(&keys).await.map_err(|e| raw_error("reading records", e))?).iter() {
+        pages.delete(&key).map_err(|e| raw_error("deleting records", e))?;
+    }
+    // Evidence rows are few (two per record at most) and small: read whole.
+    let rows = raw::store(tx, EVIDENCE)?;
+    let pieces = raw::store(tx, EVIDENCE_PIECES)?;
+    let every = rows.get_all().map_err(|e| raw_error("reading evidence", e))?;
+    for row in rows_of::<EvidenceRow>(raw::request(&every).await.map_err(|e| raw_error("reading evidence", e))?)? {
+        if row.kid == kid {
+            rows.delete(&row.key.as_str().into()).map_err(|e| raw_error("deleting evidence", e))?;
+            delete_pieces(&pieces, &row.staged)?;
+        }
+    }
+    identities.delete(&kid.into()).map_err(|e| raw_error("deleting an identity", e))?;
+    Ok(removed)
+}
+
+/// Deletes the sealed pieces staged under `staged`.
+fn delete_pieces(pieces: &web_sys::IdbObjectStore, staged: &str) -> Result<()> {
+    let range = web_sys::IdbKeyRange::bound(&piece_key(staged, 0), &piece_key(staged, u32::MAX)).map_err(|e| raw_error("building a key range", e))?;
+    pieces.delete(&range).map(|_| ()).map_err(|e| raw_error("deleting evidence", e))
+}
+
 /// The body of [`IdbStore::prune_evidence`], inside its transaction.
 async fn prune_evidence_in(tx: &web_sys::IdbTransaction, before: &str, staged_before: &str) -> Result<u32> {
     let rows = raw::store(tx, EVIDENCE)?;
     let pieces = raw::store(tx, EVIDENCE_PIECES)?;
-    let drop_pieces = |staged: &str| -> Result<()> {
-        let range = web_sys::IdbKeyRange::bound(&piece_key(staged, 0), &piece_key(staged, u32::MAX)).map_err(|e| raw_error("building a key range", e))?;
-        pieces.delete(&range).map(|_| ()).map_err(|e| raw_error("deleting evidence", e))
-    };
+    let drop_pieces = |staged: &str| delete_pieces(&pieces, staged);
     let mut pruned = 0;
     if !before.is_empty() {
         // Evidence rows are few (two per record at most) and small: read whole.

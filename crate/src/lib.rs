@@ -79,7 +79,8 @@ pub use record::{
     SignedRecord, MAX_CLAIMS_BYTES, RECORD_TYP,
 };
 pub use rows::{
-    EvidenceRow, EvidenceState, IdentityRow, Lockout, RecordError, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials, FREE_PIN_TRIES,
+    EvidenceRow, EvidenceState, IdentityRow, Lockout, RecordError, RecordRow, RecordState, RemovedIdentity, ReportRow, ReportState, StoredCredentials,
+    FREE_PIN_TRIES,
     MAX_OBSERVED_STEP_MS,
 };
 pub use store::{identity_not_found, report_not_found, Store};

@@ -98,6 +98,31 @@ pub struct IdentityRow {
     pub replaced_by: Option<String>,
 }
 
+/// What removing an identity from the device deleted with it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovedIdentity {
+    /// Its records on the device.
+    pub records: u32,
+    /// Of those, the ones the server had not answered for (`pending` or `sending`).
+    pub unsent: u32,
+    /// Of those, the ones the server refused.
+    pub rejected: u32,
+}
+
+impl RemovedIdentity {
+    /// The counts of `records`.
+    pub fn of<'a>(records: impl IntoIterator<Item = &'a RecordRow>) -> RemovedIdentity {
+        let mut removed = RemovedIdentity::default();
+        for record in records {
+            removed.records += 1;
+            removed.unsent += u32::from(matches!(record.state, RecordState::Pending | RecordState::Sending));
+            removed.rejected += u32::from(record.state == RecordState::Rejected);
+        }
+        removed
+    }
+}
+
 /// Where a record is on its way to the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

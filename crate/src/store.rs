@@ -8,7 +8,7 @@
 use crate::backup::{BackupContents, ImportSummary};
 use crate::error::{Error, ErrorCode, Result};
 use crate::health::OutboxSummary;
-use crate::rows::{EvidenceRow, IdentityRow, RecordRow, ReportRow};
+use crate::rows::{EvidenceRow, IdentityRow, RecordRow, RemovedIdentity, ReportRow};
 
 /// The device's storage, one implementation per platform. Each method is atomic.
 ///
@@ -26,6 +26,11 @@ pub trait Store {
 
     /// Reads identity `kid`, lets `change` modify it, and writes it back, atomically.
     async fn update_identity(&self, kid: &str, change: impl FnOnce(&mut IdentityRow) -> Result<()>) -> Result<IdentityRow>;
+
+    /// Deletes identity `kid` with its records and their sealed evidence, in one transaction,
+    /// and says what went. While some of its records are not sent yet, only with
+    /// `discard_unsent`: otherwise `unsent_records`, and nothing changes.
+    async fn remove_identity(&self, kid: &str, discard_unsent: bool) -> Result<RemovedIdentity>;
 
     /// Reads identity `kid` and lets `sign` make records from it, advancing its chain head and
     /// handing each record to `add` as soon as it is made (so that storage works while the next
@@ -170,6 +175,12 @@ pub(crate) fn staged_collision() -> Error {
     Error::new(ErrorCode::MalformedBackup, "the backup's evidence collides with evidence on this device")
 }
 
+/// `unsent_records`: identity `kid` still has `removed.unsent` records the server has not had.
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
+pub(crate) fn unsent_records(kid: &str, removed: &RemovedIdentity) -> Error {
+    Error::new(ErrorCode::UnsentRecords, format!("identity {kid:.60} has unsent records ({}); nothing was removed", removed.unsent))
+}
+
 /// `identity_not_found` for `kid`.
 pub fn identity_not_found(kid: &str) -> Error {
     Error::new(ErrorCode::IdentityNotFound, format!("no identity {kid:.60} on this device"))
@@ -230,6 +241,21 @@ pub(crate) mod memory {
             change(&mut row)?;
             self.commit_identity(&row);
             Ok(row)
+        }
+
+        async fn remove_identity(&self, kid: &str, discard_unsent: bool) -> Result<RemovedIdentity> {
+            self.identity(kid).await?;
+            let removed = RemovedIdentity::of(self.records.borrow().values().filter(|r| r.kid == kid));
+            if removed.unsent > 0 && !discard_unsent {
+                return Err(unsent_records(kid, &removed));
+            }
+            self.records.borrow_mut().retain(|(of, _), _| of != kid);
+            let mut evidence = self.evidence.borrow_mut();
+            let staged: Vec<String> = evidence.values().filter(|e| e.kid == kid).map(|e| e.staged.clone()).collect();
+            evidence.retain(|_, e| e.kid != kid);
+            self.pieces.borrow_mut().retain(|(of, _), _| !staged.contains(of));
+            self.identities.borrow_mut().retain(|r| r.kid != kid);
+            Ok(removed)
         }
 
         async fn append(&self, kid: &str, sign: impl FnOnce(&mut IdentityRow, &mut dyn FnMut(&RecordRow) -> Result<()>) -> Result<Vec<EvidenceRow>>) -> Result<()> {

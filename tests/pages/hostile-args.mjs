@@ -110,6 +110,7 @@ export async function callEverything(mod, { withDevice }) {
       ['Device#identities', (...a) => device.identities(...a), []],
       ['Device#unlock', (...a) => device.unlock(...a), [me.kid, '482913']],
       ['Device#lockoutRemaining', (...a) => device.lockoutRemaining(...a), [me.kid]],
+      ['Device#removeIdentity', (...a) => device.removeIdentity(...a), ['no-such-kid', { discardUnsent: false }]],
       ['Device#setCredentials', (...a) => device.setCredentials(...a), [me.kid, credentials]],
       ['Device#sign', (...a) => device.sign(...a), [doc, { name: 'a.txt', claims: { a: 1 } }]],
       ['Device#signMany', (...a) => device.signMany(...a), [[{ doc, name: 'b.txt' }]]],

@@ -47,6 +47,12 @@ extern "C" {
     /// `DocumentInput[]` in TypeScript.
     #[wasm_bindgen(typescript_type = "DocumentInput[]")]
     pub type JsDocumentInputs;
+    /// `{ discardUnsent?: boolean } | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "{ discardUnsent?: boolean }")]
+    pub type JsRemoveOptions;
+    /// `Promise<RemovedIdentity>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<RemovedIdentity>")]
+    pub type PromiseRemovedIdentity;
     /// `RecordsOptions | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "RecordsOptions")]
     pub type JsRecordsOptions;
@@ -631,6 +637,37 @@ impl JsDevice {
             let (kid, options) = (kid?, options?);
             let after = options.after.unwrap_or(0.0).clamp(0.0, 9_007_199_254_740_991.0) as u64;
             Ok(to_js(&device.records(&kid, after, options.limit()).await?))
+        })
+    }
+
+    /// Removes identity `kid` from this device (a worker who left the crew) with its records
+    /// and their documents, in one transaction; says how many records went, how many of them
+    /// were not sent and how many refused. While some are not sent yet it rejects with
+    /// `unsent_records` and changes nothing, unless `options.discardUnsent` is `true`: ask the
+    /// worker first, those records are lost (the server never had them).
+    ///
+    /// @example
+    /// ```js
+    /// const gone = await device.removeIdentity(kid).catch(async (e) => {
+    ///   if (e.code !== 'unsent_records' || !confirm('Delete records not sent yet?')) throw e;
+    ///   return device.removeIdentity(kid, { discardUnsent: true });
+    /// });
+    /// ```
+    #[wasm_bindgen(js_name = removeIdentity)]
+    pub fn remove_identity(&self, kid: JsText, options: Option<JsRemoveOptions>) -> PromiseRemovedIdentity {
+        let args = (|| -> Result<_, Error> {
+            let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["discardUnsent"])?;
+            let discard = get(&options, "discardUnsent");
+            let discard = match discard.is_undefined() || discard.is_null() {
+                true => false,
+                false => discard.as_bool().ok_or_else(|| not_a("options.discardUnsent", "a boolean", &discard))?,
+            };
+            Ok((text_arg("kid", &kid)?, discard))
+        })();
+        let device = self.inner.clone();
+        promise(async move {
+            let (kid, discard) = args?;
+            Ok(to_js(&device.remove_identity(&kid, discard).await?))
         })
     }
 

@@ -315,3 +315,56 @@ async fn pending_evidence_is_read_a_page_at_a_time_also_past_rows_signed_togethe
     }
     assert_eq!(paged, all, "every row once, in order, across a page boundary inside the batch");
 }
+
+#[wasm_bindgen_test]
+async fn a_worker_removed_from_the_device_takes_their_records_and_documents_and_nothing_else_only_once_sent_or_when_asked() {
+    let name = db_name("remove");
+    let clock = SkippingClock::default();
+    let (device, ann, authority) = enrolled(&name, &clock).await;
+    let photo = vec![7u8; 1_500_000];
+    let mut staged = device.stage_evidence(EvidenceKind::Document, "image/jpeg", photo.len() as u64).unwrap();
+    for part in photo.chunks(1 << 20) {
+        device.feed_evidence(&mut staged, part).await.unwrap();
+    }
+    let sha256 = device.finish_evidence(&mut staged).await.unwrap();
+    let doc = DocumentDigest::of_sha256(&sha256, Some("porch.jpg".into()), Some("image/jpeg".into()), Some(photo.len() as u64)).unwrap();
+    let signed = device.sign(vec![SignInput { doc, claims: Default::default(), evidence: vec![staged] }, input("b")]).await.unwrap();
+    let with_photo = signed.records[0].payload.id.clone();
+    // A second worker of the crew, who signs too.
+    let bo = device.create_identity("B. Smith", PIN, KdfParams::MIN).await.unwrap();
+    let t = now();
+    let certificate = authority.issue_certificate("s-2", "smith", &bo.public_jwk, t.plus_millis(-DAY_MS), t.plus_millis(30 * DAY_MS)).unwrap();
+    let revocation_list = Some(authority.issue_revocation_list(vec![], t, t.plus_millis(DAY_MS)).unwrap());
+    let creds = StoredCredentials { authority: authority.public_key().to_jwk(), certificate, revocation_list, evidence_key: None };
+    device.set_credentials(&bo.kid, creds).await.unwrap();
+    device.sign(vec![input("bo")]).await.unwrap();
+    let bo = bo.kid;
+    device.unlock(&ann, PIN).await.unwrap();
+
+    // Not sent yet: refused, and nothing changes.
+    let refused = device.remove_identity(&ann, false).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::UnsentRecords);
+    assert_eq!(device.records(&ann, 0, 10).await.unwrap().len(), 2);
+    assert_eq!(device.unlocked().as_deref(), None, "the worker to remove is locked first");
+    // Sent and answered (one accepted, one refused): removed without asking.
+    let store = IdbStore::open(&name).await.unwrap();
+    let mut rows = store.records(&ann, 0, 10).await.unwrap();
+    rows[0].state = RecordState::Accepted;
+    rows[1].state = RecordState::Rejected;
+    store.put_records(&rows).await.unwrap();
+    let piece = store.evidence(&with_photo).await.unwrap()[0].staged.clone();
+    let removed = device.remove_identity(&ann, false).await.unwrap();
+    assert_eq!((removed.records, removed.unsent, removed.rejected), (2, 0, 1));
+    assert!(device.identities().await.unwrap().iter().all(|i| i.kid != ann));
+    assert!(store.records(&ann, 0, 10).await.unwrap().is_empty());
+    assert!(store.evidence(&with_photo).await.unwrap().is_empty(), "the photo's row");
+    assert_eq!(store.evidence_piece(&piece, 0).await.unwrap_err().code(), ErrorCode::StorageUnavailable, "and its sealed bytes");
+    assert_eq!(device.remove_identity(&ann, true).await.unwrap_err().code(), ErrorCode::IdentityNotFound);
+
+    // The other worker kept everything; their unsent record goes only when they agree.
+    assert_eq!(device.records(&bo, 0, 10).await.unwrap().len(), 1);
+    assert_eq!(device.remove_identity(&bo, false).await.unwrap_err().code(), ErrorCode::UnsentRecords);
+    let removed = device.remove_identity(&bo, true).await.unwrap();
+    assert_eq!((removed.records, removed.unsent, removed.rejected), (1, 1, 0));
+    assert!(device.identities().await.unwrap().is_empty());
+}
