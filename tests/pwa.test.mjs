@@ -145,7 +145,7 @@ test('a refused enrollment code, then wrong PINs: remaining tries, then the lock
   }
 });
 
-test('an expired certificate refuses to sign and tells the worker what to do', { timeout: 180_000 }, async () => {
+test('an expired certificate refuses to sign and tells the worker what to do; enrolled again, the worker keeps signing and the server sees no gap', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const context = await browser.newContext({ viewport: PHONE });
@@ -154,9 +154,11 @@ test('an expired certificate refuses to sign and tells the worker what to do', {
     await page.goto(server.url + '/');
     await page.waitForSelector('body[data-ready]');
     await enrollThroughTheApp(page, server, { days: 1 });
+    const first = await signAndWait(page, { recipient: 'Before it expired' });
     // Three days later, in the page and in the worker its Device runs in.
     await page.clock.setSystemTime(Date.now() + 3 * 86_400_000);
-    await (await deviceWorker(page)).evaluate(() => { const realNow = Date.now; Date.now = () => realNow() + 3 * 86_400_000; });
+    const worker = await deviceWorker(page);
+    await worker.evaluate(() => { globalThis.realNow = Date.now; Date.now = () => globalThis.realNow() + 3 * 86_400_000; });
     await page.fill('input[name=recipient]', 'J. Smith');
     await drawSignature(page);
     await page.click('#sign-form button[type=submit]');
@@ -169,7 +171,27 @@ test('an expired certificate refuses to sign and tells the worker what to do', {
     await page.click('#sign-form button[type=submit]');
     // By the Sign button, where the thumb is; the code only for support.
     await page.waitForFunction(() => document.querySelector('#sign-problem').textContent.includes('cert_expired'));
-    assert.match(await page.textContent('#sign-problem'), /^Your certificate expired on .*Connect to the internet and open the app to renew it, or ask your administrator\.Code for support: cert_expired$/);
+    assert.match(await page.textContent('#sign-problem'), /^Your certificate expired on .*Ask your office for a new enrollment code and choose Enroll again: records you signed before are still sent\.Code for support: cert_expired$/);
+
+    // The server's clock cannot move: the device's comes back before the new key signs.
+    await page.clock.setSystemTime(Date.now());
+    await worker.evaluate(() => { Date.now = globalThis.realNow; });
+    const oldKid = sql(server.db, "SELECT kid FROM certificates WHERE worker = 'ann-field'")[0][0];
+    const { code } = server.admin('enroll', '--worker', 'ann-field');
+    await page.click('#switch-worker');
+    await page.waitForSelector('#unlock:not([hidden])');
+    await page.getByRole('link', { name: 'Enroll again with a new code' }).click();
+    await page.waitForSelector('#enroll:not([hidden])');
+    await page.fill('input[name=code]', code);
+    await page.fill('input[name=pin]', PIN);
+    await page.fill('input[name=pin2]', PIN);
+    await page.click('#enroll-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+    const next = await signAndWait(page, { recipient: 'With the new key' });
+    for (let i = 0; i < 50 && sql(server.db, 'SELECT count(*) FROM records')[0][0] < 2; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(sql(server.db, 'SELECT id FROM records ORDER BY received_at').map(([id]) => id), [first, next]);
+    assert.deepEqual(sql(server.db, "SELECT continues_kid, continues_seq FROM certificates WHERE continues_kid IS NOT NULL"), [[oldKid, 1]], 'the new key continues the old chain after its record 1');
+    assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records WHERE chain_gap = 1'), [[0]]);
     await context.close();
   } finally {
     await server.stop();
