@@ -11,18 +11,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './support/browser.mjs';
+import { accessibilityProblems } from './support/axe.mjs';
 import { consoleClient } from './support/console.mjs';
 import { startServer } from './support/server.mjs';
 import { PIN, drawSignature, signAndWait } from './support/app.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
-const AXE = readFileSync(path.join(ROOT, 'tests/node_modules/axe-core/axe.min.js'), 'utf8');
 const DESKTOP = { width: 1280, height: 900 };
 const TABLET = { width: 800, height: 1280 };
 const PHONE = { width: 360, height: 740 };
@@ -47,13 +47,6 @@ after(async () => {
   receiver?.close();
   await server?.stop();
 });
-
-/** axe-core's violations on `page` (WCAG 2 A and AA rules), as "rule: target" lines. */
-async function accessibilityProblems(page) {
-  await page.evaluate(AXE); // through the DevTools protocol: the page's CSP allows no inline script
-  const result = await page.evaluate(() => globalThis.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
-  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
 
 /** Checks the console page `page` is on with axe-core and keeps it at desktop and tablet sizes. */
 async function checkPage(page, name) {

@@ -14,6 +14,7 @@ import { ROOT, httpProxy, launchChromium } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
 import { offsign, scratch } from './support/cli.mjs';
 import { ARTIFACTS, PHONE, TABLET, PIN, drawSignature, enrollThroughTheApp, openApp, signAndWait } from './support/app.mjs';
+import { accessibilityProblems } from './support/axe.mjs';
 
 let browser;
 
@@ -630,28 +631,57 @@ test('every screen from the keyboard alone: focus on each screen\'s heading or f
   }
 });
 
-test('screenshots of every screen at phone and tablet sizes, nothing wider than the screen', { timeout: 180_000 }, async () => {
+test('every screen at phone and tablet sizes: axe-core finds nothing, nothing is wider than the screen, also with text at 200%; screenshots', { timeout: 240_000 }, async () => {
   const server = await startServer();
   try {
     const overflow = {};
+    const problems = {};
+    /** Checks the screen shown now: axe-core, and the width at normal and at double text size. */
+    const check = async (page, key, screenshot) => {
+      const found = await accessibilityProblems(page);
+      if (found.length) problems[key] = found;
+      if (screenshot) await page.screenshot({ path: path.join(ARTIFACTS, `field-${screenshot}.png`), fullPage: true });
+      overflow[key] = await page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
+      await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+      overflow[`${key} at 200%`] = await page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
+      await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+    };
     for (const [size, viewport] of [['phone', PHONE], ['tablet', TABLET]]) {
-      const { context, page } = await enrolledApp(server, { viewport, name: `Shot ${size}` });
+      const { context, page } = await openApp(browser, server.url, { viewport });
+      await check(page, `${size}/enroll`, `${size}-enroll`);
+      await enrollThroughTheApp(page, server, { name: `Shot ${size}` });
       await page.fill('input[name=recipient]', 'J. Smith');
       await page.fill('input[name=reference]', 'DN-118');
       await drawSignature(page);
-      await page.screenshot({ path: path.join(ARTIFACTS, `field-${size}-sign.png`), fullPage: true });
+      await check(page, `${size}/sign`, `${size}-sign`);
       const id = await signAndWait(page);
       for (const screen of ['outbox', `record=${id}`, 'health', 'backup', 'help']) {
         await page.evaluate((s) => { location.hash = `#${s}`; }, screen);
         const section = screen.split('=')[0];
         await page.waitForSelector(`#${section}:not([hidden])`);
         await page.waitForTimeout(200);
-        await page.screenshot({ path: path.join(ARTIFACTS, `field-${size}-${section}.png`), fullPage: true });
-        overflow[`${size}/${section}`] = await page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
+        await check(page, `${size}/${section}`, `${size}-${section}`);
+      }
+      // Locked: the Unlock screen with its crew choices open, and the two ways to enroll from it.
+      await page.click('nav a[href="#sign"]');
+      await page.click('#switch-worker');
+      await page.waitForSelector('#unlock:not([hidden])');
+      await page.click('#remove-worker summary');
+      await page.click('#remove-ask');
+      await page.waitForSelector('#remove-choice:not([hidden])');
+      await check(page, `${size}/unlock`, `${size}-unlock`);
+      for (const way of ['add-worker', 'enroll-again']) {
+        await page.getByRole('link', { name: way === 'add-worker' ? 'Add a worker' : 'Enroll again with a new code' }).click();
+        await page.waitForSelector('#enroll:not([hidden])');
+        await check(page, `${size}/${way}`, null);
+        await page.goBack();
+        await page.waitForSelector('#unlock:not([hidden])');
       }
       await context.close();
     }
-    assert.deepEqual(Object.entries(overflow).filter(([, px]) => px > 0), []);
+    assert.deepEqual(problems, {}, 'axe-core');
+    assert.deepEqual(Object.entries(overflow).filter(([, px]) => px > 0), [], 'wider than the screen');
+    assert.ok(Object.keys(overflow).length >= 2 * 2 * 10, 'every screen was checked');
   } finally {
     await server.stop();
   }
