@@ -140,6 +140,26 @@ test('a superseded key: records signed after the revocation are cert_revoked_at_
   assert.equal((await call('POST', '/v1/enroll', { code, jwk: fresh.jwk, proof: own })).status, 200, 'the code was kept: the own key is taken');
 });
 
+test('forms: a record that names a form the server does not hold is form_unknown, one whose answers do not fit it form_answers_invalid; a form file offsign cannot ask is malformed_form at `form add`', { timeout: 30_000 }, async () => {
+  const signer = await enrolledWorker('codes-forms');
+  const answers = { form: { id: 'consent-form', version: 1 }, person: 'R. Moreno', procedure: 'A photo for the newsletter', informed: true, signatureImage: { sha256: 'x', type: 'image/png' } };
+  const good = await record(signer, { seq: 1, claims: answers });
+  const next = { prev: b64(sha256(good)) };
+  const unknown = await record(signer, { seq: 2, ...next, claims: { ...answers, form: { id: 'consent-form', version: 7 } } });
+  const unanswered = await record(signer, { seq: 2, ...next, claims: { ...answers, informed: false } });
+  const verdicts = await send([good, unknown, unanswered]);
+  assert.equal(verdicts[0].verdict, 'accepted', verdicts[0].message);
+  assertRejected(verdicts[1], 'form_unknown', 'a version never added');
+  assertRejected(verdicts[2], 'form_answers_invalid', 'a required box not ticked');
+  assert.equal(verdicts[2].message, 'informed is not a valid checkbox answer');
+
+  const bad = scratch().write('bad-form.json', JSON.stringify({ v: 1, id: 'visit', version: 1, title: 'Visit', fields: [{ name: 'geo', type: 'text', label: 'Where' }] }));
+  assert.throws(() => server.admin('form', 'add', '--file', bad), (e) => /malformed_form: field geo: a name is a letter/.test(e.stderr));
+  seen.add('malformed_form');
+  const listed = server.admin('form', 'list').forms.map((f) => [f.id, f.version]);
+  assert.deepEqual(listed, [['consent-form', 1], ['delivery-receipt', 1], ['inspection-checklist', 1]], 'nothing added');
+});
+
 test('record rejections: chain_fork, id_conflict, cert_unknown, signed_in_future, cert_not_yet_valid_at_signing and cert_expired_at_signing are per-record verdicts of a 200 answer, and store no record', { timeout: 30_000 }, async () => {
   const signer = await enrolledWorker('codes-records');
   const lapsed = await enrolledWorker('codes-records-expired', ['--days', '1']);

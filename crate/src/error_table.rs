@@ -220,6 +220,18 @@ error_codes! {
         CertRevokedAtSigning = "cert_revoked_at_signing", Error,
             "The record was signed after its certificate was revoked.",
             "Records signed after the revocation are refused. Ask your office for a new enrollment code, choose Enroll again, and sign the document again with the new key.";
+        /// A form definition does not have the offsign form format, or would mislead.
+        MalformedForm = "malformed_form", Error,
+            "A form definition is not one offsign can ask: its JSON, fields, names or limits are wrong.",
+            "The message says what is wrong. Correct the form's file and add it again; the form in use stays as it was.";
+        /// A record names a form, or a version of it, the server does not hold.
+        FormUnknown = "form_unknown", Error,
+            "The record was signed on a form, or a version of it, this server does not hold.",
+            "Ask your administrator: the form may have been added on another server. The record stays on this device.";
+        /// A record's claims do not answer the form it was signed on.
+        FormAnswersInvalid = "form_answers_invalid", Error,
+            "The record's answers do not fit the form it names: a required field is empty, or an answer is of the wrong kind.",
+            "Update the app (reload it while online) and sign the document again; tell your administrator.";
         /// An enrollment names a key to replace that is not one of the code's worker.
         ReplacedKeyUnknown = "replaced_key_unknown", Error,
             "The key this enrollment replaces is not one of the code's worker.",

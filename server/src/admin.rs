@@ -3,7 +3,7 @@
 //! that the log holds every change and nothing that did not happen.
 
 use crate::clock::now;
-use crate::storage::{AuditEntry, Batch, CertificateRow, EnrollmentCode, Event, EventKind, RevokeTarget, Storage};
+use crate::storage::{AuditEntry, Batch, CertificateRow, EnrollmentCode, Event, EventKind, RevokeTarget, Storage, StoredForm};
 use offsign::Timestamp;
 
 /// Who the audit log says made a change from the command line.
@@ -85,6 +85,31 @@ pub fn live_certificates_warning(worker: &str, live: &[CertificateRow]) -> Strin
 /// A time in ms as RFC 3339, or empty when out of range.
 pub fn time(ms: i64) -> String {
     Timestamp::from_millis(ms).map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// The largest form file `add_form` reads.
+pub const MAX_FORM_FILE: u64 = 1 << 20;
+
+/// Adds the form in `json` as the next version of its id (the version the file gives is
+/// replaced), audited as `actor`'s; the form as stored. `malformed_form` with why when it is not
+/// one offsign can ask, or would make more forms than a device takes.
+pub fn add_form(storage: &impl Storage, actor: &str, json: &[u8]) -> Result<offsign::Form, String> {
+    let mut form = offsign::Form::parse(json).map_err(|e| format!("{}: {}", e.code().as_str(), e.message()))?;
+    let in_use = storage.forms_in_use().map_err(|e| e.to_string())?;
+    if !in_use.iter().any(|f| f.id == form.id) && in_use.len() >= offsign::MAX_FORMS {
+        return Err(format!("malformed_form: {} forms are in use already, the most a device takes", offsign::MAX_FORMS));
+    }
+    let now = now().millis();
+    storage
+        .batch(|b| {
+            form.version = b.newest_form_version(&form.id)? + 1;
+            let definition = serde_json::to_string(&form).map_err(|e| crate::storage::StorageError(e.to_string()))?;
+            b.add_form(&StoredForm { id: form.id.clone(), version: form.version, definition, added_at: now, added_by: actor.to_owned() })?;
+            let detail = format!("form {} version {}", form.id, form.version);
+            b.audit(&AuditEntry { at: now, actor: actor.to_owned(), action: "form_added".into(), detail })
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(form)
 }
 
 /// Revokes `target` for `reason` as [`Batch::revoke`] does, audited as `actor`'s (with the

@@ -274,6 +274,7 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>, with_metrics: bool) -> Router
         .route("/v1/reports", post(reports::<S>))
         .route("/v1/status", post(status::<S>))
         .route("/v1/evidence-key", get(evidence_key::<S>))
+        .route("/v1/forms", get(forms::<S>))
         .route("/v1/certificates/{serial}", get(certificate_status::<S>))
         .route("/openapi.json", get(openapi));
     with_cors(with_api_layers(routes, state).merge(metrics), &origins)
@@ -363,6 +364,24 @@ async fn authority<S: Storage>(State(state): State<Arc<AppState<S>>>) -> Json<se
 async fn evidence_key<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
     let statement = state.authority.issue_evidence_key(now()).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(Json(json!({ "evidenceKey": statement })))
+}
+
+/// `GET /v1/forms`: the newest version of every form, signed by the authority
+/// (`offsign-forms+jws`): what devices fill in, cached for offline use.
+async fn forms<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
+    blocking(&state, |state| {
+        let mut forms = Vec::new();
+        for stored in state.storage.forms_in_use()? {
+            // Checked when it was added; one that no longer reads is left out, and logged.
+            match offsign::Form::parse(stored.definition.as_bytes()) {
+                Ok(form) => forms.push(form),
+                Err(e) => tracing::error!("stored form {} version {} does not read: {e}", stored.id, stored.version),
+            }
+        }
+        let signed = state.authority.issue_forms(forms, now()).map_err(|e| ApiError::internal(e.to_string()))?;
+        Ok(Json(json!({ "forms": signed })))
+    })
+    .await
 }
 
 /// `GET /v1/certificates/{serial}`: the certificate's state now, signed by the authority

@@ -125,6 +125,24 @@ fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, 
     None
 }
 
+/// Why a record that names the form it answered (`claims.form`, `{id, version}`) is refused:
+/// that form, or that version of it, is not held here (`form_unknown`), or its claims do not
+/// answer it (`form_answers_invalid`, with each problem). A record that names no form is free.
+fn form_refusal(batch: &mut dyn Batch, payload: &offsign::RecordPayload) -> Result<Option<(ErrorCode, String)>> {
+    let Some(named) = payload.claims.get("form") else { return Ok(None) };
+    let id = named.get("id").and_then(serde_json::Value::as_str);
+    let version = named.get("version").and_then(serde_json::Value::as_u64).and_then(|v| u32::try_from(v).ok());
+    let (Some(id), Some(version)) = (id, version) else {
+        return Ok(Some((ErrorCode::FormUnknown, "claims.form is not {id, version}".into())));
+    };
+    let Some(definition) = batch.form(id, version)? else {
+        return Ok(Some((ErrorCode::FormUnknown, format!("form {id:.64} version {version} is not held here"))));
+    };
+    let form = offsign::Form::parse(definition.as_bytes()).map_err(|e| crate::storage::StorageError(format!("stored form {id} {version}: {e}")))?;
+    let refused = form.refusals(&payload.claims);
+    Ok((!refused.is_empty()).then(|| (ErrorCode::FormAnswersInvalid, format!("{:.500}", refused.join("; ")))))
+}
+
 /// Decides and stores the verdict on each prepared record, in order, inside `batch`: later
 /// records of the batch see the earlier ones as stored.
 pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authority, now: Timestamp) -> Result<Vec<RecordVerdict>> {
@@ -205,6 +223,9 @@ fn judge(batch: &mut dyn Batch, record: Prepared, authority: &Authority, now: Ti
         return Ok(Judged::Refuse(code, message));
     }
     if let Some((code, message)) = certificate_refusal(&cert, &payload, now) {
+        return Ok(Judged::Refuse(code, message));
+    }
+    if let Some((code, message)) = form_refusal(batch, &payload)? {
         return Ok(Judged::Refuse(code, message));
     }
     if batch.record_at(&payload.kid, payload.seq)?.is_some() {
@@ -470,6 +491,35 @@ mod tests {
             assert_eq!(codes(run(&w, &records(&w), NOW)), vec![Some("key_compromised".to_owned()); 4], "{reason:?}");
             assert_eq!(w.db.record_count().unwrap(), 0);
         }
+    }
+
+    #[test]
+    fn a_record_that_names_a_form_must_answer_that_version_of_it() {
+        let w = world("forms");
+        let claims = |json: serde_json::Value| json.as_object().unwrap().clone();
+        let signed = |claims: serde_json::Map<String, serde_json::Value>, seq: u64, head: Option<&ChainHead>| {
+            let doc = DocumentDigest::of_bytes(format!("doc {seq}").as_bytes(), None, None).unwrap();
+            let now = t("2026-11-02T08:00:00Z").plus_millis(seq as i64 * 1000);
+            sign_record(&w.worker, RecordRequest { doc, claims, chain: head, cert_serial: Some("s-1"), now }).unwrap()
+        };
+        let answered = claims(serde_json::json!({
+            "form": {"id": "inspection-checklist", "version": 1}, "site": "Pump 4", "inspectedOn": "2026-11-02", "condition": "good",
+            "signatureImage": {"sha256": "x", "type": "image/png"}
+        }));
+        let good = signed(answered.clone(), 1, None);
+        let mut missing = answered.clone();
+        missing.remove("site");
+        let unanswered = signed(missing, 2, Some(&good.chain_head()));
+        let mut newer = answered.clone();
+        newer.insert("form".into(), serde_json::json!({"id": "inspection-checklist", "version": 9}));
+        let unknown = signed(newer, 2, Some(&good.chain_head()));
+        let mut named_badly = answered;
+        named_badly.insert("form".into(), serde_json::json!("inspection-checklist"));
+        let badly = signed(named_badly, 2, Some(&good.chain_head()));
+        let verdicts = run(&w, &[good.jws, unanswered.jws, unknown.jws, badly.jws], NOW);
+        let codes: Vec<_> = verdicts.iter().map(|v| v.code.as_deref()).collect();
+        assert_eq!(codes, [None, Some("form_answers_invalid"), Some("form_unknown"), Some("form_unknown")]);
+        assert_eq!(verdicts[1].message.as_deref(), Some("site is required"));
     }
 
     #[test]

@@ -115,6 +115,11 @@ enum Command {
         #[command(subcommand)]
         action: AdminCommand,
     },
+    /// The forms devices fill in (`form add --file F.json`, `form list`).
+    Form {
+        #[command(subcommand)]
+        action: FormCommand,
+    },
     /// Makes the stamped copy of a signed PDF from standard input (the server runs itself with
     /// this, in a child process, to parse a device's PDF apart from its own memory).
     #[command(name = "stamp-pdf", hide = true)]
@@ -161,6 +166,21 @@ enum AdminCommand {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         base_url: String,
     },
+}
+
+/// What `form` does.
+#[derive(Subcommand)]
+enum FormCommand {
+    /// Adds a form, or a new version of one (the same `id`): checked, numbered after the
+    /// newest version, and handed to devices at their next sync. Records keep the version they
+    /// answered.
+    Add {
+        /// The form's JSON file (see server/forms/ for the three shipped with offsign).
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Prints the newest version of every form.
+    List,
 }
 
 /// `--public-url`: http(s)://host[:port] with no path, query or fragment.
@@ -264,6 +284,25 @@ fn run(args: Args) -> Result<(), String> {
             Ok(())
         }
         Some(Command::StampPdf) => stamp::run_child(),
+        Some(Command::Form { action: FormCommand::Add { ref file } }) => {
+            let storage = open_storage(&args.db)?;
+            let mut json = Vec::new();
+            let opened = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            std::io::Read::read_to_end(&mut std::io::Read::take(opened, admin::MAX_FORM_FILE + 1), &mut json).map_err(|e| format!("{}: {e}", file.display()))?;
+            if json.len() as u64 > admin::MAX_FORM_FILE {
+                return Err(format!("malformed_form: {} is larger than a form can be ({} bytes)", file.display(), admin::MAX_FORM_FILE));
+            }
+            let form = admin::add_form(&storage, admin::COMMAND_LINE, &json)?;
+            println!("{}", serde_json::json!({ "id": form.id, "version": form.version, "fields": form.fields.len() }));
+            Ok(())
+        }
+        Some(Command::Form { action: FormCommand::List }) => {
+            let storage = open_storage(&args.db)?;
+            let forms = storage.forms_in_use().map_err(|e| e.to_string())?;
+            let listed: Vec<_> = forms.iter().map(|f| serde_json::json!({ "id": f.id, "version": f.version, "addedBy": f.added_by, "addedAt": admin::time(f.added_at) })).collect();
+            println!("{}", serde_json::json!({ "forms": listed }));
+            Ok(())
+        }
         Some(Command::Revoke { ref serial, ref worker, reason }) => {
             let storage = open_storage(&args.db)?;
             let target = match (serial, worker) {

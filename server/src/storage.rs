@@ -212,6 +212,12 @@ pub trait Batch {
     fn record_at(&mut self, kid: &str, seq: u64) -> Result<Option<StoredRecord>>;
     /// The certificate with this serial.
     fn certificate(&mut self, serial: &str) -> Result<Option<CertificateRow>>;
+    /// Version `version` of form `id` (its definition's JSON), if it was ever added.
+    fn form(&mut self, id: &str, version: u32) -> Result<Option<String>>;
+    /// The newest version of form `id`; 0 when there is none.
+    fn newest_form_version(&mut self, id: &str) -> Result<u32>;
+    /// Adds a version of a form; a version is never changed afterwards.
+    fn add_form(&mut self, form: &StoredForm) -> Result<()>;
     /// Stores an accepted record.
     fn insert_record(&mut self, record: &StoredRecord) -> Result<()>;
     /// Keeps a rejection of an authenticated record, dropping the oldest past
@@ -735,6 +741,8 @@ pub trait Storage: Send + Sync + 'static {
     }
     /// The newest `limit` lines of the audit log, newest first.
     fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// The newest version of every form, by id.
+    fn forms_in_use(&self) -> Result<Vec<StoredForm>>;
     /// A setting (e.g. the sealed authority key).
     fn setting(&self, key: &str) -> Result<Option<String>>;
     /// Writes a setting.
@@ -809,6 +817,21 @@ pub struct EvidenceRow {
     pub stored_at: i64,
     /// The evidence receipt the server signed.
     pub receipt: String,
+}
+
+/// A version of a form, as kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredForm {
+    /// The form's id.
+    pub id: String,
+    /// Its version.
+    pub version: u32,
+    /// Its definition ([`offsign::Form`] as JSON).
+    pub definition: String,
+    /// When it was added (ms).
+    pub added_at: i64,
+    /// Who added it: an account, the command line, or `offsign` for the forms shipped with it.
+    pub added_by: String,
 }
 
 /// What `revoke` revokes.
@@ -955,11 +978,39 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE certificates ADD COLUMN continues_hash TEXT;
      CREATE INDEX certificates_by_kid ON certificates (kid);
      CREATE INDEX certificates_continuing ON certificates (continues_kid) WHERE continues_kid IS NOT NULL;",
+    // 8: forms from the office, every version kept (a record names the one it answered); the
+    // three shipped with offsign are added by the backfill.
+    "CREATE TABLE forms (
+       id TEXT NOT NULL, version INTEGER NOT NULL, definition TEXT NOT NULL, added_at INTEGER NOT NULL, added_by TEXT NOT NULL,
+       PRIMARY KEY (id, version));",
 ];
+
+/// The forms shipped with offsign: a delivery receipt, an inspection checklist, a consent form.
+pub const SHIPPED_FORMS: [&str; 3] = [
+    include_str!("../forms/delivery-receipt.json"),
+    include_str!("../forms/inspection-checklist.json"),
+    include_str!("../forms/consent-form.json"),
+];
+
+/// Who the forms shipped with offsign were added by.
+pub const SHIPPED_BY: &str = "offsign";
+
+/// Schema 8: the shipped forms, as version 1 each.
+fn backfill_shipped_forms(connection: &Connection) -> Result<()> {
+    for json in SHIPPED_FORMS {
+        let form = offsign::Form::parse(json.as_bytes()).map_err(|e| StorageError(format!("a shipped form: {e}")))?;
+        let definition = serde_json::to_string(&form).map_err(|e| StorageError(e.to_string()))?;
+        connection.execute(
+            "INSERT INTO forms (id, version, definition, added_at, added_by) VALUES (?1, ?2, ?3, 0, ?4)",
+            params![form.id, form.version, definition, SHIPPED_BY],
+        )?;
+    }
+    Ok(())
+}
 
 /// Data a migration's SQL cannot compute, filled in by code in the same transaction: the
 /// schema version it completes, and the step.
-const BACKFILLS: &[(usize, fn(&Connection) -> Result<()>)] = &[(5, backfill_searched_fields)];
+const BACKFILLS: &[(usize, fn(&Connection) -> Result<()>)] = &[(5, backfill_searched_fields), (8, backfill_shipped_forms)];
 
 /// Schema 5: each stored record's document name and reference, read from its JWS.
 fn backfill_searched_fields(connection: &Connection) -> Result<()> {
@@ -1323,6 +1374,24 @@ impl Batch for SqliteBatch<'_> {
 
     fn certificate(&mut self, serial: &str) -> Result<Option<CertificateRow>> {
         select_certificate(self.0, serial)
+    }
+
+    fn form(&mut self, id: &str, version: u32) -> Result<Option<String>> {
+        let mut statement = self.0.prepare_cached("SELECT definition FROM forms WHERE id = ?1 AND version = ?2")?;
+        Ok(statement.query_row(params![id, version], |row| row.get(0)).optional()?)
+    }
+
+    fn newest_form_version(&mut self, id: &str) -> Result<u32> {
+        let newest: Option<u32> = self.0.query_row("SELECT max(version) FROM forms WHERE id = ?1", [id], |row| row.get(0))?;
+        Ok(newest.unwrap_or(0))
+    }
+
+    fn add_form(&mut self, form: &StoredForm) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO forms (id, version, definition, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![form.id, form.version, form.definition, form.added_at, form.added_by],
+        )?;
+        Ok(())
     }
 
     fn insert_record(&mut self, r: &StoredRecord) -> Result<()> {
@@ -1915,6 +1984,18 @@ impl Storage for Sqlite {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    fn forms_in_use(&self) -> Result<Vec<StoredForm>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT f.id, f.version, f.definition, f.added_at, f.added_by FROM forms f
+             WHERE f.version = (SELECT max(n.version) FROM forms n WHERE n.id = f.id) ORDER BY f.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(StoredForm { id: row.get(0)?, version: row.get(1)?, definition: row.get(2)?, added_at: row.get(3)?, added_by: row.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self.lock().query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0)).optional()?)
     }
@@ -2153,6 +2234,37 @@ mod tests {
             superseded_by: None,
             continues: None,
         }
+    }
+
+    #[test]
+    fn the_shipped_forms_come_with_the_schema_and_every_version_of_a_form_is_kept() {
+        let db = Sqlite::open(&temp_db("forms")).unwrap();
+        let shipped = db.forms_in_use().unwrap();
+        assert_eq!(shipped.iter().map(|f| (f.id.as_str(), f.version, f.added_by.as_str())).collect::<Vec<_>>(), [
+            ("consent-form", 1, SHIPPED_BY),
+            ("delivery-receipt", 1, SHIPPED_BY),
+            ("inspection-checklist", 1, SHIPPED_BY),
+        ]);
+        for form in &shipped {
+            offsign::Form::parse(form.definition.as_bytes()).unwrap();
+        }
+        let v2 = StoredForm { version: 2, definition: "{}".into(), added_at: 5, added_by: "ann".into(), ..shipped[1].clone() };
+        db.batch(|b| {
+            assert_eq!(b.newest_form_version("delivery-receipt")?, 1);
+            assert_eq!(b.newest_form_version("no-such-form")?, 0);
+            b.add_form(&v2)
+        })
+        .unwrap();
+        assert!(db.batch(|b| b.add_form(&v2)).is_err(), "a version is added once");
+        let in_use = db.forms_in_use().unwrap();
+        assert_eq!(in_use.iter().map(|f| (f.id.as_str(), f.version)).collect::<Vec<_>>(), [("consent-form", 1), ("delivery-receipt", 2), ("inspection-checklist", 1)]);
+        db.batch(|b| {
+            assert_eq!(b.form("delivery-receipt", 1)?.as_deref(), Some(shipped[1].definition.as_str()), "the old version stays");
+            assert_eq!(b.form("delivery-receipt", 2)?.as_deref(), Some("{}"));
+            assert_eq!(b.form("delivery-receipt", 3)?, None);
+            Ok(())
+        })
+        .unwrap();
     }
 
     #[test]

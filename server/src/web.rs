@@ -780,6 +780,30 @@ pub(crate) mod tests {
     }
 
     #[tokio::test]
+    async fn the_forms_in_use_are_handed_out_signed_by_the_authority_newest_version_first() {
+        let (state, www, pkg) = fixture("forms");
+        let app = || app(state.clone(), www.clone(), pkg.clone(), false);
+        let read = || async {
+            let response = app().oneshot(Request::get("/v1/forms").body(Body::empty()).unwrap()).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let json: serde_json::Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+            offsign::verify_forms(json["forms"].as_str().unwrap(), state.authority.public_key()).unwrap()
+        };
+        let set = read().await;
+        assert_eq!(set.forms.iter().map(|f| (f.id.as_str(), f.version)).collect::<Vec<_>>(), [("consent-form", 1), ("delivery-receipt", 1), ("inspection-checklist", 1)]);
+        let mut changed = set.forms[1].clone();
+        changed.title = offsign::Label::Plain("Proof of delivery".into());
+        let added = crate::admin::add_form(&state.storage, "ann", serde_json::to_string(&changed).unwrap().as_bytes()).unwrap();
+        assert_eq!((added.id.as_str(), added.version), ("delivery-receipt", 2), "numbered after the newest");
+        assert_eq!(read().await.forms[1].title.text("en"), "Proof of delivery");
+        let refused = crate::admin::add_form(&state.storage, "ann", br#"{"v": 1, "id": "x", "version": 1, "title": "X", "fields": []}"#).unwrap_err();
+        assert!(refused.starts_with("malformed_form: 1 to 64 fields"), "{refused}");
+        let stranger = offsign::Authority::new(offsign::Identity::generate().unwrap(), "Other");
+        let forged = stranger.issue_forms(set.forms, api::now()).unwrap();
+        assert!(offsign::verify_forms(&forged, state.authority.public_key()).is_err(), "only the authority's set is taken");
+    }
+
+    #[tokio::test]
     async fn enrolling_again_in_place_of_a_key_supersedes_it_and_links_the_chains() {
         let (state, www, pkg) = fixture("continue");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
