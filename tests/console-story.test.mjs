@@ -150,7 +150,7 @@ test('enroll from the console by link, sign offline, fail once, sync; the consol
   await checkPage(desk, 'reports');
   await desk.getByRole('link', { name: 'Overview' }).click();
   await checkPage(desk, 'overview');
-  for (const [name, title] of [['gaps', 'Chain gaps'], ['webhooks', 'Webhooks'], ['audit', 'Audit log'], ['workers', 'Workers']]) {
+  for (const [name, title] of [['gaps', 'Chain gaps'], ['forms', 'Forms'], ['webhooks', 'Webhooks'], ['audit', 'Audit log'], ['workers', 'Workers']]) {
     await desk.getByRole('link', { name: title, exact: true }).click();
     await checkPage(desk, name);
   }
@@ -231,15 +231,15 @@ test('the console works from the keyboard alone: log in, move through the naviga
   await page.waitForURL(`${server.url}/admin`);
   // Through the navigation by Tab: each link named, and marked where the focus is.
   const stops = [];
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 10; i++) {
     await page.keyboard.press('Tab');
     stops.push(await page.evaluate(() => ({ text: document.activeElement.textContent.trim(), outline: getComputedStyle(document.activeElement).outlineStyle })));
   }
-  assert.deepEqual(stops.map((s) => s.text), ['Overview', 'Workers', 'Devices', 'Records', 'Failure reports', 'Chain gaps', 'Webhooks', 'Audit log', 'Log out']);
+  assert.deepEqual(stops.map((s) => s.text), ['Overview', 'Workers', 'Devices', 'Records', 'Failure reports', 'Chain gaps', 'Forms', 'Webhooks', 'Audit log', 'Log out']);
   assert.ok(stops.every((s) => s.outline !== 'none'), 'a visible focus ring on each');
   // To the records by keyboard, then a search typed and sent with Enter.
   await page.keyboard.press('Shift+Tab'); // Audit log
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab'); // back to Records
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+Tab'); // back to Records
   assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Records');
   await page.keyboard.press('Enter');
   await page.waitForURL(`${server.url}/admin/records`);

@@ -5,7 +5,9 @@
 // the audit log of who did what, and logs out. No page breaks the strict CSP.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from './support/browser.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, launchChromium } from './support/browser.mjs';
 import { client, jwsPayload, keyPair } from './support/client.mjs';
 import { consoleClient } from './support/console.mjs';
 import { startServer } from './support/server.mjs';
@@ -197,4 +199,33 @@ test('enrollment links point at --public-url when it is given; a URL with a path
   for (const bad of ['ftp://sign.example.com', 'https://sign.example.com/app', 'sign.example.com']) {
     await assert.rejects(startServer(['--public-url', bad], { captureStderr: true }), /public-url/, bad);
   }
+});
+
+test('forms: the console lists the forms in use with their fields; an admin adds a new version (its JSON checked), an auditor cannot', async () => {
+  await account('fran', 'a long forms password', 'admin');
+  await account('fred', 'a long auditor password', 'auditor');
+  const admin = await login('fran', 'a long forms password');
+  const listed = await request('GET', '/admin/forms', { cookie: admin.cookie });
+  assert.equal(listed.status, 200);
+  for (const title of ['Consent form', 'Delivery receipt', 'Inspection checklist']) assert.match(listed.text, new RegExp(`<td>${title}</td>`));
+  assert.match(listed.text, /<td><code>condition<\/code><\/td><td>Overall condition<\/td><td>choice: Good \/ Needs repair \/ Unsafe: taken out of use<\/td><td>yes<\/td>/);
+  assert.match(listed.text, /<textarea id="definition" name="definition"/);
+
+  const receipt = JSON.parse(readFileSync(path.join(ROOT, 'server/forms/delivery-receipt.json'), 'utf8'));
+  const changed = { ...receipt, fields: [...receipt.fields, { name: 'crates', type: 'number', label: { en: 'Crates', ar: 'الصناديق' }, min: 0, max: 500 }] };
+  const added = await request('POST', '/admin/forms', { form: { csrf: admin.csrf, definition: JSON.stringify(changed) }, cookie: admin.cookie, json: true });
+  assert.equal(added.status, 200, added.text);
+  assert.deepEqual(added.json, { id: 'delivery-receipt', version: 2 });
+  assert.match((await request('GET', '/admin/forms', { cookie: admin.cookie })).text, /<td><code>delivery-receipt<\/code><\/td><td>2<\/td><td>7<\/td>/);
+  assert.deepEqual(server.admin('form', 'list').forms.find((f) => f.id === 'delivery-receipt').addedBy, 'fran');
+
+  const malformed = await request('POST', '/admin/forms', { form: { csrf: admin.csrf, definition: JSON.stringify({ ...changed, fields: [] }) }, cookie: admin.cookie, json: true });
+  assert.deepEqual([malformed.status, malformed.json.code], [422, 'malformed_form']);
+  assert.match(malformed.json.message, /1 to 64 fields/);
+
+  const auditor = await login('fred', 'a long auditor password');
+  assert.doesNotMatch((await request('GET', '/admin/forms', { cookie: auditor.cookie })).text, /<textarea/, 'no add form for an auditor');
+  const refused = await request('POST', '/admin/forms', { form: { csrf: auditor.csrf, definition: JSON.stringify(changed) }, cookie: auditor.cookie, json: true });
+  assert.deepEqual([refused.status, refused.json.code], [403, 'role_refused']);
+  assert.equal(server.admin('form', 'list').forms.find((f) => f.id === 'delivery-receipt').version, 2, 'nothing added');
 });

@@ -90,14 +90,32 @@ pub fn time(ms: i64) -> String {
 /// The largest form file `add_form` reads.
 pub const MAX_FORM_FILE: u64 = 1 << 20;
 
+/// Why `add_form` added nothing.
+#[derive(Debug)]
+pub enum FormRefused {
+    /// The form is not one offsign can ask, or one too many (`malformed_form`): why.
+    Malformed(String),
+    /// The database failed.
+    Storage(crate::storage::StorageError),
+}
+
+impl std::fmt::Display for FormRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormRefused::Malformed(why) => write!(f, "malformed_form: {why}"),
+            FormRefused::Storage(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 /// Adds the form in `json` as the next version of its id (the version the file gives is
 /// replaced), audited as `actor`'s; the form as stored. `malformed_form` with why when it is not
 /// one offsign can ask, or would make more forms than a device takes.
-pub fn add_form(storage: &impl Storage, actor: &str, json: &[u8]) -> Result<offsign::Form, String> {
-    let mut form = offsign::Form::parse(json).map_err(|e| format!("{}: {}", e.code().as_str(), e.message()))?;
-    let in_use = storage.forms_in_use().map_err(|e| e.to_string())?;
+pub fn add_form(storage: &impl Storage, actor: &str, json: &[u8]) -> Result<offsign::Form, FormRefused> {
+    let mut form = offsign::Form::parse(json).map_err(|e| FormRefused::Malformed(e.message().to_owned()))?;
+    let in_use = storage.forms_in_use().map_err(FormRefused::Storage)?;
     if !in_use.iter().any(|f| f.id == form.id) && in_use.len() >= offsign::MAX_FORMS {
-        return Err(format!("malformed_form: {} forms are in use already, the most a device takes", offsign::MAX_FORMS));
+        return Err(FormRefused::Malformed(format!("{} forms are in use already, the most a device takes", offsign::MAX_FORMS)));
     }
     let now = now().millis();
     storage
@@ -108,7 +126,7 @@ pub fn add_form(storage: &impl Storage, actor: &str, json: &[u8]) -> Result<offs
             let detail = format!("form {} version {}", form.id, form.version);
             b.audit(&AuditEntry { at: now, actor: actor.to_owned(), action: "form_added".into(), detail })
         })
-        .map_err(|e| e.to_string())?;
+        .map_err(FormRefused::Storage)?;
     Ok(form)
 }
 

@@ -292,7 +292,7 @@ fn run(args: Args) -> Result<(), String> {
             if json.len() as u64 > admin::MAX_FORM_FILE {
                 return Err(format!("malformed_form: {} is larger than a form can be ({} bytes)", file.display(), admin::MAX_FORM_FILE));
             }
-            let form = admin::add_form(&storage, admin::COMMAND_LINE, &json)?;
+            let form = admin::add_form(&storage, admin::COMMAND_LINE, &json).map_err(|e| e.to_string())?;
             println!("{}", serde_json::json!({ "id": form.id, "version": form.version, "fields": form.fields.len() }));
             Ok(())
         }

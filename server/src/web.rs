@@ -797,7 +797,7 @@ pub(crate) mod tests {
         assert_eq!((added.id.as_str(), added.version), ("delivery-receipt", 2), "numbered after the newest");
         assert_eq!(read().await.forms[1].title.text("en"), "Proof of delivery");
         let refused = crate::admin::add_form(&state.storage, "ann", br#"{"v": 1, "id": "x", "version": 1, "title": "X", "fields": []}"#).unwrap_err();
-        assert!(refused.starts_with("malformed_form: 1 to 64 fields"), "{refused}");
+        assert!(refused.to_string().starts_with("malformed_form: 1 to 64 fields"), "{refused}");
         let stranger = offsign::Authority::new(offsign::Identity::generate().unwrap(), "Other");
         let forged = stranger.issue_forms(set.forms, api::now()).unwrap();
         assert!(offsign::verify_forms(&forged, state.authority.public_key()).is_err(), "only the authority's set is taken");

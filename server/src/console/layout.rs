@@ -26,6 +26,7 @@ pub(super) fn page(title: &str, session: Option<&Session>, body: Markup) -> Mark
                             a href="/admin/records" { "Records" }
                             a href="/admin/reports" { "Failure reports" }
                             a href="/admin/gaps" { "Chain gaps" }
+                            a href="/admin/forms" { "Forms" }
                             a href="/admin/webhooks" { "Webhooks" }
                             a href="/admin/audit" { "Audit log" }
                         }

@@ -14,6 +14,7 @@
 mod auth;
 mod chart;
 mod devices;
+mod forms;
 mod layout;
 mod overview;
 mod records;
@@ -21,6 +22,7 @@ mod reports;
 mod webhooks;
 mod workers;
 
+use crate::admin;
 use crate::api::{self, AppState};
 use crate::storage::Storage;
 use axum::http::{header, HeaderValue};
@@ -32,6 +34,7 @@ use std::sync::Arc;
 pub use auth::{new_token, token_hash, SETUP_MS};
 use auth::{login, login_page, logout, mark_https, me, setup, setup_page};
 use devices::{device, devices};
+use forms::{add_form, forms};
 use layout::stylesheet;
 use overview::overview;
 use records::{gaps, record, record_bundle, records, records_csv, refused};
@@ -61,6 +64,8 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>) -> Router {
         .route("/admin/device", get(device::<S>))
         .route("/admin/reports", get(reports::<S>))
         .route("/admin/triage", post(triage::<S>))
+        // A form in six languages, URL-encoded, is larger than the console's other bodies.
+        .route("/admin/forms", get(forms::<S>).post(add_form::<S>).layer(axum::extract::DefaultBodyLimit::max(admin::MAX_FORM_FILE as usize * 3)))
         .route("/admin/webhooks", get(webhooks::<S>).post(add_webhook::<S>))
         .route("/admin/webhooks/remove", post(remove_webhook::<S>))
         .route("/admin/api/me", get(me::<S>))
