@@ -503,6 +503,9 @@ async fn enroll<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
             None => return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::EnrollmentCodeUnknown, "no such enrollment code")),
             Some(result) => result?,
         };
+        // A key this enrollment superseded is on the list from now on: the device learns it at
+        // once (the list signed before the code was spent stands in if this one cannot be signed).
+        let list = if cert.continues.is_some() { revocation_list(state, now).unwrap_or(list) } else { list };
         Ok(credentials(state, cert, list, now))
     })
     .await

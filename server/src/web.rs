@@ -827,7 +827,9 @@ pub(crate) mod tests {
         assert_eq!(state.storage.certificate(&serial).unwrap().unwrap().continues, Some(link(old.kid())));
         let superseded = state.storage.certificate(&old_serial).unwrap().unwrap();
         assert_eq!(superseded.revocation(), Some(offsign::RevocationReason::Superseded));
-        // The next revocation list says so, and the audit log says who.
+        // The revocation list the device got says so, and the audit log says who.
+        let list = offsign::verify_revocation_list(enrolled["revocationList"].as_str().unwrap(), state.authority.public_key()).unwrap();
+        assert_eq!(list.reason(&old_serial), Some(offsign::RevocationReason::Superseded));
         assert_eq!(state.storage.revoked_serials(0).unwrap(), [(old_serial.clone(), offsign::RevocationReason::Superseded)]);
         let audit = state.storage.audit_log(10).unwrap();
         assert!(audit.iter().any(|e| e.actor == crate::admin::ENROLLMENT && e.detail.contains(&old_serial) && e.detail.contains("superseded")), "{audit:?}");
