@@ -3,8 +3,9 @@
 //! and a record's claims answer it.
 //!
 //! A record signed on a form names it in its claims, `form: {id, version}`, and holds each
-//! field's answer under the field's name; a handwritten signature is `signatureImage` (its
-//! digest), the location `geo`, a photo the record's document. The version is in the record:
+//! field's answer under the field's name (a location as the object the app writes, `{lat, lon,
+//! accuracy}`); a handwritten signature is `signatureImage` (its digest), a photo the record's
+//! document. The version is in the record:
 //! a form changed later does not change what an old record answered.
 
 use crate::error::{Error, ErrorCode, Result};
@@ -49,7 +50,7 @@ pub enum FieldKind {
     Photo,
     /// A handwritten signature on the pad: the record's `signatureImage`.
     Signature,
-    /// The device's location: the record's `geo`.
+    /// The device's location: an object (`{lat, lon, accuracy}` as the app writes it).
     Location,
 }
 
@@ -79,10 +80,10 @@ impl FieldKind {
         }
     }
 
-    /// Whether the answer is in the record's claims under the field's name (not a photo, a
-    /// signature or the location, which the record holds in its own way).
+    /// Whether the answer is in the record's claims under the field's name (not a photo or a
+    /// signature, which the record holds in its own way).
     fn answered_in_claims(self) -> bool {
-        !matches!(self, Self::Photo | Self::Signature | Self::Location)
+        !matches!(self, Self::Photo | Self::Signature)
     }
 }
 
@@ -274,7 +275,9 @@ impl Field {
             FieldKind::Date => answer.as_str().is_some_and(is_date),
             FieldKind::Choice => answer.as_str().is_some_and(|value| self.options.iter().any(|o| o.value == value)),
             FieldKind::Checkbox => answer.as_bool().is_some_and(|ticked| ticked || !self.required),
-            FieldKind::Photo | FieldKind::Signature | FieldKind::Location => true,
+            FieldKind::Location => answer.get("lat").and_then(Value::as_f64).is_some_and(|lat| (-90.0..=90.0).contains(&lat))
+                && answer.get("lon").and_then(Value::as_f64).is_some_and(|lon| (-180.0..=180.0).contains(&lon)),
+            FieldKind::Photo | FieldKind::Signature => true,
         };
         (!ok).then(|| format!("{name} is not a valid {} answer", self.kind.as_str()))
     }
@@ -358,9 +361,8 @@ impl Form {
         for field in &self.fields {
             let answer = match field.kind {
                 FieldKind::Signature => claims.get("signatureImage"),
-                FieldKind::Location => claims.get("geo"),
-                kind if kind.answered_in_claims() => claims.get(&field.name),
-                _ => Some(&Value::Bool(true)), // a photo is the record's document
+                FieldKind::Photo => Some(&Value::Bool(true)), // the record's document
+                _ => claims.get(&field.name),
             };
             refused.extend(field.refuse(answer));
         }
@@ -437,12 +439,13 @@ mod tests {
         assert_eq!((form.title.text("es-MX"), form.title.text("de")), ("Albarán", "Delivery receipt"));
         let good = claims(serde_json::json!({
             "form": {"id": "delivery-receipt", "version": 2}, "recipient": "A. Jones", "items": 3, "deliveredOn": "2026-12-03",
-            "condition": "damaged", "sealChecked": true, "signatureImage": {"sha256": "x", "type": "image/png"}
+            "condition": "damaged", "sealChecked": true, "signatureImage": {"sha256": "x", "type": "image/png"},
+            "location": {"lat": 51.5, "lon": -0.12, "accuracy": 20}
         }));
         assert_eq!(form.refusals(&good), Vec::<String>::new());
         let bad = claims(serde_json::json!({
             "recipient": "a name much longer than twenty", "items": 100, "deliveredOn": "2026-02-30",
-            "condition": "lost", "sealChecked": false, "extra": 1
+            "condition": "lost", "sealChecked": false, "extra": 1, "location": "here"
         }));
         assert_eq!(form.refusals(&bad), [
             "recipient is not a valid text answer",
@@ -451,6 +454,7 @@ mod tests {
             "condition is not a valid choice answer",
             "sealChecked is not a valid checkbox answer",
             "signature is required",
+            "location is not a valid location answer",
             "extra is not a field of the form",
         ]);
         assert_eq!(form.refusals(&claims(serde_json::json!({"condition": "intact", "sealChecked": true, "signatureImage": {}}))), ["recipient is required"]);
