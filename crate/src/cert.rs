@@ -450,14 +450,8 @@ impl Authority {
         jws::sign(&self.identity, CERT_STATUS_TYP, &crate::json::to_vec(&status))
     }
 
-    /// Signs the set of `forms` devices fill in, issued at `issued_at`.
-    pub fn issue_forms(&self, forms: Vec<crate::forms::Form>, issued_at: Timestamp) -> Result<String> {
-        let set = crate::forms::FormSet { v: 1, iss: self.name.clone(), issued_at: issued_at.to_string(), forms };
-        jws::sign(&self.identity, crate::forms::FORMS_TYP, &crate::json::to_vec(&set))
-    }
-
-    /// The authority's signing identity, for what other modules derive from it.
-    #[cfg(feature = "evidence")]
+    /// The authority's signing identity, for what other modules sign or derive with it (forms,
+    /// evidence keys).
     pub(crate) fn identity(&self) -> &Identity {
         &self.identity
     }

@@ -398,6 +398,15 @@ impl FromJson for FormSet {
     }
 }
 
+impl crate::Authority {
+    /// Signs the set of `forms` devices fill in, issued at `issued_at`. (Here rather than in
+    /// `cert` so that `cert` does not depend on forms.)
+    pub fn issue_forms(&self, forms: Vec<Form>, issued_at: Timestamp) -> Result<String> {
+        let set = FormSet { v: 1, iss: self.name().to_owned(), issued_at: issued_at.to_string(), forms };
+        crate::jws::sign(self.identity(), FORMS_TYP, &crate::json::to_vec(&set))
+    }
+}
+
 /// Verifies a signed set of forms against the authority key, and checks every form in it.
 pub fn verify_forms(jws_text: &str, authority: &crate::PublicKey) -> Result<FormSet> {
     let set: FormSet = crate::cert::read_signed(jws_text, FORMS_TYP, Some(authority))?;
