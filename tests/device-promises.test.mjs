@@ -27,6 +27,7 @@ const observed = new Set();
 const EXCLUDED = {
   self_check_failed: 'needs a fresh signature that fails its own verification twice (a memory or CPU fault); no input reaches it (keys.rs forces it in a unit test)',
   malformed_bundle: 'raised where an evidence bundle file is read (the offsign command line, crate/tests/cli.rs), not by the Device',
+  form_answers_invalid: 'needs forms an authority signed, which only a server hands out: sync-server.test.mjs ("forms from the office") sees it cross JS from sign, and checkAnswers name each field',
 };
 
 /** Helpers installed in the page as `window.t` (run by page.evaluate, so self-contained). */
@@ -583,6 +584,25 @@ test('unsent_records: removing a worker whose records are not sent is refused an
   assert.deepEqual(r.removed, { records: 1, unsent: 1, rejected: 0 });
   assert.deepEqual([r.unlocked, r.identities], [null, 0], 'locked first, then gone');
   expectReport(r.reports, { code: 'unsent_records', operation: 'remove_identity', kid: r.kid });
+}));
+
+test('form_unknown: nothing is signed on a form the device does not hold, and no form is held before a server sent one', { timeout: 120_000 }, () => withPage(async ({ page }) => {
+  const r = await page.evaluate(async ({ pin }) => {
+    const device = await window.offsign.Device.open({ name: 'no-forms' });
+    const a = await t.enrolled(device, 'A. Jones', pin);
+    const form = { id: 'delivery-receipt', version: 1 };
+    const signed = await t.outcome(device.sign(t.enc('receipt'), { name: 'r.json', claims: { form, recipient: 'B' } }));
+    const shapeless = await t.outcome(device.sign(t.enc('receipt'), { name: 'r.json', claims: { form: 'delivery-receipt' } }));
+    const checked = await t.outcome(device.checkAnswers({ form }));
+    const badLang = await t.outcome(device.forms({ lang: 7 }));
+    return { kid: a.kid, signed, shapeless, checked, badLang, forms: await device.forms(), records: (await device.records(a.kid)).length, reports: await device.reports() };
+  }, { pin: PIN });
+  assert.match(expectError(r.signed, 'form_unknown').message, /form delivery-receipt version 1 is not on this device/);
+  assert.match(expectError(r.shapeless, 'form_unknown').message, /claims.form is not \{id, version\}/);
+  expectError(r.checked, 'form_unknown');
+  expectError(r.badLang, 'malformed_input');
+  assert.deepEqual([r.forms, r.records], [[], 0], 'none held, nothing signed');
+  expectReport(r.reports, { code: 'form_unknown', operation: 'sign', kid: r.kid, count: 2 });
 }));
 
 test('randomness_unavailable: without crypto.getRandomValues no key is made, nothing is stored, and health says so', { timeout: 120_000 }, () => withPage(async ({ page }) => {

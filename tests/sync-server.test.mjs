@@ -7,11 +7,15 @@
 // After a revocation (superseded), records signed later are refused with cert_revoked_at_signing. autoSync sends when the
 // browser comes back online; after the field app signed offline and was closed, Background
 // Sync wakes the app's own service worker, which sends the outbox. An app served from another
-// origin syncs once the server allows that origin.
+// origin syncs once the server allows that origin. Forms from the office reach the device at
+// enrollment and at sync, and hold what is signed on them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
-import { httpProxy, launchChromium, serveStatic } from './support/browser.mjs';
+import { ROOT, httpProxy, launchChromium, serveStatic } from './support/browser.mjs';
 import { startServer, sql } from './support/server.mjs';
 import { enrollThroughTheApp, signAndWait } from './support/app.mjs';
 
@@ -163,6 +167,55 @@ test('a forgotten PIN: the office supersedes the key, the worker enrolls again o
     const worker = sql(server.db, `SELECT worker FROM certificates WHERE kid = '${kid}'`)[0][0];
     const { live } = server.admin('enroll', '--worker', worker);
     assert.ok(live.some((certificate) => certificate.kid === kid && certificate.expiresAt), JSON.stringify(live));
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test('forms from the office: fetched at enrollment, in the worker\'s language, answers checked before signing, the next version at the next sync, and the record names its form', { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchChromium();
+  try {
+    const { context, page } = await enrolledPage(browser, server, 30);
+    const receipt = { id: 'delivery-receipt', version: 1 };
+    const held = await page.evaluate(async (form) => {
+      const forms = await window.device.forms({ lang: 'es-MX' });
+      const problems = await window.device.checkAnswers({ form, recipient: '', stray: 1 });
+      const refused = await window.device.sign(new TextEncoder().encode('x'), { name: 'x.json', claims: { form, reference: 'DN-1' } }).catch((e) => [e.code, e.message]);
+      const unknown = await window.device.sign(new TextEncoder().encode('x'), { name: 'x.json', claims: { form: { ...form, version: 9 } } }).catch((e) => e.code);
+      const image = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+      const { record } = await window.device.sign(new TextEncoder().encode('receipt'), { name: 'receipt.json', claims: { form, recipient: 'A. Jones' }, signatureImage: image });
+      const summary = await window.device.sync();
+      return { titles: forms.map((f) => [f.id, f.version, f.title]), field: forms[1].fields[0], problems, refused, unknown, id: record.id, summary };
+    }, receipt);
+    assert.deepEqual(held.titles, [['consent-form', 1, 'Formulario de consentimiento'], ['delivery-receipt', 1, 'Albarán de entrega'], ['inspection-checklist', 1, 'Lista de inspección']]);
+    assert.deepEqual(held.field, { name: 'recipient', type: 'text', label: 'Destinatario', required: true, maxLength: 200 });
+    assert.deepEqual(held.problems, [
+      { field: 'recipient', problem: 'required' }, { field: 'signature', problem: 'required' }, { field: 'stray', problem: 'not_a_field' },
+    ]);
+    assert.deepEqual(held.refused, ['form_answers_invalid', 'recipient is required; signature is required'], 'nothing signed without what the form requires');
+    assert.equal(held.unknown, 'form_unknown');
+    assert.equal(held.summary.accepted, 1);
+    assert.equal(held.summary.formsUpdated, false, 'unchanged since enrollment');
+    const [[jws]] = sql(server.db, `SELECT jws FROM records WHERE id = '${held.id}'`);
+    const { claims } = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url'));
+    assert.deepEqual(claims.form, receipt, 'the record names its form and version');
+
+    // The office changes the form: the next sync brings version 2, and version 1 stays signable
+    // only until then (the server still takes records signed on it).
+    const changed = JSON.parse(readFileSync(path.join(ROOT, 'server/forms/delivery-receipt.json'), 'utf8'));
+    changed.fields.push({ name: 'items', type: 'number', label: 'Items', min: 1, required: true });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-form-')), 'form.json');
+    writeFileSync(file, JSON.stringify(changed));
+    assert.equal(server.admin('form', 'add', '--file', file).version, 2);
+    const next = await page.evaluate(async () => {
+      const summary = await window.device.sync();
+      const receipt = (await window.device.forms()).find((f) => f.id === 'delivery-receipt');
+      return { updated: summary.formsUpdated, version: receipt.version, last: receipt.fields.at(-1) };
+    });
+    assert.deepEqual(next, { updated: true, version: 2, last: { name: 'items', type: 'number', label: 'Items', required: true, min: 1 } });
+    await context.close();
   } finally {
     await browser.close();
     await server.stop();

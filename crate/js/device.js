@@ -171,6 +171,10 @@ export class Device {
   sign(doc, options) { return this.#call('sign', [doc, options]); }
   /** Signs several documents in one transaction. */
   signMany(docs) { return this.#call('signMany', [docs]); }
+  /** The forms from the office this device holds, in language `options.lang`. */
+  forms(options) { return this.#call('forms', [options]); }
+  /** What keeps `claims` from answering the form they name (each field's problem). */
+  checkAnswers(claims) { return this.#call('checkAnswers', [claims]); }
   /** A page of identity `kid`'s records. */
   records(kid, options) { return this.#call('records', [kid, options]); }
   /** The document or signature image (`kind`) of record `recordId`, opened for its unlocked worker, as a Blob. */

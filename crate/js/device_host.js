@@ -17,7 +17,7 @@ export const offsignError = (code, message) => new OffsignError(code, message, R
 /** The Device methods a proxy may call (no wasm-bindgen internals, no `free` twice). */
 const METHODS = new Set([
   'createIdentity', 'identities', 'removeIdentity', 'unlock', 'lockoutRemaining', 'setCredentials', 'sign', 'signMany',
-  'records', 'evidence', 'bundle', 'reports', 'addFeedback', 'enroll', 'sync', 'diagnose', 'exportBackup', 'importBackup',
+  'records', 'evidence', 'bundle', 'forms', 'checkAnswers', 'reports', 'addFeedback', 'enroll', 'sync', 'diagnose', 'exportBackup', 'importBackup',
 ]);
 
 let wasmReady;

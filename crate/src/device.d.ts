@@ -194,6 +194,50 @@ export interface SyncSummary {
   serverOffsetMs: number | null;
   /** Documents and signature images the server stored now, each checked against its record. */
   evidenceStored: number;
+  /** Whether the server had forms this device did not hold yet (kept now: `Device.forms`). */
+  formsUpdated: boolean;
+}
+
+/** A form from the office, in one language (`Device.forms`). */
+export interface FormInfo {
+  /** The form format's version, 1. */
+  v: number;
+  /** Its id, kept across versions: sign with `claims.form = { id, version }`. */
+  id: string;
+  /** Its version (a change at the office is the next one). */
+  version: number;
+  /** Its title. */
+  title: string;
+  /** Its fields, in the order they are asked. */
+  fields: FormField[];
+}
+
+/** One field of a form: its answer is the claim under `name` (a photo is the document, a
+ * signature `signatureImage`, a location `{ lat, lon, accuracyM }`). */
+export interface FormField {
+  name: string;
+  type: 'text' | 'number' | 'date' | 'choice' | 'checkbox' | 'photo' | 'signature' | 'location';
+  /** What the worker reads. */
+  label: string;
+  /** Whether the form cannot be signed without it (a required checkbox must be ticked). */
+  required: boolean;
+  /** A hint under the field. */
+  help?: string;
+  /** A choice field's options: the record holds `value`. */
+  options?: { value: string; label: string }[];
+  /** A number field's limits. */
+  min?: number;
+  max?: number;
+  /** The longest answer a text field takes (characters); text fields only. */
+  maxLength?: number;
+}
+
+/** What keeps one field's answer from fitting its form (`Device.checkAnswers`). */
+export interface FieldProblem {
+  /** The field's name (or a claim the form does not ask for). */
+  field: string;
+  /** `required`: no answer; `invalid`: not of the field's kind or outside its limits; `not_a_field`: the form has no such field. */
+  problem: 'required' | 'invalid' | 'not_a_field';
 }
 
 /** Options of `Device.importBackup`. */

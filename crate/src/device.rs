@@ -21,6 +21,11 @@ pub(crate) mod evidence;
 pub use evidence::StagedEvidence;
 use std::cell::{Cell, RefCell};
 
+/// `form_unknown`: the device does not hold version `version` of form `id`.
+pub(crate) fn form_not_held(id: &str, version: u32) -> Error {
+    Error::new(ErrorCode::FormUnknown, format!("form {id:.64} version {version} is not on this device"))
+}
+
 /// One document to sign: its digest and the claims that go with it.
 #[derive(Debug)]
 pub struct SignInput {
@@ -587,6 +592,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         if inputs.is_empty() || inputs.len() > MAX_BATCH {
             return Err(Error::new(ErrorCode::MalformedInput, format!("sign takes 1 to {MAX_BATCH} documents")));
         }
+        self.check_answers(&inputs).await?;
         let kid = self.with_identity(self.clock.now()?, |id| Ok(id.kid().to_owned()))?;
         let mut signed = Vec::with_capacity(inputs.len());
         let mut warnings = Vec::new();
@@ -629,6 +635,33 @@ impl<S: Store, C: Clock> Device<S, C> {
             })
             .await?;
         Ok(Signed { records: signed, warnings })
+    }
+
+    /// The forms from the office this device holds (fetched at enrollment and sync, checked
+    /// against the pinned authority each time they are read); `None` before the first fetch,
+    /// or from a server without forms.
+    pub async fn forms(&self) -> Result<Option<crate::FormSet>> {
+        let result = crate::sync::engine::stored_forms(&self.store).await;
+        self.reported("forms", None, result).await
+    }
+
+    /// Nothing is signed on a form the device does not hold, or with claims that do not answer
+    /// it (the server would refuse the record: better the worker hears it now, next to the
+    /// field): `form_unknown`, `form_answers_invalid` with each problem.
+    async fn check_answers(&self, inputs: &[SignInput]) -> Result<()> {
+        let mut held = None;
+        for input in inputs {
+            let Some((id, version)) = crate::named_form(&input.claims)? else { continue };
+            if held.is_none() {
+                held = Some(crate::sync::engine::stored_forms(&self.store).await?);
+            }
+            let form = held.as_ref().and_then(|set| set.as_ref()?.find(id, version)).ok_or_else(|| form_not_held(id, version))?;
+            let refused = form.refusals(&input.claims);
+            if !refused.is_empty() {
+                return Err(Error::new(ErrorCode::FormAnswersInvalid, format!("{:.500}", refused.join("; "))));
+            }
+        }
+        Ok(())
     }
 
     /// Up to `limit` outbox records of identity `kid` after sequence number `after`.

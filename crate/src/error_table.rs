@@ -189,6 +189,16 @@ error_codes! {
         MalformedBundle = "malformed_bundle", Error,
             "The file is not an offsign evidence bundle, or it is damaged or incomplete.",
             "Download the bundle again from the app or the console, and open it as it came (do not unpack and repack it).";
+        /// A document is signed on a form this device does not hold (the device), or a record
+        /// names a form or version the server does not hold (the server).
+        FormUnknown = "form_unknown", Error,
+            "The form, or that version of it, is not held here: on the device nothing was signed; on the server the record is refused.",
+            "Connect to the internet and send (Outbox, Send now) so that the device gets the office's forms, then sign again; if the server refused a record, ask your administrator. The record stays on this device.";
+        /// The answers do not fit the form they name (the device: nothing was signed; the
+        /// server: the record is refused).
+        FormAnswersInvalid = "form_answers_invalid", Error,
+            "The answers do not fit the form they name: a required field is empty, or an answer is of the wrong kind.",
+            "Fill in the marked parts, then sign. If the server refused a record for this, reload the app while online to get the newest forms, and tell your administrator.";
     }
     server {
         /// The server holds another record at the same place in this key's chain.
@@ -224,14 +234,6 @@ error_codes! {
         MalformedForm = "malformed_form", Error,
             "A form definition is not one offsign can ask: its JSON, fields, names or limits are wrong.",
             "The message says what is wrong. Correct the form's file and add it again; the form in use stays as it was.";
-        /// A record names a form, or a version of it, the server does not hold.
-        FormUnknown = "form_unknown", Error,
-            "The record was signed on a form, or a version of it, this server does not hold.",
-            "Ask your administrator: the form may have been added on another server. The record stays on this device.";
-        /// A record's claims do not answer the form it was signed on.
-        FormAnswersInvalid = "form_answers_invalid", Error,
-            "The record's answers do not fit the form it names: a required field is empty, or an answer is of the wrong kind.",
-            "Update the app (reload it while online) and sign the document again; tell your administrator.";
         /// An enrollment names a key to replace that is not one of the code's worker.
         ReplacedKeyUnknown = "replaced_key_unknown", Error,
             "The key this enrollment replaces is not one of the code's worker.",

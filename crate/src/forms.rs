@@ -4,7 +4,7 @@
 //!
 //! A record signed on a form names it in its claims, `form: {id, version}`, and holds each
 //! field's answer under the field's name (a location as the object the app writes, `{lat, lon,
-//! accuracy}`); a handwritten signature is `signatureImage` (its digest), a photo the record's
+//! accuracyM}`); a handwritten signature is `signatureImage` (its digest), a photo the record's
 //! document. The version is in the record:
 //! a form changed later does not change what an old record answered.
 
@@ -50,7 +50,7 @@ pub enum FieldKind {
     Photo,
     /// A handwritten signature on the pad: the record's `signatureImage`.
     Signature,
-    /// The device's location: an object (`{lat, lon, accuracy}` as the app writes it).
+    /// The device's location: an object (`{lat, lon, accuracyM}` as the app writes it).
     Location,
 }
 
@@ -264,10 +264,9 @@ impl Field {
     }
 
     /// Why `answer` (the claim under the field's name, if any) does not answer the field.
-    fn refuse(&self, answer: Option<&Value>) -> Option<String> {
-        let name = &self.name;
+    fn refuse(&self, answer: Option<&Value>) -> Option<AnswerProblem> {
         let Some(answer) = answer.filter(|a| !a.is_null() && a.as_str() != Some("")) else {
-            return self.required.then(|| format!("{name} is required"));
+            return self.required.then_some(AnswerProblem::Required);
         };
         let ok = match self.kind {
             FieldKind::Text => answer.as_str().is_some_and(|text| text.chars().count() <= self.max_length.unwrap_or(DEFAULT_MAX_LENGTH) as usize),
@@ -279,7 +278,7 @@ impl Field {
                 && answer.get("lon").and_then(Value::as_f64).is_some_and(|lon| (-180.0..=180.0).contains(&lon)),
             FieldKind::Photo | FieldKind::Signature => true,
         };
-        (!ok).then(|| format!("{name} is not a valid {} answer", self.kind.as_str()))
+        (!ok).then_some(AnswerProblem::Invalid)
     }
 }
 
@@ -353,26 +352,116 @@ impl Form {
         Ok(())
     }
 
-    /// Why the claims of a record signed on this form do not answer it: each field's problem,
-    /// in the form's order, and every claim no field asked for (besides those a record holds
-    /// anyway). Empty when they answer it.
-    pub fn refusals(&self, claims: &Map<String, Value>) -> Vec<String> {
-        let mut refused: Vec<String> = Vec::new();
+    /// What keeps the claims of a record signed on this form from answering it: each field's
+    /// problem, in the form's order, then every claim no field asked for (besides those a
+    /// record holds anyway). Empty when they answer it. A drawn signature is the claim
+    /// `signatureImage`; a photo is the record's document, so always there.
+    pub fn problems(&self, claims: &Map<String, Value>) -> Vec<FieldProblem> {
+        let mut found = Vec::new();
         for field in &self.fields {
             let answer = match field.kind {
                 FieldKind::Signature => claims.get("signatureImage"),
-                FieldKind::Photo => Some(&Value::Bool(true)), // the record's document
+                FieldKind::Photo => Some(&Value::Bool(true)),
                 _ => claims.get(&field.name),
             };
-            refused.extend(field.refuse(answer));
+            found.extend(field.refuse(answer).map(|problem| FieldProblem { field: field.name.clone(), problem }));
         }
         for key in claims.keys() {
             let known = RESERVED.contains(&key.as_str()) || self.fields.iter().any(|f| f.kind.answered_in_claims() && &f.name == key);
             if !known {
-                refused.push(format!("{key:.40} is not a field of the form"));
+                found.push(FieldProblem { field: key.chars().take(40).collect(), problem: AnswerProblem::NotAField });
             }
         }
-        refused
+        found
+    }
+
+    /// [`Form::problems`] in words, one per problem ("recipient is required").
+    pub fn refusals(&self, claims: &Map<String, Value>) -> Vec<String> {
+        let kind = |name: &str| self.fields.iter().find(|f| f.name == name).map_or("", |f| f.kind.as_str());
+        self.problems(claims)
+            .into_iter()
+            .map(|p| match p.problem {
+                AnswerProblem::Required => format!("{} is required", p.field),
+                AnswerProblem::Invalid => format!("{} is not a valid {} answer", p.field, kind(&p.field)),
+                AnswerProblem::NotAField => format!("{} is not a field of the form", p.field),
+            })
+            .collect()
+    }
+
+    /// The form as a worker reads it in language `lang`: every label plain text in that
+    /// language (or the nearest there is: [`Label::text`]), and every text field's
+    /// `maxLength` stated.
+    pub fn in_language(&self, lang: &str) -> Form {
+        let plain = |label: &Label| Label::Plain(label.text(lang).to_owned());
+        Form {
+            title: plain(&self.title),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| Field {
+                    label: plain(&f.label),
+                    help: f.help.as_ref().map(plain),
+                    options: f.options.iter().map(|o| Choice { value: o.value.clone(), label: plain(&o.label) }).collect(),
+                    max_length: f.max_length.or((f.kind == FieldKind::Text).then_some(DEFAULT_MAX_LENGTH)),
+                    ..f.clone()
+                })
+                .collect(),
+            ..self.clone()
+        }
+    }
+}
+
+/// What is wrong with one field's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerProblem {
+    /// A required field has no answer (a required checkbox left unticked is `Invalid`).
+    Required,
+    /// The answer is not of the field's kind, or outside its limits or options.
+    Invalid,
+    /// A claim answers no field of the form.
+    NotAField,
+}
+
+/// A field whose answer keeps a record from answering its form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The field's name (or the stray claim's).
+    pub field: String,
+    /// What is wrong with it.
+    pub problem: AnswerProblem,
+}
+
+/// The form a record's claims say they answer (`claims.form`, `{id, version}`): `None` when
+/// they name none, `form_unknown` when `form` is not that shape.
+pub fn named_form(claims: &Map<String, Value>) -> Result<Option<(&str, u32)>> {
+    let Some(named) = claims.get("form") else { return Ok(None) };
+    let id = named.get("id").and_then(Value::as_str);
+    let version = named.get("version").and_then(Value::as_u64).and_then(|v| u32::try_from(v).ok());
+    match (id, version) {
+        (Some(id), Some(version)) => Ok(Some((id, version))),
+        _ => Err(Error::new(ErrorCode::FormUnknown, "claims.form is not {id, version}")),
+    }
+}
+
+/// A short tag of which form versions a set holds (`id:version`, whatever their order): a
+/// device that has the set with this tag need not fetch it again.
+pub fn forms_tag<'a>(versions: impl IntoIterator<Item = (&'a str, u32)>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut lines: Vec<String> = versions.into_iter().map(|(id, version)| format!("{id}:{version}\n")).collect();
+    lines.sort();
+    crate::encoding::b64url(&Sha256::digest(lines.concat().as_bytes())[..16])
+}
+
+impl FormSet {
+    /// Its [`forms_tag`].
+    pub fn tag(&self) -> String {
+        forms_tag(self.forms.iter().map(|f| (f.id.as_str(), f.version)))
+    }
+
+    /// The form with this id and version, if the set holds it.
+    pub fn find(&self, id: &str, version: u32) -> Option<&Form> {
+        self.forms.iter().find(|f| f.id == id && f.version == version)
     }
 }
 

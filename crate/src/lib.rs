@@ -50,7 +50,7 @@ mod vault;
 mod wasm;
 
 pub use bundle::{verify_bundle, Bundle, BundleCheck, Outcome};
-pub use forms::{verify_forms, Choice, Field, FieldKind, Form, FormSet, Label, FORMS_TYP, MAX_FIELDS, MAX_FORMS};
+pub use forms::{forms_tag, named_form, verify_forms, AnswerProblem, Choice, Field, FieldKind, FieldProblem, Form, FormSet, Label, FORMS_TYP, MAX_FIELDS, MAX_FORMS};
 #[cfg(feature = "bundle-file")]
 pub use bundle_file::{check_bundle_file, read_bundle, AuthorityUsed, BundleFile, BundleReport, Verdict, MAX_BUNDLE_DOCUMENT, MAX_BUNDLE_ENTRIES, MAX_BUNDLE_FILE};
 #[cfg(feature = "bundle-write")]

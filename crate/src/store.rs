@@ -121,6 +121,8 @@ pub mod setting {
     /// Followed by `:` and an authority's key id: the latest server time (ms) that authority
     /// signed; the clock follows only later ones.
     pub const SERVER_TIME_SEEN: &str = "serverTimeSeenMs";
+    /// The forms in use, as the authority signed them (`offsign-forms+jws`).
+    pub const FORMS: &str = "forms";
 }
 
 /// Oldest first, and in chain order within one signing time (a batch shares its time).

@@ -366,10 +366,22 @@ async fn evidence_key<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiR
     Ok(Json(json!({ "evidenceKey": statement })))
 }
 
+/// `GET /v1/forms?have=TAG`.
+#[derive(Deserialize)]
+struct FormsQuery {
+    /// The [`offsign::forms_tag`] of the set the device holds.
+    have: Option<String>,
+}
+
 /// `GET /v1/forms`: the newest version of every form, signed by the authority
-/// (`offsign-forms+jws`): what devices fill in, cached for offline use.
-async fn forms<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
-    blocking(&state, |state| {
+/// (`offsign-forms+jws`): what devices fill in, cached for offline use. A device that names
+/// the tag of the set it holds (`?have=`) gets `{"unchanged": true}` when no form changed: a
+/// sync on a metered connection does not fetch the same forms again.
+async fn forms<S: Storage>(State(state): State<Arc<AppState<S>>>, axum::extract::Query(query): axum::extract::Query<FormsQuery>) -> ApiResult<Json<serde_json::Value>> {
+    if query.have.as_ref().is_some_and(|tag| tag.len() > 64) {
+        return Err(ApiError::malformed("have: the tag of a set of forms, at most 64 characters"));
+    }
+    blocking(&state, move |state| {
         let mut forms = Vec::new();
         for stored in state.storage.forms_in_use()? {
             // Checked when it was added; one that no longer reads is left out, and logged.
@@ -377,6 +389,9 @@ async fn forms<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<J
                 Ok(form) => forms.push(form),
                 Err(e) => tracing::error!("stored form {} version {} does not read: {e}", stored.id, stored.version),
             }
+        }
+        if query.have.as_deref() == Some(offsign::forms_tag(forms.iter().map(|f| (f.id.as_str(), f.version))).as_str()) {
+            return Ok(Json(json!({ "unchanged": true })));
         }
         let signed = state.authority.issue_forms(forms, now()).map_err(|e| ApiError::internal(e.to_string()))?;
         Ok(Json(json!({ "forms": signed })))

@@ -129,11 +129,10 @@ fn certificate_refusal(cert: &CertificateRow, payload: &offsign::RecordPayload, 
 /// that form, or that version of it, is not held here (`form_unknown`), or its claims do not
 /// answer it (`form_answers_invalid`, with each problem). A record that names no form is free.
 fn form_refusal(batch: &mut dyn Batch, payload: &offsign::RecordPayload) -> Result<Option<(ErrorCode, String)>> {
-    let Some(named) = payload.claims.get("form") else { return Ok(None) };
-    let id = named.get("id").and_then(serde_json::Value::as_str);
-    let version = named.get("version").and_then(serde_json::Value::as_u64).and_then(|v| u32::try_from(v).ok());
-    let (Some(id), Some(version)) = (id, version) else {
-        return Ok(Some((ErrorCode::FormUnknown, "claims.form is not {id, version}".into())));
+    let (id, version) = match offsign::named_form(&payload.claims) {
+        Ok(Some(named)) => named,
+        Ok(None) => return Ok(None),
+        Err(e) => return Ok(Some((e.code(), e.message().to_owned()))),
     };
     let Some(definition) = batch.form(id, version)? else {
         return Ok(Some((ErrorCode::FormUnknown, format!("form {id:.64} version {version} is not held here"))));

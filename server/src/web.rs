@@ -791,11 +791,21 @@ pub(crate) mod tests {
         };
         let set = read().await;
         assert_eq!(set.forms.iter().map(|f| (f.id.as_str(), f.version)).collect::<Vec<_>>(), [("consent-form", 1), ("delivery-receipt", 1), ("inspection-checklist", 1)]);
+        // A device that holds this set is told so, and not sent it again; a changed set is sent.
+        let have = |tag: String| async move {
+            let response = app().oneshot(Request::get(format!("/v1/forms?have={tag}")).body(Body::empty()).unwrap()).await.unwrap();
+            let status = response.status();
+            (status, serde_json::from_slice::<serde_json::Value>(&response.into_body().collect().await.unwrap().to_bytes()).unwrap())
+        };
+        assert_eq!(have(set.tag()).await, (StatusCode::OK, serde_json::json!({"unchanged": true})));
+        assert!(have("old".into()).await.1["forms"].is_string());
+        assert_eq!(have("x".repeat(65)).await.1["code"], "malformed_request");
         let mut changed = set.forms[1].clone();
         changed.title = offsign::Label::Plain("Proof of delivery".into());
         let added = crate::admin::add_form(&state.storage, "ann", serde_json::to_string(&changed).unwrap().as_bytes()).unwrap();
         assert_eq!((added.id.as_str(), added.version), ("delivery-receipt", 2), "numbered after the newest");
         assert_eq!(read().await.forms[1].title.text("en"), "Proof of delivery");
+        assert!(have(set.tag()).await.1["forms"].is_string(), "a new version changes the tag");
         let refused = crate::admin::add_form(&state.storage, "ann", br#"{"v": 1, "id": "x", "version": 1, "title": "X", "fields": []}"#).unwrap_err();
         assert!(refused.to_string().starts_with("malformed_form: 1 to 64 fields"), "{refused}");
         let stranger = offsign::Authority::new(offsign::Identity::generate().unwrap(), "Other");

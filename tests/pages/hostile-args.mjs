@@ -117,6 +117,8 @@ export async function callEverything(mod, { withDevice }) {
       ['Device#records', (...a) => device.records(...a), [me.kid, { limit: 5 }]],
       ['Device#evidence', (...a) => device.evidence(...a), ['no-such-record', 'document']],
       ['Device#bundle', (...a) => device.bundle(...a), ['no-such-record']],
+      ['Device#forms', (...a) => device.forms(...a), [{ lang: 'es' }]],
+      ['Device#checkAnswers', (...a) => device.checkAnswers(...a), [{ form: { id: 'delivery-receipt', version: 1 } }]],
       ['Device#reports', (...a) => device.reports(...a), [{ limit: 5 }]],
       ['Device#addFeedback', (...a) => device.addFeedback(...a), ['no-such-report', 'a comment']],
       ['Device#enroll', (...a) => device.enroll(...a), [me.kid, 'AAAA-BBBB-CCCC', server]],

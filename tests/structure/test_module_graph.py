@@ -74,16 +74,22 @@ def edges(mods, root_exports):
             graph[mod] |= children
     for mod in graph:
         graph[mod].discard(mod)
-        # a child's edge to its own facade is an edge to the siblings it re-exports
+        # a child's edge to its own facade is an edge to the siblings it re-exports (`pub use
+        # kid::…`, `pub(crate) use kid::…`): what the facade defines itself is no sibling's
         expanded = set()
         for t in graph[mod]:
             kids = {k for k in mods if len(k) == len(t) + 1 and k[:len(t)] == t}
             if kids and mod in kids:
-                expanded |= kids - {mod}
+                expanded |= {k for k in kids - {mod} if re_exports(mods[t], k[-1])}
             else:
                 expanded.add(t)
         graph[mod] = expanded
     return graph
+
+
+def re_exports(facade_text, kid):
+    """Whether a facade's text re-exports something of its child module `kid`."""
+    return re.search(rf"\bpub(?:\([^)]*\))?\s+use\s+(?:self::)?{kid}::", facade_text) is not None
 
 
 def root_exports(lib_text):
@@ -142,6 +148,18 @@ def test_no_module_imports_one_that_imports_it_back():
     for src in CRATES:
         found = cycles(graph_of(src))
         assert not found, f"{src.relative_to(ROOT)}: modules that import each other: {found}"
+
+
+def test_a_facade_stands_for_the_children_it_re_exports_only():
+    mods = {
+        ("e",): "mod a; mod b; pub(crate) use a::thing; pub struct Engine;",
+        ("e", "a"): "use super::Engine;",
+        ("e", "b"): "use super::Engine; use super::thing;",
+    }
+    graph = edges(mods, {})
+    assert graph[("e", "b")] == {("e", "a")}, "b reaches a through what the facade re-exports"
+    assert graph[("e", "a")] == set(), "the facade's own Engine is no sibling's"
+    assert cycles(graph) == []
 
 
 def test_the_check_sees_a_circle():

@@ -11,8 +11,11 @@ use super::retry::*;
 use super::wire::*;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
+mod forms;
 #[cfg(feature = "evidence")]
 mod uploads;
+
+pub(crate) use forms::stored_forms;
 
 /// Batches of the outbox read from the store at a time while a sync sends it.
 const READ_AHEAD: usize = 4;
@@ -151,6 +154,9 @@ impl<H: Host> Engine<'_, H> {
             let pinned = self.pin_evidence_keys(transport, SyncOptions { max_tries: 1, ..SyncOptions::default() }).await;
             let _ = self.host.reported("pin_evidence_key", Some(kid), pinned).await;
         }
+        // The forms the worker fills in, kept for offline use; without them the app's own.
+        let fetched = self.refresh_forms(transport, SyncOptions { max_tries: 1, ..SyncOptions::default() }).await;
+        let _ = self.host.reported("refresh_forms", Some(kid), fetched).await;
         Ok(())
     }
 
@@ -205,6 +211,8 @@ impl<H: Host> Engine<'_, H> {
         let _ = self.host.reported("send_status", self.host.unlocked().as_deref(), status).await;
         let renewal = self.renew_if_due(transport, options, &mut summary).await;
         let _ = self.host.reported("renew", self.host.unlocked().as_deref(), renewal).await;
+        let forms = self.refresh_forms(transport, options).await;
+        summary.forms_updated = self.host.reported("refresh_forms", None, forms).await.unwrap_or(false);
         if let Some(retain) = self.host.retain_accepted_ms() {
             let before = self.host.clock().now()?.plus_millis(-retain).to_string();
             while self.host.store().prune_accepted(&before, 1_000).await? == 1_000 {}
@@ -780,6 +788,11 @@ mod tests {
         /// Fail once when an upload is whole, keeping it unchecked (a full disk on the server).
         #[cfg(feature = "evidence")]
         fault_when_whole: std::cell::Cell<bool>,
+        /// The forms in use; none: `GET /v1/forms` is 404 (a server older than forms).
+        forms: RefCell<Vec<crate::Form>>,
+        /// Who signs the set of forms, and when (default: the authority, at the server time).
+        forms_signer: Option<Authority>,
+        forms_issued: Option<&'static str>,
     }
 
     impl<'a> FakeServer<'a> {
@@ -824,6 +837,9 @@ mod tests {
                 slow_link: None,
                 #[cfg(feature = "evidence")]
                 fault_when_whole: std::cell::Cell::new(false),
+                forms: RefCell::default(),
+                forms_signer: None,
+                forms_issued: None,
             }
         }
 
@@ -907,6 +923,22 @@ mod tests {
             let time = Timestamp::parse_rfc3339(self.answer_time.unwrap_or(self.server_time)).unwrap();
             let nonce = self.replayed_nonce.or(nonce);
             self.answer_forger.as_ref().unwrap_or(self.authority).sign_answer(time, verdicts, nonce).unwrap()
+        }
+
+        /// `GET /v1/forms[?have=TAG]`, as the server answers it.
+        fn forms_answer(&self, path: &str) -> HttpResponse {
+            let forms = self.forms.borrow().clone();
+            if forms.is_empty() {
+                return HttpResponse { status: 404, retry_after: None, body: r#"{"code":"not_found"}"#.into() };
+            }
+            let tag = crate::forms_tag(forms.iter().map(|f| (f.id.as_str(), f.version)));
+            let body = if path.strip_prefix("/v1/forms?have=") == Some(tag.as_str()) {
+                r#"{"unchanged":true}"#.to_owned()
+            } else {
+                let issued = Timestamp::parse_rfc3339(self.forms_issued.unwrap_or(self.server_time)).unwrap();
+                serde_json::json!({ "forms": self.forms_signer.as_ref().unwrap_or(self.authority).issue_forms(forms, issued).unwrap() }).to_string()
+            };
+            HttpResponse { status: 200, retry_after: None, body }
         }
 
         fn serve(&self, path: &str, body: &str) -> String {
@@ -1014,6 +1046,9 @@ mod tests {
             #[cfg(feature = "evidence")]
             if let Some(key) = path.strip_prefix("/v1/evidence/") {
                 return Ok(self.evidence_status(key));
+            }
+            if path.starts_with("/v1/forms") {
+                return Ok(self.forms_answer(path));
             }
             self.paths.borrow_mut().pop();
             let (path, nonce) = path.split_once("?nonce=").unwrap();
@@ -1407,11 +1442,11 @@ mod tests {
         assert_eq!(
             *server.paths.borrow(),
             if cfg!(feature = "evidence") {
-                &["/v1/records", "/v1/evidence-key", "/v1/status", "/v1/revocations", "/v1/status"][..]
+                &["/v1/records", "/v1/evidence-key", "/v1/status", "/v1/forms", "/v1/revocations", "/v1/status", "/v1/forms"][..]
             } else {
-                &["/v1/records", "/v1/status", "/v1/revocations", "/v1/status"][..]
+                &["/v1/records", "/v1/status", "/v1/forms", "/v1/revocations", "/v1/status", "/v1/forms"][..]
             },
-            "with nothing to send, the list and time still come; the unlocked device's status each time; the evidence key once"
+            "with nothing to send, the list and time still come; the unlocked device's status and the forms each time; the evidence key once"
         );
         assert!(summary.status_sent && again.status_sent);
         // The status: after the records went, signed under the certificate, with the checks.
@@ -1530,6 +1565,63 @@ mod tests {
         assert_eq!(refusing.paths.borrow().len(), 1, "a 400 is not retried");
         let back = FakeServer::new(&authority, vec![]);
         assert_eq!(run(device.sync(&back, options, &no_progress)).unwrap().accepted, 1, "sent when the server is back");
+    }
+
+    /// A form with one required text field and a required signature.
+    fn test_form(version: u32) -> crate::Form {
+        crate::Form::parse(format!(r#"{{"v": 1, "id": "receipt", "version": {version}, "title": "Receipt", "fields": [
+            {{"name": "recipient", "type": "text", "label": "Recipient", "required": true}},
+            {{"name": "signature", "type": "signature", "label": "Signature", "required": true}}]}}"#).as_bytes()).unwrap()
+    }
+
+    /// Claims answering form `receipt` version `version`.
+    fn answers(version: u32, recipient: &str) -> serde_json::Map<String, Value> {
+        let claims = serde_json::json!({ "form": {"id": "receipt", "version": version}, "recipient": recipient, "signatureImage": {"sha256": "x"} });
+        claims.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn forms_come_at_sync_only_when_changed_signed_by_the_pinned_authority_and_hold_what_is_signed() {
+        let clock = TestClock::default();
+        let (device, row, authority) = enrolled_device(&clock);
+        let signed_on = |claims| run(device.sign(vec![crate::SignInput { claims, ..doc("d") }]));
+        // Before the device holds the form, nothing is signed on it.
+        assert_eq!(signed_on(answers(1, "A. Jones")).unwrap_err().code(), ErrorCode::FormUnknown);
+
+        let server = FakeServer::new(&authority, vec![]);
+        server.forms.borrow_mut().push(test_form(1));
+        assert!(run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().forms_updated);
+        let held = run(device.forms()).unwrap().unwrap();
+        assert_eq!(held.forms, [test_form(1)]);
+        // The next sync names what it holds and is told it is unchanged: nothing fetched again.
+        assert!(!run(device.sync(&server, SyncOptions::default(), &no_progress)).unwrap().forms_updated);
+        assert_eq!(server.paths.borrow().last().unwrap(), &format!("/v1/forms?have={}", held.tag()));
+
+        // Signed on it: the answers are held to the form before anything is stored.
+        let refused = signed_on(answers(1, "")).unwrap_err();
+        assert_eq!((refused.code(), refused.message()), (ErrorCode::FormAnswersInvalid, "recipient is required"));
+        let mut stray = answers(1, "A. Jones");
+        stray.insert("colour".into(), "red".into());
+        assert_eq!(signed_on(stray).unwrap_err().message(), "colour is not a field of the form");
+        assert_eq!(signed_on(answers(2, "A. Jones")).unwrap_err().code(), ErrorCode::FormUnknown, "a version not held");
+        assert!(run(device.records(&row.kid, 0, 10)).unwrap().is_empty(), "nothing was signed");
+        signed_on(answers(1, "A. Jones")).unwrap();
+
+        // Forms a stranger signed are not kept (and the failure is reported); nor is an older
+        // set replayed after a newer one.
+        let forger = Authority::new(Identity::generate().unwrap(), "forger");
+        let forged = FakeServer { forms_signer: Some(forger), ..FakeServer::new(&authority, vec![]) };
+        forged.forms.borrow_mut().push(test_form(2));
+        assert!(!run(device.sync(&forged, SyncOptions::default(), &no_progress)).unwrap().forms_updated);
+        assert!(run(device.reports("", 50)).unwrap().iter().any(|r| r.code == "answer_untrusted" && r.operation == "refresh_forms"));
+        let replayed = FakeServer { forms_issued: Some("2026-01-01T00:00:00.000Z"), ..FakeServer::new(&authority, vec![]) };
+        replayed.forms.borrow_mut().push(test_form(3));
+        assert!(!run(device.sync(&replayed, SyncOptions::default(), &no_progress)).unwrap().forms_updated);
+        assert_eq!(run(device.forms()).unwrap().unwrap().forms, [test_form(1)]);
+
+        // A form swapped in storage (not the authority's) is not used.
+        run(device.store().put_setting(crate::store::setting::FORMS, "a.b.c")).unwrap();
+        assert_eq!(run(device.forms()).unwrap(), None);
     }
 
     #[test]
@@ -1697,6 +1789,10 @@ mod tests {
                     let statement = self.0.issue_evidence_key(Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap()).unwrap();
                     return Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::json!({ "evidenceKey": statement }).to_string() });
                 }
+                if path == "/v1/forms" {
+                    let forms = self.0.issue_forms(vec![test_form(1)], Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap()).unwrap();
+                    return Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::json!({ "forms": forms }).to_string() });
+                }
                 assert_eq!(path, "/v1/enroll");
                 let challenge = EnrollmentChallenge { challenge: "2026-11-25T08:00:00.000Z".into() };
                 Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::to_string(&challenge).unwrap() })
@@ -1724,6 +1820,7 @@ mod tests {
         assert_eq!(pinned, *authority.evidence_secret().public_key(), "the evidence key comes with enrollment, checked");
         #[cfg(not(feature = "evidence"))]
         assert_eq!(credentials.evidence_key, None);
+        assert_eq!(run(device.forms()).unwrap().unwrap().forms, [test_form(1)], "the forms come with enrollment, checked");
     }
 
     #[test]

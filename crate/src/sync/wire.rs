@@ -114,6 +114,8 @@ pub struct SyncSummary {
     pub server_offset_ms: Option<i64>,
     /// Documents and signature images the server stored now (checked against their records).
     pub evidence_stored: u32,
+    /// Whether the server had forms the device did not hold yet (they are kept now).
+    pub forms_updated: bool,
 }
 
 // Requests. The server refuses members it does not know (`malformed_request`).

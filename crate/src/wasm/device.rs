@@ -50,6 +50,18 @@ extern "C" {
     /// `{ discardUnsent?: boolean } | undefined` in TypeScript.
     #[wasm_bindgen(typescript_type = "{ discardUnsent?: boolean }")]
     pub type JsRemoveOptions;
+    /// `{ lang?: string } | undefined` in TypeScript.
+    #[wasm_bindgen(typescript_type = "{ lang?: string }")]
+    pub type JsFormsOptions;
+    /// `Promise<FormInfo[]>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<FormInfo[]>")]
+    pub type PromiseForms;
+    /// `Record<string, unknown>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    pub type JsClaims;
+    /// `Promise<FieldProblem[]>` in TypeScript.
+    #[wasm_bindgen(typescript_type = "Promise<FieldProblem[]>")]
+    pub type PromiseFieldProblems;
     /// `Promise<RemovedIdentity>` in TypeScript.
     #[wasm_bindgen(typescript_type = "Promise<RemovedIdentity>")]
     pub type PromiseRemovedIdentity;
@@ -668,6 +680,60 @@ impl JsDevice {
         promise(async move {
             let (kid, discard) = args?;
             Ok(to_js(&device.remove_identity(&kid, discard).await?))
+        })
+    }
+
+    /// The forms from the office this device holds, for the worker to choose from and fill
+    /// in: every label in language `options.lang` (a BCP 47 tag; the nearest the form has,
+    /// else English). Fetched at enrollment and at each sync, checked against the authority
+    /// the device pinned; empty before the first fetch (the app then offers its own form).
+    ///
+    /// @example
+    /// ```js
+    /// const [first] = await device.forms({ lang: navigator.language });
+    /// for (const field of first?.fields ?? []) console.log(field.label, field.type, field.required);
+    /// ```
+    pub fn forms(&self, options: Option<JsFormsOptions>) -> PromiseForms {
+        let lang = (|| -> Result<String, Error> {
+            let options = options_arg("options", options.map(JsValue::from).unwrap_or_default(), &["lang"])?;
+            let lang = get(&options, "lang");
+            if lang.is_undefined() || lang.is_null() {
+                return Ok("en".into());
+            }
+            text_arg("options.lang", &lang).map(|lang| lang.chars().take(35).collect())
+        })();
+        let device = self.inner.clone();
+        promise(async move {
+            let lang = lang?;
+            let held = device.forms().await?;
+            let forms: Vec<crate::Form> = held.iter().flat_map(|set| &set.forms).map(|form| form.in_language(&lang)).collect();
+            Ok(to_js(&forms))
+        })
+    }
+
+    /// What keeps `claims` (as they would be signed, naming their form in `claims.form`, a
+    /// drawn signature as `signatureImage`) from answering their form: each field's problem,
+    /// in the form's order; empty when `sign` would take them. Rejects with `form_unknown`
+    /// when the device does not hold that form. `sign` checks the same before it signs.
+    ///
+    /// @example
+    /// ```js
+    /// const problems = await device.checkAnswers({ form: { id: 'delivery-receipt', version: 1 }, recipient: '' });
+    /// // [{ field: 'recipient', problem: 'required' }, { field: 'signature', problem: 'required' }]
+    /// ```
+    #[wasm_bindgen(js_name = checkAnswers)]
+    pub fn check_answers(&self, claims: JsClaims) -> PromiseFieldProblems {
+        let claims = read_js::<serde_json::Map<String, Value>>("claims", claims.into());
+        let device = self.inner.clone();
+        promise(async move {
+            let claims = claims?;
+            let Some((id, version)) = crate::named_form(&claims)? else {
+                return Err(Error::new(ErrorCode::FormUnknown, "claims.form names no form"));
+            };
+            let held = device.forms().await?;
+            let form = held.as_ref().and_then(|set| set.find(id, version));
+            let form = form.ok_or_else(|| crate::device::form_not_held(id, version))?;
+            Ok(to_js(&form.problems(&claims)))
         })
     }
 
