@@ -64,7 +64,7 @@ test('signed online: the result turns to "Sent ✓" at once, and the server has 
     await page.click('#sign-button');
     await page.waitForSelector('#signed:not([hidden])');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'signed-title', 'focus on the result');
-    assert.match(await page.textContent('#signed-what'), /^Delivery receipt · DN-118 · for J\. Smith$/);
+    assert.match(await page.textContent('#signed-what'), /^Delivery receipt · J\. Smith · DN-118$/);
     await page.waitForFunction(() => document.querySelector('#signed-state').dataset.state === 'accepted', null, { timeout: 10_000 });
     const seconds = (Date.now() - tapped) / 1000;
     assert.match(await page.textContent('#signed-state'), /^Sent ✓ — the server has it; its receipt is kept on this device\.$/);
@@ -126,14 +126,14 @@ test('the form refuses, next to the cause, what it requires and lacks; Enter nev
     await page.click('#sign-button');
     await page.waitForSelector('#sign-problem:not([hidden])');
     assert.match(await page.textContent('#sign-problem'), /^Not signed: 2 parts of the form need you \(marked above\)\.Code for support: form_incomplete$/);
-    assert.equal(await page.textContent('#recipient-error'), "Write the recipient's name.");
+    assert.equal(await page.textContent('#field-recipient-error'), 'Fill in: Recipient.');
     assert.equal(await page.textContent('#pad-error'), 'The customer has not signed yet: ask them to sign on the pad.');
     assert.equal(await page.getAttribute('input[name=recipient]', 'aria-invalid'), 'true');
     assert.equal(await page.evaluate(() => document.activeElement.name), 'recipient');
     // The messages are next to their fields and the button (within a screen's height of it).
     const near = await page.evaluate(() => {
       const top = (id) => document.getElementById(id).getBoundingClientRect().top;
-      return { recipient: top('recipient-error') - document.querySelector('input[name=recipient]').getBoundingClientRect().bottom, button: top('sign-button') - document.getElementById('sign-problem').getBoundingClientRect().bottom };
+      return { recipient: top('field-recipient-error') - document.querySelector('input[name=recipient]').getBoundingClientRect().bottom, button: top('sign-button') - document.getElementById('sign-problem').getBoundingClientRect().bottom };
     });
     assert.ok(near.recipient >= -1 && near.recipient < 30, `the recipient's message is under its field (${near.recipient} px)`);
     assert.ok(near.button >= 0 && near.button < 30, `the form's message is just above the Sign button (${near.button} px)`);
@@ -142,7 +142,7 @@ test('the form refuses, next to the cause, what it requires and lacks; Enter nev
     // A recipient but no signature: only the pad is marked.
     await page.fill('input[name=recipient]', 'J. Smith');
     await page.click('#sign-button');
-    await page.waitForFunction(() => !document.querySelector('#pad-error').hidden && document.querySelector('#recipient-error').hidden);
+    await page.waitForFunction(() => !document.querySelector('#pad-error').hidden && document.querySelector('#field-recipient-error').hidden);
     assert.match(await page.textContent('#sign-problem'), /^Not signed: 1 part of the form needs you/);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'pad-error', 'focus on the message by the pad');
 
@@ -161,8 +161,8 @@ test('the form refuses, next to the cause, what it requires and lacks; Enter nev
     // "Add my location" ticked, and the browser refuses it: said by the box, nothing signed.
     await page.check('input[name=location]');
     await page.click('#sign-button');
-    await page.waitForSelector('#location-error:not([hidden])', { timeout: 60_000 });
-    assert.match(await page.textContent('#location-error'), /^Your location could not be found \((this app may not use your location|no position within 15 seconds)\)\. Try again outdoors, or untick "Add my location" to sign without it\.$/);
+    await page.waitForSelector('#field-location-error:not([hidden])', { timeout: 60_000 });
+    assert.match(await page.textContent('#field-location-error'), /^Your location could not be found \((this app may not use your location|no position within 15 seconds)\)\. Try again outdoors, or untick "Add my location" to sign without it\.$/);
     assert.match(await page.textContent('#sign-problem'), /Code for support: location_unavailable$/);
     assert.deepEqual(await deviceRecords(page), []);
     assert.deepEqual(storedRecords(server), []);
@@ -183,14 +183,20 @@ test('the form refuses, next to the cause, what it requires and lacks; Enter nev
   }
 });
 
-test('a deployment that requires a photo and the location: both marked, refused without them', { timeout: 120_000 }, async () => {
-  const www = mkdtempSync(path.join(tmpdir(), 'offsign-www-'));
-  cpSync(path.join(ROOT, 'www'), www, { recursive: true });
-  const forms = path.join(www, 'forms.js');
-  writeFileSync(forms, readFileSync(forms, 'utf8').replace('photo: false', 'photo: true').replace('location: false', 'location: true'));
-  const server = await startServer([], { www });
+test('the office requires a photo and the location: the next version of its form reaches the app at sync, both are marked, nothing is signed without them', { timeout: 120_000 }, async () => {
+  const server = await startServer();
   try {
     const { context, page } = await enrolledApp(server);
+    const receipt = JSON.parse(readFileSync(path.join(ROOT, 'server/forms/delivery-receipt.json'), 'utf8'));
+    for (const field of receipt.fields) if (['photo', 'location'].includes(field.type)) field.required = true;
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'offsign-form-')), 'receipt.json');
+    writeFileSync(file, JSON.stringify(receipt));
+    assert.equal(server.admin('form', 'add', '--file', file).version, 2);
+    await page.click('a[href="#outbox"]');
+    await page.click('#sync-now');
+    await page.waitForFunction(() => /New forms from the office are ready to sign\./.test(document.querySelector('#sync-result').textContent));
+    await page.click('a[href="#sign"]');
+    await page.waitForFunction(() => document.querySelector('.required-mark[data-requires=location]:not([hidden])'));
     const marks = await page.$$eval('.required-mark', (all) => all.filter((m) => !m.hidden).map((m) => m.dataset.requires));
     assert.deepEqual(marks.sort(), ['location', 'photo', 'recipient', 'signature']);
     assert.deepEqual(await page.$eval('input[name=location]', (box) => [box.checked, box.disabled]), [true, true], 'the location cannot be unticked');
@@ -203,8 +209,8 @@ test('a deployment that requires a photo and the location: both marked, refused 
     writeFileSync(photo, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
     await page.setInputFiles('input[name=file]', photo);
     await page.click('#sign-button');
-    await page.waitForSelector('#location-error:not([hidden])', { timeout: 60_000 });
-    assert.match(await page.textContent('#location-error'), /^Your location could not be found \((this app may not use your location|no position within 15 seconds)\), and this form needs it\. Allow location for this app, and try again outdoors\.$/);
+    await page.waitForSelector('#field-location-error:not([hidden])', { timeout: 60_000 });
+    assert.match(await page.textContent('#field-location-error'), /^Your location could not be found \((this app may not use your location|no position within 15 seconds)\), and this form needs it\. Allow location for this app, and try again outdoors\.$/);
     assert.deepEqual(await deviceRecords(page), []);
     await context.close();
   } finally {
@@ -241,7 +247,7 @@ test('the pad full screen, and handed to the customer: only the summary and the 
     await page.fill('input[name=reference]', 'DN-42');
     assert.equal(await page.textContent('#pad-name'), 'Signed by J. Smith', "the signer's name under the line");
     await page.click('#handoff');
-    assert.match(await page.textContent('#handoff-summary'), /Please sign for:Delivery receipt · DN-42 · for J\. Smith/);
+    assert.match(await page.textContent('#handoff-summary'), /Please sign for:Delivery receipt · J\. Smith · DN-42/);
     for (const hidden of ['nav', 'header', '#sign-button', 'input[name=recipient]']) assert.equal(await page.isVisible(hidden), false, `${hidden} is out of sight`);
     assert.equal(await page.evaluate(() => document.querySelector('nav').inert && document.querySelector('#sign-button').inert), true, 'and out of reach');
     // Neither a link nor the Back button leaves it.
@@ -459,7 +465,7 @@ test('a forgotten PIN: the office supersedes the key, the worker enrolls again f
   }
 });
 
-test('a crew on one tablet: a second worker is added, the two take turns offline under their own keys and PINs, each sees their own outbox, and after sync the server holds two unbroken chains', { timeout: 180_000 }, async () => {
+test('a crew on one tablet: a second worker is added, the two take turns offline under their own keys and PINs, each with their own form, each sees their own outbox, and after sync the server holds two unbroken chains with the right form ids', { timeout: 180_000 }, async () => {
   const server = await startServer();
   try {
     const { context, page, problems } = await enrolledApp(server, { name: 'Ann Crew', viewport: TABLET });
@@ -492,8 +498,28 @@ test('a crew on one tablet: a second worker is added, the two take turns offline
     const signed = { 'Bo Crew': [], 'Ann Crew': [] };
     signed['Bo Crew'].push(await signAndWait(page, { recipient: 'Bo, first' }));
     await turn('Ann Crew', PIN);
-    signed['Ann Crew'].push(await signAndWait(page, { recipient: 'Ann' }));
+    // Ann inspects: she picks the inspection checklist, offline, and the form holds her to it.
+    assert.equal(await page.inputValue('#form-choice'), 'delivery-receipt');
+    await page.locator('#form-choice').selectOption({ label: 'Inspection checklist' });
+    await page.fill('input[name=site]', 'Pump house 3');
+    await page.fill('input[name=defects]', '1000');
+    await drawSignature(page);
+    await page.click('#sign-button');
+    await page.waitForSelector('#field-defects-error:not([hidden])');
+    assert.equal(await page.textContent('#field-defects-error'), 'Defects found: a number at least 0 and at most 999.');
+    const marked = await page.$$eval('[aria-invalid=true]', (all) => all.map((f) => f.name));
+    assert.deepEqual(marked, ['inspectedOn', 'condition', 'defects'], 'each missing or wrong answer is marked, in the form\'s order');
+    await page.fill('input[name=inspectedOn]', '2026-12-04');
+    await page.locator('select[name=condition]').selectOption('needs-repair');
+    await page.fill('input[name=defects]', '2');
+    await page.check('input[name=safetyEquipment]');
+    await page.click('#sign-button');
+    await page.waitForSelector('#signed:not([hidden])');
+    assert.equal(await page.textContent('#signed-what'), 'Inspection checklist · Pump house 3');
+    signed['Ann Crew'].push(await page.textContent('#signed-id'));
+    await page.click('#sign-another');
     await turn('Bo Crew', '739214');
+    assert.equal(await page.inputValue('#form-choice'), 'delivery-receipt', "Bo's form is his own, not the one Ann chose");
     signed['Bo Crew'].push(await signAndWait(page, { recipient: 'Bo, second' }));
     // Removing Ann now would lose her unsent record: the app says so and asks.
     const removal = async (label) => {
@@ -525,6 +551,13 @@ test('a crew on one tablet: a second worker is added, the two take turns offline
     assert.deepEqual(chain('bo-crew'), [[1, signed['Bo Crew'][0]], [2, signed['Bo Crew'][1]]], "Bo's chain: 1, 2");
     assert.deepEqual(chain('ann-crew'), [[1, signed['Ann Crew'][0]]], "Ann's chain: 1");
     assert.deepEqual(sql(server.db, 'SELECT count(*) FROM records WHERE chain_gap = 1'), [[0]], 'no gap in either chain');
+    const claimsOf = (id) => JSON.parse(Buffer.from(sql(server.db, `SELECT jws FROM records WHERE id = '${id}'`)[0][0].split('.')[1], 'base64url')).claims;
+    assert.deepEqual(signed['Bo Crew'].map((id) => claimsOf(id).form), Array(2).fill({ id: 'delivery-receipt', version: 1 }));
+    const inspection = claimsOf(signed['Ann Crew'][0]);
+    assert.deepEqual({ ...inspection, signatureImage: undefined, evidenceSealing: undefined }, {
+      form: { id: 'inspection-checklist', version: 1 }, site: 'Pump house 3', inspectedOn: '2026-12-04', safetyEquipment: true,
+      condition: 'needs-repair', defects: 2, signatureImage: undefined, evidenceSealing: undefined,
+    });
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-tablet-crew-outbox.png'), fullPage: true });
     // Everything sent: Ann leaves the crew, and the device forgets her.
     await page.click('nav a[href="#sign"]');
@@ -623,7 +656,7 @@ test('every screen from the keyboard alone: focus on each screen\'s heading or f
     await page.waitForSelector('#sign:not([hidden])');
     await page.focus('#sign-button');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#recipient-error:not([hidden])');
+    await page.waitForSelector('#field-recipient-error:not([hidden])');
     assert.equal(await page.evaluate(() => document.activeElement.name), 'recipient');
     await context.close();
   } finally {

@@ -6,7 +6,7 @@ import { BUILD, PACKAGE_VERSION } from './build.js';
 import { renderHealth, renderHelp } from './health.js';
 import { renderOutbox, renderRecord, setUpOutbox, withReplaced } from './outbox.js';
 import { sendFor, sendWhileOpen } from './sending.js';
-import { handedOff, setUpSigning, sign } from './signing.js';
+import { handedOff, setUpSigning, showForms, sign } from './signing.js';
 import { $, count, el, problem, onSubmit, showProblem, showFormProblem, clearProblem } from './ui.js';
 
 const SCREENS = ['enroll', 'unlock', 'sign', 'outbox', 'record', 'health', 'backup', 'help'];
@@ -77,7 +77,10 @@ async function show(hash) {
     focus = $('unlock-form').pin;
     watchLockout($('who').value);
   }
-  if (name === 'sign') $('signer-name').textContent = enrolled.find((i) => i.kid === device.unlocked)?.label ?? '';
+  if (name === 'sign') {
+    $('signer-name').textContent = enrolled.find((i) => i.kid === device.unlocked)?.label ?? '';
+    await showForms(device.unlocked);
+  }
   if (name === 'sign' && !$('signed').hidden) focus = $('signed-title');
   if (name === 'outbox') await renderOutbox();
   if (name === 'record') await renderRecord(argument ?? '');

@@ -1,21 +1,153 @@
-// The form this app signs, and what it requires before "Sign" does anything. A deployment
-// edits `require` (e.g. a photo for every delivery); the sign screen marks the required parts
-// and refuses, next to the part, to sign without them.
+// The forms a worker fills in: those the office sent (`Device.forms`, kept on the device for
+// offline use), or the app's own delivery receipt when the device holds none (a server older
+// than forms). A form is drawn as fields on the sign screen, read back as the record's claims,
+// and checked next to each field before anything is signed: what is missing here, the rest by
+// the device (`checkAnswers`, the same check `sign` makes).
+import { $, el, problem } from './ui.js';
 
-/** The delivery receipt: its fields are signed as the document when no file is picked. */
-export const DELIVERY_RECEIPT = {
-  /** The record's document name when the form itself is the document. */
-  documentName: 'delivery-receipt.json',
-  /** The fields, in the order they are signed and shown. */
-  fields: ['recipient', 'reference', 'notes'],
-  require: {
-    /** A handwritten signature on the pad. */
-    signature: true,
-    /** The recipient's name. */
-    recipient: true,
-    /** A photo or document picked with the file field. */
-    photo: false,
-    /** The device's location (then "Add my location" is ticked and cannot be unticked). */
-    location: false,
-  },
+/** The app's own form: signed without `claims.form`, as before forms came from the office. */
+export const BUILT_IN = {
+  id: 'delivery-receipt',
+  version: null,
+  title: 'Delivery receipt',
+  fields: [
+    { name: 'recipient', type: 'text', label: 'Recipient', required: true, maxLength: 200 },
+    { name: 'reference', type: 'text', label: 'Reference', required: false, maxLength: 100 },
+    { name: 'notes', type: 'text', label: 'Notes', required: false, maxLength: 2000 },
+    { name: 'photo', type: 'photo', label: 'Document or photo', required: false },
+    { name: 'location', type: 'location', label: 'Add my location', required: false },
+    { name: 'signature', type: 'signature', label: "Customer's signature", required: true },
+  ],
 };
+
+/** Text answers longer than this get a box of several lines. */
+const ONE_LINE = 200;
+
+/** The forms `device` holds, labels in the page's language; the app's own when it holds none. */
+export async function availableForms(device) {
+  const forms = await device.forms({ lang: document.documentElement.lang || 'en' }).catch(() => []);
+  return forms.length ? forms : [BUILT_IN];
+}
+
+/** The id of a field's message line (prefixed: a form's field names are the office's). */
+const errorId = (name) => `field-${name}-error`;
+
+/** One field as the worker meets it: its label, the input, its hint and its message line. */
+function drawField(field) {
+  const described = [errorId(field.name)];
+  const hint = field.help ? el('small', { id: `field-${field.name}-help`, class: 'hint' }, field.help) : null;
+  if (hint) described.push(hint.id);
+  const common = { name: field.name, 'aria-describedby': described.join(' ') };
+  const mark = field.required ? [' ', el('span', { class: 'required-mark', 'data-requires': field.name }, '(required)')] : [];
+  let input;
+  switch (field.type) {
+    case 'text':
+      input = field.maxLength > ONE_LINE
+        ? el('textarea', { ...common, rows: '2', maxlength: String(field.maxLength) })
+        : el('input', { ...common, autocomplete: 'off', enterkeyhint: 'next', maxlength: String(field.maxLength) });
+      break;
+    case 'number':
+      input = el('input', { ...common, type: 'number', inputmode: 'decimal', step: 'any', enterkeyhint: 'next' });
+      if (field.min !== undefined) input.min = String(field.min);
+      if (field.max !== undefined) input.max = String(field.max);
+      break;
+    case 'date':
+      input = el('input', { ...common, type: 'date' });
+      break;
+    case 'choice':
+      input = el('select', common, el('option', { value: '' }, '—'), ...field.options.map((o) => el('option', { value: o.value }, o.label)));
+      break;
+    case 'checkbox':
+    case 'location': {
+      const box = el('input', { ...common, type: 'checkbox' });
+      // A required location is ticked for good; a required checkbox is the worker's to tick.
+      if (field.type === 'location' && field.required) Object.assign(box, { checked: true, disabled: true, defaultChecked: true });
+      return [el('label', { class: 'inline' }, box, ` ${field.label}`, ...mark), hint, el('p', { id: errorId(field.name), class: 'field-error', hidden: '' })].filter(Boolean);
+    }
+    default:
+      return [];
+  }
+  return [el('label', {}, field.label, ...mark, input), hint, el('p', { id: errorId(field.name), class: 'field-error', hidden: '' })].filter(Boolean);
+}
+
+/**
+ * Draws `form` on the sign screen: its title, its fields in order, and the photo and the pad
+ * shown only when it asks for them, marked when it requires them.
+ */
+export function drawForm(form) {
+  const photo = form.fields.find((f) => f.type === 'photo');
+  const signature = form.fields.find((f) => f.type === 'signature');
+  $('form-title').textContent = form.title;
+  $('form-fields').replaceChildren($('form-title'), ...form.fields.flatMap(drawField));
+  $('photo-field').hidden = !photo;
+  $('sign-form').file.disabled = !photo;
+  $('photo-label').textContent = photo?.label ?? '';
+  $('pad-box').hidden = !signature;
+  $('pad-label').textContent = signature?.label ?? '';
+  $('photo-required').hidden = !photo?.required;
+  $('photo-required').dataset.requires = photo?.name ?? '';
+  $('signature-required').hidden = !signature?.required;
+  $('signature-required').dataset.requires = signature?.name ?? '';
+  $('handoff').hidden = !signature;
+}
+
+/** The answers in the form now, as claims (the location is added when signing). */
+export function readAnswers(form) {
+  const elements = $('sign-form').elements;
+  const answers = {};
+  for (const field of form.fields) {
+    const input = elements.namedItem(field.name);
+    if (!input) continue;
+    if (field.type === 'checkbox') answers[field.name] = input.checked;
+    else if (field.type === 'number' && input.value !== '') answers[field.name] = Number(input.value);
+    else if (['text', 'date', 'choice'].includes(field.type) && input.value.trim()) answers[field.name] = input.value.trim();
+  }
+  return answers;
+}
+
+/** What a required field lacks, in the words the worker reads next to it. */
+function lacking(field) {
+  if (field.type === 'photo') return problem('form_incomplete', 'Take a photo or pick the document: this form needs one.', 'file');
+  if (field.type === 'signature') return problem('form_incomplete', 'The customer has not signed yet: ask them to sign on the pad.', 'pad');
+  if (field.type === 'checkbox') return problem('form_incomplete', `Tick this to go on: ${field.label}.`, field.name);
+  if (field.type === 'choice') return problem('form_incomplete', `Choose one: ${field.label}.`, field.name);
+  return problem('form_incomplete', `Fill in: ${field.label}.`, field.name);
+}
+
+/**
+ * What keeps `form` from being signed with `answers`, a picked `file` and the pad (`drawn`):
+ * one problem per field, in the form's order, each naming its field. A form from the office is
+ * checked by the device (`checkAnswers`, as `sign` will); the photo and the location, which
+ * are not answers yet, here; the app's own form only for what it requires.
+ */
+export async function problems(device, form, answers, { file, drawn }) {
+  const found = new Map();
+  for (const field of form.fields.filter((f) => f.required)) {
+    const given = field.type === 'photo' ? Boolean(file)
+      : field.type === 'signature' ? drawn
+        : field.type === 'location' ? true
+          : field.type === 'checkbox' ? answers[field.name] === true : answers[field.name] !== undefined;
+    if (!given && (form.version === null || field.type === 'photo')) found.set(field.name, lacking(field));
+  }
+  if (form.version !== null) {
+    const claims = { ...answers, form: { id: form.id, version: form.version }, ...(drawn ? { signatureImage: 'drawn' } : {}) };
+    for (const { field: name, problem: what } of await device.checkAnswers(claims)) {
+      const field = form.fields.find((f) => f.name === name);
+      // A stray answer cannot come from these fields; the location is added when signing.
+      if (!field || field.type === 'location') continue;
+      found.set(name, what === 'required' || field.type === 'checkbox' ? lacking(field) : problem('form_answers_invalid', describeLimits(field), name));
+    }
+  }
+  return form.fields.filter((f) => found.has(f.name)).map((f) => found.get(f.name));
+}
+
+/** Why an answer does not fit `field`, with what would. */
+function describeLimits(field) {
+  if (field.type === 'number') {
+    const range = [field.min !== undefined && `at least ${field.min}`, field.max !== undefined && `at most ${field.max}`].filter(Boolean).join(' and ');
+    return `${field.label}: a number${range ? ` ${range}` : ''}.`;
+  }
+  if (field.type === 'date') return `${field.label}: a date that exists.`;
+  if (field.type === 'text') return `${field.label}: at most ${field.maxLength} characters.`;
+  return `${field.label}: this answer does not fit the form.`;
+}

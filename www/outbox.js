@@ -2,6 +2,7 @@
 // document, time) and its state in words true to the network; a record opens to its fields,
 // signature, document, receipt, and a refusal's reason and remedy; "Send now" says what it did.
 import { errorCodes, inspectRecord } from '/pkg/offsign.js';
+import { BUILT_IN, availableForms } from './forms.js';
 import { kept } from './keep.js';
 import { sendSoon, sending, onSending } from './sending.js';
 import { $, el, when, jwsPayload, count, showProblem, focusMessage } from './ui.js';
@@ -174,11 +175,33 @@ async function sendNow() {
     if (summary.duplicate) said.push(`${count(summary.duplicate, 'record')} the server had already.`);
     if (summary.rejected) said.push(`${count(summary.rejected, 'record')} refused: open ${summary.rejected === 1 ? 'it' : 'them'} to see why.`);
     if (summary.renewed) said.push('Your certificate was renewed.');
+    if (summary.formsUpdated) said.push('New forms from the office are ready to sign.');
     result.textContent = said.length ? said.join(' ') : 'Nothing to send: the server has every record.';
   } catch (e) {
     result.textContent = `Not sent: ${e.remedy ?? e.message}`;
   }
   focusMessage(result);
+}
+
+/** Claims a record holds beside its form's answers, shown in their own rows or not at all. */
+const NOT_ANSWERS = new Set(['form', 'signatureImage', 'evidenceSealing', 'location', 'geo', 'handwrittenSignature']);
+
+/**
+ * A record's answers as [label, value] rows, in its form's order and with its labels when the
+ * device holds that form (else the claim's own name): a ticked box says Yes, a choice its label.
+ */
+function answerRows(claims, form) {
+  const fieldOf = (name) => form?.fields.find((f) => f.name === name);
+  const order = (name) => { const i = form?.fields.findIndex((f) => f.name === name) ?? -1; return i < 0 ? Infinity : i; };
+  return Object.entries(claims)
+    .filter(([name, value]) => !NOT_ANSWERS.has(name) && value !== null && typeof value !== 'object')
+    .sort(([a], [b]) => order(a) - order(b))
+    .map(([name, value]) => {
+      const field = fieldOf(name);
+      const shown = typeof value === 'boolean' ? (value ? 'Yes' : 'No')
+        : field?.type === 'choice' ? (field.options.find((o) => o.value === value)?.label ?? String(value)) : String(value);
+      return [field?.label ?? name, shown];
+    });
 }
 
 /** The record `id`'s own screen: what was signed, its signature and document, its receipt or refusal. */
@@ -203,6 +226,8 @@ export async function renderRecord(id) {
   }
   const { claims, doc, payload } = signedContent(row);
   const [state, words] = stateWords(row);
+  const form = claims.form ? (await availableForms(device)).find((f) => f.id === claims.form.id) : BUILT_IN;
+  const answers = answerRows(claims, form);
   $('record-title').textContent = claims.recipient ? `Signed for ${claims.recipient}` : (doc.name ?? 'Record');
   $('record-state').dataset.state = state;
   // A refusal in words: what the code means and what to do; the server's own message (ids,
@@ -212,7 +237,7 @@ export async function renderRecord(id) {
     el('small', { class: 'support-code' }, `Code for support: ${row.error.code} (${row.error.message})`)] : []));
   const receipt = row.receipt ? jwsPayload(row.receipt) : null;
   const rows = [
-    ['Recipient', claims.recipient], ['Reference', claims.reference], ['Notes', claims.notes],
+    ...answers,
     ['Document', [doc.name, doc.type, doc.size != null ? `${doc.size} bytes` : null].filter(Boolean).join(', ')],
     ['Signed', when(row.signedAt)],
     ['Location', Number.isFinite(claims.location?.lat) && Number.isFinite(claims.location?.lon)

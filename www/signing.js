@@ -1,7 +1,8 @@
-// The sign screen: what the form requires, checked next to each part before anything is
-// signed; the signature pad, full screen or handed to the customer; and the result, which
-// turns from "saved on this device" into "Sent ✓" as soon as the server has the record.
-import { DELIVERY_RECEIPT } from './forms.js';
+// The sign screen: the worker's form (chosen from the office's), what it requires checked next
+// to each part before anything is signed; the signature pad, full screen or handed to the
+// customer; and the result, which turns from "saved on this device" into "Sent ✓" as soon as
+// the server has the record.
+import { BUILT_IN, availableForms, drawForm, problems, readAnswers } from './forms.js';
 import { SignaturePad } from './pad.js';
 import { sendSoon, onSending } from './sending.js';
 import { $, el, problem, markField, focusMessage, onSubmit, clearProblem, when, count } from './ui.js';
@@ -17,15 +18,20 @@ let handedOffBy = null;
 /** What the customer was shown to sign for (`handedOverNow()` then), until it is signed. */
 let handedOverContent = null;
 
-const NEED = DELIVERY_RECEIPT.require;
+/** The forms to choose from, and the one on screen. */
+let forms = [BUILT_IN];
+let current = BUILT_IN;
 
 /** Wires the sign screen to `opened`, the app's Device. */
 export function setUpSigning(opened) {
   device = opened;
   pad = new SignaturePad($('pad'));
   const form = $('sign-form');
-  for (const mark of document.querySelectorAll('.required-mark')) mark.hidden = !NEED[mark.dataset.requires];
-  requireLocation();
+  drawForm(current);
+  $('form-choice').addEventListener('change', () => {
+    choose(forms.find((f) => f.id === $('form-choice').value) ?? forms[0]);
+    if (device.unlocked) localStorage.setItem(rememberKey(device.unlocked), current.id);
+  });
   $('pad').addEventListener('pointerup', () => { $('pad-error').hidden = true; updatePreview(); });
   $('pad-undo').addEventListener('click', () => { pad.undo(); updatePreview(); });
   $('pad-clear').addEventListener('click', () => { pad.clear(); handedOverContent = null; updatePreview(); });
@@ -40,7 +46,8 @@ export function setUpSigning(opened) {
     form.hidden = false;
     form.elements[0].focus();
   });
-  onSending(({ phase, error }) => {
+  onSending(({ phase, error, summary }) => {
+    if (phase === 'done' && summary?.formsUpdated && device.unlocked) showForms(device.unlocked).catch(() => {});
     if (!shown || $('signed').hidden) return;
     const final = ['accepted', 'rejected'].includes($('signed-state').dataset.state);
     if (phase === 'start' && navigator.onLine && !final) sayState('sending', 'Saved on this device. Sending…');
@@ -54,12 +61,35 @@ export function handedOff() {
   return handedOffBy !== null;
 }
 
-/** A required location is ticked for good. */
-function requireLocation() {
-  const box = $('sign-form').location;
-  box.checked ||= NEED.location;
-  box.disabled = NEED.location;
+/** Where the form a worker chose last is remembered (each worker of a crew has their own). */
+const rememberKey = (kid) => `offsign.form.${kid}`;
+
+/**
+ * Offers the forms this device holds to worker `kid`, with the one they chose last (else the
+ * delivery receipt, else the first); the picker shows only when there is a choice. A form
+ * being filled in stays as it is unless the office changed it.
+ */
+export async function showForms(kid) {
+  forms = await availableForms(device);
+  $('form-choice').replaceChildren(...forms.map((f) => el('option', { value: f.id }, f.title)));
+  $('form-choice-box').hidden = forms.length < 2;
+  const remembered = localStorage.getItem(rememberKey(kid));
+  const chosen = forms.find((f) => f.id === remembered) ?? forms.find((f) => f.id === 'delivery-receipt') ?? forms[0];
+  $('form-choice').value = chosen.id;
+  choose(chosen);
 }
+
+/** Puts `form` on screen (unless it is there already, in the same version). */
+function choose(form) {
+  if (form.id === current.id && form.version === current.version && $('form-fields').childElementCount > 1) return;
+  current = form;
+  drawForm(form);
+  clearProblem();
+  updatePreview();
+}
+
+/** The form's location field, if it has one. */
+const locationField = () => current.fields.find((f) => f.type === 'location');
 
 /**
  * Enter in a field moves to the next field and never signs (a phone's keyboard has Enter where
@@ -71,30 +101,6 @@ function nextFieldOnEnter(event) {
   event.preventDefault();
   const fields = [...$('sign-form').elements].filter((f) => !f.disabled && !f.hidden && f.type !== 'fieldset' && f.offsetParent !== null);
   fields[fields.indexOf(target) + 1]?.focus();
-}
-
-/** The form's fields that were filled in, in the form's order. */
-function formFields(form) {
-  const fields = {};
-  for (const name of DELIVERY_RECEIPT.fields) {
-    const value = form[name].value.trim();
-    if (value) fields[name] = value;
-  }
-  return fields;
-}
-
-/** What keeps the form from being signed: one problem per part, each naming its field. */
-function missing(form) {
-  const found = [];
-  const file = form.file.files[0];
-  const fields = formFields(form);
-  if (NEED.photo && !file) found.push(problem('form_incomplete', 'Take a photo or pick the document: this form needs one.', 'file'));
-  if (NEED.recipient && !fields.recipient) found.push(problem('form_incomplete', "Write the recipient's name.", 'recipient'));
-  if (NEED.signature && pad.empty) found.push(problem('form_incomplete', 'The customer has not signed yet: ask them to sign on the pad.', 'pad'));
-  if (!found.length && !file && !Object.keys(fields).length && pad.empty) {
-    found.push(problem('form_incomplete', 'Nothing to sign yet: take a photo, fill in the form or sign on the pad.'));
-  }
-  return found;
 }
 
 /** Marks each problem next to its part and says, by the Sign button, that nothing was signed. */
@@ -133,7 +139,12 @@ function position() {
 
 /** Signs what the form holds, if it is complete; says what is missing otherwise. */
 export async function sign(form) {
-  const found = missing(form);
+  const file = current.fields.some((f) => f.type === 'photo') ? form.file.files[0] : undefined;
+  const fields = readAnswers(current);
+  const found = await problems(device, current, fields, { file, drawn: !pad.empty });
+  if (!found.length && !file && !Object.keys(fields).length && pad.empty) {
+    found.push(problem('form_incomplete', 'Nothing to sign yet: take a photo, fill in the form or sign on the pad.'));
+  }
   if (found.length) return showMissing(found);
   if (handedOverContent !== null && handedOverContent !== handedOverNow()) {
     // The customer signed for what the hand-off screen showed; the form changed since.
@@ -144,21 +155,21 @@ export async function sign(form) {
   }
   // What is signed is taken now, before any wait: a change made while the location is looked
   // up is not half in the record; the form stays out of reach until the record is saved.
-  const fields = formFields(form);
-  const claims = { ...fields };
-  const file = form.file.files[0];
+  const signedOn = current;
+  const claims = { ...fields, ...(signedOn.version === null ? {} : { form: { id: signedOn.id, version: signedOn.version } }) };
   const image = pad.empty ? undefined : await pad.png();
   $('handoff').disabled = true;
   form.inert = true;
   try {
-    if (form.location.checked) {
+    const where = locationField();
+    if (where && form.elements.namedItem(where.name).checked) {
       const at = await position();
       if (at.failed) {
-        throw problem('location_unavailable', NEED.location
+        throw problem('location_unavailable', where.required
           ? `Your location could not be found (${at.failed}), and this form needs it. Allow location for this app, and try again outdoors.`
-          : `Your location could not be found (${at.failed}). Try again outdoors, or untick "Add my location" to sign without it.`, 'location');
+          : `Your location could not be found (${at.failed}). Try again outdoors, or untick "${where.label}" to sign without it.`, where.name);
       }
-      claims.location = at.where;
+      claims[where.name] = at.where;
     }
     // A picked file goes to the Device's worker as it is: it is read, hashed and sealed there, a
     // slice at a time, so a large photo never holds up this page. The Device keeps the document
@@ -167,14 +178,14 @@ export async function sign(form) {
     // claims.signatureImage.
     const signed = file
       ? await device.sign(file, { name: file.name, type: file.type || 'application/octet-stream', claims, signatureImage: image })
-      : await device.sign(new TextEncoder().encode(JSON.stringify({ receipt: fields })), { name: DELIVERY_RECEIPT.documentName, type: 'application/json', claims, signatureImage: image });
+      : await device.sign(formDocument(signedOn, fields), { name: `${signedOn.id}.json`, type: 'application/json', claims, signatureImage: image });
     const record = signed.record;
     showSigned(record, fields, file);
     performance.mark('offsign-saved'); // for the benchmark: "saved on this device" is on screen
     form.reset();
+    $('form-choice').value = current.id; // the form chosen stays chosen
     pad.clear();
     handedOverContent = null;
-    requireLocation();
     updatePreview();
     // Sending goes on by itself: the worker can sign the next one meanwhile.
     follow().catch(() => {});
@@ -182,6 +193,12 @@ export async function sign(form) {
     form.inert = false;
     $('handoff').disabled = false;
   }
+}
+
+/** The document signed when no file is picked: the form and its answers, as JSON. */
+function formDocument(form, answers) {
+  const named = form.version === null ? { id: form.id, title: form.title } : { id: form.id, version: form.version, title: form.title };
+  return new TextEncoder().encode(JSON.stringify({ form: named, answers }));
 }
 
 /** The result panel for a record just signed, with focus on its heading. */
@@ -232,14 +249,22 @@ async function showSentState(error) {
 function updatePreview() {
   const form = $('sign-form');
   const file = form.file.files[0];
-  const fields = formFields(form);
-  $('pad-name').textContent = fields.recipient ? `Signed by ${fields.recipient}` : 'Signature of the recipient';
+  const fields = readAnswers(current);
+  const signer = firstText(fields);
+  const where = locationField();
+  $('pad-name').textContent = signer ? `Signed by ${signer}` : $('pad-label').textContent;
   $('preview-text').textContent = JSON.stringify({
-    document: file ? { name: file.name, type: file.type, size: file.size } : 'the delivery receipt below',
+    document: file ? { name: file.name, type: file.type, size: file.size } : `the ${current.title} below`,
     ...fields,
-    location: form.location.checked ? 'added when you sign' : undefined,
+    ...(where && form.elements.namedItem(where.name)?.checked ? { [where.name]: 'added when you sign' } : {}),
     handwrittenSignature: pad.empty ? 'none' : 'drawn (its digest is signed, the image is kept)',
   }, null, 2);
+}
+
+/** The first text answered: who signs, on most forms (the recipient, the person). */
+function firstText(answers) {
+  const field = current.fields.find((f) => f.type === 'text' && answers[f.name]);
+  return field ? answers[field.name] : '';
 }
 
 // ---- the pad full screen, and handed to the customer ----
@@ -259,9 +284,11 @@ function setFullScreen(on) {
   }
 }
 
-/** What is signed, in one line: "Delivery receipt · DN-118 · for J. Smith". */
+/** What is signed, in one line: "Delivery receipt · J. Smith · DN-118" (the form, or the
+ * file, and its first two text answers). */
 function describe(fields, file) {
-  return [file ? file.name : 'Delivery receipt', fields.reference, fields.recipient && `for ${fields.recipient}`].filter(Boolean).join(' · ');
+  const texts = current.fields.filter((f) => f.type === 'text' && fields[f.name]).slice(0, 2).map((f) => fields[f.name]);
+  return [file ? file.name : current.title, ...texts].join(' · ');
 }
 
 /**
@@ -280,7 +307,7 @@ function handOff() {
   // The key is locked while the customer holds the device: nothing can be signed, nor the
   // session taken over, until the worker's PIN unlocks it again.
   device.lock();
-  $('handoff-summary').replaceChildren(el('p', {}, 'Please sign for:'), el('p', { class: 'handoff-what' }, describe(formFields($('sign-form')), $('sign-form').file.files[0])));
+  $('handoff-summary').replaceChildren(el('p', {}, 'Please sign for:'), el('p', { class: 'handoff-what' }, describe(readAnswers(current), $('sign-form').file.files[0])));
   $('handoff-summary').hidden = false;
   document.body.classList.add('handoff');
   for (const node of inertDuringHandOff()) node.inert = true;
@@ -295,7 +322,7 @@ function handOff() {
 function handedOverNow() {
   const form = $('sign-form');
   const file = form.file.files[0];
-  return JSON.stringify([formFields(form), file ? [file.name, file.size, file.lastModified] : null]);
+  return JSON.stringify([current.id, readAnswers(current), file ? [file.name, file.size, file.lastModified] : null]);
 }
 
 /** Everything the customer must not reach while holding the device. */

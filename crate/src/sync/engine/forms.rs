@@ -30,6 +30,10 @@ impl<H: Host> Engine<'_, H> {
     /// device's forms changed. A server without forms (404, an older version) is no failure.
     pub(super) async fn refresh_forms(&self, transport: &impl Transport, options: SyncOptions) -> Result<bool> {
         let store = self.host.store();
+        let pinned = authorities(store).await?;
+        if pinned.is_empty() {
+            return Ok(false); // nothing enrolled yet: nothing could check them
+        }
         let held = stored_forms(store).await?;
         let path = match &held {
             Some(set) => format!("/v1/forms?have={}", set.tag()),
@@ -46,9 +50,17 @@ impl<H: Host> Engine<'_, H> {
             return Ok(false);
         }
         let signed = answer.get("forms").and_then(Value::as_str).unwrap_or_default();
-        let Some(fresh) = authorities(store).await?.iter().find_map(|authority| verify_forms(signed, authority).ok()) else {
-            return Err(Error::new(ErrorCode::AnswerUntrusted, "the server's forms are not signed by an authority this device pinned"));
-        };
+        let mut fresh = Err(Error::new(ErrorCode::AnswerUntrusted, "no authority"));
+        for authority in &pinned {
+            fresh = verify_forms(signed, authority);
+            if fresh.is_ok() {
+                break;
+            }
+        }
+        let fresh = fresh.map_err(|e| {
+            let why = format!("{}: {}", e.code().as_str(), e.message());
+            Error::new(ErrorCode::AnswerUntrusted, format!("the server's forms are not signed by an authority this device pinned ({why:.200})"))
+        })?;
         if held.is_some_and(|held| held.issued_at > fresh.issued_at) {
             return Ok(false);
         }
