@@ -289,8 +289,9 @@ async function removeWorker() {
   if (line[0]?.kid !== $('remove-confirm').dataset.kid) return;
   for (const identity of line) await device.removeIdentity(identity.kid, { discardUnsent: true });
   $('remove-choice').hidden = true;
-  $('remove-says').textContent = `${line[0].label} was removed from this device.`;
   await show('unlock');
+  // Said once the picker no longer offers them.
+  $('remove-says').textContent = `${line[0].label} was removed from this device.`;
 }
 
 let lockoutTimer;
