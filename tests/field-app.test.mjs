@@ -218,6 +218,52 @@ test('the office requires a photo and the location: the next version of its form
   }
 });
 
+test('the app in Arabic: the device\'s language, laid out right to left, the office\'s form and a real failure\'s remedy in Arabic; the switch brings English back and is kept', { timeout: 120_000 }, async () => {
+  const { FluentBundle, FluentResource } = await import(path.join(ROOT, 'www/vendor/fluent.js'));
+  const arabic = new FluentBundle('ar', { useIsolating: false });
+  arabic.addResource(new FluentResource(readFileSync(path.join(ROOT, 'www/locales/ar.ftl'), 'utf8')));
+  const say = (id, args) => arabic.formatPattern(arabic.getMessage(id).value, args);
+  const server = await startServer();
+  try {
+    const { context, page, problems } = await openApp(browser, server.url, { locale: 'ar-EG' });
+    assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['ar', 'rtl']);
+    assert.equal(await page.textContent('#enroll-title'), say('enroll-title'));
+    assert.equal(await page.inputValue('#language'), 'ar');
+    await enrollThroughTheApp(page, server, { name: 'Ann Field' });
+    assert.equal(await page.textContent('#form-title'), 'إيصال التسليم', "the office's form, in Arabic");
+    assert.equal(await page.textContent('#sign-button'), say('sign-button'));
+    // Laid out right to left: the Sign button's text starts at the right.
+    const align = await page.$eval('#sign-title', (h) => getComputedStyle(h).direction);
+    assert.equal(align, 'rtl');
+
+    // A real failure: a wrong PIN. Its remedy is the error table's, in Arabic.
+    await page.click('#switch-worker');
+    await page.waitForSelector('#unlock:not([hidden])');
+    await page.fill('#unlock-form input[name=pin]', '000000');
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector('#unlock-form .form-problem:not([hidden])');
+    const wrongPin = arabic.getMessage('err-wrong_pin');
+    const remedy = arabic.formatPattern(wrongPin.attributes.remedy);
+    assert.equal(await page.textContent('#unlock-form .form-problem .remedy'), remedy);
+    assert.equal(await page.textContent('#unlock-form .form-problem .support-code'), say('support-code', { code: 'wrong_pin' }));
+    assert.equal(await page.textContent('#unlock-pin-error'), remedy, 'next to the PIN too');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the Arabic screen passes the accessibility check');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-arabic.png') });
+
+    // The switch: English, left to right, and kept across a reload.
+    await page.locator('#language').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+    assert.equal(await page.textContent('#unlock-title'), 'Unlock');
+    await page.reload();
+    await page.waitForSelector('body[data-ready]');
+    assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['en', 'ltr'], 'the choice is kept');
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('the pad full screen, and handed to the customer: only the summary and the pad, back only through the worker', { timeout: 120_000 }, async () => {
   const server = await startServer();
   try {
@@ -509,6 +555,7 @@ test('a crew on one tablet: a second worker is added, the two take turns offline
     assert.equal(await page.textContent('#field-defects-error'), 'Defects found: a number at least 0 and at most 999.');
     const marked = await page.$$eval('[aria-invalid=true]', (all) => all.map((f) => f.name));
     assert.deepEqual(marked, ['inspectedOn', 'condition', 'defects'], 'each missing or wrong answer is marked, in the form\'s order');
+    await page.locator('#form-fields').screenshot({ path: path.join(ARTIFACTS, 'field-tablet-inspection-form.png') });
     await page.fill('input[name=inspectedOn]', '2026-12-04');
     await page.locator('select[name=condition]').selectOption('needs-repair');
     await page.fill('input[name=defects]', '2');

@@ -7,7 +7,8 @@ import { renderHealth, renderHelp } from './health.js';
 import { renderOutbox, renderRecord, setUpOutbox, withReplaced } from './outbox.js';
 import { sendFor, sendWhileOpen } from './sending.js';
 import { handedOff, setUpSigning, showForms, sign } from './signing.js';
-import { $, count, el, problem, onSubmit, showProblem, showFormProblem, clearProblem } from './ui.js';
+import { LANGUAGES, language, preferredLanguage, t, useLanguage } from './i18n.js';
+import { $, el, problem, onSubmit, showProblem, showFormProblem, clearProblem } from './ui.js';
 
 const SCREENS = ['enroll', 'unlock', 'sign', 'outbox', 'record', 'health', 'backup', 'help'];
 /** The tab each screen belongs to. */
@@ -66,7 +67,7 @@ async function show(hash) {
   if (name === 'enroll') {
     const pending = all.find((i) => !i.enrolled);
     showReplacing(replacing);
-    if (adding && !replacing) $('enroll-title').textContent = 'Add a worker to this device';
+    if (adding && !replacing) $('enroll-title').textContent = t('add-worker-title');
     askForNewIdentity(!pending, pending);
     // Enrollment signs with the key: a name chosen earlier needs its PIN again once locked.
     askForPin(Boolean(pending) && device.unlocked !== pending.kid);
@@ -98,9 +99,9 @@ function showReplacing(replacing) {
   const form = $('enroll-form');
   form.replaces.value = replacing?.kid ?? '';
   $('replacing-note').hidden = !replacing;
-  $('enroll-title').textContent = replacing ? `Enroll again: ${replacing.label}` : 'Set up this device';
+  $('enroll-title').textContent = replacing ? t('enroll-again-title', { name: replacing.label }) : t('enroll-title');
   if (!replacing) return;
-  $('replacing-note').textContent = `You get a new key and choose a new PIN. The records still waiting under ${replacing.label}'s old key are sent as before, and the office sees one history.`;
+  $('replacing-note').textContent = t('replacing-note', { name: replacing.label });
   if (!form.label.value) form.label.value = replacing.label;
 }
 
@@ -112,7 +113,7 @@ function askForNewIdentity(ask, pending) {
   $('new-identity').hidden = !ask;
   $('new-identity').disabled = !ask;
   $('pending-note').hidden = ask || !pending;
-  if (pending) $('pending-note').textContent = `Your name (${pending.label}) and PIN are saved on this device: only a valid enrollment code is needed now.`;
+  if (pending) $('pending-note').textContent = t('pending-note', { name: pending.label });
 }
 
 /** Shows (and requires) the PIN of the identity waiting for enrollment while it is locked. */
@@ -124,22 +125,22 @@ function askForPin(ask) {
 async function enroll(form) {
   const pending = (await identities()).find((i) => !i.enrolled);
   let identity = pending;
-  if (!codeFrom(form.code.value)) throw problem('form_incomplete', 'Type the enrollment code: 12 letters and digits, like ABCD-EFGH-JKMN.', 'code');
+  if (!codeFrom(form.code.value)) throw problem('form_incomplete', t('type-code'), 'code');
   if (identity && device.unlocked !== identity.kid) {
-    if (!form.pendingPin.value) throw problem('form_incomplete', 'Type your PIN.', 'pendingPin');
+    if (!form.pendingPin.value) throw problem('form_incomplete', t('type-pin'), 'pendingPin');
     await device.unlock(identity.kid, form.pendingPin.value).catch((e) => { throw Object.assign(e, { field: 'pendingPin' }); });
     askForPin(false);
   }
   if (!identity) {
-    if (!form.label.value.trim()) throw problem('form_incomplete', 'Type your name.', 'label');
-    if (form.pin.value.length < 6) throw problem('pin_too_short', 'Choose a PIN of at least 6 digits.', 'pin');
-    if (form.pin.value !== form.pin2.value) throw problem('form_incomplete', 'The two PINs differ. Type the same PIN twice.', 'pin2');
+    if (!form.label.value.trim()) throw problem('form_incomplete', t('type-name'), 'label');
+    if (form.pin.value.length < 6) throw problem('pin_too_short', t('pin-short'), 'pin');
+    if (form.pin.value !== form.pin2.value) throw problem('form_incomplete', t('pins-differ'), 'pin2');
     identity = await device.createIdentity({ label: form.label.value.trim(), pin: form.pin.value });
     askForNewIdentity(false, identity); // kept if the code is refused: then only a new code is needed
     $('persisted').hidden = false;
     $('persisted').textContent = identity.storagePersisted === true
-      ? 'This browser will keep your signatures even when space runs low.'
-      : 'This browser may clear stored data when space runs low: sync often.';
+      ? t('storage-kept')
+      : t('storage-not-kept');
   }
   const replaces = form.replaces.value || undefined;
   await device.enroll(identity.kid, codeFrom(form.code.value), { replaces })
@@ -176,7 +177,7 @@ async function scanCode() {
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
   } catch (e) {
-    throw problem('camera_unavailable', `The camera could not be opened (${e.name}). Allow the camera for this app, or type the code.`, 'code');
+    throw problem('camera_unavailable', t('camera-closed', { why: e.name }), 'code');
   }
   try {
     video.srcObject = stream;
@@ -193,7 +194,7 @@ async function scanCode() {
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    throw problem('camera_unavailable', 'No enrollment QR code was seen. Hold the code steady in view, or type it.', 'code');
+    throw problem('camera_unavailable', t('no-qr'), 'code');
   } finally {
     for (const track of stream.getTracks()) track.stop();
     video.srcObject = null;
@@ -203,10 +204,10 @@ async function scanCode() {
 
 async function sendFeedback(form) {
   const comment = form.comment.value.trim();
-  if (!comment) throw problem('form_incomplete', 'Write what went wrong first.', 'comment');
+  if (!comment) throw problem('form_incomplete', t('write-comment'), 'comment');
   const reports = await device.reports({ limit: 1000 });
   const latest = reports.at(-1);
-  if (!latest) throw problem('report_not_found', 'No failure has been recorded on this device, so there is nothing to attach your words to.', 'comment');
+  if (!latest) throw problem('report_not_found', t('no-failure'), 'comment');
   await device.addFeedback(latest.id, comment);
   form.reset();
   $('feedback-done').hidden = false;
@@ -215,14 +216,14 @@ async function sendFeedback(form) {
 /** Says, before a backup is saved, what it will hold: the documents and images not yet sent, with their size. */
 async function describeBackup() {
   const waiting = (await device.diagnose().catch(() => [])).find((c) => c.id === 'pending_evidence');
-  const files = waiting && waiting.value !== 'none waiting' ? `, and the documents and signature images not yet sent to the office: ${waiting.value}` : '';
-  $('backup-holds').textContent = `It holds your identity (its key still sealed under your PIN), your records and failure reports${files}. Files the office has already received are safe there and are not in it.`;
+  $('backup-holds').textContent = waiting && waiting.value !== 'none waiting'
+    ? t('backup-holds-files', { files: waiting.value }) : t('backup-holds');
 }
 
 /** Saves a backup file, the passphrase typed twice; says the file's name and where it went. */
 async function exportBackup(form) {
-  if (form.passphrase.value.length < 8) throw problem('pin_too_short', 'Choose a passphrase of at least 8 characters.', 'passphrase');
-  if (form.passphrase.value !== form.passphrase2.value) throw problem('form_incomplete', 'The two passphrases differ. Type the same passphrase twice.', 'passphrase2');
+  if (form.passphrase.value.length < 8) throw problem('pin_too_short', t('passphrase-short'), 'passphrase');
+  if (form.passphrase.value !== form.passphrase2.value) throw problem('form_incomplete', t('passphrases-differ'), 'passphrase2');
   const bytes = await device.exportBackup(form.passphrase.value);
   const name = `offsign-backup-${new Date().toISOString().slice(0, 10)}.offsign`;
   const link = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' })), download: name });
@@ -231,20 +232,20 @@ async function exportBackup(form) {
   link.remove();
   form.reset();
   $('backup-done').hidden = false;
-  $('backup-done').textContent = `Your browser is saving the backup as "${name}" (${Math.ceil(bytes.length / 1024)} KB) where it puts downloads, usually the Downloads folder. Copy it off this device, and keep the file and its passphrase apart.`;
+  $('backup-done').textContent = t('backup-saving', { name, kb: Math.ceil(bytes.length / 1024) });
   $('backup-done').tabIndex = -1;
   $('backup-done').focus();
 }
 
 async function importBackup(form) {
   const file = form.file.files[0];
-  if (!file) throw problem('form_incomplete', 'Pick the backup file first.', 'file');
-  if (!form.passphrase.value) throw problem('form_incomplete', "Type the backup's passphrase.", 'passphrase');
+  if (!file) throw problem('form_incomplete', t('pick-backup'), 'file');
+  if (!form.passphrase.value) throw problem('form_incomplete', t('type-passphrase'), 'passphrase');
   const summary = await device.importBackup(new Uint8Array(await file.arrayBuffer()), form.passphrase.value)
     .catch((e) => { throw Object.assign(e, { field: e.code === 'wrong_passphrase' ? 'passphrase' : 'file' }); });
   form.reset();
   $('backup-done').hidden = false;
-  $('backup-done').textContent = `Imported ${summary.identitiesAdded} identities, ${summary.recordsAdded} records (${summary.recordsSkipped} were here already) and ${summary.evidenceAdded} documents and images not yet sent.`;
+  $('backup-done').textContent = t('imported', { identities: summary.identitiesAdded, records: summary.recordsAdded, skipped: summary.recordsSkipped, files: summary.evidenceAdded });
 }
 
 /** The identity chosen on the Unlock screen, with those it was enrolled again in place of. */
@@ -276,9 +277,9 @@ async function askToRemove() {
   const unsent = await unsentOf(line);
   $('remove-says').hidden = false;
   $('remove-says').textContent = unsent
-    ? `${worker.label} has ${count(unsent, 'record')} not sent yet. Connect and send ${unsent === 1 ? 'it' : 'them'} first (Outbox, Send now), or remove ${unsent === 1 ? 'it' : 'them'} with ${worker.label}: the office never had ${unsent === 1 ? 'it' : 'them'}, and ${unsent === 1 ? 'it is' : 'they are'} lost.`
-    : `Everything ${worker.label} signed here has reached the office. Removing deletes the key and the copies on this device.`;
-  $('remove-confirm').textContent = unsent ? `Remove ${worker.label} and ${count(unsent, 'unsent record')}` : `Remove ${worker.label}`;
+    ? t('remove-unsent', { name: worker.label, count: unsent })
+    : t('remove-all-sent', { name: worker.label });
+  $('remove-confirm').textContent = t('remove-confirm', { name: worker.label, count: unsent });
   $('remove-confirm').dataset.kid = worker.kid;
   $('remove-choice').hidden = false;
 }
@@ -291,7 +292,7 @@ async function removeWorker() {
   $('remove-choice').hidden = true;
   await show('unlock');
   // Said once the picker no longer offers them.
-  $('remove-says').textContent = `${line[0].label} was removed from this device.`;
+  $('remove-says').textContent = t('removed', { name: line[0].label });
 }
 
 let lockoutTimer;
@@ -319,7 +320,7 @@ function watchLockout(kid) {
     }
     const seconds = Math.max(0, Math.ceil(left / 1000));
     $('lockout-wait').hidden = seconds <= 0;
-    $('lockout-wait').textContent = seconds > 0 ? `Next try in ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}. Keep the app open: the wait counts while it is.` : '';
+    $('lockout-wait').textContent = seconds > 0 ? t('next-try', { wait: `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` }) : '';
     if (seconds <= 0 && asked > 1) clearInterval(timer);
   };
   tick();
@@ -336,8 +337,23 @@ function submit(id, action) {
   });
 }
 
+/**
+ * The language switch in the header: the device's language until the worker picks another,
+ * which is kept; the screen on show is drawn again in it.
+ */
+function setUpLanguageSwitch() {
+  $('language').replaceChildren(...Object.entries(LANGUAGES).map(([tag, name]) => el('option', { value: tag, lang: tag }, name)));
+  $('language').value = language;
+  $('language').addEventListener('change', async () => {
+    await useLanguage($('language').value, { remember: true }).catch(showProblem);
+    $('language').value = language;
+    showNetwork();
+    await show(location.hash.slice(1));
+  });
+}
+
 function showNetwork() {
-  $('network').textContent = navigator.onLine ? 'Online' : 'Offline';
+  $('network').textContent = navigator.onLine ? t('online') : t('offline');
   $('network').className = `badge ${navigator.onLine ? 'online' : 'offline'}`;
 }
 
@@ -345,14 +361,15 @@ async function main() {
   registerServiceWorker().catch(() => {}); // the app works without it, only not offline
   // The primitives' wasm (for the help page) loads in the page while the Device's compiles in
   // its worker.
-  [device] = await Promise.all([Device.open({ appVersion: `${PACKAGE_VERSION}+${BUILD}` }), init()]);
+  [device] = await Promise.all([Device.open({ appVersion: `${PACKAGE_VERSION}+${BUILD}` }), init(), useLanguage(preferredLanguage())]);
+  setUpLanguageSwitch();
   device.onidlelock = () => { if (!$('sign').hidden) show('unlock'); };
   sendFor(device);
   setUpSigning(device);
   setUpOutbox(device);
   submit('enroll-form', enroll);
   submit('unlock-form', async (form) => {
-    if (!form.pin.value) throw problem('form_incomplete', 'Type your PIN.', 'pin');
+    if (!form.pin.value) throw problem('form_incomplete', t('type-pin'), 'pin');
     try {
       await device.unlock(form.kid.value, form.pin.value);
     } catch (e) {

@@ -3,22 +3,26 @@
 // than forms). A form is drawn as fields on the sign screen, read back as the record's claims,
 // and checked next to each field before anything is signed: what is missing here, the rest by
 // the device (`checkAnswers`, the same check `sign` makes).
+import { t } from './i18n.js';
 import { $, el, problem } from './ui.js';
 
-/** The app's own form: signed without `claims.form`, as before forms came from the office. */
-export const BUILT_IN = {
-  id: 'delivery-receipt',
-  version: null,
-  title: 'Delivery receipt',
-  fields: [
-    { name: 'recipient', type: 'text', label: 'Recipient', required: true, maxLength: 200 },
-    { name: 'reference', type: 'text', label: 'Reference', required: false, maxLength: 100 },
-    { name: 'notes', type: 'text', label: 'Notes', required: false, maxLength: 2000 },
-    { name: 'photo', type: 'photo', label: 'Document or photo', required: false },
-    { name: 'location', type: 'location', label: 'Add my location', required: false },
-    { name: 'signature', type: 'signature', label: "Customer's signature", required: true },
-  ],
-};
+/** The app's own form, in the language in use: signed without `claims.form`, as before
+ * forms came from the office. */
+export function builtIn() {
+  return {
+    id: 'delivery-receipt',
+    version: null,
+    title: t('receipt-title'),
+    fields: [
+      { name: 'recipient', type: 'text', label: t('receipt-recipient'), required: true, maxLength: 200 },
+      { name: 'reference', type: 'text', label: t('receipt-reference'), required: false, maxLength: 100 },
+      { name: 'notes', type: 'text', label: t('receipt-notes'), required: false, maxLength: 2000 },
+      { name: 'photo', type: 'photo', label: t('receipt-photo'), required: false },
+      { name: 'location', type: 'location', label: t('receipt-location'), required: false },
+      { name: 'signature', type: 'signature', label: t('receipt-signature'), required: true },
+    ],
+  };
+}
 
 /** Text answers longer than this get a box of several lines. */
 const ONE_LINE = 200;
@@ -26,7 +30,7 @@ const ONE_LINE = 200;
 /** The forms `device` holds, labels in the page's language; the app's own when it holds none. */
 export async function availableForms(device) {
   const forms = await device.forms({ lang: document.documentElement.lang || 'en' }).catch(() => []);
-  return forms.length ? forms : [BUILT_IN];
+  return forms.length ? forms : [builtIn()];
 }
 
 /** The id of a field's message line (prefixed: a form's field names are the office's). */
@@ -38,7 +42,7 @@ function drawField(field) {
   const hint = field.help ? el('small', { id: `field-${field.name}-help`, class: 'hint' }, field.help) : null;
   if (hint) described.push(hint.id);
   const common = { name: field.name, 'aria-describedby': described.join(' ') };
-  const mark = field.required ? [' ', el('span', { class: 'required-mark', 'data-requires': field.name }, '(required)')] : [];
+  const mark = field.required ? [' ', el('span', { class: 'required-mark', 'data-requires': field.name }, t('required'))] : [];
   let input;
   switch (field.type) {
     case 'text':
@@ -55,7 +59,7 @@ function drawField(field) {
       input = el('input', { ...common, type: 'date' });
       break;
     case 'choice':
-      input = el('select', common, el('option', { value: '' }, '—'), ...field.options.map((o) => el('option', { value: o.value }, o.label)));
+      input = el('select', common, el('option', { value: '' }, t('choose-none')), ...field.options.map((o) => el('option', { value: o.value }, o.label)));
       break;
     case 'checkbox':
     case 'location': {
@@ -107,11 +111,11 @@ export function readAnswers(form) {
 
 /** What a required field lacks, in the words the worker reads next to it. */
 function lacking(field) {
-  if (field.type === 'photo') return problem('form_incomplete', 'Take a photo or pick the document: this form needs one.', 'file');
-  if (field.type === 'signature') return problem('form_incomplete', 'The customer has not signed yet: ask them to sign on the pad.', 'pad');
-  if (field.type === 'checkbox') return problem('form_incomplete', `Tick this to go on: ${field.label}.`, field.name);
-  if (field.type === 'choice') return problem('form_incomplete', `Choose one: ${field.label}.`, field.name);
-  return problem('form_incomplete', `Fill in: ${field.label}.`, field.name);
+  if (field.type === 'photo') return problem('form_incomplete', t('need-photo'), 'file');
+  if (field.type === 'signature') return problem('form_incomplete', t('need-signature'), 'pad');
+  if (field.type === 'checkbox') return problem('form_incomplete', t('need-tick', { label: field.label }), field.name);
+  if (field.type === 'choice') return problem('form_incomplete', t('need-choice', { label: field.label }), field.name);
+  return problem('form_incomplete', t('need-answer', { label: field.label }), field.name);
 }
 
 /**
@@ -144,10 +148,9 @@ export async function problems(device, form, answers, { file, drawn }) {
 /** Why an answer does not fit `field`, with what would. */
 function describeLimits(field) {
   if (field.type === 'number') {
-    const range = [field.min !== undefined && `at least ${field.min}`, field.max !== undefined && `at most ${field.max}`].filter(Boolean).join(' and ');
-    return `${field.label}: a number${range ? ` ${range}` : ''}.`;
+    return t('bad-number', { label: field.label, min: field.min ?? 'none', max: field.max ?? 'none' });
   }
-  if (field.type === 'date') return `${field.label}: a date that exists.`;
-  if (field.type === 'text') return `${field.label}: at most ${field.maxLength} characters.`;
-  return `${field.label}: this answer does not fit the form.`;
+  if (field.type === 'date') return t('bad-date', { label: field.label });
+  if (field.type === 'text') return t('bad-text', { label: field.label, max: field.maxLength });
+  return t('bad-answer', { label: field.label });
 }

@@ -1,11 +1,12 @@
 // The outbox a worker can read: each record by what was signed (recipient, reference,
 // document, time) and its state in words true to the network; a record opens to its fields,
 // signature, document, receipt, and a refusal's reason and remedy; "Send now" says what it did.
-import { errorCodes, inspectRecord } from '/pkg/offsign.js';
-import { BUILT_IN, availableForms } from './forms.js';
+import { inspectRecord } from '/pkg/offsign.js';
+import { availableForms, builtIn } from './forms.js';
 import { kept } from './keep.js';
 import { sendSoon, sending, onSending } from './sending.js';
-import { $, el, when, jwsPayload, count, showProblem, focusMessage } from './ui.js';
+import { errorWords, remedyOf, t } from './i18n.js';
+import { $, el, when, jwsPayload, showProblem, focusMessage } from './ui.js';
 
 let device;
 /** The id of the record the record view shows. */
@@ -22,7 +23,7 @@ async function saveBundle() {
   urls.push(url);
   el('a', { href: url, download: name }).click();
   $('bundle-done').hidden = false;
-  $('bundle-done').textContent = `Your browser is saving "${name}" (${Math.ceil(bytes.length / 1024)} KB) where it puts downloads. It holds the signed record, its certificate and receipt, the document and the signature: anyone can check it, without a connection, on the verify page (${location.origin}/verify/) or with "offsign verify-bundle".`;
+  $('bundle-done').textContent = t('bundle-saving', { name, kb: Math.ceil(bytes.length / 1024), page: `${location.origin}/verify/` });
 }
 
 /**
@@ -107,10 +108,10 @@ function signedContent(row) {
 
 /** A record's state in words, true to the network: waiting, sending, sent or refused. */
 function stateWords(row) {
-  if (row.state === 'accepted') return ['sent', 'Sent ✓'];
-  if (row.state === 'rejected') return ['refused', 'Refused'];
-  if (!navigator.onLine) return ['waiting', 'Waiting for a connection'];
-  return sending() ? ['sending', 'Sending…'] : ['waiting', 'Waiting to be sent'];
+  if (row.state === 'accepted') return ['sent', t('row-sent')];
+  if (row.state === 'rejected') return ['refused', t('row-refused')];
+  if (!navigator.onLine) return ['waiting', t('row-offline')];
+  return sending() ? ['sending', t('row-sending')] : ['waiting', t('row-waiting')];
 }
 
 /** Whether this browser sends the outbox after the app is closed (Background Sync). */
@@ -125,15 +126,11 @@ export async function renderOutbox() {
   const rows = await allRecords(line);
   const waiting = rows.filter((r) => r.state === 'pending' || r.state === 'sending').length;
   const refused = rows.filter((r) => r.state === 'rejected').length;
-  const parts = [waiting ? `${count(waiting, 'record')} waiting to be sent.` : 'Nothing waiting: the server has every record.'];
+  const parts = [waiting ? t('outbox-waiting', { count: waiting }) : t('outbox-nothing-waiting')];
   // On a shared device, whose records these are.
-  if (line.crew) parts.unshift(`${line[0].label}'s records.`);
-  if (waiting) {
-    parts.push(sendsInBackground()
-      ? 'This browser sends them in the background when a connection returns, even if you close the app.'
-      : 'This browser sends them only while the app is open: open it when you have a connection.');
-  }
-  if (refused) parts.push(`${count(refused, 'record')} refused by the server: open ${refused === 1 ? 'it' : 'them'} to see why.`);
+  if (line.crew) parts.unshift(t('outbox-whose', { name: line[0].label }));
+  if (waiting) parts.push(sendsInBackground() ? t('outbox-background') : t('outbox-while-open'));
+  if (refused) parts.push(t('outbox-refused', { count: refused }));
   $('outbox-summary').textContent = parts.join(' ');
 
   const filter = $('filter').value;
@@ -143,42 +140,42 @@ export async function renderOutbox() {
     .filter(({ claims }) => !query || String(claims.reference ?? '').toLowerCase().includes(query));
   const items = shown.slice(0, 200).map(({ row, claims, doc }) => {
     const [state, words] = stateWords(row);
-    const title = claims.recipient ? `For ${claims.recipient}` : (doc.name ?? 'Document');
+    const title = claims.recipient ? t('row-for', { name: claims.recipient }) : (doc.name ?? t('row-document'));
     const details = [claims.reference, doc.name, when(row.signedAt)].filter(Boolean).join(' · ');
     return el('li', { class: row.state, 'data-id': row.id, 'data-shown': state },
       el('a', { href: `#record=${row.id}` }, el('strong', {}, title), el('span', { class: 'row-details' }, details)),
       el('span', { class: `state ${state}` }, words));
   });
   const empty = rows.length
-    ? el('li', { class: 'empty' }, query ? `No record with a reference containing "${query}".` : 'No record in this list.')
-    : el('li', { class: 'empty' }, 'Nothing signed yet on this device.');
+    ? el('li', { class: 'empty' }, query ? t('no-match', { query }) : t('list-empty'))
+    : el('li', { class: 'empty' }, t('nothing-signed'));
   $('records').replaceChildren(...(items.length ? items : [empty]));
-  if (shown.length > 200) $('records').append(el('li', { class: 'empty' }, `${shown.length - 200} older records not shown: search by reference to find one.`));
+  if (shown.length > 200) $('records').append(el('li', { class: 'empty' }, t('older-not-shown', { count: shown.length - 200 })));
   const lastSync = (await device.diagnose()).find((c) => c.id === 'last_sync');
-  $('last-sync').textContent = `Last sent: ${lastSync ? (lastSync.value.startsWith('never') ? 'never' : when(lastSync.value)) : 'unknown'}`;
+  $('last-sync').textContent = t('last-sent', { when: lastSync ? (lastSync.value.startsWith('never') ? t('never') : when(lastSync.value)) : t('unknown') });
 }
 
 /** "Send now": says in words what happened, whatever happened. */
 async function sendNow() {
   const result = $('sync-result');
   if (!navigator.onLine) {
-    result.textContent = 'No connection: the records wait on this device and are sent when the connection returns.';
+    result.textContent = t('send-offline');
     return;
   }
   const line = await owner();
   const before = line ? (await allRecords(line)).filter((r) => r.state === 'pending' || r.state === 'sending').length : 0;
-  result.textContent = before ? `Sending ${count(before, 'record')}…` : 'Checking with the server…';
+  result.textContent = before ? t('sending-count', { count: before }) : t('checking');
   try {
     const summary = await sendSoon();
     const said = [];
-    if (summary.accepted) said.push(`Sent ${count(summary.accepted, 'record')}.`);
-    if (summary.duplicate) said.push(`${count(summary.duplicate, 'record')} the server had already.`);
-    if (summary.rejected) said.push(`${count(summary.rejected, 'record')} refused: open ${summary.rejected === 1 ? 'it' : 'them'} to see why.`);
-    if (summary.renewed) said.push('Your certificate was renewed.');
-    if (summary.formsUpdated) said.push('New forms from the office are ready to sign.');
-    result.textContent = said.length ? said.join(' ') : 'Nothing to send: the server has every record.';
+    if (summary.accepted) said.push(t('sent-count', { count: summary.accepted }));
+    if (summary.duplicate) said.push(t('duplicate-count', { count: summary.duplicate }));
+    if (summary.rejected) said.push(t('refused-count', { count: summary.rejected }));
+    if (summary.renewed) said.push(t('renewed'));
+    if (summary.formsUpdated) said.push(t('forms-updated'));
+    result.textContent = said.length ? said.join(' ') : t('nothing-to-send');
   } catch (e) {
-    result.textContent = `Not sent: ${e.remedy ?? e.message}`;
+    result.textContent = t('not-sent', { why: remedyOf(e) });
   }
   focusMessage(result);
 }
@@ -198,7 +195,7 @@ function answerRows(claims, form) {
     .sort(([a], [b]) => order(a) - order(b))
     .map(([name, value]) => {
       const field = fieldOf(name);
-      const shown = typeof value === 'boolean' ? (value ? 'Yes' : 'No')
+      const shown = typeof value === 'boolean' ? (value ? t('yes') : t('no'))
         : field?.type === 'choice' ? (field.options.find((o) => o.value === value)?.label ?? String(value)) : String(value);
       return [field?.label ?? name, shown];
     });
@@ -219,34 +216,34 @@ export async function renderRecord(id) {
   $('record-tech').replaceChildren();
   $('bundle-button').hidden = !row;
   if (!row) {
-    $('record-title').textContent = 'Record not found';
-    $('record-state').textContent = 'No record with this id is on this device.';
+    $('record-title').textContent = t('record-not-found');
+    $('record-state').textContent = t('record-not-here');
     fields.replaceChildren();
     return;
   }
   const { claims, doc, payload } = signedContent(row);
   const [state, words] = stateWords(row);
-  const form = claims.form ? (await availableForms(device)).find((f) => f.id === claims.form.id) : BUILT_IN;
+  const form = claims.form ? (await availableForms(device)).find((f) => f.id === claims.form.id) : builtIn();
   const answers = answerRows(claims, form);
-  $('record-title').textContent = claims.recipient ? `Signed for ${claims.recipient}` : (doc.name ?? 'Record');
+  $('record-title').textContent = claims.recipient ? t('signed-for', { name: claims.recipient }) : (doc.name ?? t('record-title'));
   $('record-state').dataset.state = state;
   // A refusal in words: what the code means and what to do; the server's own message (ids,
   // serials) only in the line for support.
-  const known = row.error && (errorCodes().find((c) => c.code === row.error.code) ?? errorCodes().find((c) => c.code === 'record_rejected'));
+  const known = row.error && (errorWords(row.error.code) ?? errorWords('record_rejected'));
   $('record-state').replaceChildren(words, ...(known ? [': ', known.summary, ' ', el('strong', {}, known.remedy),
-    el('small', { class: 'support-code' }, `Code for support: ${row.error.code} (${row.error.message})`)] : []));
+    el('small', { class: 'support-code' }, t('support-code-message', { code: row.error.code, message: row.error.message }))] : []));
   const receipt = row.receipt ? jwsPayload(row.receipt) : null;
   const rows = [
     ...answers,
-    ['Document', [doc.name, doc.type, doc.size != null ? `${doc.size} bytes` : null].filter(Boolean).join(', ')],
-    ['Signed', when(row.signedAt)],
-    ['Location', Number.isFinite(claims.location?.lat) && Number.isFinite(claims.location?.lon)
+    [t('field-document'), [doc.name, doc.type, doc.size != null ? t('bytes', { count: doc.size }) : null].filter(Boolean).join(', ')],
+    [t('field-signed'), when(row.signedAt)],
+    [t('field-location'), Number.isFinite(claims.location?.lat) && Number.isFinite(claims.location?.lon)
       ? `${claims.location.lat.toFixed(5)}, ${claims.location.lon.toFixed(5)} (±${claims.location.accuracyM} m)` : null],
-    ['Received by the server', receipt ? when(receipt.receivedAt) : null],
+    [t('field-received'), receipt ? when(receipt.receivedAt) : null],
   ].filter(([, value]) => value);
   fields.replaceChildren(...rows.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
-  const tech = [['Record id', row.id], ['Number in the chain', String(row.seq)], ['Document SHA-256', doc.sha256], ['Record hash', row.hash],
-    ['Certificate', payload.cert], ['Receipt', row.receipt ?? 'none yet']];
+  const tech = [[t('tech-id'), row.id], [t('tech-seq'), String(row.seq)], [t('tech-sha256'), doc.sha256], [t('tech-hash'), row.hash],
+    [t('tech-certificate'), payload.cert], [t('tech-receipt'), row.receipt ?? t('tech-no-receipt')]];
   $('record-tech').replaceChildren(...tech.filter(([, v]) => v).flatMap(([name, value]) => [el('dt', {}, name), el('dd', { class: 'mono' }, value)]));
 
   const { image, document } = await recordFiles(row);
@@ -263,9 +260,9 @@ export async function renderRecord(id) {
     const url = URL.createObjectURL(image ? document : new Blob([document], { type: 'application/octet-stream' }));
     urls.push(url);
     const preview = image
-      ? [el('img', { src: url, alt: `The signed photo: ${doc.name ?? 'document'}`, class: 'document-preview' })]
+      ? [el('img', { src: url, alt: t('signed-photo', { name: doc.name ?? t('row-document') }), class: 'document-preview' })]
       : [];
     $('record-document').replaceChildren(...preview,
-      el('p', {}, el('a', { href: url, download: doc.name ?? 'document' }, `Open the document (${doc.name ?? 'document'})`)));
+      el('p', {}, el('a', { href: url, download: doc.name ?? 'document' }, t('open-document', { name: doc.name ?? t('row-document') }))));
   }
 }

@@ -2,10 +2,11 @@
 // to each part before anything is signed; the signature pad, full screen or handed to the
 // customer; and the result, which turns from "saved on this device" into "Sent ✓" as soon as
 // the server has the record.
-import { BUILT_IN, availableForms, drawForm, problems, readAnswers } from './forms.js';
+import { availableForms, builtIn, drawForm, problems, readAnswers } from './forms.js';
 import { SignaturePad } from './pad.js';
 import { sendSoon, onSending } from './sending.js';
-import { $, el, problem, markField, focusMessage, onSubmit, clearProblem, when, count } from './ui.js';
+import { remedyOf, t } from './i18n.js';
+import { $, el, problem, markField, focusMessage, onSubmit, clearProblem, when } from './ui.js';
 
 let device;
 let pad;
@@ -19,14 +20,15 @@ let handedOffBy = null;
 let handedOverContent = null;
 
 /** The forms to choose from, and the one on screen. */
-let forms = [BUILT_IN];
-let current = BUILT_IN;
+let forms = [];
+let current = { id: '', version: null, title: '', fields: [] };
 
 /** Wires the sign screen to `opened`, the app's Device. */
 export function setUpSigning(opened) {
   device = opened;
   pad = new SignaturePad($('pad'));
   const form = $('sign-form');
+  current = builtIn();
   drawForm(current);
   $('form-choice').addEventListener('change', () => {
     choose(forms.find((f) => f.id === $('form-choice').value) ?? forms[0]);
@@ -50,7 +52,7 @@ export function setUpSigning(opened) {
     if (phase === 'done' && summary?.formsUpdated && device.unlocked) showForms(device.unlocked).catch(() => {});
     if (!shown || $('signed').hidden) return;
     const final = ['accepted', 'rejected'].includes($('signed-state').dataset.state);
-    if (phase === 'start' && navigator.onLine && !final) sayState('sending', 'Saved on this device. Sending…');
+    if (phase === 'start' && navigator.onLine && !final) sayState('sending', t('state-sending'));
     if (phase === 'done' || phase === 'failed') showSentState(error).catch(() => {});
   });
   updatePreview();
@@ -81,7 +83,8 @@ export async function showForms(kid) {
 
 /** Puts `form` on screen (unless it is there already, in the same version). */
 function choose(form) {
-  if (form.id === current.id && form.version === current.version && $('form-fields').childElementCount > 1) return;
+  // (The title tells a language switch: the same form, drawn again in the new language.)
+  if (form.id === current.id && form.version === current.version && form.title === current.title && $('form-fields').childElementCount > 1) return;
   current = form;
   drawForm(form);
   clearProblem();
@@ -112,9 +115,9 @@ function showMissing(found) {
   }
   const box = $('sign-problem');
   box.replaceChildren(el('span', { class: 'remedy' }, found.length === 1 && !found[0].field
-    ? `Not signed. ${found[0].remedy}`
-    : `Not signed: ${count(found.length, 'part')} of the form ${found.length === 1 ? 'needs' : 'need'} you (marked above).`),
-  el('small', { class: 'support-code' }, 'Code for support: form_incomplete'));
+    ? t('not-signed', { why: found[0].remedy })
+    : t('not-signed-parts', { count: found.length })),
+  el('small', { class: 'support-code' }, t('support-code', { code: 'form_incomplete' })));
   box.hidden = false;
   const first = found.find((p) => p.field && p.field !== 'pad');
   if (first) form.elements.namedItem(first.field).focus();
@@ -127,11 +130,11 @@ function showMissing(found) {
  * asks the worker for permission, so an unanswered question ends here too. */
 function position() {
   return new Promise((resolve) => {
-    if (!navigator.geolocation) return resolve({ failed: 'this browser cannot tell where it is' });
-    setTimeout(() => resolve({ failed: 'no position within 15 seconds' }), 15_000);
+    if (!navigator.geolocation) return resolve({ failed: t('no-geolocation') });
+    setTimeout(() => resolve({ failed: t('no-position-15') }), 15_000);
     navigator.geolocation.getCurrentPosition(
       (p) => resolve({ where: { lat: p.coords.latitude, lon: p.coords.longitude, accuracyM: Math.round(p.coords.accuracy) } }),
-      (e) => resolve({ failed: ['', 'this app may not use your location', 'the device has no position fix', 'no position within 10 seconds'][e.code] || 'no position' }),
+      (e) => resolve({ failed: t(['no-position', 'location-denied', 'no-fix', 'no-position-10'][e.code] ?? 'no-position') }),
       { timeout: 10_000, maximumAge: 60_000 },
     );
   });
@@ -143,7 +146,7 @@ export async function sign(form) {
   const fields = readAnswers(current);
   const found = await problems(device, current, fields, { file, drawn: !pad.empty });
   if (!found.length && !file && !Object.keys(fields).length && pad.empty) {
-    found.push(problem('form_incomplete', 'Nothing to sign yet: take a photo, fill in the form or sign on the pad.'));
+    found.push(problem('form_incomplete', t('nothing-to-sign')));
   }
   if (found.length) return showMissing(found);
   if (handedOverContent !== null && handedOverContent !== handedOverNow()) {
@@ -151,7 +154,7 @@ export async function sign(form) {
     pad.clear();
     handedOverContent = null;
     updatePreview();
-    return showMissing([problem('form_incomplete', 'The form changed after the customer signed: hand the device to them again to sign what it says now.', 'pad')]);
+    return showMissing([problem('form_incomplete', t('form-changed'), 'pad')]);
   }
   // What is signed is taken now, before any wait: a change made while the location is looked
   // up is not half in the record; the form stays out of reach until the record is saved.
@@ -166,8 +169,8 @@ export async function sign(form) {
       const at = await position();
       if (at.failed) {
         throw problem('location_unavailable', where.required
-          ? `Your location could not be found (${at.failed}), and this form needs it. Allow location for this app, and try again outdoors.`
-          : `Your location could not be found (${at.failed}). Try again outdoors, or untick "${where.label}" to sign without it.`, where.name);
+          ? t('location-needed', { why: at.failed })
+          : t('location-failed', { why: at.failed, label: where.label }), where.name);
       }
       claims[where.name] = at.where;
     }
@@ -208,7 +211,7 @@ function showSigned(record, fields, file) {
   $('signed-time').textContent = when(record.signedAt);
   $('signed-what').textContent = describe(fields, file);
   $('signed-open').href = `#record=${record.id}`;
-  sayState('pending', 'Saved on this device.');
+  sayState('pending', t('state-saved'));
   $('sign-form').hidden = true;
   $('signed').hidden = false;
   $('signed-title').focus();
@@ -237,13 +240,13 @@ async function showSentState(error) {
   const { kid, seq, id } = shown;
   const [row] = await device.records(kid, { after: seq - 1, limit: 1 });
   if (shown?.id !== id || row?.id !== id) return;
-  if (row.state === 'accepted') return sayState('accepted', 'Sent ✓ — the server has it; its receipt is kept on this device.');
-  if (row.state === 'rejected') return sayState('rejected', 'Refused by the server. Open it in the outbox to see why; it stays on this device.');
+  if (row.state === 'accepted') return sayState('accepted', t('state-sent'));
+  if (row.state === 'rejected') return sayState('rejected', t('state-refused'));
   const later = inBackground
-    ? 'It is sent when the connection returns, even if you close the app.'
-    : 'It is sent when the connection returns while the app is open, or the next time you open it.';
-  if (!navigator.onLine) return sayState('pending', `Saved on this device. No connection now. ${later}`);
-  sayState('pending', `Saved on this device, not sent yet${error?.remedy ? `: ${error.remedy}` : '.'} ${later}`);
+    ? t('later-background')
+    : t('later-open');
+  if (!navigator.onLine) return sayState('pending', t('state-offline', { later }));
+  sayState('pending', error ? t('state-not-sent-because', { why: remedyOf(error), later }) : t('state-not-sent', { later }));
 }
 
 function updatePreview() {
@@ -252,7 +255,7 @@ function updatePreview() {
   const fields = readAnswers(current);
   const signer = firstText(fields);
   const where = locationField();
-  $('pad-name').textContent = signer ? `Signed by ${signer}` : $('pad-label').textContent;
+  $('pad-name').textContent = signer ? t('signed-by', { name: signer }) : $('pad-label').textContent;
   $('preview-text').textContent = JSON.stringify({
     document: file ? { name: file.name, type: file.type, size: file.size } : `the ${current.title} below`,
     ...fields,
@@ -273,7 +276,7 @@ function firstText(answers) {
 function setFullScreen(on) {
   document.body.classList.toggle('pad-full', on);
   $('pad-full').setAttribute('aria-pressed', String(on));
-  $('pad-full').textContent = on ? 'Done' : 'Full screen';
+  $('pad-full').textContent = on ? t('pad-done') : t('pad-full');
   if (on && !document.fullscreenElement) {
     document.documentElement.requestFullscreen?.().then(
       () => screen.orientation?.lock?.('landscape').catch(() => {}),
@@ -307,7 +310,7 @@ function handOff() {
   // The key is locked while the customer holds the device: nothing can be signed, nor the
   // session taken over, until the worker's PIN unlocks it again.
   device.lock();
-  $('handoff-summary').replaceChildren(el('p', {}, 'Please sign for:'), el('p', { class: 'handoff-what' }, describe(readAnswers(current), $('sign-form').file.files[0])));
+  $('handoff-summary').replaceChildren(el('p', {}, t('please-sign')), el('p', { class: 'handoff-what' }, describe(readAnswers(current), $('sign-form').file.files[0])));
   $('handoff-summary').hidden = false;
   document.body.classList.add('handoff');
   for (const node of inertDuringHandOff()) node.inert = true;
@@ -370,7 +373,7 @@ function wireHandBack() {
     $('handback-form').pin.focus();
   });
   onSubmit($('handback-form'), async (form) => {
-    if (!form.pin.value) throw problem('form_incomplete', "Type the worker's PIN, or hold the button for a second.", 'pin');
+    if (!form.pin.value) throw problem('form_incomplete', t('handback-pin'), 'pin');
     await device.unlock(handedOffBy, form.pin.value).catch((e) => { throw Object.assign(e, { field: 'pin' }); });
     handBack();
   });

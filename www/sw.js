@@ -7,6 +7,7 @@ import { keepShell } from './shell-cache.js';
 
 const SHELL = [
   '/', '/index.html', '/shell-cache.js', '/app.js', '/ui.js', '/pad.js', '/forms.js', '/keep.js', '/sending.js', '/signing.js', '/outbox.js', '/health.js', '/style.css', '/build.js', '/manifest.webmanifest',
+  '/i18n.js', '/languages.js', '/vendor/fluent.js', '/locales/en.ftl',
   '/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png', '/icons/apple-touch-icon.png',
   '/pkg/offsign.js', '/pkg/offsign_core.js', '/pkg/core.js', '/pkg/offsign_core_bg.wasm',
   '/pkg/device.js', '/pkg/device_host.js', '/pkg/device_worker.js', '/pkg/errors.js', '/pkg/error_table.js', '/pkg/offsign_device.js', '/pkg/offsign_device_bg.wasm',
@@ -18,6 +19,9 @@ self.addEventListener('message', (event) => {
   if (event.data === 'skip-waiting') self.skipWaiting();
 });
 
+// Other languages' catalogs are fetched when first used, and kept with the shell from then on.
+const LOCALE = /^\/locales\/[a-z]{2}\.ftl$/;
+
 // The shell from the cache (it is versioned as a whole); the API always from the network.
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
@@ -25,7 +29,13 @@ self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/')
     || url.pathname === '/verify' || url.pathname.startsWith('/verify/')) return;
   // A page the shell does not have is the app's (its screens are in the URL's fragment).
-  event.respondWith(fromCache(event.request, (cache) => (event.request.mode === 'navigate' ? cache.match('/index.html') : undefined)));
+  event.respondWith(fromCache(event.request, async (cache) => {
+    if (event.request.mode === 'navigate') return cache.match('/index.html');
+    if (!LOCALE.test(url.pathname)) return undefined;
+    const response = await fetch(event.request);
+    if (response.ok) await cache.put(event.request, response.clone());
+    return response;
+  }));
 });
 
 // Here, with no page to protect, the Device runs in the service worker itself.

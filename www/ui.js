@@ -1,4 +1,5 @@
 // Small helpers shared by the app's screens: elements, times, and how a problem is shown.
+import { remedyOf, t } from './i18n.js';
 
 /** The element with this id. */
 export const $ = (id) => document.getElementById(id);
@@ -16,7 +17,7 @@ export function el(tag, attributes = {}, ...children) {
  * the form field it is about, so that the message goes next to it.
  */
 export function problem(code, remedy, field) {
-  return Object.assign(new Error(remedy), { code, remedy, field });
+  return Object.assign(new Error(remedy), { code, remedy, field, translated: true });
 }
 
 /**
@@ -24,9 +25,8 @@ export function problem(code, remedy, field) {
  * only in a small line for support.
  */
 function describe(box, error) {
-  const words = error?.remedy ?? String(error?.message ?? error);
-  box.replaceChildren(el('span', { class: 'remedy' }, words));
-  if (error?.code) box.append(el('small', { class: 'support-code' }, `Code for support: ${error.code}`));
+  box.replaceChildren(el('span', { class: 'remedy' }, remedyOf(error)));
+  if (error?.code) box.append(el('small', { class: 'support-code' }, t('support-code', { code: error.code })));
   box.hidden = false;
 }
 
@@ -52,7 +52,7 @@ export function showFormProblem(form, error) {
   const field = error?.field && form.elements.namedItem(error.field);
   const box = form.querySelector('.form-problem');
   if (field) {
-    markField(field, error.remedy);
+    markField(field, remedyOf(error));
     field.focus();
   }
   if (box) {
@@ -104,10 +104,7 @@ export function focusMessage(node) {
   node.focus();
 }
 
-/** A time for people: "26 Nov, 14:05". */
-export function when(iso) {
-  return iso ? new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) : '';
-}
+export { when } from './i18n.js';
 
 /** The payload of a JWS (compact form) as an object; `null` when it cannot be read. */
 export function jwsPayload(jws) {
@@ -120,7 +117,3 @@ export function jwsPayload(jws) {
   }
 }
 
-/** "1 record" / "3 records". */
-export function count(n, word) {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
