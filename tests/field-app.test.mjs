@@ -264,6 +264,72 @@ test('the app in Arabic: the device\'s language, laid out right to left, the off
   }
 });
 
+test('practice mode: a practice identity signs the whole flow and meets each staged failure with its remedy, every screen says practice, and nothing reaches the server', { timeout: 180_000 }, async () => {
+  const server = await startServer();
+  try {
+    const { context, page, problems } = await openApp(browser, server.url);
+    await page.getByRole('link', { name: 'Practice first' }).click();
+    await page.waitForURL(/\?practice/);
+    await page.waitForSelector('body[data-ready]');
+    // From here on (the real app's page, which asked the server for nothing but the time, is gone).
+    const requests = [];
+    context.on('request', (request) => { if (new URL(request.url()).pathname.startsWith('/v1/')) requests.push(request.url()); });
+    assert.equal(await page.textContent('#enroll-title'), 'Practice: choose a name and a PIN');
+    assert.equal(await page.isVisible('input[name=code]'), false, 'no code in practice');
+    await page.fill('input[name=label]', 'Pat Trainee');
+    await page.fill('input[name=pin]', PIN);
+    await page.fill('input[name=pin2]', PIN);
+    await page.click('#enroll-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+    // The guided first run, until the worker has read it.
+    assert.equal(await page.isVisible('#first-run'), true);
+    await page.click('#first-run-done');
+    assert.equal(await page.isVisible('#first-run'), false);
+
+    // A practice signature goes through the whole flow, and stays on the device.
+    const practiced = await signAndWait(page, { recipient: 'Sample customer' });
+    // Each staged failure: the device's own refusal (or, for a full disk, the one it would
+    // raise), with its code and its remedy; nothing is signed.
+    const remedies = Object.fromEntries((await page.evaluate(async () => (await import('/pkg/offsign.js')).errorCodes())).map((c) => [c.code, c.remedy]));
+    for (const [stage, code] of [['expired', 'cert_expired'], ['revoked', 'cert_revoked'], ['clock', 'cert_not_yet_valid'], ['storage', 'storage_full']]) {
+      await page.locator('#practice-stage').selectOption(stage);
+      await page.waitForTimeout(300);
+      await page.fill('input[name=recipient]', `Staged: ${stage}`);
+      if (await page.evaluate(() => document.querySelector('#preview-text').textContent.includes('"handwrittenSignature": "none"'))) await drawSignature(page);
+      await page.click('#sign-button');
+      await page.waitForFunction((c) => document.querySelector('#sign-problem').textContent.includes(c), `Code for support: ${code}`);
+      const shown = await page.textContent('#sign-problem .remedy');
+      assert.ok(shown.length > 20, `${stage}: a remedy is shown (${shown})`);
+      if (code === 'storage_full') assert.equal(shown, remedies.storage_full);
+      await page.screenshot({ path: path.join(ARTIFACTS, `field-phone-practice-${stage}.png`) });
+    }
+    await page.locator('#practice-stage').selectOption('');
+    assert.equal(await page.isVisible('#practice-banner'), true);
+    assert.deepEqual(await accessibilityProblems(page), [], 'the practice screen passes the accessibility check');
+    for (const screen of ['outbox', 'health', 'help']) {
+      await page.click(`nav a[href="#${screen}"]`);
+      await page.waitForSelector(`#${screen}:not([hidden])`);
+      assert.equal(await page.isVisible('#practice-banner'), true, `${screen} says it is practice`);
+    }
+    await page.click('nav a[href="#outbox"]');
+    await page.waitForSelector(`#records li[data-id="${practiced}"]`);
+    await page.click('#sync-now');
+    assert.equal(await page.textContent('#sync-result'), 'Practice: nothing is sent to the office. Leave practice to send real records.');
+
+    // Nothing reached the server, and the real app is as it was: not set up.
+    assert.deepEqual(requests, [], 'no request to the API from practice');
+    for (const table of ['records', 'reports', 'devices', 'device_statuses', 'certificates']) assert.deepEqual(sql(server.db, `SELECT count(*) FROM ${table}`), [[0]], table);
+    await page.click('#practice-banner a');
+    await page.waitForSelector('#enroll:not([hidden])');
+    assert.equal(await page.isVisible('#practice-banner'), false);
+    assert.equal(await page.isVisible('input[name=code]'), true);
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('the pad full screen, and handed to the customer: only the summary and the pad, back only through the worker', { timeout: 120_000 }, async () => {
   const server = await startServer();
   try {

@@ -6,10 +6,13 @@ import { BUILD, PACKAGE_VERSION } from './build.js';
 import { renderHealth, renderHelp } from './health.js';
 import { renderOutbox, renderRecord, setUpOutbox, withReplaced } from './outbox.js';
 import { sendFor, sendWhileOpen } from './sending.js';
+import { PRACTICE, PRACTICE_DATABASE, practiceEnroll, practiceEnrollScreen, setUpPractice } from './practice.js';
 import { handedOff, setUpSigning, showForms, sign } from './signing.js';
 import { LANGUAGES, language, preferredLanguage, t, useLanguage } from './i18n.js';
 import { $, el, problem, onSubmit, showProblem, showFormProblem, clearProblem } from './ui.js';
 
+/** Where the guided first run is marked as read (it shows on the sign screen until then). */
+const FIRST_RUN_DONE = 'offsign.firstRunDone';
 const SCREENS = ['enroll', 'unlock', 'sign', 'outbox', 'record', 'health', 'backup', 'help'];
 /** The tab each screen belongs to. */
 const TAB_OF = { unlock: 'sign', record: 'outbox' };
@@ -72,6 +75,10 @@ async function show(hash) {
     // Enrollment signs with the key: a name chosen earlier needs its PIN again once locked.
     askForPin(Boolean(pending) && device.unlocked !== pending.kid);
     focus = $('enroll-form').code;
+    if (PRACTICE) {
+      practiceEnrollScreen();
+      focus = $('enroll-form').label;
+    }
   }
   if (name === 'unlock') {
     $('who').replaceChildren(...enrolled.map((i) => el('option', { value: i.kid }, i.label)));
@@ -80,6 +87,7 @@ async function show(hash) {
   }
   if (name === 'sign') {
     $('signer-name').textContent = enrolled.find((i) => i.kid === device.unlocked)?.label ?? '';
+    $('first-run').hidden = localStorage.getItem(FIRST_RUN_DONE) === 'true';
     await showForms(device.unlocked);
   }
   if (name === 'sign' && !$('signed').hidden) focus = $('signed-title');
@@ -122,6 +130,13 @@ function askForPin(ask) {
   $('pending-pin').disabled = !ask;
 }
 
+/** A new identity's name and PIN, typed twice, as the enroll form holds them. */
+function checkNewIdentity(form) {
+  if (!form.label.value.trim()) throw problem('form_incomplete', t('type-name'), 'label');
+  if (form.pin.value.length < 6) throw problem('pin_too_short', t('pin-short'), 'pin');
+  if (form.pin.value !== form.pin2.value) throw problem('form_incomplete', t('pins-differ'), 'pin2');
+}
+
 async function enroll(form) {
   const pending = (await identities()).find((i) => !i.enrolled);
   let identity = pending;
@@ -132,9 +147,7 @@ async function enroll(form) {
     askForPin(false);
   }
   if (!identity) {
-    if (!form.label.value.trim()) throw problem('form_incomplete', t('type-name'), 'label');
-    if (form.pin.value.length < 6) throw problem('pin_too_short', t('pin-short'), 'pin');
-    if (form.pin.value !== form.pin2.value) throw problem('form_incomplete', t('pins-differ'), 'pin2');
+    checkNewIdentity(form);
     identity = await device.createIdentity({ label: form.label.value.trim(), pin: form.pin.value });
     askForNewIdentity(false, identity); // kept if the code is refused: then only a new code is needed
     $('persisted').hidden = false;
@@ -361,13 +374,25 @@ async function main() {
   registerServiceWorker().catch(() => {}); // the app works without it, only not offline
   // The primitives' wasm (for the help page) loads in the page while the Device's compiles in
   // its worker.
-  [device] = await Promise.all([Device.open({ appVersion: `${PACKAGE_VERSION}+${BUILD}` }), init(), useLanguage(preferredLanguage())]);
+  const appVersion = `${PACKAGE_VERSION}+${BUILD}`;
+  [device] = await Promise.all([Device.open(PRACTICE ? { name: PRACTICE_DATABASE, appVersion } : { appVersion }), init(), useLanguage(preferredLanguage())]);
+  if (PRACTICE) setUpPractice(device);
   setUpLanguageSwitch();
   device.onidlelock = () => { if (!$('sign').hidden) show('unlock'); };
   sendFor(device);
   setUpSigning(device);
   setUpOutbox(device);
-  submit('enroll-form', enroll);
+  submit('enroll-form', PRACTICE ? async (form) => {
+    await practiceEnroll(form, checkNewIdentity);
+    form.reset();
+    location.hash = '#sign';
+    await show('sign');
+  } : enroll);
+  $('first-run-done').addEventListener('click', () => {
+    localStorage.setItem(FIRST_RUN_DONE, 'true');
+    $('first-run').hidden = true;
+    $('sign-form').elements[0]?.focus();
+  });
   submit('unlock-form', async (form) => {
     if (!form.pin.value) throw problem('form_incomplete', t('type-pin'), 'pin');
     try {
@@ -414,7 +439,7 @@ async function main() {
   addEventListener('online', showNetwork);
   addEventListener('offline', showNetwork);
   showNetwork();
-  sendWhileOpen();
+  if (!PRACTICE) sendWhileOpen(); // practice records are never sent
   takeLinkCode();
   await show(location.hash.slice(1) || 'sign');
   $('loading').hidden = true;

@@ -4,6 +4,7 @@
 import { inspectRecord } from '/pkg/offsign.js';
 import { availableForms, builtIn } from './forms.js';
 import { kept } from './keep.js';
+import { PRACTICE } from './practice.js';
 import { sendSoon, sending, onSending } from './sending.js';
 import { errorWords, remedyOf, t } from './i18n.js';
 import { $, el, when, jwsPayload, showProblem, focusMessage } from './ui.js';
@@ -158,6 +159,11 @@ export async function renderOutbox() {
 /** "Send now": says in words what happened, whatever happened. */
 async function sendNow() {
   const result = $('sync-result');
+  if (PRACTICE) {
+    result.textContent = t('practice-not-sent');
+    focusMessage(result);
+    return;
+  }
   if (!navigator.onLine) {
     result.textContent = t('send-offline');
     return;

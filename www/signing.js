@@ -4,6 +4,7 @@
 // the server has the record.
 import { availableForms, builtIn, drawForm, problems, readAnswers } from './forms.js';
 import { SignaturePad } from './pad.js';
+import { PRACTICE, stagedFailure } from './practice.js';
 import { sendSoon, onSending } from './sending.js';
 import { remedyOf, t } from './i18n.js';
 import { $, el, problem, markField, focusMessage, onSubmit, clearProblem, when } from './ui.js';
@@ -142,6 +143,8 @@ function position() {
 
 /** Signs what the form holds, if it is complete; says what is missing otherwise. */
 export async function sign(form) {
+  const staged = stagedFailure();
+  if (staged) throw staged;
   const file = current.fields.some((f) => f.type === 'photo') ? form.file.files[0] : undefined;
   const fields = readAnswers(current);
   const found = await problems(device, current, fields, { file, drawn: !pad.empty });
@@ -229,6 +232,7 @@ function sayState(state, words) {
  * online (the `onSending` listener says how that went); offline, says when it will go.
  */
 async function follow() {
+  if (PRACTICE) return sayState('pending', t('practice-kept'));
   inBackground = await device.requestBackgroundSync().catch(() => false);
   if (navigator.onLine) sendSoon().catch(() => {});
   else await showSentState();
@@ -331,7 +335,7 @@ function handedOverNow() {
 /** Everything the customer must not reach while holding the device. */
 function inertDuringHandOff() {
   const form = $('sign-form');
-  return [document.querySelector('header'), $('tabs'), $('update'), $('problem'), $('sign-title'),
+  return [document.querySelector('header'), $('tabs'), $('update'), $('practice-banner'), $('problem'), $('sign-title'),
     ...[...form.children].filter((child) => child !== $('pad-box')), $('pad-full')];
 }
 

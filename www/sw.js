@@ -7,7 +7,7 @@ import { keepShell } from './shell-cache.js';
 
 const SHELL = [
   '/', '/index.html', '/shell-cache.js', '/app.js', '/ui.js', '/pad.js', '/forms.js', '/keep.js', '/sending.js', '/signing.js', '/outbox.js', '/health.js', '/style.css', '/build.js', '/manifest.webmanifest',
-  '/i18n.js', '/languages.js', '/vendor/fluent.js', '/locales/en.ftl',
+  '/i18n.js', '/languages.js', '/practice.js', '/vendor/fluent.js', '/locales/en.ftl',
   '/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png', '/icons/apple-touch-icon.png',
   '/pkg/offsign.js', '/pkg/offsign_core.js', '/pkg/core.js', '/pkg/offsign_core_bg.wasm',
   '/pkg/device.js', '/pkg/device_host.js', '/pkg/device_worker.js', '/pkg/errors.js', '/pkg/error_table.js', '/pkg/offsign_device.js', '/pkg/offsign_device_bg.wasm',

@@ -1,4 +1,5 @@
-// The field app's benchmarks (not tests): offline cold start on a slow phone, the app shell's
+// The field app's benchmarks (not tests): offline cold start on a slow phone (a crew's tablet:
+// three workers, the office's three forms kept on the device), the app shell's
 // transfer size on the first visit, and on the same slow phone a tap on "Sign" to "saved on
 // this device" on screen (the pad; a 3 MB photo) and, online, to "Sent ✓", against a release
 // offsign-server.
@@ -28,6 +29,31 @@ async function coldStart(browser, server, n) {
     await Promise.all(counted);
     context.removeAllListeners('requestfinished');
     await enrollThroughTheApp(first, server, { name: `Bench ${n}` });
+    // A crew's tablet: two more workers on the device (each enrollment fetches the office's
+    // three forms, kept for offline use), so the cold start reads three identities and the forms.
+    for (const mate of [1, 2]) {
+      const { code } = server.admin('enroll', '--worker', `bench-${n}-mate-${mate}`);
+      await first.evaluate(async ({ code, mate, pin }) => {
+        const { Device } = await import('/pkg/offsign.js');
+        const device = await Device.open();
+        try {
+          const { kid } = await device.createIdentity({ label: `Mate ${mate}`, pin });
+          await device.enroll(kid, code);
+        } finally {
+          device.free();
+        }
+      }, { code, mate, pin: PIN });
+    }
+    const held = await first.evaluate(async () => {
+      const { Device } = await import('/pkg/offsign.js');
+      const device = await Device.open();
+      try {
+        return [(await device.identities()).length, (await device.forms()).length];
+      } finally {
+        device.free();
+      }
+    });
+    if (held.join() !== '3,3') throw new Error(`the crew's tablet holds ${held} workers and forms, not 3 and 3`);
     await first.evaluate(() => navigator.serviceWorker.ready);
     await first.close();
 

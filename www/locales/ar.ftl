@@ -375,6 +375,30 @@ location-denied = هذا التطبيق غير مسموح له باستخدام 
 no-fix = لم يتمكن الجهاز من تحديد موقعه
 no-position-10 = لم يُحدَّد الموقع خلال 10 ثوانٍ
 
+## Practice mode and the first run (www/index.html, www/practice.js)
+
+practice-banner = تدريب: لا يُرسل إلى المكتب شيء مما توقّعه هنا.
+practice-leave = الخروج من التدريب
+practice-first = هل أنت جديد على offsign؟ <a>التدريب أولًا</a>: وقّع مستندات نموذجية وتعرّف على كل مشكلة وحلّها؛ لا يُرسل شيء.
+first-run-title = توقيعك الأول في أربع خطوات
+first-run-1 = املأ النموذج؛ ويجب ملء الأجزاء المُعلَّمة بكلمة (مطلوب).
+first-run-2 = سلّم الجهاز إلى العميل، أو دعه يوقّع على اللوحة.
+first-run-3 = اضغط على <strong>توقيع</strong>: يُحفظ السجل على هذا الجهاز فورًا، سواء توفرت الإشارة أم لا.
+first-run-4 = يعرض <strong>الصادر</strong> متى يصبح السجل لدى المكتب. وكل مشكلة تخبرك دائمًا بما عليك فعله.
+first-run-practice = التدريب أولًا
+first-run-done = حسنًا
+practice-stage = التدريب على مشكلة
+stage-none = لا مشكلة: وقّع كالمعتاد
+stage-expired = شهادة منتهية الصلاحية
+stage-revoked = شهادة ملغاة
+stage-clock = ساعة الجهاز غير مضبوطة
+stage-storage = مساحة تخزين الجهاز ممتلئة
+practice-enroll-title = تدريب: اختر اسمًا ورمز PIN
+practice-enroll-note = لا حاجة إلى رمز تسجيل: تبقى هوية التدريب هذه على هذا الجهاز، ولا يُرسل شيء مما يُوقَّع بها.
+practice-authority = مكتب التدريب
+practice-kept = تدريب: محفوظ على هذا الجهاز، ولا يُرسل أبدًا.
+practice-not-sent = تدريب: لا يُرسل شيء إلى المكتب. اخرج من التدريب لإرسال سجلات حقيقية.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = رمز PIN أو عبارة المرور لا يفتح هذا المفتاح.

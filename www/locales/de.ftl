@@ -327,6 +327,30 @@ location-denied = diese App darf Ihren Standort nicht verwenden
 no-fix = das Gerät konnte keinen Standort ermitteln
 no-position-10 = kein Standort innerhalb von 10 Sekunden
 
+## Practice mode and the first run (www/index.html, www/practice.js)
+
+practice-banner = Übung: Nichts, was Sie hier unterschreiben, wird ans Büro gesendet.
+practice-leave = Übung beenden
+practice-first = Neu in der App? <a>Zuerst üben</a>: Unterschreiben Sie Beispieldokumente und lernen Sie jedes Problem und seine Lösung kennen; nichts wird gesendet.
+first-run-title = Ihre erste Unterschrift in vier Schritten
+first-run-1 = Füllen Sie das Formular aus; die mit (Pflichtfeld) markierten Stellen müssen ausgefüllt sein.
+first-run-2 = Geben Sie dem Kunden das Gerät oder lassen Sie ihn im Feld unterschreiben.
+first-run-3 = Tippen Sie auf <strong>Unterschreiben</strong>: Der Datensatz wird sofort auf diesem Gerät gespeichert, mit oder ohne Empfang.
+first-run-4 = Im <strong>Postausgang</strong> sehen Sie, wann das Büro ihn erhalten hat. Bei einem Problem steht immer dabei, was zu tun ist.
+first-run-practice = Zuerst üben
+first-run-done = Verstanden
+practice-stage = Ein Problem üben
+stage-none = keins: normal unterschreiben
+stage-expired = ein abgelaufenes Zertifikat
+stage-revoked = ein widerrufenes Zertifikat
+stage-clock = die Uhr des Geräts geht falsch
+stage-storage = der Speicher des Geräts ist voll
+practice-enroll-title = Übung: Namen und PIN wählen
+practice-enroll-note = Kein Code nötig: Diese Übungsidentität bleibt auf diesem Gerät, und nichts, was damit unterschrieben wird, wird gesendet.
+practice-authority = Übungsbüro
+practice-kept = Übung: auf diesem Gerät gespeichert, wird nie gesendet.
+practice-not-sent = Übung: Nichts wird ans Büro gesendet. Beenden Sie die Übung, um echte Datensätze zu senden.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = Die PIN oder Passphrase öffnet diesen Schlüssel nicht.

@@ -329,3 +329,27 @@ no-position = no position
 location-denied = this app may not use your location
 no-fix = the device has no position fix
 no-position-10 = no position within 10 seconds
+
+## Practice mode and the first run (www/index.html, www/practice.js)
+
+practice-banner = Practice: nothing you sign here is sent to the office.
+practice-leave = Leave practice
+practice-first = New to offsign? <a>Practice first</a>: sign sample documents and meet each problem and its remedy; nothing is sent.
+first-run-title = Your first signature, in four steps
+first-run-1 = Fill in the form; the parts marked (required) must be there.
+first-run-2 = Hand the device to the customer, or let them sign on the pad.
+first-run-3 = Tap <strong>Sign</strong>: the record is saved on this device at once, with or without signal.
+first-run-4 = The <strong>Outbox</strong> shows when the office has it. A problem always says what to do.
+first-run-practice = Practice first
+first-run-done = Got it
+practice-stage = Practice a problem
+stage-none = none: sign normally
+stage-expired = an expired certificate
+stage-revoked = a revoked certificate
+stage-clock = the device's clock is wrong
+stage-storage = the device's storage is full
+practice-enroll-title = Practice: choose a name and a PIN
+practice-enroll-note = No code is needed: this practice identity stays on this device and nothing it signs is sent.
+practice-authority = Practice office
+practice-kept = Practice: kept on this device, never sent.
+practice-not-sent = Practice: nothing is sent to the office. Leave practice to send real records.

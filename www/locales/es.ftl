@@ -327,6 +327,30 @@ location-denied = esta app no tiene permiso para usar tu ubicación
 no-fix = el dispositivo no logra fijar su ubicación
 no-position-10 = sin ubicación en 10 segundos
 
+## Practice mode and the first run (www/index.html, www/practice.js)
+
+practice-banner = Práctica: nada de lo que firmes aquí se envía a la oficina.
+practice-leave = Salir de la práctica
+practice-first = ¿Primera vez con offsign? <a>Practica primero</a>: firma documentos de ejemplo y conoce cada problema y su solución; no se envía nada.
+first-run-title = Tu primera firma, en cuatro pasos
+first-run-1 = Completa el formulario; las partes marcadas (obligatorio) no pueden faltar.
+first-run-2 = Pasa el dispositivo al cliente, o deja que firme en el panel.
+first-run-3 = Toca <strong>Firmar</strong>: el registro se guarda en este dispositivo al instante, con o sin señal.
+first-run-4 = La <strong>Bandeja de salida</strong> muestra cuándo lo tiene la oficina. Un problema siempre dice qué hacer.
+first-run-practice = Practicar primero
+first-run-done = Entendido
+practice-stage = Practicar un problema
+stage-none = ninguno: firmar normalmente
+stage-expired = un certificado vencido
+stage-revoked = un certificado revocado
+stage-clock = el reloj del dispositivo está mal
+stage-storage = el almacenamiento del dispositivo está lleno
+practice-enroll-title = Práctica: elige un nombre y un PIN
+practice-enroll-note = No se necesita ningún código: esta identidad de práctica se queda en este dispositivo y nada de lo que firma se envía.
+practice-authority = Oficina de práctica
+practice-kept = Práctica: guardado en este dispositivo, nunca se envía.
+practice-not-sent = Práctica: no se envía nada a la oficina. Sal de la práctica para enviar registros reales.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = El PIN o la frase de contraseña no abre esta clave.

@@ -325,6 +325,30 @@ location-denied = cette application n'a pas le droit d'utiliser votre position
 no-fix = l'appareil n'arrive pas à se localiser
 no-position-10 = aucune position en 10 secondes
 
+## Practice mode and the first run (www/index.html, www/practice.js)
+
+practice-banner = Entraînement : rien de ce que vous signez ici n'est envoyé au bureau.
+practice-leave = Quitter l'entraînement
+practice-first = Vous découvrez offsign ? <a>Entraînez-vous d'abord</a> : signez des documents d'exemple et découvrez chaque problème et sa solution ; rien n'est envoyé.
+first-run-title = Votre première signature, en quatre étapes
+first-run-1 = Remplissez le formulaire ; les parties marquées (obligatoire) doivent être renseignées.
+first-run-2 = Passez l'appareil au client, ou laissez-le signer dans la zone de signature.
+first-run-3 = Touchez <strong>Signer</strong> : l'enregistrement est aussitôt conservé sur cet appareil, avec ou sans réseau.
+first-run-4 = La <strong>Boîte d'envoi</strong> indique quand le bureau l'a reçu. Un problème indique toujours que faire.
+first-run-practice = S'entraîner d'abord
+first-run-done = Compris
+practice-stage = S'entraîner sur un problème
+stage-none = aucun : signer normalement
+stage-expired = un certificat expiré
+stage-revoked = un certificat révoqué
+stage-clock = l'horloge de l'appareil est fausse
+stage-storage = le stockage de l'appareil est plein
+practice-enroll-title = Entraînement : choisissez un nom et un code PIN
+practice-enroll-note = Aucun code n'est nécessaire : cette identité d'entraînement reste sur cet appareil et rien de ce qu'elle signe n'est envoyé.
+practice-authority = Bureau d'entraînement
+practice-kept = Entraînement : conservé sur cet appareil, jamais envoyé.
+practice-not-sent = Entraînement : rien n'est envoyé au bureau. Quittez l'entraînement pour envoyer de vrais enregistrements.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = Le code PIN ou la phrase secrète n'ouvre pas cette clé.

@@ -327,6 +327,30 @@ location-denied = o offsign não tem permissão para usar a sua localização
 no-fix = o aparelho não consegue determinar a posição
 no-position-10 = nenhuma posição em 10 segundos
 
+## Practice mode and the first run (www/index.html, www/practice.js)
+
+practice-banner = Treino: nada do que você assinar aqui é enviado ao escritório.
+practice-leave = Sair do treino
+practice-first = Primeira vez no offsign? <a>Treinar primeiro</a>: assine documentos de exemplo e conheça cada problema e a sua solução; nada é enviado.
+first-run-title = A sua primeira assinatura, em quatro passos
+first-run-1 = Preencha o formulário; as partes marcadas com (obrigatório) não podem ficar em branco.
+first-run-2 = Entregue o aparelho ao cliente, ou deixe-o assinar na área de assinatura.
+first-run-3 = Toque em <strong>Assinar</strong>: o registro fica guardado de imediato neste aparelho, com ou sem sinal.
+first-run-4 = A <strong>Caixa de saída</strong> mostra quando o escritório já o tem. Um problema diz sempre o que fazer.
+first-run-practice = Treinar primeiro
+first-run-done = Entendi
+practice-stage = Treinar um problema
+stage-none = nenhum: assinar normalmente
+stage-expired = um certificado expirado
+stage-revoked = um certificado revogado
+stage-clock = o relógio do aparelho está errado
+stage-storage = o aparelho está sem espaço
+practice-enroll-title = Treino: escolha um nome e um PIN
+practice-enroll-note = Não é preciso código: esta identidade de treino fica neste aparelho e nada do que ela assinar é enviado.
+practice-authority = Escritório de treino
+practice-kept = Treino: guardado neste aparelho, nunca enviado.
+practice-not-sent = Treino: nada é enviado ao escritório. Saia do treino para enviar registros reais.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = O PIN ou a frase secreta não abre esta chave.
