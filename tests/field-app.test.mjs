@@ -655,6 +655,18 @@ test('a crew on one tablet: a second worker is added, the two take turns offline
     await page.waitForSelector('#records li');
     assert.deepEqual((await page.locator('#records li').evaluateAll((lis) => lis.map((li) => li.dataset.id))).sort(), [...signed['Bo Crew']].sort(), "Bo's outbox holds Bo's records");
     assert.match(await page.textContent('#outbox-summary'), /^Bo Crew's records\. 2 records waiting to be sent\./);
+    // Bo's own Health (his key's checks, not Ann's) and his own backup.
+    await page.click('nav a[href="#health"]');
+    await page.waitForSelector('#checks li', { state: 'attached' });
+    assert.equal(await page.textContent('#health-whose'), "Checks of Bo Crew's key and of this device.");
+    const checks = await page.locator('#checks li').allTextContents();
+    assert.ok(checks.some((c) => c.includes('Certificate (Bo Crew)')), checks.join('\n'));
+    assert.ok(!checks.some((c) => c.includes('Ann Crew')), "Ann's checks are hers");
+    await page.click('nav a[href="#backup"]');
+    await page.waitForSelector('#backup:not([hidden])');
+    assert.match(await page.textContent('#backup-whose'), /^A backup holds one worker: Bo Crew,/);
+    await page.click('nav a[href="#outbox"]');
+    await page.waitForSelector('#records li');
 
     await context.setOffline(false);
     for (const id of signed['Bo Crew']) await page.waitForSelector(`#records li[data-id="${id}"][data-shown=sent]`, { timeout: 20_000 });

@@ -93,7 +93,7 @@ async function show(hash) {
   if (name === 'sign' && !$('signed').hidden) focus = $('signed-title');
   if (name === 'outbox') await renderOutbox();
   if (name === 'record') await renderRecord(argument ?? '');
-  if (name === 'health') await renderHealth(device);
+  if (name === 'health') await renderHealth(device, enrolled.find((i) => i.kid === device.unlocked)?.label);
   if (name === 'backup') await describeBackup();
   if (name === 'help' && renderHelp(argument)) focus = null;
   focus?.focus();
@@ -228,6 +228,9 @@ async function sendFeedback(form) {
 
 /** Says, before a backup is saved, what it will hold: the documents and images not yet sent, with their size. */
 async function describeBackup() {
+  const unlocked = (await identities()).find((i) => i.kid === device.unlocked);
+  $('backup-whose').hidden = !unlocked;
+  if (unlocked) $('backup-whose').textContent = t('backup-whose', { name: unlocked.label });
   const waiting = (await device.diagnose().catch(() => [])).find((c) => c.id === 'pending_evidence');
   $('backup-holds').textContent = waiting && waiting.value !== 'none waiting'
     ? t('backup-holds-files', { files: waiting.value }) : t('backup-holds');

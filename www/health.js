@@ -38,26 +38,42 @@ function checkValue(value) {
   return String(value).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => when(iso));
 }
 
+/**
+ * A check's remedy in the language in use: the device words it in English, as the error
+ * table's remedy for a code where there is one, which the catalogs translate.
+ */
+function remedyWords(remedy) {
+  const row = remedy && errorCodes().find((c) => c.remedy === remedy);
+  return row ? errorWords(row.code).remedy : remedy;
+}
+
 /** Blocks the verdict: a failed check, or a warning that stops or endangers signing. */
 const SERIOUS_WARNINGS = /^(certificate|revocation_list|clock|storage_headroom|rejected_records)/;
 
-/** Draws Health: the verdict first, then every check folded below it. */
-export async function renderHealth(device) {
-  const checks = [...await device.diagnose(), ...browserChecks()];
+/**
+ * Draws Health: the verdict first, then every check folded below it. With a worker unlocked
+ * (`worker`, their name), the checks of their own key and of the device, not the crew's other
+ * keys.
+ */
+export async function renderHealth(device, worker) {
+  const mine = (c) => !worker || !c.id.includes(':') || c.id.split(/:(.*)/s)[1] === worker;
+  const checks = [...(await device.diagnose()).filter(mine), ...browserChecks()];
+  $('health-whose').hidden = !worker;
+  if (worker) $('health-whose').textContent = t('health-whose', { name: worker });
   const failed = checks.filter((c) => c.status === 'fail');
   const serious = checks.filter((c) => c.status === 'warn' && SERIOUS_WARNINGS.test(c.id));
   const first = failed[0] ?? serious[0];
   const verdict = $('verdict');
   verdict.dataset.state = first ? (failed.length ? 'fail' : 'warn') : 'ok';
   verdict.replaceChildren(first
-    ? el('span', {}, el('strong', {}, t('needs-attention')), ' ', `${checkName(first.id)}: ${checkValue(first.value)}. `, first.remedy ?? '')
+    ? el('span', {}, el('strong', {}, t('needs-attention')), ' ', `${checkName(first.id)}: ${checkValue(first.value)}. `, remedyWords(first.remedy) ?? '')
     : el('strong', {}, device.unlocked ? t('ready') : t('ready-once-unlocked')));
   const others = failed.length + serious.length - (first ? 1 : 0);
   if (others > 0) verdict.append(' ', el('small', {}, t('more-below', { count: others })));
   $('health-details').open = Boolean(first);
   $('checks').replaceChildren(...checks.map((c) => el('li', { class: c.status },
     el('span', { class: 'state' }, t(`status-${c.status === 'ok' || c.status === 'warn' ? c.status : 'fail'}`)), ` ${checkName(c.id)}: ${checkValue(c.value)}`,
-    ...(c.remedy ? [el('br'), el('small', {}, c.remedy)] : []))));
+    ...(c.remedy ? [el('br'), el('small', {}, remedyWords(c.remedy))] : []))));
 }
 
 /** Fills Help's error table once (the guides are in the page). */

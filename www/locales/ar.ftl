@@ -399,6 +399,11 @@ practice-authority = مكتب التدريب
 practice-kept = تدريب: محفوظ على هذا الجهاز، ولا يُرسل أبدًا.
 practice-not-sent = تدريب: لا يُرسل شيء إلى المكتب. اخرج من التدريب لإرسال سجلات حقيقية.
 
+## Each worker's own Health and backup (www/health.js, www/app.js)
+
+health-whose = فحوصات مفتاح { $name } وهذا الجهاز.
+backup-whose = تحفظ النسخة الاحتياطية عاملًا واحدًا: { $name }، العامل الذي فُتح قفله الآن. يحفظ كل عامل في الفريق نسخته الخاصة.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = رمز PIN أو عبارة المرور لا يفتح هذا المفتاح.

@@ -351,6 +351,11 @@ practice-authority = Übungsbüro
 practice-kept = Übung: auf diesem Gerät gespeichert, wird nie gesendet.
 practice-not-sent = Übung: Nichts wird ans Büro gesendet. Beenden Sie die Übung, um echte Datensätze zu senden.
 
+## Each worker's own Health and backup (www/health.js, www/app.js)
+
+health-whose = Prüfungen des Schlüssels von { $name } und dieses Geräts.
+backup-whose = Eine Sicherung enthält eine Person: { $name }, die jetzt entsperrt ist. Jede Person im Team sichert ihre eigene.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = Die PIN oder Passphrase öffnet diesen Schlüssel nicht.

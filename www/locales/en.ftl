@@ -353,3 +353,8 @@ practice-enroll-note = No code is needed: this practice identity stays on this d
 practice-authority = Practice office
 practice-kept = Practice: kept on this device, never sent.
 practice-not-sent = Practice: nothing is sent to the office. Leave practice to send real records.
+
+## Each worker's own Health and backup (www/health.js, www/app.js)
+
+health-whose = Checks of { $name }'s key and of this device.
+backup-whose = A backup holds one worker: { $name }, the worker unlocked now. Each worker of the crew saves their own.

@@ -351,6 +351,11 @@ practice-authority = Oficina de práctica
 practice-kept = Práctica: guardado en este dispositivo, nunca se envía.
 practice-not-sent = Práctica: no se envía nada a la oficina. Sal de la práctica para enviar registros reales.
 
+## Each worker's own Health and backup (www/health.js, www/app.js)
+
+health-whose = Comprobaciones de la clave de { $name } y de este dispositivo.
+backup-whose = Una copia de seguridad guarda a un solo trabajador: { $name }, el que está desbloqueado ahora. Cada trabajador del equipo guarda la suya.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = El PIN o la frase de contraseña no abre esta clave.

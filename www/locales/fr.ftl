@@ -349,6 +349,11 @@ practice-authority = Bureau d'entraînement
 practice-kept = Entraînement : conservé sur cet appareil, jamais envoyé.
 practice-not-sent = Entraînement : rien n'est envoyé au bureau. Quittez l'entraînement pour envoyer de vrais enregistrements.
 
+## Each worker's own Health and backup (www/health.js, www/app.js)
+
+health-whose = Vérifications de la clé de { $name } et de cet appareil.
+backup-whose = Une sauvegarde contient un seul agent : { $name }, l'agent déverrouillé maintenant. Chaque agent de l'équipe enregistre la sienne.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = Le code PIN ou la phrase secrète n'ouvre pas cette clé.

@@ -351,6 +351,11 @@ practice-authority = Escritório de treino
 practice-kept = Treino: guardado neste aparelho, nunca enviado.
 practice-not-sent = Treino: nada é enviado ao escritório. Saia do treino para enviar registros reais.
 
+## Each worker's own Health and backup (www/health.js, www/app.js)
+
+health-whose = Verificações da chave de { $name } e deste aparelho.
+backup-whose = Uma cópia de segurança guarda um só trabalhador: { $name }, o que está desbloqueado agora. Cada trabalhador da equipe guarda a sua.
+
 ## The error table (crate/src/error_table.rs): what each code means, and what to do
 
 err-wrong_pin = O PIN ou a frase secreta não abre esta chave.
