@@ -103,7 +103,7 @@ export function when(iso) {
 
 /** Translates every marked element under `root`: `data-i18n` (its text, with the inline
  * markup the message keeps), `data-i18n-aria-label`, `data-i18n-alt`. */
-export function translate(root) {
+function translate(root) {
   for (const node of root.querySelectorAll('[data-i18n]')) render(node, t(node.dataset.i18n));
   for (const node of root.querySelectorAll('[data-i18n-aria-label]')) node.setAttribute('aria-label', t(node.dataset.i18nAriaLabel));
   for (const node of root.querySelectorAll('[data-i18n-alt]')) node.setAttribute('alt', t(node.dataset.i18nAlt));

@@ -42,7 +42,7 @@ export function practiceEnrollScreen() {
  * practice authority made now, expired, not valid yet (a clock set wrong), or listed as
  * revoked. The device's own policy check then refuses as it would in the field.
  */
-export async function stage(kid, problem) {
+async function stage(kid, problem) {
   const { publicJwk } = (await device.identities()).find((i) => i.kid === kid);
   const office = Authority.generate(t('practice-authority'));
   const now = Date.now();
