@@ -132,6 +132,10 @@ pub struct Device<S, C> {
     locks: Cell<u64>,
     /// The last credentials signed under, verified once.
     policy_cache: PolicyCache,
+    /// The forms from the office as last read: the signed set and the authorities it was
+    /// checked against, and what that check gave (read before every signature on a form, it
+    /// is verified again only when either changed).
+    forms_cache: RefCell<Option<(String, Vec<String>, Option<crate::FormSet>)>>,
     /// Failure reports the store could not take (a full disk), held until it can: stored at
     /// the next operation that succeeds, and before reports are listed.
     unsaved_reports: RefCell<Vec<ReportRow>>,
@@ -152,6 +156,7 @@ impl<S: Store, C: Clock> Device<S, C> {
             session: RefCell::new(None),
             locks: Cell::new(0),
             policy_cache: PolicyCache::default(),
+            forms_cache: RefCell::default(),
             unsaved_reports: RefCell::new(Vec::new()),
             browser: RefCell::new(None),
             config,
@@ -641,8 +646,24 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// against the pinned authority each time they are read); `None` before the first fetch,
     /// or from a server without forms.
     pub async fn forms(&self) -> Result<Option<crate::FormSet>> {
-        let result = crate::sync::engine::stored_forms(&self.store).await;
+        let result = self.held_forms().await;
         self.reported("forms", None, result).await
+    }
+
+    /// [`Device::forms`] without the report, verified only when the set or the pinned
+    /// authorities changed since the last read.
+    async fn held_forms(&self) -> Result<Option<crate::FormSet>> {
+        let Some(signed) = self.store.setting(setting::FORMS).await? else { return Ok(None) };
+        let authorities = crate::sync::engine::authorities(&self.store).await?;
+        let kids: Vec<String> = authorities.iter().map(|a| a.kid().to_owned()).collect();
+        if let Some((held, checked_with, set)) = &*self.forms_cache.borrow() {
+            if *held == signed && *checked_with == kids {
+                return Ok(set.clone());
+            }
+        }
+        let set = crate::sync::engine::verified_by_any(&signed, &authorities);
+        *self.forms_cache.borrow_mut() = Some((signed, kids, set.clone()));
+        Ok(set)
     }
 
     /// Nothing is signed on a form the device does not hold, or with claims that do not answer
@@ -653,7 +674,7 @@ impl<S: Store, C: Clock> Device<S, C> {
         for input in inputs {
             let Some((id, version)) = crate::named_form(&input.claims)? else { continue };
             if held.is_none() {
-                held = Some(crate::sync::engine::stored_forms(&self.store).await?);
+                held = Some(self.held_forms().await?);
             }
             let form = held.as_ref().and_then(|set| set.as_ref()?.find(id, version)).ok_or_else(|| form_not_held(id, version))?;
             let refused = form.refusals(&input.claims);

@@ -15,7 +15,7 @@ mod forms;
 #[cfg(feature = "evidence")]
 mod uploads;
 
-pub(crate) use forms::stored_forms;
+pub(crate) use forms::{authorities, verified_by_any};
 
 /// Batches of the outbox read from the store at a time while a sync sends it.
 const READ_AHEAD: usize = 4;

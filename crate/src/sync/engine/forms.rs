@@ -14,11 +14,16 @@ use serde_json::Value;
 /// used).
 pub(crate) async fn stored_forms(store: &impl Store) -> Result<Option<FormSet>> {
     let Some(signed) = store.setting(setting::FORMS).await? else { return Ok(None) };
-    Ok(authorities(store).await?.iter().find_map(|authority| verify_forms(&signed, authority).ok()))
+    Ok(verified_by_any(&signed, &authorities(store).await?))
+}
+
+/// The set of forms `signed` holds when one of `authorities` signed it.
+pub(crate) fn verified_by_any(signed: &str, authorities: &[PublicKey]) -> Option<FormSet> {
+    authorities.iter().find_map(|authority| verify_forms(signed, authority).ok())
 }
 
 /// The authorities the device's enrolled identities pinned.
-async fn authorities(store: &impl Store) -> Result<Vec<PublicKey>> {
+pub(crate) async fn authorities(store: &impl Store) -> Result<Vec<PublicKey>> {
     let rows = store.identities().await?;
     Ok(rows.into_iter().filter_map(|row| PublicKey::from_jwk(&row.credentials?.authority).ok()).collect())
 }
