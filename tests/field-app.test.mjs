@@ -281,6 +281,7 @@ test('practice mode: a practice identity signs the whole flow and meets each sta
     await page.fill('input[name=pin2]', PIN);
     await page.click('#enroll-form button[type=submit]');
     await page.waitForSelector('#sign:not([hidden])');
+    assert.equal(await page.isVisible('#form-choice'), false, "the app's own form alone: no picker");
     // The guided first run, until the worker has read it.
     assert.equal(await page.isVisible('#first-run'), true);
     await page.click('#first-run-done');
@@ -303,6 +304,8 @@ test('practice mode: a practice identity signs the whole flow and meets each sta
       if (code === 'storage_full') assert.equal(shown, remedies.storage_full);
       await page.screenshot({ path: path.join(ARTIFACTS, `field-phone-practice-${stage}.png`) });
     }
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-practice.png') });
     await page.locator('#practice-stage').selectOption('');
     assert.equal(await page.isVisible('#practice-banner'), true);
     assert.deepEqual(await accessibilityProblems(page), [], 'the practice screen passes the accessibility check');
