@@ -85,15 +85,16 @@ async function show(hash) {
     focus = $('unlock-form').pin;
     watchLockout($('who').value);
   }
+  const signer = enrolled.find((i) => i.kid === device.unlocked)?.label;
   if (name === 'sign') {
-    $('signer-name').textContent = enrolled.find((i) => i.kid === device.unlocked)?.label ?? '';
+    $('signer-name').textContent = signer ?? '';
     $('first-run').hidden = localStorage.getItem(FIRST_RUN_DONE) === 'true';
     await showForms(device.unlocked);
   }
   if (name === 'sign' && !$('signed').hidden) focus = $('signed-title');
   if (name === 'outbox') await renderOutbox();
   if (name === 'record') await renderRecord(argument ?? '');
-  if (name === 'health') await renderHealth(device, enrolled.find((i) => i.kid === device.unlocked)?.label);
+  if (name === 'health') await renderHealth(device, signer);
   if (name === 'backup') await describeBackup();
   if (name === 'help' && renderHelp(argument)) focus = null;
   focus?.focus();

@@ -43,6 +43,7 @@ function drawField(field) {
   if (hint) described.push(hint.id);
   const common = { name: field.name, 'aria-describedby': described.join(' ') };
   const mark = field.required ? [' ', el('span', { class: 'required-mark', 'data-requires': field.name }, t('required'))] : [];
+  const withHintAndMessage = (label) => [label, hint, el('p', { id: errorId(field.name), class: 'field-error', hidden: '' })].filter(Boolean);
   let input;
   switch (field.type) {
     case 'text':
@@ -66,12 +67,12 @@ function drawField(field) {
       const box = el('input', { ...common, type: 'checkbox' });
       // A required location is ticked for good; a required checkbox is the worker's to tick.
       if (field.type === 'location' && field.required) Object.assign(box, { checked: true, disabled: true, defaultChecked: true });
-      return [el('label', { class: 'inline' }, box, ` ${field.label}`, ...mark), hint, el('p', { id: errorId(field.name), class: 'field-error', hidden: '' })].filter(Boolean);
+      return withHintAndMessage(el('label', { class: 'inline' }, box, ` ${field.label}`, ...mark));
     }
     default:
       return [];
   }
-  return [el('label', {}, field.label, ...mark, input), hint, el('p', { id: errorId(field.name), class: 'field-error', hidden: '' })].filter(Boolean);
+  return withHintAndMessage(el('label', {}, field.label, ...mark, input));
 }
 
 /**

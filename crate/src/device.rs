@@ -21,9 +21,15 @@ pub(crate) mod evidence;
 pub use evidence::StagedEvidence;
 use std::cell::{Cell, RefCell};
 
-/// `form_unknown`: the device does not hold version `version` of form `id`.
-pub(crate) fn form_not_held(id: &str, version: u32) -> Error {
-    Error::new(ErrorCode::FormUnknown, format!("form {id:.64} version {version} is not on this device"))
+/// The form `claims` name (`claims.form`) from the set the device holds: `None` when they name
+/// none; `form_unknown` when that form or version is not held (or `form` is not
+/// `{id, version}`).
+pub(crate) fn form_named<'a>(held: Option<&'a crate::FormSet>, claims: &serde_json::Map<String, serde_json::Value>) -> Result<Option<&'a crate::Form>> {
+    let Some((id, version)) = crate::named_form(claims)? else { return Ok(None) };
+    match held.and_then(|set| set.find(id, version)) {
+        Some(form) => Ok(Some(form)),
+        None => Err(Error::new(ErrorCode::FormUnknown, format!("form {id:.64} version {version} is not on this device"))),
+    }
 }
 
 /// One document to sign: its digest and the claims that go with it.
@@ -670,13 +676,12 @@ impl<S: Store, C: Clock> Device<S, C> {
     /// it (the server would refuse the record: better the worker hears it now, next to the
     /// field): `form_unknown`, `form_answers_invalid` with each problem.
     async fn check_answers(&self, inputs: &[SignInput]) -> Result<()> {
-        let mut held = None;
+        if !inputs.iter().any(|input| input.claims.contains_key("form")) {
+            return Ok(());
+        }
+        let held = self.held_forms().await?;
         for input in inputs {
-            let Some((id, version)) = crate::named_form(&input.claims)? else { continue };
-            if held.is_none() {
-                held = Some(self.held_forms().await?);
-            }
-            let form = held.as_ref().and_then(|set| set.as_ref()?.find(id, version)).ok_or_else(|| form_not_held(id, version))?;
+            let Some(form) = form_named(held.as_ref(), &input.claims)? else { continue };
             let refused = form.refusals(&input.claims);
             if !refused.is_empty() {
                 return Err(Error::new(ErrorCode::FormAnswersInvalid, format!("{:.500}", refused.join("; "))));

@@ -444,11 +444,11 @@ pub fn named_form(claims: &Map<String, Value>) -> Result<Option<(&str, u32)>> {
     }
 }
 
-/// A short tag of which form versions a set holds (`id:version`, whatever their order): a
+/// A short tag of which form versions `forms` are (`id:version`, whatever their order): a
 /// device that has the set with this tag need not fetch it again.
-pub fn forms_tag<'a>(versions: impl IntoIterator<Item = (&'a str, u32)>) -> String {
+pub fn forms_tag(forms: &[Form]) -> String {
     use sha2::{Digest, Sha256};
-    let mut lines: Vec<String> = versions.into_iter().map(|(id, version)| format!("{id}:{version}\n")).collect();
+    let mut lines: Vec<String> = forms.iter().map(|f| format!("{}:{}\n", f.id, f.version)).collect();
     lines.sort();
     crate::encoding::b64url(&Sha256::digest(lines.concat().as_bytes())[..16])
 }
@@ -456,7 +456,7 @@ pub fn forms_tag<'a>(versions: impl IntoIterator<Item = (&'a str, u32)>) -> Stri
 impl FormSet {
     /// Its [`forms_tag`].
     pub fn tag(&self) -> String {
-        forms_tag(self.forms.iter().map(|f| (f.id.as_str(), f.version)))
+        forms_tag(&self.forms)
     }
 
     /// The form with this id and version, if the set holds it.

@@ -390,7 +390,7 @@ async fn forms<S: Storage>(State(state): State<Arc<AppState<S>>>, axum::extract:
                 Err(e) => tracing::error!("stored form {} version {} does not read: {e}", stored.id, stored.version),
             }
         }
-        if query.have.as_deref() == Some(offsign::forms_tag(forms.iter().map(|f| (f.id.as_str(), f.version))).as_str()) {
+        if query.have.as_deref() == Some(offsign::forms_tag(&forms).as_str()) {
             return Ok(Json(json!({ "unchanged": true })));
         }
         let signed = state.authority.issue_forms(forms, now()).map_err(|e| ApiError::internal(e.to_string()))?;

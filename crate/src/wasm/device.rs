@@ -727,12 +727,9 @@ impl JsDevice {
         let device = self.inner.clone();
         promise(async move {
             let claims = claims?;
-            let Some((id, version)) = crate::named_form(&claims)? else {
-                return Err(Error::new(ErrorCode::FormUnknown, "claims.form names no form"));
-            };
             let held = device.forms().await?;
-            let form = held.as_ref().and_then(|set| set.find(id, version));
-            let form = form.ok_or_else(|| crate::device::form_not_held(id, version))?;
+            let form = crate::device::form_named(held.as_ref(), &claims)?;
+            let form = form.ok_or_else(|| Error::new(ErrorCode::FormUnknown, "claims.form names no form"))?;
             Ok(to_js(&form.problems(&claims)))
         })
     }

@@ -9,15 +9,8 @@ use crate::store::{setting, Store};
 use crate::sync::wire::{SyncOptions, Transport};
 use serde_json::Value;
 
-/// The set of forms the device holds, verified against the authority one of its identities
-/// pinned; `None` when it holds none (or none that verifies: a set swapped in storage is not
-/// used).
-pub(crate) async fn stored_forms(store: &impl Store) -> Result<Option<FormSet>> {
-    let Some(signed) = store.setting(setting::FORMS).await? else { return Ok(None) };
-    Ok(verified_by_any(&signed, &authorities(store).await?))
-}
-
-/// The set of forms `signed` holds when one of `authorities` signed it.
+/// The set of forms `signed` holds when one of `authorities` signed it (a set swapped in
+/// storage is not used).
 pub(crate) fn verified_by_any(signed: &str, authorities: &[PublicKey]) -> Option<FormSet> {
     authorities.iter().find_map(|authority| verify_forms(signed, authority).ok())
 }
@@ -39,7 +32,7 @@ impl<H: Host> Engine<'_, H> {
         if pinned.is_empty() {
             return Ok(false); // nothing enrolled yet: nothing could check them
         }
-        let held = stored_forms(store).await?;
+        let held = store.setting(setting::FORMS).await?.and_then(|signed| verified_by_any(&signed, &pinned));
         let path = match &held {
             Some(set) => format!("/v1/forms?have={}", set.tag()),
             None => "/v1/forms".to_owned(),
