@@ -155,6 +155,8 @@ test('a forgotten PIN: the office supersedes the key, the worker enrolls again o
         assert.equal(after.summary.accepted, 3, 'the records signed before the revocation are accepted');
         assert.deepEqual(after.old, Array(3).fill(['accepted', null]));
         assert.deepEqual(sql(server.db, `SELECT count(*) FROM records WHERE kid = '${kid}'`), [[3]]);
+        const linked = `SELECT c.continues_hash = r.hash FROM certificates c JOIN records r ON r.kid = c.continues_kid AND r.seq = c.continues_seq WHERE c.kid = '${after.fresh}'`;
+        assert.deepEqual(sql(server.db, linked), [[1]], "the end the new key named is the old key's last record: one history, no broken link");
       } else {
         assert.equal(after.summary.rejected, 3, 'after key compromise, none is taken');
         assert.deepEqual(after.old, Array(3).fill(['rejected', 'key_compromised']));

@@ -443,6 +443,10 @@ pub struct ChainGap {
     /// key's chain: its device said the chain ended at `last_missing`, and those records have
     /// not all arrived.
     pub continued_by: Option<String>,
+    /// The chains do not link: the replaced key's chain holds another record at the end its
+    /// successor named (`last_missing`), or records past it. A copy of the old key signed
+    /// elsewhere, or a device misstated where its chain ended: someone must look.
+    pub broken_link: bool,
     /// Since when they are known missing: the arrival of the record after the gap (ms).
     pub since: i64,
 }
@@ -1587,27 +1591,35 @@ impl Storage for Sqlite {
                 next_id: row.get(3)?,
                 since: row.get(4)?,
                 continued_by: None,
+                broken_link: false,
             })
         })?;
         let mut gaps: Vec<ChainGap> = rows.collect::<rusqlite::Result<_>>()?;
+        // The end of each replaced key's chain, as the key enrolled in its place named it: not
+        // arrived yet, or arrived and not linking (another record at that number, one past it).
         let mut ends = connection.prepare_cached(
-            "SELECT c.continues_kid, c.worker, c.continues_seq, c.kid, c.nbf,
-               (SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid)
-             FROM certificates c INDEXED BY certificates_continuing
-             WHERE c.continues_kid IS NOT NULL
-               AND c.continues_seq > coalesce((SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid), 0)
-             ORDER BY c.nbf LIMIT ?1",
+            "SELECT kid, worker, seq, successor, nbf, stored, broken FROM (
+               SELECT c.continues_kid AS kid, c.worker, c.continues_seq AS seq, c.kid AS successor, c.nbf,
+                 (SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid) AS stored,
+                 EXISTS (SELECT 1 FROM records r WHERE r.kid = c.continues_kid
+                           AND (r.seq > c.continues_seq OR (r.seq = c.continues_seq AND r.hash IS NOT c.continues_hash AND c.continues_hash IS NOT NULL)))
+                   AS broken
+               FROM certificates c INDEXED BY certificates_continuing
+               WHERE c.continues_kid IS NOT NULL)
+             WHERE broken OR seq > coalesce(stored, 0)
+             ORDER BY nbf LIMIT ?1",
         )?;
         let ends = ends.query_map([limit], |row| {
-            let stored: Option<i64> = row.get(5)?;
+            let (end, stored, broken) = (row.get::<_, i64>(2)? as u64, row.get::<_, Option<i64>>(5)?, row.get::<_, bool>(6)?);
             Ok(ChainGap {
                 kid: row.get(0)?,
                 worker: row.get(1)?,
-                first_missing: stored.map_or(1, |s| s as u64 + 1),
-                last_missing: row.get::<_, i64>(2)? as u64,
+                first_missing: if broken { end } else { stored.map_or(1, |s| s as u64 + 1) },
+                last_missing: end,
                 next_id: String::new(),
                 since: row.get(4)?,
                 continued_by: Some(row.get(3)?),
+                broken_link: broken,
             })
         })?;
         gaps.extend(ends.collect::<rusqlite::Result<Vec<_>>>()?);
@@ -2575,6 +2587,27 @@ mod tests {
         db.batch(|b| b.insert_record(&stored("k", 8, "2026-11-04T09:00:00.000Z", "last.pdf", "", true))).unwrap();
         assert_eq!(db.open_gaps(10).unwrap().len(), 2, "seq 7 is now missing before seq 8");
         assert!(db.open_gaps(10).unwrap().iter().all(|g| g.continued_by.is_none()), "the end has arrived");
+        // The successor named the end's hash: another record there, or one past it, breaks the link.
+        let successor = |serial: &str, nbf: i64, seq: u64, hash: Option<&str>| CertificateRow {
+            nbf,
+            continues: Some(offsign::Continuation { kid: "k".into(), seq, hash: hash.map(str::to_owned) }),
+            ..cert(serial, "w-1")
+        };
+        let linked = successor("s-3", 9_500, 8, Some("h-k-8"));
+        db.add_certificate(&linked).unwrap();
+        assert!(db.open_gaps(10).unwrap().iter().all(|g| !g.broken_link), "seq 8 is the record named");
+        let forked = successor("s-4", 9_600, 8, Some("h-other"));
+        db.add_certificate(&forked).unwrap();
+        let broken: Vec<_> = db.open_gaps(10).unwrap().into_iter().filter(|g| g.broken_link).collect();
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!((broken[0].first_missing, broken[0].last_missing, broken[0].continued_by.as_deref()), (8, 8, Some("k-s-4")));
+        let early = successor("s-5", 9_700, 6, None);
+        db.add_certificate(&early).unwrap();
+        let broken: Vec<_> = db.open_gaps(10).unwrap().into_iter().filter(|g| g.broken_link).map(|g| g.continued_by.unwrap()).collect();
+        assert_eq!(broken, ["k-s-4", "k-s-5"], "the old key signed past the end its successor named");
+        for serial in ["s-3", "s-4", "s-5"] {
+            db.lock().execute("DELETE FROM certificates WHERE serial = ?1", [serial]).unwrap();
+        }
         db.batch(|b| b.insert_record(&stored("k", 7, "2026-11-04T08:00:00.000Z", "7.pdf", "", true))).unwrap();
         // Filling the last missing record leaves seq 3 missing, now before seq 4.
         db.batch(|b| b.insert_record(&stored("k", 4, "2026-11-02T09:00:00.000Z", "late.pdf", "", true))).unwrap();

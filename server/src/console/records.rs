@@ -366,7 +366,7 @@ pub(super) async fn gaps<S: Storage>(State(state): State<Arc<AppState<S>>>, head
     let now = crate::api::now().millis();
     Ok(page("Chain gaps", Some(&signed.session), html! {
         h1 { "Chain gaps" }
-        p { "Records a device signed that have not arrived, though later ones did (or a key enrolled in its place said its chain went that far): the device may still send them, or they were lost." }
+        p { "Records a device signed that have not arrived, though later ones did (or a key enrolled in its place said its chain went that far): the device may still send them, or they were lost. And chains that do not link to the key enrolled in their place." }
         @if gaps.is_empty() { p { "No chain has a gap." } }
         @else {
             table {
@@ -379,7 +379,8 @@ pub(super) async fn gaps<S: Storage>(State(state): State<Arc<AppState<S>>>, head
                             td { @if g.first_missing == g.last_missing { (g.first_missing) } @else { (g.first_missing) "–" (g.last_missing) } }
                             td { (duration(now - g.since)) }
                             td {
-                                @if let Some(kid) = &g.continued_by { "none: the chain ended there, and key " code { (kid) } " took over" }
+                                @if g.broken_link { strong { "The chains do not link: " } "key " code { (g.continued_by.as_deref().unwrap_or_default()) } "'s device said this chain ended at #" (g.last_missing) ", but the server holds another record there or records after it. The old key may have signed elsewhere: look at its records." }
+                                @else if let Some(kid) = &g.continued_by { "none: the chain ended there, and key " code { (kid) } " took over" }
                                 @else { a href={ "/admin/record?id=" (urlencode(&g.next_id)) } { "#" (g.last_missing + 1) } }
                             }
                         }
