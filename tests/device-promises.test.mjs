@@ -67,7 +67,7 @@ function pageHelpers() {
       try {
         return { value: await (typeof work === 'function' ? work() : work) };
       } catch (e) {
-        return { error: { isError: e instanceof Error, name: e?.name, code: e?.code, message: e?.message, remedy: e?.remedy } };
+        return { error: { isError: e instanceof Error, name: e?.name, code: e?.code, message: e?.message, remedy: e?.remedy, remedyWords: e?.remedyWords } };
       }
     },
     /** Creates an identity on `device` (left unlocked) and gives it credentials from `ca`. */
@@ -704,6 +704,11 @@ test('PIN, identity and input codes reach JS: pin_too_short, pin_locked_out, mal
   expectError(r.noReport, 'report_not_found');
   r.tries.slice(0, 4).forEach((o, i) => assert.match(expectError(o, 'wrong_pin', `try ${i + 1}`).remedy, new RegExp(`${4 - i} more tr`)));
   assert.match(expectError(r.tries[4], 'pin_locked_out', 'the fifth wrong PIN').remedy, /Wait 1 minute/);
+  // The same specifics for an app that words them in its own language, across the worker.
+  assert.deepEqual(r.tries.map((o) => o.error.remedyWords), [
+    ...[4, 3, 2, 1].map((tries) => ({ key: 'wrong-pin-tries-left', args: { tries } })), { key: 'pin-wait-minutes', args: { minutes: 1 } },
+  ]);
+  assert.equal(r.shortPin.error.remedyWords, undefined, "the table's remedy needs no words of its own");
   expectError(r.rightPinLocked, 'pin_locked_out', 'even the right PIN waits');
   expectError(r.damaged, 'malformed_sealed_key');
   assert.equal(r.damagedLockout, 0, 'a damaged key is not a guess: the try is given back');

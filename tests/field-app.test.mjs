@@ -220,7 +220,8 @@ test('the office requires a photo and the location: the next version of its form
 
 test('the app in Arabic: the device\'s language, laid out right to left, the office\'s form and a real failure\'s remedy in Arabic; the switch brings English back and is kept', { timeout: 120_000 }, async () => {
   const { FluentBundle, FluentResource } = await import(path.join(ROOT, 'www/vendor/fluent.js'));
-  const arabic = new FluentBundle('ar', { useIsolating: false });
+  // As the app formats Arabic: Western digits, as its catalog writes them.
+  const arabic = new FluentBundle('ar-u-nu-latn', { useIsolating: false });
   arabic.addResource(new FluentResource(readFileSync(path.join(ROOT, 'www/locales/ar.ftl'), 'utf8')));
   const say = (id, args) => arabic.formatPattern(arabic.getMessage(id).value, args);
   const server = await startServer();
@@ -236,14 +237,22 @@ test('the app in Arabic: the device\'s language, laid out right to left, the off
     const align = await page.$eval('#sign-title', (h) => getComputedStyle(h).direction);
     assert.equal(align, 'rtl');
 
-    // A real failure: a wrong PIN. Its remedy is the error table's, in Arabic.
+    // Health words what the device found in Arabic too: the days the certificate has left.
+    await page.click('nav a[href="#health"]');
+    await page.waitForSelector('#checks li', { state: 'attached' });
+    const certificate = (await page.locator('#checks li').allTextContents()).find((c) => c.includes('Ann Field'));
+    assert.ok([364, 365].some((days) => certificate.includes(say('dev-days-left', { days }))), certificate);
+    await page.click('nav a[href="#sign"]');
+
+    // A real failure: a wrong PIN. Its remedy, in Arabic, says how many tries are left, as
+    // the device's English does (not only the error table's general remedy).
     await page.click('#switch-worker');
     await page.waitForSelector('#unlock:not([hidden])');
     await page.fill('#unlock-form input[name=pin]', '000000');
     await page.click('#unlock-form button[type=submit]');
     await page.waitForSelector('#unlock-form .form-problem:not([hidden])');
-    const wrongPin = arabic.getMessage('err-wrong_pin');
-    const remedy = arabic.formatPattern(wrongPin.attributes.remedy);
+    const remedy = say('dev-wrong-pin-tries-left', { tries: 4 });
+    assert.match(remedy, /4/);
     assert.equal(await page.textContent('#unlock-form .form-problem .remedy'), remedy);
     assert.equal(await page.textContent('#unlock-form .form-problem .support-code'), say('support-code', { code: 'wrong_pin' }));
     assert.equal(await page.textContent('#unlock-pin-error'), remedy, 'next to the PIN too');

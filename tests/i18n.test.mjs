@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ROOT } from './support/browser.mjs';
 
 const { FluentBundle, FluentResource } = await import(path.join(ROOT, 'www/vendor/fluent.js'));
-const { ERROR_TABLE } = await import(path.join(ROOT, 'pkg/error_table.js'));
+const { ERROR_TABLE, PHRASES } = await import(path.join(ROOT, 'pkg/error_table.js'));
 const { LANGUAGES } = await import(path.join(ROOT, 'www/languages.js'));
 
 const source = (lang) => readFileSync(path.join(ROOT, 'www/locales', `${lang}.ftl`), 'utf8');
@@ -50,6 +50,8 @@ test('the languages offered are the catalogs shipped, English first', () => {
   assert.deepEqual(english.errors, []);
   assert.ok(uiIds.length > 200, `the English catalog holds the app's words (${uiIds.length})`);
   assert.deepEqual(uiIds.filter((id) => id.startsWith('err-')), [], "English takes the error table's words from the table itself");
+  assert.deepEqual(uiIds.filter((id) => id.startsWith('dev-')), [], "English takes the device's sentences from the device itself");
+  assert.ok(PHRASES.length > 40 && PHRASES.some((p) => p.key === 'wrong-pin-tries-left'), `the device's phrases (${PHRASES.length})`);
 });
 
 for (const lang of Object.keys(LANGUAGES).filter((l) => l !== 'en')) {
@@ -58,7 +60,7 @@ for (const lang of Object.keys(LANGUAGES).filter((l) => l !== 'en')) {
     assert.deepEqual(other.errors, [], 'it parses');
     const missing = uiIds.filter((id) => !other.messages.has(id));
     assert.deepEqual(missing, [], 'no message of the app is missing');
-    const extra = [...other.messages.keys()].filter((id) => !english.messages.has(id) && !id.startsWith('err-'));
+    const extra = [...other.messages.keys()].filter((id) => !english.messages.has(id) && !/^(err|dev)-/.test(id));
     assert.deepEqual(extra, [], 'no message the app does not have');
     const text = source(lang);
     const enText = source('en');
@@ -71,9 +73,25 @@ for (const lang of Object.keys(LANGUAGES).filter((l) => l !== 'en')) {
     assert.deepEqual(unworded, [], 'every code of the error table has its summary and remedy');
     const stale = [...other.messages.keys()].filter((id) => id.startsWith('err-') && !codes.includes(id.slice(4)));
     assert.deepEqual(stale, [], 'no code the table does not have');
+    // Every sentence the device words with specifics, with exactly its arguments, for every
+    // number and a time.
+    const unphrased = PHRASES.filter((p) => !other.messages.get(`dev-${p.key}`)?.value).map((p) => p.key);
+    assert.deepEqual(unphrased, [], "every phrase of the device's");
+    const strange = [...other.messages.keys()].filter((id) => id.startsWith('dev-') && !PHRASES.some((p) => `dev-${p.key}` === id));
+    assert.deepEqual(strange, [], 'no phrase the device does not have');
+    for (const phrase of PHRASES) {
+      const message = other.messages.get(`dev-${phrase.key}`);
+      assert.deepEqual(argumentsOf(message), [...phrase.args].sort(), `dev-${phrase.key}: the device's arguments`);
+      for (const n of [0, 1, 2, 3, 5, 11, 21, 100, 102, 12.5]) {
+        const args = Object.fromEntries(phrase.args.map((name) => [name, ['date', 'at', 'now', 'last'].includes(name) ? '3 Nov 2026' : ['code', 'reason', 'version'].includes(name) ? 'x' : n]));
+        const failures = [];
+        assert.ok(other.bundle.formatPattern(message.value, args, failures).trim(), `dev-${phrase.key} says something`);
+        assert.deepEqual(failures.map(String), [], `dev-${phrase.key} with ${n}`);
+      }
+    }
     // Every plural this language has, for every message that counts.
     for (const [id, message] of other.messages) {
-      if (!argumentsOf(message).includes('count')) continue;
+      if (!argumentsOf(message).includes('count') || id.startsWith('dev-')) continue; // the device's: above
       for (const count of [0, 1, 2, 3, 5, 11, 21, 100, 102, 1000000]) {
         const failures = [];
         const words = other.bundle.formatPattern(message.value, { count, name: 'Ann' }, failures);

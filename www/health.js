@@ -1,7 +1,7 @@
 // Health opens with one verdict ("Ready to sign" or "Needs attention: …") and folds the checks
 // below it, each in words; Help is short how-to guides with the error table below them.
 import { errorCodes } from '/pkg/offsign.js';
-import { errorWords, language, t } from './i18n.js';
+import { errorWords, language, remedyOf, t, wordsOf } from './i18n.js';
 import { $, el, when } from './ui.js';
 
 /** Names of the device's checks for people (`certificate:<name>` and the like keep the name). */
@@ -33,18 +33,9 @@ function checkName(id) {
   return who ? t('check-of', { check: name, who }) : name;
 }
 
-/** A check's value with its times for people. */
-function checkValue(value) {
-  return String(value).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => when(iso));
-}
-
-/**
- * A check's remedy in the language in use: the device words it in English, as the error
- * table's remedy for a code where there is one, which the catalogs translate.
- */
-function remedyWords(remedy) {
-  const row = remedy && errorCodes().find((c) => c.remedy === remedy);
-  return row ? errorWords(row.code).remedy : remedy;
+/** A check's value for people: in the language in use, with its times written for them. */
+function checkValue(check) {
+  return wordsOf(check.valueWords) ?? String(check.value).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => when(iso));
 }
 
 /** Blocks the verdict: a failed check, or a warning that stops or endangers signing. */
@@ -66,14 +57,14 @@ export async function renderHealth(device, worker) {
   const verdict = $('verdict');
   verdict.dataset.state = first ? (failed.length ? 'fail' : 'warn') : 'ok';
   verdict.replaceChildren(first
-    ? el('span', {}, el('strong', {}, t('needs-attention')), ' ', `${checkName(first.id)}: ${checkValue(first.value)}. `, remedyWords(first.remedy) ?? '')
+    ? el('span', {}, el('strong', {}, t('needs-attention')), ' ', `${checkName(first.id)}: ${checkValue(first)}. `, first.remedy ? remedyOf(first) : '')
     : el('strong', {}, device.unlocked ? t('ready') : t('ready-once-unlocked')));
   const others = failed.length + serious.length - (first ? 1 : 0);
   if (others > 0) verdict.append(' ', el('small', {}, t('more-below', { count: others })));
   $('health-details').open = Boolean(first);
   $('checks').replaceChildren(...checks.map((c) => el('li', { class: c.status },
-    el('span', { class: 'state' }, t(`status-${c.status === 'ok' || c.status === 'warn' ? c.status : 'fail'}`)), ` ${checkName(c.id)}: ${checkValue(c.value)}`,
-    ...(c.remedy ? [el('br'), el('small', {}, remedyWords(c.remedy))] : []))));
+    el('span', { class: 'state' }, t(`status-${c.status === 'ok' || c.status === 'warn' ? c.status : 'fail'}`)), ` ${checkName(c.id)}: ${checkValue(c)}`,
+    ...(c.remedy ? [el('br'), el('small', {}, remedyOf(c))] : []))));
 }
 
 /** Fills Help's error table once (the guides are in the page). */

@@ -83,17 +83,42 @@ export function errorWords(code) {
 }
 
 /**
- * What to do about `error` (a device's or the app's), in words the worker reads: in English
- * the device's own remedy (it may say more than the table, e.g. how long to wait); in another
- * language the table's remedy for its code, translated; the app's own problems are worded
- * in the language in use already.
+ * What to do about `error` (a device's or the app's, or a health check), in words the worker
+ * reads: in English the device's own remedy; in another language the remedy's phrase with
+ * its specifics (`remedyWords`: how many tries are left, the day a certificate ends) from the
+ * catalog, else the table's remedy for its code, translated; the app's own problems are
+ * worded in the language in use already.
  */
 export function remedyOf(error) {
-  if (language !== 'en' && error?.code && !error.translated) {
-    const words = errorWords(error.code);
-    if (words) return words.remedy;
+  if (language !== 'en' && !error?.translated) {
+    const words = wordsOf(error?.remedyWords) ?? (error?.code ? errorWords(error.code)?.remedy : null);
+    if (words) return words;
   }
   return error?.remedy ?? String(error?.message ?? error);
+}
+
+/**
+ * A sentence the device wrote (`{ key, args }`, e.g. a health check's `valueWords`) in the
+ * language in use, from the catalog's `dev-KEY`; null in English (the device's own English
+ * says it) and where the catalog lacks it. A time argument is written for people: `date` as a
+ * day, any other as a day and time.
+ */
+export function wordsOf(words) {
+  const message = language === 'en' || typeof words?.key !== 'string' ? null : current.getMessage(`dev-${words.key}`);
+  if (!message?.value) return null;
+  const args = {};
+  for (const [name, value] of Object.entries(words.args ?? {})) {
+    const time = typeof value === 'string' && ISO_TIME.test(value);
+    args[name] = !time ? value : name === 'date' ? day(value) : when(value);
+  }
+  return current.formatPattern(message.value, args);
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+
+/** A day for people, in the language in use: "3 nov 2026". */
+function day(iso) {
+  return new Date(iso).toLocaleDateString(localeOf(language), { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
 /** A time for people, in the language in use: "26 Nov, 14:05". */

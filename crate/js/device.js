@@ -102,7 +102,8 @@ export class Device {
       this.#pending.delete(own('id'));
       const error = own('error');
       const field = (key) => (hasOwn(error, key) ? String(error[key]) : undefined);
-      if (error) pending.reject(revive({ name: field('name'), message: field('message'), code: field('code'), remedy: field('remedy') }));
+      const words = () => (hasOwn(error, 'remedyWords') ? error.remedyWords : undefined);
+      if (error) pending.reject(revive({ name: field('name'), message: field('message'), code: field('code'), remedy: field('remedy'), remedyWords: words() }));
       else pending.resolve(own('value'));
     }
   }

@@ -4,7 +4,7 @@
 // in this realm; what crosses the port is what the Device's methods take and give.
 //
 // Every message is treated as hostile: only the methods named below are called, each reply
-// carries only cloneable values, and an error crosses as { name, message, code, remedy }.
+// carries only cloneable values, and an error crosses as { name, message, code, remedy, remedyWords }.
 import initWasm, { Device } from './offsign_device.js';
 import { ERROR_TABLE } from './error_table.js';
 import { OffsignError } from './errors.js';
@@ -31,11 +31,12 @@ function loadWasm() {
   return wasmReady;
 }
 
-/** An error as plain data; `code` and `remedy` only for an OffsignError. */
+/** An error as plain data; `code`, `remedy` and `remedyWords` only for an OffsignError. */
 function errorData(e) {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
   const data = { name: e.name, message: e.message };
   if (typeof e.code === 'string') Object.assign(data, { code: e.code, remedy: e.remedy });
+  if (e.remedyWords) data.remedyWords = e.remedyWords;
   return data;
 }
 

@@ -35,11 +35,26 @@ export class OffsignError extends Error {
   }
 }
 
-/** An Error as the wasm gives it, from its data: an OffsignError when it has a code. */
-export function revive({ name, message, code, remedy }) {
-  if (name === 'OffsignError' && code !== undefined) return new OffsignError(code, message, remedy);
+/** An Error as the wasm gives it, from its data: an OffsignError when it has a code (and its
+ * remedy's phrase and arguments, `remedyWords`, when the remedy names specifics). */
+export function revive({ name, message, code, remedy, remedyWords }) {
+  if (name === 'OffsignError' && code !== undefined) {
+    const error = new OffsignError(code, message, remedy);
+    const words = wordsFrom(remedyWords);
+    if (words) error.remedyWords = words;
+    return error;
+  }
   const error = name === 'TypeError' ? new TypeError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
   if (error.name !== name) error.name = name;
   if (code !== undefined) Object.assign(error, { code, remedy });
   return error;
+}
+
+/** `{ key, args }` copied from `value` (which crossed from another realm): a string key and
+ * arguments that are strings or numbers; undefined when it is not that. */
+function wordsFrom(value) {
+  if (typeof value?.key !== 'string' || typeof value.args !== 'object' || value.args === null) return undefined;
+  const args = {};
+  for (const [name, arg] of Object.entries(value.args)) if (typeof arg === 'string' || typeof arg === 'number') args[name] = arg;
+  return { key: value.key, args };
 }

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::jws::{self, Jws};
 use crate::keys::{Identity, PublicJwk, PublicKey};
 use crate::time::{numeric_date, Timestamp, DAY_MS};
+use crate::words::{Words, CERT_EXPIRED_ON, CERT_EXPIRES_ON, CERT_VALID_FROM};
 use crate::json::{deserialize_from_json, FromJson, Members};
 use serde::Serialize;
 use serde_json::Value;
@@ -619,18 +620,19 @@ impl Verified {
         }
         let (nbf, exp) = (cert.nbf, cert.exp);
         if now < nbf {
-            return Err(Error::new(ErrorCode::CertNotYetValid, format!("the certificate is valid from {nbf}, now is {now}"))
-                .with_remedy(format!(
-                    "Your certificate is valid from {}. Check that your device's date and time are correct.",
-                    human_date(nbf)
-                )));
+            return Err(Error::new(ErrorCode::CertNotYetValid, format!("the certificate is valid from {nbf}, now is {now}")).with_remedy(
+                Words::new(&CERT_VALID_FROM, vec![nbf.arg()]),
+                format!("Your certificate is valid from {}. Check that your device's date and time are correct.", nbf.human_date()),
+            ));
         }
         if now >= exp {
-            return Err(Error::new(ErrorCode::CertExpired, format!("the certificate expired at {exp}"))
-                .with_remedy(format!(
+            return Err(Error::new(ErrorCode::CertExpired, format!("the certificate expired at {exp}")).with_remedy(
+                Words::new(&CERT_EXPIRED_ON, vec![exp.arg()]),
+                format!(
                     "Your certificate expired on {}. Ask your office for a new enrollment code and choose Enroll again: records you signed before are still sent.",
-                    human_date(exp)
-                )));
+                    exp.human_date()
+                ),
+            ));
         }
         let mut warnings = Vec::new();
         match &self.revocation_list {
@@ -648,12 +650,10 @@ impl Verified {
             }
         }
         if exp.millis() - now.millis() <= options.expiring_within_ms {
-            warnings.push(
-                Error::new(ErrorCode::CertExpiring, format!("the certificate expires at {exp}")).with_remedy(format!(
-                    "Your certificate expires on {}. Connect to the internet and open the app so that it is renewed.",
-                    human_date(exp)
-                )),
-            );
+            warnings.push(Error::new(ErrorCode::CertExpiring, format!("the certificate expires at {exp}")).with_remedy(
+                Words::new(&CERT_EXPIRES_ON, vec![exp.arg()]),
+                format!("Your certificate expires on {}. Connect to the internet and open the app so that it is renewed.", exp.human_date()),
+            ));
         }
         Ok(PolicyVerdict { certificate: cert.clone(), warnings })
     }
@@ -714,14 +714,6 @@ impl PolicyCache {
 }
 
 /// A date as a worker reads it: `3 Nov 2026` (UTC).
-fn human_date(t: Timestamp) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let date = t.date();
-    let (y, rest) = date.split_at(4);
-    let month: usize = rest[1..3].parse().unwrap_or(1);
-    let day: u32 = rest[4..6].parse().unwrap_or(1);
-    format!("{day} {} {y}", MONTHS[month - 1])
-}
 
 #[cfg(test)]
 mod tests {
@@ -913,8 +905,8 @@ mod tests {
 
     #[test]
     fn human_dates() {
-        assert_eq!(human_date(t("2026-11-03T23:00:00Z")), "3 Nov 2026");
-        assert_eq!(human_date(t("2027-01-31T00:00:00Z")), "31 Jan 2027");
+        assert_eq!(t("2026-11-03T23:00:00Z").human_date(), "3 Nov 2026");
+        assert_eq!(t("2027-01-31T00:00:00Z").human_date(), "31 Jan 2027");
     }
 
     #[test]

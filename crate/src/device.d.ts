@@ -150,10 +150,16 @@ export interface HealthCheck {
    * "pending_records", "rejected_records", "clock_offset", "last_sync", "version". */
   id: string;
   status: "ok" | "warn" | "fail";
-  /** What was found, for people. */
+  /** What was found, for people, in English. */
   value: string;
-  /** What to do, when the status is not ok. */
+  /** The same as a phrase with its specifics, for other languages. */
+  valueWords: Words;
+  /** What to do, when the status is not ok, in English. */
   remedy: string | null;
+  /** The error code whose remedy `remedy` is (as the table words it), when it is one. */
+  code: ErrorCode | null;
+  /** The remedy as a phrase with its specifics, when it is not a code's table remedy. */
+  remedyWords: Words | null;
 }
 
 /** Options of `Device.sync`. */

@@ -7,6 +7,7 @@
 
 use crate::cert::{verify_certificate, PolicyCache, PolicyOptions};
 use crate::error::{Error, ErrorCode, Result};
+use crate::words::{Arg, Words, UNLOCK_THEN_BACKUP, WRONG_PIN_TRIES_LEFT};
 use crate::keys::{Identity, PublicKey};
 use crate::record::{sign_record, DocumentDigest, RecordRequest, SignedRecord};
 use crate::rows::{IdentityRow, Lockout, RecordRow, RecordState, RemovedIdentity, ReportRow, ReportState, StoredCredentials};
@@ -267,12 +268,7 @@ impl<S: Store, C: Clock> Device<S, C> {
     pub async fn diagnose(&self, browser: BrowserFacts) -> Vec<crate::health::Check> {
         let now = match self.clock.now() {
             Ok(now) => now,
-            Err(e) => return vec![crate::health::Check {
-                id: "clock".into(),
-                status: crate::health::Status::Fail,
-                value: e.message().to_owned(),
-                remedy: Some(e.remedy().to_owned()),
-            }],
+            Err(e) => return vec![crate::health::Check::failed("clock", &e)],
         };
         let storage_writable = self.store.put_setting(setting::LAST_DIAGNOSIS, &now.to_string()).await;
         let facts = crate::health::Facts {
@@ -303,7 +299,7 @@ impl<S: Store, C: Clock> Device<S, C> {
     async fn try_export_backup(&self, passphrase: &str, kdf: KdfParams) -> Result<Vec<u8>> {
         let kid = self.unlocked().ok_or_else(|| {
             Error::new(ErrorCode::IdentityLocked, "a backup holds the unlocked worker's data: unlock first")
-                .with_remedy("Unlock with your PIN, then make the backup.")
+                .with_remedy(Words::plain(&UNLOCK_THEN_BACKUP), "Unlock with your PIN, then make the backup.")
         })?;
         let identities = vec![self.store.identity(&kid).await?];
         let records = self.store.records(&kid, 0, u32::MAX).await?;
@@ -443,10 +439,10 @@ impl<S: Store, C: Clock> Device<S, C> {
             Err(e) if e.code() == ErrorCode::WrongPin => {
                 let free_left = crate::rows::FREE_PIN_TRIES.saturating_sub(row.lockout.failures);
                 Err(if free_left > 0 {
-                    e.with_remedy(format!(
-                        "Check your PIN and try again. {free_left} more {} before you must wait.",
-                        if free_left == 1 { "try" } else { "tries" }
-                    ))
+                    e.with_remedy(
+                        Words::new(&WRONG_PIN_TRIES_LEFT, vec![Arg::Count(free_left.into())]),
+                        format!("Check your PIN and try again. {free_left} more {} before you must wait.", if free_left == 1 { "try" } else { "tries" }),
+                    )
                 } else {
                     row.lockout.check().err().unwrap_or(e)
                 })
@@ -951,6 +947,8 @@ pub(crate) mod tests {
         let first = run(device.unlock(&row.kid, "000000")).unwrap_err();
         assert_eq!(first.code(), ErrorCode::WrongPin);
         assert_eq!(first.remedy(), "Check your PIN and try again. 4 more tries before you must wait.");
+        let words = serde_json::to_value(first.remedy_words().unwrap()).unwrap();
+        assert_eq!(words, serde_json::json!({"key": "wrong-pin-tries-left", "args": {"tries": 4}}), "the same in another language");
         assert!(device.unlocked().is_none(), "a failed unlock leaves nothing unlocked");
         for _ in 0..3 {
             run(device.unlock(&row.kid, "000000")).unwrap_err();

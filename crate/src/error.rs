@@ -4,6 +4,7 @@
 //! `remedy` written for the field worker who sees it. The table in [`ErrorCode::ALL`] is the
 //! single source that the JS types, the README and the app's help page are generated from.
 
+use crate::words::Words;
 use std::fmt;
 
 /// How serious a code is for the person holding the device.
@@ -78,6 +79,13 @@ macro_rules! error_codes {
 // writes the TypeScript `ErrorCode` union from them.
 include!("error_table.rs");
 
+/// In JSON, the code's string.
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -92,17 +100,21 @@ pub struct Error {
     code: ErrorCode,
     message: String,
     remedy: String,
+    /// The remedy's phrase and specifics, when it is not the code's default remedy.
+    remedy_words: Option<Words>,
 }
 
 impl Error {
     /// An error with the code's default remedy.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), remedy: code.default_remedy().to_owned() }
+        Error { code, message: message.into(), remedy: code.default_remedy().to_owned(), remedy_words: None }
     }
 
-    /// Replaces the default remedy with one that names specifics (a date, a count).
-    pub fn with_remedy(mut self, remedy: impl Into<String>) -> Self {
+    /// Replaces the default remedy with one that names specifics (a date, a count) or a
+    /// situation the default does not: `remedy` in English, `words` for other languages.
+    pub fn with_remedy(mut self, words: Words, remedy: impl Into<String>) -> Self {
         self.remedy = remedy.into();
+        self.remedy_words = Some(words);
         self
     }
 
@@ -119,6 +131,12 @@ impl Error {
     /// What the field worker should do.
     pub fn remedy(&self) -> &str {
         &self.remedy
+    }
+
+    /// The remedy's phrase and specifics, for words in another language; `None` when the
+    /// remedy is the code's default remedy.
+    pub fn remedy_words(&self) -> Option<&Words> {
+        self.remedy_words.as_ref()
     }
 }
 
@@ -162,10 +180,12 @@ mod tests {
 
     #[test]
     fn specific_remedy_replaces_default() {
+        use crate::words::{Arg, Words, CERT_EXPIRED_ON};
         let e = Error::new(ErrorCode::CertExpired, "expired at 2026-11-03");
-        assert_eq!(e.remedy(), ErrorCode::CertExpired.default_remedy());
-        let e = e.with_remedy("Your certificate expired on 3 Nov.");
-        assert_eq!(e.remedy(), "Your certificate expired on 3 Nov.");
+        assert_eq!((e.remedy(), e.remedy_words()), (ErrorCode::CertExpired.default_remedy(), None));
+        let words = Words::new(&CERT_EXPIRED_ON, vec![Arg::Time("2026-11-03T00:00:00Z".into())]);
+        let e = e.with_remedy(words.clone(), "Your certificate expired on 3 Nov.");
+        assert_eq!((e.remedy(), e.remedy_words()), ("Your certificate expired on 3 Nov.", Some(&words)));
         assert_eq!(e.to_string(), "cert_expired: expired at 2026-11-03");
     }
 }

@@ -13,6 +13,7 @@
 //! transaction, so it never closes early.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::words::{Words, NEWER_VERSION_OPEN};
 use crate::backup::{BackupContents, ImportSummary};
 use crate::record_pages::{Page, PAGE_ROWS};
 use crate::rows::{EvidenceRow, EvidenceState, IdentityRow, RecordRow, RecordState, RemovedIdentity, ReportRow};
@@ -261,7 +262,7 @@ fn storage_error(doing: &str, e: rexie::Error) -> Error {
     let error = Error::new(code, format!("IndexedDB failed while {doing}: {detail:.300}"));
     if detail.contains("VersionError") {
         // Another tab or window runs a newer version of the app, which upgraded the database.
-        error.with_remedy("A newer version of this app is open in another tab or window. Reload this page to use it.")
+        error.with_remedy(Words::plain(&NEWER_VERSION_OPEN), "A newer version of this app is open in another tab or window. Reload this page to use it.")
     } else {
         error
     }

@@ -48,6 +48,7 @@ mod time;
 mod vault;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+mod words;
 
 pub use bundle::{verify_bundle, Bundle, BundleCheck, Outcome};
 pub use forms::{forms_tag, named_form, verify_forms, AnswerProblem, Choice, Field, FieldKind, FieldProblem, Form, FormSet, Label, FORMS_TYP, MAX_FIELDS, MAX_FORMS};
@@ -74,6 +75,7 @@ pub use evidence::{
 };
 pub use evidence_size::{plain_len, sealed_len, EVIDENCE_CHUNK, EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
 pub use health::{diagnose, Check, Facts, OutboxSummary, Status};
+pub use words::{Arg, Phrase, Words, PHRASES};
 pub use jws::{Header, MAX_JWS_LEN};
 pub use keys::{Identity, PrivateJwk, PublicJwk, PublicKey};
 pub use record::{

@@ -3,6 +3,7 @@
 //! and written with serde. The rules for changing them live in [`crate::store`].
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::words::{Arg, Words, PIN_WAIT_MINUTES};
 use crate::evidence_size::{sealed_len, EVIDENCE_HEADER_LEN, EVIDENCE_PIECE};
 use crate::keys::PublicJwk;
 use crate::record::ChainHead;
@@ -54,10 +55,13 @@ impl Lockout {
         }
         let minutes = (self.wait_ms + 59_999) / 60_000;
         Err(Error::new(ErrorCode::PinLockedOut, format!("{} wrong PINs; next try in {} ms", self.failures, self.wait_ms))
-            .with_remedy(format!(
-                "Too many wrong PINs. Wait {minutes} minute{} before the next try (keep the app open: the wait counts while it is). Nobody can reset a PIN: if it is lost, restore a backup or set up again with a new enrollment code.",
-                if minutes == 1 { "" } else { "s" }
-            )))
+            .with_remedy(
+                Words::new(&PIN_WAIT_MINUTES, vec![Arg::Count(minutes)]),
+                format!(
+                    "Too many wrong PINs. Wait {minutes} minute{} before the next try (keep the app open: the wait counts while it is). Nobody can reset a PIN: if it is forgotten, ask your office for a new enrollment code and choose Enroll again (the records waiting on this device are still sent), or restore a backup.",
+                    if minutes == 1 { "" } else { "s" }
+                ),
+            ))
     }
 
     /// The state after one more wrong PIN at `now`: after [`FREE_PIN_TRIES`], each further

@@ -7,6 +7,8 @@
 
 use crate::backup::{BackupContents, ImportSummary};
 use crate::error::{Error, ErrorCode, Result};
+#[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
+use crate::words::{Words, BACKUP_NOT_THESE_RECORDS, SIGN_AGAIN};
 use crate::health::OutboxSummary;
 use crate::rows::{EvidenceRow, IdentityRow, RecordRow, RemovedIdentity, ReportRow};
 
@@ -138,7 +140,7 @@ pub(crate) fn import_conflict(record: &RecordRow) -> Error {
         ErrorCode::ChainBroken,
         format!("the backup's record {} of {:.20} differs from the one on this device", record.seq, record.kid),
     )
-    .with_remedy("This backup does not belong with the records on this device. Nothing was imported; ask your administrator.")
+    .with_remedy(Words::plain(&BACKUP_NOT_THESE_RECORDS), "This backup does not belong with the records on this device. Nothing was imported; ask your administrator.")
 }
 
 /// Moves a stored identity's chain head forward to the backup's when that one is further and
@@ -167,7 +169,7 @@ pub(crate) fn missing_piece(staged: &str, index: u32) -> Error {
 #[cfg(any(test, all(target_arch = "wasm32", feature = "device")))]
 pub(crate) fn pieces_gone(row: &EvidenceRow) -> Error {
     Error::new(ErrorCode::StorageUnavailable, format!("the sealed copy of the {} to sign is no longer stored on this device", row.kind))
-        .with_remedy("Nothing was signed. Sign the document again.")
+        .with_remedy(Words::plain(&SIGN_AGAIN), "Nothing was signed. Sign the document again.")
 }
 
 /// `malformed_backup`: a backup's evidence would be stored under an id this device already

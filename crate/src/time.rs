@@ -8,6 +8,7 @@
 //! NumericDate seconds, read into `Timestamp`s as well ([`numeric_date`]).
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::words::Arg;
 use std::fmt;
 
 /// An instant, in milliseconds since 1970-01-01T00:00:00Z.
@@ -101,10 +102,16 @@ impl Timestamp {
         Ok(Timestamp(days * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis))
     }
 
-    /// The calendar date, as `YYYY-MM-DD`, for remedies shown to workers.
-    pub fn date(self) -> String {
+    /// The calendar date (UTC) in English for remedies shown to workers: "3 Nov 2026".
+    pub fn human_date(self) -> String {
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         let (y, m, d) = civil_from_days(self.0.div_euclid(DAY_MS));
-        format!("{y:04}-{m:02}-{d:02}")
+        format!("{d} {} {y}", MONTHS[(m as usize).clamp(1, 12) - 1])
+    }
+
+    /// This time as an argument of a sentence the device writes ([`crate::words::Words`]).
+    pub fn arg(self) -> Arg {
+        Arg::Time(self.to_string())
     }
 }
 

@@ -13,6 +13,29 @@ export class OffsignError extends Error {
   code: ErrorCode;
   /** What the person using the app can do about it. */
   remedy: string;
+  /** The remedy's phrase and specifics when it names some (a date, how many tries are left),
+   * for an app that words it in its own language; absent when the remedy is the code's. */
+  remedyWords?: Words;
+}
+
+/**
+ * A sentence the Device wrote in English, as a phrase (`phrases()` of `offsign` lists them
+ * all) with the value of each argument: a number, or a string (a time is RFC 3339 UTC).
+ * @example
+ * ```ts
+ * // { key: "wrong-pin-tries-left", args: { tries: 4 } }
+ * const text = e.remedyWords ? myCatalog.format(`dev-${e.remedyWords.key}`, e.remedyWords.args) : e.remedy;
+ * ```
+ */
+export interface Words {
+  key: string;
+  args: Record<string, number | string>;
+}
+
+/** A phrase the Device words with specifics: its stable key and its arguments' names. */
+export interface Phrase {
+  key: string;
+  args: string[];
 }
 
 /**
@@ -29,6 +52,8 @@ export interface Warning {
   code: ErrorCode;
   message: string;
   remedy: string;
+  /** The remedy's phrase and specifics (e.g. the day a certificate ends), when it names some. */
+  remedyWords?: Words;
 }
 
 /** One row of the error table. */

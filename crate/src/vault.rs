@@ -121,8 +121,7 @@ deserialize_from_json!(KdfParams, KdfSpec, SealedKey);
 pub fn seal(identity: &Identity, pin: &str, params: KdfParams) -> Result<SealedKey> {
     if pin.chars().count() < MIN_PIN_CHARS {
         check_pin(pin)?;
-        return Err(Error::new(ErrorCode::PinTooShort, format!("a PIN has at least {MIN_PIN_CHARS} characters"))
-            .with_remedy(format!("Choose a PIN of at least {MIN_PIN_CHARS} digits, or a longer passphrase.")));
+        return Err(Error::new(ErrorCode::PinTooShort, format!("a PIN has at least {MIN_PIN_CHARS} characters")));
     }
     let (kdf, nonce, ciphertext) = seal_bytes(identity.seed(), pin, params, &key_context(identity.kid()))?;
     Ok(SealedKey { v: 1, kid: identity.kid().to_owned(), kdf, aead: AEAD.into(), nonce, ciphertext })
@@ -273,7 +272,9 @@ mod tests {
     #[test]
     fn short_pins_and_bad_parameters_are_refused() {
         let id = Identity::generate().unwrap();
-        assert_eq!(seal(&id, "12345", KdfParams::MIN).unwrap_err().code(), ErrorCode::PinTooShort);
+        let short = seal(&id, "12345", KdfParams::MIN).unwrap_err();
+        assert_eq!(short.code(), ErrorCode::PinTooShort);
+        assert!(short.remedy().contains(&format!("at least {MIN_PIN_CHARS} digits")), "the table's remedy names the minimum");
         assert_eq!(seal(&id, "", KdfParams::MIN).unwrap_err().code(), ErrorCode::MalformedInput);
         let weak = KdfParams { m: 1024, ..KdfParams::MIN };
         assert_eq!(seal(&id, PIN, weak).unwrap_err().code(), ErrorCode::MalformedInput);

@@ -85,6 +85,7 @@ export async function callEverything(mod, { withDevice }) {
     ['isOffsignError', (...a) => { if (typeof mod.isOffsignError(...a) !== 'boolean') throw new Error('not a boolean'); }, [new Error('x')]],
     ['OffsignError', (...a) => new mod.OffsignError(...a), ['malformed_input', 'message']],
   ];
+  if (mod.phrases) calls.push(['phrases', (...a) => mod.phrases(...a), []]); // `offsign`: the Device's phrases
   if (mod.verifyBundle) {
     // `offsign/verify`: an empty ZIP (its end record alone) is a ZIP, but not a bundle.
     const emptyZip = new Uint8Array(22);

@@ -572,3 +572,131 @@ err-location_unavailable = طُلب موقع الجهاز وتعذّر تحدي�
     .remedy = اسمح لهذا التطبيق بالوصول إلى الموقع وحاول مرة أخرى في الهواء الطلق، أو وقّع دون موقعك إذا كان النموذج يسمح بذلك.
 err-camera_unavailable = تعذّر فتح الكاميرا، أو لم تلتقط رمز QR للتسجيل في الوقت المحدد.
     .remedy = اسمح لهذا التطبيق باستخدام الكاميرا وأمسك الرمز ثابتًا أمامها، أو اكتب الرمز.
+
+## The device's sentences with specifics (dev-KEY): remedies that name a date or a count, and what each Health check found
+
+# Remedies that name specifics
+dev-wrong-pin-tries-left = تحقّق من رمز PIN وحاول مرة أخرى. { $tries ->
+        [zero] لم تبقَ أمامك أي محاولة: يجب أن تنتظر الآن.
+        [one] أمامك محاولة واحدة أخرى قبل أن يتعيّن عليك الانتظار.
+        [two] أمامك محاولتان أخريان قبل أن يتعيّن عليك الانتظار.
+        [few] أمامك { $tries } محاولات أخرى قبل أن يتعيّن عليك الانتظار.
+        [many] أمامك { $tries } محاولةً أخرى قبل أن يتعيّن عليك الانتظار.
+       *[other] أمامك { $tries } محاولة أخرى قبل أن يتعيّن عليك الانتظار.
+    }
+dev-pin-wait-minutes = أدخلت رمز PIN خاطئًا مرات كثيرة جدًا. انتظر { $minutes ->
+        [zero] أقل من دقيقة
+        [one] دقيقة واحدة
+        [two] دقيقتين
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقةً
+       *[other] { $minutes } دقيقة
+    } قبل المحاولة التالية (أبقِ التطبيق مفتوحًا: لا يُحتسب الانتظار إلا والتطبيق مفتوح). لا يستطيع أحد إعادة تعيين رمز PIN: إذا نسيته، فاطلب من مكتبك رمز تسجيل جديدًا واختر «التسجيل من جديد» (ومع ذلك تُرسَل السجلات المنتظرة على هذا الجهاز)، أو استعد نسخة احتياطية.
+dev-cert-valid-from = شهادتك صالحة اعتبارًا من { $date }. تأكّد من صحة التاريخ والوقت على جهازك.
+dev-cert-expired-on = انتهت صلاحية شهادتك في { $date }. اطلب من مكتبك رمز تسجيل جديدًا واختر «التسجيل من جديد»: ومع ذلك تُرسَل السجلات التي وقّعتها من قبل.
+dev-cert-expires-on = تنتهي صلاحية شهادتك في { $date }. اتصل بالإنترنت وافتح التطبيق حتى تُجدَّد شهادتك.
+dev-enrollment-refused = { $reason ->
+        [enrollment_code_used] هذا الرمز استُخدم من قبل. اطلب رمزًا جديدًا من المسؤول لديك.
+        [enrollment_code_expired] انتهت صلاحية هذا الرمز. اطلب رمزًا جديدًا من المسؤول لديك.
+       *[other] هذا الرمز غير معروف. تحقّق منه حرفًا حرفًا، أو اطلب رمزًا جديدًا من المسؤول لديك.
+    }
+dev-enroll-needs-connection = يتطلب التسجيل اتصالًا بالإنترنت. اتصل بالإنترنت وحاول مرة أخرى.
+dev-not-an-offsign-server = لا يستجيب أي خادم offsign على عنوان الخادم الذي يستخدمه هذا التطبيق. تحقّق من العنوان (إعداد الخادم في التطبيق)، أو اسأل المسؤول لديك.
+dev-unlock-then-enroll = افتح القفل برمز PIN الخاص بك، ثم سجّل من جديد.
+dev-unlock-then-backup = افتح القفل برمز PIN الخاص بك، ثم احفظ النسخة الاحتياطية.
+dev-unlock-then-bundle = افتح القفل برمز PIN الخاص بك، ثم احفظ حزمة الأدلة مرة أخرى.
+dev-backup-not-these-records = هذه النسخة الاحتياطية لا تخص السجلات الموجودة على هذا الجهاز. لم يُستورد شيء؛ اسأل المسؤول لديك.
+dev-sign-again = لم يُوقَّع شيء. وقّع المستند مرة أخرى.
+dev-newer-version-open = إصدار أحدث من هذا التطبيق مفتوح في علامة تبويب أو نافذة أخرى. أعد تحميل هذه الصفحة لاستخدامه.
+dev-file-changed = اختر الملف مرة أخرى، ووقّعه بعد أن يكتمل حفظه.
+
+# What a Health check found (shown after the check's name), and the remedies of the Health page's own
+dev-randomness-available = متاحة
+dev-storage-writable = ممكن
+dev-failed-with = فشل ({ $code })
+dev-persistence-granted = مضمون
+dev-persistence-not-granted = غير مضمون: قد يمسح المتصفح بيانات هذا التطبيق عندما تقل المساحة
+dev-install-the-app = ثبّت التطبيق («إضافة إلى الشاشة الرئيسية») وافتحه من هناك، ثم افحص مرة أخرى.
+dev-persistence-unsupported = لا يستطيع هذا المتصفح أن يضمن الاحتفاظ بالبيانات
+dev-sync-often = أرسل سجلاتك باستمرار حتى تصل السجلات الموقَّعة إلى الخادم سريعًا.
+dev-storage-used = مستخدَم { $used } MiB من أصل { $quota } MiB
+dev-storage-use-unknown = غير معروفة في هذا المتصفح
+dev-no-identity = لا توجد هوية على هذا الجهاز
+dev-set-up-this-device = أعدّ هذا الجهاز بالرمز الذي تلقيته من المسؤول لديك.
+dev-not-enrolled = غير مسجَّل
+dev-days-left = { $days ->
+        [zero] لم يبقَ أي يوم
+        [one] بقي يوم واحد
+        [two] بقي يومان
+        [few] بقيت { $days } أيام
+        [many] بقي { $days } يومًا
+       *[other] بقي { $days } يوم
+    }
+dev-up-to-date = محدَّثة
+dev-list-stale = تحتاج إلى تحديث: قائمة الشهادات الملغاة مفقودة أو قديمة
+dev-clock-before-last-signature = وقت الجهاز ({ $now }) أسبق من وقت آخر توقيع عليه ({ $last })
+dev-time-now = { $now }
+dev-none = لا شيء
+dev-refused-by-server = { $count ->
+        [zero] لم يرفض الخادم أي سجل
+        [one] سجل واحد رفضه الخادم
+        [two] سجلان رفضهما الخادم
+        [few] { $count } سجلات رفضها الخادم
+        [many] { $count } سجلًا رفضها الخادم
+       *[other] { $count } سجل رفضها الخادم
+    }
+dev-open-the-outbox = افتح «الصادر» لمعرفة سبب رفض كل سجل، واسأل المسؤول لديك.
+dev-last-sync-at = { $at }
+dev-never-nothing-to-send = لم يحدث بعد (لا يوجد ما يُرسل)
+dev-never = لم يحدث بعد
+dev-connect-to-send = اتصل بالإنترنت حتى تُرسل السجلات الموقَّعة.
+dev-version = { $version }
+dev-offset-not-measured = لم يُقَس بعد (يُقاس عند كل إرسال)
+dev-offset-within = { $seconds ->
+        [zero] فارق أقل من ثانية عن وقت الخادم
+        [one] في حدود ثانية واحدة من وقت الخادم
+        [two] في حدود ثانيتين من وقت الخادم
+        [few] في حدود { $seconds } ثوانٍ من وقت الخادم
+        [many] في حدود { $seconds } ثانيةً من وقت الخادم
+       *[other] في حدود { $seconds } ثانية من وقت الخادم
+    }
+dev-clock-behind = ساعة الجهاز متأخرة { $minutes ->
+        [zero] أقل من دقيقة
+        [one] دقيقة واحدة
+        [two] دقيقتين
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقةً
+       *[other] { $minutes } دقيقة
+    } عن ساعة الخادم؛ تستخدم التوقيعات وقت الخادم
+dev-clock-ahead = ساعة الجهاز متقدمة { $minutes ->
+        [zero] أقل من دقيقة
+        [one] دقيقة واحدة
+        [two] دقيقتين
+        [few] { $minutes } دقائق
+        [many] { $minutes } دقيقةً
+       *[other] { $minutes } دقيقة
+    } على ساعة الخادم؛ تستخدم التوقيعات وقت الخادم
+dev-automatic-time = فعّل ضبط التاريخ والوقت تلقائيًا على الجهاز.
+dev-none-waiting = لا شيء بانتظار الإرسال
+dev-evidence-waiting = { $count ->
+        [zero] لا مستندات ولا صور بانتظار الإرسال ({ $size } MiB)
+        [one] مستند واحد أو صورة واحدة ({ $size } MiB) بانتظار الإرسال
+        [two] اثنان من المستندات والصور ({ $size } MiB) بانتظار الإرسال
+        [few] { $count } من المستندات والصور ({ $size } MiB) بانتظار الإرسال
+        [many] { $count } من المستندات والصور ({ $size } MiB) بانتظار الإرسال
+       *[other] { $count } من المستندات والصور ({ $size } MiB) بانتظار الإرسال
+    }
+dev-records-waiting = { $count ->
+        [one] سجل واحد ينتظر الإرسال منذ
+        [two] سجلان بانتظار الإرسال، أقدمهما منذ
+        [few] { $count } سجلات بانتظار الإرسال، أقدمها منذ
+        [many] { $count } سجلًا بانتظار الإرسال، أقدمها منذ
+       *[other] { $count } سجل بانتظار الإرسال، أقدمها منذ
+    } { $hours ->
+        [zero] أقل من ساعة
+        [one] ساعة واحدة
+        [two] ساعتين
+        [few] { $hours } ساعات
+        [many] { $hours } ساعةً
+       *[other] { $hours } ساعة
+    }

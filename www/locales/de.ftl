@@ -524,3 +524,83 @@ err-location_unavailable = Der Standort des Geräts wurde angefordert, konnte ab
     .remedy = Erlauben Sie dieser App den Zugriff auf den Standort und versuchen Sie es im Freien erneut, oder unterschreiben Sie ohne Ihren Standort, wenn das Formular das erlaubt.
 err-camera_unavailable = Die Kamera konnte nicht geöffnet werden oder hat nicht rechtzeitig einen Registrierungs-QR-Code erkannt.
     .remedy = Erlauben Sie dieser App den Zugriff auf die Kamera und halten Sie den Code ruhig ins Bild, oder tippen Sie den Code ein.
+
+## The device's sentences with specifics (dev-KEY): remedies that name a date or a count, and what each Health check found
+
+dev-wrong-pin-tries-left = Prüfen Sie Ihre PIN und versuchen Sie es erneut. { $tries ->
+        [one] Noch { $tries } Versuch
+       *[other] Noch { $tries } Versuche
+    }, dann müssen Sie warten.
+dev-pin-wait-minutes = Zu viele falsche PINs. Warten Sie { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } bis zum nächsten Versuch (lassen Sie die App geöffnet: Nur dann läuft die Wartezeit). Niemand kann eine PIN zurücksetzen: Wenn Sie sie vergessen haben, bitten Sie Ihr Büro um einen neuen Registrierungscode und wählen Sie „Neu registrieren“ (die Datensätze, die auf diesem Gerät warten, werden trotzdem gesendet), oder stellen Sie eine Sicherung wieder her.
+dev-cert-valid-from = Ihr Zertifikat gilt ab { $date }. Prüfen Sie, ob Datum und Uhrzeit Ihres Geräts stimmen.
+dev-cert-expired-on = Ihr Zertifikat ist am { $date } abgelaufen. Bitten Sie Ihr Büro um einen neuen Registrierungscode und wählen Sie „Neu registrieren“: Datensätze, die Sie vorher unterschrieben haben, werden trotzdem gesendet.
+dev-cert-expires-on = Ihr Zertifikat läuft am { $date } ab. Verbinden Sie sich mit dem Internet und öffnen Sie die App, damit es erneuert wird.
+dev-enrollment-refused = { $reason ->
+        [enrollment_code_used] Dieser Code wurde bereits verwendet. Bitten Sie Ihren Administrator um einen neuen.
+        [enrollment_code_expired] Dieser Code ist abgelaufen. Bitten Sie Ihren Administrator um einen neuen.
+       *[other] Dieser Code ist nicht bekannt. Prüfen Sie ihn Zeichen für Zeichen oder bitten Sie Ihren Administrator um einen neuen.
+    }
+dev-enroll-needs-connection = Die Registrierung braucht eine Verbindung. Verbinden Sie sich mit dem Internet und versuchen Sie es erneut.
+dev-not-an-offsign-server = Unter der Serveradresse, die diese App verwendet, antwortet kein offsign-Server. Prüfen Sie die Adresse (die Servereinstellung der App) oder fragen Sie Ihren Administrator.
+dev-unlock-then-enroll = Entsperren Sie mit Ihrer PIN und registrieren Sie sich dann neu.
+dev-unlock-then-backup = Entsperren Sie mit Ihrer PIN und speichern Sie dann die Sicherung.
+dev-unlock-then-bundle = Entsperren Sie mit Ihrer PIN und speichern Sie dann das Nachweispaket erneut.
+dev-backup-not-these-records = Diese Sicherung passt nicht zu den Datensätzen auf diesem Gerät. Es wurde nichts importiert; fragen Sie Ihren Administrator.
+dev-sign-again = Es wurde nichts unterschrieben. Unterschreiben Sie das Dokument erneut.
+dev-newer-version-open = Eine neuere Version dieser App ist in einem anderen Tab oder Fenster geöffnet. Laden Sie diese Seite neu, um sie zu verwenden.
+dev-file-changed = Wählen Sie die Datei erneut und unterschreiben Sie sie, sobald sie vollständig gespeichert ist.
+dev-randomness-available = verfügbar
+dev-storage-writable = möglich
+dev-failed-with = fehlgeschlagen ({ $code })
+dev-persistence-granted = gewährt
+dev-persistence-not-granted = nicht gewährt: Der Browser kann die Daten dieser App löschen, wenn der Speicherplatz knapp wird
+dev-install-the-app = Installieren Sie die App (Zum Startbildschirm hinzufügen), öffnen Sie sie von dort und prüfen Sie dann erneut.
+dev-persistence-unsupported = dieser Browser kann nicht zusichern, die Daten zu behalten
+dev-sync-often = Senden Sie oft, damit unterschriebene Datensätze bald auf dem Server ankommen.
+dev-storage-used = { $used } MiB von { $quota } MiB belegt
+dev-storage-use-unknown = in diesem Browser unbekannt
+dev-no-identity = keine Identität auf diesem Gerät
+dev-set-up-this-device = Richten Sie dieses Gerät mit dem Code von Ihrem Administrator ein.
+dev-not-enrolled = nicht registriert
+dev-days-left = { $days ->
+        [one] noch { $days } Tag
+       *[other] noch { $days } Tage
+    }
+dev-up-to-date = aktuell
+dev-list-stale = muss aktualisiert werden: Die Liste widerrufener Zertifikate fehlt oder ist veraltet
+dev-clock-before-last-signature = die Uhrzeit des Geräts ({ $now }) liegt vor dem Zeitpunkt seiner letzten Signatur ({ $last })
+dev-time-now = { $now }
+dev-none = keine
+dev-refused-by-server = { $count } vom Server abgelehnt
+dev-open-the-outbox = Öffnen Sie den „Postausgang“, um zu sehen, warum die einzelnen Datensätze abgelehnt wurden, und fragen Sie Ihren Administrator.
+dev-last-sync-at = { $at }
+dev-never-nothing-to-send = nie (nichts zu senden)
+dev-never = nie
+dev-connect-to-send = Verbinden Sie sich mit dem Internet, damit unterschriebene Datensätze gesendet werden.
+dev-version = { $version }
+dev-offset-not-measured = noch nicht gemessen (wird bei jedem Abgleich gemessen)
+dev-offset-within = höchstens { $seconds } s Abweichung vom Server
+dev-clock-behind = die Uhr des Geräts geht im Vergleich zum Server { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } nach; Signaturen verwenden die Uhrzeit des Servers
+dev-clock-ahead = die Uhr des Geräts geht im Vergleich zum Server { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } vor; Signaturen verwenden die Uhrzeit des Servers
+dev-automatic-time = Stellen Sie Datum und Uhrzeit des Geräts auf automatisch.
+dev-none-waiting = nichts wartet
+dev-evidence-waiting = { $count ->
+        [one] { $count } Dokument oder Bild
+       *[other] { $count } Dokumente und Bilder
+    } ({ $size } MiB) { $count ->
+        [one] wartet
+       *[other] warten
+    } auf das Senden
+dev-records-waiting = { $count ->
+        [one] { $count } wartet seit { $hours } h
+       *[other] { $count } warten, der älteste seit { $hours } h
+    }

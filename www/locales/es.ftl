@@ -524,3 +524,83 @@ err-location_unavailable = Se pidió la ubicación del dispositivo y no se pudo 
     .remedy = Permite el acceso a la ubicación para esta app e inténtalo de nuevo al aire libre, o firma sin tu ubicación si el formulario lo permite.
 err-camera_unavailable = No se pudo abrir la cámara, o no vio ningún código QR de inscripción a tiempo.
     .remedy = Permite el acceso a la cámara para esta app y mantén el código quieto frente a ella, o escribe el código.
+
+## The device's sentences with specifics (dev-KEY): remedies that name a date or a count, and what each Health check found
+
+dev-wrong-pin-tries-left = Revisa tu PIN e inténtalo de nuevo. { $tries ->
+        [one] Te queda { $tries } intento
+       *[other] Te quedan { $tries } intentos
+    } antes de tener que esperar.
+dev-pin-wait-minutes = Demasiados PIN incorrectos. Espera { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } antes del siguiente intento (deja la app abierta: la espera solo corre mientras está abierta). Nadie puede restablecer un PIN: si lo olvidaste, pide a tu oficina un nuevo código de inscripción y elige «Inscribir de nuevo» (los registros que esperan en este dispositivo se siguen enviando), o restaura una copia de seguridad.
+dev-cert-valid-from = Tu certificado es válido desde el { $date }. Comprueba que la fecha y la hora de tu dispositivo sean correctas.
+dev-cert-expired-on = Tu certificado venció el { $date }. Pide a tu oficina un nuevo código de inscripción y elige «Inscribir de nuevo»: los registros que firmaste antes se siguen enviando.
+dev-cert-expires-on = Tu certificado vence el { $date }. Conéctate a internet y abre la app para que se renueve.
+dev-enrollment-refused = { $reason ->
+        [enrollment_code_used] Este código ya se usó. Pide uno nuevo a tu administrador.
+        [enrollment_code_expired] Este código venció. Pide uno nuevo a tu administrador.
+       *[other] Este código no se reconoce. Revísalo letra por letra, o pide uno nuevo a tu administrador.
+    }
+dev-enroll-needs-connection = La inscripción necesita conexión. Conéctate a internet e inténtalo de nuevo.
+dev-not-an-offsign-server = Ningún servidor de offsign responde en la dirección de servidor que usa esta app. Revisa la dirección (el ajuste de servidor de la app), o consulta a tu administrador.
+dev-unlock-then-enroll = Desbloquea con tu PIN y luego vuelve a inscribirte.
+dev-unlock-then-backup = Desbloquea con tu PIN y luego haz la copia de seguridad.
+dev-unlock-then-bundle = Desbloquea con tu PIN y luego vuelve a guardar el paquete de evidencias.
+dev-backup-not-these-records = Esta copia de seguridad no corresponde a los registros de este dispositivo. No se importó nada; consulta a tu administrador.
+dev-sign-again = No se firmó nada. Vuelve a firmar el documento.
+dev-newer-version-open = Hay una versión más reciente de esta app abierta en otra pestaña o ventana. Recarga esta página para usarla.
+dev-file-changed = Vuelve a elegir el archivo y fírmalo cuando esté guardado por completo.
+
+# What a Health check found (shown after the check's name: "Certificado (Ana): quedan 120 días"),
+# and the Health page's own remedies
+dev-randomness-available = disponible
+dev-storage-writable = se puede escribir
+dev-failed-with = falló ({ $code })
+dev-persistence-granted = concedido
+dev-persistence-not-granted = no concedido: el navegador puede borrar los datos de esta app si queda poco espacio
+dev-install-the-app = Instala la app (Agregar a la pantalla de inicio) y ábrela desde ahí; luego vuelve a comprobar.
+dev-persistence-unsupported = este navegador no puede garantizar que conserve los datos
+dev-sync-often = Envía a menudo para que los registros firmados lleguen pronto al servidor.
+dev-storage-used = { $used } MiB de { $quota } MiB en uso
+dev-storage-use-unknown = desconocido en este navegador
+dev-no-identity = ninguna identidad en este dispositivo
+dev-set-up-this-device = Configura este dispositivo con el código de tu administrador.
+dev-not-enrolled = sin inscribir
+dev-days-left = { $days ->
+        [one] queda { $days } día
+       *[other] quedan { $days } días
+    }
+dev-up-to-date = al día
+dev-list-stale = necesita actualizarse: falta la lista de certificados revocados o está desactualizada
+dev-clock-before-last-signature = la hora del dispositivo ({ $now }) es anterior a la de su última firma ({ $last })
+dev-time-now = { $now }
+dev-none = ninguno
+dev-refused-by-server = { $count ->
+        [one] { $count } rechazado por el servidor
+       *[other] { $count } rechazados por el servidor
+    }
+dev-open-the-outbox = Abre la «Bandeja de salida» para ver por qué se rechazó cada uno, y consulta a tu administrador.
+dev-last-sync-at = { $at }
+dev-never-nothing-to-send = nunca (nada que enviar)
+dev-never = nunca
+dev-connect-to-send = Conéctate a internet para que se envíen los registros firmados.
+dev-version = { $version }
+dev-offset-not-measured = aún sin medir (se mide en cada sincronización)
+dev-offset-within = a menos de { $seconds } s del servidor
+dev-clock-behind = el reloj del dispositivo está { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } atrasado respecto al del servidor; las firmas usan la hora del servidor
+dev-clock-ahead = el reloj del dispositivo está { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } adelantado respecto al del servidor; las firmas usan la hora del servidor
+dev-automatic-time = Configura el dispositivo con fecha y hora automáticas.
+dev-none-waiting = ninguno en espera
+dev-evidence-waiting = { $count ->
+        [one] 1 documento o imagen
+       *[other] { $count } documentos e imágenes
+    } ({ $size } MiB) en espera de envío
+dev-records-waiting = { $count } en espera, el más antiguo desde hace { $hours } h

@@ -522,3 +522,86 @@ err-location_unavailable = La position de l'appareil a été demandée mais n'a 
     .remedy = Autorisez la localisation pour cette application et réessayez à l'extérieur, ou signez sans votre position si le formulaire le permet.
 err-camera_unavailable = L'appareil photo n'a pas pu être ouvert, ou il n'a détecté aucun QR code d'inscription à temps.
     .remedy = Autorisez l'appareil photo pour cette application et maintenez le code immobile dans le champ, ou saisissez le code.
+
+## The device's sentences with specifics (dev-KEY): remedies that name a date or a count, and what each Health check found
+
+dev-wrong-pin-tries-left = Vérifiez votre code PIN et réessayez. { $tries ->
+        [one] Il vous reste { $tries } essai
+       *[other] Il vous reste { $tries } essais
+    } avant de devoir attendre.
+dev-pin-wait-minutes = Trop de codes PIN erronés. Attendez { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } avant le prochain essai (laissez l'application ouverte : l'attente ne s'écoule que pendant qu'elle l'est). Personne ne peut réinitialiser un code PIN : si vous l'avez oublié, demandez à votre bureau un nouveau code d'inscription et choisissez « Se réinscrire » (les enregistrements en attente sur cet appareil sont quand même envoyés), ou restaurez une sauvegarde.
+dev-cert-valid-from = Votre certificat est valide à partir du { $date }. Vérifiez que la date et l'heure de votre appareil sont correctes.
+dev-cert-expired-on = Votre certificat a expiré le { $date }. Demandez à votre bureau un nouveau code d'inscription et choisissez « Se réinscrire » : les enregistrements que vous avez signés avant sont quand même envoyés.
+dev-cert-expires-on = Votre certificat expire le { $date }. Connectez-vous à Internet et ouvrez l'application pour qu'il soit renouvelé.
+dev-enrollment-refused = { $reason ->
+        [enrollment_code_used] Ce code a déjà été utilisé. Demandez-en un nouveau à votre administrateur.
+        [enrollment_code_expired] Ce code a expiré. Demandez-en un nouveau à votre administrateur.
+       *[other] Ce code est inconnu. Vérifiez-le lettre par lettre, ou demandez-en un nouveau à votre administrateur.
+    }
+dev-enroll-needs-connection = L'inscription nécessite une connexion. Connectez-vous à Internet et réessayez.
+dev-not-an-offsign-server = Aucun serveur offsign ne répond à l'adresse de serveur qu'utilise cette application. Vérifiez l'adresse (le réglage du serveur dans l'application), ou demandez à votre administrateur.
+dev-unlock-then-enroll = Déverrouillez avec votre code PIN, puis réinscrivez-vous.
+dev-unlock-then-backup = Déverrouillez avec votre code PIN, puis créez la sauvegarde.
+dev-unlock-then-bundle = Déverrouillez avec votre code PIN, puis téléchargez à nouveau le dossier de preuves.
+dev-backup-not-these-records = Cette sauvegarde ne correspond pas aux enregistrements de cet appareil. Rien n'a été importé ; demandez à votre administrateur.
+dev-sign-again = Rien n'a été signé. Signez à nouveau le document.
+dev-newer-version-open = Une version plus récente de cette application est ouverte dans un autre onglet ou une autre fenêtre. Rechargez cette page pour l'utiliser.
+dev-file-changed = Choisissez à nouveau le fichier, et signez-le une fois qu'il est entièrement enregistré.
+dev-randomness-available = disponibles
+dev-storage-writable = possible
+dev-failed-with = échec ({ $code })
+dev-persistence-granted = accordée
+dev-persistence-not-granted = non accordée : le navigateur peut effacer les données de cette application si l'espace vient à manquer
+dev-install-the-app = Installez l'application (Ajouter à l'écran d'accueil) et ouvrez-la depuis l'écran d'accueil, puis vérifiez à nouveau.
+dev-persistence-unsupported = ce navigateur ne peut pas garantir la conservation des données
+dev-sync-often = Synchronisez souvent pour que les enregistrements signés parviennent vite au serveur.
+dev-storage-used = { $used } MiB { $used ->
+        [one] utilisé
+       *[other] utilisés
+    } sur { $quota } MiB
+dev-storage-use-unknown = inconnu dans ce navigateur
+dev-no-identity = aucune identité sur cet appareil
+dev-set-up-this-device = Configurez cet appareil avec le code de votre administrateur.
+dev-not-enrolled = non inscrit
+dev-days-left = { $days ->
+        [one] { $days } jour restant
+       *[other] { $days } jours restants
+    }
+dev-up-to-date = à jour
+dev-list-stale = à mettre à jour : la liste des certificats révoqués est absente ou périmée
+dev-clock-before-last-signature = l'heure de l'appareil ({ $now }) est antérieure à sa dernière signature ({ $last })
+dev-time-now = { $now }
+dev-none = aucun
+dev-refused-by-server = { $count ->
+        [one] { $count } refusé par le serveur
+       *[other] { $count } refusés par le serveur
+    }
+dev-open-the-outbox = Ouvrez la « Boîte d'envoi » pour voir pourquoi chacun a été refusé, et demandez à votre administrateur.
+dev-last-sync-at = { $at }
+dev-never-nothing-to-send = jamais (rien à envoyer)
+dev-never = jamais
+dev-connect-to-send = Connectez-vous à Internet pour que les enregistrements signés soient envoyés.
+dev-version = { $version }
+dev-offset-not-measured = pas encore mesuré (mesure à chaque synchronisation)
+dev-offset-within = à moins de { $seconds } s de l'heure du serveur
+dev-clock-behind = l'horloge de l'appareil retarde de { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } sur celle du serveur ; les signatures utilisent l'heure du serveur
+dev-clock-ahead = l'horloge de l'appareil avance de { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } sur celle du serveur ; les signatures utilisent l'heure du serveur
+dev-automatic-time = Réglez l'appareil sur la date et l'heure automatiques.
+dev-none-waiting = aucun en attente
+dev-evidence-waiting = { $count ->
+        [one] { $count } document ou image
+       *[other] { $count } documents et images
+    } ({ $size } MiB) en attente d'envoi
+dev-records-waiting = { $count ->
+        [one] { $count } en attente depuis { $hours } h
+       *[other] { $count } en attente, le plus ancien depuis { $hours } h
+    }

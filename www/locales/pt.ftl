@@ -524,3 +524,83 @@ err-location_unavailable = A localização do aparelho foi pedida e não foi pos
     .remedy = Permita a localização para o offsign e tente novamente ao ar livre, ou assine sem a sua localização se o formulário o permitir.
 err-camera_unavailable = Não foi possível abrir a câmera, ou ela não viu nenhum código QR de inscrição a tempo.
     .remedy = Permita a câmera para o offsign e mantenha o código firme e visível para ela, ou escreva o código.
+
+## The device's sentences with specifics (dev-KEY): remedies that name a date or a count, and what each Health check found
+
+dev-wrong-pin-tries-left = Verifique o seu PIN e tente novamente. { $tries ->
+        [one] Resta { $tries } tentativa
+       *[other] Restam { $tries } tentativas
+    } antes de você ter de esperar.
+dev-pin-wait-minutes = Demasiadas tentativas com PIN errado. Espere { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } antes da próxima tentativa (mantenha o offsign aberto: a espera só conta enquanto ele estiver aberto). Ninguém pode redefinir um PIN: se você o esqueceu, peça ao seu escritório um novo código de inscrição e escolha Inscrever de novo (os registros pendentes neste aparelho ainda são enviados), ou restaure uma cópia de segurança.
+dev-cert-valid-from = O seu certificado é válido a partir de { $date }. Verifique se a data e a hora do seu aparelho estão certas.
+dev-cert-expired-on = O seu certificado expirou em { $date }. Peça ao seu escritório um novo código de inscrição e escolha Inscrever de novo: os registros que você assinou antes ainda são enviados.
+dev-cert-expires-on = O seu certificado expira em { $date }. Conecte-se à internet e abra o offsign para que ele seja renovado.
+dev-enrollment-refused = { $reason ->
+        [enrollment_code_used] Este código já foi usado. Peça ao seu administrador um novo.
+        [enrollment_code_expired] Este código expirou. Peça ao seu administrador um novo.
+       *[other] Este código não é conhecido. Verifique cada letra, ou peça ao seu administrador um novo.
+    }
+dev-enroll-needs-connection = A inscrição precisa de internet. Conecte-se à internet e tente novamente.
+dev-not-an-offsign-server = Nenhum servidor offsign responde no endereço de servidor que o offsign usa. Verifique o endereço (a configuração de servidor do offsign), ou fale com o seu administrador.
+dev-unlock-then-enroll = Desbloqueie com o seu PIN e depois inscreva-se de novo.
+dev-unlock-then-backup = Desbloqueie com o seu PIN e depois faça a cópia de segurança.
+dev-unlock-then-bundle = Desbloqueie com o seu PIN e depois guarde o pacote de provas de novo.
+dev-backup-not-these-records = Esta cópia de segurança não corresponde aos registros deste aparelho. Nada foi importado; fale com o seu administrador.
+dev-sign-again = Nada foi assinado. Assine o documento novamente.
+dev-newer-version-open = Uma versão mais recente do offsign está aberta em outra aba ou janela. Recarregue esta página para usá-la.
+dev-file-changed = Escolha o arquivo de novo e assine-o quando ele estiver guardado por inteiro.
+
+# What a Health check found (shown after the check's name: "Certificado (Ana): restam 120 dias"),
+# and the Health page's own remedies
+dev-randomness-available = disponível
+dev-storage-writable = gravável
+dev-failed-with = falhou ({ $code })
+dev-persistence-granted = concedido
+dev-persistence-not-granted = não concedido: o navegador pode apagar os dados do offsign quando faltar espaço
+dev-install-the-app = Instale o offsign (crie um atalho dele no início do aparelho) e abra-o a partir daí; depois verifique de novo.
+dev-persistence-unsupported = este navegador não pode garantir que mantém os dados
+dev-sync-often = Sincronize com frequência para que os registros assinados cheguem logo ao servidor.
+dev-storage-used = { $used } MiB de { $quota } MiB em uso
+dev-storage-use-unknown = desconhecido neste navegador
+dev-no-identity = nenhuma identidade neste aparelho
+dev-set-up-this-device = Configure este aparelho com o código do seu administrador.
+dev-not-enrolled = não inscrito
+dev-days-left = { $days ->
+        [one] resta { $days } dia
+       *[other] restam { $days } dias
+    }
+dev-up-to-date = em dia
+dev-list-stale = precisa de atualização: a lista de certificados revogados não existe ou está desatualizada
+dev-clock-before-last-signature = a hora do aparelho ({ $now }) é anterior à da última assinatura dele ({ $last })
+dev-time-now = { $now }
+dev-none = nenhum
+dev-refused-by-server = { $count ->
+        [one] { $count } recusado pelo servidor
+       *[other] { $count } recusados pelo servidor
+    }
+dev-open-the-outbox = Abra a Caixa de saída para ver o motivo de cada recusa, e fale com o seu administrador.
+dev-last-sync-at = { $at }
+dev-never-nothing-to-send = nunca (nada para enviar)
+dev-never = nunca
+dev-connect-to-send = Conecte-se à internet para que os registros assinados sejam enviados.
+dev-version = { $version }
+dev-offset-not-measured = ainda não medido (é medido a cada sincronização)
+dev-offset-within = a menos de { $seconds } s do servidor
+dev-clock-behind = o relógio do aparelho está { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } atrasado em relação ao do servidor; as assinaturas usam a hora do servidor
+dev-clock-ahead = o relógio do aparelho está { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } adiantado em relação ao do servidor; as assinaturas usam a hora do servidor
+dev-automatic-time = Configure o aparelho para data e hora automáticas.
+dev-none-waiting = nenhum à espera
+dev-evidence-waiting = { $count ->
+        [one] { $count } documento ou imagem
+       *[other] { $count } documentos e imagens
+    } ({ $size } MiB) à espera de envio
+dev-records-waiting = { $count } à espera, o mais antigo há { $hours } h

@@ -14,6 +14,7 @@ use crate::cert::StoredCredentials;
 use super::Device;
 use crate::encoding::b64url;
 use crate::error::{Error, ErrorCode, Result};
+use crate::words::{Words, FILE_CHANGED, UNLOCK_THEN_BUNDLE};
 use crate::evidence::{verify_evidence_key, EvidenceKey, EvidenceKind, EvidenceOpener, EvidenceSealer};
 use crate::evidence_size::{EVIDENCE_CHUNK, EVIDENCE_PIECE, EVIDENCE_TAG};
 use crate::keys::{Identity, PublicKey};
@@ -68,7 +69,7 @@ fn staged_id(now: crate::time::Timestamp) -> Result<String> {
 
 /// `malformed_input`: the bytes read are not as many as the document said it has.
 fn changed_while_read() -> Error {
-    Error::new(ErrorCode::MalformedInput, "doc: the file changed while it was read").with_remedy("Pick the file again, and sign it once it is saved whole.")
+    Error::new(ErrorCode::MalformedInput, "doc: the file changed while it was read").with_remedy(Words::plain(&FILE_CHANGED), "Pick the file again, and sign it once it is saved whole.")
 }
 
 impl<S: Store, C: Clock> Device<S, C> {
@@ -188,7 +189,7 @@ impl<S: Store, C: Clock> Device<S, C> {
 
     async fn try_bundle(&self, record_id: &str) -> Result<Vec<u8>> {
         let kid = self.unlocked().ok_or_else(|| {
-            Error::new(ErrorCode::IdentityLocked, "a bundle opens the worker's evidence: unlock first").with_remedy("Unlock with your PIN, then make the bundle again.")
+            Error::new(ErrorCode::IdentityLocked, "a bundle opens the worker's evidence: unlock first").with_remedy(Words::plain(&UNLOCK_THEN_BUNDLE), "Unlock with your PIN, then make the bundle again.")
         })?;
         let record = self.find_record(&kid, record_id).await?;
         let identity = self.store.identity(&kid).await?;

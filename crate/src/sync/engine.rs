@@ -2,6 +2,7 @@
 //! list and server time).
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::words::{Arg, Words, ENROLLMENT_REFUSED, ENROLL_NEEDS_CONNECTION, UNLOCK_THEN_ENROLL};
 use crate::keys::{Identity, PublicKey};
 use crate::rows::{RecordError, RecordRow, RecordState, ReportRow, ReportState, StoredCredentials};
 use crate::store::Store;
@@ -97,7 +98,7 @@ impl<H: Host> Engine<'_, H> {
         let identity = self.host.store().identity(kid).await?;
         if self.host.unlocked().as_deref() != Some(kid) {
             return Err(Error::new(ErrorCode::IdentityLocked, "enrollment signs with the key: unlock this identity first")
-                .with_remedy("Unlock with your PIN, then enroll again."));
+                .with_remedy(Words::plain(&UNLOCK_THEN_ENROLL), "Unlock with your PIN, then enroll again."));
         }
         let continues = match replaces {
             Some(old) if old == kid => return Err(Error::new(ErrorCode::MalformedInput, "an identity cannot replace itself")),
@@ -113,7 +114,7 @@ impl<H: Host> Engine<'_, H> {
         };
         let unreachable = |reason: String| {
             Error::new(ErrorCode::ServerUnreachable, format!("no answer from /v1/enroll: {reason:.200}"))
-                .with_remedy("Enrollment needs a connection. Connect to the internet and try again.")
+                .with_remedy(Words::plain(&ENROLL_NEEDS_CONNECTION), "Enrollment needs a connection. Connect to the internet and try again.")
         };
         let challenge = transport.get("/v1/enroll").await.map_err(unreachable)?;
         if challenge.status == 429 || challenge.status >= 500 {
@@ -130,8 +131,9 @@ impl<H: Host> Engine<'_, H> {
         if response.status == 403 {
             // The server's code says what the worker can do; the device's code stays one.
             let code = response.json::<Refusal>().map(|refusal| refusal.code).unwrap_or_default();
-            let remedy = ErrorCode::parse(&code).unwrap_or(ErrorCode::EnrollmentCodeUnknown).default_remedy();
-            return Err(Error::new(ErrorCode::EnrollmentRefused, format!("the server refused the code: {code:.60}")).with_remedy(remedy));
+            let reason = ErrorCode::parse(&code).filter(|c| c.from_server()).unwrap_or(ErrorCode::EnrollmentCodeUnknown);
+            return Err(Error::new(ErrorCode::EnrollmentRefused, format!("the server refused the code: {code:.60}"))
+                .with_remedy(Words::new(&ENROLLMENT_REFUSED, vec![Arg::Text(reason.as_str().to_owned())]), reason.default_remedy()));
         }
         if response.status == 429 || response.status >= 500 {
             return Err(Error::new(ErrorCode::ServerUnreachable, format!("HTTP {} from /v1/enroll", response.status)));

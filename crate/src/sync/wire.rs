@@ -5,6 +5,7 @@
 //! Rejection and refusal codes are [`ErrorCode`]s: the one table.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::words::{Words, NOT_AN_OFFSIGN_SERVER};
 use crate::jws::Jws;
 use crate::keys::{PublicJwk, PublicKey};
 use crate::time::{Timestamp, DAY_MS};
@@ -38,7 +39,7 @@ impl HttpResponse {
     pub(super) fn json<T: FromJson>(&self) -> Result<T> {
         crate::json::parse(self.body.as_bytes()).map_err(|e| {
             Error::new(ErrorCode::ServerRefused, format!("the server's answer is not understood (is this an offsign server?): {e}"))
-                .with_remedy(NOT_OFFSIGN)
+                .with_remedy(Words::plain(&NOT_AN_OFFSIGN_SERVER), NOT_OFFSIGN)
         })
     }
 
@@ -47,7 +48,7 @@ impl HttpResponse {
     pub(super) fn refused(&self, what: &str) -> Error {
         let error = Error::new(ErrorCode::ServerRefused, format!("HTTP {} from {what}: {:.300}", self.status, self.body));
         if matches!(self.status, 404 | 405) {
-            error.with_remedy(NOT_OFFSIGN)
+            error.with_remedy(Words::plain(&NOT_AN_OFFSIGN_SERVER), NOT_OFFSIGN)
         } else {
             error
         }

@@ -918,3 +918,17 @@ impl JsDevice {
         })
     }
 }
+
+/// Every phrase the Device words with specifics (remedies that name a date or a count, what
+/// a health check found): its stable key and the names of its arguments. An error's
+/// `remedyWords` and a check's `valueWords` and `remedyWords` are `{ key, args }` of one of
+/// them, for an app that words them in its own language.
+///
+/// @example
+/// ```js
+/// for (const { key, args } of phrases()) assert(catalog.has(`dev-${key}`), args.join());
+/// ```
+#[wasm_bindgen]
+pub fn phrases() -> JsPhrases {
+    to_js(crate::PHRASES)
+}

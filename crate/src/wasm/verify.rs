@@ -2,7 +2,9 @@
 //! reading and checking of an evidence bundle file, for a verify page that works offline.
 //! A separate entry so that `offsign/core`, which signs, keeps its size.
 
+use super::primitives::public_jwk_arg;
 use super::*;
+use crate::PublicKey;
 
 #[wasm_bindgen(typescript_custom_section)]
 const VERIFY_TYPES: &str = r#"
