@@ -300,7 +300,7 @@ test('practice mode: a practice identity signs the whole flow and meets each sta
     const practiced = await signAndWait(page, { recipient: 'Sample customer' });
     // Each staged failure: the device's own refusal (or, for a full disk, the one it would
     // raise), with its code and its remedy; nothing is signed.
-    const remedies = Object.fromEntries((await page.evaluate(async () => (await import('/pkg/offsign.js')).errorCodes())).map((c) => [c.code, c.remedy]));
+    const remedies = Object.fromEntries((await page.evaluate(async () => (await import('/pkg/error_table.js')).ERROR_TABLE)).map((c) => [c.code, c.remedy]));
     for (const [stage, code] of [['expired', 'cert_expired'], ['revoked', 'cert_revoked'], ['clock', 'cert_not_yet_valid'], ['storage', 'storage_full']]) {
       await page.locator('#practice-stage').selectOption(stage);
       await page.waitForTimeout(300);
@@ -313,6 +313,23 @@ test('practice mode: a practice identity signs the whole flow and meets each sta
       if (code === 'storage_full') assert.equal(shown, remedies.storage_full);
       await page.screenshot({ path: path.join(ARTIFACTS, `field-phone-practice-${stage}.png`) });
     }
+    // Offline, practice still stages its problems: the primitives' wasm it loaded on first use
+    // (the real app never needs it in the page) is kept by the service worker.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector('body[data-ready]');
+    await page.waitForSelector('#unlock:not([hidden])');
+    await page.fill('#unlock-form input[name=pin]', PIN);
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForSelector('#sign:not([hidden])');
+    await page.locator('#practice-stage').selectOption('revoked');
+    await page.waitForTimeout(300);
+    await page.fill('input[name=recipient]', 'Staged offline');
+    if (await page.evaluate(() => document.querySelector('#preview-text').textContent.includes('"handwrittenSignature": "none"'))) await drawSignature(page);
+    await page.click('#sign-button');
+    await page.waitForFunction(() => document.querySelector('#sign-problem').textContent.includes('Code for support: cert_revoked'));
+    await context.setOffline(false);
     await page.evaluate(() => scrollTo(0, 0));
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-phone-practice.png') });
     await page.locator('#practice-stage').selectOption('');
@@ -733,7 +750,7 @@ test('a refused record: the outbox says so, and the record says why and what to 
     await page.waitForSelector('#record:not([hidden])');
     const state = await page.textContent('#record-state');
     assert.match(state, /^Refused: .+\. .+Code for support: key_compromised \(.+\)$/, state);
-    const remedy = await page.evaluate(async () => (await import('/pkg/offsign.js')).errorCodes().find((c) => c.code === 'key_compromised').remedy);
+    const remedy = await page.evaluate(async () => (await import('/pkg/error_table.js')).ERROR_TABLE.find((c) => c.code === 'key_compromised').remedy);
     assert.match(remedy, /refused by the server, also those still waiting on this device/);
     assert.ok(state.includes(remedy), "the code's remedy is there, in words");
     assert.equal(await page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth), 0, 'a long serial does not widen the page');

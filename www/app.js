@@ -1,7 +1,7 @@
 // The field app: enroll once, then sign offline; each record is sent as soon as there is a
 // connection. Plain ES modules over the offsign package; every failure is shown in words, next
 // to what caused it, with its code only for support.
-import init, { Device } from '/pkg/offsign.js';
+import { Device } from '/pkg/offsign.js';
 import { BUILD, PACKAGE_VERSION } from './build.js';
 import { renderHealth, renderHelp } from './health.js';
 import { renderOutbox, renderRecord, setUpOutbox, withReplaced } from './outbox.js';
@@ -376,10 +376,10 @@ function showNetwork() {
 
 async function main() {
   registerServiceWorker().catch(() => {}); // the app works without it, only not offline
-  // The primitives' wasm (for the help page) loads in the page while the Device's compiles in
-  // its worker.
+  // The Device's wasm compiles in its worker while the page reads its language. The page
+  // itself needs no wasm (practice mode loads the primitives' when it first stages a problem).
   const appVersion = `${PACKAGE_VERSION}+${BUILD}`;
-  [device] = await Promise.all([Device.open(PRACTICE ? { name: PRACTICE_DATABASE, appVersion } : { appVersion }), init(), useLanguage(preferredLanguage())]);
+  [device] = await Promise.all([Device.open(PRACTICE ? { name: PRACTICE_DATABASE, appVersion } : { appVersion }), useLanguage(preferredLanguage())]);
   if (PRACTICE) setUpPractice(device);
   setUpLanguageSwitch();
   device.onidlelock = () => { if (!$('sign').hidden) show('unlock'); };

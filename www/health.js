@@ -1,6 +1,6 @@
 // Health opens with one verdict ("Ready to sign" or "Needs attention: …") and folds the checks
 // below it, each in words; Help is short how-to guides with the error table below them.
-import { errorCodes } from '/pkg/offsign.js';
+import { ERROR_TABLE } from '/pkg/error_table.js';
 import { errorWords, language, remedyOf, t, wordsOf } from './i18n.js';
 import { $, el, when } from './ui.js';
 
@@ -72,7 +72,7 @@ export function renderHelp(open) {
   // Drawn again in each language (the switch empties it).
   if ($('codes').dataset.language !== language) {
     $('codes').dataset.language = language;
-    $('codes').replaceChildren(...errorCodes().flatMap(({ code }) => {
+    $('codes').replaceChildren(...ERROR_TABLE.flatMap(({ code }) => {
       const words = errorWords(code);
       return [el('dt', { id: `code-${code}` }, words.summary), el('dd', {}, el('strong', {}, words.remedy), ' ', el('small', { class: 'support-code' }, t('code', { code })))];
     }));

@@ -1,7 +1,6 @@
 // The outbox a worker can read: each record by what was signed (recipient, reference,
 // document, time) and its state in words true to the network; a record opens to its fields,
 // signature, document, receipt, and a refusal's reason and remedy; "Send now" says what it did.
-import { inspectRecord } from '/pkg/offsign.js';
 import { availableForms, builtIn } from './forms.js';
 import { kept } from './keep.js';
 import { PRACTICE } from './practice.js';
@@ -98,12 +97,10 @@ async function allRecords(line) {
   return rows.sort((a, b) => b.signedAt.localeCompare(a.signedAt));
 }
 
-/** What a record says was signed: its claims and document, read (not verified) from its JWS. */
+/** What a record says was signed: its claims and document, read (not verified: the device
+ * verified it twice when it signed) from its JWS; what the row itself says when it cannot be. */
 function signedContent(row) {
-  let payload = {};
-  try {
-    payload = inspectRecord(row.jws).payload;
-  } catch { /* shown with what the row itself says */ }
+  const payload = jwsPayload(row.jws) ?? {};
   return { claims: payload.claims ?? {}, doc: payload.doc ?? {}, payload };
 }
 

@@ -4,7 +4,7 @@
 // and nothing is ever sent. The worker can stage the failures they will meet (an expired or a
 // revoked certificate, a wrong clock, a full disk) and read each one's remedy before it
 // matters. Every screen says it is practice.
-import { Authority } from '/pkg/offsign.js';
+import init, { Authority } from '/pkg/offsign.js';
 import { errorWords, t } from './i18n.js';
 import { $ } from './ui.js';
 
@@ -16,6 +16,9 @@ export const PRACTICE_DATABASE = 'offsign-practice';
 
 const DAY = 86_400_000;
 let device;
+/** The primitives' wasm in this page, for the practice authority: loaded when practice first
+ * needs it (the real app never does), and kept by the service worker from then on. */
+let primitives;
 
 /** Marks every screen as practice and wires the staged problems to `opened`, the practice Device. */
 export function setUpPractice(opened) {
@@ -44,6 +47,7 @@ export function practiceEnrollScreen() {
  */
 async function stage(kid, problem) {
   const { publicJwk } = (await device.identities()).find((i) => i.kid === kid);
+  await (primitives ??= init().catch((e) => { primitives = undefined; throw e; }));
   const office = Authority.generate(t('practice-authority'));
   const now = Date.now();
   const serial = `practice-${now}`;

@@ -9,7 +9,7 @@ const SHELL = [
   '/', '/index.html', '/shell-cache.js', '/app.js', '/ui.js', '/pad.js', '/forms.js', '/keep.js', '/sending.js', '/signing.js', '/outbox.js', '/health.js', '/style.css', '/build.js', '/manifest.webmanifest',
   '/i18n.js', '/languages.js', '/practice.js', '/vendor/fluent.js', '/locales/en.ftl',
   '/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-512.png', '/icons/apple-touch-icon.png',
-  '/pkg/offsign.js', '/pkg/offsign_core.js', '/pkg/core.js', '/pkg/offsign_core_bg.wasm',
+  '/pkg/offsign.js', '/pkg/offsign_core.js',
   '/pkg/device.js', '/pkg/device_host.js', '/pkg/device_worker.js', '/pkg/errors.js', '/pkg/error_table.js', '/pkg/offsign_device.js', '/pkg/offsign_device_bg.wasm',
 ];
 
@@ -19,8 +19,9 @@ self.addEventListener('message', (event) => {
   if (event.data === 'skip-waiting') self.skipWaiting();
 });
 
-// Other languages' catalogs are fetched when first used, and kept with the shell from then on.
-const LOCALE = /^\/locales\/[a-z]{2}\.ftl$/;
+// Other languages' catalogs, and the primitives' wasm that only practice mode loads in the page,
+// are fetched when first used, and kept with the shell from then on.
+const ON_FIRST_USE = /^\/locales\/[a-z]{2}\.ftl$|^\/pkg\/offsign_core_bg\.wasm$/;
 
 // The shell from the cache (it is versioned as a whole); the API always from the network.
 self.addEventListener('fetch', (event) => {
@@ -31,7 +32,7 @@ self.addEventListener('fetch', (event) => {
   // A page the shell does not have is the app's (its screens are in the URL's fragment).
   event.respondWith(fromCache(event.request, async (cache) => {
     if (event.request.mode === 'navigate') return cache.match('/index.html');
-    if (!LOCALE.test(url.pathname)) return undefined;
+    if (!ON_FIRST_USE.test(url.pathname)) return undefined;
     const response = await fetch(event.request);
     if (response.ok) await cache.put(event.request, response.clone());
     return response;
