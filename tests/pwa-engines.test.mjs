@@ -60,7 +60,7 @@ async function workerDay(ui, server, goOffline, goOnline, whileOffline = async (
 
   await goOnline();
   await ui.click('#sync-now');
-  await ui.until("document.querySelector('#records li.accepted')", 20_000);
+  await ui.until("document.querySelector('#records li.accepted')", 60_000);
   assert.deepEqual(sql(server.db(), 'SELECT id FROM records'), [[id]]);
   // The document (the receipt as JSON) and the pad's image followed the record, sealed in this
   // engine's IndexedDB, and still open for the worker.
@@ -93,7 +93,7 @@ test('Firefox ESR: offline after the first visit, sign, back online, synced; sig
       goto: (url) => page.goto(url),
       fill: (selector, text) => page.locator(selector).fill(text),
       click: (selector) => page.locator(selector).click(),
-      until: (js, timeout = 15_000) => page.waitForFunction(js, { timeout }),
+      until: (js, timeout = 30_000) => page.waitForFunction(js, { timeout }).catch((e) => { throw new Error(`waiting for ${js}: ${e.message}`); }),
       run: (js) => page.evaluate(`(() => { ${js} })()`),
     };
     let offlineFrom; // proxy.requests.length when the browser went offline
@@ -159,7 +159,10 @@ test('WebKitGTK: offline (server stopped) after the first visit, sign, server ba
         input.dispatchEvent(new Event('input', { bubbles: true }));
       }, selector, text),
       click: (selector) => driver.executeScript((s) => document.querySelector(s).click(), selector),
-      until: (js, timeout = 15_000) => driver.wait(() => driver.executeScript(`return !!(${js})`), timeout),
+      // WebKitGTK runs the wasm (Argon2id at unlock and enrollment) several times slower than
+      // Chromium, and slower still on a loaded machine: generous waits, each named when it
+      // runs out.
+      until: (js, timeout = 60_000) => driver.wait(() => driver.executeScript(`return !!(${js})`), timeout, `waiting for ${js}`),
       run: (js) => driver.executeScript(js),
     };
     const { db, url } = server;
