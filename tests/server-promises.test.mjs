@@ -21,11 +21,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportJWK } from 'jose';
-import { expireCertificate, lockDatabase, sql, startServer } from './support/server.mjs';
+import { SERVER_BIN, expireCertificate, lockDatabase, sql, startServer } from './support/server.mjs';
 import {
   assertRefusal, b64, chain, client, codes, jws, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
 } from './support/client.mjs';
@@ -190,6 +191,38 @@ test('reports: keys whose certificate expired or was revoked still store theirs,
   assert.equal(stored(live), 1_000);
   assert.deepEqual(codes(await post(await sign(live, 1))), ['rate_limited'], 'the 1,001st');
   assert.equal(stored(live), 1_000);
+});
+
+test('offsign-server backup --to: a checked copy while the server runs, which a server started on it (the secret beside it) serves with the same authority and records; it says what it leaves out; an existing file is refused', { timeout: 120_000 }, async () => {
+  const signer = await enrolledWorker('promises-backup');
+  const records = await chain(signer, 30);
+  assert.deepEqual(codes(await send(records.slice(0, 20))), Array(20).fill('accepted'));
+  const target = path.join(tempDir(), 'copy.db');
+  const run = (...args) => spawnSync(SERVER_BIN, ['--db', server.db, ...args], { encoding: 'utf8' });
+  const made = run('backup', '--to', target);
+  assert.equal(made.status, 0, made.stderr);
+  const backup = JSON.parse(made.stdout);
+  const stored = count('records');
+  assert.deepEqual(backup, { backup: target, bytes: statSync(target).size, records: stored, schemaVersion: backup.schemaVersion });
+  assert.ok(backup.schemaVersion >= 8, 'the schema version of the copy');
+  assert.ok(made.stderr.includes(`${server.db}.authority-secret`) && made.stderr.includes(`${server.db}.evidence`), made.stderr);
+  // The server goes on; the copy is of its moment.
+  assert.deepEqual(codes(await send(records.slice(20))), Array(10).fill('accepted'));
+  // Restored: the copy with the secret beside it is the same organisation, as of the backup.
+  copyFileSync(`${server.db}.authority-secret`, `${target}.authority-secret`);
+  chmodSync(`${target}.authority-secret`, 0o600);
+  const restored = await startServer(['--rate-limit', '0'], { db: target });
+  try {
+    const [original, copy] = await Promise.all([call('GET', '/v1/authority'), client(restored).call('GET', '/v1/authority')]);
+    assert.deepEqual(copy.json, original.json, 'the same authority key');
+    assert.deepEqual((await client(restored).call('GET', '/healthz')).json, { status: 'ok', records: stored });
+  } finally {
+    await restored.stop();
+  }
+  const again = run('backup', '--to', target);
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr, /exists: a backup is written to a new file/);
+  assert.equal(sql(target, 'SELECT count(*) FROM records')[0][0], stored, 'the existing file is left as it was');
 });
 
 test('/healthz: 503 while the database does not answer, 200 {"status":"ok","records":N} again once it does', { timeout: 90_000 }, async () => {

@@ -120,6 +120,14 @@ enum Command {
         #[command(subcommand)]
         action: FormCommand,
     },
+    /// Copies the database to a new file while the server runs (consistent as of one moment,
+    /// checked before it is named FILE). The authority secret and the evidence files are not
+    /// in it: the command says where they are, to be backed up beside it.
+    Backup {
+        /// The new file to write.
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Makes the stamped copy of a signed PDF from standard input (the server runs itself with
     /// this, in a child process, to parse a device's PDF apart from its own memory).
     #[command(name = "stamp-pdf", hide = true)]
@@ -198,15 +206,20 @@ fn open_storage(db: &Path) -> Result<Sqlite, String> {
     Sqlite::open(db).map_err(|e| format!("{}: {e}", db.display()))
 }
 
+/// The evidence folder: `--evidence-dir`, else `<db>.evidence` beside the database.
+fn evidence_dir(args: &Args) -> PathBuf {
+    args.evidence_dir.clone().unwrap_or_else(|| {
+        let mut name = args.db.as_os_str().to_owned();
+        name.push(".evidence");
+        PathBuf::from(name)
+    })
+}
+
 async fn serve(args: Args) -> Result<(), String> {
     let storage = open_storage(&args.db)?;
     let secret = authority::Secret::find(&args.db)?;
     let authority = authority::load_or_create(&storage, &secret)?;
-    let evidence_dir = args.evidence_dir.clone().unwrap_or_else(|| {
-        let mut name = args.db.as_os_str().to_owned();
-        name.push(".evidence");
-        PathBuf::from(name)
-    });
+    let evidence_dir = evidence_dir(&args);
     let evidence = match &args.evidence_store {
         None => blobs::EvidenceStore::local(&evidence_dir, args.max_evidence_mb << 20)?,
         Some(url) => blobs::EvidenceStore::new(Box::new(blobs::ObjectBlobs::connect(url).await?), &evidence_dir, args.max_evidence_mb << 20)?,
@@ -284,6 +297,21 @@ fn run(args: Args) -> Result<(), String> {
             Ok(())
         }
         Some(Command::StampPdf) => stamp::run_child(),
+        Some(Command::Backup { ref to }) => {
+            let storage = open_storage(&args.db)?;
+            let copy = storage.backup_to(to).map_err(|e| e.to_string())?;
+            println!("{}", serde_json::json!({ "backup": to, "bytes": copy.bytes, "records": copy.records, "schemaVersion": copy.schema_version }));
+            let evidence = match &args.evidence_store {
+                // The address may carry credentials: it is not printed.
+                Some(_) => "the object store of --evidence-store".to_owned(),
+                None => evidence_dir(&args).display().to_string(),
+            };
+            eprintln!(
+                "Not in the backup, back them up beside it: the secret the authority key is sealed under ({}), and the evidence files ({evidence}).",
+                authority::Secret::find(&args.db)?.describe()
+            );
+            Ok(())
+        }
         Some(Command::Form { action: FormCommand::Add { ref file } }) => {
             let storage = open_storage(&args.db)?;
             let mut json = Vec::new();

@@ -26,6 +26,12 @@ impl From<rusqlite::Error> for StorageError {
     }
 }
 
+impl From<std::io::Error> for StorageError {
+    fn from(e: std::io::Error) -> Self {
+        StorageError(e.to_string())
+    }
+}
+
 /// Storage results.
 pub type Result<T> = std::result::Result<T, StorageError>;
 
@@ -806,6 +812,17 @@ pub trait Storage: Send + Sync + 'static {
     fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges>;
 }
 
+/// What [`Sqlite::backup_to`] wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupSummary {
+    /// The size of the backup file.
+    pub bytes: u64,
+    /// The records it holds.
+    pub records: u64,
+    /// Its schema version (`PRAGMA user_version`).
+    pub schema_version: u32,
+}
+
 /// A piece of evidence the server holds for a record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EvidenceRow {
@@ -1061,6 +1078,41 @@ impl Sqlite {
             tx.commit()?;
         }
         Ok(Sqlite { connection: Mutex::new(connection) })
+    }
+
+    /// Copies the whole database, consistent as of one moment, to the new file `target` while
+    /// the server goes on (SQLite's `VACUUM INTO`: one read transaction, writers are not held
+    /// up). The copy is written beside `target`, checked (`PRAGMA integrity_check`, opened by
+    /// this server's schema) and only then renamed to it: a copy cut short is never taken for a
+    /// backup. Refuses a `target` that exists.
+    pub fn backup_to(&self, target: &Path) -> Result<BackupSummary> {
+        if target.exists() {
+            return Err(StorageError(format!("{} exists: a backup is written to a new file", target.display())));
+        }
+        let mut partial = target.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        let _ = std::fs::remove_file(&partial);
+        let written = (|| {
+            self.lock().execute("VACUUM INTO ?1", [partial.to_str().ok_or_else(|| StorageError("the backup's path is not UTF-8".into()))?])?;
+            let copy = Connection::open_with_flags(&partial, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let check: String = copy.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+            if check != "ok" {
+                return Err(StorageError(format!("the copy does not pass SQLite's integrity check: {check:.200}")));
+            }
+            let summary = BackupSummary {
+                bytes: std::fs::metadata(&partial)?.len(),
+                records: copy.query_row("SELECT count(*) FROM records", [], |row| row.get::<_, i64>(0))? as u64,
+                schema_version: copy.pragma_query_value(None, "user_version", |row| row.get(0))?,
+            };
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(&partial, target)?;
+            Ok(summary)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        written
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -2543,6 +2595,28 @@ mod tests {
             doc_name: doc_name.into(),
             reference: reference.into(),
         }
+    }
+
+    #[test]
+    fn a_backup_is_a_checked_copy_of_one_moment_made_while_the_database_is_in_use() {
+        let path = temp_db("backup");
+        let db = Sqlite::open(&path).unwrap();
+        db.add_certificate(&cert("s-1", "w-1")).unwrap();
+        db.batch(|b| b.insert_record(&stored("k", 1, "2026-11-01T08:00:00.000Z", "a.pdf", "", false))).unwrap();
+        let target = path.with_file_name("backup.db");
+        let copy = db.backup_to(&target).unwrap();
+        assert_eq!((copy.records, copy.schema_version as usize), (1, MIGRATIONS.len()));
+        assert_eq!(copy.bytes, std::fs::metadata(&target).unwrap().len());
+        // The database goes on; the copy stays as it was, and opens as a database of this server.
+        db.batch(|b| b.insert_record(&stored("k", 2, "2026-11-01T09:00:00.000Z", "b.pdf", "", false))).unwrap();
+        assert_eq!(Sqlite::open(&target).unwrap().record_count().unwrap(), 1);
+        // A file that exists is never overwritten, and nothing is left half-written.
+        let e = db.backup_to(&target).unwrap_err();
+        assert!(e.0.contains("exists"), "{e}");
+        assert_eq!(Sqlite::open(&target).unwrap().record_count().unwrap(), 1);
+        let e = db.backup_to(&path.with_file_name("no-such-folder").join("backup.db")).unwrap_err();
+        assert!(!e.0.is_empty());
+        assert!(std::fs::read_dir(path.parent().unwrap()).unwrap().all(|f| !f.unwrap().file_name().to_string_lossy().ends_with(".partial")));
     }
 
     #[test]
