@@ -55,6 +55,10 @@ pub struct AppState<S> {
     /// The program that makes the stamped copy of a PDF document in a child process (this
     /// server's executable, `offsign-server stamp-pdf`); `None`: bundles hold no stamped copy.
     pub pdf_stamper: Option<std::path::PathBuf>,
+    /// Set when the server was told to stop (SIGTERM, Ctrl-C): `/readyz` answers 503 so that a
+    /// load balancer sends new work elsewhere, while requests go on being served until the
+    /// drain time is over, and those under way then finish.
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 /// The reverse proxies (`--trusted-proxy`) whose forwarding headers are believed and whose
@@ -266,6 +270,7 @@ pub fn routes<S: Storage>(state: Arc<AppState<S>>, with_metrics: bool) -> Router
     let metrics = if with_metrics { metrics_routes(state.clone()) } else { Router::new() };
     let routes = Router::new()
         .route("/healthz", get(healthz::<S>))
+        .route("/readyz", get(readyz::<S>))
         .route("/v1/authority", get(authority::<S>))
         .route("/v1/enroll", get(enrollment_challenge).post(enroll::<S>))
         .route("/v1/revocations", get(revocations::<S>))
@@ -327,6 +332,20 @@ pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
 /// `ok` and the number of stored records when the database answers; 503 when not.
 async fn healthz<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Json<serde_json::Value>> {
     blocking(&state, |state| Ok(Json(json!({ "status": "ok", "records": state.storage.record_count()? })))).await
+}
+
+/// For load balancers: 200 `{"status":"ready"}` while this instance takes work and its
+/// database answers; 503 `{"status":"draining"}` once it was told to stop, and
+/// `storage_unavailable` while the database does not answer.
+async fn readyz<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<Response> {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok((StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "draining" }))).into_response());
+    }
+    blocking(&state, |state| {
+        state.storage.record_count()?;
+        Ok(Json(json!({ "status": "ready" })).into_response())
+    })
+    .await
 }
 
 /// The OpenAPI 3 description of every endpoint.

@@ -47,6 +47,10 @@ struct Args {
     /// beside the app.
     #[arg(long, env = "OFFSIGN_METRICS_ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// After SIGTERM or Ctrl-C, seconds to go on serving while `/readyz` says draining (for a
+    /// load balancer to notice) before the requests under way finish and the server exits.
+    #[arg(long, env = "OFFSIGN_DRAIN_SECONDS", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=600))]
+    drain_seconds: u32,
     /// Log lines on stderr: `plain` text or `json` (one object per line). Which lines:
     /// RUST_LOG (default `info`: start-up, one line per request, batches, errors).
     #[arg(long, env = "OFFSIGN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Plain)]
@@ -120,6 +124,9 @@ enum Command {
         #[command(subcommand)]
         action: FormCommand,
     },
+    /// Brings the database's schema up to this server's version and exits (run it before
+    /// a rolling deploy; the server also does it at start).
+    Migrate,
     /// Copies the database to a new file while the server runs (consistent as of one moment,
     /// checked before it is named FILE). The authority secret and the evidence files are not
     /// in it: the command says where they are, to be backed up beside it.
@@ -235,6 +242,7 @@ async fn serve(args: Args) -> Result<(), String> {
         public_url: args.public_url.map(|url| url.trim_end_matches('/').to_owned()),
         evidence,
         pdf_stamper: std::env::current_exe().ok(),
+        draining: Default::default(),
     });
     webhooks::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;
@@ -248,12 +256,26 @@ async fn serve(args: Args) -> Result<(), String> {
     }
     println!("offsign-server listening on http://{address}/");
     let trusted = state.trusted_proxies.clone();
+    let draining = state.clone();
     let app = web::app(state, args.www, args.pkg, args.metrics_addr.is_some());
-    web::serve(listener, app, trusted, async {
-        let _ = tokio::signal::ctrl_c().await;
+    let drain = std::time::Duration::from_secs(args.drain_seconds.into());
+    web::serve(listener, app, trusted, async move {
+        stop_signal().await;
+        draining.draining.store(true, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!("stopping: /readyz says draining for {} s, then requests under way finish", drain.as_secs());
+        tokio::time::sleep(drain).await;
     })
     .await;
     Ok(())
+}
+
+/// Resolves at SIGTERM (systemd, a container runtime) or Ctrl-C.
+async fn stop_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        Some(()) = async { terminate.as_mut()?.recv().await } => {}
+    }
 }
 
 fn run(args: Args) -> Result<(), String> {
@@ -297,6 +319,13 @@ fn run(args: Args) -> Result<(), String> {
             Ok(())
         }
         Some(Command::StampPdf) => stamp::run_child(),
+        Some(Command::Migrate) => {
+            let before = Sqlite::schema_version_of(&args.db).map_err(|e| e.to_string())?;
+            let storage = open_storage(&args.db)?;
+            let after = storage.schema_version().map_err(|e| e.to_string())?;
+            println!("{}", serde_json::json!({ "schemaVersion": after, "upgradedFrom": before }));
+            Ok(())
+        }
         Some(Command::Backup { ref to }) => {
             let storage = open_storage(&args.db)?;
             let copy = storage.backup_to(to).map_err(|e| e.to_string())?;

@@ -1080,6 +1080,21 @@ impl Sqlite {
         Ok(Sqlite { connection: Mutex::new(connection) })
     }
 
+    /// The schema version of this database (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self.lock().pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
+    /// The schema version of the database file at `path` (0 for a new or empty one), read
+    /// without migrating it.
+    pub fn schema_version_of(path: &Path) -> Result<u32> {
+        if !path.exists() {
+            return Ok(0);
+        }
+        let connection = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        Ok(connection.pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
     /// Copies the whole database, consistent as of one moment, to the new file `target` while
     /// the server goes on (SQLite's `VACUUM INTO`: one read transaction, writers are not held
     /// up). The copy is written beside `target`, checked (`PRAGMA integrity_check`, opened by

@@ -362,6 +362,7 @@ pub(crate) mod tests {
             public_url: None,
             evidence: crate::blobs::EvidenceStore::local(&root.join("evidence"), 1 << 20).unwrap(),
             pdf_stamper: None,
+            draining: Default::default(),
         };
         (Arc::new(state), www, pkg)
     }

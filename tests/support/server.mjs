@@ -13,7 +13,8 @@ export const SERVER_BIN = process.env.OFFSIGN_SERVER_BIN ?? path.join(ROOT, 'tar
  * SQLite file (a fresh one unless given); `addr` defaults to an ephemeral loopback port; `bin`
  * to the debug build, `www` to the app's folder;
  * `admin(...args)` runs `offsign-server --db DB ...args` and returns its JSON output; `kill()`
- * SIGKILLs the server, as a crash or power cut would.
+ * SIGKILLs the server, as a crash or power cut would; `terminate()` sends SIGTERM, as systemd
+ * or a container runtime would, and resolves to the exit code.
  * `env` adds environment variables to the server's (and `admin`'s): with `OFFSIGN_DB` among
  * them and no `db`, the database is named by that variable alone (no `--db`). `cwd` is the
  * folder it runs in. With `captureStderr`, standard error is collected instead of shown;
@@ -59,6 +60,7 @@ export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_
           admin,
           stop: () => end('SIGINT'),
           kill: () => end('SIGKILL'),
+          terminate: () => end('SIGTERM'),
           logs: () => ({ stdout, stderr }),
         });
       }
