@@ -21,11 +21,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportJWK } from 'jose';
+import { ROOT } from './support/browser.mjs';
 import { SERVER_BIN, expireCertificate, lockDatabase, sql, startServer } from './support/server.mjs';
 import {
   assertRefusal, b64, chain, client, codes, jws, jwsPayload, keyPair, record, renewalRequest, reportRow, sha256, signedReport,
@@ -223,6 +224,51 @@ test('offsign-server backup --to: a checked copy while the server runs, which a 
   assert.notEqual(again.status, 0);
   assert.match(again.stderr, /exists: a backup is written to a new file/);
   assert.equal(sql(target, 'SELECT count(*) FROM records')[0][0], stored, 'the existing file is left as it was');
+});
+
+test('SIGTERM: /readyz says "draining" while the server goes on serving for --drain-seconds (a batch sent then is stored whole and answered), then it exits 0; `migrate` brings a database to this schema', { timeout: 120_000 }, async () => {
+  const dir = tempDir();
+  const db = path.join(dir, 'offsign.db');
+  const migrated = JSON.parse(execFileSync(SERVER_BIN, ['--db', db, 'migrate'], { encoding: 'utf8' }));
+  assert.equal(migrated.upgradedFrom, 0, 'a new database');
+  assert.ok(migrated.schemaVersion >= 8);
+  assert.deepEqual(JSON.parse(execFileSync(SERVER_BIN, ['--db', db, 'migrate'], { encoding: 'utf8' })), { schemaVersion: migrated.schemaVersion, upgradedFrom: migrated.schemaVersion }, 'nothing to do twice');
+
+  const s = await startServer(['--rate-limit', '0', '--drain-seconds', '3'], { db });
+  const c = client(s);
+  assert.deepEqual((await c.call('GET', '/readyz')).json, { status: 'ready' });
+  const signer = await c.enrolledWorker('promises-drain');
+  const records = await chain(signer, 300);
+  const exit = s.terminate();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const draining = await c.call('GET', '/readyz');
+  assert.deepEqual([draining.status, draining.json], [503, { status: 'draining' }]);
+  // Still served while draining: a large batch is verified and stored whole, and answered.
+  const verdicts = await c.send(records);
+  assert.deepEqual(codes(verdicts), Array(300).fill('accepted'));
+  assert.equal(await exit, 0, 'a clean exit once the drain time is over');
+  assert.equal(sql(db, `SELECT count(*) FROM records WHERE kid = '${signer.kid}'`)[0][0], 300);
+});
+
+test('the shipped systemd unit (server/deploy/offsign-server.service): systemd-analyze has nothing to say of it, every variable it sets is one the server reads, and with them the server starts and is ready', { timeout: 60_000 }, async () => {
+  const unit = readFileSync(path.join(ROOT, 'server/deploy/offsign-server.service'), 'utf8');
+  const dir = tempDir();
+  const checked = path.join(dir, 'offsign-server.service');
+  writeFileSync(checked, unit.replace(/^ExecStart=.*$/m, `ExecStart=${SERVER_BIN}`));
+  const verify = spawnSync('systemd-analyze', ['verify', checked], { encoding: 'utf8' });
+  assert.deepEqual([verify.status, verify.stderr.trim()], [0, ''], 'no warning');
+  const env = Object.fromEntries([...unit.matchAll(/^Environment=(\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+  assert.ok(Object.keys(env).length >= 8, JSON.stringify(env));
+  const help = execFileSync(SERVER_BIN, ['--help'], { encoding: 'utf8' });
+  for (const name of Object.keys(env)) assert.ok(help.includes(`[env: ${name}=`), `${name} is read by the server`);
+  // Its environment, with the paths and addresses of this machine's test.
+  const local = { OFFSIGN_DB: path.join(dir, 'offsign.db'), OFFSIGN_ADDR: '127.0.0.1:0', OFFSIGN_METRICS_ADDR: '127.0.0.1:0' };
+  const s = await startServer([], { env: { ...env, ...local }, captureStderr: true });
+  try {
+    assert.deepEqual((await client(s).call('GET', '/readyz')).json, { status: 'ready' });
+  } finally {
+    await s.stop();
+  }
 });
 
 test('/healthz: 503 while the database does not answer, 200 {"status":"ok","records":N} again once it does', { timeout: 90_000 }, async () => {
