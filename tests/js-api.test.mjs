@@ -136,7 +136,7 @@ for (const engine of ENGINES) describe(`JS API in ${engine}`, () => {
 
   test('offsign/core: the primitives without the Device; its records verify with the full package and jose', async () => {
     const core = await ctx.page.evaluate(async () => {
-      const mod = await import('/pkg/offsign_core.js');
+      const mod = await import('/pkg/core.js');
       await mod.default();
       window.core = mod;
       window.coreWorker = mod.Identity.generate();

@@ -1,5 +1,5 @@
 // The `offsign/core` entry: the primitives, synchronous in the realm that imports them (call the
-// default export, `init()`, before them), and the error class and guard.
+// default export, `init()`, before them), the error table, and the error class and guard.
 export * from './offsign_core.js';
 export { default, initSync } from './offsign_core.js';
-export { OffsignError, isOffsignError } from './errors.js';
+export { OffsignError, errorCodes, isOffsignError } from './errors.js';

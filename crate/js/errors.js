@@ -1,7 +1,14 @@
-// The error every offsign call throws or rejects with, for both entries. The wasm makes plain
-// Errors named `OffsignError` (with `code` and `remedy`), and the Device's answers cross from
-// its worker as data: `instanceof OffsignError` and `isOffsignError` recognise them all by
-// their shape, whichever module or realm made them.
+// The error every offsign call throws or rejects with, for every entry, and the error table
+// (`errorCodes()`, from the table the build wrote). The wasm makes plain Errors named
+// `OffsignError` (with `code` and `remedy`), and the Device's answers cross from its worker as
+// data: `instanceof OffsignError` and `isOffsignError` recognise them all by their shape,
+// whichever module or realm made them.
+
+import { ERROR_TABLE } from './error_table.js';
+
+/** Every error and warning code with its severity, summary and default remedy (a copy each
+ * call): the table behind help pages. */
+export const errorCodes = () => ERROR_TABLE.map((row) => ({ ...row }));
 
 /** Whether `value` is an OffsignError: an Error named `OffsignError` with a string `code`. */
 export function isOffsignError(value) {

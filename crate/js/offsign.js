@@ -6,7 +6,7 @@ import { PHRASES } from './error_table.js';
 export * from './offsign_core.js';
 export { default, initSync } from './offsign_core.js';
 export { Device } from './device.js';
-export { OffsignError, isOffsignError } from './errors.js';
+export { OffsignError, errorCodes, isOffsignError } from './errors.js';
 /** Every phrase the Device words with specifics (`phrases()` of its wasm, listed at build time:
  * the Device's wasm is not loaded in this realm). */
 export const phrases = () => PHRASES;

@@ -5,7 +5,7 @@
 use super::*;
 use crate::cert::{PolicyCache, RevocationReason};
 use crate::{
-    inspect_record, record_hash, sign_record, verify_receipt, verify_record, Authority, Identity, RecordRequest, SealedKey, Severity,
+    inspect_record, record_hash, sign_record, verify_receipt, verify_record, Authority, Identity, RecordRequest, SealedKey,
     StoredCredentials, PublicKey, Timestamp,
 };
 
@@ -507,8 +507,14 @@ pub fn check_policy_js(kid: JsText, credentials: JsCredentials, options: Option<
 /// ```js
 /// for (const { code, remedy } of errorCodes()) helpPage.append(`${code}: ${remedy}`);
 /// ```
+///
+/// Only in the verify build's wasm, which `pkg-scripts/build` asks for the table: `offsign`
+/// and `offsign/core` answer `errorCodes()` from that table in JavaScript (`errors.js`), so the
+/// core's wasm carries no summaries (2.6 KB gzipped, which kept it over its 120,000 B budget).
+#[cfg(feature = "verify")]
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> JsErrorInfos {
+    use crate::Severity;
     #[derive(Serialize)]
     struct Info {
         code: &'static str,
@@ -533,6 +539,21 @@ pub fn error_codes() -> JsErrorInfos {
         .collect();
     to_js(&rows)
 }
+
+/// `errorCodes()` of the core's entries, which `errors.js` answers (see [`error_codes`]).
+#[cfg(not(feature = "verify"))]
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_CODES_FN: &str = r#"
+/**
+ * Every error and warning code with its severity, summary and default remedy: the table
+ * behind help pages.
+ * @example
+ * ```js
+ * for (const { code, remedy } of errorCodes()) helpPage.append(`${code}: ${remedy}`);
+ * ```
+ */
+export function errorCodes(): ErrorInfo[];
+"#;
 
 /// The version of the offsign core.
 ///
