@@ -316,6 +316,7 @@ test('practice mode: a practice identity signs the whole flow and meets each sta
     // Offline, practice still stages its problems: the primitives' wasm it loaded on first use
     // (the real app never needs it in the page) is kept by the service worker.
     await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(async () => Boolean(await caches.match('/pkg/offsign_core_bg.wasm')), null, { timeout: 10_000 });
     await context.setOffline(true);
     await page.reload();
     await page.waitForSelector('body[data-ready]');

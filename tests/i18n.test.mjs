@@ -89,6 +89,12 @@ for (const lang of Object.keys(LANGUAGES).filter((l) => l !== 'en')) {
         assert.deepEqual(failures.map(String), [], `dev-${phrase.key} with ${n}`);
       }
     }
+    // Why the server refused an enrollment code, for each refusal /v1/enroll answers with: that
+    // code's own remedy (the catalog refers to it), not a general one.
+    for (const reason of ['enrollment_code_unknown', 'enrollment_code_used', 'enrollment_code_expired', 'challenge_stale', 'proof_invalid', 'weak_key', 'replaced_key_unknown']) {
+      const said = other.bundle.formatPattern(other.messages.get('dev-enrollment-refused').value, { reason });
+      assert.equal(said, other.bundle.formatPattern(other.messages.get(`err-${reason}`).attributes.remedy), `enrollment refused: ${reason}`);
+    }
     // Every plural this language has, for every message that counts.
     for (const [id, message] of other.messages) {
       if (!argumentsOf(message).includes('count') || id.startsWith('dev-')) continue; // the device's: above

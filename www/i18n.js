@@ -106,12 +106,17 @@ export function remedyOf(error) {
 export function wordsOf(words) {
   const message = language === 'en' || typeof words?.key !== 'string' ? null : current.getMessage(`dev-${words.key}`);
   if (!message?.value) return null;
-  const args = {};
+  const args = Object.create(null);
   for (const [name, value] of Object.entries(words.args ?? {})) {
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
     const time = typeof value === 'string' && ISO_TIME.test(value);
     args[name] = !time ? value : name === 'date' ? day(value) : when(value);
   }
-  return current.formatPattern(message.value, args);
+  // Words that do not fit the catalog (an argument missing, from a device of another version)
+  // fall back to the table's remedy or the device's English, never to an error of their own.
+  const problems = [];
+  const text = current.formatPattern(message.value, args, problems);
+  return problems.length ? null : text;
 }
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;

@@ -34,7 +34,8 @@ self.addEventListener('fetch', (event) => {
     if (event.request.mode === 'navigate') return cache.match('/index.html');
     if (!ON_FIRST_USE.test(url.pathname)) return undefined;
     const response = await fetch(event.request);
-    if (response.ok) await cache.put(event.request, response.clone());
+    // Kept for next time when it can be (a full disk keeps nothing, and costs this load nothing).
+    if (response.ok) event.waitUntil(cache.put(event.request, response.clone()).catch(() => {}));
     return response;
   }));
 });

@@ -61,7 +61,7 @@ export function revive({ name, message, code, remedy, remedyWords }) {
  * arguments that are strings or numbers; undefined when it is not that. */
 function wordsFrom(value) {
   if (typeof value?.key !== 'string' || typeof value.args !== 'object' || value.args === null) return undefined;
-  const args = {};
+  const args = Object.create(null);
   for (const [name, arg] of Object.entries(value.args)) if (typeof arg === 'string' || typeof arg === 'number') args[name] = arg;
   return { key: value.key, args };
 }

@@ -596,9 +596,13 @@ dev-cert-valid-from = شهادتك صالحة اعتبارًا من { $date }. �
 dev-cert-expired-on = انتهت صلاحية شهادتك في { $date }. اطلب من مكتبك رمز تسجيل جديدًا واختر «التسجيل من جديد»: ومع ذلك تُرسَل السجلات التي وقّعتها من قبل.
 dev-cert-expires-on = تنتهي صلاحية شهادتك في { $date }. اتصل بالإنترنت وافتح التطبيق حتى تُجدَّد شهادتك.
 dev-enrollment-refused = { $reason ->
-        [enrollment_code_used] هذا الرمز استُخدم من قبل. اطلب رمزًا جديدًا من المسؤول لديك.
-        [enrollment_code_expired] انتهت صلاحية هذا الرمز. اطلب رمزًا جديدًا من المسؤول لديك.
-       *[other] هذا الرمز غير معروف. تحقّق منه حرفًا حرفًا، أو اطلب رمزًا جديدًا من المسؤول لديك.
+        [enrollment_code_used] { err-enrollment_code_used.remedy }
+        [enrollment_code_expired] { err-enrollment_code_expired.remedy }
+        [challenge_stale] { err-challenge_stale.remedy }
+        [proof_invalid] { err-proof_invalid.remedy }
+        [weak_key] { err-weak_key.remedy }
+        [replaced_key_unknown] { err-replaced_key_unknown.remedy }
+       *[other] { err-enrollment_code_unknown.remedy }
     }
 dev-enroll-needs-connection = يتطلب التسجيل اتصالًا بالإنترنت. اتصل بالإنترنت وحاول مرة أخرى.
 dev-not-an-offsign-server = لا يستجيب أي خادم offsign على عنوان الخادم الذي يستخدمه هذا التطبيق. تحقّق من العنوان (إعداد الخادم في التطبيق)، أو اسأل المسؤول لديك.

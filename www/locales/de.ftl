@@ -539,9 +539,13 @@ dev-cert-valid-from = Ihr Zertifikat gilt ab { $date }. Prüfen Sie, ob Datum un
 dev-cert-expired-on = Ihr Zertifikat ist am { $date } abgelaufen. Bitten Sie Ihr Büro um einen neuen Registrierungscode und wählen Sie „Neu registrieren“: Datensätze, die Sie vorher unterschrieben haben, werden trotzdem gesendet.
 dev-cert-expires-on = Ihr Zertifikat läuft am { $date } ab. Verbinden Sie sich mit dem Internet und öffnen Sie die App, damit es erneuert wird.
 dev-enrollment-refused = { $reason ->
-        [enrollment_code_used] Dieser Code wurde bereits verwendet. Bitten Sie Ihren Administrator um einen neuen.
-        [enrollment_code_expired] Dieser Code ist abgelaufen. Bitten Sie Ihren Administrator um einen neuen.
-       *[other] Dieser Code ist nicht bekannt. Prüfen Sie ihn Zeichen für Zeichen oder bitten Sie Ihren Administrator um einen neuen.
+        [enrollment_code_used] { err-enrollment_code_used.remedy }
+        [enrollment_code_expired] { err-enrollment_code_expired.remedy }
+        [challenge_stale] { err-challenge_stale.remedy }
+        [proof_invalid] { err-proof_invalid.remedy }
+        [weak_key] { err-weak_key.remedy }
+        [replaced_key_unknown] { err-replaced_key_unknown.remedy }
+       *[other] { err-enrollment_code_unknown.remedy }
     }
 dev-enroll-needs-connection = Die Registrierung braucht eine Verbindung. Verbinden Sie sich mit dem Internet und versuchen Sie es erneut.
 dev-not-an-offsign-server = Unter der Serveradresse, die diese App verwendet, antwortet kein offsign-Server. Prüfen Sie die Adresse (die Servereinstellung der App) oder fragen Sie Ihren Administrator.

@@ -539,9 +539,13 @@ dev-cert-valid-from = Tu certificado es válido desde el { $date }. Comprueba qu
 dev-cert-expired-on = Tu certificado venció el { $date }. Pide a tu oficina un nuevo código de inscripción y elige «Inscribir de nuevo»: los registros que firmaste antes se siguen enviando.
 dev-cert-expires-on = Tu certificado vence el { $date }. Conéctate a internet y abre la app para que se renueve.
 dev-enrollment-refused = { $reason ->
-        [enrollment_code_used] Este código ya se usó. Pide uno nuevo a tu administrador.
-        [enrollment_code_expired] Este código venció. Pide uno nuevo a tu administrador.
-       *[other] Este código no se reconoce. Revísalo letra por letra, o pide uno nuevo a tu administrador.
+        [enrollment_code_used] { err-enrollment_code_used.remedy }
+        [enrollment_code_expired] { err-enrollment_code_expired.remedy }
+        [challenge_stale] { err-challenge_stale.remedy }
+        [proof_invalid] { err-proof_invalid.remedy }
+        [weak_key] { err-weak_key.remedy }
+        [replaced_key_unknown] { err-replaced_key_unknown.remedy }
+       *[other] { err-enrollment_code_unknown.remedy }
     }
 dev-enroll-needs-connection = La inscripción necesita conexión. Conéctate a internet e inténtalo de nuevo.
 dev-not-an-offsign-server = Ningún servidor de offsign responde en la dirección de servidor que usa esta app. Revisa la dirección (el ajuste de servidor de la app), o consulta a tu administrador.

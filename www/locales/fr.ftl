@@ -537,9 +537,13 @@ dev-cert-valid-from = Votre certificat est valide à partir du { $date }. Vérif
 dev-cert-expired-on = Votre certificat a expiré le { $date }. Demandez à votre bureau un nouveau code d'inscription et choisissez « Se réinscrire » : les enregistrements que vous avez signés avant sont quand même envoyés.
 dev-cert-expires-on = Votre certificat expire le { $date }. Connectez-vous à Internet et ouvrez l'application pour qu'il soit renouvelé.
 dev-enrollment-refused = { $reason ->
-        [enrollment_code_used] Ce code a déjà été utilisé. Demandez-en un nouveau à votre administrateur.
-        [enrollment_code_expired] Ce code a expiré. Demandez-en un nouveau à votre administrateur.
-       *[other] Ce code est inconnu. Vérifiez-le lettre par lettre, ou demandez-en un nouveau à votre administrateur.
+        [enrollment_code_used] { err-enrollment_code_used.remedy }
+        [enrollment_code_expired] { err-enrollment_code_expired.remedy }
+        [challenge_stale] { err-challenge_stale.remedy }
+        [proof_invalid] { err-proof_invalid.remedy }
+        [weak_key] { err-weak_key.remedy }
+        [replaced_key_unknown] { err-replaced_key_unknown.remedy }
+       *[other] { err-enrollment_code_unknown.remedy }
     }
 dev-enroll-needs-connection = L'inscription nécessite une connexion. Connectez-vous à Internet et réessayez.
 dev-not-an-offsign-server = Aucun serveur offsign ne répond à l'adresse de serveur qu'utilise cette application. Vérifiez l'adresse (le réglage du serveur dans l'application), ou demandez à votre administrateur.

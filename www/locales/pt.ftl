@@ -539,9 +539,13 @@ dev-cert-valid-from = O seu certificado é válido a partir de { $date }. Verifi
 dev-cert-expired-on = O seu certificado expirou em { $date }. Peça ao seu escritório um novo código de inscrição e escolha Inscrever de novo: os registros que você assinou antes ainda são enviados.
 dev-cert-expires-on = O seu certificado expira em { $date }. Conecte-se à internet e abra o offsign para que ele seja renovado.
 dev-enrollment-refused = { $reason ->
-        [enrollment_code_used] Este código já foi usado. Peça ao seu administrador um novo.
-        [enrollment_code_expired] Este código expirou. Peça ao seu administrador um novo.
-       *[other] Este código não é conhecido. Verifique cada letra, ou peça ao seu administrador um novo.
+        [enrollment_code_used] { err-enrollment_code_used.remedy }
+        [enrollment_code_expired] { err-enrollment_code_expired.remedy }
+        [challenge_stale] { err-challenge_stale.remedy }
+        [proof_invalid] { err-proof_invalid.remedy }
+        [weak_key] { err-weak_key.remedy }
+        [replaced_key_unknown] { err-replaced_key_unknown.remedy }
+       *[other] { err-enrollment_code_unknown.remedy }
     }
 dev-enroll-needs-connection = A inscrição precisa de internet. Conecte-se à internet e tente novamente.
 dev-not-an-offsign-server = Nenhum servidor offsign responde no endereço de servidor que o offsign usa. Verifique o endereço (a configuração de servidor do offsign), ou fale com o seu administrador.
