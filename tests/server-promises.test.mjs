@@ -202,6 +202,9 @@ test('offsign-server backup --to: a checked copy while the server runs, which a 
   const run = (...args) => spawnSync(SERVER_BIN, ['--db', server.db, ...args], { encoding: 'utf8' });
   const made = run('backup', '--to', target);
   assert.equal(made.status, 0, made.stderr);
+  const secretText = readFileSync(`${server.db}.authority-secret`, 'utf8').trim();
+  assert.ok(!made.stdout.includes(secretText) && !made.stderr.includes(secretText), 'where the secret is, never the secret');
+  assert.equal(statSync(target).mode & 0o777, 0o600, 'private: it holds password hashes and webhook secrets');
   const backup = JSON.parse(made.stdout);
   const stored = count('records');
   assert.deepEqual(backup, { backup: target, bytes: statSync(target).size, records: stored, schemaVersion: backup.schemaVersion });
@@ -220,6 +223,12 @@ test('offsign-server backup --to: a checked copy while the server runs, which a 
   } finally {
     await restored.stop();
   }
+  // A database that is not there is not made, and no secret either.
+  const elsewhere = path.join(tempDir(), 'typo.db');
+  const typo = spawnSync(SERVER_BIN, ['--db', elsewhere, 'backup', '--to', path.join(tempDir(), 'x.db')], { encoding: 'utf8' });
+  assert.notEqual(typo.status, 0);
+  assert.match(typo.stderr, /no database at/);
+  assert.deepEqual([existsSync(elsewhere), existsSync(`${elsewhere}.authority-secret`)], [false, false]);
   const again = run('backup', '--to', target);
   assert.notEqual(again.status, 0);
   assert.match(again.stderr, /exists: a backup is written to a new file/);
@@ -229,8 +238,13 @@ test('offsign-server backup --to: a checked copy while the server runs, which a 
 test('SIGTERM: /readyz says "draining" while the server goes on serving for --drain-seconds (a batch sent then is stored whole and answered), then it exits 0; `migrate` brings a database to this schema', { timeout: 120_000 }, async () => {
   const dir = tempDir();
   const db = path.join(dir, 'offsign.db');
+  const refused = spawnSync(SERVER_BIN, ['--db', db, 'migrate'], { encoding: 'utf8' });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /no database at/);
+  assert.equal(existsSync(db), false, 'a database named wrong is not made');
+  writeFileSync(db, ''); // an empty file is an empty SQLite database: schema version 0
   const migrated = JSON.parse(execFileSync(SERVER_BIN, ['--db', db, 'migrate'], { encoding: 'utf8' }));
-  assert.equal(migrated.upgradedFrom, 0, 'a new database');
+  assert.equal(migrated.upgradedFrom, 0, 'from nothing');
   assert.ok(migrated.schemaVersion >= 8);
   assert.deepEqual(JSON.parse(execFileSync(SERVER_BIN, ['--db', db, 'migrate'], { encoding: 'utf8' })), { schemaVersion: migrated.schemaVersion, upgradedFrom: migrated.schemaVersion }, 'nothing to do twice');
 

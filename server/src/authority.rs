@@ -61,6 +61,19 @@ impl Secret {
         }
     }
 
+    /// Where the secret for the database `db` is, without reading or creating it: the
+    /// environment variable when set, else the file beside `db` when it exists; `None` when
+    /// neither is (a backup then says that it found none).
+    pub fn whereabouts(db: &Path) -> Option<String> {
+        if std::env::var_os(SECRET_ENV).is_some() {
+            return Some(format!("${SECRET_ENV}"));
+        }
+        let mut name = db.as_os_str().to_owned();
+        name.push(".authority-secret");
+        let path = PathBuf::from(name);
+        path.exists().then(|| path.display().to_string())
+    }
+
     fn text(&self) -> &str {
         match self {
             Secret::Environment(s) | Secret::File(_, s) => s,

@@ -262,8 +262,11 @@ async fn serve(args: Args) -> Result<(), String> {
     web::serve(listener, app, trusted, async move {
         stop_signal().await;
         draining.draining.store(true, std::sync::atomic::Ordering::Relaxed);
-        tracing::info!("stopping: /readyz says draining for {} s, then requests under way finish", drain.as_secs());
-        tokio::time::sleep(drain).await;
+        tracing::info!("stopping: /readyz says draining for {} s (a second signal ends it), then requests under way finish", drain.as_secs());
+        tokio::select! {
+            () = tokio::time::sleep(drain) => {}
+            () = stop_signal() => {}
+        }
     })
     .await;
     Ok(())
@@ -320,6 +323,10 @@ fn run(args: Args) -> Result<(), String> {
         }
         Some(Command::StampPdf) => stamp::run_child(),
         Some(Command::Migrate) => {
+            // A database named wrong is not made here: the server makes a new one at its first start.
+            if !args.db.is_file() {
+                return Err(format!("no database at {}: name it with --db or OFFSIGN_DB", args.db.display()));
+            }
             let before = Sqlite::schema_version_of(&args.db).map_err(|e| e.to_string())?;
             let storage = open_storage(&args.db)?;
             let after = storage.schema_version().map_err(|e| e.to_string())?;
@@ -327,18 +334,16 @@ fn run(args: Args) -> Result<(), String> {
             Ok(())
         }
         Some(Command::Backup { ref to }) => {
-            let storage = open_storage(&args.db)?;
-            let copy = storage.backup_to(to).map_err(|e| e.to_string())?;
+            let copy = Sqlite::backup(&args.db, to).map_err(|e| e.to_string())?;
             println!("{}", serde_json::json!({ "backup": to, "bytes": copy.bytes, "records": copy.records, "schemaVersion": copy.schema_version }));
             let evidence = match &args.evidence_store {
                 // The address may carry credentials: it is not printed.
                 Some(_) => "the object store of --evidence-store".to_owned(),
                 None => evidence_dir(&args).display().to_string(),
             };
-            eprintln!(
-                "Not in the backup, back them up beside it: the secret the authority key is sealed under ({}), and the evidence files ({evidence}).",
-                authority::Secret::find(&args.db)?.describe()
-            );
+            let secret = authority::Secret::whereabouts(&args.db)
+                .unwrap_or_else(|| "not found: neither OFFSIGN_AUTHORITY_SECRET is set here nor a file beside the database; find the server's".into());
+            eprintln!("Not in the backup, back them up beside it: the secret the authority key is sealed under ({secret}), and the evidence files ({evidence}).");
             Ok(())
         }
         Some(Command::Form { action: FormCommand::Add { ref file } }) => {

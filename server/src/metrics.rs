@@ -45,6 +45,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Histogram, fn() -> Histogram>,
     records_stored: Gauge,
     chain_gaps: Gauge,
+    links_broken: Gauge,
     expiring_within_14_days: Gauge,
     devices_silent: Gauge,
 }
@@ -55,6 +56,8 @@ pub struct Gauges {
     pub records_stored: u64,
     /// Records stored with a gap before them in their chain.
     pub chain_gaps: u64,
+    /// Keys enrolled in place of another whose chain does not link to them.
+    pub links_broken: u64,
     /// Workers whose newest live certificate expires within 14 days.
     pub expiring_within_14_days: u64,
     /// Devices with a live certificate not heard from for
@@ -70,7 +73,7 @@ impl Default for Metrics {
         let rate_limited = Counter::default();
         let evidence = Family::<OutcomeLabels, Counter>::default();
         let requests = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(|| Histogram::new(BUCKETS));
-        let (records_stored, chain_gaps, expiring_within_14_days, devices_silent): (Gauge, Gauge, Gauge, Gauge) = Default::default();
+        let (records_stored, chain_gaps, links_broken, expiring_within_14_days, devices_silent): (Gauge, Gauge, Gauge, Gauge, Gauge) = Default::default();
         // Counters are exposed with the suffix `_total`.
         registry.register("offsign_records", "Records answered, by verdict and rejection code", records.clone());
         registry.register("offsign_failure_reports", "Failure reports stored, by error code", reports.clone());
@@ -83,6 +86,11 @@ impl Default for Metrics {
         registry.register("offsign_records_stored", "Records stored", records_stored.clone());
         registry.register("offsign_chain_gaps", "Stored records whose predecessor in the chain had not arrived", chain_gaps.clone());
         registry.register(
+            "offsign_chain_links_broken",
+            "Keys enrolled in place of another whose old chain does not end where they said (another record there, or records after it)",
+            links_broken.clone(),
+        );
+        registry.register(
             "offsign_certificates_expiring_14d",
             "Workers whose newest unrevoked certificate expires within 14 days",
             expiring_within_14_days.clone(),
@@ -93,7 +101,7 @@ impl Default for Metrics {
             devices_silent.clone(),
         );
         registry.register("offsign_http_request_duration_seconds", "Request latency by route and status", requests.clone());
-        Metrics { registry, records, reports, rate_limited, evidence, requests, records_stored, chain_gaps, expiring_within_14_days, devices_silent }
+        Metrics { registry, records, reports, rate_limited, evidence, requests, records_stored, chain_gaps, links_broken, expiring_within_14_days, devices_silent }
     }
 }
 
@@ -131,6 +139,7 @@ impl Metrics {
         let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         self.records_stored.set(clamp(gauges.records_stored));
         self.chain_gaps.set(clamp(gauges.chain_gaps));
+        self.links_broken.set(clamp(gauges.links_broken));
         self.expiring_within_14_days.set(clamp(gauges.expiring_within_14_days));
         self.devices_silent.set(clamp(gauges.devices_silent));
         let mut out = String::new();
@@ -183,11 +192,12 @@ mod tests {
         m.report("evil\"} 1\nfake");
         m.request("/v1/records", 200, Duration::from_millis(30));
         m.evidence("digest_mismatch");
-        let text = m.render(&Gauges { records_stored: 1, chain_gaps: 0, expiring_within_14_days: 2, devices_silent: 3 });
+        let text = m.render(&Gauges { records_stored: 1, chain_gaps: 0, links_broken: 4, expiring_within_14_days: 2, devices_silent: 3 });
         assert!(text.contains("offsign_records_total{verdict=\"rejected\",code=\"cert_revoked\"} 1"), "{text}");
         assert!(text.contains("offsign_failure_reports_total{code=\"wrong_pin\"} 1"));
         assert!(text.contains("offsign_failure_reports_total{code=\"other\"} 1"), "device codes cannot inject lines or new series");
         assert!(text.contains("offsign_certificates_expiring_14d 2"));
+        assert!(text.contains("offsign_chain_links_broken 4"), "{text}");
         assert!(text.contains("offsign_evidence_total{outcome=\"digest_mismatch\"} 1"), "{text}");
         assert!(text.contains("offsign_devices_silent 3"));
         assert!(text.contains("offsign_http_request_duration_seconds_bucket{le=\"0.025\",route=\"/v1/records\",status=\"200\"} 0"));

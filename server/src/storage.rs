@@ -1095,21 +1095,30 @@ impl Sqlite {
         Ok(connection.pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
-    /// Copies the whole database, consistent as of one moment, to the new file `target` while
-    /// the server goes on (SQLite's `VACUUM INTO`: one read transaction, writers are not held
-    /// up). The copy is written beside `target`, checked (`PRAGMA integrity_check`, opened by
-    /// this server's schema) and only then renamed to it: a copy cut short is never taken for a
-    /// backup. Refuses a `target` that exists.
-    pub fn backup_to(&self, target: &Path) -> Result<BackupSummary> {
+    /// Copies the database file `source`, consistent as of one moment, to the new file
+    /// `target` while a server goes on using it (SQLite's `VACUUM INTO`: one read transaction on
+    /// a read-only connection, so writers are not held up, and nothing is created or migrated).
+    /// The copy is written to a file of its own beside `target` (mode 0600: it holds password
+    /// hashes and webhook secrets), checked (`PRAGMA integrity_check`), and only then linked to
+    /// `target`, which fails when `target` exists: a copy cut short is never taken for a
+    /// backup, and no file is overwritten.
+    pub fn backup(source: &Path, target: &Path) -> Result<BackupSummary> {
+        use std::os::unix::fs::OpenOptionsExt;
+        if !source.is_file() {
+            return Err(StorageError(format!("no database at {}: name it with --db or OFFSIGN_DB", source.display())));
+        }
         if target.exists() {
             return Err(StorageError(format!("{} exists: a backup is written to a new file", target.display())));
         }
         let mut partial = target.as_os_str().to_owned();
-        partial.push(".partial");
+        partial.push(format!(".{}.partial", std::process::id()));
         let partial = std::path::PathBuf::from(partial);
-        let _ = std::fs::remove_file(&partial);
+        // Created here, empty and private (VACUUM INTO writes into an empty file): this run's own.
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&partial)?;
         let written = (|| {
-            self.lock().execute("VACUUM INTO ?1", [partial.to_str().ok_or_else(|| StorageError("the backup's path is not UTF-8".into()))?])?;
+            let database = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            database.busy_timeout(std::time::Duration::from_secs(5))?;
+            database.execute("VACUUM INTO ?1", [partial.to_str().ok_or_else(|| StorageError("the backup's path is not UTF-8".into()))?])?;
             let copy = Connection::open_with_flags(&partial, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             let check: String = copy.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
             if check != "ok" {
@@ -1121,12 +1130,13 @@ impl Sqlite {
                 schema_version: copy.pragma_query_value(None, "user_version", |row| row.get(0))?,
             };
             std::fs::File::open(&partial)?.sync_all()?;
-            std::fs::rename(&partial, target)?;
+            std::fs::hard_link(&partial, target).map_err(|e| StorageError(format!("{}: {e}", target.display())))?;
+            if let Some(folder) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::File::open(folder)?.sync_all()?;
+            }
             Ok(summary)
         })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
+        let _ = std::fs::remove_file(&partial);
         written
     }
 
@@ -1229,6 +1239,11 @@ fn device_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
 /// A condition on devices `d`: its key has a certificate neither revoked nor expired at `?2`
 /// (a renewal's superseded certificate has a live successor for the same key).
 const HAS_LIVE_CERTIFICATE: &str = "EXISTS (SELECT 1 FROM certificates c WHERE c.kid = d.kid AND c.revoked_at IS NULL AND c.exp > ?2)";
+
+/// A condition on certificates `c` that continue a replaced key's chain: the chains do not link
+/// (the replaced key's chain holds another record at the end `c` named, or records past it).
+const BROKEN_LINK: &str = "EXISTS (SELECT 1 FROM records r WHERE r.kid = c.continues_kid
+    AND (r.seq > c.continues_seq OR (r.seq = c.continues_seq AND c.continues_hash IS NOT NULL AND r.hash IS NOT c.continues_hash)))";
 
 const DELIVERY_COLUMNS: &str = "d.id, d.webhook, d.event_id, d.event, d.payload, d.created_at, d.attempts, d.state, d.last_status, d.last_error";
 
@@ -1664,18 +1679,15 @@ impl Storage for Sqlite {
         let mut gaps: Vec<ChainGap> = rows.collect::<rusqlite::Result<_>>()?;
         // The end of each replaced key's chain, as the key enrolled in its place named it: not
         // arrived yet, or arrived and not linking (another record at that number, one past it).
-        let mut ends = connection.prepare_cached(
+        let mut ends = connection.prepare_cached(&format!(
             "SELECT kid, worker, seq, successor, nbf, stored, broken FROM (
                SELECT c.continues_kid AS kid, c.worker, c.continues_seq AS seq, c.kid AS successor, c.nbf,
-                 (SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid) AS stored,
-                 EXISTS (SELECT 1 FROM records r WHERE r.kid = c.continues_kid
-                           AND (r.seq > c.continues_seq OR (r.seq = c.continues_seq AND r.hash IS NOT c.continues_hash AND c.continues_hash IS NOT NULL)))
-                   AS broken
+                 (SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid) AS stored, {BROKEN_LINK} AS broken
                FROM certificates c INDEXED BY certificates_continuing
                WHERE c.continues_kid IS NOT NULL)
              WHERE broken OR seq > coalesce(stored, 0)
-             ORDER BY nbf LIMIT ?1",
-        )?;
+             ORDER BY nbf LIMIT ?1"
+        ))?;
         let ends = ends.query_map([limit], |row| {
             let (end, stored, broken) = (row.get::<_, i64>(2)? as u64, row.get::<_, Option<i64>>(5)?, row.get::<_, bool>(6)?);
             Ok(ChainGap {
@@ -2283,7 +2295,12 @@ impl Storage for Sqlite {
             params![now - SILENT_AFTER_MS, now],
             |row| row.get::<_, i64>(0),
         )? as u64;
-        Ok(crate::metrics::Gauges { records_stored, chain_gaps, expiring_within_14_days, devices_silent })
+        let links_broken = connection.query_row(
+            &format!("SELECT count(*) FROM certificates c INDEXED BY certificates_continuing WHERE c.continues_kid IS NOT NULL AND {BROKEN_LINK}"),
+            [],
+            |row| row.get::<_, i64>(0),
+        )? as u64;
+        Ok(crate::metrics::Gauges { records_stored, chain_gaps, links_broken, expiring_within_14_days, devices_silent })
     }
 }
 
@@ -2614,24 +2631,33 @@ mod tests {
 
     #[test]
     fn a_backup_is_a_checked_copy_of_one_moment_made_while_the_database_is_in_use() {
+        use std::os::unix::fs::PermissionsExt;
         let path = temp_db("backup");
         let db = Sqlite::open(&path).unwrap();
         db.add_certificate(&cert("s-1", "w-1")).unwrap();
         db.batch(|b| b.insert_record(&stored("k", 1, "2026-11-01T08:00:00.000Z", "a.pdf", "", false))).unwrap();
         let target = path.with_file_name("backup.db");
-        let copy = db.backup_to(&target).unwrap();
+        let copy = Sqlite::backup(&path, &target).unwrap();
         assert_eq!((copy.records, copy.schema_version as usize), (1, MIGRATIONS.len()));
         assert_eq!(copy.bytes, std::fs::metadata(&target).unwrap().len());
+        assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o600, "private: it holds password hashes");
         // The database goes on; the copy stays as it was, and opens as a database of this server.
         db.batch(|b| b.insert_record(&stored("k", 2, "2026-11-01T09:00:00.000Z", "b.pdf", "", false))).unwrap();
         assert_eq!(Sqlite::open(&target).unwrap().record_count().unwrap(), 1);
-        // A file that exists is never overwritten, and nothing is left half-written.
-        let e = db.backup_to(&target).unwrap_err();
+        // A file that exists is never overwritten; a database that is not there is not made.
+        let e = Sqlite::backup(&path, &target).unwrap_err();
         assert!(e.0.contains("exists"), "{e}");
         assert_eq!(Sqlite::open(&target).unwrap().record_count().unwrap(), 1);
-        let e = db.backup_to(&path.with_file_name("no-such-folder").join("backup.db")).unwrap_err();
-        assert!(!e.0.is_empty());
-        assert!(std::fs::read_dir(path.parent().unwrap()).unwrap().all(|f| !f.unwrap().file_name().to_string_lossy().ends_with(".partial")));
+        let missing = path.with_file_name("no-such.db");
+        assert!(Sqlite::backup(&missing, &path.with_file_name("other.db")).unwrap_err().0.contains("no database at"));
+        assert!(!missing.exists() && !path.with_file_name("other.db").exists());
+        // Another run's file under way is left alone, and this run leaves none of its own.
+        let theirs = path.with_file_name("later.db.1.partial");
+        std::fs::write(&theirs, b"").unwrap();
+        Sqlite::backup(&path, &path.with_file_name("later.db")).unwrap();
+        assert!(theirs.exists(), "another run's partial file is not this run's to remove");
+        let partials = std::fs::read_dir(path.parent().unwrap()).unwrap().filter(|f| f.as_ref().unwrap().file_name().to_string_lossy().ends_with(".partial")).count();
+        assert_eq!(partials, 1);
     }
 
     #[test]
@@ -2694,6 +2720,7 @@ mod tests {
         db.add_certificate(&early).unwrap();
         let broken: Vec<_> = db.open_gaps(10).unwrap().into_iter().filter(|g| g.broken_link).map(|g| g.continued_by.unwrap()).collect();
         assert_eq!(broken, ["k-s-4", "k-s-5"], "the old key signed past the end its successor named");
+        assert_eq!(db.gauges(0).unwrap().links_broken, 2, "what monitoring alerts on");
         for serial in ["s-3", "s-4", "s-5"] {
             db.lock().execute("DELETE FROM certificates WHERE serial = ?1", [serial]).unwrap();
         }
