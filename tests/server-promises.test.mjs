@@ -285,7 +285,7 @@ test('the shipped systemd unit (server/deploy/offsign-server.service): systemd-a
   }
 });
 
-test('/healthz: 503 while the database does not answer, 200 {"status":"ok","records":N} again once it does', { timeout: 90_000 }, async () => {
+test('/healthz and /readyz: 503 while the database does not answer, 200 {"status":"ok","records":N} again once it does', { timeout: 90_000 }, async () => {
   const records = count('records');
   const up = await call('GET', '/healthz');
   assert.equal(up.status, 200, up.text);
@@ -293,14 +293,16 @@ test('/healthz: 503 while the database does not answer, 200 {"status":"ok","reco
 
   const lock = await lockDatabase(server.db);
   let down;
+  let notReady;
   let authority;
   try {
-    down = await call('GET', '/healthz');
+    [down, notReady] = await Promise.all([call('GET', '/healthz'), call('GET', '/readyz')]);
     authority = await call('GET', '/v1/authority'); // the process itself still answers
   } finally {
     await lock.release();
   }
   assertRefusal(down, 503, 'storage_unavailable', '/healthz with the database locked');
+  assertRefusal(notReady, 503, 'storage_unavailable', '/readyz with the database locked');
   assert.equal(authority.status, 200);
 
   const back = await call('GET', '/healthz');

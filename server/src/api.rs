@@ -342,7 +342,7 @@ async fn readyz<S: Storage>(State(state): State<Arc<AppState<S>>>) -> ApiResult<
         return Ok((StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "draining" }))).into_response());
     }
     blocking(&state, |state| {
-        state.storage.record_count()?;
+        state.storage.ping()?;
         Ok(Json(json!({ "status": "ready" })).into_response())
     })
     .await

@@ -808,6 +808,8 @@ pub trait Storage: Send + Sync + 'static {
     fn stored_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>>;
     /// How many records are stored.
     fn record_count(&self) -> Result<u64>;
+    /// Whether the database answers, as cheaply as it can say so (a read of its header).
+    fn ping(&self) -> Result<()>;
     /// The gauges of `/metrics` at `now` (ms).
     fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges>;
 }
@@ -2280,6 +2282,10 @@ impl Storage for Sqlite {
 
     fn record_count(&self) -> Result<u64> {
         Ok(self.lock().query_row("SELECT count(*) FROM records", [], |row| row.get::<_, i64>(0))? as u64)
+    }
+
+    fn ping(&self) -> Result<()> {
+        self.schema_version().map(drop)
     }
 
     fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges> {
