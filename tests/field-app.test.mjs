@@ -512,7 +512,8 @@ test('the outbox reads as what was signed; a row opens with its receipt and save
     // The screen shows at once; its contents follow once the device has read the record.
     await page.waitForFunction(() => document.querySelector('#record-title').textContent !== 'Record');
     assert.equal(await page.textContent('#record-title'), 'Signed for J. Smith');
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'record-title');
+    // Focus follows once the screen is whole (its signature image read from the device).
+    await page.waitForFunction(() => document.activeElement?.id === 'record-title', null, { timeout: 10_000 });
     const fields = await page.$$eval('#record-fields dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
     assert.equal(fields.Recipient, 'J. Smith');
     assert.equal(fields.Reference, 'DN-118');
