@@ -38,6 +38,7 @@ fn server() -> &'static (tokio::runtime::Runtime, axum::Router) {
             public_url: None,
             evidence: offsign_server::blobs::EvidenceStore::local(&dir.join("evidence"), 1 << 20).expect("an evidence folder"),
             pdf_stamper: None,
+            draining: Default::default(),
         };
         let app = web::app(Arc::new(state), dir.join("www"), dir.join("pkg"), false);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
