@@ -1,8 +1,8 @@
 // Health opens with one verdict ("Ready to sign" or "Needs attention: …") and folds the checks
 // below it, each in words; Help is short how-to guides with the error table below them.
 import { ERROR_TABLE } from '/pkg/error_table.js';
-import { errorWords, language, remedyOf, t, wordsOf } from './i18n.js';
-import { $, el, when } from './ui.js';
+import { errorWords, language, remedyOf, t, timesForPeople, wordsOf } from './i18n.js';
+import { $, el } from './ui.js';
 
 /** Names of the device's checks for people (`certificate:<name>` and the like keep the name). */
 const CHECK_NAMES = [
@@ -35,7 +35,7 @@ function checkName(id) {
 
 /** A check's value for people: in the language in use, with its times written for them. */
 function checkValue(check) {
-  return wordsOf(check.valueWords) ?? String(check.value).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, (iso) => when(iso));
+  return wordsOf(check.valueWords) ?? timesForPeople(check.value);
 }
 
 /** Blocks the verdict: a failed check, or a warning that stops or endangers signing. */

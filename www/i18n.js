@@ -119,7 +119,14 @@ export function wordsOf(words) {
   return problems.length ? null : text;
 }
 
-const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+/** An RFC 3339 UTC time as the device writes it. */
+const TIME = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z`;
+const ISO_TIME = new RegExp(`^${TIME}$`);
+
+/** `text` (the device's English) with each time in it written for people. */
+export function timesForPeople(text) {
+  return String(text).replace(new RegExp(TIME, 'g'), (iso) => when(iso));
+}
 
 /** A day for people, in the language in use: "3 nov 2026". */
 function day(iso) {

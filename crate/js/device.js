@@ -102,9 +102,12 @@ export class Device {
       this.#pending.delete(own('id'));
       const error = own('error');
       const field = (key) => (hasOwn(error, key) ? String(error[key]) : undefined);
-      const words = () => (hasOwn(error, 'remedyWords') ? error.remedyWords : undefined);
-      if (error) pending.reject(revive({ name: field('name'), message: field('message'), code: field('code'), remedy: field('remedy'), remedyWords: words() }));
-      else pending.resolve(own('value'));
+      if (error) {
+        const remedyWords = hasOwn(error, 'remedyWords') ? error.remedyWords : undefined;
+        pending.reject(revive({ name: field('name'), message: field('message'), code: field('code'), remedy: field('remedy'), remedyWords }));
+      } else {
+        pending.resolve(own('value'));
+      }
     }
   }
 

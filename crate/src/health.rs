@@ -200,7 +200,7 @@ fn storage_headroom(usage: Option<(f64, f64)>) -> Check {
         return Check::new("storage_headroom", Status::Warn, "unknown in this browser", Words::plain(&STORAGE_USE_UNKNOWN), Remedy::None);
     };
     let (used_tenths, quota_mib) = (mib_tenths(used), (quota / MIB).round() as i64);
-    let value = format!("{:.1} MiB used of {quota_mib} MiB", used / MIB);
+    let value = format!("{:.1} MiB used of {quota_mib} MiB", used_tenths as f64 / 10.0);
     let words = Words::new(&STORAGE_USED, vec![Arg::Tenths(used_tenths), Arg::Count(quota_mib)]);
     let (status, remedy) = if quota - used < 5.0 * MIB {
         (Status::Fail, Remedy::Code(ErrorCode::StorageFull))

@@ -814,7 +814,7 @@ pub trait Storage: Send + Sync + 'static {
     fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges>;
 }
 
-/// What [`Sqlite::backup_to`] wrote.
+/// What [`Sqlite::backup`] wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackupSummary {
     /// The size of the backup file.
@@ -1063,7 +1063,7 @@ impl Sqlite {
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
-        let applied: usize = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let applied = user_version(&connection)? as usize;
         if applied > MIGRATIONS.len() {
             return Err(StorageError(format!(
                 "the database has schema version {applied}, newer than this server ({}): upgrade the server",
@@ -1084,17 +1084,13 @@ impl Sqlite {
 
     /// The schema version of this database (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self.lock().pragma_query_value(None, "user_version", |row| row.get(0))?)
+        Ok(user_version(&self.lock())?)
     }
 
-    /// The schema version of the database file at `path` (0 for a new or empty one), read
-    /// without migrating it.
+    /// The schema version of the database file at `path` (0 for an empty one), read without
+    /// migrating it.
     pub fn schema_version_of(path: &Path) -> Result<u32> {
-        if !path.exists() {
-            return Ok(0);
-        }
-        let connection = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        Ok(connection.pragma_query_value(None, "user_version", |row| row.get(0))?)
+        Ok(user_version(&Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?)?)
     }
 
     /// Copies the database file `source`, consistent as of one moment, to the new file
@@ -1129,7 +1125,7 @@ impl Sqlite {
             let summary = BackupSummary {
                 bytes: std::fs::metadata(&partial)?.len(),
                 records: copy.query_row("SELECT count(*) FROM records", [], |row| row.get::<_, i64>(0))? as u64,
-                schema_version: copy.pragma_query_value(None, "user_version", |row| row.get(0))?,
+                schema_version: user_version(&copy)?,
             };
             std::fs::File::open(&partial)?.sync_all()?;
             std::fs::hard_link(&partial, target).map_err(|e| StorageError(format!("{}: {e}", target.display())))?;
@@ -1246,6 +1242,11 @@ const HAS_LIVE_CERTIFICATE: &str = "EXISTS (SELECT 1 FROM certificates c WHERE c
 /// (the replaced key's chain holds another record at the end `c` named, or records past it).
 const BROKEN_LINK: &str = "EXISTS (SELECT 1 FROM records r WHERE r.kid = c.continues_kid
     AND (r.seq > c.continues_seq OR (r.seq = c.continues_seq AND c.continues_hash IS NOT NULL AND r.hash IS NOT c.continues_hash)))";
+
+/// The schema version of `connection`'s database: the number of migrations applied.
+fn user_version(connection: &Connection) -> rusqlite::Result<u32> {
+    connection.pragma_query_value(None, "user_version", |row| row.get(0))
+}
 
 const DELIVERY_COLUMNS: &str = "d.id, d.webhook, d.event_id, d.event, d.payload, d.created_at, d.attempts, d.state, d.last_status, d.last_error";
 
