@@ -7,7 +7,7 @@
 
 use offsign::{sign_record, ChainHead, DocumentDigest, Identity, RecordRequest, Timestamp, DAY_MS};
 use offsign_server::authority::{self, Secret};
-use offsign_server::storage::{CertificateRow, DeviceRow, Sqlite, Storage, StoredRecord, StoredReport};
+use offsign_server::storage::{CertificateRow, DeviceRow, Database, Storage, StoredRecord, StoredReport};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -20,7 +20,7 @@ fn main() -> Result<(), String> {
     let number = |text: &str| text.parse::<usize>().map_err(|e| format!("{text}: {e}"));
     let (devices, records, reports) = (number(devices)?, number(records)?, number(reports)?);
     let db = PathBuf::from(db);
-    let storage = Sqlite::open(&db).map_err(|e| e.to_string())?;
+    let storage = Database::sqlite(&db).map_err(|e| e.to_string())?;
     let authority = authority::load_or_create(&storage, &Secret::find(&db)?)?;
     let now = Timestamp::from_millis(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?.as_millis() as i64)
         .map_err(|e| e.to_string())?;

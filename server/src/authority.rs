@@ -26,13 +26,19 @@ pub enum Secret {
 }
 
 impl Secret {
+    /// The environment's secret, when set.
+    pub fn from_environment() -> Result<Option<Secret>, String> {
+        let Ok(value) = std::env::var(SECRET_ENV) else { return Ok(None) };
+        if value.chars().count() < 16 {
+            return Err(format!("{SECRET_ENV} must hold at least 16 characters"));
+        }
+        Ok(Some(Secret::Environment(Zeroizing::new(value))))
+    }
+
     /// The environment's secret if set, else the file beside `db` (created if missing).
     pub fn find(db: &Path) -> Result<Secret, String> {
-        if let Ok(value) = std::env::var(SECRET_ENV) {
-            if value.chars().count() < 16 {
-                return Err(format!("{SECRET_ENV} must hold at least 16 characters"));
-            }
-            return Ok(Secret::Environment(Zeroizing::new(value)));
+        if let Some(secret) = Secret::from_environment()? {
+            return Ok(secret);
         }
         let mut name = db.as_os_str().to_owned();
         name.push(".authority-secret");
@@ -115,8 +121,14 @@ pub fn load_or_create(storage: &impl Storage, secret: &Secret) -> Result<Authori
             let identity = Identity::generate().map_err(|e| e.to_string())?;
             let sealed = seal(&identity, secret.text(), secret.kdf()).map_err(|e| e.to_string())?;
             let json = serde_json::to_string(&sealed).map_err(|e| e.to_string())?;
-            storage.put_setting(KEY_SETTING, &json).map_err(|e| e.to_string())?;
-            identity
+            // Instances starting together on an empty database each make a key; the first
+            // stored is everyone's.
+            let stored = storage.first_setting(KEY_SETTING, &json).map_err(|e| e.to_string())?;
+            if stored == json {
+                identity
+            } else {
+                return load_or_create(storage, secret);
+            }
         }
     };
     Ok(Authority::new(identity, AUTHORITY_NAME))
@@ -125,7 +137,7 @@ pub fn load_or_create(storage: &impl Storage, secret: &Secret) -> Result<Authori
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::Sqlite;
+    use crate::storage::Database;
 
     #[test]
     fn the_key_is_created_once_sealed_and_reopened_with_its_secret_file() {
@@ -133,7 +145,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let db_path = dir.join("offsign.db");
-        let db = Sqlite::open(&db_path).unwrap();
+        let db = Database::sqlite(&db_path).unwrap();
         let secret = Secret::find(&db_path).unwrap();
         let secret_file = dir.join("offsign.db.authority-secret");
         assert_eq!(std::fs::metadata(&secret_file).unwrap().permissions().mode() & 0o777, 0o600);

@@ -426,7 +426,7 @@ pub fn bundle<S: Storage>(state: &AppState<S>, record: &StoredRecord) -> ApiResu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::{RevokeTarget, Sqlite};
+    use crate::storage::{RevokeTarget, Database};
     use crate::web::tests::{enrolled, fixture, post};
     use axum::body::Body;
     use axum::http::Request;
@@ -472,7 +472,7 @@ mod tests {
     /// A worker enrolled on a fresh server, one accepted record signing `document` and a pad
     /// image, and the app to upload with.
     struct Signed {
-        state: Arc<AppState<Sqlite>>,
+        state: Arc<AppState<Database>>,
         app: Box<dyn Fn() -> Router>,
         worker: Identity,
         serial: String,
@@ -552,7 +552,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn only_the_device_that_sealed_the_evidence_can_start_or_add_to_the_upload_of_a_record_that_commits_to_its_key() {
         let sealer = offsign::EvidenceSealer::new().unwrap();
         let s = signed_committing("evidence-commitment", 300_000, Some(&sealer)).await;
@@ -593,7 +593,7 @@ mod tests {
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn evidence_sent_in_chunks_is_opened_checked_against_its_record_kept_and_receipted_once() {
         let s = signed("evidence-whole", 300_000).await;
         let sealed = s.sealed(&s.document, &s.id, EvidenceKind::Document);
@@ -621,7 +621,7 @@ mod tests {
         assert_eq!((image.status, image.json["size"].as_u64()), (StatusCode::OK, Some(s.image.len() as u64)), "{}", image.json);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_cut_upload_resumes_where_the_server_stopped_and_a_repeated_chunk_lands_once() {
         let s = signed("evidence-resume", 200_000).await;
         let sealed = s.sealed(&s.document, &s.id, EvidenceKind::Document);
@@ -642,7 +642,7 @@ mod tests {
         assert_eq!(done.status, StatusCode::OK, "{}", done.json);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn altered_foreign_or_misdirected_evidence_is_refused_with_its_code_and_nothing_is_kept() {
         let s = signed("evidence-refused", 100_000).await;
         let other_bytes: Vec<u8> = s.document.iter().map(|b| b ^ 1).collect();
@@ -685,7 +685,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_bundle_of_a_record_with_its_evidence_passes_every_check_of_a_verifier() {
         let s = signed("evidence-bundle", 150_000).await;
         for (kind, plain, evidence_kind) in [("document", &s.document, EvidenceKind::Document), ("signature-image", &s.image, EvidenceKind::SignatureImage)] {
@@ -725,7 +725,7 @@ mod tests {
         assert!(revocation.detail.contains("after the record was signed and received"), "{}", revocation.detail);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_certificate_status_is_signed_and_follows_renewal_and_revocation() {
         let s = signed("certificate-status", 10).await;
         let status = |serial: String| {

@@ -274,7 +274,7 @@ fn judge(batch: &mut dyn Batch, record: Prepared, authority: &Authority, now: Ti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::{CertificateRow, Sqlite, Storage};
+    use crate::storage::{CertificateRow, Database, Storage};
     use offsign::{sign_record, ChainHead, DocumentDigest, Identity, RecordRequest, DAY_MS};
 
     fn t(s: &str) -> Timestamp {
@@ -282,29 +282,19 @@ mod tests {
     }
 
     struct World {
-        db: Sqlite,
-        dir: std::path::PathBuf,
+        db: Database,
         authority: Authority,
         worker: Identity,
     }
 
-    impl World {
-        fn db_path(&self) -> std::path::PathBuf {
-            self.dir.join("offsign.db")
-        }
-    }
-
     /// A database holding certificate `s-1` for `worker`, valid in November 2026.
     fn world(name: &str) -> World {
-        let dir = std::env::temp_dir().join(format!("offsign-ingest-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = Sqlite::open(&dir.join("offsign.db")).unwrap();
+        let db = crate::storage::tests::test_db(&format!("ingest-{name}"));
         let authority = Authority::new(Identity::generate().unwrap(), "Test Authority");
         let worker = Identity::generate().unwrap();
         let (nbf, exp) = (t("2026-11-01T00:00:00Z"), t("2026-12-01T00:00:00Z"));
         db.add_certificate(&CertificateRow::issue(&authority, "s-1", "w-1", &worker.public_key().to_jwk(), nbf, exp).unwrap()).unwrap();
-        World { db, dir, authority, worker }
+        World { db, authority, worker }
     }
 
     /// A chain of `n` records signed by `who` under `serial`, a day apart from 2 Nov 2026.
@@ -447,12 +437,10 @@ mod tests {
         let fork = chain(&w.worker, "s-1", 1).remove(0); // another seq 1 of the certified key
         let verdicts = run(&w, &[fork, stranger, "junk".repeat(1000), good[0].clone()], NOW);
         assert_eq!(verdicts.iter().map(|v| v.code.as_deref()).collect::<Vec<_>>(), [Some("chain_fork"), Some("key_mismatch"), Some("malformed_record"), None]);
-        let connection = rusqlite::Connection::open(w.db_path()).unwrap();
-        let kept: Vec<(String, String)> =
-            connection.prepare("SELECT kid, code FROM rejections").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
-        assert_eq!(kept, [(w.worker.kid().to_owned(), "chain_fork".to_owned())]);
-        let counted: i64 = connection.query_row("SELECT sum(count) FROM rejection_counts", [], |r| r.get(0)).unwrap();
-        assert_eq!(counted, 2, "the stranger's record and the junk are only counted");
+        let kept: Vec<(String, String)> = w.db.refusals("", 10).unwrap().into_iter().map(|(r, _)| (r.kid, r.code)).collect();
+        assert_eq!(kept, [(w.worker.kid().to_owned(), "chain_fork".to_owned())], "the stranger's record and the junk are only counted");
+        let counted = w.db.rejections_per_code(0).unwrap();
+        assert_eq!(counted, [("chain_fork".to_owned(), 1), ("key_mismatch".to_owned(), 1), ("malformed_record".to_owned(), 1)]);
     }
 
     #[test]

@@ -7,19 +7,20 @@
 //! administrator's commands, run beside a serving server on the same database file.
 
 use clap::{Parser, Subcommand};
-use offsign_server::storage::{AuditEntry, RevokeTarget, Role, Sqlite, Storage, StorageError};
+use offsign_server::storage::{sqlite, AuditEntry, Database, Location, RevokeTarget, Role, Storage, StorageError};
 use offsign_server::{admin, api, authority, blobs, console, metrics, stamp, web, webhooks};
 use axum::http::HeaderValue;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "offsign-server", version, about = "The offsign reference server")]
 struct Args {
-    /// The SQLite database file (created on first start).
-    #[arg(long, env = "OFFSIGN_DB", default_value = "offsign.db", global = true)]
-    db: PathBuf,
+    /// The database: a SQLite file (created on first start), or a PostgreSQL database's
+    /// postgres://USER:PASSWORD@HOST[:PORT]/NAME URL, shared by every instance of the server.
+    #[arg(long, env = "OFFSIGN_DB", default_value = "offsign.db", global = true, hide_env_values = true, value_parser = parse_location)]
+    db: Location,
     /// Address to listen on.
     #[arg(long, env = "OFFSIGN_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
@@ -209,24 +210,46 @@ fn parse_public_url(text: &str) -> Result<String, String> {
     Ok(url.to_owned())
 }
 
-fn open_storage(db: &Path) -> Result<Sqlite, String> {
-    Sqlite::open(db).map_err(|e| format!("{}: {e}", db.display()))
+fn parse_location(value: &str) -> Result<Location, String> {
+    Ok(Location::parse(value))
 }
 
-/// The evidence folder: `--evidence-dir`, else `<db>.evidence` beside the database.
-fn evidence_dir(args: &Args) -> PathBuf {
-    args.evidence_dir.clone().unwrap_or_else(|| {
-        let mut name = args.db.as_os_str().to_owned();
-        name.push(".evidence");
-        PathBuf::from(name)
-    })
+fn open_storage(db: &Location) -> Result<Database, String> {
+    Database::open(db).map_err(|e| format!("{db}: {e}"))
+}
+
+/// The evidence folder: `--evidence-dir`, else `<db>.evidence` beside a SQLite database (a
+/// PostgreSQL database has no folder beside it: the instances are told theirs).
+fn evidence_dir(args: &Args) -> Result<PathBuf, String> {
+    match (&args.evidence_dir, &args.db) {
+        (Some(dir), _) => Ok(dir.clone()),
+        (None, Location::Sqlite(path)) => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".evidence");
+            Ok(PathBuf::from(name))
+        }
+        (None, Location::Postgres(_)) => {
+            Err("with a PostgreSQL database, name the evidence folder with --evidence-dir (or OFFSIGN_EVIDENCE_DIR): a folder every instance shares, or each instance's own beside --evidence-store".into())
+        }
+    }
+}
+
+/// The secret the authority key is sealed under: from the environment, or for a SQLite
+/// database the file beside it. Instances on one PostgreSQL database share it through the
+/// environment.
+fn authority_secret(db: &Location) -> Result<authority::Secret, String> {
+    match db {
+        Location::Sqlite(path) => authority::Secret::find(path),
+        Location::Postgres(_) => authority::Secret::from_environment()?
+            .ok_or_else(|| "with a PostgreSQL database, give every instance the same OFFSIGN_AUTHORITY_SECRET (at least 16 characters)".into()),
+    }
 }
 
 async fn serve(args: Args) -> Result<(), String> {
+    let secret = authority_secret(&args.db)?;
+    let evidence_dir = evidence_dir(&args)?;
     let storage = open_storage(&args.db)?;
-    let secret = authority::Secret::find(&args.db)?;
     let authority = authority::load_or_create(&storage, &secret)?;
-    let evidence_dir = evidence_dir(&args);
     let evidence = match &args.evidence_store {
         None => blobs::EvidenceStore::local(&evidence_dir, args.max_evidence_mb << 20)?,
         Some(url) => blobs::EvidenceStore::new(Box::new(blobs::ObjectBlobs::connect(url).await?), &evidence_dir, args.max_evidence_mb << 20)?,
@@ -247,7 +270,7 @@ async fn serve(args: Args) -> Result<(), String> {
     webhooks::spawn(state.clone())?;
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("{}: {e}", args.addr))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!("database {}, authority key sealed under {}", args.db.display(), secret.describe());
+    tracing::info!("database {}, authority key sealed under {}", args.db, secret.describe());
     if let Some(metrics_addr) = args.metrics_addr {
         let metrics_listener = tokio::net::TcpListener::bind(metrics_addr).await.map_err(|e| format!("{metrics_addr}: {e}"))?;
         let bound = metrics_listener.local_addr().map_err(|e| e.to_string())?;
@@ -324,24 +347,27 @@ fn run(args: Args) -> Result<(), String> {
         Some(Command::StampPdf) => stamp::run_child(),
         Some(Command::Migrate) => {
             // A database named wrong is not made here: the server makes a new one at its first start.
-            if !args.db.is_file() {
-                return Err(format!("no database at {}: name it with --db or OFFSIGN_DB", args.db.display()));
+            if matches!(&args.db, Location::Sqlite(path) if !path.is_file()) {
+                return Err(format!("no database at {}: name it with --db or OFFSIGN_DB", args.db));
             }
-            let before = Sqlite::schema_version_of(&args.db).map_err(|e| e.to_string())?;
+            let before = Database::schema_version_of(&args.db).map_err(|e| format!("{}: {e}", args.db))?;
             let storage = open_storage(&args.db)?;
             let after = storage.schema_version().map_err(|e| e.to_string())?;
             println!("{}", serde_json::json!({ "schemaVersion": after, "upgradedFrom": before }));
             Ok(())
         }
         Some(Command::Backup { ref to }) => {
-            let copy = Sqlite::backup(&args.db, to).map_err(|e| e.to_string())?;
+            let Location::Sqlite(db) = &args.db else {
+                return Err("backup copies a SQLite database: back a PostgreSQL database up with pg_dump or WAL archiving (see the README)".into());
+            };
+            let copy = sqlite::backup(db, to).map_err(|e| e.to_string())?;
             println!("{}", serde_json::json!({ "backup": to, "bytes": copy.bytes, "records": copy.records, "schemaVersion": copy.schema_version }));
             let evidence = match &args.evidence_store {
                 // The address may carry credentials: it is not printed.
                 Some(_) => "the object store of --evidence-store".to_owned(),
-                None => evidence_dir(&args).display().to_string(),
+                None => evidence_dir(&args)?.display().to_string(),
             };
-            let secret = authority::Secret::whereabouts(&args.db)
+            let secret = authority::Secret::whereabouts(db)
                 .unwrap_or_else(|| "not found: neither OFFSIGN_AUTHORITY_SECRET is set here nor a file beside the database; find the server's".into());
             eprintln!("Not in the backup, back them up beside it: the secret the authority key is sealed under ({secret}), and the evidence files ({evidence}).");
             Ok(())

@@ -332,7 +332,7 @@ impl StaticCache {
 pub(crate) mod tests {
     use super::*;
     use crate::metrics;
-    use crate::storage::{self, EnrollmentCode, RevokeTarget, Sqlite};
+    use crate::storage::{self, EnrollmentCode, RevokeTarget, Database};
     use axum::body::Body;
     use axum::http::{Method, Request, StatusCode};
     use http_body_util::BodyExt;
@@ -340,7 +340,7 @@ pub(crate) mod tests {
 
     /// A server's state in a fresh folder for `test` (some names change its settings), with its
     /// app and package folders.
-    pub(crate) fn fixture(test: &str) -> (Arc<api::AppState<Sqlite>>, PathBuf, PathBuf) {
+    pub(crate) fn fixture(test: &str) -> (Arc<api::AppState<Database>>, PathBuf, PathBuf) {
         let root = std::env::temp_dir().join(format!("offsign-server-{test}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         let (www, pkg) = (root.join("www"), root.join("pkg"));
@@ -348,7 +348,7 @@ pub(crate) mod tests {
         std::fs::create_dir_all(&pkg).unwrap();
         std::fs::write(www.join("index.html"), "<!doctype html><title>app</title>").unwrap();
         std::fs::write(pkg.join("offsign_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-        let storage = Sqlite::open(&root.join("offsign.db")).unwrap();
+        let storage = crate::storage::tests::test_db(&format!("server-{test}"));
         let authority = offsign::Authority::new(offsign::Identity::generate().unwrap(), "test");
         let allowed_origins = if test == "cors" { vec![HeaderValue::from_static("https://app.example")] } else { vec![] };
         let state = api::AppState {
@@ -371,7 +371,7 @@ pub(crate) mod tests {
         app.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap()
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn serves_the_app_with_a_strict_csp_and_wasm_as_application_wasm() {
         let (state, www, pkg) = fixture("static");
         let page = get(app(state.clone(), www.clone(), pkg.clone(), false), "/").await;
@@ -402,7 +402,7 @@ pub(crate) mod tests {
         request
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_console_login_warns_when_a_password_would_cross_the_network_unencrypted_and_takes_no_large_form() {
         let (state, www, pkg) = fixture("console-login");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -427,7 +427,7 @@ pub(crate) mod tests {
         assert_eq!(app().oneshot(big).await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn every_answer_has_the_security_headers_and_hsts_only_behind_a_trusted_https_proxy() {
         let (state, www, pkg) = fixture("headers");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -450,7 +450,7 @@ pub(crate) mod tests {
         assert!(!hsts("10.1.2.3", &[("x-forwarded-proto", "http")]).await);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn every_answer_carries_a_request_id_of_the_servers_own() {
         let (state, www, pkg) = fixture("request-id");
         let id_of = |uri: &'static str, headers: &'static [(&'static str, &'static str)]| {
@@ -493,7 +493,7 @@ pub(crate) mod tests {
         assert!(parse_network("10.0.0.0/8").is_ok() && parse_network("::1").is_ok() && parse_network("10.0.0.0/33").is_err());
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn behind_a_trusted_proxy_the_rate_limit_counts_each_client_not_the_proxy() {
         let (state, www, pkg) = fixture("proxy"); // 1 request a second, bursts of 2
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -512,7 +512,7 @@ pub(crate) mod tests {
         assert_eq!(status("192.0.2.1", "198.51.100.4").await, StatusCode::TOO_MANY_REQUESTS, "an untrusted peer cannot pose as many");
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn metrics_can_need_a_token_or_live_on_their_own_address() {
         let (state, www, pkg) = fixture("token");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -535,7 +535,7 @@ pub(crate) mod tests {
         assert_eq!(own.status(), StatusCode::OK);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_file_is_compressed_once_per_content_and_coding() {
         let (state, www, _pkg) = fixture("compress");
         let text = "offsign ".repeat(10_000);
@@ -574,7 +574,7 @@ pub(crate) mod tests {
         drop(state);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_redeployed_file_is_sent_again_even_when_its_modification_time_did_not_move() {
         let (state, www, pkg) = fixture("etag");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -611,7 +611,7 @@ pub(crate) mod tests {
         assert!(head.into_body().collect().await.unwrap().to_bytes().is_empty());
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn pages_of_an_allowed_origin_may_call_the_api_and_no_other() {
         let preflight = |origin: &str| {
             Request::builder()
@@ -662,12 +662,12 @@ pub(crate) mod tests {
         serde_json::json!({ "code": code, "jwk": worker.public_key().to_jwk(), "proof": proof }).to_string()
     }
 
-    fn add_code(state: &api::AppState<Sqlite>, code: &str, expires_in_ms: i64) {
+    fn add_code(state: &api::AppState<Database>, code: &str, expires_in_ms: i64) {
         let entry = EnrollmentCode { worker: "w-1".into(), days: 30, expires_at: api::now().millis() + expires_in_ms, used_at: None };
         state.storage.add_enrollment_code(&offsign::enrollment_code_hash(code), &entry).unwrap();
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn enrollment_issues_one_certificate_per_code_and_refuses_the_rest_with_codes() {
         let (state, www, pkg) = fixture("enroll");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -697,7 +697,7 @@ pub(crate) mod tests {
         assert_eq!(post(app(), "/v1/enroll", "application/json", bad_key).await.0, StatusCode::BAD_REQUEST);
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn enrollment_needs_a_fresh_proof_by_a_key_of_prime_order_and_a_refusal_keeps_the_code() {
         let (state, www, pkg) = fixture("possession");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -751,7 +751,7 @@ pub(crate) mod tests {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn oversized_and_overfull_batches_are_refused_whole() {
         let (state, www, pkg) = fixture("batches");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -773,14 +773,14 @@ pub(crate) mod tests {
     }
 
     /// Enrolls `worker` through the API; returns the certificate's serial.
-    pub(crate) async fn enrolled(state: &Arc<api::AppState<Sqlite>>, app: Router, worker: &offsign::Identity) -> String {
+    pub(crate) async fn enrolled(state: &Arc<api::AppState<Database>>, app: Router, worker: &offsign::Identity) -> String {
         add_code(state, "ZZZZ-ZZZZ-ZZZZ", 3_600_000);
         let (status, enrolled) = post(app, "/v1/enroll", "application/json", enroll_body(worker, "ZZZZ-ZZZZ-ZZZZ")).await;
         assert_eq!(status, StatusCode::OK);
         offsign::verify_certificate(enrolled["certificate"].as_str().unwrap(), state.authority.public_key()).unwrap().serial
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_forms_in_use_are_handed_out_signed_by_the_authority_newest_version_first() {
         let (state, www, pkg) = fixture("forms");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -814,7 +814,7 @@ pub(crate) mod tests {
         assert!(offsign::verify_forms(&forged, state.authority.public_key()).is_err(), "only the authority's set is taken");
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn enrolling_again_in_place_of_a_key_supersedes_it_and_links_the_chains() {
         let (state, www, pkg) = fixture("continue");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -846,7 +846,7 @@ pub(crate) mod tests {
         assert!(audit.iter().any(|e| e.actor == crate::admin::ENROLLMENT && e.detail.contains(&old_serial) && e.detail.contains("superseded")), "{audit:?}");
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn renewal_needs_the_current_key_a_fresh_request_and_a_live_certificate() {
         let (state, www, pkg) = fixture("renew");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -885,7 +885,7 @@ pub(crate) mod tests {
         assert_eq!((status, refused["code"].as_str()), (StatusCode::FORBIDDEN, Some("cert_revoked")));
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn failure_reports_are_stored_when_signed_by_a_certified_key() {
         let (state, www, pkg) = fixture("reports");
         let app = || app(state.clone(), www.clone(), pkg.clone(), false);
@@ -1022,7 +1022,7 @@ pub(crate) mod tests {
         }
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn openapi_describes_every_route_and_the_alert_rules_use_real_metrics() {
         let (state, www, pkg) = fixture("docs");
         let doc: serde_json::Value = serde_json::from_str(api::OPENAPI).unwrap();

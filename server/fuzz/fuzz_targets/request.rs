@@ -6,7 +6,7 @@
 use axum::body::Body;
 use axum::http::{header, Request};
 use offsign::{Authority, Identity, Timestamp};
-use offsign_server::storage::{CertificateRow, EnrollmentCode, Sqlite, Storage};
+use offsign_server::storage::{CertificateRow, EnrollmentCode, Database, Storage};
 use offsign_server::{api, metrics, web};
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
@@ -19,7 +19,7 @@ fn server() -> &'static (tokio::runtime::Runtime, axum::Router) {
     SERVER.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("offsign-fuzz-server-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let storage = Sqlite::open(&dir.join("offsign.db")).expect("a database");
+        let storage = Database::sqlite(&dir.join("offsign.db")).expect("a database");
         let authority = Authority::new(Identity::from_seed(&[9; 32]), "fuzz");
         let worker = Identity::from_seed(&[7; 32]);
         let (nbf, exp) = (Timestamp::from_seconds(1_700_000_000).unwrap(), Timestamp::from_seconds(2_000_000_000).unwrap());

@@ -1,10 +1,14 @@
-//! What the server keeps, behind the [`Storage`] interface so that another database
-//! (PostgreSQL for several instances) can take SQLite's place. [`Sqlite`] is the default: one
-//! file, WAL, schema migrations run at open.
+//! What the server keeps, behind the [`Storage`] interface, in a [`Database`]: SQLite by
+//! default (one file, WAL, schema migrations run at open), or PostgreSQL for several server
+//! instances on one database. The queries are written once for both (`sql`).
 //!
 //! Every method is one transaction. The server calls them from blocking threads.
 
-use rusqlite::{params, Connection, OptionalExtension};
+mod postgresql;
+pub(crate) mod sql;
+pub mod sqlite;
+
+use sql::{args, Row, Sql, ToArg};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -19,12 +23,6 @@ impl std::fmt::Display for StorageError {
 }
 
 impl std::error::Error for StorageError {}
-
-impl From<rusqlite::Error> for StorageError {
-    fn from(e: rusqlite::Error) -> Self {
-        StorageError(e.to_string())
-    }
-}
 
 impl From<std::io::Error> for StorageError {
     fn from(e: std::io::Error) -> Self {
@@ -757,6 +755,9 @@ pub trait Storage: Send + Sync + 'static {
     fn setting(&self, key: &str) -> Result<Option<String>>;
     /// Writes a setting.
     fn put_setting(&self, key: &str, value: &str) -> Result<()>;
+    /// The setting `key`, set to `value` when it has none: whichever of several instances
+    /// sets it first, all read the same.
+    fn first_setting(&self, key: &str, value: &str) -> Result<String>;
     /// Stores a new enrollment code by its hash.
     fn add_enrollment_code(&self, code_hash: &str, code: &EnrollmentCode) -> Result<()> {
         self.batch(|b| b.add_enrollment_code(code_hash, code))
@@ -814,7 +815,7 @@ pub trait Storage: Send + Sync + 'static {
     fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges>;
 }
 
-/// What [`Sqlite::backup`] wrote.
+/// What [`sqlite::backup`] wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackupSummary {
     /// The size of the backup file.
@@ -873,292 +874,162 @@ pub enum RevokeTarget {
     Worker(String),
 }
 
-/// The migrations, in order; `PRAGMA user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[
-    // 1: the authority, enrollment, certificates, records and rejections.
-    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-     CREATE TABLE enrollment_codes (
-       code_hash TEXT PRIMARY KEY, worker TEXT NOT NULL, days INTEGER NOT NULL,
-       expires_at INTEGER NOT NULL, used_at INTEGER, serial TEXT);
-     CREATE TABLE certificates (
-       serial TEXT PRIMARY KEY, worker TEXT NOT NULL, kid TEXT NOT NULL, jwk TEXT NOT NULL, jws TEXT NOT NULL,
-       nbf INTEGER NOT NULL, exp INTEGER NOT NULL, revoked_at INTEGER);
-     CREATE INDEX certificates_by_worker ON certificates (worker);
-     CREATE TABLE records (
-       id TEXT PRIMARY KEY, kid TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
-       cert_serial TEXT NOT NULL REFERENCES certificates (serial), signed_at TEXT NOT NULL,
-       received_at INTEGER NOT NULL, jws TEXT NOT NULL, receipt TEXT NOT NULL,
-       chain_gap INTEGER NOT NULL, UNIQUE (kid, seq));
-     CREATE TABLE rejections (
-       rowid INTEGER PRIMARY KEY, id TEXT, kid TEXT, code TEXT NOT NULL, received_at INTEGER NOT NULL);",
-    // 2: failure reports from devices.
-    "CREATE TABLE reports (
-       id TEXT PRIMARY KEY, kid TEXT NOT NULL, worker TEXT NOT NULL, cert_serial TEXT NOT NULL,
-       code TEXT NOT NULL, operation TEXT NOT NULL, message TEXT NOT NULL, first_at TEXT NOT NULL,
-       last_at TEXT NOT NULL, count INTEGER NOT NULL, app_version TEXT NOT NULL,
-       user_agent TEXT NOT NULL, comment TEXT, received_at INTEGER NOT NULL);
-     CREATE INDEX reports_by_code ON reports (code);",
-    // 3: reports belong to their signer (one worker's report id cannot replace another's);
-    // rejections of unauthenticated records become counters (so do those of schema 2 whose
-    // code says their signature was never checked, or not checked first); renewals supersede.
-    "CREATE TABLE reports_by_signer (
-       kid TEXT NOT NULL, id TEXT NOT NULL, worker TEXT NOT NULL, cert_serial TEXT NOT NULL,
-       code TEXT NOT NULL, operation TEXT NOT NULL, message TEXT NOT NULL, first_at TEXT NOT NULL,
-       last_at TEXT NOT NULL, count INTEGER NOT NULL, app_version TEXT NOT NULL,
-       user_agent TEXT NOT NULL, comment TEXT, received_at INTEGER NOT NULL, PRIMARY KEY (kid, id));
-     INSERT INTO reports_by_signer SELECT kid, id, worker, cert_serial, code, operation, message, first_at, last_at,
-       count, app_version, user_agent, comment, received_at FROM reports;
-     DROP TABLE reports;
-     ALTER TABLE reports_by_signer RENAME TO reports;
-     CREATE INDEX reports_by_code ON reports (code);
-     CREATE INDEX reports_by_signer_and_time ON reports (kid, received_at);
-     CREATE TABLE rejection_counts (
-       day INTEGER NOT NULL, code TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, code));
-     INSERT INTO rejection_counts (day, code, count)
-       SELECT received_at / 86400000, code, count(*) FROM rejections
-       WHERE id IS NULL OR kid IS NULL OR code IN ('malformed', 'cert_unknown', 'key_mismatch', 'bad_signature', 'id_conflict')
-       GROUP BY 1, 2;
-     DELETE FROM rejections
-       WHERE id IS NULL OR kid IS NULL OR code IN ('malformed', 'cert_unknown', 'key_mismatch', 'bad_signature', 'id_conflict');
-     UPDATE rejections SET id = substr(id, 1, 64), kid = substr(kid, 1, 64);
-     DELETE FROM rejections WHERE rowid <= (SELECT max(rowid) FROM rejections) - 100000;
-     ALTER TABLE certificates ADD COLUMN revocation_reason TEXT;
-     ALTER TABLE certificates ADD COLUMN superseded_by TEXT;",
-    // 4: the console's accounts, their one-time setup links and sessions (each by the SHA-256
-    // of its token, never the token), and the audit log of what was done in the console.
-    "CREATE TABLE accounts (
-       name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT, failed_logins INTEGER NOT NULL DEFAULT 0,
-       locked_until INTEGER, created_at INTEGER NOT NULL);
-     CREATE TABLE account_setups (
-       token_hash TEXT PRIMARY KEY, name TEXT NOT NULL REFERENCES accounts (name), expires_at INTEGER NOT NULL);
-     CREATE TABLE sessions (
-       token_hash TEXT PRIMARY KEY, name TEXT NOT NULL REFERENCES accounts (name), csrf TEXT NOT NULL,
-       expires_at INTEGER NOT NULL);
-     CREATE TABLE audit_log (
-       id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);",
-    // 5: what the console searches and sorts by, the triage of failure reports, and login
-    // tries of names that have no account (counted as an account's are), and the devices: when
-    // each was last heard from, its last status and their history; webhooks, their deliveries
-    // and the notices already sent (an event said once). The
-    // records' document names and references are read from their JWS by
-    // `backfill_searched_fields`.
-    "ALTER TABLE records ADD COLUMN worker TEXT NOT NULL DEFAULT '';
-     ALTER TABLE records ADD COLUMN doc_name TEXT NOT NULL DEFAULT '';
-     ALTER TABLE records ADD COLUMN reference TEXT NOT NULL DEFAULT '';
-     UPDATE records SET worker = coalesce((SELECT worker FROM certificates c WHERE c.serial = records.cert_serial), '');
-     CREATE INDEX records_by_signing ON records (signed_at, id);
-     CREATE INDEX records_by_worker ON records (worker, signed_at, id);
-     CREATE INDEX records_by_arrival ON records (received_at);
-     CREATE INDEX records_after_gap ON records (kid, seq) WHERE chain_gap = 1;
-     CREATE INDEX records_by_reference ON records (reference COLLATE NOCASE);
-     CREATE INDEX records_by_doc_name ON records (doc_name COLLATE NOCASE);
-     ALTER TABLE reports ADD COLUMN triage TEXT NOT NULL DEFAULT 'open';
-     ALTER TABLE reports ADD COLUMN triage_note TEXT NOT NULL DEFAULT '';
-     ALTER TABLE reports ADD COLUMN triaged_by TEXT;
-     ALTER TABLE reports ADD COLUMN triaged_at INTEGER;
-     DROP INDEX reports_by_code;
-     CREATE INDEX reports_by_code ON reports (code, received_at);
-     CREATE INDEX reports_grouped ON reports (code, count, triage, received_at);
-     CREATE INDEX reports_by_arrival ON reports (received_at);
-     CREATE INDEX reports_by_worker ON reports (worker, received_at);
-     ALTER TABLE accounts ADD COLUMN last_try INTEGER;
-     CREATE TABLE unknown_logins (
-       name TEXT PRIMARY KEY, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, last_try INTEGER NOT NULL);
-     CREATE INDEX unknown_logins_by_time ON unknown_logins (last_try);
-     CREATE TABLE devices (
-       kid TEXT PRIMARY KEY, worker TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
-       app_version TEXT NOT NULL DEFAULT '', user_agent TEXT NOT NULL DEFAULT '', failing INTEGER NOT NULL DEFAULT 0,
-       warnings INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0, oldest_pending_at TEXT, status_at INTEGER,
-       status_sent_at TEXT);
-     CREATE INDEX devices_by_last_seen ON devices (last_seen, kid);
-     CREATE INDEX devices_by_worker ON devices (worker, last_seen);
-     INSERT INTO devices (kid, worker, first_seen, last_seen)
-       SELECT kid, max(worker), min(received_at), max(received_at) FROM records GROUP BY kid;
-     CREATE TABLE device_statuses (
-       id INTEGER PRIMARY KEY, kid TEXT NOT NULL, received_at INTEGER NOT NULL, status TEXT NOT NULL);
-     CREATE INDEX device_statuses_by_kid ON device_statuses (kid, id);
-     CREATE TABLE webhooks (
-       id INTEGER PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL, created_at INTEGER NOT NULL,
-       created_by TEXT NOT NULL, removed_at INTEGER);
-     CREATE TABLE webhook_deliveries (
-       id INTEGER PRIMARY KEY, webhook INTEGER NOT NULL REFERENCES webhooks (id), event_id TEXT NOT NULL, event TEXT NOT NULL,
-       payload TEXT NOT NULL, created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
-       state TEXT NOT NULL DEFAULT 'pending', last_status INTEGER, last_error TEXT, finished_at INTEGER);
-     CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';
-     CREATE TABLE webhook_notices (kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (kind, key));",
-    // 6: the evidence the server holds for its records: each piece's digest (its name in the
-    // blob store), size and the receipt signed for it.
-    "CREATE TABLE evidence (
-       record_id TEXT NOT NULL REFERENCES records (id), kind TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
-       stored_at INTEGER NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (record_id, kind));",
-    // 7: revocations keep their RFC 5280 reason (those made before had none: `unspecified`;
-    // a renewal's mark, which was `superseded`, is now `renewed`), and a certificate names the
-    // key it replaced on its device and where that key's chain ended.
-    "UPDATE certificates SET revocation_reason = 'renewed' WHERE revocation_reason = 'superseded';
-     UPDATE certificates SET revocation_reason = 'unspecified' WHERE revoked_at IS NOT NULL AND revocation_reason IS NULL;
-     ALTER TABLE certificates ADD COLUMN continues_kid TEXT;
-     ALTER TABLE certificates ADD COLUMN continues_seq INTEGER;
-     ALTER TABLE certificates ADD COLUMN continues_hash TEXT;
-     CREATE INDEX certificates_by_kid ON certificates (kid);
-     CREATE INDEX certificates_continuing ON certificates (continues_kid) WHERE continues_kid IS NOT NULL;",
-    // 8: forms from the office, every version kept (a record names the one it answered); the
-    // three shipped with offsign are added by the backfill.
-    "CREATE TABLE forms (
-       id TEXT NOT NULL, version INTEGER NOT NULL, definition TEXT NOT NULL, added_at INTEGER NOT NULL, added_by TEXT NOT NULL,
-       PRIMARY KEY (id, version));",
-];
 
 /// The forms shipped with offsign: a delivery receipt, an inspection checklist, a consent form.
 pub const SHIPPED_FORMS: [&str; 3] = [
-    include_str!("../forms/delivery-receipt.json"),
-    include_str!("../forms/inspection-checklist.json"),
-    include_str!("../forms/consent-form.json"),
+    include_str!("../../forms/delivery-receipt.json"),
+    include_str!("../../forms/inspection-checklist.json"),
+    include_str!("../../forms/consent-form.json"),
 ];
 
 /// Who the forms shipped with offsign were added by.
 pub const SHIPPED_BY: &str = "offsign";
 
-/// Schema 8: the shipped forms, as version 1 each.
-fn backfill_shipped_forms(connection: &Connection) -> Result<()> {
+/// The shipped forms, as version 1 each: part of the schema (SQLite's 8th migration, the
+/// PostgreSQL schema's first).
+fn add_shipped_forms(sql: &mut dyn Sql) -> Result<()> {
     for json in SHIPPED_FORMS {
         let form = offsign::Form::parse(json.as_bytes()).map_err(|e| StorageError(format!("a shipped form: {e}")))?;
         let definition = serde_json::to_string(&form).map_err(|e| StorageError(e.to_string()))?;
-        connection.execute(
+        sql.execute(
             "INSERT INTO forms (id, version, definition, added_at, added_by) VALUES (?1, ?2, ?3, 0, ?4)",
-            params![form.id, form.version, definition, SHIPPED_BY],
+            args![form.id, form.version, definition, SHIPPED_BY],
         )?;
     }
     Ok(())
 }
 
-/// Data a migration's SQL cannot compute, filled in by code in the same transaction: the
-/// schema version it completes, and the step.
-const BACKFILLS: &[(usize, fn(&Connection) -> Result<()>)] = &[(5, backfill_searched_fields), (8, backfill_shipped_forms)];
-
-/// Schema 5: each stored record's document name and reference, read from its JWS.
-fn backfill_searched_fields(connection: &Connection) -> Result<()> {
-    let mut read = connection.prepare("SELECT id, jws FROM records")?;
-    let mut write = connection.prepare("UPDATE records SET doc_name = ?2, reference = ?3 WHERE id = ?1")?;
-    let mut rows = read.query([])?;
-    while let Some(row) = rows.next()? {
-        let (id, jws): (String, String) = (row.get(0)?, row.get(1)?);
-        if let Ok((_, payload)) = offsign::inspect_record(&jws) {
-            let (doc_name, reference) = StoredRecord::searched_fields(&payload);
-            write.execute(params![id, doc_name, reference])?;
-        }
-    }
-    Ok(())
+/// The refusal to open a database that a newer server has migrated.
+fn newer_schema(found: u32) -> StorageError {
+    StorageError(format!("the database has schema version {found}, newer than this server ({SCHEMA_VERSION}): upgrade the server"))
 }
 
-/// SQLite storage in one file.
-pub struct Sqlite {
-    connection: Mutex<Connection>,
+/// The schema version this server writes and reads.
+pub const SCHEMA_VERSION: u32 = sqlite::SCHEMA_VERSION;
+
+/// The server's database: a SQLite file (the default: one process, nothing to install) or a
+/// PostgreSQL database (several instances on one database). Every query is written once
+/// (`sql`); what differs is how a connection is had and a write is serialised.
+pub struct Database {
+    backend: Backend,
 }
 
-impl Sqlite {
-    /// Opens (creating) the database file and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Sqlite> {
-        let mut connection = Connection::open(path)?;
-        connection.pragma_update(None, "journal_mode", "WAL")?;
-        connection.pragma_update(None, "synchronous", "FULL")?;
-        connection.pragma_update(None, "foreign_keys", "ON")?;
-        connection.busy_timeout(std::time::Duration::from_secs(5))?;
-        let applied = user_version(&connection)? as usize;
-        if applied > MIGRATIONS.len() {
-            return Err(StorageError(format!(
-                "the database has schema version {applied}, newer than this server ({}): upgrade the server",
-                MIGRATIONS.len()
-            )));
+enum Backend {
+    /// One connection, held by one request at a time.
+    Sqlite(Mutex<rusqlite::Connection>),
+    /// A pool of connections, shared by the instances' requests.
+    Postgres(postgresql::Pool),
+}
+
+/// Where the database is (`--db`): a SQLite file, or a PostgreSQL database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// The SQLite file at this path (created when missing).
+    Sqlite(std::path::PathBuf),
+    /// The PostgreSQL database at this `postgres://` or `postgresql://` URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL, else a SQLite file's path.
+    pub fn parse(value: &str) -> Location {
+        if postgresql::is_url(value) {
+            Location::Postgres(value.to_owned())
+        } else {
+            Location::Sqlite(value.into())
         }
-        for (version, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
-            let tx = connection.transaction()?;
-            tx.execute_batch(sql)?;
-            for (_, backfill) in BACKFILLS.iter().filter(|(completes, _)| *completes == version + 1) {
-                backfill(&tx)?;
-            }
-            tx.pragma_update(None, "user_version", version + 1)?;
-            tx.commit()?;
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// The path, or the URL without its password (for logs and messages).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "{}", path.display()),
+            Location::Postgres(url) => f.write_str(&postgresql::redacted(url)),
         }
-        Ok(Sqlite { connection: Mutex::new(connection) })
+    }
+}
+
+impl Database {
+    /// Opens the database at `location` and brings its schema up to date.
+    pub fn open(location: &Location) -> Result<Database> {
+        match location {
+            Location::Sqlite(path) => Database::sqlite(path),
+            Location::Postgres(url) => Database::postgres(url),
+        }
     }
 
-    /// The schema version of this database (`PRAGMA user_version`).
+    /// The schema version of the database at `location`, read without migrating it (0 for an
+    /// empty one).
+    pub fn schema_version_of(location: &Location) -> Result<u32> {
+        match location {
+            Location::Sqlite(path) => sqlite::schema_version_of(path),
+            Location::Postgres(url) => postgresql::schema_version_of(url),
+        }
+    }
+
+    /// Opens (creating) the SQLite database file at `path` and brings its schema up to date.
+    pub fn sqlite(path: &Path) -> Result<Database> {
+        Ok(Database { backend: Backend::Sqlite(Mutex::new(sqlite::open(path)?)) })
+    }
+
+    /// Connects to the PostgreSQL database at `url` and brings its schema up to date (one
+    /// instance at a time, when several start together).
+    pub fn postgres(url: &str) -> Result<Database> {
+        Ok(Database { backend: Backend::Postgres(postgresql::open(url)?) })
+    }
+
+    /// The schema version of this database.
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(user_version(&self.lock())?)
-    }
-
-    /// The schema version of the database file at `path` (0 for an empty one), read without
-    /// migrating it.
-    pub fn schema_version_of(path: &Path) -> Result<u32> {
-        Ok(user_version(&Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?)?)
-    }
-
-    /// Copies the database file `source`, consistent as of one moment, to the new file
-    /// `target` while a server goes on using it (SQLite's `VACUUM INTO`: one read transaction on
-    /// a read-only connection, so writers are not held up, and nothing is created or migrated).
-    /// The copy is written to a file of its own beside `target` (mode 0600: it holds password
-    /// hashes and webhook secrets), checked (`PRAGMA integrity_check`), and only then linked to
-    /// `target`, which fails when `target` exists: a copy cut short is never taken for a
-    /// backup, and no file is overwritten.
-    pub fn backup(source: &Path, target: &Path) -> Result<BackupSummary> {
-        use std::os::unix::fs::OpenOptionsExt;
-        if !source.is_file() {
-            return Err(StorageError(format!("no database at {}: name it with --db or OFFSIGN_DB", source.display())));
+        match &self.backend {
+            Backend::Sqlite(connection) => Ok(sqlite::user_version(&lock(connection))?),
+            Backend::Postgres(pool) => postgresql::schema_version(pool),
         }
-        if target.exists() {
-            return Err(StorageError(format!("{} exists: a backup is written to a new file", target.display())));
-        }
-        let mut partial = target.as_os_str().to_owned();
-        partial.push(format!(".{}.partial", std::process::id()));
-        let partial = std::path::PathBuf::from(partial);
-        // Created here, empty and private (VACUUM INTO writes into an empty file): this run's own.
-        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&partial)?;
-        let written = (|| {
-            let database = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            database.busy_timeout(std::time::Duration::from_secs(5))?;
-            database.execute("VACUUM INTO ?1", [partial.to_str().ok_or_else(|| StorageError("the backup's path is not UTF-8".into()))?])?;
-            let copy = Connection::open_with_flags(&partial, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            let check: String = copy.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
-            if check != "ok" {
-                return Err(StorageError(format!("the copy does not pass SQLite's integrity check: {check:.200}")));
-            }
-            let summary = BackupSummary {
-                bytes: std::fs::metadata(&partial)?.len(),
-                records: copy.query_row("SELECT count(*) FROM records", [], |row| row.get::<_, i64>(0))? as u64,
-                schema_version: user_version(&copy)?,
-            };
-            std::fs::File::open(&partial)?.sync_all()?;
-            std::fs::hard_link(&partial, target).map_err(|e| StorageError(format!("{}: {e}", target.display())))?;
-            if let Some(folder) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::File::open(folder)?.sync_all()?;
-            }
-            Ok(summary)
-        })();
-        let _ = std::fs::remove_file(&partial);
-        written
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave a half-done transaction (SQLite rolls
-        // it back), so a poisoned lock is still usable.
-        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// `work` on a connection, each statement a transaction of its own: reads, and writes of
+    /// one statement.
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        match &self.backend {
+            Backend::Sqlite(connection) => work(&mut sqlite::SqliteSql(&lock(connection))),
+            Backend::Postgres(pool) => postgresql::read(pool, work),
+        }
+    }
+
+    /// `work` in one transaction, which commits when it returns `Ok`. Writes are serialised
+    /// as SQLite's are, across every instance on a PostgreSQL database too: what one reads
+    /// to decide (is this record id stored? is this code used?) holds until it commits.
+    fn write<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        match &self.backend {
+            Backend::Sqlite(connection) => {
+                let mut connection = lock(connection);
+                let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let out = work(&mut sqlite::SqliteSql(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Backend::Postgres(pool) => postgresql::write(pool, work),
+        }
     }
 }
 
-fn select_account(connection: &Connection, name: &str) -> Result<Option<Account>> {
-    let found = connection
-        .query_row(
-            "SELECT name, role, password_hash, failed_logins, locked_until FROM accounts WHERE name = ?1",
-            [name],
-            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get(2)?, row.get::<_, u32>(3)?, row.get(4)?)),
-        )
-        .optional()?;
+fn lock(connection: &Mutex<rusqlite::Connection>) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
+    // A panic while holding the lock cannot leave a half-done transaction (SQLite rolls
+    // it back), so a poisoned lock is still usable.
+    connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn select_account(sql: &mut dyn Sql, name: &str) -> Result<Option<Account>> {
+    let found = sql.row("SELECT name, role, password_hash, failed_logins, locked_until FROM accounts WHERE name = ?1", args![name], |row| {
+        Ok((row.get::<String>(0)?, row.get::<String>(1)?, row.get(2)?, row.get::<u32>(3)?, row.get(4)?))
+    })?;
     Ok(found.and_then(|(name, role, password_hash, failed_logins, locked_until)| {
         Some(Account { name, role: Role::parse(&role)?, password_hash, failed_logins, locked_until })
     }))
 }
 
-fn certificate_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow> {
+fn certificate_from(row: &Row) -> Result<CertificateRow> {
     Ok(CertificateRow {
         serial: row.get(0)?,
         worker: row.get(1)?,
@@ -1170,8 +1041,8 @@ fn certificate_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<CertificateRow>
         revoked_at: row.get(7)?,
         revocation_reason: row.get(8)?,
         superseded_by: row.get(9)?,
-        continues: match row.get::<_, Option<String>>(10)? {
-            Some(kid) => Some(offsign::Continuation { kid, seq: row.get::<_, i64>(11)? as u64, hash: row.get(12)? }),
+        continues: match row.get::<Option<String>>(10)? {
+            Some(kid) => Some(offsign::Continuation { kid, seq: row.get(11)?, hash: row.get(12)? }),
             None => None,
         },
     })
@@ -1181,11 +1052,11 @@ const CERTIFICATE_COLUMNS: &str =
     "serial, worker, kid, jwk, jws, nbf, exp, revoked_at, revocation_reason, superseded_by, continues_kid, continues_seq, continues_hash";
 const RECORD_COLUMNS: &str = "id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference";
 
-fn record_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
+fn record_from(row: &Row) -> Result<StoredRecord> {
     Ok(StoredRecord {
         id: row.get(0)?,
         kid: row.get(1)?,
-        seq: row.get::<_, i64>(2)? as u64,
+        seq: row.get(2)?,
         hash: row.get(3)?,
         cert_serial: row.get(4)?,
         signed_at: row.get(5)?,
@@ -1201,11 +1072,11 @@ fn record_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
 
 const SUMMARY_COLUMNS: &str = "id, kid, seq, worker, signed_at, received_at, doc_name, reference, chain_gap";
 
-fn summary_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<RecordSummary> {
+fn summary_from(row: &Row) -> Result<RecordSummary> {
     Ok(RecordSummary {
         id: row.get(0)?,
         kid: row.get(1)?,
-        seq: row.get::<_, i64>(2)? as u64,
+        seq: row.get(2)?,
         worker: row.get(3)?,
         signed_at: row.get(4)?,
         received_at: row.get(5)?,
@@ -1218,7 +1089,7 @@ fn summary_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<RecordSummary> {
 const DEVICE_COLUMNS: &str =
     "kid, worker, first_seen, last_seen, app_version, user_agent, failing, warnings, pending, oldest_pending_at, status_at";
 
-fn device_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
+fn device_from(row: &Row) -> Result<DeviceRow> {
     Ok(DeviceRow {
         kid: row.get(0)?,
         worker: row.get(1)?,
@@ -1241,16 +1112,11 @@ const HAS_LIVE_CERTIFICATE: &str = "EXISTS (SELECT 1 FROM certificates c WHERE c
 /// A condition on certificates `c` that continue a replaced key's chain: the chains do not link
 /// (the replaced key's chain holds another record at the end `c` named, or records past it).
 const BROKEN_LINK: &str = "EXISTS (SELECT 1 FROM records r WHERE r.kid = c.continues_kid
-    AND (r.seq > c.continues_seq OR (r.seq = c.continues_seq AND c.continues_hash IS NOT NULL AND r.hash IS NOT c.continues_hash)))";
-
-/// The schema version of `connection`'s database: the number of migrations applied.
-fn user_version(connection: &Connection) -> rusqlite::Result<u32> {
-    connection.pragma_query_value(None, "user_version", |row| row.get(0))
-}
+    AND (r.seq > c.continues_seq OR (r.seq = c.continues_seq AND c.continues_hash IS NOT NULL AND r.hash IS DISTINCT FROM c.continues_hash)))";
 
 const DELIVERY_COLUMNS: &str = "d.id, d.webhook, d.event_id, d.event, d.payload, d.created_at, d.attempts, d.state, d.last_status, d.last_error";
 
-fn delivery_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
+fn delivery_from(row: &Row) -> Result<Delivery> {
     Ok(Delivery {
         id: row.get(0)?,
         webhook: row.get(1)?,
@@ -1267,11 +1133,11 @@ fn delivery_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
 
 /// A webhook read from `row`, its columns from `at` on (id, url, events, secret, created_at,
 /// created_by).
-fn webhook_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Webhook> {
+fn webhook_at(row: &Row, at: usize) -> Result<Webhook> {
     Ok(Webhook {
         id: row.get(at)?,
         url: row.get(at + 1)?,
-        events: row.get::<_, String>(at + 2)?.split(',').filter_map(EventKind::parse).collect(),
+        events: row.get::<String>(at + 2)?.split(',').filter_map(EventKind::parse).collect(),
         secret: zeroize::Zeroizing::new(row.get(at + 3)?),
         created_at: row.get(at + 4)?,
         created_by: row.get(at + 5)?,
@@ -1281,7 +1147,7 @@ fn webhook_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Webhook> {
 const REPORT_COLUMNS: &str = "id, kid, worker, cert_serial, code, operation, message, first_at, last_at, count, app_version,
    user_agent, comment, received_at, triage, triage_note, triaged_by, triaged_at";
 
-fn report_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReportEntry> {
+fn report_from(row: &Row) -> Result<ReportEntry> {
     let code: String = row.get(4)?;
     let kid: String = row.get(1)?;
     let report = offsign::ReportRow {
@@ -1308,16 +1174,16 @@ fn report_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReportEntry> {
 }
 
 /// A query's conditions and their values, built from a search's non-empty fields (so that
-/// SQLite's planner sees only what narrows, and picks the index for it).
+/// the planner sees only what narrows, and picks the index for it).
 #[derive(Default)]
 struct Conditions {
     sql: Vec<String>,
-    values: Vec<Box<dyn rusqlite::ToSql>>,
+    values: Vec<Box<dyn ToArg>>,
 }
 
 impl Conditions {
     /// Adds `condition`, in which `?` stands for each of `values` in turn.
-    fn add(&mut self, condition: &str, values: Vec<Box<dyn rusqlite::ToSql>>) {
+    fn add(&mut self, condition: &str, values: Vec<Box<dyn ToArg>>) {
         let mut numbered = String::new();
         for (i, part) in condition.split('?').enumerate() {
             if i > 0 {
@@ -1330,36 +1196,31 @@ impl Conditions {
     }
 
     /// Runs `select`, `WHERE …` (or nothing), then `ORDER BY {order} LIMIT limit` on
-    /// `connection`, each row read by `read`.
-    fn rows<T>(mut self, connection: &Connection, select: &str, order: &str, limit: u32, read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+    /// `sql`, each row read by `read`.
+    fn rows<T>(mut self, sql: &mut dyn Sql, select: &str, order: &str, limit: u32, read: fn(&Row) -> Result<T>) -> Result<Vec<T>> {
         let filter = if self.sql.is_empty() { String::new() } else { format!(" WHERE {}", self.sql.join(" AND ")) };
         let mut tail = Conditions { sql: Vec::new(), values: std::mem::take(&mut self.values) };
         tail.add(&format!("ORDER BY {order} LIMIT ?"), vec![Box::new(limit)]);
-        let mut statement = connection.prepare_cached(&format!("{select}{filter} {}", tail.sql.concat()))?;
-        let rows = statement.query_map(rusqlite::params_from_iter(tail.values.iter().map(|v| v.as_ref())), read)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let values: Vec<&dyn ToArg> = tail.values.iter().map(|v| v as &dyn ToArg).collect();
+        sql.rows(&format!("{select}{filter} {}", tail.sql.concat()), &values, read)
     }
 }
 
-
 /// Whether a failure report with `code` is stored already.
-fn known_code(connection: &Connection, code: &str) -> Result<bool> {
-    Ok(connection.prepare_cached("SELECT 1 FROM reports WHERE code = ?1 LIMIT 1")?.query_row([code], |_| Ok(())).optional()?.is_some())
+fn known_code(sql: &mut dyn Sql, code: &str) -> Result<bool> {
+    Ok(sql.row("SELECT 1 FROM reports WHERE code = ?1 LIMIT 1", args![code], |_| Ok(()))?.is_some())
 }
 
-/// [`Batch::event`] on `connection`.
-fn queue_event(connection: &Connection, event: &Event) -> Result<()> {
+/// [`Batch::event`] on `sql`.
+fn queue_event(sql: &mut dyn Sql, event: &Event) -> Result<()> {
     let kind = event.kind.as_str();
-    let hooks: Vec<(i64, String)> = connection
-        .prepare_cached("SELECT id, events FROM webhooks WHERE removed_at IS NULL")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let hooks = sql.rows("SELECT id, events FROM webhooks WHERE removed_at IS NULL", args![], |row| Ok((row.get::<i64>(0)?, row.get::<String>(1)?)))?;
     let hooks: Vec<i64> = hooks.into_iter().filter(|(_, events)| events.split(',').any(|e| e == kind)).map(|(id, _)| id).collect();
     if hooks.is_empty() {
         return Ok(());
     }
     if let Some(key) = &event.notice {
-        let fresh = connection.prepare_cached("INSERT OR IGNORE INTO webhook_notices (kind, key, at) VALUES (?1, ?2, ?3)")?.execute(params![kind, key, event.at])?;
+        let fresh = sql.execute("INSERT INTO webhook_notices (kind, key, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", args![kind, key, event.at])?;
         if fresh == 0 {
             return Ok(());
         }
@@ -1369,23 +1230,27 @@ fn queue_event(connection: &Connection, event: &Event) -> Result<()> {
     let event_id = format!("msg_{}", crate::hex::hex(&random));
     let timestamp = offsign::Timestamp::from_millis(event.at).map(|t| t.to_string()).unwrap_or_default();
     let payload = serde_json::json!({ "type": kind, "timestamp": timestamp, "data": event.data }).to_string();
-    let mut insert = connection.prepare_cached(
-        "INSERT INTO webhook_deliveries (webhook, event_id, event, payload, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-    )?;
     for hook in hooks {
-        insert.execute(params![hook, event_id, kind, payload, event.at])?;
+        sql.execute(
+            "INSERT INTO webhook_deliveries (webhook, event_id, event, payload, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            args![hook, event_id, kind, payload, event.at],
+        )?;
     }
     Ok(())
 }
 
-/// [`Batch::seen`] on `connection`.
-fn mark_seen(connection: &Connection, kid: &str, worker: &str, at: i64) -> Result<()> {
-    connection
-        .prepare_cached(
+/// The later of a device's stored `last_seen` and the one an upsert brings.
+const LATER_SEEN: &str = "CASE WHEN excluded.last_seen > devices.last_seen THEN excluded.last_seen ELSE devices.last_seen END";
+
+/// [`Batch::seen`] on `sql`.
+fn mark_seen(sql: &mut dyn Sql, kid: &str, worker: &str, at: i64) -> Result<()> {
+    sql.execute(
+        &format!(
             "INSERT INTO devices (kid, worker, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
-             ON CONFLICT (kid) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
-        )?
-        .execute(params![kid, worker, at])?;
+             ON CONFLICT (kid) DO UPDATE SET last_seen = {LATER_SEEN}"
+        ),
+        args![kid, worker, at],
+    )?;
     Ok(())
 }
 
@@ -1395,42 +1260,36 @@ const NEWEST_EXPIRING: &str = "revoked_at IS NULL AND exp > ?1 AND exp <= ?1 + ?
     AND NOT EXISTS (SELECT 1 FROM certificates d WHERE d.worker = c.worker AND d.revoked_at IS NULL AND d.exp > c.exp)";
 
 /// Workers whose newest live certificate expires in `(now, now + within]` (ms).
-fn count_expiring(connection: &Connection, now: i64, within: i64) -> Result<u64> {
-    let sql = format!("SELECT count(DISTINCT worker) FROM certificates c WHERE {NEWEST_EXPIRING}");
-    Ok(connection.query_row(&sql, [now, within], |row| row.get::<_, i64>(0))? as u64)
+fn count_expiring(sql: &mut dyn Sql, now: i64, within: i64) -> Result<u64> {
+    sql.count(&format!("SELECT count(DISTINCT worker) FROM certificates c WHERE {NEWEST_EXPIRING}"), args![now, within])
 }
 
 /// The stored record with this id.
-fn select_record(connection: &Connection, id: &str) -> Result<Option<StoredRecord>> {
-    let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1");
-    Ok(connection.prepare_cached(&sql)?.query_row([id], record_from).optional()?)
+fn select_record(sql: &mut dyn Sql, id: &str) -> Result<Option<StoredRecord>> {
+    sql.row(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1"), args![id], record_from)
 }
 
-fn select_evidence(connection: &Connection, record_id: &str) -> Result<Vec<EvidenceRow>> {
-    let mut statement =
-        connection.prepare_cached("SELECT record_id, kind, sha256, size, stored_at, receipt FROM evidence WHERE record_id = ?1 ORDER BY kind")?;
-    let rows = statement.query_map([record_id], |row| {
+fn select_evidence(sql: &mut dyn Sql, record_id: &str) -> Result<Vec<EvidenceRow>> {
+    sql.rows("SELECT record_id, kind, sha256, size, stored_at, receipt FROM evidence WHERE record_id = ?1 ORDER BY kind", args![record_id], |row| {
         Ok(EvidenceRow {
             record_id: row.get(0)?,
             kind: row.get(1)?,
             sha256: row.get(2)?,
-            size: row.get::<_, i64>(3)? as u64,
+            size: row.get(3)?,
             stored_at: row.get(4)?,
             receipt: row.get(5)?,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
-fn select_certificate(connection: &Connection, serial: &str) -> Result<Option<CertificateRow>> {
-    let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE serial = ?1");
-    Ok(connection.prepare_cached(&sql)?.query_row([serial], certificate_from).optional()?)
+fn select_certificate(sql: &mut dyn Sql, serial: &str) -> Result<Option<CertificateRow>> {
+    sql.row(&format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE serial = ?1"), args![serial], certificate_from)
 }
 
-fn insert_certificate(connection: &Connection, cert: &CertificateRow) -> Result<()> {
-    connection.execute(
+fn insert_certificate(sql: &mut dyn Sql, cert: &CertificateRow) -> Result<()> {
+    sql.execute(
         &format!("INSERT INTO certificates ({CERTIFICATE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
-        params![
+        args![
             cert.serial,
             cert.worker,
             cert.kid,
@@ -1442,23 +1301,23 @@ fn insert_certificate(connection: &Connection, cert: &CertificateRow) -> Result<
             cert.revocation_reason,
             cert.superseded_by,
             cert.continues.as_ref().map(|c| &c.kid),
-            cert.continues.as_ref().map(|c| c.seq as i64),
+            cert.continues.as_ref().map(|c| c.seq),
             cert.continues.as_ref().and_then(|c| c.hash.as_ref()),
         ],
     )?;
     Ok(())
 }
 
-struct SqliteBatch<'c>(&'c rusqlite::Transaction<'c>);
+/// A write transaction as a [`Batch`].
+struct SqlBatch<'a>(&'a mut dyn Sql);
 
-impl Batch for SqliteBatch<'_> {
+impl Batch for SqlBatch<'_> {
     fn record_by_id(&mut self, id: &str) -> Result<Option<StoredRecord>> {
         select_record(self.0, id)
     }
 
     fn record_at(&mut self, kid: &str, seq: u64) -> Result<Option<StoredRecord>> {
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq = ?2");
-        Ok(self.0.prepare_cached(&sql)?.query_row(params![kid, seq as i64], record_from).optional()?)
+        self.0.row(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq = ?2"), args![kid, seq], record_from)
     }
 
     fn certificate(&mut self, serial: &str) -> Result<Option<CertificateRow>> {
@@ -1466,73 +1325,56 @@ impl Batch for SqliteBatch<'_> {
     }
 
     fn form(&mut self, id: &str, version: u32) -> Result<Option<String>> {
-        let mut statement = self.0.prepare_cached("SELECT definition FROM forms WHERE id = ?1 AND version = ?2")?;
-        Ok(statement.query_row(params![id, version], |row| row.get(0)).optional()?)
+        self.0.row("SELECT definition FROM forms WHERE id = ?1 AND version = ?2", args![id, version], |row| row.get(0))
     }
 
     fn newest_form_version(&mut self, id: &str) -> Result<u32> {
-        let newest: Option<u32> = self.0.query_row("SELECT max(version) FROM forms WHERE id = ?1", [id], |row| row.get(0))?;
+        let newest: Option<u32> = self.0.one("SELECT max(version) FROM forms WHERE id = ?1", args![id], |row| row.get(0))?;
         Ok(newest.unwrap_or(0))
     }
 
     fn add_form(&mut self, form: &StoredForm) -> Result<()> {
         self.0.execute(
             "INSERT INTO forms (id, version, definition, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![form.id, form.version, form.definition, form.added_at, form.added_by],
+            args![form.id, form.version, form.definition, form.added_at, form.added_by],
         )?;
         Ok(())
     }
 
     fn insert_record(&mut self, r: &StoredRecord) -> Result<()> {
-        self.0
-            .prepare_cached(
-                "INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?
-            .execute(params![
-                r.id,
-                r.kid,
-                r.seq as i64,
-                r.hash,
-                r.cert_serial,
-                r.signed_at,
-                r.received_at,
-                r.jws,
-                r.receipt,
-                r.chain_gap,
-                r.worker,
-                r.doc_name,
-                r.reference
-            ])?;
+        self.0.execute(
+            "INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            args![r.id, r.kid, r.seq, r.hash, r.cert_serial, r.signed_at, r.received_at, r.jws, r.receipt, r.chain_gap, r.worker, r.doc_name, r.reference],
+        )?;
         Ok(())
     }
 
     fn insert_rejection(&mut self, r: &Rejection) -> Result<()> {
-        self.0
-            .prepare_cached("INSERT INTO rejections (id, kid, code, received_at) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![r.id, r.kid, r.code, r.received_at])?;
-        let newest = self.0.last_insert_rowid();
-        self.0.prepare_cached("DELETE FROM rejections WHERE rowid <= ?1")?.execute([newest - MAX_REJECTIONS_KEPT])?;
+        let newest: i64 = self.0.one(
+            "INSERT INTO rejections (id, kid, code, received_at) VALUES (?1, ?2, ?3, ?4) RETURNING rowid",
+            args![r.id, r.kid, r.code, r.received_at],
+            |row| row.get(0),
+        )?;
+        self.0.execute("DELETE FROM rejections WHERE rowid <= ?1", args![newest - MAX_REJECTIONS_KEPT])?;
         Ok(())
     }
 
     fn count_rejection(&mut self, code: &str, received_at: i64) -> Result<()> {
-        self.0
-            .prepare_cached(
-                "INSERT INTO rejection_counts (day, code, count) VALUES (?1, ?2, 1)
-                 ON CONFLICT (day, code) DO UPDATE SET count = count + 1",
-            )?
-            .execute(params![received_at.div_euclid(offsign::DAY_MS), code])?;
+        self.0.execute(
+            "INSERT INTO rejection_counts (day, code, count) VALUES (?1, ?2, 1)
+             ON CONFLICT (day, code) DO UPDATE SET count = rejection_counts.count + 1",
+            args![received_at.div_euclid(offsign::DAY_MS), code],
+        )?;
         Ok(())
     }
 
     fn revoke(&mut self, target: &RevokeTarget, reason: offsign::RevocationReason, now: i64) -> Result<Vec<String>> {
-        let tx = self.0;
         // A serial, with the certificates it renewed (the same key, still good for records
         // until they expire); one key's; or all of a worker's.
         let (condition, first, second) = match target {
             RevokeTarget::Serial(serial) => (
-                "serial IN (WITH RECURSIVE earlier(serial) AS (SELECT ?1 UNION SELECT c.serial FROM certificates c
+                "serial IN (WITH RECURSIVE earlier(serial) AS (SELECT serial FROM certificates WHERE serial = ?1 UNION SELECT c.serial FROM certificates c
                    JOIN earlier e ON c.superseded_by = e.serial) SELECT serial FROM earlier) AND ?2 IS NOT NULL",
                 serial,
                 serial,
@@ -1545,57 +1387,51 @@ impl Batch for SqliteBatch<'_> {
         let taints = !reason.keeps_earlier_records();
         let revocable = format!(
             "{condition} AND (revoked_at IS NULL OR revocation_reason = '{RENEWED}'
-               OR (?3 AND revocation_reason NOT IN ('unspecified', 'keyCompromise')))"
+               OR (?3 = 1 AND revocation_reason NOT IN ('unspecified', 'keyCompromise')))"
         );
-        let serials: Vec<String> = tx
-            .prepare(&format!("SELECT serial FROM certificates WHERE {revocable} ORDER BY serial"))?
-            .query_map(params![first, second, taints], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let serials =
+            self.0.rows(&format!("SELECT serial FROM certificates WHERE {revocable} ORDER BY serial"), args![first, second, taints], |row| row.get(0))?;
         // A renewed certificate took records until now: a revocation that keeps earlier
         // records keeps those too. A revoked one keeps its earlier time.
-        tx.execute(
+        self.0.execute(
             &format!(
                 "UPDATE certificates SET revocation_reason = ?5,
-                   revoked_at = CASE WHEN revocation_reason = '{RENEWED}' THEN ?4 ELSE min(coalesce(revoked_at, ?4), ?4) END
+                   revoked_at = CASE WHEN revocation_reason = '{RENEWED}' OR revoked_at IS NULL OR revoked_at > ?4 THEN ?4 ELSE revoked_at END
                  WHERE {revocable}"
             ),
-            params![first, second, taints, now, reason.as_str()],
+            args![first, second, taints, now, reason.as_str()],
         )?;
         if let RevokeTarget::Worker(worker) = target {
-            tx.execute("UPDATE enrollment_codes SET expires_at = min(expires_at, ?2) WHERE worker = ?1 AND used_at IS NULL", params![worker, now])?;
+            self.0.execute(
+                "UPDATE enrollment_codes SET expires_at = CASE WHEN expires_at < ?2 THEN expires_at ELSE ?2 END WHERE worker = ?1 AND used_at IS NULL",
+                args![worker, now],
+            )?;
         }
         Ok(serials)
     }
 
     fn add_account(&mut self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account> {
-        let tx = self.0;
+        let tx = &mut *self.0;
         // A new link for an account that exists is a reset: its password and sessions end now,
         // not when the link is used (the old password may be what leaked).
-        tx.execute("UPDATE accounts SET password_hash = NULL WHERE name = ?1", [name])?;
-        tx.execute("DELETE FROM sessions WHERE name = ?1", [name])?;
-        tx.execute(
-            "INSERT INTO accounts (name, role, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
-            params![name, role.as_str(), now],
-        )?;
-        tx.execute("DELETE FROM account_setups WHERE name = ?1 OR expires_at <= ?2", params![name, now])?;
-        tx.execute("INSERT INTO account_setups (token_hash, name, expires_at) VALUES (?1, ?2, ?3)", params![setup_hash, name, expires_at])?;
-        let account = select_account(&tx, name)?.ok_or_else(|| StorageError("the account just added is missing".into()))?;
-        Ok(account)
+        tx.execute("UPDATE accounts SET password_hash = NULL WHERE name = ?1", args![name])?;
+        tx.execute("DELETE FROM sessions WHERE name = ?1", args![name])?;
+        tx.execute("INSERT INTO accounts (name, role, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING", args![name, role.as_str(), now])?;
+        tx.execute("DELETE FROM account_setups WHERE name = ?1 OR expires_at <= ?2", args![name, now])?;
+        tx.execute("INSERT INTO account_setups (token_hash, name, expires_at) VALUES (?1, ?2, ?3)", args![setup_hash, name, expires_at])?;
+        select_account(tx, name)?.ok_or_else(|| StorageError("the account just added is missing".into()))
     }
 
     fn add_enrollment_code(&mut self, code_hash: &str, code: &EnrollmentCode) -> Result<()> {
         self.0.execute(
             "INSERT INTO enrollment_codes (code_hash, worker, days, expires_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![code_hash, code.worker, code.days, code.expires_at, code.used_at],
+            args![code_hash, code.worker, code.days, code.expires_at, code.used_at],
         )?;
         Ok(())
     }
 
     fn audit(&mut self, entry: &AuditEntry) -> Result<()> {
-        self.0.execute(
-            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![entry.at, entry.actor, entry.action, entry.detail],
-        )?;
+        self.0.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)", args![entry.at, entry.actor, entry.action, entry.detail])?;
         Ok(())
     }
 
@@ -1610,162 +1446,173 @@ impl Batch for SqliteBatch<'_> {
     fn triage(&mut self, kid: &str, id: &str, triage: &Triage) -> Result<bool> {
         let changed = self.0.execute(
             "UPDATE reports SET triage = ?3, triage_note = ?4, triaged_by = ?5, triaged_at = ?6 WHERE kid = ?1 AND id = ?2",
-            params![kid, id, triage.state.as_str(), triage.note, triage.by, triage.at],
+            args![kid, id, triage.state.as_str(), triage.note, triage.by, triage.at],
         )?;
         Ok(changed == 1)
     }
 }
 
-impl Storage for Sqlite {
+impl Storage for Database {
     fn records(&self, search: &RecordSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<RecordSummary>> {
-        let mut conditions = Conditions::default();
-        if !search.worker.is_empty() {
-            conditions.add("worker = ?", vec![Box::new(search.worker.clone())]);
-        }
-        if !search.text.is_empty() {
-            // A prefix, any case (ASCII), read from the two indexes: a search for text inside
-            // the names would read every row while holding the database.
-            let prefix = format!("{}%", search.text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            conditions.add("(reference LIKE ? ESCAPE '\\' OR doc_name LIKE ? ESCAPE '\\')", vec![Box::new(prefix.clone()), Box::new(prefix)]);
-        }
-        if !search.from.is_empty() {
-            conditions.add("signed_at >= ?", vec![Box::new(search.from.clone())]);
-        }
-        if !search.to.is_empty() {
-            conditions.add("signed_at < ?", vec![Box::new(search.to.clone())]);
-        }
-        if search.after_gap {
-            conditions.add("chain_gap = 1", vec![]);
-        }
-        if let Some(after) = after {
-            conditions.add("(signed_at, id) < (?, ?)", vec![Box::new(after.at.clone()), Box::new(after.key.clone())]);
-        }
-        conditions.rows(&self.lock(), &format!("SELECT {SUMMARY_COLUMNS} FROM records"), "signed_at DESC, id DESC", limit, summary_from)
+        self.read(|sql| {
+            let mut conditions = Conditions::default();
+            if !search.worker.is_empty() {
+                conditions.add("worker = ?", vec![Box::new(search.worker.clone())]);
+            }
+            if !search.text.is_empty() {
+                // A prefix, any case, read from the two indexes: a search for text inside the
+                // names would read every row.
+                let escaped = format!("{}%", search.text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+                let (reference, prefix) = sql.dialect().folded("reference", &escaped);
+                let (doc_name, _) = sql.dialect().folded("doc_name", &escaped);
+                conditions.add(
+                    &format!("({reference} LIKE ? ESCAPE '\\' OR {doc_name} LIKE ? ESCAPE '\\')"),
+                    vec![Box::new(prefix.clone()), Box::new(prefix)],
+                );
+            }
+            if !search.from.is_empty() {
+                conditions.add("signed_at >= ?", vec![Box::new(search.from.clone())]);
+            }
+            if !search.to.is_empty() {
+                conditions.add("signed_at < ?", vec![Box::new(search.to.clone())]);
+            }
+            if search.after_gap {
+                conditions.add("chain_gap = 1", vec![]);
+            }
+            if let Some(after) = after {
+                conditions.add("(signed_at, id) < (?, ?)", vec![Box::new(after.at.clone()), Box::new(after.key.clone())]);
+            }
+            conditions.rows(sql, &format!("SELECT {SUMMARY_COLUMNS} FROM records"), "signed_at DESC, id DESC", limit, summary_from)
+        })
     }
 
     fn record(&self, id: &str) -> Result<Option<StoredRecord>> {
-        select_record(&self.lock(), id)
+        self.read(|sql| select_record(sql, id))
     }
 
     fn chain_neighbours(&self, kid: &str, seq: u64) -> Result<(Option<RecordSummary>, Option<RecordSummary>)> {
-        let connection = self.lock();
-        let before = format!("SELECT {SUMMARY_COLUMNS} FROM records WHERE kid = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1");
-        let after = format!("SELECT {SUMMARY_COLUMNS} FROM records WHERE kid = ?1 AND seq > ?2 ORDER BY seq LIMIT 1");
-        let before = connection.prepare_cached(&before)?.query_row(params![kid, seq as i64], summary_from).optional()?;
-        let after = connection.prepare_cached(&after)?.query_row(params![kid, seq as i64], summary_from).optional()?;
-        Ok((before, after))
+        self.read(|sql| {
+            let before = format!("SELECT {SUMMARY_COLUMNS} FROM records WHERE kid = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1");
+            let after = format!("SELECT {SUMMARY_COLUMNS} FROM records WHERE kid = ?1 AND seq > ?2 ORDER BY seq LIMIT 1");
+            Ok((sql.row(&before, args![kid, seq], summary_from)?, sql.row(&after, args![kid, seq], summary_from)?))
+        })
     }
 
     fn open_gaps(&self, limit: u32) -> Result<Vec<ChainGap>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT r.kid, r.worker, r.seq, r.id, r.received_at,
-               (SELECT max(p.seq) FROM records p WHERE p.kid = r.kid AND p.seq < r.seq)
-             FROM (SELECT kid, worker, seq, id, received_at FROM records INDEXED BY records_after_gap WHERE chain_gap = 1) r
-             WHERE NOT EXISTS (SELECT 1 FROM records p WHERE p.kid = r.kid AND p.seq = r.seq - 1)
-             ORDER BY r.received_at, r.kid, r.seq LIMIT ?1",
-        )?;
-        let rows = statement.query_map([limit], |row| {
-            let seq = row.get::<_, i64>(2)? as u64;
-            let before: Option<i64> = row.get(5)?;
-            Ok(ChainGap {
-                kid: row.get(0)?,
-                worker: row.get(1)?,
-                first_missing: before.map_or(1, |b| b as u64 + 1),
-                last_missing: seq - 1,
-                next_id: row.get(3)?,
-                since: row.get(4)?,
-                continued_by: None,
-                broken_link: false,
-            })
-        })?;
-        let mut gaps: Vec<ChainGap> = rows.collect::<rusqlite::Result<_>>()?;
-        // The end of each replaced key's chain, as the key enrolled in its place named it: not
-        // arrived yet, or arrived and not linking (another record at that number, one past it).
-        let mut ends = connection.prepare_cached(&format!(
-            "SELECT kid, worker, seq, successor, nbf, stored, broken FROM (
-               SELECT c.continues_kid AS kid, c.worker, c.continues_seq AS seq, c.kid AS successor, c.nbf,
-                 (SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid) AS stored, {BROKEN_LINK} AS broken
-               FROM certificates c INDEXED BY certificates_continuing
-               WHERE c.continues_kid IS NOT NULL)
-             WHERE broken OR seq > coalesce(stored, 0)
-             ORDER BY nbf LIMIT ?1"
-        ))?;
-        let ends = ends.query_map([limit], |row| {
-            let (end, stored, broken) = (row.get::<_, i64>(2)? as u64, row.get::<_, Option<i64>>(5)?, row.get::<_, bool>(6)?);
-            Ok(ChainGap {
-                kid: row.get(0)?,
-                worker: row.get(1)?,
-                first_missing: if broken { end } else { stored.map_or(1, |s| s as u64 + 1) },
-                last_missing: end,
-                next_id: String::new(),
-                since: row.get(4)?,
-                continued_by: Some(row.get(3)?),
-                broken_link: broken,
-            })
-        })?;
-        gaps.extend(ends.collect::<rusqlite::Result<Vec<_>>>()?);
-        gaps.sort_by_key(|g| g.since);
-        gaps.truncate(limit as usize);
-        Ok(gaps)
+        self.read(|sql| {
+            let after_gap = sql.dialect().indexed_by("records_after_gap");
+            let mut gaps = sql.rows(
+                &format!(
+                    "SELECT r.kid, r.worker, r.seq, r.id, r.received_at,
+                       (SELECT max(p.seq) FROM records p WHERE p.kid = r.kid AND p.seq < r.seq)
+                     FROM (SELECT kid, worker, seq, id, received_at FROM records{after_gap} WHERE chain_gap = 1) r
+                     WHERE NOT EXISTS (SELECT 1 FROM records p WHERE p.kid = r.kid AND p.seq = r.seq - 1)
+                     ORDER BY r.received_at, r.kid, r.seq LIMIT ?1"
+                ),
+                args![limit],
+                |row| {
+                    let seq: u64 = row.get(2)?;
+                    let before: Option<u64> = row.get(5)?;
+                    Ok(ChainGap {
+                        kid: row.get(0)?,
+                        worker: row.get(1)?,
+                        first_missing: before.map_or(1, |b| b + 1),
+                        last_missing: seq - 1,
+                        next_id: row.get(3)?,
+                        since: row.get(4)?,
+                        continued_by: None,
+                        broken_link: false,
+                    })
+                },
+            )?;
+            // The end of each replaced key's chain, as the key enrolled in its place named it: not
+            // arrived yet, or arrived and not linking (another record at that number, one past it).
+            let continuing = sql.dialect().indexed_by("certificates_continuing");
+            let ends = sql.rows(
+                &format!(
+                    "SELECT kid, worker, seq, successor, nbf, stored, broken FROM (
+                       SELECT c.continues_kid AS kid, c.worker, c.continues_seq AS seq, c.kid AS successor, c.nbf,
+                         (SELECT max(r.seq) FROM records r WHERE r.kid = c.continues_kid) AS stored, {BROKEN_LINK} AS broken
+                       FROM certificates c{continuing}
+                       WHERE c.continues_kid IS NOT NULL) ends
+                     WHERE broken OR seq > coalesce(stored, 0)
+                     ORDER BY nbf LIMIT ?1"
+                ),
+                args![limit],
+                |row| {
+                    let (end, stored, broken) = (row.get::<u64>(2)?, row.get::<Option<u64>>(5)?, row.get::<bool>(6)?);
+                    Ok(ChainGap {
+                        kid: row.get(0)?,
+                        worker: row.get(1)?,
+                        first_missing: if broken { end } else { stored.map_or(1, |s| s + 1) },
+                        last_missing: end,
+                        next_id: String::new(),
+                        since: row.get(4)?,
+                        continued_by: Some(row.get(3)?),
+                        broken_link: broken,
+                    })
+                },
+            )?;
+            gaps.extend(ends);
+            gaps.sort_by_key(|g| g.since);
+            gaps.truncate(limit as usize);
+            Ok(gaps)
+        })
     }
 
     fn records_per_day(&self, since: i64) -> Result<Vec<(i64, u64)>> {
-        let connection = self.lock();
-        let mut statement = connection
-            .prepare_cached("SELECT received_at / 86400000, count(*) FROM records WHERE received_at >= ?1 * 86400000 GROUP BY 1 ORDER BY 1")?;
-        let rows = statement.query_map([since], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows(
+                "SELECT received_at / 86400000, count(*) FROM records WHERE received_at >= ?1 * 86400000 GROUP BY 1 ORDER BY 1",
+                args![since],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+        })
     }
 
     fn reports_per_day(&self, since: i64) -> Result<Vec<(i64, String, u64)>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT received_at / 86400000, code, count(*) FROM reports WHERE received_at >= ?1 * 86400000 GROUP BY 1, 2 ORDER BY 1, 2",
-        )?;
-        let rows = statement.query_map([since], |row| Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)? as u64)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows(
+                "SELECT received_at / 86400000, code, count(*) FROM reports WHERE received_at >= ?1 * 86400000 GROUP BY 1, 2 ORDER BY 1, 2",
+                args![since],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+        })
     }
 
     fn rejections_per_code(&self, since: i64) -> Result<Vec<(String, u64)>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT code, sum(n) FROM (
-               SELECT code, count(*) AS n FROM rejections WHERE received_at >= ?1 * 86400000 GROUP BY code
-               UNION ALL SELECT code, sum(count) FROM rejection_counts WHERE day >= ?1 GROUP BY code)
-             GROUP BY code ORDER BY 2 DESC, code",
-        )?;
-        let rows = statement.query_map([since], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows(
+                "SELECT code, CAST(sum(n) AS BIGINT) FROM (
+                   SELECT code, count(*) AS n FROM rejections WHERE received_at >= ?1 * 86400000 GROUP BY code
+                   UNION ALL SELECT code, CAST(sum(count) AS BIGINT) FROM rejection_counts WHERE day >= ?1 GROUP BY code) counted
+                 GROUP BY code ORDER BY 2 DESC, code",
+                args![since],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+        })
     }
 
     fn refusals(&self, code: &str, limit: u32) -> Result<Vec<(Rejection, String)>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT r.id, r.kid, r.code, r.received_at, coalesce((SELECT c.worker FROM certificates c WHERE c.kid = r.kid LIMIT 1), '')
-             FROM rejections r WHERE ?1 = '' OR r.code = ?1 ORDER BY r.rowid DESC LIMIT ?2",
-        )?;
-        let rows = statement.query_map(params![code, limit], |row| {
-            Ok((Rejection { id: row.get(0)?, kid: row.get(1)?, code: row.get(2)?, received_at: row.get(3)? }, row.get(4)?))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows(
+                "SELECT r.id, r.kid, r.code, r.received_at, coalesce((SELECT c.worker FROM certificates c WHERE c.kid = r.kid LIMIT 1), '')
+                 FROM rejections r WHERE ?1 = '' OR r.code = ?1 ORDER BY r.rowid DESC LIMIT ?2",
+                args![code, limit],
+                |row| Ok((Rejection { id: row.get(0)?, kid: row.get(1)?, code: row.get(2)?, received_at: row.get(3)? }, row.get(4)?)),
+            )
+        })
     }
 
     fn report_groups(&self) -> Result<Vec<ReportGroup>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT code, count(*), sum(count), sum(triage = 'open'), max(received_at) FROM reports GROUP BY code ORDER BY 5 DESC, code LIMIT 200",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(ReportGroup {
-                code: row.get(0)?,
-                reports: row.get::<_, i64>(1)? as u64,
-                occurrences: row.get::<_, i64>(2)? as u64,
-                open: row.get::<_, i64>(3)? as u64,
-                latest: row.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows(
+                "SELECT code, count(*), CAST(sum(count) AS BIGINT), count(*) FILTER (WHERE triage = 'open'), max(received_at)
+                 FROM reports GROUP BY code ORDER BY 5 DESC, code LIMIT 200",
+                args![],
+                |row| Ok(ReportGroup { code: row.get(0)?, reports: row.get(1)?, occurrences: row.get(2)?, open: row.get(3)?, latest: row.get(4)? }),
+            )
+        })
     }
 
     fn failure_reports(&self, search: &ReportSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<ReportEntry>> {
@@ -1784,149 +1631,159 @@ impl Storage for Sqlite {
             let (kid, id) = after.key.split_once(' ').unwrap_or((&after.key, ""));
             conditions.add("(received_at, kid, id) < (?, ?, ?)", vec![Box::new(at), Box::new(kid.to_owned()), Box::new(id.to_owned())]);
         }
-        conditions.rows(&self.lock(), &format!("SELECT {REPORT_COLUMNS} FROM reports"), "received_at DESC, kid DESC, id DESC", limit, report_from)
+        self.read(|sql| conditions.rows(sql, &format!("SELECT {REPORT_COLUMNS} FROM reports"), "received_at DESC, kid DESC, id DESC", limit, report_from))
     }
 
     fn workers_expiring(&self, now: i64, within: i64) -> Result<u64> {
-        count_expiring(&self.lock(), now, within)
+        self.read(|sql| count_expiring(sql, now, within))
     }
 
     fn add_webhook(&self, webhook: &Webhook, audit: &AuditEntry) -> Result<i64> {
-        let mut connection = self.lock();
-        let tx = connection.transaction()?;
-        let events = webhook.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",");
-        tx.execute(
-            "INSERT INTO webhooks (url, events, secret, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![webhook.url, events, webhook.secret.as_str(), webhook.created_at, webhook.created_by],
-        )?;
-        let id = tx.last_insert_rowid();
-        SqliteBatch(&tx).audit(audit)?;
-        tx.commit()?;
-        Ok(id)
+        self.write(|sql| {
+            let events = webhook.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",");
+            let id = sql.one(
+                "INSERT INTO webhooks (url, events, secret, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                args![webhook.url, events, webhook.secret.as_str(), webhook.created_at, webhook.created_by],
+                |row| row.get(0),
+            )?;
+            SqlBatch(sql).audit(audit)?;
+            Ok(id)
+        })
     }
 
     fn remove_webhook(&self, id: i64, at: i64, audit: &AuditEntry) -> Result<bool> {
-        let mut connection = self.lock();
-        let tx = connection.transaction()?;
-        let removed = tx.execute("UPDATE webhooks SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL", params![id, at])? == 1;
-        if removed {
-            tx.execute("UPDATE webhook_deliveries SET state = 'failed', last_error = 'the webhook was removed', finished_at = ?2 WHERE webhook = ?1 AND state = 'pending'", params![id, at])?;
-            SqliteBatch(&tx).audit(audit)?;
-        }
-        tx.commit()?;
-        Ok(removed)
+        self.write(|sql| {
+            let removed = sql.execute("UPDATE webhooks SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL", args![id, at])? == 1;
+            if removed {
+                sql.execute(
+                    "UPDATE webhook_deliveries SET state = 'failed', last_error = 'the webhook was removed', finished_at = ?2 WHERE webhook = ?1 AND state = 'pending'",
+                    args![id, at],
+                )?;
+                SqlBatch(sql).audit(audit)?;
+            }
+            Ok(removed)
+        })
     }
 
     fn webhooks(&self) -> Result<Vec<Webhook>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached("SELECT id, url, events, secret, created_at, created_by FROM webhooks WHERE removed_at IS NULL ORDER BY id")?;
-        let rows = statement.query_map([], |row| webhook_at(row, 0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows("SELECT id, url, events, secret, created_at, created_by FROM webhooks WHERE removed_at IS NULL ORDER BY id", args![], |row| webhook_at(row, 0))
+        })
     }
 
     fn due_deliveries(&self, now: i64, limit: u32) -> Result<Vec<(Delivery, Webhook)>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(&format!(
-            "SELECT {DELIVERY_COLUMNS}, w.id, w.url, w.events, w.secret, w.created_at, w.created_by
-             FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook
-             WHERE d.state = 'pending' AND d.next_at <= ?1 ORDER BY d.next_at, d.id LIMIT ?2"
-        ))?;
-        let rows = statement.query_map(params![now, limit], |row| Ok((delivery_from(row)?, webhook_at(row, 10)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows(
+                &format!(
+                    "SELECT {DELIVERY_COLUMNS}, w.id, w.url, w.events, w.secret, w.created_at, w.created_by
+                     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook
+                     WHERE d.state = 'pending' AND d.next_at <= ?1 ORDER BY d.next_at, d.id LIMIT ?2"
+                ),
+                args![now, limit],
+                |row| Ok((delivery_from(row)?, webhook_at(row, 10)?)),
+            )
+        })
     }
 
     fn delivery_attempted(&self, id: i64, at: i64, status: Option<u16>, error: Option<&str>, delivered: bool, retry_at: Option<i64>) -> Result<()> {
         let state = if delivered { "delivered" } else if retry_at.is_some() { "pending" } else { "failed" };
-        self.lock().execute(
-            "UPDATE webhook_deliveries SET attempts = attempts + 1, state = ?2, last_status = ?3, last_error = ?4,
-               next_at = coalesce(?5, next_at), finished_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?6 END
-             WHERE id = ?1",
-            params![id, state, status, error, retry_at, at],
-        )?;
+        self.read(|sql| {
+            sql.execute(
+                "UPDATE webhook_deliveries SET attempts = attempts + 1, state = ?2, last_status = ?3, last_error = ?4,
+                   next_at = coalesce(?5, next_at), finished_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?6 END
+                 WHERE id = ?1",
+                args![id, state, status, error, retry_at, at],
+            )
+        })?;
         Ok(())
     }
 
     fn deliveries(&self, limit: u32) -> Result<Vec<Delivery>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(&format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries d ORDER BY d.id DESC LIMIT ?1"))?;
-        let rows = statement.query_map([limit], delivery_from)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| sql.rows(&format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries d ORDER BY d.id DESC LIMIT ?1"), args![limit], delivery_from))
     }
 
     fn scan_events(&self, now: i64, spike: u64) -> Result<Vec<Event>> {
-        let connection = self.lock();
-        // Housekeeping first: finished deliveries and notices are kept for 30 days.
-        connection.execute("DELETE FROM webhook_deliveries WHERE state <> 'pending' AND finished_at < ?1", [now - 30 * offsign::DAY_MS])?;
-        connection.execute("DELETE FROM webhook_notices WHERE at < ?1", [now - 30 * offsign::DAY_MS])?;
-        let mut events = Vec::new();
-        let mut silent = connection.prepare_cached(&format!(
-            "SELECT kid, worker, last_seen FROM devices d WHERE last_seen < ?1 AND {HAS_LIVE_CERTIFICATE}
-               AND NOT EXISTS (SELECT 1 FROM webhook_notices n WHERE n.kind = 'device.silent' AND n.key = d.kid || ' ' || d.last_seen)
-             ORDER BY last_seen LIMIT 1000"
-        ))?;
-        for row in silent.query_map(params![now - SILENT_AFTER_MS, now], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))? {
-            let (kid, worker, last_seen) = row?;
-            let data = serde_json::json!({ "kid": kid, "worker": worker, "lastSeen": offsign::Timestamp::from_millis(last_seen).map(|t| t.to_string()).ok() });
-            events.push(Event { kind: EventKind::DeviceSilent, notice: Some(format!("{kid} {last_seen}")), data, at: now });
-        }
-        let mut expiring = connection.prepare_cached(&format!(
-            "SELECT serial, worker, exp FROM certificates c WHERE {NEWEST_EXPIRING}
-               AND NOT EXISTS (SELECT 1 FROM webhook_notices n WHERE n.kind = 'certificate.expiring' AND n.key = c.serial)
-             LIMIT 1000"
-        ))?;
-        for row in expiring.query_map([now, 14 * offsign::DAY_MS], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)))? {
-            let (serial, worker, exp) = row?;
-            let data = serde_json::json!({ "serial": serial, "worker": worker, "expiresAt": offsign::Timestamp::from_millis(exp).map(|t| t.to_string()).ok() });
-            events.push(Event { kind: EventKind::CertificateExpiring, notice: Some(serial), data, at: now });
-        }
-        let mut spikes = connection.prepare_cached("SELECT code, count(*) FROM reports WHERE received_at > ?1 GROUP BY code HAVING count(*) > ?2")?;
-        for row in spikes.query_map(params![now - 3_600_000, spike as i64], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))? {
-            let (code, count) = row?;
-            let data = serde_json::json!({ "code": code, "reportsInTheLastHour": count });
-            // Once an hour per code at most.
-            events.push(Event { kind: EventKind::FailureSpike, notice: Some(format!("{code} {}", now / 3_600_000)), data, at: now });
-        }
-        Ok(events)
+        self.read(|sql| {
+            // Housekeeping first: finished deliveries and notices are kept for 30 days.
+            sql.execute("DELETE FROM webhook_deliveries WHERE state <> 'pending' AND finished_at < ?1", args![now - 30 * offsign::DAY_MS])?;
+            sql.execute("DELETE FROM webhook_notices WHERE at < ?1", args![now - 30 * offsign::DAY_MS])?;
+            let mut events = Vec::new();
+            let silent = sql.rows(
+                &format!(
+                    "SELECT kid, worker, last_seen FROM devices d WHERE last_seen < ?1 AND {HAS_LIVE_CERTIFICATE}
+                       AND NOT EXISTS (SELECT 1 FROM webhook_notices n WHERE n.kind = 'device.silent' AND n.key = d.kid || ' ' || d.last_seen)
+                     ORDER BY last_seen LIMIT 1000"
+                ),
+                args![now - SILENT_AFTER_MS, now],
+                |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?, row.get::<i64>(2)?)),
+            )?;
+            for (kid, worker, last_seen) in silent {
+                let data = serde_json::json!({ "kid": kid, "worker": worker, "lastSeen": offsign::Timestamp::from_millis(last_seen).map(|t| t.to_string()).ok() });
+                events.push(Event { kind: EventKind::DeviceSilent, notice: Some(format!("{kid} {last_seen}")), data, at: now });
+            }
+            let expiring = sql.rows(
+                &format!(
+                    "SELECT serial, worker, exp FROM certificates c WHERE {NEWEST_EXPIRING}
+                       AND NOT EXISTS (SELECT 1 FROM webhook_notices n WHERE n.kind = 'certificate.expiring' AND n.key = c.serial)
+                     LIMIT 1000"
+                ),
+                args![now, 14 * offsign::DAY_MS],
+                |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?, row.get::<i64>(2)?)),
+            )?;
+            for (serial, worker, exp) in expiring {
+                let data = serde_json::json!({ "serial": serial, "worker": worker, "expiresAt": offsign::Timestamp::from_millis(exp).map(|t| t.to_string()).ok() });
+                events.push(Event { kind: EventKind::CertificateExpiring, notice: Some(serial), data, at: now });
+            }
+            let spikes = sql.rows(
+                "SELECT code, count(*) FROM reports WHERE received_at > ?1 GROUP BY code HAVING count(*) > ?2",
+                args![now - 3_600_000, spike],
+                |row| Ok((row.get::<String>(0)?, row.get::<i64>(1)?)),
+            )?;
+            for (code, count) in spikes {
+                let data = serde_json::json!({ "code": code, "reportsInTheLastHour": count });
+                // Once an hour per code at most.
+                events.push(Event { kind: EventKind::FailureSpike, notice: Some(format!("{code} {}", now / 3_600_000)), data, at: now });
+            }
+            Ok(events)
+        })
     }
 
     fn store_status(&self, device: &DeviceRow, sent_at: &str, status: &str) -> Result<bool> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let newer = tx
-            .query_row("SELECT 1 FROM devices WHERE kid = ?1 AND status_sent_at >= ?2", params![device.kid, sent_at], |_| Ok(()))
-            .optional()?
-            .is_none();
-        if !newer {
-            return Ok(false);
-        }
-        tx.execute(
-            "INSERT INTO devices (kid, worker, first_seen, last_seen, app_version, user_agent, failing, warnings, pending,
-               oldest_pending_at, status_at, status_sent_at)
-             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10)
-             ON CONFLICT (kid) DO UPDATE SET worker = excluded.worker, last_seen = max(last_seen, excluded.last_seen),
-               app_version = excluded.app_version, user_agent = excluded.user_agent, failing = excluded.failing,
-               warnings = excluded.warnings, pending = excluded.pending, oldest_pending_at = excluded.oldest_pending_at,
-               status_at = excluded.status_at, status_sent_at = excluded.status_sent_at",
-            params![
-                device.kid,
-                device.worker,
-                device.last_seen,
-                device.app_version,
-                device.user_agent,
-                device.failing,
-                device.warnings,
-                device.pending,
-                device.oldest_pending_at,
-                sent_at
-            ],
-        )?;
-        tx.execute("INSERT INTO device_statuses (kid, received_at, status) VALUES (?1, ?2, ?3)", params![device.kid, device.last_seen, status])?;
-        tx.execute(
-            "DELETE FROM device_statuses WHERE kid = ?1 AND id <= (SELECT id FROM device_statuses WHERE kid = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-            params![device.kid, STATUSES_KEPT],
-        )?;
-        tx.commit()?;
-        Ok(true)
+        self.write(|sql| {
+            let newer = sql.row("SELECT 1 FROM devices WHERE kid = ?1 AND status_sent_at >= ?2", args![device.kid, sent_at], |_| Ok(()))?.is_none();
+            if !newer {
+                return Ok(false);
+            }
+            sql.execute(
+                &format!(
+                    "INSERT INTO devices (kid, worker, first_seen, last_seen, app_version, user_agent, failing, warnings, pending,
+                       oldest_pending_at, status_at, status_sent_at)
+                     VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10)
+                     ON CONFLICT (kid) DO UPDATE SET worker = excluded.worker, last_seen = {LATER_SEEN},
+                       app_version = excluded.app_version, user_agent = excluded.user_agent, failing = excluded.failing,
+                       warnings = excluded.warnings, pending = excluded.pending, oldest_pending_at = excluded.oldest_pending_at,
+                       status_at = excluded.status_at, status_sent_at = excluded.status_sent_at"
+                ),
+                args![
+                    device.kid,
+                    device.worker,
+                    device.last_seen,
+                    device.app_version,
+                    device.user_agent,
+                    device.failing,
+                    device.warnings,
+                    device.pending,
+                    device.oldest_pending_at,
+                    sent_at
+                ],
+            )?;
+            sql.execute("INSERT INTO device_statuses (kid, received_at, status) VALUES (?1, ?2, ?3)", args![device.kid, device.last_seen, status])?;
+            sql.execute(
+                "DELETE FROM device_statuses WHERE kid = ?1 AND id <= (SELECT id FROM device_statuses WHERE kid = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+                args![device.kid, STATUSES_KEPT],
+            )?;
+            Ok(true)
+        })
     }
 
     fn devices(&self, search: &DeviceSearch, after: Option<&Cursor>, limit: u32) -> Result<Vec<DeviceRow>> {
@@ -1944,162 +1801,159 @@ impl Storage for Sqlite {
             let at: i64 = after.at.parse().unwrap_or(i64::MIN);
             conditions.add("(last_seen, kid) > (?, ?)", vec![Box::new(at), Box::new(after.key.clone())]);
         }
-        conditions.rows(&self.lock(), &format!("SELECT {DEVICE_COLUMNS} FROM devices"), "last_seen, kid", limit, device_from)
+        self.read(|sql| conditions.rows(sql, &format!("SELECT {DEVICE_COLUMNS} FROM devices"), "last_seen, kid", limit, device_from))
     }
 
     fn device(&self, kid: &str, history: u32) -> Result<Option<(DeviceRow, Vec<(i64, String)>)>> {
-        let connection = self.lock();
-        let device = connection.prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE kid = ?1"))?.query_row([kid], device_from).optional()?;
-        let Some(device) = device else { return Ok(None) };
-        let mut statement = connection.prepare_cached("SELECT received_at, status FROM device_statuses WHERE kid = ?1 ORDER BY id DESC LIMIT ?2")?;
-        let statuses = statement.query_map(params![kid, history], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        Ok(Some((device, statuses)))
+        self.read(|sql| {
+            let Some(device) = sql.row(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE kid = ?1"), args![kid], device_from)? else { return Ok(None) };
+            let statuses = sql.rows("SELECT received_at, status FROM device_statuses WHERE kid = ?1 ORDER BY id DESC LIMIT ?2", args![kid, history], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+            Ok(Some((device, statuses)))
+        })
     }
 
     fn workers(&self, search: &str, after: &str, limit: u32, now: i64, expiring_within: Option<i64>) -> Result<Vec<WorkerSummary>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT worker, count(*), sum(revoked_at IS NULL AND exp > ?4), max(exp) FROM certificates
-             WHERE worker > ?2 AND instr(lower(worker), lower(?1)) > 0
-             GROUP BY worker
-             HAVING ?5 IS NULL OR (max(CASE WHEN revoked_at IS NULL THEN exp END) > ?4
-                                   AND max(CASE WHEN revoked_at IS NULL THEN exp END) <= ?4 + ?5)
-             ORDER BY worker LIMIT ?3",
-        )?;
-        let rows = statement.query_map(params![search, after, limit, now, expiring_within], |row| {
-            Ok(WorkerSummary { worker: row.get(0)?, certificates: row.get::<_, i64>(1)? as u64, live: row.get::<_, i64>(2)? as u64, newest_exp: row.get(3)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            let found = sql.dialect().position("lower(worker)", "lower(?1)");
+            sql.rows(
+                &format!(
+                    "SELECT worker, count(*), count(*) FILTER (WHERE revoked_at IS NULL AND exp > ?4), max(exp) FROM certificates
+                     WHERE worker > ?2 AND {found} > 0
+                     GROUP BY worker
+                     HAVING ?5 IS NULL OR (max(CASE WHEN revoked_at IS NULL THEN exp END) > ?4
+                                           AND max(CASE WHEN revoked_at IS NULL THEN exp END) <= ?4 + ?5)
+                     ORDER BY worker LIMIT ?3"
+                ),
+                args![search, after, limit, now, expiring_within],
+                |row| Ok(WorkerSummary { worker: row.get(0)?, certificates: row.get(1)?, live: row.get(2)?, newest_exp: row.get(3)? }),
+            )
+        })
     }
 
     fn worker_certificates(&self, worker: &str) -> Result<Vec<CertificateRow>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare(&format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE worker = ?1 ORDER BY nbf DESC, serial"))?;
-        let rows = statement.query_map([worker], certificate_from)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| sql.rows(&format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE worker = ?1 ORDER BY nbf DESC, serial"), args![worker], certificate_from))
     }
 
     fn account(&self, name: &str) -> Result<Option<Account>> {
-        select_account(&self.lock(), name)
+        self.read(|sql| select_account(sql, name))
     }
 
     fn setup_account(&self, setup_hash: &str, now: i64) -> Result<Option<String>> {
-        Ok(self
-            .lock()
-            .query_row("SELECT name FROM account_setups WHERE token_hash = ?1 AND expires_at > ?2", params![setup_hash, now], |row| row.get(0))
-            .optional()?)
+        self.read(|sql| sql.row("SELECT name FROM account_setups WHERE token_hash = ?1 AND expires_at > ?2", args![setup_hash, now], |row| row.get(0)))
     }
 
     fn redeem_setup(&self, setup_hash: &str, password_hash: &str, now: i64) -> Result<Option<String>> {
-        let mut connection = self.lock();
-        let tx = connection.transaction()?;
-        let name: Option<String> = tx
-            .query_row("SELECT name FROM account_setups WHERE token_hash = ?1 AND expires_at > ?2", params![setup_hash, now], |row| row.get(0))
-            .optional()?;
-        if let Some(name) = &name {
-            tx.execute("UPDATE accounts SET password_hash = ?2, failed_logins = 0, locked_until = NULL WHERE name = ?1", params![name, password_hash])?;
-            tx.execute("DELETE FROM sessions WHERE name = ?1", params![name])?;
-            tx.execute("DELETE FROM account_setups WHERE name = ?1", params![name])?;
-        }
-        tx.commit()?;
-        Ok(name)
+        self.write(|sql| {
+            let name: Option<String> =
+                sql.row("SELECT name FROM account_setups WHERE token_hash = ?1 AND expires_at > ?2", args![setup_hash, now], |row| row.get(0))?;
+            if let Some(name) = &name {
+                sql.execute("UPDATE accounts SET password_hash = ?2, failed_logins = 0, locked_until = NULL WHERE name = ?1", args![name, password_hash])?;
+                sql.execute("DELETE FROM sessions WHERE name = ?1", args![name])?;
+                sql.execute("DELETE FROM account_setups WHERE name = ?1", args![name])?;
+            }
+            Ok(name)
+        })
     }
 
     fn reserve_login(&self, name: &str, now: i64, lock_after: u32, lock_ms: i64) -> Result<bool> {
-        let connection = self.lock();
-        // A lock that has run out, or tries that stopped for as long as a lock lasts, start the
-        // count again at this try (the same for accounts and for names without one).
-        let restart = "locked_until IS NOT NULL OR coalesce(last_try, 0) <= ?2 - ?4";
-        let count = |table: &str, name: &str| {
-            connection.execute(
-                &format!(
-                    "UPDATE {table} SET
-                       failed_logins = CASE WHEN {restart} THEN 1 ELSE failed_logins + 1 END,
-                       locked_until = CASE WHEN (CASE WHEN {restart} THEN 1 ELSE failed_logins + 1 END) >= ?3
-                                           THEN ?2 + ?4 ELSE NULL END,
-                       last_try = ?2
-                     WHERE name = ?1 AND (locked_until IS NULL OR locked_until <= ?2)"
-                ),
-                params![name, now, lock_after, lock_ms],
-            )
-        };
-        if count("accounts", name)? == 1 {
-            return Ok(true);
-        }
-        if connection.query_row("SELECT 1 FROM accounts WHERE name = ?1", [name], |_| Ok(())).optional()?.is_some() {
-            return Ok(false);
-        }
-        // A name without an account is counted and locked the same way, so that a lockout
-        // does not tell which names have accounts. It is kept as its SHA-256 (it may be a
-        // password typed in the wrong field), and its row goes once its tries are old.
-        let hashed = crate::hex::hex(&<sha2::Sha256 as sha2::Digest>::digest(name.as_bytes()));
-        connection.execute("DELETE FROM unknown_logins WHERE last_try <= ?1", [now - lock_ms])?;
-        connection.execute("INSERT OR IGNORE INTO unknown_logins (name, last_try) VALUES (?1, 0)", params![hashed])?;
-        Ok(count("unknown_logins", &hashed)? == 1)
+        self.write(|sql| {
+            // A lock that has run out, or tries that stopped for as long as a lock lasts, start the
+            // count again at this try (the same for accounts and for names without one).
+            let restart = "locked_until IS NOT NULL OR coalesce(last_try, 0) <= ?2 - ?4";
+            let count = |sql: &mut dyn Sql, table: &str, name: &str| {
+                sql.execute(
+                    &format!(
+                        "UPDATE {table} SET
+                           failed_logins = CASE WHEN {restart} THEN 1 ELSE failed_logins + 1 END,
+                           locked_until = CASE WHEN (CASE WHEN {restart} THEN 1 ELSE failed_logins + 1 END) >= ?3
+                                               THEN ?2 + ?4 ELSE NULL END,
+                           last_try = ?2
+                         WHERE name = ?1 AND (locked_until IS NULL OR locked_until <= ?2)"
+                    ),
+                    args![name, now, lock_after, lock_ms],
+                )
+            };
+            if count(sql, "accounts", name)? == 1 {
+                return Ok(true);
+            }
+            if sql.row("SELECT 1 FROM accounts WHERE name = ?1", args![name], |_| Ok(()))?.is_some() {
+                return Ok(false);
+            }
+            // A name without an account is counted and locked the same way, so that a lockout
+            // does not tell which names have accounts. It is kept as its SHA-256 (it may be a
+            // password typed in the wrong field), and its row goes once its tries are old.
+            let hashed = crate::hex::hex(&<sha2::Sha256 as sha2::Digest>::digest(name.as_bytes()));
+            sql.execute("DELETE FROM unknown_logins WHERE last_try <= ?1", args![now - lock_ms])?;
+            sql.execute("INSERT INTO unknown_logins (name, last_try) VALUES (?1, 0) ON CONFLICT DO NOTHING", args![hashed])?;
+            Ok(count(sql, "unknown_logins", &hashed)? == 1)
+        })
     }
 
     fn login_succeeded(&self, name: &str) -> Result<()> {
-        self.lock().execute("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE name = ?1", params![name])?;
+        self.read(|sql| sql.execute("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE name = ?1", args![name]))?;
         Ok(())
     }
 
     fn add_session(&self, token_hash: &str, name: &str, csrf: &str, expires_at: i64, now: i64) -> Result<()> {
-        let connection = self.lock();
-        connection.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
-        connection.execute(
-            "INSERT INTO sessions (token_hash, name, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash, name, csrf, expires_at],
-        )?;
-        Ok(())
+        self.write(|sql| {
+            sql.execute("DELETE FROM sessions WHERE expires_at <= ?1", args![now])?;
+            sql.execute("INSERT INTO sessions (token_hash, name, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)", args![token_hash, name, csrf, expires_at])?;
+            Ok(())
+        })
     }
 
     fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>> {
-        let found = self
-            .lock()
-            .query_row(
+        let found = self.read(|sql| {
+            sql.row(
                 "SELECT s.name, a.role, s.csrf FROM sessions s JOIN accounts a ON a.name = s.name
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-                params![token_hash, now],
-                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
+                args![token_hash, now],
+                |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?, row.get::<String>(2)?)),
             )
-            .optional()?;
+        })?;
         Ok(found.and_then(|(name, role, csrf)| Some(Session { name, role: Role::parse(&role)?, csrf })))
     }
 
     fn end_session(&self, token_hash: &str) -> Result<()> {
-        self.lock().execute("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash])?;
+        self.read(|sql| sql.execute("DELETE FROM sessions WHERE token_hash = ?1", args![token_hash]))?;
         Ok(())
     }
 
     fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare("SELECT at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?1")?;
-        let rows = statement.query_map([limit], |row| Ok(AuditEntry { at: row.get(0)?, actor: row.get(1)?, action: row.get(2)?, detail: row.get(3)? }))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows("SELECT at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?1", args![limit], |row| {
+                Ok(AuditEntry { at: row.get(0)?, actor: row.get(1)?, action: row.get(2)?, detail: row.get(3)? })
+            })
+        })
     }
 
     fn forms_in_use(&self) -> Result<Vec<StoredForm>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT f.id, f.version, f.definition, f.added_at, f.added_by FROM forms f
-             WHERE f.version = (SELECT max(n.version) FROM forms n WHERE n.id = f.id) ORDER BY f.id",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(StoredForm { id: row.get(0)?, version: row.get(1)?, definition: row.get(2)?, added_at: row.get(3)?, added_by: row.get(4)? })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows(
+                "SELECT f.id, f.version, f.definition, f.added_at, f.added_by FROM forms f
+                 WHERE f.version = (SELECT max(n.version) FROM forms n WHERE n.id = f.id) ORDER BY f.id",
+                args![],
+                |row| Ok(StoredForm { id: row.get(0)?, version: row.get(1)?, definition: row.get(2)?, added_at: row.get(3)?, added_by: row.get(4)? }),
+            )
+        })
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.lock().query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+        self.read(|sql| sql.row("SELECT value FROM settings WHERE key = ?1", args![key], |row| row.get(0)))
     }
 
     fn put_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.lock().execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
+        self.read(|sql| sql.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", args![key, value]))?;
         Ok(())
+    }
+
+    fn first_setting(&self, key: &str, value: &str) -> Result<String> {
+        self.write(|sql| {
+            sql.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING", args![key, value])?;
+            sql.one("SELECT value FROM settings WHERE key = ?1", args![key], |row| row.get(0))
+        })
     }
 
     fn redeem_code<E>(
@@ -2109,102 +1963,79 @@ impl Storage for Sqlite {
         issue: impl FnOnce(&EnrollmentCode, &[CertificateRow]) -> std::result::Result<CertificateRow, E>,
         then: impl FnOnce(&mut dyn Batch, &CertificateRow) -> Result<()>,
     ) -> Result<Option<std::result::Result<CertificateRow, E>>> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let code = tx
-            .query_row(
-                "SELECT worker, days, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?1",
-                [code_hash],
-                |row| Ok(EnrollmentCode { worker: row.get(0)?, days: row.get(1)?, expires_at: row.get(2)?, used_at: row.get(3)? }),
-            )
-            .optional()?;
-        let Some(code) = code else { return Ok(None) };
-        let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE worker = ?1");
-        let theirs = tx.prepare_cached(&sql)?.query_map([&code.worker], certificate_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        let cert = match issue(&code, &theirs) {
-            Ok(cert) => cert,
-            Err(refused) => return Ok(Some(Err(refused))),
-        };
-        insert_certificate(&tx, &cert)?;
-        tx.execute("UPDATE enrollment_codes SET used_at = ?1, serial = ?2 WHERE code_hash = ?3", params![now, cert.serial, code_hash])?;
-        then(&mut SqliteBatch(&tx), &cert)?;
-        tx.commit()?;
-        Ok(Some(Ok(cert)))
+        self.write(|sql| {
+            let code = sql.row("SELECT worker, days, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?1", args![code_hash], |row| {
+                Ok(EnrollmentCode { worker: row.get(0)?, days: row.get(1)?, expires_at: row.get(2)?, used_at: row.get(3)? })
+            })?;
+            let Some(code) = code else { return Ok(None) };
+            let theirs = sql.rows(&format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE worker = ?1"), args![code.worker], certificate_from)?;
+            let cert = match issue(&code, &theirs) {
+                Ok(cert) => cert,
+                Err(refused) => return Ok(Some(Err(refused))),
+            };
+            insert_certificate(sql, &cert)?;
+            sql.execute("UPDATE enrollment_codes SET used_at = ?1, serial = ?2 WHERE code_hash = ?3", args![now, cert.serial, code_hash])?;
+            then(&mut SqlBatch(sql), &cert)?;
+            Ok(Some(Ok(cert)))
+        })
     }
 
     fn add_certificate(&self, cert: &CertificateRow) -> Result<()> {
-        insert_certificate(&self.lock(), cert)
+        self.read(|sql| insert_certificate(sql, cert))
     }
 
     fn renew(&self, current: &str, now: i64, issue: impl FnOnce() -> Result<CertificateRow>) -> Result<Renewal> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut newest = select_certificate(&tx, current)?.ok_or_else(|| StorageError(format!("no certificate {current}")))?;
-        if newest.revoked_at.is_some() && newest.superseded_by.is_none() {
-            // Revoked since the caller looked: no renewal.
-            return Ok(Renewal::Existing(newest));
-        }
-        if newest.superseded_by.is_some() {
-            // A chain of renewals is short (one a year or so); the bound only guards a loop.
-            for _ in 0..1_000 {
-                let Some(next) = newest.superseded_by.as_deref() else { break };
-                newest = select_certificate(&tx, next)?.ok_or_else(|| StorageError(format!("no certificate {next}")))?;
+        self.write(|sql| {
+            let mut newest = select_certificate(sql, current)?.ok_or_else(|| StorageError(format!("no certificate {current}")))?;
+            if newest.revoked_at.is_some() && newest.superseded_by.is_none() {
+                // Revoked since the caller looked: no renewal.
+                return Ok(Renewal::Existing(newest));
             }
-            return Ok(Renewal::Existing(newest));
-        }
-        let renewed = issue()?;
-        insert_certificate(&tx, &renewed)?;
-        tx.execute(
-            "UPDATE certificates SET superseded_by = ?1, revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?4 AND revoked_at IS NULL",
-            params![renewed.serial, now, RENEWED, current],
-        )?;
-        tx.commit()?;
-        Ok(Renewal::Issued(renewed))
+            if newest.superseded_by.is_some() {
+                // A chain of renewals is short (one a year or so); the bound only guards a loop.
+                for _ in 0..1_000 {
+                    let Some(next) = newest.superseded_by.clone() else { break };
+                    newest = select_certificate(sql, &next)?.ok_or_else(|| StorageError(format!("no certificate {next}")))?;
+                }
+                return Ok(Renewal::Existing(newest));
+            }
+            let renewed = issue()?;
+            insert_certificate(sql, &renewed)?;
+            sql.execute(
+                "UPDATE certificates SET superseded_by = ?1, revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?4 AND revoked_at IS NULL",
+                args![renewed.serial, now, RENEWED, current],
+            )?;
+            Ok(Renewal::Issued(renewed))
+        })
     }
 
     fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>> {
-        select_certificate(&self.lock(), serial)
+        self.read(|sql| select_certificate(sql, serial))
     }
 
     fn evidence(&self, record_id: &str) -> Result<Vec<EvidenceRow>> {
-        select_evidence(&self.lock(), record_id)
+        self.read(|sql| select_evidence(sql, record_id))
     }
 
     fn add_evidence(&self, row: &EvidenceRow) -> Result<EvidenceRow> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO evidence (record_id, kind, sha256, size, stored_at, receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![row.record_id, row.kind, row.sha256, row.size as i64, row.stored_at, row.receipt],
-        )?;
-        let held = select_evidence(&tx, &row.record_id)?.into_iter().find(|held| held.kind == row.kind);
-        tx.commit()?;
+        let held = self.write(|sql| {
+            sql.execute(
+                "INSERT INTO evidence (record_id, kind, sha256, size, stored_at, receipt) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                args![row.record_id, row.kind, row.sha256, row.size, row.stored_at, row.receipt],
+            )?;
+            Ok(select_evidence(sql, &row.record_id)?.into_iter().find(|held| held.kind == row.kind))
+        })?;
         held.ok_or_else(|| StorageError(format!("the evidence of {} was not kept", row.record_id)))
     }
 
     fn store_reports(&self, reports: &[(StoredReport, u64)], since: i64) -> Result<Vec<bool>> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut kept = Vec::with_capacity(reports.len());
-        {
-            let mut exists = tx.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND id = ?2")?;
-            let mut recent = tx.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND received_at >= ?2")?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO reports (id, kid, worker, cert_serial, code, operation, message, first_at, last_at,
-                   count, app_version, user_agent, comment, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                 ON CONFLICT (kid, id) DO UPDATE SET worker = excluded.worker, cert_serial = excluded.cert_serial,
-                   message = excluded.message,
-                   first_at = excluded.first_at, last_at = excluded.last_at, count = excluded.count,
-                   app_version = excluded.app_version, user_agent = excluded.user_agent, comment = excluded.comment,
-                   received_at = excluded.received_at,
-                   triage = CASE WHEN triage = 'resolved' AND excluded.count > count THEN 'open' ELSE triage END",
-            )?;
+        self.write(|sql| {
+            let mut kept = Vec::with_capacity(reports.len());
             for (stored, allowance) in reports {
                 let r = &stored.report;
-                let known: i64 = exists.query_row(params![stored.kid, r.id], |row| row.get(0))?;
-                let today: i64 = recent.query_row(params![stored.kid, since], |row| row.get(0))?;
-                if known == 0 && today as u64 >= *allowance {
+                let known = sql.count("SELECT count(*) FROM reports WHERE kid = ?1 AND id = ?2", args![stored.kid, r.id])?;
+                let today = sql.count("SELECT count(*) FROM reports WHERE kid = ?1 AND received_at >= ?2", args![stored.kid, since])?;
+                if known == 0 && today >= *allowance {
                     kept.push(false);
                     continue;
                 }
@@ -2212,77 +2043,83 @@ impl Storage for Sqlite {
                 // report keeps the code it was stored with); codes not in the error table are
                 // one notice, "other", so that a device cannot invent news.
                 let news_code = if offsign::ErrorCode::parse(&r.code).is_some() { r.code.as_str() } else { "other" };
-                let new_code = known == 0 && !known_code(&tx, &r.code)?;
-                insert.execute(params![
-                    r.id,
-                    stored.kid,
-                    stored.worker,
-                    stored.cert_serial,
-                    r.code,
-                    r.operation,
-                    r.message,
-                    r.first_at,
-                    r.last_at,
-                    r.count,
-                    r.app_version,
-                    r.user_agent,
-                    r.comment,
-                    stored.received_at
-                ])?;
-                mark_seen(&tx, &stored.kid, &stored.worker, stored.received_at)?;
+                let new_code = known == 0 && !known_code(sql, &r.code)?;
+                sql.execute(
+                    "INSERT INTO reports (id, kid, worker, cert_serial, code, operation, message, first_at, last_at,
+                       count, app_version, user_agent, comment, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     ON CONFLICT (kid, id) DO UPDATE SET worker = excluded.worker, cert_serial = excluded.cert_serial,
+                       message = excluded.message,
+                       first_at = excluded.first_at, last_at = excluded.last_at, count = excluded.count,
+                       app_version = excluded.app_version, user_agent = excluded.user_agent, comment = excluded.comment,
+                       received_at = excluded.received_at,
+                       triage = CASE WHEN reports.triage = 'resolved' AND excluded.count > reports.count THEN 'open' ELSE reports.triage END",
+                    args![
+                        r.id,
+                        stored.kid,
+                        stored.worker,
+                        stored.cert_serial,
+                        r.code,
+                        r.operation,
+                        r.message,
+                        r.first_at,
+                        r.last_at,
+                        r.count,
+                        r.app_version,
+                        r.user_agent,
+                        r.comment,
+                        stored.received_at
+                    ],
+                )?;
+                mark_seen(sql, &stored.kid, &stored.worker, stored.received_at)?;
                 if new_code {
                     let data = serde_json::json!({
                         "code": r.code, "worker": stored.worker, "kid": stored.kid, "operation": r.operation,
                         "message": r.message, "comment": r.comment, "appVersion": r.app_version,
                     });
-                    queue_event(&tx, &Event { kind: EventKind::FailureNewCode, notice: Some(news_code.to_owned()), data, at: stored.received_at })?;
+                    queue_event(sql, &Event { kind: EventKind::FailureNewCode, notice: Some(news_code.to_owned()), data, at: stored.received_at })?;
                 }
                 kept.push(true);
             }
-        }
-        tx.commit()?;
-        Ok(kept)
+            Ok(kept)
+        })
     }
 
     fn reports_since(&self, kid: &str, since: i64) -> Result<u64> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached("SELECT count(*) FROM reports WHERE kid = ?1 AND received_at >= ?2")?;
-        Ok(statement.query_row(params![kid, since], |row| row.get::<_, i64>(0))? as u64)
+        self.read(|sql| sql.count("SELECT count(*) FROM reports WHERE kid = ?1 AND received_at >= ?2", args![kid, since]))
     }
 
     fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<(String, offsign::RevocationReason)>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(&format!(
-            "SELECT serial, revocation_reason FROM certificates
-             WHERE revoked_at IS NOT NULL AND revocation_reason IS NOT '{RENEWED}' AND exp > ?1 ORDER BY serial"
-        ))?;
-        let rows = statement.query_map([not_expired_before], |row| Ok((row.get(0)?, stored_reason(row.get::<_, Option<String>>(1)?.as_deref()))))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|sql| {
+            sql.rows(
+                &format!(
+                    "SELECT serial, revocation_reason FROM certificates
+                     WHERE revoked_at IS NOT NULL AND revocation_reason IS DISTINCT FROM '{RENEWED}' AND exp > ?1 ORDER BY serial"
+                ),
+                args![not_expired_before],
+                |row| Ok((row.get(0)?, stored_reason(row.get::<Option<String>>(1)?.as_deref()))),
+            )
+        })
     }
 
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let out = work(&mut SqliteBatch(&tx))?;
-        tx.commit()?;
-        Ok(out)
+        self.write(|sql| work(&mut SqlBatch(sql)))
     }
 
     fn stored_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>> {
-        let connection = self.lock();
-        let mut found = std::collections::HashSet::new();
-        for chunk in ids.chunks(500) {
-            let placeholders = vec!["?"; chunk.len()].join(",");
-            let mut statement = connection.prepare_cached(&format!("SELECT id FROM records WHERE id IN ({placeholders})"))?;
-            for id in statement.query_map(rusqlite::params_from_iter(chunk), |row| row.get::<_, String>(0))? {
-                found.insert(id?);
+        self.read(|sql| {
+            let mut found = std::collections::HashSet::new();
+            for chunk in ids.chunks(500) {
+                let placeholders = (1..=chunk.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+                let values: Vec<&dyn ToArg> = chunk.iter().map(|id| id as &dyn ToArg).collect();
+                found.extend(sql.rows(&format!("SELECT id FROM records WHERE id IN ({placeholders})"), &values, |row| row.get::<String>(0))?);
             }
-        }
-        Ok(found)
+            Ok(found)
+        })
     }
 
     fn record_count(&self) -> Result<u64> {
-        Ok(self.lock().query_row("SELECT count(*) FROM records", [], |row| row.get::<_, i64>(0))? as u64)
+        self.read(|sql| sql.count("SELECT count(*) FROM records", args![]))
     }
 
     fn ping(&self) -> Result<()> {
@@ -2290,29 +2127,25 @@ impl Storage for Sqlite {
     }
 
     fn gauges(&self, now: i64) -> Result<crate::metrics::Gauges> {
-        let connection = self.lock();
-        let (records_stored, chain_gaps) = connection.query_row(
-            "SELECT count(*), (SELECT count(*) FROM records WHERE chain_gap = 1) FROM records",
-            [],
-            |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)),
-        )?;
-        let expiring_within_14_days = count_expiring(&connection, now, 14 * offsign::DAY_MS)?;
-        let devices_silent = connection.query_row(
-            &format!("SELECT count(*) FROM devices d WHERE last_seen < ?1 AND {HAS_LIVE_CERTIFICATE}"),
-            params![now - SILENT_AFTER_MS, now],
-            |row| row.get::<_, i64>(0),
-        )? as u64;
-        let links_broken = connection.query_row(
-            &format!("SELECT count(*) FROM certificates c INDEXED BY certificates_continuing WHERE c.continues_kid IS NOT NULL AND {BROKEN_LINK}"),
-            [],
-            |row| row.get::<_, i64>(0),
-        )? as u64;
-        Ok(crate::metrics::Gauges { records_stored, chain_gaps, links_broken, expiring_within_14_days, devices_silent })
+        self.read(|sql| {
+            let (records_stored, chain_gaps) = sql.one(
+                "SELECT count(*), (SELECT count(*) FROM records WHERE chain_gap = 1) FROM records",
+                args![],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            let expiring_within_14_days = count_expiring(sql, now, 14 * offsign::DAY_MS)?;
+            let devices_silent =
+                sql.count(&format!("SELECT count(*) FROM devices d WHERE last_seen < ?1 AND {HAS_LIVE_CERTIFICATE}"), args![now - SILENT_AFTER_MS, now])?;
+            let continuing = sql.dialect().indexed_by("certificates_continuing");
+            let links_broken =
+                sql.count(&format!("SELECT count(*) FROM certificates c{continuing} WHERE c.continues_kid IS NOT NULL AND {BROKEN_LINK}"), args![])?;
+            Ok(crate::metrics::Gauges { records_stored, chain_gaps, links_broken, expiring_within_14_days, devices_silent })
+        })
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use offsign::RevocationReason::*;
 
@@ -2323,7 +2156,17 @@ mod tests {
         dir.join("offsign.db")
     }
 
-    fn cert(serial: &str, worker: &str) -> CertificateRow {
+    /// A new, empty database for the test `name`: a SQLite file, or when
+    /// `OFFSIGN_TEST_POSTGRES` names a PostgreSQL server (`postgres://USER@HOST:PORT`), a
+    /// database of its own there, so that every behaviour below is checked on both.
+    pub(crate) fn test_db(name: &str) -> Database {
+        match std::env::var("OFFSIGN_TEST_POSTGRES") {
+            Ok(server) => Database::postgres(&postgresql::tests::fresh_database(&server, name)).unwrap(),
+            Err(_) => Database::sqlite(&temp_db(name)).unwrap(),
+        }
+    }
+
+    pub(crate) fn cert(serial: &str, worker: &str) -> CertificateRow {
         CertificateRow {
             serial: serial.into(),
             worker: worker.into(),
@@ -2341,7 +2184,7 @@ mod tests {
 
     #[test]
     fn the_shipped_forms_come_with_the_schema_and_every_version_of_a_form_is_kept() {
-        let db = Sqlite::open(&temp_db("forms")).unwrap();
+        let db = test_db("forms");
         let shipped = db.forms_in_use().unwrap();
         assert_eq!(shipped.iter().map(|f| (f.id.as_str(), f.version, f.added_by.as_str())).collect::<Vec<_>>(), [
             ("consent-form", 1, SHIPPED_BY),
@@ -2371,118 +2214,8 @@ mod tests {
     }
 
     #[test]
-    fn schema_7_keeps_the_meaning_of_earlier_revocations_and_renewals() {
-        let path = temp_db("schema-7");
-        {
-            let connection = Connection::open(&path).unwrap();
-            for sql in &MIGRATIONS[..6] {
-                connection.execute_batch(sql).unwrap();
-            }
-            connection.pragma_update(None, "user_version", 6).unwrap();
-            let insert = "INSERT INTO certificates (serial, worker, kid, jwk, jws, nbf, exp, revoked_at, revocation_reason, superseded_by)
-                          VALUES (?1, 'w-1', ?1, '{}', 'j', 0, 100, ?2, ?3, ?4)";
-            for (serial, revoked_at, reason, by) in [("live", None, None, None), ("revoked", Some(5), None, None), ("renewed", Some(6), Some("superseded"), Some("live"))] {
-                connection.execute(insert, params![serial, revoked_at, reason, by]).unwrap();
-            }
-        }
-        let db = Sqlite::open(&path).unwrap();
-        let read = |serial: &str| db.certificate(serial).unwrap().unwrap();
-        assert_eq!((read("live").revocation(), read("live").renewed()), (None, false));
-        assert_eq!(read("revoked").revocation(), Some(Unspecified), "a revocation without a reason refuses every record, as it did");
-        assert_eq!((read("renewed").revocation(), read("renewed").renewed()), (None, true), "a renewal is no revocation");
-        assert_eq!(db.revoked_serials(0).unwrap(), [("revoked".to_owned(), Unspecified)]);
-        assert_eq!(read("live").continues, None);
-    }
-
-    #[test]
-    fn migrations_run_once_and_data_survives_reopening() {
-        let path = temp_db("reopen");
-        let db = Sqlite::open(&path).unwrap();
-        db.put_setting("authority", "sealed").unwrap();
-        db.add_certificate(&cert("s-1", "w-1")).unwrap();
-        drop(db);
-        let db = Sqlite::open(&path).unwrap();
-        assert_eq!(db.setting("authority").unwrap().as_deref(), Some("sealed"));
-        assert_eq!(db.certificate("s-1").unwrap().unwrap().worker, "w-1");
-        let version: usize = db.lock().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, MIGRATIONS.len());
-        let mode: String = db.lock().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-        assert_eq!(mode, "wal");
-    }
-
-    #[test]
-    fn databases_of_schema_1_and_2_are_migrated_and_keep_their_data() {
-        let path = temp_db("v1");
-        {
-            let connection = Connection::open(&path).unwrap();
-            connection.execute_batch(MIGRATIONS[0]).unwrap();
-            connection.pragma_update(None, "user_version", 1).unwrap();
-            connection.execute("INSERT INTO settings (key, value) VALUES ('authority_key', 'sealed')", []).unwrap();
-        }
-        // Schema 2 rows of refusals: a stranger's (anything it liked as id and kid), a signer's.
-        {
-            let connection = Connection::open(&path).unwrap();
-            connection.execute_batch(MIGRATIONS[1]).unwrap();
-            connection.pragma_update(None, "user_version", 2).unwrap();
-            connection
-                .execute("INSERT INTO rejections (id, kid, code, received_at) VALUES (?1, ?1, 'bad_signature', 5), ('r', 'k', 'chain_fork', 5)", ["x".repeat(100_000)])
-                .unwrap();
-            connection
-                .execute_batch(
-                    "INSERT INTO reports VALUES ('old-report', 'k-old', 'w', 's', 'wrong_pin', 'unlock', 'm', 'a', 'b', 2, '1', 'ua', 'kept', 7)",
-                )
-                .unwrap();
-        }
-        let db = Sqlite::open(&path).unwrap();
-        assert_eq!(db.setting("authority_key").unwrap().as_deref(), Some("sealed"));
-        let kept: Vec<(String, String)> =
-            db.lock().prepare("SELECT id, code FROM rejections").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
-        assert_eq!(kept, [("r".to_owned(), "chain_fork".to_owned())], "the stranger's row is gone");
-        let counted: (i64, String, i64) = db.lock().query_row("SELECT day, code, count FROM rejection_counts", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
-        assert_eq!(counted, (0, "bad_signature".to_owned(), 1), "and counted");
-        assert_eq!(db.reports_since("k-old", 0).unwrap(), 1, "a schema 2 report moved to its signer");
-        let device_report = offsign::ReportRow {
-            id: "r-1".into(),
-            fingerprint: "wrong_pin|unlock|k".into(),
-            code: "wrong_pin".into(),
-            message: "m".into(),
-            remedy: "r".into(),
-            operation: "unlock".into(),
-            kid: Some("k".into()),
-            first_at: "a".into(),
-            last_at: "b".into(),
-            count: 1,
-            app_version: "1".into(),
-            user_agent: "ua".into(),
-            comment: None,
-            state: offsign::ReportState::Pending,
-        };
-        let report = StoredReport { report: device_report.clone(), kid: "k".into(), worker: "w".into(), cert_serial: "s".into(), received_at: 1 };
-        assert_eq!(db.store_reports(&[(report.clone(), 10)], 0).unwrap(), [true]);
-        let grown = offsign::ReportRow { count: 3, comment: Some("again".into()), ..device_report };
-        let full = [(StoredReport { report: grown, ..report.clone() }, 1), (StoredReport { report: offsign::ReportRow { id: "r-2".into(), ..report.report.clone() }, ..report }, 1)];
-        assert_eq!(db.store_reports(&full, 0).unwrap(), [true, false], "a resent report replaces its copy; a new one past the allowance is refused");
-        let row: (u32, String, i64) = db
-            .lock()
-            .query_row("SELECT count, comment, (SELECT count(*) FROM reports WHERE kid = 'k') FROM reports WHERE id = 'r-1'", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .unwrap();
-        assert_eq!(row, (3, "again".to_owned(), 1), "a resent report replaces its copy");
-    }
-
-    #[test]
-    fn a_newer_schema_is_refused_with_a_reason() {
-        let path = temp_db("newer");
-        drop(Sqlite::open(&path).unwrap());
-        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
-        let e = Sqlite::open(&path).err().unwrap();
-        assert!(e.0.contains("upgrade the server"), "{e}");
-    }
-
-    #[test]
     fn a_code_is_redeemed_once_and_a_refusal_changes_nothing() {
-        let db = Sqlite::open(&temp_db("redeem")).unwrap();
+        let db = test_db("redeem");
         let code = EnrollmentCode { worker: "w-1".into(), days: 365, expires_at: 1000, used_at: None };
         db.add_enrollment_code("h", &code).unwrap();
         let refused: Option<std::result::Result<CertificateRow, &str>> = db.redeem_code("h", 5, |_, _| Err("no"), |_, _| unreachable!()).unwrap();
@@ -2496,7 +2229,7 @@ mod tests {
 
     #[test]
     fn revoking_a_worker_revokes_all_its_certificates_once() {
-        let db = Sqlite::open(&temp_db("revoke")).unwrap();
+        let db = test_db("revoke");
         for (s, w) in [("s-1", "w-1"), ("s-2", "w-1"), ("s-3", "w-2")] {
             db.add_certificate(&cert(s, w)).unwrap();
         }
@@ -2517,7 +2250,7 @@ mod tests {
 
     #[test]
     fn a_renewal_supersedes_once_and_a_revocation_of_the_worker_covers_superseded_certificates_and_unused_codes() {
-        let db = Sqlite::open(&temp_db("renew")).unwrap();
+        let db = test_db("renew");
         db.add_certificate(&CertificateRow { exp: 100, ..cert("s-1", "w-1") }).unwrap();
         let issued = db.renew("s-1", 5, || Ok(CertificateRow { exp: 100, ..cert("s-2", "w-1") })).unwrap();
         assert_eq!(issued, Renewal::Issued(CertificateRow { exp: 100, ..cert("s-2", "w-1") }));
@@ -2545,7 +2278,7 @@ mod tests {
 
     #[test]
     fn rejections_of_strangers_are_counters_and_kept_rejections_are_capped() {
-        let db = Sqlite::open(&temp_db("rejections")).unwrap();
+        let db = test_db("rejections");
         db.batch(|b| {
             for _ in 0..1_000 {
                 b.count_rejection("bad_signature", 5)?;
@@ -2554,28 +2287,30 @@ mod tests {
         })
         .unwrap();
         let counters: Vec<(i64, String, i64)> = db
-            .lock()
-            .prepare("SELECT day, code, count FROM rejection_counts ORDER BY day")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
+            .read(|sql| sql.rows("SELECT day, code, count FROM rejection_counts ORDER BY day", args![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
             .unwrap();
         assert_eq!(counters, [(0, "bad_signature".to_owned(), 1_000), (1, "malformed_record".to_owned(), 1)]);
 
         let rejection = |id: &str| Rejection { id: id.into(), kid: "k".into(), code: "chain_fork".into(), received_at: 1 };
         db.batch(|b| b.insert_rejection(&rejection("oldest"))).unwrap();
         // As if MAX_REJECTIONS_KEPT rejections had come since.
-        db.lock().execute("INSERT INTO rejections (rowid, id, kid, code, received_at) VALUES (?1, 'x', 'k', 'c', 1)", [MAX_REJECTIONS_KEPT]).unwrap();
+        db.read(|sql| {
+            sql.execute("INSERT INTO rejections (rowid, id, kid, code, received_at) VALUES (?1, 'x', 'k', 'c', 1)", args![MAX_REJECTIONS_KEPT])?;
+            if sql.dialect() == sql::Dialect::Postgres {
+                // SQLite numbers on from the largest rowid; PostgreSQL's identity from its sequence.
+                sql.execute("SELECT setval(pg_get_serial_sequence('rejections', 'rowid'), ?1)", args![MAX_REJECTIONS_KEPT])?;
+            }
+            Ok(())
+        })
+        .unwrap();
         db.batch(|b| b.insert_rejection(&rejection("newest"))).unwrap();
-        let ids: Vec<String> =
-            db.lock().prepare("SELECT id FROM rejections ORDER BY rowid").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+        let ids: Vec<String> = db.read(|sql| sql.rows("SELECT id FROM rejections ORDER BY rowid", args![], |r| r.get(0))).unwrap();
         assert_eq!(ids, ["x", "newest"], "the oldest is dropped past the cap");
     }
 
     #[test]
     fn the_expiring_gauge_counts_workers_whose_newest_live_certificate_expires_soon() {
-        let db = Sqlite::open(&temp_db("gauges")).unwrap();
+        let db = test_db("gauges");
         let day = 86_400_000;
         let at = |serial: &str, worker: &str, exp: i64| CertificateRow { exp, ..cert(serial, worker) };
         db.add_certificate(&at("s-1", "soon", 10 * day)).unwrap();
@@ -2589,7 +2324,7 @@ mod tests {
 
     #[test]
     fn a_failed_batch_stores_nothing() {
-        let db = Sqlite::open(&temp_db("batch")).unwrap();
+        let db = test_db("batch");
         db.add_certificate(&cert("s-1", "w-1")).unwrap();
         let record = StoredRecord {
             id: "r-1".into(),
@@ -2618,7 +2353,7 @@ mod tests {
 
     /// A record of key `kid` at `seq`, signed at `signed_at`, with a document name and a
     /// reference, stored without a JWS (the console lists read only the columns).
-    fn stored(kid: &str, seq: u64, signed_at: &str, doc_name: &str, reference: &str, chain_gap: bool) -> StoredRecord {
+    pub(crate) fn stored(kid: &str, seq: u64, signed_at: &str, doc_name: &str, reference: &str, chain_gap: bool) -> StoredRecord {
         StoredRecord {
             id: format!("{kid}-{seq}"),
             kid: kid.into(),
@@ -2637,39 +2372,8 @@ mod tests {
     }
 
     #[test]
-    fn a_backup_is_a_checked_copy_of_one_moment_made_while_the_database_is_in_use() {
-        use std::os::unix::fs::PermissionsExt;
-        let path = temp_db("backup");
-        let db = Sqlite::open(&path).unwrap();
-        db.add_certificate(&cert("s-1", "w-1")).unwrap();
-        db.batch(|b| b.insert_record(&stored("k", 1, "2026-11-01T08:00:00.000Z", "a.pdf", "", false))).unwrap();
-        let target = path.with_file_name("backup.db");
-        let copy = Sqlite::backup(&path, &target).unwrap();
-        assert_eq!((copy.records, copy.schema_version as usize), (1, MIGRATIONS.len()));
-        assert_eq!(copy.bytes, std::fs::metadata(&target).unwrap().len());
-        assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o600, "private: it holds password hashes");
-        // The database goes on; the copy stays as it was, and opens as a database of this server.
-        db.batch(|b| b.insert_record(&stored("k", 2, "2026-11-01T09:00:00.000Z", "b.pdf", "", false))).unwrap();
-        assert_eq!(Sqlite::open(&target).unwrap().record_count().unwrap(), 1);
-        // A file that exists is never overwritten; a database that is not there is not made.
-        let e = Sqlite::backup(&path, &target).unwrap_err();
-        assert!(e.0.contains("exists"), "{e}");
-        assert_eq!(Sqlite::open(&target).unwrap().record_count().unwrap(), 1);
-        let missing = path.with_file_name("no-such.db");
-        assert!(Sqlite::backup(&missing, &path.with_file_name("other.db")).unwrap_err().0.contains("no database at"));
-        assert!(!missing.exists() && !path.with_file_name("other.db").exists());
-        // Another run's file under way is left alone, and this run leaves none of its own.
-        let theirs = path.with_file_name("later.db.1.partial");
-        std::fs::write(&theirs, b"").unwrap();
-        Sqlite::backup(&path, &path.with_file_name("later.db")).unwrap();
-        assert!(theirs.exists(), "another run's partial file is not this run's to remove");
-        let partials = std::fs::read_dir(path.parent().unwrap()).unwrap().filter(|f| f.as_ref().unwrap().file_name().to_string_lossy().ends_with(".partial")).count();
-        assert_eq!(partials, 1);
-    }
-
-    #[test]
     fn records_are_searched_by_worker_text_and_time_and_paged_by_key() {
-        let db = Sqlite::open(&temp_db("search")).unwrap();
+        let db = test_db("search");
         db.add_certificate(&cert("s-1", "w-1")).unwrap();
         db.batch(|b| {
             b.insert_record(&stored("k", 1, "2026-11-01T08:00:00.000Z", "receipt-118.pdf", "ORDER-7", false))?;
@@ -2729,7 +2433,7 @@ mod tests {
         assert_eq!(broken, ["k-s-4", "k-s-5"], "the old key signed past the end its successor named");
         assert_eq!(db.gauges(0).unwrap().links_broken, 2, "what monitoring alerts on");
         for serial in ["s-3", "s-4", "s-5"] {
-            db.lock().execute("DELETE FROM certificates WHERE serial = ?1", [serial]).unwrap();
+            db.read(|sql| sql.execute("DELETE FROM certificates WHERE serial = ?1", args![serial])).unwrap();
         }
         db.batch(|b| b.insert_record(&stored("k", 7, "2026-11-04T08:00:00.000Z", "7.pdf", "", true))).unwrap();
         // Filling the last missing record leaves seq 3 missing, now before seq 4.
@@ -2741,7 +2445,7 @@ mod tests {
 
     #[test]
     fn a_triage_survives_a_resent_report_and_a_resolved_report_that_happens_again_reopens() {
-        let db = Sqlite::open(&temp_db("triage")).unwrap();
+        let db = test_db("triage");
         let row = offsign::ReportRow {
             id: "r-1".into(),
             fingerprint: "f".into(),
@@ -2782,42 +2486,8 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_4_database_gets_its_records_searchable() {
-        let path = temp_db("v4");
-        let who = offsign::Identity::generate().unwrap();
-        let doc = offsign::DocumentDigest::of_bytes(b"doc", Some("receipt-118.pdf".into()), None).unwrap();
-        let claims = serde_json::json!({ "reference": "ORDER-7" }).as_object().unwrap().clone();
-        let now = offsign::Timestamp::parse_rfc3339("2026-11-25T08:00:00Z").unwrap();
-        let request = offsign::RecordRequest { doc, claims, chain: None, cert_serial: Some("s-1"), now };
-        let jws = offsign::sign_record(&who, request).unwrap().jws;
-        {
-            let connection = Connection::open(&path).unwrap();
-            for sql in &MIGRATIONS[..4] {
-                connection.execute_batch(sql).unwrap();
-            }
-            connection.pragma_update(None, "user_version", 4).unwrap();
-            connection
-                .execute(
-                    "INSERT INTO certificates VALUES ('s-1', 'w-1', 'k', '{}', 'j', 0, 10, NULL, NULL, NULL)",
-                    [],
-                )
-                .unwrap();
-            connection
-                .execute(
-                    "INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap)
-                     VALUES ('r-1', 'k', 1, 'h', 's-1', '2026-11-25T08:00:00.000Z', 1, ?1, 'r', 0)",
-                    [&jws],
-                )
-                .unwrap();
-        }
-        let db = Sqlite::open(&path).unwrap();
-        let found = db.records(&RecordSearch { worker: "w-1".into(), text: "order-7".into(), ..Default::default() }, None, 10).unwrap();
-        assert_eq!(found.iter().map(|r| (r.doc_name.as_str(), r.reference.as_str())).collect::<Vec<_>>(), [("receipt-118.pdf", "ORDER-7")]);
-    }
-
-    #[test]
     fn a_device_is_silent_after_three_days_while_its_key_is_certified_and_keeps_its_last_statuses() {
-        let db = Sqlite::open(&temp_db("devices")).unwrap();
+        let db = test_db("devices");
         let day = offsign::DAY_MS;
         let now = 100 * day;
         let live = CertificateRow { kid: "k-live".into(), exp: now + day, ..cert("s-1", "w-1") };
@@ -2851,7 +2521,7 @@ mod tests {
 
     #[test]
     fn the_scan_finds_silent_devices_expiring_certificates_and_spikes_and_each_is_told_once() {
-        let db = Sqlite::open(&temp_db("scan")).unwrap();
+        let db = test_db("scan");
         let day = offsign::DAY_MS;
         let now = 100 * day;
         db.add_certificate(&CertificateRow { kid: "k-1".into(), exp: now + 10 * day, ..cert("s-1", "w-1") }).unwrap();
