@@ -93,7 +93,7 @@ test('a photo and the pad signed offline survive SIGKILL; online, both reach the
       ['document', sha256(photo).toString('base64url'), PHOTO_BYTES],
       ['signature-image', sha256(pad).toString('base64url'), pad.length],
     ]);
-    const blob = (digest) => path.join(`${server.db}.evidence`, 'blobs', 'sha256', digest.toString('hex').slice(0, 2), digest.toString('hex'));
+    const blob = (digest) => path.join(server.evidenceDir, 'blobs', 'sha256', digest.toString('hex').slice(0, 2), digest.toString('hex'));
     assert.ok(readFileSync(blob(sha256(photo))).equals(photo), 'the photo, byte for byte');
     assert.ok(readFileSync(blob(sha256(pad))).equals(pad));
     const jws = sql(server.db, `SELECT jws FROM records WHERE id = '${signed.id}'`)[0][0];

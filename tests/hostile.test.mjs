@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import net from 'node:net';
 import { compactVerify, importJWK } from 'jose';
-import { startServer, sql } from './support/server.mjs';
+import { isPostgres, startServer, sql } from './support/server.mjs';
 import { b64, chain, client, codes, keyPair, record, renewalRequest, reportRow, sha256, signedReport } from './support/client.mjs';
 
 const server = await startServer(['--rate-limit', '0']);
@@ -26,7 +26,7 @@ after(() => {
   console.log(['| case | answer | database afterwards |', '|---|---|---|', ...table.map((r) => `| ${r.join(' | ')} |`)].join('\n'));
 });
 
-const count = (tableName, where = '1') => sql(server.db, `SELECT count(*) FROM ${tableName} WHERE ${where}`)[0][0];
+const count = (tableName, where = 'true') => sql(server.db, `SELECT count(*) FROM ${tableName} WHERE ${where}`)[0][0];
 
 test('enrollment: weak keys, missing or foreign proofs and stale challenges get no certificate, and the code survives them', { timeout: 120_000 }, async () => {
   const { code } = server.admin('enroll', '--worker', 'hostile-enroll');
@@ -137,6 +137,7 @@ test('a flood of junk batches from strangers grows the database by a bounded amo
   // the server issued: before, each was kept as a rejection with its id and kid.
   const junk = await record({ ...stranger, serial: 'no-such-certificate' }, { seq: 1, id: 'i'.repeat(5_000), kid: 'k'.repeat(5_000) });
   const size = () => {
+    if (isPostgres(server.db)) return sql(server.db, 'SELECT pg_database_size(current_database())')[0][0];
     sql(server.db, 'PRAGMA wal_checkpoint(TRUNCATE)');
     return statSync(server.db).size;
   };

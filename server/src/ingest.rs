@@ -153,6 +153,9 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
             seen.push((stored.kid.clone(), stored.worker.clone()));
         }
     };
+    // Refusals of records that no certified key signed: counted per code, one write per code
+    // and batch (a flood of junk writes a few counters, not a row version per record).
+    let mut uncounted: Vec<(ErrorCode, u64)> = Vec::new();
     for (index, record) in records.into_iter().enumerate() {
         let id = record.payload.as_ref().ok().map(|p| p.id.clone());
         let kid = record.payload.as_ref().ok().map(|p| p.kid.clone());
@@ -183,11 +186,17 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
                         let id = id.chars().take(64).collect();
                         batch.insert_rejection(&Rejection { id, kid, code: code.as_str().to_owned(), received_at: now.millis() })?
                     }
-                    _ => batch.count_rejection(code.as_str(), now.millis())?,
+                    _ => match uncounted.iter_mut().find(|(c, _)| *c == code) {
+                        Some((_, n)) => *n += 1,
+                        None => uncounted.push((code, 1)),
+                    },
                 }
                 RecordVerdict::rejected(index, id, hash, code, message)
             }
         });
+    }
+    for (code, count) in uncounted {
+        batch.count_rejections(code.as_str(), now.millis(), count)?;
     }
     for (kid, worker) in &seen {
         batch.seen(kid, worker, now.millis())?;

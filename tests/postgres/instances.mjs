@@ -5,67 +5,58 @@
 // Run by the test tier of PostgreSQL, not by `node --test tests/` (it needs the server).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { startServer } from '../support/server.mjs';
+import { spawnSync } from 'node:child_process';
+import { SERVER_BIN, freshPostgres, sql, startServer } from '../support/server.mjs';
 import { chain, client, codes } from '../support/client.mjs';
-
-const SERVER = process.env.OFFSIGN_TEST_POSTGRES;
-
-/** A new, empty database on the test server: its URL. */
-function freshDatabase() {
-  assert.ok(SERVER, 'OFFSIGN_TEST_POSTGRES names the PostgreSQL server of this test (pkg-scripts/postgres start DIR)');
-  const name = `offsign_instances_${randomUUID().replaceAll('-', '')}`;
-  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${SERVER}/postgres`, '-c', `CREATE DATABASE ${name}`]);
-  return `${SERVER}/${name}`;
-}
-
-/** The rows of `query` on database `url`, each an array of its columns as text. */
-function rows(url, query) {
-  const out = execFileSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', url, '-c', query], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line !== '').map((line) => line.split('\t'));
-}
 
 /** `n` instances on database `url`, started at once, each with its own evidence folder. */
 function instances(url, n) {
-  const env = { OFFSIGN_AUTHORITY_SECRET: 'the secret every instance of this test is given', OFFSIGN_RATE_LIMIT: '100000' };
   return Promise.all(Array.from({ length: n }, () =>
-    startServer(['--evidence-dir', path.join(mkdtempSync(path.join(tmpdir(), 'offsign-instance-')), 'evidence')], { db: url, env })));
+    startServer(['--evidence-dir', path.join(mkdtempSync(path.join(tmpdir(), 'offsign-instance-')), 'evidence')], { db: url, env: { OFFSIGN_RATE_LIMIT: '100000' } })));
 }
 
 /** Every record of `url`'s database is stored once, and each key's chain holds 1…n whole. */
 function assertWhole(url, expected) {
-  const [[total, distinct]] = rows(url, 'SELECT count(*), count(DISTINCT id) FROM records');
-  assert.deepEqual([Number(total), Number(distinct)], [expected.records, expected.records], 'every record stored exactly once');
-  const chains = rows(url, 'SELECT kid, count(*), min(seq), max(seq), sum(chain_gap) FROM records GROUP BY kid ORDER BY kid');
+  assert.deepEqual(sql(url, 'SELECT count(*), count(DISTINCT id) FROM records'), [[expected.records, expected.records]], 'every record stored exactly once');
+  const chains = sql(url, 'SELECT kid, count(*), min(seq), max(seq), sum(chain_gap) FROM records GROUP BY kid ORDER BY kid');
   assert.equal(chains.length, expected.chains);
   for (const [kid, count, first, last, gaps] of chains) {
-    assert.deepEqual([Number(first), Number(last), Number(gaps)], [1, Number(count), 0], `the chain of ${kid} is whole`);
+    assert.deepEqual([first, last, gaps], [1, count, 0], `the chain of ${kid} is whole`);
   }
 }
 
 test('two instances started together on an empty database create one schema and share one authority key', { timeout: 120_000 }, async () => {
-  const url = freshDatabase();
+  const url = freshPostgres();
   const [a, b] = await instances(url, 2);
   try {
     const [keyA, keyB] = await Promise.all([a, b].map(async (s) => (await client(s).call('GET', '/v1/authority')).json));
     assert.deepEqual(keyA, keyB, 'one authority: a certificate from one instance is good at the other');
-    assert.deepEqual(rows(url, 'SELECT version FROM offsign_schema'), [['8']]);
-    assert.deepEqual(rows(url, "SELECT count(*) FROM settings WHERE key = 'authority_key'"), [['1']]);
+    assert.deepEqual(sql(url, 'SELECT version FROM offsign_schema'), [[8]]);
+    assert.deepEqual(sql(url, "SELECT count(*) FROM settings WHERE key = 'authority_key'"), [[1]]);
     for (const s of [a, b]) {
       const ready = await client(s).call('GET', '/readyz');
       assert.equal(ready.status, 200, ready.text);
     }
+    // `migrate` finds the schema done; `backup` is SQLite's, and says what to use instead.
+    assert.deepEqual(a.admin('migrate'), { schemaVersion: 8, upgradedFrom: 8 });
+    const backup = spawnSync(SERVER_BIN, ['--db', url, 'backup', '--to', path.join(tmpdir(), `never-${process.pid}.db`)], { encoding: 'utf8' });
+    assert.notEqual(backup.status, 0);
+    assert.match(backup.stderr, /pg_dump/);
+    // A URL's password is never shown, here in the error of a database that does not answer.
+    const unreachable = spawnSync(SERVER_BIN, ['--db', 'postgres://offsign:pw-never-shown@127.0.0.1:1/offsign?password=pw-never-shown', 'migrate'], { encoding: 'utf8' });
+    assert.notEqual(unreachable.status, 0);
+    assert.match(unreachable.stderr, /postgres:\/\/offsign@127\.0\.0\.1:1\/offsign/);
+    assert.ok(!unreachable.stderr.includes('pw-never-shown'), unreachable.stderr);
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }
 });
 
 test('devices syncing through two instances, in turn and at the same moment: each record stored once, a duplicate answered with the first receipt, every chain whole', { timeout: 300_000 }, async () => {
-  const url = freshDatabase();
+  const url = freshPostgres();
   const [a, b] = await instances(url, 2);
   try {
     const [toA, toB] = [client(a), client(b)];
@@ -102,7 +93,7 @@ test('devices syncing through two instances, in turn and at the same moment: eac
 });
 
 test('an instance SIGKILLed in the middle of a batch: the device sends it again to the other, which stores what was not stored, once', { timeout: 300_000 }, async () => {
-  const url = freshDatabase();
+  const url = freshPostgres();
   const [a, b] = await instances(url, 2);
   try {
     const worker = await client(a).enrolledWorker('instances-killed');
@@ -113,11 +104,11 @@ test('an instance SIGKILLed in the middle of a batch: the device sends it again 
     await new Promise((r) => setTimeout(r, 30));
     await a.kill();
     const lost = await cut;
-    const [[stored]] = rows(url, 'SELECT count(*) FROM records');
-    assert.ok([250, 500].includes(Number(stored)), `a batch is one transaction: ${stored} stored (the answer: ${lost.status ?? lost.error})`);
+    const [[stored]] = sql(url, 'SELECT count(*) FROM records');
+    assert.ok([250, 500].includes(stored), `a batch is one transaction: ${stored} stored (the answer: ${lost.status ?? lost.error})`);
     // The device never had its answer: it sends everything from 251 on again, to B.
     const verdicts = await client(b).send(records.slice(250));
-    const expected = Number(stored) === 500 ? 'duplicate' : 'accepted';
+    const expected = stored === 500 ? 'duplicate' : 'accepted';
     assert.deepEqual(new Set(codes(verdicts)), new Set([expected]));
     assertWhole(url, { records: 500, chains: 1 });
   } finally {

@@ -1,16 +1,37 @@
 // Starts the real offsign-server binary on an ephemeral loopback port, with its own SQLite
-// file in a fresh temporary folder, and runs its administrator commands on that file.
+// file in a fresh temporary folder, and runs its administrator commands on that file. When
+// OFFSIGN_TEST_POSTGRES names a PostgreSQL server (`postgres://USER@HOST:PORT`, see
+// pkg-scripts/postgres), each server gets a fresh database there instead, and `sql` reads it.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { ROOT } from './browser.mjs';
 
 export const SERVER_BIN = process.env.OFFSIGN_SERVER_BIN ?? path.join(ROOT, 'target/debug/offsign-server');
 
+/** The PostgreSQL server the tests run on, when they do. */
+export const POSTGRES = process.env.OFFSIGN_TEST_POSTGRES;
+/** The authority secret of servers on PostgreSQL (where no file beside the database holds one). */
+const POSTGRES_AUTHORITY_SECRET = 'the authority secret of the tests on PostgreSQL';
+
+/** Whether `db` is a PostgreSQL database's URL rather than a SQLite file. */
+export const isPostgres = (db) => /^postgres(ql)?:\/\//.test(db);
+
+/** A new, empty database on the tests' PostgreSQL server: its URL. */
+export function freshPostgres() {
+  if (!POSTGRES) throw new Error('OFFSIGN_TEST_POSTGRES names no PostgreSQL server (pkg-scripts/postgres start DIR)');
+  const name = `offsign_${randomUUID().replaceAll('-', '')}`;
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${POSTGRES}/postgres`, '-c', `CREATE DATABASE ${name}`]);
+  return `${POSTGRES}/${name}`;
+}
+
 /**
- * Resolves to { url, db, admin, stop, kill, logs } once the server prints its URL. `db` is the
- * SQLite file (a fresh one unless given); `addr` defaults to an ephemeral loopback port; `bin`
+ * Resolves to { url, db, evidenceDir, admin, stop, kill, logs } once the server prints its URL.
+ * `db` is the SQLite file, or on PostgreSQL the database's URL (a fresh one unless given; the
+ * same evidence folder and authority secret each time it is given again); `evidenceDir` where
+ * it keeps evidence; `addr` defaults to an ephemeral loopback port; `bin`
  * to the debug build, `www` to the app's folder;
  * `admin(...args)` runs `offsign-server --db DB ...args` and returns its JSON output; `kill()`
  * SIGKILLs the server, as a crash or power cut would; `terminate()` sends SIGTERM, as systemd
@@ -22,8 +43,17 @@ export const SERVER_BIN = process.env.OFFSIGN_SERVER_BIN ?? path.join(ROOT, 'tar
  */
 export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_BIN, www = path.join(ROOT, 'www'), env, cwd, captureStderr = false } = {}) {
   const dbFromEnv = db === undefined && env?.OFFSIGN_DB !== undefined;
-  db ??= dbFromEnv ? env.OFFSIGN_DB : path.join(mkdtempSync(path.join(tmpdir(), 'offsign-server-')), 'offsign.db');
+  db ??= dbFromEnv ? env.OFFSIGN_DB : POSTGRES ? freshPostgres() : path.join(mkdtempSync(path.join(tmpdir(), 'offsign-server-')), 'offsign.db');
   const dbArgs = dbFromEnv ? [] : ['--db', db];
+  let evidenceDir = args.includes('--evidence-dir') ? args[args.indexOf('--evidence-dir') + 1] : env?.OFFSIGN_EVIDENCE_DIR ?? `${db}.evidence`;
+  if (isPostgres(db)) {
+    // No folder beside the database: one named after it, and the secret every instance gets.
+    env = { OFFSIGN_AUTHORITY_SECRET: POSTGRES_AUTHORITY_SECRET, ...env };
+    if (!args.includes('--evidence-dir') && env.OFFSIGN_EVIDENCE_DIR === undefined) {
+      evidenceDir = path.join(tmpdir(), `offsign-evidence-${db.split('/').pop()}`);
+      args = [...args, '--evidence-dir', evidenceDir];
+    }
+  }
   const options = { env: env ? { ...process.env, ...env } : process.env, ...(cwd ? { cwd } : {}) };
   const child = spawn(bin, [...dbArgs, '--addr', addr, '--www', www, '--pkg', path.join(ROOT, 'pkg'), ...args], {
     ...options,
@@ -57,6 +87,7 @@ export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_
         resolve({
           url: m[1],
           db,
+          evidenceDir,
           admin,
           stop: () => end('SIGINT'),
           kill: () => end('SIGKILL'),
@@ -69,7 +100,8 @@ export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_
 }
 
 /**
- * Makes a server's database stop answering, as another process holding its locks would: it
+ * Makes a server's database stop answering. On PostgreSQL it refuses connections; on SQLite,
+ * as another process holding its locks would: it
  * holds (from python3) exclusive POSIX locks on the five WAL read-mark bytes of the
  * `-shm` file (bytes 123-127: SQLite's WALINDEX_LOCK_OFFSET 120 + 3 + i). No connection
  * can then begin a read: SQLite retries for about 10 s and fails with "locking protocol".
@@ -78,6 +110,14 @@ export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_
  * Resolves, once the locks are held, to `release()`, which resolves when they are let go.
  */
 export function lockDatabase(db) {
+  if (isPostgres(db)) {
+    // PostgreSQL's: the database takes no connection, and those it had are ended.
+    const name = db.split('/').pop();
+    const admin = (query) => execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${POSTGRES}/postgres`, '-c', query]);
+    admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+    return Promise.resolve({ release: async () => { admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`); } });
+  }
   const script = [
     'import fcntl, os, sys, time',
     'fd = os.open(sys.argv[1], os.O_RDWR)',
@@ -115,8 +155,18 @@ export function expireCertificate(db, serial) {
   if (expired !== 1) throw new Error(`certificate ${serial} is not expired`);
 }
 
-/** Runs one SQL statement on a server's database file (Python's sqlite3) and commits; returns the rows. */
+/**
+ * Runs one SQL statement on a server's database and commits; returns the rows, each an array
+ * of its columns. A SQLite file is read by Python's sqlite3; a PostgreSQL database by psql,
+ * its values read back as SQLite gives them (numbers as numbers, booleans as 1 and 0, NULL as
+ * null).
+ */
 export function sql(db, query) {
+  if (isPostgres(db)) {
+    const out = execFileSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-P', 'null=\\N', '-v', 'ON_ERROR_STOP=1', db, '-c', query], { encoding: 'utf8' });
+    const value = (text) => (text === '\\N' ? null : text === 't' ? 1 : text === 'f' ? 0 : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+    return out.split('\n').filter((line) => line !== '').map((line) => line.split('\t').map(value));
+  }
   const script = 'import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); rows = c.execute(sys.argv[2]).fetchall(); c.commit(); print(json.dumps(rows))';
   return JSON.parse(execFileSync('python3', ['-c', script, db, query], { encoding: 'utf8' }));
 }

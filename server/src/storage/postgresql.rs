@@ -44,7 +44,9 @@ const MIGRATION_LOCK: i64 = 0x6f66_6673_6967_6e02;
 const POOL_SIZE: u32 = 16;
 /// How long a storage call waits for a connection before it fails (and the request with it,
 /// retryable).
-const CONNECTION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const CONNECTION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Connections kept open while idle.
+const POOL_IDLE: u32 = 2;
 
 /// The schema, as SQLite's migrations 1 to 8 left it, in PostgreSQL's types: integers are
 /// BIGINT, ids that SQLite numbered itself are identity columns, and text compares byte by
@@ -149,6 +151,16 @@ impl From<::postgres::Error> for StorageError {
     }
 }
 
+/// Why a connection could not be made, in the log (r2d2's own error names only the wait).
+#[derive(Debug)]
+struct LogConnectionErrors;
+
+impl r2d2::HandleError<::postgres::Error> for LogConnectionErrors {
+    fn handle_error(&self, error: ::postgres::Error) {
+        tracing::warn!("no PostgreSQL connection: {}", StorageError::from(error).0);
+    }
+}
+
 impl From<r2d2::Error> for StorageError {
     fn from(e: r2d2::Error) -> Self {
         StorageError(format!("no PostgreSQL connection: {e}"))
@@ -174,6 +186,11 @@ fn config(url: &str) -> Result<::postgres::Config> {
     let mut config: ::postgres::Config = url.parse().map_err(|e| StorageError(format!("the database URL {}: {e}", redacted(url))))?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECTION_WAIT);
+    }
+    if config.get_options().is_none() {
+        // A statement held up behind another's lock, or running away, fails (and its request
+        // with a retryable error) instead of holding a connection and a device's sync forever.
+        config.options("-c lock_timeout=10s -c statement_timeout=60s");
     }
     Ok(config)
 }
@@ -215,6 +232,8 @@ fn connect(url: &str) -> Result<Pool> {
     let config = config(url)?;
     let pool = r2d2::Pool::builder()
         .max_size(POOL_SIZE)
+        .min_idle(Some(POOL_IDLE))
+        .error_handler(Box::new(LogConnectionErrors))
         .connection_timeout(CONNECTION_WAIT)
         .build(PostgresConnectionManager::new(config, NoTls))?;
     let pool = Pool(Some(pool));
