@@ -125,6 +125,11 @@ try {
   const drainRate = sync.drain.accepted / (sync.drain.ms / 1000);
   console.log(`| the drain's rate against one client's ingestion above (records/s; target ≥ 0.40×) | ${fmt(drainRate)}: ${ratio(drainRate / sync.one.perSecond)} |`);
 
+  const instances = await import('./instances.mjs');
+  console.log('\n### Ingestion on SQLite and on PostgreSQL, one and two instances\n');
+  console.log('24,000 records from 4 workers in batches of 500, signed beforehand, sent by 2 clients at once (one per instance with two); PostgreSQL 15 on loopback with fsync and synchronous commit, SQLite with synchronous=FULL. CPU from /proc over the ingestion; the load generator shares the 2 cores.\n');
+  console.log(instances.table(await instances.run()));
+
   const evidence = await (await import('./evidence.mjs')).run();
   console.log('\n### Evidence: a sealed 20 MB photo uploaded in 1–3 MiB chunks, as a device on a fast link sends them, to a release offsign-server on loopback\n');
   console.log(`Median of ${evidence.rounds}, same run. The upload writes each chunk, then opens the whole with the server's key, hashes it against the record's digest and moves it into the blob store (synced once); the plain PUT streams the same bytes to a file a Node server fsyncs once. The device signs the photo as a File in headless Chromium (read, hashed, sealed and stored in IndexedDB with its record), next to WebCrypto hashing the same bytes.\n`);

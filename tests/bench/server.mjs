@@ -20,7 +20,7 @@ async function post(url, body) {
 }
 
 /** `workers` enrolled identities on `server`, each with `perWorker` chained records in batches of 500. */
-async function signedBatches(server, workers, perWorker) {
+export async function signedBatches(server, workers, perWorker) {
   const lanes = [];
   for (let w = 0; w < workers; w++) {
     const { code } = server.admin('enroll', '--worker', `bench-${w}`);
@@ -43,12 +43,16 @@ async function signedBatches(server, workers, perWorker) {
   return lanes;
 }
 
-/** Sends every lane's batches in order, lanes concurrently; returns records/s and batch latencies. */
-async function ingest(server, lanes) {
+/**
+ * Sends every lane's batches in order, lanes concurrently, lane i to `servers[i]` (of several
+ * instances) or to `servers` (one); returns records/s and batch latencies.
+ */
+export async function ingest(servers, lanes) {
   const latencies = [];
   let records = 0;
   const started = performance.now();
-  await Promise.all(lanes.map(async (batches) => {
+  await Promise.all(lanes.map(async (batches, lane) => {
+    const server = Array.isArray(servers) ? servers[lane % servers.length] : servers;
     for (const batch of batches) {
       const t0 = performance.now();
       const { verdicts } = await post(`${server.url}/v1/records`, { records: batch });

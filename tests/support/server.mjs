@@ -19,16 +19,16 @@ const POSTGRES_AUTHORITY_SECRET = 'the authority secret of the tests on PostgreS
 /** Whether `db` is a PostgreSQL database's URL rather than a SQLite file. */
 export const isPostgres = (db) => /^postgres(ql)?:\/\//.test(db);
 
-/** A new, empty database on the tests' PostgreSQL server: its URL. */
-export function freshPostgres() {
-  if (!POSTGRES) throw new Error('OFFSIGN_TEST_POSTGRES names no PostgreSQL server (pkg-scripts/postgres start DIR)');
+/** A new, empty database on PostgreSQL server `on` (the tests' unless given): its URL. */
+export function freshPostgres(on = POSTGRES) {
+  if (!on) throw new Error('OFFSIGN_TEST_POSTGRES names no PostgreSQL server (pkg-scripts/postgres start DIR)');
   const name = `offsign_${randomUUID().replaceAll('-', '')}`;
-  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${POSTGRES}/postgres`, '-c', `CREATE DATABASE ${name}`]);
-  return `${POSTGRES}/${name}`;
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${on}/postgres`, '-c', `CREATE DATABASE ${name}`]);
+  return `${on}/${name}`;
 }
 
 /**
- * Resolves to { url, db, evidenceDir, admin, stop, kill, logs } once the server prints its URL.
+ * Resolves to { url, db, evidenceDir, pid, admin, stop, kill, logs } once the server prints its URL.
  * `db` is the SQLite file, or on PostgreSQL the database's URL (a fresh one unless given; the
  * same evidence folder and authority secret each time it is given again); `evidenceDir` where
  * it keeps evidence; `addr` defaults to an ephemeral loopback port; `bin`
@@ -88,6 +88,7 @@ export function startServer(args = [], { db, addr = '127.0.0.1:0', bin = SERVER_
           url: m[1],
           db,
           evidenceDir,
+          pid: child.pid,
           admin,
           stop: () => end('SIGINT'),
           kill: () => end('SIGKILL'),
