@@ -146,6 +146,18 @@ fn form_refusal(batch: &mut dyn Batch, payload: &offsign::RecordPayload) -> Resu
 /// records of the batch see the earlier ones as stored.
 pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authority, now: Timestamp) -> Result<Vec<RecordVerdict>> {
     let mut verdicts = Vec::with_capacity(records.len());
+    {
+        // What `judge` asks of each record, read in a few queries: its id, its own chain
+        // position and both neighbours, its certificate.
+        let payloads: Vec<_> = records.iter().filter_map(|r| r.payload.as_ref().ok()).collect();
+        let ids: Vec<&str> = payloads.iter().map(|p| p.id.as_str()).collect();
+        let positions: Vec<(&str, u64)> = payloads
+            .iter()
+            .flat_map(|p| [p.seq.checked_sub(1), Some(p.seq), p.seq.checked_add(1)].into_iter().flatten().map(move |seq| (p.kid.as_str(), seq)))
+            .collect();
+        let serials: Vec<&str> = payloads.iter().filter_map(|p| p.cert.as_deref()).collect();
+        batch.read_ahead(&ids, &positions, &serials)?;
+    }
     // The devices heard from: each signer of an accepted record, once.
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut heard = |stored: &StoredRecord| {

@@ -210,6 +210,12 @@ pub struct StoredReport {
 /// Reads and writes inside one transaction: a batch of records, or a change made in the
 /// console together with its audit line.
 pub trait Batch {
+    /// Reads ahead, in a few queries, what the checks of a batch of records then ask one at a
+    /// time (one round trip each to PostgreSQL, all while the batch holds the write lock): the
+    /// records stored under `ids`, those at the chain positions `positions` (key id, sequence
+    /// number), and the certificates `serials`. Those reads are then answered from it, and
+    /// from the records the batch stores meanwhile; the batch changes no certificate.
+    fn read_ahead(&mut self, ids: &[&str], positions: &[(&str, u64)], serials: &[&str]) -> Result<()>;
     /// The stored record with this id.
     fn record_by_id(&mut self, id: &str) -> Result<Option<StoredRecord>>;
     /// The stored record of key `kid` at `seq`.
@@ -1308,19 +1314,98 @@ fn insert_certificate(sql: &mut dyn Sql, cert: &CertificateRow) -> Result<()> {
     Ok(())
 }
 
-/// A write transaction as a [`Batch`].
-struct SqlBatch<'a>(&'a mut dyn Sql);
+/// A write transaction as a [`Batch`], with what [`Batch::read_ahead`] read.
+struct SqlBatch<'a>(&'a mut dyn Sql, ReadAhead);
+
+impl<'a> SqlBatch<'a> {
+    fn new(sql: &'a mut dyn Sql) -> SqlBatch<'a> {
+        SqlBatch(sql, ReadAhead::default())
+    }
+}
+
+/// What a batch read ahead: which ids, chain positions and serials were asked, and what of
+/// them is stored (records the batch stores itself are added as it does).
+#[derive(Default)]
+struct ReadAhead {
+    ids: std::collections::HashSet<String>,
+    positions: std::collections::HashSet<(String, u64)>,
+    serials: std::collections::HashSet<String>,
+    records: std::collections::HashMap<String, StoredRecord>,
+    at: std::collections::HashMap<(String, u64), String>,
+    certificates: std::collections::HashMap<String, CertificateRow>,
+}
+
+impl ReadAhead {
+    fn keep(&mut self, record: StoredRecord) {
+        self.at.insert((record.kid.clone(), record.seq), record.id.clone());
+        self.records.insert(record.id.clone(), record);
+    }
+}
+
+/// At most this many values in one `IN (…)` (SQLite's default limit on a statement's
+/// arguments is 32,766; PostgreSQL's 65,535).
+const IN_CHUNK: usize = 500;
+
+/// `?{first}, ?{first + 1}, …` for `count` arguments.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",")
+}
 
 impl Batch for SqlBatch<'_> {
+    fn read_ahead(&mut self, ids: &[&str], positions: &[(&str, u64)], serials: &[&str]) -> Result<()> {
+        for chunk in ids.chunks(IN_CHUNK) {
+            let values: Vec<&dyn ToArg> = chunk.iter().map(|id| id as &dyn ToArg).collect();
+            let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id IN ({})", placeholders(1, chunk.len()));
+            for record in self.0.rows(&sql, &values, record_from)? {
+                self.1.keep(record);
+            }
+        }
+        self.1.ids.extend(ids.iter().map(|id| id.to_string()));
+        let mut kids: Vec<&str> = positions.iter().map(|(kid, _)| *kid).collect();
+        kids.sort_unstable();
+        kids.dedup();
+        for kid in kids {
+            let seqs: Vec<u64> = positions.iter().filter(|(k, _)| *k == kid).map(|(_, seq)| *seq).collect();
+            for chunk in seqs.chunks(IN_CHUNK) {
+                let mut values: Vec<&dyn ToArg> = vec![&kid];
+                values.extend(chunk.iter().map(|seq| seq as &dyn ToArg));
+                let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq IN ({})", placeholders(2, chunk.len()));
+                for record in self.0.rows(&sql, &values, record_from)? {
+                    self.1.keep(record);
+                }
+            }
+        }
+        self.1.positions.extend(positions.iter().map(|(kid, seq)| (kid.to_string(), *seq)));
+        for chunk in serials.chunks(IN_CHUNK) {
+            let values: Vec<&dyn ToArg> = chunk.iter().map(|serial| serial as &dyn ToArg).collect();
+            let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE serial IN ({})", placeholders(1, chunk.len()));
+            for cert in self.0.rows(&sql, &values, certificate_from)? {
+                self.1.certificates.insert(cert.serial.clone(), cert);
+            }
+        }
+        self.1.serials.extend(serials.iter().map(|serial| serial.to_string()));
+        Ok(())
+    }
+
     fn record_by_id(&mut self, id: &str) -> Result<Option<StoredRecord>> {
+        if self.1.ids.contains(id) || self.1.records.contains_key(id) {
+            return Ok(self.1.records.get(id).cloned());
+        }
         select_record(self.0, id)
     }
 
     fn record_at(&mut self, kid: &str, seq: u64) -> Result<Option<StoredRecord>> {
+        let position = (kid.to_owned(), seq);
+        if self.1.positions.contains(&position) || self.1.at.contains_key(&position) {
+            return Ok(self.1.at.get(&position).and_then(|id| self.1.records.get(id)).cloned());
+        }
         self.0.row(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq = ?2"), args![kid, seq], record_from)
     }
 
     fn certificate(&mut self, serial: &str) -> Result<Option<CertificateRow>> {
+        if self.1.serials.contains(serial) {
+            return Ok(self.1.certificates.get(serial).cloned());
+        }
         select_certificate(self.0, serial)
     }
 
@@ -1347,6 +1432,7 @@ impl Batch for SqlBatch<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             args![r.id, r.kid, r.seq, r.hash, r.cert_serial, r.signed_at, r.received_at, r.jws, r.receipt, r.chain_gap, r.worker, r.doc_name, r.reference],
         )?;
+        self.1.keep(r.clone());
         Ok(())
     }
 
@@ -1646,7 +1732,7 @@ impl Storage for Database {
                 args![webhook.url, events, webhook.secret.as_str(), webhook.created_at, webhook.created_by],
                 |row| row.get(0),
             )?;
-            SqlBatch(sql).audit(audit)?;
+            SqlBatch::new(sql).audit(audit)?;
             Ok(id)
         })
     }
@@ -1659,7 +1745,7 @@ impl Storage for Database {
                     "UPDATE webhook_deliveries SET state = 'failed', last_error = 'the webhook was removed', finished_at = ?2 WHERE webhook = ?1 AND state = 'pending'",
                     args![id, at],
                 )?;
-                SqlBatch(sql).audit(audit)?;
+                SqlBatch::new(sql).audit(audit)?;
             }
             Ok(removed)
         })
@@ -1975,7 +2061,7 @@ impl Storage for Database {
             };
             insert_certificate(sql, &cert)?;
             sql.execute("UPDATE enrollment_codes SET used_at = ?1, serial = ?2 WHERE code_hash = ?3", args![now, cert.serial, code_hash])?;
-            then(&mut SqlBatch(sql), &cert)?;
+            then(&mut SqlBatch::new(sql), &cert)?;
             Ok(Some(Ok(cert)))
         })
     }
@@ -2103,16 +2189,16 @@ impl Storage for Database {
     }
 
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T> {
-        self.write(|sql| work(&mut SqlBatch(sql)))
+        self.write(|sql| work(&mut SqlBatch::new(sql)))
     }
 
     fn stored_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>> {
         self.read(|sql| {
             let mut found = std::collections::HashSet::new();
-            for chunk in ids.chunks(500) {
-                let placeholders = (1..=chunk.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+            for chunk in ids.chunks(IN_CHUNK) {
                 let values: Vec<&dyn ToArg> = chunk.iter().map(|id| id as &dyn ToArg).collect();
-                found.extend(sql.rows(&format!("SELECT id FROM records WHERE id IN ({placeholders})"), &values, |row| row.get::<String>(0))?);
+                let sql_text = format!("SELECT id FROM records WHERE id IN ({})", placeholders(1, chunk.len()));
+                found.extend(sql.rows(&sql_text, &values, |row| row.get::<String>(0))?);
             }
             Ok(found)
         })
