@@ -2439,6 +2439,31 @@ pub(crate) mod tests {
         assert_eq!(db.batch(|b| b.record_at("k", 1)).unwrap(), Some(record));
     }
 
+    #[test]
+    fn what_a_batch_read_ahead_answers_as_the_database_does_and_follows_what_it_stores() {
+        let db = test_db("read-ahead");
+        db.add_certificate(&cert("s-1", "w-1")).unwrap();
+        let first = stored("k", 1, "2026-11-25T08:00:00.000Z", "a.pdf", "", false);
+        db.batch(|b| b.insert_record(&first)).unwrap();
+        let second = stored("k", 2, "2026-11-25T09:00:00.000Z", "b.pdf", "", false);
+        db.batch(|b| {
+            b.read_ahead(&[first.id.as_str(), second.id.as_str()], &[("k", 1), ("k", 2), ("k", 3)], &["s-1", "s-9"])?;
+            assert_eq!(b.record_by_id(&first.id)?, Some(first.clone()), "read ahead and stored");
+            assert_eq!((b.record_by_id(&second.id)?, b.record_at("k", 2)?), (None, None), "read ahead and not stored");
+            assert_eq!(b.certificate("s-1")?.map(|c| c.worker), Some("w-1".into()));
+            assert_eq!(b.certificate("s-9")?, None);
+            b.insert_record(&second)?;
+            assert_eq!(b.record_by_id(&second.id)?, Some(second.clone()), "what the batch stores is seen");
+            assert_eq!(b.record_at("k", 2)?, Some(second.clone()));
+            // Not read ahead: asked of the database.
+            assert_eq!(b.record_at("k", 7)?, None);
+            assert_eq!(b.record_by_id("elsewhere")?, None);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(db.record(&second.id).unwrap(), Some(second));
+    }
+
     /// A record of key `kid` at `seq`, signed at `signed_at`, with a document name and a
     /// reference, stored without a JWS (the console lists read only the columns).
     pub(crate) fn stored(kid: &str, seq: u64, signed_at: &str, doc_name: &str, reference: &str, chain_gap: bool) -> StoredRecord {
