@@ -802,7 +802,9 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         }
         known.stored_ids = state.storage.stored_ids(&read.iter().filter_map(Prepared::id).collect::<Vec<_>>())?;
         let prepared = prepare(read, &known, &state.authority, now);
-        let verdicts = state.storage.batch(|batch| ingest(batch, prepared, &state.authority, now))?;
+        let kids: Vec<String> = prepared.iter().filter_map(|p| p.kid().map(str::to_owned)).collect();
+        let kids: Vec<&str> = kids.iter().map(String::as_str).collect();
+        let verdicts = state.storage.records_batch(&kids, |batch| ingest(batch, prepared, &state.authority, now))?;
         let mut tally = [0usize; 3];
         for v in &verdicts {
             state.metrics.record(v.verdict.as_str(), v.code.as_deref());

@@ -45,6 +45,11 @@ impl Prepared {
         Some(self.payload.as_ref().ok()?.id.as_str())
     }
 
+    /// The id of the key that signed the record, if it could be read.
+    pub fn kid(&self) -> Option<&str> {
+        Some(self.payload.as_ref().ok()?.kid.as_str())
+    }
+
     /// The serial of the certificate the record names, if it could be read.
     pub fn certificate_serial(&self) -> Option<&str> {
         self.payload.as_ref().ok()?.cert.as_deref()
@@ -207,6 +212,8 @@ pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authori
             }
         });
     }
+    // In one order, so that two batches that count the same codes never wait for each other.
+    uncounted.sort_unstable_by_key(|(code, _)| code.as_str());
     for (code, count) in uncounted {
         batch.count_rejections(code.as_str(), now.millis(), count)?;
     }

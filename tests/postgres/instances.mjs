@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SERVER_BIN, freshPostgres, sql, startServer } from '../support/server.mjs';
-import { chain, client, codes } from '../support/client.mjs';
+import { randomUUID } from 'node:crypto';
+import { chain, client, codes, keyPair, record } from '../support/client.mjs';
 
 /** `n` instances on database `url`, started at once, each with its own evidence folder. */
 function instances(url, n) {
@@ -87,6 +88,41 @@ test('devices syncing through two instances, in turn and at the same moment: eac
     const fork = (await chain(workers[0], 1))[0];
     assert.deepEqual(codes(await toB.send([fork])), ['chain_fork']);
     assertWhole(url, { records: 120, chains: 3 });
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+test('batches of different keys at the same moment run side by side: one id under two keys is stored once, and a batch naming many keys changes nothing of theirs', { timeout: 300_000 }, async () => {
+  const url = freshPostgres();
+  const [a, b] = await instances(url, 2);
+  try {
+    const [toA, toB] = [client(a), client(b)];
+    const [ann, bo] = [await toA.enrolledWorker('instances-side-ann'), await toB.enrolledWorker('instances-side-bo')];
+    const shared = randomUUID();
+    const [fromAnn, fromBo] = [await record(ann, { seq: 1, id: shared }), await record(bo, { seq: 1, id: shared })];
+    // Twelve strangers' records in one batch: more keys than a batch locks one by one.
+    const strangers = await Promise.all(Array.from({ length: 12 }, async () => record({ ...(await keyPair()), serial: 'no-such-certificate' }, { seq: 1 })));
+    const [annAnswer, boAnswer, strangersAnswer] = await Promise.all([
+      toA.call('POST', '/v1/records', { records: [fromAnn] }),
+      toB.call('POST', '/v1/records', { records: [fromBo] }),
+      toA.call('POST', '/v1/records', { records: strangers }),
+    ]);
+    assert.equal(strangersAnswer.status, 200, strangersAnswer.text);
+    assert.deepEqual(new Set(codes(strangersAnswer.json.verdicts)), new Set(['cert_unknown']));
+    // The second to write the shared id finds it taken: a verdict when it looked after the
+    // first committed, else a retryable 503; sent again, it is refused as id_conflict.
+    const verdict = async (answer, toServer, signed) => {
+      if (answer.status === 503) {
+        assert.equal(answer.json.code, 'storage_unavailable', answer.text);
+        return codes(await toServer.send([signed]))[0];
+      }
+      assert.equal(answer.status, 200, answer.text);
+      return codes(answer.json.verdicts)[0];
+    };
+    const outcomes = [await verdict(annAnswer, toA, fromAnn), await verdict(boAnswer, toB, fromBo)].sort();
+    assert.deepEqual(outcomes, ['accepted', 'id_conflict'], 'one record under the id, whichever key came first');
+    assert.deepEqual(sql(url, `SELECT count(*) FROM records WHERE id = '${shared}'`), [[1]]);
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }

@@ -811,6 +811,10 @@ pub trait Storage: Send + Sync + 'static {
     fn revoked_serials(&self, not_expired_before: i64) -> Result<Vec<(String, offsign::RevocationReason)>>;
     /// Runs `work` in one transaction; it commits when `work` returns `Ok`.
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T>;
+    /// [`Storage::batch`] for a batch of records signed by the keys `kids`, which stores
+    /// records, rejections, counters, notices and sightings only: on PostgreSQL it runs beside
+    /// batches of other keys (one at a time per key, and never beside other writes).
+    fn records_batch<T>(&self, kids: &[&str], work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T>;
     /// Which of `ids` are ids of stored records.
     fn stored_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>>;
     /// How many records are stored.
@@ -1005,8 +1009,13 @@ impl Database {
 
     /// `work` in one transaction, which commits when it returns `Ok`. Writes are serialised
     /// as SQLite's are, across every instance on a PostgreSQL database too: what one reads
-    /// to decide (is this record id stored? is this code used?) holds until it commits.
+    /// to decide (is this code used? is this certificate revoked?) holds until it commits.
     fn write<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        self.write_as(Writer::All, work)
+    }
+
+    /// [`Database::write`], serialised with the writes `writer` must not run beside.
+    fn write_as<T>(&self, writer: Writer<'_>, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
         match &self.backend {
             Backend::Sqlite(connection) => {
                 let mut connection = lock(connection);
@@ -1015,9 +1024,23 @@ impl Database {
                 tx.commit()?;
                 Ok(out)
             }
-            Backend::Postgres(pool) => postgresql::write(pool, work),
+            Backend::Postgres(pool) => postgresql::write(pool, writer, work),
         }
     }
+}
+
+/// The most keys a batch of records locks one by one (PostgreSQL's lock table is shared and
+/// bounded); past it, the batch takes the write lock alone.
+const MAX_KEYS_LOCKED: usize = 8;
+
+/// Which writes a write transaction must not run beside (on PostgreSQL; SQLite runs one at a time).
+#[derive(Clone, Copy)]
+enum Writer<'k> {
+    /// Any other.
+    All,
+    /// Other writes, except batches of records of other keys than these: what such a batch
+    /// reads to decide (this id, these chain positions) belongs to its keys.
+    Keys(&'k [&'k str]),
 }
 
 fn lock(connection: &Mutex<rusqlite::Connection>) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
@@ -1314,14 +1337,44 @@ fn insert_certificate(sql: &mut dyn Sql, cert: &CertificateRow) -> Result<()> {
     Ok(())
 }
 
-/// A write transaction as a [`Batch`], with what [`Batch::read_ahead`] read.
-struct SqlBatch<'a>(&'a mut dyn Sql, ReadAhead);
+/// A write transaction as a [`Batch`]: what [`Batch::read_ahead`] read, and the records it
+/// stores, written together (one statement per hundred, not a round trip each) before the
+/// transaction does anything else with the database, and at its end ([`SqlBatch::finish`]).
+struct SqlBatch<'a>(&'a mut dyn Sql, ReadAhead, Vec<StoredRecord>);
 
 impl<'a> SqlBatch<'a> {
     fn new(sql: &'a mut dyn Sql) -> SqlBatch<'a> {
-        SqlBatch(sql, ReadAhead::default())
+        SqlBatch(sql, ReadAhead::default(), Vec::new())
+    }
+
+    /// The transaction, once the records the batch stored are written.
+    fn sql(&mut self) -> Result<&mut dyn Sql> {
+        for chunk in self.2.chunks(RECORDS_PER_INSERT) {
+            let rows = (0..chunk.len()).map(|i| format!("({})", placeholders(13 * i + 1, 13))).collect::<Vec<_>>().join(", ");
+            let values: Vec<&dyn ToArg> = chunk
+                .iter()
+                .flat_map(|r| -> [&dyn ToArg; 13] {
+                    [&r.id, &r.kid, &r.seq, &r.hash, &r.cert_serial, &r.signed_at, &r.received_at, &r.jws, &r.receipt, &r.chain_gap, &r.worker, &r.doc_name, &r.reference]
+                })
+                .collect();
+            self.0.execute(
+                &format!("INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference) VALUES {rows}"),
+                &values,
+            )?;
+        }
+        self.2.clear();
+        Ok(&mut *self.0)
+    }
+
+    /// Writes what the batch still holds: the end of its work, before the commit.
+    fn finish(mut self) -> Result<()> {
+        self.sql().map(drop)
     }
 }
+
+/// Records written by one statement (13 arguments each: 1,300, well inside SQLite's and
+/// PostgreSQL's limits).
+const RECORDS_PER_INSERT: usize = 100;
 
 /// What a batch read ahead: which ids, chain positions and serials were asked, and what of
 /// them is stored (records the batch stores itself are added as it does).
@@ -1356,7 +1409,7 @@ impl Batch for SqlBatch<'_> {
         for chunk in ids.chunks(IN_CHUNK) {
             let values: Vec<&dyn ToArg> = chunk.iter().map(|id| id as &dyn ToArg).collect();
             let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE id IN ({})", placeholders(1, chunk.len()));
-            for record in self.0.rows(&sql, &values, record_from)? {
+            for record in self.sql()?.rows(&sql, &values, record_from)? {
                 self.1.keep(record);
             }
         }
@@ -1370,7 +1423,7 @@ impl Batch for SqlBatch<'_> {
                 let mut values: Vec<&dyn ToArg> = vec![&kid];
                 values.extend(chunk.iter().map(|seq| seq as &dyn ToArg));
                 let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq IN ({})", placeholders(2, chunk.len()));
-                for record in self.0.rows(&sql, &values, record_from)? {
+                for record in self.sql()?.rows(&sql, &values, record_from)? {
                     self.1.keep(record);
                 }
             }
@@ -1379,7 +1432,7 @@ impl Batch for SqlBatch<'_> {
         for chunk in serials.chunks(IN_CHUNK) {
             let values: Vec<&dyn ToArg> = chunk.iter().map(|serial| serial as &dyn ToArg).collect();
             let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE serial IN ({})", placeholders(1, chunk.len()));
-            for cert in self.0.rows(&sql, &values, certificate_from)? {
+            for cert in self.sql()?.rows(&sql, &values, certificate_from)? {
                 self.1.certificates.insert(cert.serial.clone(), cert);
             }
         }
@@ -1391,7 +1444,7 @@ impl Batch for SqlBatch<'_> {
         if self.1.ids.contains(id) || self.1.records.contains_key(id) {
             return Ok(self.1.records.get(id).cloned());
         }
-        select_record(self.0, id)
+        select_record(self.sql()?, id)
     }
 
     fn record_at(&mut self, kid: &str, seq: u64) -> Result<Option<StoredRecord>> {
@@ -1399,27 +1452,27 @@ impl Batch for SqlBatch<'_> {
         if self.1.positions.contains(&position) || self.1.at.contains_key(&position) {
             return Ok(self.1.at.get(&position).and_then(|id| self.1.records.get(id)).cloned());
         }
-        self.0.row(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq = ?2"), args![kid, seq], record_from)
+        self.sql()?.row(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq = ?2"), args![kid, seq], record_from)
     }
 
     fn certificate(&mut self, serial: &str) -> Result<Option<CertificateRow>> {
         if self.1.serials.contains(serial) {
             return Ok(self.1.certificates.get(serial).cloned());
         }
-        select_certificate(self.0, serial)
+        select_certificate(self.sql()?, serial)
     }
 
     fn form(&mut self, id: &str, version: u32) -> Result<Option<String>> {
-        self.0.row("SELECT definition FROM forms WHERE id = ?1 AND version = ?2", args![id, version], |row| row.get(0))
+        self.sql()?.row("SELECT definition FROM forms WHERE id = ?1 AND version = ?2", args![id, version], |row| row.get(0))
     }
 
     fn newest_form_version(&mut self, id: &str) -> Result<u32> {
-        let newest: Option<u32> = self.0.one("SELECT max(version) FROM forms WHERE id = ?1", args![id], |row| row.get(0))?;
+        let newest: Option<u32> = self.sql()?.one("SELECT max(version) FROM forms WHERE id = ?1", args![id], |row| row.get(0))?;
         Ok(newest.unwrap_or(0))
     }
 
     fn add_form(&mut self, form: &StoredForm) -> Result<()> {
-        self.0.execute(
+        self.sql()?.execute(
             "INSERT INTO forms (id, version, definition, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
             args![form.id, form.version, form.definition, form.added_at, form.added_by],
         )?;
@@ -1427,27 +1480,23 @@ impl Batch for SqlBatch<'_> {
     }
 
     fn insert_record(&mut self, r: &StoredRecord) -> Result<()> {
-        self.0.execute(
-            "INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            args![r.id, r.kid, r.seq, r.hash, r.cert_serial, r.signed_at, r.received_at, r.jws, r.receipt, r.chain_gap, r.worker, r.doc_name, r.reference],
-        )?;
         self.1.keep(r.clone());
+        self.2.push(r.clone());
         Ok(())
     }
 
     fn insert_rejection(&mut self, r: &Rejection) -> Result<()> {
-        let newest: i64 = self.0.one(
+        let newest: i64 = self.sql()?.one(
             "INSERT INTO rejections (id, kid, code, received_at) VALUES (?1, ?2, ?3, ?4) RETURNING rowid",
             args![r.id, r.kid, r.code, r.received_at],
             |row| row.get(0),
         )?;
-        self.0.execute("DELETE FROM rejections WHERE rowid <= ?1", args![newest - MAX_REJECTIONS_KEPT])?;
+        self.sql()?.execute("DELETE FROM rejections WHERE rowid <= ?1", args![newest - MAX_REJECTIONS_KEPT])?;
         Ok(())
     }
 
     fn count_rejections(&mut self, code: &str, received_at: i64, count: u64) -> Result<()> {
-        self.0.execute(
+        self.sql()?.execute(
             "INSERT INTO rejection_counts (day, code, count) VALUES (?1, ?2, ?3)
              ON CONFLICT (day, code) DO UPDATE SET count = rejection_counts.count + excluded.count",
             args![received_at.div_euclid(offsign::DAY_MS), code, count],
@@ -1476,10 +1525,10 @@ impl Batch for SqlBatch<'_> {
                OR (?3 = 1 AND revocation_reason NOT IN ('unspecified', 'keyCompromise')))"
         );
         let serials =
-            self.0.rows(&format!("SELECT serial FROM certificates WHERE {revocable} ORDER BY serial"), args![first, second, taints], |row| row.get(0))?;
+            self.sql()?.rows(&format!("SELECT serial FROM certificates WHERE {revocable} ORDER BY serial"), args![first, second, taints], |row| row.get(0))?;
         // A renewed certificate took records until now: a revocation that keeps earlier
         // records keeps those too. A revoked one keeps its earlier time.
-        self.0.execute(
+        self.sql()?.execute(
             &format!(
                 "UPDATE certificates SET revocation_reason = ?5,
                    revoked_at = CASE WHEN revocation_reason = '{RENEWED}' OR revoked_at IS NULL OR revoked_at > ?4 THEN ?4 ELSE revoked_at END
@@ -1488,7 +1537,7 @@ impl Batch for SqlBatch<'_> {
             args![first, second, taints, now, reason.as_str()],
         )?;
         if let RevokeTarget::Worker(worker) = target {
-            self.0.execute(
+            self.sql()?.execute(
                 "UPDATE enrollment_codes SET expires_at = CASE WHEN expires_at < ?2 THEN expires_at ELSE ?2 END WHERE worker = ?1 AND used_at IS NULL",
                 args![worker, now],
             )?;
@@ -1497,7 +1546,7 @@ impl Batch for SqlBatch<'_> {
     }
 
     fn add_account(&mut self, name: &str, role: Role, setup_hash: &str, expires_at: i64, now: i64) -> Result<Account> {
-        let tx = &mut *self.0;
+        let tx = self.sql()?;
         // A new link for an account that exists is a reset: its password and sessions end now,
         // not when the link is used (the old password may be what leaked).
         tx.execute("UPDATE accounts SET password_hash = NULL WHERE name = ?1", args![name])?;
@@ -1509,7 +1558,7 @@ impl Batch for SqlBatch<'_> {
     }
 
     fn add_enrollment_code(&mut self, code_hash: &str, code: &EnrollmentCode) -> Result<()> {
-        self.0.execute(
+        self.sql()?.execute(
             "INSERT INTO enrollment_codes (code_hash, worker, days, expires_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             args![code_hash, code.worker, code.days, code.expires_at, code.used_at],
         )?;
@@ -1517,20 +1566,20 @@ impl Batch for SqlBatch<'_> {
     }
 
     fn audit(&mut self, entry: &AuditEntry) -> Result<()> {
-        self.0.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)", args![entry.at, entry.actor, entry.action, entry.detail])?;
+        self.sql()?.execute("INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)", args![entry.at, entry.actor, entry.action, entry.detail])?;
         Ok(())
     }
 
     fn seen(&mut self, kid: &str, worker: &str, at: i64) -> Result<()> {
-        mark_seen(self.0, kid, worker, at)
+        mark_seen(self.sql()?, kid, worker, at)
     }
 
     fn event(&mut self, event: &Event) -> Result<()> {
-        queue_event(self.0, event)
+        queue_event(self.sql()?, event)
     }
 
     fn triage(&mut self, kid: &str, id: &str, triage: &Triage) -> Result<bool> {
-        let changed = self.0.execute(
+        let changed = self.sql()?.execute(
             "UPDATE reports SET triage = ?3, triage_note = ?4, triaged_by = ?5, triaged_at = ?6 WHERE kid = ?1 AND id = ?2",
             args![kid, id, triage.state.as_str(), triage.note, triage.by, triage.at],
         )?;
@@ -2061,7 +2110,9 @@ impl Storage for Database {
             };
             insert_certificate(sql, &cert)?;
             sql.execute("UPDATE enrollment_codes SET used_at = ?1, serial = ?2 WHERE code_hash = ?3", args![now, cert.serial, code_hash])?;
-            then(&mut SqlBatch::new(sql), &cert)?;
+            let mut batch = SqlBatch::new(sql);
+            then(&mut batch, &cert)?;
+            batch.finish()?;
             Ok(Some(Ok(cert)))
         })
     }
@@ -2188,8 +2239,26 @@ impl Storage for Database {
         })
     }
 
+    fn records_batch<T>(&self, kids: &[&str], work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T> {
+        let distinct: std::collections::HashSet<&str> = kids.iter().copied().collect();
+        // A device's batch names its key, two after an enrollment in place of another; a batch
+        // naming many (a stranger's) runs alone rather than take a lock for each.
+        let writer = if distinct.len() <= MAX_KEYS_LOCKED { Writer::Keys(kids) } else { Writer::All };
+        self.write_as(writer, |sql| {
+            let mut batch = SqlBatch::new(sql);
+            let out = work(&mut batch)?;
+            batch.finish()?;
+            Ok(out)
+        })
+    }
+
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T> {
-        self.write(|sql| work(&mut SqlBatch::new(sql)))
+        self.write(|sql| {
+            let mut batch = SqlBatch::new(sql);
+            let out = work(&mut batch)?;
+            batch.finish()?;
+            Ok(out)
+        })
     }
 
     fn stored_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>> {

@@ -34,8 +34,12 @@ impl Drop for Pool {
     }
 }
 
-/// The advisory lock every write transaction takes: the database's one writer at a time.
+/// The advisory lock every write transaction takes: alone, or shared by batches of records
+/// of different keys.
 const WRITE_LOCK: i64 = 0x6f66_6673_6967_6e01;
+/// The class of the advisory locks of one key's batches of records, keyed by the key id's hash
+/// (two keys of one hash only wait for each other).
+const KEY_LOCKS: i32 = 0x6f66_6673;
 /// The advisory lock of the schema's creation and migrations.
 const MIGRATION_LOCK: i64 = 0x6f66_6673_6967_6e02;
 
@@ -275,12 +279,28 @@ pub(super) fn read<T>(pool: &Pool, work: impl FnOnce(&mut dyn Sql) -> Result<T>)
     })
 }
 
-/// `work` in one transaction that holds the write lock until it commits.
-pub(super) fn write<T>(pool: &Pool, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+/// `work` in one transaction that holds its write locks until it commits: the write lock
+/// alone, or for a batch of records shared, with a lock of each of its keys (taken in one
+/// order, so that two batches never wait for each other's).
+pub(super) fn write<T>(pool: &Pool, writer: super::Writer<'_>, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
     blocking_allowed(|| {
         let mut client = pool.get()?;
         let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        match writer {
+            super::Writer::All => {
+                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+            }
+            super::Writer::Keys(kids) => {
+                tx.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&WRITE_LOCK])?;
+                let mut kids = kids.to_vec();
+                kids.sort_unstable();
+                kids.dedup();
+                tx.execute(
+                    "SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY 1) hashes",
+                    &[&KEY_LOCKS, &kids],
+                )?;
+            }
+        }
         let out = work(&mut PgSql(&mut tx))?;
         tx.commit()?;
         Ok(out)
