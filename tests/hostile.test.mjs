@@ -184,6 +184,26 @@ test("reports: one worker's report cannot replace another's, and every field is 
   table.push(['a report with a 100 KB field', 'malformed_report', 'not stored']);
 });
 
+test('what no database keeps as it is, a chain position past 2^53 − 1 or a NUL character in kept text, is refused as malformed and leaves the next batch free', { timeout: 60_000 }, async () => {
+  const signer = await enrolledWorker('hostile-unkeepable');
+  const unkeepable = [
+    await record(signer, { seq: 2 ** 60 }),
+    await record(signer, { seq: 2 ** 53 }),
+    await record(signer, { seq: 1, name: 'a\u0000b.pdf' }),
+    await record(signer, { seq: 1, claims: { reference: 'ORDER\u00007' } }),
+    await record(signer, { seq: 1, id: 'x\u0000y' }),
+  ];
+  assert.deepEqual(codes(await send(unkeepable)), Array(5).fill('malformed_record'));
+  assert.deepEqual(codes(await send(await chain(signer, 2))), ['accepted', 'accepted'], 'the device goes on');
+  const reports = await call('POST', '/v1/reports', {
+    reports: [await signedReport(signer, reportRow({ id: 'nul', message: 'a\u0000b' })), await signedReport(signer, reportRow({ id: 'plain' }))],
+  });
+  assert.equal(reports.status, 200, reports.text);
+  assert.deepEqual(reports.json.verdicts.map((v) => v.code ?? v.verdict), ['malformed_report', 'stored']);
+  assert.equal(count('reports', `kid = '${signer.kid}'`), 1);
+  table.push(['records with seq 2^60, 2^53, or a NUL in a name, reference or id; a report with a NUL', 'malformed_record, malformed_report', 'none stored; the next batch stored']);
+});
+
 test('oversized, deeply nested, wrong-typed and mislabelled bodies are refused whole, and the server stays up', { timeout: 120_000 }, async () => {
   const before = count('records');
   const deep = '['.repeat(100_000) + ']'.repeat(100_000);

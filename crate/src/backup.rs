@@ -173,13 +173,11 @@ impl BackupContents {
     }
 }
 
-/// The largest chain position a backup may carry: JavaScript's largest exact integer.
-const MAX_SEQ: u64 = (1 << 53) - 1;
 
 /// Every record verifies against its identity's key, each identity's records chain without
 /// broken links between records that are both present (accepted ones may have been deleted
 /// after the retention time), each identity's chain head is at or after its last record and
-/// within [`MAX_SEQ`], and each sealed key asks for no more Argon2id work than this device
+/// within [`MAX_SEQ`](crate::record::MAX_SEQ), and each sealed key asks for no more Argon2id work than this device
 /// would do itself.
 pub(crate) fn check_contents(contents: &BackupContents, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
     let malformed = |why: String| Error::new(ErrorCode::MalformedBackup, why);
@@ -197,7 +195,7 @@ pub(crate) fn check_contents(contents: &BackupContents, progress: &mut dyn FnMut
             return Err(malformed(format!("the key of {:.40} asks for more Argon2id work than this device allows", identity.label)));
         }
         if let Some(head) = &identity.chain {
-            if head.seq == 0 || head.seq > MAX_SEQ {
+            if head.seq == 0 || head.seq > crate::record::MAX_SEQ {
                 return Err(malformed(format!("the chain head of {:.40} is out of range", identity.label)));
             }
         }

@@ -80,7 +80,7 @@ pub use jws::{Header, MAX_JWS_LEN};
 pub use keys::{Identity, PrivateJwk, PublicJwk, PublicKey};
 pub use record::{
     inspect_record, record_hash, sign_record, verify_record, ChainHead, DocumentDigest, RecordPayload, RecordRequest,
-    SignedRecord, MAX_CLAIMS_BYTES, RECORD_TYP,
+    SignedRecord, MAX_CLAIMS_BYTES, MAX_SEQ, RECORD_TYP,
 };
 pub use rows::{
     EvidenceRow, EvidenceState, IdentityRow, Lockout, RecordError, RecordRow, RecordState, RemovedIdentity, ReportRow, ReportState, StoredCredentials,

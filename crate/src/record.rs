@@ -15,6 +15,9 @@ use sha2::{Digest, Sha256};
 pub const RECORD_TYP: &str = "offsign-record+jws";
 /// The largest claims object, serialized: 64 KiB.
 pub const MAX_CLAIMS_BYTES: usize = 64 * 1024;
+/// The largest chain position there is: JavaScript's largest exact integer (a backup carries
+/// no larger one, and the server stores none).
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
 const MAX_NAME_CHARS: usize = 1024;
 const MAX_TYPE_CHARS: usize = 255;
 

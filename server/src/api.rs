@@ -674,8 +674,10 @@ async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
             || status.oldest_pending_at.as_ref().is_some_and(|t| t.len() > 40)
             || status.checks.len() > 64
             || status.checks.iter().any(|c| c.id.len() > 400 || c.value.len() > 800 || !matches!(c.status.as_str(), "ok" | "warn" | "fail"));
-        if status.v != 1 || too_long {
-            return Err(ApiError::malformed("a device status of version 1 with its fields in bounds"));
+        let nul = [&status.app_version, &status.user_agent].iter().any(|t| t.contains('\0'))
+            || status.oldest_pending_at.as_ref().is_some_and(|t| t.contains('\0'));
+        if status.v != 1 || too_long || nul {
+            return Err(ApiError::malformed("a device status of version 1 with its fields in bounds, and no NUL character"));
         }
         // A status is news only when fresh: one made long ago (a replay) or not after the last
         // one stored cannot make a lost device look alive.
@@ -730,7 +732,10 @@ fn judge_report<S: Storage>(
         || r.user_agent.len() > 512
         || r.app_version.len() > 128
         || r.comment.as_ref().is_some_and(|c| c.len() > 4 * offsign::MAX_COMMENT_CHARS);
-    if too_long || r.id.is_empty() || r.id.len() > 64 {
+    // Nor can a field hold a NUL character (PostgreSQL's text cannot).
+    let texts = [&r.id, &r.code, &r.operation, &r.message, &r.first_at, &r.last_at, &r.user_agent, &r.app_version];
+    let nul = texts.iter().any(|t| t.contains('\0')) || r.comment.as_ref().is_some_and(|c| c.contains('\0'));
+    if too_long || nul || r.id.is_empty() || r.id.len() > 64 {
         return Ok(Err(ErrorCode::MalformedReport));
     }
     let live = cert.revoked_at.is_none() && now.millis() < cert.exp;
@@ -802,7 +807,8 @@ async fn records<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Hea
         }
         known.stored_ids = state.storage.stored_ids(&read.iter().filter_map(Prepared::id).collect::<Vec<_>>())?;
         let prepared = prepare(read, &known, &state.authority, now);
-        let kids: Vec<String> = prepared.iter().filter_map(|p| p.kid().map(str::to_owned)).collect();
+        // The keys whose records may be stored: what a stranger names locks nothing.
+        let kids: Vec<String> = prepared.iter().filter_map(|p| p.certified_kid(&known).map(str::to_owned)).collect();
         let kids: Vec<&str> = kids.iter().map(String::as_str).collect();
         let verdicts = state.storage.records_batch(&kids, |batch| ingest(batch, prepared, &state.authority, now))?;
         let mut tally = [0usize; 3];

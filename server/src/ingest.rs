@@ -12,6 +12,22 @@ use std::collections::{HashMap, HashSet};
 /// the record's `signedAt`, and how far in the future a record may claim to be signed.
 pub const CLOCK_TOLERANCE_MS: i64 = offsign::CLOCK_TOLERANCE_MS;
 
+/// Refuses a payload the server could not keep as it is on every database: a chain position
+/// past [`offsign::MAX_SEQ`] (an integer column holds at most 2^63 − 1, and devices count in
+/// JavaScript numbers), or a NUL character in text it keeps in a column of its own (PostgreSQL's
+/// text cannot hold one: the batch would fail again at every retry).
+fn storable(payload: &offsign::RecordPayload) -> std::result::Result<(), String> {
+    if payload.seq > offsign::MAX_SEQ {
+        return Err(format!("seq is at most {}", offsign::MAX_SEQ));
+    }
+    let (doc_name, reference) = StoredRecord::searched_fields(payload);
+    let kept = [payload.id.as_str(), payload.kid.as_str(), payload.cert.as_deref().unwrap_or_default(), &doc_name, &reference];
+    if kept.iter().any(|text| text.contains('\0')) {
+        return Err("the record holds a NUL character in its id, key id, certificate, document name or reference".into());
+    }
+    Ok(())
+}
+
 /// What [`judge`] decided.
 enum Judged {
     Accept(StoredRecord),
@@ -36,18 +52,24 @@ impl Prepared {
     /// A record as read: its hash and payload, not yet checked.
     pub fn read(jws: String) -> Prepared {
         let hash = record_hash(&jws);
-        let payload = inspect_record(&jws).map(|(_, payload)| payload).map_err(|e| e.message().to_owned());
+        let payload = inspect_record(&jws).map(|(_, payload)| payload).map_err(|e| e.message().to_owned()).and_then(|payload| {
+            storable(&payload)?;
+            Ok(payload)
+        });
         Prepared { jws, hash, payload, signature: None, receipt: None }
+    }
+
+    /// The key id of the record, when it is signed by the key of the certificate it names (a
+    /// record that may be stored: a batch locks its key).
+    pub fn certified_kid(&self, known: &Known) -> Option<&str> {
+        let payload = self.payload.as_ref().ok()?;
+        let (_, cert) = known.certificates.get(payload.cert.as_deref()?)?;
+        (matches!(self.signature, Some(Ok(()))) && cert.kid == payload.kid).then_some(payload.kid.as_str())
     }
 
     /// The record's id, if it could be read.
     pub fn id(&self) -> Option<&str> {
         Some(self.payload.as_ref().ok()?.id.as_str())
-    }
-
-    /// The id of the key that signed the record, if it could be read.
-    pub fn kid(&self) -> Option<&str> {
-        Some(self.payload.as_ref().ok()?.kid.as_str())
     }
 
     /// The serial of the certificate the record names, if it could be read.
@@ -152,12 +174,15 @@ fn form_refusal(batch: &mut dyn Batch, payload: &offsign::RecordPayload) -> Resu
 pub fn ingest(batch: &mut dyn Batch, records: Vec<Prepared>, authority: &Authority, now: Timestamp) -> Result<Vec<RecordVerdict>> {
     let mut verdicts = Vec::with_capacity(records.len());
     {
-        // What `judge` asks of each record, read in a few queries: its id, its own chain
-        // position and both neighbours, its certificate.
+        // What `judge` asks of each record, read in a few queries: its id and certificate, and
+        // for a record whose signature verified (only those get as far), its own chain position
+        // and both neighbours.
         let payloads: Vec<_> = records.iter().filter_map(|r| r.payload.as_ref().ok()).collect();
         let ids: Vec<&str> = payloads.iter().map(|p| p.id.as_str()).collect();
-        let positions: Vec<(&str, u64)> = payloads
+        let positions: Vec<(&str, u64)> = records
             .iter()
+            .filter(|r| matches!(r.signature, Some(Ok(()))))
+            .filter_map(|r| r.payload.as_ref().ok())
             .flat_map(|p| [p.seq.checked_sub(1), Some(p.seq), p.seq.checked_add(1)].into_iter().flatten().map(move |seq| (p.kid.as_str(), seq)))
             .collect();
         let serials: Vec<&str> = payloads.iter().filter_map(|p| p.cert.as_deref()).collect();

@@ -21,6 +21,9 @@ use std::time::Duration;
 const RETRY_WAITS_MS: [i64; 9] = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 14_400_000];
 /// How long a receiver has to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a claimed delivery is left to the instance that claimed it: its attempt's timeout,
+/// and time to record the attempt.
+const CLAIM_MS: i64 = 3 * TIMEOUT.as_millis() as i64;
 /// Failure reports of one code within an hour that make a spike.
 const SPIKE_REPORTS: u64 = 20;
 
@@ -114,8 +117,24 @@ async fn deliver_due<S: Storage>(state: &Arc<AppState<S>>, client: &reqwest::Cli
     while running.join_next().await.is_some() {}
 }
 
-/// One attempt of `delivery`, its result recorded; whether the receiver answered at all.
+/// One attempt of `delivery`, its result recorded; whether the receiver answered at all. The
+/// delivery is claimed first: of several instances on one database, one attempts it (and
+/// should that one stop before it records the attempt, another does after [`CLAIM_MS`]).
 async fn deliver<S: Storage>(state: &Arc<AppState<S>>, client: &reqwest::Client, delivery: &Delivery, webhook: &Webhook) -> bool {
+    let id = delivery.id;
+    let claimed = crate::api::blocking(state, move |state| {
+        let now = now().millis();
+        Ok(state.storage.claim_delivery(id, now, now + CLAIM_MS)?)
+    })
+    .await;
+    match claimed {
+        Ok(true) => {}
+        Ok(false) => return true, // another instance has it
+        Err(e) => {
+            tracing::warn!("webhook delivery {id}: {:?}", e);
+            return false;
+        }
+    }
     let outcome = attempt(client, delivery, webhook).await;
     let at = now().millis();
     let delivered = matches!(outcome, Ok(status) if (200..300).contains(&status));
@@ -125,7 +144,6 @@ async fn deliver<S: Storage>(state: &Arc<AppState<S>>, client: &reqwest::Client,
         Err(e) => (None, Some(e.clone())),
     };
     tracing::info!(webhook = webhook.id, event = %delivery.event_id, ?status, delivered, "webhook delivery");
-    let id = delivery.id;
     let recorded = crate::api::blocking(state, move |state| Ok(state.storage.delivery_attempted(id, at, status, error.as_deref(), delivered, retry_at)?)).await;
     if let Err(e) = recorded {
         tracing::warn!("webhook delivery {id}: {:?}", e);

@@ -711,6 +711,10 @@ pub trait Storage: Send + Sync + 'static {
     fn due_deliveries(&self, now: i64, limit: u32) -> Result<Vec<(Delivery, Webhook)>>;
     /// Records the outcome of an attempt of delivery `id`: delivered, or tried again at
     /// `retry_at`, or given up when `retry_at` is `None`.
+    /// Takes delivery `id` for an attempt, when it is still due at `now`: no other instance
+    /// attempts it before `until` (ms), when it is due again should this one not record the
+    /// attempt. Whether it was taken.
+    fn claim_delivery(&self, id: i64, now: i64, until: i64) -> Result<bool>;
     fn delivery_attempted(&self, id: i64, at: i64, status: Option<u16>, error: Option<&str>, delivered: bool, retry_at: Option<i64>) -> Result<()>;
     /// The latest deliveries, newest first.
     fn deliveries(&self, limit: u32) -> Result<Vec<Delivery>>;
@@ -1414,18 +1418,12 @@ impl Batch for SqlBatch<'_> {
             }
         }
         self.1.ids.extend(ids.iter().map(|id| id.to_string()));
-        let mut kids: Vec<&str> = positions.iter().map(|(kid, _)| *kid).collect();
-        kids.sort_unstable();
-        kids.dedup();
-        for kid in kids {
-            let seqs: Vec<u64> = positions.iter().filter(|(k, _)| *k == kid).map(|(_, seq)| *seq).collect();
-            for chunk in seqs.chunks(IN_CHUNK) {
-                let mut values: Vec<&dyn ToArg> = vec![&kid];
-                values.extend(chunk.iter().map(|seq| seq as &dyn ToArg));
-                let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kid = ?1 AND seq IN ({})", placeholders(2, chunk.len()));
-                for record in self.sql()?.rows(&sql, &values, record_from)? {
-                    self.1.keep(record);
-                }
+        for chunk in positions.chunks(IN_CHUNK / 2) {
+            let pairs = (0..chunk.len()).map(|i| format!("({})", placeholders(2 * i + 1, 2))).collect::<Vec<_>>().join(", ");
+            let values: Vec<&dyn ToArg> = chunk.iter().flat_map(|(kid, seq)| -> [&dyn ToArg; 2] { [kid, seq] }).collect();
+            let sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE (kid, seq) IN (VALUES {pairs})");
+            for record in self.sql()?.rows(&sql, &values, record_from)? {
+                self.1.keep(record);
             }
         }
         self.1.positions.extend(positions.iter().map(|(kid, seq)| (kid.to_string(), *seq)));
@@ -1818,6 +1816,15 @@ impl Storage for Database {
                 |row| Ok((delivery_from(row)?, webhook_at(row, 10)?)),
             )
         })
+    }
+
+    fn claim_delivery(&self, id: i64, now: i64, until: i64) -> Result<bool> {
+        // One statement: of instances claiming one delivery at once, one changes the row and the
+        // others, waiting for its lock, find it no longer due.
+        let claimed = self.read(|sql| {
+            sql.execute("UPDATE webhook_deliveries SET next_at = ?3 WHERE id = ?1 AND state = 'pending' AND next_at <= ?2", args![id, now, until])
+        })?;
+        Ok(claimed == 1)
     }
 
     fn delivery_attempted(&self, id: i64, at: i64, status: Option<u16>, error: Option<&str>, delivered: bool, retry_at: Option<i64>) -> Result<()> {
@@ -2730,5 +2737,14 @@ pub(crate) mod tests {
         let queued: Vec<String> = db.deliveries(100).unwrap().into_iter().map(|d| d.event).collect();
         assert_eq!(queued, ["failure.spike", "certificate.expiring", "device.silent", "failure.new_code"], "each once, newest first");
         assert_eq!(db.due_deliveries(now, 100).unwrap().len(), 4);
+        // Of instances claiming one delivery, one gets it; it is due again once the claim ran
+        // out without an attempt recorded, and not after one was.
+        let id = db.due_deliveries(now, 1).unwrap()[0].0.id;
+        assert!(db.claim_delivery(id, now, now + 30_000).unwrap());
+        assert!(!db.claim_delivery(id, now + 1, now + 30_001).unwrap(), "taken");
+        assert_eq!(db.due_deliveries(now, 100).unwrap().len(), 3);
+        assert!(db.claim_delivery(id, now + 30_000, now + 60_000).unwrap(), "its claim ran out");
+        db.delivery_attempted(id, now + 30_001, Some(200), None, true, None).unwrap();
+        assert!(!db.claim_delivery(id, now + 90_000, now + 120_000).unwrap(), "delivered");
     }
 }

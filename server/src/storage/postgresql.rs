@@ -171,18 +171,28 @@ impl From<r2d2::Error> for StorageError {
     }
 }
 
-/// Whether `location` names a PostgreSQL database (a `postgres://` or `postgresql://` URL).
+/// Whether `location` names a database by URL rather than a SQLite file: any `scheme://`, and
+/// anything starting `postgres:` or `postgresql:` in any case (a URL mistyped is refused as
+/// one, with its password hidden, rather than made a file named after it).
 pub(super) fn is_url(location: &str) -> bool {
-    location.starts_with("postgres://") || location.starts_with("postgresql://")
+    let lower = location.to_ascii_lowercase();
+    location.contains("://") || lower.starts_with("postgres:") || lower.starts_with("postgresql:")
 }
 
-/// `url` without its password or query (which may hold one), for logs and messages.
+/// `url` without its password or query (which may hold one), for logs and messages. The
+/// host is what follows the last `@`, so that a password holding `?`, `#` or `@` is left out
+/// whole.
 pub fn redacted(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    match rest.rsplit_once('@') {
-        Some((user, host)) => format!("{scheme}://{}@{host}", user.split(':').next().unwrap_or_default()),
-        None => format!("{scheme}://{rest}"),
+    let Some((scheme, rest)) = url.split_once(':') else { return "a database URL".to_owned() };
+    let rest = rest.trim_start_matches('/');
+    let (user, host) = match rest.rsplit_once('@') {
+        Some((userinfo, host)) => (Some(userinfo.split(':').next().unwrap_or_default()), host),
+        None => (None, rest),
+    };
+    let host = host.split(['?', '#']).next().unwrap_or_default();
+    match user {
+        Some(user) => format!("{scheme}://{user}@{host}"),
+        None => format!("{scheme}://{host}"),
     }
 }
 
@@ -191,11 +201,11 @@ fn config(url: &str) -> Result<::postgres::Config> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECTION_WAIT);
     }
-    if config.get_options().is_none() {
-        // A statement held up behind another's lock, or running away, fails (and its request
-        // with a retryable error) instead of holding a connection and a device's sync forever.
-        config.options("-c lock_timeout=10s -c statement_timeout=60s");
-    }
+    // A statement held up behind another's lock, or running away, fails (and its request
+    // with a retryable error) instead of holding a connection and a device's sync forever.
+    // The URL's own options come after, and win where they set the same.
+    let options = format!("-c lock_timeout=10s -c statement_timeout=60s {}", config.get_options().unwrap_or_default());
+    config.options(options.trim_end());
     Ok(config)
 }
 
@@ -416,6 +426,9 @@ pub(crate) mod tests {
         assert_eq!(redacted("postgres://ann:s3cret@db.example:5432/offsign?sslmode=disable&password=x"), "postgres://ann@db.example:5432/offsign");
         assert_eq!(redacted("postgresql://db.example/offsign"), "postgresql://db.example/offsign");
         assert_eq!(redacted("postgresql://a:b@c@host/db"), "postgresql://a@host/db");
-        assert!(is_url("postgresql://x/y") && is_url("postgres://x/y") && !is_url("offsign.db") && !is_url("/var/lib/postgres://x"));
+        assert_eq!(redacted("postgres://ann:s3?cr#3t@db/x?sslmode=disable"), "postgres://ann@db/x");
+        assert_eq!(redacted("POSTGRES:/ann:pw@db/x"), "POSTGRES://ann@db/x");
+        assert!(is_url("postgresql://x/y") && is_url("postgres://x/y") && is_url("POSTGRES://x/y") && is_url("postgres:/x") && is_url("mysql://a:b@c/d"));
+        assert!(!is_url("offsign.db") && !is_url("/var/lib/offsign/offsign.db") && !is_url("postgres-data/offsign.db"));
     }
 }

@@ -205,7 +205,8 @@ impl Dialect {
     pub(crate) fn folded(self, column: &str, prefix: &str) -> (String, String) {
         match self {
             Dialect::Sqlite => (column.to_owned(), prefix.to_owned()),
-            Dialect::Postgres => (format!("lower({column})"), prefix.to_lowercase()),
+            // `lower` under `COLLATE "C"` folds ASCII letters only: so does the prefix.
+            Dialect::Postgres => (format!("lower({column})"), prefix.to_ascii_lowercase()),
         }
     }
 }
