@@ -173,7 +173,6 @@ impl BackupContents {
     }
 }
 
-
 /// Every record verifies against its identity's key, each identity's records chain without
 /// broken links between records that are both present (accepted ones may have been deleted
 /// after the retention time), each identity's chain head is at or after its last record and

@@ -674,8 +674,7 @@ async fn status<S: Storage>(State(state): State<Arc<AppState<S>>>, headers: Head
             || status.oldest_pending_at.as_ref().is_some_and(|t| t.len() > 40)
             || status.checks.len() > 64
             || status.checks.iter().any(|c| c.id.len() > 400 || c.value.len() > 800 || !matches!(c.status.as_str(), "ok" | "warn" | "fail"));
-        let nul = [&status.app_version, &status.user_agent].iter().any(|t| t.contains('\0'))
-            || status.oldest_pending_at.as_ref().is_some_and(|t| t.contains('\0'));
+        let nul = crate::storage::holds_nul([status.app_version.as_str(), &status.user_agent, status.oldest_pending_at.as_deref().unwrap_or_default()]);
         if status.v != 1 || too_long || nul {
             return Err(ApiError::malformed("a device status of version 1 with its fields in bounds, and no NUL character"));
         }
@@ -732,9 +731,9 @@ fn judge_report<S: Storage>(
         || r.user_agent.len() > 512
         || r.app_version.len() > 128
         || r.comment.as_ref().is_some_and(|c| c.len() > 4 * offsign::MAX_COMMENT_CHARS);
-    // Nor can a field hold a NUL character (PostgreSQL's text cannot).
-    let texts = [&r.id, &r.code, &r.operation, &r.message, &r.first_at, &r.last_at, &r.user_agent, &r.app_version];
-    let nul = texts.iter().any(|t| t.contains('\0')) || r.comment.as_ref().is_some_and(|c| c.contains('\0'));
+    // Nor can a field hold a NUL character (`holds_nul`).
+    let texts = [r.id.as_str(), &r.code, &r.operation, &r.message, &r.first_at, &r.last_at, &r.user_agent, &r.app_version, r.comment.as_deref().unwrap_or_default()];
+    let nul = crate::storage::holds_nul(texts);
     if too_long || nul || r.id.is_empty() || r.id.len() > 64 {
         return Ok(Err(ErrorCode::MalformedReport));
     }

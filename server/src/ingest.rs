@@ -14,15 +14,14 @@ pub const CLOCK_TOLERANCE_MS: i64 = offsign::CLOCK_TOLERANCE_MS;
 
 /// Refuses a payload the server could not keep as it is on every database: a chain position
 /// past [`offsign::MAX_SEQ`] (an integer column holds at most 2^63 − 1, and devices count in
-/// JavaScript numbers), or a NUL character in text it keeps in a column of its own (PostgreSQL's
-/// text cannot hold one: the batch would fail again at every retry).
+/// JavaScript numbers), or a NUL character in text it keeps in a column of its own
+/// ([`crate::storage::holds_nul`]).
 fn storable(payload: &offsign::RecordPayload) -> std::result::Result<(), String> {
     if payload.seq > offsign::MAX_SEQ {
         return Err(format!("seq is at most {}", offsign::MAX_SEQ));
     }
     let (doc_name, reference) = StoredRecord::searched_fields(payload);
-    let kept = [payload.id.as_str(), payload.kid.as_str(), payload.cert.as_deref().unwrap_or_default(), &doc_name, &reference];
-    if kept.iter().any(|text| text.contains('\0')) {
+    if crate::storage::holds_nul([payload.id.as_str(), &payload.kid, payload.cert.as_deref().unwrap_or_default(), &doc_name, &reference]) {
         return Err("the record holds a NUL character in its id, key id, certificate, document name or reference".into());
     }
     Ok(())

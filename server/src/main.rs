@@ -229,7 +229,7 @@ fn evidence_dir(args: &Args) -> Result<PathBuf, String> {
             Ok(PathBuf::from(name))
         }
         (None, Location::Postgres(_)) => {
-            Err("with a PostgreSQL database, name the evidence folder with --evidence-dir (or OFFSIGN_EVIDENCE_DIR): a folder every instance shares, or each instance's own beside --evidence-store".into())
+            Err("with a PostgreSQL database, name this instance's evidence folder with --evidence-dir (or OFFSIGN_EVIDENCE_DIR); with several instances, keep the evidence where all read it (--evidence-store)".into())
         }
     }
 }

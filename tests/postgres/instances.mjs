@@ -46,6 +46,14 @@ test('two instances started together on an empty database create one schema and 
     const backup = spawnSync(SERVER_BIN, ['--db', url, 'backup', '--to', path.join(tmpdir(), `never-${process.pid}.db`)], { encoding: 'utf8' });
     assert.notEqual(backup.status, 0);
     assert.match(backup.stderr, /pg_dump/);
+    // On PostgreSQL an instance is told its secret and evidence folder: nothing beside a file.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OFFSIGN_')));
+    const noSecret = spawnSync(SERVER_BIN, ['--db', url, '--addr', '127.0.0.1:0', '--evidence-dir', path.join(tmpdir(), 'unused')], { encoding: 'utf8', env });
+    assert.notEqual(noSecret.status, 0);
+    assert.match(noSecret.stderr, /give every instance the same OFFSIGN_AUTHORITY_SECRET/);
+    const noFolder = spawnSync(SERVER_BIN, ['--db', url, '--addr', '127.0.0.1:0'], { encoding: 'utf8', env: { ...env, OFFSIGN_AUTHORITY_SECRET: 'the secret every instance of this test is given' } });
+    assert.notEqual(noFolder.status, 0);
+    assert.match(noFolder.stderr, /name this instance's evidence folder with --evidence-dir/);
     // A URL's password is never shown, here in the error of a database that does not answer.
     const unreachable = spawnSync(SERVER_BIN, ['--db', 'postgres://offsign:pw-never-shown@127.0.0.1:1/offsign?password=pw-never-shown', 'migrate'], { encoding: 'utf8' });
     assert.notEqual(unreachable.status, 0);

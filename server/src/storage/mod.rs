@@ -763,8 +763,6 @@ pub trait Storage: Send + Sync + 'static {
     fn forms_in_use(&self) -> Result<Vec<StoredForm>>;
     /// A setting (e.g. the sealed authority key).
     fn setting(&self, key: &str) -> Result<Option<String>>;
-    /// Writes a setting.
-    fn put_setting(&self, key: &str, value: &str) -> Result<()>;
     /// The setting `key`, set to `value` when it has none: whichever of several instances
     /// sets it first, all read the same.
     fn first_setting(&self, key: &str, value: &str) -> Result<String>;
@@ -888,6 +886,13 @@ pub enum RevokeTarget {
     Worker(String),
 }
 
+
+/// Whether any of `texts` holds a NUL character, which PostgreSQL's text cannot keep: what a
+/// device sends to be kept is refused with its code where it comes in (a batch failing in the
+/// database would fail again at every retry).
+pub fn holds_nul<'a>(texts: impl IntoIterator<Item = &'a str>) -> bool {
+    texts.into_iter().any(|text| text.contains('\0'))
+}
 
 /// The forms shipped with offsign: a delivery receipt, an inspection checklist, a consent form.
 pub const SHIPPED_FORMS: [&str; 3] = [
@@ -1343,12 +1348,17 @@ fn insert_certificate(sql: &mut dyn Sql, cert: &CertificateRow) -> Result<()> {
 
 /// A write transaction as a [`Batch`]: what [`Batch::read_ahead`] read, and the records it
 /// stores, written together (one statement per hundred, not a round trip each) before the
-/// transaction does anything else with the database, and at its end ([`SqlBatch::finish`]).
+/// transaction does anything else with the database, and at its end ([`SqlBatch::run`]).
 struct SqlBatch<'a>(&'a mut dyn Sql, ReadAhead, Vec<StoredRecord>);
 
 impl<'a> SqlBatch<'a> {
-    fn new(sql: &'a mut dyn Sql) -> SqlBatch<'a> {
-        SqlBatch(sql, ReadAhead::default(), Vec::new())
+    /// `work` as a batch of the transaction `sql`, and what it stored written before the
+    /// transaction goes on.
+    fn run<T>(sql: &'a mut dyn Sql, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T> {
+        let mut batch = SqlBatch(sql, ReadAhead::default(), Vec::new());
+        let out = work(&mut batch)?;
+        batch.sql()?;
+        Ok(out)
     }
 
     /// The transaction, once the records the batch stored are written.
@@ -1362,17 +1372,12 @@ impl<'a> SqlBatch<'a> {
                 })
                 .collect();
             self.0.execute(
-                &format!("INSERT INTO records (id, kid, seq, hash, cert_serial, signed_at, received_at, jws, receipt, chain_gap, worker, doc_name, reference) VALUES {rows}"),
+                &format!("INSERT INTO records ({RECORD_COLUMNS}) VALUES {rows}"),
                 &values,
             )?;
         }
         self.2.clear();
         Ok(&mut *self.0)
-    }
-
-    /// Writes what the batch still holds: the end of its work, before the commit.
-    fn finish(mut self) -> Result<()> {
-        self.sql().map(drop)
     }
 }
 
@@ -1779,7 +1784,7 @@ impl Storage for Database {
                 args![webhook.url, events, webhook.secret.as_str(), webhook.created_at, webhook.created_by],
                 |row| row.get(0),
             )?;
-            SqlBatch::new(sql).audit(audit)?;
+            SqlBatch::run(sql, |b| b.audit(audit))?;
             Ok(id)
         })
     }
@@ -1792,7 +1797,7 @@ impl Storage for Database {
                     "UPDATE webhook_deliveries SET state = 'failed', last_error = 'the webhook was removed', finished_at = ?2 WHERE webhook = ?1 AND state = 'pending'",
                     args![id, at],
                 )?;
-                SqlBatch::new(sql).audit(audit)?;
+                SqlBatch::run(sql, |b| b.audit(audit))?;
             }
             Ok(removed)
         })
@@ -2086,11 +2091,6 @@ impl Storage for Database {
         self.read(|sql| sql.row("SELECT value FROM settings WHERE key = ?1", args![key], |row| row.get(0)))
     }
 
-    fn put_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.read(|sql| sql.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", args![key, value]))?;
-        Ok(())
-    }
-
     fn first_setting(&self, key: &str, value: &str) -> Result<String> {
         self.write(|sql| {
             sql.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING", args![key, value])?;
@@ -2117,9 +2117,7 @@ impl Storage for Database {
             };
             insert_certificate(sql, &cert)?;
             sql.execute("UPDATE enrollment_codes SET used_at = ?1, serial = ?2 WHERE code_hash = ?3", args![now, cert.serial, code_hash])?;
-            let mut batch = SqlBatch::new(sql);
-            then(&mut batch, &cert)?;
-            batch.finish()?;
+            SqlBatch::run(sql, |batch| then(batch, &cert))?;
             Ok(Some(Ok(cert)))
         })
     }
@@ -2251,21 +2249,11 @@ impl Storage for Database {
         // A device's batch names its key, two after an enrollment in place of another; a batch
         // naming many (a stranger's) runs alone rather than take a lock for each.
         let writer = if distinct.len() <= MAX_KEYS_LOCKED { Writer::Keys(kids) } else { Writer::All };
-        self.write_as(writer, |sql| {
-            let mut batch = SqlBatch::new(sql);
-            let out = work(&mut batch)?;
-            batch.finish()?;
-            Ok(out)
-        })
+        self.write_as(writer, |sql| SqlBatch::run(sql, work))
     }
 
     fn batch<T>(&self, work: impl FnOnce(&mut dyn Batch) -> Result<T>) -> Result<T> {
-        self.write(|sql| {
-            let mut batch = SqlBatch::new(sql);
-            let out = work(&mut batch)?;
-            batch.finish()?;
-            Ok(out)
-        })
+        self.write(|sql| SqlBatch::run(sql, work))
     }
 
     fn stored_ids(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>> {

@@ -346,15 +346,15 @@ fn numbered(sql: &str) -> String {
 /// A connection or a transaction as the storage's [`Sql`].
 struct PgSql<'c, C: GenericClient>(&'c mut C);
 
-fn typed<'a>(args: &'a [&'a dyn ToArg]) -> Vec<(Arg<'a>, Type)> {
+/// `args` as PostgreSQL is sent them: each with its type.
+fn typed<'a>(args: &'a [Arg<'a>]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
     args.iter()
-        .map(|a| {
-            let arg = a.arg();
+        .map(|arg| {
             let ty = match arg {
                 Arg::Int(_) => Type::INT8,
                 Arg::Text(_) => Type::TEXT,
             };
-            (arg, ty)
+            (arg as &(dyn ToSql + Sync), ty)
         })
         .collect()
 }
@@ -379,16 +379,14 @@ fn value(row: &::postgres::Row, i: usize) -> Result<Value> {
 
 impl<C: GenericClient> Sql for PgSql<'_, C> {
     fn execute(&mut self, sql: &str, args: &[&dyn ToArg]) -> Result<u64> {
-        let typed = typed(args);
-        let params: Vec<(&(dyn ToSql + Sync), Type)> = typed.iter().map(|(a, t)| (a as &(dyn ToSql + Sync), t.clone())).collect();
-        Ok(self.0.execute_typed(&numbered(sql), &params)?)
+        let args: Vec<Arg> = args.iter().map(|a| a.arg()).collect();
+        Ok(self.0.execute_typed(&numbered(sql), &typed(&args))?)
     }
 
     fn query(&mut self, sql: &str, args: &[&dyn ToArg]) -> Result<Vec<Row>> {
-        let typed = typed(args);
-        let params: Vec<(&(dyn ToSql + Sync), Type)> = typed.iter().map(|(a, t)| (a as &(dyn ToSql + Sync), t.clone())).collect();
+        let args: Vec<Arg> = args.iter().map(|a| a.arg()).collect();
         self.0
-            .query_typed(&numbered(sql), &params)?
+            .query_typed(&numbered(sql), &typed(&args))?
             .iter()
             .map(|row| Ok(Row((0..row.len()).map(|i| value(row, i)).collect::<Result<_>>()?)))
             .collect()

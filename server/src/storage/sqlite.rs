@@ -345,7 +345,7 @@ mod tests {
     fn migrations_run_once_and_data_survives_reopening() {
         let path = temp_db("reopen");
         let db = Database::sqlite(&path).unwrap();
-        db.put_setting("authority", "sealed").unwrap();
+        db.first_setting("authority", "sealed").unwrap();
         db.add_certificate(&cert("s-1", "w-1")).unwrap();
         drop(db);
         let db = Database::sqlite(&path).unwrap();
